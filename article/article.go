@@ -1,0 +1,177 @@
+// Package article defines the document that flows through wirewatch's topics: the poller
+// publishes it raw, the processor enriches it, and the indexer and the alerter read it.
+//
+// An Article's ID is deterministic (see ID), so a re-poll or a replay of a topic produces
+// the same key and the same index document: sinks overwrite, they never duplicate.
+package article
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// SchemaVersion is the version of the JSON encoding written by Encode. Decode accepts
+// this version and every older one it knows how to read.
+const SchemaVersion = 1
+
+// Article is one news item, raw or enriched.
+type Article struct {
+	ID            string `json:"id"`
+	SchemaVersion int    `json:"schema_version"`
+
+	// From the feed (ingest).
+	URL        string      `json:"url,omitempty"`  // canonical URL: tracking parameters and fragment dropped
+	GUID       string      `json:"guid,omitempty"` // the feed's own item ID, if any
+	Title      string      `json:"title"`
+	Summary    string      `json:"summary,omitempty"` // plain text
+	Text       string      `json:"text,omitempty"`    // plain text of the whole article, when known
+	HTML       string      `json:"html,omitempty"`    // sanitised HTML of the content, safe to render
+	Authors    []string    `json:"authors,omitempty"`
+	Categories []string    `json:"categories,omitempty"`
+	Image      string      `json:"image,omitempty"`
+	Enclosures []Enclosure `json:"enclosures,omitempty"`
+	Published  time.Time   `json:"published"`
+	Updated    time.Time   `json:"updated,omitempty"`
+	Fetched    time.Time   `json:"fetched"`
+	Source     Source      `json:"source"`
+	// Sources lists every feed that carried this article (the same canonical URL seen in
+	// several feeds is one article).
+	Sources []Source `json:"sources,omitempty"`
+
+	// Enrichment (process). Empty on a raw article.
+	Lang           string    `json:"lang,omitempty"` // ISO 639-1, or "und" when too short to tell
+	LangConfidence float64   `json:"lang_confidence,omitempty"`
+	Entities       []Entity  `json:"entities,omitempty"`
+	Topics         []string  `json:"topics,omitempty"` // topic IDs, e.g. "lachin-corridor"
+	Keyphrases     []string  `json:"keyphrases,omitempty"`
+	StoryID        string    `json:"story_id,omitempty"` // same story across outlets (near-duplicates)
+	Signature      uint64    `json:"signature,omitempty"`
+	Enriched       time.Time `json:"enriched,omitempty"`
+}
+
+// Source is the feed an article came from.
+type Source struct {
+	FeedURL   string `json:"feed_url"`
+	FeedTitle string `json:"feed_title,omitempty"`
+	SiteURL   string `json:"site_url,omitempty"`
+	Lang      string `json:"lang,omitempty"` // the language the feed declares, a hint only
+}
+
+// Enclosure is a media file attached to an item.
+type Enclosure struct {
+	URL    string `json:"url"`
+	Type   string `json:"type,omitempty"`
+	Length int64  `json:"length,omitempty"`
+}
+
+// Entity types.
+const (
+	Person       = "PER"
+	Organisation = "ORG"
+	Place        = "LOC"
+	Event        = "EVT" // named events and disputes, e.g. the Lachin corridor blockade
+	Misc         = "MISC"
+)
+
+// Entity is a person, organisation, place or event mentioned in an article, linked to a
+// canonical ID shared across languages and scripts.
+type Entity struct {
+	ID         string    `json:"id"` // Wikidata QID ("Q399") where known, else a wirewatch ID ("ww:...")
+	Type       string    `json:"type"`
+	Name       string    `json:"name"`              // canonical (English) name
+	Country    string    `json:"country,omitempty"` // ISO 3166-1 alpha-2, for places
+	Lat        *float64  `json:"lat,omitempty"`
+	Lon        *float64  `json:"lon,omitempty"`
+	Confidence float64   `json:"confidence"`
+	Known      bool      `json:"known"` // false: found by a pattern, not in the knowledge base
+	Mentions   []Mention `json:"mentions,omitempty"`
+}
+
+// Mention is one occurrence of an entity in the text.
+type Mention struct {
+	Field string `json:"field"` // "title", "summary" or "text"
+	Text  string `json:"text"`  // surface form as written
+	Start int    `json:"start"` // byte offset into the field
+	End   int    `json:"end"`
+}
+
+// ID returns the deterministic article ID: from the canonical URL when there is one,
+// otherwise from the feed URL and the item's GUID. The same story seen in two feeds under
+// one canonical URL gets one ID.
+func ID(canonicalURL, feedURL, guid string) string {
+	var key string
+	switch {
+	case canonicalURL != "":
+		key = "url\x00" + canonicalURL
+	default:
+		key = "guid\x00" + feedURL + "\x00" + guid
+	}
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:16])
+}
+
+// ErrDecode marks a message that is not a readable article; such messages go to the DLQ.
+var ErrDecode = errors.New("undecodable article")
+
+// Encode serialises a for a Kafka message value.
+func Encode(a *Article) ([]byte, error) {
+	a.SchemaVersion = SchemaVersion
+	b, err := json.Marshal(a)
+	if err != nil {
+		return nil, fmt.Errorf("encoding article %s: %w", a.ID, err)
+	}
+	return b, nil
+}
+
+// Decode parses a Kafka message value. Every failure wraps ErrDecode.
+func Decode(b []byte) (*Article, error) {
+	var a Article
+	if err := json.Unmarshal(b, &a); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrDecode, err)
+	}
+	if a.SchemaVersion < 1 || a.SchemaVersion > SchemaVersion {
+		return nil, fmt.Errorf("%w: schema version %d not supported (this build reads 1..%d)", ErrDecode, a.SchemaVersion, SchemaVersion)
+	}
+	if a.ID == "" {
+		return nil, fmt.Errorf("%w: missing id", ErrDecode)
+	}
+	return &a, nil
+}
+
+// EntityIDs returns the IDs of a's entities, in order, without repeats.
+func (a *Article) EntityIDs() []string {
+	seen := make(map[string]bool, len(a.Entities))
+	ids := make([]string, 0, len(a.Entities))
+	for _, e := range a.Entities {
+		if !seen[e.ID] {
+			seen[e.ID] = true
+			ids = append(ids, e.ID)
+		}
+	}
+	return ids
+}
+
+// Countries returns the country codes of the places a mentions, without repeats.
+func (a *Article) Countries() []string {
+	seen := map[string]bool{}
+	var cc []string
+	for _, e := range a.Entities {
+		if e.Country != "" && !seen[e.Country] {
+			seen[e.Country] = true
+			cc = append(cc, e.Country)
+		}
+	}
+	return cc
+}
+
+// Body returns the best text of the article: the full text when known, else the summary.
+func (a *Article) Body() string {
+	if a.Text != "" {
+		return a.Text
+	}
+	return a.Summary
+}
