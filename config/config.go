@@ -1,0 +1,212 @@
+// Package config is wirewatch's typed configuration: a YAML file, then WIREWATCH_* environment
+// overrides, on top of the defaults in Default. Validate names the offending key in every
+// error. The Config is passed explicitly to each stage; there is no global.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the whole configuration. Each stage reads its own section.
+type Config struct {
+	// DataDir holds all local state: the embedded broker's log, the Bleve index, feed state.
+	DataDir string        `yaml:"data_dir"`
+	Log     LogConfig     `yaml:"log"`
+	Kafka   KafkaConfig   `yaml:"kafka"`
+	Ingest  IngestConfig  `yaml:"ingest"`
+	Process ProcessConfig `yaml:"process"`
+	Index   IndexConfig   `yaml:"index"`
+	Alert   AlertConfig   `yaml:"alert"`
+	Serve   ServeConfig   `yaml:"serve"`
+}
+
+// LogConfig sets up the slog logger.
+type LogConfig struct {
+	Level  string `yaml:"level"`  // debug, info, warn, error
+	Format string `yaml:"format"` // json or text
+}
+
+// KafkaConfig says where the topics live.
+type KafkaConfig struct {
+	// Brokers of a real cluster. Empty: start the embedded Kafka-protocol broker.
+	Brokers []string `yaml:"brokers"`
+	// EmbeddedAddr is the listen address of the embedded broker (loopback; port 0 picks one).
+	EmbeddedAddr string      `yaml:"embedded_addr"`
+	Partitions   int         `yaml:"partitions"` // for topics wirewatch creates
+	Replication  int         `yaml:"replication"`
+	GroupPrefix  string      `yaml:"group_prefix"` // consumer groups are GroupPrefix + stage
+	Topics       TopicConfig `yaml:"topics"`
+	// ClientID names this process to the brokers.
+	ClientID string `yaml:"client_id"`
+	// SASL / TLS for a real cluster.
+	TLS      bool   `yaml:"tls"`
+	CAFile   string `yaml:"ca_file"`
+	Username string `yaml:"username"`
+	Password string `yaml:"password"`
+	// Mechanism is "plain" or "scram-sha-512" when Username is set.
+	Mechanism string `yaml:"mechanism"`
+}
+
+// TopicConfig names the topics.
+type TopicConfig struct {
+	Raw      string `yaml:"raw"`
+	Enriched string `yaml:"enriched"`
+	DLQ      string `yaml:"dlq"`
+	Feeds    string `yaml:"feeds"`  // feed list shared by pollers
+	State    string `yaml:"state"`  // compacted feed state
+	Alerts   string `yaml:"alerts"` // matched alerts
+	Searches string `yaml:"searches"`
+}
+
+// AlertConfig configures the alerting stage.
+type AlertConfig struct {
+	Enabled bool `yaml:"enabled"`
+}
+
+// ServeConfig configures the HTTP API and UI.
+type ServeConfig struct {
+	Addr string `yaml:"addr"`
+	// Token, when set, is required as "Authorization: Bearer TOKEN" (or ?token=) on every request.
+	Token string `yaml:"token"`
+	// ShutdownTimeout bounds graceful shutdown of the HTTP server.
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+}
+
+// Default returns the configuration used when nothing is set: embedded broker and Bleve
+// under ./data, the project's starter feed list.
+func Default() Config {
+	return Config{
+		DataDir: "data",
+		Log:     LogConfig{Level: "info", Format: "json"},
+		Kafka: KafkaConfig{
+			EmbeddedAddr: "127.0.0.1:0",
+			Partitions:   4,
+			Replication:  1,
+			GroupPrefix:  "wirewatch-",
+			ClientID:     "wirewatch",
+			Topics: TopicConfig{
+				Raw:      "wirewatch.articles.raw",
+				Enriched: "wirewatch.articles.enriched",
+				DLQ:      "wirewatch.dlq",
+				Feeds:    "wirewatch.feeds",
+				State:    "wirewatch.feeds.state",
+				Alerts:   "wirewatch.alerts",
+				Searches: "wirewatch.searches",
+			},
+		},
+		Ingest:  ingestDefaults(),
+		Process: processDefaults(),
+		Index:   indexDefaults(),
+		Alert:   AlertConfig{Enabled: true},
+		Serve:   ServeConfig{Addr: "127.0.0.1:8080", ShutdownTimeout: 10 * time.Second},
+	}
+}
+
+// Load reads the YAML file at path (none if path is ""), applies environment overrides from
+// environ (KEY=VALUE pairs, as os.Environ returns) and validates the result. Relative paths
+// in the file are resolved against the file's directory.
+func Load(path string, environ []string) (Config, error) {
+	cfg := Default()
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return cfg, fmt.Errorf("reading config: %w", err)
+		}
+		if err := decodeStrict(b, &cfg); err != nil {
+			return cfg, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	if err := applyEnv(&cfg, environ); err != nil {
+		return cfg, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+func decodeStrict(b []byte, cfg *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil {
+		if errors.Is(err, errEOF) {
+			return nil
+		}
+		return err
+	}
+	return nil
+}
+
+// Validate checks every section and returns all problems, each naming its key.
+func (c *Config) Validate() error {
+	var errs []error
+	add := func(key, format string, args ...any) {
+		errs = append(errs, &FieldError{Key: key, Msg: fmt.Sprintf(format, args...)})
+	}
+	if strings.TrimSpace(c.DataDir) == "" {
+		add("data_dir", "must not be empty")
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		add("log.level", "must be debug, info, warn or error, not %q", c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "json", "text":
+	default:
+		add("log.format", "must be json or text, not %q", c.Log.Format)
+	}
+	for i, b := range c.Kafka.Brokers {
+		if !strings.Contains(b, ":") {
+			add(fmt.Sprintf("kafka.brokers[%d]", i), "%q has no port (host:port)", b)
+		}
+	}
+	if c.Kafka.Partitions < 1 {
+		add("kafka.partitions", "must be at least 1, not %d", c.Kafka.Partitions)
+	}
+	if c.Kafka.Replication < 1 {
+		add("kafka.replication", "must be at least 1, not %d", c.Kafka.Replication)
+	}
+	topics := map[string]string{
+		"kafka.topics.raw": c.Kafka.Topics.Raw, "kafka.topics.enriched": c.Kafka.Topics.Enriched,
+		"kafka.topics.dlq": c.Kafka.Topics.DLQ, "kafka.topics.feeds": c.Kafka.Topics.Feeds,
+		"kafka.topics.state": c.Kafka.Topics.State, "kafka.topics.alerts": c.Kafka.Topics.Alerts,
+		"kafka.topics.searches": c.Kafka.Topics.Searches,
+	}
+	for key, name := range topics {
+		if name == "" {
+			add(key, "must not be empty")
+		}
+	}
+	if c.Serve.Addr == "" {
+		add("serve.addr", "must not be empty")
+	}
+	errs = append(errs, c.Ingest.validate()...)
+	errs = append(errs, c.Process.validate()...)
+	errs = append(errs, c.Index.validate()...)
+	return errors.Join(errs...)
+}
+
+// FieldError is a validation error on one configuration key.
+type FieldError struct {
+	Key string // dotted path, e.g. "ingest.feeds[3].url"
+	Msg string
+}
+
+func (e *FieldError) Error() string { return e.Key + ": " + e.Msg }
+
+// Path resolves p against the data directory unless it is absolute.
+func (c *Config) Path(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.DataDir, p)
+}
