@@ -244,20 +244,31 @@ func slavicForm(w string, s int) string {
 }
 
 // armenianForms: genitive-dative -ի, -ին, ablative -ից, locative -ում, instrumental -ով and
-// the definite article -ը/-ն; vowel-final stems insert յ (Մոսկվայի).
+// the definite article -ը (after a consonant) or -ն (after a vowel). Vowel-final stems take
+// a glide (Մոսկվայի); -ու turns into -վ (Բաքու → Բաքվի, Բաքվում); -ություն into -ության.
 func armenianForms(w string) []string {
-	glide := ""
-	if strings.HasSuffix(w, "ա") || strings.HasSuffix(w, "ո") || strings.HasSuffix(w, "ե") {
-		glide = "յ"
+	if st, ok := strings.CutSuffix(w, "ություն"); ok {
+		st += "ությ"
+		return []string{st + "ան", st + "անը", st + "ամբ", st + "ունը", st + "ունից", st + "անից"}
 	}
 	var out []string
-	for _, s := range []string{"ի", "ին", "ից", "ում", "ով", "ու"} {
-		out = append(out, w+glide+s)
+	add := func(stem string, sufs ...string) {
+		for _, s := range sufs {
+			out = append(out, stem+s)
+		}
 	}
-	if glide != "" {
-		out = append(out, w+"ն")
-	} else {
-		out = append(out, w+"ը")
+	switch {
+	case strings.HasSuffix(w, "ու"):
+		st := strings.TrimSuffix(w, "ու") + "վ"
+		add(st, "ի", "ից", "ում", "ով")
+		add(w, "ն", "ի", "ին")
+	case strings.HasSuffix(w, "ա") || strings.HasSuffix(w, "ո") || strings.HasSuffix(w, "ե") || strings.HasSuffix(w, "է") || strings.HasSuffix(w, "օ"):
+		add(w+"յ", "ի", "ին", "ից", "ում", "ով")
+		add(w, "ն")
+	case strings.HasSuffix(w, "ի"):
+		add(w, "ի", "ին", "ից", "ում", "ով", "ն")
+	default:
+		add(w, "ի", "ին", "ից", "ում", "ով", "ը", "ու")
 	}
 	return out
 }

@@ -166,9 +166,12 @@ func (k *kb) addName(idx int32, name, lang string, src uint8) {
 	if name == "" {
 		return
 	}
-	toks := tokenize(name, nil)
+	toks := tokenizeMode(name, nil, false)
 	if len(toks) == 0 || len(toks) > 12 {
 		return
+	}
+	if src >= srcCountry && len(toks) == 1 && (utf8.RuneCountInString(toks[0].Norm) < 3 || isStopwordAny(toks[0].Norm)) {
+		return // gazetteer names that are function words somewhere: "La", "Il", "Of"
 	}
 	a := alias{Ent: idx, Src: src}
 	r, _ := utf8.DecodeRuneInString(name)

@@ -34,6 +34,13 @@ func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' || 
 // tokenize strips the French elision in front and the Turkish/Azerbaijani case suffix behind,
 // so the name alone is matched and its offsets point at the name alone.
 func tokenize(s string, out []token) []token {
+	return tokenizeMode(s, out, true)
+}
+
+// tokenizeMode is tokenize; with suffixes false a word's part after an apostrophe is kept
+// (names in the knowledge base are written without case suffixes: "Ma'alot", "Kirov's"
+// stays whole rather than becoming "Ma").
+func tokenizeMode(s string, out []token, suffixes bool) []token {
 	it := words.FromString(s)
 	brk, sent := true, true
 	for it.Next() {
@@ -67,7 +74,7 @@ func tokenize(s string, out []token) []token {
 			case elisions[strings.ToLower(head)] && tail != "":
 				start += i + alen
 				w = tail
-			case tail != "" && utf8.RuneCountInString(tail) <= 5 && !strings.ContainsFunc(tail, isApostrophe):
+			case suffixes && tail != "" && utf8.RuneCountInString(tail) <= 5 && !strings.ContainsFunc(tail, isApostrophe):
 				// Bakı'da, Lavrov'un, Paşinyan'ın: the suffix is grammar, not name.
 				w = head
 			}
