@@ -1,11 +1,183 @@
 package process
 
-import "strings"
+import (
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
 
-// findUnknown adds names the knowledge base does not know, found by patterns. (Filled in
-// by patterns.go.)
+// Names the knowledge base does not know are found by patterns, the way Europe Media
+// Monitor finds new names: a run of capitalised words (with connectors such as "of", "de",
+// "von" inside) outside a sentence's first word, typed by cues: a title before it (M.,
+// President, министр), a known first name, an organisation word at its end or start
+// (University, Party, Ministry, банк), a place word (River, Mount, гора), a family-name
+// ending (-ов, -ян, -швили, -dze), an acronym. A pattern name is less certain than a
+// knowledge-base name: confidence 0.4-0.7, Known false, ID "new:TYPE:name".
+
+func isNameTok(t token) bool {
+	if !t.Cap || !t.Letters {
+		return false
+	}
+	return true
+}
+
+// prepositions before a lone capitalised word that make it a place.
+var placePreps = foldSet(`in at near from to into across à au aux en dans près vers depuis в во из под над около возле до`)
+
+// findUnknown adds pattern names to the knowledge-base spans and resolves overlaps: a name
+// with an organisation word ("Yerevan State University") wins over the place inside it; a
+// person's name wins over a gazetteer town inside it ("Michael Jackson").
 func (e *Enricher) findUnknown(toks []token, text string, spans []span, lang string) []span {
-	return spans
+	cover := make([]int, len(toks)) // 1 + index of the KB span covering the token
+	for si, s := range spans {
+		for k := s.From; k < s.To; k++ {
+			if cover[k] == 0 {
+				cover[k] = si + 1
+			}
+		}
+	}
+	drop := make([]bool, len(spans))
+	var added []span
+	for i := 0; i < len(toks); {
+		if !isNameTok(toks[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(toks) && !toks[j].Break {
+			if isNameTok(toks[j]) {
+				j++
+				continue
+			}
+			if connectors[toks[j].Norm] && !toks[j].Cap && j+1 < len(toks) && !toks[j+1].Break && isNameTok(toks[j+1]) {
+				j += 2
+				continue
+			}
+			break
+		}
+		added = e.chunk(toks, i, j, spans, cover, drop, added)
+		i = j
+	}
+	if len(added) == 0 {
+		return spans
+	}
+	out := spans[:0:0]
+	for si, s := range spans {
+		if !drop[si] {
+			out = append(out, s)
+		}
+	}
+	out = append(out, added...)
+	sort.Slice(out, func(a, b int) bool { return out[a].From < out[b].From })
+	return out
+}
+
+// chunk types one capitalised run toks[i:j] and returns added with its name appended, if any.
+func (e *Enricher) chunk(toks []token, i, j int, spans []span, cover []int, drop []bool, added []span) []span {
+	titled := i > 0 && honorifics[toks[i-1].Norm] && !toks[i-1].Break
+	if i > 1 && toks[i-1].Norm == "." && honorifics[toks[i-2].Norm] {
+		titled = true
+	}
+	// Leading titles and, at a sentence start, function words are not part of the name.
+	for i < j {
+		t := toks[i]
+		if honorifics[t.Norm] {
+			titled = true
+			i++
+			continue
+		}
+		if t.SentStart && isStopwordAny(t.Norm) {
+			i++
+			continue
+		}
+		break
+	}
+	for j > i && connectors[toks[j-1].Norm] {
+		j--
+	}
+	if i >= j {
+		return added
+	}
+	first, last := toks[i], toks[j-1]
+	n := j - i
+
+	// What the knowledge base already says about these tokens.
+	exact, inside, strong := -1, false, false
+	for k := i; k < j; k++ {
+		if c := cover[k]; c > 0 {
+			s := spans[c-1]
+			if s.From == i && s.To == j {
+				exact = c - 1
+			}
+			if s.From >= i && s.To <= j {
+				inside = true
+				if s.Ent != nil && s.Ent.Src != srcCity {
+					strong = true
+				}
+			}
+		}
+	}
+	if exact >= 0 {
+		return added
+	}
+	typ, conf := "", 0.0
+	switch {
+	case orgLast[last.Norm] || orgFirst[first.Norm] && n > 1:
+		typ, conf = "ORG", 0.6
+	case titled:
+		typ, conf = "PER", 0.65
+	case givenNames[first.Norm] && n > 1 && n <= 4 && !strong:
+		typ, conf = "PER", 0.6
+	case locLast[last.Norm] && n > 1 || locFirst[first.Norm] && n > 1:
+		typ, conf = "LOC", 0.55
+	}
+	if typ == "" && inside {
+		return added // the knowledge-base names inside stand as they are
+	}
+	if typ == "" {
+		if first.SentStart && n == 1 && !givenNames[first.Norm] {
+			return added // a capitalised first word says nothing
+		}
+		switch {
+		case n == 1 && demonyms[first.Norm]:
+			typ, conf = "MISC", 0.5
+		case n == 1 && first.Upper && utf8.RuneCountInString(first.Norm) <= 6:
+			typ, conf = "ORG", 0.5
+		case surnameLike(last.Norm) && n <= 3:
+			typ, conf = "PER", 0.55
+		case givenNames[first.Norm]:
+			typ, conf = "PER", 0.5
+		case n == 1 && i > 0 && placePreps[toks[i-1].Norm] && !toks[i].Break:
+			typ, conf = "LOC", 0.45
+		case n >= 2 && n <= 3:
+			typ, conf = "PER", 0.4
+		default:
+			return added
+		}
+	}
+	// The pattern name replaces knowledge-base names inside it.
+	for k := i; k < j; k++ {
+		if c := cover[k]; c > 0 {
+			drop[c-1] = true
+		}
+	}
+	// A span partly outside the run (a KB name starting before it) keeps precedence.
+	for k := i; k < j; k++ {
+		if c := cover[k]; c > 0 && (spans[c-1].From < i || spans[c-1].To > j) {
+			drop[c-1] = false
+			return added
+		}
+	}
+	name := joinSurface(toks[i:j])
+	return append(added, span{From: i, To: j, Type: typ, Conf: conf, Name: name})
+}
+
+func joinSurface(toks []token) string {
+	parts := make([]string, len(toks))
+	for i, t := range toks {
+		parts[i] = t.Norm
+	}
+	return strings.Join(parts, " ")
 }
 
 // unknownKey is the ID key of an unknown name: folded, transliterated to Latin, so the same
