@@ -1,6 +1,9 @@
 package process
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Word lists that type a capitalised name the knowledge base does not know. They are about
 // languages (how names are built), never lists of particular names from any evaluation set.
@@ -39,7 +42,7 @@ var honorifics = foldSet(`
 mr mrs ms miss dr sir dame lord lady madam president premier minister chancellor senator governor
 mayor general colonel captain lieutenant sergeant admiral marshal king queen prince princess pope
 bishop archbishop father saint st rev professor prof judge ambassador secretary spokesman spokeswoman
-chairman ceo director coach
+chairman ceo director coach lt gen col maj capt sgt cpl pvt gov sen rep adm
 m mme mlle mm président présidente ministre chancelier sénateur gouverneur maire général colonel
 capitaine roi reine prince princesse pape évêque père sainte professeur juge ambassadeur porte-parole
 monsieur madame dirigeant
@@ -56,6 +59,7 @@ university college institute academy school council committee commission ministr
 authority bureau office service services party union league federation association society club team
 fc cf ac bank group holdings airlines airways railways records studios entertainment foundation fund
 trust church army navy force forces guard police court parliament assembly senate congress
+corps division brigade regiment battalion railroad railway
 government administration organization organisation network news times post press journal gazette
 tribune herald television tv radio channel magazine hospital museum orchestra band brothers
 corporation industries motors systems technologies media games pictures films productions
@@ -97,7 +101,7 @@ northern southern latin roman christian islamic buddhist hindu
 `)
 
 // Connectors may stand inside a multi-word name ("Bank of America", "Charles de Gaulle").
-var connectors = foldSet(`of de du des la le von van der den del della di da dos das bin ibn al el y i и`)
+var connectors = foldSet(`of de du des la le von van der den del della di da dos das bin ibn al el`)
 
 func foldSet(s string) map[string]bool {
 	m := map[string]bool{}
@@ -131,3 +135,84 @@ var surnameEndings = func() []string {
 	}
 	return out
 }()
+
+// eventFirst starts the name of an event ("Battle of Gettysburg", "Opération Barkhane").
+var eventFirst = foldSet(`battle siege war campaign operation treaty massacre revolution
+bataille siège guerre campagne opération traité massacre révolution
+битва сражение осада война операция договор революция`)
+
+// directions and qualifiers that make a bigger place of a place ("New Jersey", "North
+// Carolina", "Восточная Азия").
+var placeQualifiers = func() map[string]bool {
+	m := foldSet(`north south east west new upper lower northern southern eastern western central greater great little
+nord sud est ouest nouvelle nouveau haute haut basse bas grand grande`)
+	for _, w := range strings.Fields(`северная южная восточная западная центральная новая верхняя нижняя средняя малая большая
+северный южный восточный западный центральный новый верхний нижний средний малый большой`) {
+		for _, f := range inflect([]string{w}, "ru", false) {
+			m[f[0]] = true
+		}
+	}
+	return m
+}()
+
+// russianAdjective reports a folded Cyrillic word with an adjective ending: capitalised
+// alone ("Американский", "Советской") it is not a name.
+func russianAdjective(w string) bool {
+	if scriptOf(w) != scriptCyrillic {
+		return false
+	}
+	for _, suf := range []string{"ыи", "ии", "ои", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому", "ему", "ым", "им", "ую", "юю", "ых", "их", "ыми", "ими", "еи"} {
+		if strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// givenSkeletons are consonant skeletons of the given names, so a name in another script
+// or case (Дэвида, Джона, Davidu) is still recognised as a first name.
+var givenSkeletons = func() map[string]bool {
+	m := map[string]bool{}
+	for w := range givenNames {
+		if k := consonants(w); len(k) >= 3 {
+			m[k] = true
+		}
+	}
+	return m
+}()
+
+func consonants(w string) string {
+	s := skeleton(w)
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case 'a', 'e', 'i', 'o', 'u', 'y', 'h':
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// isGivenName reports whether a folded token is a first name, in any script or case form.
+func isGivenName(w string) bool {
+	if givenNames[w] {
+		return true
+	}
+	return givenLoose(w)
+}
+
+// givenLoose matches a first name by its consonant skeleton, after a Russian case ending.
+func givenLoose(w string) bool {
+	if utf8.RuneCountInString(w) < 4 {
+		return false
+	}
+	if scriptOf(w) == scriptCyrillic {
+		for _, suf := range []string{"ом", "ым", "ем", "а", "у", "е", "ы", "и", "я", "ю"} {
+			if st, ok := strings.CutSuffix(w, suf); ok && givenSkeletons[consonants(st)] {
+				return true
+			}
+		}
+	}
+	return givenSkeletons[consonants(w)]
+}

@@ -55,7 +55,7 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, lang str
 			}
 			break
 		}
-		added = e.chunk(toks, i, j, spans, cover, drop, added)
+		added = e.chunk(toks, text, i, j, spans, cover, drop, added)
 		i = j
 	}
 	if len(added) == 0 {
@@ -73,7 +73,7 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, lang str
 }
 
 // chunk types one capitalised run toks[i:j] and returns added with its name appended, if any.
-func (e *Enricher) chunk(toks []token, i, j int, spans []span, cover []int, drop []bool, added []span) []span {
+func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cover []int, drop []bool, added []span) []span {
 	titled := i > 0 && honorifics[toks[i-1].Norm] && !toks[i-1].Break
 	if i > 1 && toks[i-1].Norm == "." && honorifics[toks[i-2].Norm] {
 		titled = true
@@ -81,6 +81,9 @@ func (e *Enricher) chunk(toks []token, i, j int, spans []span, cover []int, drop
 	// Leading titles and, at a sentence start, function words are not part of the name.
 	for i < j {
 		t := toks[i]
+		if t.Initial {
+			break
+		}
 		if honorifics[t.Norm] {
 			titled = true
 			i++
@@ -95,14 +98,25 @@ func (e *Enricher) chunk(toks []token, i, j int, spans []span, cover []int, drop
 	for j > i && connectors[toks[j-1].Norm] {
 		j--
 	}
+	// "Представитель Чарли Шина", "Senator John Smith": a capitalised sentence-initial
+	// word before a first name is a common word or a title, not part of the name.
+	if j-i >= 3 && toks[i].SentStart && !isGivenName(toks[i].Norm) && isGivenName(toks[i+1].Norm) && cover[i] == 0 {
+		i++
+		titled = true
+	}
 	if i >= j {
 		return added
 	}
 	first, last := toks[i], toks[j-1]
-	n := j - i
+	n := 0 // words: a hyphenated compound ("Лос-Анджелес") is one
+	for k := i; k < j; k++ {
+		if !toks[k].Hyph || k == i {
+			n++
+		}
+	}
 
 	// What the knowledge base already says about these tokens.
-	exact, inside, strong := -1, false, false
+	exact, inside, strong, restLoc := -1, false, false, false
 	for k := i; k < j; k++ {
 		if c := cover[k]; c > 0 {
 			s := spans[c-1]
@@ -114,6 +128,9 @@ func (e *Enricher) chunk(toks []token, i, j int, spans []span, cover []int, drop
 				if s.Ent != nil && s.Ent.Src != srcCity {
 					strong = true
 				}
+				if s.From == i+1 && s.To == j && s.Type == "LOC" {
+					restLoc = true
+				}
 			}
 		}
 	}
@@ -122,11 +139,15 @@ func (e *Enricher) chunk(toks []token, i, j int, spans []span, cover []int, drop
 	}
 	typ, conf := "", 0.0
 	switch {
+	case n > 1 && eventFirst[first.Norm]:
+		typ, conf = "EVT", 0.5
 	case orgLast[last.Norm] || orgFirst[first.Norm] && n > 1:
 		typ, conf = "ORG", 0.6
+	case restLoc && placeQualifiers[first.Norm]:
+		typ, conf = "LOC", 0.6
 	case titled:
 		typ, conf = "PER", 0.65
-	case givenNames[first.Norm] && n > 1 && n <= 4 && !strong:
+	case isGivenName(first.Norm) && n > 1 && n <= 4 && !strong:
 		typ, conf = "PER", 0.6
 	case locLast[last.Norm] && n > 1 || locFirst[first.Norm] && n > 1:
 		typ, conf = "LOC", 0.55
@@ -135,8 +156,11 @@ func (e *Enricher) chunk(toks []token, i, j int, spans []span, cover []int, drop
 		return added // the knowledge-base names inside stand as they are
 	}
 	if typ == "" {
-		if first.SentStart && n == 1 && !givenNames[first.Norm] {
+		if first.SentStart && n == 1 && !isGivenName(first.Norm) {
 			return added // a capitalised first word says nothing
+		}
+		if n == 1 && (isStopwordAny(first.Norm) || russianAdjective(first.Norm)) {
+			return added
 		}
 		switch {
 		case n == 1 && demonyms[first.Norm]:
@@ -145,11 +169,11 @@ func (e *Enricher) chunk(toks []token, i, j int, spans []span, cover []int, drop
 			typ, conf = "ORG", 0.5
 		case surnameLike(last.Norm) && n <= 3:
 			typ, conf = "PER", 0.55
-		case givenNames[first.Norm]:
+		case isGivenName(first.Norm):
 			typ, conf = "PER", 0.5
 		case n == 1 && i > 0 && placePreps[toks[i-1].Norm] && !toks[i].Break:
 			typ, conf = "LOC", 0.45
-		case n >= 2 && n <= 3:
+		case n >= 2 && n <= 3 && !foreignScript(toks[i:j], text):
 			typ, conf = "PER", 0.4
 		default:
 			return added
@@ -170,6 +194,29 @@ func (e *Enricher) chunk(toks []token, i, j int, spans []span, cover []int, drop
 	}
 	name := joinSurface(toks[i:j])
 	return append(added, span{From: i, To: j, Type: typ, Conf: conf, Name: name})
+}
+
+// foreignScript reports a Latin-script name in a text mostly in another script: in Russian
+// or Armenian text such names are brands, bands and titles far more often than people,
+// whose names are transliterated.
+func foreignScript(name []token, text string) bool {
+	if scriptOf(name[0].Norm) != scriptLatin {
+		return false
+	}
+	latin, other := 0, 0
+	for _, r := range text {
+		switch sc := scriptOf(string(r)); sc {
+		case scriptLatin:
+			latin++
+		case scriptOther:
+		default:
+			other++
+		}
+		if latin+other > 400 {
+			break
+		}
+	}
+	return other > latin
 }
 
 func joinSurface(toks []token) string {
