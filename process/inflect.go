@@ -11,6 +11,14 @@ import (
 // turns Лавров into лавр and Ереван into ерева); instead the forms a name takes in running
 // text are generated from its ending: Лавров → Лаврова, Лаврову, Лавровым, Лаврове.
 func inflect(lower []string, lang string, acronym bool) [][]string {
+	return inflectName(lower, lang, acronym, false)
+}
+
+// inflectName is inflect; person says every word declines (Сергей Лавров → Сергея Лаврова),
+// otherwise only the head does, with its adjectives (Лачинский коридор → Лачинского
+// коридора), and the complement stays (Организация Договора о коллективной безопасности →
+// Организации Договора о коллективной безопасности).
+func inflectName(lower []string, lang string, acronym, person bool) [][]string {
 	base := make([]string, len(lower))
 	for i, w := range lower {
 		base[i] = fold(w)
@@ -39,11 +47,23 @@ func inflect(lower []string, lang string, acronym bool) [][]string {
 		default:
 			slots = allSlots
 		}
+		decl := len(lower)
+		if !person {
+			for i, w := range lower {
+				if !slavicAdjective(w) {
+					decl = i + 1
+					break
+				}
+			}
+		}
 		for _, s := range slots {
 			form := make([]string, len(lower))
 			changed := false
 			for i, w := range lower {
-				f := slavicForm(w, s)
+				f := w
+				if i < decl {
+					f = slavicForm(w, s)
+				}
 				if f != w {
 					changed = true
 				}
@@ -302,4 +322,13 @@ func turkicForms(w string) []string {
 		out = append(out, fold(w+s))
 	}
 	return out
+}
+
+func slavicAdjective(w string) bool {
+	for _, suf := range []string{"ий", "ый", "ой", "ая", "яя", "ое", "ее", "ій", "ська", "цька"} {
+		if strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
 }

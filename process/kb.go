@@ -162,6 +162,7 @@ func (k *kb) add(e entity) int32 {
 
 // addName enters a name and its inflected forms (for lang) into the name table.
 func (k *kb) addName(idx int32, name, lang string, src uint8) {
+	person := k.ents[idx].Type == "PER"
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return
@@ -183,7 +184,7 @@ func (k *kb) addName(idx int32, name, lang string, src uint8) {
 		norms[i] = t.Norm
 		lowers[i] = strings.ToLower(name[t.Start:t.End])
 	}
-	for _, form := range inflect(lowers, lang, a.Acronym) {
+	for _, form := range inflectName(lowers, lang, a.Acronym, person) {
 		k.put(strings.Join(form, " "), form[0], len(form), a)
 	}
 	if !a.Lower && !a.Acronym {

@@ -58,6 +58,7 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, lang str
 		added = e.chunk(toks, text, i, j, spans, cover, drop, added)
 		i = j
 	}
+	added = geoHeads(toks, cover, spans, drop, added)
 	if len(added) == 0 {
 		return spans
 	}
@@ -137,6 +138,15 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 	if exact >= 0 {
 		return added
 	}
+	// "Flyers de Philadelphie", "Bank of America", "Dinamo Zagreb"-style "X of PLACE": a
+	// name built on a place that is not itself a place word is an institution or a team.
+	ofPlace := false
+	if n >= 3 && cover[j-1] > 0 && spans[cover[j-1]-1].Type == "LOC" && spans[cover[j-1]-1].To == j {
+		h := spans[cover[j-1]-1].From - 1
+		if h > i && connectors[toks[h].Norm] && cover[i] == 0 && !isGivenName(first.Norm) {
+			ofPlace = true
+		}
+	}
 	typ, conf := "", 0.0
 	switch {
 	case n > 1 && eventFirst[first.Norm]:
@@ -145,6 +155,8 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		typ, conf = "ORG", 0.6
 	case restLoc && placeQualifiers[first.Norm]:
 		typ, conf = "LOC", 0.6
+	case ofPlace && !locFirst[first.Norm] && !locLast[first.Norm] && !titled:
+		typ, conf = "ORG", 0.5
 	case titled:
 		typ, conf = "PER", 0.65
 	case isGivenName(first.Norm) && n > 1 && n <= 4 && !strong:
@@ -235,4 +247,45 @@ func unknownKey(toks []token) string {
 		parts = append(parts, latinKey(t.Norm))
 	}
 	return strings.Join(parts, " ")
+}
+
+// lowerGeoHeads are common nouns that languages writing them in lower case put before a
+// place's name: "mer Égée", "détroit de Gibraltar", "lac Léman".
+var lowerGeoHeads = foldSet(`mer océan lac mont monts golfe détroit fleuve rivière île îles cap baie massif plateau
+désert vallée canal col péninsule presqu'île archipel`)
+
+// geoHeads extends a place or a capitalised word after a lower-case geographic head to
+// include the head: "mer Égée", "détroit de Gibraltar".
+func geoHeads(toks []token, cover []int, spans []span, drop []bool, added []span) []span {
+	for i := 0; i+1 < len(toks); i++ {
+		if toks[i].Cap || !lowerGeoHeads[toks[i].Norm] {
+			continue
+		}
+		k := i + 1
+		if k < len(toks) && connectors[toks[k].Norm] && !toks[k].Cap {
+			k++
+		}
+		if k >= len(toks) || !toks[k].Cap || toks[k].Break {
+			continue
+		}
+		end := k + 1
+		if c := cover[k]; c > 0 && spans[c-1].From == k {
+			end = spans[c-1].To
+			drop[c-1] = true
+		} else {
+			for end < len(toks) && toks[end].Cap && !toks[end].Break {
+				end++
+			}
+			// drop a pattern name over the same words
+			for a := range added {
+				if added[a].From == k {
+					added = append(added[:a], added[a+1:]...)
+					break
+				}
+			}
+		}
+		added = append(added, span{From: i, To: end, Type: "LOC", Conf: 0.6, Name: joinSurface(toks[i:end])})
+		i = end - 1
+	}
+	return added
 }

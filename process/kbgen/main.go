@@ -142,6 +142,9 @@ func readCLDR(dir string, capitals map[string][2]string) ([]*place, error) {
 			for code, name := range loc.LocaleDisplayNames.Territories {
 				base, _, _ := strings.Cut(code, "-alt-")
 				qid, isRegion := regionQIDs[base]
+				if !isRegion && len(base) == 3 && base[0] >= '0' && base[0] <= '9' && base != "001" {
+					qid, isRegion = "cldr:"+base, true // continents and subregions; 001 "World" names no place
+				}
 				if !isRegion && (len(base) != 2 || notCountries[base] || base[0] < 'A' || base[0] > 'Z') {
 					continue
 				}
