@@ -163,3 +163,30 @@ func FuzzEntityFile(f *testing.F) {
 		ks.matchKB(tokenize("Сергея Лаврова видели в Баку, l'Arménie", nil))
 	})
 }
+
+func TestTransliteratedNamesMeet(t *testing.T) {
+	e, _, _ := newUserEnricher(t, `
+- id: ww:vardanyan-test
+  type: PER
+  name: Gurgen Vardanyan
+  names:
+    en: [Gurgen Vardanyan]
+`, "topics: []\n")
+	cases := []struct{ name, text, surface string }{
+		{"Cyrillic", "Вчера Гурген Варданян выступил.", "Гурген Варданян"},
+		{"Cyrillic, inflected", "Встреча с Гургеном Варданяном прошла.", "Гургеном Варданяном"},
+		{"French romanisation", "Hier, Gurguen Vardanian a parlé.", "Gurguen Vardanian"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := enrichText(t, e, tc.text)
+			ent := entityByID(a, "ww:vardanyan-test")
+			if ent == nil {
+				t.Fatalf("not linked: %+v", a.Entities)
+			}
+			if ent.Mentions[0].Text != tc.surface || !ent.Known {
+				t.Errorf("mention %q known=%v, want %q", ent.Mentions[0].Text, ent.Known, tc.surface)
+			}
+		})
+	}
+}
