@@ -25,13 +25,15 @@ type langDetector struct {
 	// minLetters: below this, the text is too short to tell and the answer is "und".
 	minLetters int
 	minConf    float64
+	// shortConf: a single word needs at least this confidence, else it is "und".
+	shortConf float64
 }
 
 // Und is the language of a text too short (or too mixed) to tell.
 const Und = "und"
 
 func newLangDetector(langs []string, highAccuracy bool) (*langDetector, error) {
-	d := &langDetector{codes: map[lingua.Language]string{}, allowed: map[string]bool{}, sample: 200, minLetters: 3, minConf: 0.2,
+	d := &langDetector{codes: map[lingua.Language]string{}, allowed: map[string]bool{}, sample: 200, minLetters: 3, minConf: 0.2, shortConf: 0.5,
 		byScrpt: map[script]lingua.LanguageDetector{}, single: map[script]string{}}
 	var ls []lingua.Language
 	for _, code := range langs {
@@ -119,7 +121,8 @@ func (d *langDetector) detect(text string) (string, float64) {
 		if !ok {
 			continue
 		}
-		p := v.Value() * cues.likelihood(c)
+		// A floor keeps a language lingua ruled out reachable when the letters insist.
+		p := (v.Value() + 0.001) * cues.likelihood(c)
 		total += p
 		if p > conf {
 			code, conf = c, p
@@ -129,10 +132,15 @@ func (d *langDetector) detect(text string) (string, float64) {
 		return Und, 0
 	}
 	conf /= total
-	if conf < d.minConf {
-		return Und, conf
+	if conf < d.minConf || (conf < d.shortConf && oneWord(sample)) {
+		return Und, conf // too little text to tell, rather than a guess
 	}
 	return code, conf
+}
+
+// oneWord reports whether s is a single word.
+func oneWord(s string) bool {
+	return len(strings.Fields(s)) < 2
 }
 
 // letterCues counts letters that only some of the configured languages use. Lingua's
@@ -202,7 +210,7 @@ func (c letterCues) likelihood(lang string) float64 {
 		}
 	case "tr", "en", "fr", "de", "es":
 		if c.schwa {
-			return 0.001
+			return 1e-6
 		}
 		if lang == "tr" && c.qx {
 			return 0.05
