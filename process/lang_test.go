@@ -49,7 +49,9 @@ func TestKeyphrases(t *testing.T) {
 			t.Errorf("key phrase %q starts with a stopword", k)
 		}
 	}
-	found := slices.ContainsFunc(a.Keyphrases, func(k string) bool { return strings.Contains(strings.ToLower(k), "collective security treaty organization") })
+	found := slices.ContainsFunc(a.Keyphrases, func(k string) bool {
+		return strings.Contains(strings.ToLower(k), "collective security treaty organization")
+	})
 	if !found {
 		t.Errorf("keyphrases %q lack the repeated long name", a.Keyphrases)
 	}
