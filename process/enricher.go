@@ -366,7 +366,10 @@ func (e *Enricher) entityFor(s span, toks []token) (string, *article.Entity) {
 		}
 		return k.ID, ent
 	}
-	key := unknownKey(toks[s.From:s.To])
+	key := s.Key
+	if key == "" {
+		key = unknownKey(toks[s.From:s.To])
+	}
 	if key == "" {
 		return "", nil
 	}
