@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"wirewatch/article"
 	"wirewatch/config"
@@ -270,14 +271,25 @@ func (e *Enricher) Enrich(a *article.Article) error {
 	ents := map[string]*article.Entity{}
 	var order []string
 	var kp keyphraser
-	var toks []token
-	for _, f := range fields {
+	fieldToks := make([][]token, len(fields))
+	nc := nameContext{lower: map[string]bool{}}
+	for i, f := range fields {
+		fieldToks[i] = tokenize(f.text, nil)
+		for _, t := range fieldToks[i] {
+			if !t.Cap && t.Letters {
+				nc.lower[t.Norm] = true
+			}
+		}
+	}
+	for fi, f := range fields {
 		if f.text == "" {
 			continue
 		}
-		toks = tokenize(f.text, toks[:0])
+		toks := fieldToks[fi]
 		spans := st.kbs.matchKB(toks)
-		spans = e.findUnknown(toks, f.text, spans, a.Lang)
+		// A headline In Title Case capitalises every word: only known names count there.
+		nc.knownOnly = f.name == "title" && titleCase(toks)
+		spans = e.findUnknown(toks, f.text, spans, nc)
 		for _, s := range spans {
 			id, ent := e.entityFor(s, toks)
 			if ent == nil {
@@ -341,6 +353,21 @@ func storyTime(a *article.Article, now func() time.Time) time.Time {
 		return a.Fetched
 	}
 	return now()
+}
+
+// titleCase reports a field where nearly every word is capitalised.
+func titleCase(toks []token) bool {
+	words, caps := 0, 0
+	for _, t := range toks {
+		if !t.Letters || utf8.RuneCountInString(t.Norm) <= 3 {
+			continue // short function words stay lower case in English headlines
+		}
+		words++
+		if t.Cap {
+			caps++
+		}
+	}
+	return words >= 3 && caps*10 >= words*8
 }
 
 // langSample is the text the language is told from: the title and the start of the body.

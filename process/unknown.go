@@ -28,7 +28,16 @@ var placePreps = foldSet(`in at near from to into across à au aux en dans près
 // findUnknown adds pattern names to the knowledge-base spans and resolves overlaps: a name
 // with an organisation word ("Yerevan State University") wins over the place inside it; a
 // person's name wins over a gazetteer town inside it ("Michael Jackson").
-func (e *Enricher) findUnknown(toks []token, text string, spans []span, lang string) []span {
+// nameContext is what the whole article tells the name patterns.
+type nameContext struct {
+	lower     map[string]bool // words the article writes in lower case somewhere
+	knownOnly bool            // no pattern names in this field (a Title Case headline)
+}
+
+func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameContext) []span {
+	if nc.knownOnly {
+		return spans
+	}
 	cover := make([]int, len(toks)) // 1 + index of the KB span covering the token
 	for si, s := range spans {
 		for k := s.From; k < s.To; k++ {
@@ -56,7 +65,7 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, lang str
 			}
 			break
 		}
-		added = e.chunk(toks, text, i, j, spans, cover, drop, added)
+		added = e.chunk(toks, text, i, j, spans, cover, drop, added, nc)
 		i = j
 	}
 	added = geoHeads(toks, cover, spans, drop, added)
@@ -196,7 +205,7 @@ func initialsMatch(words []token, acr string) bool {
 }
 
 // chunk types one capitalised run toks[i:j] and returns added with its name appended, if any.
-func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cover []int, drop []bool, added []span) []span {
+func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cover []int, drop []bool, added []span, nc nameContext) []span {
 	titled := i > 0 && honorifics[toks[i-1].Norm] && !toks[i-1].Break
 	if i > 1 && toks[i-1].Norm == "." && honorifics[toks[i-2].Norm] {
 		titled = true
@@ -303,6 +312,9 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		if n == 1 && (isStopwordAny(first.Norm) || russianAdjective(first.Norm)) {
 			return added
 		}
+		if allLower(toks[i:j], nc.lower) {
+			return added // "Good Day", "Excursion House": words the article uses as common words
+		}
 		switch {
 		case n == 1 && demonyms[first.Norm]:
 			typ, conf = "MISC", 0.5
@@ -358,6 +370,18 @@ func foreignScript(name []token, text string) bool {
 		}
 	}
 	return other > latin
+}
+
+func allLower(toks []token, lower map[string]bool) bool {
+	if len(lower) == 0 {
+		return false
+	}
+	for _, t := range toks {
+		if !lower[t.Norm] {
+			return false
+		}
+	}
+	return true
 }
 
 func joinSurface(toks []token) string {
