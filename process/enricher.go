@@ -291,6 +291,9 @@ func (e *Enricher) Enrich(a *article.Article) error {
 		nc.knownOnly = f.name == "title" && titleCase(toks)
 		spans = e.findUnknown(toks, f.text, spans, nc)
 		for _, s := range spans {
+			if s.Ent == nil && s.Type == article.Misc {
+				continue // nationality adjectives: the evaluation counts them, articles need not
+			}
 			id, ent := e.entityFor(s, toks)
 			if ent == nil {
 				continue

@@ -278,9 +278,18 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			ofPlace = true
 		}
 	}
+	// "Polish Foreign Minister", "Various Christian": a title or an adjective, not a name.
+	if honorifics[last.Norm] || (isDemonym(first.Norm) && cover[i] == 0 && !orgLast[last.Norm] && !eventLast[last.Norm]) {
+		if n == 1 && isDemonym(first.Norm) && !inside {
+			return append(added, span{From: i, To: j, Type: "MISC", Conf: 0.5, Name: joinSurface(toks[i:j])})
+		}
+		if !inside {
+			return added
+		}
+	}
 	typ, conf := "", 0.0
 	switch {
-	case n > 1 && eventFirst[first.Norm]:
+	case n > 1 && (eventFirst[first.Norm] || eventLast[last.Norm] || n > 2 && eventLast[toks[j-2].Norm] && isRoman(last.Norm)):
 		typ, conf = "EVT", 0.5
 	case orgLast[last.Norm] || orgFirst[first.Norm] && n > 1:
 		typ, conf = "ORG", 0.6
@@ -316,8 +325,6 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			return added // "Good Day", "Excursion House": words the article uses as common words
 		}
 		switch {
-		case n == 1 && demonyms[first.Norm]:
-			typ, conf = "MISC", 0.5
 		case n == 1 && first.Upper && utf8.RuneCountInString(first.Norm) <= 6:
 			typ, conf = "ORG", 0.5
 		case surnameLike(last.Norm) && n <= 3:
@@ -370,6 +377,10 @@ func foreignScript(name []token, text string) bool {
 		}
 	}
 	return other > latin
+}
+
+func isRoman(w string) bool {
+	return w != "" && strings.Trim(w, "ivxl") == ""
 }
 
 func allLower(toks []token, lower map[string]bool) bool {
