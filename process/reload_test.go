@@ -218,3 +218,18 @@ func TestEnrichConcurrently(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestEntitiesExampleLoads keeps the documented example file valid and useful.
+func TestEntitiesExampleLoads(t *testing.T) {
+	cfg := testConfig()
+	cfg.Gazetteer = false
+	cfg.EntitiesFiles = []string{filepath.Join("..", "config", "entities.example.yaml")}
+	e, err := New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := enrichText(t, e, "Рабочие Зангезурского медно-молибденового комбината бастуют, сообщил Russia's top diplomat.")
+	if entityByID(a, "ww:example-zcmc") == nil || entityByID(a, "Q80137") == nil {
+		t.Errorf("example entries not found: %v", a.EntityIDs())
+	}
+}
