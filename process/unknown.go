@@ -225,6 +225,13 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			i++
 			continue
 		}
+		// Cyrillic-script languages capitalise only names and sentence starts: a first
+		// word that is not known as a name ("Окончил", "Кроме") is not part of one.
+		if t.SentStart && j-i > 1 && cover[i] == 0 && scriptOf(t.Norm) == scriptCyrillic && !givenNames[t.Norm] &&
+			!toks[i+1].Hyph && !orgFirst[t.Norm] && !locFirst[t.Norm] && !eventFirst[t.Norm] && !placeQualifiers[t.Norm] && !surnameLike(t.Norm) {
+			i++
+			continue
+		}
 		break
 	}
 	for j > i && connectors[toks[j-1].Norm] {
@@ -315,7 +322,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		}
 	}
 	if typ == "" {
-		if first.SentStart && n == 1 && !isGivenName(first.Norm) {
+		if first.SentStart && n == 1 && !givenNames[first.Norm] {
 			return added // a capitalised first word says nothing
 		}
 		if n == 1 && (isStopwordAny(first.Norm) || russianAdjective(first.Norm)) {
