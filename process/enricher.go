@@ -2,6 +2,7 @@ package process
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	_ "embed"
 	"errors"
@@ -28,6 +29,9 @@ var curatedYAML []byte
 //go:embed kbdata/regions.yaml
 var regionsYAML []byte
 
+//go:embed kbdata/common-en.txt.gz
+var commonEnGz []byte
+
 //go:embed kbdata/places.tsv.gz
 var placesGz []byte
 
@@ -38,6 +42,7 @@ type Enricher struct {
 	log     *slog.Logger
 	lang    *langDetector
 	base    *kb
+	common  map[string]wordSet // language -> common words, see kbgen
 	state   atomic.Pointer[snapshot]
 	stories *storyIndex
 	unknown *unknownNames
@@ -67,6 +72,10 @@ func New(cfg config.ProcessConfig, logger *slog.Logger) (*Enricher, error) {
 	if err != nil {
 		return nil, err
 	}
+	commonEn, err := loadWordSet(commonEnGz)
+	if err != nil {
+		return nil, fmt.Errorf("loading built-in English common words: %w", err)
+	}
 	window, maxArt := cfg.StoryWindow, cfg.StoryMaxArticles
 	if window <= 0 {
 		window = 72 * time.Hour
@@ -79,6 +88,7 @@ func New(cfg config.ProcessConfig, logger *slog.Logger) (*Enricher, error) {
 		log:     logger,
 		lang:    ld,
 		base:    base,
+		common:  map[string]wordSet{"en": commonEn},
 		stories: newStoryIndex(window, maxArt, cfg.StoryMaxDistance),
 		unknown: newUnknownNames(cfg.UnknownMax),
 		now:     time.Now,
@@ -272,7 +282,7 @@ func (e *Enricher) Enrich(a *article.Article) error {
 	var order []string
 	var kp keyphraser
 	fieldToks := make([][]token, len(fields))
-	nc := nameContext{lower: map[string]bool{}}
+	nc := nameContext{lower: map[string]bool{}, common: e.common[a.Lang]}
 	for i, f := range fields {
 		fieldToks[i] = tokenize(f.text, nil)
 		for _, t := range fieldToks[i] {
@@ -512,4 +522,30 @@ func (u *unknownNames) top(n int) []UnknownName {
 		out = out[:n]
 	}
 	return out
+}
+
+// wordSet is a set of folded words keyed by hash: no pointers for the GC to scan.
+type wordSet map[uint64]struct{}
+
+func (w wordSet) has(s string) bool {
+	_, ok := w[hashAdd(hashInit, s)]
+	return ok
+}
+
+func loadWordSet(gz []byte) (wordSet, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, err
+	}
+	set := wordSet{}
+	for _, w := range strings.Split(string(b), "\n") {
+		if w != "" {
+			set[hashAdd(hashInit, fold(w))] = struct{}{}
+		}
+	}
+	return set, nil
 }

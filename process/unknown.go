@@ -31,6 +31,7 @@ var placePreps = foldSet(`in at near from to into across à au aux en dans près
 // nameContext is what the whole article tells the name patterns.
 type nameContext struct {
 	lower     map[string]bool // words the article writes in lower case somewhere
+	common    wordSet         // the common words of the article's language, if known
 	knownOnly bool            // no pattern names in this field (a Title Case headline)
 }
 
@@ -225,6 +226,13 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			i++
 			continue
 		}
+		// A sentence-initial common word ("Yesterday Tigran Abrahamyan") is not part of
+		// the name that follows it.
+		if t.SentStart && j-i > 1 && cover[i] == 0 && nc.common.has(t.Norm) && !givenNames[t.Norm] && !toks[i+1].Hyph &&
+			!orgFirst[t.Norm] && !locFirst[t.Norm] && !eventFirst[t.Norm] && !placeQualifiers[t.Norm] {
+			i++
+			continue
+		}
 		// Cyrillic-script languages capitalise only names and sentence starts: a first
 		// word that is not known as a name ("Окончил", "Кроме") is not part of one.
 		if t.SentStart && j-i > 1 && cover[i] == 0 && scriptOf(t.Norm) == scriptCyrillic && !givenNames[t.Norm] &&
@@ -328,8 +336,8 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		if n == 1 && (isStopwordAny(first.Norm) || russianAdjective(first.Norm)) {
 			return added
 		}
-		if allLower(toks[i:j], nc.lower) {
-			return added // "Good Day", "Excursion House": words the article uses as common words
+		if allLower(toks[i:j], nc.lower) || allCommon(toks[i:j], nc.common) {
+			return added // "Good Day", "Excursion House": common words, capitalised for a title
 		}
 		switch {
 		case n == 1 && first.Upper && utf8.RuneCountInString(first.Norm) <= 6:
@@ -384,6 +392,18 @@ func foreignScript(name []token, text string) bool {
 		}
 	}
 	return other > latin
+}
+
+func allCommon(toks []token, common wordSet) bool {
+	if len(common) == 0 {
+		return false
+	}
+	for _, t := range toks {
+		if !common.has(t.Norm) || givenNames[t.Norm] {
+			return false
+		}
+	}
+	return true
 }
 
 func isRoman(w string) bool {
