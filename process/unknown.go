@@ -254,6 +254,17 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 	if i >= j {
 		return added
 	}
+	// "David Gilmour de Pink Floyd", "Jeremy Hellickson des Rays": a full name, then a
+	// connector and what the person belongs to. ("Charles de Gaulle" has one word before.)
+	if givenNames[toks[i].Norm] || isGivenName(toks[i].Norm) && !toks[i].SentStart {
+		for k := i + 2; k < j-1; k++ {
+			if connectors[toks[k].Norm] && !toks[k].Cap {
+				added = e.chunk(toks, text, k+1, j, spans, cover, drop, added, nc)
+				j = k
+				break
+			}
+		}
+	}
 	first, last := toks[i], toks[j-1]
 	n := 0 // words: a hyphenated compound ("Лос-Анджелес") is one
 	for k := i; k < j; k++ {
@@ -306,7 +317,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 	switch {
 	case n > 1 && (eventFirst[first.Norm] || eventLast[last.Norm] || n > 2 && eventLast[toks[j-2].Norm] && isRoman(last.Norm)):
 		typ, conf = "EVT", 0.5
-	case orgLast[last.Norm] || orgFirst[first.Norm] && n > 1:
+	case n > 1 && (orgLast[last.Norm] || orgFirst[first.Norm]):
 		typ, conf = "ORG", 0.6
 	case restLoc && placeQualifiers[first.Norm]:
 		typ, conf = "LOC", 0.6
@@ -340,7 +351,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			return added // "Good Day", "Excursion House": common words, capitalised for a title
 		}
 		switch {
-		case n == 1 && first.Upper && utf8.RuneCountInString(first.Norm) <= 6:
+		case n == 1 && first.Upper && utf8.RuneCountInString(first.Norm) >= 3 && utf8.RuneCountInString(first.Norm) <= 6:
 			typ, conf = "ORG", 0.5
 		case surnameLike(last.Norm) && n <= 3:
 			typ, conf = "PER", 0.55
