@@ -456,11 +456,27 @@ func unknownKey(toks []token) string {
 var lowerGeoHeads = foldSet(`mer océan lac mont monts golfe détroit fleuve rivière île îles cap baie massif plateau
 désert vallée canal col péninsule presqu'île archipel`)
 
+// lowerOrgHeads are lower-case nouns that make an organisation of the name after them:
+// Russian national teams are "сборная России", "сборной Хорватии".
+var lowerOrgHeads = func() map[string]bool {
+	m := map[string]bool{}
+	for _, f := range inflect([]string{"сборная"}, "ru", false) {
+		m[f[0]] = true
+	}
+	m["сборные"], m["сборных"] = true, true
+	return m
+}()
+
 // geoHeads extends a place or a capitalised word after a lower-case geographic head to
-// include the head: "mer Égée", "détroit de Gibraltar".
+// include the head: "mer Égée", "détroit de Gibraltar"; after an organisation head it makes
+// an organisation: "сборной Хорватии".
 func geoHeads(toks []token, cover []int, spans []span, drop []bool, added []span) []span {
 	for i := 0; i+1 < len(toks); i++ {
-		if toks[i].Cap || !lowerGeoHeads[toks[i].Norm] {
+		typ := "LOC"
+		if lowerOrgHeads[toks[i].Norm] {
+			typ = "ORG"
+		}
+		if toks[i].Cap || !(lowerGeoHeads[toks[i].Norm] || typ == "ORG") {
 			continue
 		}
 		k := i + 1
@@ -486,7 +502,7 @@ func geoHeads(toks []token, cover []int, spans []span, drop []bool, added []span
 				}
 			}
 		}
-		added = append(added, span{From: i, To: end, Type: "LOC", Conf: 0.6, Name: joinSurface(toks[i:end])})
+		added = append(added, span{From: i, To: end, Type: typ, Conf: 0.6, Name: joinSurface(toks[i:end])})
 		i = end - 1
 	}
 	return added
