@@ -8,9 +8,11 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/gogs/chardet"
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/encoding/unicode/utf32"
 )
@@ -75,10 +77,18 @@ func decodeCharset(body []byte, contentType string) ([]byte, string, error) {
 	if enc == nil {
 		if m := xmlDecl.Find(body); m != nil {
 			if em := declEncoding.FindSubmatch(m); em != nil {
+				// An unknown label is treated as no declaration, as feed readers do: the
+				// bytes may well be UTF-8 or recognisable.
 				enc, name = lookupCharset(string(em[1]))
-				if enc == nil {
-					return nil, string(em[1]), fmt.Errorf("unknown encoding %q in the XML declaration", em[1])
-				}
+			}
+		}
+	}
+	if (enc == nil || name == "utf-8") && !utf8.Valid(body) {
+		// Undeclared or falsely declared UTF-8: guess like feed readers do (chardet),
+		// trusting the guess only when the detector is fairly sure.
+		if det, err := chardet.NewHtmlDetector().DetectBest(body); err == nil && det.Confidence >= 30 {
+			if e, n := lookupCharset(det.Charset); e != nil && n != "utf-8" {
+				enc, name = e, n
 			}
 		}
 	}
@@ -142,6 +152,8 @@ func lookupCharset(label string) (encoding.Encoding, string) {
 		return utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM), "utf-32le"
 	case "utf-16":
 		return unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), "utf-16"
+	case "mac-cyrillic", "maccyrillic":
+		return charmap.MacintoshCyrillic, "x-mac-cyrillic"
 	}
 	enc, name := charset.Lookup(label)
 	if enc == nil {
