@@ -31,6 +31,8 @@ var (
 	ErrBodyTooLarge = errors.New("body exceeds ingest.max_body_bytes")
 	// ErrDecompressionBomb: the body inflates more than ingest.max_decompression_ratio.
 	ErrDecompressionBomb = errors.New("compressed body inflates beyond ingest.max_decompression_ratio")
+	// ErrTimeout: the fetch took longer than ingest.timeout (a slow or trickling server).
+	ErrTimeout = errors.New("fetch exceeded ingest.timeout")
 	// ErrTooManyRedirects: more than ingest.max_redirects redirects, or a loop.
 	ErrTooManyRedirects = errors.New("too many redirects")
 )
@@ -82,6 +84,9 @@ type response struct {
 	// MaxAge is the server's Cache-Control max-age: polling sooner is pointless.
 	MaxAge time.Duration
 	Header http.Header
+	// Base is what relative links in the body are relative to: Content-Location when the
+	// server sends a usable one, else FinalURL.
+	Base string
 }
 
 // fetcher does HTTP for feeds and pages: conditional GET, limits, per-host politeness and
@@ -180,9 +185,17 @@ func (f *fetcher) get(ctx context.Context, rawURL string, prev validators, accep
 	}
 	defer release()
 	// The timeout starts once a host slot is ours: waiting politely is not the server's fault.
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
+	resp, err := f.do(ctx, rawURL, prev, accept)
+	if err != nil && parent.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+		err = fmt.Errorf("%w (%s): %w", ErrTimeout, f.timeout, err)
+	}
+	return resp, err
+}
 
+func (f *fetcher) do(ctx context.Context, rawURL string, prev validators, accept string) (*response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, fmt.Errorf("building request for %s: %w", rawURL, err)
@@ -208,6 +221,12 @@ func (f *fetcher) get(ctx context.Context, rawURL string, prev validators, accep
 		MaxAge:      maxAge(resp.Header.Get("Cache-Control")),
 		Header:      resp.Header,
 		Validators:  prev,
+	}
+	out.Base = out.FinalURL
+	if cl := resp.Header.Get("Content-Location"); cl != "" {
+		if b := resolve(resp.Request.URL, cl); strings.HasPrefix(b, "http://") || strings.HasPrefix(b, "https://") {
+			out.Base = b
+		}
 	}
 	if out.FinalURL != rawURL && permanentChain(resp.Request) {
 		out.PermanentURL = out.FinalURL

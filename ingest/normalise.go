@@ -31,7 +31,13 @@ const maxSummaryRunes = 600
 // configured address (the Source.FeedURL, and the base for relative links when the feed
 // names no site); fetched is the fetch time, also the published time of undated items.
 func Normalise(feed *gofeed.Feed, fc config.FeedConfig, feedURL string, fetched time.Time) []*article.Article {
-	base, _ := url.Parse(feedURL)
+	return normalise(feed, fc, feedURL, feedURL, fetched)
+}
+
+// normalise is Normalise with the document's base URL (where it was really fetched from,
+// or its Content-Location) apart from the feed's identity.
+func normalise(feed *gofeed.Feed, fc config.FeedConfig, feedURL, docURL string, fetched time.Time) []*article.Article {
+	base, _ := url.Parse(docURL)
 	site := resolve(base, feed.Link)
 	if siteURL, err := url.Parse(site); err == nil && site != "" {
 		// Item links are relative to the site, as xml:base-less feeds mean them.

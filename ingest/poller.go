@@ -346,17 +346,17 @@ func (p *Poller) poll(ctx context.Context, fc config.FeedConfig, rec feedRecord,
 		res.err = fmt.Errorf("feed %s: %w", rec.URL, err)
 		return res
 	}
-	return p.digest(ctx, fc, fs, feed, res, start)
+	return p.digest(ctx, fc, fs, feed, resp.Base, res, start)
 }
 
 // digest normalises a parsed feed and keeps the items this feed has not published yet.
-func (p *Poller) digest(ctx context.Context, fc config.FeedConfig, fs *feedState, feed *gofeed.Feed, res *pollResult, at time.Time) *pollResult {
+func (p *Poller) digest(ctx context.Context, fc config.FeedConfig, fs *feedState, feed *gofeed.Feed, docURL string, res *pollResult, at time.Time) *pollResult {
 	res.changed = true
 	res.title = strings.TrimSpace(feed.Title)
 	res.items = len(feed.Items)
 	res.rate, res.newest = publishingRate(feed, at)
 	res.hub, res.topic = hubLinks(feed)
-	arts := Normalise(feed, fc, fc.URL, at)
+	arts := normalise(feed, fc, fc.URL, docURL, at)
 	if len(arts) > 0 {
 		res.siteURL = arts[0].Source.SiteURL
 	}
