@@ -122,7 +122,9 @@ func TestFetchRedirects(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/old", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/new", http.StatusMovedPermanently) })
 	mux.HandleFunc("/temp", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/new", http.StatusFound) })
-	mux.HandleFunc("/perm-then-temp", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/temp", http.StatusPermanentRedirect) })
+	mux.HandleFunc("/perm-then-temp", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/temp", http.StatusPermanentRedirect)
+	})
 	mux.HandleFunc("/new", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("<rss/>")) })
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
