@@ -2,6 +2,7 @@ package query
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,6 +81,7 @@ func TestParseErrors(t *testing.T) {
 		{"phrase glued", `"a b"c`, 5},
 		{"unclosed range", "published:[2026-01-01 TO", 10},
 		{"column counts runes", "Лачин (", 11},
+		{"too many terms", strings.Repeat("a ", 256) + "b", 512},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
