@@ -70,7 +70,7 @@ func (an *Analysis) requiredValue(field, value string) map[string]bool {
 	set := map[string]bool{}
 	if IsKeywordField(field) {
 		if v := an.Keyword(value); v != "" {
-			for _, f := range keywordIndexFields(field) {
+			for _, f := range KeywordIndexFields(field) {
 				set[f+":"+v] = true
 			}
 		}
