@@ -80,9 +80,11 @@ func (c compiler) compile(n query.Node) (dsl, error) {
 		if err != nil {
 			return nil, err
 		}
-		// Text terms are indexed lower-cased (and stemmed): match the pattern ignoring case.
+		// Text is indexed as lower-cased (and stemmed) terms, which a wildcard matches
+		// without analysis.
+		pattern := strings.ToLower(n.Pattern)
 		return anyOf(fields, func(f string) dsl {
-			return dsl{"wildcard": dsl{f: dsl{"value": n.Pattern, "case_insensitive": true}}}
+			return dsl{"wildcard": dsl{f: dsl{"value": pattern}}}
 		}), nil
 	case *query.Range:
 		if n.Field != query.FieldPublished {
