@@ -27,19 +27,6 @@ func newCompiler(langs []string) compiler {
 	return c
 }
 
-// keywordFields are the indexed keyword fields behind each query field. A value matches
-// when any of them holds it, ignoring case (query: "keyword fields compare whole values,
-// case-insensitively").
-var keywordFields = map[string][]string{
-	query.FieldLang:    {"lang"},
-	query.FieldSource:  {"source", "source_url"},
-	query.FieldEntity:  {"entities", "entity_names.keyword"},
-	query.FieldTopic:   {"topics"},
-	query.FieldCountry: {"countries"},
-	query.FieldAuthor:  {"authors"},
-	query.FieldStory:   {"story_id"},
-}
-
 // compile returns the DSL for n. The parser only builds the node types handled here; an
 // unknown one is a programming error reported as a *query.Error, never a panic.
 func (c compiler) compile(n query.Node) (dsl, error) {
@@ -113,8 +100,10 @@ func (c compiler) compileAll(nodes []query.Node) ([]any, error) {
 // keyword matches a whole value (kind "term") or a pattern (kind "wildcard") on the
 // keyword fields behind field.
 func (c compiler) keyword(field, value, kind string, pos int) (dsl, error) {
-	fields, ok := keywordFields[field]
-	if !ok {
+	// The fields and values of query.KeywordIndexFields are keywords here too; the
+	// matcher's keyword analyser lower-cases whole values, which case_insensitive mirrors.
+	fields := query.KeywordIndexFields(field)
+	if len(fields) == 0 {
 		return nil, &query.Error{Pos: pos, Msg: fmt.Sprintf("field %s is not searchable", field)}
 	}
 	return anyOf(fields, func(f string) dsl {

@@ -45,24 +45,41 @@ func TestTemplateFileUpToDate(t *testing.T) {
 }
 
 func TestTemplateLanguages(t *testing.T) {
-	tmpl := Template(config.Default().Index.Elastic, []string{"FR", "hy", "az", "uk", "fr", "und"})
-	props := tmpl["template"].(map[string]any)["mappings"].(map[string]any)["properties"].(map[string]any)
-	want := map[string]string{
-		"title_fr": "french", "body_hy": "armenian", "body_az": "standard",
-		"title_uk": "standard", "body_und": "standard",
-	}
-	for field, analyzer := range want {
-		m, ok := props[field].(map[string]any)
+	tmpl := Template(config.Default().Index.Elastic, []string{"FR", "hy", "az", "uk", "fr-CA", "und", "fa"})
+	inner := tmpl["template"].(map[string]any)
+	props := inner["mappings"].(map[string]any)["properties"].(map[string]any)
+	analysis := inner["settings"].(map[string]any)["analysis"].(map[string]any)
+	analyzers := analysis["analyzer"].(map[string]any)
+	filters := analysis["filter"].(map[string]any)
+	for _, key := range []string{"fr", "hy", "az", "uk", "und", "fa"} {
+		for _, field := range []string{"title_" + key, "body_" + key} {
+			m, ok := props[field].(map[string]any)
+			if !ok || m["analyzer"] != "ww_"+key {
+				t.Errorf("%s: got %v, want a text field analysed by ww_%s", field, props[field], key)
+			}
+		}
+		a, ok := analyzers["ww_"+key].(map[string]any)
 		if !ok {
-			t.Errorf("no field %s", field)
+			t.Errorf("analyzer ww_%s is not defined", key)
 			continue
 		}
-		if m["analyzer"] != analyzer {
-			t.Errorf("%s: analyzer %v, want %s", field, m["analyzer"], analyzer)
+		for _, f := range a["filter"].([]string) {
+			if strings.Contains(f, "stop") {
+				t.Errorf("ww_%s drops stop words (%s); the matcher keeps them", key, f)
+			}
+			if strings.HasPrefix(f, "ww_") && filters[f] == nil {
+				t.Errorf("ww_%s uses filter %s, which is not defined", key, f)
+			}
 		}
 	}
-	if _, ok := props["title_FR"]; ok {
-		t.Errorf("language codes must be lower-cased")
+	if got := analyzers["ww_fr"].(map[string]any)["filter"]; strings.Join(got.([]string), ",") != "lowercase,ww_elision_fr,ww_light_fr" {
+		t.Errorf("ww_fr filters %v: want lower-case, elision, light French stemmer (as Bleve)", got)
+	}
+	if got := analyzers["ww_hy"].(map[string]any)["filter"]; strings.Join(got.([]string), ",") != "lowercase" {
+		t.Errorf("ww_hy filters %v: want lower-case only", got)
+	}
+	if cf := analyzers["ww_fa"].(map[string]any)["char_filter"]; cf == nil || analysis["char_filter"] == nil {
+		t.Errorf("Persian needs the zero-width non-joiner char filter")
 	}
 	count := 0
 	for name := range props {
@@ -70,8 +87,8 @@ func TestTemplateLanguages(t *testing.T) {
 			count++
 		}
 	}
-	if count != 5 { // fr, hy, az, uk, und
-		t.Errorf("%d title fields, want 5 (duplicates merged)", count)
+	if count != 6 { // fr (FR, fr-CA), hy, az, uk, fa, und
+		t.Errorf("%d title fields, want 6 (case and region subtags merged)", count)
 	}
 }
 
