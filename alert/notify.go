@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -36,7 +37,9 @@ var errPermanent = errors.New("permanent delivery failure")
 // senders sends notices on the pushed channel types. Each send is one attempt; the
 // delivery worker retries.
 type senders struct {
-	cfg    config.AlertConfig
+	cfg config.AlertConfig
+	// tlsRoots, when set, replaces the system roots for STARTTLS (tests).
+	tlsRoots *x509.CertPool
 	http   *http.Client
 	logger *slog.Logger
 }
@@ -196,7 +199,7 @@ func (s *senders) email(ctx context.Context, ch Channel, n notice) error {
 		return fmt.Errorf("SMTP HELO to %s: %w", addr, err)
 	}
 	if ok, _ := c.Extension("STARTTLS"); ok {
-		if err := c.StartTLS(&tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12}); err != nil {
+		if err := c.StartTLS(&tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12, RootCAs: s.tlsRoots}); err != nil {
 			return fmt.Errorf("SMTP STARTTLS with %s: %w", addr, err)
 		}
 	} else if cfg.RequireTLS {
