@@ -40,8 +40,8 @@ type senders struct {
 	cfg config.AlertConfig
 	// tlsRoots, when set, replaces the system roots for STARTTLS (tests).
 	tlsRoots *x509.CertPool
-	http   *http.Client
-	logger *slog.Logger
+	http     *http.Client
+	logger   *slog.Logger
 }
 
 func newSenders(cfg config.AlertConfig, logger *slog.Logger) (*senders, error) {
