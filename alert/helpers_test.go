@@ -326,3 +326,7 @@ func decodeAlert(t *testing.T, b []byte) Alert {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+func configSearch(name, q string) config.SearchConfig {
+	return config.SearchConfig{Name: name, Query: q, Channels: []config.ChannelConfig{{Type: "atom"}}}
+}
