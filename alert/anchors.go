@@ -79,25 +79,19 @@ func valueAnchors(an *query.Analysis, field, value string) anchorSet {
 	return anchorSet{keys: uniqStrings(keys)}
 }
 
-// docKeys returns the anchors an article contains: every analysed term of its title and
-// body in its language, and every normalised keyword value.
-func docKeys(an *query.Analysis, d *query.Doc) []string {
+// docTerms returns what an article offers the candidate index: every analysed term of
+// its title and body in its language, and every normalised keyword value.
+func docTerms(an *query.Analysis, d *query.Doc) (text, kw []string) {
 	a := d.Article
-	keys := make([]string, 0, 256)
-	for _, t := range an.TermsOf(d.LangKey, a.Title) {
-		keys = append(keys, "t:"+t)
-	}
-	for _, t := range an.TermsOf(d.LangKey, query.BodyText(a)) {
-		keys = append(keys, "t:"+t)
-	}
+	text = append(an.TermsOf(d.LangKey, a.Title), an.TermsOf(d.LangKey, query.BodyText(a))...)
 	for _, vs := range query.KeywordValues(a) {
 		for _, v := range vs {
 			if k := an.Keyword(v); k != "" {
-				keys = append(keys, "k:"+k)
+				kw = append(kw, k)
 			}
 		}
 	}
-	return keys
+	return text, kw
 }
 
 func uniqStrings(ss []string) []string {

@@ -41,9 +41,7 @@ func startBroker(t *testing.T, dir string) (*bus.Embedded, *bus.Client) {
 	if err != nil {
 		t.Fatalf("starting embedded broker: %v", err)
 	}
-	cfg := config.Default().Kafka
-	cfg.Partitions = 2
-	c, err := bus.NewClient(cfg, e.Addrs(), logger)
+	c, err := bus.NewClient(testKafkaConfig(), e.Addrs(), logger)
 	if err != nil {
 		t.Fatalf("client: %v", err)
 	}
@@ -329,4 +327,10 @@ func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 func configSearch(name, q string) config.SearchConfig {
 	return config.SearchConfig{Name: name, Query: q, Channels: []config.ChannelConfig{{Type: "atom"}}}
+}
+
+func testKafkaConfig() config.KafkaConfig {
+	cfg := config.Default().Kafka
+	cfg.Partitions = 2
+	return cfg
 }

@@ -16,6 +16,7 @@ type compiled struct {
 	s       SavedSearch
 	m       *query.Matcher
 	anchors anchorSet
+	slot    int // in the candidate index; -1 until indexed
 }
 
 // matcher evaluates the saved searches on articles. All searches share one Analysis, so
@@ -34,7 +35,7 @@ func (mt *matcher) compile(s SavedSearch) (*compiled, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compiling query of search %s: %w", s.ID, err)
 	}
-	return &compiled{s: s, m: m, anchors: anchors(mt.an, n)}, nil
+	return &compiled{s: s, m: m, anchors: anchors(mt.an, n), slot: -1}, nil
 }
 
 // match returns the searches a matches, using the candidate index.
@@ -43,7 +44,8 @@ func (mt *matcher) match(a *article.Article) []SavedSearch {
 	var out []SavedSearch
 	mt.set.mu.RLock()
 	defer mt.set.mu.RUnlock()
-	mt.set.index.candidates(docKeys(mt.an, d), func(c *compiled) {
+	text, kw := docTerms(mt.an, d)
+	mt.set.index.candidates(text, kw, func(c *compiled) {
 		if c.m.MatchDoc(d) {
 			out = append(out, c.s)
 		}

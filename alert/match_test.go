@@ -149,7 +149,8 @@ func TestCandidateIndexLosesNothing(t *testing.T) {
 			t.Fatalf("article %+v:\nindexed %v\nall     %v", a, got, want)
 		}
 		matched += len(want)
-		mt.set.index.candidates(docKeys(mt.an, mt.an.Doc(a)), func(*compiled) { checked++ })
+		text, kw := docTerms(mt.an, mt.an.Doc(a))
+		mt.set.index.candidates(text, kw, func(*compiled) { checked++ })
 	}
 	if matched == 0 {
 		t.Fatal("no article matched any query: the test proves nothing")

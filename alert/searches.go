@@ -48,7 +48,8 @@ func (ss *searches) put(s SavedSearch) error {
 		if old.s.Updated.After(s.Updated) {
 			return nil
 		}
-		ss.index.remove(old)
+		ss.index.remove(old, false)
+		c.slot = old.slot
 	} else if at, gone := ss.deleted[s.ID]; gone && !s.Updated.After(at) {
 		return nil
 	}
@@ -63,7 +64,7 @@ func (ss *searches) remove(id string, at time.Time) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	if old, ok := ss.byID[id]; ok {
-		ss.index.remove(old)
+		ss.index.remove(old, true)
 		delete(ss.byID, id)
 	}
 	ss.deleted[id] = at
