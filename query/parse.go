@@ -575,3 +575,12 @@ func (r *Range) Bounds() (lo, hi time.Time) {
 	}
 	return lo, hi
 }
+
+// WithSource fills in e.Column from the query text, for errors found after parsing (when
+// compiling) where only the byte offset was known.
+func (e *Error) WithSource(src string) *Error {
+	if e.Column <= 0 {
+		e.Column = newError(src, e.Pos, "").Column
+	}
+	return e
+}

@@ -1,0 +1,132 @@
+package process
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/clipperhouse/uax29/v2/words"
+	"golang.org/x/text/unicode/norm"
+)
+
+// token is one word of a field, as the matcher and the topic rules see it.
+type token struct {
+	Start, End int    // byte offsets of the surface form in the field
+	Norm       string // case- and accent-folded form, elision and suffix apostrophes removed
+	Cap        bool   // the surface form starts with an upper-case letter
+	Upper      bool   // the whole surface form is upper case (an acronym)
+	Break      bool   // punctuation other than a hyphen separates it from the previous token
+	SentStart  bool   // first token of a sentence (capitalisation says little there)
+	Letters    bool   // contains at least one letter
+}
+
+// elisions are the French and Italian articles and particles written joined by an
+// apostrophe to the next word: "l'Arménie", "d'Azerbaïdjan", "qu'Erevan".
+var elisions = map[string]bool{
+	"l": true, "d": true, "j": true, "m": true, "n": true, "s": true, "t": true, "c": true,
+	"qu": true, "jusqu": true, "lorsqu": true, "puisqu": true, "quoiqu": true, "presqu": true,
+	"dell": true, "all": true, "nell": true, "dall": true, "sull": true,
+}
+
+func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' || r == '`' }
+
+// tokenize splits s into word tokens. UAX #29 keeps "l'Arménie" and "Bakı'da" as one word;
+// tokenize strips the French elision in front and the Turkish/Azerbaijani case suffix behind,
+// so the name alone is matched and its offsets point at the name alone.
+func tokenize(s string, out []token) []token {
+	it := words.FromString(s)
+	brk, sent := true, true
+	for it.Next() {
+		w := it.Value()
+		start := it.Start()
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsLetter(r) && !unicode.IsNumber(r) {
+			if strings.TrimSpace(w) == "" {
+				if strings.Contains(w, "\n\n") || strings.Contains(w, "\r\n\r\n") {
+					brk, sent = true, true
+				}
+				continue
+			}
+			switch w {
+			case "-", "‐", "‑":
+			case ".", "!", "?", "…", "\"", "«", "»", "“", "”", "„":
+				brk = true
+				if w != "\"" && w != "«" && w != "»" && w != "“" && w != "”" && w != "„" {
+					sent = true
+				}
+			default:
+				brk = true
+			}
+			continue
+		}
+		// Apostrophes inside the word.
+		if i := strings.IndexFunc(w, isApostrophe); i > 0 {
+			_, alen := utf8.DecodeRuneInString(w[i:])
+			head, tail := w[:i], w[i+alen:]
+			switch {
+			case elisions[strings.ToLower(head)] && tail != "":
+				start += i + alen
+				w = tail
+			case tail != "" && utf8.RuneCountInString(tail) <= 5 && !strings.ContainsFunc(tail, isApostrophe):
+				// Bakı'da, Lavrov'un, Paşinyan'ın: the suffix is grammar, not name.
+				w = head
+			}
+		}
+		t := token{Start: start, End: start + len(w), Break: brk, SentStart: sent, Letters: true}
+		r, _ = utf8.DecodeRuneInString(w)
+		t.Cap = unicode.IsUpper(r) || unicode.IsTitle(r)
+		if !unicode.IsLetter(r) {
+			t.Letters = strings.ContainsFunc(w, unicode.IsLetter)
+		}
+		t.Upper = t.Cap && utf8.RuneCountInString(w) > 1 && !strings.ContainsFunc(w, unicode.IsLower)
+		t.Norm = fold(w)
+		out = append(out, t)
+		brk, sent = false, false
+	}
+	return out
+}
+
+// fold lower-cases s and removes diacritics, so "Azerbaïdjan" meets "Azerbaidjan" and "Bakü"
+// meets "Baku". Letters that are distinct letters, not accented ones (Turkish ı, Azerbaijani ə,
+// Russian ё stays е after decomposition), are kept or mapped explicitly.
+func fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || (c >= 'A' && c <= 'Z') {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	var it norm.Iter
+	it.InitString(norm.NFD, s)
+	for !it.Done() {
+		seg := it.Next()
+		for _, r := range string(seg) {
+			if unicode.Is(unicode.Mn, r) {
+				continue
+			}
+			switch r {
+			case 'ı', 'I':
+				r = 'i'
+			case 'ß':
+				b.WriteString("ss")
+				continue
+			case 'ـ': // Arabic tatweel, a stretching stroke
+				continue
+			case 'ي':
+				r = 'ی' // Arabic and Persian yeh
+			case 'ك':
+				r = 'ک'
+			default:
+				r = unicode.ToLower(r)
+			}
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
