@@ -40,7 +40,7 @@
     append(node, children);
     return node;
   }
-  function append(node, children) {
+  function append(node, ...children) {
     for (const c of children.flat(Infinity)) {
       if (c === undefined || c === null || c === false) continue;
       node.appendChild(typeof c === "string" || typeof c === "number" ? document.createTextNode(String(c)) : c);
@@ -154,7 +154,6 @@
     const w = tokenWaiters || [];
     tokenWaiters = null;
     w.forEach((r) => r());
-    startLive();
   });
   document.getElementById("login").addEventListener("cancel", (ev) => ev.preventDefault());
   const logoutBtn = document.getElementById("logout");
@@ -377,7 +376,7 @@
       location.href = exportLink.getAttribute("href") + "&token=" + encodeURIComponent(token());
     });
     resultsCol.appendChild(el("div", { class: "summary" },
-      el("p", { class: "muted", id: "total" }, res.total.toLocaleString() + (res.total === 1 ? " article" : " articles") + (s.collapse ? " (copies of one story collapsed)" : "") + " · " + Math.max(1, Math.round((res.took_ns || 0) / 1e6)) + " ms"),
+      el("p", { class: "muted", id: "total" }, res.total.toLocaleString() + (res.total === 1 ? " article" : " articles") + (s.collapse ? ", each story once" : "") + " · " + Math.max(1, Math.round((res.took_ns || 0) / 1e6)) + " ms"),
       el("span", {}, exportLink, " ", followBtn)));
 
     if (res.histogram && res.histogram.length) {
@@ -477,7 +476,7 @@
     const snippets = [];
     for (const [k, frags] of Object.entries(hl)) {
       if (k === titleKey) continue;
-      for (const f of frags.slice(0, 2)) snippets.push(el("p", { class: "snippet", dir: "auto", lang: h.lang || null }, "… ", fragment(f), " …"));
+      for (const f of frags.slice(0, 2)) snippets.push(el("p", { class: "snippet", dir: "auto", lang: h.lang || null }, fragment(f)));
     }
     const meta = el("div", { class: "meta" },
       el("bdi", { dir: "auto", class: "source" }, h.source || "unknown source"), " · ",
@@ -652,7 +651,7 @@
     const head = el("header", {},
       el("p", { class: "muted" }, kind === "entity" ? ["Entity", type ? " · " + type : "", " · ", el("code", {}, id)] : "Topic"),
       el("h1", { dir: "auto", id: "subject-name" }, name),
-      el("p", {}, el("span", { class: "muted" }, res.total.toLocaleString() + " stories · "),
+      el("p", {}, el("span", { class: "muted" }, res.total.toLocaleString() + (res.total === 1 ? " article · " : " articles · ")),
         el("a", { href: searchURL({ q: "", filters: [kind + ":" + id], sort: "newest" }) }, "search these articles"),
         /^Q[0-9]+$/.test(id) ? [" · ", el("a", { href: "https://www.wikidata.org/wiki/" + id, rel: "noopener noreferrer nofollow", target: "_blank" }, "Wikidata ↗")] : null));
     main.appendChild(head);
