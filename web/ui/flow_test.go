@@ -2,6 +2,10 @@ package ui_test
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +47,13 @@ func TestAnalystUI(t *testing.T) {
 	ia, ib := fixtures(now)
 	feedA := newTestFeed(t, "Caucasus Wire", ia...)
 	feedB := newTestFeed(t, "Armenia Daily", ib...)
-	st := startStack(t, testToken, feedA, feedB)
+	feedC := newTestFeed(t, "Yerevan Evening", item{GUID: "c1", Title: "Evening news from Yerevan", Published: now.Add(-time.Hour), Description: "A quiet evening in Yerevan."})
+	feedD := newTestFeed(t, "Tbilisi Post", item{GUID: "d1", Title: "Tbilisi council meets", Published: now.Add(-2 * time.Hour), Description: "The Tbilisi city council met on Tuesday."})
+	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "upstream exploded", http.StatusInternalServerError)
+	}))
+	t.Cleanup(broken.Close)
+	st := startStack(t, testToken, []string{feedA.URL(), feedB.URL(), broken.URL + "/feed.xml"})
 
 	// Wait until the pipeline indexed every item, so the pages have something to show.
 	deadline := time.Now().Add(60 * time.Second)
@@ -301,7 +311,63 @@ func TestAnalystUI(t *testing.T) {
 		b.checkClean()
 	})
 
-	_ = feedB
+	t.Run("feeds page shows health and adds feeds", func(t *testing.T) {
+		b.t = t
+		b.do("feeds page", chromedp.Navigate(st.base+"/feeds"))
+		b.waitJS("feed table", `document.querySelectorAll("#feeds tbody tr").length === 3 && document.querySelector("#feeds tr.failing") !== null`)
+		states := eval[map[string]string](b, "states", `Object.fromEntries([...document.querySelectorAll("#feeds tbody tr")].map(r => [r.dataset.url, r.className]))`)
+		want := map[string]string{feedA.URL(): "healthy", feedB.URL(): "healthy", broken.URL + "/feed.xml": "failing"}
+		for u, w := range want {
+			if states[u] != w {
+				t.Errorf("feed %s shown as %q, want %q (all: %v)", u, states[u], w, states)
+			}
+		}
+		if errText := eval[string](b, "error", `document.querySelector("#feeds tr.failing .error").textContent`); !strings.Contains(errText, "500") {
+			t.Errorf("the failing feed's error %q does not say what happened", errText)
+		}
+		b.screenshot("11-feeds")
+
+		b.do("adding a feed", chromedp.SendKeys(chromedp.CSS(`#add-feed input[name="url"]`), feedC.URL()), chromedp.Click(chromedp.CSS(`#add-feed button`)))
+		b.waitJS("new row", `document.querySelector('#feeds tr[data-url="`+feedC.URL()+`"]') !== null`)
+		b.do("adding it again", chromedp.SendKeys(chromedp.CSS(`#add-feed input[name="url"]`), feedC.URL()), chromedp.Click(chromedp.CSS(`#add-feed button`)))
+		b.waitJS("refusal", `document.querySelector("#feed-msg").className === "error"`)
+		if msg := eval[string](b, "message", `document.querySelector("#feed-msg").textContent`); !strings.Contains(msg, "already") {
+			t.Errorf("adding a listed feed says %q", msg)
+		}
+		b.forget("status of 409")
+
+		opml := filepath.Join(t.TempDir(), "more.opml")
+		os.WriteFile(opml, []byte(`<?xml version="1.0"?><opml version="2.0"><head><title>more</title></head><body>`+
+			`<outline text="Tbilisi Post" xmlUrl="`+feedD.URL()+`"/></body></opml>`), 0o644)
+		b.do("importing OPML", chromedp.SetUploadFiles(chromedp.CSS(`#add-opml input[type="file"]`), []string{opml}), chromedp.Click(chromedp.CSS(`#add-opml button`)))
+		b.waitJS("imported", `document.querySelector('#feeds tr[data-url="`+feedD.URL()+`"]') !== null`)
+		if msg := eval[string](b, "message", `document.querySelector("#feed-msg").textContent`); !strings.Contains(msg, "Imported 1 feed") {
+			t.Errorf("OPML import says %q", msg)
+		}
+		// The added feeds are polled at once: their items become searchable.
+		b.do("searching the new feeds", chromedp.Navigate(st.base+"/search?q=Tbilisi+OR+Yerevan"))
+		b.waitJS("their items", `document.querySelectorAll("#results .result").length === 2`)
+		b.checkClean()
+	})
+
+	t.Run("phone layout", func(t *testing.T) {
+		b.t = t
+		b.do("phone screen", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+			chromedp.Navigate(st.base+"/search?q=Lachin"))
+		b.waitJS("results", `document.querySelectorAll("#results .result").length > 0`)
+		if w := eval[int](b, "page width", `document.documentElement.scrollWidth - window.innerWidth`); w > 0 {
+			t.Errorf("the page is %d px wider than a phone screen", w)
+		}
+		b.screenshot("12-phone-search")
+		b.do("phone article", chromedp.Click(chromedp.CSS("#results .result a.open")))
+		b.waitJS("article", `document.querySelector("#article-body") !== null`)
+		if w := eval[int](b, "page width", `document.documentElement.scrollWidth - window.innerWidth`); w > 0 {
+			t.Errorf("the article is %d px wider than a phone screen", w)
+		}
+		b.screenshot("13-phone-article")
+		b.do("laptop screen", chromedp.EmulateReset())
+		b.checkClean()
+	})
 }
 
 func contains(list []string, s string) bool {

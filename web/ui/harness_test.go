@@ -43,7 +43,7 @@ func (w enrichWriter) Publish(ctx context.Context, arts []*article.Article) erro
 	return errors.Join(errs...)
 }
 
-func startStack(t *testing.T, token string, feeds ...*testFeed) *stack {
+func startStack(t *testing.T, token string, feeds []string) *stack {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	dir := t.TempDir()
@@ -54,7 +54,7 @@ func startStack(t *testing.T, token string, feeds ...*testFeed) *stack {
 	cfg.Ingest.MinInterval, cfg.Ingest.MaxInterval = 500*time.Millisecond, 500*time.Millisecond
 	cfg.Ingest.PerHostDelay = 0
 	for _, f := range feeds {
-		cfg.Ingest.Feeds = append(cfg.Ingest.Feeds, config.FeedConfig{URL: f.URL()})
+		cfg.Ingest.Feeds = append(cfg.Ingest.Feeds, config.FeedConfig{URL: f})
 	}
 	logger := slog.New(slog.DiscardHandler)
 	enr, err := process.New(cfg.Process, logger)
