@@ -13,25 +13,23 @@ import (
 	"wirewatch/ingest"
 )
 
-// FeedList is the poller as the feed routes use it; *ingest.Poller satisfies it. Both
-// methods must be safe to call from any goroutine.
-type FeedList interface {
-	Status() []ingest.FeedStatus
+// FeedAdder is the poller as the feed-adding routes use it; *ingest.Poller satisfies it.
+// AddFeed must be safe to call from any goroutine; it fetches the address to check it is a
+// feed, and it returns an error wrapping ingest.ErrFeedExists for a feed already listed.
+type FeedAdder interface {
 	AddFeed(ctx context.Context, f config.FeedConfig) error
 }
 
 // maxOPMLUpload bounds an uploaded OPML document; a list of thousands of feeds is far less.
 const maxOPMLUpload = 4 << 20
 
-// MountFeeds adds the feed-list routes, thin handlers over the poller:
+// MountFeedAdding adds the routes that add feeds, thin handlers over the poller (the feed
+// list itself, GET /api/feeds, is mounted by the pipeline):
 //
-//	GET  /api/feeds       → {"feeds": [ingest.FeedStatus]}
-//	POST /api/feeds       body {"url", "title"?, "lang"?} → 201 {"feed": FeedConfig}; 409 if listed
+//	POST /api/feeds       body {"url", "title"?, "lang"?} → 201 {"feed": {"url", "title", "lang"}};
+//	                      400 bad URL, 409 already listed, 422 no feed at that address
 //	POST /api/feeds/opml  body an OPML document → 200 {"added", "existing", "failed": [{url, error}]}
-func (s *Server) MountFeeds(feeds FeedList) {
-	s.Handle("GET /api/feeds", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]any{"feeds": feeds.Status()})
-	}))
+func (s *Server) MountFeedAdding(feeds FeedAdder) {
 	s.Handle("POST /api/feeds", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var f config.FeedConfig
 		dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
@@ -51,7 +49,7 @@ func (s *Server) MountFeeds(feeds FeedList) {
 			writeError(w, addFeedStatus(err), err.Error(), nil)
 			return
 		}
-		writeJSON(w, http.StatusCreated, map[string]any{"feed": f})
+		writeJSON(w, http.StatusCreated, map[string]any{"feed": map[string]string{"url": f.URL, "title": f.Title, "lang": f.Lang}})
 	}))
 	s.Handle("POST /api/feeds/opml", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		list, err := ingest.LoadOPML(http.MaxBytesReader(w, r.Body, maxOPMLUpload))
@@ -87,7 +85,7 @@ type feedFailed struct {
 
 // addAll adds each feed, a few at a time: AddFeed fetches the address to check it is a
 // feed, and a long list one by one would outlast the request.
-func addAll(ctx context.Context, feeds FeedList, list []config.FeedConfig) opmlResult {
+func addAll(ctx context.Context, feeds FeedAdder, list []config.FeedConfig) opmlResult {
 	res := opmlResult{Failed: []feedFailed{}}
 	var mu sync.Mutex
 	var wg sync.WaitGroup

@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -70,7 +71,11 @@ func startStack(t *testing.T, token string, feeds []string) *stack {
 		t.Fatal(err)
 	}
 	srv := web.New(web.Options{Backend: idx, Token: token, Logger: logger})
-	srv.MountFeeds(poller)
+	srv.Handle("GET /api/feeds", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"feeds": poller.Status()})
+	}))
+	srv.MountFeedAdding(poller)
 	ui.Mount(srv)
 	hs := &http.Server{Addr: freePort(t), Handler: srv}
 	done := make(chan struct{}, 2)
