@@ -75,6 +75,11 @@ func TestAnalystUI(t *testing.T) {
 		b.t = t
 		b.do("opening the home page", chromedp.Navigate(st.base+"/"))
 		// The server has a token: the first API call answers 401 and the UI asks for it.
+		b.do("a wrong token", chromedp.WaitVisible(chromedp.CSS("#login input")),
+			chromedp.SendKeys(chromedp.CSS("#login input"), "guess"),
+			chromedp.Click(chromedp.CSS(`#login-form button[type="submit"]`)))
+		b.waitJS("refusal", `document.querySelector("#login").open && !document.querySelector("#login-error").hidden`)
+		b.screenshot("00-login")
 		b.do("signing in", chromedp.WaitVisible(chromedp.CSS("#login input")),
 			chromedp.SendKeys(chromedp.CSS("#login input"), testToken),
 			chromedp.Click(chromedp.CSS(`#login-form button[type="submit"]`)))

@@ -267,7 +267,7 @@
     const backdrop = el("div", { class: "backdrop", "aria-hidden": "true" });
     const input = el("input", {
       type: "search", name: "q", id: "q", value, autocomplete: "off", spellcheck: "false", dir: "auto",
-      "aria-label": "Query", placeholder: 'Lachin OR Laçın  entity:Q1000  "corridor de Latchine"  published:>2026-01-01',
+      "aria-label": "Query", placeholder: 'Lachin OR Laçın   entity:Q399   "corridor de Latchine"   published:>2026-01-01',
     });
     const wrap = el("div", { class: "qwrap" }, backdrop, input);
     input.addEventListener("scroll", () => { backdrop.scrollLeft = input.scrollLeft; });
