@@ -157,9 +157,14 @@ func (b *browser) screenshot(name string) {
 // waitJS waits until the expression is true.
 func (b *browser) waitJS(what, js string) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	b.waitJSWithin(what, js, 15*time.Second)
+}
+
+func (b *browser) waitJSWithin(what, js string, within time.Duration) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, within+5*time.Second)
 	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(15*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(within), chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
 		b.t.Fatalf("waiting for %s (%s): %v\npage trouble: %q\nlocation %s", what, js, err, b.trouble, b.location())
 	}
 }

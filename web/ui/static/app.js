@@ -219,7 +219,7 @@
   function searchURL(p) {
     const u = new URLSearchParams();
     if (p.q) u.set("q", p.q);
-    if (p.sort && p.sort !== "relevance") u.set("sort", p.sort);
+    if (p.sort && (p.sort !== "relevance" || !p.q)) u.set("sort", p.sort);
     if (p.from) u.set("from", p.from);
     if (p.to) u.set("to", p.to);
     for (const f of p.filters || []) u.append("f", f);
@@ -230,7 +230,8 @@
   function readSearch(params) {
     return {
       q: params.get("q") || "",
-      sort: params.get("sort") === "newest" ? "newest" : "relevance",
+      // Relevance means nothing without words: an empty box lists the newest first.
+      sort: params.get("sort") === "newest" || (!params.get("sort") && !params.get("q")) ? "newest" : "relevance",
       from: params.get("from") || "",
       to: params.get("to") || "",
       filters: params.getAll("f").filter((f) => f.indexOf(":") > 0),
@@ -316,7 +317,9 @@
       // A date typed in the boxes is a whole day; a range chosen on the histogram stays exact.
       const from = fromIn.value === s.from.slice(0, 10) ? s.from : fromIn.value;
       const to = toIn.value === s.to.slice(0, 10) ? s.to : toIn.value ? toIn.value + "T23:59:59Z" : "";
-      go(searchURL({ q: box.input.value, sort: sortSel.value, from, to, filters: s.filters, collapse: s.collapse }));
+      // Until the analyst picks an order, it follows the query (relevance for words, newest for none).
+      const sort = (ev && ev.type === "change") || params.has("sort") ? sortSel.value : "";
+      go(searchURL({ q: box.input.value, sort, from, to, filters: s.filters, collapse: s.collapse }));
     };
     form.addEventListener("submit", submit);
     sortSel.addEventListener("change", submit);
@@ -454,9 +457,11 @@
       bar.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); pick(); } });
       svg.appendChild(bar);
     });
+    svg.appendChild(el("svg:line", { class: "axis", x1: 0, x2: W, y1: H - 0.5, y2: H - 0.5 }));
     const first = new Date(buckets[0].start), last = new Date(buckets[buckets.length - 1].start);
     return el("figure", { class: "histo", id: "histogram" }, svg,
-      el("figcaption", { class: "histo-axis" }, el("span", {}, dayFormat.format(first)), el("span", { class: "muted" }, "click a bar to narrow the dates"), el("span", {}, dayFormat.format(last))));
+      el("figcaption", { class: "histo-axis" }, el("span", {}, dayFormat.format(first)),
+        el("span", { class: "muted" }, "peak " + max.toLocaleString() + " a " + interval + " · click a bar to narrow the dates"), el("span", {}, dayFormat.format(last))));
   }
 
   function entityChip(e) {
