@@ -241,8 +241,10 @@ func TestAnalystUI(t *testing.T) {
 		if strings.Join(mentions, "|") != "Lachin|Lachin" {
 			t.Errorf("Persian article mentions %q, want Lachin twice", mentions)
 		}
-		if dir := eval[string](b, "direction", `getComputedStyle(document.querySelector("#article-body p")).direction`); dir != "rtl" {
-			t.Errorf("Persian body direction %q, want rtl", dir)
+		for _, sel := range []string{"#article-title", "#article-body p"} {
+			if dir := eval[string](b, "direction", `getComputedStyle(document.querySelector("`+sel+`")).direction`); dir != "rtl" {
+				t.Errorf("Persian %s direction %q, want rtl", sel, dir)
+			}
 		}
 		b.screenshot("05-article-rtl")
 		b.checkClean()

@@ -565,12 +565,15 @@
       spans.push({ a, b, e: m.entity });
     }
     spans.sort((x, y) => x.a - y.a || y.b - x.b);
+    // Paragraphs each find their own direction; spans (a title's parts) must not carry
+    // dir, or the heading around them could not see their letters and would stay LTR.
+    const dir = paraTag === "p" ? "auto" : null;
     const paras = [];
-    let p = el(paraTag, { dir: "auto" });
+    let p = el(paraTag, { dir });
     const pushText = (t) => {
       const chunks = t.split(/\n\s*\n|\n/);
       chunks.forEach((c, i) => {
-        if (i > 0) { if (p.childNodes.length) paras.push(p); p = el(paraTag, { dir: "auto" }); }
+        if (i > 0) { if (p.childNodes.length) paras.push(p); p = el(paraTag, { dir }); }
         if (c) p.appendChild(document.createTextNode(c));
       });
     };
