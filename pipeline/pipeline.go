@@ -28,6 +28,7 @@ import (
 	"wirewatch/ingest"
 	"wirewatch/process"
 	"wirewatch/web"
+	"wirewatch/web/ui"
 )
 
 // Stage names, as used by the CLI and in metrics.
@@ -101,6 +102,9 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 
 	checks := map[string]web.Check{"kafka": client.Ping}
 	srv := web.New(web.Options{Backend: backendIf(has[Serve], backend), Registry: reg, Checks: checks, Token: cfg.Serve.Token, Logger: logger})
+	if has[Serve] {
+		ui.Mount(srv) // the analyst UI: static pages over the API
+	}
 
 	stages, ctx := errgroup.WithContext(ctx)
 	if has[Poll] {
@@ -111,6 +115,7 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 			return err
 		}
 		srv.Handle("GET /api/feeds", feedsHandler(poller))
+		srv.MountFeedAdding(poller) // POST /api/feeds, POST /api/feeds/opml
 		stages.Go(func() error { return poller.Run(ctx) })
 	}
 	if has[Process] {
