@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -47,8 +48,9 @@ type Stage struct {
 	dlq     *bus.DeadLetters
 	send    *senders
 
-	feedToken string
-	ready     chan struct{}
+	feedToken   string
+	generations atomic.Int64 // digest-group generations joined
+	ready       chan struct{}
 	// digestEvery is how often queued digests are checked; tests shorten it.
 	digestEvery time.Duration
 	now         func() time.Time
@@ -161,7 +163,7 @@ func (s *Stage) Run(ctx context.Context) error {
 			deliver := s.client.Consumer(s.client.Topics().Alerts, DeliveryStage, s.busM,
 				bus.ConsumerOptions{Linger: 20 * time.Millisecond, BatchSize: 64, Drain: 5 * time.Second})
 			goRun("delivery", func(ctx context.Context) error { return deliver.Run(ctx, s.handleAlerts) })
-			goRun("digests", s.digestLoop)
+			goRun("digests", s.leadDigests)
 		}
 	}
 	<-ctx.Done()
@@ -288,6 +290,7 @@ type metrics struct {
 	matchSeconds prometheus.Histogram
 	deliveries   *prometheus.CounterVec // channel, outcome
 	queued       prometheus.Gauge
+	digestLeader prometheus.Gauge
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -317,8 +320,11 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		queued: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "wirewatch_alert_digest_queued", Help: "Alerts waiting for a digest.",
 		}),
+		digestLeader: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "wirewatch_alert_digest_leader", Help: "1 while this instance is the one sending digests.",
+		}),
 	}
-	reg.MustRegister(m.articles, m.alerts, m.duplicates, m.rateLimited, m.searches, m.matchSeconds, m.deliveries, m.queued)
+	reg.MustRegister(m.articles, m.alerts, m.duplicates, m.rateLimited, m.searches, m.matchSeconds, m.deliveries, m.queued, m.digestLeader)
 	return m
 }
 
