@@ -20,6 +20,7 @@ func (s *Stage) leadDigests(ctx context.Context) error {
 	group, err := kafka.NewConsumerGroup(kafka.ConsumerGroupConfig{
 		ID:                s.cfg.Digest.Group,
 		Brokers:           s.client.Brokers(),
+		Dialer:            s.conns.dialer,
 		Topics:            []string{topic},
 		HeartbeatInterval: 500 * time.Millisecond,
 		SessionTimeout:    6 * time.Second,

@@ -31,6 +31,7 @@ const (
 // the digest scheduler and the HTTP routes of saved searches and alerts.
 type Stage struct {
 	client  *bus.Client
+	conns   conns
 	cfg     config.AlertConfig
 	backend index.Backend
 	logger  *slog.Logger
@@ -71,6 +72,7 @@ func NewStage(c *bus.Client, cfg config.AlertConfig, backend index.Backend, reg 
 	logger = logger.With("stage", MatchStage)
 	s := &Stage{
 		client:      c,
+		conns:       connsOf(c),
 		cfg:         cfg,
 		backend:     backend,
 		logger:      logger,
@@ -138,9 +140,9 @@ func (s *Stage) Run(ctx context.Context) error {
 	brokers := s.client.Brokers()
 	readies := []chan struct{}{make(chan struct{}), make(chan struct{}), make(chan struct{})}
 	followers := []*follower{
-		{brokers: brokers, topic: s.client.Topics().Searches, logger: s.logger, apply: s.set.applyRecord},
-		{brokers: brokers, topic: s.client.Topics().Alerts, logger: s.logger, apply: s.hist.applyRecord},
-		{brokers: brokers, topic: s.cfg.DeliveryTopic, logger: s.logger, apply: s.state.applyRecord},
+		{brokers: brokers, conns: s.conns, topic: s.client.Topics().Searches, logger: s.logger, apply: s.set.applyRecord},
+		{brokers: brokers, conns: s.conns, topic: s.client.Topics().Alerts, logger: s.logger, apply: s.hist.applyRecord},
+		{brokers: brokers, conns: s.conns, topic: s.cfg.DeliveryTopic, logger: s.logger, apply: s.state.applyRecord},
 	}
 	for i, f := range followers {
 		goRun("following "+f.topic, func(ctx context.Context) error { return f.run(ctx, readies[i]) })
@@ -172,7 +174,8 @@ func (s *Stage) Run(ctx context.Context) error {
 }
 
 func (s *Stage) ensureDeliveryTopic(ctx context.Context) error {
-	admin := &kafka.Client{Addr: kafka.TCP(s.client.Brokers()...), Timeout: 15 * time.Second}
+	admin := s.conns.admin(s.client.Brokers())
+	admin.Timeout = 15 * time.Second
 	req := &kafka.CreateTopicsRequest{Topics: []kafka.TopicConfig{{
 		Topic: s.cfg.DeliveryTopic, NumPartitions: 1, ReplicationFactor: -1,
 		ConfigEntries: []kafka.ConfigEntry{{ConfigName: "cleanup.policy", ConfigValue: "compact"}},
