@@ -8,9 +8,17 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"wirewatch/article"
+	"wirewatch/index"
+	"wirewatch/index/bleve"
 )
 
 func doJSON(t *testing.T, method, url string, body string) (int, []byte) {
@@ -303,5 +311,72 @@ func TestCommandErrors(t *testing.T) {
 	}
 	if _, ok := st.set.get(s.ID); ok {
 		t.Error("search still there after rm")
+	}
+}
+
+// TestBackfillFromTheIndex asks what a new search would have matched in the last week,
+// from a real Bleve index: recent matching stories only, one hit per story.
+func TestBackfillFromTheIndex(t *testing.T) {
+	e, c := startBroker(t, t.TempDir())
+	defer e.Close()
+	backend, err := bleve.Open(filepath.Join(t.TempDir(), "index.bleve"), []string{"en", "fr", "ru"}, testLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer backend.Close()
+	now := time.Now().UTC()
+	recent := enriched("oc-media.org", "b1")
+	recent.Published = now.Add(-48 * time.Hour)
+	copyOf := enriched("civilnet.am", "b1")
+	copyOf.Published = now.Add(-47 * time.Hour)
+	old := enriched("oc-media.org", "b0")
+	old.Published = now.Add(-30 * 24 * time.Hour)
+	other := enriched("apa.az", "b2")
+	other.Title, other.Summary, other.Topics, other.Entities = "Elections in Georgia", "Tbilisi votes.", nil, nil
+	other.Published = now.Add(-24 * time.Hour)
+	itemErrs, err := backend.Write(context.Background(), []*article.Article{recent, copyOf, old, other})
+	if err = errors.Join(append(itemErrs, err)...); err != nil {
+		t.Fatalf("indexing: %v", err)
+	}
+
+	cfg := testAlertConfig()
+	cfg.Searches = nil
+	st, err := NewStage(c, cfg, backend, prometheus.NewRegistry(), testLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.SetFeedToken("tok")
+	mux := http.NewServeMux()
+	st.Routes(func(p string, h http.Handler) { mux.Handle(p, h) })
+	api := httptest.NewServer(mux)
+	defer api.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- st.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	if !st.waitReady(ctx) {
+		t.Fatal("not ready")
+	}
+	s := createSearch(t, &runningStage{Stage: st}, SavedSearch{Name: "Lachin", Query: `"Lachin corridor"`})
+
+	var res index.Result
+	getJSON(t, api.URL+"/api/searches/"+s.ID+"/backfill?days=7", &res)
+	if len(res.Hits) != 1 || res.Hits[0].StoryID != "b1" {
+		t.Fatalf("backfill hits = %+v, want the one recent story", res.Hits)
+	}
+	getJSON(t, api.URL+"/api/searches/"+s.ID+"/backfill?days=60", &res)
+	if len(res.Hits) != 2 {
+		t.Errorf("60-day backfill: %d hits, want 2 stories", len(res.Hits))
+	}
+	if status, _ := doJSON(t, "GET", api.URL+"/api/searches/"+s.ID+"/backfill?days=-1", ""); status != 400 {
+		t.Errorf("days=-1: status %d", status)
+	}
+
+	// The Atom feed wants the token as a query parameter.
+	if status, _ := doJSON(t, "GET", api.URL+"/feeds/searches/"+s.ID+".atom", ""); status != 401 {
+		t.Errorf("feed without token: %d", status)
+	}
+	if status, b := doJSON(t, "GET", api.URL+"/feeds/searches/"+s.ID+".atom?token=tok", ""); status != 200 || !bytes.Contains(b, []byte("<feed")) {
+		t.Errorf("feed with token: %d %s", status, b)
 	}
 }

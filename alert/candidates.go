@@ -10,8 +10,7 @@ import "sync"
 //
 // It is not safe for concurrent use on its own; searches guards it.
 type candidateIndex struct {
-	text   map[string][]*compiled // analysed text term → searches anchored on it
-	kw     map[string][]*compiled // normalised keyword value → searches
+	byKey  map[string][]*compiled // key of query.Matcher.Required → searches anchored on it
 	always map[string]*compiled
 	slots  int
 	free   []int
@@ -25,7 +24,7 @@ type markSet struct {
 }
 
 func newCandidateIndex() *candidateIndex {
-	return &candidateIndex{text: map[string][]*compiled{}, kw: map[string][]*compiled{}, always: map[string]*compiled{}}
+	return &candidateIndex{byKey: map[string][]*compiled{}, always: map[string]*compiled{}}
 }
 
 // add indexes c, giving it a slot (reusing its predecessor's when it replaces one).
@@ -38,22 +37,20 @@ func (ix *candidateIndex) add(c *compiled) {
 			ix.slots++
 		}
 	}
-	if c.anchors.always {
+	if c.always {
 		ix.always[c.s.ID] = c
 		return
 	}
-	for _, k := range c.anchors.keys {
-		m, term := ix.mapOf(k)
-		m[term] = append(m[term], c)
+	for _, k := range c.keys {
+		ix.byKey[k] = append(ix.byKey[k], c)
 	}
 }
 
 // remove unindexes c; release also frees its slot (false when a new version takes it).
 func (ix *candidateIndex) remove(c *compiled, release bool) {
 	delete(ix.always, c.s.ID)
-	for _, k := range c.anchors.keys {
-		m, term := ix.mapOf(k)
-		list := m[term]
+	for _, k := range c.keys {
+		list := ix.byKey[k]
 		for i, x := range list {
 			if x == c {
 				list = append(list[:i:i], list[i+1:]...)
@@ -61,9 +58,9 @@ func (ix *candidateIndex) remove(c *compiled, release bool) {
 			}
 		}
 		if len(list) == 0 {
-			delete(m, term)
+			delete(ix.byKey, k)
 		} else {
-			m[term] = list
+			ix.byKey[k] = list
 		}
 	}
 	if release {
@@ -71,16 +68,9 @@ func (ix *candidateIndex) remove(c *compiled, release bool) {
 	}
 }
 
-func (ix *candidateIndex) mapOf(key string) (map[string][]*compiled, string) {
-	if key[0] == 'k' {
-		return ix.kw, key[2:]
-	}
-	return ix.text, key[2:]
-}
-
-// candidates calls f once for each search that may match a document with these text
-// terms and keyword values (in any order, repeats allowed).
-func (ix *candidateIndex) candidates(text, kw []string, f func(*compiled)) {
+// candidates calls f once for each search that may match a document with these keys
+// (query.Doc.Keys).
+func (ix *candidateIndex) candidates(keys []string, f func(*compiled)) {
 	ms, _ := ix.marks.Get().(*markSet)
 	if ms == nil {
 		ms = &markSet{}
@@ -98,16 +88,12 @@ func (ix *candidateIndex) candidates(text, kw []string, f func(*compiled)) {
 	for _, c := range ix.always {
 		f(c)
 	}
-	visit := func(m map[string][]*compiled, terms []string) {
-		for _, t := range terms {
-			for _, c := range m[t] {
-				if ms.seen[c.slot] != ms.epoch {
-					ms.seen[c.slot] = ms.epoch
-					f(c)
-				}
+	for _, k := range keys {
+		for _, c := range ix.byKey[k] {
+			if ms.seen[c.slot] != ms.epoch {
+				ms.seen[c.slot] = ms.epoch
+				f(c)
 			}
 		}
 	}
-	visit(ix.text, text)
-	visit(ix.kw, kw)
 }

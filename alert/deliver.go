@@ -290,28 +290,54 @@ func (s *Stage) deliverOn(ctx context.Context, n notice, ch Channel) error {
 	}
 }
 
-// digestLoop sends the digests that are due, checking every digestEvery.
-func (s *Stage) digestLoop(ctx context.Context) error {
+// digestDrain bounds how long a digest being sent may continue after this instance lost
+// the lead; it stays under the digest group's rebalance timeout, so the next leader
+// starts only after the send finished and was recorded.
+const digestDrain = 4 * time.Second
+
+// digestLoop sends the digests that are due, checking every digestEvery, until lead ends
+// (the leadership of leadDigests, or the stage).
+func (s *Stage) digestLoop(lead context.Context) {
 	t := time.NewTicker(s.digestEvery)
 	defer t.Stop()
 	for {
-		s.sendDueDigests(ctx)
+		work, cancel := drainAfter(lead, digestDrain)
+		s.sendDueDigests(lead, work)
+		cancel()
 		select {
-		case <-ctx.Done():
-			return nil
+		case <-lead.Done():
+			return
 		case <-t.C:
 		}
 	}
 }
 
-func (s *Stage) sendDueDigests(ctx context.Context) {
+// drainAfter returns a context that outlives parent by drain.
+func drainAfter(parent context.Context, drain time.Duration) (context.Context, context.CancelFunc) {
+	work, cancel := context.WithCancel(context.WithoutCancel(parent))
+	stop := context.AfterFunc(parent, func() {
+		t := time.AfterFunc(drain, cancel)
+		context.AfterFunc(work, func() { t.Stop() })
+	})
+	return work, func() { stop(); cancel() }
+}
+
+// sendDueDigests sends each due digest with ctx, starting none once lead has ended.
+func (s *Stage) sendDueDigests(lead, ctx context.Context) {
 	now := s.now()
 	for searchID, alerts := range s.state.queuedAlerts() {
+		if lead.Err() != nil {
+			return
+		}
 		search, ok := s.set.get(searchID)
 		if ok {
 			due := s.digestDue(search, alerts[0].MatchedAt)
 			if now.Before(due) {
 				continue
+			}
+			if len(alerts) > maxDigestAlerts {
+				// The rest make the next digest, due at once.
+				alerts = alerts[:maxDigestAlerts]
 			}
 			n := notice{ID: digestID(searchID, alerts[0].ID, due), Search: search, Alerts: alerts, Digest: true}
 			failed := false
@@ -337,6 +363,9 @@ func (s *Stage) sendDueDigests(ctx context.Context) {
 		}
 	}
 }
+
+// maxDigestAlerts keeps one digest's webhook body and e-mail to a readable size.
+const maxDigestAlerts = 200
 
 // digestDue is when a digest whose oldest alert matched at oldest goes out.
 func (s *Stage) digestDue(search SavedSearch, oldest time.Time) time.Time {

@@ -170,3 +170,40 @@ func TestPermanentFailureIsRecordedAndSkipped(t *testing.T) {
 		t.Errorf("receiver called %d times, want 2", calls)
 	}
 }
+
+// TestTwoInstancesSendEachDigestOnce runs two alert stages on one broker: both see the
+// queued alerts, but only the elected one sends the digest.
+func TestTwoInstancesSendEachDigestOnce(t *testing.T) {
+	e, c := startBroker(t, t.TempDir())
+	defer e.Close()
+	hook := newReceiver(t, "", 0)
+	// A slow receiver: without an elected sender both instances would be sending before
+	// either could record the delivery.
+	hook.delay = time.Second
+	cfg := testAlertConfig()
+	cfg.Searches = nil
+	clock := &fakeClock{t: time.Date(2026, 11, 20, 10, 40, 0, 0, time.UTC)}
+	prep := func(s *Stage) { s.now = clock.Now }
+	a := startStage(t, c, cfg, prep)
+	b := startStage(t, c, cfg, prep)
+	createSearch(t, a, SavedSearch{Name: "Lachin", Query: "Lachin", Mode: ModeHourly, Channels: []Channel{{Type: "webhook", URL: hook.srv.URL}}})
+	publish(t, c, enriched("a.example", "t1"), enriched("a.example", "t2"))
+	waitFor(t, 30*time.Second, "both instances to see two queued alerts", func() bool {
+		return a.state.queuedCount() == 2 && b.state.queuedCount() == 2
+	})
+	waitFor(t, 30*time.Second, "both instances in the digest group, one leading", func() bool {
+		return a.generations.Load() > 0 && b.generations.Load() > 0 &&
+			testutil.ToFloat64(a.metrics.digestLeader)+testutil.ToFloat64(b.metrics.digestLeader) == 1
+	})
+	clock.Set(time.Date(2026, 11, 20, 11, 0, 0, 0, time.UTC))
+	waitFor(t, 20*time.Second, "the digest", func() bool { return len(hook.delivered()) >= 1 })
+	waitFor(t, 20*time.Second, "both queues to empty", func() bool { return a.state.queuedCount() == 0 && b.state.queuedCount() == 0 })
+	time.Sleep(1500 * time.Millisecond)
+	if n := hook.total(); n != 1 {
+		t.Fatalf("webhook got %d digests from two instances, want 1", n)
+	}
+	var d DigestBody
+	if err := json.Unmarshal(hook.delivered()[0].body, &d); err != nil || len(d.Alerts) != 2 {
+		t.Errorf("digest %s: %v", hook.delivered()[0].body, err)
+	}
+}

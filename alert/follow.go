@@ -16,6 +16,7 @@ import (
 // all alerts, all delivery records), not a share of it.
 type follower struct {
 	brokers []string
+	conns   conns
 	topic   string
 	logger  *slog.Logger
 	// apply is called for each message, never concurrently.
@@ -58,7 +59,8 @@ func (f *follower) run(ctx context.Context, ready chan<- struct{}) error {
 }
 
 func (f *follower) endOffsets(ctx context.Context) (map[int]int64, error) {
-	admin := &kafka.Client{Addr: kafka.TCP(f.brokers...), Timeout: 10 * time.Second}
+	admin := f.conns.admin(f.brokers)
+	admin.Timeout = 10 * time.Second
 	var parts []kafka.Partition
 	for attempt := 0; ; attempt++ {
 		md, err := admin.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{f.topic}})
@@ -98,6 +100,7 @@ func (f *follower) endOffsets(ctx context.Context) (map[int]int64, error) {
 func (f *follower) partition(ctx context.Context, p int, end int64, caughtUp func()) error {
 	r := kafka.NewReader(kafka.ReaderConfig{
 		Brokers:     f.brokers,
+		Dialer:      f.conns.dialer,
 		Topic:       f.topic,
 		Partition:   p,
 		StartOffset: kafka.FirstOffset,

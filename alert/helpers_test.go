@@ -112,6 +112,7 @@ type receiver struct {
 	secret string
 	mu     sync.Mutex
 	fail   int // answer 503 to this many requests first
+	delay  time.Duration
 	got    []receipt
 	bad    []string
 	notify chan struct{}
@@ -128,6 +129,10 @@ func newReceiver(t *testing.T, secret string, fail int) *receiver {
 	r := &receiver{secret: secret, fail: fail, notify: make(chan struct{}, 1000)}
 	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, _ := io.ReadAll(req.Body)
+		r.mu.Lock()
+		delay := r.delay
+		r.mu.Unlock()
+		time.Sleep(delay)
 		r.mu.Lock()
 		status := http.StatusOK
 		if r.fail > 0 {

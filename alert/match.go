@@ -10,13 +10,15 @@ import (
 	"wirewatch/query"
 )
 
-// compiled is a saved search ready for the stream: its matcher and the anchor terms of
-// the candidate index.
+// compiled is a saved search ready for the stream: its matcher and its keys in the
+// candidate index (query.Matcher.Required: an article matching it has one of keys; when
+// always is set, no such keys exist and the search is run on every article).
 type compiled struct {
-	s       SavedSearch
-	m       *query.Matcher
-	anchors anchorSet
-	slot    int // in the candidate index; -1 until indexed
+	s      SavedSearch
+	m      *query.Matcher
+	keys   []string
+	always bool
+	slot   int // in the candidate index; -1 until indexed
 }
 
 // matcher evaluates the saved searches on articles. All searches share one Analysis, so
@@ -35,7 +37,8 @@ func (mt *matcher) compile(s SavedSearch) (*compiled, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compiling query of search %s: %w", s.ID, err)
 	}
-	return &compiled{s: s, m: m, anchors: anchors(mt.an, n), slot: -1}, nil
+	keys, ok := m.Required()
+	return &compiled{s: s, m: m, keys: keys, always: !ok, slot: -1}, nil
 }
 
 // match returns the searches a matches, using the candidate index.
@@ -44,8 +47,7 @@ func (mt *matcher) match(a *article.Article) []SavedSearch {
 	var out []SavedSearch
 	mt.set.mu.RLock()
 	defer mt.set.mu.RUnlock()
-	text, kw := docTerms(mt.an, d)
-	mt.set.index.candidates(text, kw, func(c *compiled) {
+	mt.set.index.candidates(d.Keys(), func(c *compiled) {
 		if c.m.MatchDoc(d) {
 			out = append(out, c.s)
 		}

@@ -149,8 +149,7 @@ func TestCandidateIndexLosesNothing(t *testing.T) {
 			t.Fatalf("article %+v:\nindexed %v\nall     %v", a, got, want)
 		}
 		matched += len(want)
-		text, kw := docTerms(mt.an, mt.an.Doc(a))
-		mt.set.index.candidates(text, kw, func(*compiled) { checked++ })
+		mt.set.index.candidates(mt.an.Doc(a).Keys(), func(*compiled) { checked++ })
 	}
 	if matched == 0 {
 		t.Fatal("no article matched any query: the test proves nothing")
@@ -158,46 +157,44 @@ func TestCandidateIndexLosesNothing(t *testing.T) {
 	t.Logf("%d matches; %d candidate checks instead of %d", matched, checked, 400*len(queries))
 }
 
-func TestAnchors(t *testing.T) {
-	an, err := query.NewAnalysis([]string{"en", "fr"})
-	if err != nil {
+// TestCandidateIndexFollowsEdits: an edited search is found under its new terms only, a
+// deleted one not at all, and a freed slot serves the next search.
+func TestCandidateIndexFollowsEdits(t *testing.T) {
+	mt := testMatcher(t, []string{"Baku", "Yerevan"})
+	a := &article.Article{ID: "x", Title: "Talks in Yerevan", Lang: "en"}
+	b := &article.Article{ID: "y", Title: "Talks in Baku", Lang: "en"}
+	if got := ids(mt.match(a)); len(got) != 1 || got[0] != "q00001" {
+		t.Fatalf("before edits: %v", got)
+	}
+	later := time.Now()
+	if err := mt.set.put(SavedSearch{ID: "q00001", Name: "y", Query: "Tbilisi", Mode: ModeImmediate, Updated: later}); err != nil {
 		t.Fatal(err)
 	}
-	tests := []struct {
-		name   string
-		q      string
-		always bool
-		keys   []string // a subset that must be present
-	}{
-		{"word", "blockade", false, []string{"t:blockad"}},
-		{"keyword", "entity:Q1000", false, []string{"k:q1000"}},
-		{"and picks one side", "topic:lachin-corridor AND published:>2026-01-01", false, []string{"k:lachin-corridor"}},
-		{"or needs both", "topic:a OR NOT b", true, nil},
-		{"or unions", "topic:a OR topic:b", false, []string{"k:a", "k:b"}},
-		{"negation", "NOT Baku", true, nil},
-		{"wildcard", "Lach*", true, nil},
-		{"phrase", `"Lachin corridor"`, false, []string{"t:lachin"}},
+	if got := ids(mt.match(a)); len(got) != 0 {
+		t.Errorf("edited search still matches its old query: %v", got)
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			n, err := query.Parse(tc.q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := anchors(an, n)
-			if got.always != tc.always {
-				t.Fatalf("always = %v, want %v (keys %v)", got.always, tc.always, got.keys)
-			}
-			have := map[string]bool{}
-			for _, k := range got.keys {
-				have[k] = true
-			}
-			for _, k := range tc.keys {
-				if !have[k] {
-					t.Errorf("keys %v lack %s", got.keys, k)
-				}
-			}
-		})
+	mt.set.remove("q00000", later)
+	if got := ids(mt.match(b)); len(got) != 0 {
+		t.Errorf("deleted search matches: %v", got)
+	}
+	if err := mt.set.put(SavedSearch{ID: "new", Name: "n", Query: "talks", Mode: ModeImmediate, Updated: later}); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(mt.match(b)); len(got) != 1 || got[0] != "new" || mt.set.index.slots != 2 {
+		t.Errorf("after reuse: %v, %d slots", got, mt.set.index.slots)
+	}
+	// An older record arriving late (the follower behind a local write) changes nothing.
+	if err := mt.set.put(SavedSearch{ID: "q00001", Name: "y", Query: "Yerevan", Mode: ModeImmediate, Updated: later.Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(mt.match(a)); len(got) != 1 || got[0] != "new" {
+		t.Errorf("a stale record was applied: %v", got)
+	}
+	if err := mt.set.put(SavedSearch{ID: "q00000", Name: "x", Query: "Baku", Mode: ModeImmediate, Updated: later.Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := mt.set.get("q00000"); ok {
+		t.Error("a record older than the tombstone revived a deleted search")
 	}
 }
 

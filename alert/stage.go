@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -30,6 +31,7 @@ const (
 // the digest scheduler and the HTTP routes of saved searches and alerts.
 type Stage struct {
 	client  *bus.Client
+	conns   conns
 	cfg     config.AlertConfig
 	backend index.Backend
 	logger  *slog.Logger
@@ -47,8 +49,9 @@ type Stage struct {
 	dlq     *bus.DeadLetters
 	send    *senders
 
-	feedToken string
-	ready     chan struct{}
+	feedToken   string
+	generations atomic.Int64 // digest-group generations joined
+	ready       chan struct{}
 	// digestEvery is how often queued digests are checked; tests shorten it.
 	digestEvery time.Duration
 	now         func() time.Time
@@ -69,6 +72,7 @@ func NewStage(c *bus.Client, cfg config.AlertConfig, backend index.Backend, reg 
 	logger = logger.With("stage", MatchStage)
 	s := &Stage{
 		client:      c,
+		conns:       connsOf(c),
 		cfg:         cfg,
 		backend:     backend,
 		logger:      logger,
@@ -136,9 +140,9 @@ func (s *Stage) Run(ctx context.Context) error {
 	brokers := s.client.Brokers()
 	readies := []chan struct{}{make(chan struct{}), make(chan struct{}), make(chan struct{})}
 	followers := []*follower{
-		{brokers: brokers, topic: s.client.Topics().Searches, logger: s.logger, apply: s.set.applyRecord},
-		{brokers: brokers, topic: s.client.Topics().Alerts, logger: s.logger, apply: s.hist.applyRecord},
-		{brokers: brokers, topic: s.cfg.DeliveryTopic, logger: s.logger, apply: s.state.applyRecord},
+		{brokers: brokers, conns: s.conns, topic: s.client.Topics().Searches, logger: s.logger, apply: s.set.applyRecord},
+		{brokers: brokers, conns: s.conns, topic: s.client.Topics().Alerts, logger: s.logger, apply: s.hist.applyRecord},
+		{brokers: brokers, conns: s.conns, topic: s.cfg.DeliveryTopic, logger: s.logger, apply: s.state.applyRecord},
 	}
 	for i, f := range followers {
 		goRun("following "+f.topic, func(ctx context.Context) error { return f.run(ctx, readies[i]) })
@@ -161,7 +165,7 @@ func (s *Stage) Run(ctx context.Context) error {
 			deliver := s.client.Consumer(s.client.Topics().Alerts, DeliveryStage, s.busM,
 				bus.ConsumerOptions{Linger: 20 * time.Millisecond, BatchSize: 64, Drain: 5 * time.Second})
 			goRun("delivery", func(ctx context.Context) error { return deliver.Run(ctx, s.handleAlerts) })
-			goRun("digests", s.digestLoop)
+			goRun("digests", s.leadDigests)
 		}
 	}
 	<-ctx.Done()
@@ -170,7 +174,8 @@ func (s *Stage) Run(ctx context.Context) error {
 }
 
 func (s *Stage) ensureDeliveryTopic(ctx context.Context) error {
-	admin := &kafka.Client{Addr: kafka.TCP(s.client.Brokers()...), Timeout: 15 * time.Second}
+	admin := s.conns.admin(s.client.Brokers())
+	admin.Timeout = 15 * time.Second
 	req := &kafka.CreateTopicsRequest{Topics: []kafka.TopicConfig{{
 		Topic: s.cfg.DeliveryTopic, NumPartitions: 1, ReplicationFactor: -1,
 		ConfigEntries: []kafka.ConfigEntry{{ConfigName: "cleanup.policy", ConfigValue: "compact"}},
@@ -288,6 +293,7 @@ type metrics struct {
 	matchSeconds prometheus.Histogram
 	deliveries   *prometheus.CounterVec // channel, outcome
 	queued       prometheus.Gauge
+	digestLeader prometheus.Gauge
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -317,8 +323,11 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		queued: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "wirewatch_alert_digest_queued", Help: "Alerts waiting for a digest.",
 		}),
+		digestLeader: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "wirewatch_alert_digest_leader", Help: "1 while this instance is the one sending digests.",
+		}),
 	}
-	reg.MustRegister(m.articles, m.alerts, m.duplicates, m.rateLimited, m.searches, m.matchSeconds, m.deliveries, m.queued)
+	reg.MustRegister(m.articles, m.alerts, m.duplicates, m.rateLimited, m.searches, m.matchSeconds, m.deliveries, m.queued, m.digestLeader)
 	return m
 }
 

@@ -70,6 +70,9 @@ type DigestConfig struct {
 	// DailyAt is the local time ("08:00") of the daily digest in TimeZone.
 	DailyAt  string `yaml:"daily_at"`
 	TimeZone string `yaml:"time_zone"`
+	// Group is the Kafka consumer group through which the alert instances elect the one
+	// that sends digests, so that several instances send each digest once.
+	Group string `yaml:"group"`
 }
 
 // SearchConfig is a saved search declared in the configuration file. Its ID is derived
@@ -112,7 +115,7 @@ func alertDefaults() AlertConfig {
 		SMTP:          SMTPConfig{Port: 587, From: "wirewatch@localhost", Timeout: 30 * time.Second},
 		Webhook:       WebhookConfig{Timeout: 10 * time.Second, MaxAttempts: 8, Backoff: time.Second, MaxBackoff: 5 * time.Minute},
 		RateLimit:     RateLimitConfig{Max: 20, Window: time.Hour},
-		Digest:        DigestConfig{HourlyMinute: 0, DailyAt: "08:00", TimeZone: "UTC"},
+		Digest:        DigestConfig{HourlyMinute: 0, DailyAt: "08:00", TimeZone: "UTC", Group: "wirewatch-alert-digests"},
 	}
 }
 
@@ -178,6 +181,9 @@ func (c *AlertConfig) validate() []error {
 	}
 	if _, _, err := c.Digest.DailyClock(); err != nil {
 		add("alert.digest.daily_at", "%v", err)
+	}
+	if c.Digest.Group == "" {
+		add("alert.digest.group", "must not be empty")
 	}
 	if _, err := time.LoadLocation(c.Digest.TimeZone); err != nil {
 		add("alert.digest.time_zone", "%q is not a known time zone", c.Digest.TimeZone)

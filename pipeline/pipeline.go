@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"golang.org/x/sync/errgroup"
 
+	"wirewatch/alert"
 	"wirewatch/bus"
 	"wirewatch/config"
 	"wirewatch/index"
@@ -38,10 +39,11 @@ const (
 	Process = "process"
 	Index   = "index"
 	Serve   = "serve"
+	Alert   = "alert"
 )
 
 // AllStages is what `wirewatch run` starts.
-var AllStages = []string{Poll, Process, Index, Serve}
+var AllStages = []string{Poll, Process, Index, Alert, Serve}
 
 // Options say what to run.
 type Options struct {
@@ -171,6 +173,19 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 		}
 		if has[Index] {
 			runs = append(runs, index.NewStage(client, backend, metrics, cfg.Index, logger).Run)
+		}
+		if has[Alert] && cfg.Alert.Enabled {
+			acfg := cfg.Alert
+			if len(acfg.Languages) == 0 {
+				acfg.Languages = cfg.Process.Languages // match with the index's analysers
+			}
+			st, err := alert.NewStage(client, acfg, backend, reg, logger)
+			if err != nil {
+				return err
+			}
+			st.SetFeedToken(cfg.Serve.Token)
+			st.Routes(srv.Handle)
+			runs = append(runs, st.Run)
 		}
 		return nil
 	}

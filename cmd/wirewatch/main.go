@@ -47,6 +47,8 @@ func init() {
 		"process": {"run the enrichment stage alone", stageCmd("process")},
 		"index":   {"run the indexing stage alone", stageCmd("index")},
 		"serve":   {"run the search API and UI alone", stageCmd("serve")},
+		"alert":   {"run the alerting stage alone", stageCmd("alert")},
+		"alerts":  {"list, add, edit and remove saved searches of a running wirewatch", cmdAlerts},
 		"feeds":   {"show the health of every feed (asks a running wirewatch)", cmdFeeds},
 		"search":  {"search a running wirewatch from the terminal", cmdSearch},
 		"version": {"print the version", cmdVersion},
