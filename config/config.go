@@ -67,11 +67,6 @@ type TopicConfig struct {
 	Searches string `yaml:"searches"`
 }
 
-// AlertConfig configures the alerting stage.
-type AlertConfig struct {
-	Enabled bool `yaml:"enabled"`
-}
-
 // ServeConfig configures the HTTP API and UI.
 type ServeConfig struct {
 	Addr string `yaml:"addr"`
@@ -109,7 +104,7 @@ func Default() Config {
 		Ingest:  ingestDefaults(),
 		Process: processDefaults(),
 		Index:   indexDefaults(),
-		Alert:   AlertConfig{Enabled: true},
+		Alert:   alertDefaults(),
 		Serve:   ServeConfig{Addr: "127.0.0.1:8080", ShutdownTimeout: 10 * time.Second},
 	}
 }
@@ -194,6 +189,7 @@ func (c *Config) Validate() error {
 	errs = append(errs, c.Ingest.validate()...)
 	errs = append(errs, c.Process.validate()...)
 	errs = append(errs, c.Index.validate()...)
+	errs = append(errs, c.Alert.validate()...)
 	return errors.Join(errs...)
 }
 

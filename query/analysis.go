@@ -72,17 +72,19 @@ func AnalyzerName(langKey string) string { return "ww_" + langKey }
 // language analyser without its stop-word filter. Stop words are kept on purpose: with
 // them removed a query such as "la Russie" (implicit AND) would require a word that no
 // French document can contain, and phrases would need position gaps that the stream
-// matcher would have to imitate. Scoring already discounts frequent words.
+// matcher would have to imitate. Scoring already discounts frequent words. Lower-casing
+// comes before elision (Bleve's French analyser elides first, so "L'Arménie" at the start
+// of a sentence kept its article).
 var languageFilters = map[string][]string{
 	"en": {en.PossessiveName, lowercase.Name, porter.Name},
-	"fr": {fr.ElisionName, lowercase.Name, fr.LightStemmerName},
+	"fr": {lowercase.Name, fr.ElisionName, fr.LightStemmerName},
 	"ru": {lowercase.Name, ru.SnowballStemmerName},
 	"tr": {apostrophe.Name, lowercase.Name, tr.SnowballStemmerName},
 	"fa": {lowercase.Name, ar.NormalizeName, fa.NormalizeName},
 	"de": {lowercase.Name, de.NormalizeName, de.LightStemmerName},
 	"es": {lowercase.Name, es.NormalizeName, es.LightStemmerName},
 	"ar": {lowercase.Name, "ww_nfkc", ar.NormalizeName, ar.StemmerName},
-	"it": {it.ElisionName, lowercase.Name, it.LightStemmerName},
+	"it": {lowercase.Name, it.ElisionName, it.LightStemmerName},
 	"pt": {lowercase.Name, pt.LightStemmerName},
 	"nl": {lowercase.Name, nl.SnowballStemmerName},
 }

@@ -23,8 +23,9 @@ func Bleve(n Node, languages []string) (bq.Query, error) {
 	return an.Bleve(n)
 }
 
-// keywordIndexFields maps a keyword query field to the index fields it searches.
-func keywordIndexFields(field string) []string {
+// KeywordIndexFields returns the index fields a keyword query field searches (entity
+// searches both the IDs and the canonical names); nil for text and date fields.
+func KeywordIndexFields(field string) []string {
 	switch field {
 	case FieldLang:
 		return []string{IndexLang}
@@ -62,7 +63,7 @@ func (an *Analysis) Bleve(n Node) (bq.Query, error) {
 		re := WildcardRegexp(an.Keyword(x.Pattern))
 		var fields []string
 		if IsKeywordField(x.Field) {
-			fields = keywordIndexFields(x.Field)
+			fields = KeywordIndexFields(x.Field)
 		} else {
 			fields = an.textFields(x.Field)
 		}
@@ -138,7 +139,7 @@ func (an *Analysis) keywordQuery(field, value string) bq.Query {
 		return bq.NewMatchNoneQuery()
 	}
 	var qs []bq.Query
-	for _, f := range keywordIndexFields(field) {
+	for _, f := range KeywordIndexFields(field) {
 		q := bq.NewTermQuery(v)
 		q.SetField(f)
 		qs = append(qs, q)

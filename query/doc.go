@@ -35,5 +35,9 @@
 // forms find each other; a word that the analyser splits into several tokens
 // ("Nagorno-Karabakh", "l'Arménie") is searched as the phrase of those tokens.
 //
+// Wildcards are matched against indexed terms, which are stemmed: Latc?in* finds
+// "Latchine" (stored as "latchin") but Latc?ine does not. Phrases and words never cross
+// from the title into the body.
+//
 // Parse errors are *Error values carrying the byte offset and the rune column.
 package query

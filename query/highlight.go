@@ -38,6 +38,22 @@ type highlighter struct {
 	an    *Analysis
 	d     *Doc
 	marks map[*tokenField]map[int]bool // field → indexes of tokens to mark
+	index map[*tokenField]map[int]int  // field → position → token index
+}
+
+func (h *highlighter) positions(f *tokenField) map[int]int {
+	if h.index == nil {
+		h.index = map[*tokenField]map[int]int{}
+	}
+	if m, ok := h.index[f]; ok {
+		return m
+	}
+	m := make(map[int]int, len(f.pos))
+	for i, p := range f.pos {
+		m[p] = i
+	}
+	h.index[f] = m
+	return m
 }
 
 func (h *highlighter) mark(f *tokenField, i int) {
@@ -95,10 +111,7 @@ func (h *highlighter) markTerms(field string, terms []string, slop int) {
 		return
 	}
 	for _, f := range h.d.fields(field) {
-		index := make(map[int]int, len(f.pos)) // position → token index
-		for i, p := range f.pos {
-			index[p] = i
-		}
+		index := h.positions(f)
 		for _, start := range f.at[terms[0]] {
 			if !f.follow(terms[1:], start, slop) {
 				continue

@@ -163,7 +163,7 @@ func (an *Analysis) compileMatch(n Node) (matchNode, error) {
 			return nil, &Error{Pos: x.Pos, Msg: fmt.Sprintf("bad wildcard: %v", err)}
 		}
 		if IsKeywordField(x.Field) {
-			fields := keywordIndexFields(x.Field)
+			fields := KeywordIndexFields(x.Field)
 			return func(d *Doc) bool {
 				for _, f := range fields {
 					for _, v := range d.keywords[f] {
@@ -236,7 +236,7 @@ func (an *Analysis) compileMatch(n Node) (matchNode, error) {
 
 func (an *Analysis) keywordMatch(field, value string) matchNode {
 	v := an.Keyword(value)
-	fields := keywordIndexFields(field)
+	fields := KeywordIndexFields(field)
 	return func(d *Doc) bool {
 		if v == "" {
 			return false

@@ -15,6 +15,7 @@ const (
 	maxQueryLen = 8192
 	maxDepth    = 64
 	maxSlop     = 20
+	maxLeaves   = 256
 )
 
 // Error is a query that cannot be parsed or compiled. Pos is the byte offset of the
@@ -26,6 +27,9 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	if e.Column <= 0 {
+		return fmt.Sprintf("query: %s (at byte %d)", e.Msg, e.Pos)
+	}
 	return fmt.Sprintf("query: %s (at column %d)", e.Msg, e.Column)
 }
 
@@ -320,9 +324,10 @@ func fieldList() string {
 }
 
 type parser struct {
-	src  string
-	toks []token
-	i    int
+	src    string
+	toks   []token
+	i      int
+	leaves int
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -449,6 +454,9 @@ func (p *parser) parsePrimary(field string, depth int) (Node, error) {
 
 // leaf builds a Term, Phrase, Wildcard or Range for field from t.
 func (p *parser) leaf(field string, t token) (Node, error) {
+	if p.leaves++; p.leaves > maxLeaves {
+		return nil, newError(p.src, t.pos, "query has more than %d terms", maxLeaves)
+	}
 	kind := fieldKinds[field]
 	if field == FieldText {
 		kind = textField

@@ -2,8 +2,11 @@ package query
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
+
+	"wirewatch/article"
 )
 
 func TestParseCanonical(t *testing.T) {
@@ -78,6 +81,7 @@ func TestParseErrors(t *testing.T) {
 		{"phrase glued", `"a b"c`, 5},
 		{"unclosed range", "published:[2026-01-01 TO", 10},
 		{"column counts runes", "Лачин (", 11},
+		{"too many terms", strings.Repeat("a ", 256) + "b", 512},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,6 +126,40 @@ func TestRangeBounds(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzCompile checks that whatever parses also compiles, for Bleve and for the matcher,
+// without panicking, and that failures are *Error.
+func FuzzCompile(f *testing.F) {
+	for _, s := range []string{
+		"Lachin", `"corridor de Latchine"~5`, "l'Arménie -blocus", "Лачин* OR entity:Q399",
+		`"a b c d e f g"~20`, "published:>2026-01-01 topic:(a OR b*)", "title:«»", "---a",
+	} {
+		f.Add(s)
+	}
+	an, err := NewAnalysis(DefaultLanguages)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := Parse(s)
+		if err != nil {
+			return
+		}
+		var qe *Error
+		if _, err := an.Bleve(n); err != nil && !errors.As(err, &qe) {
+			t.Fatalf("Bleve(%q): %T %v", s, err, err)
+		}
+		m, err := Compile(n, MatchOptions{Analysis: an})
+		if err != nil {
+			if !errors.As(err, &qe) {
+				t.Fatalf("Compile(%q): %T %v", s, err, err)
+			}
+			return
+		}
+		m.Highlight(an.Doc(&article.Article{ID: "x", Lang: "fr", Title: s, Text: s + " " + s}))
+		m.Required()
+	})
 }
 
 func FuzzParse(f *testing.F) {

@@ -163,7 +163,8 @@ func newMapping(langKeys []string) (*mapping.IndexMappingImpl, error) {
 
 // document is what Bleve indexes for a.
 func (b *Backend) document(a *article.Article) (map[string]any, error) {
-	raw, err := article.Encode(a)
+	cp := *a // Encode stamps the schema version; leave the caller's article alone
+	raw, err := article.Encode(&cp)
 	if err != nil {
 		return nil, err
 	}
