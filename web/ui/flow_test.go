@@ -41,6 +41,9 @@ func fixtures(now time.Time) (a, b []item) {
 	return a, b
 }
 
+// TestAnalystUI drives the UI in headless Chromium against a whole wirewatch fed by local
+// feeds. The subtests are steps of one session in one tab, in order (the first signs in),
+// so run the test as a whole. Screenshots of each page land in testout/ui/.
 func TestAnalystUI(t *testing.T) {
 	exec := requireChromium(t)
 	now := time.Now().UTC().Truncate(time.Second)
