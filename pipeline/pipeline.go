@@ -171,7 +171,8 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 			if err != nil {
 				return err
 			}
-			runs = append(runs, process.NewStage(client, e, metrics, cfg.Process.Workers, logger).Run)
+			srv.Handle("GET /api/entities/unknown", unknownHandler(e))
+			runs = append(runs, process.NewStage(client, e, metrics, cfg.Process.Workers, logger).Run, e.Watch)
 		}
 		if has[Index] {
 			runs = append(runs, index.NewStage(client, backend, metrics, cfg.Index, logger).Run)
