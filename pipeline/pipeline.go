@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -29,6 +30,7 @@ import (
 	"wirewatch/ingest"
 	"wirewatch/process"
 	"wirewatch/web"
+	"wirewatch/web/ui"
 )
 
 // Stage names, as used by the CLI and in metrics.
@@ -101,47 +103,32 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 		}()
 	}
 
-	checks := map[string]web.Check{"kafka": client.Ping}
+	// closers run after the stages stopped and before the index and the broker close (defers run last-in, first-out).
+	var closers []func() error
+	defer func() {
+		for _, c := range closers {
+			if err := c(); err != nil {
+				logger.Warn("closing", "err", err)
+			}
+		}
+	}()
+
+	// The HTTP server starts before the stages are built (the knowledge base takes seconds
+	// to load) so /healthz answers at once and /readyz says what is still starting.
+	var started atomic.Bool
+	checks := map[string]web.Check{
+		"kafka": client.Ping,
+		"stages": func(context.Context) error {
+			if !started.Load() {
+				return errors.New("starting")
+			}
+			return nil
+		},
+	}
 	srv := web.New(web.Options{Backend: backendIf(has[Serve], backend), Registry: reg, Checks: checks, Token: cfg.Serve.Token, Logger: logger})
-
-	stages, ctx := errgroup.WithContext(ctx)
-	if has[Poll] {
-		w := client.ArticleWriter(client.Topics().Raw, metrics)
-		defer w.Close()
-		poller, err := ingest.NewPoller(cfg.Ingest, cfg.DataDir, w, logger.With("stage", Poll))
-		if err != nil {
-			return err
-		}
-		srv.Handle("GET /api/feeds", feedsHandler(poller))
-		stages.Go(func() error { return poller.Run(ctx) })
+	if has[Serve] {
+		ui.Mount(srv) // the analyst UI: static pages over the API
 	}
-	if has[Process] {
-		e, err := process.New(cfg.Process, logger.With("stage", Process))
-		if err != nil {
-			return err
-		}
-		st := process.NewStage(client, e, metrics, cfg.Process.Workers, logger)
-		stages.Go(func() error { return st.Run(ctx) })
-	}
-	if has[Index] {
-		st := index.NewStage(client, backend, metrics, cfg.Index, logger)
-		stages.Go(func() error { return st.Run(ctx) })
-	}
-
-	if has[Alert] && cfg.Alert.Enabled {
-		acfg := cfg.Alert
-		if len(acfg.Languages) == 0 {
-			acfg.Languages = cfg.Process.Languages // match with the index's analysers
-		}
-		st, err := alert.NewStage(client, acfg, backend, reg, logger)
-		if err != nil {
-			return err
-		}
-		st.SetFeedToken(cfg.Serve.Token)
-		st.Routes(srv.Handle)
-		stages.Go(func() error { return st.Run(ctx) })
-	}
-
 	ln, err := net.Listen("tcp", cfg.Serve.Addr)
 	if err != nil {
 		return fmt.Errorf("serve.addr: %w", err)
@@ -154,18 +141,69 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 		}
 		return nil
 	})
+	stopHTTP := func() error {
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.Serve.ShutdownTimeout)
+		defer cancel()
+		if err := httpSrv.Shutdown(shutdownCtx); err != nil {
+			logger.Warn("shutting down HTTP", "err", err)
+		}
+		return httpGroup.Wait()
+	}
+
+	// Every stage is built before any starts, so a construction error leaves nothing running.
+	var runs []func(context.Context) error
+	build := func() error {
+		if has[Poll] {
+			w := client.ArticleWriter(client.Topics().Raw, metrics)
+			closers = append(closers, w.Close)
+			poller, err := ingest.NewPoller(cfg.Ingest, cfg.DataDir, w, logger.With("stage", Poll))
+			if err != nil {
+				return err
+			}
+			srv.Handle("GET /api/feeds", feedsHandler(poller))
+			srv.MountFeedAdding(poller) // POST /api/feeds, POST /api/feeds/opml
+			runs = append(runs, poller.Run)
+		}
+		if has[Process] {
+			e, err := process.New(cfg.Process, logger.With("stage", Process))
+			if err != nil {
+				return err
+			}
+			runs = append(runs, process.NewStage(client, e, metrics, cfg.Process.Workers, logger).Run)
+		}
+		if has[Index] {
+			runs = append(runs, index.NewStage(client, backend, metrics, cfg.Index, logger).Run)
+		}
+		if has[Alert] && cfg.Alert.Enabled {
+			acfg := cfg.Alert
+			if len(acfg.Languages) == 0 {
+				acfg.Languages = cfg.Process.Languages // analyse text as the index does
+			}
+			st, err := alert.NewStage(client, acfg, backend, reg, logger)
+			if err != nil {
+				return err
+			}
+			st.SetFeedToken(cfg.Serve.Token)
+			st.Routes(srv.Handle)
+			runs = append(runs, st.Run)
+		}
+		return nil
+	}
+	if err := build(); err != nil {
+		return errors.Join(err, stopHTTP())
+	}
+	stages, ctx := errgroup.WithContext(ctx)
+	for _, run := range runs {
+		stages.Go(func() error { return run(ctx) })
+	}
+	started.Store(true)
 	logger.Info("wirewatch started", "stages", strings.Join(opts.Stages, ","), "http", "http://"+ln.Addr().String(), "data_dir", cfg.DataDir)
 	if opts.Ready != nil {
 		opts.Ready(ln.Addr().String())
 	}
 
 	stageErr := stages.Wait()
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.Serve.ShutdownTimeout)
-	defer cancel()
-	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
-		logger.Warn("shutting down HTTP", "err", err)
-	}
-	httpErr := httpGroup.Wait()
+	httpErr := stopHTTP()
 	logger.Info("wirewatch stopped")
 	return errors.Join(stageErr, httpErr)
 }

@@ -162,13 +162,17 @@ func (k *kb) add(e entity) int32 {
 
 // addName enters a name and its inflected forms (for lang) into the name table.
 func (k *kb) addName(idx int32, name, lang string, src uint8) {
+	person := k.ents[idx].Type == "PER"
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return
 	}
-	toks := tokenize(name, nil)
+	toks := tokenizeMode(name, nil, false)
 	if len(toks) == 0 || len(toks) > 12 {
 		return
+	}
+	if src >= srcCountry && len(toks) == 1 && (utf8.RuneCountInString(toks[0].Norm) < 3 || isStopwordAny(toks[0].Norm)) {
+		return // gazetteer names that are function words somewhere: "La", "Il", "Of"
 	}
 	a := alias{Ent: idx, Src: src}
 	r, _ := utf8.DecodeRuneInString(name)
@@ -180,7 +184,7 @@ func (k *kb) addName(idx int32, name, lang string, src uint8) {
 		norms[i] = t.Norm
 		lowers[i] = strings.ToLower(name[t.Start:t.End])
 	}
-	for _, form := range inflect(lowers, lang, a.Acronym) {
+	for _, form := range inflectName(lowers, lang, a.Acronym, person) {
 		k.put(strings.Join(form, " "), form[0], len(form), a)
 	}
 	if !a.Lower && !a.Acronym {

@@ -18,6 +18,8 @@ type token struct {
 	Break      bool   // punctuation other than a hyphen separates it from the previous token
 	SentStart  bool   // first token of a sentence (capitalisation says little there)
 	Letters    bool   // contains at least one letter
+	Hyph       bool   // joined to the previous token by a hyphen: one compound word
+	Initial    bool   // a single capital followed by a full stop ("T." in "William T. Sherman")
 }
 
 // elisions are the French and Italian articles and particles written joined by an
@@ -34,8 +36,15 @@ func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' || 
 // tokenize strips the French elision in front and the Turkish/Azerbaijani case suffix behind,
 // so the name alone is matched and its offsets point at the name alone.
 func tokenize(s string, out []token) []token {
+	return tokenizeMode(s, out, true)
+}
+
+// tokenizeMode is tokenize; with suffixes false a word's part after an apostrophe is kept
+// (names in the knowledge base are written without case suffixes: "Ma'alot", "Kirov's"
+// stays whole rather than becoming "Ma").
+func tokenizeMode(s string, out []token, suffixes bool) []token {
 	it := words.FromString(s)
-	brk, sent := true, true
+	brk, sent, hyph := true, true, false
 	for it.Next() {
 		w := it.Value()
 		start := it.Start()
@@ -49,7 +58,18 @@ func tokenize(s string, out []token) []token {
 			}
 			switch w {
 			case "-", "‐", "‑":
-			case ".", "!", "?", "…", "\"", "«", "»", "“", "”", "„":
+				if n := len(out); n > 0 && out[n-1].End == start {
+					hyph = true
+				}
+			case ".":
+				// An initial ("William T. Sherman", "M. Lavrov") or an abbreviated title
+				// ("Lt. Gen.") does not end the sentence or the name.
+				if n := len(out); n > 0 && out[n-1].End == start && !brk && (isInitial(s[out[n-1].Start:out[n-1].End]) || abbreviations[out[n-1].Norm]) {
+					out[n-1].Initial = isInitial(s[out[n-1].Start:out[n-1].End])
+					continue
+				}
+				brk, sent = true, true
+			case "!", "?", "…", "\"", "«", "»", "“", "”", "„":
 				brk = true
 				if w != "\"" && w != "«" && w != "»" && w != "“" && w != "”" && w != "„" {
 					sent = true
@@ -67,12 +87,12 @@ func tokenize(s string, out []token) []token {
 			case elisions[strings.ToLower(head)] && tail != "":
 				start += i + alen
 				w = tail
-			case tail != "" && utf8.RuneCountInString(tail) <= 5 && !strings.ContainsFunc(tail, isApostrophe):
+			case suffixes && tail != "" && utf8.RuneCountInString(tail) <= 5 && !strings.ContainsFunc(tail, isApostrophe):
 				// Bakı'da, Lavrov'un, Paşinyan'ın: the suffix is grammar, not name.
 				w = head
 			}
 		}
-		t := token{Start: start, End: start + len(w), Break: brk, SentStart: sent, Letters: true}
+		t := token{Start: start, End: start + len(w), Break: brk, SentStart: sent, Letters: true, Hyph: hyph && !brk && len(out) > 0 && out[len(out)-1].End+1 >= start}
 		r, _ = utf8.DecodeRuneInString(w)
 		t.Cap = unicode.IsUpper(r) || unicode.IsTitle(r)
 		if !unicode.IsLetter(r) {
@@ -81,9 +101,22 @@ func tokenize(s string, out []token) []token {
 		t.Upper = t.Cap && utf8.RuneCountInString(w) > 1 && !strings.ContainsFunc(w, unicode.IsLower)
 		t.Norm = fold(w)
 		out = append(out, t)
-		brk, sent = false, false
+		brk, sent, hyph = false, false, false
 	}
 	return out
+}
+
+func isInitial(w string) bool {
+	r, n := utf8.DecodeRuneInString(w)
+	return n == len(w) && unicode.IsUpper(r)
+}
+
+// abbreviations are titles written with a full stop that does not end the sentence.
+var abbreviations = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "st": true, "jr": true, "sr": true, "lt": true,
+	"gen": true, "col": true, "capt": true, "maj": true, "sgt": true, "gov": true, "sen": true,
+	"rep": true, "prof": true, "rev": true, "adm": true, "mme": true, "mlle": true, "pr": true,
+	"г": true, "гг": true, "им": true, "св": true, "ул": true,
 }
 
 // fold lower-cases s and removes diacritics, so "Azerbaïdjan" meets "Azerbaidjan" and "Bakü"

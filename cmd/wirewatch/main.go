@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/signal"
 	"sort"
-	"strings"
 	"syscall"
 
 	"wirewatch/config"
@@ -138,22 +137,11 @@ func (c *configFlags) load(e *env) (config.Config, *slog.Logger, error) {
 	if c.dataDir != "" {
 		environ = append(append([]string(nil), environ...), config.EnvPrefix+"DATA_DIR="+c.dataDir)
 	}
-	cfg, err := config.Load(c.path, withoutConfigVar(environ))
+	cfg, err := config.Load(c.path, environ)
 	if err != nil {
 		return cfg, nil, err
 	}
 	return cfg, newLogger(cfg.Log, e.stderr), nil
-}
-
-// withoutConfigVar drops WIREWATCH_CONFIG, which names the file rather than a setting.
-func withoutConfigVar(environ []string) []string {
-	out := environ[:0:0]
-	for _, kv := range environ {
-		if !strings.HasPrefix(kv, "WIREWATCH_CONFIG=") {
-			out = append(out, kv)
-		}
-	}
-	return out
 }
 
 func newLogger(c config.LogConfig, w io.Writer) *slog.Logger {

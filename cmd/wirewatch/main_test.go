@@ -17,9 +17,9 @@ import (
 )
 
 // TestMain lets the test binary act as the wirewatch binary: a test starts it again with
-// WIREWATCH_TEST_ARGS set, so it can be killed with SIGKILL like a real process.
+// WW_TEST_MAIN_ARGS set, so it can be killed with SIGKILL like a real process.
 func TestMain(m *testing.M) {
-	if args := os.Getenv("WIREWATCH_TEST_ARGS"); args != "" {
+	if args := os.Getenv("WW_TEST_MAIN_ARGS"); args != "" {
 		os.Exit(cli(strings.Fields(args), os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
@@ -101,7 +101,7 @@ func startChild(t *testing.T, configPath string) *child {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	logs := &bytes.Buffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
-	cmd.Env = append(os.Environ(), "WIREWATCH_TEST_ARGS=run --config "+configPath)
+	cmd.Env = append(os.Environ(), "WW_TEST_MAIN_ARGS=run --config "+configPath)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting child: %v", err)
 	}

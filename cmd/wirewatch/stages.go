@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -86,17 +88,29 @@ func apiGet(ctx context.Context, base, token, path string, v any) error {
 		return fmt.Errorf("reading answer from %s: %w", base, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		var e struct {
-			Error string `json:"error"`
+		e := &apiErr{Status: resp.Status}
+		var body2 struct {
+			Error  string `json:"error"`
+			Column int    `json:"column"`
 		}
-		_ = json.Unmarshal(body, &e)
-		if e.Error == "" {
-			e.Error = strings.TrimSpace(string(body))
+		_ = json.Unmarshal(body, &body2)
+		e.Msg, e.Column = body2.Error, body2.Column
+		if e.Msg == "" {
+			e.Msg = strings.TrimSpace(string(body))
 		}
-		return fmt.Errorf("%s %s: %s", resp.Status, path, e.Error)
+		return e
 	}
 	return json.Unmarshal(body, v)
 }
+
+// apiErr is an error answer from the API.
+type apiErr struct {
+	Status string
+	Msg    string
+	Column int // 1-based column of a query error, 0 otherwise
+}
+
+func (e *apiErr) Error() string { return e.Status + ": " + e.Msg }
 
 type remoteFlags struct{ addr, token string }
 
@@ -136,9 +150,37 @@ func cmdFeeds(ctx context.Context, e *env, args []string) error {
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "FEED\tLAST SUCCESS\tFAILURES\tITEMS/DAY\tSTALE\tLAST ERROR")
 	for _, f := range res.Feeds {
-		fmt.Fprintf(tw, "%v\t%v\t%v\t%v\t%v\t%v\n", f["url"], f["last_success"], f["consecutive_failures"], f["items_per_day"], f["stale"], f["last_error"])
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", cell(f["url"]), when(f["last_success"]), cell(f["consecutive_failures"]),
+			cell(f["items_per_day"]), cell(f["stale"]), cell(f["last_error"]))
 	}
 	return tw.Flush()
+}
+
+// cell shows a JSON value in a table, "-" when absent.
+func cell(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "-"
+	case string:
+		if v == "" {
+			return "-"
+		}
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// when shows an RFC 3339 time in the local zone.
+func when(v any) string {
+	s, _ := v.(string)
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil || t.IsZero() {
+		return cell(v)
+	}
+	return t.Local().Format("2006-01-02 15:04:05")
 }
 
 func cmdSearch(ctx context.Context, e *env, args []string) error {
@@ -172,6 +214,11 @@ func cmdSearch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if err := apiGet(ctx, rf.addr, rf.token, "/api/search?"+q.Encode(), &res); err != nil {
+		var ae *apiErr
+		if errors.As(err, &ae) && ae.Column > 0 {
+			// Point at the mistake under the query, as a compiler would.
+			return fmt.Errorf("%s\n  %s\n  %s^", ae.Msg, q.Get("q"), strings.Repeat(" ", ae.Column-1))
+		}
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%d articles\n", res.Total)

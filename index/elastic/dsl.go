@@ -27,19 +27,6 @@ func newCompiler(langs []string) compiler {
 	return c
 }
 
-// keywordFields are the indexed keyword fields behind each query field. A value matches
-// when any of them holds it, ignoring case (query: "keyword fields compare whole values,
-// case-insensitively").
-var keywordFields = map[string][]string{
-	query.FieldLang:    {"lang"},
-	query.FieldSource:  {"source", "source_url"},
-	query.FieldEntity:  {"entities", "entity_names.keyword"},
-	query.FieldTopic:   {"topics"},
-	query.FieldCountry: {"countries"},
-	query.FieldAuthor:  {"authors"},
-	query.FieldStory:   {"story_id"},
-}
-
 // compile returns the DSL for n. The parser only builds the node types handled here; an
 // unknown one is a programming error reported as a *query.Error, never a panic.
 func (c compiler) compile(n query.Node) (dsl, error) {
@@ -80,9 +67,11 @@ func (c compiler) compile(n query.Node) (dsl, error) {
 		if err != nil {
 			return nil, err
 		}
-		// Text terms are indexed lower-cased (and stemmed): match the pattern ignoring case.
+		// Text is indexed as lower-cased (and stemmed) terms, which a wildcard matches
+		// without analysis.
+		pattern := strings.ToLower(n.Pattern)
 		return anyOf(fields, func(f string) dsl {
-			return dsl{"wildcard": dsl{f: dsl{"value": n.Pattern, "case_insensitive": true}}}
+			return dsl{"wildcard": dsl{f: dsl{"value": pattern}}}
 		}), nil
 	case *query.Range:
 		if n.Field != query.FieldPublished {
@@ -111,8 +100,10 @@ func (c compiler) compileAll(nodes []query.Node) ([]any, error) {
 // keyword matches a whole value (kind "term") or a pattern (kind "wildcard") on the
 // keyword fields behind field.
 func (c compiler) keyword(field, value, kind string, pos int) (dsl, error) {
-	fields, ok := keywordFields[field]
-	if !ok {
+	// The fields and values of query.KeywordIndexFields are keywords here too; the
+	// matcher's keyword analyser lower-cases whole values, which case_insensitive mirrors.
+	fields := query.KeywordIndexFields(field)
+	if len(fields) == 0 {
 		return nil, &query.Error{Pos: pos, Msg: fmt.Sprintf("field %s is not searchable", field)}
 	}
 	return anyOf(fields, func(f string) dsl {

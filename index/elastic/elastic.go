@@ -177,10 +177,6 @@ func retryableStatus(status int) bool {
 	return status == http.StatusTooManyRequests || status >= 500
 }
 
-// ErrInvalidRequest marks a search request the backend cannot run as given (an unknown
-// histogram interval, a cursor that is not one of ours); the API answers it with 400.
-var ErrInvalidRequest = errors.New("invalid search request")
-
 // do performs req and decodes a 2xx JSON body into out (unless out is nil). A non-2xx
 // answer becomes an *Error carrying Elasticsearch's error type and reason.
 func (b *Backend) do(ctx context.Context, op string, req esapi.Request, out any) error {

@@ -66,29 +66,29 @@ func encodeCursor(c cursor) string {
 }
 
 // decodeCursor reads a cursor given back by a client and checks it fits mode. Every
-// failure wraps ErrInvalidRequest.
+// failure wraps index.ErrBadRequest.
 func decodeCursor(s, mode string) (cursor, error) {
 	var c cursor
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
-		return c, fmt.Errorf("%w: cursor is not base64url: %w", ErrInvalidRequest, err)
+		return c, fmt.Errorf("%w: cursor is not base64url: %w", index.ErrBadRequest, err)
 	}
 	if err := json.Unmarshal(raw, &c); err != nil {
-		return c, fmt.Errorf("%w: cursor is not ours: %w", ErrInvalidRequest, err)
+		return c, fmt.Errorf("%w: cursor is not ours: %w", index.ErrBadRequest, err)
 	}
 	if c.Mode != mode {
-		return c, fmt.Errorf("%w: cursor was made for another sort or collapse setting", ErrInvalidRequest)
+		return c, fmt.Errorf("%w: cursor was made for another sort or collapse setting", index.ErrBadRequest)
 	}
 	switch mode {
 	case modeOffset:
 		if c.Offset <= 0 || c.Offset >= maxWindow || len(c.After) != 0 {
-			return c, fmt.Errorf("%w: cursor offset %d out of range", ErrInvalidRequest, c.Offset)
+			return c, fmt.Errorf("%w: cursor offset %d out of range", index.ErrBadRequest, c.Offset)
 		}
 	default:
 		// relevance: _score, published, id; newest: published, id.
 		kinds := map[string][]byte{modeRelevance: []byte("nns"), modeNewest: []byte("ns")}[mode]
 		if len(c.After) != len(kinds) || c.Offset != 0 {
-			return c, fmt.Errorf("%w: cursor has %d sort values, want %d", ErrInvalidRequest, len(c.After), len(kinds))
+			return c, fmt.Errorf("%w: cursor has %d sort values, want %d", index.ErrBadRequest, len(c.After), len(kinds))
 		}
 		for i, v := range c.After {
 			var ok bool
@@ -100,7 +100,7 @@ func decodeCursor(s, mode string) (cursor, error) {
 				ok = json.Unmarshal(v, &s) == nil
 			}
 			if !ok {
-				return c, fmt.Errorf("%w: cursor sort value %d has the wrong type", ErrInvalidRequest, i)
+				return c, fmt.Errorf("%w: cursor sort value %d has the wrong type", index.ErrBadRequest, i)
 			}
 		}
 	}
@@ -114,12 +114,12 @@ func (b *Backend) searchBody(req index.Request, q query.Node) (dsl, error) {
 	case size == 0:
 		size = defaultSize
 	case size < 0 || size > maxSize:
-		return nil, fmt.Errorf("%w: size %d not in 1..%d", ErrInvalidRequest, size, maxSize)
+		return nil, fmt.Errorf("%w: size %d not in 1..%d", index.ErrBadRequest, size, maxSize)
 	}
 	var filters []any
 	if !req.From.IsZero() || !req.To.IsZero() {
 		if !req.From.IsZero() && !req.To.IsZero() && !req.From.Before(req.To) {
-			return nil, fmt.Errorf("%w: from %s is not before to %s", ErrInvalidRequest, req.From.Format(time.RFC3339), req.To.Format(time.RFC3339))
+			return nil, fmt.Errorf("%w: from %s is not before to %s", index.ErrBadRequest, req.From.Format(time.RFC3339), req.To.Format(time.RFC3339))
 		}
 		filters = append(filters, publishedRange(req.From, req.To))
 	}
@@ -134,8 +134,9 @@ func (b *Backend) searchBody(req index.Request, q query.Node) (dsl, error) {
 	if len(filters) > 0 {
 		boolQ["filter"] = filters
 	}
+	// One hit more than asked tells whether another page follows.
 	body := dsl{
-		"size":             size,
+		"size":             size + 1,
 		"track_total_hits": true,
 		"_source":          hitSource,
 	}
@@ -151,7 +152,7 @@ func (b *Backend) searchBody(req index.Request, q query.Node) (dsl, error) {
 		mode = modeNewest
 		sort = sort[1:]
 	} else if req.Sort != "" && req.Sort != index.SortRelevance {
-		return nil, fmt.Errorf("%w: sort %q is not %s or %s", ErrInvalidRequest, req.Sort, index.SortRelevance, index.SortNewest)
+		return nil, fmt.Errorf("%w: sort %q is not %s or %s", index.ErrBadRequest, req.Sort, index.SortRelevance, index.SortNewest)
 	}
 	body["sort"] = sort
 	if req.Collapse {
@@ -168,8 +169,8 @@ func (b *Backend) searchBody(req index.Request, q query.Node) (dsl, error) {
 			return nil, err
 		}
 		if mode == modeOffset {
-			if c.Offset+size > maxWindow {
-				return nil, fmt.Errorf("%w: cannot page past %d collapsed results", ErrInvalidRequest, maxWindow)
+			if c.Offset+size+1 > maxWindow {
+				return nil, fmt.Errorf("%w: cannot page past %d collapsed results", index.ErrBadRequest, maxWindow)
 			}
 			body["from"] = c.Offset
 		} else {
@@ -203,7 +204,7 @@ func (b *Backend) searchBody(req index.Request, q query.Node) (dsl, error) {
 	if req.Interval != "" {
 		iv, ok := intervals[req.Interval]
 		if !ok {
-			return nil, fmt.Errorf("%w: interval %q is not hour, day, week or month", ErrInvalidRequest, req.Interval)
+			return nil, fmt.Errorf("%w: interval %q is not hour, day, week or month", index.ErrBadRequest, req.Interval)
 		}
 		hist := dsl{"field": "published", "calendar_interval": iv, "min_doc_count": 0, "time_zone": "UTC"}
 		if !req.From.IsZero() || !req.To.IsZero() {
@@ -217,10 +218,6 @@ func (b *Backend) searchBody(req index.Request, q query.Node) (dsl, error) {
 			hist["hard_bounds"] = bounds
 		}
 		aggs["histogram"] = dsl{"date_histogram": hist}
-	}
-	if req.Collapse {
-		// Total counts stories, not articles. Exact below 40 000 stories.
-		aggs["stories"] = dsl{"cardinality": dsl{"field": "collapse_key", "precision_threshold": 40000}}
 	}
 	if len(aggs) > 0 {
 		body["aggs"] = aggs
@@ -276,7 +273,7 @@ type hitDoc struct {
 
 // Search runs req (see index.Backend). A query that does not parse is a *query.Error,
 // returned before anything is sent; a request the backend cannot run as given wraps
-// ErrInvalidRequest.
+// index.ErrBadRequest.
 func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result, error) {
 	start := time.Now()
 	var q query.Node
@@ -307,6 +304,11 @@ func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result,
 
 // result turns a _search answer into an index.Result.
 func (b *Backend) result(req index.Request, res *searchResponse, took time.Duration) (*index.Result, error) {
+	size := req.Size
+	if size == 0 {
+		size = defaultSize
+	}
+	// Total counts matching articles, also when collapsing (as the Bleve backend does).
 	out := &index.Result{Total: res.Hits.Total.Value, Hits: make([]index.Hit, 0, len(res.Hits.Hits)), Took: took}
 	for _, h := range res.Hits.Hits {
 		var d hitDoc
@@ -317,7 +319,7 @@ func (b *Backend) result(req index.Request, res *searchResponse, took time.Durat
 			ID:        h.ID,
 			Title:     d.Doc.Title,
 			URL:       d.Doc.URL,
-			Source:    sourceName(d.Doc.Source),
+			Source:    d.Doc.Source.FeedTitle,
 			Lang:      d.Doc.Lang,
 			Published: d.Doc.Published,
 			Topics:    d.Doc.Topics,
@@ -342,35 +344,25 @@ func (b *Backend) result(req index.Request, res *searchResponse, took time.Durat
 		out.Hits = append(out.Hits, hit)
 	}
 
-	size := req.Size
-	if size == 0 {
-		size = defaultSize
-	}
-	if req.Collapse {
-		var stories struct {
-			Value int `json:"value"`
-		}
-		if raw, ok := res.Aggregations["stories"]; ok {
-			if err := json.Unmarshal(raw, &stories); err != nil {
-				return nil, fmt.Errorf("decoding story count: %w", err)
+	if len(out.Hits) > size {
+		out.Hits = out.Hits[:size]
+		if req.Collapse {
+			offset := 0
+			if req.After != "" {
+				c, _ := decodeCursor(req.After, modeOffset) // checked by searchBody
+				offset = c.Offset
 			}
-			out.Total = stories.Value
-		}
-		offset := 0
-		if req.After != "" {
-			c, _ := decodeCursor(req.After, modeOffset) // checked by searchBody
-			offset = c.Offset
-		}
-		if next := offset + len(out.Hits); len(out.Hits) == size && next < out.Total && next+size <= maxWindow {
-			out.Next = encodeCursor(cursor{Mode: modeOffset, Offset: next})
-		}
-	} else if n := len(res.Hits.Hits); n == size && n > 0 {
-		mode := modeRelevance
-		if req.Sort == index.SortNewest {
-			mode = modeNewest
-		}
-		if last := res.Hits.Hits[n-1].Sort; len(last) > 0 {
-			out.Next = encodeCursor(cursor{Mode: mode, After: last})
+			if next := offset + size; next+size+1 <= maxWindow {
+				out.Next = encodeCursor(cursor{Mode: modeOffset, Offset: next})
+			}
+		} else {
+			mode := modeRelevance
+			if req.Sort == index.SortNewest {
+				mode = modeNewest
+			}
+			if last := res.Hits.Hits[size-1].Sort; len(last) > 0 {
+				out.Next = encodeCursor(cursor{Mode: mode, After: last})
+			}
 		}
 	}
 

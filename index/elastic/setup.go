@@ -7,55 +7,104 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/elastic/go-elasticsearch/v8/esapi"
 
 	"wirewatch/config"
+	"wirewatch/query"
 )
 
-// undLang holds articles whose language is not one of the configured ones, or unknown.
-const undLang = "und"
+// undLang holds articles whose language is unknown or not configured.
+const undLang = query.Und
 
-// analyzers maps ISO 639-1 codes to Elasticsearch's built-in language analyzers (stemming
-// and stop words). Languages it lacks, among them Azerbaijani, Georgian and Ukrainian (whose
-// analyzer is a plugin), get the standard analyzer: words are still found, only not stemmed.
-var analyzers = map[string]string{
-	"ar": "arabic", "bg": "bulgarian", "bn": "bengali", "ca": "catalan", "cs": "czech",
-	"da": "danish", "de": "german", "el": "greek", "en": "english", "es": "spanish",
-	"et": "estonian", "eu": "basque", "fa": "persian", "fi": "finnish", "fr": "french",
-	"ga": "irish", "gl": "galician", "hi": "hindi", "hu": "hungarian", "hy": "armenian",
-	"id": "indonesian", "it": "italian", "ja": "cjk", "ko": "cjk", "lt": "lithuanian",
-	"lv": "latvian", "nl": "dutch", "no": "norwegian", "pt": "portuguese", "ro": "romanian",
-	"ru": "russian", "sv": "swedish", "th": "thai", "tr": "turkish", "zh": "cjk",
+// languageChains are the token filters of each language's analyzer: the chains of the
+// Bleve backend and the stream matcher (query.DefineAnalysis) rebuilt from Elasticsearch's
+// built-in filters, so a query selects the same articles in every backend. Like those,
+// they keep stop words (Elasticsearch's ready-made language analyzers drop them, and then
+// "la Russie" would need a word that no French document can contain). Languages not
+// listed (hy, az, ka, uk, und) are split on Unicode word boundaries and lower-cased.
+// The one gap: Bleve's Arabic chain starts with NFKC, which Elasticsearch offers only
+// through the ICU plugin.
+var languageChains = map[string][]string{
+	"en": {"ww_possessive_en", "lowercase", "porter_stem"},
+	"fr": {"lowercase", "ww_elision_fr", "ww_light_fr"},
+	"ru": {"lowercase", "ww_snowball_ru"},
+	"tr": {"apostrophe", "lowercase", "ww_snowball_tr"},
+	"fa": {"lowercase", "arabic_normalization", "persian_normalization"},
+	"de": {"lowercase", "german_normalization", "ww_light_de"},
+	"es": {"lowercase", "ww_light_es"},
+	"ar": {"lowercase", "arabic_normalization", "ww_stem_ar"},
+	"it": {"lowercase", "ww_elision_it", "ww_light_it"},
+	"pt": {"lowercase", "ww_light_pt"},
+	"nl": {"lowercase", "ww_snowball_nl"},
 }
 
-// analyzer returns the analyzer for a language code.
-func analyzer(lang string) string {
-	if a, ok := analyzers[lang]; ok {
-		return a
-	}
-	return "standard"
+// customFilters define the ww_ filters the chains name.
+var customFilters = map[string]map[string]any{
+	"ww_possessive_en": {"type": "stemmer", "language": "possessive_english"},
+	"ww_elision_fr": {"type": "elision", "articles_case": true,
+		"articles": []string{"l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"}},
+	"ww_light_fr":    {"type": "stemmer", "language": "light_french"},
+	"ww_snowball_ru": {"type": "snowball", "language": "Russian"},
+	"ww_snowball_tr": {"type": "snowball", "language": "Turkish"},
+	"ww_light_de":    {"type": "stemmer", "language": "light_german"},
+	"ww_light_es":    {"type": "stemmer", "language": "light_spanish"},
+	"ww_stem_ar":     {"type": "stemmer", "language": "arabic"},
+	"ww_elision_it": {"type": "elision", "articles_case": true,
+		"articles": []string{"c", "l", "all", "dall", "dell", "nell", "sull", "coll", "pell", "gl", "agl", "dagl", "degl", "negl", "sugl", "un", "m", "t", "s", "v", "d"}},
+	"ww_light_it":    {"type": "stemmer", "language": "light_italian"},
+	"ww_light_pt":    {"type": "stemmer", "language": "light_portuguese"},
+	"ww_snowball_nl": {"type": "snowball", "language": "Dutch"},
 }
 
-// fieldLanguages returns the languages that get their own fields, sorted, without repeats,
-// with "und" last.
-func fieldLanguages(languages []string) ([]string, map[string]bool) {
-	set := map[string]bool{}
-	var langs []string
-	for _, l := range languages {
-		l = strings.ToLower(strings.TrimSpace(l))
-		if l == "" || l == undLang || set[l] {
-			continue
+// languageCharFilters: Persian writes a zero-width non-joiner inside words, which Bleve
+// turns into a word break.
+var languageCharFilters = map[string][]string{"fa": {"ww_zwnj"}}
+
+// analysisSettings returns the analysis section defining query.AnalyzerName(key) for
+// every language key.
+func analysisSettings(keys []string) map[string]any {
+	analyzers := map[string]any{}
+	filters := map[string]any{}
+	chars := map[string]any{}
+	for _, k := range keys {
+		chain, ok := languageChains[k]
+		if !ok {
+			chain = []string{"lowercase"}
 		}
-		set[l] = true
-		langs = append(langs, l)
+		a := map[string]any{"type": "custom", "tokenizer": "standard", "filter": chain}
+		if cf := languageCharFilters[k]; len(cf) > 0 {
+			a["char_filter"] = cf
+			chars["ww_zwnj"] = map[string]any{"type": "mapping", "mappings": []string{"\\u200C=>\\u0020"}}
+		}
+		analyzers[query.AnalyzerName(k)] = a
+		for _, f := range chain {
+			if def, ok := customFilters[f]; ok {
+				filters[f] = def
+			}
+		}
 	}
-	slices.Sort(langs)
-	set[undLang] = true
-	return append(langs, undLang), set
+	out := map[string]any{"analyzer": analyzers}
+	if len(filters) > 0 {
+		out["filter"] = filters
+	}
+	if len(chars) > 0 {
+		out["char_filter"] = chars
+	}
+	return out
+}
+
+// fieldLanguages returns the language keys that get their own fields (query.LangKeys:
+// sorted, lower-cased primary tags, with "und") and a set of them.
+func fieldLanguages(languages []string) ([]string, map[string]bool) {
+	keys := query.LangKeys(languages)
+	set := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		set[k] = true
+	}
+	return keys, set
 }
 
 // policyName is the lifecycle policy that deletes old monthly indices.
@@ -76,31 +125,29 @@ func Template(cfg config.ElasticConfig, languages []string) map[string]any {
 		"authors":       keyword,
 		"entities":      keyword,
 		"entity_labels": keyword,
-		"entity_names": map[string]any{
-			"type":   "text",
-			"fields": map[string]any{"keyword": map[string]any{"type": "keyword", "ignore_above": 256}},
-		},
-		"topics":       keyword,
-		"countries":    keyword,
-		"story_id":     keyword,
-		"collapse_key": keyword,
-		"location":     map[string]any{"type": "geo_point"},
-		"published":    map[string]any{"type": "date"},
-		"fetched":      map[string]any{"type": "date"},
+		"entity_names":  keyword,
+		"topics":        keyword,
+		"countries":     keyword,
+		"story_id":      keyword,
+		"collapse_key":  keyword,
+		"location":      map[string]any{"type": "geo_point"},
+		"published":     map[string]any{"type": "date"},
+		"fetched":       map[string]any{"type": "date"},
 		// The whole article as JSON, returned by Get and read for hits; never indexed.
 		"doc": map[string]any{"type": "object", "enabled": false},
 	}
 	for _, l := range langs {
-		props["title_"+l] = map[string]any{
+		props[query.TitleField(l)] = map[string]any{
 			"type":     "text",
-			"analyzer": analyzer(l),
+			"analyzer": query.AnalyzerName(l),
 			"fields":   map[string]any{"keyword": map[string]any{"type": "keyword", "ignore_above": 512}},
 		}
-		props["body_"+l] = map[string]any{"type": "text", "analyzer": analyzer(l)}
+		props[query.BodyField(l)] = map[string]any{"type": "text", "analyzer": query.AnalyzerName(l)}
 	}
 	settings := map[string]any{
 		"number_of_shards":   cfg.Shards,
 		"number_of_replicas": cfg.Replicas,
+		"analysis":           analysisSettings(langs),
 	}
 	if cfg.Retention > 0 {
 		settings["index.lifecycle.name"] = policyName(cfg.IndexPrefix)

@@ -16,6 +16,7 @@ import (
 
 	"wirewatch/article"
 	"wirewatch/index"
+	"wirewatch/query"
 )
 
 // esDoc is the indexed form of an article, less its per-language title_/body_ fields,
@@ -24,8 +25,8 @@ type esDoc struct {
 	ID           string          `json:"id"`
 	URL          string          `json:"url,omitempty"`
 	Lang         string          `json:"lang"`
-	Source       string          `json:"source,omitempty"`
-	SourceURL    string          `json:"source_url,omitempty"`
+	Source       []string        `json:"source,omitempty"`
+	SourceURL    []string        `json:"source_url,omitempty"`
 	Authors      []string        `json:"authors,omitempty"`
 	Entities     []string        `json:"entities,omitempty"`
 	EntityLabels []string        `json:"entity_labels,omitempty"` // "ID\tName", for labelled facets
@@ -48,24 +49,17 @@ type geoPoint struct {
 // labelSep joins an entity ID and its name in entity_labels; IDs never contain a tab.
 const labelSep = "\t"
 
-// sourceName is the name shown for an article's feed: its title, else its URL.
-func sourceName(s article.Source) string {
-	if s.FeedTitle != "" {
-		return s.FeedTitle
-	}
-	return s.FeedURL
-}
-
-// fieldLang is the language whose fields hold a's text.
+// fieldLang is the language key whose fields hold a's text: its primary language tag
+// when configured, else "und".
 func (b *Backend) fieldLang(a *article.Article) string {
-	l := strings.ToLower(a.Lang)
-	if b.hasLng[l] {
+	if l := query.LangValue(a); b.hasLng[l] {
 		return l
 	}
 	return undLang
 }
 
-// encodeDoc returns the JSON document stored for a.
+// encodeDoc returns the JSON document stored for a. Every indexed value comes from the
+// helpers of package query, which the Bleve backend and the stream matcher use too.
 func (b *Backend) encodeDoc(a *article.Article) ([]byte, error) {
 	full := *a
 	full.SchemaVersion = article.SchemaVersion
@@ -73,28 +67,30 @@ func (b *Backend) encodeDoc(a *article.Article) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encoding article %s: %w", a.ID, err)
 	}
-	lang := b.fieldLang(a)
+	kw := query.KeywordValues(a)
+	published := query.PublishedTime(a)
 	d := esDoc{
 		ID:          a.ID,
 		URL:         a.URL,
-		Lang:        strings.ToLower(a.Lang),
-		Source:      sourceName(a.Source),
-		SourceURL:   a.Source.FeedURL,
-		Authors:     a.Authors,
-		Entities:    a.EntityIDs(),
-		Topics:      a.Topics,
-		Countries:   a.Countries(),
+		Lang:        query.LangValue(a),
+		Source:      kw[query.IndexSource],
+		SourceURL:   kw[query.IndexSourceURL],
+		Authors:     kw[query.IndexAuthors],
+		Entities:    kw[query.IndexEntities],
+		EntityNames: kw[query.IndexEntityNames],
+		Topics:      kw[query.IndexTopics],
+		Countries:   kw[query.IndexCountries],
 		StoryID:     a.StoryID,
-		CollapseKey: a.StoryID,
+		CollapseKey: strings.ToLower(a.StoryID),
+		Published:   &published,
 		Doc:         raw,
-	}
-	if a.Lang == "" {
-		d.Lang = undLang
 	}
 	if d.CollapseKey == "" {
 		// Elasticsearch collapses all documents missing the field into one group;
-		// an article without a story is a story of its own.
-		d.CollapseKey = a.ID
+		// an article without a story is a story of its own. Story IDs compare without
+		// case (story:S1 finds s1), so collapsing does too; "article:" keeps an article
+		// ID from meeting a story ID.
+		d.CollapseKey = "article:" + a.ID
 	}
 	seen := map[string]bool{}
 	for _, e := range a.Entities {
@@ -103,14 +99,9 @@ func (b *Backend) encodeDoc(a *article.Article) ([]byte, error) {
 		}
 		seen[e.ID] = true
 		d.EntityLabels = append(d.EntityLabels, e.ID+labelSep+e.Name)
-		d.EntityNames = append(d.EntityNames, e.Name)
 		if e.Lat != nil && e.Lon != nil && validGeo(*e.Lat, *e.Lon) {
 			d.Location = append(d.Location, geoPoint{Lat: *e.Lat, Lon: *e.Lon})
 		}
-	}
-	if !a.Published.IsZero() {
-		t := a.Published.UTC()
-		d.Published = &t
 	}
 	if !a.Fetched.IsZero() {
 		t := a.Fetched.UTC()
@@ -120,7 +111,8 @@ func (b *Backend) encodeDoc(a *article.Article) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encoding article %s: %w", a.ID, err)
 	}
-	text, err := json.Marshal(map[string]string{"title_" + lang: a.Title, "body_" + lang: a.Body()})
+	lang := b.fieldLang(a)
+	text, err := json.Marshal(map[string]string{query.TitleField(lang): a.Title, query.BodyField(lang): query.BodyText(a)})
 	if err != nil {
 		return nil, fmt.Errorf("encoding article %s: %w", a.ID, err)
 	}
