@@ -294,7 +294,7 @@ var trackingParams = map[string]bool{
 	"yclid": true, "mc_cid": true, "mc_eid": true, "_ga": true, "_gl": true, "_hsenc": true,
 	"_hsmi": true, "igshid": true, "ref_src": true, "ocid": true, "xtor": true, "ito": true,
 	"cmpid": true, "at_medium": true, "at_campaign": true, "at_source": true, "at_link": true,
-	"wt_mc": true, "spm": true, "mkt_tok": true, "oly_anon_id": true, "oly_enc_id": true,
+	"wt_mc": true, "spm": true, "maca": true, "mkt_tok": true, "oly_anon_id": true, "oly_enc_id": true,
 	"rss": false,
 }
 

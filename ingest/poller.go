@@ -180,7 +180,12 @@ func NewPoller(cfg config.IngestConfig, dataDir string, pub Publisher, logger *s
 	}
 	p.metrics = newMetrics(p)
 	p.text = newTextFetcher(p.fetch, cfg, logger)
-	p.websub = newWebSub(p, cfg.WebSub)
+	subs, err := st.loadSubscriptions()
+	if err != nil {
+		st.close()
+		return nil, err
+	}
+	p.websub = newWebSub(p, cfg.WebSub, subs)
 	for _, f := range feeds {
 		f.URL = strings.TrimSpace(f.URL)
 		if _, dup := p.feeds[f.URL]; dup || config.CheckFeedURL(f.URL) != "" {
@@ -351,6 +356,10 @@ func (p *Poller) poll(ctx context.Context, fc config.FeedConfig, rec feedRecord,
 		res.err = fmt.Errorf("feed %s: %w", rec.URL, err)
 		return res
 	}
+	res.hub, res.topic = hubLinks(resp.Header, resp.Body)
+	if res.topic == "" {
+		res.topic = rec.URL
+	}
 	return p.digest(ctx, fc, fs, feed, resp.Base, res, start)
 }
 
@@ -360,7 +369,6 @@ func (p *Poller) digest(ctx context.Context, fc config.FeedConfig, fs *feedState
 	res.title = strings.TrimSpace(feed.Title)
 	res.items = len(feed.Items)
 	res.rate, res.newest = publishingRate(feed, at)
-	res.hub, res.topic = hubLinks(feed)
 	arts := normalise(feed, fc, fc.URL, docURL, at)
 	if len(arts) > 0 {
 		res.siteURL, res.lang = arts[0].Source.SiteURL, arts[0].Source.Lang
@@ -681,6 +689,14 @@ func (p *Poller) applyFailure(rec *feedRecord, r *pollResult, err error, now tim
 }
 
 func (p *Poller) applySuccess(rec *feedRecord, r *pollResult, now time.Time) {
+	if r.pushed {
+		// A push carries only what changed: it says nothing of validators, rate or size.
+		if len(r.fresh) > 0 {
+			rec.Published += int64(len(r.fresh))
+			rec.LastNewItem = now
+		}
+		return
+	}
 	rec.LastAttempt = now
 	rec.LastSuccess = now
 	rec.ConsecutiveFailures = 0
@@ -701,9 +717,6 @@ func (p *Poller) applySuccess(rec *feedRecord, r *pollResult, now time.Time) {
 		if r.lang != "" {
 			rec.Lang = r.lang
 		}
-		if r.hub != "" {
-			rec.Hub, rec.Topic = r.hub, r.topic
-		}
 		if r.rate >= 0 {
 			rec.ItemsPerDay = r.rate
 		}
@@ -717,8 +730,8 @@ func (p *Poller) applySuccess(rec *feedRecord, r *pollResult, now time.Time) {
 			rec.LastNewItem = now // undated items: their arrival is all we know
 		}
 	}
-	if r.pushed {
-		return
+	if r.hub != "" {
+		p.websub.observe(r.key, r.hub, r.topic)
 	}
 	rec.Interval = p.nextInterval(rec, r)
 	rec.NextPoll = now.Add(jitter(rec.Interval))
@@ -742,7 +755,7 @@ func (p *Poller) nextInterval(rec *feedRecord, r *pollResult) time.Duration {
 	default:
 		iv = rec.Interval * 3 / 2
 	}
-	if rec.Hub != "" && p.websub.active(rec, time.Now()) {
+	if p.websub.active(r.key, time.Now()) {
 		iv = p.cfg.MaxInterval // pushes bring news; polling is only the safety net
 	}
 	iv = max(iv, r.maxAge)
@@ -783,7 +796,7 @@ func (p *Poller) Status() []FeedStatus {
 			LastErrorAt: r.LastErrorAt, ConsecutiveFailures: r.ConsecutiveFailures,
 			ItemsPerDay: math.Round(r.ItemsPerDay*100) / 100, ItemsInFeed: r.ItemsInFeed,
 			LastNewItem: r.LastNewItem, Published: r.Published, Stale: stale(r, now),
-			Interval: r.Interval, NextPoll: r.NextPoll, WebSub: p.websub.active(r, now),
+			Interval: r.Interval, NextPoll: r.NextPoll, WebSub: p.websub.active(k, now),
 		})
 	}
 	return out

@@ -48,7 +48,7 @@ func TestNextInterval(t *testing.T) {
 	p := &Poller{cfg: testConfig()}
 	p.cfg.MinInterval = 2 * time.Minute
 	p.cfg.MaxInterval = 6 * time.Hour
-	p.websub = newWebSub(p, p.cfg.WebSub)
+	p.websub = newWebSub(p, p.cfg.WebSub, nil)
 	cases := []struct {
 		name string
 		prev time.Duration

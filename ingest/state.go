@@ -20,6 +20,7 @@ var (
 	bucketFeeds    = []byte("feeds")    // feed key → feedRecord
 	bucketAdded    = []byte("added")    // feed URL → config.FeedConfig added through AddFeed
 	bucketArticles = []byte("articles") // article ID → articleRecord, for cross-feed dedup
+	bucketWebSub   = []byte("websub")   // feed key → subscription
 )
 
 // feedRecord is a feed's durable state. It is written only together with the outcome of a
@@ -47,12 +48,6 @@ type feedRecord struct {
 	ItemsInFeed         int       `json:"items_in_feed,omitempty"`
 	Published           int64     `json:"published,omitempty"` // articles published from this feed
 	Successes           int64     `json:"successes,omitempty"`
-
-	// WebSub subscription, when the feed advertises a hub.
-	Hub          string    `json:"hub,omitempty"`
-	Topic        string    `json:"topic,omitempty"`
-	Secret       string    `json:"secret,omitempty"`
-	LeaseExpires time.Time `json:"lease_expires,omitempty"`
 }
 
 // articleRecord remembers which feeds carried an article, so the same story reached through
@@ -120,7 +115,7 @@ func openStore(path string) (*store, error) {
 		return nil, fmt.Errorf("opening feed state %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketFeeds, bucketAdded, bucketArticles} {
+		for _, b := range [][]byte{bucketFeeds, bucketAdded, bucketArticles, bucketWebSub} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -257,4 +252,28 @@ func (s *store) pruneArticles(cutoff time.Time) (int, error) {
 		return n, fmt.Errorf("pruning article records: %w", err)
 	}
 	return n, nil
+}
+
+// loadSubscriptions returns the stored WebSub subscriptions by feed key.
+func (s *store) loadSubscriptions() (map[string]*subscription, error) {
+	out := map[string]*subscription{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketWebSub).ForEach(func(k, v []byte) error {
+			var sub subscription
+			if err := json.Unmarshal(v, &sub); err != nil {
+				return fmt.Errorf("reading WebSub subscription of %s: %w", k, err)
+			}
+			out[string(k)] = &sub
+			return nil
+		})
+	})
+	return out, err
+}
+
+func (s *store) saveSubscription(key string, sub subscription) error {
+	b, err := json.Marshal(sub)
+	if err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketWebSub).Put([]byte(key), b) })
 }

@@ -91,7 +91,9 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 	}
 
 	var backend index.Backend
-	if has[Index] || has[Serve] {
+	// A lone alert stage uses the index only for backfills, and only a shared one: the
+	// embedded Bleve index belongs to the process that indexes.
+	if has[Index] || has[Serve] || (has[Alert] && cfg.Index.Backend == "elasticsearch") {
 		backend, err = openBackend(ctx, cfg, logger)
 		if err != nil {
 			return err
@@ -177,7 +179,7 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 		if has[Alert] && cfg.Alert.Enabled {
 			acfg := cfg.Alert
 			if len(acfg.Languages) == 0 {
-				acfg.Languages = cfg.Process.Languages // analyse text as the index does
+				acfg.Languages = cfg.Process.Languages // match with the index's analysers
 			}
 			st, err := alert.NewStage(client, acfg, backend, reg, logger)
 			if err != nil {

@@ -100,6 +100,7 @@ func loadBaseKB(gazetteer bool) (*kb, error) {
 			return nil, fmt.Errorf("loading built-in gazetteer: %w", err)
 		}
 	}
+	k.freeze()
 	return k, nil
 }
 
@@ -125,6 +126,7 @@ func (e *Enricher) Reload() error {
 		}
 		user.addRecords(recs, srcUser)
 	}
+	user.freeze()
 	var topics []Topic
 	if e.cfg.TopicsFile != "" {
 		b, mt, err := readWithMtime(e.cfg.TopicsFile)
@@ -260,14 +262,13 @@ func (e *Enricher) Enrich(a *article.Article) error {
 	ents := map[string]*article.Entity{}
 	var order []string
 	var kp keyphraser
-	var buf []byte
 	var toks []token
 	for _, f := range fields {
 		if f.text == "" {
 			continue
 		}
 		toks = tokenize(f.text, toks[:0])
-		spans := st.kbs.matchKB(toks, buf)
+		spans := st.kbs.matchKB(toks)
 		spans = e.findUnknown(toks, f.text, spans, a.Lang)
 		for _, s := range spans {
 			id, ent := e.entityFor(s, toks)

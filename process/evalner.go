@@ -193,7 +193,7 @@ type taggedSpan struct {
 func (e *Enricher) tagText(text string) []taggedSpan {
 	st := e.state.Load()
 	toks := tokenize(text, nil)
-	spans := st.kbs.matchKB(toks, nil)
+	spans := st.kbs.matchKB(toks)
 	spans = e.findUnknown(toks, text, spans, "")
 	out := make([]taggedSpan, 0, len(spans))
 	for _, s := range spans {

@@ -8,15 +8,20 @@ import (
 )
 
 // TestEvalNER scores the tagger on the shared CoNLL development files (figures in the log)
-// and holds it to a floor well under the goal, so a regression shows.
+// and holds it to a floor a little under today's figures, so a regression shows. The
+// project's goal is 0.70; see the report for where it stands.
 func TestEvalNER(t *testing.T) {
 	e := sharedEnricher(t)
-	for _, name := range []string{
-		"ner/en/wikigold_en.dev.conll",
-		"ner/en/wikineural_en_test.first2000.dev.conll",
-		"ner/fr/wikineural_fr_test.first2000.dev.conll",
-		"ner/ru/wikineural_ru_test.first2000.dev.conll",
+	for _, tc := range []struct {
+		name  string
+		floor float64
+	}{
+		{"ner/en/wikigold_en.dev.conll", 0.50},
+		{"ner/en/wikineural_en_test.first2000.dev.conll", 0.50},
+		{"ner/fr/wikineural_fr_test.first2000.dev.conll", 0.65},
+		{"ner/ru/wikineural_ru_test.first2000.dev.conll", 0.52},
 	} {
+		name := tc.name
 		f, err := os.Open(sharedPath(t, "corpora/"+name))
 		if err != nil {
 			t.Fatal(err)
@@ -33,6 +38,9 @@ func TestEvalNER(t *testing.T) {
 		t.Logf("%s\n%s", name, b.String())
 		if rep.Sentences < 100 {
 			t.Errorf("%s: only %d sentences read", name, rep.Sentences)
+		}
+		if rep.Micro.F1 < tc.floor {
+			t.Errorf("%s: micro-F1 %.3f fell under %.2f", name, rep.Micro.F1, tc.floor)
 		}
 	}
 }

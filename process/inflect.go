@@ -1,6 +1,7 @@
 package process
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -71,6 +72,13 @@ func inflectName(lower []string, lang string, acronym, person bool) [][]string {
 			}
 			if changed {
 				addForm(form)
+			}
+			if person && len(lower) > 1 {
+				// Women's surnames in -ян, -ко, -их stay as they are while the
+				// first name declines: "с Анной Акопян".
+				fixed := slices.Clone(form)
+				fixed[len(fixed)-1] = base[len(base)-1]
+				addForm(fixed)
 			}
 		}
 	case scriptArmenian:

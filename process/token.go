@@ -123,43 +123,62 @@ var abbreviations = map[string]bool{
 // meets "Baku". Letters that are distinct letters, not accented ones (Turkish ı, Azerbaijani ə,
 // Russian ё stays е after decomposition), are kept or mapped explicitly.
 func fold(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= utf8.RuneSelf || (c >= 'A' && c <= 'Z') {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
+	if !needsFold(s) {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	var it norm.Iter
-	it.InitString(norm.NFD, s)
-	for !it.Done() {
-		seg := it.Next()
-		for _, r := range string(seg) {
-			if unicode.Is(unicode.Mn, r) {
-				continue
+	var stack [128]byte
+	d := norm.NFD.AppendString(stack[:0], s)
+	out := make([]byte, 0, len(d))
+	for i := 0; i < len(d); {
+		r, n := utf8.DecodeRune(d[i:])
+		i += n
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
 			}
-			switch r {
-			case 'ı', 'I':
-				r = 'i'
-			case 'ß':
-				b.WriteString("ss")
-				continue
-			case 'ـ': // Arabic tatweel, a stretching stroke
-				continue
-			case 'ي':
-				r = 'ی' // Arabic and Persian yeh
-			case 'ك':
-				r = 'ک'
-			default:
-				r = unicode.ToLower(r)
+			out = append(out, byte(r))
+			continue
+		}
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		switch r {
+		case 'ı', 'I':
+			r = 'i'
+		case 'ß':
+			out = append(out, "ss"...)
+			continue
+		case 'ـ': // Arabic tatweel, a stretching stroke
+			continue
+		case 'ي':
+			r = 'ی' // Arabic and Persian yeh
+		case 'ك':
+			r = 'ک'
+		default:
+			r = unicode.ToLower(r)
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	return string(out)
+}
+
+// needsFold reports whether fold would change s; most words of a lower-case text do not,
+// and skipping them saves an allocation per token.
+func needsFold(s string) bool {
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				return true
 			}
-			b.WriteRune(r)
+			continue
+		}
+		if unicode.IsUpper(r) || unicode.IsTitle(r) || unicode.Is(unicode.Mn, r) {
+			return true
+		}
+		switch r {
+		case 'ı', 'ß', 'ـ', 'ي', 'ك':
+			return true
 		}
 	}
-	return b.String()
+	return norm.NFD.QuickSpanString(s) != len(s)
 }

@@ -1,6 +1,7 @@
 package process
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -167,6 +168,13 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 	if typ == "" && inside {
 		return added // the knowledge-base names inside stand as they are
 	}
+	// A name the table does not have in this spelling may be a known name in another
+	// script or romanisation: Варданян for a user's "Vardanyan", Pachinian for Pashinyan.
+	if !inside && (typ == "" || typ == "PER") {
+		if ent, ok := e.bySkeleton(toks[i:j]); ok {
+			return append(added, span{From: i, To: j, Ent: ent, Type: ent.Type, Conf: 0.7})
+		}
+	}
 	if typ == "" {
 		if first.SentStart && n == 1 && !isGivenName(first.Norm) {
 			return added // a capitalised first word says nothing
@@ -288,4 +296,60 @@ func geoHeads(toks []token, cover []int, spans []span, drop []bool, added []span
 		i = end - 1
 	}
 	return added
+}
+
+// bySkeleton looks a capitalised run up by its transliterated skeleton, also after
+// dropping a Russian case ending from its last word. Only an unambiguous answer counts.
+func (e *Enricher) bySkeleton(toks []token) (*entity, bool) {
+	norms := make([]string, len(toks))
+	for i, t := range toks {
+		norms[i] = t.Norm
+	}
+	try := func(norms []string) (*entity, bool) {
+		s := skeletonOf(norms)
+		if s == "" {
+			return nil, false
+		}
+		h := hashAdd(hashInit, s)
+		var found *entity
+		for _, k := range e.state.Load().kbs {
+			ref, ok := k.skel[h]
+			if !ok {
+				continue
+			}
+			for _, a := range k.aliases(ref) {
+				if a.Src == srcCity {
+					continue // GeoNames lists towns in every script already
+				}
+				ent := &k.ents[a.Ent]
+				if found != nil && found.ID != ent.ID {
+					return nil, false
+				}
+				found = ent
+			}
+		}
+		return found, found != nil
+	}
+	if ent, ok := try(norms); ok {
+		return ent, true
+	}
+	if scriptOf(norms[len(norms)-1]) != scriptCyrillic {
+		return nil, false
+	}
+	orig := slices.Clone(norms)
+	for _, suf := range []string{"ом", "ым", "ем", "ой", "а", "у", "е", "ы", "и", "я", "ю"} {
+		changed := false
+		for i, w := range orig {
+			norms[i] = w
+			if st, ok := strings.CutSuffix(w, suf); ok && utf8.RuneCountInString(st) >= 3 {
+				norms[i], changed = st, true
+			}
+		}
+		if changed {
+			if ent, ok := try(norms); ok {
+				return ent, true
+			}
+		}
+	}
+	return nil, false
 }

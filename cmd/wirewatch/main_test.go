@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -93,13 +94,31 @@ func bulkFeeds(t *testing.T, nFeeds, perFeed int) *httptest.Server {
 
 type child struct {
 	cmd  *exec.Cmd
-	logs *bytes.Buffer
+	logs *syncBuffer
+}
+
+// syncBuffer collects a child's output while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func startChild(t *testing.T, configPath string) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	logs := &bytes.Buffer{}
+	logs := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	cmd.Env = append(os.Environ(), "WW_TEST_MAIN_ARGS=run --config "+configPath)
 	if err := cmd.Start(); err != nil {
@@ -146,7 +165,9 @@ func TestKill9WhileInFlightLosesAndDuplicatesNothing(t *testing.T) {
 	c := startChild(t, configPath)
 	// Kill as soon as the first articles are searchable: the rest are in the topics or
 	// being fetched.
-	deadline := time.Now().Add(90 * time.Second)
+	// Deadlines are generous: the race detector and a busy machine slow everything, and
+	// speed is measured by benchmarks, not asserted here.
+	deadline := time.Now().Add(5 * time.Minute)
 	var before int
 	for {
 		n, err := total(httpAddr, "")
@@ -157,7 +178,7 @@ func TestKill9WhileInFlightLosesAndDuplicatesNothing(t *testing.T) {
 		if time.Now().After(deadline) {
 			c.cmd.Process.Kill()
 			c.cmd.Wait()
-			t.Fatalf("nothing indexed within 90 s; child output:\n%s", c.logs.String())
+			t.Fatalf("nothing indexed within 5 minutes; child output:\n%s", c.logs.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -172,7 +193,8 @@ func TestKill9WhileInFlightLosesAndDuplicatesNothing(t *testing.T) {
 		c.cmd.Process.Signal(syscall.SIGTERM)
 		c.cmd.Wait()
 	}()
-	deadline = time.Now().Add(120 * time.Second)
+	restarted := time.Now()
+	deadline = restarted.Add(8 * time.Minute)
 	for {
 		n, err := total(httpAddr, "")
 		if err == nil && n >= nFeeds*perFeed {
@@ -183,6 +205,7 @@ func TestKill9WhileInFlightLosesAndDuplicatesNothing(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	t.Logf("all %d indexed %s after the restart", nFeeds*perFeed, time.Since(restarted).Round(time.Millisecond))
 	time.Sleep(time.Second) // let any duplicate that would appear, appear
 	n, err := total(httpAddr, "")
 	if err != nil || n != nFeeds*perFeed {

@@ -22,23 +22,25 @@ import (
 // esDoc is the indexed form of an article, less its per-language title_/body_ fields,
 // which encodeDoc adds. Field names match the Bleve backend's.
 type esDoc struct {
-	ID           string          `json:"id"`
-	URL          string          `json:"url,omitempty"`
-	Lang         string          `json:"lang"`
-	Source       []string        `json:"source,omitempty"`
-	SourceURL    []string        `json:"source_url,omitempty"`
-	Authors      []string        `json:"authors,omitempty"`
-	Entities     []string        `json:"entities,omitempty"`
-	EntityLabels []string        `json:"entity_labels,omitempty"` // "ID\tName", for labelled facets
-	EntityNames  []string        `json:"entity_names,omitempty"`
-	Topics       []string        `json:"topics,omitempty"`
-	Countries    []string        `json:"countries,omitempty"`
-	StoryID      string          `json:"story_id,omitempty"`
-	CollapseKey  string          `json:"collapse_key"`
-	Location     []geoPoint      `json:"location,omitempty"`
-	Published    *time.Time      `json:"published,omitempty"`
-	Fetched      *time.Time      `json:"fetched,omitempty"`
-	Doc          json.RawMessage `json:"doc"`
+	ID           string     `json:"id"`
+	URL          string     `json:"url,omitempty"`
+	Lang         string     `json:"lang"`
+	Source       []string   `json:"source,omitempty"`
+	SourceURL    []string   `json:"source_url,omitempty"`
+	Authors      []string   `json:"authors,omitempty"`
+	Entities     []string   `json:"entities,omitempty"`
+	EntityLabels []string   `json:"entity_labels,omitempty"` // "ID\tName", for labelled facets
+	EntityNames  []string   `json:"entity_names,omitempty"`
+	Topics       []string   `json:"topics,omitempty"`
+	Countries    []string   `json:"countries,omitempty"`
+	StoryID      string     `json:"story_id,omitempty"`
+	CollapseKey  string     `json:"collapse_key"`
+	Location     []geoPoint `json:"location,omitempty"`
+	Published    *time.Time `json:"published,omitempty"`
+	Fetched      *time.Time `json:"fetched,omitempty"`
+	// Doc is spliced in by encodeDoc, not marshalled: json.Marshal would re-validate
+	// and compact the whole article, the largest part of the document.
+	Doc json.RawMessage `json:"-"`
 }
 
 type geoPoint struct {
@@ -83,7 +85,6 @@ func (b *Backend) encodeDoc(a *article.Article) ([]byte, error) {
 		StoryID:     a.StoryID,
 		CollapseKey: strings.ToLower(a.StoryID),
 		Published:   &published,
-		Doc:         raw,
 	}
 	if d.CollapseKey == "" {
 		// Elasticsearch collapses all documents missing the field into one group;
@@ -116,11 +117,15 @@ func (b *Backend) encodeDoc(a *article.Article) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encoding article %s: %w", a.ID, err)
 	}
-	// Splice the language fields in front: {"body_xx":…,"title_xx":…,"id":…}.
-	out := make([]byte, 0, len(text)+len(body))
+	// Splice the language fields in front and the article at the end:
+	// {"body_xx":…,"title_xx":…,"id":…,…,"doc":{…}}.
+	out := make([]byte, 0, len(text)+len(body)+len(raw)+8)
 	out = append(out, text[:len(text)-1]...)
 	out = append(out, ',')
-	out = append(out, body[1:]...)
+	out = append(out, body[1:len(body)-1]...)
+	out = append(out, `,"doc":`...)
+	out = append(out, raw...)
+	out = append(out, '}')
 	return out, nil
 }
 

@@ -21,7 +21,7 @@ func fixtures(now time.Time) (a, b []item) {
 	a = []item{
 		{GUID: "a1", Title: "Lachin corridor reopens to aid convoys", Published: now.Add(-1 * day),
 			Description: "Azerbaijan reopened the Lachin corridor on Monday, letting Red Cross convoys travel from Armenia to Stepanakert. Russian peacekeepers watched the road near Lachin as the first trucks passed the checkpoint."},
-		{GUID: "a2", Title: "Лачинский коридор снова открыт (Lachin)", Published: now.Add(-2 * day),
+		{GUID: "a2", Title: "🚚 Лачинский коридор снова открыт (Lachin)", Published: now.Add(-2 * day),
 			Description: "Азербайджан открыл Лачинский коридор для гуманитарных конвоев из Армении, сообщает Россия."},
 		{GUID: "a3", Title: "بازگشایی دالان لاچین (Lachin) برای کاروان‌های کمک", Published: now.Add(-2*day - 3*time.Hour),
 			Description: "جمهوری آذربایجان مسیر لاچین (Lachin) را برای کاروان‌های کمک‌رسانی از ارمنستان باز کرد و روسیه بر این مسیر نظارت دارد."},
@@ -41,6 +41,9 @@ func fixtures(now time.Time) (a, b []item) {
 	return a, b
 }
 
+// TestAnalystUI drives the UI in headless Chromium against a whole wirewatch fed by local
+// feeds. The subtests are steps of one session in one tab, in order (the first signs in),
+// so run the test as a whole. Screenshots of each page land in testout/ui/.
 func TestAnalystUI(t *testing.T) {
 	exec := requireChromium(t)
 	now := time.Now().UTC().Truncate(time.Second)
@@ -56,18 +59,7 @@ func TestAnalystUI(t *testing.T) {
 	st := startStack(t, testToken, []string{feedA.URL(), feedB.URL(), broken.URL + "/feed.xml"})
 
 	// Wait until the pipeline indexed every item, so the pages have something to show.
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		var res struct{ Total int }
-		apiGet(t, st.base+"/api/search?q=", &res)
-		if res.Total >= len(ia)+len(ib) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("pipeline indexed %d of %d items in 60 s", res.Total, len(ia)+len(ib))
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	waitIndexed(t, st.base, "", len(ia)+len(ib))
 
 	b := newBrowser(t, exec)
 
@@ -220,8 +212,8 @@ func TestAnalystUI(t *testing.T) {
 		}
 		b.press("Enter")
 		b.waitJS("article page", `document.querySelector("#article-body a.mention") !== null`)
-		// Cyrillic is two bytes a character in UTF-8: the byte offsets of the mentions
-		// must land on exactly the names.
+		// Cyrillic is two bytes a character in UTF-8 and the truck emoji four (two UTF-16
+		// units in JavaScript): the byte offsets of the mentions must land on exactly the names.
 		mentions := eval[[]string](b, "mentions", `[...document.querySelectorAll("#article-title a.mention, #article-body a.mention")].map(a => a.textContent)`)
 		want := []string{"Лачинский коридор", "Lachin", "Азербайджан", "Лачинский коридор", "Армении", "Россия"}
 		if strings.Join(mentions, "|") != strings.Join(want, "|") {
@@ -320,6 +312,21 @@ func TestAnalystUI(t *testing.T) {
 
 	t.Run("feeds page shows health and adds feeds", func(t *testing.T) {
 		b.t = t
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+			var fs struct {
+				Feeds []struct {
+					URL      string
+					Failures int `json:"consecutive_failures"`
+				}
+			}
+			apiGet(t, st.base+"/api/feeds", &fs)
+			if len(fs.Feeds) == 3 && fs.Feeds[2].Failures > 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the broken feed was not polled in 30 s: %+v", fs.Feeds)
+			}
+		}
 		b.do("feeds page", chromedp.Navigate(st.base+"/feeds"))
 		b.waitJS("feed table", `document.querySelectorAll("#feeds tbody tr").length === 3 && document.querySelector("#feeds tr.failing") !== null`)
 		states := eval[map[string]string](b, "states", `Object.fromEntries([...document.querySelectorAll("#feeds tbody tr")].map(r => [r.dataset.url, r.className]))`)
@@ -352,6 +359,7 @@ func TestAnalystUI(t *testing.T) {
 			t.Errorf("OPML import says %q", msg)
 		}
 		// The added feeds are polled at once: their items become searchable.
+		waitIndexed(t, st.base, "Tbilisi OR Yerevan", 2)
 		b.do("searching the new feeds", chromedp.Navigate(st.base+"/search?q=Tbilisi+OR+Yerevan"))
 		b.waitJS("their items", `document.querySelectorAll("#results .result").length === 2`)
 		b.checkClean()
@@ -375,6 +383,23 @@ func TestAnalystUI(t *testing.T) {
 		b.do("laptop screen", chromedp.EmulateReset())
 		b.checkClean()
 	})
+}
+
+// waitIndexed waits until the search q finds want articles.
+func waitIndexed(t *testing.T, base, q string, want int) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var res struct{ Total int }
+		apiGet(t, base+"/api/search?q="+urlQuery(q), &res)
+		if res.Total >= want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the pipeline indexed %d of %d articles for %q in 60 s", res.Total, want, q)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 func contains(list []string, s string) bool {

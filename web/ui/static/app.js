@@ -262,6 +262,21 @@
     return bytes === offset ? i : -1;
   }
 
+  // byteIndexes maps every UTF-8 byte offset of s to its string index in one pass, for
+  // texts with many mentions; offsets inside a character or past the end give -1.
+  function byteIndexes(s) {
+    const map = new Int32Array(new TextEncoder().encode(s).length + 1).fill(-1);
+    let bytes = 0;
+    for (let i = 0; i < s.length;) {
+      map[bytes] = i;
+      const cp = s.codePointAt(i);
+      bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      i += cp > 0xffff ? 2 : 1;
+    }
+    map[bytes] = s.length;
+    return (offset) => (Number.isInteger(offset) && offset >= 0 && offset < map.length ? map[offset] : -1);
+  }
+
   // ---------- Search page ----------
 
   function queryBox(value, onSubmit, state) {
@@ -559,8 +574,9 @@
   // string indices, and mentions that overlap or fall inside a character are left unmarked.
   function markedText(textValue, mentions, paraTag) {
     const spans = [];
+    const toIndex = mentions.length ? byteIndexes(textValue) : null;
     for (const m of mentions) {
-      const a = byteToIndex(textValue, m.start), b = byteToIndex(textValue, m.end);
+      const a = toIndex(m.start), b = toIndex(m.end);
       if (a < 0 || b <= a || b > textValue.length) continue;
       spans.push({ a, b, e: m.entity });
     }
