@@ -162,7 +162,12 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 			if err != nil {
 				return err
 			}
+			closers = append(closers, poller.Close) // Run closes it too; this covers a later build error
+			if err := poller.RegisterMetrics(reg); err != nil {
+				return fmt.Errorf("registering feed metrics: %w", err)
+			}
 			srv.Handle("GET /api/feeds", feedsHandler(poller))
+			srv.Handle("/websub/", poller.WebSubHandler()) // hub verification and pushes, authenticated by their HMAC
 			srv.MountFeedAdding(poller) // POST /api/feeds, POST /api/feeds/opml
 			runs = append(runs, poller.Run)
 		}
@@ -171,7 +176,8 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 			if err != nil {
 				return err
 			}
-			runs = append(runs, process.NewStage(client, e, metrics, cfg.Process.Workers, logger).Run)
+			srv.Handle("GET /api/entities/unknown", unknownHandler(e))
+			runs = append(runs, process.NewStage(client, e, metrics, cfg.Process.Workers, logger).Run, e.Watch)
 		}
 		if has[Index] {
 			runs = append(runs, index.NewStage(client, backend, metrics, cfg.Index, logger).Run)

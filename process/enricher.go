@@ -24,6 +24,9 @@ import (
 //go:embed kbdata/curated.yaml
 var curatedYAML []byte
 
+//go:embed kbdata/regions.yaml
+var regionsYAML []byte
+
 //go:embed kbdata/places.tsv.gz
 var placesGz []byte
 
@@ -96,6 +99,11 @@ func loadBaseKB(gazetteer bool) (*kb, error) {
 	}
 	k.addRecords(recs, srcCurated)
 	if gazetteer {
+		regions, err := parseEntityFile("built-in regions.yaml", regionsYAML)
+		if err != nil {
+			return nil, err
+		}
+		k.addRecords(regions, srcCountry)
 		if err := k.loadPlaces(bytes.NewReader(placesGz), srcCity); err != nil {
 			return nil, fmt.Errorf("loading built-in gazetteer: %w", err)
 		}
@@ -358,7 +366,10 @@ func (e *Enricher) entityFor(s span, toks []token) (string, *article.Entity) {
 		}
 		return k.ID, ent
 	}
-	key := unknownKey(toks[s.From:s.To])
+	key := s.Key
+	if key == "" {
+		key = unknownKey(toks[s.From:s.To])
+	}
 	if key == "" {
 		return "", nil
 	}

@@ -12,6 +12,7 @@ type span struct {
 	Type     string
 	Conf     float64
 	Name     string // unknown names: the surface form
+	Key      string // unknown names: the ID key when not the span's own words (an acronym's long form)
 }
 
 // matchKB finds knowledge-base names in toks: at each position the longest name in the

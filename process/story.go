@@ -1,7 +1,6 @@
 package process
 
 import (
-	"hash/fnv"
 	"math/bits"
 	"sync"
 	"time"
@@ -13,18 +12,14 @@ import (
 func simhash(toks []string) uint64 {
 	var v [64]int32
 	n := 0
-	h := fnv.New64a()
 	for i := 0; i+2 < len(toks); i++ {
 		if toks[i] == "" || toks[i+1] == "" || toks[i+2] == "" {
 			continue
 		}
-		h.Reset()
-		h.Write([]byte(toks[i]))
-		h.Write([]byte{0})
-		h.Write([]byte(toks[i+1]))
-		h.Write([]byte{0})
-		h.Write([]byte(toks[i+2]))
-		x := h.Sum64()
+		x := hashAdd(hashAdd(hashAdd(hashAdd(hashAdd(hashInit, toks[i]), "\x00"), toks[i+1]), "\x00"), toks[i+2])
+		x ^= x >> 29 // FNV's low bits mix poorly; SimHash needs every bit
+		x *= 0xbf58476d1ce4e5b9
+		x ^= x >> 32
 		for b := 0; b < 64; b++ {
 			if x&(1<<b) != 0 {
 				v[b]++

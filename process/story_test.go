@@ -96,3 +96,24 @@ func TestUnknownNames(t *testing.T) {
 		t.Errorf("pattern name should be typed, unknown and less certain: %+v", ent)
 	}
 }
+
+func TestAcronymDefinitions(t *testing.T) {
+	e, _, _ := newUserEnricher(t, "[]\n", "topics: []\n")
+	a := enrichText(t, e, "Workers of the Zangezur Copper Molybdenum Combine (ZCMC) went on strike. Later ZCMC said output fell.")
+	ent := entityByID(a, "new:ORG:zangezur copper molybdenum combine")
+	if ent == nil {
+		t.Fatalf("long name not an organisation: %+v", a.Entities)
+	}
+	var forms []string
+	for _, m := range ent.Mentions {
+		forms = append(forms, m.Text)
+	}
+	if len(forms) != 3 || forms[1] != "ZCMC" || forms[2] != "ZCMC" {
+		t.Errorf("mentions %q, want the long name and both acronyms", forms)
+	}
+	for _, x := range a.Entities {
+		if x.ID == "new:ORG:zcmc" {
+			t.Errorf("the acronym got an entity of its own")
+		}
+	}
+}

@@ -172,7 +172,13 @@ func needsFold(s string) bool {
 			}
 			continue
 		}
-		if unicode.IsUpper(r) || unicode.IsTitle(r) || unicode.Is(unicode.Mn, r) {
+		switch {
+		// Lower-case letters of the region's scripts that neither case-fold nor decompose:
+		// decided without the Unicode tables (й and ё decompose, so they are not here).
+		case r >= 0x430 && r <= 0x44F && r != 0x439, r >= 0x561 && r <= 0x586, r >= 0x10D0 && r <= 0x10FA,
+			r >= 0x621 && r <= 0x64A && r != 0x643 && r != 0x64A:
+			continue
+		case unicode.IsUpper(r) || unicode.IsTitle(r) || unicode.Is(unicode.Mn, r):
 			return true
 		}
 		switch r {

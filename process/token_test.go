@@ -118,7 +118,7 @@ func FuzzEnrich(f *testing.F) {
 	for _, s := range []string{
 		"l'Arménie et l'Azerbaïdjan, M. Lavrov (OTSC).", "Bakü'yü ziyaret etti. Paşinyan'ın",
 		"Сергея Лаврова видели в Ереване", "'''", "M.", "\xff\xfe invalid \x80 utf8 Лавров",
-		"Dr. . . . ( ) « » — Mr. X", "mer Égée détroit de", strings.Repeat("Aa ", 300),
+		"Dr. . . . ( ) « » — Mr. X", "mer Égée détroit de", "The Big Red Dog (BRD) and (BRD) BRD", "(A) A (AB)", strings.Repeat("Aa ", 300),
 	} {
 		f.Add("title "+s, s)
 	}

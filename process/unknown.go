@@ -71,7 +71,128 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, lang str
 	}
 	out = append(out, added...)
 	sort.Slice(out, func(a, b int) bool { return out[a].From < out[b].From })
-	return out
+	return acronyms(toks, text, out)
+}
+
+// acronyms applies "Long Name (ACRONYM)" definitions: the long name is an organisation,
+// and the acronym, there and later in the text, names the same entity. Known long names
+// lend their entity to the acronym; unknown ones share one "new:ORG:" ID.
+func acronyms(toks []token, text string, spans []span) []span {
+	var defs map[string]span // acronym (folded) -> the long name's span
+	for ai := 1; ai < len(toks); ai++ {
+		a := toks[ai]
+		if !a.Upper || a.End >= len(text) || text[a.End] != ')' || strings.TrimSpace(text[toks[ai-1].End:a.Start]) != "(" {
+			continue
+		}
+		// The long name: a known span ending right before, or the shortest capitalised run
+		// ending there whose initials spell the acronym.
+		var long *span
+		for si := range spans {
+			if spans[si].To == ai && spans[si].To-spans[si].From >= 2 && initialsMatch(toks[spans[si].From:ai], a.Norm) {
+				long = &spans[si]
+			}
+		}
+		if long == nil {
+			for from := ai - 2; from >= 0 && from >= ai-10; from-- {
+				t := toks[from]
+				if t.Break && from < ai-1 || !(t.Cap || connectors[t.Norm] || isStopwordAny(t.Norm)) {
+					break
+				}
+				if t.Cap && initialsMatch(toks[from:ai], a.Norm) {
+					spans = dropOverlaps(spans, from, ai)
+					spans = append(spans, span{From: from, To: ai, Type: "ORG", Conf: 0.7, Key: unknownKey(toks[from:ai]), Name: joinSurface(toks[from:ai])})
+					long = &spans[len(spans)-1]
+					break
+				}
+				if t.Break {
+					break
+				}
+			}
+		}
+		if long == nil {
+			continue
+		}
+		if long.Ent == nil {
+			long.Type, long.Conf = "ORG", 0.7
+			long.Key = unknownKey(toks[long.From:long.To])
+		}
+		if defs == nil {
+			defs = map[string]span{}
+		}
+		defs[a.Norm] = *long
+	}
+	if defs == nil {
+		return spans
+	}
+	// Every use of a defined acronym names the long name's entity; pattern names that
+	// merely contain it ("Later ZCMC" at a sentence start) give way.
+	for i, t := range toks {
+		d, ok := defs[t.Norm]
+		if !ok || !t.Upper {
+			continue
+		}
+		keep := spans[:0]
+		for _, s := range spans {
+			if s.From <= i && i < s.To && (s.Ent == nil || s.To-s.From == 1) {
+				continue
+			}
+			keep = append(keep, s)
+		}
+		spans = keep
+		if !covered(spans, i) {
+			spans = append(spans, span{From: i, To: i + 1, Ent: d.Ent, Type: d.Type, Conf: d.Conf, Key: d.Key, Name: d.Name})
+		}
+	}
+	sort.Slice(spans, func(a, b int) bool { return spans[a].From < spans[b].From })
+	return spans
+}
+
+func dropOverlaps(spans []span, from, to int) []span {
+	keep := spans[:0]
+	for _, s := range spans {
+		if s.To <= from || s.From >= to {
+			keep = append(keep, s)
+		}
+	}
+	return keep
+}
+
+func covered(spans []span, i int) bool {
+	for _, s := range spans {
+		if s.From <= i && i < s.To {
+			return true
+		}
+	}
+	return false
+}
+
+// initialsMatch reports whether acr is made of the initials of the long name's words,
+// skipping connectors and function words: "Zangezur Copper Molybdenum Combine" → ZCMC,
+// "Organisation du traité de sécurité collective" → OTSC.
+func initialsMatch(words []token, acr string) bool {
+	var initials []rune
+	for _, w := range words {
+		if connectors[w.Norm] || isStopwordAny(w.Norm) {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(w.Norm)
+		initials = append(initials, r)
+	}
+	ar := []rune(acr)
+	if len(ar) < 2 || len(ar) > len(initials) {
+		return false
+	}
+	// Every acronym letter in order among the initials, first letters equal.
+	if ar[0] != initials[0] {
+		return false
+	}
+	j := 0
+	for _, r := range initials {
+		if j < len(ar) && r == ar[j] {
+			j++
+		}
+	}
+	return j == len(ar)
 }
 
 // chunk types one capitalised run toks[i:j] and returns added with its name appended, if any.

@@ -41,6 +41,10 @@ func TestHelpAndVersion(t *testing.T) {
 		{"bad flag", []string{"run", "--nope"}, 2, "flag provided but not defined"},
 		{"bad stage", []string{"run", "--stages", "poll,dance"}, 2, `unknown stage "dance"`},
 		{"single stage without brokers", []string{"poll"}, 1, "kafka.brokers: required"},
+		{"extract without file", []string{"extract"}, 2, "want one FILE"},
+		{"eval without kind", []string{"eval", "pos", "x"}, 2, "want `ner FILE.conll` or `lang DIR`"},
+		{"entities without verb", []string{"entities"}, 2, "want `unknown`"},
+		{"feeds of nothing", []string{"feeds", "--addr", "http://127.0.0.1:1"}, 1, "is it running?"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
