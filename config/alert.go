@@ -49,8 +49,10 @@ type SMTPConfig struct {
 // WebhookConfig is the retry policy of every outgoing HTTP delivery (webhook and Slack)
 // and of e-mail.
 type WebhookConfig struct {
-	Timeout     time.Duration `yaml:"timeout"`
-	MaxAttempts int           `yaml:"max_attempts"`
+	Timeout time.Duration `yaml:"timeout"`
+	// MaxAttempts counts every attempt: the first few in line, the rest made by the
+	// retrier after the delivery was parked.
+	MaxAttempts int `yaml:"max_attempts"`
 	// Backoff doubles after each failed attempt, up to MaxBackoff.
 	Backoff    time.Duration `yaml:"backoff"`
 	MaxBackoff time.Duration `yaml:"max_backoff"`
