@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net/mail"
 	"net/url"
@@ -225,7 +226,12 @@ func ValidateSearch(s SearchConfig) []*FieldError {
 	if strings.TrimSpace(s.Query) == "" {
 		add("query", "must not be empty")
 	} else if _, err := query.Parse(s.Query); err != nil {
-		add("query", "%v", err)
+		var qe *query.Error
+		if errors.As(err, &qe) {
+			add("query", "%s (at column %d)", qe.Msg, qe.Column)
+		} else {
+			add("query", "%v", err)
+		}
 	}
 	switch s.Mode {
 	case "", ModeImmediate, ModeHourly, ModeDaily:
