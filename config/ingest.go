@@ -21,10 +21,40 @@ type IngestConfig struct {
 	MaxInterval time.Duration `yaml:"max_interval"`
 	// Concurrency is the number of fetches in flight at once.
 	Concurrency int `yaml:"concurrency"`
+	// PerHostConcurrency bounds fetches in flight to one host, and PerHostDelay spaces
+	// the start of two requests to the same host, so one site is never hammered.
+	PerHostConcurrency int           `yaml:"per_host_concurrency"`
+	PerHostDelay       time.Duration `yaml:"per_host_delay"`
 	// MaxBodyBytes bounds a feed body after decompression.
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// MaxDecompressionRatio rejects a compressed body that inflates more than this many
+	// times its transferred size (a gzip bomb), before MaxBodyBytes is even reached.
+	MaxDecompressionRatio int `yaml:"max_decompression_ratio"`
+	// MaxRedirects bounds a redirect chain.
+	MaxRedirects int `yaml:"max_redirects"`
 	// AllowPrivate lets feeds resolve to loopback, private and link-local addresses.
 	AllowPrivate bool `yaml:"allow_private"`
+	// StatePath is the feed-state database, relative to data_dir unless absolute.
+	StatePath string `yaml:"state_path"`
+	// SeenPerFeed bounds how many item IDs each feed remembers (at least the items the
+	// feed currently carries are always remembered).
+	SeenPerFeed int `yaml:"seen_per_feed"`
+	// SeenRetention is how long the cross-feed article record (which feeds carried an
+	// article) is kept.
+	SeenRetention time.Duration `yaml:"seen_retention"`
+	// RespectRobots makes article-page fetches (fetch_text) obey robots.txt.
+	RespectRobots bool `yaml:"respect_robots"`
+	// WebSub subscribes to hubs that feeds advertise.
+	WebSub WebSubConfig `yaml:"websub"`
+}
+
+// WebSubConfig configures push delivery from WebSub hubs.
+type WebSubConfig struct {
+	// CallbackURL is the public base URL at which the /websub/ handler is reachable
+	// (e.g. https://wirewatch.example.org/websub/). Empty: no subscriptions, polling only.
+	CallbackURL string `yaml:"callback_url"`
+	// LeaseSeconds asked of the hub; leases are renewed before they run out.
+	Lease time.Duration `yaml:"lease"`
 }
 
 // FeedConfig is one feed.
@@ -38,13 +68,22 @@ type FeedConfig struct {
 
 func ingestDefaults() IngestConfig {
 	return IngestConfig{
-		OPML:         []string{"config/feeds/south-caucasus.opml"},
-		UserAgent:    "wirewatch/1.0 (+https://github.com/wirewatch/wirewatch)",
-		Timeout:      30 * time.Second,
-		MinInterval:  2 * time.Minute,
-		MaxInterval:  6 * time.Hour,
-		Concurrency:  32,
-		MaxBodyBytes: 16 << 20,
+		OPML:                  []string{"config/feeds/south-caucasus.opml"},
+		UserAgent:             "wirewatch/1.0 (+https://github.com/wirewatch/wirewatch)",
+		Timeout:               30 * time.Second,
+		MinInterval:           2 * time.Minute,
+		MaxInterval:           6 * time.Hour,
+		Concurrency:           32,
+		PerHostConcurrency:    2,
+		PerHostDelay:          500 * time.Millisecond,
+		MaxBodyBytes:          16 << 20,
+		MaxDecompressionRatio: 100,
+		MaxRedirects:          5,
+		StatePath:             "ingest.db",
+		SeenPerFeed:           100,
+		SeenRetention:         90 * 24 * time.Hour,
+		RespectRobots:         true,
+		WebSub:                WebSubConfig{Lease: 7 * 24 * time.Hour},
 	}
 }
 
@@ -54,16 +93,8 @@ func (c *IngestConfig) validate() []error {
 		errs = append(errs, &FieldError{Key: key, Msg: fmt.Sprintf(format, args...)})
 	}
 	for i, f := range c.Feeds {
-		u, err := url.Parse(f.URL)
-		switch {
-		case f.URL == "":
-			add(fmt.Sprintf("ingest.feeds[%d].url", i), "missing")
-		case err != nil:
-			add(fmt.Sprintf("ingest.feeds[%d].url", i), "%v", err)
-		case u.Scheme != "http" && u.Scheme != "https":
-			add(fmt.Sprintf("ingest.feeds[%d].url", i), "%q: scheme must be http or https", f.URL)
-		case u.Host == "":
-			add(fmt.Sprintf("ingest.feeds[%d].url", i), "%q: missing host", f.URL)
+		if msg := CheckFeedURL(f.URL); msg != "" {
+			add(fmt.Sprintf("ingest.feeds[%d].url", i), "%s", msg)
 		}
 	}
 	if c.Timeout <= 0 {
@@ -78,8 +109,54 @@ func (c *IngestConfig) validate() []error {
 	if c.Concurrency < 1 {
 		add("ingest.concurrency", "must be at least 1")
 	}
+	if c.PerHostConcurrency < 1 {
+		add("ingest.per_host_concurrency", "must be at least 1")
+	}
+	if c.PerHostDelay < 0 {
+		add("ingest.per_host_delay", "must not be negative")
+	}
 	if c.MaxBodyBytes < 1024 {
 		add("ingest.max_body_bytes", "must be at least 1024")
 	}
+	if c.MaxDecompressionRatio < 2 {
+		add("ingest.max_decompression_ratio", "must be at least 2")
+	}
+	if c.MaxRedirects < 0 {
+		add("ingest.max_redirects", "must not be negative")
+	}
+	if c.StatePath == "" {
+		add("ingest.state_path", "must not be empty")
+	}
+	if c.SeenPerFeed < 10 {
+		add("ingest.seen_per_feed", "must be at least 10")
+	}
+	if c.SeenRetention < 24*time.Hour {
+		add("ingest.seen_retention", "must be at least 24h")
+	}
+	if c.WebSub.CallbackURL != "" {
+		if msg := CheckFeedURL(c.WebSub.CallbackURL); msg != "" {
+			add("ingest.websub.callback_url", "%s", msg)
+		}
+		if c.WebSub.Lease < time.Hour {
+			add("ingest.websub.lease", "must be at least 1h")
+		}
+	}
 	return errs
+}
+
+// CheckFeedURL returns why raw is not a usable feed URL, or "" when it is.
+func CheckFeedURL(raw string) string {
+	if raw == "" {
+		return "missing"
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return err.Error()
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Sprintf("%q: scheme must be http or https", raw)
+	case u.Host == "":
+		return fmt.Sprintf("%q: missing host", raw)
+	}
+	return ""
 }

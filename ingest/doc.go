@@ -1,0 +1,13 @@
+// Package ingest is the first stage of wirewatch: it turns a list of feed URLs into
+// article.Article documents published to Kafka.
+//
+// The flow for one feed is scheduler → fetcher (conditional GET, politeness, limits) →
+// charset decoding → gofeed → normalise (canonical URL, sanitised HTML, plain text) →
+// dedup → Publisher. A feed's state (validators, seen items, schedule, health) lives in a
+// bbolt file under the data directory and advances only after the Publisher returned nil,
+// so an item seen before is never published again across a clean restart, while a crash
+// can at most republish (the sinks overwrite by deterministic ID).
+//
+// Poller is the long-running part; LoadOPML/WriteOPML, Discover and the WebSub handler
+// serve the feed list and push delivery.
+package ingest

@@ -1,0 +1,272 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestFetchConditionalGET(t *testing.T) {
+	var gotINM, gotIMS, gotUA atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotINM.Store(r.Header.Get("If-None-Match"))
+		gotIMS.Store(r.Header.Get("If-Modified-Since"))
+		gotUA.Store(r.Header.Get("User-Agent"))
+		if r.Header.Get("If-None-Match") == `"abc"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", `"abc"`)
+		w.Header().Set("Last-Modified", "Mon, 03 Apr 2023 01:02:03 GMT")
+		w.Header().Set("Cache-Control", "public, max-age=900")
+		w.Write([]byte("<rss/>"))
+	}))
+	defer srv.Close()
+	cfg := testConfig()
+	cfg.UserAgent = "wirewatch-test/1"
+	f := newFetcher(cfg)
+	defer f.close()
+
+	first, err := f.get(t.Context(), srv.URL, validators{}, acceptFeeds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.NotModified || first.Validators.ETag != `"abc"` || first.Validators.LastModified == "" || first.Validators.BodyHash == "" {
+		t.Fatalf("first fetch: %+v", first)
+	}
+	if first.MaxAge != 15*time.Minute {
+		t.Errorf("MaxAge = %s, want 15m", first.MaxAge)
+	}
+	if gotUA.Load() != "wirewatch-test/1" {
+		t.Errorf("User-Agent = %v", gotUA.Load())
+	}
+	second, err := f.get(t.Context(), srv.URL, first.Validators, acceptFeeds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !second.NotModified || gotINM.Load() != `"abc"` || gotIMS.Load() != "Mon, 03 Apr 2023 01:02:03 GMT" {
+		t.Errorf("second fetch: NotModified %v, If-None-Match %v, If-Modified-Since %v", second.NotModified, gotINM.Load(), gotIMS.Load())
+	}
+	if second.Validators != first.Validators {
+		t.Errorf("validators lost on 304: %+v", second.Validators)
+	}
+}
+
+func TestFetchSameBodyCountsAsNotModified(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("<rss>same</rss>")) // ignores validators, sends none
+	}))
+	defer srv.Close()
+	f := newFetcher(testConfig())
+	defer f.close()
+	first, err := f.get(t.Context(), srv.URL, validators{}, acceptFeeds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := f.get(t.Context(), srv.URL, first.Validators, acceptFeeds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.NotModified || !second.NotModified {
+		t.Errorf("NotModified first %v second %v, want false then true", first.NotModified, second.NotModified)
+	}
+}
+
+func TestFetchStatusErrors(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/429":
+			w.Header().Set("Retry-After", "120")
+			w.WriteHeader(http.StatusTooManyRequests)
+		case "/503":
+			w.Header().Set("Retry-After", time.Now().Add(time.Hour).UTC().Format(http.TimeFormat))
+			w.WriteHeader(http.StatusServiceUnavailable)
+		case "/410":
+			w.WriteHeader(http.StatusGone)
+		}
+	}))
+	defer srv.Close()
+	f := newFetcher(testConfig())
+	defer f.close()
+	cases := []struct {
+		path      string
+		code      int
+		minRetry  time.Duration
+		permanent bool
+	}{
+		{"/429", 429, 120 * time.Second, false},
+		{"/503", 503, 59 * time.Minute, false},
+		{"/410", 410, 0, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.path, func(t *testing.T) {
+			_, err := f.get(t.Context(), srv.URL+tc.path, validators{}, acceptFeeds)
+			var se *HTTPStatusError
+			if !errors.As(err, &se) {
+				t.Fatalf("error %v is not an *HTTPStatusError", err)
+			}
+			if se.StatusCode != tc.code || se.RetryAfter < tc.minRetry || se.Permanent() != tc.permanent {
+				t.Errorf("got %+v permanent=%v", se, se.Permanent())
+			}
+		})
+	}
+}
+
+func TestFetchRedirects(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/old", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/new", http.StatusMovedPermanently) })
+	mux.HandleFunc("/temp", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/new", http.StatusFound) })
+	mux.HandleFunc("/perm-then-temp", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/temp", http.StatusPermanentRedirect)
+	})
+	mux.HandleFunc("/new", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("<rss/>")) })
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	f := newFetcher(testConfig())
+	defer f.close()
+	cases := []struct{ path, wantPermanent string }{
+		{"/old", srv.URL + "/new"},
+		{"/temp", ""},
+		{"/perm-then-temp", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.path, func(t *testing.T) {
+			resp, err := f.get(t.Context(), srv.URL+tc.path, validators{}, acceptFeeds)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.PermanentURL != tc.wantPermanent || resp.FinalURL != srv.URL+"/new" {
+				t.Errorf("PermanentURL %q FinalURL %q", resp.PermanentURL, resp.FinalURL)
+			}
+		})
+	}
+}
+
+func TestPollerFollowsPermanentRedirect(t *testing.T) {
+	feed := &seedFeed{}
+	feed.add(`<item><title>Moved</title><link>https://example.org/m</link></item>`)
+	var oldHits atomic.Int64
+	mux := http.NewServeMux()
+	mux.HandleFunc("/old", func(w http.ResponseWriter, r *http.Request) {
+		oldHits.Add(1)
+		http.Redirect(w, r, "/new", http.StatusMovedPermanently)
+	})
+	mux.Handle("/new", feed)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	pub := newRecorder()
+	r := startPoller(t, testConfig(srv.URL+"/old"), t.TempDir(), pub)
+	waitFor(t, 5*time.Second, "several polls", func() bool { return feed.requests.Load() >= 3 })
+	r.stop(t)
+	s := statusOf(t, r.p, srv.URL+"/old")
+	if s.FetchURL != srv.URL+"/new" {
+		t.Errorf("FetchURL = %q, want the new address", s.FetchURL)
+	}
+	if oldHits.Load() != 1 {
+		t.Errorf("old address fetched %d times, want once", oldHits.Load())
+	}
+	if len(pub.all()) != 1 || pub.all()[0].Source.FeedURL != srv.URL+"/old" {
+		t.Errorf("articles %+v: want one, keyed to the configured feed URL", pub.all())
+	}
+}
+
+func TestHostLimiterBoundsConcurrencyPerHost(t *testing.T) {
+	var inFlight, peak atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := inFlight.Add(1)
+		for {
+			p := peak.Load()
+			if n <= p || peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		time.Sleep(30 * time.Millisecond)
+		inFlight.Add(-1)
+		w.Write([]byte("<rss/>"))
+	}))
+	defer srv.Close()
+	cfg := testConfig()
+	cfg.PerHostConcurrency = 2
+	cfg.PerHostDelay = 5 * time.Millisecond
+	f := newFetcher(cfg)
+	defer f.close()
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range 10 {
+		wg.Go(func() {
+			if _, err := f.get(t.Context(), srv.URL, validators{}, acceptFeeds); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if peak.Load() > 2 {
+		t.Errorf("peak %d requests in flight to one host, limit 2", peak.Load())
+	}
+	if d := time.Since(start); d < 45*time.Millisecond {
+		t.Errorf("10 requests spaced 5 ms apart took only %s", d)
+	}
+}
+
+func TestRefusePrivateAddresses(t *testing.T) {
+	cases := []struct {
+		addr    string
+		private bool
+	}{
+		{"127.0.0.1", true}, {"10.1.2.3", true}, {"172.16.0.1", true}, {"192.168.1.1", true},
+		{"169.254.169.254", true}, {"100.64.0.1", true}, {"0.0.0.0", true}, {"::1", true},
+		{"fe80::1", true}, {"fc00::1", true}, {"::ffff:127.0.0.1", true}, {"224.0.0.1", true},
+		{"93.184.215.14", false}, {"2606:2800:21f:cb07:6820:80da:af6b:8b2c", false}, {"8.8.8.8", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.addr, func(t *testing.T) {
+			err := refusePrivate("tcp", net.JoinHostPort(tc.addr, "443"), nil)
+			if got := errors.Is(err, ErrPrivateAddress); got != tc.private {
+				t.Errorf("refused = %v (%v), want %v", got, err, tc.private)
+			}
+		})
+	}
+	// Through a name that resolves to loopback: the check sits at connect time.
+	cfg := testConfig()
+	cfg.AllowPrivate = false
+	f := newFetcher(cfg)
+	defer f.close()
+	_, err := f.get(context.Background(), "http://localhost:1/feed", validators{}, acceptFeeds)
+	if !errors.Is(err, ErrPrivateAddress) {
+		t.Errorf("localhost: %v, want ErrPrivateAddress", err)
+	}
+}
+
+func TestRetryAfterAndMaxAge(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	ra := []struct {
+		in   string
+		want time.Duration
+	}{
+		{"", 0}, {"30", 30 * time.Second}, {"-5", 0}, {"soon", 0},
+		{"Tue, 24 Nov 2026 12:10:00 GMT", 10 * time.Minute}, {"Tue, 24 Nov 2026 11:00:00 GMT", 0},
+	}
+	for _, tc := range ra {
+		if got := retryAfter(tc.in, now); got != tc.want {
+			t.Errorf("retryAfter(%q) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+	ma := []struct {
+		in   string
+		want time.Duration
+	}{
+		{"", 0}, {"max-age=60", time.Minute}, {"public, max-age=300, s-maxage=600", 10 * time.Minute},
+		{"no-cache, max-age=60", 0}, {"max-age=abc", 0},
+	}
+	for _, tc := range ma {
+		if got := maxAge(tc.in); got != tc.want {
+			t.Errorf("maxAge(%q) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}
