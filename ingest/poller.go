@@ -854,6 +854,17 @@ func (p *Poller) AddFeed(ctx context.Context, f config.FeedConfig) error {
 	return nil
 }
 
+// Feeds returns the feed list as configured (inline, OPML, added), for OPML export.
+func (p *Poller) Feeds() []config.FeedConfig {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]config.FeedConfig, 0, len(p.order))
+	for _, k := range p.order {
+		out = append(out, p.feeds[k].cfg)
+	}
+	return out
+}
+
 // PollNow makes a feed (or every feed, for "") due at once, ignoring its schedule: for an
 // operator's "refresh" and for benchmarks. It reports whether the feed is known.
 func (p *Poller) PollNow(feedURL string) bool {
