@@ -29,6 +29,7 @@ type request struct {
 	Path   string
 	Query  string // encoded, keys sorted
 	Body   []byte
+	Auth   string // Authorization header
 }
 
 // line is the request as it appears in golden transcripts.
@@ -62,6 +63,15 @@ func newFakeES(t *testing.T) *fakeES {
 	return f
 }
 
+// newFakeESTLS is newFakeES over https with httptest's self-signed certificate.
+func newFakeESTLS(t *testing.T) *fakeES {
+	t.Helper()
+	f := &fakeES{t: t, routes: map[string]func(request) (int, string){}, mux: http.NewServeMux()}
+	f.srv = httptest.NewTLSServer(http.HandlerFunc(f.serve))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
 // on sets the handler for a route such as "POST /_bulk" or "PUT /{index}".
 func (f *fakeES) on(route string, h func(r request) (int, string)) {
 	f.mu.Lock()
@@ -87,7 +97,7 @@ func (f *fakeES) serve(w http.ResponseWriter, r *http.Request) {
 	for _, k := range keys {
 		qs = append(qs, k+"="+strings.Join(q[k], ","))
 	}
-	rec := request{Method: r.Method, Path: r.URL.Path, Query: strings.Join(qs, "&"), Body: body}
+	rec := request{Method: r.Method, Path: r.URL.Path, Query: strings.Join(qs, "&"), Body: body, Auth: r.Header.Get("Authorization")}
 	f.mu.Lock()
 	f.requests = append(f.requests, rec)
 	_, pattern := f.mux.Handler(r)
