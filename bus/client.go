@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -197,7 +198,15 @@ func (c *Client) debugf(msg string, args ...any) {
 }
 
 func (c *Client) errorf(msg string, args ...any) {
-	c.logger.Warn(fmt.Sprintf(msg, args...), "component", "kafka-go")
+	text := fmt.Sprintf(msg, args...)
+	// kafka-go's reader sets its read deadline to exactly MaxWait, the time a broker holds a
+	// fetch on an idle partition, so an idle long-poll often ends in "i/o timeout" and is
+	// retried at once. That is routine, not a problem worth a warning; anything else is.
+	if strings.Contains(text, "i/o timeout") && strings.Contains(text, "reading partition") {
+		c.debugf("%s", text)
+		return
+	}
+	c.logger.Warn(text, "component", "kafka-go")
 }
 
 func retry(ctx context.Context, attempts int, wait time.Duration, f func() error) error {

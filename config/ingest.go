@@ -80,7 +80,7 @@ func ingestDefaults() IngestConfig {
 		MaxDecompressionRatio: 100,
 		MaxRedirects:          5,
 		StatePath:             "ingest.db",
-		SeenPerFeed:           1000,
+		SeenPerFeed:           100,
 		SeenRetention:         90 * 24 * time.Hour,
 		RespectRobots:         true,
 		WebSub:                WebSubConfig{Lease: 7 * 24 * time.Hour},

@@ -24,8 +24,8 @@ type ProcessConfig struct {
 	StoryWindow time.Duration `yaml:"story_window"`
 	// StoryMaxArticles bounds the story index's memory: the oldest are forgotten first.
 	StoryMaxArticles int `yaml:"story_max_articles"`
-	// StoryMaxDistance is the largest Hamming distance between two SimHash signatures of
-	// one story (0-3).
+	// StoryMaxDistance is the largest Hamming distance between two 64-bit SimHash
+	// signatures of one story (0-7; unrelated texts are about 32 apart).
 	StoryMaxDistance int `yaml:"story_max_distance"`
 	// UnknownMax bounds how many unknown names are remembered for `entities unknown`.
 	UnknownMax int `yaml:"unknown_max"`
@@ -41,7 +41,7 @@ func processDefaults() ProcessConfig {
 		ReloadInterval:   5 * time.Second,
 		StoryWindow:      72 * time.Hour,
 		StoryMaxArticles: 100000,
-		StoryMaxDistance: 3,
+		StoryMaxDistance: 6,
 		UnknownMax:       20000,
 		Workers:          2,
 	}
@@ -71,8 +71,8 @@ func (c *ProcessConfig) validate() []error {
 	if c.StoryMaxArticles < 1 {
 		errs = append(errs, &FieldError{Key: "process.story_max_articles", Msg: "must be at least 1"})
 	}
-	if c.StoryMaxDistance < 0 || c.StoryMaxDistance > 3 {
-		errs = append(errs, &FieldError{Key: "process.story_max_distance", Msg: fmt.Sprintf("must be 0 to 3, not %d", c.StoryMaxDistance)})
+	if c.StoryMaxDistance < 0 || c.StoryMaxDistance > 7 {
+		errs = append(errs, &FieldError{Key: "process.story_max_distance", Msg: fmt.Sprintf("must be 0 to 7, not %d", c.StoryMaxDistance)})
 	}
 	if c.UnknownMax < 0 {
 		errs = append(errs, &FieldError{Key: "process.unknown_max", Msg: "must not be negative"})

@@ -93,7 +93,10 @@ func TestComposeServices(t *testing.T) {
 // TestComposeConfig loads wirewatch.yaml with the real loader and checks it points at the
 // compose services.
 func TestComposeConfig(t *testing.T) {
-	cfg, err := config.Load("wirewatch.yaml", nil)
+	if _, err := config.Load("wirewatch.yaml", nil); err == nil || !strings.Contains(err.Error(), "serve.token") {
+		t.Errorf("wirewatch.yaml without WIREWATCH_SERVE_TOKEN: %v, want serve.token refused on 0.0.0.0", err)
+	}
+	cfg, err := config.Load("wirewatch.yaml", []string{"WIREWATCH_SERVE_TOKEN=compose-token"})
 	if err != nil {
 		t.Fatalf("wirewatch.yaml: %v", err)
 	}
@@ -209,7 +212,7 @@ func TestKubernetesManifests(t *testing.T) {
 	if err := os.WriteFile(path, []byte(configYAML), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := config.Load(path, nil)
+	cfg, err := config.Load(path, []string{"WIREWATCH_SERVE_TOKEN=from-the-secret"})
 	if err != nil {
 		t.Fatalf("k8s ConfigMap configuration: %v", err)
 	}

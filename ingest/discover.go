@@ -96,7 +96,7 @@ func discoverInHTML(body []byte, pageURL string) ([]string, error) {
 			continue
 		}
 		u := resolve(base, attrs["href"])
-		if u == "" || seen[u] {
+		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") || seen[u] {
 			continue
 		}
 		seen[u] = true

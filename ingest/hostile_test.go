@@ -22,7 +22,7 @@ func hostileServer(t *testing.T) (*httptest.Server, *seedFeed) {
 	var bomb bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&bomb, gzip.BestCompression)
 	zeros := make([]byte, 1<<20)
-	for range 64 { // 64 MB of zeros in ~64 KB
+	for range 16 { // 16 MB of zeros in ~16 KB
 		zw.Write(zeros)
 	}
 	zw.Close()
@@ -31,7 +31,7 @@ func hostileServer(t *testing.T) (*httptest.Server, *seedFeed) {
 	big.WriteString(`<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Big</title>`)
 	for i := 0; big.Len() < 10<<20; i++ {
 		fmt.Fprintf(&big, `<item><title>Big item %d</title><link>https://big.example/%d</link><description>%s</description></item>`,
-			i, i, strings.Repeat("Lorem ipsum dolor sit amet. ", 60))
+			i, i, strings.Repeat("Lorem ipsum dolor sit amet. ", 180))
 	}
 	big.WriteString(`</channel></rss>`)
 
@@ -108,15 +108,16 @@ func TestHostileServers(t *testing.T) {
 	u := func(p string) string { return srv.URL + p }
 	cfg := testConfig(u("/good"), u("/trickle"), u("/endless"), u("/bomb"), u("/loop-a"), u("/wrong-charset"),
 		u("/invalid-utf8"), u("/big"), u("/laughs"))
-	cfg.Timeout = 1 * time.Second
-	cfg.MaxBodyBytes = 12 << 20
+	// Long enough to read 10 MB under -race on a loaded machine; the trickle shows it bounds.
+	cfg.Timeout = 10 * time.Second
+	cfg.MaxBodyBytes = 11 << 20
 	cfg.MinInterval = 100 * time.Millisecond
 	cfg.MaxInterval = 300 * time.Millisecond
 	pub := newRecorder()
 	start := time.Now()
 	r := startPoller(t, cfg, t.TempDir(), pub)
 
-	waitFor(t, 20*time.Second, "every hostile feed to have been tried", func() bool {
+	waitFor(t, 90*time.Second, "every hostile feed to have been tried", func() bool {
 		for _, s := range r.p.Status() {
 			if s.LastAttempt.IsZero() {
 				return false
@@ -128,7 +129,7 @@ func TestHostileServers(t *testing.T) {
 	good.add(`<item><title>More good news</title><link>https://good.example/2</link></item>`)
 	waitFor(t, 5*time.Second, "the good feed's second item", func() bool { return len(pub.byTitle("More good news")) == 1 })
 	r.stop(t)
-	if d := time.Since(start); d > 20*time.Second {
+	if d := time.Since(start); d > 90*time.Second {
 		t.Errorf("took %s", d)
 	}
 
@@ -169,7 +170,7 @@ func TestHostileServers(t *testing.T) {
 			bigItems++
 		}
 	}
-	if bigItems < 5000 {
+	if bigItems < 2000 {
 		t.Errorf("10 MB feed: %d items published", bigItems)
 	}
 	// Entities are never expanded: a billion laughs yields at most an unexpanded title.

@@ -3,6 +3,7 @@ package ingest
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"html"
 	"net/url"
 	"path"
 	"sort"
@@ -14,8 +15,6 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/mmcdole/gofeed"
 	ext "github.com/mmcdole/gofeed/extensions"
-	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 
 	"wirewatch/article"
 	"wirewatch/config"
@@ -70,19 +69,19 @@ func normaliseItem(it *gofeed.Item, base *url.URL, src article.Source, fetched t
 	a := &article.Article{
 		URL:     CanonicalURL(link),
 		GUID:    strings.TrimSpace(it.GUID),
-		Title:   collapseSpace(htmlToText(it.Title, nil)),
+		Title:   collapseSpace(htmlToText(it.Title)),
 		Fetched: fetched.UTC(),
 		Source:  src,
 		Sources: []article.Source{src},
 	}
 	descText := ""
 	if it.Description != "" {
-		descText = htmlToText(it.Description, nil)
+		descText = htmlToText(it.Description)
 	}
 	var contentText, contentHTML string
 	if it.Content != "" {
 		contentHTML = it.Content
-		contentText = htmlToText(it.Content, nil)
+		contentText = htmlToText(it.Content)
 	}
 	a.Summary = descText
 	if a.Summary == "" && contentText != "" {
@@ -102,7 +101,7 @@ func normaliseItem(it *gofeed.Item, base *url.URL, src article.Source, fetched t
 	a.Authors = authors(it)
 	a.Categories = uniqueTrimmed(it.Categories)
 	a.Enclosures = enclosures(it, itemBase)
-	a.Image = image(it, itemBase, a.Enclosures, body)
+	a.Image = image(it, itemBase, a.Enclosures, a.HTML)
 
 	switch {
 	case it.PublishedParsed != nil && !it.PublishedParsed.IsZero():
@@ -198,8 +197,8 @@ func enclosures(it *gofeed.Item, base *url.URL) []article.Enclosure {
 }
 
 // image picks the item's picture: its own image, an image enclosure, Media RSS, or the
-// first <img> of the content, in that order.
-func image(it *gofeed.Item, base *url.URL, encl []article.Enclosure, body string) string {
+// first <img> of the (sanitised, absolutised) content, in that order.
+func image(it *gofeed.Item, base *url.URL, encl []article.Enclosure, sanitised string) string {
 	if it.Image != nil && it.Image.URL != "" {
 		if u := resolve(base, it.Image.URL); u != "" {
 			return u
@@ -219,10 +218,8 @@ func image(it *gofeed.Item, base *url.URL, encl []article.Enclosure, body string
 			}
 		}
 	}
-	if body != "" && strings.Contains(body, "<img") {
-		if src := firstImg(body); src != "" {
-			return resolve(base, src)
-		}
+	if src := firstImgSrc(sanitised); src != "" {
+		return src
 	}
 	return ""
 }
@@ -297,7 +294,7 @@ var trackingParams = map[string]bool{
 	"yclid": true, "mc_cid": true, "mc_eid": true, "_ga": true, "_gl": true, "_hsenc": true,
 	"_hsmi": true, "igshid": true, "ref_src": true, "ocid": true, "xtor": true, "ito": true,
 	"cmpid": true, "at_medium": true, "at_campaign": true, "at_source": true, "at_link": true,
-	"wt_mc": true, "spm": true, "mkt_tok": true, "oly_anon_id": true, "oly_enc_id": true,
+	"wt_mc": true, "spm": true, "maca": true, "mkt_tok": true, "oly_anon_id": true, "oly_enc_id": true,
 	"rss": false,
 }
 
@@ -325,67 +322,14 @@ func resolve(base *url.URL, ref string) string {
 	return r.String()
 }
 
-// sanitiseHTML makes relative href/src absolute against base, then keeps only what
-// bluemonday's UGC policy allows: no script, no event handlers, no javascript: URLs.
+// sanitiseHTML keeps only what bluemonday's UGC policy allows (no script, no event
+// handlers, no javascript: URLs), then makes relative href/src absolute against base.
+// Plain text is escaped rather than parsed.
 func sanitiseHTML(s string, base *url.URL) string {
-	if base != nil && (strings.Contains(s, "href") || strings.Contains(s, "src")) {
-		s = absolutiseLinks(s, base)
+	if strings.IndexByte(s, '<') < 0 {
+		return html.EscapeString(html.UnescapeString(strings.TrimSpace(s)))
 	}
-	return strings.TrimSpace(sanitiser.Sanitize(s))
-}
-
-func absolutiseLinks(s string, base *url.URL) string {
-	nodes, err := html.ParseFragment(strings.NewReader(s), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
-	if err != nil {
-		return s
-	}
-	var b strings.Builder
-	for _, n := range nodes {
-		walk(n, func(n *html.Node) {
-			for i, a := range n.Attr {
-				if a.Key == "href" || a.Key == "src" {
-					if abs := resolve(base, a.Val); abs != "" {
-						n.Attr[i].Val = abs
-					}
-				}
-			}
-		})
-		if err := html.Render(&b, n); err != nil {
-			return s
-		}
-	}
-	return b.String()
-}
-
-func walk(n *html.Node, f func(*html.Node)) {
-	if n.Type == html.ElementNode {
-		f(n)
-	}
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		walk(c, f)
-	}
-}
-
-func firstImg(s string) string {
-	z := html.NewTokenizer(strings.NewReader(s))
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return ""
-		case html.StartTagToken, html.SelfClosingTagToken:
-			name, hasAttr := z.TagName()
-			if string(name) != "img" {
-				continue
-			}
-			for hasAttr {
-				var k, v []byte
-				k, v, hasAttr = z.TagAttr()
-				if string(k) == "src" && len(v) > 0 {
-					return string(v)
-				}
-			}
-		}
-	}
+	return absolutiseSanitised(strings.TrimSpace(sanitiser.Sanitize(s)), base)
 }
 
 // blockTags end a line of text.
@@ -394,44 +338,6 @@ var blockTags = map[string]bool{
 	"h3": true, "h4": true, "h5": true, "h6": true, "blockquote": true, "pre": true, "tr": true,
 	"table": true, "section": true, "article": true, "header": true, "footer": true, "figure": true,
 	"figcaption": true, "hr": true, "dd": true, "dt": true, "dl": true,
-}
-
-// htmlToText reduces an HTML fragment to plain text: tags dropped, entities decoded,
-// script/style ignored, paragraphs separated by a blank line, runs of spaces collapsed.
-// Plain text goes through unchanged apart from entity decoding and spacing.
-func htmlToText(s string, _ *url.URL) string {
-	if !strings.ContainsAny(s, "<&") {
-		return tidyLines(s)
-	}
-	z := html.NewTokenizer(strings.NewReader(s))
-	var b strings.Builder
-	skip := 0
-	for {
-		tt := z.Next()
-		switch tt {
-		case html.ErrorToken:
-			return tidyLines(b.String())
-		case html.TextToken:
-			if skip == 0 {
-				b.Write(z.Text())
-			}
-		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
-			name, _ := z.TagName()
-			tag := string(name)
-			switch tag {
-			case "script", "style", "noscript", "iframe", "template":
-				if tt == html.StartTagToken {
-					skip++
-				} else if tt == html.EndTagToken && skip > 0 {
-					skip--
-				}
-				continue
-			}
-			if blockTags[tag] {
-				b.WriteString("\n")
-			}
-		}
-	}
 }
 
 // tidyLines collapses spaces within lines and keeps at most one blank line between

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -82,15 +83,19 @@ type Poller struct {
 	resultsMu   sync.RWMutex
 	resultsOpen bool
 
+	// polls counts committed poll outcomes (a benchmark's cycle ends when every feed's is in).
+	polls     atomic.Int64
 	ran       atomic.Bool
 	closeOnce sync.Once
 	closeErr  error
 }
 
 type feedState struct {
-	cfg  config.FeedConfig
-	rec  feedRecord
-	seen map[string]struct{}
+	cfg config.FeedConfig
+	rec feedRecord
+	// seen lists the IDs of items already published from this feed, oldest first; the
+	// persisted rec.Seen is filled from it only while writing.
+	seen []idKey
 	busy bool // a poll or its commit is under way; never two at once for one feed
 }
 
@@ -104,11 +109,12 @@ type pollResult struct {
 	changed bool // a new body was parsed
 	// fresh are the items not seen from this feed before, oldest first.
 	fresh      []*article.Article
-	current    []string // IDs of every item in the feed body, for the seen list
+	current    []idKey // IDs of every item in the feed body, for the seen list
 	validators validators
 	newURL     string
 	title      string
 	siteURL    string
+	lang       string
 	rate       float64 // items per day from item dates, <0 unknown
 	newest     time.Time
 	items      int
@@ -174,18 +180,22 @@ func NewPoller(cfg config.IngestConfig, dataDir string, pub Publisher, logger *s
 	}
 	p.metrics = newMetrics(p)
 	p.text = newTextFetcher(p.fetch, cfg, logger)
-	p.websub = newWebSub(p, cfg.WebSub)
+	subs, err := st.loadSubscriptions()
+	if err != nil {
+		st.close()
+		return nil, err
+	}
+	p.websub = newWebSub(p, cfg.WebSub, subs)
 	for _, f := range feeds {
 		f.URL = strings.TrimSpace(f.URL)
 		if _, dup := p.feeds[f.URL]; dup || config.CheckFeedURL(f.URL) != "" {
 			continue
 		}
-		fs := &feedState{cfg: f, seen: map[string]struct{}{}}
+		fs := &feedState{cfg: f}
 		if r := records[f.URL]; r != nil {
 			fs.rec = *r
-			for _, id := range r.Seen {
-				fs.seen[id] = struct{}{}
-			}
+			fs.seen = decodeSeen(r.Seen)
+			fs.rec.Seen = nil
 		}
 		if fs.rec.URL == "" {
 			fs.rec.URL = f.URL
@@ -346,6 +356,10 @@ func (p *Poller) poll(ctx context.Context, fc config.FeedConfig, rec feedRecord,
 		res.err = fmt.Errorf("feed %s: %w", rec.URL, err)
 		return res
 	}
+	res.hub, res.topic = hubLinks(resp.Header, resp.Body)
+	if res.topic == "" {
+		res.topic = rec.URL
+	}
 	return p.digest(ctx, fc, fs, feed, resp.Base, res, start)
 }
 
@@ -355,10 +369,9 @@ func (p *Poller) digest(ctx context.Context, fc config.FeedConfig, fs *feedState
 	res.title = strings.TrimSpace(feed.Title)
 	res.items = len(feed.Items)
 	res.rate, res.newest = publishingRate(feed, at)
-	res.hub, res.topic = hubLinks(feed)
 	arts := normalise(feed, fc, fc.URL, docURL, at)
 	if len(arts) > 0 {
-		res.siteURL = arts[0].Source.SiteURL
+		res.siteURL, res.lang = arts[0].Source.SiteURL, arts[0].Source.Lang
 	}
 	inBody := map[string]bool{}
 	p.mu.Lock()
@@ -367,8 +380,9 @@ func (p *Poller) digest(ctx context.Context, fc config.FeedConfig, fs *feedState
 			continue // feeds do repeat items
 		}
 		inBody[a.ID] = true
-		res.current = append(res.current, a.ID)
-		if _, seen := fs.seen[a.ID]; !seen {
+		k := keyOf(a.ID)
+		res.current = append(res.current, k)
+		if !containsKey(fs.seen, k) {
 			res.fresh = append(res.fresh, a)
 		}
 	}
@@ -427,14 +441,29 @@ func publishingRate(feed *gofeed.Feed, now time.Time) (float64, time.Time) {
 }
 
 // commitLoop publishes and commits poll results in batches, so one Publish call and one
-// fsync serve many feeds. It ends when p.results is closed.
+// fsync serve many feeds. It ends when p.results is closed, after flushing the article
+// records it holds.
 func (p *Poller) commitLoop(ctx context.Context) {
-	const maxBatch = 64
+	const maxBatch = 128
 	const linger = 20 * time.Millisecond
+	const flushEvery = 30 * time.Second
+	const flushAt = 20000
+	c := &committer{p: p, pending: map[idKey]*articleRecord{}, lastFlush: time.Now()}
+	defer c.flush()
+	idle := time.NewTimer(flushEvery)
+	defer idle.Stop()
 	for {
-		first, ok := <-p.results
-		if !ok {
-			return
+		var first *pollResult
+		select {
+		case r, ok := <-p.results:
+			if !ok {
+				return
+			}
+			first = r
+		case <-idle.C:
+			c.flush()
+			idle.Reset(flushEvery)
+			continue
 		}
 		batch := []*pollResult{first}
 		timer := time.NewTimer(linger)
@@ -451,49 +480,83 @@ func (p *Poller) commitLoop(ctx context.Context) {
 			}
 		}
 		timer.Stop()
-		p.commit(ctx, batch)
+		c.commit(ctx, batch)
+		if len(c.pending) >= flushAt || time.Since(c.lastFlush) >= flushEvery {
+			c.flush()
+		}
 	}
 }
 
+// committer is the commit loop's state. Article records are written behind, every 30 s or
+// 100,000 records, in one sorted transaction: one per batch made random B-tree inserts
+// the largest cost of a busy cycle (each rewrote most of the index's pages). Losing them in a crash costs at most a republish, which the sinks
+// absorb; the per-feed seen lists, which stop a feed republishing, go with every batch.
+type committer struct {
+	p         *Poller
+	pending   map[idKey]*articleRecord
+	lastFlush time.Time
+}
+
+func (c *committer) flush() {
+	c.lastFlush = time.Now()
+	if len(c.pending) == 0 {
+		return
+	}
+	if err := c.p.store.saveArticles(c.pending); err != nil {
+		c.p.log.Error("saving article records", "records", len(c.pending), "error", err)
+		return // kept, retried at the next flush
+	}
+	c.pending = map[idKey]*articleRecord{}
+}
+
 // commit dedups a batch across feeds, publishes it, and only then advances feed state.
-func (p *Poller) commit(ctx context.Context, batch []*pollResult) {
+func (c *committer) commit(ctx context.Context, batch []*pollResult) {
+	p := c.p
 	now := time.Now()
-	var ids []string
+	var ids []idKey
 	for _, r := range batch {
 		for _, a := range r.fresh {
-			ids = append(ids, a.ID)
+			ids = append(ids, keyOf(a.ID))
 		}
 	}
-	known, err := p.store.lookupArticles(ids)
-	if err != nil {
+	known := make(map[idKey]*articleRecord, len(ids))
+	for _, k := range ids {
+		if rec := c.pending[k]; rec != nil {
+			known[k] = rec
+		}
+	}
+	if err := p.store.lookupArticles(ids, known); err != nil {
 		p.log.Error("reading article records", "error", err)
-		known = map[string]*articleRecord{}
 	}
 	var toPublish []*article.Article
-	inBatch := map[string]*article.Article{}
-	changedArts := map[string]*articleRecord{}
+	inBatch := map[idKey]*article.Article{}
+	changed := map[idKey]*articleRecord{}
 	publishing := map[*pollResult]bool{}
 	for _, r := range batch {
 		for _, a := range r.fresh {
-			rec := known[a.ID]
-			if rec != nil && rec.hasFeed(a.Source.FeedURL) {
+			k := keyOf(a.ID)
+			rec := known[k]
+			if rec != nil && rec.hasFeed(r.key) {
 				continue // published from this feed before its seen list forgot it
 			}
-			if prev := inBatch[a.ID]; prev != nil {
+			if prev := inBatch[k]; prev != nil {
 				// Two feeds in one batch carry the same story: one article, both sources.
 				prev.Sources = appendSource(prev.Sources, a.Source)
-				rec.Sources = appendSource(rec.Sources, a.Source)
+				rec.addFeed(r.key)
 				publishing[r] = true
 				continue
 			}
 			if rec == nil {
 				rec = &articleRecord{FirstSeen: now}
-				known[a.ID] = rec
+			} else {
+				// Copied: the stored or pending record changes only if Publish succeeds.
+				rec = &articleRecord{FirstSeen: rec.FirstSeen, Feeds: slices.Clone(rec.Feeds)}
+				a.Sources = append(p.sourcesOf(rec.Feeds), a.Sources...)
 			}
-			a.Sources = appendSource(append([]article.Source{}, rec.Sources...), a.Source)
-			rec.Sources = appendSource(rec.Sources, a.Source)
-			changedArts[a.ID] = rec
-			inBatch[a.ID] = a
+			known[k] = rec
+			rec.addFeed(r.key)
+			changed[k] = rec
+			inBatch[k] = a
 			toPublish = append(toPublish, a)
 			publishing[r] = true
 		}
@@ -507,12 +570,15 @@ func (p *Poller) commit(ctx context.Context, batch []*pollResult) {
 		cancel()
 		if pubErr != nil {
 			p.log.Error("publishing articles", "articles", len(toPublish), "error", pubErr)
-			changedArts = nil
 		} else {
 			p.metrics.published.Add(float64(len(toPublish)))
+			for k, rec := range changed {
+				c.pending[k] = rec
+			}
 		}
 	}
 	records := map[string]*feedRecord{}
+	newSeen := map[string][]idKey{}
 	p.mu.Lock()
 	for _, r := range batch {
 		fs := p.feeds[r.key]
@@ -520,17 +586,24 @@ func (p *Poller) commit(ctx context.Context, batch []*pollResult) {
 			continue
 		}
 		rec := fs.rec // copy; replaced as a whole below
-		if pubErr != nil && publishing[r] {
+		switch {
+		case pubErr != nil && publishing[r]:
 			p.applyFailure(&rec, r, fmt.Errorf("publishing: %w", pubErr), now)
-		} else if r.err != nil {
+		case r.err != nil:
 			p.applyFailure(&rec, r, r.err, now)
+		default:
+			p.applySuccess(&rec, r, now)
+			newSeen[r.key] = updateSeen(fs.seen, r.current, max(p.cfg.SeenPerFeed, 2*len(r.current)))
+		}
+		if seen, ok := newSeen[r.key]; ok {
+			rec.Seen = encodeSeen(seen)
 		} else {
-			p.applySuccess(fs, &rec, r, now)
+			rec.Seen = encodeSeen(fs.seen)
 		}
 		records[r.key] = &rec
 	}
 	p.mu.Unlock()
-	if err := p.store.commit(records, changedArts); err != nil {
+	if err := p.store.commit(records); err != nil {
 		// The articles are out; without the state they will be offered again, which the
 		// sinks absorb. Keep the in-memory state, which is right.
 		p.log.Error("saving feed state", "error", err)
@@ -542,22 +615,16 @@ func (p *Poller) commit(ctx context.Context, batch []*pollResult) {
 			continue
 		}
 		fs.rec = *records[r.key]
-		if !(pubErr != nil && publishing[r]) && r.err == nil {
-			for _, id := range r.current {
-				fs.seen[id] = struct{}{}
-			}
-			if len(fs.seen) > len(fs.rec.Seen) {
-				fs.seen = make(map[string]struct{}, len(fs.rec.Seen))
-				for _, id := range fs.rec.Seen {
-					fs.seen[id] = struct{}{}
-				}
-			}
+		fs.rec.Seen = nil
+		if seen, ok := newSeen[r.key]; ok {
+			fs.seen = seen
 		}
 		if !r.pushed {
 			fs.busy = false
 		}
 	}
 	p.mu.Unlock()
+	p.polls.Add(int64(len(batch)))
 	for _, r := range batch {
 		if r.done != nil {
 			if pubErr != nil && publishing[r] {
@@ -568,6 +635,29 @@ func (p *Poller) commit(ctx context.Context, batch []*pollResult) {
 		}
 	}
 	p.wakeScheduler()
+}
+
+// sourcesOf describes the feeds that carried an article before, from the feed list.
+func (p *Poller) sourcesOf(feeds []string) []article.Source {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]article.Source, 0, len(feeds))
+	for _, f := range feeds {
+		src := article.Source{FeedURL: f}
+		if fs := p.feeds[f]; fs != nil {
+			src.FeedTitle = fs.cfg.Title
+			if src.FeedTitle == "" {
+				src.FeedTitle = fs.rec.Title
+			}
+			src.SiteURL = fs.rec.SiteURL
+			src.Lang = langHint(fs.cfg.Lang, "")
+			if src.Lang == "" {
+				src.Lang = fs.rec.Lang
+			}
+		}
+		out = append(out, src)
+	}
+	return out
 }
 
 func appendSource(list []article.Source, s article.Source) []article.Source {
@@ -598,7 +688,15 @@ func (p *Poller) applyFailure(rec *feedRecord, r *pollResult, err error, now tim
 	rec.NextPoll = now.Add(jitter(backoff))
 }
 
-func (p *Poller) applySuccess(fs *feedState, rec *feedRecord, r *pollResult, now time.Time) {
+func (p *Poller) applySuccess(rec *feedRecord, r *pollResult, now time.Time) {
+	if r.pushed {
+		// A push carries only what changed: it says nothing of validators, rate or size.
+		if len(r.fresh) > 0 {
+			rec.Published += int64(len(r.fresh))
+			rec.LastNewItem = now
+		}
+		return
+	}
 	rec.LastAttempt = now
 	rec.LastSuccess = now
 	rec.ConsecutiveFailures = 0
@@ -616,8 +714,8 @@ func (p *Poller) applySuccess(fs *feedState, rec *feedRecord, r *pollResult, now
 		if r.siteURL != "" {
 			rec.SiteURL = r.siteURL
 		}
-		if r.hub != "" {
-			rec.Hub, rec.Topic = r.hub, r.topic
+		if r.lang != "" {
+			rec.Lang = r.lang
 		}
 		if r.rate >= 0 {
 			rec.ItemsPerDay = r.rate
@@ -632,41 +730,11 @@ func (p *Poller) applySuccess(fs *feedState, rec *feedRecord, r *pollResult, now
 			rec.LastNewItem = now // undated items: their arrival is all we know
 		}
 	}
-	rec.Seen = updateSeen(rec.Seen, r.current, fs.seen, max(p.cfg.SeenPerFeed, 2*len(r.current)))
-	if r.pushed {
-		return
+	if r.hub != "" {
+		p.websub.observe(r.key, r.hub, r.topic)
 	}
 	rec.Interval = p.nextInterval(rec, r)
 	rec.NextPoll = now.Add(jitter(rec.Interval))
-}
-
-// updateSeen appends the IDs of the current body not yet listed and drops the oldest IDs
-// beyond limit, never one the body still carries.
-func updateSeen(seen, current []string, seenSet map[string]struct{}, limit int) []string {
-	out := make([]string, 0, len(seen)+len(current))
-	out = append(out, seen...)
-	for _, id := range current {
-		if _, ok := seenSet[id]; !ok {
-			out = append(out, id)
-		}
-	}
-	if len(out) <= limit {
-		return out
-	}
-	keep := make(map[string]bool, len(current))
-	for _, id := range current {
-		keep[id] = true
-	}
-	drop := len(out) - limit
-	trimmed := out[:0:0]
-	for _, id := range out {
-		if drop > 0 && !keep[id] {
-			drop--
-			continue
-		}
-		trimmed = append(trimmed, id)
-	}
-	return trimmed
 }
 
 // nextInterval is the poll interval after a success: one expected item per poll from the
@@ -687,7 +755,7 @@ func (p *Poller) nextInterval(rec *feedRecord, r *pollResult) time.Duration {
 	default:
 		iv = rec.Interval * 3 / 2
 	}
-	if rec.Hub != "" && p.websub.active(rec, time.Now()) {
+	if p.websub.active(r.key, time.Now()) {
 		iv = p.cfg.MaxInterval // pushes bring news; polling is only the safety net
 	}
 	iv = max(iv, r.maxAge)
@@ -728,7 +796,7 @@ func (p *Poller) Status() []FeedStatus {
 			LastErrorAt: r.LastErrorAt, ConsecutiveFailures: r.ConsecutiveFailures,
 			ItemsPerDay: math.Round(r.ItemsPerDay*100) / 100, ItemsInFeed: r.ItemsInFeed,
 			LastNewItem: r.LastNewItem, Published: r.Published, Stale: stale(r, now),
-			Interval: r.Interval, NextPoll: r.NextPoll, WebSub: p.websub.active(r, now),
+			Interval: r.Interval, NextPoll: r.NextPoll, WebSub: p.websub.active(k, now),
 		})
 	}
 	return out
@@ -778,12 +846,29 @@ func (p *Poller) AddFeed(ctx context.Context, f config.FeedConfig) error {
 		p.mu.Unlock()
 		return fmt.Errorf("adding feed %s: %w", f.URL, ErrFeedExists)
 	}
-	p.feeds[f.URL] = &feedState{cfg: f, rec: feedRecord{URL: f.URL}, seen: map[string]struct{}{}}
+	p.feeds[f.URL] = &feedState{cfg: f, rec: feedRecord{URL: f.URL}}
 	p.order = append(p.order, f.URL)
 	p.mu.Unlock()
 	p.log.Info("feed added", "feed_url", f.URL)
 	p.wakeScheduler()
 	return nil
+}
+
+// PollNow makes a feed (or every feed, for "") due at once, ignoring its schedule: for an
+// operator's "refresh" and for benchmarks. It reports whether the feed is known.
+func (p *Poller) PollNow(feedURL string) bool {
+	p.mu.Lock()
+	found := false
+	now := time.Now()
+	for k, fs := range p.feeds {
+		if feedURL == "" || k == feedURL {
+			fs.rec.NextPoll = now
+			found = true
+		}
+	}
+	p.mu.Unlock()
+	p.wakeScheduler()
+	return found
 }
 
 func (p *Poller) has(u string) bool {

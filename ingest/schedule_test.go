@@ -48,7 +48,7 @@ func TestNextInterval(t *testing.T) {
 	p := &Poller{cfg: testConfig()}
 	p.cfg.MinInterval = 2 * time.Minute
 	p.cfg.MaxInterval = 6 * time.Hour
-	p.websub = newWebSub(p, p.cfg.WebSub)
+	p.websub = newWebSub(p, p.cfg.WebSub, nil)
 	cases := []struct {
 		name string
 		prev time.Duration
@@ -112,10 +112,9 @@ func TestBackoffHonoursRetryAfter(t *testing.T) {
 }
 
 func TestUpdateSeenKeepsCurrentItems(t *testing.T) {
-	seen := []string{"a", "b", "c", "d"}
-	set := map[string]struct{}{"a": {}, "b": {}, "c": {}, "d": {}}
-	got := updateSeen(seen, []string{"a", "e", "f"}, set, 4)
-	want := []string{"a", "d", "e", "f"}
+	a, b, c, d, e, f := keyOf("a"), keyOf("b"), keyOf("c"), keyOf("d"), keyOf("e"), keyOf("f")
+	got := updateSeen([]idKey{a, b, c, d}, []idKey{a, e, f}, 4)
+	want := []idKey{a, d, e, f}
 	if len(got) != len(want) {
 		t.Fatalf("got %v, want %v", got, want)
 	}

@@ -1,16 +1,18 @@
 package ingest
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
-	"wirewatch/article"
 	"wirewatch/config"
 )
 
@@ -18,6 +20,7 @@ var (
 	bucketFeeds    = []byte("feeds")    // feed key → feedRecord
 	bucketAdded    = []byte("added")    // feed URL → config.FeedConfig added through AddFeed
 	bucketArticles = []byte("articles") // article ID → articleRecord, for cross-feed dedup
+	bucketWebSub   = []byte("websub")   // feed key → subscription
 )
 
 // feedRecord is a feed's durable state. It is written only together with the outcome of a
@@ -34,6 +37,7 @@ type feedRecord struct {
 
 	Title               string    `json:"title,omitempty"`
 	SiteURL             string    `json:"site_url,omitempty"`
+	Lang                string    `json:"lang,omitempty"` // as the feed declares it
 	LastAttempt         time.Time `json:"last_attempt,omitempty"`
 	LastSuccess         time.Time `json:"last_success,omitempty"`
 	LastError           string    `json:"last_error,omitempty"`
@@ -44,28 +48,57 @@ type feedRecord struct {
 	ItemsInFeed         int       `json:"items_in_feed,omitempty"`
 	Published           int64     `json:"published,omitempty"` // articles published from this feed
 	Successes           int64     `json:"successes,omitempty"`
-
-	// WebSub subscription, when the feed advertises a hub.
-	Hub          string    `json:"hub,omitempty"`
-	Topic        string    `json:"topic,omitempty"`
-	Secret       string    `json:"secret,omitempty"`
-	LeaseExpires time.Time `json:"lease_expires,omitempty"`
 }
 
 // articleRecord remembers which feeds carried an article, so the same story reached through
-// another feed is one article with several sources.
+// another feed is one article with several sources. It is stored compactly (raw ID key,
+// binary value): the index gets an entry per article, and random inserts into a
+// copy-on-write B-tree cost in proportion to the pages they touch.
 type articleRecord struct {
-	FirstSeen time.Time        `json:"first_seen"`
-	Sources   []article.Source `json:"sources"`
+	FirstSeen time.Time
+	Feeds     []string // feed keys (configured URLs), in the order they carried it
 }
 
 func (r *articleRecord) hasFeed(feedURL string) bool {
-	for _, s := range r.Sources {
-		if s.FeedURL == feedURL {
+	for _, f := range r.Feeds {
+		if f == feedURL {
 			return true
 		}
 	}
 	return false
+}
+
+func (r *articleRecord) addFeed(feedURL string) {
+	if !r.hasFeed(feedURL) {
+		r.Feeds = append(r.Feeds, feedURL)
+	}
+}
+
+func (r *articleRecord) marshal() []byte {
+	b := make([]byte, 8, 8+len(r.Feeds)*48)
+	binary.BigEndian.PutUint64(b, uint64(r.FirstSeen.Unix()))
+	for _, f := range r.Feeds {
+		b = binary.AppendUvarint(b, uint64(len(f)))
+		b = append(b, f...)
+	}
+	return b
+}
+
+func unmarshalArticleRecord(b []byte) (*articleRecord, error) {
+	if len(b) < 8 {
+		return nil, errors.New("article record too short")
+	}
+	r := &articleRecord{FirstSeen: time.Unix(int64(binary.BigEndian.Uint64(b)), 0)}
+	b = b[8:]
+	for len(b) > 0 {
+		n, size := binary.Uvarint(b)
+		if size <= 0 || uint64(len(b)-size) < n {
+			return nil, errors.New("article record truncated")
+		}
+		r.Feeds = append(r.Feeds, string(b[size:size+int(n)]))
+		b = b[size+int(n):]
+	}
+	return r, nil
 }
 
 // store is the bbolt file holding feed state.
@@ -82,7 +115,7 @@ func openStore(path string) (*store, error) {
 		return nil, fmt.Errorf("opening feed state %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketFeeds, bucketAdded, bucketArticles} {
+		for _, b := range [][]byte{bucketFeeds, bucketAdded, bucketArticles, bucketWebSub} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -137,30 +170,53 @@ func (s *store) saveAdded(f config.FeedConfig) error {
 	return s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketAdded).Put([]byte(f.URL), b) })
 }
 
-// lookupArticles returns the records of the given IDs that exist.
-func (s *store) lookupArticles(ids []string) (map[string]*articleRecord, error) {
-	out := map[string]*articleRecord{}
-	err := s.db.View(func(tx *bolt.Tx) error {
+// lookupArticles adds to out the stored records of the given IDs that exist.
+func (s *store) lookupArticles(ids []idKey, out map[idKey]*articleRecord) error {
+	return s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketArticles)
 		for _, id := range ids {
-			v := b.Get([]byte(id))
+			if _, ok := out[id]; ok {
+				continue
+			}
+			v := b.Get(id[:])
 			if v == nil {
 				continue
 			}
-			var r articleRecord
-			if err := json.Unmarshal(v, &r); err != nil {
+			r, err := unmarshalArticleRecord(v)
+			if err != nil {
 				// A damaged record only costs a republish, which sinks absorb.
 				continue
 			}
-			out[id] = &r
+			out[id] = r
 		}
 		return nil
 	})
-	return out, err
 }
 
-// commit writes feed records and article records in one transaction.
-func (s *store) commit(feeds map[string]*feedRecord, arts map[string]*articleRecord) error {
+// saveArticles writes article records in one transaction.
+func (s *store) saveArticles(arts map[idKey]*articleRecord) error {
+	if len(arts) == 0 {
+		return nil
+	}
+	keys := make([]idKey, 0, len(arts))
+	for k := range arts {
+		keys = append(keys, k)
+	}
+	// Sorted inserts let bbolt fill pages in order instead of seeking for each key.
+	slices.SortFunc(keys, func(a, b idKey) int { return bytes.Compare(a[:], b[:]) })
+	return s.db.Update(func(tx *bolt.Tx) error {
+		ab := tx.Bucket(bucketArticles)
+		for _, k := range keys {
+			if err := ab.Put(k[:], arts[k].marshal()); err != nil {
+				return fmt.Errorf("writing article record %s: %w", k, err)
+			}
+		}
+		return nil
+	})
+}
+
+// commit writes feed records in one transaction.
+func (s *store) commit(feeds map[string]*feedRecord) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		fb := tx.Bucket(bucketFeeds)
 		for k, r := range feeds {
@@ -170,16 +226,6 @@ func (s *store) commit(feeds map[string]*feedRecord, arts map[string]*articleRec
 			}
 			if err := fb.Put([]byte(k), b); err != nil {
 				return fmt.Errorf("writing state of %s: %w", k, err)
-			}
-		}
-		ab := tx.Bucket(bucketArticles)
-		for id, r := range arts {
-			b, err := json.Marshal(r)
-			if err != nil {
-				return fmt.Errorf("encoding article record %s: %w", id, err)
-			}
-			if err := ab.Put([]byte(id), b); err != nil {
-				return fmt.Errorf("writing article record %s: %w", id, err)
 			}
 		}
 		return nil
@@ -192,8 +238,8 @@ func (s *store) pruneArticles(cutoff time.Time) (int, error) {
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketArticles).Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
-			var r articleRecord
-			if err := json.Unmarshal(v, &r); err != nil || r.FirstSeen.Before(cutoff) {
+			r, err := unmarshalArticleRecord(v)
+			if err != nil || r.FirstSeen.Before(cutoff) {
 				if err := c.Delete(); err != nil {
 					return err
 				}
@@ -206,4 +252,28 @@ func (s *store) pruneArticles(cutoff time.Time) (int, error) {
 		return n, fmt.Errorf("pruning article records: %w", err)
 	}
 	return n, nil
+}
+
+// loadSubscriptions returns the stored WebSub subscriptions by feed key.
+func (s *store) loadSubscriptions() (map[string]*subscription, error) {
+	out := map[string]*subscription{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketWebSub).ForEach(func(k, v []byte) error {
+			var sub subscription
+			if err := json.Unmarshal(v, &sub); err != nil {
+				return fmt.Errorf("reading WebSub subscription of %s: %w", k, err)
+			}
+			out[string(k)] = &sub
+			return nil
+		})
+	})
+	return out, err
+}
+
+func (s *store) saveSubscription(key string, sub subscription) error {
+	b, err := json.Marshal(sub)
+	if err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketWebSub).Put([]byte(key), b) })
 }

@@ -24,6 +24,9 @@ import (
 //go:embed kbdata/curated.yaml
 var curatedYAML []byte
 
+//go:embed kbdata/regions.yaml
+var regionsYAML []byte
+
 //go:embed kbdata/places.tsv.gz
 var placesGz []byte
 
@@ -96,10 +99,16 @@ func loadBaseKB(gazetteer bool) (*kb, error) {
 	}
 	k.addRecords(recs, srcCurated)
 	if gazetteer {
+		regions, err := parseEntityFile("built-in regions.yaml", regionsYAML)
+		if err != nil {
+			return nil, err
+		}
+		k.addRecords(regions, srcCountry)
 		if err := k.loadPlaces(bytes.NewReader(placesGz), srcCity); err != nil {
 			return nil, fmt.Errorf("loading built-in gazetteer: %w", err)
 		}
 	}
+	k.freeze()
 	return k, nil
 }
 
@@ -125,6 +134,7 @@ func (e *Enricher) Reload() error {
 		}
 		user.addRecords(recs, srcUser)
 	}
+	user.freeze()
 	var topics []Topic
 	if e.cfg.TopicsFile != "" {
 		b, mt, err := readWithMtime(e.cfg.TopicsFile)
@@ -260,14 +270,13 @@ func (e *Enricher) Enrich(a *article.Article) error {
 	ents := map[string]*article.Entity{}
 	var order []string
 	var kp keyphraser
-	var buf []byte
 	var toks []token
 	for _, f := range fields {
 		if f.text == "" {
 			continue
 		}
 		toks = tokenize(f.text, toks[:0])
-		spans := st.kbs.matchKB(toks, buf)
+		spans := st.kbs.matchKB(toks)
 		spans = e.findUnknown(toks, f.text, spans, a.Lang)
 		for _, s := range spans {
 			id, ent := e.entityFor(s, toks)
@@ -357,7 +366,10 @@ func (e *Enricher) entityFor(s span, toks []token) (string, *article.Entity) {
 		}
 		return k.ID, ent
 	}
-	key := unknownKey(toks[s.From:s.To])
+	key := s.Key
+	if key == "" {
+		key = unknownKey(toks[s.From:s.To])
+	}
 	if key == "" {
 		return "", nil
 	}

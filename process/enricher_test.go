@@ -90,7 +90,7 @@ func TestSeedArticle(t *testing.T) {
 				t.Errorf("%s mention %q at %d:%d does not match the text %q", ent.ID, m.Text, m.Start, m.End, text[m.Start:m.End])
 			}
 		}
-		t.Logf("%s %s %q conf=%.2f mentions=%d", ent.ID, ent.Type, ent.Name, ent.Confidence, len(ent.Mentions))
+		t.Logf("%s %s %q conf=%.2f mentions=%d first=%q", ent.ID, ent.Type, ent.Name, ent.Confidence, len(ent.Mentions), ent.Mentions[0].Text)
 	}
 	t.Logf("topics %v keyphrases %v", a.Topics, a.Keyphrases)
 }

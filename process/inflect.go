@@ -1,6 +1,7 @@
 package process
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -11,6 +12,14 @@ import (
 // turns Лавров into лавр and Ереван into ерева); instead the forms a name takes in running
 // text are generated from its ending: Лавров → Лаврова, Лаврову, Лавровым, Лаврове.
 func inflect(lower []string, lang string, acronym bool) [][]string {
+	return inflectName(lower, lang, acronym, false)
+}
+
+// inflectName is inflect; person says every word declines (Сергей Лавров → Сергея Лаврова),
+// otherwise only the head does, with its adjectives (Лачинский коридор → Лачинского
+// коридора), and the complement stays (Организация Договора о коллективной безопасности →
+// Организации Договора о коллективной безопасности).
+func inflectName(lower []string, lang string, acronym, person bool) [][]string {
 	base := make([]string, len(lower))
 	for i, w := range lower {
 		base[i] = fold(w)
@@ -39,11 +48,23 @@ func inflect(lower []string, lang string, acronym bool) [][]string {
 		default:
 			slots = allSlots
 		}
+		decl := len(lower)
+		if !person {
+			for i, w := range lower {
+				if !slavicAdjective(w) {
+					decl = i + 1
+					break
+				}
+			}
+		}
 		for _, s := range slots {
 			form := make([]string, len(lower))
 			changed := false
 			for i, w := range lower {
-				f := slavicForm(w, s)
+				f := w
+				if i < decl {
+					f = slavicForm(w, s)
+				}
 				if f != w {
 					changed = true
 				}
@@ -51,6 +72,13 @@ func inflect(lower []string, lang string, acronym bool) [][]string {
 			}
 			if changed {
 				addForm(form)
+			}
+			if person && len(lower) > 1 {
+				// Women's surnames in -ян, -ко, -их stay as they are while the
+				// first name declines: "с Анной Акопян".
+				fixed := slices.Clone(form)
+				fixed[len(fixed)-1] = base[len(base)-1]
+				addForm(fixed)
 			}
 		}
 	case scriptArmenian:
@@ -244,20 +272,31 @@ func slavicForm(w string, s int) string {
 }
 
 // armenianForms: genitive-dative -ի, -ին, ablative -ից, locative -ում, instrumental -ով and
-// the definite article -ը/-ն; vowel-final stems insert յ (Մոսկվայի).
+// the definite article -ը (after a consonant) or -ն (after a vowel). Vowel-final stems take
+// a glide (Մոսկվայի); -ու turns into -վ (Բաքու → Բաքվի, Բաքվում); -ություն into -ության.
 func armenianForms(w string) []string {
-	glide := ""
-	if strings.HasSuffix(w, "ա") || strings.HasSuffix(w, "ո") || strings.HasSuffix(w, "ե") {
-		glide = "յ"
+	if st, ok := strings.CutSuffix(w, "ություն"); ok {
+		st += "ությ"
+		return []string{st + "ան", st + "անը", st + "ամբ", st + "ունը", st + "ունից", st + "անից"}
 	}
 	var out []string
-	for _, s := range []string{"ի", "ին", "ից", "ում", "ով", "ու"} {
-		out = append(out, w+glide+s)
+	add := func(stem string, sufs ...string) {
+		for _, s := range sufs {
+			out = append(out, stem+s)
+		}
 	}
-	if glide != "" {
-		out = append(out, w+"ն")
-	} else {
-		out = append(out, w+"ը")
+	switch {
+	case strings.HasSuffix(w, "ու"):
+		st := strings.TrimSuffix(w, "ու") + "վ"
+		add(st, "ի", "ից", "ում", "ով")
+		add(w, "ն", "ի", "ին")
+	case strings.HasSuffix(w, "ա") || strings.HasSuffix(w, "ո") || strings.HasSuffix(w, "ե") || strings.HasSuffix(w, "է") || strings.HasSuffix(w, "օ"):
+		add(w+"յ", "ի", "ին", "ից", "ում", "ով")
+		add(w, "ն")
+	case strings.HasSuffix(w, "ի"):
+		add(w, "ի", "ին", "ից", "ում", "ով", "ն")
+	default:
+		add(w, "ի", "ին", "ից", "ում", "ով", "ը", "ու")
 	}
 	return out
 }
@@ -291,4 +330,13 @@ func turkicForms(w string) []string {
 		out = append(out, fold(w+s))
 	}
 	return out
+}
+
+func slavicAdjective(w string) bool {
+	for _, suf := range []string{"ий", "ый", "ой", "ая", "яя", "ое", "ее", "ій", "ська", "цька"} {
+		if strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
 }

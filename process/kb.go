@@ -42,17 +42,74 @@ type alias struct {
 	Lower   bool // the KB wrote it in lower case ("corridor de Latchine" style phrases): any case
 }
 
-// kb is an immutable knowledge base: entities and the name table the matcher reads.
+// kb is a knowledge base: entities and the name table the matcher reads. It is built by
+// add* calls, then frozen; a frozen kb is read-only and safe for concurrent use.
+//
+// The name table is keyed by a 64-bit hash of the folded token sequence, not by the string:
+// a map without pointers is skipped by the garbage collector, which otherwise re-scans a
+// quarter of a million keys on every cycle of the enrichment stage. (A false match needs a
+// 64-bit collision: about one in 10^14 lookups.)
 type kb struct {
 	ents  []entity
 	byID  map[string]int32
-	names map[string][]alias // folded tokens joined by one space
-	first map[string]uint8   // first folded token -> longest alias length starting with it
-	skel  map[string][]alias // transliterated skeleton of capitalised names, see skeleton
+	names map[uint64]aliasRef // hash of folded tokens joined by one space
+	first map[uint64]uint8    // hash of a first folded token -> longest alias length starting with it
+	skel  map[uint64]aliasRef // hash of the transliterated skeleton of a name, see skeleton
+	flat  []alias
+
+	building map[uint64][]alias
+	skelBld  map[uint64][]alias
+}
+
+// aliasRef locates a key's aliases in kb.flat.
+type aliasRef struct {
+	off, n uint32
 }
 
 func newKB() *kb {
-	return &kb{byID: map[string]int32{}, names: map[string][]alias{}, first: map[string]uint8{}, skel: map[string][]alias{}}
+	return &kb{byID: map[string]int32{}, first: map[uint64]uint8{}, building: map[uint64][]alias{}, skelBld: map[uint64][]alias{}}
+}
+
+// freeze turns the build maps into the flat, pointer-free lookup tables.
+func (k *kb) freeze() {
+	k.names = make(map[uint64]aliasRef, len(k.building))
+	k.skel = make(map[uint64]aliasRef, len(k.skelBld))
+	for h, list := range k.building {
+		k.names[h] = aliasRef{uint32(len(k.flat)), uint32(len(list))}
+		k.flat = append(k.flat, list...)
+	}
+	for h, list := range k.skelBld {
+		k.skel[h] = aliasRef{uint32(len(k.flat)), uint32(len(list))}
+		k.flat = append(k.flat, list...)
+	}
+	k.building, k.skelBld = nil, nil
+}
+
+func (k *kb) aliases(r aliasRef) []alias { return k.flat[r.off : r.off+r.n] }
+
+// FNV-1a, 64 bits, over folded tokens separated by a space.
+const (
+	hashInit  uint64 = 14695981039346656037
+	hashPrime uint64 = 1099511628211
+)
+
+func hashAdd(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= hashPrime
+	}
+	return h
+}
+
+func hashTokens(toks []string) uint64 {
+	h := hashInit
+	for i, t := range toks {
+		if i > 0 {
+			h = hashAdd(h, " ")
+		}
+		h = hashAdd(h, t)
+	}
+	return h
 }
 
 // EntityRecord is the YAML form of a knowledge-base entity, in the curated file shipped with
@@ -162,13 +219,17 @@ func (k *kb) add(e entity) int32 {
 
 // addName enters a name and its inflected forms (for lang) into the name table.
 func (k *kb) addName(idx int32, name, lang string, src uint8) {
+	person := k.ents[idx].Type == "PER"
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return
 	}
-	toks := tokenize(name, nil)
+	toks := tokenizeMode(name, nil, false)
 	if len(toks) == 0 || len(toks) > 12 {
 		return
+	}
+	if src >= srcCountry && len(toks) == 1 && (utf8.RuneCountInString(toks[0].Norm) < 3 || isStopwordAny(toks[0].Norm)) {
+		return // gazetteer names that are function words somewhere: "La", "Il", "Of"
 	}
 	a := alias{Ent: idx, Src: src}
 	r, _ := utf8.DecodeRuneInString(name)
@@ -180,20 +241,18 @@ func (k *kb) addName(idx int32, name, lang string, src uint8) {
 		norms[i] = t.Norm
 		lowers[i] = strings.ToLower(name[t.Start:t.End])
 	}
-	for _, form := range inflect(lowers, lang, a.Acronym) {
-		k.put(strings.Join(form, " "), form[0], len(form), a)
+	for _, form := range inflectName(lowers, lang, a.Acronym, person) {
+		h := hashTokens(form)
+		k.building[h] = appendAlias(k.building[h], a)
+		if f := hashAdd(hashInit, form[0]); uint8(len(form)) > k.first[f] {
+			k.first[f] = uint8(len(form))
+		}
 	}
 	if !a.Lower && !a.Acronym {
 		if s := skeletonOf(norms); s != "" {
-			k.skel[s] = appendAlias(k.skel[s], a)
+			h := hashAdd(hashInit, s)
+			k.skelBld[h] = appendAlias(k.skelBld[h], a)
 		}
-	}
-}
-
-func (k *kb) put(key, first string, n int, a alias) {
-	k.names[key] = appendAlias(k.names[key], a)
-	if uint8(n) > k.first[first] {
-		k.first[first] = uint8(n)
 	}
 }
 
@@ -226,6 +285,10 @@ func (k *kb) loadPlaces(r io.Reader, src uint8) error {
 		f := strings.Split(sc.Text(), "\t")
 		if len(f) < 8 {
 			return fmt.Errorf("reading gazetteer line %d: %d fields, want 8", line, len(f))
+		}
+		src := src
+		if !strings.HasPrefix(f[0], "geonames:") {
+			src = srcCountry // countries and regions from CLDR
 		}
 		e := entity{ID: f[0], Type: f[1], Country: f[2], Name: f[6], Src: src}
 		if f[3] != "" {

@@ -13,7 +13,10 @@ import (
 // used: it loads only trigram models (about 50 MB for twelve languages, against 650 MB and a
 // 10 s preload in high-accuracy mode) and is as good on article-length text.
 type langDetector struct {
-	det     lingua.LanguageDetector
+	det     lingua.LanguageDetector            // all configured languages
+	byScrpt map[script]lingua.LanguageDetector // the configured languages written in one script
+	single  map[script]string                  // the only configured language of a script
+
 	codes   map[lingua.Language]string
 	allowed map[string]bool
 	// sample bounds the text handed to lingua: its cost grows with length, and a few
@@ -22,13 +25,16 @@ type langDetector struct {
 	// minLetters: below this, the text is too short to tell and the answer is "und".
 	minLetters int
 	minConf    float64
+	// shortConf: a single word needs at least this confidence, else it is "und".
+	shortConf float64
 }
 
 // Und is the language of a text too short (or too mixed) to tell.
 const Und = "und"
 
 func newLangDetector(langs []string, highAccuracy bool) (*langDetector, error) {
-	d := &langDetector{codes: map[lingua.Language]string{}, allowed: map[string]bool{}, sample: 600, minLetters: 3, minConf: 0.2}
+	d := &langDetector{codes: map[lingua.Language]string{}, allowed: map[string]bool{}, sample: 200, minLetters: 3, minConf: 0.2, shortConf: 0.5,
+		byScrpt: map[script]lingua.LanguageDetector{}, single: map[script]string{}}
 	var ls []lingua.Language
 	for _, code := range langs {
 		iso := lingua.GetIsoCode639_1FromValue(strings.ToUpper(code))
@@ -48,12 +54,44 @@ func newLangDetector(langs []string, highAccuracy bool) (*langDetector, error) {
 		}
 		ls = append(ls, extra)
 	}
-	b := lingua.NewLanguageDetectorBuilder().FromLanguages(ls...)
-	if !highAccuracy {
-		b = b.WithLowAccuracyMode()
+	build := func(ls []lingua.Language) lingua.LanguageDetector {
+		b := lingua.NewLanguageDetectorBuilder().FromLanguages(ls...)
+		if !highAccuracy {
+			b = b.WithLowAccuracyMode()
+		}
+		return b.Build()
 	}
-	d.det = b.Build()
+	d.det = build(ls)
+	// Lingua's cost grows with the number of candidate languages; the script of a text
+	// already rules most of them out, and a script only one configured language uses
+	// (Armenian, Georgian) decides alone.
+	groups := map[script][]lingua.Language{}
+	for _, l := range ls {
+		if sc, ok := langScript[d.codes[l]]; ok {
+			groups[sc] = append(groups[sc], l)
+		}
+	}
+	for sc, g := range groups {
+		switch len(g) {
+		case 1:
+			d.single[sc] = d.codes[g[0]]
+		default:
+			d.byScrpt[sc] = build(g)
+		}
+	}
 	return d, nil
+}
+
+// langScript is the script each language is written in, for the languages wirewatch is
+// configured with in practice; a language not listed is only found by the full detector.
+var langScript = map[string]script{
+	"en": scriptLatin, "fr": scriptLatin, "de": scriptLatin, "es": scriptLatin, "tr": scriptLatin, "az": scriptLatin,
+	"it": scriptLatin, "pt": scriptLatin, "nl": scriptLatin, "pl": scriptLatin, "ro": scriptLatin, "cs": scriptLatin,
+	"sv": scriptLatin, "da": scriptLatin, "fi": scriptLatin, "hu": scriptLatin, "sk": scriptLatin, "sl": scriptLatin,
+	"hr": scriptLatin, "lt": scriptLatin, "lv": scriptLatin, "et": scriptLatin, "sq": scriptLatin, "id": scriptLatin,
+	"ru": scriptCyrillic, "uk": scriptCyrillic, "be": scriptCyrillic, "bg": scriptCyrillic, "mk": scriptCyrillic,
+	"sr": scriptCyrillic, "kk": scriptCyrillic, "mn": scriptCyrillic,
+	"hy": scriptArmenian, "ka": scriptGeorgian, "fa": scriptArabic, "ar": scriptArabic, "ur": scriptArabic,
 }
 
 // detect returns the ISO 639-1 code of text's language and a confidence in [0,1], or Und.
@@ -62,7 +100,16 @@ func (d *langDetector) detect(text string) (string, float64) {
 	if letters < d.minLetters {
 		return Und, 0
 	}
-	vals := d.det.ComputeLanguageConfidenceValues(sample)
+	det := d.det
+	if sc, share := dominantScript(sample); share >= 0.9 {
+		if code, ok := d.single[sc]; ok {
+			return code, share
+		}
+		if g, ok := d.byScrpt[sc]; ok {
+			det = g
+		}
+	}
+	vals := det.ComputeLanguageConfidenceValues(sample)
 	if len(vals) == 0 {
 		return Und, 0
 	}
@@ -74,7 +121,8 @@ func (d *langDetector) detect(text string) (string, float64) {
 		if !ok {
 			continue
 		}
-		p := v.Value() * cues.likelihood(c)
+		// A floor keeps a language lingua ruled out reachable when the letters insist.
+		p := (v.Value() + 0.001) * cues.likelihood(c)
 		total += p
 		if p > conf {
 			code, conf = c, p
@@ -84,10 +132,15 @@ func (d *langDetector) detect(text string) (string, float64) {
 		return Und, 0
 	}
 	conf /= total
-	if conf < d.minConf {
-		return Und, conf
+	if conf < d.minConf || (conf < d.shortConf && oneWord(sample)) {
+		return Und, conf // too little text to tell, rather than a guess
 	}
 	return code, conf
+}
+
+// oneWord reports whether s is a single word.
+func oneWord(s string) bool {
+	return len(strings.Fields(s)) < 2
 }
 
 // letterCues counts letters that only some of the configured languages use. Lingua's
@@ -157,7 +210,7 @@ func (c letterCues) likelihood(lang string) float64 {
 		}
 	case "tr", "en", "fr", "de", "es":
 		if c.schwa {
-			return 0.001
+			return 1e-6
 		}
 		if lang == "tr" && c.qx {
 			return 0.05
@@ -189,4 +242,27 @@ func (d *langDetector) cut(text string) (string, int) {
 		}
 	}
 	return text[:end], letters
+}
+
+// dominantScript returns the script most letters of s are in and their share.
+func dominantScript(s string) (script, float64) {
+	var counts [scriptArabic + 1]int
+	total := 0
+	for _, r := range s {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		total++
+		counts[scriptOf(string(r))]++
+	}
+	if total == 0 {
+		return scriptOther, 0
+	}
+	best := scriptOther
+	for sc := range counts {
+		if counts[sc] > counts[best] {
+			best = script(sc)
+		}
+	}
+	return best, float64(counts[best]) / float64(total)
 }

@@ -12,15 +12,18 @@ type span struct {
 	Type     string
 	Conf     float64
 	Name     string // unknown names: the surface form
+	Key      string // unknown names: the ID key when not the span's own words (an acronym's long form)
 }
 
 // matchKB finds knowledge-base names in toks: at each position the longest name in the
 // table wins. Events may contain other names (the blockade of the Lachin corridor names the
 // corridor), so the scan resumes inside an event instead of after it.
-func (ks kbSet) matchKB(toks []token, buf []byte) []span {
+func (ks kbSet) matchKB(toks []token) []span {
 	var out []span
+	var hs [256]uint64
 	for i := 0; i < len(toks); {
-		maxN := ks.firstLen(toks[i].Norm)
+		h := hashAdd(hashInit, toks[i].Norm)
+		maxN := ks.firstLen(h)
 		if maxN == 0 {
 			i++
 			continue
@@ -28,19 +31,17 @@ func (ks kbSet) matchKB(toks []token, buf []byte) []span {
 		if maxN > len(toks)-i {
 			maxN = len(toks) - i
 		}
+		hs[1] = h
+		for n := 2; n <= maxN; n++ {
+			if toks[i+n-1].Break {
+				maxN = n - 1 // names do not cross punctuation
+				break
+			}
+			hs[n] = hashAdd(hashAdd(hs[n-1], " "), toks[i+n-1].Norm)
+		}
 		found := false
 		for n := maxN; n >= 1; n-- {
-			if crossesBreak(toks[i : i+n]) {
-				continue
-			}
-			buf = buf[:0]
-			for j := i; j < i+n; j++ {
-				if j > i {
-					buf = append(buf, ' ')
-				}
-				buf = append(buf, toks[j].Norm...)
-			}
-			a, e, ok := ks.lookup(string(buf), toks[i:i+n])
+			a, e, ok := ks.lookup(hs[n], toks[i:i+n])
 			if !ok {
 				continue
 			}
@@ -60,24 +61,19 @@ func (ks kbSet) matchKB(toks []token, buf []byte) []span {
 	return out
 }
 
-func crossesBreak(toks []token) bool {
-	for _, t := range toks[1:] {
-		if t.Break {
-			return true
-		}
-	}
-	return false
-}
-
 // choose picks the entity a name stands for, given how the text writes it: acronyms must be
 // in capitals, names must be capitalised (a gazetteer city called "Mission" or "Union" must
 // not fire on the common words), and among several entities the better source, then the more
 // populous place, wins.
-func (ks kbSet) lookup(key string, toks []token) (alias, *entity, bool) {
+func (ks kbSet) lookup(key uint64, toks []token) (alias, *entity, bool) {
 	var best alias
 	var bestE *entity
 	for _, k := range ks {
-		for _, a := range k.names[key] {
+		ref, ok := k.names[key]
+		if !ok {
+			continue
+		}
+		for _, a := range k.aliases(ref) {
 			if !k.acceptable(a, toks) {
 				continue
 			}
@@ -94,7 +90,7 @@ func (ks kbSet) lookup(key string, toks []token) (alias, *entity, bool) {
 // the gazetteer, loaded once) and the users' layer (reloaded when their files change).
 type kbSet []*kb
 
-func (ks kbSet) firstLen(w string) int {
+func (ks kbSet) firstLen(w uint64) int {
 	n := 0
 	for _, k := range ks {
 		if m := int(k.first[w]); m > n {

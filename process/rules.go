@@ -3,6 +3,7 @@ package process
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -93,18 +94,32 @@ func (n phraseNode) matchAt(d *ruleDoc, p int) bool {
 	return true
 }
 
-// ruleDoc is an article as rules see it: its folded tokens, where each occurs, and the IDs
-// of its entities.
+// ruleDoc is an article as rules see it: its folded tokens, the distinct tokens in sorted
+// order with where each occurs (a binary search serves words and prefixes alike), and the
+// IDs of its entities.
 type ruleDoc struct {
 	toks     []string
-	at       map[string][]int
+	words    []string // distinct tokens, sorted
+	at       [][]int  // positions of words[i]
 	entities map[string]bool
 }
 
 func newRuleDoc(toks []string, entityIDs []string) *ruleDoc {
-	d := &ruleDoc{toks: toks, at: make(map[string][]int, len(toks)), entities: make(map[string]bool, len(entityIDs))}
+	d := &ruleDoc{toks: toks, entities: make(map[string]bool, len(entityIDs))}
+	idx := make([]int, 0, len(toks))
 	for i, w := range toks {
-		d.at[w] = append(d.at[w], i)
+		if w != "" {
+			idx = append(idx, i)
+		}
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return toks[idx[a]] < toks[idx[b]] })
+	for _, i := range idx {
+		w := toks[i]
+		if n := len(d.words); n == 0 || d.words[n-1] != w {
+			d.words = append(d.words, w)
+			d.at = append(d.at, nil)
+		}
+		d.at[len(d.at)-1] = append(d.at[len(d.at)-1], i)
 	}
 	for _, id := range entityIDs {
 		d.entities[id] = true
@@ -112,15 +127,18 @@ func newRuleDoc(toks []string, entityIDs []string) *ruleDoc {
 	return d
 }
 
+// positions returns where w occurs, or for a prefix every word starting with it.
 func (d *ruleDoc) positions(w string, prefix bool) []int {
+	i := sort.SearchStrings(d.words, w)
 	if !prefix {
-		return d.at[w]
+		if i < len(d.words) && d.words[i] == w {
+			return d.at[i]
+		}
+		return nil
 	}
 	var ps []int
-	for k, p := range d.at {
-		if strings.HasPrefix(k, w) {
-			ps = append(ps, p...)
-		}
+	for ; i < len(d.words) && strings.HasPrefix(d.words[i], w); i++ {
+		ps = append(ps, d.at[i]...)
 	}
 	return ps
 }

@@ -18,6 +18,8 @@ type token struct {
 	Break      bool   // punctuation other than a hyphen separates it from the previous token
 	SentStart  bool   // first token of a sentence (capitalisation says little there)
 	Letters    bool   // contains at least one letter
+	Hyph       bool   // joined to the previous token by a hyphen: one compound word
+	Initial    bool   // a single capital followed by a full stop ("T." in "William T. Sherman")
 }
 
 // elisions are the French and Italian articles and particles written joined by an
@@ -34,8 +36,15 @@ func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' || 
 // tokenize strips the French elision in front and the Turkish/Azerbaijani case suffix behind,
 // so the name alone is matched and its offsets point at the name alone.
 func tokenize(s string, out []token) []token {
+	return tokenizeMode(s, out, true)
+}
+
+// tokenizeMode is tokenize; with suffixes false a word's part after an apostrophe is kept
+// (names in the knowledge base are written without case suffixes: "Ma'alot", "Kirov's"
+// stays whole rather than becoming "Ma").
+func tokenizeMode(s string, out []token, suffixes bool) []token {
 	it := words.FromString(s)
-	brk, sent := true, true
+	brk, sent, hyph := true, true, false
 	for it.Next() {
 		w := it.Value()
 		start := it.Start()
@@ -49,7 +58,18 @@ func tokenize(s string, out []token) []token {
 			}
 			switch w {
 			case "-", "‐", "‑":
-			case ".", "!", "?", "…", "\"", "«", "»", "“", "”", "„":
+				if n := len(out); n > 0 && out[n-1].End == start {
+					hyph = true
+				}
+			case ".":
+				// An initial ("William T. Sherman", "M. Lavrov") or an abbreviated title
+				// ("Lt. Gen.") does not end the sentence or the name.
+				if n := len(out); n > 0 && out[n-1].End == start && !brk && (isInitial(s[out[n-1].Start:out[n-1].End]) || abbreviations[out[n-1].Norm]) {
+					out[n-1].Initial = isInitial(s[out[n-1].Start:out[n-1].End])
+					continue
+				}
+				brk, sent = true, true
+			case "!", "?", "…", "\"", "«", "»", "“", "”", "„":
 				brk = true
 				if w != "\"" && w != "«" && w != "»" && w != "“" && w != "”" && w != "„" {
 					sent = true
@@ -67,12 +87,12 @@ func tokenize(s string, out []token) []token {
 			case elisions[strings.ToLower(head)] && tail != "":
 				start += i + alen
 				w = tail
-			case tail != "" && utf8.RuneCountInString(tail) <= 5 && !strings.ContainsFunc(tail, isApostrophe):
+			case suffixes && tail != "" && utf8.RuneCountInString(tail) <= 5 && !strings.ContainsFunc(tail, isApostrophe):
 				// Bakı'da, Lavrov'un, Paşinyan'ın: the suffix is grammar, not name.
 				w = head
 			}
 		}
-		t := token{Start: start, End: start + len(w), Break: brk, SentStart: sent, Letters: true}
+		t := token{Start: start, End: start + len(w), Break: brk, SentStart: sent, Letters: true, Hyph: hyph && !brk && len(out) > 0 && out[len(out)-1].End+1 >= start}
 		r, _ = utf8.DecodeRuneInString(w)
 		t.Cap = unicode.IsUpper(r) || unicode.IsTitle(r)
 		if !unicode.IsLetter(r) {
@@ -81,52 +101,90 @@ func tokenize(s string, out []token) []token {
 		t.Upper = t.Cap && utf8.RuneCountInString(w) > 1 && !strings.ContainsFunc(w, unicode.IsLower)
 		t.Norm = fold(w)
 		out = append(out, t)
-		brk, sent = false, false
+		brk, sent, hyph = false, false, false
 	}
 	return out
+}
+
+func isInitial(w string) bool {
+	r, n := utf8.DecodeRuneInString(w)
+	return n == len(w) && unicode.IsUpper(r)
+}
+
+// abbreviations are titles written with a full stop that does not end the sentence.
+var abbreviations = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "st": true, "jr": true, "sr": true, "lt": true,
+	"gen": true, "col": true, "capt": true, "maj": true, "sgt": true, "gov": true, "sen": true,
+	"rep": true, "prof": true, "rev": true, "adm": true, "mme": true, "mlle": true, "pr": true,
+	"г": true, "гг": true, "им": true, "св": true, "ул": true,
 }
 
 // fold lower-cases s and removes diacritics, so "Azerbaïdjan" meets "Azerbaidjan" and "Bakü"
 // meets "Baku". Letters that are distinct letters, not accented ones (Turkish ı, Azerbaijani ə,
 // Russian ё stays е after decomposition), are kept or mapped explicitly.
 func fold(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= utf8.RuneSelf || (c >= 'A' && c <= 'Z') {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
+	if !needsFold(s) {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	var it norm.Iter
-	it.InitString(norm.NFD, s)
-	for !it.Done() {
-		seg := it.Next()
-		for _, r := range string(seg) {
-			if unicode.Is(unicode.Mn, r) {
-				continue
+	var stack [128]byte
+	d := norm.NFD.AppendString(stack[:0], s)
+	out := make([]byte, 0, len(d))
+	for i := 0; i < len(d); {
+		r, n := utf8.DecodeRune(d[i:])
+		i += n
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
 			}
-			switch r {
-			case 'ı', 'I':
-				r = 'i'
-			case 'ß':
-				b.WriteString("ss")
-				continue
-			case 'ـ': // Arabic tatweel, a stretching stroke
-				continue
-			case 'ي':
-				r = 'ی' // Arabic and Persian yeh
-			case 'ك':
-				r = 'ک'
-			default:
-				r = unicode.ToLower(r)
+			out = append(out, byte(r))
+			continue
+		}
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		switch r {
+		case 'ı', 'I':
+			r = 'i'
+		case 'ß':
+			out = append(out, "ss"...)
+			continue
+		case 'ـ': // Arabic tatweel, a stretching stroke
+			continue
+		case 'ي':
+			r = 'ی' // Arabic and Persian yeh
+		case 'ك':
+			r = 'ک'
+		default:
+			r = unicode.ToLower(r)
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	return string(out)
+}
+
+// needsFold reports whether fold would change s; most words of a lower-case text do not,
+// and skipping them saves an allocation per token.
+func needsFold(s string) bool {
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				return true
 			}
-			b.WriteRune(r)
+			continue
+		}
+		switch {
+		// Lower-case letters of the region's scripts that neither case-fold nor decompose:
+		// decided without the Unicode tables (й and ё decompose, so they are not here).
+		case r >= 0x430 && r <= 0x44F && r != 0x439, r >= 0x561 && r <= 0x586, r >= 0x10D0 && r <= 0x10FA,
+			r >= 0x621 && r <= 0x64A && r != 0x643 && r != 0x64A:
+			continue
+		case unicode.IsUpper(r) || unicode.IsTitle(r) || unicode.Is(unicode.Mn, r):
+			return true
+		}
+		switch r {
+		case 'ı', 'ß', 'ـ', 'ي', 'ك':
+			return true
 		}
 	}
-	return b.String()
+	return norm.NFD.QuickSpanString(s) != len(s)
 }

@@ -8,8 +8,8 @@ import (
 	bq "github.com/blevesearch/bleve/v2/search/query"
 )
 
-// maxProximityPhrases bounds the phrases a proximity search expands into in Bleve, which
-// has no sloppy phrase query: "a b c"~N becomes every placement of the gaps.
+// maxProximityPhrases bounds the work of a proximity search: the number of ways of
+// placing the gaps of "a b c"~N, which bounds the paths phraseAt explores per start.
 const maxProximityPhrases = 512
 
 // Bleve compiles n to a Bleve query over the fields of package index/bleve. It builds
@@ -172,12 +172,8 @@ func (an *Analysis) textQuery(field, value string, slop, pos int) (bq.Query, err
 		if len(terms) == 0 {
 			continue
 		}
-		var phrases [][]string
-		if len(terms) > 1 && slop > 0 {
-			phrases = proximityPhrases(terms, slop)
-			if len(phrases) > maxProximityPhrases {
-				return nil, &Error{Pos: pos, Msg: fmt.Sprintf("proximity search too broad (%d words within %d): use fewer words or a smaller ~N", len(terms), slop)}
-			}
+		if len(terms) > 1 && slop > 0 && len(proximityPhrases(terms, slop)) > maxProximityPhrases {
+			return nil, &Error{Pos: pos, Msg: fmt.Sprintf("proximity search too broad (%d words within %d): use fewer words or a smaller ~N", len(terms), slop)}
 		}
 		for _, f := range an.textFieldsFor(field, k) {
 			switch {
@@ -185,24 +181,14 @@ func (an *Analysis) textQuery(field, value string, slop, pos int) (bq.Query, err
 				q := bq.NewTermQuery(terms[0])
 				q.SetField(f)
 				qs = append(qs, q)
-			case phrases == nil:
+			case slop == 0:
 				qs = append(qs, bq.NewPhraseQuery(terms, f))
 			default:
-				for _, p := range phrases {
-					qs = append(qs, bq.NewMultiPhraseQuery(wrapTerms(p), f))
-				}
+				qs = append(qs, &proximityQuery{Field: f, Terms: terms, Slop: slop})
 			}
 		}
 	}
 	return disjunction(qs), nil
-}
-
-func wrapTerms(p []string) [][]string {
-	out := make([][]string, len(p))
-	for i, t := range p {
-		out[i] = []string{t}
-	}
-	return out
 }
 
 // proximityPhrases lists, for terms in their order and reversed, every way of putting at

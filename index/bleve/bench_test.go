@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -25,6 +26,7 @@ import (
 // corpus: same seed, same articles.
 type generator struct {
 	rng      *rand.Rand
+	zipf     *rand.Zipf
 	words    map[string][]string // lang → vocabulary
 	langs    []string
 	entities []article.Entity
@@ -34,6 +36,7 @@ type generator struct {
 
 func newGenerator(t testing.TB, seed int64) *generator {
 	g := &generator{rng: rand.New(rand.NewSource(seed)), words: map[string][]string{}}
+	g.zipf = rand.NewZipf(g.rng, 1.07, 2, 29999)
 	seen := map[string]bool{}
 	for _, a := range indextest.Corpus(t) {
 		lang := a.Lang
@@ -59,13 +62,41 @@ func newGenerator(t testing.TB, seed int64) *generator {
 	return g
 }
 
+// text draws one word in ten from the corpus vocabulary (so analysts' words such as
+// Lachin occur, in a few percent of articles) and the rest from a Zipf distribution over
+// 30,000 pseudo-words in the language's script, as in real text where most words are
+// rare.
 func (g *generator) text(lang string, n int) string {
 	ws := g.words[lang]
 	out := make([]string, n)
 	for i := range out {
-		out[i] = ws[g.rng.Intn(len(ws))]
+		if g.rng.Intn(10) == 0 {
+			out[i] = ws[g.rng.Intn(len(ws))]
+		} else {
+			out[i] = pseudoWord(lang, int(g.zipf.Uint64()))
+		}
 	}
 	return strings.Join(out, " ")
+}
+
+// pseudoWord spells i in the alphabet of lang's script, at least three letters long.
+func pseudoWord(lang string, i int) string {
+	alphabet := []rune("abcdefghijklmnopqrstuvwxyz")
+	switch lang {
+	case "ru", "uk":
+		alphabet = []rune("абвгдежзиклмнопрстуфхцчшыэюя")
+	case "hy":
+		alphabet = []rune("աբգդեզէըթժիլխծկհձղճմյնշոչպջռսվտրցւփքօֆ")
+	case "ka":
+		alphabet = []rune("აბგდევზთიკლმნოპჟრსტუფქღყშჩცძწჭხჯჰ")
+	case "ar", "fa":
+		alphabet = []rune("ابتثجحخدذرزسشصضطظعغفقكلمنهوي")
+	}
+	var b []rune
+	for n := i + len(alphabet)*len(alphabet); n > 0; n /= len(alphabet) {
+		b = append(b, alphabet[n%len(alphabet)])
+	}
+	return string(b)
 }
 
 func (g *generator) article(i int) *article.Article {
@@ -173,7 +204,10 @@ func BenchmarkIndexing(b *testing.B) {
 	})
 }
 
-const benchArticles = 100_000
+// benchArticles is the size of the search benchmark's index. WIREWATCH_BENCH_ARTICLES
+// overrides it for exploring; WIREWATCH_BENCH_DIR keeps the index between runs (it is
+// built only when the directory is empty).
+var benchArticles = 100_000
 
 var (
 	bench100k     *Backend
@@ -186,19 +220,30 @@ var (
 // TestMain removes.
 func open100k(b *testing.B) *Backend {
 	bench100kOnce.Do(func() {
-		bench100kDir, bench100kErr = os.MkdirTemp("", "wirewatch-bench-100k-")
+		if n, err := strconv.Atoi(os.Getenv("WIREWATCH_BENCH_ARTICLES")); err == nil && n > 0 {
+			benchArticles = n
+		}
+		dir := os.Getenv("WIREWATCH_BENCH_DIR")
+		if dir == "" {
+			bench100kDir, bench100kErr = os.MkdirTemp("", "wirewatch-bench-100k-")
+			if bench100kErr != nil {
+				return
+			}
+			dir = bench100kDir
+		}
+		bench100k, bench100kErr = Open(filepath.Join(dir, "index"), query.DefaultLanguages, nil)
 		if bench100kErr != nil {
 			return
 		}
-		bench100k, bench100kErr = Open(filepath.Join(bench100kDir, "index"), query.DefaultLanguages, nil)
-		if bench100kErr != nil {
+		if n, _ := bench100k.idx.DocCount(); n > 0 {
+			benchArticles = int(n)
 			return
 		}
 		g := newGenerator(b, 2)
 		start := time.Now()
 		const batch = 2000
 		for i := 0; i < benchArticles; i += batch {
-			if _, err := bench100k.Write(context.Background(), g.articles(i, batch)); err != nil {
+			if _, err := bench100k.Write(context.Background(), g.articles(i, min(batch, benchArticles-i))); err != nil {
 				bench100kErr = err
 				return
 			}
@@ -243,17 +288,29 @@ func BenchmarkSearch100k(b *testing.B) {
 			b.Fatalf("%q: %v", r.Query, err)
 		}
 	}
+	b.Run("mix", func(b *testing.B) { searchLatency(b, be, reqs) })
+	if os.Getenv("WIREWATCH_BENCH_EACH") != "" {
+		for _, r := range reqs {
+			name := fmt.Sprintf("%q facets=%v interval=%s collapse=%v", r.Query, r.Facets, r.Interval, r.Collapse)
+			b.Run(name, func(b *testing.B) { searchLatency(b, be, []index.Request{r}) })
+		}
+	}
+}
+
+func searchLatency(b *testing.B, be *Backend, reqs []index.Request) {
 	lat := make([]time.Duration, 0, b.N)
-	b.ResetTimer()
+	total := 0
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
-		if _, err := be.Search(context.Background(), reqs[i%len(reqs)]); err != nil {
+		res, err := be.Search(context.Background(), reqs[i%len(reqs)])
+		if err != nil {
 			b.Fatal(err)
 		}
 		lat = append(lat, time.Since(start))
+		total += res.Total
 	}
-	b.StopTimer()
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")
+	b.ReportMetric(float64(total)/float64(b.N), "hits/op")
 }

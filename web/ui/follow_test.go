@@ -1,0 +1,50 @@
+package ui_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// followFlow saves the current search as an alert from the results page, then publishes a
+// new item on feed and expects it in the live panel of the Follow page, and afterwards in
+// the saved search's recent matches.
+func followFlow(t *testing.T, b *browser, base string, feed *testFeed) {
+	b.do("searching", chromedp.Navigate(base+"/search?q="+urlQuery("Lachin checkpoint")))
+	b.waitJS("results", `document.querySelectorAll("#results .result").length > 0`)
+	b.do("opening the follow dialog", chromedp.Click(chromedp.CSS("#follow")))
+	b.waitJS("dialog", `document.querySelector("#follow-dialog[open]") !== null`)
+	if name := eval[string](b, "name", `document.querySelector('#follow-dialog input[name="name"]').value`); name != "Lachin checkpoint" {
+		t.Errorf("the alert's name starts as %q, want the query", name)
+	}
+	b.screenshot("14-follow-dialog")
+	b.do("saving", chromedp.Click(chromedp.CSS("#follow-save")))
+	b.waitJS("saved", `document.querySelector("#follow").textContent.startsWith("Following")`)
+
+	b.do("Follow page", chromedp.Click(chromedp.CSS(`a[href="/alerts"]`)))
+	b.waitJS("saved search listed", `[...document.querySelectorAll("#saved li[data-search] strong")].some(s => s.textContent === "Lachin checkpoint")`)
+	b.waitJS("stream connected", `document.querySelector("#live-status .dot.on") !== null`)
+	if q := eval[string](b, "query", `document.querySelector("#saved li[data-search] a.qtext").textContent`); q != "Lachin checkpoint" {
+		t.Errorf("saved query %q", q)
+	}
+
+	title := "Lachin checkpoint reopened after talks"
+	feed.add(item{GUID: "live1", Title: title, Published: time.Now().UTC(),
+		Description: "The checkpoint on the Lachin road reopened on Wednesday after talks between the two sides."})
+	b.waitJSWithin("the new match in the live panel", `[...document.querySelectorAll("#live-list li a")].some(a => a.textContent === `+jsString(title)+`)`, 45*time.Second)
+	b.screenshot("15-follow-live")
+
+	b.do("reloading", chromedp.Reload())
+	b.waitJS("recent matches", `[...document.querySelectorAll("#saved .matches li a")].some(a => a.textContent === `+jsString(title)+`)`)
+	if n := eval[int](b, "matches", `document.querySelectorAll("#saved .matches li[data-alert]").length`); n != 1 {
+		t.Errorf("%d recent matches, want the one new article (older articles do not alert)", n)
+	}
+	b.do("opening the match", chromedp.Click(chromedp.Search(`//ol[@class="matches"]//a[contains(., "reopened after talks")]`)))
+	b.waitJS("article", `document.querySelector("#article-title") !== null`)
+	if got := eval[string](b, "title", `document.querySelector("#article-title").textContent`); !strings.HasPrefix(got, "Lachin checkpoint reopened") {
+		t.Errorf("the match opened %q", got)
+	}
+	b.checkClean()
+}
