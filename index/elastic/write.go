@@ -165,10 +165,8 @@ func (b *Backend) Write(ctx context.Context, docs []*article.Article) ([]error, 
 	if len(docs) == 0 {
 		return errs, nil
 	}
-	if b.cfg.ManageTemplates {
-		if err := b.Setup(ctx); err != nil {
-			return nil, err
-		}
+	if err := b.Setup(ctx); err != nil {
+		return nil, err
 	}
 	// One document per ID, the last one given: bulk workers run in parallel, so two
 	// versions in one call would race.

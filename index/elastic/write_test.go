@@ -402,3 +402,30 @@ func TestWriteConcurrentCalls(t *testing.T) {
 		t.Errorf("%d documents sent, want %d", len(bulk.actions), 6*40)
 	}
 }
+
+func TestSetupWithoutManagingTemplates(t *testing.T) {
+	for _, exists := range []bool{true, false} {
+		t.Run(fmt.Sprintf("template exists %t", exists), func(t *testing.T) {
+			f := newFakeES(t)
+			f.on("HEAD /_index_template/{name}", func(request) (int, string) {
+				if exists {
+					return 200, ""
+				}
+				return 404, ""
+			})
+			b := newTestBackend(t, f, func(c *config.ElasticConfig) { c.ManageTemplates = false })
+			err := b.Setup(context.Background())
+			if exists != (err == nil) {
+				t.Fatalf("Setup: %v (template exists: %t)", err, exists)
+			}
+			if err != nil && !strings.Contains(err.Error(), "index-template.json") {
+				t.Errorf("the error should say how to install the template: %v", err)
+			}
+			for _, r := range f.take() {
+				if r.Method != "HEAD" {
+					t.Errorf("with manage_templates off Setup sent %s", r.line())
+				}
+			}
+		})
+	}
+}
