@@ -78,6 +78,9 @@ func (c compiler) compile(n query.Node) (dsl, error) {
 			return nil, &query.Error{Pos: n.Pos, Msg: fmt.Sprintf("ranges apply to published, not to %s", n.Field)}
 		}
 		lo, hi := n.Bounds()
+		if lo.IsZero() && hi.IsZero() {
+			return dsl{"match_all": dsl{}}, nil // [* TO *]: every article has a published time
+		}
 		return publishedRange(lo, hi), nil
 	case nil:
 		return nil, &query.Error{Msg: "empty query node"}

@@ -27,6 +27,7 @@ func TestCompileGolden(t *testing.T) {
 		{"date-open-exclusive", "published:>2026-01-01"},
 		{"instant-inclusive", "published:<=2026-01-01T12:00:00Z"},
 		{"not-group", "NOT (a OR b)"},
+		{"open-range", "published:[* TO *] Lachin"},
 	}
 	c := newCompiler([]string{"en", "fr", "und"})
 	var sb strings.Builder
