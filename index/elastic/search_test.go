@@ -377,3 +377,23 @@ func FuzzDecodeCursor(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSearchResponse feeds answers to the code that reads them: whatever the cluster (or
+// something pretending to be one) sends, reading it returns a result or an error.
+func FuzzSearchResponse(f *testing.F) {
+	f.Add(searchAnswer, 1, true)
+	f.Add(collapsedAnswer, 1, false)
+	f.Add(`{"hits":{"hits":[{"_id":"x","_source":{"doc":{"published":"yesterday"}}}]}}`, 0, false)
+	f.Add(`{"aggregations":{"entities":{"buckets":[{"key":7,"doc_count":1}]},"histogram":{"buckets":[{"key":"x"}]}}}`, 5, true)
+	b := &Backend{} // result reads only the answer
+	f.Fuzz(func(t *testing.T, body string, size int, collapse bool) {
+		var res searchResponse
+		if json.Unmarshal([]byte(body), &res) != nil {
+			return
+		}
+		req := index.Request{Size: size, Collapse: collapse, Facets: true, Interval: "day"}
+		if _, err := b.result(req, &res, 0); err != nil {
+			return
+		}
+	})
+}
