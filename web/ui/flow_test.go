@@ -128,6 +128,16 @@ func TestAnalystUI(t *testing.T) {
 			t.Errorf("time shown %q, want it in Asia/Yerevan: %q…", shown, want)
 		}
 		b.screenshot("01-search")
+
+		// "More results" follows the next cursor and appends the following page.
+		b.do("two a page", chromedp.Navigate(st.base+"/search?q=Lachin&size=2"))
+		b.waitJS("first page", `document.querySelectorAll("#results .result").length === 2 && document.querySelector("#more") !== null`)
+		b.do("more", chromedp.Click(chromedp.CSS("#more")))
+		b.waitJS("second page", `document.querySelectorAll("#results .result").length === 4`)
+		ids := eval[[]string](b, "ids", `[...document.querySelectorAll("#results .result")].map(r => r.dataset.id)`)
+		if len(ids) != 4 || ids[0] == ids[2] || ids[1] == ids[3] || ids[0] == ids[3] || ids[1] == ids[2] {
+			t.Errorf("pages overlap: %q", ids)
+		}
 		b.checkClean()
 	})
 
@@ -363,6 +373,11 @@ func TestAnalystUI(t *testing.T) {
 		b.do("searching the new feeds", chromedp.Navigate(st.base+"/search?q=Tbilisi+OR+Yerevan"))
 		b.waitJS("their items", `document.querySelectorAll("#results .result").length === 2`)
 		b.checkClean()
+	})
+
+	t.Run("follow a search and see a new match arrive live", func(t *testing.T) {
+		b.t = t
+		followFlow(t, b, st.base, feedB)
 	})
 
 	t.Run("phone layout", func(t *testing.T) {

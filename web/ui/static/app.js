@@ -224,6 +224,7 @@
     if (p.to) u.set("to", p.to);
     for (const f of p.filters || []) u.append("f", f);
     if (p.collapse === false) u.set("collapse", "0");
+    if (p.size && p.size !== PAGE_SIZE) u.set("size", String(p.size));
     const s = u.toString();
     return "/search" + (s ? "?" + s : "");
   }
@@ -236,6 +237,7 @@
       to: params.get("to") || "",
       filters: params.getAll("f").filter((f) => f.indexOf(":") > 0),
       collapse: params.get("collapse") !== "0",
+      size: Math.min(200, Math.max(1, parseInt(params.get("size"), 10) || PAGE_SIZE)),
     };
   }
   function apiSearchPath(s, extra) {
@@ -334,7 +336,7 @@
       const to = toIn.value === s.to.slice(0, 10) ? s.to : toIn.value ? toIn.value + "T23:59:59Z" : "";
       // Until the analyst picks an order, it follows the query (relevance for words, newest for none).
       const sort = (ev && ev.type === "change") || params.has("sort") ? sortSel.value : "";
-      go(searchURL({ q: box.input.value, sort, from, to, filters: s.filters, collapse: s.collapse }));
+      go(searchURL({ q: box.input.value, sort, from, to, filters: s.filters, collapse: s.collapse, size: s.size }));
     };
     form.addEventListener("submit", submit);
     sortSel.addEventListener("change", submit);
@@ -364,7 +366,7 @@
 
     let res;
     try {
-      res = await api(apiSearchPath(s, { size: PAGE_SIZE, facets: "1", interval: "day" }));
+      res = await api(apiSearchPath(s, { size: s.size, facets: "1", interval: "day" }));
     } catch (e) {
       if (!current(seq)) return;
       clear(resultsCol);
@@ -404,7 +406,7 @@
     resultsCol.appendChild(list);
     appendHits(list, res.hits);
     if (!res.hits.length) resultsCol.appendChild(el("p", { class: "notice" }, "Nothing matches. Try fewer words, OR, or a wildcard (Lach*)."));
-    moreButton(resultsCol, list, res.next, (after) => api(apiSearchPath(s, { size: PAGE_SIZE, after })), seq);
+    moreButton(resultsCol, list, res.next, (after) => api(apiSearchPath(s, { size: s.size, after })), seq);
 
     renderFacets(facetsCol, res.facets || {}, (field, value) => {
       const f = field + ":" + value;
