@@ -168,7 +168,7 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 			}
 			srv.Handle("GET /api/feeds", feedsHandler(poller))
 			srv.Handle("/websub/", poller.WebSubHandler()) // hub verification and pushes, authenticated by their HMAC
-			srv.MountFeedAdding(poller) // POST /api/feeds, POST /api/feeds/opml
+			srv.MountFeedAdding(poller)                    // POST /api/feeds, POST /api/feeds/opml
 			runs = append(runs, poller.Run)
 		}
 		if has[Process] {
