@@ -607,9 +607,25 @@
     return paras;
   }
 
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
   async function articlePage(id, seq) {
-    const a = await api("/api/articles/" + encodeURIComponent(id));
+    // An alert can arrive a moment before the indexer has written its article (they read
+    // the same topic side by side), so a missing article is asked for again for a while.
+    let a;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        a = await api("/api/articles/" + encodeURIComponent(id));
+        break;
+      } catch (e) {
+        if (e.status !== 404 || attempt >= 10 || !current(seq)) throw e;
+        if (attempt === 0) main.appendChild(el("p", { class: "muted", id: "waiting" }, "This article is not in the index yet; waiting for it…"));
+        await sleep(1000);
+      }
+    }
     if (!current(seq)) return;
+    const waiting = document.getElementById("waiting");
+    if (waiting) waiting.remove();
     document.title = (a.title || "article") + " – wirewatch";
     const byField = { title: [], summary: [], text: [] };
     for (const e of a.entities || []) {
