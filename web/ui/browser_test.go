@@ -186,8 +186,12 @@ func (b *browser) press(keys ...string) {
 		switch k {
 		case "Enter":
 			down.Text, down.Code, down.WindowsVirtualKeyCode = "\r", "Enter", 13
+		case "Escape":
+			down.Text, down.Code, down.WindowsVirtualKeyCode = "", "Escape", 27
 		case "/":
 			down.Code, down.WindowsVirtualKeyCode = "Slash", 191
+		case "?":
+			down.Code, down.WindowsVirtualKeyCode, down.Modifiers = "Slash", 191, 8 // shift
 		default:
 			down.Code, down.WindowsVirtualKeyCode = "Key"+strings.ToUpper(k), int64(strings.ToUpper(k)[0])
 		}

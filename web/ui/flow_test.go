@@ -128,6 +128,11 @@ func TestAnalystUI(t *testing.T) {
 			t.Errorf("time shown %q, want it in Asia/Yerevan: %q…", shown, want)
 		}
 		b.screenshot("01-search")
+		b.do("leaving the box", chromedp.Click(chromedp.CSS("#total")))
+		b.press("?")
+		b.waitJS("key help", `document.querySelector("#help").open`)
+		b.press("Escape")
+		b.waitJS("help closed", `!document.querySelector("#help").open`)
 
 		// "More results" follows the next cursor and appends the following page.
 		b.do("two a page", chromedp.Navigate(st.base+"/search?q=Lachin&size=2"))
