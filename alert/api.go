@@ -241,7 +241,13 @@ func (s *Stage) deliveries(w http.ResponseWriter, r *http.Request) {
 	if !s.readyOr503(w, r) {
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"deliveries": s.state.list(r.URL.Query().Get("search"))})
+	limit, err := intParam(r, "limit", 200, 1, 10000)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
+	list := s.state.list(r.URL.Query().Get("search"))
+	writeJSON(w, http.StatusOK, map[string]any{"deliveries": list[:min(limit, len(list))]})
 }
 
 // stream is the server-sent-events feed of alerts for the UI. A client reconnecting with

@@ -52,11 +52,7 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	msg := fmt.Sprintf("wirewatch answered %d: %s", e.Status, e.Body.Error)
-	if e.Body.Column != nil {
-		msg += fmt.Sprintf(" (query column %d)", *e.Body.Column)
-	}
-	return msg
+	return fmt.Sprintf("wirewatch answered %d: %s", e.Status, e.Body.Error)
 }
 
 func (c *cliClient) do(ctx context.Context, method, path string, body, out any) error {

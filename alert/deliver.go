@@ -20,7 +20,7 @@ import (
 // Delivery statuses.
 const (
 	StatusDelivered = "delivered"
-	StatusRetrying  = "retrying" // failed so far; the worker is still trying
+	StatusRetrying  = "retrying" // failed so far; parked for the retrier until NextAttempt
 	StatusFailed    = "failed"   // gave up: permanent error or attempts exhausted
 )
 
@@ -37,6 +37,10 @@ type Delivery struct {
 	Digest    bool      `json:"digest,omitempty"`
 	Alerts    int       `json:"alerts"` // alerts carried (1, or a digest's count)
 	Updated   time.Time `json:"updated"`
+	// NextAttempt and Pending are set while retrying: when the retrier tries again, and
+	// what it sends (the alerts, so it needs nothing else that may have moved on).
+	NextAttempt time.Time `json:"next_attempt,omitempty"`
+	Pending     []Alert   `json:"pending,omitempty"`
 }
 
 // deliveryState is every instance's view of the delivery topic: per (alert, channel)
@@ -137,12 +141,27 @@ func (st *deliveryState) queuedCount() int {
 	return n
 }
 
+// due returns the parked deliveries whose next attempt is due at now, oldest first.
+func (st *deliveryState) due(now time.Time) []Delivery {
+	st.mu.RLock()
+	var out []Delivery
+	for _, d := range st.deliveries {
+		if d.Status == StatusRetrying && !d.NextAttempt.After(now) {
+			out = append(out, d)
+		}
+	}
+	st.mu.RUnlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].NextAttempt.Before(out[j].NextAttempt) })
+	return out
+}
+
 // list returns the delivery records of search ("" for all), newest first.
 func (st *deliveryState) list(search string) []Delivery {
 	st.mu.RLock()
 	out := []Delivery{}
 	for _, d := range st.deliveries {
 		if search == "" || d.SearchID == search {
+			d.Pending = nil
 			out = append(out, d)
 		}
 	}
@@ -243,50 +262,113 @@ func (s *Stage) deliverAlert(ctx context.Context, a Alert) error {
 	return errors.Join(errs...)
 }
 
-// deliverOn sends n on ch unless the delivery topic says it was already delivered or
-// given up, retrying with backoff up to the configured attempts. It returns an error only
-// when the outcome could not be recorded or ctx ended first; then the batch is redone.
+// inlineAttempts is how many times the delivery worker tries a channel before parking
+// the delivery for the retrier: enough to ride out a blip, few enough that one dead
+// receiver does not hold up every other alert behind it in the partition.
+const inlineAttempts = 3
+
+// deliverOn sends n on ch unless the delivery topic already has a record of it
+// (delivered, given up, or parked for the retrier), trying a few times with backoff. It
+// returns an error only when the outcome could not be recorded or ctx ended first; then
+// the batch is redone.
 func (s *Stage) deliverOn(ctx context.Context, n notice, ch Channel) error {
 	key := ch.Key()
-	prev, ok := s.state.get(n.ID, key)
-	if ok && (prev.Status == StatusDelivered || prev.Status == StatusFailed) {
+	if _, ok := s.state.get(n.ID, key); ok {
 		return nil
 	}
-	d := Delivery{ID: n.ID, SearchID: n.Search.ID, Channel: key, Type: ch.Type, Digest: n.Digest, Alerts: len(n.Alerts), Attempts: prev.Attempts}
-	policy := s.cfg.Webhook
-	backoff := policy.Backoff
+	d := Delivery{ID: n.ID, SearchID: n.Search.ID, Channel: key, Type: ch.Type, Digest: n.Digest, Alerts: len(n.Alerts)}
+	backoff := s.cfg.Webhook.Backoff
 	for {
-		d.Attempts++
-		err := s.send.send(ctx, ch, n)
-		d.Updated = s.now().UTC()
-		switch {
-		case err == nil:
-			d.Status, d.LastError = StatusDelivered, ""
-			s.metrics.deliveries.WithLabelValues(ch.Type, StatusDelivered).Inc()
-		case ctx.Err() != nil:
-			return ctx.Err()
-		case errors.Is(err, errPermanent) || d.Attempts >= policy.MaxAttempts:
-			d.Status, d.LastError = StatusFailed, err.Error()
-			s.metrics.deliveries.WithLabelValues(ch.Type, StatusFailed).Inc()
-			s.logger.Error("giving up delivery", "alert_id", n.ID, "search_id", n.Search.ID, "channel", ch.Type, "attempts", d.Attempts, "err", err)
-		default:
-			d.Status, d.LastError = StatusRetrying, err.Error()
-			s.metrics.deliveries.WithLabelValues(ch.Type, StatusRetrying).Inc()
-			s.logger.Warn("delivery failed; retrying", "alert_id", n.ID, "channel", ch.Type, "attempt", d.Attempts, "retry_in", backoff, "err", err)
+		err := s.attempt(ctx, &d, ch, n)
+		if err == nil && d.Status == StatusRetrying && d.Attempts < inlineAttempts {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(backoff):
+			}
+			backoff = min(2*backoff, s.cfg.Webhook.MaxBackoff)
+			continue
 		}
-		b, _ := json.Marshal(d)
-		if err := s.writeState(ctx, kafka.Message{Key: []byte(deliveryKey(n.ID, key)), Value: b}); err != nil {
+		if err != nil {
 			return err
 		}
-		if d.Status != StatusRetrying {
-			return nil
+		if d.Status == StatusRetrying {
+			d.Pending = n.Alerts
 		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(backoff):
+		return s.record(ctx, d)
+	}
+}
+
+// attempt sends n once and sets d's outcome: delivered, failed (permanent error or last
+// attempt) or retrying with its next attempt time. It returns an error only if ctx
+// ended, and then d is unchanged.
+func (s *Stage) attempt(ctx context.Context, d *Delivery, ch Channel, n notice) error {
+	policy := s.cfg.Webhook
+	err := s.send.send(ctx, ch, n)
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	d.Attempts++
+	d.Updated = s.now().UTC()
+	switch {
+	case err == nil:
+		d.Status, d.LastError, d.NextAttempt, d.Pending = StatusDelivered, "", time.Time{}, nil
+		s.metrics.deliveries.WithLabelValues(ch.Type, StatusDelivered).Inc()
+	case errors.Is(err, errPermanent) || d.Attempts >= policy.MaxAttempts:
+		d.Status, d.LastError, d.NextAttempt, d.Pending = StatusFailed, err.Error(), time.Time{}, nil
+		s.metrics.deliveries.WithLabelValues(ch.Type, StatusFailed).Inc()
+		s.logger.Error("giving up delivery", "alert_id", n.ID, "search_id", n.Search.ID, "channel", ch.Type, "attempts", d.Attempts, "err", err)
+	default:
+		wait := policy.Backoff << min(d.Attempts-1, 30)
+		if wait <= 0 || wait > policy.MaxBackoff {
+			wait = policy.MaxBackoff
 		}
-		backoff = min(2*backoff, policy.MaxBackoff)
+		d.Status, d.LastError, d.NextAttempt = StatusRetrying, err.Error(), d.Updated.Add(wait)
+		s.metrics.deliveries.WithLabelValues(ch.Type, StatusRetrying).Inc()
+		s.logger.Warn("delivery failed; will retry", "alert_id", n.ID, "channel", ch.Type, "attempt", d.Attempts, "retry_in", wait, "err", err)
+	}
+	return nil
+}
+
+func (s *Stage) record(ctx context.Context, d Delivery) error {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("encoding delivery record: %w", err)
+	}
+	return s.writeState(ctx, kafka.Message{Key: []byte(deliveryKey(d.ID, d.Channel)), Value: b})
+}
+
+// retryParked makes one more attempt at each parked delivery that is due. Only the
+// elected instance runs it (see leadDigests), so no two instances retry one delivery.
+// The channel is looked up again in the current search, so a fixed URL takes effect.
+func (s *Stage) retryParked(lead, ctx context.Context) {
+	for _, d := range s.state.due(s.now()) {
+		if lead.Err() != nil {
+			return
+		}
+		search, ok := s.set.get(d.SearchID)
+		var ch Channel
+		found := false
+		for _, c := range search.Channels {
+			if c.Key() == d.Channel {
+				ch, found = c, true
+			}
+		}
+		if !ok || !found {
+			d.Status, d.LastError, d.NextAttempt, d.Pending = StatusFailed, "the search or this channel was removed", time.Time{}, nil
+			d.Updated = s.now().UTC()
+		} else {
+			n := notice{ID: d.ID, Search: search, Alerts: d.Pending, Digest: d.Digest}
+			if len(n.Alerts) == 0 {
+				d.Status, d.LastError = StatusFailed, "nothing recorded to resend"
+			} else if err := s.attempt(ctx, &d, ch, n); err != nil {
+				return
+			}
+		}
+		if err := s.record(ctx, d); err != nil {
+			s.logger.Warn("recording retried delivery", "alert_id", d.ID, "err", err)
+			return
+		}
 	}
 }
 
@@ -295,13 +377,14 @@ func (s *Stage) deliverOn(ctx context.Context, n notice, ch Channel) error {
 // starts only after the send finished and was recorded.
 const digestDrain = 4 * time.Second
 
-// digestLoop sends the digests that are due, checking every digestEvery, until lead ends
-// (the leadership of leadDigests, or the stage).
+// digestLoop retries parked deliveries and sends the digests that are due, checking
+// every digestEvery, until lead ends (the leadership of leadDigests, or the stage).
 func (s *Stage) digestLoop(lead context.Context) {
 	t := time.NewTicker(s.digestEvery)
 	defer t.Stop()
 	for {
 		work, cancel := drainAfter(lead, digestDrain)
+		s.retryParked(lead, work)
 		s.sendDueDigests(lead, work)
 		cancel()
 		select {

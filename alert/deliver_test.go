@@ -207,3 +207,54 @@ func TestTwoInstancesSendEachDigestOnce(t *testing.T) {
 		t.Errorf("digest %s: %v", hook.delivered()[0].body, err)
 	}
 }
+
+// TestDeadReceiverDoesNotHoldUpOthers: a receiver that always fails is tried a few times,
+// parked and retried apart, while another search's alerts keep flowing; it gives up after
+// max_attempts, and the API shows each step.
+func TestDeadReceiverDoesNotHoldUpOthers(t *testing.T) {
+	e, c := startBroker(t, t.TempDir())
+	defer e.Close()
+	dead := newReceiver(t, "", 1<<30)
+	alive := newReceiver(t, "", 0)
+	cfg := testAlertConfig()
+	cfg.Searches = nil
+	cfg.Webhook.MaxAttempts = 6
+	cfg.Webhook.Backoff = 100 * time.Millisecond
+	cfg.Webhook.MaxBackoff = 200 * time.Millisecond
+	st := startStage(t, c, cfg, nil)
+	bad := createSearch(t, st, SavedSearch{Name: "dead", Query: "Lachin", Channels: []Channel{{Type: "webhook", URL: dead.srv.URL}}})
+	good := createSearch(t, st, SavedSearch{Name: "alive", Query: "Stepanakert", Channels: []Channel{{Type: "webhook", URL: alive.srv.URL}}})
+
+	publish(t, c, enriched("a.example", "d1"))
+	waitFor(t, 20*time.Second, "the dead receiver's delivery to be parked", func() bool {
+		d, ok := st.state.get(AlertID(bad.ID, "d1"), bad.Channels[0].Key())
+		return ok && d.Status == StatusRetrying && d.Attempts >= inlineAttempts && !d.NextAttempt.IsZero()
+	})
+	publish(t, c, enriched("a.example", "d2"))
+	waitFor(t, 20*time.Second, "both alerts at the live receiver", func() bool { return len(alive.delivered()) == 2 })
+	waitFor(t, 20*time.Second, "the dead receiver's deliveries to fail for good", func() bool {
+		for _, story := range []string{"d1", "d2"} {
+			d, ok := st.state.get(AlertID(bad.ID, story), bad.Channels[0].Key())
+			if !ok || d.Status != StatusFailed {
+				return false
+			}
+		}
+		return true
+	})
+	time.Sleep(500 * time.Millisecond)
+	if n := dead.total(); n != 2*cfg.Webhook.MaxAttempts {
+		t.Errorf("dead receiver got %d attempts, want %d (max_attempts per alert)", n, 2*cfg.Webhook.MaxAttempts)
+	}
+	var body struct {
+		Deliveries []Delivery `json:"deliveries"`
+	}
+	getJSON(t, st.api.URL+"/api/deliveries?search="+bad.ID, &body)
+	if len(body.Deliveries) != 2 || body.Deliveries[0].Status != StatusFailed || body.Deliveries[0].LastError == "" || body.Deliveries[0].Pending != nil {
+		t.Errorf("deliveries of the dead search = %+v", body.Deliveries)
+	}
+	for _, r := range alive.delivered() {
+		if a := decodeAlert(t, r.body); a.SearchID != good.ID {
+			t.Errorf("live receiver got an alert of search %s", a.SearchID)
+		}
+	}
+}

@@ -9,7 +9,7 @@ import (
 	"github.com/segmentio/kafka-go"
 )
 
-// leadDigests sends digests while this instance leads. The instances elect the leader
+// leadDigests sends digests and retries parked deliveries while this instance leads. The instances elect the leader
 // through Kafka, not among themselves: they join one consumer group on the single-
 // partition searches topic, and whoever is assigned that partition sends the digests for
 // that group generation. Kafka's eager rebalancing ends a generation everywhere before

@@ -102,6 +102,17 @@ func NewStage(c *bus.Client, cfg config.AlertConfig, backend index.Backend, reg 
 	return s, nil
 }
 
+// UseBusMetrics makes the stage's consumers and dead-letter writer count in the process's
+// shared bus metrics (consumed, lag, batch errors under stages "alert" and
+// "alert-delivery") rather than in the stage's own registry. Call it before Run.
+func (s *Stage) UseBusMetrics(m *bus.Metrics) {
+	s.busM = m
+	if err := s.dlq.Close(); err != nil {
+		s.logger.Warn("closing unused dead-letter writer", "err", err)
+	}
+	s.dlq = s.client.DeadLetters(MatchStage, m)
+}
+
 // SetFeedToken makes the Atom feeds (served outside /api/) require token as ?token= or a
 // bearer token. Call it before serving with the process's serve.token.
 func (s *Stage) SetFeedToken(token string) { s.feedToken = token }

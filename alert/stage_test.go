@@ -10,7 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"wirewatch/bus"
 )
 
 // TestEndToEnd follows one enriched article from the enriched topic to a webhook (with
@@ -23,7 +26,11 @@ func TestEndToEnd(t *testing.T) {
 	mailSrv := startMailServer(t)
 	cfg := testAlertConfig()
 	mailSrv.configure(&cfg)
-	st := startStage(t, c, cfg, func(s *Stage) { s.send.tlsRoots = mailSrv.roots })
+	busMetrics := bus.NewMetrics(prometheus.NewRegistry())
+	st := startStage(t, c, cfg, func(s *Stage) {
+		s.send.tlsRoots = mailSrv.roots
+		s.UseBusMetrics(busMetrics)
+	})
 
 	// Create the search through the CLI, as an analyst would.
 	var out, errOut bytes.Buffer
@@ -109,6 +116,11 @@ func TestEndToEnd(t *testing.T) {
 	if n := len(mailSrv.received()); n != 2 {
 		t.Errorf("SMTP server got %d messages, want 2", n)
 	}
+	// The shared bus metrics count both consumers (after their commits).
+	waitFor(t, 10*time.Second, "bus metrics of 3 articles and 2 alerts consumed", func() bool {
+		return testutil.ToFloat64(busMetrics.Consumed.WithLabelValues(MatchStage)) == 3 &&
+			testutil.ToFloat64(busMetrics.Consumed.WithLabelValues(DeliveryStage)) == 2
+	})
 }
 
 // TestRestartBetweenMatchAndDelivery stops the stage after the alert is on the alerts

@@ -83,6 +83,13 @@ func NewClient(cfg config.KafkaConfig, brokers []string, logger *slog.Logger) (*
 // Topics returns the configured topic names.
 func (c *Client) Topics() config.TopicConfig { return c.cfg.Topics }
 
+// Dialer returns the dialer readers use, with the configured TLS and SASL, for code that
+// opens its own kafka-go connections (non-group readers, admin calls).
+func (c *Client) Dialer() *kafka.Dialer { return c.dialer }
+
+// Transport returns a new transport with the configured TLS and SASL.
+func (c *Client) Transport() *kafka.Transport { return c.transport() }
+
 // Brokers returns the broker addresses.
 func (c *Client) Brokers() []string { return c.brokers }
 

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net/mail"
 	"net/url"
@@ -49,8 +50,10 @@ type SMTPConfig struct {
 // WebhookConfig is the retry policy of every outgoing HTTP delivery (webhook and Slack)
 // and of e-mail.
 type WebhookConfig struct {
-	Timeout     time.Duration `yaml:"timeout"`
-	MaxAttempts int           `yaml:"max_attempts"`
+	Timeout time.Duration `yaml:"timeout"`
+	// MaxAttempts counts every attempt: the first few in line, the rest made by the
+	// retrier after the delivery was parked.
+	MaxAttempts int `yaml:"max_attempts"`
 	// Backoff doubles after each failed attempt, up to MaxBackoff.
 	Backoff    time.Duration `yaml:"backoff"`
 	MaxBackoff time.Duration `yaml:"max_backoff"`
@@ -223,7 +226,12 @@ func ValidateSearch(s SearchConfig) []*FieldError {
 	if strings.TrimSpace(s.Query) == "" {
 		add("query", "must not be empty")
 	} else if _, err := query.Parse(s.Query); err != nil {
-		add("query", "%v", err)
+		var qe *query.Error
+		if errors.As(err, &qe) {
+			add("query", "%s (at column %d)", qe.Msg, qe.Column)
+		} else {
+			add("query", "%v", err)
+		}
 	}
 	switch s.Mode {
 	case "", ModeImmediate, ModeHourly, ModeDaily:

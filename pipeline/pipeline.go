@@ -192,6 +192,7 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 				return err
 			}
 			st.SetFeedToken(cfg.Serve.Token)
+			st.UseBusMetrics(metrics)
 			st.Routes(srv.Handle)
 			runs = append(runs, st.Run)
 		}

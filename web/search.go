@@ -86,6 +86,10 @@ func (s *Server) searchError(w http.ResponseWriter, err error) {
 		})
 		return
 	}
+	if errors.Is(err, index.ErrBadRequest) {
+		writeError(w, http.StatusBadRequest, err.Error(), nil)
+		return
+	}
 	s.logger.Error("searching", "err", err)
 	writeError(w, http.StatusInternalServerError, "searching the index failed", nil)
 }

@@ -99,6 +99,7 @@ func TestSearchAnswersAndBadRequestsSayWhere(t *testing.T) {
 			}
 		}},
 		{"bad date", url.Values{"from": {"yesterday"}}, 400, nil},
+		{"forged cursor", url.Values{"q": {"Lachin"}, "after": {"not-a-cursor"}}, 400, nil},
 		{"bad sort", url.Values{"sort": {"random"}}, 400, nil},
 	}
 	for _, tc := range tests {

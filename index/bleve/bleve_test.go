@@ -3,6 +3,7 @@ package bleve
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -61,5 +62,54 @@ func TestSeedArticle(t *testing.T) {
 	}
 	if _, err := b.Get(ctx, "missing"); !errors.Is(err, index.ErrNotFound) {
 		t.Fatalf("Get(missing) = %v, want ErrNotFound", err)
+	}
+}
+
+// TestConcurrentUse writes and searches from several goroutines at once; run with -race.
+func TestConcurrentUse(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b, err := Open(t.TempDir(), []string{"fr", "en"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	a := seedArticle(t)
+	const writers, perWriter = 3, 5
+	errs := make(chan error, writers+1)
+	for w := 0; w < writers; w++ {
+		go func() {
+			for i := 0; i < perWriter; i++ {
+				cp := *a
+				cp.ID = fmt.Sprintf("%s-%d-%d", a.ID, w, i)
+				if _, err := b.Write(ctx, []*article.Article{&cp}); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	go func() {
+		for ctx.Err() == nil {
+			if _, err := b.Search(ctx, index.Request{Query: "Lachin", Facets: true}); err != nil && ctx.Err() == nil {
+				errs <- err
+				return
+			}
+		}
+		errs <- nil
+	}()
+	for w := 0; w < writers; w++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	cancel()
+	if err := <-errs; err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.Search(context.Background(), index.Request{Query: "Lachin"})
+	if err != nil || res.Total != writers*perWriter {
+		t.Fatalf("after concurrent writes: %v hits, %v; want %d", res.Total, err, writers*perWriter)
 	}
 }
