@@ -290,8 +290,14 @@ func TestAnalystUI(t *testing.T) {
 			t.Error("entity page has no mentions-over-time chart")
 		}
 		b.screenshot("07-entity")
-		b.do("topic page", chromedp.Navigate(st.base+"/topic/lachin-corridor"))
-		b.waitJS("topic results", `document.querySelectorAll("#results .result").length > 0`)
+		b.do("topic page from a chip", chromedp.Click(chromedp.CSS(`#results a.chip.topic[href="/topic/lachin-corridor"]`)))
+		b.waitJS("topic results", `location.pathname === "/topic/lachin-corridor" && document.querySelectorAll("#results .result").length > 0`)
+		if name := eval[string](b, "topic name", `document.querySelector("#subject-name").textContent`); name != "Lachin corridor" {
+			t.Errorf("topic page named %q", name)
+		}
+		if n := eval[int](b, "off-topic results", `[...document.querySelectorAll("#results .result")].filter(r => !r.querySelector('a.chip.topic[href="/topic/lachin-corridor"]')).length`); n != 0 {
+			t.Errorf("%d results on the topic page lack the topic", n)
+		}
 		b.screenshot("08-topic")
 		b.checkClean()
 	})

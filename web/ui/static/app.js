@@ -446,6 +446,7 @@
         let label = v.label || v.value;
         if (field === "lang") label = langName(v.value);
         if (field === "country" && !v.label) label = regionName(v.value);
+        if (field === "topic" && !v.label) label = topicLabel(v.value);
         const inner = [el("bdi", { dir: "auto" }, label), el("span", { class: "n" }, v.count.toLocaleString())];
         ul.appendChild(el("li", { class: "facet" }, href
           ? el("button", { type: "button", "data-field": field, "data-value": v.value, onclick: () => go(href) }, inner)
@@ -484,8 +485,14 @@
   function entityChip(e) {
     return el("a", { class: "chip ent " + (e.type || "MISC"), href: "/entity/" + encodeURIComponent(e.id), title: (e.type || "") + " " + e.id, dir: "auto" }, e.name || e.id);
   }
+  // topicLabel makes a topic ID readable ("lachin-corridor" → "Lachin corridor"); the API
+  // carries IDs only.
+  function topicLabel(t) {
+    const s = String(t).replace(/[-_]+/g, " ").trim();
+    return s.charAt(0).toUpperCase() + s.slice(1);
+  }
   function topicChip(t) {
-    return el("a", { class: "chip topic", href: "/topic/" + encodeURIComponent(t) }, t);
+    return el("a", { class: "chip topic", href: "/topic/" + encodeURIComponent(t), title: "topic " + t }, topicLabel(t));
   }
 
   function appendHits(list, hits) {
@@ -682,7 +689,7 @@
     const q = kind + ":" + quoteValue(id);
     const res = await api("/api/search?" + new URLSearchParams({ q, sort: "newest", size: "20", facets: "1", interval: "day", collapse: "1" }));
     if (!current(seq)) return;
-    let name = id, type = "";
+    let name = kind === "topic" ? topicLabel(id) : id, type = "";
     if (kind === "entity") {
       for (const h of res.hits || []) {
         const e = (h.entities || []).find((x) => x.id === id);
@@ -691,7 +698,7 @@
     }
     document.title = name + " – wirewatch";
     const head = el("header", {},
-      el("p", { class: "muted" }, kind === "entity" ? ["Entity", type ? " · " + type : "", " · ", el("code", {}, id)] : "Topic"),
+      el("p", { class: "muted" }, kind === "entity" ? "Entity" : "Topic", type ? " · " + type : "", " · ", el("code", {}, id)),
       el("h1", { dir: "auto", id: "subject-name" }, name),
       el("p", {}, el("span", { class: "muted" }, res.total.toLocaleString() + (res.total === 1 ? " article · " : " articles · ")),
         el("a", { href: searchURL({ q: "", filters: [kind + ":" + id], sort: "newest" }) }, "search these articles"),
