@@ -111,7 +111,7 @@ func newBrowser(t *testing.T, execPath string) *browser {
 // do runs actions with a deadline, failing the test with what was being done.
 func (b *browser) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, 40*time.Second)
 	defer cancel()
 	if err := chromedp.Do(ctx, actions...); err != nil {
 		b.t.Fatalf("%s: %v\npage trouble: %q", what, err, b.trouble)
@@ -157,7 +157,7 @@ func (b *browser) screenshot(name string) {
 // waitJS waits until the expression is true.
 func (b *browser) waitJS(what, js string) {
 	b.t.Helper()
-	b.waitJSWithin(what, js, 15*time.Second)
+	b.waitJSWithin(what, js, 30*time.Second)
 }
 
 func (b *browser) waitJSWithin(what, js string, within time.Duration) {
@@ -186,8 +186,12 @@ func (b *browser) press(keys ...string) {
 		switch k {
 		case "Enter":
 			down.Text, down.Code, down.WindowsVirtualKeyCode = "\r", "Enter", 13
+		case "Escape":
+			down.Text, down.Code, down.WindowsVirtualKeyCode = "", "Escape", 27
 		case "/":
 			down.Code, down.WindowsVirtualKeyCode = "Slash", 191
+		case "?":
+			down.Code, down.WindowsVirtualKeyCode, down.Modifiers = "Slash", 191, 8 // shift
 		default:
 			down.Code, down.WindowsVirtualKeyCode = "Key"+strings.ToUpper(k), int64(strings.ToUpper(k)[0])
 		}

@@ -128,6 +128,21 @@ func TestAnalystUI(t *testing.T) {
 			t.Errorf("time shown %q, want it in Asia/Yerevan: %q…", shown, want)
 		}
 		b.screenshot("01-search")
+		b.do("leaving the box", chromedp.Click(chromedp.CSS("#total")))
+		b.press("?")
+		b.waitJS("key help", `document.querySelector("#help").open`)
+		b.press("Escape")
+		b.waitJS("help closed", `!document.querySelector("#help").open`)
+
+		// "More results" follows the next cursor and appends the following page.
+		b.do("two a page", chromedp.Navigate(st.base+"/search?q=Lachin&size=2"))
+		b.waitJS("first page", `document.querySelectorAll("#results .result").length === 2 && document.querySelector("#more") !== null`)
+		b.do("more", chromedp.Click(chromedp.CSS("#more")))
+		b.waitJS("second page", `document.querySelectorAll("#results .result").length === 4`)
+		ids := eval[[]string](b, "ids", `[...document.querySelectorAll("#results .result")].map(r => r.dataset.id)`)
+		if len(ids) != 4 || ids[0] == ids[2] || ids[1] == ids[3] || ids[0] == ids[3] || ids[1] == ids[2] {
+			t.Errorf("pages overlap: %q", ids)
+		}
 		b.checkClean()
 	})
 
@@ -275,8 +290,14 @@ func TestAnalystUI(t *testing.T) {
 			t.Error("entity page has no mentions-over-time chart")
 		}
 		b.screenshot("07-entity")
-		b.do("topic page", chromedp.Navigate(st.base+"/topic/lachin-corridor"))
-		b.waitJS("topic results", `document.querySelectorAll("#results .result").length > 0`)
+		b.do("topic page from a chip", chromedp.Click(chromedp.CSS(`#results a.chip.topic[href="/topic/lachin-corridor"]`)))
+		b.waitJS("topic results", `location.pathname === "/topic/lachin-corridor" && document.querySelectorAll("#results .result").length > 0`)
+		if name := eval[string](b, "topic name", `document.querySelector("#subject-name").textContent`); name != "Lachin corridor" {
+			t.Errorf("topic page named %q", name)
+		}
+		if n := eval[int](b, "off-topic results", `[...document.querySelectorAll("#results .result")].filter(r => !r.querySelector('a.chip.topic[href="/topic/lachin-corridor"]')).length`); n != 0 {
+			t.Errorf("%d results on the topic page lack the topic", n)
+		}
 		b.screenshot("08-topic")
 		b.checkClean()
 	})
@@ -312,7 +333,7 @@ func TestAnalystUI(t *testing.T) {
 
 	t.Run("feeds page shows health and adds feeds", func(t *testing.T) {
 		b.t = t
-		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(100 * time.Millisecond) {
 			var fs struct {
 				Feeds []struct {
 					URL      string
@@ -324,7 +345,7 @@ func TestAnalystUI(t *testing.T) {
 				break
 			}
 			if time.Now().After(deadline) {
-				t.Fatalf("the broken feed was not polled in 30 s: %+v", fs.Feeds)
+				t.Fatalf("the broken feed was not polled in a minute: %+v", fs.Feeds)
 			}
 		}
 		b.do("feeds page", chromedp.Navigate(st.base+"/feeds"))
@@ -365,6 +386,11 @@ func TestAnalystUI(t *testing.T) {
 		b.checkClean()
 	})
 
+	t.Run("follow a search and see a new match arrive live", func(t *testing.T) {
+		b.t = t
+		followFlow(t, b, st.base, feedB)
+	})
+
 	t.Run("phone layout", func(t *testing.T) {
 		b.t = t
 		b.do("phone screen", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
@@ -388,7 +414,7 @@ func TestAnalystUI(t *testing.T) {
 // waitIndexed waits until the search q finds want articles.
 func waitIndexed(t *testing.T, base, q string, want int) {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		var res struct{ Total int }
 		apiGet(t, base+"/api/search?q="+urlQuery(q), &res)
@@ -396,7 +422,7 @@ func waitIndexed(t *testing.T, base, q string, want int) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the pipeline indexed %d of %d articles for %q in 60 s", res.Total, want, q)
+			t.Fatalf("the pipeline indexed %d of %d articles for %q in 2 minutes", res.Total, want, q)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

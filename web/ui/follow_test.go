@@ -33,7 +33,7 @@ func followFlow(t *testing.T, b *browser, base string, feed *testFeed) {
 	title := "Lachin checkpoint reopened after talks"
 	feed.add(item{GUID: "live1", Title: title, Published: time.Now().UTC(),
 		Description: "The checkpoint on the Lachin road reopened on Wednesday after talks between the two sides."})
-	b.waitJSWithin("the new match in the live panel", `[...document.querySelectorAll("#live-list li a")].some(a => a.textContent === `+jsString(title)+`)`, 45*time.Second)
+	b.waitJSWithin("the new match in the live panel", `[...document.querySelectorAll("#live-list li a")].some(a => a.textContent === `+jsString(title)+`)`, 90*time.Second)
 	b.screenshot("15-follow-live")
 
 	b.do("reloading", chromedp.Reload())
@@ -46,5 +46,8 @@ func followFlow(t *testing.T, b *browser, base string, feed *testFeed) {
 	if got := eval[string](b, "title", `document.querySelector("#article-title").textContent`); !strings.HasPrefix(got, "Lachin checkpoint reopened") {
 		t.Errorf("the match opened %q", got)
 	}
+	// The alert may be opened before the indexer wrote its article: the page asks again
+	// (answers 404 meanwhile) until it is there.
+	b.forget("status of 404")
 	b.checkClean()
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -83,18 +82,6 @@ func (f *testFeed) serve(w http.ResponseWriter, r *http.Request) {
 	if err := xml.NewEncoder(w).Encode(doc); err != nil {
 		http.Error(w, err.Error(), 500)
 	}
-}
-
-// freePort returns a loopback address nobody listens on, for the server under test.
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
 }
 
 // waitHTTP polls url until it answers 200 or the deadline passes.

@@ -224,6 +224,7 @@
     if (p.to) u.set("to", p.to);
     for (const f of p.filters || []) u.append("f", f);
     if (p.collapse === false) u.set("collapse", "0");
+    if (p.size && p.size !== PAGE_SIZE) u.set("size", String(p.size));
     const s = u.toString();
     return "/search" + (s ? "?" + s : "");
   }
@@ -236,6 +237,7 @@
       to: params.get("to") || "",
       filters: params.getAll("f").filter((f) => f.indexOf(":") > 0),
       collapse: params.get("collapse") !== "0",
+      size: Math.min(200, Math.max(1, parseInt(params.get("size"), 10) || PAGE_SIZE)),
     };
   }
   function apiSearchPath(s, extra) {
@@ -334,7 +336,7 @@
       const to = toIn.value === s.to.slice(0, 10) ? s.to : toIn.value ? toIn.value + "T23:59:59Z" : "";
       // Until the analyst picks an order, it follows the query (relevance for words, newest for none).
       const sort = (ev && ev.type === "change") || params.has("sort") ? sortSel.value : "";
-      go(searchURL({ q: box.input.value, sort, from, to, filters: s.filters, collapse: s.collapse }));
+      go(searchURL({ q: box.input.value, sort, from, to, filters: s.filters, collapse: s.collapse, size: s.size }));
     };
     form.addEventListener("submit", submit);
     sortSel.addEventListener("change", submit);
@@ -364,7 +366,7 @@
 
     let res;
     try {
-      res = await api(apiSearchPath(s, { size: PAGE_SIZE, facets: "1", interval: "day" }));
+      res = await api(apiSearchPath(s, { size: s.size, facets: "1", interval: "day" }));
     } catch (e) {
       if (!current(seq)) return;
       clear(resultsCol);
@@ -404,7 +406,7 @@
     resultsCol.appendChild(list);
     appendHits(list, res.hits);
     if (!res.hits.length) resultsCol.appendChild(el("p", { class: "notice" }, "Nothing matches. Try fewer words, OR, or a wildcard (Lach*)."));
-    moreButton(resultsCol, list, res.next, (after) => api(apiSearchPath(s, { size: PAGE_SIZE, after })), seq);
+    moreButton(resultsCol, list, res.next, (after) => api(apiSearchPath(s, { size: s.size, after })), seq);
 
     renderFacets(facetsCol, res.facets || {}, (field, value) => {
       const f = field + ":" + value;
@@ -444,6 +446,7 @@
         let label = v.label || v.value;
         if (field === "lang") label = langName(v.value);
         if (field === "country" && !v.label) label = regionName(v.value);
+        if (field === "topic" && !v.label) label = topicLabel(v.value);
         const inner = [el("bdi", { dir: "auto" }, label), el("span", { class: "n" }, v.count.toLocaleString())];
         ul.appendChild(el("li", { class: "facet" }, href
           ? el("button", { type: "button", "data-field": field, "data-value": v.value, onclick: () => go(href) }, inner)
@@ -482,8 +485,14 @@
   function entityChip(e) {
     return el("a", { class: "chip ent " + (e.type || "MISC"), href: "/entity/" + encodeURIComponent(e.id), title: (e.type || "") + " " + e.id, dir: "auto" }, e.name || e.id);
   }
+  // topicLabel makes a topic ID readable ("lachin-corridor" → "Lachin corridor"); the API
+  // carries IDs only.
+  function topicLabel(t) {
+    const s = String(t).replace(/[-_]+/g, " ").trim();
+    return s.charAt(0).toUpperCase() + s.slice(1);
+  }
   function topicChip(t) {
-    return el("a", { class: "chip topic", href: "/topic/" + encodeURIComponent(t) }, t);
+    return el("a", { class: "chip topic", href: "/topic/" + encodeURIComponent(t), title: "topic " + t }, topicLabel(t));
   }
 
   function appendHits(list, hits) {
@@ -605,9 +614,25 @@
     return paras;
   }
 
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
   async function articlePage(id, seq) {
-    const a = await api("/api/articles/" + encodeURIComponent(id));
+    // An alert can arrive a moment before the indexer has written its article (they read
+    // the same topic side by side), so a missing article is asked for again for a while.
+    let a;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        a = await api("/api/articles/" + encodeURIComponent(id));
+        break;
+      } catch (e) {
+        if (e.status !== 404 || attempt >= 10 || !current(seq)) throw e;
+        if (attempt === 0) main.appendChild(el("p", { class: "muted", id: "waiting" }, "This article is not in the index yet; waiting for it…"));
+        await sleep(1000);
+      }
+    }
     if (!current(seq)) return;
+    const waiting = document.getElementById("waiting");
+    if (waiting) waiting.remove();
     document.title = (a.title || "article") + " – wirewatch";
     const byField = { title: [], summary: [], text: [] };
     for (const e of a.entities || []) {
@@ -664,7 +689,7 @@
     const q = kind + ":" + quoteValue(id);
     const res = await api("/api/search?" + new URLSearchParams({ q, sort: "newest", size: "20", facets: "1", interval: "day", collapse: "1" }));
     if (!current(seq)) return;
-    let name = id, type = "";
+    let name = kind === "topic" ? topicLabel(id) : id, type = "";
     if (kind === "entity") {
       for (const h of res.hits || []) {
         const e = (h.entities || []).find((x) => x.id === id);
@@ -673,7 +698,7 @@
     }
     document.title = name + " – wirewatch";
     const head = el("header", {},
-      el("p", { class: "muted" }, kind === "entity" ? ["Entity", type ? " · " + type : "", " · ", el("code", {}, id)] : "Topic"),
+      el("p", { class: "muted" }, kind === "entity" ? "Entity" : "Topic", type ? " · " + type : "", " · ", el("code", {}, id)),
       el("h1", { dir: "auto", id: "subject-name" }, name),
       el("p", {}, el("span", { class: "muted" }, res.total.toLocaleString() + (res.total === 1 ? " article · " : " articles · ")),
         el("a", { href: searchURL({ q: "", filters: [kind + ":" + id], sort: "newest" }) }, "search these articles"),
