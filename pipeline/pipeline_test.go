@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -12,11 +13,13 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/segmentio/kafka-go"
 
+	"wirewatch/alert"
 	"wirewatch/config"
 	"wirewatch/index"
 )
@@ -210,4 +213,117 @@ func freeAddr(t *testing.T) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
+}
+
+// TestFeedToWebhookAndAtomOncePerStory follows an article from a local feed through every
+// stage to a saved search's webhook and Atom feed; the same story from a second outlet must
+// not alert again.
+func TestFeedToWebhookAndAtomOncePerStory(t *testing.T) {
+	const story = `Azerbaijan reopened the Lachin corridor on Monday after a month-long blockade, letting Red Cross convoys travel from Armenia to Stepanakert. Russian peacekeepers watched the road near the checkpoint as the first trucks passed. Officials in Yerevan said the reopening must be permanent and called on the European Union to keep monitoring the border.`
+	outlet := func(name, path string) *httptest.Server {
+		var srv *httptest.Server
+		srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>%s</title><link>%s/</link>
+<item><title>Lachin corridor reopens to aid convoys</title><link>%s%s</link><guid>%s-1</guid>
+<pubDate>Mon, 23 Nov 2026 06:00:00 GMT</pubDate><description>%s</description></item></channel></rss>`,
+				name, srv.URL, srv.URL, path, name, html.EscapeString(story))
+		}))
+		t.Cleanup(srv.Close)
+		return srv
+	}
+	first := outlet("Armenia Daily", "/news/lachin")
+
+	var mu sync.Mutex
+	var deliveries []alert.Alert
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if !alert.VerifySignature("hook-secret", body, r.Header.Get("X-Wirewatch-Signature")) {
+			t.Errorf("webhook signature %q does not verify", r.Header.Get("X-Wirewatch-Signature"))
+		}
+		var a alert.Alert
+		if err := json.Unmarshal(body, &a); err != nil {
+			t.Errorf("webhook body: %v", err)
+		}
+		mu.Lock()
+		deliveries = append(deliveries, a)
+		mu.Unlock()
+	}))
+	defer hook.Close()
+
+	cfg := testConfig(t, t.TempDir(), first.URL+"/feed.xml")
+	cfg.Alert.Searches = []config.SearchConfig{{
+		Name: "Lachin", Query: `topic:lachin-corridor OR "Lachin corridor"`, Mode: "immediate",
+		Channels: []config.ChannelConfig{{Type: "webhook", URL: hook.URL, Secret: "hook-secret"}, {Type: "atom"}},
+	}}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	r := start(t, cfg)
+	defer r.stop()
+
+	delivered := func() []alert.Alert {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]alert.Alert(nil), deliveries...)
+	}
+	deadline := time.Now().Add(3 * time.Minute)
+	for len(delivered()) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("no webhook delivery within 3 minutes of the article being on the feed")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	got := delivered()[0]
+	if got.SearchName != "Lachin" || !strings.Contains(got.Article.Title, "Lachin corridor") || got.ID == "" {
+		t.Errorf("delivered alert = %+v", got)
+	}
+
+	// The second outlet carries the same story under another URL: one more article in the
+	// index, no second alert.
+	second := outlet("Caucasus Wire", "/2026/11/23/lachin-reopens")
+	resp, err := http.Post("http://"+r.addr+"/api/feeds", "application/json", strings.NewReader(`{"url":"`+second.URL+`/feed.xml"}`))
+	if err != nil || resp.StatusCode >= 300 {
+		t.Fatalf("adding the second feed: %v %v", resp.Status, err)
+	}
+	resp.Body.Close()
+	waitFor(t, r.addr, `"Lachin corridor reopens"`, 3*time.Minute, func(res index.Result) bool { return res.Total == 2 })
+	time.Sleep(3 * time.Second) // time for a wrong second alert to arrive
+	if n := len(delivered()); n != 1 {
+		t.Errorf("%d webhook deliveries for one story from two outlets, want 1", n)
+	}
+
+	var searches struct {
+		Searches []struct {
+			ID string `json:"id"`
+		} `json:"searches"`
+	}
+	getJSON(t, "http://"+r.addr+"/api/searches", &searches)
+	if len(searches.Searches) != 1 {
+		t.Fatalf("saved searches: %+v", searches)
+	}
+	atom, err := http.Get("http://" + r.addr + "/feeds/searches/" + searches.Searches[0].ID + ".atom")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer atom.Body.Close()
+	body, _ := io.ReadAll(atom.Body)
+	if atom.StatusCode != 200 || strings.Count(string(body), "<entry>") != 1 || !strings.Contains(string(body), "Lachin corridor reopens") {
+		t.Errorf("Atom feed (%s) should hold the one alert:\n%s", atom.Status, body)
+	}
+}
+
+func getJSON(t *testing.T, u string, v any) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %s", u, resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatal(err)
+	}
 }
