@@ -70,6 +70,16 @@ func followFlow(t *testing.T, b *browser, base string, feed *testFeed) {
 	if got := eval[string](b, "title", `document.querySelector("#article-title").textContent`); !strings.HasPrefix(got, "Lachin checkpoint reopened") {
 		t.Errorf("the match opened %q", got)
 	}
+	b.do("back to Follow", chromedp.Navigate(base+"/alerts"))
+	b.waitJS("saved search", `document.querySelector("#saved li[data-search] button.stop") !== null`)
+	b.do("stop following", chromedp.Click(chromedp.CSS("#saved button.stop")), chromedp.Click(chromedp.CSS("#saved button.stop")))
+	b.waitJS("gone", `document.querySelector("#saved li[data-search]") === null`)
+	var list struct{ Searches []struct{ ID string } }
+	apiGet(t, base+"/api/searches", &list)
+	if len(list.Searches) != 0 {
+		t.Errorf("after Stop following the server still has %d saved searches", len(list.Searches))
+	}
+
 	// The alert may be opened before the indexer wrote its article: the page asks again
 	// (answers 404 meanwhile) until it is there.
 	b.forget("status of 404")

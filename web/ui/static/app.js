@@ -822,10 +822,25 @@
         el("span", { class: "meta" }, s.mode || "immediate", " · ", (s.channels || []).map((c) => c.type).join(", ") || "no channels")),
       el("p", {}, el("a", { href: searchURL({ q: s.query }), class: "qtext", dir: "auto" }, s.query || "(everything)")));
     const atomURL = "/feeds/searches/" + encodeURIComponent(s.id) + ".atom" + (token() ? "?token=" + encodeURIComponent(token()) : "");
-    const del = el("button", { type: "button", class: "secondary" }, "Stop following");
+    // Two clicks, no native confirm(): the second within a few seconds stops the search.
+    const del = el("button", { type: "button", class: "secondary stop" }, "Stop following");
+    let armed = null;
     del.addEventListener("click", async () => {
-      if (!confirm("Stop following “" + (s.name || s.query) + "”?")) return;
-      try { await api("/api/searches/" + encodeURIComponent(s.id), { method: "DELETE" }); li.remove(); } catch (e) { alert(e.message); }
+      if (!armed) {
+        del.textContent = "Click again to stop";
+        armed = setTimeout(() => { armed = null; del.textContent = "Stop following"; }, 4000);
+        return;
+      }
+      clearTimeout(armed);
+      del.disabled = true;
+      try {
+        await api("/api/searches/" + encodeURIComponent(s.id), { method: "DELETE" });
+        li.remove();
+      } catch (e) {
+        del.disabled = false;
+        armed = null;
+        del.textContent = "Could not stop: " + e.message;
+      }
     });
     li.appendChild(el("p", {}, el("a", { href: atomURL, target: "_blank", rel: "noopener" }, "Atom feed"), " ", del));
     const deliveries = el("p", { class: "meta deliveries" });
