@@ -110,8 +110,9 @@ func Default() Config {
 }
 
 // Load reads the YAML file at path (none if path is ""), applies environment overrides from
-// environ (KEY=VALUE pairs, as os.Environ returns) and validates the result. Relative paths
-// in the file are resolved against the file's directory.
+// environ (KEY=VALUE pairs, as os.Environ returns) and validates the result. Relative file
+// paths (topics, OPML, entities) are relative to the working directory; data files
+// (bleve_path, state_path) to data_dir.
 func Load(path string, environ []string) (Config, error) {
 	cfg := Default()
 	if path != "" {

@@ -38,7 +38,8 @@ type ElasticConfig struct {
 	Shards   int `yaml:"shards"`
 	Replicas int `yaml:"replicas"`
 	// ManageTemplates lets wirewatch install the index template and lifecycle policy at
-	// start. Turn it off when operators manage them (deployments/elasticsearch has the JSON).
+	// start. Turn it off when operators manage them (deployments/elasticsearch has the
+	// JSON); wirewatch then only checks at start that the template exists.
 	ManageTemplates bool `yaml:"manage_templates"`
 	// BulkWorkers is the number of bulk requests in flight; FlushBytes caps one request.
 	BulkWorkers int `yaml:"bulk_workers"`

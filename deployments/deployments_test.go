@@ -115,6 +115,23 @@ func TestComposeConfig(t *testing.T) {
 	if !strings.HasPrefix(cfg.Serve.Addr, "0.0.0.0:") {
 		t.Errorf("serve.addr %q is not reachable from outside the container", cfg.Serve.Addr)
 	}
+	// The image holds the repository's config/ at /app/config (see Dockerfile).
+	files := append([]string{cfg.Process.TopicsFile}, cfg.Ingest.OPML...)
+	for _, f := range files {
+		rel, ok := strings.CutPrefix(f, "/app/")
+		if !ok {
+			t.Errorf("%s is not a file of the image (/app/...)", f)
+			continue
+		}
+		if _, err := os.Stat(filepath.Join("..", rel)); err != nil {
+			t.Errorf("%s: the repository has no %s: %v", f, rel, err)
+		}
+	}
+	// The pollers' state in data_dir must be on a volume.
+	poll := loadCompose(t).Services["poll"]
+	if !slices.ContainsFunc(poll.Volumes, func(v string) bool { return strings.HasSuffix(v, ":"+cfg.DataDir) }) {
+		t.Errorf("poll keeps feed state in data_dir %s, which has no volume: %v", cfg.DataDir, poll.Volumes)
+	}
 }
 
 // TestTopicsScript checks kafka/topics.sh creates every topic the default config names.

@@ -6,7 +6,6 @@ import (
 	"html"
 	"net/url"
 	"path"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -295,7 +294,6 @@ var trackingParams = map[string]bool{
 	"_hsmi": true, "igshid": true, "ref_src": true, "ocid": true, "xtor": true, "ito": true,
 	"cmpid": true, "at_medium": true, "at_campaign": true, "at_source": true, "at_link": true,
 	"wt_mc": true, "spm": true, "maca": true, "mkt_tok": true, "oly_anon_id": true, "oly_enc_id": true,
-	"rss": false,
 }
 
 func isTrackingParam(k string) bool {
@@ -378,14 +376,4 @@ func truncateRunes(s string, n int) string {
 		cut = cut[:i]
 	}
 	return cut + "…"
-}
-
-// sortedKeys is used by golden tests and OPML output for stable order.
-func sortedKeys[M ~map[string]V, V any](m M) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -83,6 +83,10 @@ type Poller struct {
 	resultsMu   sync.RWMutex
 	resultsOpen bool
 
+	// stateSink, when set (scale-out), receives every committed feed record so another
+	// poller taking the feed over continues from it.
+	stateSink func(ctx context.Context, records map[string]*feedRecord)
+
 	// polls counts committed poll outcomes (a benchmark's cycle ends when every feed's is in).
 	polls     atomic.Int64
 	ran       atomic.Bool
@@ -513,6 +517,19 @@ func (c *committer) flush() {
 func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 	p := c.p
 	now := time.Now()
+	// A feed that left this poller while being polled (scale-out rebalance) is now another
+	// poller's: its result is dropped, not published.
+	p.mu.Lock()
+	kept := batch[:0]
+	for _, r := range batch {
+		if p.feeds[r.key] != nil {
+			kept = append(kept, r)
+		} else if r.done != nil {
+			r.done <- fmt.Errorf("feed %s is no longer polled here", r.key)
+		}
+	}
+	batch = kept
+	p.mu.Unlock()
 	var ids []idKey
 	for _, r := range batch {
 		for _, a := range r.fresh {
@@ -607,6 +624,9 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 		// The articles are out; without the state they will be offered again, which the
 		// sinks absorb. Keep the in-memory state, which is right.
 		p.log.Error("saving feed state", "error", err)
+	}
+	if p.stateSink != nil {
+		p.stateSink(ctx, records)
 	}
 	p.mu.Lock()
 	for _, r := range batch {
@@ -852,6 +872,64 @@ func (p *Poller) AddFeed(ctx context.Context, f config.FeedConfig) error {
 	p.log.Info("feed added", "feed_url", f.URL)
 	p.wakeScheduler()
 	return nil
+}
+
+// replaceFeeds makes feeds the whole feed list (scale-out: the feeds of the partitions
+// this poller holds). A feed new to this poller starts from the newer of its local state
+// and shared (another poller's last commit); a feed no longer listed stops being polled.
+func (p *Poller) replaceFeeds(feeds []config.FeedConfig, shared map[string]*feedRecord) error {
+	local, err := p.store.loadFeeds()
+	if err != nil {
+		return err
+	}
+	want := make(map[string]bool, len(feeds))
+	for _, f := range feeds {
+		want[f.URL] = true
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	order := make([]string, 0, len(feeds))
+	for _, k := range p.order {
+		if want[k] {
+			order = append(order, k)
+		} else {
+			delete(p.feeds, k)
+		}
+	}
+	for _, f := range feeds {
+		if _, ok := p.feeds[f.URL]; ok || config.CheckFeedURL(f.URL) != "" {
+			continue
+		}
+		fs := &feedState{cfg: f}
+		rec := local[f.URL]
+		if s := shared[f.URL]; s != nil && (rec == nil || s.LastAttempt.After(rec.LastAttempt)) {
+			rec = s
+		}
+		if rec != nil {
+			fs.rec = *rec
+			fs.seen = decodeSeen(rec.Seen)
+			fs.rec.Seen = nil
+		}
+		if fs.rec.URL == "" {
+			fs.rec.URL = f.URL
+		}
+		p.feeds[f.URL] = fs
+		order = append(order, f.URL)
+	}
+	p.order = order
+	p.wakeScheduler()
+	return nil
+}
+
+// Feeds returns the feed list as configured (inline, OPML, added), for OPML export.
+func (p *Poller) Feeds() []config.FeedConfig {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]config.FeedConfig, 0, len(p.order))
+	for _, k := range p.order {
+		out = append(out, p.feeds[k].cfg)
+	}
+	return out
 }
 
 // PollNow makes a feed (or every feed, for "") due at once, ignoring its schedule: for an

@@ -216,3 +216,27 @@ func givenLoose(w string) bool {
 	}
 	return givenSkeletons[consonants(w)]
 }
+
+// isDemonym reports an English adjective of nationality or origin: listed, or with the
+// endings such adjectives take ("Prussian", "Belgian", "Japanese", "Flemish").
+func isDemonym(w string) bool {
+	if demonyms[w] {
+		return true
+	}
+	if scriptOf(w) != scriptLatin || utf8.RuneCountInString(w) < 6 {
+		return false
+	}
+	for _, suf := range []string{"ian", "ese", "ish", "ean"} {
+		if strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// eventLast ends the name of an event ("World War II" ends in a numeral, see chunk;
+// "FIFA World Cup", "Flanders Campaign", "French Revolutionary Wars").
+var eventLast = foldSet(`war wars cup campaign championship championships olympics games festival
+election elections summit conference crisis uprising offensive revolution massacre
+guerre coupe championnat festival élection élections sommet conférence crise offensive
+война кубок чемпионат олимпиада фестиваль выборы саммит конференция кризис`)

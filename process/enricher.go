@@ -2,6 +2,7 @@ package process
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	_ "embed"
 	"errors"
@@ -16,6 +17,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"wirewatch/article"
 	"wirewatch/config"
@@ -27,6 +29,9 @@ var curatedYAML []byte
 //go:embed kbdata/regions.yaml
 var regionsYAML []byte
 
+//go:embed kbdata/common-en.txt.gz
+var commonEnGz []byte
+
 //go:embed kbdata/places.tsv.gz
 var placesGz []byte
 
@@ -37,6 +42,7 @@ type Enricher struct {
 	log     *slog.Logger
 	lang    *langDetector
 	base    *kb
+	common  map[string]wordSet // language -> common words, see kbgen
 	state   atomic.Pointer[snapshot]
 	stories *storyIndex
 	unknown *unknownNames
@@ -66,6 +72,10 @@ func New(cfg config.ProcessConfig, logger *slog.Logger) (*Enricher, error) {
 	if err != nil {
 		return nil, err
 	}
+	commonEn, err := loadWordSet(commonEnGz)
+	if err != nil {
+		return nil, fmt.Errorf("loading built-in English common words: %w", err)
+	}
 	window, maxArt := cfg.StoryWindow, cfg.StoryMaxArticles
 	if window <= 0 {
 		window = 72 * time.Hour
@@ -78,6 +88,7 @@ func New(cfg config.ProcessConfig, logger *slog.Logger) (*Enricher, error) {
 		log:     logger,
 		lang:    ld,
 		base:    base,
+		common:  map[string]wordSet{"en": commonEn},
 		stories: newStoryIndex(window, maxArt, cfg.StoryMaxDistance),
 		unknown: newUnknownNames(cfg.UnknownMax),
 		now:     time.Now,
@@ -270,15 +281,29 @@ func (e *Enricher) Enrich(a *article.Article) error {
 	ents := map[string]*article.Entity{}
 	var order []string
 	var kp keyphraser
-	var toks []token
-	for _, f := range fields {
+	fieldToks := make([][]token, len(fields))
+	nc := nameContext{lower: map[string]bool{}, common: e.common[a.Lang]}
+	for i, f := range fields {
+		fieldToks[i] = tokenize(f.text, nil)
+		for _, t := range fieldToks[i] {
+			if !t.Cap && t.Letters {
+				nc.lower[t.Norm] = true
+			}
+		}
+	}
+	for fi, f := range fields {
 		if f.text == "" {
 			continue
 		}
-		toks = tokenize(f.text, toks[:0])
+		toks := fieldToks[fi]
 		spans := st.kbs.matchKB(toks)
-		spans = e.findUnknown(toks, f.text, spans, a.Lang)
+		// A headline In Title Case capitalises every word: only known names count there.
+		nc.knownOnly = f.name == "title" && titleCase(toks)
+		spans = e.findUnknown(toks, f.text, spans, nc)
 		for _, s := range spans {
+			if s.Ent == nil && s.Type == article.Misc {
+				continue // nationality adjectives: the evaluation counts them, articles need not
+			}
 			id, ent := e.entityFor(s, toks)
 			if ent == nil {
 				continue
@@ -341,6 +366,21 @@ func storyTime(a *article.Article, now func() time.Time) time.Time {
 		return a.Fetched
 	}
 	return now()
+}
+
+// titleCase reports a field where nearly every word is capitalised.
+func titleCase(toks []token) bool {
+	words, caps := 0, 0
+	for _, t := range toks {
+		if !t.Letters || utf8.RuneCountInString(t.Norm) <= 3 {
+			continue // short function words stay lower case in English headlines
+		}
+		words++
+		if t.Cap {
+			caps++
+		}
+	}
+	return words >= 3 && caps*10 >= words*8
 }
 
 // langSample is the text the language is told from: the title and the start of the body.
@@ -482,4 +522,30 @@ func (u *unknownNames) top(n int) []UnknownName {
 		out = out[:n]
 	}
 	return out
+}
+
+// wordSet is a set of folded words keyed by hash: no pointers for the GC to scan.
+type wordSet map[uint64]struct{}
+
+func (w wordSet) has(s string) bool {
+	_, ok := w[hashAdd(hashInit, s)]
+	return ok
+}
+
+func loadWordSet(gz []byte) (wordSet, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, err
+	}
+	set := wordSet{}
+	for _, w := range strings.Split(string(b), "\n") {
+		if w != "" {
+			set[hashAdd(hashInit, fold(w))] = struct{}{}
+		}
+	}
+	return set, nil
 }

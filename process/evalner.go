@@ -194,7 +194,8 @@ func (e *Enricher) tagText(text string) []taggedSpan {
 	st := e.state.Load()
 	toks := tokenize(text, nil)
 	spans := st.kbs.matchKB(toks)
-	spans = e.findUnknown(toks, text, spans, "")
+	lang, _ := e.lang.detect(text)
+	spans = e.findUnknown(toks, text, spans, nameContext{common: e.common[lang]})
 	out := make([]taggedSpan, 0, len(spans))
 	for _, s := range spans {
 		out = append(out, taggedSpan{toks[s.From].Start, toks[s.To-1].End, s.Type})

@@ -51,7 +51,9 @@ func inflectName(lower []string, lang string, acronym, person bool) [][]string {
 		decl := len(lower)
 		if !person {
 			for i, w := range lower {
-				if !slavicAdjective(w) {
+				// "медно-молибденовый": the first part of a compound adjective stays as
+				// it is and the adjective goes on.
+				if compoundPrefix := strings.HasSuffix(w, "о") && i+1 < len(lower); !slavicAdjective(w) && !compoundPrefix {
 					decl = i + 1
 					break
 				}

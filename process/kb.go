@@ -224,7 +224,9 @@ func (k *kb) addName(idx int32, name, lang string, src uint8) {
 	if name == "" {
 		return
 	}
-	toks := tokenizeMode(name, nil, false)
+	// Curated and user names are tokenised like text ("Russia's" → "Russia"); gazetteer
+	// names keep their apostrophes ("Ma'alot" must not become "Ma").
+	toks := tokenizeMode(name, nil, src <= srcCurated)
 	if len(toks) == 0 || len(toks) > 12 {
 		return
 	}

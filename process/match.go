@@ -110,6 +110,9 @@ func (k *kb) acceptable(a alias, toks []token) bool {
 	if !toks[0].Cap {
 		return false
 	}
+	if a.Src >= srcCountry && len(toks) == 1 && isDemonym(toks[0].Norm) {
+		return false // "Dutch", "Greek": adjectives, whatever a gazetteer says
+	}
 	if a.Src == srcCity {
 		e := &k.ents[a.Ent]
 		for _, t := range toks {
@@ -122,6 +125,9 @@ func (k *kb) acceptable(a alias, toks []token) bool {
 		}
 		if toks[0].Upper && len(toks) == 1 && len(toks[0].Norm) <= 4 {
 			return false // "USA", "ONU": acronyms, not towns
+		}
+		if len(toks) == 1 && givenNames[toks[0].Norm] && e.Pop < 500000 {
+			return false // "Daniel", "Joy": people far more often than towns
 		}
 	}
 	return true

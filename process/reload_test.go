@@ -190,3 +190,46 @@ func TestTransliteratedNamesMeet(t *testing.T) {
 		})
 	}
 }
+
+// TestEnrichConcurrently runs Enrich from several goroutines while the files are reloaded;
+// run with -race.
+func TestEnrichConcurrently(t *testing.T) {
+	e, _, _ := newUserEnricher(t, "- id: ww:gt\n  type: LOC\n  name: Gyumritown\n", "topics:\n  - id: t\n    rule: entity:ww:gt\n")
+	texts := []string{readFile(t, "testdata/lachin.en.txt"), readFile(t, "testdata/lachin.ru.txt"), "Gyumritown", readFile(t, "testdata/lachin.hy.txt")}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 20; i++ {
+				a := &article.Article{ID: fmt.Sprint(g, "-", i), Text: texts[(g+i)%len(texts)]}
+				if err := e.Enrich(a); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}(g)
+	}
+	for i := 0; i < 5; i++ {
+		if err := e.Reload(); err != nil {
+			t.Error(err)
+		}
+		e.Unknown(5)
+	}
+	wg.Wait()
+}
+
+// TestEntitiesExampleLoads keeps the documented example file valid and useful.
+func TestEntitiesExampleLoads(t *testing.T) {
+	cfg := testConfig()
+	cfg.Gazetteer = false
+	cfg.EntitiesFiles = []string{filepath.Join("..", "config", "entities.example.yaml")}
+	e, err := New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := enrichText(t, e, "Рабочие Зангезурского медно-молибденового комбината бастуют, сообщил Russia's top diplomat.")
+	if entityByID(a, "ww:example-zcmc") == nil || entityByID(a, "Q80137") == nil {
+		t.Errorf("example entries not found: %v", a.EntityIDs())
+	}
+}

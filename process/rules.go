@@ -3,6 +3,7 @@ package process
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -106,20 +107,31 @@ type ruleDoc struct {
 
 func newRuleDoc(toks []string, entityIDs []string) *ruleDoc {
 	d := &ruleDoc{toks: toks, entities: make(map[string]bool, len(entityIDs))}
-	idx := make([]int, 0, len(toks))
+	type wordPos struct {
+		w string
+		p int
+	}
+	wps := make([]wordPos, 0, len(toks))
 	for i, w := range toks {
 		if w != "" {
-			idx = append(idx, i)
+			wps = append(wps, wordPos{w, i})
 		}
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return toks[idx[a]] < toks[idx[b]] })
-	for _, i := range idx {
-		w := toks[i]
-		if n := len(d.words); n == 0 || d.words[n-1] != w {
-			d.words = append(d.words, w)
-			d.at = append(d.at, nil)
+	slices.SortFunc(wps, func(a, b wordPos) int {
+		if c := strings.Compare(a.w, b.w); c != 0 {
+			return c
 		}
-		d.at[len(d.at)-1] = append(d.at[len(d.at)-1], i)
+		return a.p - b.p
+	})
+	pos := make([]int, len(wps)) // one backing array for every word's positions
+	for k, x := range wps {
+		pos[k] = x.p
+		if n := len(d.words); n == 0 || d.words[n-1] != x.w {
+			d.words = append(d.words, x.w)
+			d.at = append(d.at, pos[k:k+1:k+1])
+		} else {
+			d.at[n-1] = pos[k-len(d.at[n-1]) : k+1 : k+1]
+		}
 	}
 	for _, id := range entityIDs {
 		d.entities[id] = true

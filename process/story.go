@@ -20,12 +20,8 @@ func simhash(toks []string) uint64 {
 		x ^= x >> 29 // FNV's low bits mix poorly; SimHash needs every bit
 		x *= 0xbf58476d1ce4e5b9
 		x ^= x >> 32
-		for b := 0; b < 64; b++ {
-			if x&(1<<b) != 0 {
-				v[b]++
-			} else {
-				v[b]--
-			}
+		for ; x != 0; x &= x - 1 { // count set bits only; a bit is set when most shingles set it
+			v[bits.TrailingZeros64(x)]++
 		}
 		n++
 	}
@@ -34,7 +30,7 @@ func simhash(toks []string) uint64 {
 	}
 	var sig uint64
 	for b := 0; b < 64; b++ {
-		if v[b] > 0 {
+		if 2*int(v[b]) > n {
 			sig |= 1 << b
 		}
 	}

@@ -117,3 +117,25 @@ func TestAcronymDefinitions(t *testing.T) {
 		}
 	}
 }
+
+func TestPatternNamesNeedEvidence(t *testing.T) {
+	e, _, _ := newUserEnricher(t, "[]\n", "topics: []\n")
+	a := &article.Article{ID: "h", Title: "Foreign Minister Warns Of Escalation Near Border Crossing",
+		Text: "The excursion house was closed in winter. On Monday the Excursion House reopened, said Anna Petrosyan."}
+	if err := e.Enrich(a); err != nil {
+		t.Fatal(err)
+	}
+	for _, ent := range a.Entities {
+		for _, m := range ent.Mentions {
+			if m.Field == "title" && !ent.Known {
+				t.Errorf("pattern name %q from a Title Case headline", m.Text)
+			}
+		}
+		if ent.ID == "new:PER:excursion house" {
+			t.Errorf("common words the article writes in lower case became a name")
+		}
+	}
+	if entityByID(a, "new:PER:anna petrosyan") == nil {
+		t.Errorf("a real name was lost: %v", a.EntityIDs())
+	}
+}

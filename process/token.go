@@ -43,6 +43,9 @@ func tokenize(s string, out []token) []token {
 // (names in the knowledge base are written without case suffixes: "Ma'alot", "Kirov's"
 // stays whole rather than becoming "Ma").
 func tokenizeMode(s string, out []token, suffixes bool) []token {
+	if out == nil {
+		out = make([]token, 0, len(s)/6+1)
+	}
 	it := words.FromString(s)
 	brk, sent, hyph := true, true, false
 	for it.Next() {
@@ -126,6 +129,12 @@ func fold(s string) string {
 	if !needsFold(s) {
 		return s
 	}
+	// The common case, a capitalised word: lower the first letter, keep the rest.
+	if r, n := utf8.DecodeRuneInString(s); n < len(s) && simpleUpper(r) && !needsFold(s[n:]) {
+		b := make([]byte, 0, len(s)+1)
+		b = utf8.AppendRune(b, unicode.ToLower(r))
+		return string(append(b, s[n:]...))
+	}
 	var stack [128]byte
 	d := norm.NFD.AppendString(stack[:0], s)
 	out := make([]byte, 0, len(d))
@@ -160,6 +169,20 @@ func fold(s string) string {
 		out = utf8.AppendRune(out, r)
 	}
 	return string(out)
+}
+
+// simpleUpper reports an upper-case letter whose lower case is one letter with no accent
+// to strip: ASCII, Cyrillic (not Й, Ё), Armenian.
+func simpleUpper(r rune) bool {
+	switch {
+	case r >= 'A' && r <= 'Z' && r != 'I':
+		return true
+	case r >= 0x410 && r <= 0x42F && r != 0x419:
+		return true
+	case r >= 0x531 && r <= 0x556:
+		return true
+	}
+	return false
 }
 
 // needsFold reports whether fold would change s; most words of a lower-case text do not,

@@ -28,7 +28,17 @@ var placePreps = foldSet(`in at near from to into across à au aux en dans près
 // findUnknown adds pattern names to the knowledge-base spans and resolves overlaps: a name
 // with an organisation word ("Yerevan State University") wins over the place inside it; a
 // person's name wins over a gazetteer town inside it ("Michael Jackson").
-func (e *Enricher) findUnknown(toks []token, text string, spans []span, lang string) []span {
+// nameContext is what the whole article tells the name patterns.
+type nameContext struct {
+	lower     map[string]bool // words the article writes in lower case somewhere
+	common    wordSet         // the common words of the article's language, if known
+	knownOnly bool            // no pattern names in this field (a Title Case headline)
+}
+
+func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameContext) []span {
+	if nc.knownOnly {
+		return spans
+	}
 	cover := make([]int, len(toks)) // 1 + index of the KB span covering the token
 	for si, s := range spans {
 		for k := s.From; k < s.To; k++ {
@@ -56,7 +66,7 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, lang str
 			}
 			break
 		}
-		added = e.chunk(toks, text, i, j, spans, cover, drop, added)
+		added = e.chunk(toks, text, i, j, spans, cover, drop, added, nc)
 		i = j
 	}
 	added = geoHeads(toks, cover, spans, drop, added)
@@ -196,7 +206,7 @@ func initialsMatch(words []token, acr string) bool {
 }
 
 // chunk types one capitalised run toks[i:j] and returns added with its name appended, if any.
-func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cover []int, drop []bool, added []span) []span {
+func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cover []int, drop []bool, added []span, nc nameContext) []span {
 	titled := i > 0 && honorifics[toks[i-1].Norm] && !toks[i-1].Break
 	if i > 1 && toks[i-1].Norm == "." && honorifics[toks[i-2].Norm] {
 		titled = true
@@ -216,6 +226,20 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			i++
 			continue
 		}
+		// A sentence-initial common word ("Yesterday Tigran Abrahamyan") is not part of
+		// the name that follows it.
+		if t.SentStart && j-i > 1 && cover[i] == 0 && nc.common.has(t.Norm) && !givenNames[t.Norm] && !toks[i+1].Hyph &&
+			!orgFirst[t.Norm] && !locFirst[t.Norm] && !eventFirst[t.Norm] && !placeQualifiers[t.Norm] {
+			i++
+			continue
+		}
+		// Cyrillic-script languages capitalise only names and sentence starts: a first
+		// word that is not known as a name ("Окончил", "Кроме") is not part of one.
+		if t.SentStart && j-i > 1 && cover[i] == 0 && scriptOf(t.Norm) == scriptCyrillic && !givenNames[t.Norm] &&
+			!toks[i+1].Hyph && !orgFirst[t.Norm] && !locFirst[t.Norm] && !eventFirst[t.Norm] && !placeQualifiers[t.Norm] && !surnameLike(t.Norm) {
+			i++
+			continue
+		}
 		break
 	}
 	for j > i && connectors[toks[j-1].Norm] {
@@ -229,6 +253,17 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 	}
 	if i >= j {
 		return added
+	}
+	// "David Gilmour de Pink Floyd", "Jeremy Hellickson des Rays": a full name, then a
+	// connector and what the person belongs to. ("Charles de Gaulle" has one word before.)
+	if givenNames[toks[i].Norm] || isGivenName(toks[i].Norm) && !toks[i].SentStart {
+		for k := i + 2; k < j-1; k++ {
+			if connectors[toks[k].Norm] && !toks[k].Cap {
+				added = e.chunk(toks, text, k+1, j, spans, cover, drop, added, nc)
+				j = k
+				break
+			}
+		}
 	}
 	first, last := toks[i], toks[j-1]
 	n := 0 // words: a hyphenated compound ("Лос-Анджелес") is one
@@ -269,11 +304,20 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			ofPlace = true
 		}
 	}
+	// "Polish Foreign Minister", "Various Christian": a title or an adjective, not a name.
+	if honorifics[last.Norm] || (isDemonym(first.Norm) && cover[i] == 0 && !orgLast[last.Norm] && !eventLast[last.Norm]) {
+		if n == 1 && isDemonym(first.Norm) && !inside {
+			return append(added, span{From: i, To: j, Type: "MISC", Conf: 0.5, Name: joinSurface(toks[i:j])})
+		}
+		if !inside {
+			return added
+		}
+	}
 	typ, conf := "", 0.0
 	switch {
-	case n > 1 && eventFirst[first.Norm]:
+	case n > 1 && (eventFirst[first.Norm] || eventLast[last.Norm] || n > 2 && eventLast[toks[j-2].Norm] && isRoman(last.Norm)):
 		typ, conf = "EVT", 0.5
-	case orgLast[last.Norm] || orgFirst[first.Norm] && n > 1:
+	case n > 1 && (orgLast[last.Norm] || orgFirst[first.Norm]):
 		typ, conf = "ORG", 0.6
 	case restLoc && placeQualifiers[first.Norm]:
 		typ, conf = "LOC", 0.6
@@ -297,16 +341,17 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		}
 	}
 	if typ == "" {
-		if first.SentStart && n == 1 && !isGivenName(first.Norm) {
+		if first.SentStart && n == 1 && !givenNames[first.Norm] {
 			return added // a capitalised first word says nothing
 		}
 		if n == 1 && (isStopwordAny(first.Norm) || russianAdjective(first.Norm)) {
 			return added
 		}
+		if allLower(toks[i:j], nc.lower) || allCommon(toks[i:j], nc.common) {
+			return added // "Good Day", "Excursion House": common words, capitalised for a title
+		}
 		switch {
-		case n == 1 && demonyms[first.Norm]:
-			typ, conf = "MISC", 0.5
-		case n == 1 && first.Upper && utf8.RuneCountInString(first.Norm) <= 6:
+		case n == 1 && first.Upper && utf8.RuneCountInString(first.Norm) >= 3 && utf8.RuneCountInString(first.Norm) <= 6:
 			typ, conf = "ORG", 0.5
 		case surnameLike(last.Norm) && n <= 3:
 			typ, conf = "PER", 0.55
@@ -360,6 +405,34 @@ func foreignScript(name []token, text string) bool {
 	return other > latin
 }
 
+func allCommon(toks []token, common wordSet) bool {
+	if len(common) == 0 {
+		return false
+	}
+	for _, t := range toks {
+		if !common.has(t.Norm) || givenNames[t.Norm] {
+			return false
+		}
+	}
+	return true
+}
+
+func isRoman(w string) bool {
+	return w != "" && strings.Trim(w, "ivxl") == ""
+}
+
+func allLower(toks []token, lower map[string]bool) bool {
+	if len(lower) == 0 {
+		return false
+	}
+	for _, t := range toks {
+		if !lower[t.Norm] {
+			return false
+		}
+	}
+	return true
+}
+
 func joinSurface(toks []token) string {
 	parts := make([]string, len(toks))
 	for i, t := range toks {
@@ -383,11 +456,27 @@ func unknownKey(toks []token) string {
 var lowerGeoHeads = foldSet(`mer océan lac mont monts golfe détroit fleuve rivière île îles cap baie massif plateau
 désert vallée canal col péninsule presqu'île archipel`)
 
+// lowerOrgHeads are lower-case nouns that make an organisation of the name after them:
+// Russian national teams are "сборная России", "сборной Хорватии".
+var lowerOrgHeads = func() map[string]bool {
+	m := map[string]bool{}
+	for _, f := range inflect([]string{"сборная"}, "ru", false) {
+		m[f[0]] = true
+	}
+	m["сборные"], m["сборных"] = true, true
+	return m
+}()
+
 // geoHeads extends a place or a capitalised word after a lower-case geographic head to
-// include the head: "mer Égée", "détroit de Gibraltar".
+// include the head: "mer Égée", "détroit de Gibraltar"; after an organisation head it makes
+// an organisation: "сборной Хорватии".
 func geoHeads(toks []token, cover []int, spans []span, drop []bool, added []span) []span {
 	for i := 0; i+1 < len(toks); i++ {
-		if toks[i].Cap || !lowerGeoHeads[toks[i].Norm] {
+		typ := "LOC"
+		if lowerOrgHeads[toks[i].Norm] {
+			typ = "ORG"
+		}
+		if toks[i].Cap || !(lowerGeoHeads[toks[i].Norm] || typ == "ORG") {
 			continue
 		}
 		k := i + 1
@@ -413,7 +502,7 @@ func geoHeads(toks []token, cover []int, spans []span, drop []bool, added []span
 				}
 			}
 		}
-		added = append(added, span{From: i, To: end, Type: "LOC", Conf: 0.6, Name: joinSurface(toks[i:end])})
+		added = append(added, span{From: i, To: end, Type: typ, Conf: 0.6, Name: joinSurface(toks[i:end])})
 		i = end - 1
 	}
 	return added

@@ -78,6 +78,9 @@ func (c compiler) compile(n query.Node) (dsl, error) {
 			return nil, &query.Error{Pos: n.Pos, Msg: fmt.Sprintf("ranges apply to published, not to %s", n.Field)}
 		}
 		lo, hi := n.Bounds()
+		if lo.IsZero() && hi.IsZero() {
+			return dsl{"match_all": dsl{}}, nil // [* TO *]: every article has a published time
+		}
 		return publishedRange(lo, hi), nil
 	case nil:
 		return nil, &query.Error{Msg: "empty query node"}
@@ -114,16 +117,22 @@ func (c compiler) keyword(field, value, kind string, pos int) (dsl, error) {
 // text matches words in the title (field title) or title and body (no field) in every
 // language. Each field analyses the words with its own language's analyzer. A single word
 // is also run as a phrase, so a word the analyzer splits ("Nagorno-Karabakh", "l'Arménie")
-// must appear as written; a proximity phrase (slop > 0) becomes an unordered intervals
-// match with at most slop words between its words.
+// must appear as written; a proximity phrase (slop > 0) becomes two ordered intervals
+// matches, the words in order and reversed, with at most slop words between its words.
 func (c compiler) text(field, value string, slop, pos int) (dsl, error) {
 	fields, err := c.textFields(field, pos)
 	if err != nil {
 		return nil, err
 	}
 	if slop > 0 {
+		// As in the Bleve backend and the matcher: the words in their order or reversed,
+		// with at most slop other words between them in total.
+		reversed := reverseWords(value)
 		return anyOf(fields, func(f string) dsl {
-			return dsl{"intervals": dsl{f: dsl{"match": dsl{"query": value, "max_gaps": slop, "ordered": false}}}}
+			return dsl{"intervals": dsl{f: dsl{"any_of": dsl{"intervals": []any{
+				dsl{"match": dsl{"query": value, "max_gaps": slop, "ordered": true}},
+				dsl{"match": dsl{"query": reversed, "max_gaps": slop, "ordered": true}},
+			}}}}}
 		}), nil
 	}
 	return dsl{"multi_match": dsl{"query": value, "type": "phrase", "fields": fields}}, nil
@@ -180,4 +189,13 @@ func ceilMilli(t time.Time) time.Time {
 func highlightField(f string) string {
 	base, _, _ := strings.Cut(f, "_")
 	return base
+}
+
+// reverseWords reverses the order of the space-separated words of s.
+func reverseWords(s string) string {
+	w := strings.Fields(s)
+	for i, j := 0, len(w)-1; i < j; i, j = i+1, j-1 {
+		w[i], w[j] = w[j], w[i]
+	}
+	return strings.Join(w, " ")
 }

@@ -27,6 +27,7 @@ func TestCompileGolden(t *testing.T) {
 		{"date-open-exclusive", "published:>2026-01-01"},
 		{"instant-inclusive", "published:<=2026-01-01T12:00:00Z"},
 		{"not-group", "NOT (a OR b)"},
+		{"open-range", "published:[* TO *] Lachin"},
 	}
 	c := newCompiler([]string{"en", "fr", "und"})
 	var sb strings.Builder
@@ -74,4 +75,25 @@ func TestPublishedRangeRoundsToMilliseconds(t *testing.T) {
 	if string(b) != want {
 		t.Errorf("got  %s\nwant %s", b, want)
 	}
+}
+
+// FuzzCompile: every query the parser accepts compiles to DSL that marshals to JSON.
+func FuzzCompile(f *testing.F) {
+	for _, q := range []string{"Lachin", `"corridor de Latchine"~3`, "entity:Q399 -lang:en", "published:[2026-01-01 TO *]", "Lach* OR title:(a b)", "source:arm?n*"} {
+		f.Add(q)
+	}
+	c := newCompiler([]string{"en", "fr", "und"})
+	f.Fuzz(func(t *testing.T, src string) {
+		n, err := query.Parse(src)
+		if err != nil {
+			return
+		}
+		q, err := c.compile(n)
+		if err != nil {
+			t.Fatalf("%q parses but does not compile: %v", src, err)
+		}
+		if _, err := json.Marshal(q); err != nil {
+			t.Fatalf("%q: DSL does not marshal: %v", src, err)
+		}
+	})
 }

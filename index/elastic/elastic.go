@@ -15,7 +15,16 @@
 // alias first and keeps every known article in the index where it was first stored (its
 // published field is still updated, so time filters see the new date). Two writers racing on
 // one new ID could still create two copies; the indexing stage rules that out because Kafka
-// keys messages by article ID, so one ID is always handled by one consumer.
+// keys messages by article ID, so one ID is always handled by one consumer. The lookup is a
+// search, so it sees what was refreshed (1 s by default): a date change within a second of
+// the first write could still leave two copies.
+//
+// Same answers as Bleve. Field names, indexed values (query.KeywordValues, BodyText,
+// PublishedTime) and the language analysers follow package query, which the Bleve backend
+// and the alert matcher use; the analysers are custom chains of Elasticsearch's built-in
+// filters that mirror Bleve's (stop words kept). The whole article is kept in a non-indexed
+// "doc" object for Get and for hits. Get searches the alias by ID, since monthly indices
+// rule out GET _doc; like searches, it sees writes once refreshed.
 package elastic
 
 import (

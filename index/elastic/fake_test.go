@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -29,6 +30,7 @@ type request struct {
 	Path   string
 	Query  string // encoded, keys sorted
 	Body   []byte
+	Auth   string // Authorization header
 }
 
 // line is the request as it appears in golden transcripts.
@@ -62,6 +64,18 @@ func newFakeES(t *testing.T) *fakeES {
 	return f
 }
 
+// newFakeESTLS is newFakeES over https with httptest's self-signed certificate.
+func newFakeESTLS(t *testing.T) *fakeES {
+	t.Helper()
+	f := &fakeES{t: t, routes: map[string]func(request) (int, string){}, mux: http.NewServeMux()}
+	f.srv = httptest.NewUnstartedServer(http.HandlerFunc(f.serve))
+	// A client that rejects the certificate is what some tests check; don't log it.
+	f.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	f.srv.StartTLS()
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
 // on sets the handler for a route such as "POST /_bulk" or "PUT /{index}".
 func (f *fakeES) on(route string, h func(r request) (int, string)) {
 	f.mu.Lock()
@@ -87,7 +101,7 @@ func (f *fakeES) serve(w http.ResponseWriter, r *http.Request) {
 	for _, k := range keys {
 		qs = append(qs, k+"="+strings.Join(q[k], ","))
 	}
-	rec := request{Method: r.Method, Path: r.URL.Path, Query: strings.Join(qs, "&"), Body: body}
+	rec := request{Method: r.Method, Path: r.URL.Path, Query: strings.Join(qs, "&"), Body: body, Auth: r.Header.Get("Authorization")}
 	f.mu.Lock()
 	f.requests = append(f.requests, rec)
 	_, pattern := f.mux.Handler(r)

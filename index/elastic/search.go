@@ -107,15 +107,20 @@ func decodeCursor(s, mode string) (cursor, error) {
 	return c, nil
 }
 
+// pageSize is req.Size, defaulted and capped as the Bleve backend does.
+func pageSize(req index.Request) int {
+	switch {
+	case req.Size <= 0:
+		return defaultSize
+	case req.Size > maxSize:
+		return maxSize
+	}
+	return req.Size
+}
+
 // searchBody builds the _search request for req. q is the parsed query, nil for all.
 func (b *Backend) searchBody(req index.Request, q query.Node) (dsl, error) {
-	size := req.Size
-	switch {
-	case size == 0:
-		size = defaultSize
-	case size < 0 || size > maxSize:
-		return nil, fmt.Errorf("%w: size %d not in 1..%d", index.ErrBadRequest, size, maxSize)
-	}
+	size := pageSize(req)
 	var filters []any
 	if !req.From.IsZero() || !req.To.IsZero() {
 		if !req.From.IsZero() && !req.To.IsZero() && !req.From.Before(req.To) {
@@ -304,10 +309,7 @@ func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result,
 
 // result turns a _search answer into an index.Result.
 func (b *Backend) result(req index.Request, res *searchResponse, took time.Duration) (*index.Result, error) {
-	size := req.Size
-	if size == 0 {
-		size = defaultSize
-	}
+	size := pageSize(req)
 	// Total counts matching articles, also when collapsing (as the Bleve backend does).
 	out := &index.Result{Total: res.Hits.Total.Value, Hits: make([]index.Hit, 0, len(res.Hits.Hits)), Took: took}
 	for _, h := range res.Hits.Hits {

@@ -13,6 +13,7 @@ import (
 	"github.com/elastic/go-elasticsearch/v8/esapi"
 
 	"wirewatch/config"
+	"wirewatch/index"
 	"wirewatch/query"
 )
 
@@ -190,11 +191,28 @@ func Policy(retention time.Duration) map[string]any {
 // Setup installs the lifecycle policy (when a retention is set) and the index template.
 // Both are PUTs of the full definition, so Setup is idempotent and a changed configuration
 // replaces the old one (existing months keep their mapping; new months get the new one).
-// Write calls it before the first write unless index.elasticsearch.manage_templates is off.
+// Write calls it before the first write. With index.elasticsearch.manage_templates off,
+// Setup installs nothing and only checks that the template exists, so that a missing one
+// fails at start rather than as dynamically mapped months.
 func (b *Backend) Setup(ctx context.Context) error {
 	b.setupMu.Lock()
 	defer b.setupMu.Unlock()
 	if b.setupDone {
+		return nil
+	}
+	if !b.cfg.ManageTemplates {
+		res, err := esapi.IndicesExistsIndexTemplateRequest{Name: b.cfg.IndexPrefix}.Do(ctx, b.es)
+		if err != nil {
+			return fmt.Errorf("checking index template %s: %w: %w", b.cfg.IndexPrefix, index.ErrRetryable, err)
+		}
+		res.Body.Close()
+		switch {
+		case res.StatusCode == http.StatusNotFound:
+			return fmt.Errorf("index template %s is missing and index.elasticsearch.manage_templates is off: install deployments/elasticsearch/index-template.json as _index_template/%s", b.cfg.IndexPrefix, b.cfg.IndexPrefix)
+		case res.IsError():
+			return &Error{Status: res.StatusCode, Op: "checking index template " + b.cfg.IndexPrefix}
+		}
+		b.setupDone = true
 		return nil
 	}
 	if b.cfg.Retention > 0 {

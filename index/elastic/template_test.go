@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"wirewatch/article"
 	"wirewatch/config"
+	"wirewatch/query"
 )
 
 // templateFile is the exported template for operators who manage templates themselves.
@@ -153,4 +155,24 @@ func hasFieldError(err error, key string) bool {
 		}
 	}
 	return false
+}
+
+// TestTemplateHasQueryFields checks the mapping against the field names package query
+// shares with the Bleve backend: a keyword field for every keyword value it indexes.
+func TestTemplateHasQueryFields(t *testing.T) {
+	props := Template(config.Default().Index.Elastic, query.DefaultLanguages)["template"].(map[string]any)["mappings"].(map[string]any)["properties"].(map[string]any)
+	want := map[string]string{query.FieldID: "keyword", query.FieldURL: "keyword", query.IndexPublished: "date", query.IndexLocation: "geo_point"}
+	for field := range query.KeywordValues(&article.Article{}) {
+		want[field] = "keyword"
+	}
+	for _, key := range query.LangKeys(query.DefaultLanguages) {
+		want[query.TitleField(key)] = "text"
+		want[query.BodyField(key)] = "text"
+	}
+	for field, typ := range want {
+		m, ok := props[field].(map[string]any)
+		if !ok || m["type"] != typ {
+			t.Errorf("%s: mapped as %v, want type %s", field, props[field], typ)
+		}
+	}
 }

@@ -38,9 +38,8 @@ type esDoc struct {
 	Location     []geoPoint `json:"location,omitempty"`
 	Published    *time.Time `json:"published,omitempty"`
 	Fetched      *time.Time `json:"fetched,omitempty"`
-	// Doc is spliced in by encodeDoc, not marshalled: json.Marshal would re-validate
-	// and compact the whole article, the largest part of the document.
-	Doc json.RawMessage `json:"-"`
+	// The stored article, "doc", is spliced in by encodeDoc rather than marshalled here:
+	// json.Marshal would re-validate and compact it, the largest part of the document.
 }
 
 type geoPoint struct {
@@ -134,7 +133,8 @@ func validGeo(lat, lon float64) bool {
 	return lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180
 }
 
-// docMonth is the time that picks a new article's monthly index.
+// docMonth is the time that picks a new article's monthly index: as query.PublishedTime,
+// except that an article with neither date goes to the current month, not to 1970.
 func docMonth(a *article.Article) time.Time {
 	switch {
 	case !a.Published.IsZero():
@@ -165,10 +165,8 @@ func (b *Backend) Write(ctx context.Context, docs []*article.Article) ([]error, 
 	if len(docs) == 0 {
 		return errs, nil
 	}
-	if b.cfg.ManageTemplates {
-		if err := b.Setup(ctx); err != nil {
-			return nil, err
-		}
+	if err := b.Setup(ctx); err != nil {
+		return nil, err
 	}
 	// One document per ID, the last one given: bulk workers run in parallel, so two
 	// versions in one call would race.

