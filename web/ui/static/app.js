@@ -822,14 +822,46 @@
         el("span", { class: "meta" }, s.mode || "immediate", " · ", (s.channels || []).map((c) => c.type).join(", ") || "no channels")),
       el("p", {}, el("a", { href: searchURL({ q: s.query }), class: "qtext", dir: "auto" }, s.query || "(everything)")));
     const atomURL = "/feeds/searches/" + encodeURIComponent(s.id) + ".atom" + (token() ? "?token=" + encodeURIComponent(token()) : "");
-    const del = el("button", { type: "button", class: "secondary" }, "Stop following");
+    // Two clicks, no native confirm(): the second within a few seconds stops the search.
+    const del = el("button", { type: "button", class: "secondary stop" }, "Stop following");
+    let armed = null;
     del.addEventListener("click", async () => {
-      if (!confirm("Stop following “" + (s.name || s.query) + "”?")) return;
-      try { await api("/api/searches/" + encodeURIComponent(s.id), { method: "DELETE" }); li.remove(); } catch (e) { alert(e.message); }
+      if (!armed) {
+        del.textContent = "Click again to stop";
+        armed = setTimeout(() => { armed = null; del.textContent = "Stop following"; }, 4000);
+        return;
+      }
+      clearTimeout(armed);
+      del.disabled = true;
+      try {
+        await api("/api/searches/" + encodeURIComponent(s.id), { method: "DELETE" });
+        li.remove();
+      } catch (e) {
+        del.disabled = false;
+        armed = null;
+        del.textContent = "Could not stop: " + e.message;
+      }
     });
     li.appendChild(el("p", {}, el("a", { href: atomURL, target: "_blank", rel: "noopener" }, "Atom feed"), " ", del));
+    const deliveries = el("p", { class: "meta deliveries" });
+    li.appendChild(deliveries);
     li.appendChild(el("h3", { class: "muted" }, "Recent matches"));
     li.appendChild(matches);
+    // Per channel: how many alerts went out, are being retried, or were given up on.
+    api("/api/deliveries?search=" + encodeURIComponent(s.id)).then((r) => {
+      const by = new Map();
+      for (const d of (r && r.deliveries) || []) {
+        const c = by.get(d.type) || { delivered: 0, retrying: 0, failed: 0, error: "" };
+        c[d.status] = (c[d.status] || 0) + (d.alerts || 1);
+        if (d.last_error && d.status !== "delivered") c.error = d.last_error;
+        by.set(d.type, c);
+      }
+      for (const [type, c] of by) {
+        const parts = ["delivered", "retrying", "failed"].filter((k) => c[k]).map((k) => c[k] + " " + k);
+        append(deliveries, el("span", { class: "delivery " + (c.failed ? "error" : c.retrying ? "warn" : "ok"), "data-channel": type },
+          type + ": " + parts.join(", "), c.error ? " (" + c.error + ")" : ""), " ");
+      }
+    }).catch(() => { /* older servers have no delivery log: nothing to show */ });
     api("/api/searches/" + encodeURIComponent(s.id) + "/matches?limit=10").then((r) => {
       const ms = (r && r.matches) || [];
       if (!ms.length) matches.appendChild(el("li", { class: "muted" }, "No matches yet."));
