@@ -182,6 +182,19 @@ func TestSeedArticleSearchableAndKeptOnceAcrossRestart(t *testing.T) {
 	if len(hit.Highlights) == 0 {
 		t.Errorf("no highlights on %+v", hit)
 	}
+	metrics := getText(t, "http://"+r.addr+"/metrics")
+	for _, want := range []string{
+		`wirewatch_messages_consumed_total{stage="process"} 1`,
+		`wirewatch_messages_consumed_total{stage="index"} 1`,
+		`wirewatch_messages_produced_total{topic="wirewatch.articles.raw"} 1`,
+		`wirewatch_messages_produced_total{topic="wirewatch.articles.enriched"} 1`,
+		`wirewatch_consumer_lag{partition=`,
+		`wirewatch_ingest_feed_up{feed_url="` + feed.URL + `/feed.xml"} 1`,
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 	// Let the poller poll the unchanged feed a few more times before stopping.
 	time.Sleep(1500 * time.Millisecond)
 	if err := r.stop(); err != nil {
@@ -311,6 +324,17 @@ func TestFeedToWebhookAndAtomOncePerStory(t *testing.T) {
 	if atom.StatusCode != 200 || strings.Count(string(body), "<entry>") != 1 || !strings.Contains(string(body), "Lachin corridor reopens") {
 		t.Errorf("Atom feed (%s) should hold the one alert:\n%s", atom.Status, body)
 	}
+}
+
+func getText(t *testing.T, u string) string {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
 }
 
 func getJSON(t *testing.T, u string, v any) {
