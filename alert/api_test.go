@@ -19,6 +19,7 @@ import (
 	"wirewatch/article"
 	"wirewatch/index"
 	"wirewatch/index/bleve"
+	"wirewatch/web"
 )
 
 func doJSON(t *testing.T, method, url string, body string) (int, []byte) {
@@ -285,8 +286,8 @@ func TestCommandErrors(t *testing.T) {
 	st := startStage(t, c, cfg, nil)
 	var out, errOut bytes.Buffer
 	err := Command(context.Background(), []string{"add", "--addr", st.api.URL, "--name", "x", "--query", "a AND"}, &out, &errOut)
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) || apiErr.Status != 400 || apiErr.Body.Column == nil {
+	var apiErr *web.APIError
+	if !errors.As(err, &apiErr) || apiErr.Status != 400 || apiErr.Column == 0 {
 		t.Fatalf("err = %v", err)
 	}
 	// The other commands, end to end against the API.

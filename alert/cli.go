@@ -1,7 +1,6 @@
 package alert
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"wirewatch/index"
+	"wirewatch/web"
 )
 
 const cliUsage = `usage: wirewatch alerts [--addr URL] [--token T] COMMAND [flags]
@@ -32,71 +32,12 @@ Commands (talking to a running wirewatch):
 Search flags: --name, --query, --mode immediate|hourly|daily,
   --webhook URL [--secret S], --slack URL, --email a@x,b@y, --atom, --sse, --kafka
   (each channel flag may be repeated)
-Global flags: --addr (default http://127.0.0.1:8080, or $WIREWATCH_ADDR), --token ($WIREWATCH_TOKEN)
+Global flags: --addr (default http://127.0.0.1:8080, or $WIREWATCH_ADDR), --token ($WIREWATCH_SERVE_TOKEN)
 `
 
 // ErrUsage is returned by Command for a command line it cannot understand; the usage
 // has been written to stderr.
 var ErrUsage = errors.New("usage error")
-
-// cliClient is the HTTP client of one CLI invocation.
-type cliClient struct {
-	addr, token string
-	http        *http.Client
-}
-
-// APIError is an error answer of the wirewatch API.
-type APIError struct {
-	Status int
-	Body   errorBody
-}
-
-func (e *APIError) Error() string {
-	return fmt.Sprintf("wirewatch answered %d: %s", e.Status, e.Body.Error)
-}
-
-func (c *cliClient) do(ctx context.Context, method, path string, body, out any) error {
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return fmt.Errorf("encoding request: %w", err)
-		}
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.addr, "/")+path, rd)
-	if err != nil {
-		return fmt.Errorf("building request: %w", err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return fmt.Errorf("calling %s %s: %w", method, path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return fmt.Errorf("reading answer of %s %s: %w", method, path, err)
-	}
-	if resp.StatusCode >= 300 {
-		e := &APIError{Status: resp.StatusCode}
-		if json.Unmarshal(b, &e.Body) != nil || e.Body.Error == "" {
-			e.Body.Error = strings.TrimSpace(string(b))
-		}
-		return e
-	}
-	if out != nil && len(b) > 0 {
-		if err := json.Unmarshal(b, out); err != nil {
-			return fmt.Errorf("decoding answer of %s %s: %w", method, path, err)
-		}
-	}
-	return nil
-}
 
 // listFlag collects a repeatable flag.
 type listFlag []string
@@ -155,15 +96,15 @@ func (f *searchFlags) channels() ([]Channel, bool) {
 
 // Command runs `wirewatch alerts ...` against a running wirewatch's API.
 func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	c := &cliClient{http: &http.Client{Timeout: 60 * time.Second}}
+	var addr, token string
 	global := flag.NewFlagSet("alerts", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
 	addGlobal := func(fs *flag.FlagSet) {
-		fs.StringVar(&c.addr, "addr", c.addr, "base URL of the wirewatch API")
-		fs.StringVar(&c.token, "token", c.token, "API token")
+		fs.StringVar(&addr, "addr", addr, "base URL of the wirewatch API")
+		fs.StringVar(&token, "token", token, "API token")
 	}
-	c.addr = envOr("WIREWATCH_ADDR", "http://127.0.0.1:8080")
-	c.token = envOr("WIREWATCH_TOKEN", "")
+	addr = envOr("WIREWATCH_ADDR", "http://127.0.0.1:8080")
+	token = envOr("WIREWATCH_SERVE_TOKEN", "")
 	addGlobal(global)
 	usage := func(format string, a ...any) error {
 		if format != "" {
@@ -206,6 +147,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		pos = append(pos, fs.Arg(0))
 		rest = fs.Args()[1:]
 	}
+	c := web.NewClient(addr, token)
 	needID := func() (string, error) {
 		if len(pos) != 1 {
 			return "", usage("%s needs exactly one search ID", cmd)
@@ -222,7 +164,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		var out struct {
 			Searches []SavedSearch `json:"searches"`
 		}
-		if err := c.do(ctx, http.MethodGet, "/api/searches", nil, &out); err != nil {
+		if err := c.Do(ctx, http.MethodGet, "/api/searches", nil, &out); err != nil {
 			return err
 		}
 		if *asJSON {
@@ -245,7 +187,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		chs, _ := sf.channels()
 		s := SavedSearch{Name: sf.name, Query: sf.query, Mode: sf.mode, Channels: chs}
 		var out SavedSearch
-		if err := c.do(ctx, http.MethodPost, "/api/searches", s, &out); err != nil {
+		if err := c.Do(ctx, http.MethodPost, "/api/searches", s, &out); err != nil {
 			return err
 		}
 		return printJSON(out)
@@ -255,7 +197,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 		var out SavedSearch
-		if err := c.do(ctx, http.MethodGet, "/api/searches/"+id, nil, &out); err != nil {
+		if err := c.Do(ctx, http.MethodGet, "/api/searches/"+id, nil, &out); err != nil {
 			return err
 		}
 		return printJSON(out)
@@ -265,7 +207,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 		var s SavedSearch
-		if err := c.do(ctx, http.MethodGet, "/api/searches/"+id, nil, &s); err != nil {
+		if err := c.Do(ctx, http.MethodGet, "/api/searches/"+id, nil, &s); err != nil {
 			return err
 		}
 		fs.Visit(func(f *flag.Flag) {
@@ -285,7 +227,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		s.Created, s.Updated, s.Origin = time.Time{}, time.Time{}, ""
 		body := map[string]any{"name": s.Name, "query": s.Query, "mode": s.Mode, "channels": s.Channels}
 		var out SavedSearch
-		if err := c.do(ctx, http.MethodPut, "/api/searches/"+id, body, &out); err != nil {
+		if err := c.Do(ctx, http.MethodPut, "/api/searches/"+id, body, &out); err != nil {
 			return err
 		}
 		return printJSON(out)
@@ -294,7 +236,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err != nil {
 			return err
 		}
-		if err := c.do(ctx, http.MethodDelete, "/api/searches/"+id, nil, nil); err != nil {
+		if err := c.Do(ctx, http.MethodDelete, "/api/searches/"+id, nil, nil); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "deleted %s\n", pos[0])
@@ -307,7 +249,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		var out struct {
 			Matches []Alert `json:"matches"`
 		}
-		if err := c.do(ctx, http.MethodGet, fmt.Sprintf("/api/searches/%s/matches?limit=%d", id, *limit), nil, &out); err != nil {
+		if err := c.Do(ctx, http.MethodGet, fmt.Sprintf("/api/searches/%s/matches?limit=%d", id, *limit), nil, &out); err != nil {
 			return err
 		}
 		if *asJSON {
@@ -325,7 +267,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 		var out index.Result
-		if err := c.do(ctx, http.MethodGet, fmt.Sprintf("/api/searches/%s/backfill?days=%d&size=%d", id, *days, *limit), nil, &out); err != nil {
+		if err := c.Do(ctx, http.MethodGet, fmt.Sprintf("/api/searches/%s/backfill?days=%d&size=%d", id, *days, *limit), nil, &out); err != nil {
 			return err
 		}
 		if *asJSON {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"wirewatch/pipeline"
+	"wirewatch/web"
 )
 
 func cmdRun(ctx context.Context, e *env, args []string) error {
@@ -70,47 +70,8 @@ func parseStages(s string) ([]string, error) {
 
 // apiGet asks a running wirewatch's API.
 func apiGet(ctx context.Context, base, token, path string, v any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(base, "/")+path, nil)
-	if err != nil {
-		return err
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	client := &http.Client{Timeout: 30 * time.Second}
-	resp, err := client.Do(req)
-	if err != nil {
-		return fmt.Errorf("asking wirewatch at %s (is it running? --addr): %w", base, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return fmt.Errorf("reading answer from %s: %w", base, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		e := &apiErr{Status: resp.Status}
-		var body2 struct {
-			Error  string `json:"error"`
-			Column int    `json:"column"`
-		}
-		_ = json.Unmarshal(body, &body2)
-		e.Msg, e.Column = body2.Error, body2.Column
-		if e.Msg == "" {
-			e.Msg = strings.TrimSpace(string(body))
-		}
-		return e
-	}
-	return json.Unmarshal(body, v)
+	return web.NewClient(base, token).Do(ctx, http.MethodGet, path, nil, v)
 }
-
-// apiErr is an error answer from the API.
-type apiErr struct {
-	Status string
-	Msg    string
-	Column int // 1-based column of a query error, 0 otherwise
-}
-
-func (e *apiErr) Error() string { return e.Status + ": " + e.Msg }
 
 type remoteFlags struct{ addr, token string }
 
@@ -214,7 +175,7 @@ func cmdSearch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if err := apiGet(ctx, rf.addr, rf.token, "/api/search?"+q.Encode(), &res); err != nil {
-		var ae *apiErr
+		var ae *web.APIError
 		if errors.As(err, &ae) && ae.Column > 0 {
 			// Point at the mistake under the query, as a compiler would.
 			return fmt.Errorf("%s\n  %s\n  %s^", ae.Msg, q.Get("q"), strings.Repeat(" ", ae.Column-1))
