@@ -451,7 +451,7 @@ func (p *Poller) commitLoop(ctx context.Context) {
 	const maxBatch = 128
 	const linger = 20 * time.Millisecond
 	const flushEvery = 30 * time.Second
-	const flushAt = 20000
+	const flushAt = 5000
 	c := &committer{p: p, pending: map[idKey]*articleRecord{}, lastFlush: time.Now()}
 	defer c.flush()
 	idle := time.NewTimer(flushEvery)
@@ -492,8 +492,10 @@ func (p *Poller) commitLoop(ctx context.Context) {
 }
 
 // committer is the commit loop's state. Article records are written behind, every 30 s or
-// 100,000 records, in one sorted transaction: one per batch made random B-tree inserts
-// the largest cost of a busy cycle (each rewrote most of the index's pages). Losing them in a crash costs at most a republish, which the sinks
+// 5,000 records, in one sorted transaction: one per batch made random B-tree inserts the
+// largest cost of a busy cycle (each rewrote most of the index's pages), while much larger
+// flushes copied most of the index onto the heap (5,000: 130 MB peak heap at 10k feeds,
+// 20,000: 200 MB, for the same CPU). Losing them in a crash costs at most a republish, which the sinks
 // absorb; the per-feed seen lists, which stop a feed republishing, go with every batch.
 type committer struct {
 	p         *Poller
