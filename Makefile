@@ -5,7 +5,7 @@ CONFIG  ?= config/wirewatch.yaml
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: run build test test-es lint bench fuzz clean
+.PHONY: run build test test-es lint bench fuzz clean chromium
 
 build:
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/wirewatch
@@ -14,8 +14,21 @@ build:
 run: build
 	./$(BIN) run $(if $(wildcard $(CONFIG)),--config $(CONFIG),)
 
-test:
+test: chromium
 	$(GO) test -race -count=1 -timeout 12m ./...
+
+# chromium: the browser tests of web/ui drive Debian's chromium (never a downloaded browser).
+# Installed here when missing and running as root; otherwise this says how, and the browser
+# tests fail with the same advice.
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium for the browser tests (apt-get)"; \
+		apt-get update -q && apt-get install -y -q --no-install-recommends chromium; \
+	else \
+		echo "*** the browser tests need chromium: sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium"; \
+	fi
 
 # test-es runs the live Elasticsearch suite; it needs ES_URL (for example http://localhost:9200).
 test-es:

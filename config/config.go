@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,16 +67,14 @@ type TopicConfig struct {
 	Searches string `yaml:"searches"`
 }
 
-// AlertConfig configures the alerting stage.
-type AlertConfig struct {
-	Enabled bool `yaml:"enabled"`
-}
-
 // ServeConfig configures the HTTP API and UI.
 type ServeConfig struct {
 	Addr string `yaml:"addr"`
 	// Token, when set, is required as "Authorization: Bearer TOKEN" (or ?token=) on every request.
 	Token string `yaml:"token"`
+	// AllowOpen lets the server listen on a non-loopback address without a token. Without
+	// it such a configuration is refused, so the index is not opened to a network by mistake.
+	AllowOpen bool `yaml:"allow_open"`
 	// ShutdownTimeout bounds graceful shutdown of the HTTP server.
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 }
@@ -105,14 +104,15 @@ func Default() Config {
 		Ingest:  ingestDefaults(),
 		Process: processDefaults(),
 		Index:   indexDefaults(),
-		Alert:   AlertConfig{Enabled: true},
+		Alert:   alertDefaults(),
 		Serve:   ServeConfig{Addr: "127.0.0.1:8080", ShutdownTimeout: 10 * time.Second},
 	}
 }
 
 // Load reads the YAML file at path (none if path is ""), applies environment overrides from
-// environ (KEY=VALUE pairs, as os.Environ returns) and validates the result. Relative paths
-// in the file are resolved against the file's directory.
+// environ (KEY=VALUE pairs, as os.Environ returns) and validates the result. Relative file
+// paths (topics, OPML, entities) are relative to the working directory; data files
+// (bleve_path, state_path) to data_dir.
 func Load(path string, environ []string) (Config, error) {
 	cfg := Default()
 	if path != "" {
@@ -186,12 +186,11 @@ func (c *Config) Validate() error {
 			add(key, "must not be empty")
 		}
 	}
-	if c.Serve.Addr == "" {
-		add("serve.addr", "must not be empty")
-	}
+	errs = append(errs, c.Serve.validate()...)
 	errs = append(errs, c.Ingest.validate()...)
 	errs = append(errs, c.Process.validate()...)
 	errs = append(errs, c.Index.validate()...)
+	errs = append(errs, c.Alert.validate()...)
 	return errors.Join(errs...)
 }
 
@@ -209,4 +208,30 @@ func (c *Config) Path(p string) string {
 		return p
 	}
 	return filepath.Join(c.DataDir, p)
+}
+
+func (c *ServeConfig) validate() []error {
+	switch {
+	case c.Addr == "":
+		return []error{&FieldError{Key: "serve.addr", Msg: "must not be empty"}}
+	case c.Token == "" && !c.AllowOpen && !loopbackAddr(c.Addr):
+		return []error{&FieldError{Key: "serve.token", Msg: fmt.Sprintf(
+			"must be set when serve.addr %q is not a loopback address (or set serve.allow_open: true to serve without one)", c.Addr)}}
+	}
+	return nil
+}
+
+// loopbackAddr reports whether a listen address (host:port) accepts connections from this
+// machine only. An empty host listens on every interface; a host name other than localhost
+// may resolve anywhere, so it counts as open.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
 }

@@ -16,6 +16,12 @@ var errEOF = io.EOF
 // EnvPrefix starts every environment override: WIREWATCH_KAFKA_BROKERS sets kafka.brokers.
 const EnvPrefix = "WIREWATCH_"
 
+// commandVars are WIREWATCH_ variables the command line reads itself; they are not settings.
+var commandVars = map[string]bool{
+	"WIREWATCH_CONFIG": true, // the config file's path
+	"WIREWATCH_ADDR":   true, // the server the CLI's client commands talk to
+}
+
 // applyEnv sets every field whose variable is present in environ. The variable name is the
 // YAML path in upper case with "_" for "." (WIREWATCH_INDEX_ELASTICSEARCH_URLS); lists are
 // comma-separated. An unknown WIREWATCH_ variable is an error, so a typo is not silently
@@ -26,7 +32,7 @@ func applyEnv(cfg *Config, environ []string) error {
 	var errs []error
 	for _, kv := range environ {
 		name, value, ok := strings.Cut(kv, "=")
-		if !ok || !strings.HasPrefix(name, EnvPrefix) {
+		if !ok || !strings.HasPrefix(name, EnvPrefix) || commandVars[name] {
 			continue
 		}
 		v, known := fields[name]

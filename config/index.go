@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -19,16 +21,37 @@ type IndexConfig struct {
 
 // ElasticConfig is the Elasticsearch connection and index layout.
 type ElasticConfig struct {
-	URLs     []string `yaml:"urls"`
-	CloudID  string   `yaml:"cloud_id"`
-	Username string   `yaml:"username"`
-	Password string   `yaml:"password"`
-	APIKey   string   `yaml:"api_key"`
-	CAFile   string   `yaml:"ca_file"`
+	// URLs of the cluster's nodes (http or https); or CloudID for Elastic Cloud.
+	URLs    []string `yaml:"urls"`
+	CloudID string   `yaml:"cloud_id"`
+	// Basic auth (Username, Password) or an API key (base64 "id:key"), not both.
+	Username string `yaml:"username"`
+	Password string `yaml:"password"`
+	APIKey   string `yaml:"api_key"`
+	// CAFile is a PEM file of certificate authorities trusted for https URLs.
+	CAFile string `yaml:"ca_file"`
 	// IndexPrefix names the monthly indices (PREFIX-2026.11) and the read alias (PREFIX).
 	IndexPrefix string `yaml:"index_prefix"`
 	// Retention deletes indices older than this through a lifecycle policy; 0 keeps all.
 	Retention time.Duration `yaml:"retention"`
+	// Shards and Replicas of each monthly index.
+	Shards   int `yaml:"shards"`
+	Replicas int `yaml:"replicas"`
+	// ManageTemplates lets wirewatch install the index template and lifecycle policy at
+	// start. Turn it off when operators manage them (deployments/elasticsearch has the
+	// JSON); wirewatch then only checks at start that the template exists.
+	ManageTemplates bool `yaml:"manage_templates"`
+	// BulkWorkers is the number of bulk requests in flight; FlushBytes caps one request.
+	BulkWorkers int `yaml:"bulk_workers"`
+	FlushBytes  int `yaml:"flush_bytes"`
+	// MaxRetries bounds the retries of a request (transport errors, 429, 502-504) and of
+	// documents a bulk response rejected with 429 or 5xx; RetryBackoff is the first wait,
+	// doubled on every retry.
+	MaxRetries   int           `yaml:"max_retries"`
+	RetryBackoff time.Duration `yaml:"retry_backoff"`
+	// Refresh is the bulk refresh parameter: "" or "false" (default, documents become
+	// searchable within the index refresh interval), "wait_for" or "true".
+	Refresh string `yaml:"refresh"`
 }
 
 func indexDefaults() IndexConfig {
@@ -37,7 +60,16 @@ func indexDefaults() IndexConfig {
 		BlevePath:     "index.bleve",
 		BatchSize:     500,
 		FlushInterval: 500 * time.Millisecond,
-		Elastic:       ElasticConfig{IndexPrefix: "wirewatch-articles"},
+		Elastic: ElasticConfig{
+			IndexPrefix:     "wirewatch-articles",
+			Shards:          1,
+			Replicas:        1,
+			ManageTemplates: true,
+			BulkWorkers:     2,
+			FlushBytes:      5 << 20,
+			MaxRetries:      3,
+			RetryBackoff:    200 * time.Millisecond,
+		},
 	}
 }
 
@@ -52,9 +84,7 @@ func (c *IndexConfig) validate() []error {
 			add("index.bleve_path", "must not be empty with index.backend bleve")
 		}
 	case "elasticsearch":
-		if len(c.Elastic.URLs) == 0 && c.Elastic.CloudID == "" {
-			add("index.elasticsearch.urls", "set urls or cloud_id with index.backend elasticsearch")
-		}
+		errs = append(errs, c.Elastic.validate()...)
 	default:
 		add("index.backend", "must be bleve or elasticsearch, not %q", c.Backend)
 	}
@@ -65,4 +95,83 @@ func (c *IndexConfig) validate() []error {
 		add("index.flush_interval", "must be positive")
 	}
 	return errs
+}
+
+func (c *ElasticConfig) validate() []error {
+	var errs []error
+	add := func(key, format string, args ...any) {
+		errs = append(errs, &FieldError{Key: "index.elasticsearch." + key, Msg: fmt.Sprintf(format, args...)})
+	}
+	switch {
+	case len(c.URLs) == 0 && c.CloudID == "":
+		add("urls", "set urls or cloud_id with index.backend elasticsearch")
+	case len(c.URLs) > 0 && c.CloudID != "":
+		add("cloud_id", "set urls or cloud_id, not both")
+	}
+	for i, raw := range c.URLs {
+		u, err := url.Parse(raw)
+		switch {
+		case err != nil:
+			add(fmt.Sprintf("urls[%d]", i), "%q is not a URL: %v", raw, err)
+		case u.Scheme != "http" && u.Scheme != "https":
+			add(fmt.Sprintf("urls[%d]", i), "%q must start with http:// or https://", raw)
+		case u.Host == "":
+			add(fmt.Sprintf("urls[%d]", i), "%q has no host", raw)
+		}
+	}
+	if c.APIKey != "" && c.Username != "" {
+		add("api_key", "set api_key or username/password, not both")
+	}
+	if c.Username != "" && c.Password == "" {
+		add("password", "must be set with username")
+	}
+	if msg := indexPrefixProblem(c.IndexPrefix); msg != "" {
+		add("index_prefix", "%q %s", c.IndexPrefix, msg)
+	}
+	if c.Retention < 0 || (c.Retention > 0 && c.Retention < time.Hour) {
+		add("retention", "must be 0 (keep all) or at least 1h, not %s", c.Retention)
+	}
+	if c.Shards < 1 {
+		add("shards", "must be at least 1, not %d", c.Shards)
+	}
+	if c.Replicas < 0 {
+		add("replicas", "must not be negative, not %d", c.Replicas)
+	}
+	if c.BulkWorkers < 1 {
+		add("bulk_workers", "must be at least 1, not %d", c.BulkWorkers)
+	}
+	if c.FlushBytes < 1024 {
+		add("flush_bytes", "must be at least 1024, not %d", c.FlushBytes)
+	}
+	if c.MaxRetries < 0 {
+		add("max_retries", "must not be negative, not %d", c.MaxRetries)
+	}
+	if c.RetryBackoff <= 0 {
+		add("retry_backoff", "must be positive, not %s", c.RetryBackoff)
+	}
+	switch c.Refresh {
+	case "", "false", "true", "wait_for":
+	default:
+		add("refresh", "must be false, true or wait_for, not %q", c.Refresh)
+	}
+	return errs
+}
+
+// indexPrefixProblem says why p cannot start an Elasticsearch index name, or "" if it can.
+// The rules are Elasticsearch's (lower case, none of \ / * ? " < > | , # : or space, no
+// leading - _ +), less the room the "-YYYY.MM" suffix needs under the 255-byte limit.
+func indexPrefixProblem(p string) string {
+	switch {
+	case p == "":
+		return "must not be empty"
+	case p != strings.ToLower(p):
+		return "must be lower case"
+	case strings.ContainsAny(p, `\/*?"<>|,#: `):
+		return `must not contain \ / * ? " < > | , # : or spaces`
+	case strings.ContainsAny(p[:1], "-_+."):
+		return "must not start with - _ + or ."
+	case len(p) > 200:
+		return "is longer than 200 bytes"
+	}
+	return ""
 }

@@ -33,6 +33,9 @@ var (
 	ErrRetryable = errors.New("retryable")
 	// ErrNotFound is returned by Get for an unknown ID.
 	ErrNotFound = errors.New("article not found")
+	// ErrBadRequest marks a search that cannot succeed as sent: a bad cursor, an unknown
+	// interval or sort. (A query syntax error is a *query.Error, which also means 400.)
+	ErrBadRequest = errors.New("bad search request")
 )
 
 // Sort orders.

@@ -1,0 +1,23 @@
+package alert
+
+import (
+	"github.com/segmentio/kafka-go"
+
+	"wirewatch/bus"
+)
+
+// conns holds the dialer and transport of the stage's own connections.
+type conns struct {
+	dialer    *kafka.Dialer      // nil: kafka-go's default
+	transport kafka.RoundTripper // nil: kafka-go's default
+}
+
+// connsOf takes the client's TLS and SASL settings for the stage's own connections (the
+// followers' partition readers, the digest group, the admin calls).
+func connsOf(c *bus.Client) conns {
+	return conns{dialer: c.Dialer(), transport: c.Transport()}
+}
+
+func (k conns) admin(brokers []string) *kafka.Client {
+	return &kafka.Client{Addr: kafka.TCP(brokers...), Transport: k.transport}
+}

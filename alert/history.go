@@ -1,0 +1,144 @@
+package alert
+
+import (
+	"encoding/json"
+	"log/slog"
+	"sync"
+
+	"github.com/segmentio/kafka-go"
+)
+
+// history is every instance's view of the alerts topic: which (search, story) pairs have
+// alerted (so a story alerts once per search, across restarts), the recent matches of
+// each search (API, Atom), and the live feed of the event stream. It is safe for
+// concurrent use.
+type history struct {
+	mu       sync.RWMutex
+	keep     int
+	claimed  map[string]bool // alert IDs written by anyone, or about to be written here
+	recorded map[string]bool // alert IDs seen on the topic
+	bySearch map[string][]Alert
+	recent   []Alert // every search, for replaying the event stream after Last-Event-ID
+	subs     map[chan Alert]struct{}
+	logger   *slog.Logger
+}
+
+func newHistory(keep int, logger *slog.Logger) *history {
+	return &history{
+		keep:     keep,
+		claimed:  map[string]bool{},
+		recorded: map[string]bool{},
+		bySearch: map[string][]Alert{},
+		subs:     map[chan Alert]struct{}{},
+		logger:   logger,
+	}
+}
+
+// claim reports whether alert id is new, and marks it taken.
+func (h *history) claim(id string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.claimed[id] {
+		return false
+	}
+	h.claimed[id] = true
+	return true
+}
+
+// unclaim releases ids whose write failed, so the retry may claim them again.
+func (h *history) unclaim(ids []string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, id := range ids {
+		if !h.recorded[id] {
+			delete(h.claimed, id)
+		}
+	}
+}
+
+// applyRecord is the follower's callback for the alerts topic.
+func (h *history) applyRecord(m kafka.Message) {
+	var a Alert
+	if err := json.Unmarshal(m.Value, &a); err != nil || a.ID == "" {
+		h.logger.Error("skipping unreadable alert record", "partition", m.Partition, "offset", m.Offset, "err", err)
+		return
+	}
+	h.record(a)
+}
+
+func (h *history) record(a Alert) {
+	h.mu.Lock()
+	if h.recorded[a.ID] {
+		// A second copy, written by a matcher that crashed before committing: the
+		// alert already counts.
+		h.mu.Unlock()
+		return
+	}
+	h.recorded[a.ID] = true
+	h.claimed[a.ID] = true
+	list := append(h.bySearch[a.SearchID], a)
+	if len(list) > h.keep {
+		list = append([]Alert(nil), list[len(list)-h.keep:]...)
+	}
+	h.bySearch[a.SearchID] = list
+	h.recent = append(h.recent, a)
+	if max := 4 * h.keep; len(h.recent) > 2*max {
+		h.recent = append([]Alert(nil), h.recent[len(h.recent)-max:]...)
+	}
+	subs := make([]chan Alert, 0, len(h.subs))
+	for c := range h.subs {
+		subs = append(subs, c)
+	}
+	h.mu.Unlock()
+	for _, c := range subs {
+		select {
+		case c <- a:
+		default:
+			// A subscriber that cannot keep up misses live alerts; it can reconnect
+			// with Last-Event-ID to replay them.
+		}
+	}
+}
+
+// matches returns up to limit recent alerts of search, newest first.
+func (h *history) matches(search string, limit int) []Alert {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	list := h.bySearch[search]
+	out := make([]Alert, 0, min(limit, len(list)))
+	for i := len(list) - 1; i >= 0 && len(out) < limit; i-- {
+		out = append(out, list[i])
+	}
+	return out
+}
+
+func (h *history) forget(search string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.bySearch, search)
+}
+
+// subscribe returns the alerts recorded after lastID (all kept ones if lastID is unknown
+// and not empty, none if it is empty) and a channel of the ones to come. cancel must be
+// called to unsubscribe.
+func (h *history) subscribe(lastID string) (backlog []Alert, live <-chan Alert, cancel func()) {
+	c := make(chan Alert, 256)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if lastID != "" {
+		start := 0
+		for i := len(h.recent) - 1; i >= 0; i-- {
+			if h.recent[i].ID == lastID {
+				start = i + 1
+				break
+			}
+		}
+		backlog = append(backlog, h.recent[start:]...)
+	}
+	h.subs[c] = struct{}{}
+	return backlog, c, func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		delete(h.subs, c)
+	}
+}

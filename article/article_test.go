@@ -1,0 +1,77 @@
+package article
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestIDIsDeterministicAndPrefersTheCanonicalURL(t *testing.T) {
+	a := ID("https://example.org/a", "https://feed-1.example/rss", "g1")
+	if a != ID("https://example.org/a", "https://feed-2.example/rss", "other") {
+		t.Error("one canonical URL seen in two feeds must give one ID")
+	}
+	if len(a) != 32 {
+		t.Errorf("ID %q: want 32 hex characters", a)
+	}
+	if ID("", "https://feed-1.example/rss", "g1") == ID("", "https://feed-2.example/rss", "g1") {
+		t.Error("without a URL, the same GUID in two feeds must give two IDs")
+	}
+	if ID("", "f", "g") == ID("f", "", "g") {
+		t.Error("a GUID-derived ID must not collide with a URL-derived one")
+	}
+}
+
+func TestEncodeDecodeRoundTrip(t *testing.T) {
+	lat := 40.18
+	in := &Article{ID: "abc", Title: "Լաչինի միջանցք", Published: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+		Entities: []Entity{{ID: "Q1953", Type: Place, Name: "Yerevan", Lat: &lat, Mentions: []Mention{{Field: "title", Text: "Երևան", Start: 0, End: 10}}}}}
+	b, err := Encode(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Title != in.Title || !out.Published.Equal(in.Published) || *out.Entities[0].Lat != lat || out.SchemaVersion != SchemaVersion {
+		t.Errorf("round trip changed the article: %+v", out)
+	}
+}
+
+func TestDecodeRejectsWithErrDecode(t *testing.T) {
+	for name, in := range map[string]string{
+		"not json":       "{",
+		"wrong type":     `{"id": 5, "schema_version": 1}`,
+		"future version": `{"id": "a", "schema_version": 999}`,
+		"no version":     `{"id": "a"}`,
+		"no id":          `{"schema_version": 1}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := Decode([]byte(in)); !errors.Is(err, ErrDecode) {
+				t.Errorf("Decode(%s) = %v, want ErrDecode", in, err)
+			}
+		})
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte(`{"id":"a","schema_version":1,"title":"x"}`))
+	f.Add([]byte(`{"id":"a","schema_version":1,"entities":[{"id":"Q1","mentions":[{"start":-1}]}]}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		a, err := Decode(b)
+		if err != nil {
+			if !errors.Is(err, ErrDecode) {
+				t.Fatalf("error %v does not wrap ErrDecode", err)
+			}
+			return
+		}
+		if a.ID == "" {
+			t.Fatal("decoded an article without an ID")
+		}
+		if _, err := Encode(a); err != nil {
+			t.Fatalf("re-encoding a decoded article: %v", err)
+		}
+	})
+}

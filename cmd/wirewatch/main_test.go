@@ -1,0 +1,240 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestMain lets the test binary act as the wirewatch binary: a test starts it again with
+// WW_TEST_MAIN_ARGS set, so it can be killed with SIGKILL like a real process.
+func TestMain(m *testing.M) {
+	if args := os.Getenv("WW_TEST_MAIN_ARGS"); args != "" {
+		os.Exit(cli(strings.Fields(args), os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no args", nil, 0, "Commands:"},
+		{"version", []string{"version"}, 0, "wirewatch dev"},
+		{"run help", []string{"run", "--help"}, 0, "-stages"},
+		{"poll help", []string{"poll", "--help"}, 0, "-config"},
+		{"unknown", []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{"bad flag", []string{"run", "--nope"}, 2, "flag provided but not defined"},
+		{"bad stage", []string{"run", "--stages", "poll,dance"}, 2, `unknown stage "dance"`},
+		{"single stage without brokers", []string{"poll"}, 1, "kafka.brokers: required"},
+		{"extract without file", []string{"extract"}, 2, "want one FILE"},
+		{"eval without kind", []string{"eval", "pos", "x"}, 2, "want `ner FILE.conll` or `lang DIR`"},
+		{"entities without verb", []string{"entities"}, 2, "want `unknown`"},
+		{"feeds of nothing", []string{"feeds", "--addr", "http://127.0.0.1:1"}, 1, "is it running?"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := cli(tc.args, &out, &errOut)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d (stderr %q)", code, tc.code, errOut.String())
+			}
+			if got := out.String() + errOut.String(); !strings.Contains(got, tc.want) {
+				t.Errorf("output %q does not contain %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestBadConfigNamesTheKey(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(path, []byte("data_dir: "+dir+"\ningest:\n  feeds:\n    - url: ftp://example.org/feed\n"), 0o644)
+	var out, errOut bytes.Buffer
+	if code := cli([]string{"run", "--config", path}, &out, &errOut); code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	if !strings.Contains(errOut.String(), "ingest.feeds[0].url") {
+		t.Errorf("error %q does not name the key ingest.feeds[0].url", errOut.String())
+	}
+}
+
+// bulkFeeds serves nFeeds feeds of perFeed items each, slowly enough that a kill lands while
+// items are in flight.
+func bulkFeeds(t *testing.T, nFeeds, perFeed int) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var f int
+		if _, err := fmt.Sscanf(r.URL.Path, "/feed/%d.xml", &f); err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		time.Sleep(time.Duration(f%10) * 30 * time.Millisecond)
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Feed %d</title><link>http://%s/</link>`, f, r.Host)
+		for i := 0; i < perFeed; i++ {
+			fmt.Fprintf(w, `<item><title>Report %d-%d on the Lachin corridor</title><link>http://%s/story/%d/%d</link><guid>%d-%d</guid><description>Armenia and Azerbaijan discussed the corridor in report %d of feed %d.</description><pubDate>Mon, 02 Jan 2023 %02d:%02d:00 GMT</pubDate></item>`,
+				f, i, r.Host, f, i, f, i, i, f, i%24, i%60)
+		}
+		fmt.Fprint(w, `</channel></rss>`)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+type child struct {
+	cmd  *exec.Cmd
+	logs *syncBuffer
+}
+
+// syncBuffer collects a child's output while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func startChild(t *testing.T, configPath string) *child {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	logs := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	cmd.Env = append(os.Environ(), "WW_TEST_MAIN_ARGS=run --config "+configPath)
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting child: %v", err)
+	}
+	return &child{cmd: cmd, logs: logs}
+}
+
+func total(addr, q string) (int, error) {
+	resp, err := http.Get("http://" + addr + "/api/search?q=" + q)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	var res struct {
+		Total int `json:"total"`
+	}
+	if resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("status %s", resp.Status)
+	}
+	err = json.NewDecoder(resp.Body).Decode(&res)
+	return res.Total, err
+}
+
+func TestKill9WhileInFlightLosesAndDuplicatesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: this test runs wirewatch twice and kills it")
+	}
+	const nFeeds, perFeed = 20, 50
+	feeds := bulkFeeds(t, nFeeds, perFeed)
+	dir := t.TempDir()
+	httpAddr, kafkaAddr := freeAddr(t), freeAddr(t)
+	var cfg strings.Builder
+	fmt.Fprintf(&cfg, "data_dir: %s\nlog: {level: warn}\nkafka: {embedded_addr: %q, partitions: 2}\nserve: {addr: %q}\nprocess: {topics_file: %q}\ningest:\n  opml: []\n  allow_private: true\n  min_interval: 500ms\n  max_interval: 2s\n  feeds:\n",
+		dir, kafkaAddr, httpAddr, mustAbs(t, "../../config/topics.yaml"))
+	for f := 0; f < nFeeds; f++ {
+		fmt.Fprintf(&cfg, "    - url: %s/feed/%d.xml\n", feeds.URL, f)
+	}
+	configPath := filepath.Join(dir, "wirewatch.yaml")
+	if err := os.WriteFile(configPath, []byte(cfg.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	c := startChild(t, configPath)
+	// Kill as soon as the first articles are searchable: the rest are in the topics or
+	// being fetched.
+	// Deadlines are generous: the race detector and a busy machine slow everything, and
+	// speed is measured by benchmarks, not asserted here.
+	deadline := time.Now().Add(5 * time.Minute)
+	var before int
+	for {
+		n, err := total(httpAddr, "")
+		if err == nil && n > 0 {
+			before = n
+			break
+		}
+		if time.Now().After(deadline) {
+			c.cmd.Process.Kill()
+			c.cmd.Wait()
+			t.Fatalf("nothing indexed within 5 minutes; child output:\n%s", c.logs.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := c.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatalf("kill -9: %v", err)
+	}
+	c.cmd.Wait()
+	t.Logf("killed with %d of %d articles indexed", before, nFeeds*perFeed)
+
+	c = startChild(t, configPath)
+	defer func() {
+		c.cmd.Process.Signal(syscall.SIGTERM)
+		c.cmd.Wait()
+	}()
+	restarted := time.Now()
+	deadline = restarted.Add(8 * time.Minute)
+	for {
+		n, err := total(httpAddr, "")
+		if err == nil && n >= nFeeds*perFeed {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after restart only %d of %d articles indexed (err %v); child output:\n%s", n, nFeeds*perFeed, err, c.logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Logf("all %d indexed %s after the restart", nFeeds*perFeed, time.Since(restarted).Round(time.Millisecond))
+	time.Sleep(time.Second) // let any duplicate that would appear, appear
+	n, err := total(httpAddr, "")
+	if err != nil || n != nFeeds*perFeed {
+		t.Fatalf("index holds %d articles (err %v), want exactly %d", n, err, nFeeds*perFeed)
+	}
+	if n, _ := total(httpAddr, "Lachin"); n != nFeeds*perFeed {
+		t.Errorf("search Lachin finds %d, want %d", n, nFeeds*perFeed)
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func mustAbs(t *testing.T, p string) string {
+	t.Helper()
+	a, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"strconv"
+	"text/tabwriter"
+
+	"wirewatch/process"
+)
+
+// enricher loads the knowledge base, language models and topics as `process` would.
+func enricher(e *env, cf *configFlags) (*process.Enricher, error) {
+	cfg, _, err := cf.load(e)
+	if err != nil {
+		return nil, err
+	}
+	return process.New(cfg.Process, slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+}
+
+func cmdExtract(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("extract", "extract [--config FILE] FILE|-", e)
+	var cf configFlags
+	cf.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{fmt.Errorf("want one FILE, or - for standard input")}
+	}
+	var text []byte
+	var err error
+	if name := fs.Arg(0); name == "-" {
+		text, err = io.ReadAll(io.LimitReader(os.Stdin, 16<<20))
+	} else {
+		text, err = os.ReadFile(name)
+	}
+	if err != nil {
+		return fmt.Errorf("reading text: %w", err)
+	}
+	en, err := enricher(e, &cf)
+	if err != nil {
+		return err
+	}
+	a, err := process.Extract(en, string(text))
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(a)
+}
+
+func cmdEval(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("eval", "eval [--json] ner FILE.conll | lang DIR", e)
+	var cf configFlags
+	cf.register(fs)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 || (fs.Arg(0) != "ner" && fs.Arg(0) != "lang") {
+		return usageError{fmt.Errorf("want `ner FILE.conll` or `lang DIR`")}
+	}
+	en, err := enricher(e, &cf)
+	if err != nil {
+		return err
+	}
+	type report interface {
+		WriteText(io.Writer) error
+	}
+	var rep report
+	switch fs.Arg(0) {
+	case "ner":
+		f, err := os.Open(fs.Arg(1))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		r, err := process.EvalNER(en, f)
+		if err != nil {
+			return err
+		}
+		rep = r
+	case "lang":
+		r, err := process.EvalLang(en, fs.Arg(1))
+		if err != nil {
+			return err
+		}
+		rep = r
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	return rep.WriteText(e.stdout)
+}
+
+func cmdEntities(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("entities", "entities unknown [--addr URL] [--n 50] [--json]", e)
+	var rf remoteFlags
+	rf.register(fs, e)
+	n := fs.Int("n", 50, "how many names")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || fs.Arg(0) != "unknown" {
+		return usageError{fmt.Errorf("want `unknown`: names found by patterns and not in the knowledge base, for curation")}
+	}
+	var res struct {
+		Names []process.UnknownName `json:"names"`
+	}
+	if err := apiGet(ctx, rf.addr, rf.token, "/api/entities/unknown?"+url.Values{"n": {strconv.Itoa(*n)}}.Encode(), &res); err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "COUNT\tTYPE\tNAME\tID")
+	for _, u := range res.Names {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", u.Count, u.Type, u.Name, u.ID)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,229 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"wirewatch/pipeline"
+)
+
+func cmdRun(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("run", "run [--config FILE] [--stages poll,process,index,serve]", e)
+	var cf configFlags
+	cf.register(fs)
+	stages := fs.String("stages", strings.Join(pipeline.AllStages, ","), "comma-separated stages to run")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, logger, err := cf.load(e)
+	if err != nil {
+		return err
+	}
+	list, err := parseStages(*stages)
+	if err != nil {
+		return usageError{err}
+	}
+	return pipeline.Run(ctx, cfg, pipeline.Options{Stages: list, Embedded: true}, logger)
+}
+
+func stageCmd(stage string) func(ctx context.Context, e *env, args []string) error {
+	return func(ctx context.Context, e *env, args []string) error {
+		fs := newFlags(stage, stage+" [--config FILE]", e)
+		var cf configFlags
+		cf.register(fs)
+		if err := parse(fs, args); err != nil {
+			return err
+		}
+		cfg, logger, err := cf.load(e)
+		if err != nil {
+			return err
+		}
+		return pipeline.Run(ctx, cfg, pipeline.Options{Stages: []string{stage}}, logger)
+	}
+}
+
+func parseStages(s string) ([]string, error) {
+	known := map[string]bool{}
+	for _, st := range pipeline.AllStages {
+		known[st] = true
+	}
+	var out []string
+	for _, st := range strings.Split(s, ",") {
+		st = strings.TrimSpace(st)
+		if !known[st] {
+			return nil, fmt.Errorf("--stages: unknown stage %q (known: %s)", st, strings.Join(pipeline.AllStages, ", "))
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// apiGet asks a running wirewatch's API.
+func apiGet(ctx context.Context, base, token, path string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(base, "/")+path, nil)
+	if err != nil {
+		return err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("asking wirewatch at %s (is it running? --addr): %w", base, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return fmt.Errorf("reading answer from %s: %w", base, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		e := &apiErr{Status: resp.Status}
+		var body2 struct {
+			Error  string `json:"error"`
+			Column int    `json:"column"`
+		}
+		_ = json.Unmarshal(body, &body2)
+		e.Msg, e.Column = body2.Error, body2.Column
+		if e.Msg == "" {
+			e.Msg = strings.TrimSpace(string(body))
+		}
+		return e
+	}
+	return json.Unmarshal(body, v)
+}
+
+// apiErr is an error answer from the API.
+type apiErr struct {
+	Status string
+	Msg    string
+	Column int // 1-based column of a query error, 0 otherwise
+}
+
+func (e *apiErr) Error() string { return e.Status + ": " + e.Msg }
+
+type remoteFlags struct{ addr, token string }
+
+func (r *remoteFlags) register(fs *flag.FlagSet, e *env) {
+	fs.StringVar(&r.addr, "addr", envOr(e, "WIREWATCH_ADDR", "http://127.0.0.1:8080"), "base URL of a running wirewatch (WIREWATCH_ADDR)")
+	fs.StringVar(&r.token, "token", envOr(e, "WIREWATCH_SERVE_TOKEN", ""), "API token, if the server requires one")
+}
+
+func envOr(e *env, key, def string) string {
+	for _, kv := range e.environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			return v
+		}
+	}
+	return def
+}
+
+func cmdFeeds(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("feeds", "feeds [--addr URL] [--json]", e)
+	var rf remoteFlags
+	rf.register(fs, e)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	var res struct {
+		Feeds []map[string]any `json:"feeds"`
+	}
+	if err := apiGet(ctx, rf.addr, rf.token, "/api/feeds", &res); err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FEED\tLAST SUCCESS\tFAILURES\tITEMS/DAY\tSTALE\tLAST ERROR")
+	for _, f := range res.Feeds {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", cell(f["url"]), when(f["last_success"]), cell(f["consecutive_failures"]),
+			cell(f["items_per_day"]), cell(f["stale"]), cell(f["last_error"]))
+	}
+	return tw.Flush()
+}
+
+// cell shows a JSON value in a table, "-" when absent.
+func cell(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "-"
+	case string:
+		if v == "" {
+			return "-"
+		}
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// when shows an RFC 3339 time in the local zone.
+func when(v any) string {
+	s, _ := v.(string)
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil || t.IsZero() {
+		return cell(v)
+	}
+	return t.Local().Format("2006-01-02 15:04:05")
+}
+
+func cmdSearch(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("search", "search [--addr URL] [--sort newest] QUERY", e)
+	var rf remoteFlags
+	rf.register(fs, e)
+	sortBy := fs.String("sort", "relevance", "relevance or newest")
+	size := fs.Int("size", 20, "hits to show")
+	asJSON := fs.Bool("json", false, "print the API's JSON answer")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	q := url.Values{"q": {strings.Join(fs.Args(), " ")}, "sort": {*sortBy}, "size": {fmt.Sprint(*size)}}
+	var res struct {
+		Total int `json:"total"`
+		Hits  []struct {
+			ID        string    `json:"id"`
+			Title     string    `json:"title"`
+			Source    string    `json:"source"`
+			Lang      string    `json:"lang"`
+			Published time.Time `json:"published"`
+			URL       string    `json:"url"`
+		} `json:"hits"`
+	}
+	if *asJSON {
+		var raw json.RawMessage
+		if err := apiGet(ctx, rf.addr, rf.token, "/api/search?"+q.Encode(), &raw); err != nil {
+			return err
+		}
+		_, err := fmt.Fprintln(e.stdout, string(raw))
+		return err
+	}
+	if err := apiGet(ctx, rf.addr, rf.token, "/api/search?"+q.Encode(), &res); err != nil {
+		var ae *apiErr
+		if errors.As(err, &ae) && ae.Column > 0 {
+			// Point at the mistake under the query, as a compiler would.
+			return fmt.Errorf("%s\n  %s\n  %s^", ae.Msg, q.Get("q"), strings.Repeat(" ", ae.Column-1))
+		}
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%d articles\n", res.Total)
+	for _, h := range res.Hits {
+		fmt.Fprintf(e.stdout, "%s  [%s] %s — %s\n    %s  (id %s)\n", h.Published.Local().Format("2006-01-02 15:04"), h.Lang, h.Title, h.Source, h.URL, h.ID)
+	}
+	return nil
+}

@@ -1,0 +1,204 @@
+package process
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// NERReport scores entity recognition against a CoNLL file: exact span and type, per type
+// and micro-averaged over PER, LOC and ORG (MISC is reported, not averaged).
+type NERReport struct {
+	Sentences int                   `json:"sentences"`
+	Types     map[string]*NERScores `json:"types"`
+	Micro     NERScores             `json:"micro"` // over PER, LOC, ORG
+}
+
+// NERScores are counts and rates for one type.
+type NERScores struct {
+	Gold      int     `json:"gold"`
+	Predicted int     `json:"predicted"`
+	Correct   int     `json:"correct"`
+	Precision float64 `json:"precision"`
+	Recall    float64 `json:"recall"`
+	F1        float64 `json:"f1"`
+}
+
+func (s *NERScores) finish() {
+	if s.Predicted > 0 {
+		s.Precision = float64(s.Correct) / float64(s.Predicted)
+	}
+	if s.Gold > 0 {
+		s.Recall = float64(s.Correct) / float64(s.Gold)
+	}
+	if s.Precision+s.Recall > 0 {
+		s.F1 = 2 * s.Precision * s.Recall / (s.Precision + s.Recall)
+	}
+}
+
+// nerSpan is an entity over CoNLL tokens [from, to).
+type nerSpan struct {
+	from, to int
+	typ      string
+}
+
+// EvalNER reads a CoNLL file (columns: index, token, BIO tag; blank line between sentences;
+// a line with only two columns is token and tag), tags each sentence's text (tokens joined
+// by spaces) and scores the result.
+func EvalNER(e *Enricher, r io.Reader) (*NERReport, error) {
+	rep := &NERReport{Types: map[string]*NERScores{}}
+	for _, t := range []string{"PER", "LOC", "ORG", "MISC"} {
+		rep.Types[t] = &NERScores{}
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 4<<20)
+	var words, tags []string
+	line := 0
+	flush := func() {
+		if len(words) > 0 {
+			rep.score(e, words, tags)
+			rep.Sentences++
+		}
+		words, tags = words[:0], tags[:0]
+	}
+	for sc.Scan() {
+		line++
+		f := strings.Fields(sc.Text())
+		switch len(f) {
+		case 0:
+			flush()
+			continue
+		case 2:
+			words, tags = append(words, f[0]), append(tags, f[1])
+		case 3:
+			words, tags = append(words, f[1]), append(tags, f[2])
+		default:
+			if strings.HasPrefix(f[0], "-DOCSTART-") {
+				continue
+			}
+			return nil, fmt.Errorf("reading CoNLL line %d: %d columns, want 2 or 3 (index, token, tag)", line, len(f))
+		}
+		if t := tags[len(tags)-1]; t != "O" && !strings.HasPrefix(t, "B-") && !strings.HasPrefix(t, "I-") {
+			return nil, fmt.Errorf("reading CoNLL line %d: tag %q is not O, B-TYPE or I-TYPE", line, t)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading CoNLL line %d: %w", line+1, err)
+	}
+	flush()
+	for _, t := range []string{"PER", "LOC", "ORG"} {
+		s := rep.Types[t]
+		rep.Micro.Gold += s.Gold
+		rep.Micro.Predicted += s.Predicted
+		rep.Micro.Correct += s.Correct
+	}
+	for _, s := range rep.Types {
+		s.finish()
+	}
+	rep.Micro.finish()
+	return rep, nil
+}
+
+func goldSpans(tags []string) []nerSpan {
+	var out []nerSpan
+	for i := 0; i < len(tags); i++ {
+		t := tags[i]
+		if t == "O" {
+			continue
+		}
+		typ := t[2:]
+		j := i + 1
+		for j < len(tags) && tags[j] == "I-"+typ {
+			j++
+		}
+		out = append(out, nerSpan{i, j, typ})
+		i = j - 1
+	}
+	return out
+}
+
+func (rep *NERReport) score(e *Enricher, words, tags []string) {
+	var b strings.Builder
+	starts := make(map[int]int, len(words)) // byte offset -> word index
+	ends := make(map[int]int, len(words))
+	for i, w := range words {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		starts[b.Len()] = i
+		b.WriteString(w)
+		ends[b.Len()] = i + 1
+	}
+	text := b.String()
+	gold := goldSpans(tags)
+	goldSet := map[nerSpan]bool{}
+	for _, g := range gold {
+		goldSet[g] = true
+		if s := rep.Types[g.typ]; s != nil {
+			s.Gold++
+		}
+	}
+	for _, p := range e.tagText(text) {
+		from, ok1 := starts[p.start]
+		to, ok2 := ends[p.end]
+		typ := p.typ
+		if typ == "EVT" {
+			typ = "MISC"
+		}
+		s := rep.Types[typ]
+		if s == nil {
+			continue
+		}
+		s.Predicted++
+		if ok1 && ok2 && goldSet[nerSpan{from, to, typ}] {
+			s.Correct++
+		}
+	}
+}
+
+// WriteText writes the report as a table.
+func (rep *NERReport) WriteText(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "%d sentences; exact span and type\n", rep.Sentences)
+	fmt.Fprintf(bw, "%-6s %6s %6s %6s %6s %6s %6s\n", "type", "gold", "pred", "ok", "P", "R", "F1")
+	types := make([]string, 0, len(rep.Types))
+	for t := range rep.Types {
+		types = append(types, t)
+	}
+	sort.Strings(types)
+	row := func(name string, s *NERScores) {
+		fmt.Fprintf(bw, "%-6s %6d %6d %6d %6.3f %6.3f %6.3f\n", name, s.Gold, s.Predicted, s.Correct, s.Precision, s.Recall, s.F1)
+	}
+	for _, t := range types {
+		row(t, rep.Types[t])
+	}
+	row("micro", &rep.Micro)
+	fmt.Fprintln(bw, "(micro: PER, LOC, ORG)")
+	return bw.Flush()
+}
+
+// JSON returns the report as indented JSON.
+func (rep *NERReport) JSON() ([]byte, error) { return json.MarshalIndent(rep, "", "  ") }
+
+// taggedSpan is a typed name at byte offsets of a text.
+type taggedSpan struct {
+	start, end int
+	typ        string
+}
+
+// tagText runs the matcher and the name patterns over one text, as Enrich does per field.
+func (e *Enricher) tagText(text string) []taggedSpan {
+	st := e.state.Load()
+	toks := tokenize(text, nil)
+	spans := st.kbs.matchKB(toks)
+	lang, _ := e.lang.detect(text)
+	spans = e.findUnknown(toks, text, spans, nameContext{common: e.common[lang]})
+	out := make([]taggedSpan, 0, len(spans))
+	for _, s := range spans {
+		out = append(out, taggedSpan{toks[s.From].Start, toks[s.To-1].End, s.Type})
+	}
+	return out
+}

@@ -1,0 +1,178 @@
+package process
+
+import (
+	"strings"
+)
+
+// span is a name found in a field: tokens [From, To), and either a KB entity (Ent >= 0) or
+// an unknown name with its type.
+type span struct {
+	From, To int
+	Ent      *entity // nil for an unknown name
+	Type     string
+	Conf     float64
+	Name     string // unknown names: the surface form
+	Key      string // unknown names: the ID key when not the span's own words (an acronym's long form)
+}
+
+// matchKB finds knowledge-base names in toks: at each position the longest name in the
+// table wins. Events may contain other names (the blockade of the Lachin corridor names the
+// corridor), so the scan resumes inside an event instead of after it.
+func (ks kbSet) matchKB(toks []token) []span {
+	var out []span
+	var hs [256]uint64
+	for i := 0; i < len(toks); {
+		h := hashAdd(hashInit, toks[i].Norm)
+		maxN := ks.firstLen(h)
+		if maxN == 0 {
+			i++
+			continue
+		}
+		if maxN > len(toks)-i {
+			maxN = len(toks) - i
+		}
+		hs[1] = h
+		for n := 2; n <= maxN; n++ {
+			if toks[i+n-1].Break {
+				maxN = n - 1 // names do not cross punctuation
+				break
+			}
+			hs[n] = hashAdd(hashAdd(hs[n-1], " "), toks[i+n-1].Norm)
+		}
+		found := false
+		for n := maxN; n >= 1; n-- {
+			a, e, ok := ks.lookup(hs[n], toks[i:i+n])
+			if !ok {
+				continue
+			}
+			out = append(out, span{From: i, To: i + n, Ent: e, Type: e.Type, Conf: aliasConfidence(a, e, toks[i:i+n])})
+			if e.Type == "EVT" {
+				i++
+			} else {
+				i += n
+			}
+			found = true
+			break
+		}
+		if !found {
+			i++
+		}
+	}
+	return out
+}
+
+// choose picks the entity a name stands for, given how the text writes it: acronyms must be
+// in capitals, names must be capitalised (a gazetteer city called "Mission" or "Union" must
+// not fire on the common words), and among several entities the better source, then the more
+// populous place, wins.
+func (ks kbSet) lookup(key uint64, toks []token) (alias, *entity, bool) {
+	var best alias
+	var bestE *entity
+	for _, k := range ks {
+		ref, ok := k.names[key]
+		if !ok {
+			continue
+		}
+		for _, a := range k.aliases(ref) {
+			if !k.acceptable(a, toks) {
+				continue
+			}
+			e := &k.ents[a.Ent]
+			if bestE == nil || better(a, e, best, bestE) {
+				best, bestE = a, e
+			}
+		}
+	}
+	return best, bestE, bestE != nil
+}
+
+// kbSet is the knowledge base as the matcher sees it: the built-in layer (curated names and
+// the gazetteer, loaded once) and the users' layer (reloaded when their files change).
+type kbSet []*kb
+
+func (ks kbSet) firstLen(w uint64) int {
+	n := 0
+	for _, k := range ks {
+		if m := int(k.first[w]); m > n {
+			n = m
+		}
+	}
+	return n
+}
+
+func (k *kb) acceptable(a alias, toks []token) bool {
+	switch {
+	case a.Acronym:
+		return toks[0].Upper
+	case a.Lower:
+		return true
+	}
+	if !toks[0].Cap {
+		return false
+	}
+	if a.Src >= srcCountry && len(toks) == 1 && isDemonym(toks[0].Norm) {
+		return false // "Dutch", "Greek": adjectives, whatever a gazetteer says
+	}
+	if a.Src == srcCity {
+		e := &k.ents[a.Ent]
+		for _, t := range toks {
+			if !t.Cap && len(t.Norm) > 3 {
+				return false // "Saint-Martin" yes, "Mission accomplie" no
+			}
+		}
+		if len(toks) == 1 && toks[0].SentStart && e.Pop < 100000 {
+			return false
+		}
+		if toks[0].Upper && len(toks) == 1 && len(toks[0].Norm) <= 4 {
+			return false // "USA", "ONU": acronyms, not towns
+		}
+		if len(toks) == 1 && givenNames[toks[0].Norm] && e.Pop < 500000 {
+			return false // "Daniel", "Joy": people far more often than towns
+		}
+	}
+	return true
+}
+
+func better(a alias, ae *entity, b alias, be *entity) bool {
+	if a.Src != b.Src {
+		return a.Src < b.Src
+	}
+	return ae.Pop > be.Pop
+}
+
+func aliasConfidence(a alias, e *entity, toks []token) float64 {
+	c := 0.9
+	switch a.Src {
+	case srcUser, srcCurated:
+		c = 0.95
+		if a.Acronym {
+			c = 0.9
+		}
+	case srcCountry:
+		c = 0.9
+	case srcCity:
+		c = 0.6
+		switch {
+		case e.Pop >= 1000000:
+			c = 0.85
+		case e.Pop >= 100000:
+			c = 0.75
+		}
+	}
+	if len(toks) > 1 && c < 0.95 {
+		c += 0.05
+	}
+	return c
+}
+
+// fieldText joins tokens' norms, for keys of unknown names.
+func joinNorms(toks []token) string {
+	var b strings.Builder
+	for i, t := range toks {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.Norm)
+	}
+	return b.String()
+}

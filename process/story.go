@@ -1,0 +1,151 @@
+package process
+
+import (
+	"math/bits"
+	"sync"
+	"time"
+)
+
+// simhash is a 64-bit SimHash of a token stream's word 3-shingles: texts that share most
+// shingles (a syndicated copy with a new headline, a lightly edited rewrite) get signatures a
+// few bits apart. Empty separator tokens ("", between fields) break shingles.
+func simhash(toks []string) uint64 {
+	var v [64]int32
+	n := 0
+	for i := 0; i+2 < len(toks); i++ {
+		if toks[i] == "" || toks[i+1] == "" || toks[i+2] == "" {
+			continue
+		}
+		x := hashAdd(hashAdd(hashAdd(hashAdd(hashAdd(hashInit, toks[i]), "\x00"), toks[i+1]), "\x00"), toks[i+2])
+		x ^= x >> 29 // FNV's low bits mix poorly; SimHash needs every bit
+		x *= 0xbf58476d1ce4e5b9
+		x ^= x >> 32
+		for ; x != 0; x &= x - 1 { // count set bits only; a bit is set when most shingles set it
+			v[bits.TrailingZeros64(x)]++
+		}
+		n++
+	}
+	if n == 0 {
+		return 0
+	}
+	var sig uint64
+	for b := 0; b < 64; b++ {
+		if 2*int(v[b]) > n {
+			sig |= 1 << b
+		}
+	}
+	return sig
+}
+
+// storyIndex groups articles whose signatures are within maxDist bits under the ID of the
+// story's first article. It lives in one process's memory: bounded by a time window and a
+// count, the oldest entries forgotten first. Two processor instances group independently;
+// a copy that lands on another instance starts its own story there.
+//
+// Lookup uses the pigeonhole principle: two 64-bit signatures within 7 bits agree exactly on
+// at least one of eight 8-bit bands, so each band is an exact-match map. (Unrelated texts
+// are about 32 bits apart; a syndicated copy with a new headline 2-4, a light rewrite 4-6.)
+type storyIndex struct {
+	mu      sync.Mutex
+	window  time.Duration
+	max     int
+	maxDist int
+	bands   [nBands]map[uint8][]int32 // band value -> ring slots
+	ring    []storyEntry
+	next    int
+	full    bool
+	latest  time.Time
+}
+
+type storyEntry struct {
+	sig   uint64
+	story string
+	id    string
+	at    time.Time
+	used  bool
+}
+
+const nBands = 8
+
+func newStoryIndex(window time.Duration, max, maxDist int) *storyIndex {
+	s := &storyIndex{window: window, max: max, maxDist: maxDist, ring: make([]storyEntry, 0, min(max, 4096))}
+	for i := range s.bands {
+		s.bands[i] = map[uint8][]int32{}
+	}
+	return s
+}
+
+// assign returns the story ID for article id with signature sig published at t, and
+// remembers the article. Signature 0 (no text) starts its own story.
+func (s *storyIndex) assign(id string, sig uint64, t time.Time) string {
+	if sig == 0 || id == "" {
+		return id
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t.After(s.latest) {
+		s.latest = t
+	}
+	story := ""
+	bestDist := 65
+	for b := 0; b < nBands; b++ {
+		for _, slot := range s.bands[b][band(sig, b)] {
+			e := &s.ring[slot]
+			if !e.used {
+				continue
+			}
+			if e.id == id {
+				return e.story // a redelivery keeps its story
+			}
+			if s.latest.Sub(e.at) > s.window || e.at.Sub(t) > s.window {
+				continue
+			}
+			if d := bits.OnesCount64(e.sig ^ sig); d <= s.maxDist && d < bestDist {
+				story, bestDist = e.story, d
+			}
+		}
+	}
+	if story == "" {
+		story = id
+	}
+	s.insert(storyEntry{sig: sig, story: story, id: id, at: t, used: true})
+	return story
+}
+
+func band(sig uint64, b int) uint8 { return uint8(sig >> (8 * b)) }
+
+func (s *storyIndex) insert(e storyEntry) {
+	var slot int
+	if len(s.ring) < s.max {
+		s.ring = append(s.ring, e)
+		slot = len(s.ring) - 1
+	} else {
+		slot = s.next
+		old := s.ring[slot]
+		for b := 0; b < nBands; b++ {
+			s.removeSlot(b, band(old.sig, b), int32(slot))
+		}
+		s.ring[slot] = e
+		s.next = (s.next + 1) % s.max
+	}
+	for b := 0; b < nBands; b++ {
+		k := band(e.sig, b)
+		s.bands[b][k] = append(s.bands[b][k], int32(slot))
+	}
+}
+
+func (s *storyIndex) removeSlot(b int, k uint8, slot int32) {
+	list := s.bands[b][k]
+	for i, x := range list {
+		if x == slot {
+			list[i] = list[len(list)-1]
+			list = list[:len(list)-1]
+			break
+		}
+	}
+	if len(list) == 0 {
+		delete(s.bands[b], k)
+	} else {
+		s.bands[b][k] = list
+	}
+}

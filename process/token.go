@@ -1,0 +1,213 @@
+package process
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/clipperhouse/uax29/v2/words"
+	"golang.org/x/text/unicode/norm"
+)
+
+// token is one word of a field, as the matcher and the topic rules see it.
+type token struct {
+	Start, End int    // byte offsets of the surface form in the field
+	Norm       string // case- and accent-folded form, elision and suffix apostrophes removed
+	Cap        bool   // the surface form starts with an upper-case letter
+	Upper      bool   // the whole surface form is upper case (an acronym)
+	Break      bool   // punctuation other than a hyphen separates it from the previous token
+	SentStart  bool   // first token of a sentence (capitalisation says little there)
+	Letters    bool   // contains at least one letter
+	Hyph       bool   // joined to the previous token by a hyphen: one compound word
+	Initial    bool   // a single capital followed by a full stop ("T." in "William T. Sherman")
+}
+
+// elisions are the French and Italian articles and particles written joined by an
+// apostrophe to the next word: "l'Arménie", "d'Azerbaïdjan", "qu'Erevan".
+var elisions = map[string]bool{
+	"l": true, "d": true, "j": true, "m": true, "n": true, "s": true, "t": true, "c": true,
+	"qu": true, "jusqu": true, "lorsqu": true, "puisqu": true, "quoiqu": true, "presqu": true,
+	"dell": true, "all": true, "nell": true, "dall": true, "sull": true,
+}
+
+func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' || r == '`' }
+
+// tokenize splits s into word tokens. UAX #29 keeps "l'Arménie" and "Bakı'da" as one word;
+// tokenize strips the French elision in front and the Turkish/Azerbaijani case suffix behind,
+// so the name alone is matched and its offsets point at the name alone.
+func tokenize(s string, out []token) []token {
+	return tokenizeMode(s, out, true)
+}
+
+// tokenizeMode is tokenize; with suffixes false a word's part after an apostrophe is kept
+// (names in the knowledge base are written without case suffixes: "Ma'alot", "Kirov's"
+// stays whole rather than becoming "Ma").
+func tokenizeMode(s string, out []token, suffixes bool) []token {
+	if out == nil {
+		out = make([]token, 0, len(s)/6+1)
+	}
+	it := words.FromString(s)
+	brk, sent, hyph := true, true, false
+	for it.Next() {
+		w := it.Value()
+		start := it.Start()
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsLetter(r) && !unicode.IsNumber(r) {
+			if strings.TrimSpace(w) == "" {
+				if strings.Contains(w, "\n\n") || strings.Contains(w, "\r\n\r\n") {
+					brk, sent = true, true
+				}
+				continue
+			}
+			switch w {
+			case "-", "‐", "‑":
+				if n := len(out); n > 0 && out[n-1].End == start {
+					hyph = true
+				}
+			case ".":
+				// An initial ("William T. Sherman", "M. Lavrov") or an abbreviated title
+				// ("Lt. Gen.") does not end the sentence or the name.
+				if n := len(out); n > 0 && out[n-1].End == start && !brk && (isInitial(s[out[n-1].Start:out[n-1].End]) || abbreviations[out[n-1].Norm]) {
+					out[n-1].Initial = isInitial(s[out[n-1].Start:out[n-1].End])
+					continue
+				}
+				brk, sent = true, true
+			case "!", "?", "…", "\"", "«", "»", "“", "”", "„":
+				brk = true
+				if w != "\"" && w != "«" && w != "»" && w != "“" && w != "”" && w != "„" {
+					sent = true
+				}
+			default:
+				brk = true
+			}
+			continue
+		}
+		// Apostrophes inside the word.
+		if i := strings.IndexFunc(w, isApostrophe); i > 0 {
+			_, alen := utf8.DecodeRuneInString(w[i:])
+			head, tail := w[:i], w[i+alen:]
+			switch {
+			case elisions[strings.ToLower(head)] && tail != "":
+				start += i + alen
+				w = tail
+			case suffixes && tail != "" && utf8.RuneCountInString(tail) <= 5 && !strings.ContainsFunc(tail, isApostrophe):
+				// Bakı'da, Lavrov'un, Paşinyan'ın: the suffix is grammar, not name.
+				w = head
+			}
+		}
+		t := token{Start: start, End: start + len(w), Break: brk, SentStart: sent, Letters: true, Hyph: hyph && !brk && len(out) > 0 && out[len(out)-1].End+1 >= start}
+		r, _ = utf8.DecodeRuneInString(w)
+		t.Cap = unicode.IsUpper(r) || unicode.IsTitle(r)
+		if !unicode.IsLetter(r) {
+			t.Letters = strings.ContainsFunc(w, unicode.IsLetter)
+		}
+		t.Upper = t.Cap && utf8.RuneCountInString(w) > 1 && !strings.ContainsFunc(w, unicode.IsLower)
+		t.Norm = fold(w)
+		out = append(out, t)
+		brk, sent, hyph = false, false, false
+	}
+	return out
+}
+
+func isInitial(w string) bool {
+	r, n := utf8.DecodeRuneInString(w)
+	return n == len(w) && unicode.IsUpper(r)
+}
+
+// abbreviations are titles written with a full stop that does not end the sentence.
+var abbreviations = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "st": true, "jr": true, "sr": true, "lt": true,
+	"gen": true, "col": true, "capt": true, "maj": true, "sgt": true, "gov": true, "sen": true,
+	"rep": true, "prof": true, "rev": true, "adm": true, "mme": true, "mlle": true, "pr": true,
+	"г": true, "гг": true, "им": true, "св": true, "ул": true,
+}
+
+// fold lower-cases s and removes diacritics, so "Azerbaïdjan" meets "Azerbaidjan" and "Bakü"
+// meets "Baku". Letters that are distinct letters, not accented ones (Turkish ı, Azerbaijani ə,
+// Russian ё stays е after decomposition), are kept or mapped explicitly.
+func fold(s string) string {
+	if !needsFold(s) {
+		return s
+	}
+	// The common case, a capitalised word: lower the first letter, keep the rest.
+	if r, n := utf8.DecodeRuneInString(s); n < len(s) && simpleUpper(r) && !needsFold(s[n:]) {
+		b := make([]byte, 0, len(s)+1)
+		b = utf8.AppendRune(b, unicode.ToLower(r))
+		return string(append(b, s[n:]...))
+	}
+	var stack [128]byte
+	d := norm.NFD.AppendString(stack[:0], s)
+	out := make([]byte, 0, len(d))
+	for i := 0; i < len(d); {
+		r, n := utf8.DecodeRune(d[i:])
+		i += n
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			out = append(out, byte(r))
+			continue
+		}
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		switch r {
+		case 'ı', 'I':
+			r = 'i'
+		case 'ß':
+			out = append(out, "ss"...)
+			continue
+		case 'ـ': // Arabic tatweel, a stretching stroke
+			continue
+		case 'ي':
+			r = 'ی' // Arabic and Persian yeh
+		case 'ك':
+			r = 'ک'
+		default:
+			r = unicode.ToLower(r)
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	return string(out)
+}
+
+// simpleUpper reports an upper-case letter whose lower case is one letter with no accent
+// to strip: ASCII, Cyrillic (not Й, Ё), Armenian.
+func simpleUpper(r rune) bool {
+	switch {
+	case r >= 'A' && r <= 'Z' && r != 'I':
+		return true
+	case r >= 0x410 && r <= 0x42F && r != 0x419:
+		return true
+	case r >= 0x531 && r <= 0x556:
+		return true
+	}
+	return false
+}
+
+// needsFold reports whether fold would change s; most words of a lower-case text do not,
+// and skipping them saves an allocation per token.
+func needsFold(s string) bool {
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				return true
+			}
+			continue
+		}
+		switch {
+		// Lower-case letters of the region's scripts that neither case-fold nor decompose:
+		// decided without the Unicode tables (й and ё decompose, so they are not here).
+		case r >= 0x430 && r <= 0x44F && r != 0x439, r >= 0x561 && r <= 0x586, r >= 0x10D0 && r <= 0x10FA,
+			r >= 0x621 && r <= 0x64A && r != 0x643 && r != 0x64A:
+			continue
+		case unicode.IsUpper(r) || unicode.IsTitle(r) || unicode.Is(unicode.Mn, r):
+			return true
+		}
+		switch r {
+		case 'ı', 'ß', 'ـ', 'ي', 'ك':
+			return true
+		}
+	}
+	return norm.NFD.QuickSpanString(s) != len(s)
+}

@@ -1,0 +1,565 @@
+package process
+
+import (
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Names the knowledge base does not know are found by patterns, the way Europe Media
+// Monitor finds new names: a run of capitalised words (with connectors such as "of", "de",
+// "von" inside) outside a sentence's first word, typed by cues: a title before it (M.,
+// President, министр), a known first name, an organisation word at its end or start
+// (University, Party, Ministry, банк), a place word (River, Mount, гора), a family-name
+// ending (-ов, -ян, -швили, -dze), an acronym. A pattern name is less certain than a
+// knowledge-base name: confidence 0.4-0.7, Known false, ID "new:TYPE:name".
+
+func isNameTok(t token) bool {
+	if !t.Cap || !t.Letters {
+		return false
+	}
+	return true
+}
+
+// prepositions before a lone capitalised word that make it a place.
+var placePreps = foldSet(`in at near from to into across à au aux en dans près vers depuis в во из под над около возле до`)
+
+// findUnknown adds pattern names to the knowledge-base spans and resolves overlaps: a name
+// with an organisation word ("Yerevan State University") wins over the place inside it; a
+// person's name wins over a gazetteer town inside it ("Michael Jackson").
+// nameContext is what the whole article tells the name patterns.
+type nameContext struct {
+	lower     map[string]bool // words the article writes in lower case somewhere
+	common    wordSet         // the common words of the article's language, if known
+	knownOnly bool            // no pattern names in this field (a Title Case headline)
+}
+
+func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameContext) []span {
+	if nc.knownOnly {
+		return spans
+	}
+	cover := make([]int, len(toks)) // 1 + index of the KB span covering the token
+	for si, s := range spans {
+		for k := s.From; k < s.To; k++ {
+			if cover[k] == 0 {
+				cover[k] = si + 1
+			}
+		}
+	}
+	drop := make([]bool, len(spans))
+	var added []span
+	for i := 0; i < len(toks); {
+		if !isNameTok(toks[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(toks) && !toks[j].Break {
+			if isNameTok(toks[j]) {
+				j++
+				continue
+			}
+			if connectors[toks[j].Norm] && !toks[j].Cap && j+1 < len(toks) && !toks[j+1].Break && isNameTok(toks[j+1]) {
+				j += 2
+				continue
+			}
+			break
+		}
+		added = e.chunk(toks, text, i, j, spans, cover, drop, added, nc)
+		i = j
+	}
+	added = geoHeads(toks, cover, spans, drop, added)
+	if len(added) == 0 {
+		return spans
+	}
+	out := spans[:0:0]
+	for si, s := range spans {
+		if !drop[si] {
+			out = append(out, s)
+		}
+	}
+	out = append(out, added...)
+	sort.Slice(out, func(a, b int) bool { return out[a].From < out[b].From })
+	return acronyms(toks, text, out)
+}
+
+// acronyms applies "Long Name (ACRONYM)" definitions: the long name is an organisation,
+// and the acronym, there and later in the text, names the same entity. Known long names
+// lend their entity to the acronym; unknown ones share one "new:ORG:" ID.
+func acronyms(toks []token, text string, spans []span) []span {
+	var defs map[string]span // acronym (folded) -> the long name's span
+	for ai := 1; ai < len(toks); ai++ {
+		a := toks[ai]
+		if !a.Upper || a.End >= len(text) || text[a.End] != ')' || strings.TrimSpace(text[toks[ai-1].End:a.Start]) != "(" {
+			continue
+		}
+		// The long name: a known span ending right before, or the shortest capitalised run
+		// ending there whose initials spell the acronym.
+		var long *span
+		for si := range spans {
+			if spans[si].To == ai && spans[si].To-spans[si].From >= 2 && initialsMatch(toks[spans[si].From:ai], a.Norm) {
+				long = &spans[si]
+			}
+		}
+		if long == nil {
+			for from := ai - 2; from >= 0 && from >= ai-10; from-- {
+				t := toks[from]
+				if t.Break && from < ai-1 || !(t.Cap || connectors[t.Norm] || isStopwordAny(t.Norm)) {
+					break
+				}
+				if t.Cap && initialsMatch(toks[from:ai], a.Norm) {
+					spans = dropOverlaps(spans, from, ai)
+					spans = append(spans, span{From: from, To: ai, Type: "ORG", Conf: 0.7, Key: unknownKey(toks[from:ai]), Name: joinSurface(toks[from:ai])})
+					long = &spans[len(spans)-1]
+					break
+				}
+				if t.Break {
+					break
+				}
+			}
+		}
+		if long == nil {
+			continue
+		}
+		if long.Ent == nil {
+			long.Type, long.Conf = "ORG", 0.7
+			long.Key = unknownKey(toks[long.From:long.To])
+		}
+		if defs == nil {
+			defs = map[string]span{}
+		}
+		defs[a.Norm] = *long
+	}
+	if defs == nil {
+		return spans
+	}
+	// Every use of a defined acronym names the long name's entity; pattern names that
+	// merely contain it ("Later ZCMC" at a sentence start) give way.
+	for i, t := range toks {
+		d, ok := defs[t.Norm]
+		if !ok || !t.Upper {
+			continue
+		}
+		keep := spans[:0]
+		for _, s := range spans {
+			if s.From <= i && i < s.To && (s.Ent == nil || s.To-s.From == 1) {
+				continue
+			}
+			keep = append(keep, s)
+		}
+		spans = keep
+		if !covered(spans, i) {
+			spans = append(spans, span{From: i, To: i + 1, Ent: d.Ent, Type: d.Type, Conf: d.Conf, Key: d.Key, Name: d.Name})
+		}
+	}
+	sort.Slice(spans, func(a, b int) bool { return spans[a].From < spans[b].From })
+	return spans
+}
+
+func dropOverlaps(spans []span, from, to int) []span {
+	keep := spans[:0]
+	for _, s := range spans {
+		if s.To <= from || s.From >= to {
+			keep = append(keep, s)
+		}
+	}
+	return keep
+}
+
+func covered(spans []span, i int) bool {
+	for _, s := range spans {
+		if s.From <= i && i < s.To {
+			return true
+		}
+	}
+	return false
+}
+
+// initialsMatch reports whether acr is made of the initials of the long name's words,
+// skipping connectors and function words: "Zangezur Copper Molybdenum Combine" → ZCMC,
+// "Organisation du traité de sécurité collective" → OTSC.
+func initialsMatch(words []token, acr string) bool {
+	var initials []rune
+	for _, w := range words {
+		if connectors[w.Norm] || isStopwordAny(w.Norm) {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(w.Norm)
+		initials = append(initials, r)
+	}
+	ar := []rune(acr)
+	if len(ar) < 2 || len(ar) > len(initials) {
+		return false
+	}
+	// Every acronym letter in order among the initials, first letters equal.
+	if ar[0] != initials[0] {
+		return false
+	}
+	j := 0
+	for _, r := range initials {
+		if j < len(ar) && r == ar[j] {
+			j++
+		}
+	}
+	return j == len(ar)
+}
+
+// chunk types one capitalised run toks[i:j] and returns added with its name appended, if any.
+func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cover []int, drop []bool, added []span, nc nameContext) []span {
+	titled := i > 0 && honorifics[toks[i-1].Norm] && !toks[i-1].Break
+	if i > 1 && toks[i-1].Norm == "." && honorifics[toks[i-2].Norm] {
+		titled = true
+	}
+	// Leading titles and, at a sentence start, function words are not part of the name.
+	for i < j {
+		t := toks[i]
+		if t.Initial {
+			break
+		}
+		if honorifics[t.Norm] {
+			titled = true
+			i++
+			continue
+		}
+		if t.SentStart && isStopwordAny(t.Norm) {
+			i++
+			continue
+		}
+		// A sentence-initial common word ("Yesterday Tigran Abrahamyan") is not part of
+		// the name that follows it.
+		if t.SentStart && j-i > 1 && cover[i] == 0 && nc.common.has(t.Norm) && !givenNames[t.Norm] && !toks[i+1].Hyph &&
+			!orgFirst[t.Norm] && !locFirst[t.Norm] && !eventFirst[t.Norm] && !placeQualifiers[t.Norm] {
+			i++
+			continue
+		}
+		// Cyrillic-script languages capitalise only names and sentence starts: a first
+		// word that is not known as a name ("Окончил", "Кроме") is not part of one.
+		if t.SentStart && j-i > 1 && cover[i] == 0 && scriptOf(t.Norm) == scriptCyrillic && !givenNames[t.Norm] &&
+			!toks[i+1].Hyph && !orgFirst[t.Norm] && !locFirst[t.Norm] && !eventFirst[t.Norm] && !placeQualifiers[t.Norm] && !surnameLike(t.Norm) {
+			i++
+			continue
+		}
+		break
+	}
+	for j > i && connectors[toks[j-1].Norm] {
+		j--
+	}
+	// "Представитель Чарли Шина", "Senator John Smith": a capitalised sentence-initial
+	// word before a first name is a common word or a title, not part of the name.
+	if j-i >= 3 && toks[i].SentStart && !isGivenName(toks[i].Norm) && isGivenName(toks[i+1].Norm) && cover[i] == 0 {
+		i++
+		titled = true
+	}
+	if i >= j {
+		return added
+	}
+	// "David Gilmour de Pink Floyd", "Jeremy Hellickson des Rays": a full name, then a
+	// connector and what the person belongs to. ("Charles de Gaulle" has one word before.)
+	if givenNames[toks[i].Norm] || isGivenName(toks[i].Norm) && !toks[i].SentStart {
+		for k := i + 2; k < j-1; k++ {
+			if connectors[toks[k].Norm] && !toks[k].Cap {
+				added = e.chunk(toks, text, k+1, j, spans, cover, drop, added, nc)
+				j = k
+				break
+			}
+		}
+	}
+	first, last := toks[i], toks[j-1]
+	n := 0 // words: a hyphenated compound ("Лос-Анджелес") is one
+	for k := i; k < j; k++ {
+		if !toks[k].Hyph || k == i {
+			n++
+		}
+	}
+
+	// What the knowledge base already says about these tokens.
+	exact, inside, strong, restLoc := -1, false, false, false
+	for k := i; k < j; k++ {
+		if c := cover[k]; c > 0 {
+			s := spans[c-1]
+			if s.From == i && s.To == j {
+				exact = c - 1
+			}
+			if s.From >= i && s.To <= j {
+				inside = true
+				if s.Ent != nil && s.Ent.Src != srcCity {
+					strong = true
+				}
+				if s.From == i+1 && s.To == j && s.Type == "LOC" {
+					restLoc = true
+				}
+			}
+		}
+	}
+	if exact >= 0 {
+		return added
+	}
+	// "Flyers de Philadelphie", "Bank of America", "Dinamo Zagreb"-style "X of PLACE": a
+	// name built on a place that is not itself a place word is an institution or a team.
+	ofPlace := false
+	if n >= 3 && cover[j-1] > 0 && spans[cover[j-1]-1].Type == "LOC" && spans[cover[j-1]-1].To == j {
+		h := spans[cover[j-1]-1].From - 1
+		if h > i && connectors[toks[h].Norm] && cover[i] == 0 && !isGivenName(first.Norm) {
+			ofPlace = true
+		}
+	}
+	// "Polish Foreign Minister", "Various Christian": a title or an adjective, not a name.
+	if honorifics[last.Norm] || (isDemonym(first.Norm) && cover[i] == 0 && !orgLast[last.Norm] && !eventLast[last.Norm]) {
+		if n == 1 && isDemonym(first.Norm) && !inside {
+			return append(added, span{From: i, To: j, Type: "MISC", Conf: 0.5, Name: joinSurface(toks[i:j])})
+		}
+		if !inside {
+			return added
+		}
+	}
+	typ, conf := "", 0.0
+	switch {
+	case n > 1 && (eventFirst[first.Norm] || eventLast[last.Norm] || n > 2 && eventLast[toks[j-2].Norm] && isRoman(last.Norm)):
+		typ, conf = "EVT", 0.5
+	case n > 1 && (orgLast[last.Norm] || orgFirst[first.Norm]):
+		typ, conf = "ORG", 0.6
+	case restLoc && placeQualifiers[first.Norm]:
+		typ, conf = "LOC", 0.6
+	case ofPlace && !locFirst[first.Norm] && !locLast[first.Norm] && !titled:
+		typ, conf = "ORG", 0.5
+	case titled:
+		typ, conf = "PER", 0.65
+	case isGivenName(first.Norm) && n > 1 && n <= 4 && !strong:
+		typ, conf = "PER", 0.6
+	case locLast[last.Norm] && n > 1 || locFirst[first.Norm] && n > 1:
+		typ, conf = "LOC", 0.55
+	}
+	if typ == "" && inside {
+		return added // the knowledge-base names inside stand as they are
+	}
+	// A name the table does not have in this spelling may be a known name in another
+	// script or romanisation: Варданян for a user's "Vardanyan", Pachinian for Pashinyan.
+	if !inside && (typ == "" || typ == "PER") {
+		if ent, ok := e.bySkeleton(toks[i:j]); ok {
+			return append(added, span{From: i, To: j, Ent: ent, Type: ent.Type, Conf: 0.7})
+		}
+	}
+	if typ == "" {
+		if first.SentStart && n == 1 && !givenNames[first.Norm] {
+			return added // a capitalised first word says nothing
+		}
+		if n == 1 && (isStopwordAny(first.Norm) || russianAdjective(first.Norm)) {
+			return added
+		}
+		if allLower(toks[i:j], nc.lower) || allCommon(toks[i:j], nc.common) {
+			return added // "Good Day", "Excursion House": common words, capitalised for a title
+		}
+		switch {
+		case n == 1 && first.Upper && utf8.RuneCountInString(first.Norm) >= 3 && utf8.RuneCountInString(first.Norm) <= 6:
+			typ, conf = "ORG", 0.5
+		case surnameLike(last.Norm) && n <= 3:
+			typ, conf = "PER", 0.55
+		case isGivenName(first.Norm):
+			typ, conf = "PER", 0.5
+		case n == 1 && i > 0 && placePreps[toks[i-1].Norm] && !toks[i].Break:
+			typ, conf = "LOC", 0.45
+		case n >= 2 && n <= 3 && !foreignScript(toks[i:j], text):
+			typ, conf = "PER", 0.4
+		default:
+			return added
+		}
+	}
+	// The pattern name replaces knowledge-base names inside it.
+	for k := i; k < j; k++ {
+		if c := cover[k]; c > 0 {
+			drop[c-1] = true
+		}
+	}
+	// A span partly outside the run (a KB name starting before it) keeps precedence.
+	for k := i; k < j; k++ {
+		if c := cover[k]; c > 0 && (spans[c-1].From < i || spans[c-1].To > j) {
+			drop[c-1] = false
+			return added
+		}
+	}
+	name := joinSurface(toks[i:j])
+	return append(added, span{From: i, To: j, Type: typ, Conf: conf, Name: name})
+}
+
+// foreignScript reports a Latin-script name in a text mostly in another script: in Russian
+// or Armenian text such names are brands, bands and titles far more often than people,
+// whose names are transliterated.
+func foreignScript(name []token, text string) bool {
+	if scriptOf(name[0].Norm) != scriptLatin {
+		return false
+	}
+	latin, other := 0, 0
+	for _, r := range text {
+		switch sc := scriptOf(string(r)); sc {
+		case scriptLatin:
+			latin++
+		case scriptOther:
+		default:
+			other++
+		}
+		if latin+other > 400 {
+			break
+		}
+	}
+	return other > latin
+}
+
+func allCommon(toks []token, common wordSet) bool {
+	if len(common) == 0 {
+		return false
+	}
+	for _, t := range toks {
+		if !common.has(t.Norm) || givenNames[t.Norm] {
+			return false
+		}
+	}
+	return true
+}
+
+func isRoman(w string) bool {
+	return w != "" && strings.Trim(w, "ivxl") == ""
+}
+
+func allLower(toks []token, lower map[string]bool) bool {
+	if len(lower) == 0 {
+		return false
+	}
+	for _, t := range toks {
+		if !lower[t.Norm] {
+			return false
+		}
+	}
+	return true
+}
+
+func joinSurface(toks []token) string {
+	parts := make([]string, len(toks))
+	for i, t := range toks {
+		parts[i] = t.Norm
+	}
+	return strings.Join(parts, " ")
+}
+
+// unknownKey is the ID key of an unknown name: folded, transliterated to Latin, so the same
+// name in two scripts meets.
+func unknownKey(toks []token) string {
+	parts := make([]string, 0, len(toks))
+	for _, t := range toks {
+		parts = append(parts, latinKey(t.Norm))
+	}
+	return strings.Join(parts, " ")
+}
+
+// lowerGeoHeads are common nouns that languages writing them in lower case put before a
+// place's name: "mer Égée", "détroit de Gibraltar", "lac Léman".
+var lowerGeoHeads = foldSet(`mer océan lac mont monts golfe détroit fleuve rivière île îles cap baie massif plateau
+désert vallée canal col péninsule presqu'île archipel`)
+
+// lowerOrgHeads are lower-case nouns that make an organisation of the name after them:
+// Russian national teams are "сборная России", "сборной Хорватии".
+var lowerOrgHeads = func() map[string]bool {
+	m := map[string]bool{}
+	for _, f := range inflect([]string{"сборная"}, "ru", false) {
+		m[f[0]] = true
+	}
+	m["сборные"], m["сборных"] = true, true
+	return m
+}()
+
+// geoHeads extends a place or a capitalised word after a lower-case geographic head to
+// include the head: "mer Égée", "détroit de Gibraltar"; after an organisation head it makes
+// an organisation: "сборной Хорватии".
+func geoHeads(toks []token, cover []int, spans []span, drop []bool, added []span) []span {
+	for i := 0; i+1 < len(toks); i++ {
+		typ := "LOC"
+		if lowerOrgHeads[toks[i].Norm] {
+			typ = "ORG"
+		}
+		if toks[i].Cap || !(lowerGeoHeads[toks[i].Norm] || typ == "ORG") {
+			continue
+		}
+		k := i + 1
+		if k < len(toks) && connectors[toks[k].Norm] && !toks[k].Cap {
+			k++
+		}
+		if k >= len(toks) || !toks[k].Cap || toks[k].Break {
+			continue
+		}
+		end := k + 1
+		if c := cover[k]; c > 0 && spans[c-1].From == k {
+			end = spans[c-1].To
+			drop[c-1] = true
+		} else {
+			for end < len(toks) && toks[end].Cap && !toks[end].Break {
+				end++
+			}
+			// drop a pattern name over the same words
+			for a := range added {
+				if added[a].From == k {
+					added = append(added[:a], added[a+1:]...)
+					break
+				}
+			}
+		}
+		added = append(added, span{From: i, To: end, Type: typ, Conf: 0.6, Name: joinSurface(toks[i:end])})
+		i = end - 1
+	}
+	return added
+}
+
+// bySkeleton looks a capitalised run up by its transliterated skeleton, also after
+// dropping a Russian case ending from its last word. Only an unambiguous answer counts.
+func (e *Enricher) bySkeleton(toks []token) (*entity, bool) {
+	norms := make([]string, len(toks))
+	for i, t := range toks {
+		norms[i] = t.Norm
+	}
+	try := func(norms []string) (*entity, bool) {
+		s := skeletonOf(norms)
+		if s == "" {
+			return nil, false
+		}
+		h := hashAdd(hashInit, s)
+		var found *entity
+		for _, k := range e.state.Load().kbs {
+			ref, ok := k.skel[h]
+			if !ok {
+				continue
+			}
+			for _, a := range k.aliases(ref) {
+				if a.Src == srcCity {
+					continue // GeoNames lists towns in every script already
+				}
+				ent := &k.ents[a.Ent]
+				if found != nil && found.ID != ent.ID {
+					return nil, false
+				}
+				found = ent
+			}
+		}
+		return found, found != nil
+	}
+	if ent, ok := try(norms); ok {
+		return ent, true
+	}
+	if scriptOf(norms[len(norms)-1]) != scriptCyrillic {
+		return nil, false
+	}
+	orig := slices.Clone(norms)
+	for _, suf := range []string{"ом", "ым", "ем", "ой", "а", "у", "е", "ы", "и", "я", "ю"} {
+		changed := false
+		for i, w := range orig {
+			norms[i] = w
+			if st, ok := strings.CutSuffix(w, suf); ok && utf8.RuneCountInString(st) >= 3 {
+				norms[i], changed = st, true
+			}
+		}
+		if changed {
+			if ent, ok := try(norms); ok {
+				return ent, true
+			}
+		}
+	}
+	return nil, false
+}

@@ -1,0 +1,224 @@
+package query
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Field names accepted before a colon. FieldText (no field) searches title and body.
+const (
+	FieldText      = ""
+	FieldTitle     = "title"
+	FieldLang      = "lang"
+	FieldSource    = "source"
+	FieldEntity    = "entity"
+	FieldTopic     = "topic"
+	FieldCountry   = "country"
+	FieldAuthor    = "author"
+	FieldStory     = "story"
+	FieldPublished = "published"
+)
+
+// fieldKinds says how each field is searched.
+var fieldKinds = map[string]fieldKind{
+	FieldTitle:     textField,
+	FieldLang:      keywordField,
+	FieldSource:    keywordField,
+	FieldEntity:    keywordField,
+	FieldTopic:     keywordField,
+	FieldCountry:   keywordField,
+	FieldAuthor:    keywordField,
+	FieldStory:     keywordField,
+	FieldPublished: dateField,
+}
+
+type fieldKind int
+
+const (
+	textField fieldKind = iota
+	keywordField
+	dateField
+)
+
+// IsKeywordField reports whether field compares whole values (case-insensitively) rather
+// than analysed text.
+func IsKeywordField(field string) bool {
+	return fieldKinds[field] == keywordField && field != FieldText
+}
+
+// Node is a parsed query. The concrete types are *Term, *Phrase, *Wildcard, *Range, *And,
+// *Or and *Not. String returns the query in canonical syntax; parsing it gives an equal
+// node (see Equal).
+type Node interface {
+	String() string
+	node()
+}
+
+// Term is one word, or one keyword value when Field is a keyword field.
+type Term struct {
+	Field string
+	Value string
+	Pos   int // byte offset in the source; not part of the query's meaning
+}
+
+// Phrase is a quoted run of words. Slop > 0 makes it a proximity search (see the package
+// documentation); on keyword fields a phrase is simply a value with spaces.
+type Phrase struct {
+	Field string
+	Value string
+	Slop  int
+	Pos   int
+}
+
+// Wildcard is a word with * (any run of characters) or ? (one character).
+type Wildcard struct {
+	Field   string
+	Pattern string
+	Pos     int
+}
+
+// Range is a date range on the published field. An empty From or To is open.
+// Use Bounds for the instants it covers.
+type Range struct {
+	Field                      string
+	From, To                   string
+	FromInclusive, ToInclusive bool
+	Pos                        int
+}
+
+// And matches when all its nodes match.
+type And struct{ Nodes []Node }
+
+// Or matches when any of its nodes matches.
+type Or struct{ Nodes []Node }
+
+// Not matches when its node does not.
+type Not struct{ Node Node }
+
+func (*Term) node()     {}
+func (*Phrase) node()   {}
+func (*Wildcard) node() {}
+func (*Range) node()    {}
+func (*And) node()      {}
+func (*Or) node()       {}
+func (*Not) node()      {}
+
+func fieldPrefix(f string) string {
+	if f == "" {
+		return ""
+	}
+	return f + ":"
+}
+
+func (t *Term) String() string { return fieldPrefix(t.Field) + t.Value }
+
+func (p *Phrase) String() string {
+	s := fieldPrefix(p.Field) + `"` + p.Value + `"`
+	if p.Slop > 0 {
+		s += "~" + strconv.Itoa(p.Slop)
+	}
+	return s
+}
+
+func (w *Wildcard) String() string { return fieldPrefix(w.Field) + w.Pattern }
+
+func (r *Range) String() string {
+	p := fieldPrefix(r.Field)
+	switch {
+	case r.From != "" && r.To == "":
+		if r.FromInclusive {
+			return p + ">=" + r.From
+		}
+		return p + ">" + r.From
+	case r.From == "" && r.To != "":
+		if r.ToInclusive {
+			return p + "<=" + r.To
+		}
+		return p + "<" + r.To
+	}
+	open, close := "{", "}"
+	if r.FromInclusive {
+		open = "["
+	}
+	if r.ToInclusive {
+		close = "]"
+	}
+	from, to := r.From, r.To
+	if from == "" {
+		from = "*"
+	}
+	if to == "" {
+		to = "*"
+	}
+	return p + open + from + " TO " + to + close
+}
+
+func (a *And) String() string { return joinNodes(a.Nodes, " AND ") }
+func (o *Or) String() string  { return joinNodes(o.Nodes, " OR ") }
+
+func (n *Not) String() string {
+	switch n.Node.(type) {
+	case *And, *Or:
+		return "NOT (" + n.Node.String() + ")"
+	}
+	return "NOT " + n.Node.String()
+}
+
+// joinNodes brackets every child And or Or, so that the printed query parses back to the
+// same tree shape (the parser never flattens brackets away).
+func joinNodes(nodes []Node, op string) string {
+	var b strings.Builder
+	for i, n := range nodes {
+		if i > 0 {
+			b.WriteString(op)
+		}
+		switch n.(type) {
+		case *And, *Or:
+			b.WriteString("(" + n.String() + ")")
+		default:
+			b.WriteString(n.String())
+		}
+	}
+	return b.String()
+}
+
+// Equal reports whether a and b are the same query, ignoring source positions.
+func Equal(a, b Node) bool {
+	switch x := a.(type) {
+	case *Term:
+		y, ok := b.(*Term)
+		return ok && x.Field == y.Field && x.Value == y.Value
+	case *Phrase:
+		y, ok := b.(*Phrase)
+		return ok && x.Field == y.Field && x.Value == y.Value && x.Slop == y.Slop
+	case *Wildcard:
+		y, ok := b.(*Wildcard)
+		return ok && x.Field == y.Field && x.Pattern == y.Pattern
+	case *Range:
+		y, ok := b.(*Range)
+		return ok && x.Field == y.Field && x.From == y.From && x.To == y.To &&
+			x.FromInclusive == y.FromInclusive && x.ToInclusive == y.ToInclusive
+	case *And:
+		y, ok := b.(*And)
+		return ok && equalAll(x.Nodes, y.Nodes)
+	case *Or:
+		y, ok := b.(*Or)
+		return ok && equalAll(x.Nodes, y.Nodes)
+	case *Not:
+		y, ok := b.(*Not)
+		return ok && Equal(x.Node, y.Node)
+	}
+	return false
+}
+
+func equalAll(a, b []Node) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !Equal(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
