@@ -445,15 +445,15 @@ func publishingRate(feed *gofeed.Feed, now time.Time) (float64, time.Time) {
 }
 
 // commitLoop publishes and commits poll results in batches, so one Publish call and one
-// fsync serve many feeds. It ends when p.results is closed, after flushing the article
+// fsync serve many feeds. It ends when p.results is closed, after writing the article
 // records it holds.
 func (p *Poller) commitLoop(ctx context.Context) {
 	const maxBatch = 128
 	const linger = 20 * time.Millisecond
 	const flushEvery = 30 * time.Second
-	const flushAt = 20000
-	c := &committer{p: p, pending: map[idKey]*articleRecord{}, lastFlush: time.Now()}
-	defer c.flush()
+	const flushAt = 5000
+	c := &committer{p: p, pending: map[idKey]*articleRecord{}, lastFlush: time.Now(), flushed: make(chan error, 1)}
+	defer c.finish()
 	idle := time.NewTimer(flushEvery)
 	defer idle.Stop()
 	for {
@@ -464,8 +464,11 @@ func (p *Poller) commitLoop(ctx context.Context) {
 				return
 			}
 			first = r
+		case err := <-c.flushed:
+			c.flushEnded(err)
+			continue
 		case <-idle.C:
-			c.flush()
+			c.startFlush()
 			idle.Reset(flushEvery)
 			continue
 		}
@@ -486,31 +489,70 @@ func (p *Poller) commitLoop(ctx context.Context) {
 		timer.Stop()
 		c.commit(ctx, batch)
 		if len(c.pending) >= flushAt || time.Since(c.lastFlush) >= flushEvery {
-			c.flush()
+			c.startFlush()
 		}
 	}
 }
 
 // committer is the commit loop's state. Article records are written behind, every 30 s or
-// 100,000 records, in one sorted transaction: one per batch made random B-tree inserts
-// the largest cost of a busy cycle (each rewrote most of the index's pages). Losing them in a crash costs at most a republish, which the sinks
-// absorb; the per-feed seen lists, which stop a feed republishing, go with every batch.
+// 5,000 records, in one sorted transaction, by a goroutine of their own on their own file,
+// while polling and committing go on: one transaction per batch made random B-tree inserts
+// the largest cost of a busy cycle, and flushes much larger than 5,000 copied most of the
+// index onto the heap (20,000: 200 MB peak at 10k feeds instead of 130 MB). Losing them
+// in a crash costs at most a republish, which the sinks absorb; the per-feed seen lists,
+// which stop a feed republishing, go with every batch.
 type committer struct {
 	p         *Poller
-	pending   map[idKey]*articleRecord
+	pending   map[idKey]*articleRecord // not yet handed to a flush
+	inflight  map[idKey]*articleRecord // being written; nil when no flush runs
+	flushed   chan error               // the running flush's outcome
 	lastFlush time.Time
 }
 
-func (c *committer) flush() {
+// startFlush hands the pending records to a background write, waiting for the previous
+// one first, so at most one runs and memory stays bounded.
+func (c *committer) startFlush() {
 	c.lastFlush = time.Now()
 	if len(c.pending) == 0 {
 		return
 	}
-	if err := c.p.store.saveArticles(c.pending); err != nil {
-		c.p.log.Error("saving article records", "records", len(c.pending), "error", err)
-		return // kept, retried at the next flush
+	if c.inflight != nil {
+		c.flushEnded(<-c.flushed)
 	}
-	c.pending = map[idKey]*articleRecord{}
+	c.inflight, c.pending = c.pending, map[idKey]*articleRecord{}
+	m := c.inflight
+	go func() { c.flushed <- c.p.store.saveArticles(m) }()
+}
+
+func (c *committer) flushEnded(err error) {
+	if err != nil {
+		c.p.log.Error("saving article records", "records", len(c.inflight), "error", err)
+		for k, r := range c.inflight {
+			if _, newer := c.pending[k]; !newer {
+				c.pending[k] = r // retried with the next flush
+			}
+		}
+	}
+	c.inflight = nil
+}
+
+// finish waits for a running flush and writes what is left.
+func (c *committer) finish() {
+	if c.inflight != nil {
+		c.flushEnded(<-c.flushed)
+	}
+	c.startFlush()
+	if c.inflight != nil {
+		c.flushEnded(<-c.flushed)
+	}
+}
+
+// lookup finds an article record in memory (pending or being written).
+func (c *committer) lookup(k idKey) *articleRecord {
+	if r := c.pending[k]; r != nil {
+		return r
+	}
+	return c.inflight[k]
 }
 
 // commit dedups a batch across feeds, publishes it, and only then advances feed state.
@@ -538,7 +580,7 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 	}
 	known := make(map[idKey]*articleRecord, len(ids))
 	for _, k := range ids {
-		if rec := c.pending[k]; rec != nil {
+		if rec := c.lookup(k); rec != nil {
 			known[k] = rec
 		}
 	}

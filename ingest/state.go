@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -101,21 +102,38 @@ func unmarshalArticleRecord(b []byte) (*articleRecord, error) {
 	return r, nil
 }
 
-// store is the bbolt file holding feed state.
+// store is the feed state: one bbolt file for feed records, added feeds and WebSub, and a
+// second for the cross-feed article index, so that writing the index (written behind, in
+// large sorted transactions) never holds the lock the feed-state commits need.
 type store struct {
-	db *bolt.DB
+	db  *bolt.DB
+	adb *bolt.DB
 }
 
 func openStore(path string) (*store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("creating state directory: %w", err)
 	}
+	db, err := openBolt(path, bucketFeeds, bucketAdded, bucketWebSub)
+	if err != nil {
+		return nil, err
+	}
+	articlesPath := strings.TrimSuffix(path, filepath.Ext(path)) + "-articles" + filepath.Ext(path)
+	adb, err := openBolt(articlesPath, bucketArticles)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &store{db: db, adb: adb}, nil
+}
+
+func openBolt(path string, buckets ...[]byte) (*bolt.DB, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second, FreelistType: bolt.FreelistMapType, NoFreelistSync: true})
 	if err != nil {
 		return nil, fmt.Errorf("opening feed state %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketFeeds, bucketAdded, bucketArticles, bucketWebSub} {
+		for _, b := range buckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -126,10 +144,10 @@ func openStore(path string) (*store, error) {
 		db.Close()
 		return nil, fmt.Errorf("preparing feed state %s: %w", path, err)
 	}
-	return &store{db: db}, nil
+	return db, nil
 }
 
-func (s *store) close() error { return s.db.Close() }
+func (s *store) close() error { return errors.Join(s.adb.Close(), s.db.Close()) }
 
 // loadFeeds returns every stored feed record by key.
 func (s *store) loadFeeds() (map[string]*feedRecord, error) {
@@ -172,7 +190,7 @@ func (s *store) saveAdded(f config.FeedConfig) error {
 
 // lookupArticles adds to out the stored records of the given IDs that exist.
 func (s *store) lookupArticles(ids []idKey, out map[idKey]*articleRecord) error {
-	return s.db.View(func(tx *bolt.Tx) error {
+	return s.adb.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketArticles)
 		for _, id := range ids {
 			if _, ok := out[id]; ok {
@@ -204,7 +222,7 @@ func (s *store) saveArticles(arts map[idKey]*articleRecord) error {
 	}
 	// Sorted inserts let bbolt fill pages in order instead of seeking for each key.
 	slices.SortFunc(keys, func(a, b idKey) int { return bytes.Compare(a[:], b[:]) })
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.adb.Update(func(tx *bolt.Tx) error {
 		ab := tx.Bucket(bucketArticles)
 		for _, k := range keys {
 			if err := ab.Put(k[:], arts[k].marshal()); err != nil {
@@ -235,7 +253,7 @@ func (s *store) commit(feeds map[string]*feedRecord) error {
 // pruneArticles deletes article records first seen before cutoff.
 func (s *store) pruneArticles(cutoff time.Time) (int, error) {
 	n := 0
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.adb.Update(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketArticles).Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			r, err := unmarshalArticleRecord(v)
