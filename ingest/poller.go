@@ -127,17 +127,10 @@ type pollResult struct {
 	done       chan error // when set, told the commit outcome
 }
 
-// NewPoller loads the feed list (cfg.Feeds, the OPML files, feeds added earlier through
-// AddFeed) and the feed state under dataDir. It does not fetch anything.
-func NewPoller(cfg config.IngestConfig, dataDir string, pub Publisher, logger *slog.Logger) (*Poller, error) {
-	if pub == nil {
-		return nil, errors.New("creating poller: nil Publisher")
-	}
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	var feeds []config.FeedConfig
-	feeds = append(feeds, cfg.Feeds...)
+// ConfiguredFeeds returns the feeds the configuration lists: ingest.feeds, then every feed
+// of the ingest.opml files.
+func ConfiguredFeeds(cfg config.IngestConfig) ([]config.FeedConfig, error) {
+	feeds := append([]config.FeedConfig(nil), cfg.Feeds...)
 	for i, path := range cfg.OPML {
 		f, err := os.Open(path)
 		if err != nil {
@@ -149,6 +142,22 @@ func NewPoller(cfg config.IngestConfig, dataDir string, pub Publisher, logger *s
 			return nil, fmt.Errorf("reading ingest.opml[%d] %s: %w", i, path, err)
 		}
 		feeds = append(feeds, list...)
+	}
+	return feeds, nil
+}
+
+// NewPoller loads the feed list (cfg.Feeds, the OPML files, feeds added earlier through
+// AddFeed) and the feed state under dataDir. It does not fetch anything.
+func NewPoller(cfg config.IngestConfig, dataDir string, pub Publisher, logger *slog.Logger) (*Poller, error) {
+	if pub == nil {
+		return nil, errors.New("creating poller: nil Publisher")
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	feeds, err := ConfiguredFeeds(cfg)
+	if err != nil {
+		return nil, err
 	}
 	statePath := cfg.StatePath
 	if statePath == "" {

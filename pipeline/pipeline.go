@@ -158,7 +158,7 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 		if has[Poll] {
 			w := client.ArticleWriter(client.Topics().Raw, metrics)
 			closers = append(closers, w.Close)
-			poller, err := ingest.NewPoller(cfg.Ingest, cfg.DataDir, w, logger.With("stage", Poll))
+			poller, run, err := newPoller(ctx, cfg, client, w, logger.With("stage", Poll))
 			if err != nil {
 				return err
 			}
@@ -169,7 +169,7 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 			srv.Handle("GET /api/feeds", feedsHandler(poller))
 			srv.Handle("/websub/", poller.WebSubHandler()) // hub verification and pushes, authenticated by their HMAC
 			srv.MountFeedAdding(poller)                    // POST /api/feeds, POST /api/feeds/opml
-			runs = append(runs, poller.Run)
+			runs = append(runs, run)
 		}
 		if has[Process] {
 			e, err := process.New(cfg.Process, logger.With("stage", Process))
@@ -215,6 +215,39 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 	httpErr := stopHTTP()
 	logger.Info("wirewatch stopped")
 	return errors.Join(stageErr, httpErr)
+}
+
+// newPoller builds the poll stage. On the embedded broker one poller polls every feed. On a
+// real cluster the pollers form a consumer group over the compacted feeds topic, so each
+// feed is polled by one live poller and a dead poller's feeds move to the others; each
+// poller publishes its configured feed list to that topic first (keyed by URL, so every
+// poller writing the same list changes nothing).
+func newPoller(ctx context.Context, cfg config.Config, client *bus.Client, pub ingest.Publisher, logger *slog.Logger) (*ingest.Poller, func(context.Context) error, error) {
+	if len(cfg.Kafka.Brokers) == 0 {
+		p, err := ingest.NewPoller(cfg.Ingest, cfg.DataDir, pub, logger)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p, p.Run, nil
+	}
+	feeds, err := ingest.ConfiguredFeeds(cfg.Ingest)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := ingest.WriteFeedList(ctx, client.Brokers(), cfg.Kafka.Topics.Feeds, feeds); err != nil {
+		return nil, nil, fmt.Errorf("publishing the feed list to %s: %w", cfg.Kafka.Topics.Feeds, err)
+	}
+	gp, err := ingest.NewGroupPoller(cfg.Ingest, ingest.GroupConfig{
+		Brokers:    client.Brokers(),
+		FeedsTopic: cfg.Kafka.Topics.Feeds,
+		StateTopic: cfg.Kafka.Topics.State,
+		GroupID:    cfg.Kafka.GroupPrefix + Poll,
+		Dialer:     client.Dialer(),
+	}, cfg.DataDir, pub, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	return gp.Poller, gp.Run, nil
 }
 
 func backendIf(ok bool, b index.Backend) index.Backend {

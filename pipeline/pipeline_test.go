@@ -20,6 +20,7 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"wirewatch/alert"
+	"wirewatch/bus/bustest"
 	"wirewatch/config"
 	"wirewatch/index"
 )
@@ -349,5 +350,31 @@ func getJSON(t *testing.T, u string, v any) {
 	}
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPollAloneOnAClusterSharesTheFeedListThroughKafka runs `wirewatch poll` against a
+// broker it did not start: the feed list goes to the feeds topic, and the poller group
+// polls it and publishes the article.
+func TestPollAloneOnAClusterSharesTheFeedListThroughKafka(t *testing.T) {
+	c, _ := bustest.Start(t)
+	feed := seedFeed(t)
+	cfg := testConfig(t, t.TempDir(), feed.URL+"/feed.xml")
+	cfg.Kafka.Brokers = c.Brokers()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	go func() { done <- Run(ctx, cfg, Options{Stages: []string{Poll}}, logger) }()
+	raw := bustest.Read(t, c, cfg.Kafka.Topics.Raw, 1, 2*time.Minute)
+	feeds := bustest.Read(t, c, cfg.Kafka.Topics.Feeds, 1, 30*time.Second)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("poll stage: %v", err)
+	}
+	if len(raw) != 1 {
+		t.Fatalf("raw topic: %d articles, want the seed article", len(raw))
+	}
+	if len(feeds) != 1 || string(feeds[0].Key) != feed.URL+"/feed.xml" {
+		t.Errorf("feeds topic = %v, want the configured feed keyed by its URL", feeds)
 	}
 }
