@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"wirewatch/bus/bustest"
 )
 
 // TestMain lets the test binary act as the wirewatch binary: a test starts it again with
@@ -237,4 +239,126 @@ func mustAbs(t *testing.T, p string) string {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// TestDeadPollersFeedsMoveToTheLivingOne runs two `wirewatch poll` processes against a
+// broker of the test's own, kills one with SIGKILL, and checks that the feeds it polled are
+// polled by the other within a minute, and that in steady state no feed is polled by both.
+func TestDeadPollersFeedsMoveToTheLivingOne(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: this test runs two pollers and kills one")
+	}
+	c, _ := bustest.Start(t)
+	var mu sync.Mutex
+	type hit struct {
+		agent string
+		at    time.Time
+	}
+	hits := map[string][]hit{} // feed path → who polled it when
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hits[r.URL.Path] = append(hits[r.URL.Path], hit{r.UserAgent(), time.Now()})
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>%s</title><item><title>x</title><link>http://%s%s/1</link></item></channel></rss>`, r.URL.Path, r.Host, r.URL.Path)
+	}))
+	defer srv.Close()
+	pollersOf := func(since time.Time) map[string]map[string]bool {
+		mu.Lock()
+		defer mu.Unlock()
+		out := map[string]map[string]bool{}
+		for feed, hs := range hits {
+			for _, h := range hs {
+				if h.at.After(since) {
+					if out[feed] == nil {
+						out[feed] = map[string]bool{}
+					}
+					out[feed][h.agent] = true
+				}
+			}
+		}
+		return out
+	}
+
+	const nFeeds = 8
+	start := func(name string) *child {
+		dir := t.TempDir()
+		var cfg strings.Builder
+		fmt.Fprintf(&cfg, "data_dir: %s\nlog: {level: warn}\nkafka: {brokers: [%q], partitions: 2}\nserve: {addr: %q}\ningest:\n  user_agent: %s\n  opml: []\n  allow_private: true\n  min_interval: 300ms\n  max_interval: 600ms\n  feeds:\n",
+			dir, c.Brokers()[0], freeAddr(t), name)
+		for f := 0; f < nFeeds; f++ {
+			fmt.Fprintf(&cfg, "    - url: %s/feed/%d.xml\n", srv.URL, f)
+		}
+		path := filepath.Join(dir, "wirewatch.yaml")
+		if err := os.WriteFile(path, []byte(cfg.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		logs := &syncBuffer{}
+		cmd.Stdout, cmd.Stderr = logs, logs
+		cmd.Env = append(os.Environ(), "WW_TEST_MAIN_ARGS=poll --config "+path)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return &child{cmd: cmd, logs: logs}
+	}
+	a, b := start("poller-a"), start("poller-b")
+	defer func() {
+		for _, ch := range []*child{a, b} {
+			ch.cmd.Process.Kill()
+			ch.cmd.Wait()
+		}
+	}()
+
+	// Wait until both pollers poll and every feed has settled with one of them.
+	deadline := time.Now().Add(3 * time.Minute)
+	var window time.Time
+	for {
+		window = time.Now()
+		time.Sleep(3 * time.Second)
+		seen := pollersOf(window)
+		agents := map[string]bool{}
+		overlap := false
+		for _, who := range seen {
+			for a := range who {
+				agents[a] = true
+			}
+			overlap = overlap || len(who) > 1
+		}
+		if len(seen) == nFeeds && len(agents) == 2 && !overlap {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pollers never settled on a split of the %d feeds (last window: %v)\npoller a:\n%s\npoller b:\n%s", nFeeds, seen, a.logs.String(), b.logs.String())
+		}
+	}
+	var ofA []string
+	for feed, who := range pollersOf(window) {
+		if who["poller-a"] {
+			ofA = append(ofA, feed)
+		}
+	}
+	t.Logf("poller-a polled %d of %d feeds; killing it", len(ofA), nFeeds)
+	if err := a.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	a.cmd.Wait()
+	killed := time.Now()
+	for {
+		time.Sleep(500 * time.Millisecond)
+		seen := pollersOf(killed)
+		moved := 0
+		for _, feed := range ofA {
+			if seen[feed]["poller-b"] {
+				moved++
+			}
+		}
+		if moved == len(ofA) {
+			t.Logf("all %d of poller-a's feeds polled by poller-b %s after the kill", len(ofA), time.Since(killed).Round(100*time.Millisecond))
+			return
+		}
+		if time.Since(killed) > time.Minute {
+			t.Fatalf("%d of poller-a's %d feeds moved to poller-b within a minute\npoller b:\n%s", moved, len(ofA), b.logs.String())
+		}
+	}
 }
