@@ -300,10 +300,14 @@ func (gp *GroupPoller) readState(ctx context.Context) (map[string]*feedRecord, e
 }
 
 // WriteFeedList puts feeds on the feeds topic (keyed by URL, so each feed always lands in
-// the same partition), for pollers created with NewGroupPoller.
-func WriteFeedList(ctx context.Context, brokers []string, topic string, feeds []config.FeedConfig) error {
+// the same partition), for pollers created with NewGroupPoller. transport carries the
+// cluster's TLS and SASL; nil dials plain TCP.
+func WriteFeedList(ctx context.Context, brokers []string, transport *kafka.Transport, topic string, feeds []config.FeedConfig) error {
+	if transport == nil {
+		transport = &kafka.Transport{}
+	}
 	w := &kafka.Writer{Addr: kafka.TCP(brokers...), Topic: topic, Balancer: &kafka.Hash{},
-		RequiredAcks: kafka.RequireAll, BatchTimeout: 5 * time.Millisecond, Transport: &kafka.Transport{}}
+		RequiredAcks: kafka.RequireAll, BatchTimeout: 5 * time.Millisecond, Transport: transport}
 	defer w.Close()
 	msgs := make([]kafka.Message, 0, len(feeds))
 	for _, f := range feeds {

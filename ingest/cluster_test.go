@@ -42,7 +42,7 @@ func TestGroupPollersSplitFeedsAndTakeOver(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if err := WriteFeedList(ctx, brokers, "feeds", feeds); err != nil {
+	if err := WriteFeedList(ctx, brokers, nil, "feeds", feeds); err != nil {
 		t.Fatal(err)
 	}
 

@@ -234,7 +234,7 @@ func newPoller(ctx context.Context, cfg config.Config, client *bus.Client, pub i
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := ingest.WriteFeedList(ctx, client.Brokers(), cfg.Kafka.Topics.Feeds, feeds); err != nil {
+	if err := ingest.WriteFeedList(ctx, client.Brokers(), client.Transport(), cfg.Kafka.Topics.Feeds, feeds); err != nil {
 		return nil, nil, fmt.Errorf("publishing the feed list to %s: %w", cfg.Kafka.Topics.Feeds, err)
 	}
 	gp, err := ingest.NewGroupPoller(cfg.Ingest, ingest.GroupConfig{
