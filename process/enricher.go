@@ -277,14 +277,16 @@ func (e *Enricher) Enrich(a *article.Article) error {
 	}
 	a.Lang, a.LangConfidence = e.lang.detect(langSample(a))
 
-	var all []string // folded tokens of every field, fields separated by ""
+	sc := scratchPool.Get().(*enrichScratch)
+	defer sc.release()
+	all := sc.all[:0] // folded tokens of every field, fields separated by ""
 	ents := map[string]*article.Entity{}
 	var order []string
 	var kp keyphraser
-	fieldToks := make([][]token, len(fields))
-	nc := nameContext{lower: map[string]bool{}, common: e.common[a.Lang]}
+	fieldToks := sc.toks[:len(fields)]
+	nc := nameContext{lower: sc.lower, common: e.common[a.Lang], memo: sc.memo}
 	for i, f := range fields {
-		fieldToks[i] = tokenize(f.text, nil)
+		fieldToks[i] = tokenize(f.text, fieldToks[i][:0])
 		for _, t := range fieldToks[i] {
 			if !t.Cap && t.Letters {
 				nc.lower[t.Norm] = true
@@ -344,6 +346,7 @@ func (e *Enricher) Enrich(a *article.Article) error {
 		a.Entities = nil
 	}
 
+	sc.all = all
 	doc := newRuleDoc(all, order)
 	a.Topics = nil
 	for _, t := range st.topics {
@@ -356,6 +359,30 @@ func (e *Enricher) Enrich(a *article.Article) error {
 	a.StoryID = e.stories.assign(a.ID, a.Signature, storyTime(a, e.now))
 	a.Enriched = e.now().UTC()
 	return nil
+}
+
+// enrichScratch is what one Enrich call needs for working and nothing after: kept in a
+// pool so that token slices and maps are reused instead of reallocated per article.
+type enrichScratch struct {
+	toks  [3][]token
+	all   []string
+	lower map[string]bool
+	memo  *nameMemo
+}
+
+var scratchPool = sync.Pool{New: func() any {
+	return &enrichScratch{lower: map[string]bool{}, memo: newNameMemo()}
+}}
+
+// release clears what refers to the article's text and returns sc to the pool.
+func (sc *enrichScratch) release() {
+	for i := range sc.toks {
+		clear(sc.toks[i])
+	}
+	clear(sc.all)
+	clear(sc.lower)
+	sc.memo.reset()
+	scratchPool.Put(sc)
 }
 
 func storyTime(a *article.Article, now func() time.Time) time.Time {

@@ -57,6 +57,11 @@ type kb struct {
 	skel  map[uint64]aliasRef // hash of the transliterated skeleton of a name, see skeleton
 	flat  []alias
 
+	// Bit filters in front of first and names: most words of a text start no name, and a
+	// bit in a table small enough for the CPU cache answers that without touching the
+	// large maps (a cache miss each).
+	firstBits, nameBits bitFilter
+
 	building map[uint64][]alias
 	skelBld  map[uint64][]alias
 }
@@ -83,6 +88,43 @@ func (k *kb) freeze() {
 		k.flat = append(k.flat, list...)
 	}
 	k.building, k.skelBld = nil, nil
+	k.firstBits = newBitFilter(len(k.first))
+	for h := range k.first {
+		k.firstBits.add(h)
+	}
+	k.nameBits = newBitFilter(len(k.names))
+	for h := range k.names {
+		k.nameBits.add(h)
+	}
+}
+
+// bitFilter is a one-hash Bloom filter over 64-bit keys: has is false for keys never
+// added, and true for about one in eight others.
+type bitFilter struct {
+	bits  []uint64
+	shift uint
+}
+
+func newBitFilter(n int) bitFilter {
+	logBits := uint(6)
+	for 1<<logBits < 8*n {
+		logBits++
+	}
+	return bitFilter{bits: make([]uint64, 1<<(logBits-6)), shift: 64 - logBits}
+}
+
+func (f bitFilter) slot(h uint64) uint64 {
+	return (h * 0x9e3779b97f4a7c15) >> f.shift // FNV's low bits mix poorly: take the top ones
+}
+
+func (f bitFilter) add(h uint64) {
+	i := f.slot(h)
+	f.bits[i>>6] |= 1 << (i & 63)
+}
+
+func (f bitFilter) has(h uint64) bool {
+	i := f.slot(h)
+	return f.bits[i>>6]&(1<<(i&63)) != 0
 }
 
 func (k *kb) aliases(r aliasRef) []alias { return k.flat[r.off : r.off+r.n] }

@@ -69,6 +69,9 @@ func (ks kbSet) lookup(key uint64, toks []token) (alias, *entity, bool) {
 	var best alias
 	var bestE *entity
 	for _, k := range ks {
+		if !k.nameBits.has(key) {
+			continue
+		}
 		ref, ok := k.names[key]
 		if !ok {
 			continue
@@ -93,6 +96,9 @@ type kbSet []*kb
 func (ks kbSet) firstLen(w uint64) int {
 	n := 0
 	for _, k := range ks {
+		if !k.firstBits.has(w) {
+			continue
+		}
 		if m := int(k.first[w]); m > n {
 			n = m
 		}
