@@ -282,7 +282,7 @@ func (e *Enricher) Enrich(a *article.Article) error {
 	all := sc.all[:0] // folded tokens of every field, fields separated by ""
 	ents := map[string]*article.Entity{}
 	var order []string
-	var kp keyphraser
+	kp := sc.kp
 	fieldToks := sc.toks[:len(fields)]
 	nc := nameContext{lower: sc.lower, common: e.common[a.Lang], memo: sc.memo}
 	for i, f := range fields {
@@ -347,7 +347,8 @@ func (e *Enricher) Enrich(a *article.Article) error {
 	}
 
 	sc.all = all
-	doc := newRuleDoc(all, order)
+	doc := sc.doc
+	doc.fill(all, order)
 	a.Topics = nil
 	for _, t := range st.topics {
 		if t.expr.eval(doc) {
@@ -368,10 +369,12 @@ type enrichScratch struct {
 	all   []string
 	lower map[string]bool
 	memo  *nameMemo
+	kp    *keyphraser
+	doc   *ruleDoc
 }
 
 var scratchPool = sync.Pool{New: func() any {
-	return &enrichScratch{lower: map[string]bool{}, memo: newNameMemo()}
+	return &enrichScratch{lower: map[string]bool{}, memo: newNameMemo(), kp: newKeyphraser(), doc: &ruleDoc{}}
 }}
 
 // release clears what refers to the article's text and returns sc to the pool.
@@ -382,6 +385,8 @@ func (sc *enrichScratch) release() {
 	clear(sc.all)
 	clear(sc.lower)
 	sc.memo.reset()
+	sc.kp.reset()
+	sc.doc.reset()
 	scratchPool.Put(sc)
 }
 

@@ -11,10 +11,11 @@ import (
 // (words that occur inside longer phrases score higher), a phrase the sum of its words, and
 // a phrase seen several times gets the bonus of its count.
 type keyphraser struct {
-	phrases map[string]*kpCand
+	phrases map[string]int32 // phrase key (words joined by a space) -> index in cands
+	cands   []kpCand
 	freq    map[string]int
 	degree  map[string]int
-	order   int
+	key     []byte // scratch for building keys
 }
 
 type kpCand struct {
@@ -26,9 +27,22 @@ type kpCand struct {
 
 const maxPhraseWords = 4
 
+func newKeyphraser() *keyphraser {
+	return &keyphraser{phrases: map[string]int32{}, freq: map[string]int{}, degree: map[string]int{}}
+}
+
+// reset empties k for the next article, keeping its memory.
+func (k *keyphraser) reset() {
+	clear(k.phrases)
+	clear(k.freq)
+	clear(k.degree)
+	clear(k.cands)
+	k.cands = k.cands[:0]
+}
+
 func (k *keyphraser) add(toks []token, text, lang string) {
 	if k.phrases == nil {
-		k.phrases, k.freq, k.degree = map[string]*kpCand{}, map[string]int{}, map[string]int{}
+		k.phrases, k.freq, k.degree = map[string]int32{}, map[string]int{}, map[string]int{}
 	}
 	stop := stopwordsFor(lang)
 	start := 0
@@ -57,21 +71,28 @@ func isStop(w string, stop map[string]bool) bool {
 }
 
 func (k *keyphraser) candidate(toks []token, text string) {
-	words := make([]string, len(toks))
+	k.key = k.key[:0]
 	for i, t := range toks {
-		words[i] = t.Norm
+		if i > 0 {
+			k.key = append(k.key, ' ')
+		}
+		k.key = append(k.key, t.Norm...)
 	}
-	key := strings.Join(words, " ")
-	c, ok := k.phrases[key]
+	ci, ok := k.phrases[string(k.key)] // no allocation for the lookup
 	if !ok {
-		c = &kpCand{words: words, surface: text[toks[0].Start:toks[len(toks)-1].End], first: k.order}
-		k.order++
-		k.phrases[key] = c
+		words := make([]string, len(toks))
+		for i, t := range toks {
+			words[i] = t.Norm
+		}
+		ci = int32(len(k.cands))
+		k.cands = append(k.cands, kpCand{words: words, surface: text[toks[0].Start:toks[len(toks)-1].End], first: len(k.cands)})
+		k.phrases[string(k.key)] = ci
 	}
+	c := &k.cands[ci]
 	c.count++
-	for _, w := range words {
-		k.freq[w]++
-		k.degree[w] += len(words)
+	for _, t := range toks {
+		k.freq[t.Norm]++
+		k.degree[t.Norm] += len(toks)
 	}
 }
 
@@ -82,7 +103,8 @@ func (k *keyphraser) top(n int) []string {
 		score float64
 	}
 	var all []scored
-	for _, c := range k.phrases {
+	for i := range k.cands {
+		c := &k.cands[i]
 		if len(c.words) == 1 && c.count == 1 {
 			continue // a lone word seen once says little about the article
 		}

@@ -232,6 +232,9 @@ func needsFold(s string) bool {
 	if i == len(s) {
 		return false
 	}
+	// stable: every letter so far is ASCII or a Cyrillic, Armenian or Georgian lower-case
+	// letter that does not decompose, so the normaliser has nothing to say either.
+	stable := true
 	for _, r := range s[i:] {
 		if r < utf8.RuneSelf {
 			if 'A' <= r && r <= 'Z' {
@@ -242,8 +245,12 @@ func needsFold(s string) bool {
 		switch {
 		// Lower-case letters of the region's scripts that neither case-fold nor decompose:
 		// decided without the Unicode tables (й and ё decompose, so they are not here).
-		case r >= 0x430 && r <= 0x44F && r != 0x439, r >= 0x561 && r <= 0x586, r >= 0x10D0 && r <= 0x10FA,
-			r >= 0x621 && r <= 0x64A && r != 0x643 && r != 0x64A:
+		case r >= 0x430 && r <= 0x44F && r != 0x439, r >= 0x561 && r <= 0x586, r >= 0x10D0 && r <= 0x10FA:
+			continue
+		// Arabic letters do not case-fold, but hamza and madda forms decompose: the
+		// normaliser decides those below.
+		case r >= 0x621 && r <= 0x64A && r != 0x643 && r != 0x64A:
+			stable = false
 			continue
 		case unicode.IsUpper(r) || unicode.IsTitle(r) || unicode.Is(unicode.Mn, r):
 			return true
@@ -252,6 +259,10 @@ func needsFold(s string) bool {
 		case 'ı', 'ß', 'ـ', 'ي', 'ك':
 			return true
 		}
+		stable = false
+	}
+	if stable {
+		return false
 	}
 	return norm.NFD.QuickSpanString(s) != len(s)
 }
