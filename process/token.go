@@ -166,6 +166,40 @@ func fold(s string) string {
 // scratch is reused for the decomposition and returned for the next call. The tokenizer
 // folds every word of a field into one buffer and makes one string of it.
 func appendFolded(b, scratch []byte, s string) ([]byte, []byte) {
+	// Letters below U+0600 (Latin, Greek, Cyrillic, Armenian) fold one by one from a table.
+	mark := len(b)
+	for _, r := range s {
+		if r >= foldTableSize || foldTable[r].slow {
+			return appendFoldedNFD(b[:mark], scratch, s)
+		}
+		b = append(b, foldTable[r].s...)
+	}
+	return b, scratch
+}
+
+// foldTableSize bounds the runes folded by table: the scripts of the region below Arabic.
+const foldTableSize = 0x600
+
+type foldEntry struct {
+	s    string
+	slow bool // a combining mark that is not Mn: canonical reordering could matter
+}
+
+// foldTable is appendFoldedNFD of each rune alone. Folding a word rune by rune gives the
+// same result because decomposition maps each rune on its own and the only marks that
+// reordering could move are nonspacing ones, which folding drops wherever they end up.
+var foldTable = func() *[foldTableSize]foldEntry {
+	var t [foldTableSize]foldEntry
+	for r := rune(0); r < foldTableSize; r++ {
+		str := string(r)
+		b, _ := appendFoldedNFD(nil, nil, str)
+		t[r] = foldEntry{s: string(b), slow: norm.NFD.PropertiesString(str).CCC() != 0 && !unicode.Is(unicode.Mn, r)}
+	}
+	return &t
+}()
+
+// appendFoldedNFD is appendFolded by decomposition, for any text.
+func appendFoldedNFD(b, scratch []byte, s string) ([]byte, []byte) {
 	// The common case, a capitalised word: lower the first letter, keep the rest.
 	if r, n := utf8.DecodeRuneInString(s); n < len(s) && simpleUpper(r) && !needsFold(s[n:]) {
 		b = utf8.AppendRune(b, unicode.ToLower(r))
