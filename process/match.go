@@ -15,11 +15,10 @@ type span struct {
 	Key      string // unknown names: the ID key when not the span's own words (an acronym's long form)
 }
 
-// matchKB finds knowledge-base names in toks: at each position the longest name in the
+// matchKB appends to out the knowledge-base names in toks: at each position the longest name in the
 // table wins. Events may contain other names (the blockade of the Lachin corridor names the
 // corridor), so the scan resumes inside an event instead of after it.
-func (ks kbSet) matchKB(toks []token) []span {
-	var out []span
+func (ks kbSet) matchKB(toks []token, out []span) []span {
 	var hs [256]uint64
 	for i := 0; i < len(toks); {
 		h := hashAdd(hashInit, toks[i].Norm)
