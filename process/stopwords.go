@@ -22,6 +22,7 @@ var stopwordText = map[string]string{
 var (
 	stopwords  = map[string]map[string]bool{}
 	commonStop = map[string]bool{} // every language's, for text whose language is "und"
+	anyStop    = map[string]bool{} // the union of all languages' lists, see isStopwordAny
 )
 
 func init() {
@@ -39,6 +40,7 @@ func init() {
 			if len([]rune(w)) <= 3 {
 				commonStop[w] = true
 			}
+			anyStop[w] = true
 		}
 	}
 }
@@ -52,13 +54,5 @@ func stopwordsFor(lang string) map[string]bool {
 
 // isStopwordAny reports whether w (folded) is a function word in any language.
 func isStopwordAny(w string) bool {
-	if commonStop[w] {
-		return true
-	}
-	for _, m := range stopwords {
-		if m[w] {
-			return true
-		}
-	}
-	return false
+	return anyStop[w]
 }

@@ -529,11 +529,13 @@ var lowerOrgHeads = func() map[string]bool {
 // an organisation: "сборной Хорватии".
 func geoHeads(toks []token, cover []int, spans []span, drop []bool, added []span) []span {
 	for i := 0; i+1 < len(toks); i++ {
+		if toks[i].Cap {
+			continue
+		}
 		typ := "LOC"
 		if lowerOrgHeads[toks[i].Norm] {
 			typ = "ORG"
-		}
-		if toks[i].Cap || !(lowerGeoHeads[toks[i].Norm] || typ == "ORG") {
+		} else if !lowerGeoHeads[toks[i].Norm] {
 			continue
 		}
 		k := i + 1
