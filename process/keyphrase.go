@@ -13,9 +13,13 @@ import (
 type keyphraser struct {
 	phrases map[string]int32 // phrase key (words joined by a space) -> index in cands
 	cands   []kpCand
-	freq    map[string]int
-	degree  map[string]int
+	words   map[string]kpWord
 	key     []byte // scratch for building keys
+}
+
+// kpWord is a word's frequency and degree (the words of the phrases it occurs in).
+type kpWord struct {
+	freq, degree int
 }
 
 type kpCand struct {
@@ -28,23 +32,22 @@ type kpCand struct {
 const maxPhraseWords = 4
 
 func newKeyphraser() *keyphraser {
-	return &keyphraser{phrases: map[string]int32{}, freq: map[string]int{}, degree: map[string]int{}}
+	return &keyphraser{phrases: map[string]int32{}, words: map[string]kpWord{}}
 }
 
 // reset empties k for the next article, keeping its memory.
 func (k *keyphraser) reset() {
 	clear(k.phrases)
-	clear(k.freq)
-	clear(k.degree)
+	clear(k.words)
 	clear(k.cands)
 	k.cands = k.cands[:0]
 }
 
 func (k *keyphraser) add(toks []token, text, lang string) {
 	if k.phrases == nil {
-		k.phrases, k.freq, k.degree = map[string]int32{}, map[string]int{}, map[string]int{}
+		k.phrases, k.words = map[string]int32{}, map[string]kpWord{}
 	}
-	stop := stopwordsFor(lang)
+	stop := phraseStopFor(lang) // stopwords of lang and short ones of every language
 	start := 0
 	flush := func(end int) {
 		for start < end {
@@ -58,16 +61,12 @@ func (k *keyphraser) add(toks []token, text, lang string) {
 			flush(i)
 			start = i
 		}
-		if isStop(t.Norm, stop) || !t.Letters || utf8.RuneCountInString(t.Norm) < 2 {
+		if stop[t.Norm] || !t.Letters || utf8.RuneCountInString(t.Norm) < 2 {
 			flush(i)
 			start = i + 1
 		}
 	}
 	flush(len(toks))
-}
-
-func isStop(w string, stop map[string]bool) bool {
-	return stop[w] || commonStop[w]
 }
 
 func (k *keyphraser) candidate(toks []token, text string) {
@@ -91,8 +90,10 @@ func (k *keyphraser) candidate(toks []token, text string) {
 	c := &k.cands[ci]
 	c.count++
 	for _, t := range toks {
-		k.freq[t.Norm]++
-		k.degree[t.Norm] += len(toks)
+		w := k.words[t.Norm]
+		w.freq++
+		w.degree += len(toks)
+		k.words[t.Norm] = w
 	}
 }
 
@@ -110,7 +111,7 @@ func (k *keyphraser) top(n int) []string {
 		}
 		s := 0.0
 		for _, w := range c.words {
-			s += float64(k.degree[w]) / float64(k.freq[w])
+			s += float64(k.words[w].degree) / float64(k.words[w].freq)
 		}
 		s *= 1 + 0.5*float64(c.count-1)
 		all = append(all, scored{c, s})

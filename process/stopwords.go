@@ -1,6 +1,9 @@
 package process
 
-import "strings"
+import (
+	"maps"
+	"strings"
+)
 
 // Function words per language, for key phrases and for keeping common words out of the
 // gazetteer ("la", "mission", "union" are towns somewhere). Folded like tokens at start-up.
@@ -23,6 +26,9 @@ var (
 	stopwords  = map[string]map[string]bool{}
 	commonStop = map[string]bool{} // every language's, for text whose language is "und"
 	anyStop    = map[string]bool{} // the union of all languages' lists, see isStopwordAny
+	// phraseStop is, per language, its list with commonStop added: what key phrases break
+	// at, in one lookup.
+	phraseStop = map[string]map[string]bool{}
 )
 
 func init() {
@@ -43,10 +49,17 @@ func init() {
 			anyStop[w] = true
 		}
 	}
+	for lang, m := range stopwords {
+		u := maps.Clone(m)
+		maps.Copy(u, commonStop)
+		phraseStop[lang] = u
+	}
 }
 
-func stopwordsFor(lang string) map[string]bool {
-	if m, ok := stopwords[lang]; ok {
+// phraseStopFor returns the words key phrases break at in text of lang: its function words
+// and the short ones of every language; for an unknown language, those short ones only.
+func phraseStopFor(lang string) map[string]bool {
+	if m, ok := phraseStop[lang]; ok {
 		return m
 	}
 	return commonStop
