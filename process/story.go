@@ -10,7 +10,21 @@ import (
 // shingles (a syndicated copy with a new headline, a lightly edited rewrite) get signatures a
 // few bits apart. Empty separator tokens ("", between fields) break shingles.
 func simhash(toks []string) uint64 {
+	// v[b] counts the shingles with bit b set. Counting goes through lanes first: lane j
+	// holds, in byte k, the count of bit 8k+j, so one shingle costs eight additions; the
+	// byte counters are emptied into v before they can overflow.
 	var v [64]int32
+	var lanes [8]uint64
+	pending := 0
+	flush := func() {
+		for j, l := range lanes {
+			for k := 0; k < 8; k++ {
+				v[8*k+j] += int32(l >> (8 * k) & 0xff)
+			}
+		}
+		lanes = [8]uint64{}
+		pending = 0
+	}
 	n := 0
 	for i := 0; i+2 < len(toks); i++ {
 		if toks[i] == "" || toks[i+1] == "" || toks[i+2] == "" {
@@ -20,11 +34,15 @@ func simhash(toks []string) uint64 {
 		x ^= x >> 29 // FNV's low bits mix poorly; SimHash needs every bit
 		x *= 0xbf58476d1ce4e5b9
 		x ^= x >> 32
-		for ; x != 0; x &= x - 1 { // count set bits only; a bit is set when most shingles set it
-			v[bits.TrailingZeros64(x)]++
+		for j := range lanes {
+			lanes[j] += x >> j & 0x0101010101010101
+		}
+		if pending++; pending == 255 {
+			flush()
 		}
 		n++
 	}
+	flush()
 	if n == 0 {
 		return 0
 	}
