@@ -40,6 +40,8 @@ type alias struct {
 	Src     uint8
 	Acronym bool // written in capitals in the KB: the text must have it in capitals too
 	Lower   bool // the KB wrote it in lower case ("corridor de Latchine" style phrases): any case
+	// Generated: from the generated gazetteer (CLDR, GeoNames), not written by hand.
+	Generated bool
 }
 
 // kb is a knowledge base: entities and the name table the matcher reads. It is built by
@@ -64,6 +66,7 @@ type kb struct {
 
 	building map[uint64][]alias
 	skelBld  map[uint64][]alias
+	loading  bool // loadPlaces is adding names: they are Generated
 }
 
 // aliasRef locates a key's aliases in kb.flat.
@@ -275,7 +278,7 @@ func (k *kb) addName(idx int32, name, lang string, src uint8) {
 	if src >= srcCountry && len(toks) == 1 && (utf8.RuneCountInString(toks[0].Norm) < 3 || isStopwordAny(toks[0].Norm)) {
 		return // gazetteer names that are function words somewhere: "La", "Il", "Of"
 	}
-	a := alias{Ent: idx, Src: src}
+	a := alias{Ent: idx, Src: src, Generated: k.loading}
 	r, _ := utf8.DecodeRuneInString(name)
 	a.Lower = unicode.IsLower(r)
 	a.Acronym = len(toks) == 1 && toks[0].Upper && utf8.RuneCountInString(name) <= 6
@@ -308,6 +311,7 @@ func appendAlias(list []alias, a alias) []alias {
 			}
 			list[i].Lower = b.Lower || a.Lower
 			list[i].Acronym = b.Acronym && a.Acronym
+			list[i].Generated = b.Generated && a.Generated
 			return list
 		}
 	}
@@ -321,6 +325,8 @@ func (k *kb) loadPlaces(r io.Reader, src uint8) error {
 	if err != nil {
 		return fmt.Errorf("opening gazetteer: %w", err)
 	}
+	k.loading = true
+	defer func() { k.loading = false }()
 	sc := bufio.NewScanner(zr)
 	sc.Buffer(make([]byte, 1<<20), 1<<22)
 	line := 0

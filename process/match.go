@@ -2,6 +2,8 @@ package process
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // span is a name found in a field: tokens [From, To), and either a KB entity (Ent >= 0) or
@@ -113,7 +115,13 @@ func (k *kb) acceptable(a alias, toks []token) bool {
 		return true
 	}
 	if !toks[0].Cap {
-		return false
+		// Scripts without case (Arabic, Persian) cannot show a name by its capital:
+		// names written by hand (users', curated, regions) count as written; generated
+		// gazetteer names do not, too many are common words there ("مردان" men, "خبر"
+		// news, "مالی" financial).
+		if !caseless(toks[0]) || a.Generated {
+			return false
+		}
 	}
 	if a.Src >= srcCountry && len(toks) == 1 && isDemonym(toks[0].Norm) {
 		return false // "Dutch", "Greek": adjectives, whatever a gazetteer says
@@ -136,6 +144,12 @@ func (k *kb) acceptable(a alias, toks []token) bool {
 		}
 	}
 	return true
+}
+
+// caseless reports a word in a script without capitals (Arabic, Persian, Hebrew).
+func caseless(t token) bool {
+	r, _ := utf8.DecodeRuneInString(t.Norm)
+	return unicode.IsLetter(r) && !unicode.IsUpper(r) && !unicode.IsLower(r) && !unicode.IsTitle(r)
 }
 
 func better(a alias, ae *entity, b alias, be *entity) bool {
