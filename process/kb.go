@@ -63,6 +63,7 @@ type kb struct {
 	// bit in a table small enough for the CPU cache answers that without touching the
 	// large maps (a cache miss each).
 	firstBits, nameBits bitFilter
+	lowerBits           bitFilter // names with an alias written in lower case
 
 	building map[uint64][]alias
 	skelBld  map[uint64][]alias
@@ -96,8 +97,19 @@ func (k *kb) freeze() {
 		k.firstBits.add(h)
 	}
 	k.nameBits = newBitFilter(len(k.names))
-	for h := range k.names {
+	var lower []uint64
+	for h, ref := range k.names {
 		k.nameBits.add(h)
+		for _, a := range k.aliases(ref) {
+			if a.Lower {
+				lower = append(lower, h)
+				break
+			}
+		}
+	}
+	k.lowerBits = newBitFilter(len(lower))
+	for _, h := range lower {
+		k.lowerBits.add(h)
 	}
 }
 

@@ -41,8 +41,11 @@ func (ks kbSet) matchKB(toks []token, out []span) []span {
 			hs[n] = hashAdd(hashAdd(hs[n-1], " "), toks[i+n-1].Norm)
 		}
 		found := false
+		// Only an alias written in lower case can match a word written without a capital
+		// in a script that has them (see acceptable).
+		onlyLower := !toks[i].Cap && !caseless(toks[i])
 		for n := maxN; n >= 1; n-- {
-			a, e, ok := ks.lookup(hs[n], toks[i:i+n])
+			a, e, ok := ks.lookup(hs[n], toks[i:i+n], onlyLower)
 			if !ok {
 				continue
 			}
@@ -66,11 +69,11 @@ func (ks kbSet) matchKB(toks []token, out []span) []span {
 // in capitals, names must be capitalised (a gazetteer city called "Mission" or "Union" must
 // not fire on the common words), and among several entities the better source, then the more
 // populous place, wins.
-func (ks kbSet) lookup(key uint64, toks []token) (alias, *entity, bool) {
+func (ks kbSet) lookup(key uint64, toks []token, onlyLower bool) (alias, *entity, bool) {
 	var best alias
 	var bestE *entity
 	for _, k := range ks {
-		if !k.nameBits.has(key) {
+		if !k.nameBits.has(key) || onlyLower && !k.lowerBits.has(key) {
 			continue
 		}
 		ref, ok := k.names[key]
