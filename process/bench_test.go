@@ -118,7 +118,7 @@ func BenchmarkDetectLanguage(b *testing.B) {
 	cpu0 := cpuTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		e.lang.detect(langSample(arts[i%len(arts)]))
+		e.lang.detect(langSample(arts[i%len(arts)], e.lang.sample))
 	}
 	b.ReportMetric(float64(b.N)/(cpuTime()-cpu0).Seconds(), "texts/s/core")
 }

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"wirewatch/article"
@@ -275,16 +276,18 @@ func (e *Enricher) Enrich(a *article.Article) error {
 	if a.Text != "" && a.Summary != "" && strings.Contains(a.Text, strings.TrimSpace(a.Summary)) {
 		fields[1].text = "" // the summary is the lead of the text: do not count it twice
 	}
-	a.Lang, a.LangConfidence = e.lang.detect(langSample(a))
+	a.Lang, a.LangConfidence = e.lang.detect(langSample(a, e.lang.sample))
 
-	var all []string // folded tokens of every field, fields separated by ""
-	ents := map[string]*article.Entity{}
-	var order []string
-	var kp keyphraser
-	fieldToks := make([][]token, len(fields))
-	nc := nameContext{lower: map[string]bool{}, common: e.common[a.Lang]}
+	sc := scratchPool.Get().(*enrichScratch)
+	defer sc.release()
+	all := sc.all[:0] // folded tokens of every field, fields separated by ""
+	ents := sc.ents   // entity ID -> index in list
+	list := a.Entities[:0]
+	kp := sc.kp
+	fieldToks := sc.toks[:len(fields)]
+	nc := nameContext{lower: sc.lower, common: e.common[a.Lang], memo: sc.memo}
 	for i, f := range fields {
-		fieldToks[i] = tokenize(f.text, nil)
+		fieldToks[i] = tokenize(f.text, fieldToks[i][:0])
 		for _, t := range fieldToks[i] {
 			if !t.Cap && t.Letters {
 				nc.lower[t.Norm] = true
@@ -296,7 +299,8 @@ func (e *Enricher) Enrich(a *article.Article) error {
 			continue
 		}
 		toks := fieldToks[fi]
-		spans := st.kbs.matchKB(toks)
+		spans := st.kbs.matchKB(toks, sc.spans[:0])
+		sc.spans = spans[:0]
 		// A headline In Title Case capitalises every word: only known names count there.
 		nc.knownOnly = f.name == "title" && titleCase(toks)
 		spans = e.findUnknown(toks, f.text, spans, nc)
@@ -304,16 +308,17 @@ func (e *Enricher) Enrich(a *article.Article) error {
 			if s.Ent == nil && s.Type == article.Misc {
 				continue // nationality adjectives: the evaluation counts them, articles need not
 			}
-			id, ent := e.entityFor(s, toks)
-			if ent == nil {
+			id := entityID(s, toks)
+			if id == "" {
 				continue
 			}
-			have, ok := ents[id]
+			k, ok := ents[id]
 			if !ok {
-				ents[id] = ent
-				have = ent
-				order = append(order, id)
+				k = int32(len(list))
+				ents[id] = k
+				list = append(list, newEntity(s, id))
 			}
+			have := &list[k]
 			m := article.Mention{Field: f.name, Start: toks[s.From].Start, End: toks[s.To-1].End}
 			m.Text = f.text[m.Start:m.End]
 			have.Mentions = append(have.Mentions, m)
@@ -329,22 +334,26 @@ func (e *Enricher) Enrich(a *article.Article) error {
 		}
 		kp.add(toks, f.text, a.Lang)
 	}
-	a.Entities = a.Entities[:0]
-	for _, id := range order {
-		ent := ents[id]
+	order := sc.order[:0]
+	for i := range list {
+		ent := &list[i]
 		if n := len(ent.Mentions); n > 1 {
 			ent.Confidence = min(0.99, ent.Confidence+0.02*float64(n-1))
 		}
-		a.Entities = append(a.Entities, *ent)
 		if !ent.Known {
 			e.unknown.add(ent)
 		}
+		order = append(order, ent.ID)
 	}
+	sc.order = order
+	a.Entities = list
 	if len(a.Entities) == 0 {
 		a.Entities = nil
 	}
 
-	doc := newRuleDoc(all, order)
+	sc.all = all
+	doc := sc.doc
+	doc.fill(all, order)
 	a.Topics = nil
 	for _, t := range st.topics {
 		if t.expr.eval(doc) {
@@ -356,6 +365,40 @@ func (e *Enricher) Enrich(a *article.Article) error {
 	a.StoryID = e.stories.assign(a.ID, a.Signature, storyTime(a, e.now))
 	a.Enriched = e.now().UTC()
 	return nil
+}
+
+// enrichScratch is what one Enrich call needs for working and nothing after: kept in a
+// pool so that token slices and maps are reused instead of reallocated per article.
+type enrichScratch struct {
+	toks  [3][]token
+	all   []string
+	lower map[string]bool
+	memo  *nameMemo
+	kp    *keyphraser
+	doc   *ruleDoc
+	ents  map[string]int32
+	order []string
+	spans []span
+}
+
+var scratchPool = sync.Pool{New: func() any {
+	return &enrichScratch{lower: map[string]bool{}, memo: newNameMemo(), kp: newKeyphraser(), doc: &ruleDoc{}, ents: map[string]int32{}}
+}}
+
+// release clears what refers to the article's text and returns sc to the pool.
+func (sc *enrichScratch) release() {
+	for i := range sc.toks {
+		clear(sc.toks[i])
+	}
+	clear(sc.all)
+	clear(sc.lower)
+	sc.memo.reset()
+	sc.kp.reset()
+	sc.doc.reset()
+	clear(sc.ents)
+	clear(sc.order)
+	clear(sc.spans[:cap(sc.spans)])
+	scratchPool.Put(sc)
 }
 
 func storyTime(a *article.Article, now func() time.Time) time.Time {
@@ -384,7 +427,10 @@ func titleCase(toks []token) bool {
 }
 
 // langSample is the text the language is told from: the title and the start of the body.
-func langSample(a *article.Article) string {
+// The detector reads only the first limit bytes and the rest of the word there (see
+// langDetector.cut), so the body is cut after the first non-letter from that point on
+// rather than copied whole.
+func langSample(a *article.Article, limit int) string {
 	body := a.Body()
 	if a.Title == "" {
 		return body
@@ -392,29 +438,45 @@ func langSample(a *article.Article) string {
 	if body == "" {
 		return a.Title
 	}
+	need := limit - len(a.Title) - len(".\n")
+	for j, r := range body {
+		if j >= need && !unicode.IsLetter(r) {
+			_, size := utf8.DecodeRuneInString(body[j:])
+			body = body[:j+size]
+			break
+		}
+	}
 	return a.Title + ".\n" + body
 }
 
-// entityFor turns a span into an article entity with no mentions yet.
-func (e *Enricher) entityFor(s span, toks []token) (string, *article.Entity) {
+// entityID is the ID of the entity a span names: the knowledge base's, or "new:TYPE:key"
+// for an unknown name; "" when an unknown name has no key.
+func entityID(s span, toks []token) string {
 	if s.Ent != nil {
-		k := s.Ent
-		ent := &article.Entity{ID: k.ID, Type: k.Type, Name: k.Name, Country: k.Country, Known: true}
-		if k.HasGeo {
-			lat, lon := k.Lat, k.Lon
-			ent.Lat, ent.Lon = &lat, &lon
-		}
-		return k.ID, ent
+		return s.Ent.ID
 	}
 	key := s.Key
 	if key == "" {
 		key = unknownKey(toks[s.From:s.To])
 	}
 	if key == "" {
-		return "", nil
+		return ""
 	}
-	id := "new:" + s.Type + ":" + key
-	return id, &article.Entity{ID: id, Type: s.Type, Name: s.Name, Known: false}
+	return "new:" + s.Type + ":" + key
+}
+
+// newEntity turns the first span of an entity into an article entity with no mentions yet.
+func newEntity(s span, id string) article.Entity {
+	if s.Ent != nil {
+		k := s.Ent
+		ent := article.Entity{ID: k.ID, Type: k.Type, Name: k.Name, Country: k.Country, Known: true}
+		if k.HasGeo {
+			lat, lon := k.Lat, k.Lon
+			ent.Lat, ent.Lon = &lat, &lon
+		}
+		return ent
+	}
+	return article.Entity{ID: id, Type: s.Type, Name: s.Name, Known: false}
 }
 
 // UnknownName is a name found by patterns that the knowledge base does not know.

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -93,4 +94,42 @@ func TestSeedArticle(t *testing.T) {
 		t.Logf("%s %s %q conf=%.2f mentions=%d first=%q", ent.ID, ent.Type, ent.Name, ent.Confidence, len(ent.Mentions), ent.Mentions[0].Text)
 	}
 	t.Logf("topics %v keyphrases %v", a.Topics, a.Keyphrases)
+}
+
+// TestPersianNames: Persian has no capitals, so curated names must match as written, in
+// the Persian and the Arabic spelling of yeh and kaf; generated gazetteer names must not
+// turn common words into places ("مالی" is "financial" as well as Mali).
+func TestPersianNames(t *testing.T) {
+	e := sharedEnricher(t)
+	cases := []struct {
+		name, text string
+		want, not  []string
+	}{
+		{"curated countries", "وزیر امور خارجه روسیه گفت که ارمنستان و جمهوری آذربایجان باید مذاکره کنند.", []string{"Q159", "Q399", "Q227"}, nil},
+		{"Arabic yeh", "روسيه و ارمنستان", []string{"Q159", "Q399"}, nil},
+		{"common words", "بازار مالی و خبر تازه در تهران", []string{"Q3616"}, []string{"iso3166:ML"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := Extract(e, tc.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range tc.want {
+				if entityByID(a, id) == nil {
+					t.Errorf("entity %s not found in %q; got %v", id, tc.text, a.EntityIDs())
+				}
+			}
+			for _, id := range tc.not {
+				if entityByID(a, id) != nil {
+					t.Errorf("entity %s found in %q", id, tc.text)
+				}
+			}
+			for _, ent := range a.Entities {
+				if strings.HasPrefix(ent.ID, "geonames:") {
+					t.Errorf("gazetteer town %s (%s) found in %q", ent.ID, ent.Name, tc.text)
+				}
+			}
+		})
+	}
 }

@@ -193,7 +193,7 @@ type taggedSpan struct {
 func (e *Enricher) tagText(text string) []taggedSpan {
 	st := e.state.Load()
 	toks := tokenize(text, nil)
-	spans := st.kbs.matchKB(toks)
+	spans := st.kbs.matchKB(toks, nil)
 	lang, _ := e.lang.detect(text)
 	spans = e.findUnknown(toks, text, spans, nameContext{common: e.common[lang]})
 	out := make([]taggedSpan, 0, len(spans))

@@ -40,6 +40,8 @@ type alias struct {
 	Src     uint8
 	Acronym bool // written in capitals in the KB: the text must have it in capitals too
 	Lower   bool // the KB wrote it in lower case ("corridor de Latchine" style phrases): any case
+	// Generated: from the generated gazetteer (CLDR, GeoNames), not written by hand.
+	Generated bool
 }
 
 // kb is a knowledge base: entities and the name table the matcher reads. It is built by
@@ -57,8 +59,15 @@ type kb struct {
 	skel  map[uint64]aliasRef // hash of the transliterated skeleton of a name, see skeleton
 	flat  []alias
 
+	// Bit filters in front of first and names: most words of a text start no name, and a
+	// bit in a table small enough for the CPU cache answers that without touching the
+	// large maps (a cache miss each).
+	firstBits, nameBits bitFilter
+	lowerBits           bitFilter // names with an alias written in lower case
+
 	building map[uint64][]alias
 	skelBld  map[uint64][]alias
+	loading  bool // loadPlaces is adding names: they are Generated
 }
 
 // aliasRef locates a key's aliases in kb.flat.
@@ -83,6 +92,54 @@ func (k *kb) freeze() {
 		k.flat = append(k.flat, list...)
 	}
 	k.building, k.skelBld = nil, nil
+	k.firstBits = newBitFilter(len(k.first))
+	for h := range k.first {
+		k.firstBits.add(h)
+	}
+	k.nameBits = newBitFilter(len(k.names))
+	var lower []uint64
+	for h, ref := range k.names {
+		k.nameBits.add(h)
+		for _, a := range k.aliases(ref) {
+			if a.Lower {
+				lower = append(lower, h)
+				break
+			}
+		}
+	}
+	k.lowerBits = newBitFilter(len(lower))
+	for _, h := range lower {
+		k.lowerBits.add(h)
+	}
+}
+
+// bitFilter is a one-hash Bloom filter over 64-bit keys: has is false for keys never
+// added, and true for about one in eight others.
+type bitFilter struct {
+	bits  []uint64
+	shift uint
+}
+
+func newBitFilter(n int) bitFilter {
+	logBits := uint(6)
+	for 1<<logBits < 8*n {
+		logBits++
+	}
+	return bitFilter{bits: make([]uint64, 1<<(logBits-6)), shift: 64 - logBits}
+}
+
+func (f bitFilter) slot(h uint64) uint64 {
+	return (h * 0x9e3779b97f4a7c15) >> f.shift // FNV's low bits mix poorly: take the top ones
+}
+
+func (f bitFilter) add(h uint64) {
+	i := f.slot(h)
+	f.bits[i>>6] |= 1 << (i & 63)
+}
+
+func (f bitFilter) has(h uint64) bool {
+	i := f.slot(h)
+	return f.bits[i>>6]&(1<<(i&63)) != 0
 }
 
 func (k *kb) aliases(r aliasRef) []alias { return k.flat[r.off : r.off+r.n] }
@@ -233,7 +290,7 @@ func (k *kb) addName(idx int32, name, lang string, src uint8) {
 	if src >= srcCountry && len(toks) == 1 && (utf8.RuneCountInString(toks[0].Norm) < 3 || isStopwordAny(toks[0].Norm)) {
 		return // gazetteer names that are function words somewhere: "La", "Il", "Of"
 	}
-	a := alias{Ent: idx, Src: src}
+	a := alias{Ent: idx, Src: src, Generated: k.loading}
 	r, _ := utf8.DecodeRuneInString(name)
 	a.Lower = unicode.IsLower(r)
 	a.Acronym = len(toks) == 1 && toks[0].Upper && utf8.RuneCountInString(name) <= 6
@@ -266,6 +323,7 @@ func appendAlias(list []alias, a alias) []alias {
 			}
 			list[i].Lower = b.Lower || a.Lower
 			list[i].Acronym = b.Acronym && a.Acronym
+			list[i].Generated = b.Generated && a.Generated
 			return list
 		}
 	}
@@ -279,6 +337,8 @@ func (k *kb) loadPlaces(r io.Reader, src uint8) error {
 	if err != nil {
 		return fmt.Errorf("opening gazetteer: %w", err)
 	}
+	k.loading = true
+	defer func() { k.loading = false }()
 	sc := bufio.NewScanner(zr)
 	sc.Buffer(make([]byte, 1<<20), 1<<22)
 	line := 0

@@ -11,10 +11,15 @@ import (
 // (words that occur inside longer phrases score higher), a phrase the sum of its words, and
 // a phrase seen several times gets the bonus of its count.
 type keyphraser struct {
-	phrases map[string]*kpCand
-	freq    map[string]int
-	degree  map[string]int
-	order   int
+	phrases map[string]int32 // phrase key (words joined by a space) -> index in cands
+	cands   []kpCand
+	words   map[string]kpWord
+	key     []byte // scratch for building keys
+}
+
+// kpWord is a word's frequency and degree (the words of the phrases it occurs in).
+type kpWord struct {
+	freq, degree int
 }
 
 type kpCand struct {
@@ -26,11 +31,23 @@ type kpCand struct {
 
 const maxPhraseWords = 4
 
+func newKeyphraser() *keyphraser {
+	return &keyphraser{phrases: map[string]int32{}, words: map[string]kpWord{}}
+}
+
+// reset empties k for the next article, keeping its memory.
+func (k *keyphraser) reset() {
+	clear(k.phrases)
+	clear(k.words)
+	clear(k.cands)
+	k.cands = k.cands[:0]
+}
+
 func (k *keyphraser) add(toks []token, text, lang string) {
 	if k.phrases == nil {
-		k.phrases, k.freq, k.degree = map[string]*kpCand{}, map[string]int{}, map[string]int{}
+		k.phrases, k.words = map[string]int32{}, map[string]kpWord{}
 	}
-	stop := stopwordsFor(lang)
+	stop := phraseStopFor(lang) // stopwords of lang and short ones of every language
 	start := 0
 	flush := func(end int) {
 		for start < end {
@@ -44,7 +61,7 @@ func (k *keyphraser) add(toks []token, text, lang string) {
 			flush(i)
 			start = i
 		}
-		if isStop(t.Norm, stop) || !t.Letters || utf8.RuneCountInString(t.Norm) < 2 {
+		if stop[t.Norm] || !t.Letters || utf8.RuneCountInString(t.Norm) < 2 {
 			flush(i)
 			start = i + 1
 		}
@@ -52,26 +69,31 @@ func (k *keyphraser) add(toks []token, text, lang string) {
 	flush(len(toks))
 }
 
-func isStop(w string, stop map[string]bool) bool {
-	return stop[w] || commonStop[w]
-}
-
 func (k *keyphraser) candidate(toks []token, text string) {
-	words := make([]string, len(toks))
+	k.key = k.key[:0]
 	for i, t := range toks {
-		words[i] = t.Norm
+		if i > 0 {
+			k.key = append(k.key, ' ')
+		}
+		k.key = append(k.key, t.Norm...)
 	}
-	key := strings.Join(words, " ")
-	c, ok := k.phrases[key]
+	ci, ok := k.phrases[string(k.key)] // no allocation for the lookup
 	if !ok {
-		c = &kpCand{words: words, surface: text[toks[0].Start:toks[len(toks)-1].End], first: k.order}
-		k.order++
-		k.phrases[key] = c
+		words := make([]string, len(toks))
+		for i, t := range toks {
+			words[i] = t.Norm
+		}
+		ci = int32(len(k.cands))
+		k.cands = append(k.cands, kpCand{words: words, surface: text[toks[0].Start:toks[len(toks)-1].End], first: len(k.cands)})
+		k.phrases[string(k.key)] = ci
 	}
+	c := &k.cands[ci]
 	c.count++
-	for _, w := range words {
-		k.freq[w]++
-		k.degree[w] += len(words)
+	for _, t := range toks {
+		w := k.words[t.Norm]
+		w.freq++
+		w.degree += len(toks)
+		k.words[t.Norm] = w
 	}
 }
 
@@ -82,13 +104,14 @@ func (k *keyphraser) top(n int) []string {
 		score float64
 	}
 	var all []scored
-	for _, c := range k.phrases {
+	for i := range k.cands {
+		c := &k.cands[i]
 		if len(c.words) == 1 && c.count == 1 {
 			continue // a lone word seen once says little about the article
 		}
 		s := 0.0
 		for _, w := range c.words {
-			s += float64(k.degree[w]) / float64(k.freq[w])
+			s += float64(k.words[w].degree) / float64(k.words[w].freq)
 		}
 		s *= 1 + 0.5*float64(c.count-1)
 		all = append(all, scored{c, s})

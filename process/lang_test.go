@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"wirewatch/article"
 )
 
 func TestDetectLanguage(t *testing.T) {
@@ -72,5 +74,31 @@ func TestExtractTitle(t *testing.T) {
 	}
 	if a.Enriched.IsZero() || a.Signature == 0 || a.StoryID == "" {
 		t.Errorf("enrichment fields not set: %+v", a)
+	}
+}
+
+// TestLangSampleCutsLikeTheDetector checks that the sample made without copying the whole
+// body is what the detector would have read from title, separator and whole body.
+func TestLangSampleCutsLikeTheDetector(t *testing.T) {
+	d := &langDetector{sample: 40}
+	long := strings.Repeat("Ереван ", 20)
+	cases := []struct{ name, title, body string }{
+		{"short title", "Lachin", "The corridor was blocked again on Monday, officials said in Yerevan."},
+		{"title longer than the sample", strings.Repeat("Headline ", 8), "Body text follows here."},
+		{"title ends at the limit", strings.Repeat("a", 39), "word and more words"},
+		{"long word across the limit", "T", "x " + strings.Repeat("b", 80) + " tail"},
+		{"Cyrillic", "Лавров", long},
+		{"invalid UTF-8", "T", "abc \xff\xfe" + strings.Repeat("z", 50) + "\xff end"},
+		{"no non-letter after the limit", "T", strings.Repeat("q", 90)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := &article.Article{Title: tc.title, Text: tc.body}
+			got, gotN := d.cut(langSample(a, d.sample))
+			want, wantN := d.cut(tc.title + ".\n" + tc.body)
+			if got != want || gotN != wantN {
+				t.Errorf("cut sample = %q (%d letters), want %q (%d letters)", got, gotN, want, wantN)
+			}
+		})
 	}
 }

@@ -2,6 +2,8 @@ package process
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // span is a name found in a field: tokens [From, To), and either a KB entity (Ent >= 0) or
@@ -15,11 +17,10 @@ type span struct {
 	Key      string // unknown names: the ID key when not the span's own words (an acronym's long form)
 }
 
-// matchKB finds knowledge-base names in toks: at each position the longest name in the
+// matchKB appends to out the knowledge-base names in toks: at each position the longest name in the
 // table wins. Events may contain other names (the blockade of the Lachin corridor names the
 // corridor), so the scan resumes inside an event instead of after it.
-func (ks kbSet) matchKB(toks []token) []span {
-	var out []span
+func (ks kbSet) matchKB(toks []token, out []span) []span {
 	var hs [256]uint64
 	for i := 0; i < len(toks); {
 		h := hashAdd(hashInit, toks[i].Norm)
@@ -40,8 +41,11 @@ func (ks kbSet) matchKB(toks []token) []span {
 			hs[n] = hashAdd(hashAdd(hs[n-1], " "), toks[i+n-1].Norm)
 		}
 		found := false
+		// Only an alias written in lower case can match a word written without a capital
+		// in a script that has them (see acceptable).
+		onlyLower := !toks[i].Cap && !caseless(toks[i])
 		for n := maxN; n >= 1; n-- {
-			a, e, ok := ks.lookup(hs[n], toks[i:i+n])
+			a, e, ok := ks.lookup(hs[n], toks[i:i+n], onlyLower)
 			if !ok {
 				continue
 			}
@@ -65,10 +69,13 @@ func (ks kbSet) matchKB(toks []token) []span {
 // in capitals, names must be capitalised (a gazetteer city called "Mission" or "Union" must
 // not fire on the common words), and among several entities the better source, then the more
 // populous place, wins.
-func (ks kbSet) lookup(key uint64, toks []token) (alias, *entity, bool) {
+func (ks kbSet) lookup(key uint64, toks []token, onlyLower bool) (alias, *entity, bool) {
 	var best alias
 	var bestE *entity
 	for _, k := range ks {
+		if !k.nameBits.has(key) || onlyLower && !k.lowerBits.has(key) {
+			continue
+		}
 		ref, ok := k.names[key]
 		if !ok {
 			continue
@@ -93,6 +100,9 @@ type kbSet []*kb
 func (ks kbSet) firstLen(w uint64) int {
 	n := 0
 	for _, k := range ks {
+		if !k.firstBits.has(w) {
+			continue
+		}
 		if m := int(k.first[w]); m > n {
 			n = m
 		}
@@ -108,7 +118,13 @@ func (k *kb) acceptable(a alias, toks []token) bool {
 		return true
 	}
 	if !toks[0].Cap {
-		return false
+		// Scripts without case (Arabic, Persian) cannot show a name by its capital:
+		// names written by hand (users', curated, regions) count as written; generated
+		// gazetteer names do not, too many are common words there ("مردان" men, "خبر"
+		// news, "مالی" financial).
+		if !caseless(toks[0]) || a.Generated {
+			return false
+		}
 	}
 	if a.Src >= srcCountry && len(toks) == 1 && isDemonym(toks[0].Norm) {
 		return false // "Dutch", "Greek": adjectives, whatever a gazetteer says
@@ -131,6 +147,12 @@ func (k *kb) acceptable(a alias, toks []token) bool {
 		}
 	}
 	return true
+}
+
+// caseless reports a word in a script without capitals (Arabic, Persian, Hebrew).
+func caseless(t token) bool {
+	r, _ := utf8.DecodeRuneInString(t.Norm)
+	return unicode.IsLetter(r) && !unicode.IsUpper(r) && !unicode.IsLower(r) && !unicode.IsTitle(r)
 }
 
 func better(a alias, ae *entity, b alias, be *entity) bool {

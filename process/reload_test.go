@@ -160,7 +160,7 @@ func FuzzEntityFile(f *testing.F) {
 		k.addRecords(recs, srcUser)
 		k.freeze()
 		ks := kbSet{k}
-		ks.matchKB(tokenize("Сергея Лаврова видели в Баку, l'Arménie", nil))
+		ks.matchKB(tokenize("Сергея Лаврова видели в Баку, l'Arménie", nil), nil)
 	})
 }
 

@@ -103,40 +103,90 @@ type ruleDoc struct {
 	words    []string // distinct tokens, sorted
 	at       [][]int  // positions of words[i]
 	entities map[string]bool
+
+	// Reused between articles (see reset): word -> index in distinct, each token's index,
+	// occurrences per distinct word (then where its next position goes), the distinct
+	// words in sorted order, and one backing array for every word's positions.
+	index    map[string]int32
+	distinct []string
+	tokWord  []int32
+	count    []int32
+	order    []int32
+	pos      []int
 }
 
 func newRuleDoc(toks []string, entityIDs []string) *ruleDoc {
-	d := &ruleDoc{toks: toks, entities: make(map[string]bool, len(entityIDs))}
-	type wordPos struct {
-		w string
-		p int
+	d := &ruleDoc{}
+	d.fill(toks, entityIDs)
+	return d
+}
+
+// fill indexes toks and entityIDs; d must be new or reset.
+func (d *ruleDoc) fill(toks []string, entityIDs []string) {
+	d.toks = toks
+	if d.entities == nil {
+		d.entities = make(map[string]bool, len(entityIDs))
+		d.index = make(map[string]int32, len(toks)/2)
 	}
-	wps := make([]wordPos, 0, len(toks))
+	// Distinct words first: sorting a few hundred distinct words is cheaper than sorting
+	// every occurrence.
+	d.tokWord = slices.Grow(d.tokWord[:0], len(toks))[:len(toks)]
+	n := 0
 	for i, w := range toks {
-		if w != "" {
-			wps = append(wps, wordPos{w, i})
+		if w == "" {
+			d.tokWord[i] = -1
+			continue
 		}
+		id, ok := d.index[w]
+		if !ok {
+			id = int32(len(d.distinct))
+			d.index[w] = id
+			d.distinct = append(d.distinct, w)
+			d.count = append(d.count, 0)
+		}
+		d.count[id]++
+		d.tokWord[i] = id
+		n++
 	}
-	slices.SortFunc(wps, func(a, b wordPos) int {
-		if c := strings.Compare(a.w, b.w); c != 0 {
-			return c
-		}
-		return a.p - b.p
-	})
-	pos := make([]int, len(wps)) // one backing array for every word's positions
-	for k, x := range wps {
-		pos[k] = x.p
-		if n := len(d.words); n == 0 || d.words[n-1] != x.w {
-			d.words = append(d.words, x.w)
-			d.at = append(d.at, pos[k:k+1:k+1])
-		} else {
-			d.at[n-1] = pos[k-len(d.at[n-1]) : k+1 : k+1]
+	d.order = d.order[:0]
+	for id := range d.distinct {
+		d.order = append(d.order, int32(id))
+	}
+	slices.SortFunc(d.order, func(a, b int32) int { return strings.Compare(d.distinct[a], d.distinct[b]) })
+	// Positions in token order within each word: the slot of a word's next position
+	// starts at the sum of the counts of the words sorted before it.
+	d.pos = slices.Grow(d.pos[:0], n)[:n]
+	off := int32(0)
+	for _, id := range d.order {
+		c := d.count[id]
+		d.words = append(d.words, d.distinct[id])
+		d.at = append(d.at, d.pos[off:off+c:off+c])
+		d.count[id] = off // from here on: where the word's next position goes
+		off += c
+	}
+	for i, id := range d.tokWord {
+		if id >= 0 {
+			d.pos[d.count[id]] = i
+			d.count[id]++
 		}
 	}
 	for _, id := range entityIDs {
 		d.entities[id] = true
 	}
-	return d
+}
+
+// reset empties d for the next article, keeping its memory.
+func (d *ruleDoc) reset() {
+	d.toks = nil
+	clear(d.words)
+	d.words = d.words[:0]
+	clear(d.at)
+	d.at = d.at[:0]
+	clear(d.entities)
+	clear(d.index)
+	clear(d.distinct)
+	d.distinct = d.distinct[:0]
+	d.count = d.count[:0]
 }
 
 // positions returns where w occurs, or for a prefix every word starting with it.

@@ -1,6 +1,9 @@
 package process
 
-import "strings"
+import (
+	"maps"
+	"strings"
+)
 
 // Function words per language, for key phrases and for keeping common words out of the
 // gazetteer ("la", "mission", "union" are towns somewhere). Folded like tokens at start-up.
@@ -22,6 +25,10 @@ var stopwordText = map[string]string{
 var (
 	stopwords  = map[string]map[string]bool{}
 	commonStop = map[string]bool{} // every language's, for text whose language is "und"
+	anyStop    = map[string]bool{} // the union of all languages' lists, see isStopwordAny
+	// phraseStop is, per language, its list with commonStop added: what key phrases break
+	// at, in one lookup.
+	phraseStop = map[string]map[string]bool{}
 )
 
 func init() {
@@ -39,12 +46,20 @@ func init() {
 			if len([]rune(w)) <= 3 {
 				commonStop[w] = true
 			}
+			anyStop[w] = true
 		}
+	}
+	for lang, m := range stopwords {
+		u := maps.Clone(m)
+		maps.Copy(u, commonStop)
+		phraseStop[lang] = u
 	}
 }
 
-func stopwordsFor(lang string) map[string]bool {
-	if m, ok := stopwords[lang]; ok {
+// phraseStopFor returns the words key phrases break at in text of lang: its function words
+// and the short ones of every language; for an unknown language, those short ones only.
+func phraseStopFor(lang string) map[string]bool {
+	if m, ok := phraseStop[lang]; ok {
 		return m
 	}
 	return commonStop
@@ -52,13 +67,5 @@ func stopwordsFor(lang string) map[string]bool {
 
 // isStopwordAny reports whether w (folded) is a function word in any language.
 func isStopwordAny(w string) bool {
-	if commonStop[w] {
-		return true
-	}
-	for _, m := range stopwords {
-		if m[w] {
-			return true
-		}
-	}
-	return false
+	return anyStop[w]
 }

@@ -10,7 +10,21 @@ import (
 // shingles (a syndicated copy with a new headline, a lightly edited rewrite) get signatures a
 // few bits apart. Empty separator tokens ("", between fields) break shingles.
 func simhash(toks []string) uint64 {
+	// v[b] counts the shingles with bit b set. Counting goes through lanes first: lane j
+	// holds, in byte k, the count of bit 8k+j, so one shingle costs eight additions; the
+	// byte counters are emptied into v before they can overflow.
 	var v [64]int32
+	var lanes [8]uint64
+	pending := 0
+	flush := func() {
+		for j, l := range lanes {
+			for k := 0; k < 8; k++ {
+				v[8*k+j] += int32(l >> (8 * k) & 0xff)
+			}
+		}
+		lanes = [8]uint64{}
+		pending = 0
+	}
 	n := 0
 	for i := 0; i+2 < len(toks); i++ {
 		if toks[i] == "" || toks[i+1] == "" || toks[i+2] == "" {
@@ -20,11 +34,15 @@ func simhash(toks []string) uint64 {
 		x ^= x >> 29 // FNV's low bits mix poorly; SimHash needs every bit
 		x *= 0xbf58476d1ce4e5b9
 		x ^= x >> 32
-		for ; x != 0; x &= x - 1 { // count set bits only; a bit is set when most shingles set it
-			v[bits.TrailingZeros64(x)]++
+		for j := range lanes {
+			lanes[j] += x >> j & 0x0101010101010101
+		}
+		if pending++; pending == 255 {
+			flush()
 		}
 		n++
 	}
+	flush()
 	if n == 0 {
 		return 0
 	}
@@ -50,11 +68,20 @@ type storyIndex struct {
 	window  time.Duration
 	max     int
 	maxDist int
-	bands   [nBands]map[uint8][]int32 // band value -> ring slots
+	bands   [nBands]map[uint8][]bandRef // band value -> ring slots
 	ring    []storyEntry
 	next    int
 	full    bool
 	latest  time.Time
+}
+
+// bandRef is a ring slot with copies of what the scan tests first: the signature and a
+// hash of the article ID. A band list holds hundreds of slots when the ring is full; the
+// scan reads them in a row instead of fetching each ring entry from memory.
+type bandRef struct {
+	slot int32
+	sig  uint64
+	idh  uint64
 }
 
 type storyEntry struct {
@@ -70,7 +97,7 @@ const nBands = 8
 func newStoryIndex(window time.Duration, max, maxDist int) *storyIndex {
 	s := &storyIndex{window: window, max: max, maxDist: maxDist, ring: make([]storyEntry, 0, min(max, 4096))}
 	for i := range s.bands {
-		s.bands[i] = map[uint8][]int32{}
+		s.bands[i] = map[uint8][]bandRef{}
 	}
 	return s
 }
@@ -88,9 +115,16 @@ func (s *storyIndex) assign(id string, sig uint64, t time.Time) string {
 	}
 	story := ""
 	bestDist := 65
+	idh := hashAdd(hashInit, id)
 	for b := 0; b < nBands; b++ {
-		for _, slot := range s.bands[b][band(sig, b)] {
-			e := &s.ring[slot]
+		for _, ref := range s.bands[b][band(sig, b)] {
+			// A different ID hash means a different ID, and then only a close enough
+			// signature needs the entry itself.
+			d := bits.OnesCount64(ref.sig ^ sig)
+			if ref.idh != idh && (d > s.maxDist || d >= bestDist) {
+				continue
+			}
+			e := &s.ring[ref.slot]
 			if !e.used {
 				continue
 			}
@@ -100,7 +134,7 @@ func (s *storyIndex) assign(id string, sig uint64, t time.Time) string {
 			if s.latest.Sub(e.at) > s.window || e.at.Sub(t) > s.window {
 				continue
 			}
-			if d := bits.OnesCount64(e.sig ^ sig); d <= s.maxDist && d < bestDist {
+			if d <= s.maxDist && d < bestDist {
 				story, bestDist = e.story, d
 			}
 		}
@@ -108,13 +142,13 @@ func (s *storyIndex) assign(id string, sig uint64, t time.Time) string {
 	if story == "" {
 		story = id
 	}
-	s.insert(storyEntry{sig: sig, story: story, id: id, at: t, used: true})
+	s.insert(storyEntry{sig: sig, story: story, id: id, at: t, used: true}, idh)
 	return story
 }
 
 func band(sig uint64, b int) uint8 { return uint8(sig >> (8 * b)) }
 
-func (s *storyIndex) insert(e storyEntry) {
+func (s *storyIndex) insert(e storyEntry, idh uint64) {
 	var slot int
 	if len(s.ring) < s.max {
 		s.ring = append(s.ring, e)
@@ -130,14 +164,14 @@ func (s *storyIndex) insert(e storyEntry) {
 	}
 	for b := 0; b < nBands; b++ {
 		k := band(e.sig, b)
-		s.bands[b][k] = append(s.bands[b][k], int32(slot))
+		s.bands[b][k] = append(s.bands[b][k], bandRef{slot: int32(slot), sig: e.sig, idh: idh})
 	}
 }
 
 func (s *storyIndex) removeSlot(b int, k uint8, slot int32) {
 	list := s.bands[b][k]
 	for i, x := range list {
-		if x == slot {
+		if x.slot == slot {
 			list[i] = list[len(list)-1]
 			list = list[:len(list)-1]
 			break

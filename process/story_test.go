@@ -139,3 +139,41 @@ func TestPatternNamesNeedEvidence(t *testing.T) {
 		t.Errorf("a real name was lost: %v", a.EntityIDs())
 	}
 }
+
+// TestSimhashCountsEveryBit compares simhash with counting each shingle's bits one by one,
+// on streams long enough to empty the byte counters several times.
+func TestSimhashCountsEveryBit(t *testing.T) {
+	for _, n := range []int{0, 2, 3, 10, 254, 255, 256, 257, 600, 2000} {
+		toks := make([]string, n)
+		for i := range toks {
+			toks[i] = fmt.Sprintf("w%d", (i*7919)%97)
+			if i%50 == 49 {
+				toks[i] = "" // a field separator
+			}
+		}
+		var v [64]int
+		shingles := 0
+		for i := 0; i+2 < len(toks); i++ {
+			if toks[i] == "" || toks[i+1] == "" || toks[i+2] == "" {
+				continue
+			}
+			x := hashAdd(hashAdd(hashAdd(hashAdd(hashAdd(hashInit, toks[i]), "\x00"), toks[i+1]), "\x00"), toks[i+2])
+			x ^= x >> 29
+			x *= 0xbf58476d1ce4e5b9
+			x ^= x >> 32
+			for b := 0; b < 64; b++ {
+				v[b] += int(x >> b & 1)
+			}
+			shingles++
+		}
+		var want uint64
+		for b := 0; b < 64; b++ {
+			if shingles > 0 && 2*v[b] > shingles {
+				want |= 1 << b
+			}
+		}
+		if got := simhash(toks); got != want {
+			t.Errorf("%d tokens: simhash = %016x, want %016x", n, got, want)
+		}
+	}
+}

@@ -46,6 +46,20 @@ func tokenizeMode(s string, out []token, suffixes bool) []token {
 	if out == nil {
 		out = make([]token, 0, len(s)/6+1)
 	}
+	// Folded forms that differ from the surface go into one buffer that becomes one string
+	// at the end: one allocation per field instead of one per capitalised word.
+	type pending struct{ tok, off, end int }
+	var buf []byte
+	var pend []pending
+	var scratch []byte // decompositions, grown once and reused
+	// abbrev looks a token's folded form up while the buffer is still being written; a
+	// map lookup with string(bytes) does not allocate.
+	abbrev := func(k int) bool {
+		if n := len(pend); n > 0 && pend[n-1].tok == k {
+			return abbreviations[string(buf[pend[n-1].off:pend[n-1].end])]
+		}
+		return abbreviations[out[k].Norm]
+	}
 	it := words.FromString(s)
 	brk, sent, hyph := true, true, false
 	for it.Next() {
@@ -67,7 +81,7 @@ func tokenizeMode(s string, out []token, suffixes bool) []token {
 			case ".":
 				// An initial ("William T. Sherman", "M. Lavrov") or an abbreviated title
 				// ("Lt. Gen.") does not end the sentence or the name.
-				if n := len(out); n > 0 && out[n-1].End == start && !brk && (isInitial(s[out[n-1].Start:out[n-1].End]) || abbreviations[out[n-1].Norm]) {
+				if n := len(out); n > 0 && out[n-1].End == start && !brk && (isInitial(s[out[n-1].Start:out[n-1].End]) || abbrev(n-1)) {
 					out[n-1].Initial = isInitial(s[out[n-1].Start:out[n-1].End])
 					continue
 				}
@@ -102,9 +116,24 @@ func tokenizeMode(s string, out []token, suffixes bool) []token {
 			t.Letters = strings.ContainsFunc(w, unicode.IsLetter)
 		}
 		t.Upper = t.Cap && utf8.RuneCountInString(w) > 1 && !strings.ContainsFunc(w, unicode.IsLower)
-		t.Norm = fold(w)
+		if needsFold(w) {
+			if buf == nil {
+				buf = make([]byte, 0, (len(s)-start)/4+32)
+			}
+			off := len(buf)
+			buf, scratch = appendFolded(buf, scratch, w)
+			pend = append(pend, pending{len(out), off, len(buf)})
+		} else {
+			t.Norm = w
+		}
 		out = append(out, t)
 		brk, sent, hyph = false, false, false
+	}
+	if len(pend) > 0 {
+		str := string(buf)
+		for _, p := range pend {
+			out[p.tok].Norm = str[p.off:p.end]
+		}
 	}
 	return out
 }
@@ -129,15 +158,54 @@ func fold(s string) string {
 	if !needsFold(s) {
 		return s
 	}
+	b, _ := appendFolded(nil, nil, s)
+	return string(b)
+}
+
+// appendFolded appends the folded form of s, which needsFold reported as changing, to b;
+// scratch is reused for the decomposition and returned for the next call. The tokenizer
+// folds every word of a field into one buffer and makes one string of it.
+func appendFolded(b, scratch []byte, s string) ([]byte, []byte) {
+	// Letters below U+0600 (Latin, Greek, Cyrillic, Armenian) fold one by one from a table.
+	mark := len(b)
+	for _, r := range s {
+		if r >= foldTableSize || foldTable[r].slow {
+			return appendFoldedNFD(b[:mark], scratch, s)
+		}
+		b = append(b, foldTable[r].s...)
+	}
+	return b, scratch
+}
+
+// foldTableSize bounds the runes folded by table: the scripts of the region below Arabic.
+const foldTableSize = 0x600
+
+type foldEntry struct {
+	s    string
+	slow bool // a combining mark that is not Mn: canonical reordering could matter
+}
+
+// foldTable is appendFoldedNFD of each rune alone. Folding a word rune by rune gives the
+// same result because decomposition maps each rune on its own and the only marks that
+// reordering could move are nonspacing ones, which folding drops wherever they end up.
+var foldTable = func() *[foldTableSize]foldEntry {
+	var t [foldTableSize]foldEntry
+	for r := rune(0); r < foldTableSize; r++ {
+		str := string(r)
+		b, _ := appendFoldedNFD(nil, nil, str)
+		t[r] = foldEntry{s: string(b), slow: norm.NFD.PropertiesString(str).CCC() != 0 && !unicode.Is(unicode.Mn, r)}
+	}
+	return &t
+}()
+
+// appendFoldedNFD is appendFolded by decomposition, for any text.
+func appendFoldedNFD(b, scratch []byte, s string) ([]byte, []byte) {
 	// The common case, a capitalised word: lower the first letter, keep the rest.
 	if r, n := utf8.DecodeRuneInString(s); n < len(s) && simpleUpper(r) && !needsFold(s[n:]) {
-		b := make([]byte, 0, len(s)+1)
 		b = utf8.AppendRune(b, unicode.ToLower(r))
-		return string(append(b, s[n:]...))
+		return append(b, s[n:]...), scratch
 	}
-	var stack [128]byte
-	d := norm.NFD.AppendString(stack[:0], s)
-	out := make([]byte, 0, len(d))
+	d := norm.NFD.AppendString(scratch[:0], s)
 	for i := 0; i < len(d); {
 		r, n := utf8.DecodeRune(d[i:])
 		i += n
@@ -145,7 +213,7 @@ func fold(s string) string {
 			if 'A' <= r && r <= 'Z' {
 				r += 'a' - 'A'
 			}
-			out = append(out, byte(r))
+			b = append(b, byte(r))
 			continue
 		}
 		if unicode.Is(unicode.Mn, r) {
@@ -155,7 +223,7 @@ func fold(s string) string {
 		case 'ı', 'I':
 			r = 'i'
 		case 'ß':
-			out = append(out, "ss"...)
+			b = append(b, "ss"...)
 			continue
 		case 'ـ': // Arabic tatweel, a stretching stroke
 			continue
@@ -166,9 +234,9 @@ func fold(s string) string {
 		default:
 			r = unicode.ToLower(r)
 		}
-		out = utf8.AppendRune(out, r)
+		b = utf8.AppendRune(b, r)
 	}
-	return string(out)
+	return b, d
 }
 
 // simpleUpper reports an upper-case letter whose lower case is one letter with no accent
@@ -188,7 +256,20 @@ func simpleUpper(r rune) bool {
 // needsFold reports whether fold would change s; most words of a lower-case text do not,
 // and skipping them saves an allocation per token.
 func needsFold(s string) bool {
-	for _, r := range s {
+	// Most words are plain ASCII: decided byte by byte, and ASCII never decomposes.
+	i := 0
+	for ; i < len(s) && s[i] < utf8.RuneSelf; i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return true
+		}
+	}
+	if i == len(s) {
+		return false
+	}
+	// stable: every letter so far is ASCII or a Cyrillic, Armenian or Georgian lower-case
+	// letter that does not decompose, so the normaliser has nothing to say either.
+	stable := true
+	for _, r := range s[i:] {
 		if r < utf8.RuneSelf {
 			if 'A' <= r && r <= 'Z' {
 				return true
@@ -198,8 +279,12 @@ func needsFold(s string) bool {
 		switch {
 		// Lower-case letters of the region's scripts that neither case-fold nor decompose:
 		// decided without the Unicode tables (й and ё decompose, so they are not here).
-		case r >= 0x430 && r <= 0x44F && r != 0x439, r >= 0x561 && r <= 0x586, r >= 0x10D0 && r <= 0x10FA,
-			r >= 0x621 && r <= 0x64A && r != 0x643 && r != 0x64A:
+		case r >= 0x430 && r <= 0x44F && r != 0x439, r >= 0x561 && r <= 0x586, r >= 0x10D0 && r <= 0x10FA:
+			continue
+		// Arabic letters do not case-fold, but hamza and madda forms decompose: the
+		// normaliser decides those below.
+		case r >= 0x621 && r <= 0x64A && r != 0x643 && r != 0x64A:
+			stable = false
 			continue
 		case unicode.IsUpper(r) || unicode.IsTitle(r) || unicode.Is(unicode.Mn, r):
 			return true
@@ -208,6 +293,10 @@ func needsFold(s string) bool {
 		case 'ı', 'ß', 'ـ', 'ي', 'ك':
 			return true
 		}
+		stable = false
+	}
+	if stable {
+		return false
 	}
 	return norm.NFD.QuickSpanString(s) != len(s)
 }

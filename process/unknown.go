@@ -33,6 +33,63 @@ type nameContext struct {
 	lower     map[string]bool // words the article writes in lower case somewhere
 	common    wordSet         // the common words of the article's language, if known
 	knownOnly bool            // no pattern names in this field (a Title Case headline)
+	memo      *nameMemo       // nil: nothing remembered
+}
+
+// nameMemo remembers, for one article, the answers of the word tests that transliterate:
+// a name recurs in an article, and chunk asks about the same word several times.
+type nameMemo struct {
+	given map[string]bool
+	skel  map[string]string
+}
+
+func newNameMemo() *nameMemo {
+	return &nameMemo{given: map[string]bool{}, skel: map[string]string{}}
+}
+
+func (m *nameMemo) reset() {
+	clear(m.given)
+	clear(m.skel)
+}
+
+// isGivenName is isGivenName, remembered.
+func (nc nameContext) isGivenName(w string) bool {
+	if givenNames[w] {
+		return true
+	}
+	if nc.memo == nil {
+		return givenLoose(w)
+	}
+	v, ok := nc.memo.given[w]
+	if !ok {
+		v = givenLoose(w)
+		nc.memo.given[w] = v
+	}
+	return v
+}
+
+// skeletonOf is skeletonOf, each word's skeleton remembered.
+func (nc nameContext) skeletonOf(norms []string) string {
+	if nc.memo == nil {
+		return skeletonOf(norms)
+	}
+	var b strings.Builder
+	for i, w := range norms {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		sk, ok := nc.memo.skel[w]
+		if !ok {
+			sk = skeleton(w)
+			nc.memo.skel[w] = sk
+		}
+		b.WriteString(sk)
+	}
+	s := b.String()
+	if strings.TrimSpace(s) == "" {
+		return ""
+	}
+	return s
 }
 
 func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameContext) []span {
@@ -247,7 +304,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 	}
 	// "Представитель Чарли Шина", "Senator John Smith": a capitalised sentence-initial
 	// word before a first name is a common word or a title, not part of the name.
-	if j-i >= 3 && toks[i].SentStart && !isGivenName(toks[i].Norm) && isGivenName(toks[i+1].Norm) && cover[i] == 0 {
+	if j-i >= 3 && toks[i].SentStart && !nc.isGivenName(toks[i].Norm) && nc.isGivenName(toks[i+1].Norm) && cover[i] == 0 {
 		i++
 		titled = true
 	}
@@ -256,7 +313,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 	}
 	// "David Gilmour de Pink Floyd", "Jeremy Hellickson des Rays": a full name, then a
 	// connector and what the person belongs to. ("Charles de Gaulle" has one word before.)
-	if givenNames[toks[i].Norm] || isGivenName(toks[i].Norm) && !toks[i].SentStart {
+	if givenNames[toks[i].Norm] || nc.isGivenName(toks[i].Norm) && !toks[i].SentStart {
 		for k := i + 2; k < j-1; k++ {
 			if connectors[toks[k].Norm] && !toks[k].Cap {
 				added = e.chunk(toks, text, k+1, j, spans, cover, drop, added, nc)
@@ -300,7 +357,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 	ofPlace := false
 	if n >= 3 && cover[j-1] > 0 && spans[cover[j-1]-1].Type == "LOC" && spans[cover[j-1]-1].To == j {
 		h := spans[cover[j-1]-1].From - 1
-		if h > i && connectors[toks[h].Norm] && cover[i] == 0 && !isGivenName(first.Norm) {
+		if h > i && connectors[toks[h].Norm] && cover[i] == 0 && !nc.isGivenName(first.Norm) {
 			ofPlace = true
 		}
 	}
@@ -325,7 +382,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		typ, conf = "ORG", 0.5
 	case titled:
 		typ, conf = "PER", 0.65
-	case isGivenName(first.Norm) && n > 1 && n <= 4 && !strong:
+	case nc.isGivenName(first.Norm) && n > 1 && n <= 4 && !strong:
 		typ, conf = "PER", 0.6
 	case locLast[last.Norm] && n > 1 || locFirst[first.Norm] && n > 1:
 		typ, conf = "LOC", 0.55
@@ -336,7 +393,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 	// A name the table does not have in this spelling may be a known name in another
 	// script or romanisation: Варданян for a user's "Vardanyan", Pachinian for Pashinyan.
 	if !inside && (typ == "" || typ == "PER") {
-		if ent, ok := e.bySkeleton(toks[i:j]); ok {
+		if ent, ok := e.bySkeleton(toks[i:j], nc); ok {
 			return append(added, span{From: i, To: j, Ent: ent, Type: ent.Type, Conf: 0.7})
 		}
 	}
@@ -355,7 +412,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			typ, conf = "ORG", 0.5
 		case surnameLike(last.Norm) && n <= 3:
 			typ, conf = "PER", 0.55
-		case isGivenName(first.Norm):
+		case nc.isGivenName(first.Norm):
 			typ, conf = "PER", 0.5
 		case n == 1 && i > 0 && placePreps[toks[i-1].Norm] && !toks[i].Break:
 			typ, conf = "LOC", 0.45
@@ -472,11 +529,13 @@ var lowerOrgHeads = func() map[string]bool {
 // an organisation: "сборной Хорватии".
 func geoHeads(toks []token, cover []int, spans []span, drop []bool, added []span) []span {
 	for i := 0; i+1 < len(toks); i++ {
+		if toks[i].Cap {
+			continue
+		}
 		typ := "LOC"
 		if lowerOrgHeads[toks[i].Norm] {
 			typ = "ORG"
-		}
-		if toks[i].Cap || !(lowerGeoHeads[toks[i].Norm] || typ == "ORG") {
+		} else if !lowerGeoHeads[toks[i].Norm] {
 			continue
 		}
 		k := i + 1
@@ -510,13 +569,13 @@ func geoHeads(toks []token, cover []int, spans []span, drop []bool, added []span
 
 // bySkeleton looks a capitalised run up by its transliterated skeleton, also after
 // dropping a Russian case ending from its last word. Only an unambiguous answer counts.
-func (e *Enricher) bySkeleton(toks []token) (*entity, bool) {
+func (e *Enricher) bySkeleton(toks []token, nc nameContext) (*entity, bool) {
 	norms := make([]string, len(toks))
 	for i, t := range toks {
 		norms[i] = t.Norm
 	}
 	try := func(norms []string) (*entity, bool) {
-		s := skeletonOf(norms)
+		s := nc.skeletonOf(norms)
 		if s == "" {
 			return nil, false
 		}
