@@ -239,14 +239,16 @@ func TestAnalystUI(t *testing.T) {
 		}
 		b.screenshot("04-article-ru")
 
-		// The Persian article: right to left, and "Lachin" marked after Persian text.
+		// The Persian article: right to left, with mentions marked inside Persian text.
 		b.do("back", chromedp.NavigateBack())
 		b.waitJS("results again", `document.querySelectorAll("#results .result").length >= 4`)
 		b.do("opening the Persian article", chromedp.Click(chromedp.Search(`//li[contains(@class,"result")]//a[contains(., "لاچین")]`)))
 		b.waitJS("article page", `document.querySelector("#article-body a.mention") !== null`)
 		mentions = eval[[]string](b, "mentions", `[...document.querySelectorAll("#article-title a.mention, #article-body a.mention")].map(a => a.textContent)`)
-		if strings.Join(mentions, "|") != "Lachin|Lachin" {
-			t.Errorf("Persian article mentions %q, want Lachin twice", mentions)
+		// Lachin in Latin letters in the title and the body, and the Persian names of the
+		// curated entities, each marked where it stands in the right-to-left text.
+		if want := "Lachin|جمهوری آذربایجان|Lachin|ارمنستان|روسیه"; strings.Join(mentions, "|") != want {
+			t.Errorf("Persian article mentions %q, want %q", mentions, want)
 		}
 		for _, sel := range []string{"#article-title", "#article-body p"} {
 			if dir := eval[string](b, "direction", `getComputedStyle(document.querySelector("`+sel+`")).direction`); dir != "rtl" {
