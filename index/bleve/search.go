@@ -127,31 +127,40 @@ func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result,
 		fetch = size*collapseFactor + 1
 	}
 	sr := b.request(q, mode, fetch, after)
-	if req.Facets {
-		for name, f := range map[string]string{
-			"langs": query.IndexLang, "topics": query.IndexTopics, "countries": query.IndexCountries,
-			"sources": facetSource, "entities": facetEntity,
-		} {
-			n := facetSize
-			if name == "entities" {
-				n *= 2 // an entity may appear under two names
-			}
-			sr.AddFacet(name, blv.NewFacetRequest(f, n))
+	key := facetKey{query: req.Query, from: req.From, to: req.To, facets: req.Facets, interval: req.Interval}
+	gen := b.gen.Load() // before any snapshot is taken, so a write that follows makes the entry stale
+	wantFacets := req.Facets || histField != ""
+	var fres search.FacetResults
+	cachedFacets, cachedHist, cached := b.facets.get(key, gen)
+	switch {
+	case !wantFacets || cached:
+	case node == nil && req.From.IsZero() && req.To.IsZero():
+		// Every document matches: count terms from the dictionaries.
+		if fres, err = b.allDocsFacets(req.Facets, histField); err != nil {
+			return nil, err
 		}
-	}
-	if histField != "" {
-		sr.AddFacet("histogram", blv.NewFacetRequest(histField, 1<<20))
+	default:
+		addFacetRequests(sr, req.Facets, histField)
 	}
 	res, err := b.idx.SearchInContext(ctx, sr)
 	if err != nil {
 		return nil, fmt.Errorf("searching %q: %w", req.Query, err)
 	}
 	out := &index.Result{Total: int(res.Total)}
-	if req.Facets {
-		out.Facets = facets(res.Facets)
+	if fres == nil {
+		fres = res.Facets
 	}
-	if histField != "" {
-		out.Histogram = histogram(res.Facets["histogram"], req.Interval)
+	switch {
+	case cached:
+		out.Facets, out.Histogram = cachedFacets, cachedHist
+	case wantFacets:
+		if req.Facets {
+			out.Facets = facets(fres)
+		}
+		if histField != "" {
+			out.Histogram = histogram(fres["histogram"], req.Interval)
+		}
+		b.facets.put(key, gen, out.Facets, out.Histogram)
 	}
 	if req.Collapse {
 		if err := b.collapse(ctx, q, mode, size, after, res, m, out); err != nil {
