@@ -43,6 +43,9 @@ type Backend struct {
 	logger *slog.Logger
 	facets *facetCache   // nil disables the cache
 	gen    atomic.Uint64 // bumped by every Write; facets cached before it are stale
+	// noShortcuts makes match-all searches visit every document as other searches do;
+	// tests compare the shortcuts with it.
+	noShortcuts bool
 }
 
 // Bounds of the facet cache: entries, and facet values plus histogram buckets in all.

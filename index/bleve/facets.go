@@ -93,6 +93,66 @@ func (b *Backend) allDocsFacets(withFacets bool, histField string) (search.Facet
 	return out, nil
 }
 
+// newestDays returns the start of the newest day on or after which at least n live
+// articles were published (by the day field, which truncates query.PublishedTime), or
+// the zero time when the index holds fewer.
+func (b *Backend) newestDays(n int) (time.Time, error) {
+	adv, err := b.idx.Advanced()
+	if err != nil {
+		return time.Time{}, fmt.Errorf("opening the index for the newest articles: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return time.Time{}, fmt.Errorf("opening an index snapshot for the newest articles: %w", err)
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return time.Time{}, errNotScorch
+	}
+	days := map[string]bool{}
+	for _, ss := range snap.Segments() {
+		dict, err := ss.Segment().Dictionary(histDay)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("reading days: %w", err)
+		}
+		it := dict.AutomatonIterator(nil, nil, nil)
+		for e, err := it.Next(); e != nil || err != nil; e, err = it.Next() {
+			if err != nil {
+				return time.Time{}, fmt.Errorf("reading days: %w", err)
+			}
+			days[e.Term] = true
+		}
+	}
+	sorted := make([]string, 0, len(days))
+	for d := range days {
+		sorted = append(sorted, d)
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(sorted)))
+	total := 0
+	for _, d := range sorted {
+		for _, ss := range snap.Segments() {
+			dict, err := ss.Segment().Dictionary(histDay)
+			if err != nil {
+				return time.Time{}, fmt.Errorf("reading days: %w", err)
+			}
+			pl, err := dict.PostingsList([]byte(d), ss.Deleted(), nil)
+			if err != nil {
+				return time.Time{}, fmt.Errorf("counting articles of %s: %w", d, err)
+			}
+			total += int(pl.Count())
+		}
+		if total >= n {
+			t, err := time.Parse("2006-01-02", d)
+			if err != nil {
+				return time.Time{}, fmt.Errorf("reading day %q: %w", d, err)
+			}
+			return t, nil
+		}
+	}
+	return time.Time{}, nil
+}
+
 var errNotScorch = fmt.Errorf("index is not a scorch index")
 
 // liveTermCounts returns the number of live documents holding each term of field, leaving

@@ -324,3 +324,43 @@ func TestFacetCacheBounds(t *testing.T) {
 		t.Fatalf("an entry over the whole bound was cached")
 	}
 }
+
+// TestShortcutsEqualFullSearch compares whole results, hits and cursors included, of
+// match-all searches with and without the shortcuts (dictionary facets, newest days).
+func TestShortcutsEqualFullSearch(t *testing.T) {
+	ctx := context.Background()
+	b, _ := churnedIndex(t)
+	b.facets = nil
+	var reqs []index.Request
+	for _, size := range []int{1, 7, 20, 299, 300, 500} {
+		for _, interval := range []string{"", "week"} {
+			reqs = append(reqs,
+				index.Request{Sort: index.SortNewest, Size: size, Facets: true, Interval: interval},
+				index.Request{Size: size, Facets: interval == "", Interval: interval},
+				index.Request{Query: "  ", Sort: index.SortNewest, Size: size},
+				index.Request{Sort: index.SortNewest, Size: size, Collapse: true, Facets: true})
+		}
+	}
+	run := func(noShortcuts bool, req index.Request) *index.Result {
+		t.Helper()
+		b.noShortcuts = noShortcuts
+		res, err := b.Search(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Took = 0
+		return res
+	}
+	for _, req := range reqs {
+		for page := 0; page < 3; page++ {
+			got, want := run(false, req), run(true, req)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%+v page %d: with shortcuts\n%+v\nwithout\n%+v", req, page, got, want)
+			}
+			if got.Next == "" {
+				break
+			}
+			req.After = got.Next
+		}
+	}
+}

@@ -126,7 +126,23 @@ func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result,
 	if req.Collapse {
 		fetch = size*collapseFactor + 1
 	}
-	sr := b.request(q, mode, fetch, after)
+	matchAll := node == nil && req.From.IsZero() && req.To.IsZero() && !b.noShortcuts
+	hitsQuery := q
+	var since time.Time
+	if matchAll && mode == index.SortNewest && after == nil && !req.Collapse {
+		// The first page of everything, newest first, lies within the newest days that
+		// hold fetch articles: search only those instead of sorting the whole index.
+		if since, err = b.newestDays(fetch); err != nil {
+			return nil, err
+		}
+		if !since.IsZero() {
+			t := true
+			r := bq.NewDateRangeInclusiveQuery(since, time.Time{}, &t, nil)
+			r.SetField(query.IndexPublished)
+			hitsQuery = r
+		}
+	}
+	sr := b.request(hitsQuery, mode, fetch, after)
 	key := facetKey{query: req.Query, from: req.From, to: req.To, facets: req.Facets, interval: req.Interval}
 	gen := b.gen.Load() // before any snapshot is taken, so a write that follows makes the entry stale
 	wantFacets := req.Facets || histField != ""
@@ -134,7 +150,7 @@ func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result,
 	cachedFacets, cachedHist, cached := b.facets.get(key, gen)
 	switch {
 	case !wantFacets || cached:
-	case node == nil && req.From.IsZero() && req.To.IsZero():
+	case matchAll:
 		// Every document matches: count terms from the dictionaries.
 		if fres, err = b.allDocsFacets(req.Facets, histField); err != nil {
 			return nil, err
@@ -147,6 +163,17 @@ func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result,
 		return nil, fmt.Errorf("searching %q: %w", req.Query, err)
 	}
 	out := &index.Result{Total: int(res.Total)}
+	if !since.IsZero() {
+		// Report what searching everything reports: every article, each scored 1.
+		n, err := b.idx.DocCount()
+		if err != nil {
+			return nil, fmt.Errorf("counting articles: %w", err)
+		}
+		out.Total = int(n)
+		for _, h := range res.Hits {
+			h.Score = 1
+		}
+	}
 	if fres == nil {
 		fres = res.Facets
 	}
