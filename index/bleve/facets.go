@@ -2,14 +2,18 @@ package bleve
 
 import (
 	"container/list"
+	"context"
+	"encoding/binary"
 	"fmt"
 	"sort"
 	"sync"
 	"time"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	blv "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
+	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"wirewatch/index"
 	"wirewatch/query"
@@ -69,13 +73,7 @@ func (b *Backend) allDocsFacets(withFacets bool, histField string) (search.Facet
 		if err != nil {
 			return fmt.Errorf("counting terms of %s: %w", field, err)
 		}
-		fr := &search.FacetResult{Field: field, Terms: &search.TermFacets{}}
-		for t, c := range counts {
-			fr.Terms.Add(&search.TermFacet{Term: t, Count: c})
-		}
-		sort.Sort(fr.Terms)
-		fr.Terms.TrimToTopN(min(n, fr.Terms.Len()))
-		out[name] = fr
+		out[name] = topTerms(field, counts, n)
 		return nil
 	}
 	if withFacets {
@@ -151,6 +149,121 @@ func (b *Backend) newestDays(n int) (time.Time, error) {
 		}
 	}
 	return time.Time{}, nil
+}
+
+// matchedFacets computes the facets and histogram of the documents q matches as Bleve's
+// facet builders would, without reading each match's doc values: it collects the matches
+// of each segment in a bitmap, then counts each term's postings within it (as postings
+// minus everything else, which PostingsList's except argument gives). histField should
+// have few terms: each costs a postings lookup per segment.
+func (b *Backend) matchedFacets(ctx context.Context, q bq.Query, withFacets bool, histField string) (search.FacetResults, error) {
+	adv, err := b.idx.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("opening the index for facets: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("opening an index snapshot for facets: %w", err)
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, errNotScorch
+	}
+	s, err := q.Searcher(ctx, r, b.idx.Mapping(), search.SearcherOptions{Score: "none"})
+	if err != nil {
+		return nil, fmt.Errorf("preparing the facet search: %w", err)
+	}
+	defer s.Close()
+	segs := snap.Segments()
+	// Global document numbers run through the segments in order, each taking as many
+	// numbers as it holds documents, deleted ones included.
+	offsets := make([]uint64, len(segs))
+	matched := make([]*roaring.Bitmap, len(segs))
+	var running uint64
+	for i, ss := range segs {
+		offsets[i] = running
+		running += ss.Segment().Count()
+		matched[i] = roaring.New()
+	}
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
+	for n := 0; ; n++ {
+		if n%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return nil, fmt.Errorf("collecting matches for facets: %w", err)
+		}
+		if dm == nil {
+			break
+		}
+		if len(dm.IndexInternalID) != 8 {
+			return nil, fmt.Errorf("unexpected internal document id %x", dm.IndexInternalID)
+		}
+		num := binary.BigEndian.Uint64(dm.IndexInternalID)
+		i := sort.Search(len(offsets), func(x int) bool { return offsets[x] > num }) - 1
+		matched[i].Add(uint32(num - offsets[i]))
+		sctx.DocumentMatchPool.Put(dm)
+	}
+	others := make([]*roaring.Bitmap, len(segs))
+	for i, ss := range segs {
+		if !matched[i].IsEmpty() {
+			others[i] = roaring.Flip(matched[i], 0, ss.Segment().Count())
+		}
+	}
+	out := search.FacetResults{}
+	add := func(name, field string, n int) error {
+		counts := map[string]int{}
+		for i, ss := range segs {
+			if others[i] == nil {
+				continue
+			}
+			dict, err := ss.Segment().Dictionary(field)
+			if err != nil {
+				return fmt.Errorf("reading terms of %s: %w", field, err)
+			}
+			it := dict.AutomatonIterator(nil, nil, nil)
+			for e, err := it.Next(); e != nil || err != nil; e, err = it.Next() {
+				if err != nil {
+					return fmt.Errorf("reading terms of %s: %w", field, err)
+				}
+				pl, err := dict.PostingsList([]byte(e.Term), others[i], nil)
+				if err != nil {
+					return fmt.Errorf("counting %s in %s: %w", e.Term, field, err)
+				}
+				if c := pl.Count(); c > 0 {
+					counts[e.Term] += int(c)
+				}
+			}
+		}
+		out[name] = topTerms(field, counts, n)
+		return nil
+	}
+	if withFacets {
+		for name, f := range facetFields {
+			if err := add(name, f, facetTerms(name)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if histField != "" {
+		if err := add("histogram", histField, histogramTerms); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// topTerms orders and trims counts as Bleve's terms facet builder does.
+func topTerms(field string, counts map[string]int, n int) *search.FacetResult {
+	fr := &search.FacetResult{Field: field, Terms: &search.TermFacets{}}
+	for t, c := range counts {
+		fr.Terms.Add(&search.TermFacet{Term: t, Count: c})
+	}
+	sort.Sort(fr.Terms)
+	fr.Terms.TrimToTopN(min(n, fr.Terms.Len()))
+	return fr
 }
 
 var errNotScorch = fmt.Errorf("index is not a scorch index")

@@ -14,6 +14,7 @@ import (
 
 	"wirewatch/article"
 	"wirewatch/index"
+	"wirewatch/index/indextest"
 	"wirewatch/query"
 )
 
@@ -361,6 +362,98 @@ func TestShortcutsEqualFullSearch(t *testing.T) {
 				break
 			}
 			req.After = got.Next
+		}
+	}
+}
+
+// TestMatchedFacetsEqualBleve compares the bitmap facets of the corpus queries, and of
+// some filters, with Bleve's facet builders on the churned index: whole results, hits and
+// cursors included.
+func TestMatchedFacetsEqualBleve(t *testing.T) {
+	ctx := context.Background()
+	b, docs := churnedIndex(t)
+	b.facets = nil
+	queries := append(indextest.Queries(t), "lang:en", "topic:"+docs[0].Topics[0], "-lang:en", "entity:"+docs[0].Entities[0].ID, "nosuchwordanywhere")
+	from := time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC)
+	to := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+	compared := 0
+	for i, q := range queries {
+		interval := []string{"", "day", "week", "month", "hour"}[i%5]
+		for _, req := range []index.Request{
+			{Query: q, Facets: true, Interval: interval},
+			{Query: q, Facets: i%2 == 0, Interval: "week", From: from, To: to, Sort: index.SortNewest},
+		} {
+			b.noShortcuts = false
+			got, err := b.Search(ctx, req)
+			if err != nil {
+				continue // the query's error is the suite's business; the two paths parse alike
+			}
+			b.noShortcuts = true
+			want, err := b.Search(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got.Took, want.Took = 0, 0
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%+v: bitmap facets\n%+v\nBleve's\n%+v", req, got, want)
+			}
+			if got.Total > 0 {
+				compared++
+			}
+		}
+	}
+	if compared < len(queries) {
+		t.Fatalf("only %d of %d searches matched anything; the comparison says little", compared, 2*len(queries))
+	}
+}
+
+// TestMatchedFacetsWithDeletionsInEarlySegments covers segments holding replaced
+// documents before other segments, where document numbers must count them.
+func TestMatchedFacetsWithDeletionsInEarlySegments(t *testing.T) {
+	ctx := context.Background()
+	b, err := Open(t.TempDir(), query.DefaultLanguages, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	b.facets = nil
+	g := newGenerator(t, 11)
+	write(t, b, g.articles(0, 100)...)
+	write(t, b, g.articles(100, 100)...)
+	var rewrites []*article.Article
+	for i := 0; i < 200; i += 7 {
+		rewrites = append(rewrites, g.article(i))
+	}
+	write(t, b, rewrites...)
+	adv, _ := b.idx.Advanced()
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	segs := r.(*scorch.IndexSnapshot).Segments()
+	early := false
+	for _, ss := range segs[:len(segs)-1] {
+		early = early || (ss.Deleted() != nil && !ss.Deleted().IsEmpty())
+	}
+	r.Close()
+	if !early {
+		t.Fatalf("no segment but the last holds deletions (%d segments); the test cannot check document numbering", len(segs))
+	}
+	for _, q := range []string{"lang:en", "-lang:en", "Armenia OR Azerbaijan", "topic:energy"} {
+		req := index.Request{Query: q, Facets: true, Interval: "month"}
+		got, err := b.Search(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.noShortcuts = true
+		want, err := b.Search(ctx, req)
+		b.noShortcuts = false
+		if err != nil {
+			t.Fatal(err)
+		}
+		got.Took, want.Took = 0, 0
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: bitmap facets\n%+v\nBleve's\n%+v", q, got.Facets, want.Facets)
 		}
 	}
 }

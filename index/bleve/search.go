@@ -155,8 +155,18 @@ func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result,
 		if fres, err = b.allDocsFacets(req.Facets, histField); err != nil {
 			return nil, err
 		}
-	default:
+	case b.noShortcuts:
 		addFacetRequests(sr, req.Facets, histField)
+	default:
+		// Hourly buckets are too many terms to count one by one; Bleve counts them.
+		bitmapHist := histField
+		if histField == histHour {
+			bitmapHist = ""
+			addFacetRequests(sr, false, histField)
+		}
+		if fres, err = b.matchedFacets(ctx, q, req.Facets, bitmapHist); err != nil {
+			return nil, err
+		}
 	}
 	res, err := b.idx.SearchInContext(ctx, sr)
 	if err != nil {
@@ -176,6 +186,8 @@ func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result,
 	}
 	if fres == nil {
 		fres = res.Facets
+	} else if h, ok := res.Facets["histogram"]; ok {
+		fres["histogram"] = h
 	}
 	switch {
 	case cached:
