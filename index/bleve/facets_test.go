@@ -92,25 +92,30 @@ func sameTerms(t *testing.T, what string, got, want *search.FacetResult) {
 // TestAllDocsFacetsEqualBleve checks the dictionary fast path against Bleve's facet
 // builders on an index with replaced documents, in segments with and without deletions.
 func TestAllDocsFacetsEqualBleve(t *testing.T) {
-	b, _ := churnedIndex(t)
-	// The test means something only if some segment still holds replaced versions;
-	// confirm it, and that the dictionary's own counts would be wrong.
-	deleted, overstated := deletedAndOverstated(t, b, query.IndexTopics)
-	if deleted == 0 || !overstated {
+	churned, _ := churnedIndex(t)
+	b := replacedIndex(t)
+	// The test means something only if the dictionary's own counts would be wrong.
+	if deleted, overstated := deletedAndOverstated(t, b, query.IndexTopics); deleted == 0 || !overstated {
 		t.Fatalf("no segment holds replaced documents (deleted=%d, overstated=%v); the test cannot tell the paths apart", deleted, overstated)
 	}
 	for _, hf := range []string{histHour, histDay, histMonth} {
-		got, err := b.allDocsFacets(true, hf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := bleveFacets(t, b, hf)
-		if len(got) != len(want) {
-			t.Fatalf("%d facets, want %d", len(got), len(want))
-		}
-		for name, w := range want {
-			sameTerms(t, name+" with "+hf, got[name], w)
-		}
+		checkAllDocsFacets(t, b, hf)
+		checkAllDocsFacets(t, churned, hf)
+	}
+}
+
+func checkAllDocsFacets(t *testing.T, b *Backend, hf string) {
+	t.Helper()
+	got, err := b.allDocsFacets(true, hf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := bleveFacets(t, b, hf)
+	if len(got) != len(want) {
+		t.Fatalf("%d facets, want %d", len(got), len(want))
+	}
+	for name, w := range want {
+		sameTerms(t, name+" with "+hf, got[name], w)
 	}
 }
 
@@ -407,16 +412,16 @@ func TestMatchedFacetsEqualBleve(t *testing.T) {
 	}
 }
 
-// TestMatchedFacetsWithDeletionsInEarlySegments covers segments holding replaced
-// documents before other segments, where document numbers must count them.
-func TestMatchedFacetsWithDeletionsInEarlySegments(t *testing.T) {
-	ctx := context.Background()
+// replacedIndex writes 200 articles in two batches, then rewrites every seventh in a
+// third: three segments, too few for the merger, the first two holding replaced
+// versions. It fails the test when the segments are not so.
+func replacedIndex(t *testing.T) *Backend {
+	t.Helper()
 	b, err := Open(t.TempDir(), query.DefaultLanguages, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Close()
-	b.facets = nil
+	t.Cleanup(func() { b.Close() })
 	g := newGenerator(t, 11)
 	write(t, b, g.articles(0, 100)...)
 	write(t, b, g.articles(100, 100)...)
@@ -430,15 +435,24 @@ func TestMatchedFacetsWithDeletionsInEarlySegments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer r.Close()
 	segs := r.(*scorch.IndexSnapshot).Segments()
 	early := false
 	for _, ss := range segs[:len(segs)-1] {
 		early = early || (ss.Deleted() != nil && !ss.Deleted().IsEmpty())
 	}
-	r.Close()
 	if !early {
-		t.Fatalf("no segment but the last holds deletions (%d segments); the test cannot check document numbering", len(segs))
+		t.Fatalf("no segment but the last holds deletions (%d segments); the test cannot check them", len(segs))
 	}
+	return b
+}
+
+// TestMatchedFacetsWithDeletionsInEarlySegments covers segments holding replaced
+// documents before other segments, where document numbers must count them.
+func TestMatchedFacetsWithDeletionsInEarlySegments(t *testing.T) {
+	ctx := context.Background()
+	b := replacedIndex(t)
+	b.facets = nil
 	for _, q := range []string{"lang:en", "-lang:en", "Armenia OR Azerbaijan", "topic:energy"} {
 		req := index.Request{Query: q, Facets: true, Interval: "month"}
 		got, err := b.Search(ctx, req)

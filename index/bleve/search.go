@@ -147,6 +147,7 @@ func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result,
 	gen := b.gen.Load() // before any snapshot is taken, so a write that follows makes the entry stale
 	wantFacets := req.Facets || histField != ""
 	var fres search.FacetResults
+	var facetsDone chan error // set when facets are being counted concurrently
 	cachedFacets, cachedHist, cached := b.facets.get(key, gen)
 	switch {
 	case !wantFacets || cached:
@@ -164,11 +165,20 @@ func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result,
 			bitmapHist = ""
 			addFacetRequests(sr, false, histField)
 		}
-		if fres, err = b.matchedFacets(ctx, q, req.Facets, bitmapHist); err != nil {
-			return nil, err
-		}
+		// Count the facets alongside the hits search; fres is read only after facetsDone.
+		facetsDone = make(chan error, 1)
+		go func() {
+			var err error
+			fres, err = b.matchedFacets(ctx, q, req.Facets, bitmapHist)
+			facetsDone <- err
+		}()
 	}
 	res, err := b.idx.SearchInContext(ctx, sr)
+	if facetsDone != nil {
+		if ferr := <-facetsDone; ferr != nil && err == nil {
+			return nil, ferr
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("searching %q: %w", req.Query, err)
 	}
