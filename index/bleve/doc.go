@@ -59,7 +59,7 @@
 //   - results are cached per query, range, facets and interval until the next Write, so
 //     paging and repeated searches reuse them (256 entries, bounded in size).
 //
-// The first page of a match-all search sorted newest searches only the newest days that
-// hold it. Facets are counted on their own index snapshot, so during a write they may
+// A page of a match-all search sorted newest (without collapse) searches only the days,
+// up to the cursor, that hold it, instead of sorting every article. Facets are counted on their own index snapshot, so during a write they may
 // count a few articles more or fewer than Total. BenchmarkSearch100k measures all this.
 package bleve

@@ -93,8 +93,9 @@ func (b *Backend) allDocsFacets(withFacets bool, histField string) (search.Facet
 
 // newestDays returns the start of the newest day on or after which at least n live
 // articles were published (by the day field, which truncates query.PublishedTime), or
-// the zero time when the index holds fewer.
-func (b *Backend) newestDays(n int) (time.Time, error) {
+// the zero time when the index holds fewer. With before set, only days before before's
+// day count.
+func (b *Backend) newestDays(n int, before time.Time) (time.Time, error) {
 	adv, err := b.idx.Advanced()
 	if err != nil {
 		return time.Time{}, fmt.Errorf("opening the index for the newest articles: %w", err)
@@ -128,7 +129,11 @@ func (b *Backend) newestDays(n int) (time.Time, error) {
 	}
 	sort.Sort(sort.Reverse(sort.StringSlice(sorted)))
 	total := 0
+	beforeDay := before.UTC().Format("2006-01-02")
 	for _, d := range sorted {
+		if !before.IsZero() && d >= beforeDay {
+			continue
+		}
 		for _, ss := range snap.Segments() {
 			dict, err := ss.Segment().Dictionary(histDay)
 			if err != nil {

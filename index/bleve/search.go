@@ -129,15 +129,24 @@ func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result,
 	matchAll := node == nil && req.From.IsZero() && req.To.IsZero() && !b.noShortcuts
 	hitsQuery := q
 	var since time.Time
-	if matchAll && mode == index.SortNewest && after == nil && !req.Collapse {
-		// The first page of everything, newest first, lies within the newest days that
-		// hold fetch articles: search only those instead of sorting the whole index.
-		if since, err = b.newestDays(fetch); err != nil {
-			return nil, err
+	if matchAll && mode == index.SortNewest && !req.Collapse {
+		// A page of everything, newest first, lies within the newest days (before the
+		// cursor's day) that hold fetch articles: search only from there to the cursor
+		// instead of sorting the whole index.
+		var until time.Time
+		ok := true
+		if after != nil {
+			until, err = time.Parse(time.RFC3339Nano, after[0])
+			ok = err == nil
+		}
+		if ok {
+			if since, err = b.newestDays(fetch, until); err != nil {
+				return nil, err
+			}
 		}
 		if !since.IsZero() {
 			t := true
-			r := bq.NewDateRangeInclusiveQuery(since, time.Time{}, &t, nil)
+			r := bq.NewDateRangeInclusiveQuery(since, until, &t, &t)
 			r.SetField(query.IndexPublished)
 			hitsQuery = r
 		}
