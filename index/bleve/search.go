@@ -174,6 +174,9 @@ func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result,
 			bitmapHist = ""
 			addFacetRequests(sr, false, histField)
 		}
+		if !req.Facets && bitmapHist == "" {
+			break // Bleve counts the hourly histogram with the hits
+		}
 		// Count the facets alongside the hits search; fres is read only after facetsDone.
 		facetsDone = make(chan error, 1)
 		go func() {
