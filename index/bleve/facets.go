@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	bq "github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
 
 	"wirewatch/index"
 	"wirewatch/query"
@@ -191,6 +192,7 @@ func (b *Backend) matchedFacets(ctx context.Context, q bq.Query, withFacets bool
 		running += ss.Segment().Count()
 		matched[i] = roaring.New()
 	}
+	var ids []bindex.IndexInternalID
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
 	for n := 0; ; n++ {
 		if n%4096 == 0 && ctx.Err() != nil {
@@ -206,6 +208,7 @@ func (b *Backend) matchedFacets(ctx context.Context, q bq.Query, withFacets bool
 		if len(dm.IndexInternalID) != 8 {
 			return nil, fmt.Errorf("unexpected internal document id %x", dm.IndexInternalID)
 		}
+		ids = append(ids, append(bindex.IndexInternalID(nil), dm.IndexInternalID...))
 		num := binary.BigEndian.Uint64(dm.IndexInternalID)
 		i := sort.Search(len(offsets), func(x int) bool { return offsets[x] > num }) - 1
 		matched[i].Add(uint32(num - offsets[i]))
@@ -253,8 +256,39 @@ func (b *Backend) matchedFacets(ctx context.Context, q bq.Query, withFacets bool
 		}
 	}
 	if histField != "" {
-		if err := add("histogram", histField, histogramTerms); err != nil {
-			return nil, err
+		// A histogram has many terms: when the matches are fewer than the postings lookups
+		// it would take, read the matches' doc values as Bleve's facet builder does.
+		lookups := 0
+		for i, ss := range segs {
+			if others[i] != nil {
+				dict, err := ss.Segment().Dictionary(histField)
+				if err != nil {
+					return nil, fmt.Errorf("reading terms of %s: %w", histField, err)
+				}
+				lookups += int(dict.Cardinality())
+			}
+		}
+		if len(ids) >= lookups {
+			if err := add("histogram", histField, histogramTerms); err != nil {
+				return nil, err
+			}
+		} else {
+			dvr, err := r.DocValueReader([]string{histField})
+			if err != nil {
+				return nil, fmt.Errorf("reading doc values of %s: %w", histField, err)
+			}
+			counts := map[string]int{}
+			for _, id := range ids {
+				err := dvr.VisitDocValues(id, func(field string, term []byte) {
+					if field == histField {
+						counts[string(term)]++
+					}
+				})
+				if err != nil {
+					return nil, fmt.Errorf("reading doc values of %s: %w", histField, err)
+				}
+			}
+			out["histogram"] = topTerms(histField, counts, histogramTerms)
 		}
 	}
 	return out, nil
