@@ -176,7 +176,9 @@ func (b *Backend) matchedFacets(ctx context.Context, q bq.Query, withFacets bool
 	if !ok {
 		return nil, errNotScorch
 	}
-	s, err := q.Searcher(ctx, r, b.idx.Mapping(), search.SearcherOptions{Score: "none"})
+	// The hits search's options: scorch recycles term readers between the searches of a
+	// snapshot, so keep them configured alike.
+	s, err := q.Searcher(ctx, r, b.idx.Mapping(), search.SearcherOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("preparing the facet search: %w", err)
 	}
