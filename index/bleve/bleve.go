@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	blv "github.com/blevesearch/bleve/v2"
@@ -40,7 +41,18 @@ type Backend struct {
 	idx    blv.Index
 	an     *query.Analysis
 	logger *slog.Logger
+	facets *facetCache   // nil disables the cache
+	gen    atomic.Uint64 // bumped by every Write; facets cached before it are stale
+	// noShortcuts makes match-all searches visit every document as other searches do;
+	// tests compare the shortcuts with it.
+	noShortcuts bool
 }
+
+// Bounds of the facet cache: entries, and facet values plus histogram buckets in all.
+const (
+	facetCacheEntries = 256
+	facetCacheCells   = 1 << 18
+)
 
 var _ index.Backend = (*Backend)(nil)
 
@@ -97,7 +109,7 @@ func Open(path string, languages []string, logger *slog.Logger) (*Backend, error
 		idx.Close()
 		return nil, err
 	}
-	return &Backend{idx: idx, an: an, logger: logger}, nil
+	return &Backend{idx: idx, an: an, logger: logger, facets: newFacetCache(facetCacheEntries, facetCacheCells)}, nil
 }
 
 // Analysis returns the analysers the index was built with; pass it to query.Compile so
@@ -234,6 +246,7 @@ func (b *Backend) Write(ctx context.Context, docs []*article.Article) ([]error, 
 	if batch.Size() == 0 {
 		return itemErrs, nil
 	}
+	defer b.gen.Add(1) // after the batch is visible to searches
 	if err := b.idx.Batch(batch); err != nil {
 		return nil, fmt.Errorf("writing batch of %d articles: %w", batch.Size(), err)
 	}

@@ -126,32 +126,102 @@ func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result,
 	if req.Collapse {
 		fetch = size*collapseFactor + 1
 	}
-	sr := b.request(q, mode, fetch, after)
-	if req.Facets {
-		for name, f := range map[string]string{
-			"langs": query.IndexLang, "topics": query.IndexTopics, "countries": query.IndexCountries,
-			"sources": facetSource, "entities": facetEntity,
-		} {
-			n := facetSize
-			if name == "entities" {
-				n *= 2 // an entity may appear under two names
+	matchAll := node == nil && req.From.IsZero() && req.To.IsZero() && !b.noShortcuts
+	hitsQuery := q
+	var since time.Time
+	if matchAll && mode == index.SortNewest && !req.Collapse {
+		// A page of everything, newest first, lies within the newest days (before the
+		// cursor's day) that hold fetch articles: search only from there to the cursor
+		// instead of sorting the whole index.
+		var until time.Time
+		ok := true
+		if after != nil {
+			until, err = time.Parse(time.RFC3339Nano, after[0])
+			ok = err == nil
+		}
+		if ok {
+			if since, err = b.newestDays(fetch, until); err != nil {
+				return nil, err
 			}
-			sr.AddFacet(name, blv.NewFacetRequest(f, n))
+		}
+		if !since.IsZero() {
+			t := true
+			r := bq.NewDateRangeInclusiveQuery(since, until, &t, &t)
+			r.SetField(query.IndexPublished)
+			hitsQuery = r
 		}
 	}
-	if histField != "" {
-		sr.AddFacet("histogram", blv.NewFacetRequest(histField, 1<<20))
+	sr := b.request(hitsQuery, mode, fetch, after)
+	key := facetKey{query: req.Query, from: req.From, to: req.To, facets: req.Facets, interval: req.Interval}
+	gen := b.gen.Load() // before any snapshot is taken, so a write that follows makes the entry stale
+	wantFacets := req.Facets || histField != ""
+	var fres search.FacetResults
+	var facetsDone chan error // set when facets are being counted concurrently
+	cachedFacets, cachedHist, cached := b.facets.get(key, gen)
+	switch {
+	case !wantFacets || cached:
+	case matchAll:
+		// Every document matches: count terms from the dictionaries.
+		if fres, err = b.allDocsFacets(req.Facets, histField); err != nil {
+			return nil, err
+		}
+	case b.noShortcuts:
+		addFacetRequests(sr, req.Facets, histField)
+	default:
+		// Hourly buckets are too many terms to count one by one; Bleve counts them.
+		bitmapHist := histField
+		if histField == histHour {
+			bitmapHist = ""
+			addFacetRequests(sr, false, histField)
+		}
+		if !req.Facets && bitmapHist == "" {
+			break // Bleve counts the hourly histogram with the hits
+		}
+		// Count the facets alongside the hits search; fres is read only after facetsDone.
+		facetsDone = make(chan error, 1)
+		go func() {
+			var err error
+			fres, err = b.matchedFacets(ctx, q, req.Facets, bitmapHist)
+			facetsDone <- err
+		}()
 	}
 	res, err := b.idx.SearchInContext(ctx, sr)
+	if facetsDone != nil {
+		if ferr := <-facetsDone; ferr != nil && err == nil {
+			return nil, ferr
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("searching %q: %w", req.Query, err)
 	}
 	out := &index.Result{Total: int(res.Total)}
-	if req.Facets {
-		out.Facets = facets(res.Facets)
+	if !since.IsZero() {
+		// Report what searching everything reports: every article, each scored 1.
+		n, err := b.idx.DocCount()
+		if err != nil {
+			return nil, fmt.Errorf("counting articles: %w", err)
+		}
+		out.Total = int(n)
+		for _, h := range res.Hits {
+			h.Score = 1
+		}
 	}
-	if histField != "" {
-		out.Histogram = histogram(res.Facets["histogram"], req.Interval)
+	if fres == nil {
+		fres = res.Facets
+	} else if h, ok := res.Facets["histogram"]; ok {
+		fres["histogram"] = h
+	}
+	switch {
+	case cached:
+		out.Facets, out.Histogram = cachedFacets, cachedHist
+	case wantFacets:
+		if req.Facets {
+			out.Facets = facets(fres)
+		}
+		if histField != "" {
+			out.Histogram = histogram(fres["histogram"], req.Interval)
+		}
+		b.facets.put(key, gen, out.Facets, out.Histogram)
 	}
 	if req.Collapse {
 		if err := b.collapse(ctx, q, mode, size, after, res, m, out); err != nil {
