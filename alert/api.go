@@ -54,6 +54,19 @@ func (s *Stage) readyOr503(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
+// savedSearch answers 503 while the stage starts and 404 for an unknown ID; otherwise it
+// returns the search.
+func (s *Stage) savedSearch(w http.ResponseWriter, r *http.Request, id string) (SavedSearch, bool) {
+	if !s.readyOr503(w, r) {
+		return SavedSearch{}, false
+	}
+	ss, ok := s.set.get(id)
+	if !ok {
+		writeError(w, http.StatusNotFound, ErrNotFound)
+	}
+	return ss, ok
+}
+
 func (s *Stage) listSearches(w http.ResponseWriter, r *http.Request) {
 	if !s.readyOr503(w, r) {
 		return
@@ -96,25 +109,17 @@ func (s *Stage) createSearch(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Stage) getSearch(w http.ResponseWriter, r *http.Request) {
-	if !s.readyOr503(w, r) {
-		return
-	}
-	ss, ok := s.set.get(r.PathValue("id"))
+	ss, ok := s.savedSearch(w, r, r.PathValue("id"))
 	if !ok {
-		writeError(w, http.StatusNotFound, ErrNotFound)
 		return
 	}
 	writeJSON(w, http.StatusOK, ss)
 }
 
 func (s *Stage) updateSearch(w http.ResponseWriter, r *http.Request) {
-	if !s.readyOr503(w, r) {
-		return
-	}
 	id := r.PathValue("id")
-	old, ok := s.set.get(id)
+	old, ok := s.savedSearch(w, r, id)
 	if !ok {
-		writeError(w, http.StatusNotFound, ErrNotFound)
 		return
 	}
 	ss, err := readSearch(r)
@@ -139,12 +144,8 @@ func (s *Stage) updateSearch(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Stage) deleteSearch(w http.ResponseWriter, r *http.Request) {
-	if !s.readyOr503(w, r) {
-		return
-	}
 	id := r.PathValue("id")
-	if _, ok := s.set.get(id); !ok {
-		writeError(w, http.StatusNotFound, ErrNotFound)
+	if _, ok := s.savedSearch(w, r, id); !ok {
 		return
 	}
 	if err := s.store.delete(r.Context(), id); err != nil {
@@ -168,12 +169,8 @@ func intParam(r *http.Request, name string, def, lo, hi int) (int, error) {
 }
 
 func (s *Stage) searchMatches(w http.ResponseWriter, r *http.Request) {
-	if !s.readyOr503(w, r) {
-		return
-	}
 	id := r.PathValue("id")
-	if _, ok := s.set.get(id); !ok {
-		writeError(w, http.StatusNotFound, ErrNotFound)
+	if _, ok := s.savedSearch(w, r, id); !ok {
 		return
 	}
 	limit, err := intParam(r, "limit", 50, 1, 10000)
@@ -186,12 +183,8 @@ func (s *Stage) searchMatches(w http.ResponseWriter, r *http.Request) {
 
 // backfill shows what a search would have matched in the last days, from the index.
 func (s *Stage) backfill(w http.ResponseWriter, r *http.Request) {
-	if !s.readyOr503(w, r) {
-		return
-	}
-	ss, ok := s.set.get(r.PathValue("id"))
+	ss, ok := s.savedSearch(w, r, r.PathValue("id"))
 	if !ok {
-		writeError(w, http.StatusNotFound, ErrNotFound)
 		return
 	}
 	if s.backend == nil {
@@ -325,12 +318,8 @@ func (s *Stage) atomFeed(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, errors.New("feeds are at /feeds/searches/{id}.atom"))
 		return
 	}
-	if !s.readyOr503(w, r) {
-		return
-	}
-	ss, found := s.set.get(id)
+	ss, found := s.savedSearch(w, r, id)
 	if !found {
-		writeError(w, http.StatusNotFound, ErrNotFound)
 		return
 	}
 	b, err := renderAtom(ss, s.hist.matches(id, 100), s.cfg.PublicURL)
