@@ -49,25 +49,36 @@ func addFacetRequests(sr *blv.SearchRequest, withFacets bool, histField string) 
 	}
 }
 
+// snapshot opens a scorch snapshot of the index for reading segments directly; the
+// caller closes it. purpose names the work in errors.
+func (b *Backend) snapshot(purpose string) (*scorch.IndexSnapshot, error) {
+	adv, err := b.idx.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("opening the index for %s: %w", purpose, err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("opening an index snapshot for %s: %w", purpose, err)
+	}
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		r.Close()
+		return nil, errNotScorch
+	}
+	return snap, nil
+}
+
 // allDocsFacets computes, for a search that matches every document, the same facet
 // results Bleve's facet builders would, without visiting the documents: a term's count is
 // the number of live documents in its postings lists, per segment, without the
 // documents deleted or replaced but not yet merged away. Terms are ordered and trimmed as
 // Bleve orders them (count descending, then term), so the results are identical.
 func (b *Backend) allDocsFacets(withFacets bool, histField string) (search.FacetResults, error) {
-	adv, err := b.idx.Advanced()
+	snap, err := b.snapshot("facets")
 	if err != nil {
-		return nil, fmt.Errorf("opening the index for facets: %w", err)
+		return nil, err
 	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("opening an index snapshot for facets: %w", err)
-	}
-	defer r.Close()
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil, errNotScorch
-	}
+	defer snap.Close()
 	out := search.FacetResults{}
 	add := func(name, field string, n int) error {
 		counts, err := liveTermCounts(snap, field)
@@ -97,19 +108,11 @@ func (b *Backend) allDocsFacets(withFacets bool, histField string) (search.Facet
 // the zero time when the index holds fewer. With before set, only days before before's
 // day count.
 func (b *Backend) newestDays(n int, before time.Time) (time.Time, error) {
-	adv, err := b.idx.Advanced()
+	snap, err := b.snapshot("the newest articles")
 	if err != nil {
-		return time.Time{}, fmt.Errorf("opening the index for the newest articles: %w", err)
+		return time.Time{}, err
 	}
-	r, err := adv.Reader()
-	if err != nil {
-		return time.Time{}, fmt.Errorf("opening an index snapshot for the newest articles: %w", err)
-	}
-	defer r.Close()
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return time.Time{}, errNotScorch
-	}
+	defer snap.Close()
 	days := map[string]bool{}
 	for _, ss := range snap.Segments() {
 		dict, err := ss.Segment().Dictionary(histDay)
@@ -163,22 +166,14 @@ func (b *Backend) newestDays(n int, before time.Time) (time.Time, error) {
 // minus everything else, which PostingsList's except argument gives). histField should
 // have few terms: each costs a postings lookup per segment.
 func (b *Backend) matchedFacets(ctx context.Context, q bq.Query, withFacets bool, histField string) (search.FacetResults, error) {
-	adv, err := b.idx.Advanced()
+	snap, err := b.snapshot("facets")
 	if err != nil {
-		return nil, fmt.Errorf("opening the index for facets: %w", err)
+		return nil, err
 	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("opening an index snapshot for facets: %w", err)
-	}
-	defer r.Close()
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil, errNotScorch
-	}
+	defer snap.Close()
 	// The hits search's options: scorch recycles term readers between the searches of a
 	// snapshot, so keep them configured alike.
-	s, err := q.Searcher(ctx, r, b.idx.Mapping(), search.SearcherOptions{})
+	s, err := q.Searcher(ctx, snap, b.idx.Mapping(), search.SearcherOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("preparing the facet search: %w", err)
 	}
@@ -275,7 +270,7 @@ func (b *Backend) matchedFacets(ctx context.Context, q bq.Query, withFacets bool
 				return nil, err
 			}
 		} else {
-			dvr, err := r.DocValueReader([]string{histField})
+			dvr, err := snap.DocValueReader([]string{histField})
 			if err != nil {
 				return nil, fmt.Errorf("reading doc values of %s: %w", histField, err)
 			}
