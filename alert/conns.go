@@ -6,10 +6,11 @@ import (
 	"wirewatch/bus"
 )
 
-// conns holds the dialer and transport of the stage's own connections.
+// conns holds the dialer and transport of the stage's own connections, both carrying the
+// cluster's TLS and SASL settings from the bus client.
 type conns struct {
-	dialer    *kafka.Dialer      // nil: kafka-go's default
-	transport kafka.RoundTripper // nil: kafka-go's default
+	dialer    *kafka.Dialer
+	transport kafka.RoundTripper
 }
 
 // connsOf takes the client's TLS and SASL settings for the stage's own connections (the
