@@ -194,14 +194,6 @@ func consonants(w string) string {
 	return b.String()
 }
 
-// isGivenName reports whether a folded token is a first name, in any script or case form.
-func isGivenName(w string) bool {
-	if givenNames[w] {
-		return true
-	}
-	return givenLoose(w)
-}
-
 // givenLoose matches a first name by its consonant skeleton, after a Russian case ending.
 func givenLoose(w string) bool {
 	if utf8.RuneCountInString(w) < 4 {

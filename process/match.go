@@ -1,7 +1,6 @@
 package process
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -185,16 +184,4 @@ func aliasConfidence(a alias, e *entity, toks []token) float64 {
 		c += 0.05
 	}
 	return c
-}
-
-// fieldText joins tokens' norms, for keys of unknown names.
-func joinNorms(toks []token) string {
-	var b strings.Builder
-	for i, t := range toks {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(t.Norm)
-	}
-	return b.String()
 }

@@ -71,7 +71,6 @@ type storyIndex struct {
 	bands   [nBands]map[uint8][]bandRef // band value -> ring slots
 	ring    []storyEntry
 	next    int
-	full    bool
 	latest  time.Time
 }
 

@@ -52,7 +52,8 @@ func (m *nameMemo) reset() {
 	clear(m.skel)
 }
 
-// isGivenName is isGivenName, remembered.
+// isGivenName reports whether a folded token is a first name, in any script or case
+// form; the loose (consonant-skeleton) test is remembered per article.
 func (nc nameContext) isGivenName(w string) bool {
 	if givenNames[w] {
 		return true
