@@ -166,9 +166,8 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 			if err := poller.RegisterMetrics(reg); err != nil {
 				return fmt.Errorf("registering feed metrics: %w", err)
 			}
-			srv.Handle("GET /api/feeds", feedsHandler(poller))
 			srv.Handle("/websub/", poller.WebSubHandler()) // hub verification and pushes, authenticated by their HMAC
-			srv.MountFeedAdding(poller)                    // POST /api/feeds, POST /api/feeds/opml
+			srv.MountFeeds(poller)                         // GET and POST /api/feeds, POST /api/feeds/opml
 			runs = append(runs, run)
 		}
 		if has[Process] {

@@ -13,23 +13,27 @@ import (
 	"wirewatch/ingest"
 )
 
-// FeedAdder is the poller as the feed-adding routes use it; *ingest.Poller satisfies it.
-// AddFeed must be safe to call from any goroutine; it fetches the address to check it is a
-// feed, and it returns an error wrapping ingest.ErrFeedExists for a feed already listed.
-type FeedAdder interface {
+// Feeds is the poller as the feed routes use it; *ingest.Poller satisfies it. Both methods
+// must be safe to call from any goroutine. AddFeed fetches the address to check it is a
+// feed, and returns an error wrapping ingest.ErrFeedExists for a feed already listed.
+type Feeds interface {
 	AddFeed(ctx context.Context, f config.FeedConfig) error
+	Status() []ingest.FeedStatus
 }
 
 // maxOPMLUpload bounds an uploaded OPML document; a list of thousands of feeds is far less.
 const maxOPMLUpload = 4 << 20
 
-// MountFeedAdding adds the routes that add feeds, thin handlers over the poller (the feed
-// list itself, GET /api/feeds, is mounted by the pipeline):
+// MountFeeds adds the feed routes, thin handlers over the poller:
 //
+//	GET  /api/feeds       → 200 {"feeds": [per-feed health]}
 //	POST /api/feeds       body {"url", "title"?, "lang"?} → 201 {"feed": {"url", "title", "lang"}};
 //	                      400 bad URL, 409 already listed, 422 no feed at that address
 //	POST /api/feeds/opml  body an OPML document → 200 {"added", "existing", "failed": [{url, error}]}
-func (s *Server) MountFeedAdding(feeds FeedAdder) {
+func (s *Server) MountFeeds(feeds Feeds) {
+	s.Handle("GET /api/feeds", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"feeds": feeds.Status()})
+	}))
 	s.Handle("POST /api/feeds", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var f config.FeedConfig
 		dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
@@ -85,7 +89,7 @@ type feedFailed struct {
 
 // addAll adds each feed, a few at a time: AddFeed fetches the address to check it is a
 // feed, and a long list one by one would outlast the request.
-func addAll(ctx context.Context, feeds FeedAdder, list []config.FeedConfig) opmlResult {
+func addAll(ctx context.Context, feeds Feeds, list []config.FeedConfig) opmlResult {
 	res := opmlResult{Failed: []feedFailed{}}
 	var mu sync.Mutex
 	var wg sync.WaitGroup

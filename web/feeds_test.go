@@ -48,7 +48,7 @@ func TestFeedAddingRoutes(t *testing.T) {
 	}
 	defer poller.Close()
 	srv := New(Options{Token: "tok"})
-	srv.MountFeedAdding(poller)
+	srv.MountFeeds(poller)
 	api := httptest.NewServer(srv)
 	defer api.Close()
 

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"wirewatch/ingest"
 	"wirewatch/process"
 )
 
@@ -18,13 +17,5 @@ func unknownHandler(e *process.Enricher) http.Handler {
 		}
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		_ = json.NewEncoder(w).Encode(map[string]any{"names": e.Unknown(n)})
-	})
-}
-
-// feedsHandler serves the poller's per-feed health.
-func feedsHandler(p *ingest.Poller) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		_ = json.NewEncoder(w).Encode(map[string]any{"feeds": p.Status()})
 	})
 }
