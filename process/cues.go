@@ -1,6 +1,11 @@
 package process
 
 import (
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"fmt"
+	"io"
 	"strings"
 	"unicode/utf8"
 )
@@ -34,8 +39,26 @@ var givenNames = func() map[string]bool {
 			m[f[0]] = true
 		}
 	}
+	// The generated list (see kbgen): about 10,000 first names of the English, French,
+	// German, Spanish, Italian and Dutch speaking world, less ordinary English words.
+	zr, err := gzip.NewReader(bytes.NewReader(givenNamesGz))
+	if err != nil {
+		panic(fmt.Sprintf("built-in first names: %v", err))
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		panic(fmt.Sprintf("built-in first names: %v", err))
+	}
+	for _, w := range strings.Split(string(b), "\n") {
+		if w != "" {
+			m[fold(w)] = true
+		}
+	}
 	return m
 }()
+
+//go:embed kbdata/given-names.txt.gz
+var givenNamesGz []byte
 
 // honorifics are titles written before a person's name.
 var honorifics = foldSet(`
@@ -199,7 +222,12 @@ func givenLoose(w string) bool {
 	if utf8.RuneCountInString(w) < 4 {
 		return false
 	}
-	if scriptOf(w) == scriptCyrillic {
+	switch scriptOf(w) {
+	case scriptLatin:
+		// Latin-script first names are listed as they are written; a consonant skeleton
+		// would make "Stave" Steve and "Verde" Vardan.
+		return false
+	case scriptCyrillic:
 		for _, suf := range []string{"ом", "ым", "ем", "а", "у", "е", "ы", "и", "я", "ю"} {
 			if st, ok := strings.CutSuffix(w, suf); ok && givenSkeletons[consonants(st)] {
 				return true

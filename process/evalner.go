@@ -15,6 +15,20 @@ type NERReport struct {
 	Sentences int                   `json:"sentences"`
 	Types     map[string]*NERScores `json:"types"`
 	Micro     NERScores             `json:"micro"` // over PER, LOC, ORG
+	// Mistakes lists every missed and every wrong name when asked for (EvalNERMistakes):
+	// what a curator reads to see which names or patterns the tagger lacks.
+	Mistakes []NERMistake `json:"mistakes,omitempty"`
+	keep     bool
+}
+
+// NERMistake is one gold name the tagger missed or typed wrongly ("miss") or one name it
+// found that the gold file does not have ("false"), with the sentence it is in.
+type NERMistake struct {
+	Kind     string `json:"kind"` // "miss" or "false"
+	Type     string `json:"type"`
+	Name     string `json:"name"`
+	Got      string `json:"got,omitempty"` // for a miss: what the tagger said over those words, if anything
+	Sentence string `json:"sentence"`
 }
 
 // NERScores are counts and rates for one type.
@@ -49,7 +63,16 @@ type nerSpan struct {
 // a line with only two columns is token and tag), tags each sentence's text (tokens joined
 // by spaces) and scores the result.
 func EvalNER(e *Enricher, r io.Reader) (*NERReport, error) {
-	rep := &NERReport{Types: map[string]*NERScores{}}
+	return evalNER(e, r, false)
+}
+
+// EvalNERMistakes is EvalNER that also lists the mistakes.
+func EvalNERMistakes(e *Enricher, r io.Reader) (*NERReport, error) {
+	return evalNER(e, r, true)
+}
+
+func evalNER(e *Enricher, r io.Reader, mistakes bool) (*NERReport, error) {
+	rep := &NERReport{Types: map[string]*NERScores{}, keep: mistakes}
 	for _, t := range []string{"PER", "LOC", "ORG", "MISC"} {
 		rep.Types[t] = &NERScores{}
 	}
@@ -124,13 +147,16 @@ func (rep *NERReport) score(e *Enricher, words, tags []string) {
 	var b strings.Builder
 	starts := make(map[int]int, len(words)) // byte offset -> word index
 	ends := make(map[int]int, len(words))
+	wordAt := make([][2]int, len(words)) // word index -> byte offsets
 	for i, w := range words {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
 		starts[b.Len()] = i
+		wordAt[i][0] = b.Len()
 		b.WriteString(w)
 		ends[b.Len()] = i + 1
+		wordAt[i][1] = b.Len()
 	}
 	text := b.String()
 	gold := goldSpans(tags)
@@ -141,7 +167,10 @@ func (rep *NERReport) score(e *Enricher, words, tags []string) {
 			s.Gold++
 		}
 	}
-	for _, p := range e.tagText(text) {
+	found := map[nerSpan]bool{}
+	var falses []NERMistake
+	tagged := e.tagText(text)
+	for _, p := range tagged {
 		from, ok1 := starts[p.start]
 		to, ok2 := ends[p.end]
 		typ := p.typ
@@ -155,8 +184,31 @@ func (rep *NERReport) score(e *Enricher, words, tags []string) {
 		s.Predicted++
 		if ok1 && ok2 && goldSet[nerSpan{from, to, typ}] {
 			s.Correct++
+			found[nerSpan{from, to, typ}] = true
+		} else if rep.keep {
+			falses = append(falses, NERMistake{Kind: "false", Type: typ, Name: text[p.start:p.end], Sentence: text})
 		}
 	}
+	if !rep.keep {
+		return
+	}
+	for _, g := range gold {
+		if found[g] || rep.Types[g.typ] == nil {
+			continue
+		}
+		m := NERMistake{Kind: "miss", Type: g.typ, Name: strings.Join(words[g.from:g.to], " "), Sentence: text}
+		// What the tagger said over these words: the overlapping names, typed.
+		gs, ge := wordAt[g.from][0], wordAt[g.to-1][1]
+		var got []string
+		for _, p := range tagged {
+			if p.start < ge && p.end > gs {
+				got = append(got, p.typ+":"+text[p.start:p.end])
+			}
+		}
+		m.Got = strings.Join(got, ", ")
+		rep.Mistakes = append(rep.Mistakes, m)
+	}
+	rep.Mistakes = append(rep.Mistakes, falses...)
 }
 
 // WriteText writes the report as a table.
@@ -177,6 +229,16 @@ func (rep *NERReport) WriteText(w io.Writer) error {
 	}
 	row("micro", &rep.Micro)
 	fmt.Fprintln(bw, "(micro: PER, LOC, ORG)")
+	for _, m := range rep.Mistakes {
+		got := ""
+		if m.Kind == "miss" {
+			got = "  got: " + m.Got
+			if m.Got == "" {
+				got = "  got: nothing"
+			}
+		}
+		fmt.Fprintf(bw, "%-5s %-4s %q%s\n      in: %s\n", m.Kind, m.Type, m.Name, got, m.Sentence)
+	}
 	return bw.Flush()
 }
 
@@ -187,6 +249,8 @@ func (rep *NERReport) JSON() ([]byte, error) { return json.MarshalIndent(rep, ""
 type taggedSpan struct {
 	start, end int
 	typ        string
+	conf       float64
+	known      bool // from the knowledge base
 }
 
 // tagText runs the matcher and the name patterns over one text, as Enrich does per field.
@@ -198,7 +262,7 @@ func (e *Enricher) tagText(text string) []taggedSpan {
 	spans = e.findUnknown(toks, text, spans, nameContext{common: e.common[lang]})
 	out := make([]taggedSpan, 0, len(spans))
 	for _, s := range spans {
-		out = append(out, taggedSpan{toks[s.From].Start, toks[s.To-1].End, s.Type})
+		out = append(out, taggedSpan{toks[s.From].Start, toks[s.To-1].End, s.Type, s.Conf, s.Ent != nil})
 	}
 	return out
 }

