@@ -39,8 +39,15 @@ var givenNames = func() map[string]bool {
 			m[f[0]] = true
 		}
 	}
-	// The generated list (see kbgen): about 10,000 first names of the English, French,
-	// German, Spanish, Italian and Dutch speaking world, less ordinary English words.
+	return m
+}()
+
+// moreGivenNames is the generated list (see kbgen): about 10,000 first names of the
+// English, French, German, Spanish, Italian and Dutch speaking world, less ordinary English
+// words. Many are also places ("Cleveland", "Austin"), so it types a run of capitalised
+// words but does not overrule a sizeable town, as the hand-made list does.
+var moreGivenNames = func() map[string]bool {
+	m := map[string]bool{}
 	zr, err := gzip.NewReader(bytes.NewReader(givenNamesGz))
 	if err != nil {
 		panic(fmt.Sprintf("built-in first names: %v", err))
@@ -86,6 +93,8 @@ corps division brigade regiment battalion railroad railway
 government administration organization organisation network news times post press journal gazette
 tribune herald television tv radio channel magazine hospital museum orchestra band brothers
 corporation industries motors systems technologies media games pictures films productions
+racing labs laboratory laboratories directorate broadcasting international review classics
+f.c a.f.c s.c s.l s.a s.p.a n.v b.v
 université institut académie école conseil comité commission ministère agence autorité office parti
 fédération association société club banque groupe fondation église armée assemblée sénat tribunal
 `)
@@ -108,10 +117,22 @@ park canyon falls hills coast city town village airport
 `)
 
 var locFirst = foldSet(`
-mount lake cape gulf isle fort port saint st san santa sankt
+mount lake cape gulf isle fort port saint st san santa sankt county
 mont lac cap golfe île ile rue place saint sainte
 гора река озеро остров мыс залив улица площадь
 `)
+
+// facilityLast ends the name of a building or a ground ("Turner Field", "Madison Square
+// Garden", "Pocono Raceway"): places, as news-NER conventions have it. Weaker than a
+// person's first name before it only for "Hall" (Carnegie Hall, Arsenio Hall), not listed.
+var facilityLast = foldSet(`
+field stadium arena garden gardens playground raceway speedway oval rink auditorium
+airport station bridge tower castle palace cathedral abbey temple mosque necropolis
+stade aéroport gare pont tour château palais cathédrale
+стадион аэропорт вокзал мост башня замок дворец собор`)
+
+// teamLast ends a club's name after its town ("Leeds United", "Manchester City").
+var teamLast = foldSet(`united city athletic rovers wanderers juniors albion county rangers fc`)
 
 // demonyms are adjectives of nationality written with a capital in English: not names.
 var demonyms = foldSet(`
@@ -196,9 +217,11 @@ func russianAdjective(w string) bool {
 // or case (Дэвида, Джона, Davidu) is still recognised as a first name.
 var givenSkeletons = func() map[string]bool {
 	m := map[string]bool{}
-	for w := range givenNames {
-		if k := consonants(w); len(k) >= 3 {
-			m[k] = true
+	for _, names := range []map[string]bool{givenNames, moreGivenNames} {
+		for w := range names {
+			if k := consonants(w); len(k) >= 3 {
+				m[k] = true
+			}
 		}
 	}
 	return m

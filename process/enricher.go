@@ -319,7 +319,7 @@ func (e *Enricher) Enrich(a *article.Article) error {
 				list = append(list, newEntity(s, id))
 			}
 			have := &list[k]
-			m := article.Mention{Field: f.name, Start: toks[s.From].Start, End: toks[s.To-1].End}
+			m := article.Mention{Field: f.name, Start: toks[s.From].Start, End: s.end(toks, f.text)}
 			m.Text = f.text[m.Start:m.End]
 			have.Mentions = append(have.Mentions, m)
 			if s.Conf > have.Confidence {

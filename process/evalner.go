@@ -262,7 +262,7 @@ func (e *Enricher) tagText(text string) []taggedSpan {
 	spans = e.findUnknown(toks, text, spans, nameContext{common: e.common[lang]})
 	out := make([]taggedSpan, 0, len(spans))
 	for _, s := range spans {
-		out = append(out, taggedSpan{toks[s.From].Start, toks[s.To-1].End, s.Type, s.Conf, s.Ent != nil})
+		out = append(out, taggedSpan{toks[s.From].Start, s.end(toks, text), s.Type, s.Conf, s.Ent != nil})
 	}
 	return out
 }

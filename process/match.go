@@ -1,6 +1,7 @@
 package process
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -15,6 +16,19 @@ type span struct {
 	Name     string // unknown names: the surface form
 	Key      string // unknown names: the ID key when not the span's own words (an acronym's long form)
 }
+
+// end is the byte offset where the span's name ends in text: after its last word, and
+// after the full stop of an abbreviation that ends it ("Jr.", "Inc.", "F.C.", "U.S.").
+func (s span) end(toks []token, text string) int {
+	last := toks[s.To-1]
+	if last.End < len(text) && text[last.End] == '.' && (dottedEnds[last.Norm] || strings.Contains(last.Norm, ".")) {
+		return last.End + 1
+	}
+	return last.End
+}
+
+// dottedEnds are abbreviations that end a name and keep their full stop.
+var dottedEnds = foldSet(`jr sr inc ltd co corp bros plc jun sen`)
 
 // matchKB appends to out the knowledge-base names in toks: at each position the longest name in the
 // table wins. Events may contain other names (the blockade of the Lachin corridor names the
@@ -141,7 +155,7 @@ func (k *kb) acceptable(a alias, toks []token) bool {
 		if toks[0].Upper && len(toks) == 1 && len(toks[0].Norm) <= 4 {
 			return false // "USA", "ONU": acronyms, not towns
 		}
-		if len(toks) == 1 && givenNames[toks[0].Norm] && e.Pop < 500000 {
+		if len(toks) == 1 && (givenNames[toks[0].Norm] && e.Pop < 500000 || moreGivenNames[toks[0].Norm] && e.Pop < 100000) {
 			return false // "Daniel", "Joy": people far more often than towns
 		}
 	}

@@ -55,7 +55,7 @@ func (m *nameMemo) reset() {
 // isGivenName reports whether a folded token is a first name, in any script or case
 // form; the loose (consonant-skeleton) test is remembered per article.
 func (nc nameContext) isGivenName(w string) bool {
-	if givenNames[w] {
+	if givenNames[w] || moreGivenNames[w] {
 		return true
 	}
 	if nc.memo == nil {
@@ -378,11 +378,32 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			return added
 		}
 	}
+	// "New York Yankees", "Boston Red Sox", "Leeds United": a town, then capitalised
+	// words that are not places ending in a plural or a club word, is a club.
+	team := false
+	if c := cover[i]; c > 0 && spans[c-1].From == i && spans[c-1].Type == "LOC" && spans[c-1].To < j {
+		k := spans[c-1].To
+		team = !connectors[toks[k].Norm] && (teamLast[last.Norm] || plural(last.Norm)) && !locLast[last.Norm] && !facilityLast[last.Norm] && !isDemonym(last.Norm)
+		for m := k; m < j && team; m++ {
+			if cover[m] > 0 || !toks[m].Cap {
+				team = false
+			}
+		}
+	}
+	// "Colorado Department of Transportation": an organisation word then a connector.
+	orgInside := false
+	for k := i + 1; k+1 < j; k++ {
+		if (orgLast[toks[k].Norm] || orgFirst[toks[k].Norm]) && connectors[toks[k+1].Norm] {
+			orgInside = true
+		}
+	}
 	typ, conf := "", 0.0
 	switch {
+	case team:
+		typ, conf = "ORG", 0.6
 	case n > 1 && (eventFirst[first.Norm] || eventLast[last.Norm] || n > 2 && eventLast[toks[j-2].Norm] && isRoman(last.Norm)):
 		typ, conf = "EVT", 0.5
-	case n > 1 && (orgLast[last.Norm] || orgFirst[first.Norm]):
+	case n > 1 && (orgLast[last.Norm] || orgFirst[first.Norm] || orgInside):
 		typ, conf = "ORG", 0.6
 	case restLoc && placeQualifiers[first.Norm]:
 		typ, conf = "LOC", 0.6
@@ -390,8 +411,8 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		typ, conf = "ORG", 0.5
 	case titled:
 		typ, conf = "PER", 0.65
-	case locLast[last.Norm] && n > 1:
-		typ, conf = "LOC", 0.55 // "George Street", "Stave River"
+	case (locLast[last.Norm] || facilityLast[last.Norm]) && n > 1:
+		typ, conf = "LOC", 0.55 // "George Street", "Stave River", "Turner Field"
 	case nc.isGivenName(first.Norm) && n > 1 && n <= 4 && !strong:
 		typ, conf = "PER", 0.6
 	case locFirst[first.Norm] && n > 1:
@@ -426,7 +447,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			typ, conf = "PER", 0.5
 		case n == 1 && i > 0 && placePreps[toks[i-1].Norm] && !toks[i].Break:
 			typ, conf = "LOC", 0.45
-		case n >= 2 && n <= 3 && !foreignScript(toks[i:j], text):
+		case n >= 2 && n <= 3 && !foreignScript(toks[i:j], text) && !anyStopword(toks[i:j]):
 			typ, conf = "PER", 0.4
 		default:
 			return added
@@ -482,6 +503,23 @@ func allCommon(toks []token, common wordSet) bool {
 		}
 	}
 	return true
+}
+
+// anyStopword reports a function word inside a run ("Take Me Higher", "A Beautiful
+// Lie", "Out of Darkness"): the title of a work, not a person's name.
+func anyStopword(toks []token) bool {
+	for _, t := range toks {
+		if isStopwordAny(t.Norm) {
+			return true
+		}
+	}
+	return false
+}
+
+// plural reports an English plural noun ending ("Yankees", "Celtics", "Sox").
+func plural(w string) bool {
+	return scriptOf(w) == scriptLatin && utf8.RuneCountInString(w) > 3 &&
+		(strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is") || strings.HasSuffix(w, "sox"))
 }
 
 func isRoman(w string) bool {
