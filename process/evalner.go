@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -61,7 +62,9 @@ type nerSpan struct {
 
 // EvalNER reads a CoNLL file (columns: index, token, BIO tag; blank line between sentences;
 // a line with only two columns is token and tag), tags each sentence's text (tokens joined
-// by spaces) and scores the result.
+// by spaces) and scores the result. A file split into documents by -DOCSTART- lines is
+// tagged a document at a time, its sentences one text, as the enricher sees an article:
+// what a document says in one sentence ("the Mad Capsule Markets") helps read another.
 func EvalNER(e *Enricher, r io.Reader) (*NERReport, error) {
 	return evalNER(e, r, false)
 }
@@ -71,6 +74,12 @@ func EvalNERMistakes(e *Enricher, r io.Reader) (*NERReport, error) {
 	return evalNER(e, r, true)
 }
 
+// conllSentence is one sentence of a CoNLL file and the document it is in.
+type conllSentence struct {
+	words, tags []string
+	doc         int
+}
+
 func evalNER(e *Enricher, r io.Reader, mistakes bool) (*NERReport, error) {
 	rep := &NERReport{Types: map[string]*NERScores{}, keep: mistakes}
 	for _, t := range []string{"PER", "LOC", "ORG", "MISC"} {
@@ -78,33 +87,36 @@ func evalNER(e *Enricher, r io.Reader, mistakes bool) (*NERReport, error) {
 	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 4<<20)
-	var words, tags []string
-	line := 0
+	var sents []conllSentence
+	var cur conllSentence
+	doc, line := 0, 0
 	flush := func() {
-		if len(words) > 0 {
-			rep.score(e, words, tags)
-			rep.Sentences++
+		if len(cur.words) > 0 {
+			cur.doc = doc
+			sents = append(sents, cur)
 		}
-		words, tags = words[:0], tags[:0]
+		cur = conllSentence{}
 	}
 	for sc.Scan() {
 		line++
 		f := strings.Fields(sc.Text())
+		if slices.Contains(f, "-DOCSTART-") {
+			flush()
+			doc++
+			continue
+		}
 		switch len(f) {
 		case 0:
 			flush()
 			continue
 		case 2:
-			words, tags = append(words, f[0]), append(tags, f[1])
+			cur.words, cur.tags = append(cur.words, f[0]), append(cur.tags, f[1])
 		case 3:
-			words, tags = append(words, f[1]), append(tags, f[2])
+			cur.words, cur.tags = append(cur.words, f[1]), append(cur.tags, f[2])
 		default:
-			if strings.HasPrefix(f[0], "-DOCSTART-") {
-				continue
-			}
 			return nil, fmt.Errorf("reading CoNLL line %d: %d columns, want 2 or 3 (index, token, tag)", line, len(f))
 		}
-		if t := tags[len(tags)-1]; t != "O" && !strings.HasPrefix(t, "B-") && !strings.HasPrefix(t, "I-") {
+		if t := cur.tags[len(cur.tags)-1]; t != "O" && !strings.HasPrefix(t, "B-") && !strings.HasPrefix(t, "I-") {
 			return nil, fmt.Errorf("reading CoNLL line %d: tag %q is not O, B-TYPE or I-TYPE", line, t)
 		}
 	}
@@ -112,6 +124,15 @@ func evalNER(e *Enricher, r io.Reader, mistakes bool) (*NERReport, error) {
 		return nil, fmt.Errorf("reading CoNLL line %d: %w", line+1, err)
 	}
 	flush()
+	rep.Sentences = len(sents)
+	for i := 0; i < len(sents); {
+		j := i + 1
+		for doc > 0 && j < len(sents) && sents[j].doc == sents[i].doc {
+			j++
+		}
+		rep.score(e, sents[i:j])
+		i = j
+	}
 	for _, t := range []string{"PER", "LOC", "ORG"} {
 		s := rep.Types[t]
 		rep.Micro.Gold += s.Gold
@@ -143,22 +164,41 @@ func goldSpans(tags []string) []nerSpan {
 	return out
 }
 
-func (rep *NERReport) score(e *Enricher, words, tags []string) {
+// score tags the sentences as one text, a blank line between them, and scores it.
+func (rep *NERReport) score(e *Enricher, sents []conllSentence) {
 	var b strings.Builder
-	starts := make(map[int]int, len(words)) // byte offset -> word index
-	ends := make(map[int]int, len(words))
-	wordAt := make([][2]int, len(words)) // word index -> byte offsets
-	for i, w := range words {
-		if i > 0 {
-			b.WriteByte(' ')
+	var words, tags []string
+	starts := map[int]int{} // byte offset -> word index
+	ends := map[int]int{}
+	var wordAt [][2]int // word index -> byte offsets
+	var sentAt [][2]int // sentence -> byte offsets
+	for si, st := range sents {
+		if si > 0 {
+			b.WriteString("\n\n")
 		}
-		starts[b.Len()] = i
-		wordAt[i][0] = b.Len()
-		b.WriteString(w)
-		ends[b.Len()] = i + 1
-		wordAt[i][1] = b.Len()
+		from := b.Len()
+		for i, w := range st.words {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			starts[b.Len()] = len(words)
+			wordAt = append(wordAt, [2]int{b.Len(), b.Len() + len(w)})
+			b.WriteString(w)
+			ends[b.Len()] = len(words) + 1
+			words = append(words, w)
+		}
+		tags = append(tags, st.tags...)
+		sentAt = append(sentAt, [2]int{from, b.Len()})
 	}
 	text := b.String()
+	sentence := func(off int) string {
+		for _, sa := range sentAt {
+			if off >= sa[0] && off <= sa[1] {
+				return text[sa[0]:sa[1]]
+			}
+		}
+		return ""
+	}
 	gold := goldSpans(tags)
 	goldSet := map[nerSpan]bool{}
 	for _, g := range gold {
@@ -186,7 +226,7 @@ func (rep *NERReport) score(e *Enricher, words, tags []string) {
 			s.Correct++
 			found[nerSpan{from, to, typ}] = true
 		} else if rep.keep {
-			falses = append(falses, NERMistake{Kind: "false", Type: typ, Name: text[p.start:p.end], Sentence: text})
+			falses = append(falses, NERMistake{Kind: "false", Type: typ, Name: text[p.start:p.end], Sentence: sentence(p.start)})
 		}
 	}
 	if !rep.keep {
@@ -196,7 +236,7 @@ func (rep *NERReport) score(e *Enricher, words, tags []string) {
 		if found[g] || rep.Types[g.typ] == nil {
 			continue
 		}
-		m := NERMistake{Kind: "miss", Type: g.typ, Name: strings.Join(words[g.from:g.to], " "), Sentence: text}
+		m := NERMistake{Kind: "miss", Type: g.typ, Name: strings.Join(words[g.from:g.to], " "), Sentence: sentence(wordAt[g.from][0])}
 		// What the tagger said over these words: the overlapping names, typed.
 		gs, ge := wordAt[g.from][0], wordAt[g.to-1][1]
 		var got []string
@@ -253,13 +293,20 @@ type taggedSpan struct {
 	known      bool // from the knowledge base
 }
 
-// tagText runs the matcher and the name patterns over one text, as Enrich does per field.
+// tagText runs the matcher and the name patterns over one text, as Enrich does per field
+// (with the words the text writes in lower case as the article's).
 func (e *Enricher) tagText(text string) []taggedSpan {
 	st := e.state.Load()
 	toks := tokenize(text, nil)
 	spans := st.kbs.matchKB(toks, nil)
 	lang, _ := e.lang.detect(text)
-	spans = e.findUnknown(toks, text, spans, nameContext{common: e.common[lang]})
+	lower := map[string]bool{}
+	for _, t := range toks {
+		if !t.Cap && t.Letters {
+			lower[t.Norm] = true
+		}
+	}
+	spans = e.findUnknown(toks, text, spans, nameContext{lower: lower, common: e.common[lang]})
 	out := make([]taggedSpan, 0, len(spans))
 	for _, s := range spans {
 		out = append(out, taggedSpan{toks[s.From].Start, s.end(toks, text), s.Type, s.Conf, s.Ent != nil})
