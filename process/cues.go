@@ -205,10 +205,16 @@ func russianAdjective(w string) bool {
 	if scriptOf(w) != scriptCyrillic {
 		return false
 	}
-	for _, suf := range []string{"ыи", "ии", "ои", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому", "ему", "ым", "им", "ую", "юю", "ых", "их", "ыми", "ими", "еи"} {
+	for _, suf := range []string{"ыи", "ои", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому", "ему", "ым", "им", "ую", "юю", "ых", "их", "ыми", "ими", "еи"} {
 		if strings.HasSuffix(w, suf) {
 			return true
 		}
+	}
+	// "-ий" (folded "-ии") is an adjective after к г х ж ч ш щ ("Американский",
+	// "Горький"); elsewhere "-ии" is mostly a noun's case form ("Боснии", "Армении").
+	if st, ok := strings.CutSuffix(w, "ии"); ok {
+		r, _ := utf8.DecodeLastRuneInString(st)
+		return strings.ContainsRune("кгхжчшщ", r)
 	}
 	return false
 }

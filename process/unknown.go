@@ -23,7 +23,7 @@ func isNameTok(t token) bool {
 }
 
 // prepositions before a lone capitalised word that make it a place.
-var placePreps = foldSet(`in at near from to into across à au aux en dans près vers depuis в во из под над около возле до`)
+var placePreps = foldSet(`in at near from to into across à au aux en dans près vers depuis в во из под над около возле до на через`)
 
 // findUnknown adds pattern names to the knowledge-base spans and resolves overlaps: a name
 // with an organisation word ("Yerevan State University") wins over the place inside it; a
@@ -405,6 +405,8 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		typ, conf = "EVT", 0.5
 	case n > 1 && (orgLast[last.Norm] || orgFirst[first.Norm] || orgInside):
 		typ, conf = "ORG", 0.6
+	case first.Initial && !last.Initial && n > 1 && !honorifics[first.Norm] && !strong:
+		typ, conf = "PER", 0.6 // "В. И. Ленина", "J. R. R. Tolkien"
 	case restLoc && placeQualifiers[first.Norm]:
 		typ, conf = "LOC", 0.6
 	case ofPlace && !locFirst[first.Norm] && !locLast[first.Norm] && !titled:
