@@ -39,17 +39,19 @@ type nameContext struct {
 // nameMemo remembers, for one article, the answers of the word tests that transliterate:
 // a name recurs in an article, and chunk asks about the same word several times.
 type nameMemo struct {
-	given map[string]bool
-	skel  map[string]string
+	given  map[string]bool
+	skel   map[string]string
+	people map[string]person // surname (folded) -> a full name met earlier in the article
 }
 
 func newNameMemo() *nameMemo {
-	return &nameMemo{given: map[string]bool{}, skel: map[string]string{}}
+	return &nameMemo{given: map[string]bool{}, skel: map[string]string{}, people: map[string]person{}}
 }
 
 func (m *nameMemo) reset() {
 	clear(m.given)
 	clear(m.skel)
+	clear(m.people)
 }
 
 // isGivenName reports whether a folded token is a first name, in any script or case
@@ -122,6 +124,12 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameC
 				j += 2
 				continue
 			}
+			// "Panthers de la Floride", "Banque de la République"
+			if connectors[toks[j].Norm] && !toks[j].Cap && j+2 < len(toks) && connectors[toks[j+1].Norm] && !toks[j+1].Cap &&
+				!toks[j+1].Break && !toks[j+2].Break && isNameTok(toks[j+2]) {
+				j += 3
+				continue
+			}
 			break
 		}
 		added = e.chunk(toks, text, i, j, spans, cover, drop, added, nc)
@@ -129,7 +137,7 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameC
 	}
 	added = geoHeads(toks, cover, spans, drop, added)
 	if len(added) == 0 {
-		return spans
+		return surnames(toks, spans, nc)
 	}
 	out := spans[:0:0]
 	for si, s := range spans {
@@ -139,7 +147,95 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameC
 	}
 	out = append(out, added...)
 	sort.Slice(out, func(a, b int) bool { return out[a].From < out[b].From })
-	return acronyms(toks, text, out)
+	return surnames(toks, acronyms(toks, text, out), nc)
+}
+
+// person is a full name the article has given, as the span to copy for a lone surname.
+type person struct{ s span }
+
+// surnames applies what an article says once to the rest of it: after "Kory
+// Lichtensteiger", a lone "Lichtensteiger" (or, in Russian, "Лихтенштайгера") is the same
+// person, even where a gazetteer has a town of that name. The lone mention takes the full
+// name's entity or key, so both count as one.
+func surnames(toks []token, spans []span, nc nameContext) []span {
+	var people map[string]person // surname (folded) -> full name
+	if nc.memo != nil {
+		people = nc.memo.people // earlier fields of the article
+	}
+	for _, s := range spans {
+		if s.Type != "PER" || s.To-s.From < 2 || !toks[s.To-1].Cap || utf8.RuneCountInString(toks[s.To-1].Norm) < 3 {
+			continue
+		}
+		if people == nil {
+			people = map[string]person{}
+		}
+		key := s.Key
+		if s.Ent == nil && key == "" {
+			key = unknownKey(toks[s.From:s.To])
+		}
+		name := s.Name
+		if s.Ent == nil && name == "" {
+			name = joinSurface(toks[s.From:s.To])
+		}
+		p := s
+		p.Key, p.Name = key, name
+		people[toks[s.To-1].Norm] = person{p}
+	}
+	if len(people) == 0 {
+		return spans
+	}
+	lookup := func(w string) (person, bool) {
+		if p, ok := people[w]; ok {
+			return p, true
+		}
+		if scriptOf(w) != scriptCyrillic {
+			return person{}, false
+		}
+		for _, suf := range []string{"ом", "ым", "ем", "а", "у", "е", "ы", "и", "я", "ю", "ой", "ую"} {
+			if st, ok := strings.CutSuffix(w, suf); ok {
+				if p, ok := people[st]; ok {
+					return p, true
+				}
+			}
+		}
+		return person{}, false
+	}
+	changed := false
+	out := spans[:0:0]
+	si := 0
+	for i, t := range toks {
+		for si < len(spans) && spans[si].To <= i {
+			out = append(out, spans[si])
+			si++
+		}
+		if !t.Cap || t.Initial {
+			continue
+		}
+		p, ok := lookup(t.Norm)
+		if !ok {
+			continue
+		}
+		// A lone word: not inside a longer name; a place or a pattern name of just this
+		// word gives way.
+		if si < len(spans) && spans[si].From <= i {
+			cur := spans[si]
+			if cur.To-cur.From != 1 || cur.Type == "PER" || cur.Ent != nil && cur.Ent.Src < srcCountry {
+				continue
+			}
+			si++
+		}
+		if i+1 < len(toks) && toks[i+1].Cap && !toks[i+1].Break {
+			continue // part of a longer run the patterns did not take
+		}
+		ns := p.s
+		ns.From, ns.To, ns.Conf = i, i+1, min(p.s.Conf, 0.6)
+		out = append(out, ns)
+		changed = true
+	}
+	if !changed {
+		return spans
+	}
+	return append(out, spans[si:]...)
 }
 
 // acronyms applies "Long Name (ACRONYM)" definitions: the long name is an organisation,
@@ -362,11 +458,22 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 	}
 	// "Flyers de Philadelphie", "Bank of America", "Dinamo Zagreb"-style "X of PLACE": a
 	// name built on a place that is not itself a place word is an institution or a team.
+	// The place may be followed by more of its name ("Lightning de Tampa Bay") and be
+	// introduced by two connectors ("Panthers de la Floride").
 	ofPlace := false
-	if n >= 3 && cover[j-1] > 0 && spans[cover[j-1]-1].Type == "LOC" && spans[cover[j-1]-1].To == j {
-		h := spans[cover[j-1]-1].From - 1
-		if h > i && connectors[toks[h].Norm] && cover[i] == 0 && !nc.isGivenName(first.Norm) {
-			ofPlace = true
+	if n >= 3 && cover[i] == 0 && !nc.isGivenName(first.Norm) && !facilityLast[first.Norm] && !lowerGeoHeads[first.Norm] && !placeQualifiers[first.Norm] {
+		for h := i + 1; h+1 < j; h++ {
+			if !connectors[toks[h].Norm] {
+				continue
+			}
+			p := h + 1
+			if p+1 < j && connectors[toks[p].Norm] {
+				p++
+			}
+			if c := cover[p]; c > 0 && spans[c-1].From == p && spans[c-1].Type == "LOC" {
+				ofPlace = true
+			}
+			break
 		}
 	}
 	// "Polish Foreign Minister", "Various Christian": a title or an adjective, not a name.

@@ -1,0 +1,72 @@
+package process
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestNamePatterns checks the patterns that type names the knowledge base does not hold,
+// one sentence per rule, in the words a news text would use.
+func TestNamePatterns(t *testing.T) {
+	e := sharedEnricher(t)
+	cases := []struct {
+		text string
+		want []string // TYPE:surface, in order
+	}{
+		{"The New York Yankees beat the Toronto Blue Jays on Sunday.", []string{"ORG:New York Yankees", "ORG:Toronto Blue Jays"}},
+		{"He joined the Colorado Department of Transportation in 1990.", []string{"ORG:Colorado Department of Transportation"}},
+		{"The final was played at Turner Field before 40,000 people.", []string{"LOC:Turner Field"}},
+		{"He was elected Mayor of Ottawa in 2006.", []string{"LOC:Ottawa"}},
+		{"The band released Take Me Higher in 1995.", nil},
+		{"Melvin Upton Jr. signed with Acme Inc. last year.", []string{"PER:Melvin Upton Jr.", "ORG:Acme Inc."}},
+		{"В 1937 году на сцене впервые появился В. И. Ленин.", []string{"PER:В. И. Ленин"}},
+		{"Il a joué pour les Panthers de la Floride.", []string{"ORG:Panthers de la Floride"}},
+		{"They walked along the Stave River to Lower Saxony.", []string{"LOC:Stave River", "LOC:Lower Saxony"}},
+	}
+	for _, tc := range cases {
+		var got []string
+		for _, p := range e.tagText(tc.text) {
+			if p.typ != "MISC" {
+				got = append(got, p.typ+":"+tc.text[p.start:p.end])
+			}
+		}
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("%q\n got  %q\n want %q", tc.text, got, tc.want)
+		}
+	}
+}
+
+// TestSurnameAfterFullName: once an article names "Kory Lichtensteiger", a lone
+// "Lichtensteiger" is the same person, even where a gazetteer has a town of that name, and
+// Russian case forms of the surname count too.
+func TestSurnameAfterFullName(t *testing.T) {
+	e := sharedEnricher(t)
+	for _, tc := range []struct{ text, full, lone string }{
+		{"Guard Kory Lichtensteiger signed in May.\n\nLater, Lichtensteiger said he was happy.", "Kory Lichtensteiger", "Lichtensteiger"},
+		{"Tom Jackson spoke first.\n\nThen Jackson left the hall.", "Tom Jackson", "Jackson"},
+		{"Вчера Арам Вардазарян выступил с речью.\n\nВардазаряна поддержали депутаты.", "Арам Вардазарян", "Вардазаряна"},
+	} {
+		a, err := Extract(e, tc.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, ent := range a.Entities {
+			var surf []string
+			for _, m := range ent.Mentions {
+				surf = append(surf, m.Text)
+			}
+			if len(surf) > 0 && surf[0] == tc.full {
+				found = true
+				if ent.Type != "PER" || len(surf) != 2 || surf[1] != tc.lone {
+					t.Errorf("%s: entity %s %s has mentions %q, want [%q %q]", tc.full, ent.ID, ent.Type, surf, tc.full, tc.lone)
+				}
+			} else if slices := surf; len(slices) > 0 && slices[0] == tc.lone {
+				t.Errorf("%s: the lone surname is a separate entity %s %s", tc.full, ent.ID, ent.Type)
+			}
+		}
+		if !found {
+			t.Errorf("%s: not found in %+v", tc.full, a.Entities)
+		}
+	}
+}
