@@ -122,3 +122,13 @@ func BenchmarkDetectLanguage(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/(cpuTime()-cpu0).Seconds(), "texts/s/core")
 }
+
+// BenchmarkTokenize measures the tokenizer alone on the benchmark articles' text.
+func BenchmarkTokenize(b *testing.B) {
+	arts := benchArticles(b)
+	var toks []token
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		toks = tokenize(arts[i%len(arts)].Text, toks[:0])
+	}
+}

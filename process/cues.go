@@ -234,16 +234,25 @@ var givenSkeletons = func() map[string]bool {
 }()
 
 func consonants(w string) string {
-	s := skeleton(w)
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
+	var buf [64]byte
+	return string(appendConsonants(buf[:0], w))
+}
+
+// appendConsonants appends consonants(w) to dst; givenLoose looks the result up without
+// making a string of it.
+func appendConsonants(dst []byte, w string) []byte {
+	start := len(dst)
+	dst = appendSkeleton(dst, w)
+	k := start
+	for _, c := range dst[start:] {
+		switch c {
 		case 'a', 'e', 'i', 'o', 'u', 'y', 'h':
 		default:
-			b.WriteByte(c)
+			dst[k] = c
+			k++
 		}
 	}
-	return b.String()
+	return dst[:k]
 }
 
 // givenLoose matches a first name by its consonant skeleton, after a Russian case ending.
@@ -251,6 +260,7 @@ func givenLoose(w string) bool {
 	if utf8.RuneCountInString(w) < 4 {
 		return false
 	}
+	var buf [64]byte
 	switch scriptOf(w) {
 	case scriptLatin:
 		// Latin-script first names are listed as they are written; a consonant skeleton
@@ -258,12 +268,12 @@ func givenLoose(w string) bool {
 		return false
 	case scriptCyrillic:
 		for _, suf := range []string{"ом", "ым", "ем", "а", "у", "е", "ы", "и", "я", "ю"} {
-			if st, ok := strings.CutSuffix(w, suf); ok && givenSkeletons[consonants(st)] {
+			if st, ok := strings.CutSuffix(w, suf); ok && givenSkeletons[string(appendConsonants(buf[:0], st))] {
 				return true
 			}
 		}
 	}
-	return givenSkeletons[consonants(w)]
+	return givenSkeletons[string(appendConsonants(buf[:0], w))]
 }
 
 // isDemonym reports an English adjective of nationality or origin: listed, or with the

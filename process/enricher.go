@@ -321,7 +321,7 @@ func (e *Enricher) Enrich(a *article.Article) error {
 			have := &list[k]
 			m := article.Mention{Field: f.name, Start: toks[s.From].Start, End: s.end(toks, f.text)}
 			m.Text = f.text[m.Start:m.End]
-			have.Mentions = append(have.Mentions, m)
+			sc.ments = append(sc.ments, entMention{k, m})
 			if s.Conf > have.Confidence {
 				have.Confidence = s.Conf
 			}
@@ -334,6 +334,7 @@ func (e *Enricher) Enrich(a *article.Article) error {
 		}
 		kp.add(toks, f.text, a.Lang)
 	}
+	shareMentions(list, sc.ments)
 	order := sc.order[:0]
 	for i := range list {
 		ent := &list[i]
@@ -379,6 +380,35 @@ type enrichScratch struct {
 	ents  map[string]int32
 	order []string
 	spans []span
+	ments []entMention
+}
+
+// entMention is a mention of the entity at index ent of the article's list.
+type entMention struct {
+	ent int32
+	m   article.Mention
+}
+
+// shareMentions gives each entity of list its mentions, in the order found, as parts of
+// one array: appending them one by one grew a slice per entity.
+func shareMentions(list []article.Entity, ments []entMention) {
+	if len(ments) == 0 {
+		return
+	}
+	all := make([]article.Mention, len(ments))
+	counts := make([]int, len(list))
+	for _, x := range ments {
+		counts[x.ent]++
+	}
+	off := 0
+	for i, c := range counts {
+		list[i].Mentions = all[off : off : off+c]
+		off += c
+	}
+	for _, x := range ments {
+		e := &list[x.ent]
+		e.Mentions = append(e.Mentions, x.m)
+	}
 }
 
 var scratchPool = sync.Pool{New: func() any {
@@ -398,6 +428,8 @@ func (sc *enrichScratch) release() {
 	clear(sc.ents)
 	clear(sc.order)
 	clear(sc.spans[:cap(sc.spans)])
+	clear(sc.ments)
+	sc.ments = sc.ments[:0]
 	scratchPool.Put(sc)
 }
 

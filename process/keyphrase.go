@@ -1,7 +1,7 @@
 package process
 
 import (
-	"sort"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -11,10 +11,12 @@ import (
 // (words that occur inside longer phrases score higher), a phrase the sum of its words, and
 // a phrase seen several times gets the bonus of its count.
 type keyphraser struct {
-	phrases map[string]int32 // phrase key (words joined by a space) -> index in cands
+	// Words and phrases are numbered per article: a phrase is known by its words' numbers,
+	// so looking one up or adding it builds no key string and allocates nothing.
+	ids     map[string]int32 // word -> index in words
+	words   []kpWord         // per word: frequency and degree
+	phrases map[kpKey]int32  // phrase -> index in cands
 	cands   []kpCand
-	words   map[string]kpWord
-	key     []byte // scratch for building keys
 }
 
 // kpWord is a word's frequency and degree (the words of the phrases it occurs in).
@@ -22,8 +24,12 @@ type kpWord struct {
 	freq, degree int
 }
 
+// kpKey is a phrase as the numbers of its words, unused places -1.
+type kpKey [maxPhraseWords]int32
+
 type kpCand struct {
-	words   []string
+	key     kpKey
+	n       int // words
 	surface string
 	count   int
 	first   int
@@ -32,20 +38,21 @@ type kpCand struct {
 const maxPhraseWords = 4
 
 func newKeyphraser() *keyphraser {
-	return &keyphraser{phrases: map[string]int32{}, words: map[string]kpWord{}}
+	return &keyphraser{ids: map[string]int32{}, phrases: map[kpKey]int32{}}
 }
 
 // reset empties k for the next article, keeping its memory.
 func (k *keyphraser) reset() {
+	clear(k.ids)
 	clear(k.phrases)
-	clear(k.words)
+	k.words = k.words[:0]
 	clear(k.cands)
 	k.cands = k.cands[:0]
 }
 
 func (k *keyphraser) add(toks []token, text, lang string) {
-	if k.phrases == nil {
-		k.phrases, k.words = map[string]int32{}, map[string]kpWord{}
+	if k.ids == nil {
+		k.ids, k.phrases = map[string]int32{}, map[kpKey]int32{}
 	}
 	stop := phraseStopFor(lang) // stopwords of lang and short ones of every language
 	start := 0
@@ -61,7 +68,7 @@ func (k *keyphraser) add(toks []token, text, lang string) {
 			flush(i)
 			start = i
 		}
-		if stop[t.Norm] || !t.Letters || utf8.RuneCountInString(t.Norm) < 2 {
+		if !t.Letters || shorterThan2(t.Norm) || stop[t.Norm] {
 			flush(i)
 			start = i + 1
 		}
@@ -69,32 +76,36 @@ func (k *keyphraser) add(toks []token, text, lang string) {
 	flush(len(toks))
 }
 
+// shorterThan2 reports a word of fewer than two letters.
+func shorterThan2(w string) bool {
+	if len(w) <= 1 {
+		return true
+	}
+	_, n := utf8.DecodeRuneInString(w)
+	return n == len(w)
+}
+
 func (k *keyphraser) candidate(toks []token, text string) {
-	k.key = k.key[:0]
+	key := kpKey{-1, -1, -1, -1}
 	for i, t := range toks {
-		if i > 0 {
-			k.key = append(k.key, ' ')
+		id, ok := k.ids[t.Norm]
+		if !ok {
+			id = int32(len(k.words))
+			k.ids[t.Norm] = id
+			k.words = append(k.words, kpWord{})
 		}
-		k.key = append(k.key, t.Norm...)
-	}
-	ci, ok := k.phrases[string(k.key)] // no allocation for the lookup
-	if !ok {
-		words := make([]string, len(toks))
-		for i, t := range toks {
-			words[i] = t.Norm
-		}
-		ci = int32(len(k.cands))
-		k.cands = append(k.cands, kpCand{words: words, surface: text[toks[0].Start:toks[len(toks)-1].End], first: len(k.cands)})
-		k.phrases[string(k.key)] = ci
-	}
-	c := &k.cands[ci]
-	c.count++
-	for _, t := range toks {
-		w := k.words[t.Norm]
+		key[i] = id
+		w := &k.words[id]
 		w.freq++
 		w.degree += len(toks)
-		k.words[t.Norm] = w
 	}
+	ci, ok := k.phrases[key]
+	if !ok {
+		ci = int32(len(k.cands))
+		k.cands = append(k.cands, kpCand{key: key, n: len(toks), surface: text[toks[0].Start:toks[len(toks)-1].End], first: len(k.cands)})
+		k.phrases[key] = ci
+	}
+	k.cands[ci].count++
 }
 
 // top returns the n best phrases, in their first surface form.
@@ -103,24 +114,28 @@ func (k *keyphraser) top(n int) []string {
 		c     *kpCand
 		score float64
 	}
-	var all []scored
+	all := make([]scored, 0, len(k.cands))
 	for i := range k.cands {
 		c := &k.cands[i]
-		if len(c.words) == 1 && c.count == 1 {
+		if c.n == 1 && c.count == 1 {
 			continue // a lone word seen once says little about the article
 		}
 		s := 0.0
-		for _, w := range c.words {
-			s += float64(k.words[w].degree) / float64(k.words[w].freq)
+		for _, id := range c.key[:c.n] {
+			w := k.words[id]
+			s += float64(w.degree) / float64(w.freq)
 		}
 		s *= 1 + 0.5*float64(c.count-1)
 		all = append(all, scored{c, s})
 	}
-	sort.Slice(all, func(i, j int) bool {
-		if all[i].score != all[j].score {
-			return all[i].score > all[j].score
+	slices.SortFunc(all, func(a, b scored) int {
+		if a.score != b.score {
+			if a.score > b.score {
+				return -1
+			}
+			return 1
 		}
-		return all[i].c.first < all[j].c.first
+		return a.c.first - b.c.first
 	})
 	var out []string
 	seen := map[string]bool{}

@@ -65,8 +65,11 @@ func tokenizeMode(s string, out []token, suffixes bool) []token {
 	for it.Next() {
 		w := it.Value()
 		start := it.Start()
+		if w == " " {
+			continue // most segments between words
+		}
 		r, _ := utf8.DecodeRuneInString(w)
-		if !unicode.IsLetter(r) && !unicode.IsNumber(r) {
+		if !isLetterOrNumber(r) {
 			if strings.TrimSpace(w) == "" {
 				if strings.Contains(w, "\n\n") || strings.Contains(w, "\r\n\r\n") {
 					brk, sent = true, true
@@ -97,7 +100,7 @@ func tokenizeMode(s string, out []token, suffixes bool) []token {
 			continue
 		}
 		// Apostrophes inside the word.
-		if i := strings.IndexFunc(w, isApostrophe); i > 0 {
+		if i := indexApostrophe(w); i > 0 {
 			_, alen := utf8.DecodeRuneInString(w[i:])
 			head, tail := w[:i], w[i+alen:]
 			switch {
@@ -111,7 +114,11 @@ func tokenizeMode(s string, out []token, suffixes bool) []token {
 		}
 		t := token{Start: start, End: start + len(w), Break: brk, SentStart: sent, Letters: true, Hyph: hyph && !brk && len(out) > 0 && out[len(out)-1].End+1 >= start}
 		r, _ = utf8.DecodeRuneInString(w)
-		t.Cap = unicode.IsUpper(r) || unicode.IsTitle(r)
+		if r < utf8.RuneSelf {
+			t.Cap = 'A' <= r && r <= 'Z'
+		} else {
+			t.Cap = unicode.IsUpper(r) || unicode.IsTitle(r)
+		}
 		if !unicode.IsLetter(r) {
 			t.Letters = strings.ContainsFunc(w, unicode.IsLetter)
 		}
@@ -136,6 +143,34 @@ func tokenizeMode(s string, out []token, suffixes bool) []token {
 		}
 	}
 	return out
+}
+
+// isLetterOrNumber is unicode.IsLetter(r) || unicode.IsNumber(r), ASCII decided inline.
+func isLetterOrNumber(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsNumber(r)
+}
+
+// indexApostrophe is strings.IndexFunc(w, isApostrophe) by bytes: the lead bytes of ’ and
+// ʼ never occur inside another character.
+func indexApostrophe(w string) int {
+	for i := 0; i < len(w); i++ {
+		switch w[i] {
+		case '\'', '`':
+			return i
+		case 0xE2:
+			if strings.HasPrefix(w[i:], "’") {
+				return i
+			}
+		case 0xCA:
+			if strings.HasPrefix(w[i:], "ʼ") {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 func isInitial(w string) bool {

@@ -1,6 +1,9 @@
 package process
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Transliteration to a loose Latin skeleton, so that one name written in Cyrillic, Armenian,
 // Georgian or in one of the Latin romanisations (Pashinyan, Pachinian, Paşinyan, Пашинян)
@@ -37,11 +40,43 @@ var translitTable = func() map[rune]string {
 	return m
 }()
 
-var skeletonReplacer = strings.NewReplacer(
+// skeletonPairs are the spelling rewrites of the skeleton, old and new in turn: at each
+// place in a word the first pair that matches applies (as strings.NewReplacer would).
+var skeletonPairs = []string{
 	"gue", "ge", "gui", "gi", // French and Spanish write a hard g before e and i so
 	"shch", "s", "dzh", "i", "sch", "s", "tch", "c", "sh", "s", "ch", "c", "zh", "z", "kh", "h", "ts", "c", "tz", "c",
 	"dj", "i", "ph", "f", "ou", "u", "ck", "k", "gh", "g", "w", "v", "q", "k", "x", "ks", "y", "i", "j", "i",
-)
+}
+
+// skeletonRewrites lists, per first byte, the indexes in skeletonPairs of the pairs whose
+// old string starts with it, in order.
+var skeletonRewrites = func() (t [128][]int) {
+	for i := 0; i+1 < len(skeletonPairs); i += 2 {
+		c := skeletonPairs[i][0]
+		t[c] = append(t[c], i)
+	}
+	return t
+}()
+
+// translitFast is translitTable for the runes below translitFastSize, looked up without
+// hashing: the tokenizer's scripts all lie there.
+const translitFastSize = 0x1100
+
+var translitFast = func() *[translitFastSize]struct {
+	s  string
+	ok bool
+} {
+	var t [translitFastSize]struct {
+		s  string
+		ok bool
+	}
+	for r, s := range translitTable {
+		if r < translitFastSize {
+			t[r].s, t[r].ok = s, true
+		}
+	}
+	return &t
+}()
 
 // skeletonOf returns the skeleton key of a folded token sequence, or "" if it has no letters.
 func skeletonOf(norms []string) string {
@@ -60,30 +95,59 @@ func skeletonOf(norms []string) string {
 }
 
 func skeleton(w string) string {
-	var b strings.Builder
+	var buf [64]byte
+	return string(appendSkeleton(buf[:0], w))
+}
+
+// appendSkeleton appends the skeleton of w to dst: the word transliterated, rewritten by
+// skeletonPairs, doubled letters collapsed and an iotated start ("ie") reduced. Words of
+// ordinary length need no allocation.
+func appendSkeleton(dst []byte, w string) []byte {
+	var tbuf, rbuf [64]byte
+	t := tbuf[:0]
 	for _, r := range w {
-		if t, ok := translitTable[r]; ok {
-			b.WriteString(t)
-		} else if r < 0x80 {
-			b.WriteRune(r)
-		} else {
-			b.WriteRune(r) // other scripts stay as they are
-		}
-	}
-	s := skeletonReplacer.Replace(b.String())
-	// Collapse doubled letters and the iotated initial (Yerevan / Erevan / Ереван).
-	var out []byte
-	for i := 0; i < len(s); i++ {
-		if i > 0 && s[i] == s[i-1] {
+		if r < translitFastSize {
+			if e := &translitFast[r]; e.ok {
+				t = append(t, e.s...)
+				continue
+			}
+		} else if s, ok := translitTable[r]; ok {
+			t = append(t, s...)
 			continue
 		}
-		out = append(out, s[i])
+		t = utf8.AppendRune(t, r) // other scripts stay as they are
 	}
-	s = string(out)
-	if strings.HasPrefix(s, "ie") {
-		s = s[1:]
+	rw := rbuf[:0]
+	for i := 0; i < len(t); {
+		c := t[i]
+		matched := false
+		if c < 128 {
+			for _, p := range skeletonRewrites[c] {
+				if old := skeletonPairs[p]; len(t)-i >= len(old) && string(t[i:i+len(old)]) == old {
+					rw = append(rw, skeletonPairs[p+1]...)
+					i += len(old)
+					matched = true
+					break
+				}
+			}
+		}
+		if !matched {
+			rw = append(rw, c)
+			i++
+		}
 	}
-	return s
+	// Collapse doubled letters and the iotated initial (Yerevan / Erevan / Ереван).
+	start := len(dst)
+	for i := 0; i < len(rw); i++ {
+		if i > 0 && rw[i] == rw[i-1] {
+			continue
+		}
+		dst = append(dst, rw[i])
+	}
+	if len(dst)-start >= 2 && dst[start] == 'i' && dst[start+1] == 'e' {
+		dst = append(dst[:start], dst[start+1:]...)
+	}
+	return dst
 }
 
 // latinKey is the transliterated, folded form of a name, used for the IDs of names not in the
