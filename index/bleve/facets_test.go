@@ -393,17 +393,32 @@ func TestMatchedFacetsEqualBleve(t *testing.T) {
 			{Query: q, Facets: i%2 == 0, Interval: "week", From: from, To: to, Sort: index.SortNewest},
 			{Query: q, Interval: "hour", Size: 3},
 		} {
-			b.noShortcuts = false
-			got, err := b.Search(ctx, req)
+			// Scorch's persister swaps in-memory segments for merged ones on disk at a
+			// moment of its own, and a prefix query's scores follow the segments' term
+			// statistics: a difference that goes away when both paths ask again was such
+			// a swap between them; a wrong shortcut gives the same difference every time.
+			var got, want *index.Result
+			var err error
+			for try := 0; try < 5; try++ {
+				b.noShortcuts = false
+				got, err = b.Search(ctx, req)
+				if err != nil {
+					break
+				}
+				b.noShortcuts = true
+				want, err = b.Search(ctx, req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got.Took, want.Took = 0, 0
+				if reflect.DeepEqual(got, want) {
+					break
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
 			if err != nil {
 				continue // the query's error is the suite's business; the two paths parse alike
 			}
-			b.noShortcuts = true
-			want, err := b.Search(ctx, req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got.Took, want.Took = 0, 0
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("%+v: bitmap facets differ from Bleve's:\ntotal %d %d\nfacets\n%+v\n%+v\nhistogram\n%+v\n%+v\nsame hits %v",
 					req, got.Total, want.Total, got.Facets, want.Facets, got.Histogram, want.Histogram, diffHits(got.Hits, want.Hits))
