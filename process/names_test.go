@@ -22,6 +22,7 @@ func TestNamePatterns(t *testing.T) {
 		{"В 1937 году на сцене впервые появился В. И. Ленин.", []string{"PER:В. И. Ленин"}},
 		{"Il a joué pour les Panthers de la Floride.", []string{"ORG:Panthers de la Floride"}},
 		{"They walked along the Stave River to Lower Saxony.", []string{"LOC:Stave River", "LOC:Lower Saxony"}},
+		{"In 1995 the Braves beat the Giants, and the Germans cheered.", []string{"ORG:Braves", "ORG:Giants"}},
 	}
 	for _, tc := range cases {
 		var got []string

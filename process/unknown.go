@@ -544,10 +544,16 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		if n == 1 && (isStopwordAny(first.Norm) || russianAdjective(first.Norm)) {
 			return added
 		}
-		if allLower(toks[i:j], nc.lower) || allCommon(toks[i:j], nc.common) {
+		theTeam := n == 1 && i > 0 && toks[i-1].Norm == "the" && !toks[i-1].Cap && !toks[i].Break && !first.SentStart &&
+			plural(first.Norm) && !isDemonym(strings.TrimSuffix(first.Norm, "s"))
+		if !theTeam && (allLower(toks[i:j], nc.lower) || allCommon(toks[i:j], nc.common)) {
 			return added // "Good Day", "Excursion House": common words, capitalised for a title
 		}
 		switch {
+		case theTeam:
+			// "the Braves", "the Beatles", "the Democrats": a capitalised plural after a
+			// lower-case "the" inside a sentence is a team, a band or a party.
+			typ, conf = "ORG", 0.5
 		case n == 1 && first.Upper && utf8.RuneCountInString(first.Norm) >= 3 && utf8.RuneCountInString(first.Norm) <= 6:
 			typ, conf = "ORG", 0.5
 		case surnameLike(last.Norm) && n <= 3:
