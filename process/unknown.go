@@ -163,7 +163,12 @@ func surnames(toks []token, spans []span, nc nameContext) []span {
 		people = nc.memo.people // earlier fields of the article
 	}
 	for _, s := range spans {
-		if s.Type != "PER" || s.To-s.From < 2 || !toks[s.To-1].Cap || utf8.RuneCountInString(toks[s.To-1].Norm) < 3 {
+		// Only names with evidence (a first name, a title, initials, the knowledge base)
+		// lend their last word: a guessed "Beautiful Lie" must not make every "Lie" a
+		// person, nor "Odessa American" every "American".
+		last := toks[s.To-1].Norm
+		if s.Type != "PER" || s.To-s.From < 2 || !toks[s.To-1].Cap || utf8.RuneCountInString(last) < 3 || s.Conf < 0.55 ||
+			isDemonym(last) {
 			continue
 		}
 		if people == nil {
@@ -226,6 +231,9 @@ func surnames(toks []token, spans []span, nc nameContext) []span {
 		}
 		if i+1 < len(toks) && toks[i+1].Cap && !toks[i+1].Break {
 			continue // part of a longer run the patterns did not take
+		}
+		if i > 0 && placePreps[toks[i-1].Norm] && !toks[i].Break {
+			continue // "to Harrison": the town the person is named after, or named like
 		}
 		ns := p.s
 		ns.From, ns.To, ns.Conf = i, i+1, min(p.s.Conf, 0.6)
