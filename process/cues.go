@@ -114,6 +114,8 @@ var locLast = foldSet(`
 river lake mountains mountain mount island islands sea ocean bay gulf strait peninsula desert
 valley county province region district state territory republic street avenue road square
 park canyon falls hills coast city town village airport
+pond brook creek stream beach plateau junction parish harbour harbor ave lane boulevard
+empire kingdom peninsula highlands lowlands marsh glacier reservoir canal
 `)
 
 var locFirst = foldSet(`
@@ -127,7 +129,7 @@ mont lac cap golfe île ile rue place saint sainte
 // person's first name before it only for "Hall" (Carnegie Hall, Arsenio Hall), not listed.
 var facilityLast = foldSet(`
 field stadium arena garden gardens playground raceway speedway oval rink auditorium
-airport station bridge tower castle palace cathedral abbey temple mosque necropolis
+airport station bridge tower castle palace cathedral abbey temple mosque necropolis base
 stade aéroport gare pont tour château palais cathédrale
 стадион аэропорт вокзал мост башня замок дворец собор`)
 
@@ -297,5 +299,6 @@ func isDemonym(w string) bool {
 // "FIFA World Cup", "Flanders Campaign", "French Revolutionary Wars").
 var eventLast = foldSet(`war wars cup campaign championship championships olympics games festival
 election elections summit conference crisis uprising offensive revolution massacre
+trophy award awards prize bowl
 guerre coupe championnat festival élection élections sommet conférence crise offensive
 война кубок чемпионат олимпиада фестиваль выборы саммит конференция кризис`)
