@@ -306,6 +306,9 @@ func dictWord(n string) bool {
 // would mostly fire on people and words).
 const minCyrillic = 10000
 
+// minWordTown: a smaller town whose name is an ordinary English word is left out.
+const minWordTown = 250000
+
 func cyrillic(n string) bool {
 	for _, r := range n {
 		if unicode.IsLetter(r) {
@@ -355,10 +358,15 @@ func readCities(path string) ([]*place, map[string][2]string, error) {
 			}
 			small = true
 		}
+		// A town named by an ordinary English word ("Mission", "Spring", "Island") is left
+		// out unless it is a city a text means more often than the word ("Phoenix").
+		if pop < minWordTown && (dictWord(c[1]) || dictWord(c[2])) {
+			continue
+		}
 		p := &place{id: "geonames:" + c[0], typ: "LOC", country: country, lat: c[4], lon: c[5], pop: pop, name: c[1], seen: map[string]bool{}}
 		p.seen[strings.ToLower(c[1])] = true
 		for _, n := range append([]string{c[2]}, strings.Split(c[3], ",")...) {
-			if keepName(n, pop) && (!small || cyrillic(n)) {
+			if keepName(n, pop) && (!small || cyrillic(n)) && !(pop < minWordTown && dictWord(n)) {
 				p.alias(n)
 			}
 		}
