@@ -201,6 +201,19 @@ nord sud est ouest nouvelle nouveau haute haut basse bas grand grande`)
 	return m
 }()
 
+// compass words start the names of regions ("West Yorkshire", "Far East", "Северная
+// Двина"), in every case form.
+var compass = func() map[string]bool {
+	m := foldSet(`north south east west northern southern eastern western central far upper lower
+nord sud est ouest`)
+	for _, w := range strings.Fields(`северная южная восточная западная центральная северный южный восточный западный центральный`) {
+		for _, f := range inflect([]string{w}, "ru", false) {
+			m[f[0]] = true
+		}
+	}
+	return m
+}()
+
 // russianAdjective reports a folded Cyrillic word with an adjective ending: capitalised
 // alone ("Американский", "Советской") it is not a name.
 func russianAdjective(w string) bool {

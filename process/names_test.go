@@ -23,6 +23,7 @@ func TestNamePatterns(t *testing.T) {
 		{"Il a joué pour les Panthers de la Floride.", []string{"ORG:Panthers de la Floride"}},
 		{"They walked along the Stave River to Lower Saxony.", []string{"LOC:Stave River", "LOC:Lower Saxony"}},
 		{"In 1995 the Braves beat the Giants, and the Germans cheered.", []string{"ORG:Braves", "ORG:Giants"}},
+		{"He left Major League Baseball for the South Seas and bought a TRS-80 from IBM.", []string{"ORG:Major League Baseball", "LOC:South Seas", "ORG:IBM"}},
 	}
 	for _, tc := range cases {
 		var got []string

@@ -25,6 +25,15 @@ func isNameTok(t token) bool {
 // prepositions before a lone capitalised word that make it a place.
 var placePreps = foldSet(`in at near from to into across à au aux en dans près vers depuis в во из под над около возле до на через`)
 
+// isPlacePrep reports a preposition before a place; French "à" folds to the English
+// article "a", so it counts only written with its accent.
+func isPlacePrep(t token, text string) bool {
+	if t.Norm == "a" {
+		return text[t.Start:t.End] != "a" && text[t.Start:t.End] != "A"
+	}
+	return placePreps[t.Norm]
+}
+
 // findUnknown adds pattern names to the knowledge-base spans and resolves overlaps: a name
 // with an organisation word ("Yerevan State University") wins over the place inside it; a
 // person's name wins over a gazetteer town inside it ("Michael Jackson").
@@ -137,7 +146,7 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameC
 	}
 	added = geoHeads(toks, cover, spans, drop, added)
 	if len(added) == 0 {
-		return surnames(toks, spans, nc)
+		return surnames(toks, text, spans, nc)
 	}
 	out := spans[:0:0]
 	for si, s := range spans {
@@ -147,7 +156,7 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameC
 	}
 	out = append(out, added...)
 	sort.Slice(out, func(a, b int) bool { return out[a].From < out[b].From })
-	return surnames(toks, acronyms(toks, text, out), nc)
+	return surnames(toks, text, acronyms(toks, text, out), nc)
 }
 
 // person is a full name the article has given, as the span to copy for a lone surname.
@@ -157,7 +166,7 @@ type person struct{ s span }
 // Lichtensteiger", a lone "Lichtensteiger" (or, in Russian, "Лихтенштайгера") is the same
 // person, even where a gazetteer has a town of that name. The lone mention takes the full
 // name's entity or key, so both count as one.
-func surnames(toks []token, spans []span, nc nameContext) []span {
+func surnames(toks []token, text string, spans []span, nc nameContext) []span {
 	var people map[string]person // surname (folded) -> full name
 	if nc.memo != nil {
 		people = nc.memo.people // earlier fields of the article
@@ -232,7 +241,7 @@ func surnames(toks []token, spans []span, nc nameContext) []span {
 		if i+1 < len(toks) && toks[i+1].Cap && !toks[i+1].Break {
 			continue // part of a longer run the patterns did not take
 		}
-		if i > 0 && placePreps[toks[i-1].Norm] && !toks[i].Break {
+		if i > 0 && isPlacePrep(toks[i-1], text) && !toks[i].Break {
 			continue // "to Harrison": the town the person is named after, or named like
 		}
 		ns := p.s
@@ -511,6 +520,10 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		if (orgLast[toks[k].Norm] || orgFirst[toks[k].Norm]) && connectors[toks[k+1].Norm] {
 			orgInside = true
 		}
+		// "Major League Baseball", "Turner Broadcasting System"
+		if orgLast[toks[k].Norm] && !connectors[toks[k+1].Norm] && n >= 3 && !nc.isGivenName(first.Norm) {
+			orgInside = true
+		}
 	}
 	typ, conf := "", 0.0
 	switch {
@@ -562,13 +575,17 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			// "the Braves", "the Beatles", "the Democrats": a capitalised plural after a
 			// lower-case "the" inside a sentence is a team, a band or a party.
 			typ, conf = "ORG", 0.5
-		case n == 1 && first.Upper && utf8.RuneCountInString(first.Norm) >= 3 && utf8.RuneCountInString(first.Norm) <= 6:
+		case n == 1 && first.Upper && utf8.RuneCountInString(first.Norm) >= 3 && utf8.RuneCountInString(first.Norm) <= 6 &&
+			!strings.ContainsAny(first.Norm, "0123456789") && !(j < len(toks) && toks[j].Hyph):
+			// an acronym; not a model ("Z80", "TRS-80")
 			typ, conf = "ORG", 0.5
 		case surnameLike(last.Norm) && n <= 3:
 			typ, conf = "PER", 0.55
 		case nc.isGivenName(first.Norm):
 			typ, conf = "PER", 0.5
-		case n == 1 && i > 0 && placePreps[toks[i-1].Norm] && !toks[i].Break:
+		case n >= 2 && n <= 3 && compass[first.Norm]:
+			typ, conf = "LOC", 0.5 // "West Yorkshire", "South Seas", "Far East"
+		case n == 1 && i > 0 && isPlacePrep(toks[i-1], text) && !toks[i].Break:
 			typ, conf = "LOC", 0.45
 		case n >= 2 && n <= 3 && !foreignScript(toks[i:j], text) && !anyStopword(toks[i:j]):
 			typ, conf = "PER", 0.4
