@@ -20,6 +20,14 @@ func inflect(lower []string, lang string, acronym bool) [][]string {
 // коридора), and the complement stays (Организация Договора о коллективной безопасности →
 // Организации Договора о коллективной безопасности).
 func inflectName(lower []string, lang string, acronym, person bool) [][]string {
+	return inflectCompound(lower, nil, lang, acronym, person)
+}
+
+// inflectCompound is inflectName where fixed marks the words that never decline: the
+// first parts of a hyphenated compound ("Нью-Йорк" → "Нью-Йорка", "Алма-Ата" →
+// "Алма-Аты", "Санта-Барбара" → "Санта-Барбаре").
+func inflectCompound(lower []string, fixed []bool, lang string, acronym, person bool) [][]string {
+	isFixed := func(i int) bool { return i < len(fixed) && fixed[i] }
 	base := make([]string, len(lower))
 	for i, w := range lower {
 		base[i] = fold(w)
@@ -51,6 +59,9 @@ func inflectName(lower []string, lang string, acronym, person bool) [][]string {
 		decl := len(lower)
 		if !person {
 			for i, w := range lower {
+				if isFixed(i) {
+					continue
+				}
 				// "медно-молибденовый": the first part of a compound adjective stays as
 				// it is and the adjective goes on.
 				if compoundPrefix := strings.HasSuffix(w, "о") && i+1 < len(lower); !slavicAdjective(w) && !compoundPrefix {
@@ -64,7 +75,7 @@ func inflectName(lower []string, lang string, acronym, person bool) [][]string {
 			changed := false
 			for i, w := range lower {
 				f := w
-				if i < decl {
+				if i < decl && !isFixed(i) {
 					f = slavicForm(w, s)
 				}
 				if f != w {

@@ -296,11 +296,18 @@ func (k *kb) addName(idx int32, name, lang string, src uint8) {
 	a.Acronym = len(toks) == 1 && toks[0].Upper && utf8.RuneCountInString(name) <= 6
 	norms := make([]string, len(toks))
 	lowers := make([]string, len(toks))
+	var fixed []bool // first parts of a hyphenated compound of capitalised parts
 	for i, t := range toks {
 		norms[i] = t.Norm
 		lowers[i] = strings.ToLower(name[t.Start:t.End])
+		if i+1 < len(toks) && toks[i+1].Hyph && t.Cap && toks[i+1].Cap {
+			if fixed == nil {
+				fixed = make([]bool, len(toks))
+			}
+			fixed[i] = true
+		}
 	}
-	for _, form := range inflectName(lowers, lang, a.Acronym, person) {
+	for _, form := range inflectCompound(lowers, fixed, lang, a.Acronym, person) {
 		h := hashTokens(form)
 		k.building[h] = appendAlias(k.building[h], a)
 		if f := hashAdd(hashInit, form[0]); uint8(len(form)) > k.first[f] {

@@ -579,14 +579,14 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			!strings.ContainsAny(first.Norm, "0123456789") && !(j < len(toks) && toks[j].Hyph):
 			// an acronym; not a model ("Z80", "TRS-80")
 			typ, conf = "ORG", 0.5
+		case n == 1 && i > 0 && isPlacePrep(toks[i-1], text) && !toks[i].Break && !givenNames[first.Norm] && !moreGivenNames[first.Norm]:
+			typ, conf = "LOC", 0.45 // "в Воеводине", "на Филиппинах": a first name only by its skeleton
 		case surnameLike(last.Norm) && n <= 3:
 			typ, conf = "PER", 0.55
-		case nc.isGivenName(first.Norm):
-			typ, conf = "PER", 0.5
 		case n >= 2 && n <= 3 && compass[first.Norm]:
 			typ, conf = "LOC", 0.5 // "West Yorkshire", "South Seas", "Far East"
-		case n == 1 && i > 0 && isPlacePrep(toks[i-1], text) && !toks[i].Break:
-			typ, conf = "LOC", 0.45
+		case nc.isGivenName(first.Norm):
+			typ, conf = "PER", 0.5
 		case n >= 2 && n <= 3 && !foreignScript(toks[i:j], text) && !anyStopword(toks[i:j]):
 			typ, conf = "PER", 0.4
 		default:
