@@ -464,8 +464,8 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 				if s.Ent != nil && s.Ent.Src != srcCity {
 					strong = true
 				}
-				if s.From == i+1 && s.To == j && s.Type == "LOC" {
-					restLoc = true
+				if s.To == j && s.Type == "LOC" && s.From > i && allQualifiers(toks[i:s.From]) {
+					restLoc = true // "Новый Южный Уэльс", "North East Lincolnshire"
 				}
 			}
 		}
@@ -535,8 +535,10 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		typ, conf = "ORG", 0.6
 	case first.Initial && !last.Initial && n > 1 && !honorifics[first.Norm] && !strong:
 		typ, conf = "PER", 0.6 // "В. И. Ленина", "J. R. R. Tolkien"
-	case restLoc && placeQualifiers[first.Norm]:
+	case restLoc && (placeQualifiers[first.Norm] || compass[first.Norm]):
 		typ, conf = "LOC", 0.6
+	case n >= 2 && n <= 3 && compass[first.Norm] && !strong && !titled:
+		typ, conf = "LOC", 0.5 // "West Yorkshire", "South Seas", "Северной Далмации"
 	case ofPlace && !locFirst[first.Norm] && !locLast[first.Norm] && !titled:
 		typ, conf = "ORG", 0.5
 	case titled:
@@ -583,8 +585,6 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			typ, conf = "LOC", 0.45 // "в Воеводине", "на Филиппинах": a first name only by its skeleton
 		case surnameLike(last.Norm) && n <= 3:
 			typ, conf = "PER", 0.55
-		case n >= 2 && n <= 3 && compass[first.Norm]:
-			typ, conf = "LOC", 0.5 // "West Yorkshire", "South Seas", "Far East"
 		case nc.isGivenName(first.Norm):
 			typ, conf = "PER", 0.5
 		case n >= 2 && n <= 3 && !foreignScript(toks[i:j], text) && !anyStopword(toks[i:j]):
@@ -639,6 +639,16 @@ func allCommon(toks []token, common wordSet) bool {
 	}
 	for _, t := range toks {
 		if !common.has(t.Norm) || givenNames[t.Norm] {
+			return false
+		}
+	}
+	return true
+}
+
+// allQualifiers reports words that all make a bigger place of the place after them.
+func allQualifiers(toks []token) bool {
+	for _, t := range toks {
+		if !placeQualifiers[t.Norm] && !compass[t.Norm] {
 			return false
 		}
 	}
