@@ -147,7 +147,18 @@ northern southern latin roman christian islamic buddhist hindu
 `)
 
 // Connectors may stand inside a multi-word name ("Bank of America", "Charles de Gaulle").
-var connectors = foldSet(`of de du des la le von van der den del della di da dos das bin ibn al el`)
+var connectors = foldSet(`of de du des la le von van der den del della di da dos das bin ibn al el
+да де ди дю ван фон дер дель ибн бен бин аль ал эль`)
+
+// articlePrefix reports the lower-case Arabic article joined by a hyphen to the name after
+// it, which it belongs to: "al-Ghazali", "аль-Газали".
+func articlePrefix(toks []token, i int) bool {
+	switch toks[i].Norm {
+	case "al", "el", "аль", "ал", "эль", "ад", "ас", "ан", "ар", "аш", "ат":
+		return !toks[i].Cap && i+1 < len(toks) && toks[i+1].Hyph && toks[i+1].Cap
+	}
+	return false
+}
 
 func foldSet(s string) map[string]bool {
 	m := map[string]bool{}

@@ -119,7 +119,7 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameC
 	drop := make([]bool, len(spans))
 	var added []span
 	for i := 0; i < len(toks); {
-		if !isNameTok(toks[i]) {
+		if !isNameTok(toks[i]) && !articlePrefix(toks, i) {
 			i++
 			continue
 		}
@@ -131,6 +131,10 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameC
 			}
 			if connectors[toks[j].Norm] && !toks[j].Cap && j+1 < len(toks) && !toks[j+1].Break && isNameTok(toks[j+1]) {
 				j += 2
+				continue
+			}
+			if articlePrefix(toks, j) {
+				j += 2 // "Абд аль-Мумин"
 				continue
 			}
 			// "Panthers de la Floride", "Banque de la République"
@@ -395,7 +399,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		}
 		// "Mayor of Ottawa", "King of Thailand": what follows a title and a connector is
 		// the place or body the title belongs to, not a person.
-		if connectors[t.Norm] && !t.Cap {
+		if connectors[t.Norm] && !t.Cap && !articlePrefix(toks, i) {
 			titled = false
 			i++
 			continue
