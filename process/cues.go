@@ -73,6 +73,7 @@ mr mrs ms miss dr sir dame lord lady madam president premier minister chancellor
 mayor general colonel captain lieutenant sergeant admiral marshal king queen prince princess pope
 bishop archbishop father saint st rev professor prof judge ambassador secretary spokesman spokeswoman
 chairman ceo director coach lt gen col maj capt sgt cpl pvt gov sen rep adm
+brigadier commodore commander vice deputy
 m mme mlle mm président présidente ministre chancelier sénateur gouverneur maire général colonel
 capitaine roi reine prince princesse pape évêque père sainte professeur juge ambassadeur porte-parole
 monsieur madame dirigeant

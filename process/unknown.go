@@ -392,7 +392,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		if t.Initial {
 			break
 		}
-		if honorifics[t.Norm] {
+		if honorifics[t.Norm] || t.Norm == "major" && i+1 < j && toks[i+1].Norm == "general" {
 			titled = true
 			i++
 			continue
@@ -447,6 +447,15 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			}
 		}
 	}
+	// "Chittoor District of Andhra Pradesh", "Kreis X of Y": a place word before a
+	// connector closes a place; what follows is the bigger place it is in.
+	for k := i + 1; k < j-1; k++ {
+		if connectors[toks[k].Norm] && !toks[k].Cap && locLast[toks[k-1].Norm] {
+			added = e.chunk(toks, text, k+1, j, spans, cover, drop, added, nc)
+			j = k
+			break
+		}
+	}
 	first, last := toks[i], toks[j-1]
 	n := 0 // words: a hyphenated compound ("Лос-Анджелес") is one
 	for k := i; k < j; k++ {
@@ -498,7 +507,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		}
 	}
 	// "Polish Foreign Minister", "Various Christian": a title or an adjective, not a name.
-	if honorifics[last.Norm] || (isDemonym(first.Norm) && cover[i] == 0 && !orgLast[last.Norm] && !eventLast[last.Norm]) {
+	if honorifics[last.Norm] || (isDemonym(first.Norm) && cover[i] == 0 && !orgLast[last.Norm] && !eventLast[last.Norm] && !locLast[last.Norm]) {
 		if n == 1 && isDemonym(first.Norm) && !inside {
 			return append(added, span{From: i, To: j, Type: "MISC", Conf: 0.5, Name: joinSurface(toks[i:j])})
 		}
