@@ -135,7 +135,10 @@ stade aéroport gare pont tour château palais cathédrale
 стадион аэропорт вокзал мост башня замок дворец собор`)
 
 // teamLast ends a club's name after its town ("Leeds United", "Manchester City").
-var teamLast = foldSet(`united city athletic rovers wanderers juniors albion county rangers fc`)
+var teamLast = foldSet(`united city athletic rovers wanderers juniors albion county rangers fc hc sc cf afc fk sk bk if`)
+
+// teamFirst starts a club's name in capitals ("FC Basel", "PSV Eindhoven", "SK Rapid").
+var teamFirst = foldSet(`fc fk sk hc sc cf ac afc bk kv krc psv nac ss us as vfb vfl tsv sv фк хк пфк ск`)
 
 // demonyms are adjectives of nationality written with a capital in English: not names.
 var demonyms = foldSet(`

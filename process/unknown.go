@@ -544,7 +544,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		typ, conf = "ORG", 0.6
 	case n > 1 && (eventFirst[first.Norm] || eventLast[last.Norm] || n > 2 && eventLast[toks[j-2].Norm] && isRoman(last.Norm)):
 		typ, conf = "EVT", 0.5
-	case n > 1 && (orgLast[last.Norm] || orgFirst[first.Norm] || orgInside):
+	case n > 1 && (orgLast[last.Norm] || orgFirst[first.Norm] || orgInside || first.Upper && teamFirst[first.Norm]):
 		typ, conf = "ORG", 0.6
 	case first.Initial && !last.Initial && n > 1 && !honorifics[first.Norm] && !strong:
 		typ, conf = "PER", 0.6 // "В. И. Ленина", "J. R. R. Tolkien"
