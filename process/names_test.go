@@ -21,6 +21,7 @@ func TestNamePatterns(t *testing.T) {
 		{"Melvin Upton Jr. signed with Acme Inc. last year.", []string{"PER:Melvin Upton Jr.", "ORG:Acme Inc."}},
 		{"В 1937 году на сцене впервые появился В. И. Ленин.", []string{"PER:В. И. Ленин"}},
 		{"Он прилетел из Нью-Йорка в Алма-Ату, а потом жил в Воеводине.", []string{"LOC:Нью-Йорка", "LOC:Алма-Ату", "LOC:Воеводине"}},
+		{"В городах Бендеры и Сорока у реки Янцзы он ушёл из группы The Offspring.", []string{"LOC:Бендеры", "LOC:Сорока", "LOC:Янцзы", "ORG:The Offspring"}},
 		{"Il a joué pour les Panthers de la Floride.", []string{"ORG:Panthers de la Floride"}},
 		{"They walked along the Stave River to Lower Saxony.", []string{"LOC:Stave River", "LOC:Lower Saxony"}},
 		{"In 1995 the Braves beat the Giants, and the Germans cheered.", []string{"ORG:Braves", "ORG:Giants"}},

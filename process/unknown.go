@@ -735,6 +735,39 @@ var lowerOrgHeads = func() map[string]bool {
 	return m
 }()
 
+// ruGeoHeads are Russian nouns, in every case form, that introduce the name of a place
+// written after them, which alone is the name: "реки Янцзы", "остров Тао", "в городах
+// Тирасполь и Бендеры", "кладбища Пер-Лашез".
+var ruGeoHeads = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`река озеро остров полуостров пролив залив море город село деревня посёлок
+		станица гора хребет вулкан пустыня долина планета звезда кладбище монастырь авиабаза аэропорт порт
+		провинция область район округ штат графство княжество коммуна столица улица площадь проспект
+		рудник урочище местность регион`) {
+		for _, f := range inflect([]string{w}, "ru", false) {
+			m[f[0]] = true
+		}
+	}
+	for _, w := range strings.Fields(`городах городов острова островах островов реки рек озёра озера`) {
+		m[fold(w)] = true
+	}
+	return m
+}()
+
+// ruOrgHeads are Russian nouns, in every case form, that introduce the name of an
+// organisation written after them: "группы The Offspring", "компании Goldman Sachs",
+// "клуба Локомотив".
+var ruOrgHeads = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`клуб команда компания группа газета журнал партия банк корпорация концерн
+		агентство издательство лейбл телеканал радиостанция фирма холдинг`) {
+		for _, f := range inflect([]string{w}, "ru", false) {
+			m[f[0]] = true
+		}
+	}
+	return m
+}()
+
 // geoHeads extends a place or a capitalised word after a lower-case geographic head to
 // include the head: "mer Égée", "détroit de Gibraltar"; after an organisation head it makes
 // an organisation: "сборной Хорватии".
@@ -744,6 +777,14 @@ func geoHeads(toks []token, cover []int, spans []span, drop []bool, added []span
 			continue
 		}
 		typ := "LOC"
+		if ruGeoHeads[toks[i].Norm] {
+			added = ruHeadName(toks, i+1, cover, added, "LOC")
+			continue
+		}
+		if ruOrgHeads[toks[i].Norm] {
+			added = ruHeadName(toks, i+1, cover, added, "ORG")
+			continue
+		}
 		if lowerOrgHeads[toks[i].Norm] {
 			typ = "ORG"
 		} else if !lowerGeoHeads[toks[i].Norm] {
@@ -774,6 +815,41 @@ func geoHeads(toks []token, cover []int, spans []span, drop []bool, added []span
 		}
 		added = append(added, span{From: i, To: end, Type: typ, Conf: 0.6, Name: joinSurface(toks[i:end])})
 		i = end - 1
+	}
+	return added
+}
+
+// ruHeadName makes places (or organisations) of the capitalised names from k on, after a
+// Russian head noun: each run of capitalised words up to punctuation, and another after "и". A name
+// the knowledge base already knows stands as it is; a pattern name over the same words
+// gives way.
+func ruHeadName(toks []token, k int, cover []int, added []span, typ string) []span {
+	if k >= len(toks) || scriptOf(toks[k-1].Norm) != scriptCyrillic {
+		return added
+	}
+	for k < len(toks) && toks[k].Cap && !toks[k].Break && (typ == "ORG" || scriptOf(toks[k].Norm) == scriptCyrillic) {
+		end := k + 1
+		for end < len(toks) && toks[end].Cap && !toks[end].Break && !toks[end].Upper {
+			end++
+		}
+		known := false
+		for m := k; m < end; m++ {
+			known = known || cover[m] > 0
+		}
+		if !known {
+			for a := 0; a < len(added); a++ {
+				if added[a].From < end && added[a].To > k {
+					added = append(added[:a], added[a+1:]...)
+					a--
+				}
+			}
+			added = append(added, span{From: k, To: end, Type: typ, Conf: 0.6, Name: joinSurface(toks[k:end])})
+		}
+		if end+1 < len(toks) && toks[end].Norm == "и" && !toks[end].Break {
+			k = end + 1
+			continue
+		}
+		break
 	}
 	return added
 }
