@@ -54,10 +54,11 @@ func cmdExtract(ctx context.Context, e *env, args []string) error {
 }
 
 func cmdEval(ctx context.Context, e *env, args []string) error {
-	fs := newFlags("eval", "eval [--json] ner FILE.conll | lang DIR", e)
+	fs := newFlags("eval", "eval [--json] [--mistakes] ner FILE.conll | lang DIR", e)
 	var cf configFlags
 	cf.register(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
+	mistakes := fs.Bool("mistakes", false, "ner: also list every missed and every wrong name, with its sentence")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -79,7 +80,11 @@ func cmdEval(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		defer f.Close()
-		r, err := process.EvalNER(en, f)
+		eval := process.EvalNER
+		if *mistakes {
+			eval = process.EvalNERMistakes
+		}
+		r, err := eval(en, f)
 		if err != nil {
 			return err
 		}
