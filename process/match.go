@@ -27,6 +27,9 @@ func (s span) end(toks []token, text string) int {
 	return last.End
 }
 
+// watchedCountry are the countries whose every town the gazetteer keeps (see kbgen).
+var watchedCountry = map[string]bool{"AM": true, "AZ": true, "GE": true}
+
 // dottedEnds are abbreviations that end a name and keep their full stop.
 var dottedEnds = foldSet(`jr sr inc ltd co corp bros plc jun sen`)
 
@@ -60,6 +63,13 @@ func (ks kbSet) matchKB(toks []token, out []span) []span {
 		for n := maxN; n >= 1; n-- {
 			a, e, ok := ks.lookup(hs[n], toks[i:i+n], onlyLower)
 			if !ok {
+				continue
+			}
+			// A small town's one-word Latin name is a person, a word or a band more often
+			// than the town ("Azna", "Harrison"), unless a preposition puts it in a place.
+			// The watched region's towns are kept whatever their size ("Ijevan").
+			if a.Src == srcCity && n == 1 && e.Pop < 100000 && !watchedCountry[e.Country] && scriptOf(toks[i].Norm) == scriptLatin &&
+				!(i > 0 && placePreps[toks[i-1].Norm] && toks[i-1].Norm != "a" && !toks[i].Break) {
 				continue
 			}
 			out = append(out, span{From: i, To: i + n, Ent: e, Type: e.Type, Conf: aliasConfidence(a, e, toks[i:i+n])})
@@ -149,7 +159,7 @@ func (k *kb) acceptable(a alias, toks []token) bool {
 				return false // "Saint-Martin" yes, "Mission accomplie" no
 			}
 		}
-		if len(toks) == 1 && toks[0].SentStart && e.Pop < 100000 {
+		if len(toks) == 1 && toks[0].SentStart && e.Pop < 100000 && !watchedCountry[e.Country] {
 			return false
 		}
 		if toks[0].Upper && len(toks) == 1 && len(toks[0].Norm) <= 4 {

@@ -18,6 +18,7 @@ func TestNamePatterns(t *testing.T) {
 		{"The final was played at Turner Field before 40,000 people.", []string{"LOC:Turner Field"}},
 		{"He was elected Mayor of Ottawa in 2006.", []string{"LOC:Ottawa"}},
 		{"The band released Take Me Higher in 1995.", nil},
+		{"Ijevan residents said the road to Goris was closed, Harrison told Azna.", []string{"LOC:Ijevan", "LOC:Goris", "PER:Harrison"}},
 		{"Melvin Upton Jr. signed with Acme Inc. last year.", []string{"PER:Melvin Upton Jr.", "ORG:Acme Inc."}},
 		{"В 1937 году на сцене впервые появился В. И. Ленин.", []string{"PER:В. И. Ленин"}},
 		{"Он прилетел из Нью-Йорка в Алма-Ату, а потом жил в Воеводине.", []string{"LOC:Нью-Йорка", "LOC:Алма-Ату", "LOC:Воеводине"}},
