@@ -312,8 +312,8 @@ func isDemonym(w string) bool {
 	if demonyms[w] {
 		return true
 	}
-	if scriptOf(w) != scriptLatin || utf8.RuneCountInString(w) < 6 {
-		return false
+	if scriptOf(w) != scriptLatin || utf8.RuneCountInString(w) < 6 || givenNames[w] || moreGivenNames[w] {
+		return false // "Adrian", "Fabian", "Maximilian" are first names
 	}
 	for _, suf := range []string{"ian", "ese", "ish", "ean"} {
 		if strings.HasSuffix(w, suf) {

@@ -507,7 +507,8 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		}
 	}
 	// "Polish Foreign Minister", "Various Christian": a title or an adjective, not a name.
-	if honorifics[last.Norm] || (isDemonym(first.Norm) && cover[i] == 0 && !orgLast[last.Norm] && !eventLast[last.Norm] && !locLast[last.Norm]) {
+	if honorifics[last.Norm] || (isDemonym(first.Norm) && cover[i] == 0 && !orgLast[last.Norm] && !eventLast[last.Norm] && !locLast[last.Norm] &&
+		!(n > 1 && nc.isGivenName(first.Norm) && !toks[i+1].Hyph)) {
 		if n == 1 && isDemonym(first.Norm) && !inside {
 			return append(added, span{From: i, To: j, Type: "MISC", Conf: 0.5, Name: joinSurface(toks[i:j])})
 		}

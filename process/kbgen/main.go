@@ -211,7 +211,7 @@ func readCLDR(dir string, capitals map[string][2]string) ([]*place, error) {
 				if lang == "en" && l.Name() == "en" && !strings.Contains(code, "-alt-") {
 					p.name = name
 				}
-				if keepName(name, 1) {
+				if keepName(name, 1) && (majorLatin[lang] || !latinScript(name)) {
 					p.alias(lang + "=" + name)
 				}
 			}
@@ -227,6 +227,28 @@ func readCLDR(dir string, capitals map[string][2]string) ([]*place, error) {
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// majorLatin are the Latin-script languages whose country names are kept. CLDR names
+// countries in some 700 locales; in the others a name is often an ordinary word or a first
+// name in the news languages ("Gene" is Guinea in one of them). Names in other scripts
+// are kept from every locale.
+var majorLatin = func() map[string]bool {
+	m := map[string]bool{}
+	for _, l := range strings.Fields(`en fr de es it pt nl tr az pl cs sk hu ro hr bs sr sl sq sv nb nn no da fi et lv lt
+		ca gl eu ga cy is mt id ms vi uz tk`) {
+		m[l] = true
+	}
+	return m
+}()
+
+func latinScript(n string) bool {
+	for _, r := range n {
+		if unicode.IsLetter(r) {
+			return unicode.Is(unicode.Latin, r)
+		}
+	}
+	return false
 }
 
 // readSubdivisions collects the names of countries' subdivisions (states, provinces,
