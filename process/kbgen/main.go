@@ -211,7 +211,7 @@ func readCLDR(dir string, capitals map[string][2]string) ([]*place, error) {
 				if lang == "en" && l.Name() == "en" && !strings.Contains(code, "-alt-") {
 					p.name = name
 				}
-				if keepName(name, 1) && (majorLatin[lang] || !latinScript(name)) {
+				if keepName(name, 1) && (majorLatin[lang] || !latinScript(name)) && (majorCyrillic[lang] || !cyrillic(name)) {
 					p.alias(lang + "=" + name)
 				}
 			}
@@ -241,6 +241,9 @@ var majorLatin = func() map[string]bool {
 	}
 	return m
 }()
+
+// majorCyrillic: likewise for Cyrillic-script names.
+var majorCyrillic = map[string]bool{"ru": true, "uk": true, "be": true, "bg": true, "sr": true, "mk": true, "kk": true}
 
 func latinScript(n string) bool {
 	for _, r := range n {
