@@ -95,6 +95,7 @@ government administration organization organisation network news times post pres
 tribune herald television tv radio channel magazine hospital museum orchestra band brothers
 corporation industries motors systems technologies media games pictures films productions
 racing labs laboratory laboratories directorate broadcasting international review classics
+wing squadron fleet command diocese archdiocese
 f.c a.f.c s.c s.l s.a s.p.a n.v b.v
 université institut académie école conseil comité commission ministère agence autorité office parti
 fédération association société club banque groupe fondation église armée assemblée sénat tribunal
@@ -120,7 +121,7 @@ empire kingdom peninsula highlands lowlands marsh glacier reservoir canal
 `)
 
 var locFirst = foldSet(`
-mount lake cape gulf isle fort port saint st san santa sankt county
+mount lake cape gulf isle fort port saint st san santa sankt county camp kreis
 mont lac cap golfe île ile rue place saint sainte
 гора река озеро остров мыс залив улица площадь
 `)
@@ -133,6 +134,31 @@ field stadium arena garden gardens playground raceway speedway oval rink auditor
 airport station bridge tower castle palace cathedral abbey temple mosque necropolis base
 stade aéroport gare pont tour château palais cathédrale
 стадион аэропорт вокзал мост башня замок дворец собор`)
+
+// buildingLast ends the name of a building, which a guess would otherwise make a person
+// ("Carnegie Hall", "Alfred Phillips House"); after a known first name and one word it is
+// still a person ("Arsenio Hall"), see chunk.
+var buildingLast = foldSet(`hall house hotel inn lodge mill mills manor estate courthouse schoolhouse cave
+works farm chapel`)
+
+// ordinal reports a folded ordinal number: "65th", "1st", "seventeenth", "viii", "58-я".
+func ordinal(w string) bool {
+	if w == "" {
+		return false
+	}
+	if w[0] >= '0' && w[0] <= '9' {
+		for _, suf := range []string{"st", "nd", "rd", "th", "e", "er", "re", "eme", "-я", "-и", "-й"} {
+			if strings.HasSuffix(w, suf) {
+				return true
+			}
+		}
+		return false
+	}
+	return spelledOrdinals[w]
+}
+
+var spelledOrdinals = foldSet(`first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth
+thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth`)
 
 // teamLast ends a club's name after its town ("Leeds United", "Manchester City").
 var teamLast = foldSet(`united city athletic rovers wanderers juniors albion county rangers fc hc sc cf afc fk sk bk if`)

@@ -508,7 +508,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 	}
 	// "Polish Foreign Minister", "Various Christian": a title or an adjective, not a name.
 	if honorifics[last.Norm] || (isDemonym(first.Norm) && cover[i] == 0 && !orgLast[last.Norm] && !eventLast[last.Norm] && !locLast[last.Norm] &&
-		!(n > 1 && nc.isGivenName(first.Norm) && !toks[i+1].Hyph)) {
+		!(n > 1 && nc.isGivenName(first.Norm) && !toks[i+1].Hyph && !isDemonym(toks[i+1].Norm))) {
 		if n == 1 && isDemonym(first.Norm) && !inside {
 			return append(added, span{From: i, To: j, Type: "MISC", Conf: 0.5, Name: joinSurface(toks[i:j])})
 		}
@@ -601,11 +601,18 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			typ, conf = "PER", 0.55
 		case nc.isGivenName(first.Norm):
 			typ, conf = "PER", 0.5
+		case n >= 2 && buildingLast[last.Norm]:
+			typ, conf = "LOC", 0.45 // "Carnegie Hall", "Phillips House", "Doubletree Hotel"
 		case n >= 2 && n <= 3 && !foreignScript(toks[i:j], text) && !anyStopword(toks[i:j]):
 			typ, conf = "PER", 0.4
 		default:
 			return added
 		}
+	}
+	// "65th Fighter Wing", "Seventeenth Air Force", "58-я армия": a unit's number is part of
+	// its name.
+	if typ == "ORG" && i > 0 && !toks[i].Break && ordinal(toks[i-1].Norm) && cover[i-1] == 0 {
+		i--
 	}
 	// The pattern name replaces knowledge-base names inside it.
 	for k := i; k < j; k++ {
