@@ -141,13 +141,16 @@ stade aéroport gare pont tour château palais cathédrale
 var buildingLast = foldSet(`hall house hotel inn lodge mill mills manor estate courthouse schoolhouse cave
 works farm chapel`)
 
+// unitLast ends the names of military units, numbered in front ("65 Air Division").
+var unitLast = foldSet(`wing squadron fleet division brigade regiment battalion corps army group command`)
+
 // ordinal reports a folded ordinal number: "65th", "1st", "seventeenth", "viii", "58-я".
 func ordinal(w string) bool {
 	if w == "" {
 		return false
 	}
 	if w[0] >= '0' && w[0] <= '9' {
-		for _, suf := range []string{"st", "nd", "rd", "th", "e", "er", "re", "eme", "-я", "-и", "-й"} {
+		for _, suf := range []string{"st", "nd", "rd", "th", "d", "e", "er", "re", "eme", "-я", "-и", "-й"} {
 			if strings.HasSuffix(w, suf) {
 				return true
 			}

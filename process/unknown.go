@@ -592,7 +592,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			// lower-case "the" inside a sentence is a team, a band or a party.
 			typ, conf = "ORG", 0.5
 		case n == 1 && first.Upper && utf8.RuneCountInString(first.Norm) >= 3 && utf8.RuneCountInString(first.Norm) <= 6 &&
-			!strings.ContainsAny(first.Norm, "0123456789") && !(j < len(toks) && toks[j].Hyph):
+			!strings.ContainsAny(first.Norm, "0123456789.") && !(j < len(toks) && toks[j].Hyph):
 			// an acronym; not a model ("Z80", "TRS-80")
 			typ, conf = "ORG", 0.5
 		case n == 1 && i > 0 && isPlacePrep(toks[i-1], text) && !toks[i].Break && !givenNames[first.Norm] && !moreGivenNames[first.Norm]:
@@ -603,6 +603,8 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			typ, conf = "PER", 0.5
 		case n >= 2 && buildingLast[last.Norm]:
 			typ, conf = "LOC", 0.45 // "Carnegie Hall", "Phillips House", "Doubletree Hotel"
+		case n >= 2 && n <= 3 && plural(last.Norm) && nc.common.has(last.Norm) && !nc.isGivenName(first.Norm):
+			typ, conf = "ORG", 0.45 // "Fremantle Dockers", "Carnival Cruise Lines": not "John Adams"
 		case n >= 2 && n <= 3 && !foreignScript(toks[i:j], text) && !anyStopword(toks[i:j]):
 			typ, conf = "PER", 0.4
 		default:
@@ -611,8 +613,8 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 	}
 	// "65th Fighter Wing", "Seventeenth Air Force", "58-я армия": a unit's number is part of
 	// its name.
-	if typ == "ORG" && i > 0 && !toks[i].Break && ordinal(toks[i-1].Norm) && cover[i-1] == 0 {
-		i--
+	if typ == "ORG" && i > 0 && !toks[i].Break && cover[i-1] == 0 && (ordinal(toks[i-1].Norm) || number(toks[i-1].Norm) && unitLast[last.Norm]) {
+		i-- // and "65 Air Division" where units are numbered without the ordinal's ending
 	}
 	// The pattern name replaces knowledge-base names inside it.
 	for k := i; k < j; k++ {
@@ -674,6 +676,11 @@ func allQualifiers(toks []token) bool {
 		}
 	}
 	return true
+}
+
+// number reports a folded token of digits only.
+func number(w string) bool {
+	return w != "" && strings.Trim(w, "0123456789") == ""
 }
 
 // anyStopword reports a function word inside a run ("Take Me Higher", "A Beautiful
