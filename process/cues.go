@@ -174,7 +174,7 @@ var demonyms = foldSet(`
 american british english french german russian armenian azerbaijani azeri georgian turkish iranian
 persian ukrainian european african asian arab arabic jewish muslim christian catholic protestant
 orthodox soviet chinese japanese korean indian italian spanish portuguese dutch greek polish
-swedish norwegian danish finnish irish scottish welsh canadian australian mexican brazilian
+swedish norwegian danish finnish irish scottish welsh canadian australian mexican brazilian swiss thai
 israeli palestinian syrian iraqi egyptian saudi kurdish belarusian kazakh uzbek western eastern
 northern southern latin roman christian islamic buddhist hindu
 `)

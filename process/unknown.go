@@ -551,7 +551,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		typ, conf = "PER", 0.6 // "В. И. Ленина", "J. R. R. Tolkien"
 	case restLoc && (placeQualifiers[first.Norm] || compass[first.Norm]):
 		typ, conf = "LOC", 0.6
-	case n >= 2 && n <= 3 && compass[first.Norm] && !strong && !titled:
+	case n >= 2 && n <= 3 && compass[first.Norm] && !strong && !titled && !isDemonym(last.Norm):
 		typ, conf = "LOC", 0.5 // "West Yorkshire", "South Seas", "Северной Далмации"
 	case ofPlace && !locFirst[first.Norm] && !locLast[first.Norm] && !titled:
 		typ, conf = "ORG", 0.5
