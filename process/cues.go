@@ -74,6 +74,7 @@ mayor general colonel captain lieutenant sergeant admiral marshal king queen pri
 bishop archbishop father saint st rev professor prof judge ambassador secretary spokesman spokeswoman
 chairman ceo director coach lt gen col maj capt sgt cpl pvt gov sen rep adm
 brigadier commodore commander vice deputy
+senior junior juniors freshman sophomore engineer operator conductor
 m mme mlle mm président présidente ministre chancelier sénateur gouverneur maire général colonel
 capitaine roi reine prince princesse pape évêque père sainte professeur juge ambassadeur porte-parole
 monsieur madame dirigeant
@@ -95,7 +96,7 @@ government administration organization organisation network news times post pres
 tribune herald television tv radio channel magazine hospital museum orchestra band brothers
 corporation industries motors systems technologies media games pictures films productions
 racing labs laboratory laboratories directorate broadcasting international review classics
-wing squadron fleet command diocese archdiocese
+wing squadron fleet command diocese archdiocese movement centre center
 f.c a.f.c s.c s.l s.a s.p.a n.v b.v
 université institut académie école conseil comité commission ministère agence autorité office parti
 fédération association société club banque groupe fondation église armée assemblée sénat tribunal

@@ -543,7 +543,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 	switch {
 	case team:
 		typ, conf = "ORG", 0.6
-	case n > 1 && (eventFirst[first.Norm] || eventLast[last.Norm] || n > 2 && eventLast[toks[j-2].Norm] && isRoman(last.Norm)):
+	case n > 1 && (eventFirst[first.Norm] || eventLast[last.Norm] || n > 2 && eventLast[toks[j-2].Norm] && isRoman(last.Norm) || first.Norm == "best"):
 		typ, conf = "EVT", 0.5
 	case n > 1 && (orgLast[last.Norm] || orgFirst[first.Norm] || orgInside || first.Upper && teamFirst[first.Norm]):
 		typ, conf = "ORG", 0.6
