@@ -84,6 +84,25 @@ monsieur madame dirigeant
 baş nazir prezident cənab xanım bay bayan sayın başbakan cumhurbaşkanı bakan
 `)
 
+// roles are lower-case nouns of a person's occupation written before the name, the
+// trigger words of Europe Media Monitor's name patterns: "composer Holst", "peintre
+// Cézanne", "художника Джорджоне" (Russian ones in every case form). They make a title.
+var roles = func() map[string]bool {
+	m := foldSet(`writer author poet painter artist composer singer actor actress director producer
+philosopher mathematician physicist chemist scientist historian economist journalist footballer striker
+midfielder defender goalkeeper guitarist drummer bassist vocalist rapper emperor prophet
+écrivain auteur poète peintre artiste compositeur chanteur chanteuse acteur actrice réalisateur
+philosophe mathématicien physicien historien journaliste footballeur entraîneur empereur`)
+	for _, w := range strings.Fields(`писатель поэт художник композитор певец певица актёр актриса режиссёр продюсер
+философ математик физик химик учёный историк журналист футболист нападающий защитник вратарь тренер
+гитарист барабанщик вокалист император король царь князь граф герцог`) {
+		for _, f := range inflect([]string{w}, "ru", false) {
+			m[f[0]] = true
+		}
+	}
+	return m
+}()
+
 // orgLast are words that end an organisation's name ("Manchester United FC", "Labour Party").
 var orgLast = foldSet(`
 inc inc. ltd ltd. llc plc corp corp. corporation company co gmbh ag sa s.a. nv bv

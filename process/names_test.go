@@ -18,6 +18,7 @@ func TestNamePatterns(t *testing.T) {
 		{"The final was played at Turner Field before 40,000 people.", []string{"LOC:Turner Field"}},
 		{"He was elected Mayor of Ottawa in 2006.", []string{"LOC:Ottawa"}},
 		{"The band released Take Me Higher in 1995.", nil},
+		{"Портрет работы художника Джорджоне; the painter Cézanne.", []string{"PER:Джорджоне", "PER:Cézanne"}},
 		{"The 65th Fighter Wing played at Carnegie Hall near Camp Howe.", []string{"ORG:65th Fighter Wing", "LOC:Carnegie Hall", "LOC:Camp Howe"}},
 		{"Ijevan residents said the road to Goris was closed, Harrison told Azna.", []string{"LOC:Ijevan", "LOC:Goris", "PER:Harrison"}},
 		{"Melvin Upton Jr. signed with Acme Inc. last year.", []string{"PER:Melvin Upton Jr.", "ORG:Acme Inc."}},

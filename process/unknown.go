@@ -382,7 +382,7 @@ func initialsMatch(words []token, acr string) bool {
 
 // chunk types one capitalised run toks[i:j] and returns added with its name appended, if any.
 func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cover []int, drop []bool, added []span, nc nameContext) []span {
-	titled := i > 0 && honorifics[toks[i-1].Norm] && !toks[i-1].Break
+	titled := i > 0 && (honorifics[toks[i-1].Norm] || roles[toks[i-1].Norm] && !toks[i-1].Cap) && !toks[i-1].Break
 	if i > 1 && toks[i-1].Norm == "." && honorifics[toks[i-2].Norm] {
 		titled = true
 	}
