@@ -581,15 +581,17 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		if n == 1 && (isStopwordAny(first.Norm) || russianAdjective(first.Norm)) {
 			return added
 		}
-		theTeam := n == 1 && i > 0 && toks[i-1].Norm == "the" && !toks[i-1].Cap && !toks[i].Break && !first.SentStart &&
-			plural(first.Norm) && !isDemonym(strings.TrimSuffix(first.Norm, "s"))
+		theTeam := n == 1 && i > 0 && toks[i-1].Norm == "the" && !toks[i].Break && (!first.SentStart || toks[i-1].SentStart) &&
+			(plural(first.Norm) && !isDemonym(strings.TrimSuffix(first.Norm, "s")) && !toks[i-1].Cap ||
+				orgLast[first.Norm] && !buildingLast[first.Norm]) // "the League", "the Senate"
 		if !theTeam && (allLower(toks[i:j], nc.lower) || allCommon(toks[i:j], nc.common)) {
 			return added // "Good Day", "Excursion House": common words, capitalised for a title
 		}
 		switch {
 		case theTeam:
 			// "the Braves", "the Beatles", "the Democrats": a capitalised plural after a
-			// lower-case "the" inside a sentence is a team, a band or a party.
+			// lower-case "the" inside a sentence is a team, a band or a party; "the League",
+			// "the Senate": an organisation named by its kind.
 			typ, conf = "ORG", 0.5
 		case n == 1 && first.Upper && utf8.RuneCountInString(first.Norm) >= 3 && utf8.RuneCountInString(first.Norm) <= 6 &&
 			!strings.ContainsAny(first.Norm, "0123456789.") && !(j < len(toks) && toks[j].Hyph):
