@@ -440,7 +440,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 	// connector and what the person belongs to. ("Charles de Gaulle" has one word before.)
 	if givenNames[toks[i].Norm] || nc.isGivenName(toks[i].Norm) && !toks[i].SentStart {
 		for k := i + 2; k < j-1; k++ {
-			if connectors[toks[k].Norm] && !toks[k].Cap {
+			if connectors[toks[k].Norm] && !toks[k].Cap && !connectors[toks[k-1].Norm] {
 				added = e.chunk(toks, text, k+1, j, spans, cover, drop, added, nc)
 				j = k
 				break
@@ -559,8 +559,9 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		typ, conf = "PER", 0.65
 	case (locLast[last.Norm] || facilityLast[last.Norm]) && n > 1:
 		typ, conf = "LOC", 0.55 // "George Street", "Stave River", "Turner Field"
-	case nc.isGivenName(first.Norm) && n > 1 && n <= 4 && !strong:
-		typ, conf = "PER", 0.6
+	case nc.isGivenName(first.Norm) && n > 1 && n <= 4 && !strong,
+		givenNames[first.Norm] && n == 2 && cover[i] == 0 && !first.SentStart:
+		typ, conf = "PER", 0.6 // and "Michael Jordan", "George Washington"
 	case locFirst[first.Norm] && n > 1:
 		typ, conf = "LOC", 0.55
 	}
@@ -575,7 +576,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		}
 	}
 	if typ == "" {
-		if first.SentStart && n == 1 && !givenNames[first.Norm] {
+		if first.SentStart && n == 1 && !givenNames[first.Norm] && !moreGivenNames[first.Norm] {
 			return added // a capitalised first word says nothing
 		}
 		if n == 1 && (isStopwordAny(first.Norm) || russianAdjective(first.Norm)) {
