@@ -74,7 +74,7 @@ mayor general colonel captain lieutenant sergeant admiral marshal king queen pri
 bishop archbishop father saint st rev professor prof judge ambassador secretary spokesman spokeswoman
 chairman ceo director coach lt gen col maj capt sgt cpl pvt gov sen rep adm
 brigadier commodore commander vice deputy
-senior junior juniors freshman sophomore engineer operator conductor
+senior junior juniors freshman sophomore engineer operator conductor coroner sheriff commissioner
 m mme mlle mm président présidente ministre chancelier sénateur gouverneur maire général colonel
 capitaine roi reine prince princesse pape évêque père sainte professeur juge ambassadeur porte-parole
 monsieur madame dirigeant

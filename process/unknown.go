@@ -433,6 +433,15 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		i++
 		titled = true
 	}
+	// "County Coroner William McLaughlin": a title inside the run, right before a first
+	// name, ends what comes before it (here the county the coroner serves).
+	for g := i + 1; g < j-1 && g <= i+3; g++ {
+		if honorifics[toks[g].Norm] && nc.isGivenName(toks[g+1].Norm) && !honorifics[toks[i].Norm] {
+			i = g + 1
+			titled = true
+			break
+		}
+	}
 	if i >= j {
 		return added
 	}
