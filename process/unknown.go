@@ -573,6 +573,8 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		typ, conf = "PER", 0.6 // and "Michael Jordan", "George Washington"
 	case locFirst[first.Norm] && n > 1:
 		typ, conf = "LOC", 0.55
+	case n == 2 && surnameLike(last.Norm) && cover[j-1] == 0 && !strong && !toks[j-1].Hyph:
+		typ, conf = "PER", 0.55 // "Stanisław Baranowski", where a town is called Stanisław
 	}
 	if typ == "" && inside {
 		return added // the knowledge-base names inside stand as they are
