@@ -619,8 +619,9 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			typ, conf = "LOC", 0.45 // "Carnegie Hall", "Phillips House", "Doubletree Hotel"
 		case n >= 2 && n <= 3 && plural(last.Norm) && nc.common.has(last.Norm) && !nc.isGivenName(first.Norm):
 			typ, conf = "ORG", 0.45 // "Fremantle Dockers", "Carnival Cruise Lines": not "John Adams"
-		case n >= 2 && n <= 3 && !foreignScript(toks[i:j], text) && !anyStopword(toks[i:j]):
-			typ, conf = "PER", 0.4
+		case n >= 2 && n <= 3 && !foreignScript(toks[i:j], text) && !anyStopword(toks[i:j]) &&
+			!(i > 0 && number(toks[i-1].Norm) && !toks[i].Break):
+			typ, conf = "PER", 0.4 // not after a number: "F-100 Super Sabre", "93 Million Miles"
 		default:
 			return added
 		}
@@ -629,6 +630,10 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 	// its name.
 	if typ == "ORG" && i > 0 && !toks[i].Break && cover[i-1] == 0 && (ordinal(toks[i-1].Norm) || number(toks[i-1].Norm) && unitLast[last.Norm]) {
 		i-- // and "65 Air Division" where units are numbered without the ordinal's ending
+	}
+	// "BBC Radio 1", "Channel 4": a small number right after an organisation's name ends it.
+	if typ == "ORG" && j < len(toks) && !toks[j].Break && number(toks[j].Norm) && len(toks[j].Norm) <= 2 && cover[j] == 0 {
+		j++
 	}
 	// The pattern name replaces knowledge-base names inside it.
 	for k := i; k < j; k++ {
