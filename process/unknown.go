@@ -148,7 +148,7 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameC
 		added = e.chunk(toks, text, i, j, spans, cover, drop, added, nc)
 		i = j
 	}
-	added = geoHeads(toks, cover, spans, drop, added)
+	added = geoHeads(toks, text, cover, spans, drop, added)
 	if len(added) == 0 {
 		return surnames(toks, text, spans, nc)
 	}
@@ -193,7 +193,7 @@ func surnames(toks []token, text string, spans []span, nc nameContext) []span {
 		}
 		name := s.Name
 		if s.Ent == nil && name == "" {
-			name = joinSurface(toks[s.From:s.To])
+			name = surfaceOf(text, toks[s.From:s.To])
 		}
 		p := s
 		p.Key, p.Name = key, name
@@ -285,7 +285,7 @@ func acronyms(toks []token, text string, spans []span) []span {
 				}
 				if t.Cap && initialsMatch(toks[from:ai], a.Norm) {
 					spans = dropOverlaps(spans, from, ai)
-					spans = append(spans, span{From: from, To: ai, Type: "ORG", Conf: 0.7, Key: unknownKey(toks[from:ai]), Name: joinSurface(toks[from:ai])})
+					spans = append(spans, span{From: from, To: ai, Type: "ORG", Conf: 0.7, Key: unknownKey(toks[from:ai]), Name: surfaceOf(text, toks[from:ai])})
 					long = &spans[len(spans)-1]
 					break
 				}
@@ -519,7 +519,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 	if honorifics[last.Norm] || (isDemonym(first.Norm) && cover[i] == 0 && !orgLast[last.Norm] && !eventLast[last.Norm] && !locLast[last.Norm] &&
 		!(n > 1 && nc.isGivenName(first.Norm) && !toks[i+1].Hyph && !isDemonym(toks[i+1].Norm))) {
 		if n == 1 && isDemonym(first.Norm) && !inside {
-			return append(added, span{From: i, To: j, Type: "MISC", Conf: 0.5, Name: joinSurface(toks[i:j])})
+			return append(added, span{From: i, To: j, Type: "MISC", Conf: 0.5, Name: surfaceOf(text, toks[i:j])})
 		}
 		if !inside {
 			return added
@@ -648,7 +648,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			return added
 		}
 	}
-	name := joinSurface(toks[i:j])
+	name := surfaceOf(text, toks[i:j])
 	return append(added, span{From: i, To: j, Type: typ, Conf: conf, Name: name})
 }
 
@@ -735,12 +735,11 @@ func allLower(toks []token, lower map[string]bool) bool {
 	return true
 }
 
-func joinSurface(toks []token) string {
-	parts := make([]string, len(toks))
-	for i, t := range toks {
-		parts[i] = t.Norm
-	}
-	return strings.Join(parts, " ")
+// surfaceOf is the name as the text writes it, from its first word to its last, on one
+// line: the display name of a name the knowledge base does not know ("M. Lavrov", not
+// "m lavrov").
+func surfaceOf(text string, toks []token) string {
+	return strings.Join(strings.Fields(text[toks[0].Start:toks[len(toks)-1].End]), " ")
 }
 
 // unknownKey is the ID key of an unknown name: folded, transliterated to Latin, so the same
@@ -805,18 +804,18 @@ var ruOrgHeads = func() map[string]bool {
 // geoHeads extends a place or a capitalised word after a lower-case geographic head to
 // include the head: "mer Égée", "détroit de Gibraltar"; after an organisation head it makes
 // an organisation: "сборной Хорватии".
-func geoHeads(toks []token, cover []int, spans []span, drop []bool, added []span) []span {
+func geoHeads(toks []token, text string, cover []int, spans []span, drop []bool, added []span) []span {
 	for i := 0; i+1 < len(toks); i++ {
 		if toks[i].Cap {
 			continue
 		}
 		typ := "LOC"
 		if ruGeoHeads[toks[i].Norm] {
-			added = ruHeadName(toks, i+1, cover, added, "LOC")
+			added = ruHeadName(toks, text, i+1, cover, added, "LOC")
 			continue
 		}
 		if ruOrgHeads[toks[i].Norm] {
-			added = ruHeadName(toks, i+1, cover, added, "ORG")
+			added = ruHeadName(toks, text, i+1, cover, added, "ORG")
 			continue
 		}
 		if lowerOrgHeads[toks[i].Norm] {
@@ -847,7 +846,7 @@ func geoHeads(toks []token, cover []int, spans []span, drop []bool, added []span
 				}
 			}
 		}
-		added = append(added, span{From: i, To: end, Type: typ, Conf: 0.6, Name: joinSurface(toks[i:end])})
+		added = append(added, span{From: i, To: end, Type: typ, Conf: 0.6, Name: surfaceOf(text, toks[i:end])})
 		i = end - 1
 	}
 	return added
@@ -857,7 +856,7 @@ func geoHeads(toks []token, cover []int, spans []span, drop []bool, added []span
 // Russian head noun: each run of capitalised words up to punctuation, and another after "и". A name
 // the knowledge base already knows stands as it is; a pattern name over the same words
 // gives way.
-func ruHeadName(toks []token, k int, cover []int, added []span, typ string) []span {
+func ruHeadName(toks []token, text string, k int, cover []int, added []span, typ string) []span {
 	if k >= len(toks) || scriptOf(toks[k-1].Norm) != scriptCyrillic {
 		return added
 	}
@@ -877,7 +876,7 @@ func ruHeadName(toks []token, k int, cover []int, added []span, typ string) []sp
 					a--
 				}
 			}
-			added = append(added, span{From: k, To: end, Type: typ, Conf: 0.6, Name: joinSurface(toks[k:end])})
+			added = append(added, span{From: k, To: end, Type: typ, Conf: 0.6, Name: surfaceOf(text, toks[k:end])})
 		}
 		if end+1 < len(toks) && toks[end].Norm == "и" && !toks[end].Break {
 			k = end + 1
