@@ -33,6 +33,9 @@ var regionsYAML []byte
 //go:embed kbdata/common-en.txt.gz
 var commonEnGz []byte
 
+//go:embed kbdata/common-ru.txt.gz
+var commonRuGz []byte
+
 //go:embed kbdata/places.tsv.gz
 var placesGz []byte
 
@@ -44,6 +47,7 @@ type Enricher struct {
 	lang    *langDetector
 	base    *kb
 	common  map[string]wordSet // language -> common words, see kbgen
+	ruWords wordSet            // dictionary forms of Russian common words, see ruCommonWord
 	state   atomic.Pointer[snapshot]
 	stories *storyIndex
 	unknown *unknownNames
@@ -77,6 +81,10 @@ func New(cfg config.ProcessConfig, logger *slog.Logger) (*Enricher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading built-in English common words: %w", err)
 	}
+	ruWords, err := loadWordSet(commonRuGz)
+	if err != nil {
+		return nil, fmt.Errorf("loading built-in Russian common words: %w", err)
+	}
 	window, maxArt := cfg.StoryWindow, cfg.StoryMaxArticles
 	if window <= 0 {
 		window = 72 * time.Hour
@@ -90,6 +98,7 @@ func New(cfg config.ProcessConfig, logger *slog.Logger) (*Enricher, error) {
 		lang:    ld,
 		base:    base,
 		common:  map[string]wordSet{"en": commonEn},
+		ruWords: ruWords,
 		stories: newStoryIndex(window, maxArt, cfg.StoryMaxDistance),
 		unknown: newUnknownNames(cfg.UnknownMax),
 		now:     time.Now,
@@ -285,7 +294,7 @@ func (e *Enricher) Enrich(a *article.Article) error {
 	list := a.Entities[:0]
 	kp := sc.kp
 	fieldToks := sc.toks[:len(fields)]
-	nc := nameContext{lower: sc.lower, common: e.common[a.Lang], memo: sc.memo}
+	nc := nameContext{lower: sc.lower, common: e.common[a.Lang], memo: sc.memo, ruWords: e.ruWords}
 	for i, f := range fields {
 		fieldToks[i] = tokenize(f.text, fieldToks[i][:0])
 		for _, t := range fieldToks[i] {

@@ -306,7 +306,7 @@ func (e *Enricher) tagText(text string) []taggedSpan {
 			lower[t.Norm] = true
 		}
 	}
-	spans = e.findUnknown(toks, text, spans, nameContext{lower: lower, common: e.common[lang]})
+	spans = e.findUnknown(toks, text, spans, nameContext{lower: lower, common: e.common[lang], ruWords: e.ruWords})
 	out := make([]taggedSpan, 0, len(spans))
 	for _, s := range spans {
 		out = append(out, taggedSpan{toks[s.From].Start, s.end(toks, text), s.Type, s.Conf, s.Ent != nil})

