@@ -601,8 +601,10 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		}
 	}
 	if typ == "" {
-		if first.SentStart && n == 1 && !givenNames[first.Norm] && !moreGivenNames[first.Norm] {
-			return added // a capitalised first word says nothing
+		if first.SentStart && n == 1 && !givenNames[first.Norm] && !moreGivenNames[first.Norm] &&
+			!(scriptOf(first.Norm) == scriptCyrillic && len(nc.ruWords) > 0 && j < len(toks) && !toks[j].Cap && !toks[j].Break &&
+				!ruCommonWord(nc.ruWords, first.Norm) && !russianAdjective(first.Norm) && !isStopwordAny(first.Norm)) {
+			return added // a capitalised first word says nothing; unless it is no Russian word ("Геродот пишет")
 		}
 		if n == 1 && (isStopwordAny(first.Norm) || russianAdjective(first.Norm)) {
 			return added
@@ -734,8 +736,23 @@ func ruCommonWord(dict wordSet, w string) bool {
 			}
 		}
 	}
+	// Verbs: "Окончил" → окончить, "Родился" → родиться, "упоминает" → упоминать.
+	for _, end := range ruVerbEndings {
+		stem, ok := strings.CutSuffix(w, end)
+		if !ok || utf8.RuneCountInString(stem) < 2 {
+			continue
+		}
+		for _, base := range []string{"ть", "ться", "ить", "иться", "ать", "аться", "ять", "еть", "овать", "евать"} {
+			if dict.has(stem + base) {
+				return true
+			}
+		}
+	}
 	return false
 }
+
+var ruVerbEndings = []string{"лся", "лась", "лось", "лись", "л", "ла", "ло", "ли", "ет", "ит", "ут", "ют", "ат", "ят",
+	"ется", "ится", "утся", "ются", "атся", "ятся", "ает", "яет", "ует", "ают", "яют", "уют", "ает", "ив", "ав", "в"}
 
 // ruCaseEndings and ruBaseEndings are folded (й → и, ё → е), like the tokens and the
 // dictionary.
