@@ -251,7 +251,7 @@ func surnames(toks []token, text string, spans []span, nc nameContext) []span {
 		// word gives way.
 		if si < len(spans) && spans[si].From <= i {
 			cur := spans[si]
-			if cur.To-cur.From != 1 || cur.Type == "PER" || cur.Ent != nil && cur.Ent.Src < srcCountry {
+			if cur.To-cur.From != 1 || cur.Ent != nil && (cur.Type == "PER" || cur.Ent.Src < srcCountry) {
 				continue
 			}
 			si++
