@@ -641,7 +641,8 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			// in any case form: a name; mostly a person's ("к Манзону", "Довициозо").
 			typ, conf = "PER", 0.35
 		case n >= 2 && n <= 3 && !foreignScript(toks[i:j], text) && !anyStopword(toks[i:j]) &&
-			!(i > 0 && number(toks[i-1].Norm) && !toks[i].Break):
+			!(i > 0 && number(toks[i-1].Norm) && !toks[i].Break) &&
+			!(len(nc.ruWords) > 0 && scriptOf(first.Norm) == scriptCyrillic && ruCommonWord(nc.ruWords, first.Norm)): // "Приключения Сары Джейн": a title
 			typ, conf = "PER", 0.4 // not after a number: "F-100 Super Sabre", "93 Million Miles"
 		default:
 			return added
