@@ -636,7 +636,8 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		case n >= 2 && n <= 3 && plural(last.Norm) && nc.common.has(last.Norm) && !nc.isGivenName(first.Norm):
 			typ, conf = "ORG", 0.45 // "Fremantle Dockers", "Carnival Cruise Lines": not "John Adams"
 		case n == 1 && !first.SentStart && i > 0 && !toks[i-1].Cap && scriptOf(first.Norm) == scriptCyrillic &&
-			len(nc.ruWords) > 0 && !ruCommonWord(nc.ruWords, first.Norm) && !russianAdjective(first.Norm):
+			len(nc.ruWords) > 0 && !ruCommonWord(nc.ruWords, first.Norm) && !russianAdjective(first.Norm) &&
+			!first.Upper && utf8.RuneCountInString(first.Norm) >= 4 && !quoted(text, first.Start):
 			// A capitalised Cyrillic word inside a sentence that is no Russian common word
 			// in any case form: a name; mostly a person's ("к Манзону", "Довициозо").
 			typ, conf = "PER", 0.35
@@ -761,6 +762,13 @@ var ruCaseEndings = []string{"ами", "ями", "ого", "его", "ому", "
 	"ом", "ем", "ои", "еи", "ую", "юю", "ая", "яя", "ые", "ие", "ых", "их", "ым", "им", "а", "я", "у", "ю", "е", "ы", "и", "о", "ь"}
 
 var ruBaseEndings = []string{"", "а", "я", "ь", "и", "о", "е", "ие", "ия", "ыи", "ии", "ои", "ая", "ое"}
+
+// quoted reports whether a quotation opens right before offset at: a quoted name is the
+// title of a work or a club's name more often than a person's.
+func quoted(text string, at int) bool {
+	r, _ := utf8.DecodeLastRuneInString(strings.TrimRight(text[:at], " "))
+	return strings.ContainsRune("«\"“„'‘", r)
+}
 
 // number reports a folded token of digits only.
 func number(w string) bool {
