@@ -163,6 +163,7 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameC
 		i = j
 	}
 	added = geoHeads(toks, text, cover, spans, drop, added)
+	added = ruAdjPlaces(toks, text, cover, drop, added)
 	if len(added) == 0 {
 		return surnames(toks, text, spans, nc)
 	}
@@ -639,8 +640,14 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			len(nc.ruWords) > 0 && !ruCommonWord(nc.ruWords, first.Norm) && !russianAdjective(first.Norm) &&
 			!first.Upper && utf8.RuneCountInString(first.Norm) >= 4 && !quoted(text, first.Start):
 			// A capitalised Cyrillic word inside a sentence that is no Russian common word
-			// in any case form: a name; mostly a person's ("к Манзону", "Довициозо").
+			// in any case form: a name; mostly a person's ("к Манзону", "Довициозо"), a
+			// country's or a region's in -ия ("Бессарабии", "Боснии").
 			typ, conf = "PER", 0.35
+			for _, end := range []string{"ия", "ии", "ию", "иеи", "иях"} {
+				if strings.HasSuffix(first.Norm, end) {
+					typ = "LOC"
+				}
+			}
 		case n >= 2 && n <= 3 && !foreignScript(toks[i:j], text) && !anyStopword(toks[i:j]) &&
 			!(i > 0 && number(toks[i-1].Norm) && !toks[i].Break) &&
 			!(len(nc.ruWords) > 0 && scriptOf(first.Norm) == scriptCyrillic && ruCommonWord(nc.ruWords, first.Norm)): // "Приключения Сары Джейн": a title
@@ -921,6 +928,54 @@ func geoHeads(toks []token, text string, cover []int, spans []span, drop []bool,
 		}
 		added = append(added, span{From: i, To: end, Type: typ, Conf: 0.6, Name: surfaceOf(text, toks[i:end])})
 		i = end - 1
+	}
+	return added
+}
+
+// ruAdjHeads are Russian nouns a place's name ends in after its capitalised adjective, in
+// every case form: "Карибском море", "Переяславском уезде", "Эгейских островов".
+var ruAdjHeads = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`море океан озеро залив пролив остров полуостров хребет нагорье плато уезд область край
+		район округ губерния волость княжество королевство`) {
+		for _, f := range inflect([]string{w}, "ru", false) {
+			m[f[0]] = true
+		}
+	}
+	for _, w := range strings.Fields(`острова островов островах горы гор горах`) {
+		m[fold(w)] = true
+	}
+	return m
+}()
+
+// ruAdjPlaces finds the places written as a capitalised adjective and a lower-case
+// geographic noun ("Южно-Китайское море"): the pair is the place, in place of a town or a
+// guess over the adjective alone.
+func ruAdjPlaces(toks []token, text string, cover []int, drop []bool, added []span) []span {
+	for i := 0; i+1 < len(toks); i++ {
+		t, h := toks[i], toks[i+1]
+		if !t.Cap || t.Upper || h.Cap || h.Break || !ruAdjHeads[h.Norm] || scriptOf(t.Norm) != scriptCyrillic {
+			continue
+		}
+		// russianAdjective leaves out the locative "-ом" ("Карибском"), common to nouns.
+		if !russianAdjective(t.Norm) && !strings.HasSuffix(t.Norm, "ском") && !strings.HasSuffix(t.Norm, "ном") {
+			continue
+		}
+		from := i
+		for from > 0 && toks[from].Hyph && toks[from-1].Cap {
+			from-- // "Южно-Китайское"
+		}
+		if c := cover[from]; c > 0 {
+			drop[c-1] = true
+		}
+		for a := 0; a < len(added); a++ {
+			if added[a].From <= i && added[a].To > from {
+				added = append(added[:a], added[a+1:]...)
+				a--
+			}
+		}
+		added = append(added, span{From: from, To: i + 2, Type: "LOC", Conf: 0.6, Name: surfaceOf(text, toks[from:i+2])})
+		i++
 	}
 	return added
 }
