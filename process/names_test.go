@@ -20,6 +20,7 @@ func TestNamePatterns(t *testing.T) {
 		{"The band released Take Me Higher in 1995.", nil},
 		{"Портрет работы художника Джорджоне; the painter Cézanne.", []string{"PER:Джорджоне", "PER:Cézanne"}},
 		{"Среди министров были Монтанелли и Мадзини, а идеи Просвещения им чужды.", []string{"PER:Монтанелли", "PER:Мадзини"}},
+		{"Через 4 года в Лондоне Ингрид Бергман вновь победила.", []string{"LOC:Лондоне", "PER:Ингрид Бергман"}},
 		{"Он обитал в Карибском море и в Переяславском уезде, воевал против Боснии.", []string{"LOC:Карибском море", "LOC:Переяславском уезде", "LOC:Боснии"}},
 		{"The 65th Fighter Wing played at Carnegie Hall near Camp Howe.", []string{"ORG:65th Fighter Wing", "LOC:Carnegie Hall", "LOC:Camp Howe"}},
 		{"Ijevan residents said the road to Goris was closed, Harrison told Azna.", []string{"LOC:Ijevan", "LOC:Goris", "PER:Harrison"}},

@@ -480,6 +480,15 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			break
 		}
 	}
+	// Russian writes a place in a case form and a name side by side ("в Хорватии Туджман",
+	// "в Лондоне Ингрид Бергман"); the place stands and what follows is a name of its own.
+	if c := cover[i]; c > 0 && spans[c-1].From == i && spans[c-1].To < j && spans[c-1].Type == "LOC" &&
+		scriptOf(toks[i].Norm) == scriptCyrillic && len(nc.ruWords) > 0 && !placeQualifiers[toks[i].Norm] && !compass[toks[i].Norm] {
+		k := spans[c-1].To
+		if cover[k] == 0 && !connectors[toks[k].Norm] && !toks[k].Hyph && (nc.isGivenName(toks[k].Norm) || surnameLike(toks[j-1].Norm)) {
+			return e.chunk(toks, text, k, j, spans, cover, drop, added, nc)
+		}
+	}
 	first, last := toks[i], toks[j-1]
 	n := 0 // words: a hyphenated compound ("Лос-Анджелес") is one
 	for k := i; k < j; k++ {
