@@ -592,7 +592,9 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		typ, conf = "PER", 0.65
 	case (locLast[last.Norm] || facilityLast[last.Norm]) && n > 1:
 		typ, conf = "LOC", 0.55 // "George Street", "Stave River", "Turner Field"
-	case nc.isGivenName(first.Norm) && n > 1 && n <= 4 && !strong,
+	case n > 1 && allUpper(toks[i:j]) && scriptOf(first.Norm) == scriptCyrillic:
+		typ, conf = "ORG", 0.5 // "МИД СССР", "ЦК РКП": acronyms together name a body
+	case nc.isGivenName(first.Norm) && n > 1 && n <= 4 && !strong && !foreignScript(toks[i:j], text),
 		givenNames[first.Norm] && n == 2 && cover[i] == 0 && !first.SentStart:
 		typ, conf = "PER", 0.6 // and "Michael Jordan", "George Washington"
 	case locFirst[first.Norm] && n > 1:
@@ -784,6 +786,16 @@ var ruBaseEndings = []string{"", "а", "я", "ь", "и", "о", "е", "ие", "и
 func quoted(text string, at int) bool {
 	r, _ := utf8.DecodeLastRuneInString(strings.TrimRight(text[:at], " "))
 	return strings.ContainsRune("«\"“„'‘", r)
+}
+
+// allUpper reports a run of acronyms.
+func allUpper(toks []token) bool {
+	for _, t := range toks {
+		if !t.Upper {
+			return false
+		}
+	}
+	return true
 }
 
 // number reports a folded token of digits only.
