@@ -16,10 +16,10 @@ func TestEvalNER(t *testing.T) {
 		name  string
 		floor float64
 	}{
-		{"ner/en/wikigold_en.dev.conll", 0.63},
-		{"ner/en/wikineural_en_test.first2000.dev.conll", 0.69},
-		{"ner/fr/wikineural_fr_test.first2000.dev.conll", 0.71},
-		{"ner/ru/wikineural_ru_test.first2000.dev.conll", 0.61},
+		{"ner/en/wikigold_en.dev.conll", 0.68},
+		{"ner/en/wikineural_en_test.first2000.dev.conll", 0.72},
+		{"ner/fr/wikineural_fr_test.first2000.dev.conll", 0.73},
+		{"ner/ru/wikineural_ru_test.first2000.dev.conll", 0.65},
 	} {
 		name := tc.name
 		f, err := os.Open(sharedPath(t, "corpora/"+name))
