@@ -647,7 +647,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			typ, conf = "LOC", 0.45 // "Carnegie Hall", "Phillips House", "Doubletree Hotel"
 		case n >= 2 && n <= 3 && plural(last.Norm) && nc.common.has(last.Norm) && !nc.isGivenName(first.Norm):
 			typ, conf = "ORG", 0.45 // "Fremantle Dockers", "Carnival Cruise Lines": not "John Adams"
-		case n == 1 && !first.SentStart && i > 0 && !toks[i-1].Cap && scriptOf(first.Norm) == scriptCyrillic &&
+		case n == 1 && !first.SentStart && i > 0 && (!toks[i-1].Cap || isStopwordAny(toks[i-1].Norm)) && scriptOf(first.Norm) == scriptCyrillic &&
 			len(nc.ruWords) > 0 && !ruCommonWord(nc.ruWords, first.Norm) && !russianAdjective(first.Norm) &&
 			!first.Upper && utf8.RuneCountInString(first.Norm) >= 4 && !quoted(text, first.Start):
 			// A capitalised Cyrillic word inside a sentence that is no Russian common word
@@ -661,7 +661,8 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			}
 		case n >= 2 && n <= 3 && !foreignScript(toks[i:j], text) && !anyStopword(toks[i:j]) &&
 			!(i > 0 && number(toks[i-1].Norm) && !toks[i].Break) &&
-			!(len(nc.ruWords) > 0 && scriptOf(first.Norm) == scriptCyrillic && ruCommonWord(nc.ruWords, first.Norm)): // "Приключения Сары Джейн": a title
+			!(len(nc.ruWords) > 0 && scriptOf(first.Norm) == scriptCyrillic && utf8.RuneCountInString(first.Norm) > 4 &&
+				ruCommonWord(nc.ruWords, first.Norm)): // "Приключения Сары Джейн" is a title; "Пол Масвидал" a person
 			typ, conf = "PER", 0.4 // not after a number: "F-100 Super Sabre", "93 Million Miles"
 		default:
 			return added
