@@ -1,11 +1,8 @@
 package process
 
 import (
-	"bytes"
-	"compress/gzip"
 	_ "embed"
 	"fmt"
-	"io"
 	"strings"
 	"unicode/utf8"
 )
@@ -47,22 +44,19 @@ var givenNames = func() map[string]bool {
 // words. Many are also places ("Cleveland", "Austin"), so it types a run of capitalised
 // words but does not overrule a sizeable town, as the hand-made list does.
 var moreGivenNames = func() map[string]bool {
-	m := map[string]bool{}
-	zr, err := gzip.NewReader(bytes.NewReader(givenNamesGz))
+	words, err := readWordList(givenNamesGz)
 	if err != nil {
-		panic(fmt.Sprintf("built-in first names: %v", err))
+		panic(fmt.Sprintf("built-in first names: %v", err)) // embedded at build time
 	}
-	b, err := io.ReadAll(zr)
-	if err != nil {
-		panic(fmt.Sprintf("built-in first names: %v", err))
-	}
-	for _, w := range strings.Split(string(b), "\n") {
-		if w != "" {
-			m[fold(w)] = true
-		}
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
 	}
 	return m
 }()
+
+// listedFirstName reports a first name of either list, as written (no skeleton).
+func listedFirstName(w string) bool { return givenNames[w] || moreGivenNames[w] }
 
 //go:embed kbdata/given-names.txt.gz
 var givenNamesGz []byte
@@ -361,7 +355,7 @@ func isDemonym(w string) bool {
 	if demonyms[w] {
 		return true
 	}
-	if scriptOf(w) != scriptLatin || utf8.RuneCountInString(w) < 6 || givenNames[w] || moreGivenNames[w] {
+	if scriptOf(w) != scriptLatin || utf8.RuneCountInString(w) < 6 || listedFirstName(w) {
 		return false // "Adrian", "Fabian", "Maximilian" are first names
 	}
 	for _, suf := range []string{"ian", "ese", "ish", "ean"} {

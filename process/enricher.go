@@ -636,6 +636,19 @@ func (w wordSet) has(s string) bool {
 }
 
 func loadWordSet(gz []byte) (wordSet, error) {
+	words, err := readWordList(gz)
+	if err != nil {
+		return nil, err
+	}
+	set := make(wordSet, len(words))
+	for _, w := range words {
+		set[hashAdd(hashInit, w)] = struct{}{}
+	}
+	return set, nil
+}
+
+// readWordList reads a gzipped list of one word a line (see kbgen) as folded words.
+func readWordList(gz []byte) ([]string, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(gz))
 	if err != nil {
 		return nil, err
@@ -644,11 +657,11 @@ func loadWordSet(gz []byte) (wordSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	set := wordSet{}
+	var words []string
 	for _, w := range strings.Split(string(b), "\n") {
 		if w != "" {
-			set[hashAdd(hashInit, fold(w))] = struct{}{}
+			words = append(words, fold(w))
 		}
 	}
-	return set, nil
+	return words, nil
 }

@@ -152,7 +152,7 @@ func (k *kb) acceptable(a alias, toks []token) bool {
 	if a.Src >= srcCountry && len(toks) == 1 && isDemonym(toks[0].Norm) {
 		return false // "Dutch", "Greek": adjectives, whatever a gazetteer says
 	}
-	if a.Src == srcCountry && len(toks) == 1 && (givenNames[toks[0].Norm] || moreGivenNames[toks[0].Norm]) &&
+	if a.Src == srcCountry && len(toks) == 1 && listedFirstName(toks[0].Norm) &&
 		strings.HasPrefix(k.ents[a.Ent].ID, "iso3166-2:") {
 		return false // a province called "Paul" or "Kerry": the person, far more often
 	}

@@ -67,7 +67,7 @@ func (m *nameMemo) reset() {
 // isGivenName reports whether a folded token is a first name, in any script or case
 // form; the loose (consonant-skeleton) test is remembered per article.
 func (nc nameContext) isGivenName(w string) bool {
-	if givenNames[w] || moreGivenNames[w] {
+	if listedFirstName(w) {
 		return true
 	}
 	if nc.memo == nil {
@@ -613,7 +613,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		}
 	}
 	if typ == "" {
-		if first.SentStart && n == 1 && !givenNames[first.Norm] && !moreGivenNames[first.Norm] &&
+		if first.SentStart && n == 1 && !listedFirstName(first.Norm) &&
 			!(scriptOf(first.Norm) == scriptCyrillic && len(nc.ruWords) > 0 && j < len(toks) && !toks[j].Cap && !toks[j].Break &&
 				!ruCommonWord(nc.ruWords, first.Norm) && !russianAdjective(first.Norm) && !isStopwordAny(first.Norm)) {
 			return added // a capitalised first word says nothing; unless it is no Russian word ("Геродот пишет")
@@ -637,7 +637,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			!strings.ContainsAny(first.Norm, "0123456789.") && !(j < len(toks) && toks[j].Hyph):
 			// an acronym; not a model ("Z80", "TRS-80")
 			typ, conf = "ORG", 0.5
-		case n == 1 && i > 0 && isPlacePrep(toks[i-1], text) && !toks[i].Break && !givenNames[first.Norm] && !moreGivenNames[first.Norm]:
+		case n == 1 && i > 0 && isPlacePrep(toks[i-1], text) && !toks[i].Break && !listedFirstName(first.Norm):
 			typ, conf = "LOC", 0.45 // "в Воеводине", "на Филиппинах": a first name only by its skeleton
 		case surnameLike(last.Norm) && n <= 3:
 			typ, conf = "PER", 0.55
