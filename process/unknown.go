@@ -773,7 +773,7 @@ func ruCommonWord(dict wordSet, w string) bool {
 }
 
 var ruVerbEndings = []string{"лся", "лась", "лось", "лись", "л", "ла", "ло", "ли", "ет", "ит", "ут", "ют", "ат", "ят",
-	"ется", "ится", "утся", "ются", "атся", "ятся", "ает", "яет", "ует", "ают", "яют", "уют", "ает", "ив", "ав", "в"}
+	"ется", "ится", "утся", "ются", "атся", "ятся", "ает", "яет", "ует", "ают", "яют", "уют", "ив", "ав", "в"}
 
 // ruCaseEndings and ruBaseEndings are folded (й → и, ё → е), like the tokens and the
 // dictionary.
@@ -990,12 +990,7 @@ func ruAdjPlaces(toks []token, text string, cover []int, drop []bool, added []sp
 		if c := cover[from]; c > 0 {
 			drop[c-1] = true
 		}
-		for a := 0; a < len(added); a++ {
-			if added[a].From <= i && added[a].To > from {
-				added = append(added[:a], added[a+1:]...)
-				a--
-			}
-		}
+		added = dropOverlaps(added, from, i+1) // a guess over the adjective
 		added = append(added, span{From: from, To: i + 2, Type: "LOC", Conf: 0.6, Name: surfaceOf(text, toks[from:i+2])})
 		i++
 	}
@@ -1020,12 +1015,7 @@ func ruHeadName(toks []token, text string, k int, cover []int, added []span, typ
 			known = known || cover[m] > 0
 		}
 		if !known {
-			for a := 0; a < len(added); a++ {
-				if added[a].From < end && added[a].To > k {
-					added = append(added[:a], added[a+1:]...)
-					a--
-				}
-			}
+			added = dropOverlaps(added, k, end)
 			added = append(added, span{From: k, To: end, Type: typ, Conf: 0.6, Name: surfaceOf(text, toks[k:end])})
 		}
 		if end+1 < len(toks) && toks[end].Norm == "и" && !toks[end].Break {
