@@ -69,16 +69,7 @@ func TestGoldenLachin(t *testing.T) {
 			if a.Lang != tc.lang {
 				t.Errorf("lang = %s, want %s", a.Lang, tc.lang)
 			}
-			for _, id := range tc.core {
-				if entityByID(a, id) == nil {
-					t.Errorf("entity %s not found; got %v", id, a.EntityIDs())
-				}
-			}
-			for _, topic := range []string{"lachin-corridor", "nagorno-karabakh"} {
-				if !slices.Contains(a.Topics, topic) {
-					t.Errorf("topic %s missing; got %v", topic, a.Topics)
-				}
-			}
+			checkLachin(t, a, tc.core)
 			for _, ent := range a.Entities {
 				if ent.Known {
 					known[tc.name] = append(known[tc.name], ent.ID)
