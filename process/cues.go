@@ -328,6 +328,10 @@ func appendConsonants(dst []byte, w string) []byte {
 	return dst[:k]
 }
 
+// ruNameEndings are the case endings a Russian name takes ("Лаврова", "Пашиняном",
+// "Анной"), tried off a word to find its nominative.
+var ruNameEndings = []string{"ом", "ым", "ем", "ой", "ую", "а", "у", "е", "ы", "и", "я", "ю"}
+
 // givenLoose matches a first name by its consonant skeleton, after a Russian case ending.
 func givenLoose(w string) bool {
 	if utf8.RuneCountInString(w) < 4 {
@@ -340,7 +344,7 @@ func givenLoose(w string) bool {
 		// would make "Stave" Steve and "Verde" Vardan.
 		return false
 	case scriptCyrillic:
-		for _, suf := range []string{"ом", "ым", "ем", "а", "у", "е", "ы", "и", "я", "ю"} {
+		for _, suf := range ruNameEndings {
 			if st, ok := strings.CutSuffix(w, suf); ok && givenSkeletons[string(appendConsonants(buf[:0], st))] {
 				return true
 			}

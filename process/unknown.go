@@ -51,11 +51,11 @@ type nameContext struct {
 type nameMemo struct {
 	given  map[string]bool
 	skel   map[string]string
-	people map[string]person // surname (folded) -> a full name met earlier in the article
+	people map[string]span // surname (folded) -> a full name met earlier in the article
 }
 
 func newNameMemo() *nameMemo {
-	return &nameMemo{given: map[string]bool{}, skel: map[string]string{}, people: map[string]person{}}
+	return &nameMemo{given: map[string]bool{}, skel: map[string]string{}, people: map[string]span{}}
 }
 
 func (m *nameMemo) reset() {
@@ -178,15 +178,12 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameC
 	return surnames(toks, text, acronyms(toks, text, out), nc)
 }
 
-// person is a full name the article has given, as the span to copy for a lone surname.
-type person struct{ s span }
-
 // surnames applies what an article says once to the rest of it: after "Kory
 // Lichtensteiger", a lone "Lichtensteiger" (or, in Russian, "Лихтенштайгера") is the same
 // person, even where a gazetteer has a town of that name. The lone mention takes the full
 // name's entity or key, so both count as one.
 func surnames(toks []token, text string, spans []span, nc nameContext) []span {
-	var people map[string]person // surname (folded) -> full name
+	var people map[string]span // surname (folded) -> the full name's span, to copy
 	if nc.memo != nil {
 		people = nc.memo.people // earlier fields of the article
 	}
@@ -200,38 +197,36 @@ func surnames(toks []token, text string, spans []span, nc nameContext) []span {
 			continue
 		}
 		if people == nil {
-			people = map[string]person{}
+			people = map[string]span{}
 		}
 		key := s.Key
 		if s.Ent == nil && key == "" {
 			key = unknownKey(toks[s.From:s.To])
 		}
-		name := s.Name
-		if s.Ent == nil && name == "" {
-			name = surfaceOf(text, toks[s.From:s.To])
+		if s.Ent == nil && s.Name == "" {
+			s.Name = surfaceOf(text, toks[s.From:s.To])
 		}
-		p := s
-		p.Key, p.Name = key, name
-		people[toks[s.To-1].Norm] = person{p}
+		s.Key = key
+		people[last] = s
 	}
 	if len(people) == 0 {
 		return spans
 	}
-	lookup := func(w string) (person, bool) {
+	lookup := func(w string) (span, bool) {
 		if p, ok := people[w]; ok {
 			return p, true
 		}
 		if scriptOf(w) != scriptCyrillic {
-			return person{}, false
+			return span{}, false
 		}
-		for _, suf := range []string{"ом", "ым", "ем", "а", "у", "е", "ы", "и", "я", "ю", "ой", "ую"} {
+		for _, suf := range ruNameEndings {
 			if st, ok := strings.CutSuffix(w, suf); ok {
 				if p, ok := people[st]; ok {
 					return p, true
 				}
 			}
 		}
-		return person{}, false
+		return span{}, false
 	}
 	changed := false
 	out := spans[:0:0]
@@ -263,8 +258,8 @@ func surnames(toks []token, text string, spans []span, nc nameContext) []span {
 		if i > 0 && isPlacePrep(toks[i-1], text) && !toks[i].Break {
 			continue // "to Harrison": the town the person is named after, or named like
 		}
-		ns := p.s
-		ns.From, ns.To, ns.Conf = i, i+1, min(p.s.Conf, 0.6)
+		ns := p
+		ns.From, ns.To, ns.Conf = i, i+1, min(p.Conf, 0.6)
 		out = append(out, ns)
 		changed = true
 	}
@@ -1066,7 +1061,7 @@ func (e *Enricher) bySkeleton(toks []token, nc nameContext) (*entity, bool) {
 		return nil, false
 	}
 	orig := slices.Clone(norms)
-	for _, suf := range []string{"ом", "ым", "ем", "ой", "а", "у", "е", "ы", "и", "я", "ю"} {
+	for _, suf := range ruNameEndings {
 		changed := false
 		for i, w := range orig {
 			norms[i] = w
