@@ -46,6 +46,28 @@ func TestNamePatterns(t *testing.T) {
 	}
 }
 
+// TestSurnameKeepsTheTownAfterAPreposition: a lone surname after "to" is not the person,
+// and the town the gazetteer finds there must stay (it was dropped when another lone
+// "Bradford" in the same field was the person).
+func TestSurnameKeepsTheTownAfterAPreposition(t *testing.T) {
+	e := sharedEnricher(t)
+	a, err := Extract(e, "Mayor Tom Bradford spoke first.\n\nLater Bradford said he drove to Bradford.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var town bool
+	for _, ent := range a.Entities {
+		for _, m := range ent.Mentions {
+			if m.Field == "text" && m.Text == "Bradford" {
+				town = ent.Type == "LOC"
+			}
+		}
+	}
+	if !town {
+		t.Errorf("'to Bradford' lost its place; entities %+v", a.Entities)
+	}
+}
+
 // TestSurnameAfterFullName: once an article names "Kory Lichtensteiger", a lone
 // "Lichtensteiger" is the same person, even where a gazetteer has a town of that name, and
 // Russian case forms of the surname count too.

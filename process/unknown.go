@@ -243,6 +243,12 @@ func surnames(toks []token, text string, spans []span, nc nameContext) []span {
 		if !ok {
 			continue
 		}
+		if i+1 < len(toks) && toks[i+1].Cap && !toks[i+1].Break {
+			continue // part of a longer run the patterns did not take
+		}
+		if i > 0 && isPlacePrep(toks[i-1], text) && !toks[i].Break {
+			continue // "to Harrison": the town the person is named after, or named like
+		}
 		// A lone word: not inside a longer name; a place or a pattern name of just this
 		// word gives way.
 		if si < len(spans) && spans[si].From <= i {
@@ -251,12 +257,6 @@ func surnames(toks []token, text string, spans []span, nc nameContext) []span {
 				continue
 			}
 			si++
-		}
-		if i+1 < len(toks) && toks[i+1].Cap && !toks[i+1].Break {
-			continue // part of a longer run the patterns did not take
-		}
-		if i > 0 && isPlacePrep(toks[i-1], text) && !toks[i].Break {
-			continue // "to Harrison": the town the person is named after, or named like
 		}
 		ns := p
 		ns.From, ns.To, ns.Conf = i, i+1, min(p.Conf, 0.6)
