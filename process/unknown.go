@@ -246,9 +246,6 @@ func surnames(toks []token, text string, spans []span, nc nameContext) []span {
 		if i+1 < len(toks) && toks[i+1].Cap && !toks[i+1].Break {
 			continue // part of a longer run the patterns did not take
 		}
-		if i > 0 && isPlacePrep(toks[i-1], text) && !toks[i].Break {
-			continue // "to Harrison": the town the person is named after, or named like
-		}
 		// A lone word: not inside a longer name; a place or a pattern name of just this
 		// word gives way.
 		if si < len(spans) && spans[si].From <= i {
