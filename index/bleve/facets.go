@@ -29,9 +29,9 @@ var facetFields = map[string]string{
 // facetTerms is how many terms Bleve keeps for a facet.
 func facetTerms(name string) int {
 	if name == "entities" {
-		return facetSize * 2 // an entity may appear under two names
+		return index.FacetSize * 2 // an entity may appear under two names
 	}
-	return facetSize
+	return index.FacetSize
 }
 
 // histogramTerms keeps every truncated date.
