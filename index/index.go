@@ -50,11 +50,29 @@ type Request struct {
 	Query    string
 	From, To time.Time // published time range; zero means open
 	Sort     string    // SortRelevance (default) or SortNewest
-	Size     int       // hits per page; 0 means 20
+	Size     int       // hits per page; see PageSize
 	After    string    // opaque cursor from Result.Next, for deep pagination
 	Facets   bool      // compute facets
 	Interval string    // date histogram interval: "hour", "day", "week", "month"; "" for none
 	Collapse bool      // one hit per story ID
+}
+
+// Page and facet sizes, the same for every backend.
+const (
+	DefaultSize = 20  // hits per page when Request.Size is 0
+	MaxSize     = 500 // most hits per page
+	FacetSize   = 20  // most values per facet of Result.Facets
+)
+
+// PageSize is r.Size, defaulted to DefaultSize and capped at MaxSize.
+func (r Request) PageSize() int {
+	switch {
+	case r.Size <= 0:
+		return DefaultSize
+	case r.Size > MaxSize:
+		return MaxSize
+	}
+	return r.Size
 }
 
 // Result is a page of hits.

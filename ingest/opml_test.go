@@ -10,8 +10,9 @@ import (
 	"wirewatch/config"
 )
 
-func TestLoadOPMLNestedAndInherited(t *testing.T) {
-	f, err := os.Open("testdata/opml/nested.opml")
+func loadOPMLFile(t *testing.T, path string) []config.FeedConfig {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -20,6 +21,11 @@ func TestLoadOPMLNestedAndInherited(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return feeds
+}
+
+func TestLoadOPMLNestedAndInherited(t *testing.T) {
+	feeds := loadOPMLFile(t, "testdata/opml/nested.opml")
 	want := []config.FeedConfig{
 		{URL: "https://www.lemonde.fr/international/rss_full.xml", Title: "Le Monde", Lang: "fr"},
 		{URL: "https://www.rfi.fr/fr/europe/rss", Title: "RFI Europe", Lang: "fr", FetchText: true},
@@ -35,15 +41,7 @@ func TestLoadOPMLNestedAndInherited(t *testing.T) {
 }
 
 func TestLoadOPMLDefaultList(t *testing.T) {
-	f, err := os.Open("../config/feeds/south-caucasus.opml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	feeds, err := LoadOPML(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	feeds := loadOPMLFile(t, "../config/feeds/south-caucasus.opml")
 	if len(feeds) != 59 {
 		t.Errorf("default list has %d feeds, EVIDENCE.md lists 59", len(feeds))
 	}

@@ -103,6 +103,20 @@ type feedState struct {
 	busy bool // a poll or its commit is under way; never two at once for one feed
 }
 
+// newFeedState starts a feed from its stored record, or afresh when rec is nil.
+func newFeedState(f config.FeedConfig, rec *feedRecord) *feedState {
+	fs := &feedState{cfg: f}
+	if rec != nil {
+		fs.rec = *rec
+		fs.seen = decodeSeen(rec.Seen)
+		fs.rec.Seen = nil
+	}
+	if fs.rec.URL == "" {
+		fs.rec.URL = f.URL
+	}
+	return fs
+}
+
 // pollResult is what a poll hands to the committer.
 type pollResult struct {
 	key     string
@@ -204,16 +218,7 @@ func NewPoller(cfg config.IngestConfig, dataDir string, pub Publisher, logger *s
 		if _, dup := p.feeds[f.URL]; dup || config.CheckFeedURL(f.URL) != "" {
 			continue
 		}
-		fs := &feedState{cfg: f}
-		if r := records[f.URL]; r != nil {
-			fs.rec = *r
-			fs.seen = decodeSeen(r.Seen)
-			fs.rec.Seen = nil
-		}
-		if fs.rec.URL == "" {
-			fs.rec.URL = f.URL
-		}
-		p.feeds[f.URL] = fs
+		p.feeds[f.URL] = newFeedState(f, records[f.URL])
 		p.order = append(p.order, f.URL)
 	}
 	return p, nil
@@ -917,7 +922,7 @@ func (p *Poller) AddFeed(ctx context.Context, f config.FeedConfig) error {
 		p.mu.Unlock()
 		return fmt.Errorf("adding feed %s: %w", f.URL, ErrFeedExists)
 	}
-	p.feeds[f.URL] = &feedState{cfg: f, rec: feedRecord{URL: f.URL}}
+	p.feeds[f.URL] = newFeedState(f, nil)
 	p.order = append(p.order, f.URL)
 	p.mu.Unlock()
 	p.log.Info("feed added", "feed_url", f.URL)
@@ -951,20 +956,11 @@ func (p *Poller) replaceFeeds(feeds []config.FeedConfig, shared map[string]*feed
 		if _, ok := p.feeds[f.URL]; ok || config.CheckFeedURL(f.URL) != "" {
 			continue
 		}
-		fs := &feedState{cfg: f}
 		rec := local[f.URL]
 		if s := shared[f.URL]; s != nil && (rec == nil || s.LastAttempt.After(rec.LastAttempt)) {
 			rec = s
 		}
-		if rec != nil {
-			fs.rec = *rec
-			fs.seen = decodeSeen(rec.Seen)
-			fs.rec.Seen = nil
-		}
-		if fs.rec.URL == "" {
-			fs.rec.URL = f.URL
-		}
-		p.feeds[f.URL] = fs
+		p.feeds[f.URL] = newFeedState(f, rec)
 		order = append(order, f.URL)
 	}
 	p.order = order

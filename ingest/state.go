@@ -152,41 +152,17 @@ func (s *store) close() error { return errors.Join(s.adb.Close(), s.db.Close()) 
 // loadFeeds returns every stored feed record by key.
 func (s *store) loadFeeds() (map[string]*feedRecord, error) {
 	out := map[string]*feedRecord{}
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketFeeds).ForEach(func(k, v []byte) error {
-			var r feedRecord
-			if err := json.Unmarshal(v, &r); err != nil {
-				return fmt.Errorf("reading state of feed %s: %w", k, err)
-			}
-			out[string(k)] = &r
-			return nil
-		})
-	})
+	err := loadJSON(s.db, bucketFeeds, "state of feed", func(k string, r feedRecord) { out[k] = &r })
 	return out, err
 }
 
 func (s *store) loadAdded() ([]config.FeedConfig, error) {
 	var out []config.FeedConfig
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketAdded).ForEach(func(k, v []byte) error {
-			var f config.FeedConfig
-			if err := json.Unmarshal(v, &f); err != nil {
-				return fmt.Errorf("reading added feed %s: %w", k, err)
-			}
-			out = append(out, f)
-			return nil
-		})
-	})
+	err := loadJSON(s.db, bucketAdded, "added feed", func(_ string, f config.FeedConfig) { out = append(out, f) })
 	return out, err
 }
 
-func (s *store) saveAdded(f config.FeedConfig) error {
-	b, err := json.Marshal(f)
-	if err != nil {
-		return err
-	}
-	return s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketAdded).Put([]byte(f.URL), b) })
-}
+func (s *store) saveAdded(f config.FeedConfig) error { return putJSON(s.db, bucketAdded, f.URL, f) }
 
 // lookupArticles adds to out the stored records of the given IDs that exist.
 func (s *store) lookupArticles(ids []idKey, out map[idKey]*articleRecord) error {
@@ -275,23 +251,34 @@ func (s *store) pruneArticles(cutoff time.Time) (int, error) {
 // loadSubscriptions returns the stored WebSub subscriptions by feed key.
 func (s *store) loadSubscriptions() (map[string]*subscription, error) {
 	out := map[string]*subscription{}
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketWebSub).ForEach(func(k, v []byte) error {
-			var sub subscription
-			if err := json.Unmarshal(v, &sub); err != nil {
-				return fmt.Errorf("reading WebSub subscription of %s: %w", k, err)
-			}
-			out[string(k)] = &sub
-			return nil
-		})
-	})
+	err := loadJSON(s.db, bucketWebSub, "WebSub subscription of", func(k string, sub subscription) { out[k] = &sub })
 	return out, err
 }
 
 func (s *store) saveSubscription(key string, sub subscription) error {
-	b, err := json.Marshal(sub)
+	return putJSON(s.db, bucketWebSub, key, sub)
+}
+
+// loadJSON decodes every value of bucket and hands it to add with its key. what names a
+// value in errors ("reading <what> <key>: …").
+func loadJSON[T any](db *bolt.DB, bucket []byte, what string, add func(key string, v T)) error {
+	return db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucket).ForEach(func(k, b []byte) error {
+			var v T
+			if err := json.Unmarshal(b, &v); err != nil {
+				return fmt.Errorf("reading %s %s: %w", what, k, err)
+			}
+			add(string(k), v)
+			return nil
+		})
+	})
+}
+
+// putJSON stores v, encoded, under key in bucket.
+func putJSON(db *bolt.DB, bucket []byte, key string, v any) error {
+	b, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	return s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketWebSub).Put([]byte(key), b) })
+	return db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucket).Put([]byte(key), b) })
 }

@@ -29,9 +29,9 @@ var facetFields = map[string]string{
 // facetTerms is how many terms Bleve keeps for a facet.
 func facetTerms(name string) int {
 	if name == "entities" {
-		return facetSize * 2 // an entity may appear under two names
+		return index.FacetSize * 2 // an entity may appear under two names
 	}
-	return facetSize
+	return index.FacetSize
 }
 
 // histogramTerms keeps every truncated date.
@@ -79,26 +79,34 @@ func (b *Backend) allDocsFacets(withFacets bool, histField string) (search.Facet
 		return nil, err
 	}
 	defer snap.Close()
-	out := search.FacetResults{}
-	add := func(name, field string, n int) error {
-		counts, err := liveTermCounts(snap, field)
-		if err != nil {
-			return fmt.Errorf("counting terms of %s: %w", field, err)
-		}
-		out[name] = topTerms(field, counts, n)
-		return nil
-	}
-	if withFacets {
-		for name, f := range facetFields {
-			if err := add(name, f, facetTerms(name)); err != nil {
-				return nil, err
-			}
-		}
+	count := func(field string) (map[string]int, error) { return liveTermCounts(snap, field) }
+	out, err := termFacets(withFacets, count)
+	if err != nil {
+		return nil, err
 	}
 	if histField != "" {
-		if err := add("histogram", histField, histogramTerms); err != nil {
+		counts, err := count(histField)
+		if err != nil {
 			return nil, err
 		}
+		out["histogram"] = topTerms(histField, counts, histogramTerms)
+	}
+	return out, nil
+}
+
+// termFacets computes the facets of facetFields (none unless withFacets) from the term
+// counts that count gives for a field.
+func termFacets(withFacets bool, count func(field string) (map[string]int, error)) (search.FacetResults, error) {
+	out := search.FacetResults{}
+	if !withFacets {
+		return out, nil
+	}
+	for name, f := range facetFields {
+		counts, err := count(f)
+		if err != nil {
+			return nil, err
+		}
+		out[name] = topTerms(f, counts, facetTerms(name))
 	}
 	return out, nil
 }
@@ -217,40 +225,22 @@ func (b *Backend) matchedFacets(ctx context.Context, q bq.Query, withFacets bool
 			others[i] = roaring.Flip(matched[i], 0, ss.Segment().Count())
 		}
 	}
-	out := search.FacetResults{}
-	add := func(name, field string, n int) error {
+	// The matches holding a term are its postings outside others.
+	count := func(field string) (map[string]int, error) {
 		counts := map[string]int{}
 		for i, ss := range segs {
 			if others[i] == nil {
 				continue
 			}
-			dict, err := ss.Segment().Dictionary(field)
-			if err != nil {
-				return fmt.Errorf("reading terms of %s: %w", field, err)
-			}
-			it := dict.AutomatonIterator(nil, nil, nil)
-			for e, err := it.Next(); e != nil || err != nil; e, err = it.Next() {
-				if err != nil {
-					return fmt.Errorf("reading terms of %s: %w", field, err)
-				}
-				pl, err := dict.PostingsList([]byte(e.Term), others[i], nil)
-				if err != nil {
-					return fmt.Errorf("counting %s in %s: %w", e.Term, field, err)
-				}
-				if c := pl.Count(); c > 0 {
-					counts[e.Term] += int(c)
-				}
-			}
-		}
-		out[name] = topTerms(field, counts, n)
-		return nil
-	}
-	if withFacets {
-		for name, f := range facetFields {
-			if err := add(name, f, facetTerms(name)); err != nil {
+			if err := addTermCounts(counts, ss, field, others[i]); err != nil {
 				return nil, err
 			}
 		}
+		return counts, nil
+	}
+	out, err := termFacets(withFacets, count)
+	if err != nil {
+		return nil, err
 	}
 	if histField != "" {
 		// A histogram has many terms: when the matches are fewer than the postings lookups
@@ -266,9 +256,11 @@ func (b *Backend) matchedFacets(ctx context.Context, q bq.Query, withFacets bool
 			}
 		}
 		if len(ids) >= lookups {
-			if err := add("histogram", histField, histogramTerms); err != nil {
+			counts, err := count(histField)
+			if err != nil {
 				return nil, err
 			}
+			out["histogram"] = topTerms(histField, counts, histogramTerms)
 		} else {
 			dvr, err := snap.DocValueReader([]string{histField})
 			if err != nil {
@@ -309,33 +301,36 @@ var errNotScorch = fmt.Errorf("index is not a scorch index")
 func liveTermCounts(snap *scorch.IndexSnapshot, field string) (map[string]int, error) {
 	counts := map[string]int{}
 	for _, ss := range snap.Segments() {
-		dict, err := ss.Segment().Dictionary(field)
-		if err != nil {
+		if err := addTermCounts(counts, ss, field, ss.Deleted()); err != nil {
 			return nil, err
-		}
-		deleted := ss.Deleted()
-		it := dict.AutomatonIterator(nil, nil, nil)
-		for {
-			e, err := it.Next()
-			if err != nil {
-				return nil, err
-			}
-			if e == nil {
-				break
-			}
-			// Not e.Count: besides counting deleted documents, the dictionary iterator of
-			// zap v16 reports 1 for every term after one held by a single document.
-			pl, err := dict.PostingsList([]byte(e.Term), deleted, nil)
-			if err != nil {
-				return nil, err
-			}
-			n := pl.Count()
-			if n > 0 {
-				counts[e.Term] += int(n)
-			}
 		}
 	}
 	return counts, nil
+}
+
+// addTermCounts adds to counts, for each term of field in ss, how many of the segment's
+// documents outside except hold it, leaving out terms none of them holds.
+func addTermCounts(counts map[string]int, ss *scorch.SegmentSnapshot, field string, except *roaring.Bitmap) error {
+	dict, err := ss.Segment().Dictionary(field)
+	if err != nil {
+		return fmt.Errorf("reading terms of %s: %w", field, err)
+	}
+	it := dict.AutomatonIterator(nil, nil, nil)
+	for e, err := it.Next(); e != nil || err != nil; e, err = it.Next() {
+		if err != nil {
+			return fmt.Errorf("reading terms of %s: %w", field, err)
+		}
+		// Not e.Count: besides counting deleted documents, the dictionary iterator of
+		// zap v16 reports 1 for every term after one held by a single document.
+		pl, err := dict.PostingsList([]byte(e.Term), except, nil)
+		if err != nil {
+			return fmt.Errorf("counting %s in %s: %w", e.Term, field, err)
+		}
+		if n := pl.Count(); n > 0 {
+			counts[e.Term] += int(n)
+		}
+	}
+	return nil
 }
 
 // facetKey identifies the facets and histogram of one search. Paging, sort and collapse

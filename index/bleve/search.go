@@ -20,10 +20,7 @@ import (
 )
 
 const (
-	defaultSize = 20
-	maxSize     = 500
-	facetSize   = 20
-	// collapseWindow bounds how many articles a collapsed page reads per round, as a
+	// collapseFactor bounds how many articles a collapsed page reads per round, as a
 	// multiple of the page size.
 	collapseFactor = 5
 	// maxHistogramBuckets bounds gap filling in the date histogram.
@@ -92,13 +89,7 @@ func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result,
 	if err != nil {
 		return nil, err
 	}
-	size := req.Size
-	if size <= 0 {
-		size = defaultSize
-	}
-	if size > maxSize {
-		size = maxSize
-	}
+	size := req.PageSize()
 	var after []string
 	if req.After != "" {
 		c, err := decodeCursor(req.After)
@@ -337,8 +328,8 @@ func facets(fr search.FacetResults) map[string][]index.Count {
 		ents = append(ents, *byID[id])
 	}
 	sort.SliceStable(ents, func(i, j int) bool { return ents[i].Count > ents[j].Count })
-	if len(ents) > facetSize {
-		ents = ents[:facetSize]
+	if len(ents) > index.FacetSize {
+		ents = ents[:index.FacetSize]
 	}
 	out["entities"] = ents
 	return out
@@ -466,7 +457,7 @@ func (b *Backend) collapse(ctx context.Context, q bq.Query, mode string, size in
 	bestOf := map[string]string{}
 	if len(stories) > 0 {
 		sq := bq.NewConjunctionQuery([]bq.Query{q, bq.NewDisjunctionQuery(stories)})
-		sr := blv.NewSearchRequestOptions(sq, maxSize, 0, false)
+		sr := blv.NewSearchRequestOptions(sq, index.MaxSize, 0, false)
 		sr.SortByCustom(sortOrder(mode))
 		sr.Fields = []string{query.IndexStory}
 		sr.AddFacet("stories", blv.NewFacetRequest(query.IndexStory, len(stories)))

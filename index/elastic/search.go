@@ -17,13 +17,8 @@ import (
 	"wirewatch/query"
 )
 
-const (
-	defaultSize = 20
-	maxSize     = 500
-	facetSize   = 20
-	// maxWindow is Elasticsearch's index.max_result_window: from + size may not pass it.
-	maxWindow = 10000
-)
+// maxWindow is Elasticsearch's index.max_result_window: from + size may not pass it.
+const maxWindow = 10000
 
 // hitSource lists the parts of the stored article a hit needs; the text stays on the server.
 var hitSource = []string{
@@ -107,20 +102,9 @@ func decodeCursor(s, mode string) (cursor, error) {
 	return c, nil
 }
 
-// pageSize is req.Size, defaulted and capped as the Bleve backend does.
-func pageSize(req index.Request) int {
-	switch {
-	case req.Size <= 0:
-		return defaultSize
-	case req.Size > maxSize:
-		return maxSize
-	}
-	return req.Size
-}
-
 // searchBody builds the _search request for req. q is the parsed query, nil for all.
 func (b *Backend) searchBody(req index.Request, q query.Node) (dsl, error) {
-	size := pageSize(req)
+	size := req.PageSize()
 	var filters []any
 	if !req.From.IsZero() || !req.To.IsZero() {
 		if !req.From.IsZero() && !req.To.IsZero() && !req.From.Before(req.To) {
@@ -203,7 +187,7 @@ func (b *Backend) searchBody(req index.Request, q query.Node) (dsl, error) {
 	aggs := dsl{}
 	if req.Facets {
 		for name, field := range facetFields {
-			aggs[name] = dsl{"terms": dsl{"field": field, "size": facetSize}}
+			aggs[name] = dsl{"terms": dsl{"field": field, "size": index.FacetSize}}
 		}
 	}
 	if req.Interval != "" {
@@ -309,7 +293,7 @@ func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result,
 
 // result turns a _search answer into an index.Result.
 func (b *Backend) result(req index.Request, res *searchResponse, took time.Duration) (*index.Result, error) {
-	size := pageSize(req)
+	size := req.PageSize()
 	// Total counts matching articles, also when collapsing (as the Bleve backend does).
 	out := &index.Result{Total: res.Hits.Total.Value, Hits: make([]index.Hit, 0, len(res.Hits.Hits)), Took: took}
 	for _, h := range res.Hits.Hits {
