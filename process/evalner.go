@@ -25,10 +25,13 @@ type NERReport struct {
 // NERMistake is one gold name the tagger missed or typed wrongly ("miss") or one name it
 // found that the gold file does not have ("false"), with the sentence it is in.
 type NERMistake struct {
-	Kind     string `json:"kind"` // "miss" or "false"
-	Type     string `json:"type"`
-	Name     string `json:"name"`
-	Got      string `json:"got,omitempty"` // for a miss: what the tagger said over those words, if anything
+	Kind string `json:"kind"` // "miss" or "false"
+	Type string `json:"type"`
+	Name string `json:"name"`
+	Got  string `json:"got,omitempty"` // for a miss: what the tagger said over those words, if anything
+	// From says, for a false name, what found it: the knowledge base or a name pattern,
+	// with the confidence it gave (which tells the patterns apart).
+	From     string `json:"from,omitempty"`
 	Sentence string `json:"sentence"`
 }
 
@@ -226,7 +229,11 @@ func (rep *NERReport) score(e *Enricher, sents []conllSentence) {
 			s.Correct++
 			found[nerSpan{from, to, typ}] = true
 		} else if rep.keep {
-			falses = append(falses, NERMistake{Kind: "false", Type: typ, Name: text[p.start:p.end], Sentence: sentence(p.start)})
+			from := fmt.Sprintf("pattern %.2f", p.conf)
+			if p.known {
+				from = fmt.Sprintf("knowledge base %.2f", p.conf)
+			}
+			falses = append(falses, NERMistake{Kind: "false", Type: typ, Name: text[p.start:p.end], From: from, Sentence: sentence(p.start)})
 		}
 	}
 	if !rep.keep {
@@ -276,6 +283,8 @@ func (rep *NERReport) WriteText(w io.Writer) error {
 			if m.Got == "" {
 				got = "  got: nothing"
 			}
+		} else if m.From != "" {
+			got = "  from: " + m.From
 		}
 		fmt.Fprintf(bw, "%-5s %-4s %q%s\n      in: %s\n", m.Kind, m.Type, m.Name, got, m.Sentence)
 	}

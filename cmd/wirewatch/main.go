@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"sort"
 	"syscall"
 
@@ -115,14 +116,27 @@ func newFlags(name, synopsis string, e *env) *flag.FlagSet {
 	return fs
 }
 
+// parse reads flags wherever they stand among the arguments ("eval ner FILE --mistakes"
+// as well as "eval --mistakes ner FILE"); after "--" everything is an argument.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	var pos, rest []string
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, rest = args[:i], args[i+1:]
 	}
-	return nil
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return usageError{err}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		pos, args = append(pos, args[0]), args[1:]
+	}
+	return fs.Parse(append(append([]string{"--"}, pos...), rest...))
 }
 
 // configFlags registers the flags every stage command takes.

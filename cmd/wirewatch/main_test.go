@@ -364,24 +364,28 @@ func TestDeadPollersFeedsMoveToTheLivingOne(t *testing.T) {
 }
 
 // TestEvalNERListsMistakes runs `wirewatch eval --mistakes ner` on a small CoNLL file: the
-// scores, then each missed or wrong name with the sentence it is in.
+// scores, then each missed or wrong name with the sentence it is in and, for a name the
+// gold file lacks, what found it. The flag may also follow the file.
 func TestEvalNERListsMistakes(t *testing.T) {
-	conll := "0\tSergey\tB-PER\n1\tLavrov\tI-PER\n2\tmet\tO\n3\tZorblax\tB-PER\n4\tin\tO\n5\tYerevan\tB-LOC\n6\t.\tO\n"
+	conll := "0\tSergey\tB-PER\n1\tLavrov\tI-PER\n2\tmet\tO\n3\tZorblax\tB-PER\n4\tin\tO\n5\tYerevan\tB-LOC\n6\tand\tO\n7\tParis\tO\n8\t.\tO\n"
 	path := filepath.Join(t.TempDir(), "tiny.conll")
 	if err := os.WriteFile(path, []byte(conll), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	t.Chdir("../..") // the default config names config/topics.yaml
-	var out, errb bytes.Buffer
-	if code := cli([]string{"eval", "--mistakes", "ner", path}, &out, &errb); code != 0 {
-		t.Fatalf("exit %d: %s", code, errb.String())
-	}
-	for _, want := range []string{"micro", `miss  PER  "Zorblax"  got: nothing`, "in: Sergey Lavrov met Zorblax in Yerevan ."} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks %q:\n%s", want, out.String())
+	for _, args := range [][]string{{"eval", "--mistakes", "ner", path}, {"eval", "ner", path, "--mistakes"}} {
+		var out, errb bytes.Buffer
+		if code := cli(args, &out, &errb); code != 0 {
+			t.Fatalf("%q: exit %d: %s", args, code, errb.String())
 		}
-	}
-	if strings.Contains(out.String(), `"Yerevan"`) || strings.Contains(out.String(), `"Sergey Lavrov"`) {
-		t.Errorf("names found right are listed as mistakes:\n%s", out.String())
+		for _, want := range []string{"micro", `miss  PER  "Zorblax"  got: nothing`, "in: Sergey Lavrov met Zorblax in Yerevan and Paris .",
+			`false LOC  "Paris"  from: knowledge base`} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("%q: output lacks %q:\n%s", args, want, out.String())
+			}
+		}
+		if strings.Contains(out.String(), `"Yerevan"`) || strings.Contains(out.String(), `"Sergey Lavrov"`) {
+			t.Errorf("%q: names found right are listed as mistakes:\n%s", args, out.String())
+		}
 	}
 }
