@@ -328,7 +328,7 @@ func (e *Enricher) Enrich(a *article.Article) error {
 				list = append(list, newEntity(s, id))
 			}
 			have := &list[k]
-			m := article.Mention{Field: f.name, Start: toks[s.From].Start, End: s.end(toks, f.text)}
+			m := article.Mention{Field: f.name, Start: s.start(toks, f.text), End: s.end(toks, f.text)}
 			m.Text = f.text[m.Start:m.End]
 			sc.ments = append(sc.ments, entMention{k, m})
 			if s.Conf > have.Confidence {

@@ -15,12 +15,31 @@ type span struct {
 	Conf     float64
 	Name     string // unknown names: the surface form
 	Key      string // unknown names: the ID key when not the span's own words (an acronym's long form)
+	Quoted   bool   // the mention includes the guillemets around the name («Локомотив»)
 }
 
-// end is the byte offset where the span's name ends in text: after its last word, and
-// after the full stop of an abbreviation that ends it ("Jr.", "Inc.", "F.C.", "U.S.").
+// start is the byte offset where the span's name starts in text: at its first word, or
+// at the guillemet before it.
+func (s span) start(toks []token, text string) int {
+	at := toks[s.From].Start
+	if s.Quoted {
+		if q := strings.LastIndex(text[:at], "«"); q >= 0 && strings.TrimSpace(text[q+len("«"):at]) == "" {
+			return q
+		}
+	}
+	return at
+}
+
+// end is the byte offset where the span's name ends in text: after its last word, after
+// the full stop of an abbreviation that ends it ("Jr.", "Inc.", "F.C.", "U.S.") or after
+// the closing guillemet of a quoted name.
 func (s span) end(toks []token, text string) int {
 	last := toks[s.To-1]
+	if s.Quoted {
+		if q := strings.Index(text[last.End:], "»"); q >= 0 && strings.TrimSpace(text[last.End:last.End+q]) == "" {
+			return last.End + q + len("»")
+		}
+	}
 	if last.End < len(text) && text[last.End] == '.' && (dottedEnds[last.Norm] || strings.Contains(last.Norm, ".")) {
 		return last.End + 1
 	}

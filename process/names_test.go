@@ -33,6 +33,9 @@ func TestNamePatterns(t *testing.T) {
 		{"They walked along the Stave River to Lower Saxony.", []string{"LOC:Stave River", "LOC:Lower Saxony"}},
 		{"In 1995 the Braves beat the Giants, and the Germans cheered.", []string{"ORG:Braves", "ORG:Giants"}},
 		{"He left Major League Baseball for the South Seas and bought a TRS-80 from IBM.", []string{"ORG:Major League Baseball", "LOC:South Seas", "ORG:IBM"}},
+		{"В 1995 году перешёл в московский «Локомотив», затем играл за «Задар» и «Бостон Селтикс»; жил в Дмитрове.",
+			[]string{"ORG:«Локомотив»", "ORG:«Задар»", "ORG:«Бостон Селтикс»", "LOC:Дмитрове"}},
+		{`Главный тренер клуба " Давос " смотрел фильм «Зорро».`, []string{"ORG:Давос"}},
 	}
 	for _, tc := range cases {
 		var got []string

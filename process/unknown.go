@@ -165,6 +165,9 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameC
 	added = geoHeads(toks, text, cover, spans, drop, added)
 	added = ruAdjPlaces(toks, text, cover, drop, added)
 	if len(added) == 0 {
+		if len(nc.ruWords) > 0 {
+			spans = quotedOrgs(toks, text, spans)
+		}
 		return surnames(toks, text, spans, nc)
 	}
 	out := spans[:0:0]
@@ -175,6 +178,9 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameC
 	}
 	out = append(out, added...)
 	sort.Slice(out, func(a, b int) bool { return out[a].From < out[b].From })
+	if len(nc.ruWords) > 0 {
+		out = quotedOrgs(toks, text, out)
+	}
 	return surnames(toks, text, acronyms(toks, text, out), nc)
 }
 
@@ -1073,4 +1079,124 @@ func (e *Enricher) bySkeleton(toks []token, nc nameContext) (*entity, bool) {
 		}
 	}
 	return nil, false
+}
+
+// quotedOrgCues begin the Russian words that, a few words before a quoted name, make it a
+// club or a company: "перешёл в московский «Локомотив»", "главным тренером «Спортинга»",
+// "компания «Тираспольская почта»". Folded (ё → е), matched as prefixes.
+var quotedOrgCues = strings.Fields(`клуб команд тренер игрок защитник нападающ полузащитник вратар капитан форвард
+	переш перех перейд верну возвраща выступ сыгр играл дебютир подпис контракт аренд состав лиг чемпионат
+	компан завод фабрик концерн корпорац холдинг издательств банк фирм предприят объединен общест агентств`)
+
+// quotedOrgTitles are the acronyms written before a quoted organisation's name: ФК
+// «Урал», ХК «Динамо», ООО «Ромашка».
+var quotedOrgTitles = foldSet(`фк хк бк вк гк пфк мфк ск дюсш сдюшор гп фгуп муп оао зао ооо пао ао нко`)
+
+// quotedOrgs makes organisations of the capitalised names in quotation marks that follow
+// a club or company word in Russian: «Локомотив», «Нюрнберг Айс Тайгерс», «Дмитров» (a
+// club, not the town). Russian writes those names in quotes; a quoted name elsewhere is a
+// work's title more often. A name in guillemets is mentioned with them, as Russian
+// writes it («Локомотив»); in straight quotes, without.
+func quotedOrgs(toks []token, text string, spans []span) []span {
+	prevOrgEnd := -1 // the byte offset after the last quoted organisation, for lists
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if !t.Cap || scriptOf(t.Norm) == scriptOther {
+			continue
+		}
+		gapFrom := 0
+		if i > 0 {
+			gapFrom = toks[i-1].End
+		}
+		open := strings.TrimSpace(text[gapFrom:t.Start])
+		if !strings.HasSuffix(open, "«") && open != `"` && !strings.HasSuffix(open, ` "`) {
+			continue
+		}
+		j := i + 1
+		for j < len(toks) && j-i < 5 && !toks[j].Break && (toks[j].Cap || number(toks[j].Norm)) {
+			j++
+		}
+		gapTo := len(text)
+		if j < len(toks) {
+			gapTo = toks[j].Start
+		}
+		closing := strings.TrimSpace(text[toks[j-1].End:gapTo])
+		guillemets := strings.HasSuffix(open, "«")
+		if guillemets && !strings.HasPrefix(closing, "»") || !guillemets && !strings.HasPrefix(closing, `"`) {
+			continue
+		}
+		if !quotedOrgContext(toks, text, i, prevOrgEnd) {
+			continue
+		}
+		s := span{From: i, To: j, Type: "ORG", Conf: 0.6, Name: surfaceOf(text, toks[i:j]), Quoted: guillemets}
+		// A known organisation keeps its entity; a town or a person of the same name is
+		// not the club.
+		for _, o := range spans {
+			if o.From == i && o.To == j && o.Ent != nil && o.Type == "ORG" {
+				s.Ent, s.Name = o.Ent, ""
+			}
+		}
+		spans = append(dropOverlaps(spans, i, j), s)
+		mark := `"`
+		if guillemets {
+			mark = "»"
+		}
+		prevOrgEnd = toks[j-1].End + strings.Index(text[toks[j-1].End:], mark) + len(mark)
+		i = j - 1
+	}
+	sort.Slice(spans, func(a, b int) bool { return spans[a].From < spans[b].From })
+	return spans
+}
+
+// quotedOrgContext reports a club or company word in the four words before toks[i], an
+// organisation's acronym or a place adjective right before it ("московский «Спартак»"),
+// or another quoted organisation just before, in a list ("«Задар», «Арис»").
+func quotedOrgContext(toks []token, text string, i, prevOrgEnd int) bool {
+	if prevOrgEnd >= 0 && i > 0 {
+		gap := strings.TrimSpace(text[prevOrgEnd:toks[i].Start])
+		gap = strings.TrimSpace(strings.TrimRight(gap, `«"`))
+		if gap == "," || gap == "и" || gap == "" {
+			return true
+		}
+	}
+	if i == 0 || scriptOf(toks[i-1].Norm) != scriptCyrillic && !quotedOrgTitles[toks[i-1].Norm] {
+		return false
+	}
+	if p := toks[i-1]; quotedOrgTitles[p.Norm] || !p.Cap && placeAdjective(p.Norm) {
+		return true
+	}
+	for k := i - 1; k >= 0 && k >= i-4; k-- {
+		if toks[k].Cap && !toks[k].SentStart {
+			continue
+		}
+		for _, w := range quotedWorkCues {
+			if strings.HasPrefix(toks[k].Norm, w) {
+				return false // "фильм «Москва»", "альбом «Jersey»"
+			}
+		}
+		for _, cue := range quotedOrgCues {
+			if strings.HasPrefix(toks[k].Norm, cue) {
+				return true
+			}
+		}
+		if toks[k].SentStart || toks[k].Break {
+			break // the cue must be in the same clause
+		}
+	}
+	return false
+}
+
+// quotedWorkCues begin the Russian words for works, whose quoted titles are not
+// organisations even after a club word: "тренер клуба смотрел фильм «Москва»".
+var quotedWorkCues = strings.Fields(`фильм альбом песн сингл сериал роман книг пьес опер спектакл мультфильм игре игру игры повест поэм картин`)
+
+// placeAdjective reports a folded Russian adjective in -ский or -цкий, in any case form:
+// "московский", "миланском", "бразильского".
+func placeAdjective(w string) bool {
+	for _, end := range []string{"скии", "ского", "ском", "скои", "ская", "скую", "ское", "цкии", "цкого", "цком", "цкои", "цкая"} {
+		if strings.HasSuffix(w, end) {
+			return true
+		}
+	}
+	return false
 }
