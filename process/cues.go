@@ -86,10 +86,17 @@ var roles = func() map[string]bool {
 philosopher mathematician physicist chemist scientist historian economist journalist footballer striker
 midfielder defender goalkeeper guitarist drummer bassist vocalist rapper emperor prophet
 écrivain auteur poète peintre artiste compositeur chanteur chanteuse acteur actrice réalisateur
-philosophe mathématicien physicien historien journaliste footballeur entraîneur empereur`)
+philosophe mathématicien physicien historien journaliste footballeur entraîneur empereur
+dictator farmer boxer architect sculptor photographer diplomat politician businessman explorer astronomer
+biologist novelist playwright pianist violinist cellist
+dictateur architecte sculpteur photographe diplomate pianiste violoniste explorateur astronome biologiste
+romancier dramaturge boxeur`)
 	for _, w := range strings.Fields(`писатель поэт художник композитор певец певица актёр актриса режиссёр продюсер
 философ математик физик химик учёный историк журналист футболист нападающий защитник вратарь тренер
-гитарист барабанщик вокалист император король царь князь граф герцог`) {
+гитарист барабанщик вокалист император король царь князь граф герцог
+диктатор дирижёр фермер архитектор скульптор фотограф дипломат политик бизнесмен предприниматель путешественник
+астроном биолог драматург пианист скрипач боксёр гонщик автогонщик теннисист хоккеист баскетболист шахматист
+музыковед кардинал адмирал маршал фельдмаршал султан халиф эмир фараон пророк апостол кличка прозвище псевдоним`) {
 		for _, f := range inflect([]string{w}, "ru", false) {
 			m[f[0]] = true
 		}

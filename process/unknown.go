@@ -481,7 +481,8 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 	// Russian writes a place in a case form and a name side by side ("в Хорватии Туджман",
 	// "в Лондоне Ингрид Бергман"); the place stands and what follows is a name of its own.
 	if c := cover[i]; c > 0 && spans[c-1].From == i && spans[c-1].To < j && spans[c-1].Type == "LOC" &&
-		scriptOf(toks[i].Norm) == scriptCyrillic && len(nc.ruWords) > 0 && !placeQualifiers[toks[i].Norm] && !compass[toks[i].Norm] {
+		scriptOf(toks[i].Norm) == scriptCyrillic && len(nc.ruWords) > 0 && !placeQualifiers[toks[i].Norm] && !compass[toks[i].Norm] &&
+		!titled && !(nc.isGivenName(toks[i].Norm) && !(i > 0 && isPlacePrep(toks[i-1], text))) {
 		k := spans[c-1].To
 		if cover[k] == 0 && !connectors[toks[k].Norm] && !toks[k].Hyph && (nc.isGivenName(toks[k].Norm) || surnameLike(toks[j-1].Norm)) {
 			return e.chunk(toks, text, k, j, spans, cover, drop, added, nc)
@@ -515,6 +516,12 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		}
 	}
 	if exact >= 0 {
+		// "диктатор Франко", "composer Holst": an occupation before a lone word makes it
+		// the person, where a gazetteer has a town of that name.
+		if s := spans[exact]; titled && n == 1 && s.Ent != nil && s.Ent.Src == srcCity {
+			drop[exact] = true
+			return append(added, span{From: i, To: j, Type: "PER", Conf: 0.6, Name: surfaceOf(text, toks[i:j])})
+		}
 		return added
 	}
 	// "Flyers de Philadelphie", "Bank of America", "Dinamo Zagreb"-style "X of PLACE": a
