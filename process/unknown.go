@@ -638,11 +638,11 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			// lower-case "the" inside a sentence is a team, a band or a party; "the League",
 			// "the Senate": an organisation named by its kind.
 			typ, conf = "ORG", 0.5
-		case n == 1 && first.Upper && utf8.RuneCountInString(first.Norm) >= 3 && utf8.RuneCountInString(first.Norm) <= 6 &&
+		case n == 1 && first.Upper && utf8.RuneCountInString(first.Norm) >= 3 && utf8.RuneCountInString(first.Norm) <= 6 && !isRoman(first.Norm) && // not "XIX"
 			!strings.ContainsAny(first.Norm, "0123456789.") && !(j < len(toks) && toks[j].Hyph):
 			// an acronym; not a model ("Z80", "TRS-80")
 			typ, conf = "ORG", 0.5
-		case n == 1 && i > 0 && isPlacePrep(toks[i-1], text) && !toks[i].Break && !listedFirstName(first.Norm):
+		case n == 1 && i > 0 && isPlacePrep(toks[i-1], text) && !toks[i].Break && !listedFirstName(first.Norm) && !(first.Upper && isRoman(first.Norm)):
 			typ, conf = "LOC", 0.45 // "в Воеводине", "на Филиппинах": a first name only by its skeleton
 		case surnameLike(last.Norm) && n <= 3:
 			typ, conf = "PER", 0.55
@@ -652,7 +652,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			typ, conf = "LOC", 0.45 // "Carnegie Hall", "Phillips House", "Doubletree Hotel"
 		case n >= 2 && n <= 3 && plural(last.Norm) && nc.common.has(last.Norm) && !nc.isGivenName(first.Norm):
 			typ, conf = "ORG", 0.45 // "Fremantle Dockers", "Carnival Cruise Lines": not "John Adams"
-		case n == 1 && !first.SentStart && i > 0 && (!toks[i-1].Cap || isStopwordAny(toks[i-1].Norm)) && scriptOf(first.Norm) == scriptCyrillic &&
+		case n == 1 && !first.SentStart && i > 0 && (!toks[i-1].Cap || isStopwordAny(toks[i-1].Norm) || first.Break) && scriptOf(first.Norm) == scriptCyrillic &&
 			len(nc.ruWords) > 0 && !ruCommonWord(nc.ruWords, first.Norm) && !russianAdjective(first.Norm) &&
 			!first.Upper && utf8.RuneCountInString(first.Norm) >= 4 && !quoted(text, first.Start):
 			// A capitalised Cyrillic word inside a sentence that is no Russian common word
@@ -672,6 +672,12 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		default:
 			return added
 		}
+	}
+	// In Russian or Armenian text, people's names are transliterated: a name left in the
+	// Latin script that looks like a person's is a company, a band or a label ("Goldman
+	// Sachs", "Uriah Heep", "Morgan Stanley") far more often.
+	if typ == "PER" && !titled && !first.Initial && foreignScript(toks[i:j], text) {
+		typ, conf = "ORG", 0.45
 	}
 	// "65th Fighter Wing", "Seventeenth Air Force", "58-я армия": a unit's number is part of
 	// its name.
