@@ -219,7 +219,13 @@ func (rep *NERReport) score(e *Enricher, sents []conllSentence) {
 	found := map[nerSpan]bool{}
 	var falses []NERMistake
 	tagged := e.tagText(text)
+	seen := map[taggedSpan]bool{}
 	for _, p := range tagged {
+		// The same name twice over the same words counts once (and right once).
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
 		from, ok1 := starts[p.start]
 		to, ok2 := ends[p.end]
 		typ := p.typ

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -21,6 +22,7 @@ const (
 	srcUser uint8 = iota
 	srcCurated
 	srcCountry
+	srcFeature // rivers, seas, mountains, islands (Natural Earth)
 	srcCity
 )
 
@@ -355,8 +357,15 @@ func (k *kb) loadPlaces(r io.Reader, src uint8) error {
 		if len(f) < 8 {
 			return fmt.Errorf("reading gazetteer line %d: %d fields, want 8", line, len(f))
 		}
+		var flags []string
+		if len(f) >= 9 {
+			flags = strings.Split(f[8], ",")
+		}
 		src := src
-		if !strings.HasPrefix(f[0], "geonames:") {
+		switch {
+		case slices.Contains(flags, "feature"):
+			src = srcFeature
+		case !strings.HasPrefix(f[0], "geonames:"):
 			src = srcCountry // countries and regions from CLDR
 		}
 		e := entity{ID: f[0], Type: f[1], Country: f[2], Name: f[6], Src: src}
@@ -372,9 +381,9 @@ func (k *kb) loadPlaces(r io.Reader, src uint8) error {
 		} else if cur := &k.ents[idx]; !cur.HasGeo && e.HasGeo {
 			cur.Lat, cur.Lon, cur.HasGeo = e.Lat, e.Lon, true
 		}
-		// A ninth column "aliases" says the display name is not itself a name to match
-		// (a small town kept for its Cyrillic names, see kbgen).
-		if len(f) < 9 || f[8] != "aliases" {
+		// The flag "aliases" says the display name is not itself a name to match (a
+		// small town kept for its Cyrillic names, a river's name filtered out; see kbgen).
+		if !slices.Contains(flags, "aliases") {
 			k.addName(idx, e.Name, "any", src)
 		}
 		for _, n := range strings.Split(f[7], "|") {

@@ -175,6 +175,9 @@ func (k *kb) acceptable(a alias, toks []token) bool {
 		strings.HasPrefix(k.ents[a.Ent].ID, "iso3166-2:") {
 		return false // a province called "Paul" or "Kerry": the person, far more often
 	}
+	if a.Src == srcFeature && len(toks) == 1 && listedFirstName(toks[0].Norm) {
+		return false // "Lena": the woman, far more often than the river
+	}
 	if a.Src == srcCity {
 		e := &k.ents[a.Ent]
 		for _, t := range toks {
@@ -218,6 +221,8 @@ func aliasConfidence(a alias, e *entity, toks []token) float64 {
 		}
 	case srcCountry:
 		c = 0.9
+	case srcFeature:
+		c = 0.8
 	case srcCity:
 		c = 0.6
 		switch {

@@ -38,6 +38,8 @@ func TestNamePatterns(t *testing.T) {
 		{`Главный тренер клуба " Давос " смотрел фильм «Зорро».`, []string{"ORG:Давос"}},
 		{"В XIX веке банк Goldman Sachs купил акции Morgan Stanley, как пишет Джон Смит.", []string{"ORG:Goldman Sachs", "ORG:Morgan Stanley", "PER:Джон Смит"}},
 		{"Среди министров были Монтанелли, Гверацци, Мадзини.", []string{"PER:Монтанелли", "PER:Гверацци", "PER:Мадзини"}},
+		{"The Danube and the Rhine flow past; Lena Philipsson sang at Carnegie Hall.", []string{"LOC:Danube", "LOC:Rhine", "PER:Lena Philipsson", "LOC:Carnegie Hall"}},
+		{"По полноводности река уступает Янцзы и Дунаю; elle se jette dans la mer Adriatique.", []string{"LOC:Янцзы", "LOC:Дунаю", "LOC:mer Adriatique"}},
 		{"Когда диктатор Франко умер, с помощью дирижёра Мюррея Сидлина парень по кличке Коламбус уехал.",
 			[]string{"PER:Франко", "PER:Мюррея Сидлина", "PER:Коламбус"}},
 	}

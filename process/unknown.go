@@ -115,7 +115,7 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameC
 		keep := spans[:0]
 		for _, s := range spans {
 			t := toks[s.From]
-			if !(s.To-s.From == 1 && t.SentStart && s.Ent != nil && s.Ent.Src == srcCity &&
+			if !(s.To-s.From == 1 && t.SentStart && s.Ent != nil && s.Ent.Src >= srcFeature &&
 				scriptOf(t.Norm) == scriptCyrillic && ruCommonWord(nc.ruWords, t.Norm)) {
 				keep = append(keep, s)
 			}
@@ -506,8 +506,8 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			}
 			if s.From >= i && s.To <= j {
 				inside = true
-				if s.Ent != nil && s.Ent.Src != srcCity {
-					strong = true
+				if s.Ent != nil && s.Ent.Src < srcFeature {
+					strong = true // a name a person's name cannot be inside
 				}
 				if s.To == j && s.Type == "LOC" && s.From > i && allQualifiers(toks[i:s.From]) {
 					restLoc = true // "Новый Южный Уэльс", "North East Lincolnshire"
@@ -518,7 +518,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 	if exact >= 0 {
 		// "диктатор Франко", "composer Holst": an occupation before a lone word makes it
 		// the person, where a gazetteer has a town of that name.
-		if s := spans[exact]; titled && n == 1 && s.Ent != nil && s.Ent.Src == srcCity {
+		if s := spans[exact]; titled && n == 1 && s.Ent != nil && s.Ent.Src >= srcFeature {
 			drop[exact] = true
 			return append(added, span{From: i, To: j, Type: "PER", Conf: 0.6, Name: surfaceOf(text, toks[i:j])})
 		}
@@ -538,7 +538,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			if p+1 < j && connectors[toks[p].Norm] {
 				p++
 			}
-			if c := cover[p]; c > 0 && spans[c-1].From == p && spans[c-1].Type == "LOC" {
+			if c := cover[p]; c > 0 && spans[c-1].From == p && spans[c-1].Type == "LOC" && !(spans[c-1].Ent != nil && spans[c-1].Ent.Src == srcFeature) {
 				ofPlace = true
 			}
 			break
@@ -557,7 +557,8 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 	// "New York Yankees", "Boston Red Sox", "Leeds United": a town, then capitalised
 	// words that are not places ending in a plural or a club word, is a club.
 	team := false
-	if c := cover[i]; c > 0 && spans[c-1].From == i && spans[c-1].Type == "LOC" && spans[c-1].To < j {
+	if c := cover[i]; c > 0 && spans[c-1].From == i && spans[c-1].Type == "LOC" && spans[c-1].To < j &&
+		!(spans[c-1].Ent != nil && spans[c-1].Ent.Src == srcFeature) { // "Dead Sea Scrolls" are no club
 		k := spans[c-1].To
 		team = !connectors[toks[k].Norm] && (teamLast[last.Norm] || plural(last.Norm)) && !locLast[last.Norm] && !facilityLast[last.Norm] && !isDemonym(last.Norm)
 		for m := k; m < j && team; m++ {
@@ -597,6 +598,8 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		typ, conf = "PER", 0.65
 	case (locLast[last.Norm] || facilityLast[last.Norm]) && n > 1:
 		typ, conf = "LOC", 0.55 // "George Street", "Stave River", "Turner Field"
+	case n > 1 && buildingLast[last.Norm] && inside && !strong:
+		typ, conf = "LOC", 0.45 // "Carnegie Hall", where a lake is called Carnegie
 	case n > 1 && allUpper(toks[i:j]) && scriptOf(first.Norm) == scriptCyrillic:
 		typ, conf = "ORG", 0.5 // "МИД СССР", "ЦК РКП": acronyms together name a body
 	case nc.isGivenName(first.Norm) && n > 1 && n <= 4 && !strong && !foreignScript(toks[i:j], text),
@@ -919,7 +922,7 @@ var ruOrgHeads = func() map[string]bool {
 // an organisation: "сборной Хорватии".
 func geoHeads(toks []token, text string, cover []int, spans []span, drop []bool, added []span) []span {
 	for i := 0; i+1 < len(toks); i++ {
-		if toks[i].Cap {
+		if toks[i].Cap || cover[i] > 0 { // "mer Adriatique" may be a known name, head and all
 			continue
 		}
 		typ := "LOC"
@@ -1058,8 +1061,8 @@ func (e *Enricher) bySkeleton(toks []token, nc nameContext) (*entity, bool) {
 				continue
 			}
 			for _, a := range k.aliases(ref) {
-				if a.Src == srcCity {
-					continue // GeoNames lists towns in every script already
+				if a.Src >= srcFeature {
+					continue // GeoNames and Natural Earth list places in every script already
 				}
 				ent := &k.ents[a.Ent]
 				if found != nil && found.ID != ent.ID {

