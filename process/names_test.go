@@ -40,6 +40,7 @@ func TestNamePatterns(t *testing.T) {
 		{"Среди министров были Монтанелли, Гверацци, Мадзини.", []string{"PER:Монтанелли", "PER:Гверацци", "PER:Мадзини"}},
 		{"The Danube and the Rhine flow past; Lena Philipsson sang at Carnegie Hall.", []string{"LOC:Danube", "LOC:Rhine", "PER:Lena Philipsson", "LOC:Carnegie Hall"}},
 		{"По полноводности река уступает Янцзы и Дунаю; elle se jette dans la mer Adriatique.", []string{"LOC:Янцзы", "LOC:Дунаю", "LOC:mer Adriatique"}},
+		{"Пострадали Дубровник, Ловас и Задар; река Сицзян течёт в 48 световых годах от Солнца.", []string{"LOC:Дубровник", "LOC:Ловас", "LOC:Задар", "LOC:Сицзян", "LOC:Солнца"}},
 		{"Когда диктатор Франко умер, с помощью дирижёра Мюррея Сидлина парень по кличке Коламбус уехал.",
 			[]string{"PER:Франко", "PER:Мюррея Сидлина", "PER:Коламбус"}},
 	}

@@ -168,7 +168,7 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameC
 		if len(nc.ruWords) > 0 {
 			spans = quotedOrgs(toks, text, spans)
 		}
-		return surnames(toks, text, spans, nc)
+		return listTypes(toks, text, surnames(toks, text, spans, nc))
 	}
 	out := spans[:0:0]
 	for si, s := range spans {
@@ -181,7 +181,7 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameC
 	if len(nc.ruWords) > 0 {
 		out = quotedOrgs(toks, text, out)
 	}
-	return surnames(toks, text, acronyms(toks, text, out), nc)
+	return listTypes(toks, text, surnames(toks, text, acronyms(toks, text, out), nc))
 }
 
 // surnames applies what an article says once to the rest of it: after "Kory
@@ -662,7 +662,9 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			// in any case form: a name; mostly a person's ("к Манзону", "Довициозо"), a
 			// country's or a region's in -ия ("Бессарабии", "Боснии").
 			typ, conf = "PER", 0.35
-			for _, end := range []string{"ия", "ии", "ию", "иеи", "иях"} {
+			// Chinese places in Russian transcription end in their kind: river (-цзян,
+			// -хэ), mountain (-шань), island (-дао), prefecture (-чжоу).
+			for _, end := range []string{"ия", "ии", "ию", "иеи", "иях", "цзян", "шань", "дао", "чжоу", "хэ"} {
 				if strings.HasSuffix(first.Norm, end) {
 					typ = "LOC"
 				}
@@ -1216,3 +1218,53 @@ func placeAdjective(w string) bool {
 	}
 	return false
 }
+
+// listTypes gives a lone pattern name in a list the type of the known names around it:
+// "Дубровник, Госпич, Шибеник, Задар" are towns, Госпич too, though it is no Russian word
+// and, alone, would be taken for a person's name.
+func listTypes(toks []token, text string, spans []span) []span {
+	sep := func(a, b span) bool { // only "," or a conjunction between a and b
+		if a.To != b.From && !(a.To+1 == b.From && listConjunctions[toks[a.To].Norm] && !toks[a.To].Cap) {
+			return false
+		}
+		gap := strings.TrimSpace(text[toks[a.To-1].End:toks[b.From].Start])
+		if a.To+1 == b.From {
+			gap = strings.TrimSpace(text[toks[a.To-1].End:toks[a.To].Start])
+		}
+		return gap == "," || gap == ""
+	}
+	for k := range spans {
+		s := &spans[k]
+		if s.Ent != nil || s.Conf > 0.5 || s.To-s.From != 1 || s.Type != "PER" && s.Type != "LOC" {
+			continue
+		}
+		loc, per := 0, 0
+		for _, n := range []int{k - 1, k + 1} {
+			if n < 0 || n >= len(spans) {
+				continue
+			}
+			o := spans[n]
+			if o.Conf <= 0.5 && o.Ent == nil {
+				continue // another guess says nothing
+			}
+			if n < k && !sep(o, *s) || n > k && !sep(*s, o) {
+				continue
+			}
+			switch o.Type {
+			case "LOC":
+				loc++
+			case "PER":
+				per++
+			}
+		}
+		if loc > 0 && per == 0 {
+			s.Type = "LOC"
+		} else if per > 0 && loc == 0 {
+			s.Type = "PER"
+		}
+	}
+	return spans
+}
+
+// listConjunctions join the last two items of a list.
+var listConjunctions = foldSet(`and or et ou и или`)
