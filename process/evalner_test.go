@@ -9,17 +9,17 @@ import (
 
 // TestEvalNER scores the tagger on the shared CoNLL development files (figures in the log)
 // and holds it to a floor a little under today's figures, so a regression shows. The
-// project's goal is 0.70; see the report for where it stands.
+// project's goal is 0.70 on each language, which every dev file now meets.
 func TestEvalNER(t *testing.T) {
 	e := sharedEnricher(t)
 	for _, tc := range []struct {
 		name  string
 		floor float64
 	}{
-		{"ner/en/wikigold_en.dev.conll", 0.68},
-		{"ner/en/wikineural_en_test.first2000.dev.conll", 0.72},
-		{"ner/fr/wikineural_fr_test.first2000.dev.conll", 0.73},
-		{"ner/ru/wikineural_ru_test.first2000.dev.conll", 0.65},
+		{"ner/en/wikigold_en.dev.conll", 0.70},
+		{"ner/en/wikineural_en_test.first2000.dev.conll", 0.73},
+		{"ner/fr/wikineural_fr_test.first2000.dev.conll", 0.75},
+		{"ner/ru/wikineural_ru_test.first2000.dev.conll", 0.70},
 	} {
 		name := tc.name
 		f, err := os.Open(sharedPath(t, "corpora/"+name))
