@@ -16,6 +16,7 @@ func TestNamePatterns(t *testing.T) {
 	}{
 		{"The New York Yankees beat the Toronto Blue Jays on Sunday.", []string{"ORG:New York Yankees", "ORG:Toronto Blue Jays"}},
 		{"He joined the Colorado Department of Transportation in 1990.", []string{"ORG:Colorado Department of Transportation"}},
+		{"He spoke for the Australian League of Rights and the Polish Foreign Minister.", []string{"ORG:Australian League of Rights"}},
 		{"The final was played at Turner Field before 40,000 people.", []string{"LOC:Turner Field"}},
 		{"He was elected Mayor of Ottawa in 2006.", []string{"LOC:Ottawa"}},
 		{"The band released Take Me Higher in 1995.", nil},

@@ -544,8 +544,19 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			break
 		}
 	}
+	// "Colorado Department of Transportation": an organisation word then a connector.
+	orgInside := false
+	for k := i + 1; k+1 < j; k++ {
+		if (orgLast[toks[k].Norm] || orgFirst[toks[k].Norm]) && connectors[toks[k+1].Norm] {
+			orgInside = true
+		}
+		// "Major League Baseball", "Turner Broadcasting System"
+		if orgLast[toks[k].Norm] && !connectors[toks[k+1].Norm] && n >= 3 && !nc.isGivenName(first.Norm) {
+			orgInside = true
+		}
+	}
 	// "Polish Foreign Minister", "Various Christian": a title or an adjective, not a name.
-	if honorifics[last.Norm] || (isDemonym(first.Norm) && cover[i] == 0 && !orgLast[last.Norm] && !eventLast[last.Norm] && !locLast[last.Norm] &&
+	if honorifics[last.Norm] || (isDemonym(first.Norm) && cover[i] == 0 && !orgLast[last.Norm] && !eventLast[last.Norm] && !locLast[last.Norm] && !orgInside &&
 		!(n > 1 && nc.isGivenName(first.Norm) && !toks[i+1].Hyph && !isDemonym(toks[i+1].Norm))) {
 		if n == 1 && isDemonym(first.Norm) && !inside {
 			return append(added, span{From: i, To: j, Type: "MISC", Conf: 0.5, Name: surfaceOf(text, toks[i:j])})
@@ -565,17 +576,6 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			if cover[m] > 0 || !toks[m].Cap {
 				team = false
 			}
-		}
-	}
-	// "Colorado Department of Transportation": an organisation word then a connector.
-	orgInside := false
-	for k := i + 1; k+1 < j; k++ {
-		if (orgLast[toks[k].Norm] || orgFirst[toks[k].Norm]) && connectors[toks[k+1].Norm] {
-			orgInside = true
-		}
-		// "Major League Baseball", "Turner Broadcasting System"
-		if orgLast[toks[k].Norm] && !connectors[toks[k+1].Norm] && n >= 3 && !nc.isGivenName(first.Norm) {
-			orgInside = true
 		}
 	}
 	typ, conf := "", 0.0
