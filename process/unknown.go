@@ -164,24 +164,22 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameC
 	}
 	added = geoHeads(toks, text, cover, spans, drop, added)
 	added = ruAdjPlaces(toks, text, cover, drop, added)
-	if len(added) == 0 {
-		if len(nc.ruWords) > 0 {
-			spans = quotedOrgs(toks, text, spans)
+	out := spans
+	if len(added) > 0 {
+		out = spans[:0:0]
+		for si, s := range spans {
+			if !drop[si] {
+				out = append(out, s)
+			}
 		}
-		return listTypes(toks, text, surnames(toks, text, spans, nc))
+		out = append(out, added...)
+		sort.Slice(out, func(a, b int) bool { return out[a].From < out[b].From })
 	}
-	out := spans[:0:0]
-	for si, s := range spans {
-		if !drop[si] {
-			out = append(out, s)
-		}
+	out = quotedOrgs(toks, text, out)
+	if len(added) > 0 {
+		out = acronyms(toks, text, out) // "X (ACRONYM)" defines what a pattern found
 	}
-	out = append(out, added...)
-	sort.Slice(out, func(a, b int) bool { return out[a].From < out[b].From })
-	if len(nc.ruWords) > 0 {
-		out = quotedOrgs(toks, text, out)
-	}
-	return listTypes(toks, text, surnames(toks, text, acronyms(toks, text, out), nc))
+	return listTypes(toks, text, surnames(toks, text, out, nc))
 }
 
 // surnames applies what an article says once to the rest of it: after "Kory
@@ -1116,6 +1114,10 @@ var quotedOrgTitles = foldSet(`фк хк бк вк гк пфк мфк ск дю�
 // work's title more often. A name in guillemets is mentioned with them, as Russian
 // writes it («Локомотив»); in straight quotes, without.
 func quotedOrgs(toks []token, text string, spans []span) []span {
+	if !strings.ContainsAny(text, `«"`) {
+		return spans
+	}
+	found := false
 	prevOrgEnd := -1 // the byte offset after the last quoted organisation, for lists
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
@@ -1155,6 +1157,7 @@ func quotedOrgs(toks []token, text string, spans []span) []span {
 			}
 		}
 		spans = append(dropOverlaps(spans, i, j), s)
+		found = true
 		mark := `"`
 		if guillemets {
 			mark = "»"
@@ -1162,7 +1165,9 @@ func quotedOrgs(toks []token, text string, spans []span) []span {
 		prevOrgEnd = toks[j-1].End + strings.Index(text[toks[j-1].End:], mark) + len(mark)
 		i = j - 1
 	}
-	sort.Slice(spans, func(a, b int) bool { return spans[a].From < spans[b].From })
+	if found {
+		sort.Slice(spans, func(a, b int) bool { return spans[a].From < spans[b].From })
+	}
 	return spans
 }
 
