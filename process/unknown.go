@@ -44,6 +44,9 @@ type nameContext struct {
 	knownOnly bool            // no pattern names in this field (a Title Case headline)
 	ruWords   wordSet         // dictionary forms of Russian common words
 	memo      *nameMemo       // nil: nothing remembered
+	// otherScript: the field is written mostly in a script other than Latin (see
+	// foreignScript); findUnknown reads the field once for it.
+	otherScript bool
 }
 
 // nameMemo remembers, for one article, the answers of the word tests that transliterate:
@@ -109,6 +112,7 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameC
 	if nc.knownOnly {
 		return spans
 	}
+	nc.otherScript = mostlyOtherScript(text)
 	// A gazetteer town whose one Cyrillic word is a Russian common word at a sentence's
 	// start is the word ("Сын", "Тему", "Мои").
 	if len(nc.ruWords) > 0 {
@@ -600,7 +604,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 		typ, conf = "LOC", 0.45 // "Carnegie Hall", where a lake is called Carnegie
 	case n > 1 && allUpper(toks[i:j]) && scriptOf(first.Norm) == scriptCyrillic:
 		typ, conf = "ORG", 0.5 // "МИД СССР", "ЦК РКП": acronyms together name a body
-	case nc.isGivenName(first.Norm) && n > 1 && n <= 4 && !strong && !foreignScript(toks[i:j], text),
+	case nc.isGivenName(first.Norm) && n > 1 && n <= 4 && !strong && !foreignScript(toks[i:j], nc),
 		givenNames[first.Norm] && n == 2 && cover[i] == 0 && !first.SentStart:
 		typ, conf = "PER", 0.6 // and "Michael Jordan", "George Washington"
 	case locFirst[first.Norm] && n > 1:
@@ -667,7 +671,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 					typ = "LOC"
 				}
 			}
-		case n >= 2 && n <= 3 && !foreignScript(toks[i:j], text) && !anyStopword(toks[i:j]) &&
+		case n >= 2 && n <= 3 && !foreignScript(toks[i:j], nc) && !anyStopword(toks[i:j]) &&
 			!(i > 0 && number(toks[i-1].Norm) && !toks[i].Break) &&
 			!(len(nc.ruWords) > 0 && scriptOf(first.Norm) == scriptCyrillic && utf8.RuneCountInString(first.Norm) > 4 &&
 				ruCommonWord(nc.ruWords, first.Norm)): // "Приключения Сары Джейн" is a title; "Пол Масвидал" a person
@@ -679,7 +683,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 	// In Russian or Armenian text, people's names are transliterated: a name left in the
 	// Latin script that looks like a person's is a company, a band or a label ("Goldman
 	// Sachs", "Uriah Heep", "Morgan Stanley") far more often.
-	if typ == "PER" && !titled && !first.Initial && foreignScript(toks[i:j], text) {
+	if typ == "PER" && !titled && !first.Initial && foreignScript(toks[i:j], nc) {
 		typ, conf = "ORG", 0.45
 	}
 	// "65th Fighter Wing", "Seventeenth Air Force", "58-я армия": a unit's number is part of
@@ -711,10 +715,13 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 // foreignScript reports a Latin-script name in a text mostly in another script: in Russian
 // or Armenian text such names are brands, bands and titles far more often than people,
 // whose names are transliterated.
-func foreignScript(name []token, text string) bool {
-	if scriptOf(name[0].Norm) != scriptLatin {
-		return false
-	}
+func foreignScript(name []token, nc nameContext) bool {
+	return nc.otherScript && scriptOf(name[0].Norm) == scriptLatin
+}
+
+// mostlyOtherScript reports a text whose first 400 letters are mostly in a script other
+// than Latin (Cyrillic, Armenian, Georgian, ...).
+func mostlyOtherScript(text string) bool {
 	latin, other := 0, 0
 	for _, r := range text {
 		switch sc := scriptOf(string(r)); sc {
