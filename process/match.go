@@ -18,14 +18,23 @@ type span struct {
 	Quoted   bool   // the mention includes the guillemets around the name («Локомотив»)
 }
 
+// weakPlace reports a gazetteer town or physical feature: a name a person's or a club's
+// name may be built on ("Lena Philipsson", "Dead Sea Scrolls"), unlike a country or a
+// curated entity.
+func (s span) weakPlace() bool { return s.Ent != nil && s.Ent.Src >= srcFeature }
+
+// feature reports a river, sea, mountain or island of the gazetteer.
+func (s span) feature() bool { return s.Ent != nil && s.Ent.Src == srcFeature }
+
 // start is the byte offset where the span's name starts in text: at its first word, or
 // at the guillemet before it.
 func (s span) start(toks []token, text string) int {
 	at := toks[s.From].Start
-	if s.Quoted {
-		if q := strings.LastIndex(text[:at], "«"); q >= 0 && strings.TrimSpace(text[q+len("«"):at]) == "" {
-			return q
-		}
+	if !s.Quoted {
+		return at
+	}
+	if before := strings.TrimRightFunc(text[:at], unicode.IsSpace); strings.HasSuffix(before, "«") {
+		return len(before) - len("«")
 	}
 	return at
 }
@@ -36,8 +45,8 @@ func (s span) start(toks []token, text string) int {
 func (s span) end(toks []token, text string) int {
 	last := toks[s.To-1]
 	if s.Quoted {
-		if q := strings.Index(text[last.End:], "»"); q >= 0 && strings.TrimSpace(text[last.End:last.End+q]) == "" {
-			return last.End + q + len("»")
+		if after := strings.TrimLeftFunc(text[last.End:], unicode.IsSpace); strings.HasPrefix(after, "»") {
+			return len(text) - len(after) + len("»")
 		}
 	}
 	if last.End < len(text) && text[last.End] == '.' && (dottedEnds[last.Norm] || strings.Contains(last.Norm, ".")) {

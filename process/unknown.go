@@ -119,7 +119,7 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameC
 		keep := spans[:0]
 		for _, s := range spans {
 			t := toks[s.From]
-			if !(s.To-s.From == 1 && t.SentStart && s.Ent != nil && s.Ent.Src >= srcFeature &&
+			if !(s.To-s.From == 1 && t.SentStart && s.weakPlace() &&
 				scriptOf(t.Norm) == scriptCyrillic && ruCommonWord(nc.ruWords, t.Norm)) {
 				keep = append(keep, s)
 			}
@@ -508,7 +508,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			}
 			if s.From >= i && s.To <= j {
 				inside = true
-				if s.Ent != nil && s.Ent.Src < srcFeature {
+				if s.Ent != nil && !s.weakPlace() {
 					strong = true // a name a person's name cannot be inside
 				}
 				if s.To == j && s.Type == "LOC" && s.From > i && allQualifiers(toks[i:s.From]) {
@@ -520,7 +520,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 	if exact >= 0 {
 		// "диктатор Франко", "composer Holst": an occupation before a lone word makes it
 		// the person, where a gazetteer has a town of that name.
-		if s := spans[exact]; titled && n == 1 && s.Ent != nil && s.Ent.Src >= srcFeature {
+		if s := spans[exact]; titled && n == 1 && s.weakPlace() {
 			drop[exact] = true
 			return append(added, span{From: i, To: j, Type: "PER", Conf: 0.6, Name: surfaceOf(text, toks[i:j])})
 		}
@@ -540,7 +540,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 			if p+1 < j && connectors[toks[p].Norm] {
 				p++
 			}
-			if c := cover[p]; c > 0 && spans[c-1].From == p && spans[c-1].Type == "LOC" && !(spans[c-1].Ent != nil && spans[c-1].Ent.Src == srcFeature) {
+			if c := cover[p]; c > 0 && spans[c-1].From == p && spans[c-1].Type == "LOC" && !spans[c-1].feature() {
 				ofPlace = true
 			}
 			break
@@ -571,7 +571,7 @@ func (e *Enricher) chunk(toks []token, text string, i, j int, spans []span, cove
 	// words that are not places ending in a plural or a club word, is a club.
 	team := false
 	if c := cover[i]; c > 0 && spans[c-1].From == i && spans[c-1].Type == "LOC" && spans[c-1].To < j &&
-		!(spans[c-1].Ent != nil && spans[c-1].Ent.Src == srcFeature) { // "Dead Sea Scrolls" are no club
+		!spans[c-1].feature() { // "Dead Sea Scrolls" are no club
 		k := spans[c-1].To
 		team = !connectors[toks[k].Norm] && (teamLast[last.Norm] || plural(last.Norm)) && !locLast[last.Norm] && !facilityLast[last.Norm] && !isDemonym(last.Norm)
 		for m := k; m < j && team; m++ {
