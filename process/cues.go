@@ -80,7 +80,8 @@ baş nazir prezident cənab xanım bay bayan sayın başbakan cumhurbaşkanı ba
 
 // roles are lower-case nouns of a person's occupation written before the name, the
 // trigger words of Europe Media Monitor's name patterns: "composer Holst", "peintre
-// Cézanne", "художника Джорджоне" (Russian ones in every case form). They make a title.
+// Cézanne", "художника Джорджоне" (Russian ones in every case form), and the Russian
+// words for a nickname ("по кличке Коламбус"). They make a title.
 var roles = func() map[string]bool {
 	m := foldSet(`writer author poet painter artist composer singer actor actress director producer
 philosopher mathematician physicist chemist scientist historian economist journalist footballer striker

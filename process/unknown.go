@@ -1235,14 +1235,12 @@ func placeAdjective(w string) bool {
 // "Дубровник, Госпич, Шибеник, Задар" are towns, Госпич too, though it is no Russian word
 // and, alone, would be taken for a person's name.
 func listTypes(toks []token, text string, spans []span) []span {
-	sep := func(a, b span) bool { // only "," or a conjunction between a and b
-		if a.To != b.From && !(a.To+1 == b.From && listConjunctions[toks[a.To].Norm] && !toks[a.To].Cap) {
+	sep := func(a, b span) bool { // only a comma, a conjunction or both between a and b
+		next := a.To // the word after a: b, or a conjunction right before b
+		if next != b.From && !(next+1 == b.From && listConjunctions[toks[next].Norm] && !toks[next].Cap) {
 			return false
 		}
-		gap := strings.TrimSpace(text[toks[a.To-1].End:toks[b.From].Start])
-		if a.To+1 == b.From {
-			gap = strings.TrimSpace(text[toks[a.To-1].End:toks[a.To].Start])
-		}
+		gap := strings.TrimSpace(text[toks[a.To-1].End:toks[next].Start])
 		return gap == "," || gap == ""
 	}
 	for k := range spans {
