@@ -237,19 +237,11 @@ func (rep *NERReport) score(e *Enricher, sents []conllSentence) {
 			continue
 		}
 		s.Predicted++
-		src := fmt.Sprintf("pattern %.2f", p.conf)
-		if p.known {
-			src = fmt.Sprintf("knowledge base %.2f", p.conf)
-		}
+		var src string
 		var bySrc *NERScores
 		if rep.keep {
-			if rep.Sources == nil {
-				rep.Sources = map[string]*NERScores{}
-			}
-			if bySrc = rep.Sources[typ+" "+src]; bySrc == nil {
-				bySrc = &NERScores{}
-				rep.Sources[typ+" "+src] = bySrc
-			}
+			src = p.source()
+			bySrc = rep.source(typ + " " + src)
 			bySrc.Predicted++
 		}
 		if ok1 && ok2 && goldSet[nerSpan{from, to, typ}] {
@@ -282,6 +274,27 @@ func (rep *NERReport) score(e *Enricher, sents []conllSentence) {
 		rep.Mistakes = append(rep.Mistakes, m)
 	}
 	rep.Mistakes = append(rep.Mistakes, falses...)
+}
+
+// source returns the counts of one source ("PER pattern 0.35"), made on first use.
+func (rep *NERReport) source(key string) *NERScores {
+	if rep.Sources == nil {
+		rep.Sources = map[string]*NERScores{}
+	}
+	s := rep.Sources[key]
+	if s == nil {
+		s = &NERScores{}
+		rep.Sources[key] = s
+	}
+	return s
+}
+
+// source says what found a name: the knowledge base or a pattern, and its confidence.
+func (p taggedSpan) source() string {
+	if p.known {
+		return fmt.Sprintf("knowledge base %.2f", p.conf)
+	}
+	return fmt.Sprintf("pattern %.2f", p.conf)
 }
 
 // WriteText writes the report as a table.
