@@ -303,23 +303,21 @@ func readSubdivisions(dir string) ([]*place, error) {
 			return nil, fmt.Errorf("parsing subdivisions of %s: %w", l.Name(), err)
 		}
 		lang, _, _ := strings.Cut(l.Name(), "-")
-		{
-			for code, name := range doc.Subdivisions.LocaleDisplayNames.Subdivisions {
-				if len(code) < 3 {
-					continue
-				}
-				p := byCode[code]
-				if p == nil {
-					country := strings.ToUpper(code[:2])
-					p = &place{id: "iso3166-2:" + country + "-" + strings.ToUpper(code[2:]), typ: "LOC", country: country, seen: map[string]bool{}}
-					byCode[code] = p
-				}
-				if l.Name() == "en" {
-					p.name = name
-				}
-				if keepName(name, 1) && !dictWord(name) {
-					p.alias(lang + "=" + name)
-				}
+		for code, name := range doc.Subdivisions.LocaleDisplayNames.Subdivisions {
+			if len(code) < 3 {
+				continue
+			}
+			p := byCode[code]
+			if p == nil {
+				country := strings.ToUpper(code[:2])
+				p = &place{id: "iso3166-2:" + country + "-" + strings.ToUpper(code[2:]), typ: "LOC", country: country, seen: map[string]bool{}}
+				byCode[code] = p
+			}
+			if l.Name() == "en" {
+				p.name = name
+			}
+			if keepName(name, 1) && !dictWord(name) {
+				p.alias(lang + "=" + name)
 			}
 		}
 	}
