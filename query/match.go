@@ -258,8 +258,8 @@ func (an *Analysis) textMatch(field, value string, slop, pos int) (matchNode, er
 	perKey := make(map[string][]string, len(an.keys))
 	for _, k := range an.keys {
 		terms := an.TermsOf(k, value)
-		if len(terms) > 1 && slop > 0 && len(proximityPhrases(terms, slop)) > maxProximityPhrases {
-			return nil, &Error{Pos: pos, Msg: fmt.Sprintf("proximity search too broad (%d words within %d): use fewer words or a smaller ~N", len(terms), slop)}
+		if err := checkProximity(terms, slop, pos); err != nil {
+			return nil, err
 		}
 		perKey[k] = terms
 	}
