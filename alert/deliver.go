@@ -383,7 +383,7 @@ func (s *Stage) digestLoop(lead context.Context) {
 	t := time.NewTicker(s.digestEvery)
 	defer t.Stop()
 	for {
-		work, cancel := drainAfter(lead, digestDrain)
+		work, cancel := bus.DrainContext(lead, digestDrain)
 		s.retryParked(lead, work)
 		s.sendDueDigests(lead, work)
 		cancel()
@@ -393,16 +393,6 @@ func (s *Stage) digestLoop(lead context.Context) {
 		case <-t.C:
 		}
 	}
-}
-
-// drainAfter returns a context that outlives parent by drain.
-func drainAfter(parent context.Context, drain time.Duration) (context.Context, context.CancelFunc) {
-	work, cancel := context.WithCancel(context.WithoutCancel(parent))
-	stop := context.AfterFunc(parent, func() {
-		t := time.AfterFunc(drain, cancel)
-		context.AfterFunc(work, func() { t.Stop() })
-	})
-	return work, func() { stop(); cancel() }
 }
 
 // sendDueDigests sends each due digest with ctx, starting none once lead has ended.

@@ -36,7 +36,9 @@ type SavedSearch struct {
 	Updated time.Time `json:"updated"`
 }
 
-// Channel is one way a search's alerts are delivered.
+// Channel is one way a search's alerts are delivered: config.ChannelConfig with the API's
+// JSON names. The two are converted into each other, so a field added to one alone is a
+// compile error rather than a value silently dropped between the file and the API.
 type Channel struct {
 	Type   string   `json:"type"`
 	URL    string   `json:"url,omitempty"`
@@ -104,7 +106,7 @@ func normalise(s *SavedSearch) error {
 func (s *SavedSearch) config() config.SearchConfig {
 	c := config.SearchConfig{Name: s.Name, Query: s.Query, Mode: s.Mode}
 	for _, ch := range s.Channels {
-		c.Channels = append(c.Channels, config.ChannelConfig{Type: ch.Type, URL: ch.URL, Secret: ch.Secret, To: ch.To})
+		c.Channels = append(c.Channels, config.ChannelConfig(ch))
 	}
 	return c
 }
@@ -121,7 +123,7 @@ func fromConfig(c config.SearchConfig) SavedSearch {
 		Origin: "config",
 	}
 	for _, ch := range c.Channels {
-		s.Channels = append(s.Channels, Channel{Type: ch.Type, URL: ch.URL, Secret: ch.Secret, To: ch.To})
+		s.Channels = append(s.Channels, Channel(ch))
 	}
 	return s
 }

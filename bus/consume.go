@@ -111,7 +111,7 @@ func (c *Consumer) fetchBatch(ctx context.Context) ([]kafka.Message, error) {
 // in hand: the handler gets a context that ends only after the drain timeout.
 func (c *Consumer) handle(ctx context.Context, batch []kafka.Message, h BatchHandler) error {
 	start := time.Now()
-	work, cancel := drainContext(ctx, c.drain)
+	work, cancel := DrainContext(ctx, c.drain)
 	defer cancel()
 	backoff := 200 * time.Millisecond
 	for attempt := 1; ; attempt++ {
@@ -158,9 +158,9 @@ func (c *Consumer) handle(ctx context.Context, batch []kafka.Message, h BatchHan
 	return nil
 }
 
-// drainContext returns a context that is not cancelled with parent but ends drain after
-// parent is cancelled.
-func drainContext(parent context.Context, drain time.Duration) (context.Context, context.CancelFunc) {
+// DrainContext returns a context that is not cancelled with parent but ends drain after
+// parent is cancelled, so that work in hand can finish when shutdown begins.
+func DrainContext(parent context.Context, drain time.Duration) (context.Context, context.CancelFunc) {
 	work, cancel := context.WithCancel(context.WithoutCancel(parent))
 	stop := context.AfterFunc(parent, func() {
 		t := time.AfterFunc(drain, cancel)

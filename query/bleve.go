@@ -9,7 +9,8 @@ import (
 )
 
 // maxProximityPhrases bounds the work of a proximity search: the number of ways of
-// placing the gaps of "a b c"~N, which bounds the paths phraseAt explores per start.
+// placing the gaps of "a b c"~N, in order and reversed, which bounds the paths phraseAt
+// explores per start.
 const maxProximityPhrases = 512
 
 // Bleve compiles n to a Bleve query over the fields of package index/bleve. It builds
@@ -172,8 +173,8 @@ func (an *Analysis) textQuery(field, value string, slop, pos int) (bq.Query, err
 		if len(terms) == 0 {
 			continue
 		}
-		if len(terms) > 1 && slop > 0 && len(proximityPhrases(terms, slop)) > maxProximityPhrases {
-			return nil, &Error{Pos: pos, Msg: fmt.Sprintf("proximity search too broad (%d words within %d): use fewer words or a smaller ~N", len(terms), slop)}
+		if err := checkProximity(terms, slop, pos); err != nil {
+			return nil, err
 		}
 		for _, f := range an.textFieldsFor(field, k) {
 			switch {
@@ -191,43 +192,25 @@ func (an *Analysis) textQuery(field, value string, slop, pos int) (bq.Query, err
 	return disjunction(qs), nil
 }
 
-// proximityPhrases lists, for terms in their order and reversed, every way of putting at
-// most slop placeholder positions ("") between them. Bleve's phrase searcher treats ""
-// as "any one token".
-func proximityPhrases(terms []string, slop int) [][]string {
-	rev := make([]string, len(terms))
-	for i, t := range terms {
-		rev[len(terms)-1-i] = t
+// checkProximity rejects a proximity search of terms within slop that has more ways of
+// placing its gaps than maxProximityPhrases. Both compilers call it, so a query the
+// Matcher refuses the index refuses too.
+func checkProximity(terms []string, slop, pos int) error {
+	if len(terms) < 2 || slop == 0 || proximityPlacements(len(terms), slop) <= maxProximityPhrases {
+		return nil
 	}
-	var out [][]string
-	for _, seq := range [][]string{terms, rev} {
-		gaps := make([]int, len(seq)-1)
-		var place func(i, left int)
-		place = func(i, left int) {
-			if len(out) > maxProximityPhrases {
-				return
-			}
-			if i == len(gaps) {
-				var p []string
-				for j, t := range seq {
-					p = append(p, t)
-					if j < len(gaps) {
-						for g := 0; g < gaps[j]; g++ {
-							p = append(p, "")
-						}
-					}
-				}
-				out = append(out, p)
-				return
-			}
-			for g := 0; g <= left; g++ {
-				gaps[i] = g
-				place(i+1, left-g)
-			}
-		}
-		place(0, slop)
+	return &Error{Pos: pos, Msg: fmt.Sprintf("proximity search too broad (%d words within %d): use fewer words or a smaller ~N", len(terms), slop)}
+}
+
+// proximityPlacements counts the ways of putting at most slop skipped positions in the
+// n-1 gaps between n terms, in their order and reversed: 2·C(slop+n-1, n-1). It stops
+// once the count is past maxProximityPhrases.
+func proximityPlacements(n, slop int) int {
+	c := 1 // C(slop+i-1, i-1)
+	for i := 1; i < n && 2*c <= maxProximityPhrases; i++ {
+		c = c * (slop + i) / i
 	}
-	return out
+	return 2 * c
 }
 
 // WildcardRegexp turns a wildcard pattern (already normalised) into the anchored regular

@@ -255,16 +255,24 @@ func (an *Analysis) keywordMatch(field, value string) matchNode {
 // textMatch analyses value once per language key up front, as the Bleve compiler does,
 // and at match time looks only at the article's own language.
 func (an *Analysis) textMatch(field, value string, slop, pos int) (matchNode, error) {
-	perKey := make(map[string][]string, len(an.keys))
+	// A proximity search also matches its words in reverse order; that order is built
+	// here rather than for every article.
+	type keyTerms struct{ terms, rev []string }
+	perKey := make(map[string]keyTerms, len(an.keys))
 	for _, k := range an.keys {
 		terms := an.TermsOf(k, value)
-		if len(terms) > 1 && slop > 0 && len(proximityPhrases(terms, slop)) > maxProximityPhrases {
-			return nil, &Error{Pos: pos, Msg: fmt.Sprintf("proximity search too broad (%d words within %d): use fewer words or a smaller ~N", len(terms), slop)}
+		if err := checkProximity(terms, slop, pos); err != nil {
+			return nil, err
 		}
-		perKey[k] = terms
+		kt := keyTerms{terms: terms}
+		if slop > 0 && len(terms) > 1 {
+			kt.rev = reversed(terms)
+		}
+		perKey[k] = kt
 	}
 	return func(d *Doc) bool {
-		terms := perKey[d.LangKey]
+		kt := perKey[d.LangKey]
+		terms := kt.terms
 		if len(terms) == 0 {
 			return false
 		}
@@ -278,7 +286,7 @@ func (an *Analysis) textMatch(field, value string, slop, pos int) (matchNode, er
 			if f.phraseAt(terms, slop) >= 0 {
 				return true
 			}
-			if slop > 0 && f.phraseAt(reversed(terms), slop) >= 0 {
+			if kt.rev != nil && f.phraseAt(kt.rev, slop) >= 0 {
 				return true
 			}
 		}

@@ -1,6 +1,8 @@
 package query
 
 import (
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -145,5 +147,36 @@ func TestHighlightEscapes(t *testing.T) {
 	}
 	if got, want := hl["body"][0], `Before &lt;script&gt;alert(1)&lt;/script&gt; the <mark>Lachin</mark> corridor.`; got != want {
 		t.Fatalf("body highlight = %q, want %q", got, want)
+	}
+}
+
+// A proximity search with too many ways of placing its gaps is refused, by the Matcher
+// and the Bleve compiler alike.
+func TestProximityTooBroad(t *testing.T) {
+	an := newTestAnalysis(t)
+	tests := []struct {
+		name  string
+		query string
+		broad bool
+	}{
+		{"three words within 20", `"corridor blocus Latchine"~20`, false},
+		{"four words within 20", `"corridor blocus Latchine frontière"~20`, true},
+		{"four words as a phrase", `"corridor blocus Latchine frontière"`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n, err := Parse(tt.query)
+			if err != nil {
+				t.Fatalf("Parse(%q): %v", tt.query, err)
+			}
+			_, mErr := Compile(n, MatchOptions{Analysis: an})
+			_, bErr := an.Bleve(n)
+			for _, err := range []error{mErr, bErr} {
+				var qe *Error
+				if got := errors.As(err, &qe) && strings.Contains(qe.Msg, "too broad"); got != tt.broad {
+					t.Errorf("%q: too broad = %v (err %v), want %v", tt.query, got, err, tt.broad)
+				}
+			}
+		})
 	}
 }

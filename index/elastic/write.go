@@ -133,16 +133,13 @@ func validGeo(lat, lon float64) bool {
 	return lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180
 }
 
-// docMonth is the time that picks a new article's monthly index: as query.PublishedTime,
+// docMonth is the time that picks a new article's monthly index: query.PublishedTime,
 // except that an article with neither date goes to the current month, not to 1970.
 func docMonth(a *article.Article) time.Time {
-	switch {
-	case !a.Published.IsZero():
-		return a.Published.UTC()
-	case !a.Fetched.IsZero():
-		return a.Fetched.UTC()
+	if a.Published.IsZero() && a.Fetched.IsZero() {
+		return time.Now().UTC()
 	}
-	return time.Now().UTC()
+	return query.PublishedTime(a)
 }
 
 // pending is one document on its way to a bulk request.
