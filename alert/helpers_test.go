@@ -321,9 +321,3 @@ func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 func configSearch(name, q string) config.SearchConfig {
 	return config.SearchConfig{Name: name, Query: q, Channels: []config.ChannelConfig{{Type: "atom"}}}
 }
-
-func testKafkaConfig() config.KafkaConfig {
-	cfg := config.Default().Kafka
-	cfg.Partitions = 2
-	return cfg
-}
