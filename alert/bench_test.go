@@ -241,20 +241,9 @@ func BenchmarkMatch10k(b *testing.B) {
 func BenchmarkAlertLatency(b *testing.B) {
 	v := loadBenchVocab(b)
 	r := rand.New(rand.NewPCG(9, 10))
-	e, err := bus.StartEmbedded(b.TempDir(), "127.0.0.1:0", testLogger())
-	if err != nil {
-		b.Fatal(err)
-	}
+	e, c := startBroker(b, b.TempDir())
 	defer e.Close()
-	kcfg := testKafkaConfig()
-	c, err := bus.NewClient(kcfg, e.Addrs(), testLogger())
-	if err != nil {
-		b.Fatal(err)
-	}
 	ctx := context.Background()
-	if err := c.EnsureTopics(ctx); err != nil {
-		b.Fatal(err)
-	}
 
 	var mu sync.Mutex
 	arrived := map[string]time.Time{}

@@ -23,6 +23,7 @@ import (
 
 	"wirewatch/article"
 	"wirewatch/bus"
+	"wirewatch/bus/bustest"
 	"wirewatch/config"
 )
 
@@ -33,24 +34,11 @@ func testLogger() *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
-// startBroker starts the embedded broker on dir and creates the pipeline's topics.
-func startBroker(t *testing.T, dir string) (*bus.Embedded, *bus.Client) {
+// startBroker starts the embedded broker on dir and creates the pipeline's topics; a test
+// that restarts it closes it and calls startBroker again with the same dir.
+func startBroker(t testing.TB, dir string) (*bus.Embedded, *bus.Client) {
 	t.Helper()
-	logger := testLogger()
-	e, err := bus.StartEmbedded(dir, "127.0.0.1:0", logger)
-	if err != nil {
-		t.Fatalf("starting embedded broker: %v", err)
-	}
-	c, err := bus.NewClient(testKafkaConfig(), e.Addrs(), logger)
-	if err != nil {
-		t.Fatalf("client: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if err := c.EnsureTopics(ctx); err != nil {
-		t.Fatalf("ensuring topics: %v", err)
-	}
-	return e, c
+	return bustest.StartIn(t, dir, testLogger())
 }
 
 func testAlertConfig() config.AlertConfig {
@@ -332,10 +320,4 @@ func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 func configSearch(name, q string) config.SearchConfig {
 	return config.SearchConfig{Name: name, Query: q, Channels: []config.ChannelConfig{{Type: "atom"}}}
-}
-
-func testKafkaConfig() config.KafkaConfig {
-	cfg := config.Default().Kafka
-	cfg.Partitions = 2
-	return cfg
 }

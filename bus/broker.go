@@ -57,7 +57,7 @@ func StartEmbedded(dir, addr string, logger *slog.Logger) (*Embedded, error) {
 // Addrs returns the broker's listen addresses.
 func (e *Embedded) Addrs() []string { return e.cluster.ListenAddrs() }
 
-// Close stops the broker and flushes its state to disk.
+// Close stops the broker and flushes its state to disk. It may be called more than once.
 func (e *Embedded) Close() { e.cluster.Close() }
 
 type kfakeLogger struct{ l *slog.Logger }

@@ -1,4 +1,4 @@
-package bus
+package bus_test
 
 import (
 	"context"
@@ -13,29 +13,9 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"wirewatch/article"
-	"wirewatch/config"
+	"wirewatch/bus"
+	"wirewatch/bus/bustest"
 )
-
-func testClient(t *testing.T, dir string) (*Embedded, *Client) {
-	t.Helper()
-	logger := slog.New(slog.DiscardHandler)
-	e, err := StartEmbedded(dir, "127.0.0.1:0", logger)
-	if err != nil {
-		t.Fatalf("starting embedded broker: %v", err)
-	}
-	cfg := config.Default().Kafka
-	cfg.Partitions = 2
-	c, err := NewClient(cfg, e.Addrs(), logger)
-	if err != nil {
-		t.Fatalf("client: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if err := c.EnsureTopics(ctx); err != nil {
-		t.Fatalf("ensuring topics: %v", err)
-	}
-	return e, c
-}
 
 func articles(n int) []*article.Article {
 	out := make([]*article.Article, n)
@@ -48,13 +28,13 @@ func articles(n int) []*article.Article {
 
 // consumeAll runs a consumer until it has seen want distinct keys or the deadline passes,
 // and returns how many times each key was handled.
-func consumeAll(t *testing.T, c *Client, m *Metrics, want int, h func([]kafka.Message) error) map[string]int {
+func consumeAll(t *testing.T, c *bus.Client, m *bus.Metrics, want int, h func([]kafka.Message) error) map[string]int {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	seen := map[string]int{}
 	var mu sync.Mutex
-	cons := c.Consumer(c.Topics().Raw, "test", m, ConsumerOptions{Linger: 20 * time.Millisecond})
+	cons := c.Consumer(c.Topics().Raw, "test", m, bus.ConsumerOptions{Linger: 20 * time.Millisecond})
 	done := make(chan error, 1)
 	go func() {
 		done <- cons.Run(ctx, func(ctx context.Context, msgs []kafka.Message) error {
@@ -83,9 +63,9 @@ func consumeAll(t *testing.T, c *Client, m *Metrics, want int, h func([]kafka.Me
 }
 
 func TestPublishConsumeCommitSurvivesRestart(t *testing.T) {
-	dir := t.TempDir()
-	e, c := testClient(t, dir)
-	m := NewMetrics(prometheus.NewRegistry())
+	dir, logger := t.TempDir(), slog.New(slog.DiscardHandler)
+	e, c := bustest.StartIn(t, dir, logger)
+	m := bus.NewMetrics(prometheus.NewRegistry())
 	w := c.ArticleWriter(c.Topics().Raw, m)
 	ctx := context.Background()
 	if err := w.Publish(ctx, articles(50)); err != nil {
@@ -108,7 +88,7 @@ func TestPublishConsumeCommitSurvivesRestart(t *testing.T) {
 
 	// Restart the broker on the same data directory: the committed offsets are kept, so a
 	// new consumer in the same group sees only what is published after.
-	e2, c2 := testClient(t, dir)
+	e2, c2 := bustest.StartIn(t, dir, logger)
 	defer e2.Close()
 	w2 := c2.ArticleWriter(c2.Topics().Raw, m)
 	defer w2.Close()
@@ -128,16 +108,14 @@ func TestPublishConsumeCommitSurvivesRestart(t *testing.T) {
 }
 
 func TestDeadLettersCarryReasonAndOrigin(t *testing.T) {
-	e, c := testClient(t, t.TempDir())
-	defer e.Close()
-	m := NewMetrics(prometheus.NewRegistry())
+	c, m := bustest.Start(t)
 	dlq := c.DeadLetters("process", m)
 	defer dlq.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	orig := kafka.Message{Topic: "wirewatch.articles.raw", Partition: 1, Offset: 42, Key: []byte("k"), Value: []byte("{not json")}
 	_, decodeErr := article.Decode(orig.Value)
-	if err := dlq.Send(ctx, Letter{Msg: orig, Reason: decodeErr}); err != nil {
+	if err := dlq.Send(ctx, bus.Letter{Msg: orig, Reason: decodeErr}); err != nil {
 		t.Fatalf("send: %v", err)
 	}
 	// The DLQ has several partitions; the key decides which, so read them all.
@@ -159,10 +137,10 @@ func TestDeadLettersCarryReasonAndOrigin(t *testing.T) {
 	for _, x := range got.Headers {
 		h[x.Key] = string(x.Value)
 	}
-	if h[HeaderStage] != "process" || h[HeaderOffset] != "42" || h[HeaderPartition] != "1" || h[HeaderTopic] != "wirewatch.articles.raw" {
+	if h[bus.HeaderStage] != "process" || h[bus.HeaderOffset] != "42" || h[bus.HeaderPartition] != "1" || h[bus.HeaderTopic] != "wirewatch.articles.raw" {
 		t.Errorf("origin headers = %v", h)
 	}
-	if h[HeaderError] == "" || !errors.Is(decodeErr, article.ErrDecode) {
-		t.Errorf("reason header %q, decode error %v", h[HeaderError], decodeErr)
+	if h[bus.HeaderError] == "" || !errors.Is(decodeErr, article.ErrDecode) {
+		t.Errorf("reason header %q, decode error %v", h[bus.HeaderError], decodeErr)
 	}
 }

@@ -19,8 +19,16 @@ import (
 // and returns a client for it. The broker stops when the test ends.
 func Start(t testing.TB) (*bus.Client, *bus.Metrics) {
 	t.Helper()
-	logger := slog.New(slog.DiscardHandler)
-	e, err := bus.StartEmbedded(t.TempDir(), "127.0.0.1:0", logger)
+	_, c := StartIn(t, t.TempDir(), slog.New(slog.DiscardHandler))
+	return c, bus.NewMetrics(prometheus.NewRegistry())
+}
+
+// StartIn is Start for tests that restart the broker: its data is under dir, so a test
+// can Close it and start another on the same dir, and it logs to logger. The broker also
+// stops when the test ends (Close is idempotent).
+func StartIn(t testing.TB, dir string, logger *slog.Logger) (*bus.Embedded, *bus.Client) {
+	t.Helper()
+	e, err := bus.StartEmbedded(dir, "127.0.0.1:0", logger)
 	if err != nil {
 		t.Fatalf("starting embedded broker: %v", err)
 	}
@@ -36,7 +44,7 @@ func Start(t testing.TB) (*bus.Client, *bus.Metrics) {
 	if err := c.EnsureTopics(ctx); err != nil {
 		t.Fatalf("creating topics: %v", err)
 	}
-	return c, bus.NewMetrics(prometheus.NewRegistry())
+	return e, c
 }
 
 // Produce writes raw messages to topic (key, value pairs) and waits for the acks.

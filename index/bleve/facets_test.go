@@ -23,11 +23,7 @@ import (
 // entities and sources, and one article rewritten 40 times.
 func churnedIndex(t *testing.T) (*Backend, []*article.Article) {
 	t.Helper()
-	b, err := Open(t.TempDir(), query.DefaultLanguages, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
+	b := openTemp(t)
 	g := newGenerator(t, 7)
 	docs := g.articles(0, 300)
 	for i := 0; i < len(docs); i += 25 {
@@ -44,6 +40,18 @@ func churnedIndex(t *testing.T) (*Backend, []*article.Article) {
 		write(t, b, fresh)
 	}
 	return b, docs
+}
+
+// openTemp opens a backend with the default languages on a temp dir, closed when the
+// test ends.
+func openTemp(t *testing.T) *Backend {
+	t.Helper()
+	b, err := Open(t.TempDir(), query.DefaultLanguages, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return b
 }
 
 func write(t *testing.T, b *Backend, docs ...*article.Article) {
@@ -194,11 +202,7 @@ func TestMatchAllSearchEqualsFiltered(t *testing.T) {
 // held by one document comes before terms held by several: zap's dictionary iterator
 // then miscounts the later terms, so the counts must come from the postings.
 func TestAllDocsFacetsAfterSingleDocTerm(t *testing.T) {
-	b, err := Open(t.TempDir(), query.DefaultLanguages, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := openTemp(t)
 	g := newGenerator(t, 3)
 	docs := g.articles(0, 6)
 	for i, a := range docs {
@@ -220,11 +224,7 @@ func TestAllDocsFacetsAfterSingleDocTerm(t *testing.T) {
 }
 
 func TestMatchAllFacetsOnEmptyIndex(t *testing.T) {
-	b, err := Open(t.TempDir(), query.DefaultLanguages, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := openTemp(t)
 	got, err := b.allDocsFacets(true, histDay)
 	if err != nil {
 		t.Fatal(err)
@@ -246,11 +246,7 @@ func TestMatchAllFacetsOnEmptyIndex(t *testing.T) {
 func TestFacetCache(t *testing.T) {
 	ctx := context.Background()
 	b, docs := churnedIndex(t)
-	uncached, err := Open(t.TempDir(), query.DefaultLanguages, nil) // same data, no cache
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer uncached.Close()
+	uncached := openTemp(t) // same data, no cache
 	uncached.facets = nil
 	for i := 0; i < len(docs); i += 50 {
 		write(t, uncached, docs[i:min(i+50, len(docs))]...)
@@ -438,11 +434,7 @@ func TestMatchedFacetsEqualBleve(t *testing.T) {
 // versions. It fails the test when the segments are not so.
 func replacedIndex(t *testing.T) *Backend {
 	t.Helper()
-	b, err := Open(t.TempDir(), query.DefaultLanguages, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
+	b := openTemp(t)
 	g := newGenerator(t, 11)
 	write(t, b, g.articles(0, 100)...)
 	write(t, b, g.articles(100, 100)...)
