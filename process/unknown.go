@@ -44,8 +44,8 @@ type nameContext struct {
 	knownOnly bool            // no pattern names in this field (a Title Case headline)
 	ruWords   wordSet         // dictionary forms of Russian common words
 	memo      *nameMemo       // nil: nothing remembered
-	// otherScript: the field is written mostly in a script other than Latin (see
-	// foreignScript); findUnknown reads the field once for it.
+	// otherScript: the field has Latin-script names but is written mostly in another
+	// script (see foreignScript); findUnknown reads the field once for it.
 	otherScript bool
 }
 
@@ -112,7 +112,7 @@ func (e *Enricher) findUnknown(toks []token, text string, spans []span, nc nameC
 	if nc.knownOnly {
 		return spans
 	}
-	nc.otherScript = mostlyOtherScript(text)
+	nc.otherScript = latinName(toks) && mostlyOtherScript(text)
 	// A gazetteer town whose one Cyrillic word is a Russian common word at a sentence's
 	// start is the word ("Сын", "Тему", "Мои").
 	if len(nc.ruWords) > 0 {
@@ -719,6 +719,17 @@ func foreignScript(name []token, nc nameContext) bool {
 	return nc.otherScript && scriptOf(name[0].Norm) == scriptLatin
 }
 
+// latinName reports a capitalised Latin-script word: only then does foreignScript need
+// to know the field's script.
+func latinName(toks []token) bool {
+	for _, t := range toks {
+		if t.Cap && scriptOf(t.Norm) == scriptLatin {
+			return true
+		}
+	}
+	return false
+}
+
 // mostlyOtherScript reports a text whose first 400 letters are mostly in a script other
 // than Latin (Cyrillic, Armenian, Georgian, ...).
 func mostlyOtherScript(text string) bool {
@@ -1121,7 +1132,7 @@ var quotedOrgTitles = foldSet(`фк хк бк вк гк пфк мфк ск дю�
 // work's title more often. A name in guillemets is mentioned with them, as Russian
 // writes it («Локомотив»); in straight quotes, without.
 func quotedOrgs(toks []token, text string, spans []span) []span {
-	if !strings.ContainsAny(text, `«"`) {
+	if !strings.Contains(text, "«") && strings.IndexByte(text, '"') < 0 { // both searches are vectorised; ContainsAny is not
 		return spans
 	}
 	found := false
