@@ -12,7 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"wirewatch/config"
+	"wirewatch/internal/config"
 )
 
 // stages are the wirewatch subcommands that run as separate services.

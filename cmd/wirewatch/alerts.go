@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"wirewatch/alert"
+	"wirewatch/internal/alert"
 )
 
 // cmdAlerts is `wirewatch alerts ...`: saved searches through a running wirewatch's API.

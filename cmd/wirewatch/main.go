@@ -17,7 +17,7 @@ import (
 	"sort"
 	"syscall"
 
-	"wirewatch/config"
+	"wirewatch/internal/config"
 )
 
 // version is set at build time (-ldflags "-X main.version=...").

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"wirewatch/bus/bustest"
+	"wirewatch/internal/bus/bustest"
 )
 
 // TestMain lets the test binary act as the wirewatch binary: a test starts it again with

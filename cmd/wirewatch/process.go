@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"text/tabwriter"
 
-	"wirewatch/process"
+	"wirewatch/internal/process"
 )
 
 // enricher loads the knowledge base, language models and topics as `process` would.

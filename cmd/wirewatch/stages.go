@@ -13,8 +13,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"wirewatch/pipeline"
-	"wirewatch/web"
+	"wirewatch/internal/pipeline"
+	"wirewatch/internal/web"
 )
 
 func cmdRun(ctx context.Context, e *env, args []string) error {

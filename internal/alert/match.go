@@ -1,0 +1,131 @@
+package alert
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"wirewatch/internal/article"
+	"wirewatch/internal/index"
+	"wirewatch/internal/query"
+)
+
+// compiled is a saved search ready for the stream: its matcher and its keys in the
+// candidate index (query.Matcher.Required: an article matching it has one of keys; when
+// always is set, no such keys exist and the search is run on every article).
+type compiled struct {
+	s      SavedSearch
+	m      *query.Matcher
+	keys   []string
+	always bool
+	slot   int // in the candidate index; -1 until indexed
+}
+
+// matcher evaluates the saved searches on articles. All searches share one Analysis, so
+// an article is analysed once and then run through every candidate search.
+type matcher struct {
+	an  *query.Analysis
+	set *searches
+}
+
+func (mt *matcher) compile(s SavedSearch) (*compiled, error) {
+	n, err := query.Parse(s.Query)
+	if err != nil {
+		return nil, fmt.Errorf("parsing query of search %s: %w", s.ID, err)
+	}
+	m, err := query.Compile(n, query.MatchOptions{Analysis: mt.an})
+	if err != nil {
+		return nil, fmt.Errorf("compiling query of search %s: %w", s.ID, err)
+	}
+	keys, ok := m.Required()
+	return &compiled{s: s, m: m, keys: keys, always: !ok, slot: -1}, nil
+}
+
+// match returns the searches a matches, using the candidate index.
+func (mt *matcher) match(a *article.Article) []SavedSearch {
+	d := mt.an.Doc(a)
+	var out []SavedSearch
+	mt.set.mu.RLock()
+	defer mt.set.mu.RUnlock()
+	mt.set.index.candidates(d.Keys(), func(c *compiled) {
+		if c.m.MatchDoc(d) {
+			out = append(out, c.s)
+		}
+	})
+	return out
+}
+
+// matchAll evaluates every search on a, without the candidate index. It is the baseline
+// the benchmarks compare against, and the tests' check that the index loses nothing.
+func (mt *matcher) matchAll(a *article.Article) []SavedSearch {
+	d := mt.an.Doc(a)
+	var out []SavedSearch
+	mt.set.mu.RLock()
+	defer mt.set.mu.RUnlock()
+	for _, c := range mt.set.byID {
+		if c.m.MatchDoc(d) {
+			out = append(out, c.s)
+		}
+	}
+	return out
+}
+
+// rateLimiter counts each search's immediate alerts in a sliding window.
+type rateLimiter struct {
+	mu     sync.Mutex
+	max    int
+	window time.Duration
+	sent   map[string][]time.Time
+}
+
+// allow reports whether search may send one more immediate alert at now, and counts it
+// when it may.
+func (rl *rateLimiter) allow(search string, now time.Time) bool {
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	ts := rl.sent[search]
+	cut := 0
+	for cut < len(ts) && now.Sub(ts[cut]) >= rl.window {
+		cut++
+	}
+	ts = ts[cut:]
+	if len(ts) >= rl.max {
+		rl.sent[search] = ts
+		return false
+	}
+	rl.sent[search] = append(ts, now)
+	return true
+}
+
+// newAlert builds the alert of search s on article a.
+func newAlert(s SavedSearch, a *article.Article, now time.Time) Alert {
+	story := a.StoryID
+	if story == "" {
+		// An article not (yet) grouped into a story is its own story.
+		story = a.ID
+	}
+	al := Alert{
+		ID:         AlertID(s.ID, story),
+		SearchID:   s.ID,
+		SearchName: s.Name,
+		StoryID:    story,
+		MatchedAt:  now.UTC(),
+		Digest:     s.Mode != ModeImmediate,
+		Article: AlertArticle{
+			ID:        a.ID,
+			Title:     a.Title,
+			URL:       a.URL,
+			Source:    a.Source.FeedTitle,
+			Lang:      a.Lang,
+			Published: a.Published,
+			Topics:    a.Topics,
+		},
+	}
+	if al.Article.Source == "" {
+		al.Article.Source = a.Source.FeedURL
+	}
+	for _, e := range a.Entities {
+		al.Article.Entities = append(al.Article.Entities, index.EntityRef{ID: e.ID, Type: e.Type, Name: e.Name})
+	}
+	return al
+}

@@ -1,0 +1,357 @@
+package alert
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/segmentio/kafka-go"
+
+	"wirewatch/internal/article"
+	"wirewatch/internal/bus"
+	"wirewatch/internal/config"
+	"wirewatch/internal/index"
+	"wirewatch/internal/query"
+)
+
+// Consumer-group stage names (the group is the configured prefix + stage).
+const (
+	MatchStage    = "alert"
+	DeliveryStage = "alert-delivery"
+)
+
+// Stage is the alerting stage of one process: the stream matcher, the delivery worker,
+// the digest scheduler and the HTTP routes of saved searches and alerts.
+type Stage struct {
+	client  *bus.Client
+	conns   conns
+	cfg     config.AlertConfig
+	backend index.Backend
+	logger  *slog.Logger
+	metrics *metrics
+	busM    *bus.Metrics
+
+	set     *searches
+	matcher *matcher
+	hist    *history
+	state   *deliveryState
+	limiter *rateLimiter
+	store   *searchStore
+	alertW  *kafka.Writer
+	stateW  *kafka.Writer
+	dlq     *bus.DeadLetters
+	send    *senders
+
+	feedToken   string
+	generations atomic.Int64 // digest-group generations joined
+	ready       chan struct{}
+	// digestEvery is how often queued digests are checked; tests shorten it.
+	digestEvery time.Duration
+	now         func() time.Time
+}
+
+// NewStage prepares the alerting stage. backend answers backfill requests; it may be nil
+// in a process without an index, and then backfill answers 503. Metrics are registered on
+// reg.
+func NewStage(c *bus.Client, cfg config.AlertConfig, backend index.Backend, reg prometheus.Registerer, logger *slog.Logger) (*Stage, error) {
+	langs := cfg.Languages
+	if len(langs) == 0 {
+		langs = query.DefaultLanguages
+	}
+	an, err := query.NewAnalysis(langs)
+	if err != nil {
+		return nil, fmt.Errorf("building the matcher's analysers: %w", err)
+	}
+	logger = logger.With("stage", MatchStage)
+	s := &Stage{
+		client:      c,
+		conns:       connsOf(c),
+		cfg:         cfg,
+		backend:     backend,
+		logger:      logger,
+		metrics:     newMetrics(reg),
+		hist:        newHistory(cfg.MatchesKept, logger),
+		state:       newDeliveryState(),
+		limiter:     &rateLimiter{max: cfg.RateLimit.Max, window: cfg.RateLimit.Window, sent: map[string][]time.Time{}},
+		alertW:      c.Writer(c.Topics().Alerts),
+		stateW:      c.Writer(cfg.DeliveryTopic),
+		ready:       make(chan struct{}),
+		digestEvery: 15 * time.Second,
+		now:         time.Now,
+	}
+	// The consumers' own counters go to a registry of the stage: the process's bus
+	// metrics are registered once by whoever built the other stages, and registering them
+	// twice on reg would fail. The alert metrics below cover what this stage does.
+	s.busM = bus.NewMetrics(prometheus.NewRegistry())
+	s.dlq = c.DeadLetters(MatchStage, s.busM)
+	s.matcher = &matcher{an: an}
+	s.set = newSearches(s.matcher.compile, logger, func(n int) { s.metrics.searches.Set(float64(n)) })
+	s.matcher.set = s.set
+	s.store = &searchStore{w: c.Writer(c.Topics().Searches), set: s.set}
+	s.send, err = newSenders(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// UseBusMetrics makes the stage's consumers and dead-letter writer count in the process's
+// shared bus metrics (consumed, lag, batch errors under stages "alert" and
+// "alert-delivery") rather than in the stage's own registry. Call it before Run.
+func (s *Stage) UseBusMetrics(m *bus.Metrics) {
+	s.busM = m
+	if err := s.dlq.Close(); err != nil {
+		s.logger.Warn("closing unused dead-letter writer", "err", err)
+	}
+	s.dlq = s.client.DeadLetters(MatchStage, m)
+}
+
+// SetFeedToken makes the Atom feeds (served outside /api/) require token as ?token= or a
+// bearer token. Call it before serving with the process's serve.token.
+func (s *Stage) SetFeedToken(token string) { s.feedToken = token }
+
+// Run runs the stage until ctx ends and returns after every goroutine it started has
+// returned. It first reads the saved searches, past alerts and delivery records to their
+// end, so it never matches with a partial list of searches nor re-alerts a story.
+func (s *Stage) Run(ctx context.Context) error {
+	defer func() {
+		for _, w := range []interface{ Close() error }{s.alertW, s.stateW, s.store.w, s.dlq} {
+			if err := w.Close(); err != nil {
+				s.logger.Warn("closing writer", "err", err)
+			}
+		}
+	}()
+	if err := s.ensureDeliveryTopic(ctx); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	var errMu sync.Mutex
+	var errs []error
+	goRun := func(name string, f func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(ctx); err != nil && ctx.Err() == nil {
+				errMu.Lock()
+				errs = append(errs, fmt.Errorf("alert %s: %w", name, err))
+				errMu.Unlock()
+				cancel()
+			}
+		}()
+	}
+	brokers := s.client.Brokers()
+	readies := []chan struct{}{make(chan struct{}), make(chan struct{}), make(chan struct{})}
+	followers := []*follower{
+		{brokers: brokers, conns: s.conns, topic: s.client.Topics().Searches, logger: s.logger, apply: s.set.applyRecord},
+		{brokers: brokers, conns: s.conns, topic: s.client.Topics().Alerts, logger: s.logger, apply: s.hist.applyRecord},
+		{brokers: brokers, conns: s.conns, topic: s.cfg.DeliveryTopic, logger: s.logger, apply: s.state.applyRecord},
+	}
+	for i, f := range followers {
+		goRun("following "+f.topic, func(ctx context.Context) error { return f.run(ctx, readies[i]) })
+	}
+	for _, r := range readies {
+		select {
+		case <-r:
+		case <-ctx.Done():
+		}
+	}
+	if ctx.Err() == nil {
+		if err := s.syncConfigSearches(ctx); err != nil {
+			errs = append(errs, err)
+			cancel()
+		} else {
+			close(s.ready)
+			s.logger.Info("alert stage ready", "searches", len(s.set.list()))
+			match := s.client.Consumer(s.client.Topics().Enriched, MatchStage, s.busM, bus.ConsumerOptions{Linger: 20 * time.Millisecond})
+			goRun("matching", func(ctx context.Context) error { return match.Run(ctx, s.handleEnriched) })
+			deliver := s.client.Consumer(s.client.Topics().Alerts, DeliveryStage, s.busM,
+				bus.ConsumerOptions{Linger: 20 * time.Millisecond, BatchSize: 64, Drain: 5 * time.Second})
+			goRun("delivery", func(ctx context.Context) error { return deliver.Run(ctx, s.handleAlerts) })
+			goRun("digests", s.leadDigests)
+		}
+	}
+	<-ctx.Done()
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func (s *Stage) ensureDeliveryTopic(ctx context.Context) error {
+	admin := s.conns.admin(s.client.Brokers())
+	admin.Timeout = 15 * time.Second
+	req := &kafka.CreateTopicsRequest{Topics: []kafka.TopicConfig{{
+		Topic: s.cfg.DeliveryTopic, NumPartitions: 1, ReplicationFactor: -1,
+		ConfigEntries: []kafka.ConfigEntry{{ConfigName: "cleanup.policy", ConfigValue: "compact"}},
+	}}}
+	var err error
+	for attempt := 0; attempt < 20; attempt++ {
+		var resp *kafka.CreateTopicsResponse
+		resp, err = admin.CreateTopics(ctx, req)
+		if err == nil {
+			err = resp.Errors[s.cfg.DeliveryTopic]
+			if err == nil || errors.Is(err, kafka.TopicAlreadyExists) {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("creating topic %s (alert.delivery_topic): %w", s.cfg.DeliveryTopic, err)
+}
+
+// syncConfigSearches writes the searches declared in the configuration file whose
+// definition differs from the topic's.
+func (s *Stage) syncConfigSearches(ctx context.Context) error {
+	now := s.now().UTC()
+	for i, c := range s.cfg.Searches {
+		want := fromConfig(c)
+		if err := normalise(&want); err != nil {
+			return fmt.Errorf("alert.searches[%d]: %w", i, err)
+		}
+		have, ok := s.set.get(want.ID)
+		if ok && sameDefinition(have, want) {
+			continue
+		}
+		want.Created, want.Updated = now, now
+		if ok {
+			want.Created = have.Created
+		}
+		if err := s.store.save(ctx, want); err != nil {
+			return fmt.Errorf("alert.searches[%d]: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// handleEnriched matches a batch of enriched articles and writes their alerts to the
+// alerts topic. It returns nil only once Kafka acknowledged every alert, so the batch's
+// offsets are committed only then: a crash in between redoes the batch, and the history
+// of the alerts topic keeps the redo from alerting twice.
+func (s *Stage) handleEnriched(ctx context.Context, msgs []kafka.Message) error {
+	now := s.now()
+	var out []kafka.Message
+	var claimed []string
+	var letters []bus.Letter
+	for _, m := range msgs {
+		a, err := article.Decode(m.Value)
+		if err != nil {
+			letters = append(letters, bus.Letter{Msg: m, Reason: err})
+			continue
+		}
+		start := time.Now()
+		hits := s.matcher.match(a)
+		s.metrics.matchSeconds.Observe(time.Since(start).Seconds())
+		for _, ss := range hits {
+			al := newAlert(ss, a, now)
+			if !s.hist.claim(al.ID) {
+				s.metrics.duplicates.Inc()
+				continue
+			}
+			claimed = append(claimed, al.ID)
+			if !al.Digest && !s.limiter.allow(ss.ID, now) {
+				al.Digest = true
+				s.metrics.rateLimited.Inc()
+			}
+			b, err := json.Marshal(al)
+			if err != nil {
+				s.hist.unclaim(claimed)
+				return fmt.Errorf("encoding alert %s: %w", al.ID, err)
+			}
+			out = append(out, kafka.Message{Key: []byte(al.ID), Value: b})
+		}
+	}
+	if len(out) > 0 {
+		if err := s.alertW.WriteMessages(ctx, out...); err != nil {
+			s.hist.unclaim(claimed)
+			return fmt.Errorf("writing %d alerts: %w", len(out), err)
+		}
+		s.metrics.alerts.Add(float64(len(out)))
+	}
+	if err := s.dlq.Send(ctx, letters...); err != nil {
+		return err
+	}
+	s.metrics.articles.Add(float64(len(msgs) - len(letters)))
+	return nil
+}
+
+// waitReady blocks until Run has loaded the searches, or ctx ends.
+func (s *Stage) waitReady(ctx context.Context) bool {
+	select {
+	case <-s.ready:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+type metrics struct {
+	articles     prometheus.Counter
+	alerts       prometheus.Counter
+	duplicates   prometheus.Counter
+	rateLimited  prometheus.Counter
+	searches     prometheus.Gauge
+	matchSeconds prometheus.Histogram
+	deliveries   *prometheus.CounterVec // channel, outcome
+	queued       prometheus.Gauge
+	digestLeader prometheus.Gauge
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		articles: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "wirewatch_alert_articles_total", Help: "Enriched articles matched against the saved searches.",
+		}),
+		alerts: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "wirewatch_alerts_total", Help: "Alerts written to the alerts topic.",
+		}),
+		duplicates: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "wirewatch_alert_duplicates_total", Help: "Matches dropped because the story already alerted for the search.",
+		}),
+		rateLimited: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "wirewatch_alert_rate_limited_total", Help: "Immediate alerts turned into a digest by the per-search rate limit.",
+		}),
+		searches: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "wirewatch_saved_searches", Help: "Saved searches known to this instance.",
+		}),
+		matchSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "wirewatch_alert_match_seconds", Help: "Time to match one article against every saved search.",
+			Buckets: prometheus.ExponentialBuckets(0.00001, 4, 10),
+		}),
+		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "wirewatch_alert_deliveries_total", Help: "Delivery attempts by channel type and outcome (delivered, retry, failed).",
+		}, []string{"channel", "outcome"}),
+		queued: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "wirewatch_alert_digest_queued", Help: "Alerts waiting for a digest.",
+		}),
+		digestLeader: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "wirewatch_alert_digest_leader", Help: "1 while this instance is the one sending digests.",
+		}),
+	}
+	reg.MustRegister(m.articles, m.alerts, m.duplicates, m.rateLimited, m.searches, m.matchSeconds, m.deliveries, m.queued, m.digestLeader)
+	return m
+}
+
+// Routes mounts the stage's HTTP routes (see API.md).
+func (s *Stage) Routes(mount func(pattern string, h http.Handler)) {
+	mount("GET /api/searches", http.HandlerFunc(s.listSearches))
+	mount("POST /api/searches", http.HandlerFunc(s.createSearch))
+	mount("GET /api/searches/{id}", http.HandlerFunc(s.getSearch))
+	mount("PUT /api/searches/{id}", http.HandlerFunc(s.updateSearch))
+	mount("DELETE /api/searches/{id}", http.HandlerFunc(s.deleteSearch))
+	mount("GET /api/searches/{id}/matches", http.HandlerFunc(s.searchMatches))
+	mount("GET /api/searches/{id}/backfill", http.HandlerFunc(s.backfill))
+	mount("GET /api/alerts/stream", http.HandlerFunc(s.stream))
+	mount("GET /api/deliveries", http.HandlerFunc(s.deliveries))
+	mount("GET /feeds/searches/{file}", http.HandlerFunc(s.atomFeed))
+}

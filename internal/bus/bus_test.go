@@ -1,0 +1,146 @@
+package bus_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/segmentio/kafka-go"
+
+	"wirewatch/internal/article"
+	"wirewatch/internal/bus"
+	"wirewatch/internal/bus/bustest"
+)
+
+func articles(n int) []*article.Article {
+	out := make([]*article.Article, n)
+	for i := range out {
+		u := fmt.Sprintf("https://example.org/a/%d", i)
+		out[i] = &article.Article{ID: article.ID(u, "", ""), URL: u, Title: fmt.Sprintf("item %d", i)}
+	}
+	return out
+}
+
+// consumeAll runs a consumer until it has seen want distinct keys or the deadline passes,
+// and returns how many times each key was handled.
+func consumeAll(t *testing.T, c *bus.Client, m *bus.Metrics, want int, h func([]kafka.Message) error) map[string]int {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	seen := map[string]int{}
+	var mu sync.Mutex
+	cons := c.Consumer(c.Topics().Raw, "test", m, bus.ConsumerOptions{Linger: 20 * time.Millisecond})
+	done := make(chan error, 1)
+	go func() {
+		done <- cons.Run(ctx, func(ctx context.Context, msgs []kafka.Message) error {
+			if h != nil {
+				if err := h(msgs); err != nil {
+					return err
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for _, msg := range msgs {
+				seen[string(msg.Key)]++
+			}
+			if len(seen) >= want {
+				cancel()
+			}
+			return nil
+		})
+	}()
+	if err := <-done; err != nil {
+		t.Fatalf("consumer: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return seen
+}
+
+func TestPublishConsumeCommitSurvivesRestart(t *testing.T) {
+	dir, logger := t.TempDir(), slog.New(slog.DiscardHandler)
+	e, c := bustest.StartIn(t, dir, logger)
+	m := bus.NewMetrics(prometheus.NewRegistry())
+	w := c.ArticleWriter(c.Topics().Raw, m)
+	ctx := context.Background()
+	if err := w.Publish(ctx, articles(50)); err != nil {
+		t.Fatalf("publish: %v", err)
+	}
+	w.Close()
+
+	failOnce := true
+	seen := consumeAll(t, c, m, 50, func(msgs []kafka.Message) error {
+		if failOnce {
+			failOnce = false
+			return errors.New("downstream unavailable")
+		}
+		return nil
+	})
+	if len(seen) != 50 {
+		t.Fatalf("first run handled %d distinct articles, want 50", len(seen))
+	}
+	e.Close()
+
+	// Restart the broker on the same data directory: the committed offsets are kept, so a
+	// new consumer in the same group sees only what is published after.
+	e2, c2 := bustest.StartIn(t, dir, logger)
+	defer e2.Close()
+	w2 := c2.ArticleWriter(c2.Topics().Raw, m)
+	defer w2.Close()
+	more := articles(60)[50:]
+	if err := w2.Publish(ctx, more); err != nil {
+		t.Fatalf("publish after restart: %v", err)
+	}
+	seen2 := consumeAll(t, c2, m, 10, nil)
+	if len(seen2) != 10 {
+		t.Fatalf("after restart handled %d distinct articles, want exactly the 10 new ones: %v", len(seen2), seen2)
+	}
+	for _, a := range more {
+		if seen2[a.ID] != 1 {
+			t.Errorf("article %s handled %d times after restart, want 1", a.ID, seen2[a.ID])
+		}
+	}
+}
+
+func TestDeadLettersCarryReasonAndOrigin(t *testing.T) {
+	c, m := bustest.Start(t)
+	dlq := c.DeadLetters("process", m)
+	defer dlq.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	orig := kafka.Message{Topic: "wirewatch.articles.raw", Partition: 1, Offset: 42, Key: []byte("k"), Value: []byte("{not json")}
+	_, decodeErr := article.Decode(orig.Value)
+	if err := dlq.Send(ctx, bus.Letter{Msg: orig, Reason: decodeErr}); err != nil {
+		t.Fatalf("send: %v", err)
+	}
+	// The DLQ has several partitions; the key decides which, so read them all.
+	var got kafka.Message
+	for p := 0; p < 2 && got.Value == nil; p++ {
+		r := kafka.NewReader(kafka.ReaderConfig{Brokers: c.Brokers(), Topic: c.Topics().DLQ, Partition: p, MaxWait: 100 * time.Millisecond})
+		rctx, rcancel := context.WithTimeout(ctx, 2*time.Second)
+		msg, err := r.ReadMessage(rctx)
+		rcancel()
+		r.Close()
+		if err == nil {
+			got = msg
+		}
+	}
+	if string(got.Value) != "{not json" {
+		t.Fatalf("dead letter value = %q, want the original bytes", got.Value)
+	}
+	h := map[string]string{}
+	for _, x := range got.Headers {
+		h[x.Key] = string(x.Value)
+	}
+	if h[bus.HeaderStage] != "process" || h[bus.HeaderOffset] != "42" || h[bus.HeaderPartition] != "1" || h[bus.HeaderTopic] != "wirewatch.articles.raw" {
+		t.Errorf("origin headers = %v", h)
+	}
+	if h[bus.HeaderError] == "" || !errors.Is(decodeErr, article.ErrDecode) {
+		t.Errorf("reason header %q, decode error %v", h[bus.HeaderError], decodeErr)
+	}
+}

@@ -1,0 +1,312 @@
+package bleve
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	blv "github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bq "github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
+
+	"wirewatch/internal/article"
+	"wirewatch/internal/index"
+	"wirewatch/internal/query"
+)
+
+// Names of the fields that only this backend uses (see the package documentation).
+const (
+	fieldDoc     = "doc"
+	facetSource  = "f_source"
+	facetEntity  = "f_entity"
+	histHour     = "p_hour"
+	histDay      = "p_day"
+	histMonth    = "p_month"
+	entitySep    = "\x1f"
+	languagesKey = "wirewatch.languages"
+)
+
+// Backend is an index.Backend on a Bleve index. It is safe for concurrent use.
+type Backend struct {
+	idx    blv.Index
+	an     *query.Analysis
+	logger *slog.Logger
+	facets *facetCache   // nil disables the cache
+	gen    atomic.Uint64 // bumped by every Write; facets cached before it are stale
+	// noShortcuts makes match-all searches visit every document as other searches do;
+	// tests compare the shortcuts with it.
+	noShortcuts bool
+}
+
+// Bounds of the facet cache: entries, and facet values plus histogram buckets in all.
+const (
+	facetCacheEntries = 256
+	facetCacheCells   = 1 << 18
+)
+
+var _ index.Backend = (*Backend)(nil)
+
+// Open opens the index at path, creating it when absent. languages lists the languages
+// that get their own analysed fields; an existing index keeps the languages it was
+// created with (changing them needs a reindex) and says so in the log.
+func Open(path string, languages []string, logger *slog.Logger) (*Backend, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	var idx blv.Index
+	var err error
+	// An empty directory (a fresh temp dir, a volume mount) is a new index too.
+	if entries, rerr := os.ReadDir(path); rerr == nil && len(entries) == 0 || errors.Is(rerr, os.ErrNotExist) {
+		err = blv.ErrorIndexPathDoesNotExist
+	} else {
+		idx, err = blv.Open(path)
+	}
+	switch {
+	case errors.Is(err, blv.ErrorIndexPathDoesNotExist):
+		m, err := newMapping(query.LangKeys(languages))
+		if err != nil {
+			return nil, err
+		}
+		if idx, err = blv.NewUsing(path, m, scorch.Name, scorch.Name, nil); err != nil {
+			return nil, fmt.Errorf("creating bleve index %s: %w", path, err)
+		}
+		stored, _ := json.Marshal(query.LangKeys(languages))
+		if err := idx.SetInternal([]byte(languagesKey), stored); err != nil {
+			idx.Close()
+			return nil, fmt.Errorf("recording languages in %s: %w", path, err)
+		}
+		logger.Info("created search index", "path", path, "languages", query.LangKeys(languages))
+	case err != nil:
+		return nil, fmt.Errorf("opening bleve index %s: %w", path, err)
+	default:
+		raw, err := idx.GetInternal([]byte(languagesKey))
+		var stored []string
+		if err == nil {
+			err = json.Unmarshal(raw, &stored)
+		}
+		if err != nil {
+			idx.Close()
+			return nil, fmt.Errorf("reading languages of %s: %w", path, err)
+		}
+		if want := query.LangKeys(languages); !slices.Equal(want, stored) {
+			logger.Warn("search index keeps the languages it was created with; reindex to change them",
+				"path", path, "index_languages", stored, "configured_languages", want)
+		}
+		languages = stored
+	}
+	an, err := query.NewAnalysis(languages)
+	if err != nil {
+		idx.Close()
+		return nil, err
+	}
+	return &Backend{idx: idx, an: an, logger: logger, facets: newFacetCache(facetCacheEntries, facetCacheCells)}, nil
+}
+
+// Analysis returns the analysers the index was built with; pass it to query.Compile so
+// that stream matching agrees with search.
+func (b *Backend) Analysis() *query.Analysis { return b.an }
+
+// Close closes the index.
+func (b *Backend) Close() error { return b.idx.Close() }
+
+func newMapping(langKeys []string) (*mapping.IndexMappingImpl, error) {
+	im := mapping.NewIndexMapping()
+	if err := query.DefineAnalysis(im, langKeys); err != nil {
+		return nil, fmt.Errorf("building index mapping: %w", err)
+	}
+	dm := mapping.NewDocumentStaticMapping()
+	text := func(analyzer string) *mapping.FieldMapping {
+		fm := mapping.NewTextFieldMapping()
+		fm.Analyzer = analyzer
+		fm.Store = false
+		fm.IncludeInAll = false
+		fm.IncludeTermVectors = true // positions, for phrases
+		fm.DocValues = false
+		return fm
+	}
+	kw := func(analyzer string, docValues, store bool) *mapping.FieldMapping {
+		fm := mapping.NewTextFieldMapping()
+		fm.Analyzer = analyzer
+		fm.Store = store
+		fm.IncludeInAll = false
+		fm.IncludeTermVectors = false
+		fm.DocValues = docValues
+		return fm
+	}
+	for _, k := range langKeys {
+		dm.AddFieldMappingsAt(query.TitleField(k), text(query.AnalyzerName(k)))
+		dm.AddFieldMappingsAt(query.BodyField(k), text(query.AnalyzerName(k)))
+	}
+	for _, f := range []string{query.FieldID, query.FieldURL, query.IndexSourceURL, query.IndexAuthors, query.IndexEntityNames} {
+		dm.AddFieldMappingsAt(f, kw(query.KeywordAnalyzer, false, false))
+	}
+	for _, f := range []string{query.IndexLang, query.IndexTopics, query.IndexCountries, query.IndexEntities, query.IndexSource} {
+		dm.AddFieldMappingsAt(f, kw(query.KeywordAnalyzer, true, false))
+	}
+	dm.AddFieldMappingsAt(query.IndexStory, kw(query.KeywordAnalyzer, true, true))
+	for _, f := range []string{facetSource, facetEntity, histHour, histDay, histMonth} {
+		dm.AddFieldMappingsAt(f, kw(keyword.Name, true, false))
+	}
+	pub := mapping.NewDateTimeFieldMapping()
+	pub.Store, pub.IncludeInAll, pub.DocValues = false, false, true
+	dm.AddFieldMappingsAt(query.IndexPublished, pub)
+	geo := mapping.NewGeoPointFieldMapping()
+	geo.Store, geo.IncludeInAll = false, false
+	dm.AddFieldMappingsAt(query.IndexLocation, geo)
+	src := mapping.NewTextFieldMapping()
+	src.Index, src.Store, src.IncludeInAll, src.IncludeTermVectors, src.DocValues = false, true, false, false, false
+	dm.AddFieldMappingsAt(fieldDoc, src)
+
+	im.DefaultMapping = dm
+	im.DefaultAnalyzer = query.KeywordAnalyzer
+	im.IndexDynamic, im.StoreDynamic, im.DocValuesDynamic = false, false, false
+	return im, nil
+}
+
+// document is what Bleve indexes for a.
+func (b *Backend) document(a *article.Article) (map[string]any, error) {
+	cp := *a // Encode stamps the schema version; leave the caller's article alone
+	raw, err := article.Encode(&cp)
+	if err != nil {
+		return nil, err
+	}
+	key := b.an.LangKey(a.Lang)
+	pub := query.PublishedTime(a)
+	doc := map[string]any{
+		query.FieldID:         a.ID,
+		query.TitleField(key): a.Title,
+		query.BodyField(key):  query.BodyText(a),
+		query.IndexPublished:  pub,
+		histHour:              pub.Format("2006-01-02T15"),
+		histDay:               pub.Format("2006-01-02"),
+		histMonth:             pub.Format("2006-01"),
+		fieldDoc:              string(raw),
+	}
+	if a.URL != "" {
+		doc[query.FieldURL] = a.URL
+	}
+	for f, vs := range query.KeywordValues(a) {
+		if len(vs) > 0 {
+			doc[f] = vs
+		}
+	}
+	if s := query.SourceTitles(a); len(s) > 0 {
+		doc[facetSource] = s
+	}
+	var ents []string
+	seen := map[string]bool{}
+	for _, e := range a.Entities {
+		if e.ID != "" && !seen[e.ID] {
+			seen[e.ID] = true
+			ents = append(ents, e.ID+entitySep+e.Name)
+		}
+	}
+	if len(ents) > 0 {
+		doc[facetEntity] = ents
+	}
+	for _, e := range a.Entities {
+		if e.Lat != nil && e.Lon != nil {
+			doc[query.IndexLocation] = map[string]any{"lat": *e.Lat, "lon": *e.Lon}
+			break
+		}
+	}
+	return doc, nil
+}
+
+// Write indexes docs in one batch; a later version of an ID replaces the earlier one.
+func (b *Backend) Write(ctx context.Context, docs []*article.Article) ([]error, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	itemErrs := make([]error, len(docs))
+	batch := b.idx.NewBatch()
+	for i, a := range docs {
+		if a == nil || a.ID == "" {
+			itemErrs[i] = errors.New("indexing article: missing id")
+			continue
+		}
+		doc, err := b.document(a)
+		if err == nil {
+			err = batch.Index(a.ID, doc)
+		}
+		if err != nil {
+			itemErrs[i] = fmt.Errorf("indexing article %s: %w", a.ID, err)
+		}
+	}
+	if batch.Size() == 0 {
+		return itemErrs, nil
+	}
+	defer b.gen.Add(1) // after the batch is visible to searches
+	if err := b.idx.Batch(batch); err != nil {
+		return nil, fmt.Errorf("writing batch of %d articles: %w", batch.Size(), err)
+	}
+	return itemErrs, nil
+}
+
+// Get returns the stored article.
+func (b *Backend) Get(ctx context.Context, id string) (*article.Article, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	d, err := b.idx.Document(id)
+	if err != nil {
+		return nil, fmt.Errorf("reading article %s: %w", id, err)
+	}
+	if d == nil {
+		return nil, fmt.Errorf("article %s: %w", id, index.ErrNotFound)
+	}
+	var raw []byte
+	d.VisitFields(func(f bindex.Field) {
+		if f.Name() == fieldDoc {
+			raw = f.Value()
+		}
+	})
+	if raw == nil {
+		return nil, fmt.Errorf("article %s has no stored document: %w", id, index.ErrNotFound)
+	}
+	a, err := article.Decode(raw)
+	if err != nil {
+		return nil, fmt.Errorf("decoding stored article %s: %w", id, err)
+	}
+	return a, nil
+}
+
+// compile parses and compiles an analyst's query; the empty query matches everything.
+func (b *Backend) compile(src string) (query.Node, bq.Query, error) {
+	if strings.TrimSpace(src) == "" {
+		return nil, bq.NewMatchAllQuery(), nil
+	}
+	n, err := query.Parse(src)
+	if err != nil {
+		return nil, nil, err
+	}
+	q, err := b.an.Bleve(n)
+	var qe *query.Error
+	if errors.As(err, &qe) {
+		qe.WithSource(src)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return n, q, nil
+}
+
+func withTimeRange(q bq.Query, from, to time.Time) bq.Query {
+	if from.IsZero() && to.IsZero() {
+		return q
+	}
+	t, f := true, false
+	r := bq.NewDateRangeInclusiveQuery(from, to, &t, &f)
+	r.SetField(query.IndexPublished)
+	return bq.NewConjunctionQuery([]bq.Query{q, r})
+}

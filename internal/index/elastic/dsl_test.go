@@ -1,0 +1,99 @@
+package elastic
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"wirewatch/internal/query"
+)
+
+func TestCompileGolden(t *testing.T) {
+	tests := []struct {
+		name, query string
+	}{
+		{"word", "Lachin"},
+		{"implicit-and", "Lachin corridor"},
+		{"or-not-precedence", "blockade OR blocus -humanitarian"},
+		{"phrase", `"corridor de Latchine"`},
+		{"proximity", `"corridor Lachin"~3`},
+		{"wildcard-text", "Lach*"},
+		{"title", `title:"Nagorno-Karabakh"`},
+		{"keyword-fields", `lang:fr source:"Le Monde" topic:(lachin-corridor OR blockade) country:AM author:Dupont story:s1`},
+		{"entity-id-or-name", `entity:Q399 entity:"Ilham Aliyev"`},
+		{"keyword-wildcard", "source:arm*"},
+		{"date-range", "published:[2026-01-01 TO 2026-01-31]"},
+		{"date-open-exclusive", "published:>2026-01-01"},
+		{"instant-inclusive", "published:<=2026-01-01T12:00:00Z"},
+		{"not-group", "NOT (a OR b)"},
+		{"open-range", "published:[* TO *] Lachin"},
+	}
+	c := newCompiler([]string{"en", "fr", "und"})
+	var sb strings.Builder
+	for _, tt := range tests {
+		n, err := query.Parse(tt.query)
+		if err != nil {
+			t.Fatalf("%s: Parse(%q): %v", tt.name, tt.query, err)
+		}
+		got, err := c.compile(n)
+		if err != nil {
+			t.Fatalf("%s: compile(%q): %v", tt.name, tt.query, err)
+		}
+		b, err := json.MarshalIndent(got, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sb.WriteString("### " + tt.name + "\n" + tt.query + "\n" + string(b) + "\n\n")
+	}
+	golden(t, "dsl.golden", sb.String())
+}
+
+func TestCompileRejectsUnknownNodes(t *testing.T) {
+	c := newCompiler([]string{"en"})
+	for _, n := range []query.Node{nil, &query.Range{Field: "title", From: "2026-01-01"}, &query.Term{Field: "nosuch", Value: "x"}} {
+		_, err := c.compile(n)
+		var qe *query.Error
+		if !errors.As(err, &qe) {
+			t.Errorf("compile(%#v): got %v, want a *query.Error", n, err)
+		}
+	}
+}
+
+func TestPublishedRangeRoundsToMilliseconds(t *testing.T) {
+	n, err := query.Parse("published:[2026-01-01T10:00:00.0005Z TO 2026-01-01T11:00:00Z]")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := newCompiler([]string{"en"}).compile(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(got)
+	// The inclusive end (11:00:00 + 1ns) must still include 11:00:00.000 once stored in ms.
+	want := `{"range":{"published":{"gte":"2026-01-01T10:00:00.001Z","lt":"2026-01-01T11:00:00.001Z"}}}`
+	if string(b) != want {
+		t.Errorf("got  %s\nwant %s", b, want)
+	}
+}
+
+// FuzzCompile: every query the parser accepts compiles to DSL that marshals to JSON.
+func FuzzCompile(f *testing.F) {
+	for _, q := range []string{"Lachin", `"corridor de Latchine"~3`, "entity:Q399 -lang:en", "published:[2026-01-01 TO *]", "Lach* OR title:(a b)", "source:arm?n*"} {
+		f.Add(q)
+	}
+	c := newCompiler([]string{"en", "fr", "und"})
+	f.Fuzz(func(t *testing.T, src string) {
+		n, err := query.Parse(src)
+		if err != nil {
+			return
+		}
+		q, err := c.compile(n)
+		if err != nil {
+			t.Fatalf("%q parses but does not compile: %v", src, err)
+		}
+		if _, err := json.Marshal(q); err != nil {
+			t.Fatalf("%q: DSL does not marshal: %v", src, err)
+		}
+	})
+}

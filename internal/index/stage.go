@@ -1,0 +1,107 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"wirewatch/internal/article"
+	"wirewatch/internal/bus"
+	"wirewatch/internal/config"
+)
+
+// Stage consumes enriched articles and writes them to a Backend. A message's offset is
+// committed only after its document is stored or the message is dead-lettered with the
+// reason (an undecodable message, a document the backend rejects for good).
+type Stage struct {
+	backend  Backend
+	consumer *bus.Consumer
+	dlq      *bus.DeadLetters
+	logger   *slog.Logger
+	// retries bounds the in-batch retries of retryable items before the whole batch is
+	// handed back to the consumer, which retries it with a longer backoff.
+	retries int
+}
+
+// NewStage builds the indexing stage.
+func NewStage(c *bus.Client, b Backend, m *bus.Metrics, cfg config.IndexConfig, logger *slog.Logger) *Stage {
+	return &Stage{
+		backend:  b,
+		consumer: c.Consumer(c.Topics().Enriched, "index", m, bus.ConsumerOptions{BatchSize: cfg.BatchSize, Linger: cfg.FlushInterval}),
+		dlq:      c.DeadLetters("index", m),
+		logger:   logger.With("stage", "index"),
+		retries:  3,
+	}
+}
+
+// Run indexes until ctx ends.
+func (s *Stage) Run(ctx context.Context) error {
+	defer s.dlq.Close()
+	return s.consumer.Run(ctx, s.handle)
+}
+
+func (s *Stage) handle(ctx context.Context, msgs []kafka.Message) error {
+	var letters []bus.Letter
+	// The latest message for an ID wins, as it would in Kafka's own order.
+	byID := map[string]int{}
+	var docs []*article.Article
+	var origin []kafka.Message
+	for _, m := range msgs {
+		a, err := article.Decode(m.Value)
+		if err != nil {
+			s.logger.Warn("dead-lettering undecodable message", "partition", m.Partition, "offset", m.Offset, "err", err)
+			letters = append(letters, bus.Letter{Msg: m, Reason: err})
+			continue
+		}
+		if i, ok := byID[a.ID]; ok {
+			docs[i], origin[i] = a, m
+			continue
+		}
+		byID[a.ID] = len(docs)
+		docs = append(docs, a)
+		origin = append(origin, m)
+	}
+	backoff := 100 * time.Millisecond
+	for attempt := 0; len(docs) > 0; attempt++ {
+		itemErrs, err := s.backend.Write(ctx, docs)
+		if err != nil {
+			return fmt.Errorf("writing %d documents: %w", len(docs), err)
+		}
+		if len(itemErrs) != len(docs) {
+			return fmt.Errorf("writing %d documents: backend answered for %d", len(docs), len(itemErrs))
+		}
+		var retryDocs []*article.Article
+		var retryOrigin []kafka.Message
+		var lastErr error
+		for i, ierr := range itemErrs {
+			switch {
+			case ierr == nil:
+			case errors.Is(ierr, ErrRetryable):
+				retryDocs = append(retryDocs, docs[i])
+				retryOrigin = append(retryOrigin, origin[i])
+				lastErr = ierr
+			default:
+				s.logger.Warn("dead-lettering rejected document", "article_id", docs[i].ID, "err", ierr)
+				letters = append(letters, bus.Letter{Msg: origin[i], Reason: fmt.Errorf("indexing article %s: %w", docs[i].ID, ierr)})
+			}
+		}
+		docs, origin = retryDocs, retryOrigin
+		if len(docs) == 0 {
+			break
+		}
+		if attempt >= s.retries {
+			return fmt.Errorf("%d documents still failing after %d attempts: %w", len(docs), attempt+1, lastErr)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(backoff):
+		}
+		backoff *= 2
+	}
+	return s.dlq.Send(ctx, letters...)
+}

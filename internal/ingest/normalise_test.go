@@ -1,0 +1,116 @@
+package ingest
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"wirewatch/internal/config"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/normalise")
+
+// TestNormaliseGolden normalises each feed in testdata/normalise and compares the articles
+// with the .golden.json beside it. Run with -update after a deliberate change, and read
+// the diff.
+func TestNormaliseGolden(t *testing.T) {
+	inputs, err := filepath.Glob("testdata/normalise/*.[xj][ms][lo]*")
+	if err != nil || len(inputs) < 4 {
+		t.Fatalf("golden inputs: %v (%d found)", err, len(inputs))
+	}
+	fetched := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	for _, in := range inputs {
+		if strings.HasSuffix(in, ".golden.json") {
+			continue
+		}
+		t.Run(filepath.Base(in), func(t *testing.T) {
+			body, err := os.ReadFile(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			feed, err := ParseFeed(body, "")
+			if err != nil {
+				t.Fatalf("ParseFeed: %v", err)
+			}
+			arts := Normalise(feed, config.FeedConfig{}, "https://feeds.example/"+filepath.Base(in), fetched)
+			got, err := json.MarshalIndent(arts, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden := strings.TrimSuffix(in, filepath.Ext(in)) + ".golden.json"
+			if *update {
+				if err := os.WriteFile(golden, append(got, '\n'), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("reading golden file (run with -update to create it): %v", err)
+			}
+			if strings.TrimSpace(string(want)) != strings.TrimSpace(string(got)) {
+				t.Errorf("normalised articles differ from %s:\n%s", golden, got)
+			}
+		})
+	}
+}
+
+func TestCanonicalURL(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"https://Example.ORG:443/a?utm_source=x&b=2&a=1#frag", "https://example.org/a?a=1&b=2"},
+		{"http://example.org:80", "http://example.org/"},
+		{"http://example.org:8080/x", "http://example.org:8080/x"},
+		{"https://news.example/story?fbclid=1&gclid=2&ns_mchannel=rss&xtor=RSS-1", "https://news.example/story"},
+		{"https://user:pw@example.org/p", "https://example.org/p"},
+		{"javascript:alert(1)", ""},
+		{"/relative/only", ""},
+		{"mailto:x@example.org", ""},
+		{"", ""},
+	}
+	for _, tc := range cases {
+		if got := CanonicalURL(tc.in); got != tc.want {
+			t.Errorf("CanonicalURL(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestHTMLToText(t *testing.T) {
+	cases := []struct{ name, in, want string }{
+		{"plain", "  Hello   world ", "Hello world"},
+		{"entities", "Tom &amp; Jerry &lt;3 &eacute;t&eacute;", "Tom & Jerry <3 été"},
+		{"paragraphs", "<p>One</p><p>Two<br>Three</p>", "One\n\nTwo\nThree"},
+		{"script and style dropped", "<p>a</p><script>if (a < b) alert('x')</script><style>p{}</style><p>b</p>", "a\n\nb"},
+		{"comment and cdata", "x<!-- hidden --> y <![CDATA[z]]>", "x y z"},
+		{"quoted >", `<a title="a > b" href="/x">link</a> text`, "link text"},
+		{"lone <", "3 < 4 and 5 > 2", "3 < 4 and 5 > 2"},
+		{"unfinished tag", "text <a href=", "text"},
+		{"upper-case script", "a<SCRIPT>evil()</SCRIPT>b", "ab"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := htmlToText(tc.in); got != tc.want {
+				t.Errorf("htmlToText(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestSanitiseHTMLDropsScriptsAndResolvesLinks(t *testing.T) {
+	base := mustURL(t, "https://site.example/news/")
+	in := `<p onclick="x()">Hi <a href="../about?a=1&amp;b=2">us</a> <img src="i.png" onerror="alert(1)"><script>alert(2)</script><a href="javascript:alert(3)">js</a></p>`
+	got := sanitiseHTML(in, base)
+	for _, bad := range []string{"onclick", "onerror", "<script", "javascript:"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("sanitised HTML keeps %q: %s", bad, got)
+		}
+	}
+	for _, want := range []string{`href="https://site.example/about?a=1&amp;b=2"`, `src="https://site.example/news/i.png"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("sanitised HTML lacks %s: %s", want, got)
+		}
+	}
+}

@@ -1,0 +1,284 @@
+package ingest
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"wirewatch/internal/config"
+)
+
+var (
+	bucketFeeds    = []byte("feeds")    // feed key → feedRecord
+	bucketAdded    = []byte("added")    // feed URL → config.FeedConfig added through AddFeed
+	bucketArticles = []byte("articles") // article ID → articleRecord, for cross-feed dedup
+	bucketWebSub   = []byte("websub")   // feed key → subscription
+)
+
+// feedRecord is a feed's durable state. It is written only together with the outcome of a
+// poll, after the Publisher acknowledged that poll's articles.
+type feedRecord struct {
+	// URL is where the feed is fetched now: the configured URL, or where a permanent
+	// redirect moved it.
+	URL        string     `json:"url"`
+	Validators validators `json:"validators"`
+	// Seen lists the IDs of items already published from this feed, oldest first.
+	Seen     []string      `json:"seen,omitempty"`
+	Interval time.Duration `json:"interval,omitempty"`
+	NextPoll time.Time     `json:"next_poll"`
+
+	Title               string    `json:"title,omitempty"`
+	SiteURL             string    `json:"site_url,omitempty"`
+	Lang                string    `json:"lang,omitempty"` // as the feed declares it
+	LastAttempt         time.Time `json:"last_attempt,omitempty"`
+	LastSuccess         time.Time `json:"last_success,omitempty"`
+	LastError           string    `json:"last_error,omitempty"`
+	LastErrorAt         time.Time `json:"last_error_at,omitempty"`
+	ConsecutiveFailures int       `json:"consecutive_failures,omitempty"`
+	ItemsPerDay         float64   `json:"items_per_day,omitempty"`
+	LastNewItem         time.Time `json:"last_new_item,omitempty"`
+	ItemsInFeed         int       `json:"items_in_feed,omitempty"`
+	Published           int64     `json:"published,omitempty"` // articles published from this feed
+	Successes           int64     `json:"successes,omitempty"`
+}
+
+// articleRecord remembers which feeds carried an article, so the same story reached through
+// another feed is one article with several sources. It is stored compactly (raw ID key,
+// binary value): the index gets an entry per article, and random inserts into a
+// copy-on-write B-tree cost in proportion to the pages they touch.
+type articleRecord struct {
+	FirstSeen time.Time
+	Feeds     []string // feed keys (configured URLs), in the order they carried it
+}
+
+func (r *articleRecord) hasFeed(feedURL string) bool {
+	for _, f := range r.Feeds {
+		if f == feedURL {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *articleRecord) addFeed(feedURL string) {
+	if !r.hasFeed(feedURL) {
+		r.Feeds = append(r.Feeds, feedURL)
+	}
+}
+
+func (r *articleRecord) marshal() []byte {
+	b := make([]byte, 8, 8+len(r.Feeds)*48)
+	binary.BigEndian.PutUint64(b, uint64(r.FirstSeen.Unix()))
+	for _, f := range r.Feeds {
+		b = binary.AppendUvarint(b, uint64(len(f)))
+		b = append(b, f...)
+	}
+	return b
+}
+
+func unmarshalArticleRecord(b []byte) (*articleRecord, error) {
+	if len(b) < 8 {
+		return nil, errors.New("article record too short")
+	}
+	r := &articleRecord{FirstSeen: time.Unix(int64(binary.BigEndian.Uint64(b)), 0)}
+	b = b[8:]
+	for len(b) > 0 {
+		n, size := binary.Uvarint(b)
+		if size <= 0 || uint64(len(b)-size) < n {
+			return nil, errors.New("article record truncated")
+		}
+		r.Feeds = append(r.Feeds, string(b[size:size+int(n)]))
+		b = b[size+int(n):]
+	}
+	return r, nil
+}
+
+// store is the feed state: one bbolt file for feed records, added feeds and WebSub, and a
+// second for the cross-feed article index, so that writing the index (written behind, in
+// large sorted transactions) never holds the lock the feed-state commits need.
+type store struct {
+	db  *bolt.DB
+	adb *bolt.DB
+}
+
+func openStore(path string) (*store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("creating state directory: %w", err)
+	}
+	db, err := openBolt(path, bucketFeeds, bucketAdded, bucketWebSub)
+	if err != nil {
+		return nil, err
+	}
+	articlesPath := strings.TrimSuffix(path, filepath.Ext(path)) + "-articles" + filepath.Ext(path)
+	adb, err := openBolt(articlesPath, bucketArticles)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &store{db: db, adb: adb}, nil
+}
+
+func openBolt(path string, buckets ...[]byte) (*bolt.DB, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second, FreelistType: bolt.FreelistMapType, NoFreelistSync: true})
+	if err != nil {
+		return nil, fmt.Errorf("opening feed state %s: %w", path, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range buckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("preparing feed state %s: %w", path, err)
+	}
+	return db, nil
+}
+
+func (s *store) close() error { return errors.Join(s.adb.Close(), s.db.Close()) }
+
+// loadFeeds returns every stored feed record by key.
+func (s *store) loadFeeds() (map[string]*feedRecord, error) {
+	out := map[string]*feedRecord{}
+	err := loadJSON(s.db, bucketFeeds, "state of feed", func(k string, r feedRecord) { out[k] = &r })
+	return out, err
+}
+
+func (s *store) loadAdded() ([]config.FeedConfig, error) {
+	var out []config.FeedConfig
+	err := loadJSON(s.db, bucketAdded, "added feed", func(_ string, f config.FeedConfig) { out = append(out, f) })
+	return out, err
+}
+
+func (s *store) saveAdded(f config.FeedConfig) error { return putJSON(s.db, bucketAdded, f.URL, f) }
+
+// lookupArticles adds to out the stored records of the given IDs that exist.
+func (s *store) lookupArticles(ids []idKey, out map[idKey]*articleRecord) error {
+	return s.adb.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketArticles)
+		for _, id := range ids {
+			if _, ok := out[id]; ok {
+				continue
+			}
+			v := b.Get(id[:])
+			if v == nil {
+				continue
+			}
+			r, err := unmarshalArticleRecord(v)
+			if err != nil {
+				// A damaged record only costs a republish, which sinks absorb.
+				continue
+			}
+			out[id] = r
+		}
+		return nil
+	})
+}
+
+// saveArticles writes article records in one transaction.
+func (s *store) saveArticles(arts map[idKey]*articleRecord) error {
+	if len(arts) == 0 {
+		return nil
+	}
+	keys := make([]idKey, 0, len(arts))
+	for k := range arts {
+		keys = append(keys, k)
+	}
+	// Sorted inserts let bbolt fill pages in order instead of seeking for each key.
+	slices.SortFunc(keys, func(a, b idKey) int { return bytes.Compare(a[:], b[:]) })
+	return s.adb.Update(func(tx *bolt.Tx) error {
+		ab := tx.Bucket(bucketArticles)
+		for _, k := range keys {
+			if err := ab.Put(k[:], arts[k].marshal()); err != nil {
+				return fmt.Errorf("writing article record %s: %w", k, err)
+			}
+		}
+		return nil
+	})
+}
+
+// commit writes feed records in one transaction.
+func (s *store) commit(feeds map[string]*feedRecord) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		fb := tx.Bucket(bucketFeeds)
+		for k, r := range feeds {
+			b, err := json.Marshal(r)
+			if err != nil {
+				return fmt.Errorf("encoding state of %s: %w", k, err)
+			}
+			if err := fb.Put([]byte(k), b); err != nil {
+				return fmt.Errorf("writing state of %s: %w", k, err)
+			}
+		}
+		return nil
+	})
+}
+
+// pruneArticles deletes article records first seen before cutoff.
+func (s *store) pruneArticles(cutoff time.Time) (int, error) {
+	n := 0
+	err := s.adb.Update(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketArticles).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			r, err := unmarshalArticleRecord(v)
+			if err != nil || r.FirstSeen.Before(cutoff) {
+				if err := c.Delete(); err != nil {
+					return err
+				}
+				n++
+			}
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, bolt.ErrDatabaseNotOpen) {
+		return n, fmt.Errorf("pruning article records: %w", err)
+	}
+	return n, nil
+}
+
+// loadSubscriptions returns the stored WebSub subscriptions by feed key.
+func (s *store) loadSubscriptions() (map[string]*subscription, error) {
+	out := map[string]*subscription{}
+	err := loadJSON(s.db, bucketWebSub, "WebSub subscription of", func(k string, sub subscription) { out[k] = &sub })
+	return out, err
+}
+
+func (s *store) saveSubscription(key string, sub subscription) error {
+	return putJSON(s.db, bucketWebSub, key, sub)
+}
+
+// loadJSON decodes every value of bucket and hands it to add with its key. what names a
+// value in errors ("reading <what> <key>: …").
+func loadJSON[T any](db *bolt.DB, bucket []byte, what string, add func(key string, v T)) error {
+	return db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucket).ForEach(func(k, b []byte) error {
+			var v T
+			if err := json.Unmarshal(b, &v); err != nil {
+				return fmt.Errorf("reading %s %s: %w", what, k, err)
+			}
+			add(string(k), v)
+			return nil
+		})
+	})
+}
+
+// putJSON stores v, encoded, under key in bucket.
+func putJSON(db *bolt.DB, bucket []byte, key string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucket).Put([]byte(key), b) })
+}

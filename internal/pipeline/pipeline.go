@@ -1,0 +1,279 @@
+// Package pipeline assembles wirewatch's stages into a process: all of them with the
+// embedded broker and index (`wirewatch run`), or any subset against a real Kafka cluster
+// and Elasticsearch (`wirewatch poll|process|index|serve`). The stages never call each
+// other; they meet only in Kafka topics and the index.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"golang.org/x/sync/errgroup"
+
+	"wirewatch/internal/alert"
+	"wirewatch/internal/bus"
+	"wirewatch/internal/config"
+	"wirewatch/internal/index"
+	"wirewatch/internal/index/bleve"
+	"wirewatch/internal/index/elastic"
+	"wirewatch/internal/ingest"
+	"wirewatch/internal/process"
+	"wirewatch/internal/web"
+	"wirewatch/internal/web/ui"
+)
+
+// Stage names, as used by the CLI and in metrics.
+const (
+	Poll    = "poll"
+	Process = "process"
+	Index   = "index"
+	Serve   = "serve"
+	Alert   = "alert"
+)
+
+// AllStages is what `wirewatch run` starts.
+var AllStages = []string{Poll, Process, Index, Alert, Serve}
+
+// Options say what to run.
+type Options struct {
+	Stages []string
+	// Embedded allows starting the embedded broker when kafka.brokers is empty.
+	Embedded bool
+	// Ready, if set, receives the HTTP address once every stage has started.
+	Ready func(addr string)
+}
+
+// Run runs the chosen stages until ctx ends, then drains and stops them in order: stages
+// first (each finishes and commits the batch in hand), then the HTTP server, then the
+// index and the embedded broker.
+func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logger) error {
+	has := map[string]bool{}
+	for _, s := range opts.Stages {
+		has[s] = true
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return fmt.Errorf("creating data_dir: %w", err)
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := bus.NewMetrics(reg)
+
+	brokers := cfg.Kafka.Brokers
+	if len(brokers) == 0 {
+		if !opts.Embedded {
+			return errors.New("kafka.brokers: required for a single stage (set it, or WIREWATCH_KAFKA_BROKERS); `wirewatch run` starts an embedded broker instead")
+		}
+		emb, err := bus.StartEmbedded(cfg.Path("kafka"), cfg.Kafka.EmbeddedAddr, logger)
+		if err != nil {
+			return err
+		}
+		defer emb.Close()
+		brokers = emb.Addrs()
+		logger.Info("embedded broker started", "addr", brokers, "dir", cfg.Path("kafka"))
+	}
+	client, err := bus.NewClient(cfg.Kafka, brokers, logger)
+	if err != nil {
+		return err
+	}
+	if err := client.EnsureTopics(ctx); err != nil {
+		return err
+	}
+
+	var backend index.Backend
+	// A lone alert stage uses the index only for backfills, and only a shared one: the
+	// embedded Bleve index belongs to the process that indexes.
+	if has[Index] || has[Serve] || (has[Alert] && cfg.Index.Backend == "elasticsearch") {
+		backend, err = openBackend(ctx, cfg, logger)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if err := backend.Close(); err != nil {
+				logger.Error("closing index", "err", err)
+			}
+		}()
+	}
+
+	// closers run after the stages stopped and before the index and the broker close (defers run last-in, first-out).
+	var closers []func() error
+	defer func() {
+		for _, c := range closers {
+			if err := c(); err != nil {
+				logger.Warn("closing", "err", err)
+			}
+		}
+	}()
+
+	// The HTTP server starts before the stages are built (the knowledge base takes seconds
+	// to load) so /healthz answers at once and /readyz says what is still starting.
+	var started atomic.Bool
+	checks := map[string]web.Check{
+		"kafka": client.Ping,
+		"stages": func(context.Context) error {
+			if !started.Load() {
+				return errors.New("starting")
+			}
+			return nil
+		},
+	}
+	srv := web.New(web.Options{Backend: backendIf(has[Serve], backend), Registry: reg, Checks: checks, Token: cfg.Serve.Token, Logger: logger})
+	if has[Serve] {
+		ui.Mount(srv) // the analyst UI: static pages over the API
+	}
+	ln, err := net.Listen("tcp", cfg.Serve.Addr)
+	if err != nil {
+		return fmt.Errorf("serve.addr: %w", err)
+	}
+	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	var httpGroup errgroup.Group
+	httpGroup.Go(func() error {
+		if err := httpSrv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serving HTTP: %w", err)
+		}
+		return nil
+	})
+	stopHTTP := func() error {
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.Serve.ShutdownTimeout)
+		defer cancel()
+		if err := httpSrv.Shutdown(shutdownCtx); err != nil {
+			logger.Warn("shutting down HTTP", "err", err)
+		}
+		return httpGroup.Wait()
+	}
+
+	// Every stage is built before any starts, so a construction error leaves nothing running.
+	var runs []func(context.Context) error
+	build := func() error {
+		if has[Poll] {
+			w := client.ArticleWriter(client.Topics().Raw, metrics)
+			closers = append(closers, w.Close)
+			poller, run, err := newPoller(ctx, cfg, client, w, logger.With("stage", Poll))
+			if err != nil {
+				return err
+			}
+			closers = append(closers, poller.Close) // Run closes it too; this covers a later build error
+			if err := poller.RegisterMetrics(reg); err != nil {
+				return fmt.Errorf("registering feed metrics: %w", err)
+			}
+			srv.Handle("/websub/", poller.WebSubHandler()) // hub verification and pushes, authenticated by their HMAC
+			srv.MountFeeds(poller)                         // GET and POST /api/feeds, POST /api/feeds/opml
+			runs = append(runs, run)
+		}
+		if has[Process] {
+			e, err := process.New(cfg.Process, logger.With("stage", Process))
+			if err != nil {
+				return err
+			}
+			srv.Handle("GET /api/entities/unknown", unknownHandler(e))
+			runs = append(runs, process.NewStage(client, e, metrics, cfg.Process.Workers, logger).Run, e.Watch)
+		}
+		if has[Index] {
+			runs = append(runs, index.NewStage(client, backend, metrics, cfg.Index, logger).Run)
+		}
+		if has[Alert] && cfg.Alert.Enabled {
+			acfg := cfg.Alert
+			if len(acfg.Languages) == 0 {
+				acfg.Languages = cfg.Process.Languages // match with the index's analysers
+			}
+			st, err := alert.NewStage(client, acfg, backend, reg, logger)
+			if err != nil {
+				return err
+			}
+			st.SetFeedToken(cfg.Serve.Token)
+			st.UseBusMetrics(metrics)
+			st.Routes(srv.Handle)
+			runs = append(runs, st.Run)
+		}
+		return nil
+	}
+	if err := build(); err != nil {
+		return errors.Join(err, stopHTTP())
+	}
+	stages, ctx := errgroup.WithContext(ctx)
+	for _, run := range runs {
+		stages.Go(func() error { return run(ctx) })
+	}
+	started.Store(true)
+	logger.Info("wirewatch started", "stages", strings.Join(opts.Stages, ","), "http", "http://"+ln.Addr().String(), "data_dir", cfg.DataDir)
+	if opts.Ready != nil {
+		opts.Ready(ln.Addr().String())
+	}
+
+	stageErr := stages.Wait()
+	httpErr := stopHTTP()
+	logger.Info("wirewatch stopped")
+	return errors.Join(stageErr, httpErr)
+}
+
+// newPoller builds the poll stage. On the embedded broker one poller polls every feed. On a
+// real cluster the pollers form a consumer group over the compacted feeds topic, so each
+// feed is polled by one live poller and a dead poller's feeds move to the others; each
+// poller publishes its configured feed list to that topic first (keyed by URL, so every
+// poller writing the same list changes nothing).
+func newPoller(ctx context.Context, cfg config.Config, client *bus.Client, pub ingest.Publisher, logger *slog.Logger) (*ingest.Poller, func(context.Context) error, error) {
+	if len(cfg.Kafka.Brokers) == 0 {
+		p, err := ingest.NewPoller(cfg.Ingest, cfg.DataDir, pub, logger)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p, p.Run, nil
+	}
+	feeds, err := ingest.ConfiguredFeeds(cfg.Ingest)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := ingest.WriteFeedList(ctx, client.Brokers(), client.Transport(), cfg.Kafka.Topics.Feeds, feeds); err != nil {
+		return nil, nil, fmt.Errorf("publishing the feed list to %s: %w", cfg.Kafka.Topics.Feeds, err)
+	}
+	gp, err := ingest.NewGroupPoller(cfg.Ingest, ingest.GroupConfig{
+		Brokers:    client.Brokers(),
+		FeedsTopic: cfg.Kafka.Topics.Feeds,
+		StateTopic: cfg.Kafka.Topics.State,
+		GroupID:    cfg.Kafka.GroupPrefix + Poll,
+		Dialer:     client.Dialer(),
+	}, cfg.DataDir, pub, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	return gp.Poller, gp.Run, nil
+}
+
+func backendIf(ok bool, b index.Backend) index.Backend {
+	if ok {
+		return b
+	}
+	return nil
+}
+
+func openBackend(ctx context.Context, cfg config.Config, logger *slog.Logger) (index.Backend, error) {
+	switch cfg.Index.Backend {
+	case "elasticsearch":
+		b, err := elastic.New(cfg.Index.Elastic, cfg.Process.Languages, logger)
+		if err != nil {
+			return nil, err
+		}
+		// Installing the template and alias is idempotent; a cluster that is not up yet
+		// makes this fail loudly at start rather than at the first write.
+		if err := b.Setup(ctx); err != nil {
+			return nil, fmt.Errorf("setting up Elasticsearch: %w", err)
+		}
+		return b, nil
+	default:
+		path := cfg.Path(cfg.Index.BlevePath)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, fmt.Errorf("creating index directory: %w", err)
+		}
+		return bleve.Open(path, cfg.Process.Languages, logger)
+	}
+}

@@ -1,0 +1,97 @@
+package process
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/segmentio/kafka-go"
+
+	"wirewatch/internal/article"
+	"wirewatch/internal/bus"
+)
+
+// Stage consumes raw articles, enriches them and publishes them to the enriched topic. A
+// raw message's offset is committed only after its enriched article is acknowledged by
+// Kafka, or after the message went to the dead-letter topic with the reason.
+type Stage struct {
+	enricher *Enricher
+	consumer *bus.Consumer
+	out      *bus.ArticleWriter
+	dlq      *bus.DeadLetters
+	workers  int
+	logger   *slog.Logger
+}
+
+// NewStage builds the processing stage; workers articles are enriched in parallel.
+func NewStage(c *bus.Client, e *Enricher, m *bus.Metrics, workers int, logger *slog.Logger) *Stage {
+	return &Stage{
+		enricher: e,
+		consumer: c.Consumer(c.Topics().Raw, "process", m, bus.ConsumerOptions{}),
+		out:      c.ArticleWriter(c.Topics().Enriched, m),
+		dlq:      c.DeadLetters("process", m),
+		workers:  max(1, workers),
+		logger:   logger.With("stage", "process"),
+	}
+}
+
+// Run processes until ctx ends.
+func (s *Stage) Run(ctx context.Context) error {
+	defer s.out.Close()
+	defer s.dlq.Close()
+	return s.consumer.Run(ctx, s.handle)
+}
+
+func (s *Stage) handle(ctx context.Context, msgs []kafka.Message) error {
+	arts := make([]*article.Article, len(msgs))
+	errs := make([]error, len(msgs))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(s.workers, len(msgs)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				arts[i], errs[i] = s.enrich(msgs[i])
+			}
+		}()
+	}
+	for i := range msgs {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+
+	var letters []bus.Letter
+	var ok []*article.Article
+	for i, err := range errs {
+		if err != nil {
+			s.logger.Warn("dead-lettering article", "partition", msgs[i].Partition, "offset", msgs[i].Offset, "err", err)
+			letters = append(letters, bus.Letter{Msg: msgs[i], Reason: err})
+			continue
+		}
+		ok = append(ok, arts[i])
+	}
+	if err := s.out.Publish(ctx, ok); err != nil {
+		return err
+	}
+	return s.dlq.Send(ctx, letters...)
+}
+
+func (s *Stage) enrich(m kafka.Message) (a *article.Article, err error) {
+	// Enrichment runs on text from anywhere; a bug it trips must cost one message, not the stage.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("enriching message at offset %d: panic: %v", m.Offset, r)
+		}
+	}()
+	a, err = article.Decode(m.Value)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.enricher.Enrich(a); err != nil {
+		return nil, fmt.Errorf("enriching article %s: %w", a.ID, err)
+	}
+	return a, nil
+}

@@ -1,0 +1,329 @@
+package query
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/char/zerowidthnonjoiner"
+	"github.com/blevesearch/bleve/v2/analysis/lang/ar"
+	"github.com/blevesearch/bleve/v2/analysis/lang/de"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/lang/es"
+	"github.com/blevesearch/bleve/v2/analysis/lang/fa"
+	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
+	"github.com/blevesearch/bleve/v2/analysis/lang/it"
+	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
+	"github.com/blevesearch/bleve/v2/analysis/lang/pt"
+	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
+	"github.com/blevesearch/bleve/v2/analysis/lang/tr"
+	"github.com/blevesearch/bleve/v2/analysis/token/apostrophe"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/token/unicodenorm"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/registry"
+
+	"wirewatch/internal/article"
+)
+
+// Und is the language key of articles whose language is unknown or not configured.
+const Und = "und"
+
+// DefaultLanguages are the languages of the region wirewatch was built to watch. Each
+// gets its own title_<lang> and body_<lang> fields.
+var DefaultLanguages = []string{"en", "fr", "ru", "hy", "az", "ka", "tr", "fa", "uk", "de", "es", "ar"}
+
+// Index field names shared by the Bleve and Elasticsearch backends. Text is indexed per
+// language in TitleField(lang) and BodyField(lang); everything else in one field.
+const (
+	FieldID          = "id"
+	FieldURL         = "url"
+	IndexLang        = "lang"
+	IndexSource      = "source"     // feed titles of every feed that carried the article
+	IndexSourceURL   = "source_url" // feed URLs
+	IndexAuthors     = "authors"
+	IndexEntities    = "entities"     // entity IDs
+	IndexEntityNames = "entity_names" // canonical entity names
+	IndexTopics      = "topics"
+	IndexCountries   = "countries"
+	IndexPublished   = "published"
+	IndexStory       = "story_id"
+	IndexLocation    = "location"
+)
+
+// TitleField and BodyField name the per-language text fields.
+func TitleField(langKey string) string { return "title_" + langKey }
+
+// BodyField names the per-language body field (summary and text).
+func BodyField(langKey string) string { return "body_" + langKey }
+
+// KeywordAnalyzer is the analyser of keyword fields: the whole value, lower-cased.
+const KeywordAnalyzer = "ww_keyword"
+
+// AnalyzerName names the text analyser of a language key.
+func AnalyzerName(langKey string) string { return "ww_" + langKey }
+
+// languageFilters are the token filters of each language's analyser: Bleve's own
+// language analyser without its stop-word filter. Stop words are kept on purpose: with
+// them removed a query such as "la Russie" (implicit AND) would require a word that no
+// French document can contain, and phrases would need position gaps that the stream
+// matcher would have to imitate. Scoring already discounts frequent words. Lower-casing
+// comes before elision (Bleve's French analyser elides first, so "L'Arménie" at the start
+// of a sentence kept its article).
+var languageFilters = map[string][]string{
+	"en": {en.PossessiveName, lowercase.Name, porter.Name},
+	"fr": {lowercase.Name, fr.ElisionName, fr.LightStemmerName},
+	"ru": {lowercase.Name, ru.SnowballStemmerName},
+	"tr": {apostrophe.Name, lowercase.Name, tr.SnowballStemmerName},
+	"fa": {lowercase.Name, ar.NormalizeName, fa.NormalizeName},
+	"de": {lowercase.Name, de.NormalizeName, de.LightStemmerName},
+	"es": {lowercase.Name, es.NormalizeName, es.LightStemmerName},
+	"ar": {lowercase.Name, "ww_nfkc", ar.NormalizeName, ar.StemmerName},
+	"it": {lowercase.Name, it.ElisionName, it.LightStemmerName},
+	"pt": {lowercase.Name, pt.LightStemmerName},
+	"nl": {lowercase.Name, nl.SnowballStemmerName},
+}
+
+var languageCharFilters = map[string][]string{
+	"fa": {zerowidthnonjoiner.Name},
+}
+
+// customFilters are token filters the analysers need that Bleve has no ready name for.
+var customFilters = map[string]map[string]any{
+	"ww_nfkc": {"type": unicodenorm.Name, "form": unicodenorm.NFKC},
+}
+
+// AnalysisDefiner is what both a Bleve index mapping and a registry cache offer to
+// define custom analysers; DefineAnalysis feeds either, so the index and the stream
+// matcher analyse text identically.
+type AnalysisDefiner interface {
+	AddCustomTokenFilter(name string, config map[string]any) error
+	AddCustomAnalyzer(name string, config map[string]any) error
+}
+
+// LangKeys returns the language keys for a list of configured languages: each language
+// once, lower-cased, plus Und, sorted.
+func LangKeys(languages []string) []string {
+	seen := map[string]bool{Und: true}
+	keys := []string{Und}
+	for _, l := range languages {
+		l = primaryTag(l)
+		if l != "" && !seen[l] {
+			seen[l] = true
+			keys = append(keys, l)
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func primaryTag(lang string) string {
+	lang = strings.ToLower(strings.TrimSpace(lang))
+	if i := strings.IndexAny(lang, "-_"); i >= 0 {
+		lang = lang[:i]
+	}
+	return lang
+}
+
+// DefineAnalysis defines the keyword analyser and one text analyser per language key.
+func DefineAnalysis(d AnalysisDefiner, langKeys []string) error {
+	names := make([]string, 0, len(customFilters))
+	for name := range customFilters {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := d.AddCustomTokenFilter(name, customFilters[name]); err != nil {
+			return fmt.Errorf("defining token filter %s: %w", name, err)
+		}
+	}
+	if err := d.AddCustomAnalyzer(KeywordAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     single.Name,
+		"token_filters": []any{lowercase.Name},
+	}); err != nil {
+		return fmt.Errorf("defining analyzer %s: %w", KeywordAnalyzer, err)
+	}
+	for _, key := range langKeys {
+		filters, ok := languageFilters[key]
+		if !ok {
+			// Languages without a Bleve stemmer (hy, az, ka, uk, und): split on Unicode
+			// word boundaries and fold case.
+			filters = []string{lowercase.Name}
+		}
+		cfg := map[string]any{
+			"type":          custom.Name,
+			"tokenizer":     unicode.Name,
+			"token_filters": toAny(filters),
+		}
+		if cf := languageCharFilters[key]; len(cf) > 0 {
+			cfg["char_filters"] = toAny(cf)
+		}
+		if err := d.AddCustomAnalyzer(AnalyzerName(key), cfg); err != nil {
+			return fmt.Errorf("defining analyzer for %s: %w", key, err)
+		}
+	}
+	return nil
+}
+
+func toAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// cacheDefiner adapts a registry cache to AnalysisDefiner.
+type cacheDefiner struct{ c *registry.Cache }
+
+func (d cacheDefiner) AddCustomTokenFilter(name string, config map[string]any) error {
+	_, err := d.c.DefineTokenFilter(name, config)
+	return err
+}
+
+func (d cacheDefiner) AddCustomAnalyzer(name string, config map[string]any) error {
+	_, err := d.c.DefineAnalyzer(name, config)
+	return err
+}
+
+// Analysis holds the analysers for a set of languages. It is safe for concurrent use;
+// build one and share it between every Matcher of a process.
+type Analysis struct {
+	keys    []string
+	keySet  map[string]bool
+	text    map[string]analysis.Analyzer
+	keyword analysis.Analyzer
+}
+
+// NewAnalysis builds the analysers for languages (Und is always included).
+func NewAnalysis(languages []string) (*Analysis, error) {
+	cache := registry.NewCache()
+	keys := LangKeys(languages)
+	if err := DefineAnalysis(cacheDefiner{cache}, keys); err != nil {
+		return nil, err
+	}
+	an := &Analysis{keys: keys, keySet: map[string]bool{}, text: map[string]analysis.Analyzer{}}
+	for _, k := range keys {
+		a, err := cache.AnalyzerNamed(AnalyzerName(k))
+		if err != nil {
+			return nil, fmt.Errorf("loading analyzer for %s: %w", k, err)
+		}
+		an.text[k] = a
+		an.keySet[k] = true
+	}
+	kw, err := cache.AnalyzerNamed(KeywordAnalyzer)
+	if err != nil {
+		return nil, fmt.Errorf("loading keyword analyzer: %w", err)
+	}
+	an.keyword = kw
+	return an, nil
+}
+
+// Keys returns the language keys, sorted; each has its own text fields.
+func (an *Analysis) Keys() []string { return an.keys }
+
+// LangKey maps an article's language to the key of the fields it is indexed in: its
+// primary tag when configured, else Und.
+func (an *Analysis) LangKey(lang string) string {
+	if k := primaryTag(lang); an.keySet[k] {
+		return k
+	}
+	return Und
+}
+
+// Tokens analyses text with the analyser of langKey.
+func (an *Analysis) Tokens(langKey, text string) analysis.TokenStream {
+	a, ok := an.text[langKey]
+	if !ok {
+		a = an.text[Und]
+	}
+	return a.Analyze([]byte(text))
+}
+
+// TermsOf returns the terms of text under langKey's analyser, in order.
+func (an *Analysis) TermsOf(langKey, text string) []string {
+	ts := an.Tokens(langKey, text)
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = string(t.Term)
+	}
+	return out
+}
+
+// Keyword normalises a keyword value ("" when it has none).
+func (an *Analysis) Keyword(v string) string {
+	ts := an.keyword.Analyze([]byte(v))
+	if len(ts) == 0 {
+		return ""
+	}
+	return string(ts[0].Term)
+}
+
+// BodyText is the text indexed in the body field: the summary, then the full text unless
+// it merely repeats the summary.
+func BodyText(a *article.Article) string {
+	switch {
+	case a.Text == "":
+		return a.Summary
+	case a.Summary == "" || strings.HasPrefix(a.Text, a.Summary):
+		return a.Text
+	}
+	return a.Summary + "\n\n" + a.Text
+}
+
+// PublishedTime is the instant indexed in the published field: the published date, else
+// the fetch time, else the Unix epoch (so every document has one and sorts stably).
+func PublishedTime(a *article.Article) time.Time {
+	switch {
+	case !a.Published.IsZero():
+		return a.Published.UTC()
+	case !a.Fetched.IsZero():
+		return a.Fetched.UTC()
+	}
+	return time.Unix(0, 0).UTC()
+}
+
+// SourceTitles returns the titles of every feed that carried a, without repeats.
+func SourceTitles(a *article.Article) []string {
+	return uniq(append([]string{a.Source.FeedTitle}, sourceField(a.Sources, func(s article.Source) string { return s.FeedTitle })...))
+}
+
+// SourceURLs returns the URLs of every feed that carried a, without repeats.
+func SourceURLs(a *article.Article) []string {
+	return uniq(append([]string{a.Source.FeedURL}, sourceField(a.Sources, func(s article.Source) string { return s.FeedURL })...))
+}
+
+// EntityNames returns the canonical names of a's entities, without repeats.
+func EntityNames(a *article.Article) []string {
+	names := make([]string, 0, len(a.Entities))
+	for _, e := range a.Entities {
+		names = append(names, e.Name)
+	}
+	return uniq(names)
+}
+
+func sourceField(ss []article.Source, f func(article.Source) string) []string {
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		out = append(out, f(s))
+	}
+	return out
+}
+
+func uniq(ss []string) []string {
+	seen := make(map[string]bool, len(ss))
+	out := ss[:0:0]
+	for _, s := range ss {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,329 @@
+package query
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"time"
+
+	"wirewatch/internal/article"
+)
+
+// MatchOptions configures Compile. Analysis is shared by all matchers of a process and
+// must be built for the same languages as the index (index/bleve.Open's languages); when
+// nil, Compile builds one for Languages (DefaultLanguages when that is empty too).
+type MatchOptions struct {
+	Languages []string
+	Analysis  *Analysis
+}
+
+// Matcher decides whether one article matches a query, with the same meaning as a search
+// of the index: the same analysers tokenise the article and the query, so case folding,
+// elision and stemming agree. It is safe for concurrent use.
+type Matcher struct {
+	an   *Analysis
+	root matchNode
+	node Node
+}
+
+type matchNode func(d *Doc) bool
+
+// Compile prepares n for matching articles one at a time.
+func Compile(n Node, opts MatchOptions) (*Matcher, error) {
+	an := opts.Analysis
+	if an == nil {
+		langs := opts.Languages
+		if len(langs) == 0 {
+			langs = DefaultLanguages
+		}
+		var err error
+		if an, err = NewAnalysis(langs); err != nil {
+			return nil, err
+		}
+	}
+	root, err := an.compileMatch(n)
+	if err != nil {
+		return nil, err
+	}
+	return &Matcher{an: an, root: root, node: n}, nil
+}
+
+// Match reports whether a matches. It analyses a on each call; to test one article
+// against many matchers, analyse it once with Analysis.Doc and call MatchDoc.
+func (m *Matcher) Match(a *article.Article) bool { return m.root(m.an.Doc(a)) }
+
+// MatchDoc reports whether an analysed article matches. d must come from the same
+// Analysis as the matcher's.
+func (m *Matcher) MatchDoc(d *Doc) bool { return m.root(d) }
+
+// Query returns the node m was compiled from.
+func (m *Matcher) Query() Node { return m.node }
+
+// Doc is an article analysed for matching: its tokens per field with positions, and its
+// keyword values normalised as the index stores them.
+type Doc struct {
+	Article   *article.Article
+	LangKey   string
+	Published time.Time
+	title     tokenField
+	body      tokenField
+	keywords  map[string][]string // index field → normalised values
+}
+
+type tokenField struct {
+	terms []string // in order
+	pos   []int    // position of terms[i]
+	start []int    // byte offsets of terms[i] in the text
+	end   []int
+	at    map[string][]int
+	text  string
+}
+
+func (an *Analysis) tokenField(langKey, text string) tokenField {
+	ts := an.Tokens(langKey, text)
+	f := tokenField{
+		terms: make([]string, len(ts)), pos: make([]int, len(ts)),
+		start: make([]int, len(ts)), end: make([]int, len(ts)),
+		at: make(map[string][]int, len(ts)), text: text,
+	}
+	for i, t := range ts {
+		term := string(t.Term)
+		f.terms[i], f.pos[i], f.start[i], f.end[i] = term, t.Position, t.Start, t.End
+		f.at[term] = append(f.at[term], t.Position)
+	}
+	return f
+}
+
+// LangValue is the value indexed in the lang field: the primary language tag, or Und.
+func LangValue(a *article.Article) string {
+	if l := primaryTag(a.Lang); l != "" {
+		return l
+	}
+	return Und
+}
+
+// KeywordValues returns the raw values a indexes in each keyword field.
+func KeywordValues(a *article.Article) map[string][]string {
+	return map[string][]string{
+		IndexLang:        {LangValue(a)},
+		IndexSource:      SourceTitles(a),
+		IndexSourceURL:   SourceURLs(a),
+		IndexAuthors:     uniq(a.Authors),
+		IndexEntities:    a.EntityIDs(),
+		IndexEntityNames: EntityNames(a),
+		IndexTopics:      uniq(a.Topics),
+		IndexCountries:   a.Countries(),
+		IndexStory:       uniq([]string{a.StoryID}),
+	}
+}
+
+// Doc analyses a for matching.
+func (an *Analysis) Doc(a *article.Article) *Doc {
+	key := an.LangKey(a.Lang)
+	d := &Doc{
+		Article:   a,
+		LangKey:   key,
+		Published: PublishedTime(a),
+		title:     an.tokenField(key, a.Title),
+		body:      an.tokenField(key, BodyText(a)),
+		keywords:  map[string][]string{},
+	}
+	for f, vs := range KeywordValues(a) {
+		for _, v := range vs {
+			if k := an.Keyword(v); k != "" {
+				d.keywords[f] = append(d.keywords[f], k)
+			}
+		}
+	}
+	return d
+}
+
+func (d *Doc) fields(field string) []*tokenField {
+	if field == FieldTitle {
+		return []*tokenField{&d.title}
+	}
+	return []*tokenField{&d.title, &d.body}
+}
+
+func (an *Analysis) compileMatch(n Node) (matchNode, error) {
+	switch x := n.(type) {
+	case *Term:
+		if IsKeywordField(x.Field) {
+			return an.keywordMatch(x.Field, x.Value), nil
+		}
+		return an.textMatch(x.Field, x.Value, 0, x.Pos)
+	case *Phrase:
+		if IsKeywordField(x.Field) {
+			return an.keywordMatch(x.Field, x.Value), nil
+		}
+		return an.textMatch(x.Field, x.Value, x.Slop, x.Pos)
+	case *Wildcard:
+		re, err := regexp.Compile("^(?:" + WildcardRegexp(an.Keyword(x.Pattern)) + ")$")
+		if err != nil {
+			return nil, &Error{Pos: x.Pos, Msg: fmt.Sprintf("bad wildcard: %v", err)}
+		}
+		if IsKeywordField(x.Field) {
+			fields := KeywordIndexFields(x.Field)
+			return func(d *Doc) bool {
+				for _, f := range fields {
+					for _, v := range d.keywords[f] {
+						if re.MatchString(v) {
+							return true
+						}
+					}
+				}
+				return false
+			}, nil
+		}
+		field := x.Field
+		return func(d *Doc) bool {
+			for _, f := range d.fields(field) {
+				for term := range f.at {
+					if re.MatchString(term) {
+						return true
+					}
+				}
+			}
+			return false
+		}, nil
+	case *Range:
+		lo, hi := x.Bounds()
+		return func(d *Doc) bool {
+			return (lo.IsZero() || !d.Published.Before(lo)) && (hi.IsZero() || d.Published.Before(hi))
+		}, nil
+	case *And, *Or:
+		var kids []Node
+		if a, ok := x.(*And); ok {
+			kids = a.Nodes
+		} else {
+			kids = x.(*Or).Nodes
+		}
+		ms := make([]matchNode, len(kids))
+		for i, k := range kids {
+			m, err := an.compileMatch(k)
+			if err != nil {
+				return nil, err
+			}
+			ms[i] = m
+		}
+		if _, ok := x.(*And); ok {
+			return func(d *Doc) bool {
+				for _, m := range ms {
+					if !m(d) {
+						return false
+					}
+				}
+				return true
+			}, nil
+		}
+		return func(d *Doc) bool {
+			for _, m := range ms {
+				if m(d) {
+					return true
+				}
+			}
+			return false
+		}, nil
+	case *Not:
+		m, err := an.compileMatch(x.Node)
+		if err != nil {
+			return nil, err
+		}
+		return func(d *Doc) bool { return !m(d) }, nil
+	}
+	return nil, fmt.Errorf("compiling query: unknown node %T", n)
+}
+
+func (an *Analysis) keywordMatch(field, value string) matchNode {
+	v := an.Keyword(value)
+	fields := KeywordIndexFields(field)
+	return func(d *Doc) bool {
+		if v == "" {
+			return false
+		}
+		for _, f := range fields {
+			for _, have := range d.keywords[f] {
+				if have == v {
+					return true
+				}
+			}
+		}
+		return false
+	}
+}
+
+// textMatch analyses value once per language key up front, as the Bleve compiler does,
+// and at match time looks only at the article's own language.
+func (an *Analysis) textMatch(field, value string, slop, pos int) (matchNode, error) {
+	// A proximity search also matches its words in reverse order; that order is built
+	// here rather than for every article.
+	type keyTerms struct{ terms, rev []string }
+	perKey := make(map[string]keyTerms, len(an.keys))
+	for _, k := range an.keys {
+		terms := an.TermsOf(k, value)
+		if err := checkProximity(terms, slop, pos); err != nil {
+			return nil, err
+		}
+		kt := keyTerms{terms: terms}
+		if slop > 0 && len(terms) > 1 {
+			kt.rev = reversed(terms)
+		}
+		perKey[k] = kt
+	}
+	return func(d *Doc) bool {
+		kt := perKey[d.LangKey]
+		terms := kt.terms
+		if len(terms) == 0 {
+			return false
+		}
+		for _, f := range d.fields(field) {
+			if len(terms) == 1 {
+				if len(f.at[terms[0]]) > 0 {
+					return true
+				}
+				continue
+			}
+			if f.phraseAt(terms, slop) >= 0 {
+				return true
+			}
+			if kt.rev != nil && f.phraseAt(kt.rev, slop) >= 0 {
+				return true
+			}
+		}
+		return false
+	}, nil
+}
+
+func reversed(ts []string) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[len(ts)-1-i] = t
+	}
+	return out
+}
+
+// phraseAt returns the position of the first term of an occurrence of terms in f, in
+// order, with at most slop positions skipped in total between consecutive terms; -1 if
+// none.
+func (f *tokenField) phraseAt(terms []string, slop int) int {
+	for _, start := range f.at[terms[0]] {
+		if f.follow(terms[1:], start, slop) {
+			return start
+		}
+	}
+	return -1
+}
+
+func (f *tokenField) follow(terms []string, prev, slop int) bool {
+	if len(terms) == 0 {
+		return true
+	}
+	ps := f.at[terms[0]]
+	i := sort.SearchInts(ps, prev+1)
+	for ; i < len(ps) && ps[i]-prev-1 <= slop; i++ {
+		if f.follow(terms[1:], ps[i], slop-(ps[i]-prev-1)) {
+			return true
+		}
+	}
+	return false
+}
