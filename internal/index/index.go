@@ -1,6 +1,7 @@
-// Package index is the last stage of the flow: it reads enriched articles from Kafka and
-// writes them into a search backend (Elasticsearch in production, Bleve embedded), and it
-// answers the analysts' searches from that backend.
+// Package index is the contract between the indexing stage (package indexer), the search
+// API (package web) and the alert stage on one side and a search backend (package bleve,
+// embedded; package elastic, Elasticsearch) on the other: documents are written and searched
+// through Backend, with the same answers from every backend.
 package index
 
 import (

@@ -27,6 +27,7 @@ import (
 	"wirewatch/internal/index"
 	"wirewatch/internal/index/bleve"
 	"wirewatch/internal/index/elastic"
+	"wirewatch/internal/index/indexer"
 	"wirewatch/internal/ingest"
 	"wirewatch/internal/process"
 	"wirewatch/internal/web"
@@ -179,7 +180,7 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 			runs = append(runs, process.NewStage(client, e, metrics, cfg.Process.Workers, logger).Run, e.Watch)
 		}
 		if has[Index] {
-			runs = append(runs, index.NewStage(client, backend, metrics, cfg.Index, logger).Run)
+			runs = append(runs, indexer.NewStage(client, backend, metrics, cfg.Index, logger).Run)
 		}
 		if has[Alert] && cfg.Alert.Enabled {
 			acfg := cfg.Alert

@@ -1,4 +1,4 @@
-package index_test
+package indexer_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"wirewatch/internal/config"
 	"wirewatch/internal/index"
 	"wirewatch/internal/index/bleve"
+	"wirewatch/internal/index/indexer"
 )
 
 func TestStageIndexesAndDeadLettersWhatItCannotRead(t *testing.T) {
@@ -46,7 +47,7 @@ func TestStageIndexesAndDeadLettersWhatItCannotRead(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg := config.Default().Index
 	cfg.FlushInterval = 50 * time.Millisecond
-	st := index.NewStage(c, b, m, cfg, logger)
+	st := indexer.NewStage(c, b, m, cfg, logger)
 	done := make(chan error, 1)
 	go func() { done <- st.Run(ctx) }()
 

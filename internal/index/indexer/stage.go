@@ -1,4 +1,7 @@
-package index
+// Package indexer is the indexing stage: it reads enriched articles from Kafka and writes
+// them into a search backend (package index holds the contract; bleve and elastic implement
+// it), committing an offset only after its document is stored or dead-lettered.
+package indexer
 
 import (
 	"context"
@@ -12,13 +15,14 @@ import (
 	"wirewatch/internal/article"
 	"wirewatch/internal/bus"
 	"wirewatch/internal/config"
+	"wirewatch/internal/index"
 )
 
 // Stage consumes enriched articles and writes them to a Backend. A message's offset is
 // committed only after its document is stored or the message is dead-lettered with the
 // reason (an undecodable message, a document the backend rejects for good).
 type Stage struct {
-	backend  Backend
+	backend  index.Backend
 	consumer *bus.Consumer
 	dlq      *bus.DeadLetters
 	logger   *slog.Logger
@@ -28,7 +32,7 @@ type Stage struct {
 }
 
 // NewStage builds the indexing stage.
-func NewStage(c *bus.Client, b Backend, m *bus.Metrics, cfg config.IndexConfig, logger *slog.Logger) *Stage {
+func NewStage(c *bus.Client, b index.Backend, m *bus.Metrics, cfg config.IndexConfig, logger *slog.Logger) *Stage {
 	return &Stage{
 		backend:  b,
 		consumer: c.Consumer(c.Topics().Enriched, "index", m, bus.ConsumerOptions{BatchSize: cfg.BatchSize, Linger: cfg.FlushInterval}),
@@ -80,7 +84,7 @@ func (s *Stage) handle(ctx context.Context, msgs []kafka.Message) error {
 		for i, ierr := range itemErrs {
 			switch {
 			case ierr == nil:
-			case errors.Is(ierr, ErrRetryable):
+			case errors.Is(ierr, index.ErrRetryable):
 				retryDocs = append(retryDocs, docs[i])
 				retryOrigin = append(retryOrigin, origin[i])
 				lastErr = ierr
