@@ -97,7 +97,7 @@ func TestTopicsFileErrors(t *testing.T) {
 
 // TestShippedTopicsParse keeps config/topics.yaml valid.
 func TestShippedTopicsParse(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("..", "config", "topics.yaml"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "config", "topics.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func FuzzParseRule(f *testing.F) {
 }
 
 func FuzzParseTopics(f *testing.F) {
-	b, err := os.ReadFile(filepath.Join("..", "config", "topics.yaml"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "config", "topics.yaml"))
 	if err != nil {
 		f.Fatal(err)
 	}
