@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/segmentio/kafka-go"
 	"gopkg.in/yaml.v3"
 
 	"wirewatch/internal/article"
@@ -262,17 +261,17 @@ func BenchmarkAlertLatency(b *testing.B) {
 
 	// 10,000 searches written to the topic before the stage starts, as after a restart.
 	w := c.Writer(c.Topics().Searches)
-	var msgs []kafka.Message
+	var msgs []bus.Record
 	now := time.Now().UTC()
 	for i, q := range v.queries(r, 10000) {
 		s := SavedSearch{ID: fmt.Sprintf("bench-%05d", i), Name: q, Query: q, Mode: ModeImmediate, Channels: []Channel{{Type: "atom"}}, Created: now, Updated: now}
 		body, _ := json.Marshal(s)
-		msgs = append(msgs, kafka.Message{Key: []byte(s.ID), Value: body})
+		msgs = append(msgs, bus.Record{Key: []byte(s.ID), Value: body})
 	}
 	probe := SavedSearch{ID: "probe", Name: "probe", Query: "wwprobe", Mode: ModeImmediate, Channels: []Channel{{Type: "webhook", URL: srv.URL}}, Created: now, Updated: now}
 	body, _ := json.Marshal(probe)
-	msgs = append(msgs, kafka.Message{Key: []byte(probe.ID), Value: body})
-	if err := w.WriteMessages(ctx, msgs...); err != nil {
+	msgs = append(msgs, bus.Record{Key: []byte(probe.ID), Value: body})
+	if err := w.Write(ctx, msgs...); err != nil {
 		b.Fatal(err)
 	}
 	w.Close()

@@ -12,8 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/segmentio/kafka-go"
-
 	"wirewatch/internal/bus"
 )
 
@@ -59,7 +57,7 @@ func newDeliveryState() *deliveryState {
 func deliveryKey(id, channel string) string { return "d|" + id + "|" + channel }
 func queueKey(search, alert string) string  { return "q|" + search + "|" + alert }
 
-func (st *deliveryState) applyRecord(m kafka.Message) {
+func (st *deliveryState) applyRecord(m bus.Record) {
 	st.apply(string(m.Key), m.Value)
 }
 
@@ -177,11 +175,11 @@ func (st *deliveryState) list(search string) []Delivery {
 
 // writeState writes records to the delivery topic and, once acknowledged, applies them
 // locally so the next decision sees them without waiting for the follower.
-func (s *Stage) writeState(ctx context.Context, recs ...kafka.Message) error {
+func (s *Stage) writeState(ctx context.Context, recs ...bus.Record) error {
 	if len(recs) == 0 {
 		return nil
 	}
-	if err := s.stateW.WriteMessages(ctx, recs...); err != nil {
+	if err := s.stateW.Write(ctx, recs...); err != nil {
 		return fmt.Errorf("writing %d delivery records: %w", len(recs), err)
 	}
 	for _, r := range recs {
@@ -207,7 +205,7 @@ const deliveryParallelism = 8
 // returns nil once every alert of the batch is delivered on every channel, has given up
 // on it, or is queued for a digest; each of those outcomes is first recorded in the
 // delivery topic, so a redelivered batch skips what was done.
-func (s *Stage) handleAlerts(ctx context.Context, msgs []kafka.Message) error {
+func (s *Stage) handleAlerts(ctx context.Context, msgs []bus.Record) error {
 	sem := make(chan struct{}, deliveryParallelism)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -216,7 +214,7 @@ func (s *Stage) handleAlerts(ctx context.Context, msgs []kafka.Message) error {
 	for _, m := range msgs {
 		var a Alert
 		if err := json.Unmarshal(m.Value, &a); err != nil || a.ID == "" {
-			letters = append(letters, bus.Letter{Msg: m, Reason: fmt.Errorf("decoding alert: %w", errors.Join(err, errors.New("missing id")))})
+			letters = append(letters, bus.Letter{Record: m, Reason: fmt.Errorf("decoding alert: %w", errors.Join(err, errors.New("missing id")))})
 			continue
 		}
 		sem <- struct{}{}
@@ -250,7 +248,7 @@ func (s *Stage) deliverAlert(ctx context.Context, a Alert) error {
 		if err != nil {
 			return fmt.Errorf("encoding alert %s: %w", a.ID, err)
 		}
-		return s.writeState(ctx, kafka.Message{Key: []byte(queueKey(search.ID, a.ID)), Value: b})
+		return s.writeState(ctx, bus.Record{Key: []byte(queueKey(search.ID, a.ID)), Value: b})
 	}
 	n := notice{ID: a.ID, Search: search, Alerts: []Alert{a}}
 	var errs []error
@@ -335,7 +333,7 @@ func (s *Stage) record(ctx context.Context, d Delivery) error {
 	if err != nil {
 		return fmt.Errorf("encoding delivery record: %w", err)
 	}
-	return s.writeState(ctx, kafka.Message{Key: []byte(deliveryKey(d.ID, d.Channel)), Value: b})
+	return s.writeState(ctx, bus.Record{Key: []byte(deliveryKey(d.ID, d.Channel)), Value: b})
 }
 
 // retryParked makes one more attempt at each parked delivery that is due. Only the
@@ -427,9 +425,9 @@ func (s *Stage) sendDueDigests(lead, ctx context.Context) {
 			}
 		}
 		// Sent (or the search is gone): dequeue.
-		tombs := make([]kafka.Message, 0, len(alerts))
+		tombs := make([]bus.Record, 0, len(alerts))
 		for _, a := range alerts {
-			tombs = append(tombs, kafka.Message{Key: []byte(queueKey(searchID, a.ID))})
+			tombs = append(tombs, bus.Record{Key: []byte(queueKey(searchID, a.ID))})
 		}
 		if err := s.writeState(ctx, tombs...); err != nil {
 			s.logger.Warn("dequeuing sent digest; it will be skipped as delivered next time", "search_id", searchID, "err", err)

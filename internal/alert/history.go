@@ -5,7 +5,7 @@ import (
 	"log/slog"
 	"sync"
 
-	"github.com/segmentio/kafka-go"
+	"wirewatch/internal/bus"
 )
 
 // history is every instance's view of the alerts topic: which (search, story) pairs have
@@ -57,7 +57,7 @@ func (h *history) unclaim(ids []string) {
 }
 
 // applyRecord is the follower's callback for the alerts topic.
-func (h *history) applyRecord(m kafka.Message) {
+func (h *history) applyRecord(m bus.Record) {
 	var a Alert
 	if err := json.Unmarshal(m.Value, &a); err != nil || a.ID == "" {
 		h.logger.Error("skipping unreadable alert record", "partition", m.Partition, "offset", m.Offset, "err", err)

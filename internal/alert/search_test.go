@@ -7,8 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/segmentio/kafka-go"
-
+	"wirewatch/internal/bus"
 	"wirewatch/internal/config"
 )
 
@@ -99,10 +98,10 @@ func FuzzDeliveryRecords(f *testing.F) {
 	f.Add([]byte("x"), []byte(`null`))
 	f.Fuzz(func(t *testing.T, key, value []byte) {
 		st := newDeliveryState()
-		st.applyRecord(kafka.Message{Key: key, Value: value})
+		st.applyRecord(bus.Record{Key: key, Value: value})
 		st.list("")
 		st.queuedAlerts()
-		st.applyRecord(kafka.Message{Key: key})
+		st.applyRecord(bus.Record{Key: key})
 		if st.queuedCount() != 0 {
 			t.Fatalf("tombstone of %q left %d queued", key, st.queuedCount())
 		}

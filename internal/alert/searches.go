@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/segmentio/kafka-go"
+	"wirewatch/internal/bus"
 )
 
 // searches is this instance's view of the saved-search topic, with each search compiled
@@ -101,7 +101,7 @@ func (ss *searches) list() []SavedSearch {
 // applyRecord is the follower's callback for the searches topic. A record that does not
 // decode or compile is logged and skipped: it cannot be fixed by retrying, and the other
 // searches must keep working.
-func (ss *searches) applyRecord(m kafka.Message) {
+func (ss *searches) applyRecord(m bus.Record) {
 	id := string(m.Key)
 	if m.Value == nil {
 		ss.remove(id, m.Time)
@@ -125,7 +125,7 @@ func (ss *searches) applyRecord(m kafka.Message) {
 // searchStore writes saved searches to their compacted topic and applies each write
 // locally at once, so the instance that took a request answers the next one with it.
 type searchStore struct {
-	w   *kafka.Writer
+	w   *bus.Writer
 	set *searches
 }
 
@@ -134,14 +134,14 @@ func (st *searchStore) save(ctx context.Context, s SavedSearch) error {
 	if err != nil {
 		return fmt.Errorf("encoding saved search %s: %w", s.ID, err)
 	}
-	if err := st.w.WriteMessages(ctx, kafka.Message{Key: []byte(s.ID), Value: b}); err != nil {
+	if err := st.w.Write(ctx, bus.Record{Key: []byte(s.ID), Value: b}); err != nil {
 		return fmt.Errorf("writing saved search %s: %w", s.ID, err)
 	}
 	return st.set.put(s)
 }
 
 func (st *searchStore) delete(ctx context.Context, id string) error {
-	if err := st.w.WriteMessages(ctx, kafka.Message{Key: []byte(id), Value: nil}); err != nil {
+	if err := st.w.Write(ctx, bus.Record{Key: []byte(id), Value: nil}); err != nil {
 		return fmt.Errorf("deleting saved search %s: %w", id, err)
 	}
 	st.set.remove(id, time.Now())

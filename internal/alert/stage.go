@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/segmentio/kafka-go"
 
 	"wirewatch/internal/article"
 	"wirewatch/internal/bus"
@@ -31,7 +30,6 @@ const (
 // the digest scheduler and the HTTP routes of saved searches and alerts.
 type Stage struct {
 	client  *bus.Client
-	conns   conns
 	cfg     config.AlertConfig
 	backend index.Backend
 	logger  *slog.Logger
@@ -44,8 +42,8 @@ type Stage struct {
 	state   *deliveryState
 	limiter *rateLimiter
 	store   *searchStore
-	alertW  *kafka.Writer
-	stateW  *kafka.Writer
+	alertW  *bus.Writer
+	stateW  *bus.Writer
 	dlq     *bus.DeadLetters
 	send    *senders
 
@@ -72,7 +70,6 @@ func NewStage(c *bus.Client, cfg config.AlertConfig, backend index.Backend, reg 
 	logger = logger.With("stage", MatchStage)
 	s := &Stage{
 		client:      c,
-		conns:       connsOf(c),
 		cfg:         cfg,
 		backend:     backend,
 		logger:      logger,
@@ -128,9 +125,6 @@ func (s *Stage) Run(ctx context.Context) error {
 			}
 		}
 	}()
-	if err := s.ensureDeliveryTopic(ctx); err != nil {
-		return err
-	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -148,15 +142,22 @@ func (s *Stage) Run(ctx context.Context) error {
 			}
 		}()
 	}
-	brokers := s.client.Brokers()
-	readies := []chan struct{}{make(chan struct{}), make(chan struct{}), make(chan struct{})}
-	followers := []*follower{
-		{brokers: brokers, conns: s.conns, topic: s.client.Topics().Searches, logger: s.logger, apply: s.set.applyRecord},
-		{brokers: brokers, conns: s.conns, topic: s.client.Topics().Alerts, logger: s.logger, apply: s.hist.applyRecord},
-		{brokers: brokers, conns: s.conns, topic: s.cfg.DeliveryTopic, logger: s.logger, apply: s.state.applyRecord},
+	// Every instance reads these topics whole (all searches, all past alerts, all delivery
+	// records), not a share of them.
+	views := []struct {
+		topic string
+		apply func(bus.Record)
+	}{
+		{s.client.Topics().Searches, s.set.applyRecord},
+		{s.client.Topics().Alerts, s.hist.applyRecord},
+		{s.cfg.DeliveryTopic, s.state.applyRecord},
 	}
-	for i, f := range followers {
-		goRun("following "+f.topic, func(ctx context.Context) error { return f.run(ctx, readies[i]) })
+	readies := make([]chan struct{}, len(views))
+	for i, v := range views {
+		readies[i] = make(chan struct{})
+		goRun("following "+v.topic, func(ctx context.Context) error {
+			return s.client.Follow(ctx, v.topic, nil, v.apply, readies[i])
+		})
 	}
 	for _, r := range readies {
 		select {
@@ -182,32 +183,6 @@ func (s *Stage) Run(ctx context.Context) error {
 	<-ctx.Done()
 	wg.Wait()
 	return errors.Join(errs...)
-}
-
-func (s *Stage) ensureDeliveryTopic(ctx context.Context) error {
-	admin := s.conns.admin(s.client.Brokers())
-	admin.Timeout = 15 * time.Second
-	req := &kafka.CreateTopicsRequest{Topics: []kafka.TopicConfig{{
-		Topic: s.cfg.DeliveryTopic, NumPartitions: 1, ReplicationFactor: -1,
-		ConfigEntries: []kafka.ConfigEntry{{ConfigName: "cleanup.policy", ConfigValue: "compact"}},
-	}}}
-	var err error
-	for attempt := 0; attempt < 20; attempt++ {
-		var resp *kafka.CreateTopicsResponse
-		resp, err = admin.CreateTopics(ctx, req)
-		if err == nil {
-			err = resp.Errors[s.cfg.DeliveryTopic]
-			if err == nil || errors.Is(err, kafka.TopicAlreadyExists) {
-				return nil
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(250 * time.Millisecond):
-		}
-	}
-	return fmt.Errorf("creating topic %s (alert.delivery_topic): %w", s.cfg.DeliveryTopic, err)
 }
 
 // syncConfigSearches writes the searches declared in the configuration file whose
@@ -238,15 +213,15 @@ func (s *Stage) syncConfigSearches(ctx context.Context) error {
 // alerts topic. It returns nil only once Kafka acknowledged every alert, so the batch's
 // offsets are committed only then: a crash in between redoes the batch, and the history
 // of the alerts topic keeps the redo from alerting twice.
-func (s *Stage) handleEnriched(ctx context.Context, msgs []kafka.Message) error {
+func (s *Stage) handleEnriched(ctx context.Context, msgs []bus.Record) error {
 	now := s.now()
-	var out []kafka.Message
+	var out []bus.Record
 	var claimed []string
 	var letters []bus.Letter
 	for _, m := range msgs {
 		a, err := article.Decode(m.Value)
 		if err != nil {
-			letters = append(letters, bus.Letter{Msg: m, Reason: err})
+			letters = append(letters, bus.Letter{Record: m, Reason: err})
 			continue
 		}
 		start := time.Now()
@@ -268,11 +243,11 @@ func (s *Stage) handleEnriched(ctx context.Context, msgs []kafka.Message) error 
 				s.hist.unclaim(claimed)
 				return fmt.Errorf("encoding alert %s: %w", al.ID, err)
 			}
-			out = append(out, kafka.Message{Key: []byte(al.ID), Value: b})
+			out = append(out, bus.Record{Key: []byte(al.ID), Value: b})
 		}
 	}
 	if len(out) > 0 {
-		if err := s.alertW.WriteMessages(ctx, out...); err != nil {
+		if err := s.alertW.Write(ctx, out...); err != nil {
 			s.hist.unclaim(claimed)
 			return fmt.Errorf("writing %d alerts: %w", len(out), err)
 		}

@@ -1,8 +1,3 @@
-// Package bus is wirewatch's Kafka layer: the topics every stage reads and writes, kafka-go
-// producers and consumer groups tuned for quick joins, the dead-letter queue, and the
-// embedded Kafka-protocol broker (franz-go's kfake) that `wirewatch run` starts when no
-// brokers are configured. Stages talk to the embedded broker over TCP through kafka-go,
-// exactly as to a real cluster.
 package bus
 
 import (

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/segmentio/kafka-go"
 
 	"wirewatch/internal/article"
 	"wirewatch/internal/bus"
@@ -28,7 +27,7 @@ func articles(n int) []*article.Article {
 
 // consumeAll runs a consumer until it has seen want distinct keys or the deadline passes,
 // and returns how many times each key was handled.
-func consumeAll(t *testing.T, c *bus.Client, m *bus.Metrics, want int, h func([]kafka.Message) error) map[string]int {
+func consumeAll(t *testing.T, c *bus.Client, m *bus.Metrics, want int, h func([]bus.Record) error) map[string]int {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -37,7 +36,7 @@ func consumeAll(t *testing.T, c *bus.Client, m *bus.Metrics, want int, h func([]
 	cons := c.Consumer(c.Topics().Raw, "test", m, bus.ConsumerOptions{Linger: 20 * time.Millisecond})
 	done := make(chan error, 1)
 	go func() {
-		done <- cons.Run(ctx, func(ctx context.Context, msgs []kafka.Message) error {
+		done <- cons.Run(ctx, func(ctx context.Context, msgs []bus.Record) error {
 			if h != nil {
 				if err := h(msgs); err != nil {
 					return err
@@ -74,7 +73,7 @@ func TestPublishConsumeCommitSurvivesRestart(t *testing.T) {
 	w.Close()
 
 	failOnce := true
-	seen := consumeAll(t, c, m, 50, func(msgs []kafka.Message) error {
+	seen := consumeAll(t, c, m, 50, func(msgs []bus.Record) error {
 		if failOnce {
 			failOnce = false
 			return errors.New("downstream unavailable")
@@ -113,22 +112,15 @@ func TestDeadLettersCarryReasonAndOrigin(t *testing.T) {
 	defer dlq.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	orig := kafka.Message{Topic: "wirewatch.articles.raw", Partition: 1, Offset: 42, Key: []byte("k"), Value: []byte("{not json")}
+	orig := bus.Record{Topic: "wirewatch.articles.raw", Partition: 1, Offset: 42, Key: []byte("k"), Value: []byte("{not json")}
 	_, decodeErr := article.Decode(orig.Value)
-	if err := dlq.Send(ctx, bus.Letter{Msg: orig, Reason: decodeErr}); err != nil {
+	if err := dlq.Send(ctx, bus.Letter{Record: orig, Reason: decodeErr}); err != nil {
 		t.Fatalf("send: %v", err)
 	}
 	// The DLQ has several partitions; the key decides which, so read them all.
-	var got kafka.Message
-	for p := 0; p < 2 && got.Value == nil; p++ {
-		r := kafka.NewReader(kafka.ReaderConfig{Brokers: c.Brokers(), Topic: c.Topics().DLQ, Partition: p, MaxWait: 100 * time.Millisecond})
-		rctx, rcancel := context.WithTimeout(ctx, 2*time.Second)
-		msg, err := r.ReadMessage(rctx)
-		rcancel()
-		r.Close()
-		if err == nil {
-			got = msg
-		}
+	var got bus.Record
+	if recs := bustest.Read(t, c, c.Topics().DLQ, 1, 10*time.Second); len(recs) == 1 {
+		got = recs[0]
 	}
 	if string(got.Value) != "{not json" {
 		t.Fatalf("dead letter value = %q, want the original bytes", got.Value)

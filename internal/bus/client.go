@@ -83,13 +83,6 @@ func NewClient(cfg config.KafkaConfig, brokers []string, logger *slog.Logger) (*
 // Topics returns the configured topic names.
 func (c *Client) Topics() config.TopicConfig { return c.cfg.Topics }
 
-// Dialer returns the dialer readers use, with the configured TLS and SASL, for code that
-// opens its own kafka-go connections (non-group readers, admin calls).
-func (c *Client) Dialer() *kafka.Dialer { return c.dialer }
-
-// Transport returns a new transport with the configured TLS and SASL.
-func (c *Client) Transport() *kafka.Transport { return c.transport() }
-
 // Brokers returns the broker addresses.
 func (c *Client) Brokers() []string { return c.brokers }
 
@@ -105,9 +98,17 @@ func (c *Client) transport() *kafka.Transport {
 	}
 }
 
-// EnsureTopics creates the pipeline's topics when they do not exist yet. Existing topics are
-// left as they are.
-func (c *Client) EnsureTopics(ctx context.Context) error {
+// admin returns a client for admin calls (metadata, offsets, topic creation) through the
+// client's own transport, whose calls time out after timeout.
+func (c *Client) admin(timeout time.Duration) *kafka.Client {
+	return &kafka.Client{Addr: kafka.TCP(c.brokers...), Transport: c.transport(), Timeout: timeout}
+}
+
+// EnsureTopics creates every topic wirewatch uses when it does not exist yet: the
+// pipeline's topics (kafka.topics) and the alert stage's delivery topic
+// (alert.delivery_topic). Existing topics are left as they are. This is the only place
+// that creates topics.
+func (c *Client) EnsureTopics(ctx context.Context, alerts config.AlertConfig) error {
 	t := c.cfg.Topics
 	compact := []kafka.ConfigEntry{{ConfigName: "cleanup.policy", ConfigValue: "compact"}}
 	specs := []kafka.TopicConfig{
@@ -117,7 +118,10 @@ func (c *Client) EnsureTopics(ctx context.Context) error {
 		{Topic: t.Alerts},
 		{Topic: t.Feeds, ConfigEntries: compact},
 		{Topic: t.State, ConfigEntries: compact},
+		// One partition each: the searches topic's partition 0 elects the digest sender
+		// (alert.digest.group), and the delivery records are read whole by every instance.
 		{Topic: t.Searches, ConfigEntries: compact, NumPartitions: 1},
+		{Topic: alerts.DeliveryTopic, ConfigEntries: compact, NumPartitions: 1},
 	}
 	for i := range specs {
 		if specs[i].NumPartitions == 0 {
@@ -125,7 +129,7 @@ func (c *Client) EnsureTopics(ctx context.Context) error {
 		}
 		specs[i].ReplicationFactor = c.cfg.Replication
 	}
-	admin := &kafka.Client{Addr: kafka.TCP(c.brokers...), Transport: c.transport(), Timeout: 15 * time.Second}
+	admin := c.admin(15 * time.Second)
 	var resp *kafka.CreateTopicsResponse
 	// The embedded broker may still be electing its controller right after start.
 	err := retry(ctx, 20, 250*time.Millisecond, func() error {
@@ -147,47 +151,26 @@ func (c *Client) EnsureTopics(ctx context.Context) error {
 
 // Ping checks that a broker answers a metadata request.
 func (c *Client) Ping(ctx context.Context) error {
-	admin := &kafka.Client{Addr: kafka.TCP(c.brokers...), Transport: c.transport(), Timeout: 5 * time.Second}
-	_, err := admin.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{c.cfg.Topics.Raw}})
+	_, err := c.admin(5*time.Second).Metadata(ctx, &kafka.MetadataRequest{Topics: []string{c.cfg.Topics.Raw}})
 	if err != nil {
 		return fmt.Errorf("asking %v for metadata: %w", c.brokers, err)
 	}
 	return nil
 }
 
-// Writer returns a synchronous writer to topic that waits for all in-sync replicas.
-// Messages are partitioned by key hash so one article always lands in one partition.
-func (c *Client) Writer(topic string) *kafka.Writer {
-	return &kafka.Writer{
-		Addr:         kafka.TCP(c.brokers...),
-		Topic:        topic,
-		Balancer:     &kafka.Hash{},
-		RequiredAcks: kafka.RequireAll,
-		// The 1 s default caps synchronous writes near 1k msg/s (DESIGN.md).
-		BatchTimeout: 5 * time.Millisecond,
-		BatchBytes:   900 << 10,
-		BatchSize:    500,
-		MaxAttempts:  10,
-		Compression:  kafka.Snappy,
-		Transport:    c.transport(),
-		Logger:       kafka.LoggerFunc(c.debugf),
-		ErrorLogger:  kafka.LoggerFunc(c.errorf),
-	}
-}
-
-// GroupReader returns a consumer-group reader tuned for quick joins and rebalances
+// groupReader returns a consumer-group reader tuned for quick joins and rebalances
 // (kafka-go's defaults take 9 s to join and 18 s to rebalance). Offsets are committed
 // explicitly by the caller, never automatically.
-func (c *Client) GroupReader(topic, stage string) *kafka.Reader {
+func (c *Client) groupReader(topic, stage string) *kafka.Reader {
 	return kafka.NewReader(kafka.ReaderConfig{
 		Brokers:           c.brokers,
 		GroupID:           c.cfg.GroupPrefix + stage,
 		Topic:             topic,
 		Dialer:            c.dialer,
-		HeartbeatInterval: 500 * time.Millisecond,
-		SessionTimeout:    6 * time.Second,
-		RebalanceTimeout:  5 * time.Second,
-		JoinGroupBackoff:  500 * time.Millisecond,
+		HeartbeatInterval: heartbeatInterval,
+		SessionTimeout:    defaultSessionTimeout,
+		RebalanceTimeout:  rebalanceTimeout,
+		JoinGroupBackoff:  joinGroupBackoff,
 		MaxWait:           250 * time.Millisecond,
 		MinBytes:          1,
 		MaxBytes:          10 << 20,

@@ -10,11 +10,14 @@ import (
 	"github.com/segmentio/kafka-go"
 )
 
-// BatchHandler handles a batch of messages in offset order. It returns nil only when the
-// outcome of every message is acknowledged downstream: its output written, or the message
-// sent to the dead-letter topic. Any error means "retry the whole batch"; handlers are
-// idempotent, so a retry overwrites. ctx is cancelled only when a drain deadline passes.
-type BatchHandler func(ctx context.Context, msgs []kafka.Message) error
+// BatchHandler handles a batch of records in offset order (per partition). It returns nil
+// only when the outcome of every record is acknowledged downstream: its output written,
+// or the record sent to the dead-letter topic. Any error means "retry the whole batch":
+// the Consumer retries it with backoff, never skips it, and handlers are idempotent, so a
+// retry overwrites. ctx is cancelled only when a drain deadline passes after shutdown
+// began; the handler should then return, and the batch, uncommitted, is redone by the
+// next run.
+type BatchHandler func(ctx context.Context, recs []Record) error
 
 // Consumer reads one topic in a consumer group and commits offsets only after its handler
 // succeeded.
@@ -47,7 +50,7 @@ func (c *Client) Consumer(topic, stage string, m *Metrics, opts ConsumerOptions)
 		opts.Drain = 30 * time.Second
 	}
 	return &Consumer{
-		reader:    c.GroupReader(topic, stage),
+		reader:    c.groupReader(topic, stage),
 		stage:     stage,
 		batchSize: opts.BatchSize,
 		linger:    opts.Linger,
@@ -78,7 +81,7 @@ func (c *Consumer) Run(ctx context.Context, h BatchHandler) error {
 			}
 			continue
 		}
-		if err := c.handle(ctx, batch, h); err != nil {
+		if err := c.handle(ctx, batch, recordsOf(batch), h); err != nil {
 			return err
 		}
 	}
@@ -107,15 +110,16 @@ func (c *Consumer) fetchBatch(ctx context.Context) ([]kafka.Message, error) {
 	return batch, nil
 }
 
-// handle runs h until it succeeds, then commits. Shutdown (ctx) does not interrupt a batch
-// in hand: the handler gets a context that ends only after the drain timeout.
-func (c *Consumer) handle(ctx context.Context, batch []kafka.Message, h BatchHandler) error {
+// handle runs h on recs until it succeeds, then commits batch, the messages recs were read
+// from. Shutdown (ctx) does not interrupt a batch in hand: the handler gets a context that
+// ends only after the drain timeout.
+func (c *Consumer) handle(ctx context.Context, batch []kafka.Message, recs []Record, h BatchHandler) error {
 	start := time.Now()
 	work, cancel := DrainContext(ctx, c.drain)
 	defer cancel()
 	backoff := 200 * time.Millisecond
 	for attempt := 1; ; attempt++ {
-		err := h(work, batch)
+		err := h(work, recs)
 		if err == nil {
 			break
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 
+	"wirewatch/internal/bus"
 	"wirewatch/internal/config"
 )
 
@@ -23,7 +24,10 @@ func TestGroupPollersSplitFeedsAndTakeOver(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cluster.Close()
-	brokers := cluster.ListenAddrs()
+	client, err := bus.NewClient(config.Default().Kafka, cluster.ListenAddrs(), testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	const n = 6
 	var servers []*seedFeed
@@ -42,12 +46,12 @@ func TestGroupPollersSplitFeedsAndTakeOver(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if err := WriteFeedList(ctx, brokers, nil, "feeds", feeds); err != nil {
+	if err := WriteFeedList(ctx, client, "feeds", feeds); err != nil {
 		t.Fatal(err)
 	}
 
 	pub := newRecorder()
-	g := GroupConfig{Brokers: brokers, FeedsTopic: "feeds", StateTopic: "feeds.state", GroupID: "pollers"}
+	g := GroupConfig{Log: client, FeedsTopic: "feeds", StateTopic: "feeds.state", GroupID: "pollers"}
 	start := func(dir string) (*GroupPoller, context.CancelFunc, chan error) {
 		gp, err := NewGroupPoller(testConfig(), g, dir, pub, testLogger(t))
 		if err != nil {

@@ -87,7 +87,7 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 	if err != nil {
 		return err
 	}
-	if err := client.EnsureTopics(ctx); err != nil {
+	if err := client.EnsureTopics(ctx, cfg.Alert); err != nil {
 		return err
 	}
 
@@ -159,7 +159,7 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 		if has[Poll] {
 			w := client.ArticleWriter(client.Topics().Raw, metrics)
 			closers = append(closers, w.Close)
-			poller, run, err := newPoller(ctx, cfg, client, w, logger.With("stage", Poll))
+			poller, err := newPoller(ctx, cfg, client, w, logger.With("stage", Poll))
 			if err != nil {
 				return err
 			}
@@ -169,7 +169,7 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 			}
 			srv.Handle("/websub/", poller.WebSubHandler()) // hub verification and pushes, authenticated by their HMAC
 			srv.MountFeeds(poller)                         // GET and POST /api/feeds, POST /api/feeds/opml
-			runs = append(runs, run)
+			runs = append(runs, poller.Run)
 		}
 		if has[Process] {
 			e, err := process.New(cfg.Process, logger.With("stage", Process))
@@ -217,37 +217,38 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 	return errors.Join(stageErr, httpErr)
 }
 
+// poller is the poll stage as the process wires it: *ingest.Poller on the embedded
+// broker, *ingest.GroupPoller on a real cluster.
+type poller interface {
+	web.Feeds
+	Run(ctx context.Context) error
+	Close() error
+	RegisterMetrics(reg prometheus.Registerer) error
+	WebSubHandler() http.Handler
+}
+
 // newPoller builds the poll stage. On the embedded broker one poller polls every feed. On a
 // real cluster the pollers form a consumer group over the compacted feeds topic, so each
 // feed is polled by one live poller and a dead poller's feeds move to the others; each
 // poller publishes its configured feed list to that topic first (keyed by URL, so every
 // poller writing the same list changes nothing).
-func newPoller(ctx context.Context, cfg config.Config, client *bus.Client, pub ingest.Publisher, logger *slog.Logger) (*ingest.Poller, func(context.Context) error, error) {
+func newPoller(ctx context.Context, cfg config.Config, client *bus.Client, pub ingest.Publisher, logger *slog.Logger) (poller, error) {
 	if len(cfg.Kafka.Brokers) == 0 {
-		p, err := ingest.NewPoller(cfg.Ingest, cfg.DataDir, pub, logger)
-		if err != nil {
-			return nil, nil, err
-		}
-		return p, p.Run, nil
+		return ingest.NewPoller(cfg.Ingest, cfg.DataDir, pub, logger)
 	}
 	feeds, err := ingest.ConfiguredFeeds(cfg.Ingest)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	if err := ingest.WriteFeedList(ctx, client.Brokers(), client.Transport(), cfg.Kafka.Topics.Feeds, feeds); err != nil {
-		return nil, nil, fmt.Errorf("publishing the feed list to %s: %w", cfg.Kafka.Topics.Feeds, err)
+	if err := ingest.WriteFeedList(ctx, client, cfg.Kafka.Topics.Feeds, feeds); err != nil {
+		return nil, fmt.Errorf("publishing the feed list to %s: %w", cfg.Kafka.Topics.Feeds, err)
 	}
-	gp, err := ingest.NewGroupPoller(cfg.Ingest, ingest.GroupConfig{
-		Brokers:    client.Brokers(),
+	return ingest.NewGroupPoller(cfg.Ingest, ingest.GroupConfig{
+		Log:        client,
 		FeedsTopic: cfg.Kafka.Topics.Feeds,
 		StateTopic: cfg.Kafka.Topics.State,
 		GroupID:    cfg.Kafka.GroupPrefix + Poll,
-		Dialer:     client.Dialer(),
 	}, cfg.DataDir, pub, logger)
-	if err != nil {
-		return nil, nil, err
-	}
-	return gp.Poller, gp.Run, nil
 }
 
 func backendIf(ok bool, b index.Backend) index.Backend {

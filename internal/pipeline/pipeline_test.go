@@ -17,8 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/segmentio/kafka-go"
-
 	"wirewatch/internal/alert"
 	"wirewatch/internal/bus/bustest"
 	"wirewatch/internal/config"
@@ -138,25 +136,6 @@ func waitFor(t *testing.T, addr, q string, within time.Duration, check func(inde
 	}
 }
 
-// topicCount returns how many messages the topic holds, over all partitions.
-func topicCount(t *testing.T, cfg config.Config, brokers []string, topic string) int64 {
-	t.Helper()
-	client := &kafka.Client{Addr: kafka.TCP(brokers...)}
-	var total int64
-	for p := 0; p < cfg.Kafka.Partitions; p++ {
-		res, err := client.ListOffsets(context.Background(), &kafka.ListOffsetsRequest{
-			Topics: map[string][]kafka.OffsetRequest{topic: {kafka.FirstOffsetOf(p), kafka.LastOffsetOf(p)}},
-		})
-		if err != nil {
-			t.Fatalf("listing offsets: %v", err)
-		}
-		for _, po := range res.Topics[topic] {
-			total += po.LastOffset - po.FirstOffset
-		}
-	}
-	return total
-}
-
 func TestSeedArticleSearchableAndKeptOnceAcrossRestart(t *testing.T) {
 	feed := seedFeed(t)
 	dataDir := t.TempDir()
@@ -209,7 +188,7 @@ func TestSeedArticleSearchableAndKeptOnceAcrossRestart(t *testing.T) {
 	if res.Total != 1 {
 		t.Errorf("after restart total = %d, want exactly 1", res.Total)
 	}
-	if n := topicCount(t, cfg, []string{cfg.Kafka.EmbeddedAddr}, cfg.Kafka.Topics.Raw); n != 1 {
+	if n := bustest.Count(t, []string{cfg.Kafka.EmbeddedAddr}, cfg.Kafka.Topics.Raw); n != 1 {
 		t.Errorf("raw topic holds %d messages after restart and re-polls, want the article published once", n)
 	}
 	resp, err := http.Get("http://" + r.addr + "/api/articles/" + hit.ID)

@@ -6,8 +6,6 @@ import (
 	"log/slog"
 	"sync"
 
-	"github.com/segmentio/kafka-go"
-
 	"wirewatch/internal/article"
 	"wirewatch/internal/bus"
 )
@@ -43,7 +41,7 @@ func (s *Stage) Run(ctx context.Context) error {
 	return s.consumer.Run(ctx, s.handle)
 }
 
-func (s *Stage) handle(ctx context.Context, msgs []kafka.Message) error {
+func (s *Stage) handle(ctx context.Context, msgs []bus.Record) error {
 	arts := make([]*article.Article, len(msgs))
 	errs := make([]error, len(msgs))
 	jobs := make(chan int)
@@ -68,7 +66,7 @@ func (s *Stage) handle(ctx context.Context, msgs []kafka.Message) error {
 	for i, err := range errs {
 		if err != nil {
 			s.logger.Warn("dead-lettering article", "partition", msgs[i].Partition, "offset", msgs[i].Offset, "err", err)
-			letters = append(letters, bus.Letter{Msg: msgs[i], Reason: err})
+			letters = append(letters, bus.Letter{Record: msgs[i], Reason: err})
 			continue
 		}
 		ok = append(ok, arts[i])
@@ -79,7 +77,7 @@ func (s *Stage) handle(ctx context.Context, msgs []kafka.Message) error {
 	return s.dlq.Send(ctx, letters...)
 }
 
-func (s *Stage) enrich(m kafka.Message) (a *article.Article, err error) {
+func (s *Stage) enrich(m bus.Record) (a *article.Article, err error) {
 	// Enrichment runs on text from anywhere; a bug it trips must cost one message, not the stage.
 	defer func() {
 		if r := recover(); r != nil {

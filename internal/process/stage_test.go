@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/segmentio/kafka-go"
-
 	"wirewatch/internal/article"
 	"wirewatch/internal/bus"
 	"wirewatch/internal/bus/bustest"
@@ -29,8 +27,8 @@ func TestStageEnrichesAndDeadLettersMalformedMessages(t *testing.T) {
 		Published: time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)}
 	enc, _ := article.Encode(raw)
 	bustest.Produce(t, c, c.Topics().Raw,
-		kafka.Message{Key: []byte("garbage"), Value: []byte("\x00\x01 not json")},
-		kafka.Message{Key: []byte(raw.ID), Value: enc},
+		bus.Record{Key: []byte("garbage"), Value: []byte("\x00\x01 not json")},
+		bus.Record{Key: []byte(raw.ID), Value: enc},
 	)
 	ctx, cancel := context.WithCancel(context.Background())
 	st := process.NewStage(c, e, m, 2, logger)

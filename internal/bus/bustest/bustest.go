@@ -1,10 +1,12 @@
 // Package bustest gives tests of the stages a real Kafka-protocol broker: the embedded
-// kfake broker on loopback, reached over TCP through kafka-go, with the pipeline's topics.
+// kfake broker on loopback, reached over TCP through the bus client, with the pipeline's
+// topics.
 package bustest
 
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,61 +35,88 @@ func StartIn(t testing.TB, dir string, logger *slog.Logger) (*bus.Embedded, *bus
 		t.Fatalf("starting embedded broker: %v", err)
 	}
 	t.Cleanup(e.Close)
-	cfg := config.Default().Kafka
-	cfg.Partitions = 2
-	c, err := bus.NewClient(cfg, e.Addrs(), logger)
+	cfg := config.Default()
+	cfg.Kafka.Partitions = 2
+	c, err := bus.NewClient(cfg.Kafka, e.Addrs(), logger)
 	if err != nil {
 		t.Fatalf("kafka client: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := c.EnsureTopics(ctx); err != nil {
+	if err := c.EnsureTopics(ctx, cfg.Alert); err != nil {
 		t.Fatalf("creating topics: %v", err)
 	}
 	return e, c
 }
 
-// Produce writes raw messages to topic (key, value pairs) and waits for the acks.
-func Produce(t testing.TB, c *bus.Client, topic string, msgs ...kafka.Message) {
+// Produce writes records to topic and waits for the acks.
+func Produce(t testing.TB, c *bus.Client, topic string, recs ...bus.Record) {
 	t.Helper()
 	w := c.Writer(topic)
 	defer w.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := w.WriteMessages(ctx, msgs...); err != nil {
+	if err := w.Write(ctx, recs...); err != nil {
 		t.Fatalf("producing to %s: %v", topic, err)
 	}
 }
 
-// Read reads topic from the start, over all partitions, until it has n messages or the
+// Read reads topic from the start, over all partitions, until it has n records or the
 // timeout passes, and returns what it read.
-func Read(t testing.TB, c *bus.Client, topic string, n int, timeout time.Duration) []kafka.Message {
+func Read(t testing.TB, c *bus.Client, topic string, n int, timeout time.Duration) []bus.Record {
 	t.Helper()
-	r := kafka.NewReader(kafka.ReaderConfig{
-		Brokers: c.Brokers(), GroupTopics: []string{topic}, GroupID: "bustest-" + topic + "-" + time.Now().Format("150405.000000000"),
-		StartOffset: kafka.FirstOffset, MaxWait: 250 * time.Millisecond, HeartbeatInterval: 500 * time.Millisecond,
-		SessionTimeout: 6 * time.Second, RebalanceTimeout: 5 * time.Second, JoinGroupBackoff: 500 * time.Millisecond,
-	})
-	defer r.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	var out []kafka.Message
-	for len(out) < n {
-		m, err := r.ReadMessage(ctx)
-		if err != nil {
-			break
+	var mu sync.Mutex
+	var out []bus.Record
+	err := c.Follow(ctx, topic, nil, func(r bus.Record) {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(out) < n {
+			out = append(out, r)
 		}
-		out = append(out, m)
+		if len(out) >= n {
+			cancel()
+		}
+	}, nil)
+	if err != nil {
+		t.Errorf("reading %s: %v", topic, err)
 	}
+	mu.Lock()
+	defer mu.Unlock()
 	return out
 }
 
-// Header returns the value of header key on m.
-func Header(m kafka.Message, key string) string {
-	for _, h := range m.Headers {
+// Header returns the value of header key on r.
+func Header(r bus.Record, key string) string {
+	for _, h := range r.Headers {
 		if h.Key == key {
 			return string(h.Value)
 		}
 	}
 	return ""
+}
+
+// Count returns how many records topic holds, over all partitions, as its offsets say.
+func Count(t testing.TB, brokers []string, topic string) int64 {
+	t.Helper()
+	admin := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second}
+	ctx := context.Background()
+	md, err := admin.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
+	if err != nil || len(md.Topics) != 1 || md.Topics[0].Error != nil {
+		t.Fatalf("reading metadata of %s: %v", topic, err)
+	}
+	req := &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{}}
+	for _, p := range md.Topics[0].Partitions {
+		req.Topics[topic] = append(req.Topics[topic], kafka.FirstOffsetOf(p.ID), kafka.LastOffsetOf(p.ID))
+	}
+	res, err := admin.ListOffsets(ctx, req)
+	if err != nil {
+		t.Fatalf("listing offsets of %s: %v", topic, err)
+	}
+	var total int64
+	for _, po := range res.Topics[topic] {
+		total += po.LastOffset - po.FirstOffset
+	}
+	return total
 }

@@ -10,8 +10,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/segmentio/kafka-go"
-
 	"wirewatch/internal/article"
 	"wirewatch/internal/bus"
 	"wirewatch/internal/config"
@@ -48,17 +46,17 @@ func (s *Stage) Run(ctx context.Context) error {
 	return s.consumer.Run(ctx, s.handle)
 }
 
-func (s *Stage) handle(ctx context.Context, msgs []kafka.Message) error {
+func (s *Stage) handle(ctx context.Context, msgs []bus.Record) error {
 	var letters []bus.Letter
 	// The latest message for an ID wins, as it would in Kafka's own order.
 	byID := map[string]int{}
 	var docs []*article.Article
-	var origin []kafka.Message
+	var origin []bus.Record
 	for _, m := range msgs {
 		a, err := article.Decode(m.Value)
 		if err != nil {
 			s.logger.Warn("dead-lettering undecodable message", "partition", m.Partition, "offset", m.Offset, "err", err)
-			letters = append(letters, bus.Letter{Msg: m, Reason: err})
+			letters = append(letters, bus.Letter{Record: m, Reason: err})
 			continue
 		}
 		if i, ok := byID[a.ID]; ok {
@@ -79,7 +77,7 @@ func (s *Stage) handle(ctx context.Context, msgs []kafka.Message) error {
 			return fmt.Errorf("writing %d documents: backend answered for %d", len(docs), len(itemErrs))
 		}
 		var retryDocs []*article.Article
-		var retryOrigin []kafka.Message
+		var retryOrigin []bus.Record
 		var lastErr error
 		for i, ierr := range itemErrs {
 			switch {
@@ -90,7 +88,7 @@ func (s *Stage) handle(ctx context.Context, msgs []kafka.Message) error {
 				lastErr = ierr
 			default:
 				s.logger.Warn("dead-lettering rejected document", "article_id", docs[i].ID, "err", ierr)
-				letters = append(letters, bus.Letter{Msg: origin[i], Reason: fmt.Errorf("indexing article %s: %w", docs[i].ID, ierr)})
+				letters = append(letters, bus.Letter{Record: origin[i], Reason: fmt.Errorf("indexing article %s: %w", docs[i].ID, ierr)})
 			}
 		}
 		docs, origin = retryDocs, retryOrigin

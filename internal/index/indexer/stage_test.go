@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/segmentio/kafka-go"
-
 	"wirewatch/internal/article"
 	"wirewatch/internal/bus"
 	"wirewatch/internal/bus/bustest"
@@ -38,10 +36,10 @@ func TestStageIndexesAndDeadLettersWhatItCannotRead(t *testing.T) {
 	again.Title = "Lachin corridor reopens (updated)"
 	enc2, _ := article.Encode(&again)
 	bustest.Produce(t, c, c.Topics().Enriched,
-		kafka.Message{Key: []byte("bad-1"), Value: []byte(`{"id": 7`)},
-		kafka.Message{Key: []byte(good.ID), Value: enc},
-		kafka.Message{Key: []byte("bad-2"), Value: []byte(`{"id":"x","schema_version":99}`)},
-		kafka.Message{Key: []byte(good.ID), Value: enc2},
+		bus.Record{Key: []byte("bad-1"), Value: []byte(`{"id": 7`)},
+		bus.Record{Key: []byte(good.ID), Value: enc},
+		bus.Record{Key: []byte("bad-2"), Value: []byte(`{"id":"x","schema_version":99}`)},
+		bus.Record{Key: []byte(good.ID), Value: enc2},
 	)
 
 	ctx, cancel := context.WithCancel(context.Background())

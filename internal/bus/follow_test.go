@@ -1,0 +1,204 @@
+package bus_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"wirewatch/internal/bus"
+	"wirewatch/internal/bus/bustest"
+)
+
+func keyed(prefix string, n int) []bus.Record {
+	out := make([]bus.Record, n)
+	for i := range out {
+		out[i] = bus.Record{Key: []byte(fmt.Sprintf("%s-%d", prefix, i)), Value: []byte("v")}
+	}
+	return out
+}
+
+// following runs Follow in the background and returns what it has applied so far, its
+// ready channel and a stop function that cancels it and returns its error.
+func following(t *testing.T, c *bus.Client, topic string, partitions []int) (seen func() []bus.Record, ready chan struct{}, stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var mu sync.Mutex
+	var recs []bus.Record
+	ready = make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- c.Follow(ctx, topic, partitions, func(r bus.Record) {
+			mu.Lock()
+			defer mu.Unlock()
+			recs = append(recs, r)
+		}, ready)
+	}()
+	t.Cleanup(cancel)
+	seen = func() []bus.Record {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(recs)
+	}
+	stop = func() error {
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(10 * time.Second):
+			t.Fatal("Follow did not return within 10s of cancel")
+			return nil
+		}
+	}
+	return seen, ready, stop
+}
+
+func waitUntil(t *testing.T, within time.Duration, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %s", what, within)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestFollowIsReadyAtTheEndItHadThenKeepsTailing(t *testing.T) {
+	c, _ := bustest.Start(t)
+	topic := c.Topics().Feeds
+	bustest.Produce(t, c, topic, keyed("before", 20)...)
+
+	seen, ready, stop := following(t, c, topic, nil)
+	select {
+	case <-ready:
+	case <-time.After(20 * time.Second):
+		t.Fatal("not ready within 20s")
+	}
+	if n := len(seen()); n < 20 {
+		t.Fatalf("ready after %d records, want all 20 written before Follow started", n)
+	}
+	bustest.Produce(t, c, topic, keyed("after", 5)...)
+	waitUntil(t, 20*time.Second, "the records written after ready", func() bool { return len(seen()) == 25 })
+	if err := stop(); err != nil {
+		t.Fatalf("Follow after cancel: %v", err)
+	}
+	parts := map[int]bool{}
+	for _, r := range seen() {
+		if r.Topic != topic {
+			t.Errorf("record of topic %q, want %q", r.Topic, topic)
+		}
+		parts[r.Partition] = true
+	}
+	if len(parts) != 2 {
+		t.Errorf("records came from partitions %v, want both", parts)
+	}
+}
+
+func TestFollowEdges(t *testing.T) {
+	c, _ := bustest.Start(t)
+	tests := []struct {
+		name       string
+		partitions []int
+		wantErr    bool
+	}{
+		{name: "empty topic is ready at once", partitions: nil},
+		{name: "no partitions is ready at once", partitions: []int{}},
+		{name: "one partition of an empty topic", partitions: []int{1}},
+		{name: "a partition that does not exist", partitions: []int{7}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			_, ready, stop := following(t, c, c.Topics().State, tt.partitions)
+			if tt.wantErr {
+				if err := stop(); err == nil {
+					t.Fatal("Follow returned nil, want an error naming the partition")
+				}
+				select {
+				case <-ready:
+					t.Error("ready closed although Follow failed")
+				default:
+				}
+				return
+			}
+			select {
+			case <-ready:
+			case <-time.After(10 * time.Second):
+				t.Fatal("not ready within 10s")
+			}
+			// An empty partition has nothing to wait for: no idle timeout.
+			if d := time.Since(start); d > 1400*time.Millisecond {
+				t.Errorf("ready after %s, want before the idle rule's 1.5s", d)
+			}
+			if err := stop(); err != nil {
+				t.Fatalf("Follow after cancel: %v", err)
+			}
+		})
+	}
+}
+
+// TestAssignmentsShareOutPartitionsAndMoveThem joins two members to a group over a
+// two-partition topic: each gets one partition, and when one leaves, the other's next
+// generation holds both, after the first generation's run saw its ctx end.
+func TestAssignmentsShareOutPartitionsAndMoveThem(t *testing.T) {
+	c, _ := bustest.Start(t)
+	g := bus.Group{ID: "bustest-assignments", Topic: c.Topics().Raw}
+	type member struct {
+		mu      sync.Mutex
+		current []int
+		ended   int // generations whose ctx ended
+		cancel  context.CancelFunc
+		done    chan error
+	}
+	join := func() *member {
+		m := &member{done: make(chan error, 1)}
+		ctx, cancel := context.WithCancel(context.Background())
+		m.cancel = cancel
+		t.Cleanup(cancel)
+		go func() {
+			m.done <- c.Assignments(ctx, g, func(ctx context.Context, partitions []int) {
+				m.mu.Lock()
+				m.current = partitions
+				m.mu.Unlock()
+				<-ctx.Done()
+				m.mu.Lock()
+				m.current = nil
+				m.ended++
+				m.mu.Unlock()
+			})
+		}()
+		return m
+	}
+	holds := func(m *member) []int {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		return m.current
+	}
+	a, b := join(), join()
+	waitUntil(t, 30*time.Second, "one partition each", func() bool {
+		pa, pb := holds(a), holds(b)
+		return len(pa) == 1 && len(pb) == 1 && pa[0] != pb[0]
+	})
+	b.cancel()
+	select {
+	case err := <-b.done:
+		if err != nil {
+			t.Fatalf("Assignments after cancel: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("Assignments did not return within 15s of cancel")
+	}
+	b.mu.Lock()
+	if b.ended == 0 || b.current != nil {
+		t.Errorf("b's run: %d generations ended, holds %v after Assignments returned; want its ctx ended first", b.ended, b.current)
+	}
+	b.mu.Unlock()
+	waitUntil(t, 30*time.Second, "a to hold both partitions", func() bool { return slices.Equal(holds(a), []int{0, 1}) })
+	a.cancel()
+	if err := <-a.done; err != nil {
+		t.Fatalf("Assignments after cancel: %v", err)
+	}
+}
