@@ -57,10 +57,14 @@ type Stage struct {
 	now         func() time.Time
 }
 
-// NewStage prepares the alerting stage. backend answers backfill requests; it may be nil
+// NewStage prepares the alerting stage; a declared saved search with a mistake is an
+// error naming its key (see ValidateConfig). backend answers backfill requests; it may be nil
 // in a process without an index, and then backfill answers 503. Metrics are registered on
 // reg.
 func NewStage(c *bus.Client, cfg config.AlertConfig, backend index.Backend, reg prometheus.Registerer, logger *slog.Logger) (*Stage, error) {
+	if err := ValidateConfig(cfg); err != nil {
+		return nil, err
+	}
 	langs := cfg.Languages
 	if len(langs) == 0 {
 		langs = query.DefaultLanguages
