@@ -1,16 +1,19 @@
 package alert
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
 	"wirewatch/internal/config"
+	"wirewatch/internal/httpapi"
 	"wirewatch/internal/index"
 	"wirewatch/internal/query"
 )
@@ -192,17 +195,20 @@ func newSearchID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// DecodeSearch parses a saved search as the API receives it, rejecting unknown fields
-// so a misspelt key is an error rather than silently ignored.
+// DecodeSearch parses a saved search as the API receives it (at most 1 MiB), rejecting
+// unknown fields so a misspelt key is an error rather than silently ignored.
 func DecodeSearch(b []byte) (SavedSearch, error) {
+	return decodeSearch(bytes.NewReader(b))
+}
+
+func decodeSearch(body io.Reader) (SavedSearch, error) {
 	var s SavedSearch
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		return s, &InvalidError{Field: "body", Msg: fmt.Sprintf("not a saved search: %v", err)}
-	}
-	if dec.More() {
-		return s, &InvalidError{Field: "body", Msg: "more than one JSON value"}
+	if err := httpapi.DecodeJSON(body, maxBodyBytes, &s); err != nil {
+		msg := err.Error()
+		if !errors.Is(err, httpapi.ErrTooLarge) && !errors.Is(err, httpapi.ErrTrailingData) {
+			msg = "not a saved search: " + msg
+		}
+		return s, &InvalidError{Field: "body", Msg: msg}
 	}
 	if err := normalise(&s); err != nil {
 		return s, err
