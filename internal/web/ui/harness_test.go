@@ -32,7 +32,7 @@ func startStack(t *testing.T, token string, feeds []string) *stack {
 	for _, f := range feeds {
 		cfg.Ingest.Feeds = append(cfg.Ingest.Feeds, config.FeedConfig{URL: f})
 	}
-	cfg.Process.TopicsFile = filepath.Join("..", "..", "config", "topics.yaml")
+	cfg.Process.TopicsFile = filepath.Join("..", "..", "..", "config", "topics.yaml")
 	// The test articles name only curated entities, in these languages: a smaller detector
 	// and no city gazetteer start faster.
 	cfg.Process.Gazetteer = false
