@@ -104,6 +104,8 @@ func usage(w io.Writer) {
 // usageError is a mistake in the command line (exit status 2).
 type usageError struct{ error }
 
+func (u usageError) Unwrap() error { return u.error }
+
 func newFlags(name, synopsis string, e *env) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)

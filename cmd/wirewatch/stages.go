@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"wirewatch/internal/pipeline"
-	"wirewatch/internal/web"
 )
 
 func cmdRun(ctx context.Context, e *env, args []string) error {
@@ -70,14 +69,24 @@ func parseStages(s string) ([]string, error) {
 
 // apiGet asks a running wirewatch's API.
 func apiGet(ctx context.Context, base, token, path string, v any) error {
-	return web.NewClient(base, token).Do(ctx, http.MethodGet, path, nil, v)
+	return newClient(base, token).Do(ctx, http.MethodGet, path, nil, v)
 }
 
+// remoteFlags are the flags of the commands that ask a running wirewatch.
 type remoteFlags struct{ addr, token string }
 
+// register adds --addr and --token to fs. Their defaults are the values r holds, so flags
+// given to `alerts` before its subcommand carry over to the subcommand's flag set; else
+// the environment's.
 func (r *remoteFlags) register(fs *flag.FlagSet, e *env) {
-	fs.StringVar(&r.addr, "addr", envOr(e, "WIREWATCH_ADDR", "http://127.0.0.1:8080"), "base URL of a running wirewatch (WIREWATCH_ADDR)")
-	fs.StringVar(&r.token, "token", envOr(e, "WIREWATCH_SERVE_TOKEN", ""), "API token, if the server requires one")
+	if r.addr == "" {
+		r.addr = envOr(e, "WIREWATCH_ADDR", "http://127.0.0.1:8080")
+	}
+	if r.token == "" {
+		r.token = envOr(e, "WIREWATCH_SERVE_TOKEN", "")
+	}
+	fs.StringVar(&r.addr, "addr", r.addr, "base URL of a running wirewatch (WIREWATCH_ADDR)")
+	fs.StringVar(&r.token, "token", r.token, "API token, if the server requires one (WIREWATCH_SERVE_TOKEN)")
 }
 
 func envOr(e *env, key, def string) string {
@@ -173,7 +182,7 @@ func cmdSearch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if err := apiGet(ctx, rf.addr, rf.token, "/api/search?"+q.Encode(), &res); err != nil {
-		var ae *web.APIError
+		var ae *apiError
 		if errors.As(err, &ae) && ae.Column > 0 {
 			// Point at the mistake under the query, as a compiler would.
 			return fmt.Errorf("%s\n  %s\n  %s^", ae.Msg, q.Get("q"), strings.Repeat(" ", ae.Column-1))

@@ -2,7 +2,6 @@ package alert
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,34 +11,26 @@ import (
 	"strings"
 	"time"
 
+	"wirewatch/internal/httpapi"
 	"wirewatch/internal/index"
 )
 
+// maxBodyBytes bounds a saved search as the API receives it.
 const maxBodyBytes = 1 << 20
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
-}
-
-type errorBody struct {
-	Error    string `json:"error"`
-	Field    string `json:"field,omitempty"`
-	Position *int   `json:"position,omitempty"`
-	Column   *int   `json:"column,omitempty"`
-}
-
-func writeError(w http.ResponseWriter, status int, err error) {
-	body := errorBody{Error: err.Error()}
-	var inv *InvalidError
-	if errors.As(err, &inv) {
-		body.Field = inv.Field
-		if inv.Query != nil {
-			body.Position, body.Column = &inv.Query.Pos, &inv.Query.Column
-		}
-	}
-	writeJSON(w, status, body)
+// Routes mounts the stage's HTTP routes (see API.md). The Atom feeds, outside /api/, ask
+// for the feed token themselves (SetFeedToken).
+func (s *Stage) Routes(r httpapi.Router) {
+	r.Handle("GET /api/searches", http.HandlerFunc(s.listSearches))
+	r.Handle("POST /api/searches", http.HandlerFunc(s.createSearch))
+	r.Handle("GET /api/searches/{id}", http.HandlerFunc(s.getSearch))
+	r.Handle("PUT /api/searches/{id}", http.HandlerFunc(s.updateSearch))
+	r.Handle("DELETE /api/searches/{id}", http.HandlerFunc(s.deleteSearch))
+	r.Handle("GET /api/searches/{id}/matches", http.HandlerFunc(s.searchMatches))
+	r.Handle("GET /api/searches/{id}/backfill", http.HandlerFunc(s.backfill))
+	r.Handle("GET /api/alerts/stream", http.HandlerFunc(s.stream))
+	r.Handle("GET /api/deliveries", http.HandlerFunc(s.deliveries))
+	r.Handle("GET /feeds/searches/{file}", http.HandlerFunc(s.atomFeed))
 }
 
 // ready answers 503 until Run has loaded the searches, so no client sees a partial list.
@@ -48,7 +39,7 @@ func (s *Stage) readyOr503(w http.ResponseWriter, r *http.Request) bool {
 	defer cancel()
 	if !s.waitReady(ctx) {
 		w.Header().Set("Retry-After", "2")
-		writeError(w, http.StatusServiceUnavailable, errors.New("alert stage is starting"))
+		httpapi.WriteError(w, http.StatusServiceUnavailable, errors.New("alert stage is starting"))
 		return false
 	}
 	return true
@@ -62,7 +53,7 @@ func (s *Stage) savedSearch(w http.ResponseWriter, r *http.Request, id string) (
 	}
 	ss, ok := s.set.get(id)
 	if !ok {
-		writeError(w, http.StatusNotFound, ErrNotFound)
+		httpapi.WriteError(w, http.StatusNotFound, ErrNotFound)
 	}
 	return ss, ok
 }
@@ -71,41 +62,30 @@ func (s *Stage) listSearches(w http.ResponseWriter, r *http.Request) {
 	if !s.readyOr503(w, r) {
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"searches": s.set.list()})
-}
-
-func readSearch(r *http.Request) (SavedSearch, error) {
-	b, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
-	if err != nil {
-		return SavedSearch{}, fmt.Errorf("reading body: %w", err)
-	}
-	if len(b) > maxBodyBytes {
-		return SavedSearch{}, &InvalidError{Field: "body", Msg: "larger than 1 MiB"}
-	}
-	return DecodeSearch(b)
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"searches": s.set.list()})
 }
 
 func (s *Stage) createSearch(w http.ResponseWriter, r *http.Request) {
 	if !s.readyOr503(w, r) {
 		return
 	}
-	ss, err := readSearch(r)
+	ss, err := decodeSearch(r.Body)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err)
+		httpapi.WriteError(w, http.StatusBadRequest, err)
 		return
 	}
 	if ss.ID != "" {
-		writeError(w, http.StatusBadRequest, &InvalidError{Field: "id", Msg: "is chosen by the server; use PUT /api/searches/{id} to change a search"})
+		httpapi.WriteError(w, http.StatusBadRequest, &InvalidError{Field: "id", Msg: "is chosen by the server; use PUT /api/searches/{id} to change a search"})
 		return
 	}
 	now := s.now().UTC()
 	ss.ID, ss.Created, ss.Updated, ss.Origin = newSearchID(), now, now, ""
 	if err := s.store.save(r.Context(), ss); err != nil {
-		writeError(w, http.StatusServiceUnavailable, err)
+		httpapi.WriteError(w, http.StatusServiceUnavailable, err)
 		return
 	}
 	w.Header().Set("Location", "/api/searches/"+ss.ID)
-	writeJSON(w, http.StatusCreated, ss)
+	httpapi.WriteJSON(w, http.StatusCreated, ss)
 }
 
 func (s *Stage) getSearch(w http.ResponseWriter, r *http.Request) {
@@ -113,7 +93,7 @@ func (s *Stage) getSearch(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, ss)
+	httpapi.WriteJSON(w, http.StatusOK, ss)
 }
 
 func (s *Stage) updateSearch(w http.ResponseWriter, r *http.Request) {
@@ -122,13 +102,13 @@ func (s *Stage) updateSearch(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ss, err := readSearch(r)
+	ss, err := decodeSearch(r.Body)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err)
+		httpapi.WriteError(w, http.StatusBadRequest, err)
 		return
 	}
 	if ss.ID != "" && ss.ID != id {
-		writeError(w, http.StatusBadRequest, &InvalidError{Field: "id", Msg: fmt.Sprintf("%q differs from the URL's %q", ss.ID, id)})
+		httpapi.WriteError(w, http.StatusBadRequest, &InvalidError{Field: "id", Msg: fmt.Sprintf("%q differs from the URL's %q", ss.ID, id)})
 		return
 	}
 	ss.ID, ss.Created, ss.Origin = id, old.Created, old.Origin
@@ -137,10 +117,10 @@ func (s *Stage) updateSearch(w http.ResponseWriter, r *http.Request) {
 		ss.Updated = old.Updated.Add(time.Millisecond)
 	}
 	if err := s.store.save(r.Context(), ss); err != nil {
-		writeError(w, http.StatusServiceUnavailable, err)
+		httpapi.WriteError(w, http.StatusServiceUnavailable, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, ss)
+	httpapi.WriteJSON(w, http.StatusOK, ss)
 }
 
 func (s *Stage) deleteSearch(w http.ResponseWriter, r *http.Request) {
@@ -149,7 +129,7 @@ func (s *Stage) deleteSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.store.delete(r.Context(), id); err != nil {
-		writeError(w, http.StatusServiceUnavailable, err)
+		httpapi.WriteError(w, http.StatusServiceUnavailable, err)
 		return
 	}
 	s.hist.forget(id)
@@ -175,10 +155,10 @@ func (s *Stage) searchMatches(w http.ResponseWriter, r *http.Request) {
 	}
 	limit, err := intParam(r, "limit", 50, 1, 10000)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err)
+		httpapi.WriteError(w, http.StatusBadRequest, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"matches": s.hist.matches(id, limit)})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"matches": s.hist.matches(id, limit)})
 }
 
 // backfill shows what a search would have matched in the last days, from the index.
@@ -188,17 +168,17 @@ func (s *Stage) backfill(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.backend == nil {
-		writeError(w, http.StatusServiceUnavailable, errors.New("no search index in this process"))
+		httpapi.WriteError(w, http.StatusServiceUnavailable, errors.New("no search index in this process"))
 		return
 	}
 	days, err := intParam(r, "days", 7, 1, 366)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err)
+		httpapi.WriteError(w, http.StatusBadRequest, err)
 		return
 	}
 	size, err := intParam(r, "size", 50, 1, 500)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err)
+		httpapi.WriteError(w, http.StatusBadRequest, err)
 		return
 	}
 	res, err := s.Backfill(r.Context(), ss, days, size, r.URL.Query().Get("after"))
@@ -207,10 +187,10 @@ func (s *Stage) backfill(w http.ResponseWriter, r *http.Request) {
 		if errors.Is(err, index.ErrBadRequest) {
 			status = http.StatusBadRequest
 		}
-		writeError(w, status, err)
+		httpapi.WriteError(w, status, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, res)
+	httpapi.WriteJSON(w, http.StatusOK, res)
 }
 
 // Backfill returns what ss would have matched among the articles published in the last
@@ -236,11 +216,11 @@ func (s *Stage) deliveries(w http.ResponseWriter, r *http.Request) {
 	}
 	limit, err := intParam(r, "limit", 200, 1, 10000)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err)
+		httpapi.WriteError(w, http.StatusBadRequest, err)
 		return
 	}
 	list := s.state.list(r.URL.Query().Get("search"))
-	writeJSON(w, http.StatusOK, map[string]any{"deliveries": list[:min(limit, len(list))]})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"deliveries": list[:min(limit, len(list))]})
 }
 
 // stream is the server-sent-events feed of alerts for the UI. A client reconnecting with
@@ -251,7 +231,7 @@ func (s *Stage) stream(w http.ResponseWriter, r *http.Request) {
 	}
 	flusher, ok := w.(http.Flusher)
 	if !ok {
-		writeError(w, http.StatusInternalServerError, errors.New("streaming unsupported by this connection"))
+		httpapi.WriteError(w, http.StatusInternalServerError, errors.New("streaming unsupported by this connection"))
 		return
 	}
 	lastID := r.Header.Get("Last-Event-ID")
@@ -300,22 +280,16 @@ func (s *Stage) stream(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// atomFeed serves /feeds/searches/{id}.atom. Feed readers cannot send headers, so the
-// token may come as ?token=.
+// atomFeed serves /feeds/searches/{id}.atom, to holders of the feed token. Feed readers
+// cannot send headers, so it may come as ?token=.
 func (s *Stage) atomFeed(w http.ResponseWriter, r *http.Request) {
-	if s.feedToken != "" {
-		got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if got == "" {
-			got = r.URL.Query().Get("token")
-		}
-		if subtle.ConstantTimeCompare([]byte(got), []byte(s.feedToken)) != 1 {
-			writeError(w, http.StatusUnauthorized, errors.New("missing or wrong token"))
-			return
-		}
-	}
+	httpapi.RequireToken(s.feedToken, http.HandlerFunc(s.serveAtom)).ServeHTTP(w, r)
+}
+
+func (s *Stage) serveAtom(w http.ResponseWriter, r *http.Request) {
 	id, ok := strings.CutSuffix(r.PathValue("file"), ".atom")
 	if !ok {
-		writeError(w, http.StatusNotFound, errors.New("feeds are at /feeds/searches/{id}.atom"))
+		httpapi.WriteError(w, http.StatusNotFound, errors.New("feeds are at /feeds/searches/{id}.atom"))
 		return
 	}
 	ss, found := s.savedSearch(w, r, id)
@@ -324,7 +298,7 @@ func (s *Stage) atomFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	b, err := renderAtom(ss, s.hist.matches(id, 100), s.cfg.PublicURL)
 	if err != nil {
-		writeError(w, http.StatusInternalServerError, err)
+		httpapi.WriteError(w, http.StatusInternalServerError, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")

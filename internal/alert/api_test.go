@@ -17,9 +17,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"wirewatch/internal/article"
+	"wirewatch/internal/httpapi"
 	"wirewatch/internal/index"
 	"wirewatch/internal/index/bleve"
-	"wirewatch/internal/web"
 )
 
 func doJSON(t *testing.T, method, url string, body string) (int, []byte) {
@@ -62,7 +62,7 @@ func TestSearchAPI(t *testing.T) {
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
 			status, b := doJSON(t, "POST", base, tc.body)
-			var eb errorBody
+			var eb httpapi.ErrorBody
 			json.Unmarshal(b, &eb)
 			if status != 400 || eb.Field != tc.field {
 				t.Fatalf("status %d body %s, want 400 naming %s", status, b, tc.field)
@@ -258,63 +258,6 @@ func nextEvent(t *testing.T, events <-chan sseEvent) sseEvent {
 	return sseEvent{}
 }
 
-func TestCommandErrors(t *testing.T) {
-	tests := []struct {
-		name string
-		args []string
-		want error
-	}{
-		{"no command", nil, ErrUsage},
-		{"unknown command", []string{"frobnicate"}, ErrUsage},
-		{"show without id", []string{"show"}, ErrUsage},
-		{"bad flag", []string{"list", "--colour"}, ErrUsage},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			var out, errOut bytes.Buffer
-			err := Command(context.Background(), tc.args, &out, &errOut)
-			if !errors.Is(err, tc.want) || !strings.Contains(errOut.String(), "usage: wirewatch alerts") {
-				t.Errorf("err = %v, stderr = %q", err, errOut.String())
-			}
-		})
-	}
-	// An API error carries the status and the query column.
-	e, c := startBroker(t, t.TempDir())
-	defer e.Close()
-	cfg := testAlertConfig()
-	cfg.Searches = nil
-	st := startStage(t, c, cfg, nil)
-	var out, errOut bytes.Buffer
-	err := Command(context.Background(), []string{"add", "--addr", st.api.URL, "--name", "x", "--query", "a AND"}, &out, &errOut)
-	var apiErr *web.APIError
-	if !errors.As(err, &apiErr) || apiErr.Status != 400 || apiErr.Column == 0 {
-		t.Fatalf("err = %v", err)
-	}
-	// The other commands, end to end against the API.
-	s := createSearch(t, st, SavedSearch{Name: "Lachin", Query: "Lachin"})
-	for _, args := range [][]string{
-		{"list"},
-		{"show", s.ID},
-		{"edit", s.ID, "--query", "Lachin OR Laçın", "--mode", "hourly"},
-		{"matches", s.ID},
-		{"rm", s.ID},
-	} {
-		out.Reset()
-		if err := Command(context.Background(), append([]string{"--addr", st.api.URL}, args...), &out, &errOut); err != nil {
-			t.Fatalf("%v: %v", args, err)
-		}
-		if args[0] == "list" && !strings.Contains(out.String(), s.ID) {
-			t.Errorf("list output lacks the search:\n%s", out.String())
-		}
-		if args[0] == "edit" && !strings.Contains(out.String(), `"mode": "hourly"`) {
-			t.Errorf("edit output:\n%s", out.String())
-		}
-	}
-	if _, ok := st.set.get(s.ID); ok {
-		t.Error("search still there after rm")
-	}
-}
-
 // TestBackfillFromTheIndex asks what a new search would have matched in the last week,
 // from a real Bleve index: recent matching stories only, one hit per story.
 func TestBackfillFromTheIndex(t *testing.T) {
@@ -348,7 +291,7 @@ func TestBackfillFromTheIndex(t *testing.T) {
 	}
 	st.SetFeedToken("tok")
 	mux := http.NewServeMux()
-	st.Routes(func(p string, h http.Handler) { mux.Handle(p, h) })
+	st.Routes(mux)
 	api := httptest.NewServer(mux)
 	defer api.Close()
 	ctx, cancel := context.WithCancel(context.Background())

@@ -16,4 +16,12 @@
 // key that keeps a story from alerting twice (the matcher skips IDs already in the alerts
 // topic) and a channel from receiving it twice (the delivery worker records each delivered
 // channel in the compacted delivery topic before it commits).
+//
+// Channel types register in one place, channelKinds: how each is checked and delivered.
+// Searches are checked here whether they come from the API or the configuration file
+// (ValidateConfig). The stage's HTTP API is mounted with Routes; the command line that
+// talks to it lives in cmd/wirewatch.
+//
+// In the flow it sits below pipeline and above the index: it imports bus, article,
+// config, query, index and httpapi, never web or another stage.
 package alert

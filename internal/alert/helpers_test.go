@@ -70,7 +70,7 @@ func startStage(t *testing.T, c *bus.Client, cfg config.AlertConfig, prep func(*
 		prep(st)
 	}
 	mux := http.NewServeMux()
-	st.Routes(func(p string, h http.Handler) { mux.Handle(p, h) })
+	st.Routes(mux)
 	ctx, cancel := context.WithCancel(context.Background())
 	rs := &runningStage{Stage: st, api: httptest.NewServer(mux), cancel: cancel, done: make(chan error, 1)}
 	go func() { rs.done <- st.Run(ctx) }()

@@ -53,13 +53,8 @@ func newSenders(cfg config.AlertConfig, logger *slog.Logger) (*senders, error) {
 }
 
 func (s *senders) send(ctx context.Context, ch Channel, n notice) error {
-	switch ch.Type {
-	case config.ChannelWebhook:
-		return s.webhook(ctx, ch, n)
-	case config.ChannelSlack:
-		return s.slack(ctx, ch, n)
-	case config.ChannelEmail:
-		return s.email(ctx, ch, n)
+	if kind, ok := channelKindOf(ch.Type); ok && kind.send != nil {
+		return kind.send(s, ctx, ch, n)
 	}
 	return fmt.Errorf("%w: channel type %q is not delivered by the worker", errPermanent, ch.Type)
 }

@@ -1,25 +1,28 @@
 package alert
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
 	"wirewatch/internal/config"
+	"wirewatch/internal/httpapi"
 	"wirewatch/internal/index"
 	"wirewatch/internal/query"
 )
 
 // Search modes.
 const (
-	ModeImmediate = config.ModeImmediate
-	ModeHourly    = config.ModeHourly
-	ModeDaily     = config.ModeDaily
+	ModeImmediate = "immediate"
+	ModeHourly    = "hourly"
+	ModeDaily     = "daily"
 )
 
 // SavedSearch is an analyst's standing query and where its matches go.
@@ -36,9 +39,10 @@ type SavedSearch struct {
 	Updated time.Time `json:"updated"`
 }
 
-// Channel is one way a search's alerts are delivered: config.ChannelConfig with the API's
-// JSON names. The two are converted into each other, so a field added to one alone is a
-// compile error rather than a value silently dropped between the file and the API.
+// Channel is one way a search's alerts are delivered (the types are in channelKinds):
+// config.ChannelConfig with the API's JSON names. A declared channel is converted into a
+// Channel, so a field added to one alone is a compile error rather than a value silently
+// dropped between the file and the API.
 type Channel struct {
 	Type   string   `json:"type"`
 	URL    string   `json:"url,omitempty"`
@@ -54,15 +58,10 @@ func (c Channel) Key() string {
 	return c.Type + ":" + hex.EncodeToString(sum[:6])
 }
 
-// pushed reports whether the delivery worker sends to this channel. Atom and SSE are
-// served from the history every instance keeps, and the alert is already on the Kafka
-// alerts topic before anything is delivered.
+// pushed reports whether the delivery worker sends to this channel (see channelKinds).
 func (c Channel) pushed() bool {
-	switch c.Type {
-	case config.ChannelWebhook, config.ChannelSlack, config.ChannelEmail:
-		return true
-	}
-	return false
+	kind, ok := channelKindOf(c.Type)
+	return ok && kind.send != nil
 }
 
 // InvalidError is a saved search that cannot be accepted. Field names the offending key
@@ -76,10 +75,23 @@ type InvalidError struct {
 
 func (e *InvalidError) Error() string { return e.Field + ": " + e.Msg }
 
+// FieldName is the key at fault; the API's error body names it as "field".
+func (e *InvalidError) FieldName() string { return e.Field }
+
+// Unwrap returns the parser's error of a query that does not parse, so the API's error
+// body can say where the mistake is.
+func (e *InvalidError) Unwrap() error {
+	if e.Query == nil {
+		return nil
+	}
+	return e.Query
+}
+
 // ErrNotFound is returned for an unknown search ID.
 var ErrNotFound = errors.New("saved search not found")
 
-// normalise fills defaults and checks s with the same rules as the configuration file.
+// normalise fills defaults and checks s with the same rules as searches declared in the
+// configuration file; the error is the first mistake.
 func normalise(s *SavedSearch) error {
 	s.Name = strings.TrimSpace(s.Name)
 	s.Query = strings.TrimSpace(s.Query)
@@ -89,26 +101,64 @@ func normalise(s *SavedSearch) error {
 	if s.Channels == nil {
 		s.Channels = []Channel{}
 	}
-	errs := config.ValidateSearch(s.config())
-	if len(errs) == 0 {
-		return nil
+	if errs := validate(*s); len(errs) > 0 {
+		return errs[0]
 	}
-	first := errs[0]
-	inv := &InvalidError{Field: first.Key, Msg: first.Msg}
-	if first.Key == "query" {
-		if _, err := query.Parse(s.Query); err != nil {
-			errors.As(err, &inv.Query)
-		}
-	}
-	return inv
+	return nil
 }
 
-func (s *SavedSearch) config() config.SearchConfig {
-	c := config.SearchConfig{Name: s.Name, Query: s.Query, Mode: s.Mode}
-	for _, ch := range s.Channels {
-		c.Channels = append(c.Channels, config.ChannelConfig(ch))
+// validate returns every mistake in s, each keyed relative to the search ("query",
+// "channels[1].url"), so that a search means the same wherever it was declared.
+func validate(s SavedSearch) []*InvalidError {
+	var errs []*InvalidError
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, &InvalidError{Field: key, Msg: fmt.Sprintf(format, args...)})
 	}
-	return c
+	if strings.TrimSpace(s.Name) == "" {
+		bad("name", "must not be empty")
+	}
+	if strings.TrimSpace(s.Query) == "" {
+		bad("query", "must not be empty")
+	} else if _, err := query.Parse(s.Query); err != nil {
+		inv := &InvalidError{Field: "query", Msg: err.Error()}
+		if errors.As(err, &inv.Query) {
+			inv.Msg = fmt.Sprintf("%s (at column %d)", inv.Query.Msg, inv.Query.Column)
+		}
+		errs = append(errs, inv)
+	}
+	switch s.Mode {
+	case "", ModeImmediate, ModeHourly, ModeDaily:
+	default:
+		bad("mode", "must be immediate, hourly or daily, not %q", s.Mode)
+	}
+	for i, ch := range s.Channels {
+		key := fmt.Sprintf("channels[%d].", i)
+		checkChannel(ch, func(k, format string, args ...any) { bad(key+k, format, args...) })
+	}
+	return errs
+}
+
+// ValidateConfig checks the saved searches declared in the configuration file, which
+// config.Load leaves to the stage that knows the query language and the channel types.
+// Every mistake is a *config.FieldError naming its key ("alert.searches[2].query").
+func ValidateConfig(c config.AlertConfig) error {
+	if !c.Enabled {
+		return nil
+	}
+	var errs []error
+	names := map[string]int{}
+	for i, sc := range c.Searches {
+		key := fmt.Sprintf("alert.searches[%d]", i)
+		for _, e := range validate(fromConfig(sc)) {
+			errs = append(errs, &config.FieldError{Key: key + "." + e.Field, Msg: e.Msg})
+		}
+		n := strings.ToLower(strings.TrimSpace(sc.Name))
+		if j, dup := names[n]; dup && n != "" {
+			errs = append(errs, &config.FieldError{Key: key + ".name", Msg: fmt.Sprintf("%q is already the name of alert.searches[%d]", sc.Name, j)})
+		}
+		names[n] = i
+	}
+	return errors.Join(errs...)
 }
 
 // fromConfig turns a declared search into a SavedSearch whose ID is derived from its
@@ -145,17 +195,20 @@ func newSearchID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// DecodeSearch parses a saved search as the API receives it, rejecting unknown fields
-// so a misspelt key is an error rather than silently ignored.
+// DecodeSearch parses a saved search as the API receives it (at most 1 MiB), rejecting
+// unknown fields so a misspelt key is an error rather than silently ignored.
 func DecodeSearch(b []byte) (SavedSearch, error) {
+	return decodeSearch(bytes.NewReader(b))
+}
+
+func decodeSearch(body io.Reader) (SavedSearch, error) {
 	var s SavedSearch
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		return s, &InvalidError{Field: "body", Msg: fmt.Sprintf("not a saved search: %v", err)}
-	}
-	if dec.More() {
-		return s, &InvalidError{Field: "body", Msg: "more than one JSON value"}
+	if err := httpapi.DecodeJSON(body, maxBodyBytes, &s); err != nil {
+		msg := err.Error()
+		if !errors.Is(err, httpapi.ErrTooLarge) && !errors.Is(err, httpapi.ErrTrailingData) {
+			msg = "not a saved search: " + msg
+		}
+		return s, &InvalidError{Field: "body", Msg: msg}
 	}
 	if err := normalise(&s); err != nil {
 		return s, err

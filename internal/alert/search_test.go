@@ -11,8 +11,8 @@ import (
 	"wirewatch/internal/config"
 )
 
-// TestConfigValidationNamesTheKey loads alert sections through config.Load, as the
-// binary does, and checks that each mistake names its key.
+// TestConfigValidationNamesTheKey loads alert sections through config.Load and the
+// stage's ValidateConfig, as the binary does, and checks that each mistake names its key.
 func TestConfigValidationNamesTheKey(t *testing.T) {
 	searches := `alert:
   searches:
@@ -42,7 +42,7 @@ func TestConfigValidationNamesTheKey(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tc.yaml), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			_, err := config.Load(path, nil)
+			err := loadAndValidate(path)
 			var fe *config.FieldError
 			if !errors.As(err, &fe) || !strings.Contains(err.Error(), tc.key+":") {
 				t.Fatalf("error %v does not name %s", err, tc.key)
@@ -51,9 +51,23 @@ func TestConfigValidationNamesTheKey(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "c.yaml")
 	os.WriteFile(path, []byte(searches), 0o644)
-	if _, err := config.Load(path, nil); err != nil {
+	if err := loadAndValidate(path); err != nil {
 		t.Errorf("valid searches rejected: %v", err)
 	}
+	// config's own test loads the example file; its searches are checked here.
+	if err := loadAndValidate("../../config/wirewatch.example.yaml"); err != nil {
+		t.Errorf("the example's searches are rejected: %v", err)
+	}
+}
+
+// loadAndValidate checks a file as the binary does: config.Load, then the alert stage's
+// own checks of the declared searches.
+func loadAndValidate(path string) error {
+	cfg, err := config.Load(path, nil)
+	if err != nil {
+		return err
+	}
+	return ValidateConfig(cfg.Alert)
 }
 
 // FuzzDecodeSearch feeds API bodies to the decoder: it must never panic, and what it

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -55,10 +54,14 @@ type Stage struct {
 	now         func() time.Time
 }
 
-// NewStage prepares the alerting stage. backend answers backfill requests; it may be nil
+// NewStage prepares the alerting stage; a declared saved search with a mistake is an
+// error naming its key (see ValidateConfig). backend answers backfill requests; it may be nil
 // in a process without an index, and then backfill answers 503. Metrics are registered on
 // reg.
 func NewStage(c *bus.Client, cfg config.AlertConfig, backend index.Backend, reg prometheus.Registerer, logger *slog.Logger) (*Stage, error) {
+	if err := ValidateConfig(cfg); err != nil {
+		return nil, err
+	}
 	langs := cfg.Languages
 	if len(langs) == 0 {
 		langs = query.DefaultLanguages
@@ -315,18 +318,4 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	}
 	reg.MustRegister(m.articles, m.alerts, m.duplicates, m.rateLimited, m.searches, m.matchSeconds, m.deliveries, m.queued, m.digestLeader)
 	return m
-}
-
-// Routes mounts the stage's HTTP routes (see API.md).
-func (s *Stage) Routes(mount func(pattern string, h http.Handler)) {
-	mount("GET /api/searches", http.HandlerFunc(s.listSearches))
-	mount("POST /api/searches", http.HandlerFunc(s.createSearch))
-	mount("GET /api/searches/{id}", http.HandlerFunc(s.getSearch))
-	mount("PUT /api/searches/{id}", http.HandlerFunc(s.updateSearch))
-	mount("DELETE /api/searches/{id}", http.HandlerFunc(s.deleteSearch))
-	mount("GET /api/searches/{id}/matches", http.HandlerFunc(s.searchMatches))
-	mount("GET /api/searches/{id}/backfill", http.HandlerFunc(s.backfill))
-	mount("GET /api/alerts/stream", http.HandlerFunc(s.stream))
-	mount("GET /api/deliveries", http.HandlerFunc(s.deliveries))
-	mount("GET /feeds/searches/{file}", http.HandlerFunc(s.atomFeed))
 }

@@ -32,15 +32,14 @@ func TestEndToEnd(t *testing.T) {
 		s.UseBusMetrics(busMetrics)
 	})
 
-	// Create the search through the CLI, as an analyst would.
-	var out, errOut bytes.Buffer
-	ctx := context.Background()
-	err := Command(ctx, []string{"--addr", st.api.URL, "add", "--name", "Lachin", "--query", `"Lachin corridor" AND lang:en`,
-		"--webhook", hook.srv.URL, "--secret", "s3cret", "--email", "analyst@example.org", "--atom"}, &out, &errOut)
-	if err != nil {
-		t.Fatalf("alerts add: %v (%s)", err, errOut.String())
+	// Create the search through the API, as `wirewatch alerts add` does (its test is in
+	// cmd/wirewatch).
+	status, b := doJSON(t, "POST", st.api.URL+"/api/searches", `{"name":"Lachin","query":"\"Lachin corridor\" AND lang:en",`+
+		`"channels":[{"type":"webhook","url":"`+hook.srv.URL+`","secret":"s3cret"},{"type":"email","to":["analyst@example.org"]},{"type":"atom"}]}`)
+	if status != http.StatusCreated {
+		t.Fatalf("creating the search: %d %s", status, b)
 	}
-	created := decodeSearchJSON(t, out.Bytes())
+	created := decodeSearchJSON(t, b)
 	if created.ID == "" || len(created.Channels) != 3 {
 		t.Fatalf("created search = %+v", created)
 	}

@@ -1,14 +1,10 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"net/mail"
 	"net/url"
-	"strings"
 	"time"
-
-	"wirewatch/internal/query"
 )
 
 // AlertConfig configures the alerting stage: how alerts are delivered and the saved
@@ -30,8 +26,10 @@ type AlertConfig struct {
 	Digest      DigestConfig    `yaml:"digest"`
 	// Languages are the languages whose analysers the matcher uses for text terms; keep
 	// them equal to process.languages so that alerts and search agree.
-	Languages []string       `yaml:"languages"`
-	Searches  []SearchConfig `yaml:"searches"`
+	Languages []string `yaml:"languages"`
+	// Searches are checked by the alert stage (alert.ValidateConfig), which knows the
+	// query language and the channel types.
+	Searches []SearchConfig `yaml:"searches"`
 }
 
 // SMTPConfig is the mail server e-mail alerts go through. STARTTLS is used whenever the
@@ -94,20 +92,6 @@ type ChannelConfig struct {
 	Secret string   `yaml:"secret"` // webhook: HMAC-SHA256 key of the signature header
 	To     []string `yaml:"to"`     // email
 }
-
-// Search modes and channel types.
-const (
-	ModeImmediate = "immediate"
-	ModeHourly    = "hourly"
-	ModeDaily     = "daily"
-
-	ChannelWebhook = "webhook"
-	ChannelSlack   = "slack"
-	ChannelEmail   = "email"
-	ChannelAtom    = "atom"
-	ChannelSSE     = "sse"
-	ChannelKafka   = "kafka"
-)
 
 func alertDefaults() AlertConfig {
 	return AlertConfig{
@@ -194,72 +178,6 @@ func (c *AlertConfig) validate() []error {
 	for i, l := range c.Languages {
 		if len(l) != 2 {
 			add(fmt.Sprintf("alert.languages[%d]", i), "%q is not an ISO 639-1 code", l)
-		}
-	}
-	names := map[string]int{}
-	for i, s := range c.Searches {
-		key := fmt.Sprintf("alert.searches[%d]", i)
-		for _, e := range ValidateSearch(s) {
-			e.Key = key + "." + e.Key
-			errs = append(errs, e)
-		}
-		n := strings.ToLower(strings.TrimSpace(s.Name))
-		if j, dup := names[n]; dup && n != "" {
-			add(key+".name", "%q is already the name of alert.searches[%d]", s.Name, j)
-		}
-		names[n] = i
-	}
-	return errs
-}
-
-// ValidateSearch checks one saved search and returns its problems, each keyed relative to
-// the search ("query", "channels[1].url"). The API validates searches it receives with it
-// too, so a search means the same thing wherever it was declared.
-func ValidateSearch(s SearchConfig) []*FieldError {
-	var errs []*FieldError
-	add := func(key, format string, args ...any) {
-		errs = append(errs, &FieldError{Key: key, Msg: fmt.Sprintf(format, args...)})
-	}
-	if strings.TrimSpace(s.Name) == "" {
-		add("name", "must not be empty")
-	}
-	if strings.TrimSpace(s.Query) == "" {
-		add("query", "must not be empty")
-	} else if _, err := query.Parse(s.Query); err != nil {
-		var qe *query.Error
-		if errors.As(err, &qe) {
-			add("query", "%s (at column %d)", qe.Msg, qe.Column)
-		} else {
-			add("query", "%v", err)
-		}
-	}
-	switch s.Mode {
-	case "", ModeImmediate, ModeHourly, ModeDaily:
-	default:
-		add("mode", "must be immediate, hourly or daily, not %q", s.Mode)
-	}
-	for j, ch := range s.Channels {
-		key := fmt.Sprintf("channels[%d]", j)
-		switch ch.Type {
-		case ChannelWebhook, ChannelSlack:
-			u, err := url.Parse(ch.URL)
-			if ch.URL == "" {
-				add(key+".url", "must be set for a %s channel", ch.Type)
-			} else if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				add(key+".url", "%q is not an http(s) URL", ch.URL)
-			}
-		case ChannelEmail:
-			if len(ch.To) == 0 {
-				add(key+".to", "must list at least one address")
-			}
-			for k, to := range ch.To {
-				if _, err := mail.ParseAddress(to); err != nil {
-					add(fmt.Sprintf("%s.to[%d]", key, k), "%q is not an e-mail address", to)
-				}
-			}
-		case ChannelAtom, ChannelSSE, ChannelKafka:
-		default:
-			add(key+".type", "must be webhook, slack, email, atom, sse or kafka, not %q", ch.Type)
 		}
 	}
 	return errs

@@ -1,6 +1,10 @@
 // Package config is wirewatch's typed configuration: a YAML file, then WIREWATCH_* environment
 // overrides, on top of the defaults in Default. Validate names the offending key in every
 // error. The Config is passed explicitly to each stage; there is no global.
+//
+// It is plain data at the bottom of the flow and imports no other wirewatch package.
+// What only a stage can judge is checked by that stage, with errors that still name the
+// key: the saved searches' queries and channels by the alert stage (alert.ValidateConfig).
 package config
 
 import (

@@ -14,6 +14,7 @@ import (
 
 	"wirewatch/internal/bus"
 	"wirewatch/internal/config"
+	"wirewatch/internal/httpapi"
 )
 
 // FeedLog is the Kafka side of a group of pollers; *bus.Client implements it. Assignments
@@ -88,6 +89,9 @@ func (gp *GroupPoller) RegisterMetrics(reg prometheus.Registerer) error {
 
 // WebSubHandler serves WebSub verifications and pushes for the feeds this poller holds.
 func (gp *GroupPoller) WebSubHandler() http.Handler { return gp.poller.WebSubHandler() }
+
+// Routes mounts the poller's HTTP routes (see Poller.Routes).
+func (gp *GroupPoller) Routes(r httpapi.Router) { gp.poller.Routes(r) }
 
 // Close releases the poller's state file and the state writer. Run closes them on return;
 // call it yourself only when Run was never called.

@@ -24,6 +24,7 @@ import (
 	"wirewatch/internal/alert"
 	"wirewatch/internal/bus"
 	"wirewatch/internal/config"
+	"wirewatch/internal/httpapi"
 	"wirewatch/internal/index"
 	"wirewatch/internal/index/bleve"
 	"wirewatch/internal/index/elastic"
@@ -128,9 +129,11 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 			return nil
 		},
 	}
-	srv := web.New(web.Options{Backend: backendIf(has[Serve], backend), Registry: reg, Checks: checks, Token: cfg.Serve.Token, Logger: logger})
+	// Each part mounts its own routes on srv; /api/ ones need serve.token.
+	srv := web.New(web.Options{Registry: reg, Checks: checks, Token: cfg.Serve.Token, Logger: logger})
 	if has[Serve] {
-		ui.Mount(srv) // the analyst UI: static pages over the API
+		web.NewSearch(backend, logger).Routes(srv)
+		ui.Routes(srv) // the analyst UI: static pages over the API
 	}
 	ln, err := net.Listen("tcp", cfg.Serve.Addr)
 	if err != nil {
@@ -167,8 +170,7 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 			if err := poller.RegisterMetrics(reg); err != nil {
 				return fmt.Errorf("registering feed metrics: %w", err)
 			}
-			srv.Handle("/websub/", poller.WebSubHandler()) // hub verification and pushes, authenticated by their HMAC
-			srv.MountFeeds(poller)                         // GET and POST /api/feeds, POST /api/feeds/opml
+			poller.Routes(srv) // /api/feeds, and /websub/ for the hubs
 			runs = append(runs, poller.Run)
 		}
 		if has[Process] {
@@ -176,7 +178,7 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 			if err != nil {
 				return err
 			}
-			srv.Handle("GET /api/entities/unknown", unknownHandler(e))
+			e.Routes(srv)
 			runs = append(runs, process.NewStage(client, e, metrics, cfg.Process.Workers, logger).Run, e.Watch)
 		}
 		if has[Index] {
@@ -193,7 +195,7 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 			}
 			st.SetFeedToken(cfg.Serve.Token)
 			st.UseBusMetrics(metrics)
-			st.Routes(srv.Handle)
+			st.Routes(srv)
 			runs = append(runs, st.Run)
 		}
 		return nil
@@ -220,11 +222,10 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 // poller is the poll stage as the process wires it: *ingest.Poller on the embedded
 // broker, *ingest.GroupPoller on a real cluster.
 type poller interface {
-	web.Feeds
 	Run(ctx context.Context) error
 	Close() error
 	RegisterMetrics(reg prometheus.Registerer) error
-	WebSubHandler() http.Handler
+	Routes(r httpapi.Router)
 }
 
 // newPoller builds the poll stage. On the embedded broker one poller polls every feed. On a
@@ -249,13 +250,6 @@ func newPoller(ctx context.Context, cfg config.Config, client *bus.Client, pub i
 		StateTopic: cfg.Kafka.Topics.State,
 		GroupID:    cfg.Kafka.GroupPrefix + Poll,
 	}, cfg.DataDir, pub, logger)
-}
-
-func backendIf(ok bool, b index.Backend) index.Backend {
-	if ok {
-		return b
-	}
-	return nil
 }
 
 func openBackend(ctx context.Context, cfg config.Config, logger *slog.Logger) (index.Backend, error) {

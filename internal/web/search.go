@@ -5,15 +5,53 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"wirewatch/internal/httpapi"
 	"wirewatch/internal/index"
 	"wirewatch/internal/query"
 )
+
+// Search is the search API over an index backend.
+type Search struct {
+	backend index.Backend
+	logger  *slog.Logger
+}
+
+// NewSearch returns the search API over backend.
+func NewSearch(backend index.Backend, logger *slog.Logger) *Search {
+	return &Search{backend: backend, logger: logger}
+}
+
+// Routes mounts the search routes (see API.md):
+//
+//	GET /api/search         one page of hits, facets and a histogram
+//	GET /api/export         every hit (limit at most 100,000) as CSV or NDJSON
+//	GET /api/articles/{id}  one article
+func (s *Search) Routes(r httpapi.Router) {
+	r.Handle("GET /api/search", http.HandlerFunc(s.search))
+	r.Handle("GET /api/export", http.HandlerFunc(s.export))
+	r.Handle("GET /api/articles/{id}", http.HandlerFunc(s.getArticle))
+}
+
+func (s *Search) getArticle(w http.ResponseWriter, r *http.Request) {
+	a, err := s.backend.Get(r.Context(), r.PathValue("id"))
+	if errors.Is(err, index.ErrNotFound) {
+		httpapi.WriteError(w, http.StatusNotFound, errors.New("no article with id "+r.PathValue("id")))
+		return
+	}
+	if err != nil {
+		s.logger.Error("getting article", "article_id", r.PathValue("id"), "err", err)
+		httpapi.WriteError(w, http.StatusInternalServerError, errors.New("reading the index failed"))
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, a)
+}
 
 const maxPageSize = 200
 
@@ -77,30 +115,26 @@ func isTrue(s string) bool {
 
 // searchError answers a failed search: a query the analyst mistyped is a 400 that says
 // where; anything else is the server's fault.
-func (s *Server) searchError(w http.ResponseWriter, err error) {
-	var qe *query.Error
-	if errors.As(err, &qe) {
-		writeError(w, http.StatusBadRequest, qe.Error(), func(e *apiError) {
-			pos, col := qe.Pos, qe.Column
-			e.Position, e.Column = &pos, &col
-		})
+func (s *Search) searchError(w http.ResponseWriter, err error) {
+	if qe, ok := errors.AsType[*query.Error](err); ok {
+		httpapi.WriteError(w, http.StatusBadRequest, qe)
 		return
 	}
 	if errors.Is(err, index.ErrBadRequest) {
-		writeError(w, http.StatusBadRequest, err.Error(), nil)
+		httpapi.WriteError(w, http.StatusBadRequest, err)
 		return
 	}
 	s.logger.Error("searching", "err", err)
-	writeError(w, http.StatusInternalServerError, "searching the index failed", nil)
+	httpapi.WriteError(w, http.StatusInternalServerError, errors.New("searching the index failed"))
 }
 
-func (s *Server) search(w http.ResponseWriter, r *http.Request) {
+func (s *Search) search(w http.ResponseWriter, r *http.Request) {
 	req, err := parseRequest(r.URL.Query())
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error(), nil)
+		httpapi.WriteError(w, http.StatusBadRequest, err)
 		return
 	}
-	res, err := s.opts.Backend.Search(r.Context(), req)
+	res, err := s.backend.Search(r.Context(), req)
 	if err != nil {
 		s.searchError(w, err)
 		return
@@ -108,16 +142,16 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	if res.Hits == nil {
 		res.Hits = []index.Hit{}
 	}
-	writeJSON(w, http.StatusOK, res)
+	httpapi.WriteJSON(w, http.StatusOK, res)
 }
 
 // export streams every hit of a search (up to limit, default 10,000, at most 100,000) as
 // CSV or NDJSON, paging with search_after so deep result sets cost no more than shallow ones.
-func (s *Server) export(w http.ResponseWriter, r *http.Request) {
+func (s *Search) export(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
 	req, err := parseRequest(v)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error(), nil)
+		httpapi.WriteError(w, http.StatusBadRequest, err)
 		return
 	}
 	format := v.Get("format")
@@ -125,14 +159,14 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		format = "ndjson"
 	}
 	if format != "csv" && format != "ndjson" {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("format: must be csv or ndjson, not %q", format), nil)
+		httpapi.WriteError(w, http.StatusBadRequest, fmt.Errorf("format: must be csv or ndjson, not %q", format))
 		return
 	}
 	limit := 10000
 	if l := v.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > 100000 {
-			writeError(w, http.StatusBadRequest, fmt.Sprintf("limit: must be a whole number from 1 to 100000, not %q", l), nil)
+			httpapi.WriteError(w, http.StatusBadRequest, fmt.Errorf("limit: must be a whole number from 1 to 100000, not %q", l))
 			return
 		}
 		limit = n
@@ -142,7 +176,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		req.Sort = index.SortNewest
 	}
 	// The first page is fetched before any byte is written, so a bad query is still a 400.
-	res, err := s.opts.Backend.Search(r.Context(), req)
+	res, err := s.backend.Search(r.Context(), req)
 	if err != nil {
 		s.searchError(w, err)
 		return
@@ -186,7 +220,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		req.After = res.Next
-		if res, err = s.opts.Backend.Search(r.Context(), req); err != nil {
+		if res, err = s.backend.Search(r.Context(), req); err != nil {
 			s.logger.Error("exporting: searching the next page", "exported", n, "err", err)
 			break
 		}

@@ -1,13 +1,14 @@
-// Package web is wirewatch's HTTP face: the JSON search API analysts and the UI call, the
-// feed-health API, and the operations endpoints (/healthz, /readyz, /metrics). It reads
-// from the index backend; it never writes articles.
+// Package web is wirewatch's HTTP face: the Server every stage of a process mounts its
+// routes on (each through its own Routes method), guarding /api/ with the token; the
+// operations endpoints (/healthz, /readyz, /metrics); and the search API analysts and the
+// UI call (Search), which reads from the index backend and never writes articles.
+//
+// In the flow it sits above the index backends and below alert and pipeline: it imports
+// index, query and httpapi, never a stage (ingest, process, alert).
 package web
 
 import (
 	"context"
-	"crypto/subtle"
-	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -16,24 +17,23 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"wirewatch/internal/index"
+	"wirewatch/internal/httpapi"
 )
 
 // Check is a readiness probe; it returns nil when its part is ready.
 type Check func(ctx context.Context) error
 
-// Options configure a Server. Backend may be nil in a process that does not serve search
-// (a lone poller still serves health and metrics).
+// Options configure a Server.
 type Options struct {
-	Backend  index.Backend
 	Registry *prometheus.Registry
 	Checks   map[string]Check
 	Token    string // when set, required as a bearer token on /api/
 	Logger   *slog.Logger
 }
 
-// Server routes the HTTP API. Extra handlers (feeds, alerts, UI, WebSub) are mounted by
-// the stages that own them through Handle.
+// Server routes the HTTP API. It serves health and metrics itself; everything else (search,
+// feeds, alerts, entities, the UI, WebSub) is mounted by the part that owns it through
+// Handle, so *Server is an httpapi.Router.
 type Server struct {
 	mux     *http.ServeMux
 	opts    Options
@@ -49,11 +49,6 @@ func New(opts Options) *Server {
 	if opts.Registry != nil {
 		s.mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Registry, promhttp.HandlerOpts{Registry: opts.Registry}))
 	}
-	if opts.Backend != nil {
-		s.Handle("GET /api/search", http.HandlerFunc(s.search))
-		s.Handle("GET /api/export", http.HandlerFunc(s.export))
-		s.Handle("GET /api/articles/{id}", http.HandlerFunc(s.getArticle))
-	}
 	return s
 }
 
@@ -64,7 +59,7 @@ func (s *Server) Handle(pattern string, h http.Handler) {
 		path = pattern
 	}
 	if strings.HasPrefix(path, "/api/") {
-		h = s.requireToken(h)
+		h = httpapi.RequireToken(s.opts.Token, h)
 	}
 	s.mux.Handle(pattern, h)
 }
@@ -76,27 +71,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-func (s *Server) requireToken(h http.Handler) http.Handler {
-	if s.opts.Token == "" {
-		return h
-	}
-	want := []byte(s.opts.Token)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if got == "" {
-			got = r.URL.Query().Get("token")
-		}
-		if subtle.ConstantTimeCompare([]byte(got), want) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="wirewatch"`)
-			writeError(w, http.StatusUnauthorized, "missing or wrong token", nil)
-			return
-		}
-		h.ServeHTTP(w, r)
-	})
-}
-
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "uptime_s": int(time.Since(s.started).Seconds())})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"status": "ok", "uptime_s": int(time.Since(s.started).Seconds())})
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
@@ -112,42 +88,5 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 			res[name] = "ok"
 		}
 	}
-	writeJSON(w, status, res)
-}
-
-func (s *Server) getArticle(w http.ResponseWriter, r *http.Request) {
-	a, err := s.opts.Backend.Get(r.Context(), r.PathValue("id"))
-	if errors.Is(err, index.ErrNotFound) {
-		writeError(w, http.StatusNotFound, "no article with id "+r.PathValue("id"), nil)
-		return
-	}
-	if err != nil {
-		s.logger.Error("getting article", "article_id", r.PathValue("id"), "err", err)
-		writeError(w, http.StatusInternalServerError, "reading the index failed", nil)
-		return
-	}
-	writeJSON(w, http.StatusOK, a)
-}
-
-// apiError is the body of every error answer.
-type apiError struct {
-	Error    string `json:"error"`
-	Position *int   `json:"position,omitempty"` // byte offset in the query, for query errors
-	Column   *int   `json:"column,omitempty"`   // 1-based character column
-}
-
-func writeError(w http.ResponseWriter, status int, msg string, extra func(*apiError)) {
-	e := apiError{Error: msg}
-	if extra != nil {
-		extra(&e)
-	}
-	writeJSON(w, status, e)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(true)
-	_ = enc.Encode(v)
+	httpapi.WriteJSON(w, status, res)
 }

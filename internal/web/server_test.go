@@ -37,7 +37,9 @@ func newServer(t *testing.T, token string, arts ...*article.Article) *httptest.S
 			}
 		}
 	}
-	srv := httptest.NewServer(web.New(web.Options{Backend: b, Token: token, Logger: logger}))
+	ws := web.New(web.Options{Token: token, Logger: logger})
+	web.NewSearch(b, logger).Routes(ws)
+	srv := httptest.NewServer(ws)
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -1,7 +1,7 @@
 // Package ui is the analyst's browser interface: search with facets and a date histogram,
 // article, entity and topic pages, saved searches with live alerts, and feed health. It is a
 // set of static files (vanilla JS and CSS, embedded in the binary) that talk only to
-// wirewatch's own JSON API, mounted on the web.Server by Mount.
+// wirewatch's own JSON API, mounted on the web.Server by Routes. It imports only httpapi.
 //
 // Everything shown comes from feeds written by strangers, so the script builds the page
 // from DOM nodes and text, never from HTML strings, and every page is served with a strict
@@ -19,6 +19,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"wirewatch/internal/httpapi"
 )
 
 //go:embed static
@@ -28,11 +30,6 @@ var static embed.FS
 // styles and API, images only from here or data: URLs, and no framing.
 const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-
-// Mux is what the UI is mounted on; *web.Server and *http.ServeMux satisfy it.
-type Mux interface {
-	Handle(pattern string, h http.Handler)
-}
 
 // pagePatterns are the UI's addresses. Each serves the same shell page; the script reads the
 // path and the query string, so a URL names the whole view and can be shared.
@@ -46,14 +43,14 @@ var pagePatterns = []string{
 	"GET /feeds",
 }
 
-// Mount registers the UI's pages and assets on m. The pages hold no data (that comes from
+// Routes mounts the UI's pages and assets on r. The pages hold no data (that comes from
 // /api/, which the server guards with its token), so they are served without one.
-func Mount(m Mux) {
+func Routes(r httpapi.Router) {
 	h := Handler()
 	for _, p := range pagePatterns {
-		m.Handle(p, h)
+		r.Handle(p, h)
 	}
-	m.Handle("GET /ui/", h)
+	r.Handle("GET /ui/", h)
 }
 
 // Handler serves the shell page for every UI path and the assets under /ui/.

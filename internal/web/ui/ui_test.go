@@ -8,9 +8,9 @@ import (
 	"testing"
 )
 
-func TestMountServesPagesAndAssetsWithCSP(t *testing.T) {
+func TestRoutesServePagesAndAssetsWithCSP(t *testing.T) {
 	mux := http.NewServeMux()
-	Mount(mux)
+	Routes(mux)
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 

@@ -1,4 +1,4 @@
-package web
+package main
 
 import (
 	"bytes"
@@ -9,33 +9,35 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"wirewatch/internal/httpapi"
 )
 
-// Client calls a running wirewatch's API; the command line's client commands (feeds,
-// search, alerts, entities) use it. It is safe for concurrent use.
-type Client struct {
+// client calls a running wirewatch's API; the client commands (feeds, search, alerts,
+// entities) use it. It is safe for concurrent use.
+type client struct {
 	addr, token string
 	http        *http.Client
 }
 
-// NewClient returns a client of the API at addr (e.g. http://127.0.0.1:8080), sending
+// newClient returns a client of the API at addr (e.g. http://127.0.0.1:8080), sending
 // token as a bearer token when it is not empty.
-func NewClient(addr, token string) *Client {
-	return &Client{addr: strings.TrimRight(addr, "/"), token: token, http: &http.Client{Timeout: 60 * time.Second}}
+func newClient(addr, token string) *client {
+	return &client{addr: strings.TrimRight(addr, "/"), token: token, http: &http.Client{Timeout: 60 * time.Second}}
 }
 
-// APIError is an error answer of the API.
-type APIError struct {
+// apiError is an error answer of the API.
+type apiError struct {
 	Status int    // HTTP status code
 	Msg    string // the answer's "error"
 	Column int    // 1-based column of a query mistake, 0 when the error is not about a query
 }
 
-func (e *APIError) Error() string { return fmt.Sprintf("wirewatch answered %d: %s", e.Status, e.Msg) }
+func (e *apiError) Error() string { return fmt.Sprintf("wirewatch answered %d: %s", e.Status, e.Msg) }
 
 // Do sends body (JSON-encoded, unless nil) with method to path and decodes a JSON answer
-// into out (unless nil). An answer of 300 or more is an *APIError.
-func (c *Client) Do(ctx context.Context, method, path string, body, out any) error {
+// into out (unless nil). An answer of 300 or more is an *apiError.
+func (c *client) Do(ctx context.Context, method, path string, body, out any) error {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -64,8 +66,8 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 		return fmt.Errorf("reading answer of %s %s: %w", method, path, err)
 	}
 	if resp.StatusCode >= 300 {
-		var ae apiError
-		e := &APIError{Status: resp.StatusCode}
+		var ae httpapi.ErrorBody
+		e := &apiError{Status: resp.StatusCode}
 		if json.Unmarshal(b, &ae) == nil && ae.Error != "" {
 			e.Msg = ae.Error
 			if ae.Column != nil {

@@ -1,4 +1,4 @@
-package web
+package ingest
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 
 	"wirewatch/internal/article"
 	"wirewatch/internal/config"
-	"wirewatch/internal/ingest"
+	"wirewatch/internal/httpapi"
 )
 
 // collected keeps what the poller publishes; the routes under test only add feeds.
@@ -42,14 +42,15 @@ func TestFeedAddingRoutes(t *testing.T) {
 	defer site.Close()
 	cfg := config.Default().Ingest
 	cfg.OPML, cfg.AllowPrivate = nil, true
-	poller, err := ingest.NewPoller(cfg, t.TempDir(), &collected{}, nil)
+	poller, err := NewPoller(cfg, t.TempDir(), &collected{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer poller.Close()
-	srv := New(Options{Token: "tok"})
-	srv.MountFeeds(poller)
-	api := httptest.NewServer(srv)
+	// The routes are mounted as the web server mounts them: behind its token.
+	mux := http.NewServeMux()
+	poller.Routes(mux)
+	api := httptest.NewServer(httpapi.RequireToken("tok", mux))
 	defer api.Close()
 
 	opml := `<?xml version="1.0"?><opml version="2.0"><body><outline text="a" xmlUrl="` + site.URL + `/other.xml"/>` +

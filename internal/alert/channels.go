@@ -1,0 +1,109 @@
+package alert
+
+import (
+	"context"
+	"fmt"
+	netmail "net/mail"
+	"net/url"
+	"strings"
+)
+
+// Channel types.
+const (
+	ChannelWebhook = "webhook"
+	ChannelSlack   = "slack"
+	ChannelEmail   = "email"
+	ChannelAtom    = "atom"
+	ChannelSSE     = "sse"
+	ChannelKafka   = "kafka"
+)
+
+// channelKind is everything that differs between channel types. Adding a type is adding
+// an entry to channelKinds: validation, delivery and help all read it from there.
+type channelKind struct {
+	name  string
+	about string // one line for help texts
+	// check reports the channel's mistakes through bad, keyed relative to the channel
+	// ("url", "to[0]"); nil when a channel of the type has nothing to check.
+	check func(ch Channel, bad func(key, format string, args ...any))
+	// send makes one attempt at delivering n on ch (the delivery worker retries), with an
+	// error wrapping errPermanent when retrying cannot help. It is nil for the types the
+	// worker does not push: Atom and SSE are served from the history every instance keeps,
+	// and every alert is on the Kafka alerts topic before anything is delivered.
+	send func(s *senders, ctx context.Context, ch Channel, n notice) error
+}
+
+// channelKinds is the registry of channel types, in the order messages list them.
+var channelKinds = []channelKind{
+	{name: ChannelWebhook, about: "POST each alert or digest as JSON to url, signed with secret", check: checkHTTPURL, send: (*senders).webhook},
+	{name: ChannelSlack, about: "post to a Slack-compatible incoming webhook at url", check: checkHTTPURL, send: (*senders).slack},
+	{name: ChannelEmail, about: "mail the addresses in to through alert.smtp", check: checkAddresses, send: (*senders).email},
+	{name: ChannelAtom, about: "an Atom feed at /feeds/searches/{id}.atom"},
+	{name: ChannelSSE, about: "the live event stream /api/alerts/stream (the UI's alerts page)"},
+	{name: ChannelKafka, about: "the Kafka alerts topic, which every alert reaches first"},
+}
+
+func channelKindOf(name string) (channelKind, bool) {
+	for _, k := range channelKinds {
+		if k.name == name {
+			return k, true
+		}
+	}
+	return channelKind{}, false
+}
+
+// channelTypeList names every type as a sentence does: "webhook, slack, ... or kafka".
+func channelTypeList() string {
+	names := make([]string, len(channelKinds))
+	for i, k := range channelKinds {
+		names[i] = k.name
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// checkChannel reports ch's mistakes through bad, keyed relative to the channel.
+func checkChannel(ch Channel, bad func(key, format string, args ...any)) {
+	kind, ok := channelKindOf(ch.Type)
+	if !ok {
+		bad("type", "must be %s, not %q", channelTypeList(), ch.Type)
+		return
+	}
+	if kind.check != nil {
+		kind.check(ch, bad)
+	}
+}
+
+// ChannelType describes one channel type, for help texts.
+type ChannelType struct {
+	Name  string
+	About string
+}
+
+// ChannelTypes lists the channel types a saved search may use.
+func ChannelTypes() []ChannelType {
+	out := make([]ChannelType, len(channelKinds))
+	for i, k := range channelKinds {
+		out[i] = ChannelType{Name: k.name, About: k.about}
+	}
+	return out
+}
+
+func checkHTTPURL(ch Channel, bad func(key, format string, args ...any)) {
+	u, err := url.Parse(ch.URL)
+	if ch.URL == "" {
+		bad("url", "must be set for a %s channel", ch.Type)
+	} else if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("url", "%q is not an http(s) URL", ch.URL)
+	}
+}
+
+func checkAddresses(ch Channel, bad func(key, format string, args ...any)) {
+	if len(ch.To) == 0 {
+		bad("to", "must list at least one address")
+	}
+	for k, to := range ch.To {
+		if _, err := netmail.ParseAddress(to); err != nil {
+			bad(fmt.Sprintf("to[%d]", k), "%q is not an e-mail address", to)
+		}
+	}
+}
