@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"sync"
 	"time"
 
@@ -87,8 +86,6 @@ func (gp *GroupPoller) RegisterMetrics(reg prometheus.Registerer) error {
 	return gp.poller.RegisterMetrics(reg)
 }
 
-// WebSubHandler serves WebSub verifications and pushes for the feeds this poller holds.
-func (gp *GroupPoller) WebSubHandler() http.Handler { return gp.poller.WebSubHandler() }
 
 // Routes mounts the poller's HTTP routes (see Poller.Routes).
 func (gp *GroupPoller) Routes(r httpapi.Router) { gp.poller.Routes(r) }
