@@ -24,28 +24,6 @@ func Bleve(n Node, languages []string) (bq.Query, error) {
 	return an.Bleve(n)
 }
 
-// KeywordIndexFields returns the index fields a keyword query field searches (entity
-// searches both the IDs and the canonical names); nil for text and date fields.
-func KeywordIndexFields(field string) []string {
-	switch field {
-	case FieldLang:
-		return []string{IndexLang}
-	case FieldSource:
-		return []string{IndexSource}
-	case FieldEntity:
-		return []string{IndexEntities, IndexEntityNames}
-	case FieldTopic:
-		return []string{IndexTopics}
-	case FieldCountry:
-		return []string{IndexCountries}
-	case FieldAuthor:
-		return []string{IndexAuthors}
-	case FieldStory:
-		return []string{IndexStory}
-	}
-	return nil
-}
-
 // Bleve compiles n to a Bleve query. Text is analysed here, once per language, and
 // searched as exact terms and phrases, so the index and the Matcher see the same tokens.
 func (an *Analysis) Bleve(n Node) (bq.Query, error) {
