@@ -8,11 +8,6 @@ import (
 	bq "github.com/blevesearch/bleve/v2/search/query"
 )
 
-// maxProximityPhrases bounds the work of a proximity search: the number of ways of
-// placing the gaps of "a b c"~N, in order and reversed, which bounds the paths phraseAt
-// explores per start.
-const maxProximityPhrases = 512
-
 // Bleve compiles n to a Bleve query over the fields of package index/bleve. It builds
 // the analysers for languages; when compiling many queries, build one Analysis and call
 // its Bleve method.
@@ -151,7 +146,7 @@ func (an *Analysis) textQuery(field, value string, slop, pos int) (bq.Query, err
 		if len(terms) == 0 {
 			continue
 		}
-		if err := checkProximity(terms, slop, pos); err != nil {
+		if err := CheckProximity(terms, slop, pos); err != nil {
 			return nil, err
 		}
 		for _, f := range an.textFieldsFor(field, k) {
@@ -168,27 +163,6 @@ func (an *Analysis) textQuery(field, value string, slop, pos int) (bq.Query, err
 		}
 	}
 	return disjunction(qs), nil
-}
-
-// checkProximity rejects a proximity search of terms within slop that has more ways of
-// placing its gaps than maxProximityPhrases. Both compilers call it, so a query the
-// Matcher refuses the index refuses too.
-func checkProximity(terms []string, slop, pos int) error {
-	if len(terms) < 2 || slop == 0 || proximityPlacements(len(terms), slop) <= maxProximityPhrases {
-		return nil
-	}
-	return &Error{Pos: pos, Msg: fmt.Sprintf("proximity search too broad (%d words within %d): use fewer words or a smaller ~N", len(terms), slop)}
-}
-
-// proximityPlacements counts the ways of putting at most slop skipped positions in the
-// n-1 gaps between n terms, in their order and reversed: 2·C(slop+n-1, n-1). It stops
-// once the count is past maxProximityPhrases.
-func proximityPlacements(n, slop int) int {
-	c := 1 // C(slop+i-1, i-1)
-	for i := 1; i < n && 2*c <= maxProximityPhrases; i++ {
-		c = c * (slop + i) / i
-	}
-	return 2 * c
 }
 
 // WildcardRegexp turns a wildcard pattern (already normalised) into the anchored regular
