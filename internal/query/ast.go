@@ -1,6 +1,7 @@
 package query
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -75,6 +76,23 @@ type Wildcard struct {
 	Field   string
 	Pattern string
 	Pos     int
+}
+
+// WildcardRegexp turns a wildcard pattern (already normalised) into the anchored regular
+// expression that the Matcher and the Bleve backend apply to whole terms.
+func WildcardRegexp(pattern string) string {
+	var b strings.Builder
+	for _, r := range pattern {
+		switch r {
+		case '*':
+			b.WriteString(".*")
+		case '?':
+			b.WriteString(".")
+		default:
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	return b.String()
 }
 
 // Range is a date range on the published field. An empty From or To is open.

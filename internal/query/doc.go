@@ -1,7 +1,7 @@
 // Package query is the analysts' query language. One query means the same thing in every
-// place it is used: searching the Bleve index (Bleve), searching Elasticsearch (the AST is
-// compiled to the query DSL in package index/elastic), and matching articles one by one on
-// the stream for alerts (Compile, Matcher).
+// place it is used: searching the Bleve index and Elasticsearch (each backend, in
+// index/bleve and index/elastic, compiles the AST itself), and matching articles one by one
+// on the stream for alerts (Compile, Matcher).
 //
 // # Syntax
 //

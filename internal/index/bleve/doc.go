@@ -33,7 +33,8 @@
 //
 // # Searches
 //
-// Queries are compiled by query.Analysis.Bleve, so they mean what query.Matcher means.
+// The query AST is compiled here (compile.go) with the analysers of package query, so a
+// search means what query.Matcher means.
 // Deep pagination uses Bleve's SearchAfter behind an opaque cursor. Highlights come from
 // query.Matcher.Highlight: fragments with <mark> around matches, everything else
 // HTML-escaped. Collapse keeps the best article of each story: it reads a window of up
