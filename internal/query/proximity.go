@@ -8,8 +8,8 @@ import (
 // The proximity rule of the language, "a b c"~N: the words in their order or reversed,
 // with at most N positions skipped in total between consecutive words. The Matcher, the
 // highlighter and the Bleve backend's proximity query all decide it with
-// Positions.PhraseAt, and every compiler refuses with CheckProximity the searches that
-// would cost too much, so a query means and costs the same everywhere.
+// Positions.PhraseAt, and the Matcher and the Bleve compiler refuse with CheckProximity
+// the searches that would cost too much, so a query means and costs the same in both.
 
 // maxProximityPhrases bounds the work of a proximity search: the number of ways of
 // placing the gaps of "a b c"~N, in order and reversed, which bounds the paths PhraseAt
@@ -18,8 +18,8 @@ const maxProximityPhrases = 512
 
 // CheckProximity rejects, as an *Error at pos, a proximity search of terms within slop
 // that has more ways of placing its gaps than maxProximityPhrases ("search too broad").
-// Every compiler and the Matcher call it, so a query the Matcher refuses every index
-// refuses too.
+// A compiler that analyses the words itself calls it on each language's terms, as the
+// Matcher does, so that a query the Matcher refuses the index refuses too.
 func CheckProximity(terms []string, slop, pos int) error {
 	if len(terms) < 2 || slop == 0 || proximityPlacements(len(terms), slop) <= maxProximityPhrases {
 		return nil

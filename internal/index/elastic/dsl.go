@@ -21,8 +21,8 @@ type compiler struct {
 func newCompiler(langs []string) compiler {
 	var c compiler
 	for _, l := range langs {
-		c.titles = append(c.titles, "title_"+l)
-		c.bodies = append(c.bodies, "body_"+l)
+		c.titles = append(c.titles, query.TitleField(l))
+		c.bodies = append(c.bodies, query.BodyField(l))
 	}
 	return c
 }
