@@ -130,6 +130,11 @@ func fieldPrefix(f string) string {
 
 func (t *Term) String() string { return fieldPrefix(t.Field) + t.Value }
 
+// Phrase returns t as the one-word phrase it means. Compilers handle both as one case: a
+// word the analyser splits into several tokens ("Nagorno-Karabakh") is searched as the
+// phrase of those tokens, and on keyword fields both are a whole value.
+func (t *Term) Phrase() *Phrase { return &Phrase{Field: t.Field, Value: t.Value, Pos: t.Pos} }
+
 func (p *Phrase) String() string {
 	s := fieldPrefix(p.Field) + `"` + p.Value + `"`
 	if p.Slop > 0 {

@@ -76,9 +76,7 @@ func (h *highlighter) walk(n Node, negated bool) {
 	case *Not:
 		h.walk(x.Node, !negated)
 	case *Term:
-		if !negated && !IsKeywordField(x.Field) {
-			h.markTerms(x.Field, h.an.TermsOf(h.d.LangKey, x.Value), 0)
-		}
+		h.walk(x.Phrase(), negated)
 	case *Phrase:
 		if !negated && !IsKeywordField(x.Field) {
 			terms := h.an.TermsOf(h.d.LangKey, x.Value)

@@ -147,10 +147,7 @@ func (d *Doc) fields(field string) []*tokenField {
 func (an *Analysis) compileMatch(n Node) (matchNode, error) {
 	switch x := n.(type) {
 	case *Term:
-		if IsKeywordField(x.Field) {
-			return an.keywordMatch(x.Field, x.Value), nil
-		}
-		return an.textMatch(x.Field, x.Value, 0, x.Pos)
+		return an.compileMatch(x.Phrase())
 	case *Phrase:
 		if IsKeywordField(x.Field) {
 			return an.keywordMatch(x.Field, x.Value), nil

@@ -19,10 +19,7 @@ type compiler struct{ an *query.Analysis }
 func (c compiler) compile(n query.Node) (bq.Query, error) {
 	switch x := n.(type) {
 	case *query.Term:
-		if query.IsKeywordField(x.Field) {
-			return c.keyword(x.Field, x.Value), nil
-		}
-		return c.text(x.Field, x.Value, 0, x.Pos)
+		return c.compile(x.Phrase())
 	case *query.Phrase:
 		if query.IsKeywordField(x.Field) {
 			return c.keyword(x.Field, x.Value), nil
