@@ -2,6 +2,12 @@
 // API (package web) and the alert stage on one side and a search backend (package bleve,
 // embedded; package elastic, Elasticsearch) on the other: documents are written and searched
 // through Backend, with the same answers from every backend.
+//
+// In the flow it sits below those users and above the backends, which implement it; the
+// stages above choose a backend (package pipeline) and see only Backend. It imports only
+// package article: a Request carries its query as text in the analysts' language, and each
+// backend parses and compiles it with package query, so the contract does not depend on
+// the language. Package indextest holds the behaviour every backend must show.
 package index
 
 import (

@@ -38,30 +38,6 @@ const Und = "und"
 // gets its own title_<lang> and body_<lang> fields.
 var DefaultLanguages = []string{"en", "fr", "ru", "hy", "az", "ka", "tr", "fa", "uk", "de", "es", "ar"}
 
-// Index field names shared by the Bleve and Elasticsearch backends. Text is indexed per
-// language in TitleField(lang) and BodyField(lang); everything else in one field.
-const (
-	FieldID          = "id"
-	FieldURL         = "url"
-	IndexLang        = "lang"
-	IndexSource      = "source"     // feed titles of every feed that carried the article
-	IndexSourceURL   = "source_url" // feed URLs
-	IndexAuthors     = "authors"
-	IndexEntities    = "entities"     // entity IDs
-	IndexEntityNames = "entity_names" // canonical entity names
-	IndexTopics      = "topics"
-	IndexCountries   = "countries"
-	IndexPublished   = "published"
-	IndexStory       = "story_id"
-	IndexLocation    = "location"
-)
-
-// TitleField and BodyField name the per-language text fields.
-func TitleField(langKey string) string { return "title_" + langKey }
-
-// BodyField names the per-language body field (summary and text).
-func BodyField(langKey string) string { return "body_" + langKey }
-
 // KeywordAnalyzer is the analyser of keyword fields: the whole value, lower-cased.
 const KeywordAnalyzer = "ww_keyword"
 

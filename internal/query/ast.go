@@ -1,6 +1,7 @@
 package query
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -77,6 +78,23 @@ type Wildcard struct {
 	Pos     int
 }
 
+// WildcardRegexp turns a wildcard pattern (already normalised) into the anchored regular
+// expression that the Matcher and the Bleve backend apply to whole terms.
+func WildcardRegexp(pattern string) string {
+	var b strings.Builder
+	for _, r := range pattern {
+		switch r {
+		case '*':
+			b.WriteString(".*")
+		case '?':
+			b.WriteString(".")
+		default:
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	return b.String()
+}
+
 // Range is a date range on the published field. An empty From or To is open.
 // Use Bounds for the instants it covers.
 type Range struct {
@@ -111,6 +129,11 @@ func fieldPrefix(f string) string {
 }
 
 func (t *Term) String() string { return fieldPrefix(t.Field) + t.Value }
+
+// Phrase returns t as the one-word phrase it means. Compilers handle both as one case: a
+// word the analyser splits into several tokens ("Nagorno-Karabakh") is searched as the
+// phrase of those tokens, and on keyword fields both are a whole value.
+func (t *Term) Phrase() *Phrase { return &Phrase{Field: t.Field, Value: t.Value, Pos: t.Pos} }
 
 func (p *Phrase) String() string {
 	s := fieldPrefix(p.Field) + `"` + p.Value + `"`

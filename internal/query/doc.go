@@ -1,7 +1,7 @@
 // Package query is the analysts' query language. One query means the same thing in every
-// place it is used: searching the Bleve index (Bleve), searching Elasticsearch (the AST is
-// compiled to the query DSL in package index/elastic), and matching articles one by one on
-// the stream for alerts (Compile, Matcher).
+// place it is used: searching the Bleve index and Elasticsearch (each backend, in
+// index/bleve and index/elastic, compiles the AST itself), and matching articles one by one
+// on the stream for alerts (Compile, Matcher).
 //
 // # Syntax
 //
@@ -40,4 +40,16 @@
 // from the title into the body.
 //
 // Parse errors are *Error values carrying the byte offset and the rune column.
+//
+// # Place in the flow
+//
+// Package query is a leaf: it imports only package article and Bleve's text analysis (its
+// analysers, token filters and registry), never an index, a backend or a stage, so that
+// everything that searches can share it. The search backends (index/bleve, index/elastic)
+// compile the AST themselves from what is exported here: the analysis (Analysis.Keys,
+// TermsOf, Keyword), the index field names (KeywordIndexFields, TitleField, BodyField,
+// the Index constants), the indexed values (KeywordValues, BodyText, PublishedTime) and
+// the rules every compiler must follow (Term.Phrase, CheckProximity, Positions.PhraseAt,
+// WildcardRegexp). The alert stage and topic rules match articles with Matcher; config
+// validates saved searches with Parse.
 package query

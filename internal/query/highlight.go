@@ -76,15 +76,13 @@ func (h *highlighter) walk(n Node, negated bool) {
 	case *Not:
 		h.walk(x.Node, !negated)
 	case *Term:
-		if !negated && !IsKeywordField(x.Field) {
-			h.markTerms(x.Field, h.an.TermsOf(h.d.LangKey, x.Value), 0)
-		}
+		h.walk(x.Phrase(), negated)
 	case *Phrase:
 		if !negated && !IsKeywordField(x.Field) {
 			terms := h.an.TermsOf(h.d.LangKey, x.Value)
 			h.markTerms(x.Field, terms, x.Slop)
 			if x.Slop > 0 {
-				h.markTerms(x.Field, reversed(terms), x.Slop)
+				h.markTerms(x.Field, Reversed(terms), x.Slop)
 			}
 		}
 	case *Wildcard:
@@ -113,7 +111,7 @@ func (h *highlighter) markTerms(field string, terms []string, slop int) {
 	for _, f := range h.d.fields(field) {
 		index := h.positions(f)
 		for _, start := range f.at[terms[0]] {
-			if !f.follow(terms[1:], start, slop) {
+			if !f.at.follow(terms[1:], start, slop) {
 				continue
 			}
 			want := map[string]bool{}

@@ -3,7 +3,6 @@ package query
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"time"
 
 	"wirewatch/internal/article"
@@ -75,7 +74,7 @@ type tokenField struct {
 	pos   []int    // position of terms[i]
 	start []int    // byte offsets of terms[i] in the text
 	end   []int
-	at    map[string][]int
+	at    Positions
 	text  string
 }
 
@@ -148,10 +147,7 @@ func (d *Doc) fields(field string) []*tokenField {
 func (an *Analysis) compileMatch(n Node) (matchNode, error) {
 	switch x := n.(type) {
 	case *Term:
-		if IsKeywordField(x.Field) {
-			return an.keywordMatch(x.Field, x.Value), nil
-		}
-		return an.textMatch(x.Field, x.Value, 0, x.Pos)
+		return an.compileMatch(x.Phrase())
 	case *Phrase:
 		if IsKeywordField(x.Field) {
 			return an.keywordMatch(x.Field, x.Value), nil
@@ -261,12 +257,12 @@ func (an *Analysis) textMatch(field, value string, slop, pos int) (matchNode, er
 	perKey := make(map[string]keyTerms, len(an.keys))
 	for _, k := range an.keys {
 		terms := an.TermsOf(k, value)
-		if err := checkProximity(terms, slop, pos); err != nil {
+		if err := CheckProximity(terms, slop, pos); err != nil {
 			return nil, err
 		}
 		kt := keyTerms{terms: terms}
 		if slop > 0 && len(terms) > 1 {
-			kt.rev = reversed(terms)
+			kt.rev = Reversed(terms)
 		}
 		perKey[k] = kt
 	}
@@ -283,47 +279,13 @@ func (an *Analysis) textMatch(field, value string, slop, pos int) (matchNode, er
 				}
 				continue
 			}
-			if f.phraseAt(terms, slop) >= 0 {
+			if f.at.PhraseAt(terms, slop) >= 0 {
 				return true
 			}
-			if kt.rev != nil && f.phraseAt(kt.rev, slop) >= 0 {
+			if kt.rev != nil && f.at.PhraseAt(kt.rev, slop) >= 0 {
 				return true
 			}
 		}
 		return false
 	}, nil
-}
-
-func reversed(ts []string) []string {
-	out := make([]string, len(ts))
-	for i, t := range ts {
-		out[len(ts)-1-i] = t
-	}
-	return out
-}
-
-// phraseAt returns the position of the first term of an occurrence of terms in f, in
-// order, with at most slop positions skipped in total between consecutive terms; -1 if
-// none.
-func (f *tokenField) phraseAt(terms []string, slop int) int {
-	for _, start := range f.at[terms[0]] {
-		if f.follow(terms[1:], start, slop) {
-			return start
-		}
-	}
-	return -1
-}
-
-func (f *tokenField) follow(terms []string, prev, slop int) bool {
-	if len(terms) == 0 {
-		return true
-	}
-	ps := f.at[terms[0]]
-	i := sort.SearchInts(ps, prev+1)
-	for ; i < len(ps) && ps[i]-prev-1 <= slop; i++ {
-		if f.follow(terms[1:], ps[i], slop-(ps[i]-prev-1)) {
-			return true
-		}
-	}
-	return false
 }

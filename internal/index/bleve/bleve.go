@@ -290,7 +290,7 @@ func (b *Backend) compile(src string) (query.Node, bq.Query, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	q, err := b.an.Bleve(n)
+	q, err := compiler{b.an}.compile(n)
 	var qe *query.Error
 	if errors.As(err, &qe) {
 		qe.WithSource(src)

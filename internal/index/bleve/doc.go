@@ -1,6 +1,12 @@
 // Package bleve is the embedded search backend: an index.Backend over a Bleve (scorch)
 // index on disk, used by `wirewatch run` so that search works without Elasticsearch.
 //
+// It sits under the contract it implements (package index) and is chosen by package
+// pipeline; the indexing stage, the search API and the alert stage reach it only through
+// index.Backend. It may import index, query (the language, its analysers, field names and
+// indexed values), article and Bleve, nothing above them: no stage, no web, no Kafka. It
+// is the only package that opens a Bleve index or builds Bleve queries.
+//
 // # Fields
 //
 // The Elasticsearch backend mirrors these names (package query exports them).
@@ -33,7 +39,8 @@
 //
 // # Searches
 //
-// Queries are compiled by query.Analysis.Bleve, so they mean what query.Matcher means.
+// The query AST is compiled here (compile.go) with the analysers of package query, so a
+// search means what query.Matcher means.
 // Deep pagination uses Bleve's SearchAfter behind an opaque cursor. Highlights come from
 // query.Matcher.Highlight: fragments with <mark> around matches, everything else
 // HTML-escaped. Collapse keeps the best article of each story: it reads a window of up

@@ -21,8 +21,8 @@ type compiler struct {
 func newCompiler(langs []string) compiler {
 	var c compiler
 	for _, l := range langs {
-		c.titles = append(c.titles, "title_"+l)
-		c.bodies = append(c.bodies, "body_"+l)
+		c.titles = append(c.titles, query.TitleField(l))
+		c.bodies = append(c.bodies, query.BodyField(l))
 	}
 	return c
 }
@@ -50,10 +50,7 @@ func (c compiler) compile(n query.Node) (dsl, error) {
 		}
 		return dsl{"bool": dsl{"must_not": []any{inner}}}, nil
 	case *query.Term:
-		if query.IsKeywordField(n.Field) {
-			return c.keyword(n.Field, n.Value, "term", n.Pos)
-		}
-		return c.text(n.Field, n.Value, 0, n.Pos)
+		return c.compile(n.Phrase())
 	case *query.Phrase:
 		if query.IsKeywordField(n.Field) {
 			return c.keyword(n.Field, n.Value, "term", n.Pos)

@@ -2,6 +2,12 @@
 // articles into it in bulk, and the search API and the analyst UI query it. It implements
 // index.Backend with the same answers as the embedded Bleve backend.
 //
+// Place in the flow. It sits under the contract it implements (package index) and is chosen
+// by package pipeline; nothing above reaches it except through index.Backend. It may import
+// index, query (the language, compiled to the query DSL in dsl.go, and its field names and
+// analysers), config (its own settings) and article, nothing above them. It is the only
+// package that speaks to Elasticsearch.
+//
 // Layout. Articles live in monthly indices PREFIX-YYYY.MM, chosen by published time, behind a
 // read alias PREFIX that a composable index template attaches to every new monthly index.
 // Regular indices rather than a data stream, because a data stream only appends: a redelivered

@@ -3,6 +3,10 @@
 // Elasticsearch in index/elastic. It also holds the multilingual corpus and the queries of
 // the differential test, where a backend and the stream matcher (query.Matcher) must
 // select exactly the same articles.
+//
+// Only the backends' tests import it. It imports index (the contract it checks), query
+// (the matcher of the differential test) and article, never a backend, so each backend
+// runs it on itself.
 package indextest
 
 import (
