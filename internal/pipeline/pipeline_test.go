@@ -162,18 +162,31 @@ func TestSeedArticleSearchableAndKeptOnceAcrossRestart(t *testing.T) {
 	if len(hit.Highlights) == 0 {
 		t.Errorf("no highlights on %+v", hit)
 	}
-	metrics := getText(t, "http://"+r.addr+"/metrics")
-	for _, want := range []string{
+	// A document is searchable as soon as the index stored it; its offset commit and the
+	// consumed counter follow a moment later, so the metrics are polled for a while.
+	wants := []string{
 		`wirewatch_messages_consumed_total{stage="process"} 1`,
 		`wirewatch_messages_consumed_total{stage="index"} 1`,
 		`wirewatch_messages_produced_total{topic="wirewatch.articles.raw"} 1`,
 		`wirewatch_messages_produced_total{topic="wirewatch.articles.enriched"} 1`,
 		`wirewatch_consumer_lag{partition=`,
 		`wirewatch_ingest_feed_up{feed_url="` + feed.URL + `/feed.xml"} 1`,
-	} {
-		if !strings.Contains(metrics, want) {
-			t.Errorf("/metrics lacks %s", want)
+	}
+	var missing []string
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		metrics := getText(t, "http://"+r.addr+"/metrics")
+		missing = missing[:0]
+		for _, want := range wants {
+			if !strings.Contains(metrics, want) {
+				missing = append(missing, want)
+			}
 		}
+		if len(missing) == 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	for _, want := range missing {
+		t.Errorf("/metrics lacks %s", want)
 	}
 	// Let the poller poll the unchanged feed a few more times before stopping.
 	time.Sleep(1500 * time.Millisecond)
