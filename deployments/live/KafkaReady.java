@@ -14,6 +14,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -52,6 +53,9 @@ public class KafkaReady {
                     }
                 } catch (ExecutionException e) {
                     reason = e.getCause().toString();
+                } catch (TimeoutException e) {
+                    // A broker still starting can leave a request unanswered: ask again.
+                    reason = "no answer within 5 s";
                 }
                 Thread.sleep(250);
             }

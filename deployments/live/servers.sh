@@ -10,6 +10,7 @@
 #   servers.sh kafka-start 2   start broker 2 again on its data; wait until it is back in sync
 #   servers.sh opensearch-stop / opensearch-start   stop (SIGTERM) and start on the same data
 #   servers.sh down            stop everything this script started
+#   servers.sh env             the variables the live suites read (WIREWATCH_LIVE_*), to eval
 #
 # Commands run in the order given; the first that fails stops the rest. Each waits until what
 # it started is ready, or fails naming the logs. Environment, with defaults:
@@ -62,9 +63,11 @@ since() { # start_ms -> "12.3 s"
 }
 
 need_java() {
-	command -v "$JAVA" >/dev/null || die "java not found (JAVA=$JAVA): install a JDK 17, e.g. apt-get install -y openjdk-17-jdk-headless"
-	local v
-	v=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')
+	local bin v
+	bin=$(command -v "$JAVA") || die "java not found (JAVA=$JAVA): install a JDK 17, e.g. apt-get install -y openjdk-17-jdk-headless"
+	# KafkaReady.java and OpenSearchLive.java run as source files: a JRE alone cannot.
+	[[ -x $(dirname "$(readlink -f "$bin")")/javac ]] || die "$bin has no javac beside it: install a JDK, not a JRE (apt-get install -y openjdk-17-jdk-headless)"
+	v=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}') || true
 	[[ $v =~ ^[0-9]+$ ]] || die "cannot tell the version of $JAVA"
 	((v >= 17 && v <= 21)) || die "$JAVA is Java $v; the servers need Java 17 to 21 (set JAVA or JAVA_HOME)"
 }
@@ -101,7 +104,7 @@ check_port() {
 
 show_log() {
 	echo "--- last lines of $1:" >&2
-	tail -n 25 "$1" >&2 || true
+	tail -n 15 "$1" >&2 || true
 }
 
 fail_with_logs() { # message log...
@@ -156,7 +159,7 @@ wait_ready() {
 		done
 		sleep 0.2
 	done
-	wait "$probe" || fail_with_logs "$label not ready within ${READY_TIMEOUT}s" "${logs[@]}"
+	wait "$probe" || fail_with_logs "$label not ready (LIVE_READY_TIMEOUT=${READY_TIMEOUT}s)" "${logs[@]}"
 }
 
 # --- fetch -----------------------------------------------------------------------------------
@@ -174,7 +177,7 @@ cmd_fetch() {
 	t=$(now_ms)
 	rm -rf "$CACHE/kafka/lib" "$CACHE/opensearch/lib" "$CACHE/fetched"
 	mkdir -p "$CACHE"
-	local args=(-B -q -f "$HERE/pom.xml" "-Dlive.cache=$CACHE" package)
+	local args=(-B -q -Dstyle.color=never -f "$HERE/pom.xml" "-Dlive.cache=$CACHE" package)
 	# Offline first: a warm local repository needs no network at all.
 	if ! "$MVN" -o "${args[@]}" >/dev/null 2>&1; then
 		"$MVN" "${args[@]}" || die "fetching the server jars with maven failed"
@@ -413,6 +416,12 @@ cmd_status() {
 	echo "logs: $LOGS"
 }
 
+cmd_env() {
+	printf 'WIREWATCH_LIVE_KAFKA=%s\n' "$BOOTSTRAP"
+	printf 'WIREWATCH_LIVE_OPENSEARCH=%s\n' "$OS_URL"
+	printf 'WIREWATCH_LIVE_CTL=%s\n' "$HERE/servers.sh"
+}
+
 usage() {
 	sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
 	exit 2
@@ -427,6 +436,7 @@ while (($# > 0)); do
 	up) cmd_up ;;
 	down) cmd_down ;;
 	status) cmd_status ;;
+	env) cmd_env ;;
 	kafka-kill)
 		cmd_kafka_kill "${1:-}"
 		shift
