@@ -10,6 +10,10 @@
 // Data stays under BASE_DIR/node_1 (the runner never deletes it), so a stop (SIGTERM: the
 // shutdown hook closes the node) and a start on the same BASE_DIR keep every index.
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+
 import org.codelibs.opensearch.runner.OpenSearchRunner;
 
 public class OpenSearchLive {
@@ -30,11 +34,15 @@ public class OpenSearchLive {
             // A busy developer disk must not turn the test indices read-only.
             s.put("cluster.routing.allocation.disk.threshold_enabled", false);
         });
+        // OpenSearch routes System.out and System.err through Log4j, whose own shutdown hook
+        // may have stopped it by then: the outcome of the close goes to the raw stderr.
+        PrintStream raw = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 runner.close();
+                raw.println("OpenSearchLive: node closed");
             } catch (Exception e) {
-                System.err.println("closing OpenSearch: " + e);
+                raw.println("OpenSearchLive: closing the node: " + e);
             }
         }));
         runner.build("-basePath", args[0], "-numOfNode", "1", "-baseHttpPort", String.valueOf(http - 1), "-printOnFailure");

@@ -123,6 +123,8 @@ spawn() {
 	echo "=== $(date -Is) starting: $*" >>"$log"
 	setsid "$@" >>"$log" 2>&1 </dev/null &
 	echo $! >"$(pidfile "$name")"
+	# Not a job of this shell: a later kafka-kill in the same call reports nothing.
+	disown $!
 }
 
 # stop NAME SIGNAL GRACE_SECONDS sends SIGNAL, waits up to GRACE for the process to end, then
