@@ -5,7 +5,7 @@ CONFIG  ?= config/wirewatch.yaml
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: run build test test-es lint bench fuzz clean chromium
+.PHONY: run build test test-es test-live live-up live-down lint bench fuzz clean chromium
 
 build:
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/wirewatch
@@ -34,6 +34,19 @@ chromium:
 test-es:
 	@test -n "$$ES_URL" || { echo "test-es: set ES_URL to a running Elasticsearch 8"; exit 2; }
 	$(GO) test -count=1 -run Live ./index/...
+
+# test-live runs the live suites (TestLive*, build tag "live") against real servers it starts
+# on loopback and stops at the end, on failure too: three Apache Kafka brokers (KRaft) and
+# OpenSearch 2.19, from Maven Central jars cached in .cache/live. Needs Java 17 and Maven
+# (deployments/live/README.md). live-up / live-down keep the servers up between runs.
+test-live:
+	GO=$(GO) deployments/live/test-live.sh
+
+live-up:
+	deployments/live/servers.sh fetch up
+
+live-down:
+	deployments/live/servers.sh down
 
 lint:
 	$(GO) vet ./...
