@@ -33,7 +33,7 @@ chromium:
 # test-es runs the live Elasticsearch suite; it needs ES_URL (for example http://localhost:9200).
 test-es:
 	@test -n "$$ES_URL" || { echo "test-es: set ES_URL to a running Elasticsearch 8"; exit 2; }
-	$(GO) test -count=1 -run Live ./index/...
+	$(GO) test -count=1 -run Live ./internal/index/...
 
 # test-live runs the live suites (TestLive*, build tag "live") against real servers it starts
 # on loopback and stops at the end, on failure too: three Apache Kafka brokers (KRaft) and
