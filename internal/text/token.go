@@ -341,3 +341,18 @@ func needsFold(s string) bool {
 	}
 	return norm.NFD.QuickSpanString(s) != len(s)
 }
+
+// Unaccent drops the combining marks of s after canonical decomposition and keeps the
+// rest as it is: case, and the letters Fold maps besides (ı, ß, the Arabic tatweel, yeh
+// and kaf). Fold(s) is Unaccent(s) lower-cased with those letters mapped. tools/kbgen
+// matches generated names against word lists that are lower-cased but not folded, with
+// this.
+func Unaccent(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -2,6 +2,7 @@ package text
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -63,6 +64,25 @@ func TestFoldTableMatchesDecomposition(t *testing.T) {
 		got, _ := appendFolded(nil, nil, in)
 		if string(got) != string(want) {
 			t.Errorf("appendFolded(%+q) = %+q, by decomposition %+q", in, got, want)
+		}
+	}
+}
+
+// TestUnaccentAndFold holds Fold to its relation with Unaccent: Unaccent lower-cased, with
+// ı, ß, the tatweel and Arabic yeh and kaf mapped.
+func TestUnaccentAndFold(t *testing.T) {
+	cases := map[string]string{
+		"Léna": "Lena", "Azerbaïdjan": "Azerbaidjan", "Bakı": "Bakı", "Straße": "Straße", "Ёлка": "Елка", "تبريز": "تبريز",
+	}
+	for in, want := range cases {
+		if got := Unaccent(in); got != want {
+			t.Errorf("Unaccent(%q) = %q, want %q", in, got, want)
+		}
+	}
+	mapped := strings.NewReplacer("ı", "i", "ß", "ss", "ـ", "", "ي", "ی", "ك", "ک")
+	for _, in := range []string{"Léna", "İrəvan", "Kırıkkale", "Großglockner", "بنغازي", "الملك", "Сергей", "ǅemal"} {
+		if got, want := Fold(in), mapped.Replace(strings.ToLower(Unaccent(in))); got != want {
+			t.Errorf("Fold(%q) = %q, Unaccent lowered and mapped %q", in, got, want)
 		}
 	}
 }
