@@ -33,12 +33,12 @@ func Root(t testing.TB) string {
 }
 
 // SharedPath returns the path of rel in the shared data directory, ../shared from the
-// module root or, for a checkout elsewhere (a git worktree), $WIREWATCH_SHARED; it fails the
+// module root or, for a checkout elsewhere (a git worktree), $WW_SHARED; it fails the
 // test loudly when the data is absent.
 func SharedPath(t testing.TB, rel string) string {
 	t.Helper()
 	dirs := []string{filepath.Join(Root(t), "..", "shared")}
-	if d := os.Getenv("WIREWATCH_SHARED"); d != "" {
+	if d := os.Getenv("WW_SHARED"); d != "" {
 		dirs = append(dirs, d)
 	}
 	for _, d := range dirs {
@@ -47,7 +47,7 @@ func SharedPath(t testing.TB, rel string) string {
 			return p
 		}
 	}
-	t.Fatalf("shared data %s is missing from %q (tests read ../shared from the repo root, or $WIREWATCH_SHARED)", rel, dirs)
+	t.Fatalf("shared data %s is missing from %q (tests read ../shared from the repo root, or $WW_SHARED)", rel, dirs)
 	return ""
 }
 
