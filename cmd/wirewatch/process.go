@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"text/tabwriter"
 
+	"wirewatch/internal/entity"
+	"wirewatch/internal/eval"
 	"wirewatch/internal/process"
 )
 
@@ -80,17 +82,17 @@ func cmdEval(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		defer f.Close()
-		eval := process.EvalNER
+		score := eval.NER
 		if *mistakes {
-			eval = process.EvalNERMistakes
+			score = eval.NERMistakes
 		}
-		r, err := eval(en, f)
+		r, err := score(en, f)
 		if err != nil {
 			return err
 		}
 		rep = r
 	case "lang":
-		r, err := process.EvalLang(en, fs.Arg(1))
+		r, err := eval.Lang(en, fs.Arg(1))
 		if err != nil {
 			return err
 		}
@@ -115,7 +117,7 @@ func cmdEntities(ctx context.Context, e *env, args []string) error {
 		return usageError{fmt.Errorf("want `unknown`: names found by patterns and not in the knowledge base, for curation")}
 	}
 	var res struct {
-		Names []process.UnknownName `json:"names"`
+		Names []entity.UnknownName `json:"names"`
 	}
 	if err := apiGet(ctx, rf.addr, rf.token, "/api/entities/unknown?"+url.Values{"n": {strconv.Itoa(*n)}}.Encode(), &res); err != nil {
 		return err

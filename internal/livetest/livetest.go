@@ -129,7 +129,7 @@ func (s *Servers) Client(cfg config.KafkaConfig, logger *slog.Logger) *bus.Clien
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := c.EnsureTopics(ctx); err != nil {
+	if err := c.EnsureTopics(ctx, config.Default().Alert); err != nil {
 		s.t.Fatalf("livetest: creating topics: %v", err)
 	}
 	return c

@@ -8,8 +8,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
 	"wirewatch/internal/article"
+	"wirewatch/internal/text"
+
+	"wirewatch/internal/process/processtest"
 )
 
 // benchArticles builds ~3 KB news articles in several languages from the testdata stories
@@ -77,7 +79,7 @@ func BenchmarkEnrichMixed(b *testing.B) {
 
 // BenchmarkNew measures loading the knowledge base and the language models.
 func BenchmarkNew(b *testing.B) {
-	cfg := testConfig()
+	cfg := processtest.Config(b)
 	for i := 0; i < b.N; i++ {
 		if _, err := New(cfg, nil); err != nil {
 			b.Fatal(err)
@@ -118,7 +120,7 @@ func BenchmarkDetectLanguage(b *testing.B) {
 	cpu0 := cpuTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		e.lang.detect(langSample(arts[i%len(arts)], e.lang.sample))
+		e.lang.DetectArticle(arts[i%len(arts)])
 	}
 	b.ReportMetric(float64(b.N)/(cpuTime()-cpu0).Seconds(), "texts/s/core")
 }
@@ -126,9 +128,9 @@ func BenchmarkDetectLanguage(b *testing.B) {
 // BenchmarkTokenize measures the tokenizer alone on the benchmark articles' text.
 func BenchmarkTokenize(b *testing.B) {
 	arts := benchArticles(b)
-	var toks []token
+	var toks []text.Token
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		toks = tokenize(arts[i%len(arts)].Text, toks[:0])
+		toks = text.Tokenize(arts[i%len(arts)].Text, toks[:0])
 	}
 }

@@ -1,11 +1,13 @@
-// Package process enriches raw articles between the raw and the enriched Kafka topics:
-// it detects the language, finds people, organisations, places and events and links them
-// to canonical IDs shared across languages and scripts (a knowledge base of names plus
-// patterns for names not yet known, the approach of Europe Media Monitor), assigns topics
-// from boolean rules, extracts key phrases and groups near-duplicate copies of one story.
+// Package process is the enrichment stage between the raw and the enriched Kafka topics.
+// Its Enricher runs the steps in order on each article: the language (lang), the entities
+// (entity), the topics from boolean rules and the key phrases (topic), the near-duplicate
+// story (story). The words every step reads are tokenized once, here, with text.
 //
-// The Enricher holds everything read-only after loading (the knowledge base, the topic
+// The Enricher holds everything read-only after loading (the user entities, the topic
 // rules) behind an atomic pointer, so Enrich is safe for concurrent use and Reload swaps a
 // new snapshot in without stopping the stage. The story index is per process: two
 // processor instances group stories independently.
+//
+// It imports the steps' packages, article, config and bus; nothing in the flow below it
+// imports it.
 package process

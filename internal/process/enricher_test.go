@@ -1,25 +1,19 @@
 package process
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
-
 	"wirewatch/internal/article"
-	"wirewatch/internal/config"
+
+	"wirewatch/internal/process/processtest"
 )
 
 // sharedPath returns a path under ../shared, failing the test loudly when it is absent.
 func sharedPath(t testing.TB, rel string) string {
 	t.Helper()
-	p := filepath.Join("..", "..", "..", "shared", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("shared data %s is missing (tests read ../shared from the repo root): %v", p, err)
-	}
-	return p
+	return processtest.SharedPath(t, rel)
 }
 
 var (
@@ -28,18 +22,11 @@ var (
 	testEnricherErr  error
 )
 
-func testConfig() config.ProcessConfig {
-	cfg := config.Default().Process
-	cfg.TopicsFile = filepath.Join("..", "..", "config", "topics.yaml")
-	cfg.ReloadInterval = 0
-	return cfg
-}
-
 // sharedEnricher is built once: the knowledge base takes a while to load.
 func sharedEnricher(t testing.TB) *Enricher {
 	t.Helper()
 	testEnricherOnce.Do(func() {
-		testEnricher, testEnricherErr = New(testConfig(), nil)
+		testEnricher, testEnricherErr = New(processtest.Config(t), nil)
 	})
 	if testEnricherErr != nil {
 		t.Fatalf("New: %v", testEnricherErr)
@@ -49,11 +36,7 @@ func sharedEnricher(t testing.TB) *Enricher {
 
 func readFile(t testing.TB, path string) string {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
+	return processtest.ReadFile(t, path)
 }
 
 func entityByID(a *article.Article, id string) *article.Entity {
@@ -138,5 +121,23 @@ func TestPersianNames(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestExtractTitle(t *testing.T) {
+	e := sharedEnricher(t)
+	a, err := Extract(e, "Lavrov in Yerevan\n\nSergey Lavrov arrived in Yerevan on Monday.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Title != "Lavrov in Yerevan" || !strings.HasPrefix(a.Text, "Sergey") {
+		t.Errorf("title %q text %q", a.Title, a.Text)
+	}
+	ent := entityByID(a, "Q1953")
+	if ent == nil || len(ent.Mentions) != 2 || ent.Mentions[0].Field != "title" || ent.Lat == nil {
+		t.Errorf("Yerevan: %+v", ent)
+	}
+	if a.Enriched.IsZero() || a.Signature == 0 || a.StoryID == "" {
+		t.Errorf("enrichment fields not set: %+v", a)
 	}
 }

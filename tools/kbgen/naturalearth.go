@@ -8,10 +8,9 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"wirewatch/internal/text"
 )
 
 // Natural Earth (public domain; its name_xx fields come from Wikidata, CC0) names the
@@ -235,19 +234,10 @@ func neKeep(n string, taken map[string]bool) bool {
 	if ruLemmas[l] || commonWords[l] || dictLower[l] {
 		return false
 	}
-	if u := unaccent(l); givenLower[u] || surnames[u] || dictLower[u] { // "Léna" is "Lena"
+	// Unaccent, not text.Fold: the word lists are lower-cased, not folded, so "marı" must
+	// not become the first name "mari" (see TestUnaccentIsFoldWithoutLetterMappings).
+	if u := text.Unaccent(l); givenLower[u] || surnames[u] || dictLower[u] { // "Léna" is "Lena"
 		return false
 	}
 	return true
-}
-
-// unaccent drops the combining marks of a decomposed word.
-func unaccent(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(s) {
-		if !unicode.Is(unicode.Mn, r) {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }

@@ -1,0 +1,331 @@
+package entity
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"wirewatch/internal/text"
+)
+
+// chunk types one capitalised run toks[i:j] of the field and appends its name, if any, to
+// f.added.
+func (f *fieldNames) chunk(i, j int) {
+	toks, src, spans, cover, drop, nc := f.toks, f.src, f.spans, f.cover, f.drop, f.nc
+	titled := i > 0 && (honorifics[toks[i-1].Norm] || roles[toks[i-1].Norm] && !toks[i-1].Cap) && !toks[i-1].Break
+	if i > 1 && toks[i-1].Norm == "." && honorifics[toks[i-2].Norm] {
+		titled = true
+	}
+	// Leading titles and, at a sentence start, function words are not part of the name.
+	for i < j {
+		t := toks[i]
+		if t.Initial {
+			break
+		}
+		if honorifics[t.Norm] || t.Norm == "major" && i+1 < j && toks[i+1].Norm == "general" {
+			titled = true
+			i++
+			continue
+		}
+		// "Mayor of Ottawa", "King of Thailand": what follows a title and a connector is
+		// the place or body the title belongs to, not a person.
+		if connectors[t.Norm] && !t.Cap && !articlePrefix(toks, i) {
+			titled = false
+			i++
+			continue
+		}
+		if t.SentStart && text.IsStopwordAny(t.Norm) {
+			i++
+			continue
+		}
+		// A sentence-initial common word ("Yesterday Tigran Abrahamyan") is not part of
+		// the name that follows it.
+		if t.SentStart && j-i > 1 && cover[i] == 0 && nc.common.has(t.Norm) && !givenNames[t.Norm] && !toks[i+1].Hyph &&
+			!orgFirst[t.Norm] && !locFirst[t.Norm] && !eventFirst[t.Norm] && !placeQualifiers[t.Norm] {
+			i++
+			continue
+		}
+		// Cyrillic-script languages capitalise only names and sentence starts: a first
+		// word that is not known as a name ("Окончил", "Кроме") is not part of one.
+		if t.SentStart && j-i > 1 && cover[i] == 0 && text.ScriptOf(t.Norm) == text.Cyrillic && !givenNames[t.Norm] &&
+			!toks[i+1].Hyph && !orgFirst[t.Norm] && !locFirst[t.Norm] && !eventFirst[t.Norm] && !placeQualifiers[t.Norm] && !surnameLike(t.Norm) {
+			i++
+			continue
+		}
+		break
+	}
+	for j > i && connectors[toks[j-1].Norm] {
+		j--
+	}
+	// "Представитель Чарли Шина", "Senator John Smith": a capitalised sentence-initial
+	// word before a first name is a common word or a title, not part of the name.
+	if j-i >= 3 && toks[i].SentStart && !nc.isGivenName(toks[i].Norm) && nc.isGivenName(toks[i+1].Norm) && cover[i] == 0 {
+		i++
+		titled = true
+	}
+	// "County Coroner William McLaughlin": a title inside the run, right before a first
+	// name, ends what comes before it (here the county the coroner serves).
+	for g := i + 1; g < j-1 && g <= i+3; g++ {
+		if honorifics[toks[g].Norm] && nc.isGivenName(toks[g+1].Norm) && !honorifics[toks[i].Norm] {
+			i = g + 1
+			titled = true
+			break
+		}
+	}
+	if i >= j {
+		return
+	}
+	// "David Gilmour de Pink Floyd", "Jeremy Hellickson des Rays": a full name, then a
+	// connector and what the person belongs to. ("Charles de Gaulle" has one word before.)
+	if givenNames[toks[i].Norm] || nc.isGivenName(toks[i].Norm) && !toks[i].SentStart {
+		for k := i + 2; k < j-1; k++ {
+			if connectors[toks[k].Norm] && !toks[k].Cap && !connectors[toks[k-1].Norm] {
+				f.chunk(k+1, j)
+				j = k
+				break
+			}
+		}
+	}
+	// "Chittoor District of Andhra Pradesh", "Kreis X of Y": a place word before a
+	// connector closes a place; what follows is the bigger place it is in.
+	for k := i + 1; k < j-1; k++ {
+		if connectors[toks[k].Norm] && !toks[k].Cap && locLast[toks[k-1].Norm] {
+			f.chunk(k+1, j)
+			j = k
+			break
+		}
+	}
+	// Russian writes a place in a case form and a name side by side ("в Хорватии Туджман",
+	// "в Лондоне Ингрид Бергман"); the place stands and what follows is a name of its own.
+	if c := cover[i]; c > 0 && spans[c-1].From == i && spans[c-1].To < j && spans[c-1].Type == "LOC" &&
+		text.ScriptOf(toks[i].Norm) == text.Cyrillic && len(nc.ruWords) > 0 && !placeQualifiers[toks[i].Norm] && !compass[toks[i].Norm] &&
+		!titled && !(nc.isGivenName(toks[i].Norm) && !(i > 0 && isPlacePrep(toks[i-1], src))) {
+		k := spans[c-1].To
+		if cover[k] == 0 && !connectors[toks[k].Norm] && !toks[k].Hyph && (nc.isGivenName(toks[k].Norm) || surnameLike(toks[j-1].Norm)) {
+			f.chunk(k, j)
+			return
+		}
+	}
+	first, last := toks[i], toks[j-1]
+	n := 0 // words: a hyphenated compound ("Лос-Анджелес") is one
+	for k := i; k < j; k++ {
+		if !toks[k].Hyph || k == i {
+			n++
+		}
+	}
+
+	// What the knowledge base already says about these tokens.
+	exact, inside, strong, restLoc := -1, false, false, false
+	for k := i; k < j; k++ {
+		if c := cover[k]; c > 0 {
+			s := spans[c-1]
+			if s.From == i && s.To == j {
+				exact = c - 1
+			}
+			if s.From >= i && s.To <= j {
+				inside = true
+				if s.Ent != nil && !s.weakPlace() {
+					strong = true // a name a person's name cannot be inside
+				}
+				if s.To == j && s.Type == "LOC" && s.From > i && allQualifiers(toks[i:s.From]) {
+					restLoc = true // "Новый Южный Уэльс", "North East Lincolnshire"
+				}
+			}
+		}
+	}
+	if exact >= 0 {
+		// "диктатор Франко", "composer Holst": an occupation before a lone word makes it
+		// the person, where a gazetteer has a town of that name.
+		if s := spans[exact]; titled && n == 1 && s.weakPlace() {
+			drop[exact] = true
+			f.added = append(f.added, span{From: i, To: j, Type: "PER", Conf: 0.6, Name: surfaceOf(src, toks[i:j])})
+			return
+		}
+		return
+	}
+	// "Flyers de Philadelphie", "Bank of America", "Dinamo Zagreb"-style "X of PLACE": a
+	// name built on a place that is not itself a place word is an institution or a team.
+	// The place may be followed by more of its name ("Lightning de Tampa Bay") and be
+	// introduced by two connectors ("Panthers de la Floride").
+	ofPlace := false
+	if n >= 3 && cover[i] == 0 && !nc.isGivenName(first.Norm) && !facilityLast[first.Norm] && !lowerGeoHeads[first.Norm] && !placeQualifiers[first.Norm] {
+		for h := i + 1; h+1 < j; h++ {
+			if !connectors[toks[h].Norm] {
+				continue
+			}
+			p := h + 1
+			if p+1 < j && connectors[toks[p].Norm] {
+				p++
+			}
+			if c := cover[p]; c > 0 && spans[c-1].From == p && spans[c-1].Type == "LOC" && !spans[c-1].feature() {
+				ofPlace = true
+			}
+			break
+		}
+	}
+	// "Colorado Department of Transportation": an organisation word then a connector.
+	orgInside := false
+	for k := i + 1; k+1 < j; k++ {
+		if (orgLast[toks[k].Norm] || orgFirst[toks[k].Norm]) && connectors[toks[k+1].Norm] {
+			orgInside = true
+		}
+		// "Major League Baseball", "Turner Broadcasting System"
+		if orgLast[toks[k].Norm] && !connectors[toks[k+1].Norm] && n >= 3 && !nc.isGivenName(first.Norm) {
+			orgInside = true
+		}
+	}
+	// "Polish Foreign Minister", "Various Christian": a title or an adjective, not a name.
+	if honorifics[last.Norm] || (isDemonym(first.Norm) && cover[i] == 0 && !orgLast[last.Norm] && !eventLast[last.Norm] && !locLast[last.Norm] && !orgInside &&
+		!(n > 1 && nc.isGivenName(first.Norm) && !toks[i+1].Hyph && !isDemonym(toks[i+1].Norm))) {
+		if n == 1 && isDemonym(first.Norm) && !inside {
+			f.added = append(f.added, span{From: i, To: j, Type: "MISC", Conf: 0.5, Name: surfaceOf(src, toks[i:j])})
+			return
+		}
+		if !inside {
+			return
+		}
+	}
+	// "New York Yankees", "Boston Red Sox", "Leeds United": a town, then capitalised
+	// words that are not places ending in a plural or a club word, is a club.
+	team := false
+	if c := cover[i]; c > 0 && spans[c-1].From == i && spans[c-1].Type == "LOC" && spans[c-1].To < j &&
+		!spans[c-1].feature() { // "Dead Sea Scrolls" are no club
+		k := spans[c-1].To
+		team = !connectors[toks[k].Norm] && (teamLast[last.Norm] || plural(last.Norm)) && !locLast[last.Norm] && !facilityLast[last.Norm] && !isDemonym(last.Norm)
+		for m := k; m < j && team; m++ {
+			if cover[m] > 0 || !toks[m].Cap {
+				team = false
+			}
+		}
+	}
+	typ, conf := "", 0.0
+	switch {
+	case team:
+		typ, conf = "ORG", 0.6
+	case n > 1 && (eventFirst[first.Norm] || eventLast[last.Norm] || n > 2 && eventLast[toks[j-2].Norm] && isRoman(last.Norm) || first.Norm == "best"):
+		typ, conf = "EVT", 0.5
+	case n > 1 && (orgLast[last.Norm] || orgFirst[first.Norm] || orgInside || first.Upper && teamFirst[first.Norm]):
+		typ, conf = "ORG", 0.6
+	case first.Initial && !last.Initial && n > 1 && !honorifics[first.Norm] && !strong:
+		typ, conf = "PER", 0.6 // "В. И. Ленина", "J. R. R. Tolkien"
+	case restLoc && (placeQualifiers[first.Norm] || compass[first.Norm]):
+		typ, conf = "LOC", 0.6
+	case n >= 2 && n <= 3 && compass[first.Norm] && !strong && !titled && !isDemonym(last.Norm):
+		typ, conf = "LOC", 0.5 // "West Yorkshire", "South Seas", "Северной Далмации"
+	case ofPlace && !locFirst[first.Norm] && !locLast[first.Norm] && !titled:
+		typ, conf = "ORG", 0.5
+	case titled:
+		typ, conf = "PER", 0.65
+	case (locLast[last.Norm] || facilityLast[last.Norm]) && n > 1:
+		typ, conf = "LOC", 0.55 // "George Street", "Stave River", "Turner Field"
+	case n > 1 && buildingLast[last.Norm] && inside && !strong:
+		typ, conf = "LOC", 0.45 // "Carnegie Hall", where a lake is called Carnegie
+	case n > 1 && allUpper(toks[i:j]) && text.ScriptOf(first.Norm) == text.Cyrillic:
+		typ, conf = "ORG", 0.5 // "МИД СССР", "ЦК РКП": acronyms together name a body
+	case nc.isGivenName(first.Norm) && n > 1 && n <= 4 && !strong && !foreignScript(toks[i:j], nc),
+		givenNames[first.Norm] && n == 2 && cover[i] == 0 && !first.SentStart:
+		typ, conf = "PER", 0.6 // and "Michael Jordan", "George Washington"
+	case locFirst[first.Norm] && n > 1:
+		typ, conf = "LOC", 0.55
+	case n == 2 && surnameLike(last.Norm) && cover[j-1] == 0 && !strong && !toks[j-1].Hyph:
+		typ, conf = "PER", 0.55 // "Stanisław Baranowski", where a town is called Stanisław
+	}
+	if typ == "" && inside {
+		return // the knowledge-base names inside stand as they are
+	}
+	// A name the table does not have in this spelling may be a known name in another
+	// script or romanisation: Варданян for a user's "Vardanyan", Pachinian for Pashinyan.
+	if !inside && (typ == "" || typ == "PER") {
+		if ent, ok := f.kbs.bySkeleton(toks[i:j], nc); ok {
+			f.added = append(f.added, span{From: i, To: j, Ent: ent, Type: ent.Type, Conf: 0.7})
+			return
+		}
+	}
+	if typ == "" {
+		if first.SentStart && n == 1 && !listedFirstName(first.Norm) &&
+			!(text.ScriptOf(first.Norm) == text.Cyrillic && len(nc.ruWords) > 0 && j < len(toks) && !toks[j].Cap && !toks[j].Break &&
+				!ruCommonWord(nc.ruWords, first.Norm) && !russianAdjective(first.Norm) && !text.IsStopwordAny(first.Norm)) {
+			return // a capitalised first word says nothing; unless it is no Russian word ("Геродот пишет")
+		}
+		if n == 1 && (text.IsStopwordAny(first.Norm) || russianAdjective(first.Norm)) {
+			return
+		}
+		theTeam := n == 1 && i > 0 && toks[i-1].Norm == "the" && !toks[i].Break && (!first.SentStart || toks[i-1].SentStart) &&
+			(plural(first.Norm) && !isDemonym(strings.TrimSuffix(first.Norm, "s")) && !toks[i-1].Cap ||
+				orgLast[first.Norm] && !buildingLast[first.Norm]) // "the League", "the Senate"
+		if !theTeam && (allLower(toks[i:j], nc.lower) || allCommon(toks[i:j], nc.common)) {
+			return // "Good Day", "Excursion House": common words, capitalised for a title
+		}
+		switch {
+		case theTeam:
+			// "the Braves", "the Beatles", "the Democrats": a capitalised plural after a
+			// lower-case "the" inside a sentence is a team, a band or a party; "the League",
+			// "the Senate": an organisation named by its kind.
+			typ, conf = "ORG", 0.5
+		case n == 1 && first.Upper && utf8.RuneCountInString(first.Norm) >= 3 && utf8.RuneCountInString(first.Norm) <= 6 && !isRoman(first.Norm) && // not "XIX"
+			!strings.ContainsAny(first.Norm, "0123456789.") && !(j < len(toks) && toks[j].Hyph):
+			// an acronym; not a model ("Z80", "TRS-80")
+			typ, conf = "ORG", 0.5
+		case n == 1 && i > 0 && isPlacePrep(toks[i-1], src) && !toks[i].Break && !listedFirstName(first.Norm) && !(first.Upper && isRoman(first.Norm)):
+			typ, conf = "LOC", 0.45 // "в Воеводине", "на Филиппинах": a first name only by its skeleton
+		case surnameLike(last.Norm) && n <= 3:
+			typ, conf = "PER", 0.55
+		case nc.isGivenName(first.Norm):
+			typ, conf = "PER", 0.5
+		case n >= 2 && buildingLast[last.Norm]:
+			typ, conf = "LOC", 0.45 // "Carnegie Hall", "Phillips House", "Doubletree Hotel"
+		case n >= 2 && n <= 3 && plural(last.Norm) && nc.common.has(last.Norm) && !nc.isGivenName(first.Norm):
+			typ, conf = "ORG", 0.45 // "Fremantle Dockers", "Carnival Cruise Lines": not "John Adams"
+		case n == 1 && !first.SentStart && i > 0 && (!toks[i-1].Cap || text.IsStopwordAny(toks[i-1].Norm) || first.Break) && text.ScriptOf(first.Norm) == text.Cyrillic &&
+			len(nc.ruWords) > 0 && !ruCommonWord(nc.ruWords, first.Norm) && !russianAdjective(first.Norm) &&
+			!first.Upper && utf8.RuneCountInString(first.Norm) >= 4 && !quoted(src, first.Start):
+			// A capitalised Cyrillic word inside a sentence that is no Russian common word
+			// in any case form: a name; mostly a person's ("к Манзону", "Довициозо"), a
+			// country's or a region's in -ия ("Бессарабии", "Боснии").
+			typ, conf = "PER", 0.35
+			// Chinese places in Russian transcription end in their kind: river (-цзян,
+			// -хэ), mountain (-шань), island (-дао), prefecture (-чжоу).
+			for _, end := range []string{"ия", "ии", "ию", "иеи", "иях", "цзян", "шань", "дао", "чжоу", "хэ"} {
+				if strings.HasSuffix(first.Norm, end) {
+					typ = "LOC"
+				}
+			}
+		case n >= 2 && n <= 3 && !foreignScript(toks[i:j], nc) && !anyStopword(toks[i:j]) &&
+			!(i > 0 && number(toks[i-1].Norm) && !toks[i].Break) &&
+			!(len(nc.ruWords) > 0 && text.ScriptOf(first.Norm) == text.Cyrillic && utf8.RuneCountInString(first.Norm) > 4 &&
+				ruCommonWord(nc.ruWords, first.Norm)): // "Приключения Сары Джейн" is a title; "Пол Масвидал" a person
+			typ, conf = "PER", 0.4 // not after a number: "F-100 Super Sabre", "93 Million Miles"
+		default:
+			return
+		}
+	}
+	// In Russian or Armenian text, people's names are transliterated: a name left in the
+	// Latin script that looks like a person's is a company, a band or a label ("Goldman
+	// Sachs", "Uriah Heep", "Morgan Stanley") far more often.
+	if typ == "PER" && !titled && !first.Initial && foreignScript(toks[i:j], nc) {
+		typ, conf = "ORG", 0.45
+	}
+	// "65th Fighter Wing", "Seventeenth Air Force", "58-я армия": a unit's number is part of
+	// its name.
+	if typ == "ORG" && i > 0 && !toks[i].Break && cover[i-1] == 0 && (ordinal(toks[i-1].Norm) || number(toks[i-1].Norm) && unitLast[last.Norm]) {
+		i-- // and "65 Air Division" where units are numbered without the ordinal's ending
+	}
+	// "BBC Radio 1", "Channel 4": a small number right after an organisation's name ends it.
+	if typ == "ORG" && j < len(toks) && !toks[j].Break && number(toks[j].Norm) && len(toks[j].Norm) <= 2 && cover[j] == 0 {
+		j++
+	}
+	// The pattern name replaces knowledge-base names inside it.
+	for k := i; k < j; k++ {
+		if c := cover[k]; c > 0 {
+			drop[c-1] = true
+		}
+	}
+	// A span partly outside the run (a KB name starting before it) keeps precedence.
+	for k := i; k < j; k++ {
+		if c := cover[k]; c > 0 && (spans[c-1].From < i || spans[c-1].To > j) {
+			drop[c-1] = false
+			return
+		}
+	}
+	name := surfaceOf(src, toks[i:j])
+	f.added = append(f.added, span{From: i, To: j, Type: typ, Conf: conf, Name: name})
+}

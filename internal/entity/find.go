@@ -1,0 +1,373 @@
+package entity
+
+import (
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"wirewatch/internal/text"
+)
+
+// Names the knowledge base does not know are found by patterns, the way Europe Media
+// Monitor finds new names: a run of capitalised words (with connectors such as "of", "de",
+// "von" inside) outside a sentence's first word, typed by cues: a title before it (M.,
+// President, министр), a known first name, an organisation word at its end or start
+// (University, Party, Ministry, банк), a place word (River, Mount, гора), a family-name
+// ending (-ов, -ян, -швили, -dze), an acronym. A pattern name is less certain than a
+// knowledge-base name: confidence 0.4-0.7, Known false, ID "new:TYPE:name".
+//
+// This file runs the patterns over a field (findUnknown) and holds what they share; chunk.go
+// types one capitalised run, weighing the evidence the other files describe by kind: people
+// (first names, titles, occupations, surname endings), places (prepositions, geographic
+// heads, Russian place adjectives), organisations (organisation words, acronyms, quoted
+// clubs), events and nationalities, lists and surname propagation, and scripts.
+
+func isNameTok(t text.Token) bool {
+	if !t.Cap || !t.Letters {
+		return false
+	}
+	return true
+}
+
+// nameContext is what the whole article tells the name patterns.
+type nameContext struct {
+	lower     map[string]bool // words the article writes in lower case somewhere
+	common    wordSet         // the common words of the article's language, if known
+	knownOnly bool            // no pattern names in this field (a Title Case headline)
+	ruWords   wordSet         // dictionary forms of Russian common words
+	memo      *nameMemo       // nil: nothing remembered
+	// otherScript: the field has Latin-script names but is written mostly in another
+	// script (see foreignScript); findUnknown reads the field once for it.
+	otherScript bool
+}
+
+// fieldNames is what typing the capitalised runs of one field reads and writes: the
+// field's tokens and text, the knowledge-base names found in it (and for each token the one
+// covering it), which of those a pattern name replaces, the pattern names found so far and
+// what the article says (nameContext).
+type fieldNames struct {
+	toks  []text.Token
+	src   string
+	spans []span // knowledge-base names
+	cover []int  // per token: 1 + index in spans of the name covering it, or 0
+	drop  []bool // per span: replaced by a pattern name
+	added []span // pattern names
+	nc    nameContext
+	kbs   kbSet // for names written in another script (bySkeleton)
+}
+
+// nameMemo remembers, for one article, the answers of the word tests that transliterate:
+// a name recurs in an article, and chunk asks about the same word several times.
+type nameMemo struct {
+	given  map[string]bool
+	skel   map[string]string
+	people map[string]span // surname (folded) -> a full name met earlier in the article
+}
+
+func newNameMemo() *nameMemo {
+	return &nameMemo{given: map[string]bool{}, skel: map[string]string{}, people: map[string]span{}}
+}
+
+func (m *nameMemo) reset() {
+	clear(m.given)
+	clear(m.skel)
+	clear(m.people)
+}
+
+// isGivenName reports whether a folded token is a first name, in any script or case
+// form; the loose (consonant-skeleton) test is remembered per article.
+func (nc nameContext) isGivenName(w string) bool {
+	if listedFirstName(w) {
+		return true
+	}
+	if nc.memo == nil {
+		return givenLoose(w)
+	}
+	v, ok := nc.memo.given[w]
+	if !ok {
+		v = givenLoose(w)
+		nc.memo.given[w] = v
+	}
+	return v
+}
+
+// skeletonOf is skeletonOf, each word's skeleton remembered.
+func (nc nameContext) skeletonOf(norms []string) string {
+	if nc.memo == nil {
+		return skeletonOf(norms)
+	}
+	var b strings.Builder
+	for i, w := range norms {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		sk, ok := nc.memo.skel[w]
+		if !ok {
+			sk = skeleton(w)
+			nc.memo.skel[w] = sk
+		}
+		b.WriteString(sk)
+	}
+	s := b.String()
+	if strings.TrimSpace(s) == "" {
+		return ""
+	}
+	return s
+}
+
+// findUnknown adds pattern names to the knowledge-base spans and resolves overlaps: a name
+// with an organisation word ("Yerevan State University") wins over the place inside it; a
+// person's name wins over a gazetteer town inside it ("Michael Jackson").
+func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc nameContext) []span {
+	if nc.knownOnly {
+		return spans
+	}
+	nc.otherScript = latinName(toks) && mostlyOtherScript(src)
+	// A gazetteer town whose one Cyrillic word is a Russian common word at a sentence's
+	// start is the word ("Сын", "Тему", "Мои").
+	if len(nc.ruWords) > 0 {
+		keep := spans[:0]
+		for _, s := range spans {
+			t := toks[s.From]
+			if !(s.To-s.From == 1 && t.SentStart && s.weakPlace() &&
+				text.ScriptOf(t.Norm) == text.Cyrillic && ruCommonWord(nc.ruWords, t.Norm)) {
+				keep = append(keep, s)
+			}
+		}
+		spans = keep
+	}
+	cover := make([]int, len(toks)) // 1 + index of the KB span covering the token
+	for si, s := range spans {
+		for k := s.From; k < s.To; k++ {
+			if cover[k] == 0 {
+				cover[k] = si + 1
+			}
+		}
+	}
+	drop := make([]bool, len(spans))
+	f := &fieldNames{toks: toks, src: src, spans: spans, cover: cover, drop: drop, nc: nc, kbs: ks}
+	for i := 0; i < len(toks); {
+		if !isNameTok(toks[i]) && !articlePrefix(toks, i) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(toks) && !toks[j].Break {
+			if isNameTok(toks[j]) {
+				j++
+				continue
+			}
+			if connectors[toks[j].Norm] && !toks[j].Cap && j+1 < len(toks) && !toks[j+1].Break && isNameTok(toks[j+1]) {
+				j += 2
+				continue
+			}
+			if articlePrefix(toks, j) {
+				j += 2 // "Абд аль-Мумин"
+				continue
+			}
+			// "Panthers de la Floride", "Banque de la République"
+			if connectors[toks[j].Norm] && !toks[j].Cap && j+2 < len(toks) && connectors[toks[j+1].Norm] && !toks[j+1].Cap &&
+				!toks[j+1].Break && !toks[j+2].Break && isNameTok(toks[j+2]) {
+				j += 3
+				continue
+			}
+			break
+		}
+		f.chunk(i, j)
+		i = j
+	}
+	added := geoHeads(toks, src, cover, spans, drop, f.added)
+	added = ruAdjPlaces(toks, src, cover, drop, added)
+	out := spans
+	if len(added) > 0 {
+		out = spans[:0:0]
+		for si, s := range spans {
+			if !drop[si] {
+				out = append(out, s)
+			}
+		}
+		out = append(out, added...)
+		sort.Slice(out, func(a, b int) bool { return out[a].From < out[b].From })
+	}
+	out = quotedOrgs(toks, src, out)
+	if len(added) > 0 {
+		out = acronyms(toks, src, out) // "X (ACRONYM)" defines what a pattern found
+	}
+	return listTypes(toks, src, surnames(toks, src, out, nc))
+}
+
+// bySkeleton looks a capitalised run up by its transliterated skeleton, also after
+// dropping a Russian case ending from its last word. Only an unambiguous answer counts.
+func (ks kbSet) bySkeleton(toks []text.Token, nc nameContext) (*entity, bool) {
+	norms := make([]string, len(toks))
+	for i, t := range toks {
+		norms[i] = t.Norm
+	}
+	try := func(norms []string) (*entity, bool) {
+		s := nc.skeletonOf(norms)
+		if s == "" {
+			return nil, false
+		}
+		h := text.HashAdd(text.HashInit, s)
+		var found *entity
+		for _, k := range ks {
+			ref, ok := k.skel[h]
+			if !ok {
+				continue
+			}
+			for _, a := range k.aliases(ref) {
+				if a.Src >= srcFeature {
+					continue // GeoNames and Natural Earth list places in every script already
+				}
+				ent := &k.ents[a.Ent]
+				if found != nil && found.ID != ent.ID {
+					return nil, false
+				}
+				found = ent
+			}
+		}
+		return found, found != nil
+	}
+	if ent, ok := try(norms); ok {
+		return ent, true
+	}
+	if text.ScriptOf(norms[len(norms)-1]) != text.Cyrillic {
+		return nil, false
+	}
+	orig := slices.Clone(norms)
+	for _, suf := range ruNameEndings {
+		changed := false
+		for i, w := range orig {
+			norms[i] = w
+			if st, ok := strings.CutSuffix(w, suf); ok && utf8.RuneCountInString(st) >= 3 {
+				norms[i], changed = st, true
+			}
+		}
+		if changed {
+			if ent, ok := try(norms); ok {
+				return ent, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// Connectors may stand inside a multi-word name ("Bank of America", "Charles de Gaulle").
+var connectors = foldSet(`of de du des la le von van der den del della di da dos das bin ibn al el
+да де ди дю ван фон дер дель ибн бен бин аль ал эль`)
+
+// articlePrefix reports the lower-case Arabic article joined by a hyphen to the name after
+// it, which it belongs to: "al-Ghazali", "аль-Газали".
+func articlePrefix(toks []text.Token, i int) bool {
+	switch toks[i].Norm {
+	case "al", "el", "аль", "ал", "эль", "ад", "ас", "ан", "ар", "аш", "ат":
+		return !toks[i].Cap && i+1 < len(toks) && toks[i+1].Hyph && toks[i+1].Cap
+	}
+	return false
+}
+
+func foldSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[text.Fold(w)] = true
+	}
+	return m
+}
+
+func allCommon(toks []text.Token, common wordSet) bool {
+	if len(common) == 0 {
+		return false
+	}
+	for _, t := range toks {
+		if !common.has(t.Norm) || givenNames[t.Norm] {
+			return false
+		}
+	}
+	return true
+}
+
+func allLower(toks []text.Token, lower map[string]bool) bool {
+	if len(lower) == 0 {
+		return false
+	}
+	for _, t := range toks {
+		if !lower[t.Norm] {
+			return false
+		}
+	}
+	return true
+}
+
+// allUpper reports a run of acronyms.
+func allUpper(toks []text.Token) bool {
+	for _, t := range toks {
+		if !t.Upper {
+			return false
+		}
+	}
+	return true
+}
+
+// number reports a folded token of digits only.
+func number(w string) bool {
+	return w != "" && strings.Trim(w, "0123456789") == ""
+}
+
+// anyStopword reports a function word inside a run ("Take Me Higher", "A Beautiful
+// Lie", "Out of Darkness"): the title of a work, not a person's name.
+func anyStopword(toks []text.Token) bool {
+	for _, t := range toks {
+		if text.IsStopwordAny(t.Norm) {
+			return true
+		}
+	}
+	return false
+}
+
+func isRoman(w string) bool {
+	return w != "" && strings.Trim(w, "ivxl") == ""
+}
+
+// quoted reports whether a quotation opens right before offset at: a quoted name is the
+// title of a work or a club's name more often than a person's.
+func quoted(src string, at int) bool {
+	r, _ := utf8.DecodeLastRuneInString(strings.TrimRight(src[:at], " "))
+	return strings.ContainsRune("«\"“„'‘", r)
+}
+
+// surfaceOf is the name as the text writes it, from its first word to its last, on one
+// line: the display name of a name the knowledge base does not know ("M. Lavrov", not
+// "m lavrov").
+func surfaceOf(src string, toks []text.Token) string {
+	return strings.Join(strings.Fields(src[toks[0].Start:toks[len(toks)-1].End]), " ")
+}
+
+// unknownKey is the ID key of an unknown name: folded, transliterated to Latin, so the same
+// name in two scripts meets.
+func unknownKey(toks []text.Token) string {
+	parts := make([]string, 0, len(toks))
+	for _, t := range toks {
+		parts = append(parts, latinKey(t.Norm))
+	}
+	return strings.Join(parts, " ")
+}
+
+func dropOverlaps(spans []span, from, to int) []span {
+	keep := spans[:0]
+	for _, s := range spans {
+		if s.To <= from || s.From >= to {
+			keep = append(keep, s)
+		}
+	}
+	return keep
+}
+
+func covered(spans []span, i int) bool {
+	for _, s := range spans {
+		if s.From <= i && i < s.To {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,326 @@
+package entity
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"wirewatch/internal/text"
+)
+
+// inflect returns the folded token sequences under which a name is entered in the name
+// table: the name itself and its inflected forms in lang. Names are never stemmed (a stemmer
+// turns Лавров into лавр and Ереван into ерева); instead the forms a name takes in running
+// text are generated from its ending: Лавров → Лаврова, Лаврову, Лавровым, Лаврове.
+func inflect(lower []string, lang string, acronym bool) [][]string {
+	return inflectName(lower, lang, acronym, false)
+}
+
+// inflectName is inflect; person says every word declines (Сергей Лавров → Сергея Лаврова),
+// otherwise only the head does, with its adjectives (Лачинский коридор → Лачинского
+// коридора), and the complement stays (Организация Договора о коллективной безопасности →
+// Организации Договора о коллективной безопасности).
+func inflectName(lower []string, lang string, acronym, person bool) [][]string {
+	return inflectCompound(lower, nil, lang, acronym, person)
+}
+
+// inflectCompound is inflectName where fixed marks the words that never decline: the
+// first parts of a hyphenated compound ("Нью-Йорк" → "Нью-Йорка", "Алма-Ата" →
+// "Алма-Аты", "Санта-Барбара" → "Санта-Барбаре").
+func inflectCompound(lower []string, fixed []bool, lang string, acronym, person bool) [][]string {
+	isFixed := func(i int) bool { return i < len(fixed) && fixed[i] }
+	base := make([]string, len(lower))
+	for i, w := range lower {
+		base[i] = text.Fold(w)
+	}
+	out := [][]string{base}
+	if acronym || len(lower) == 0 {
+		return out
+	}
+	seen := map[string]bool{strings.Join(base, " "): true}
+	addForm := func(form []string) {
+		k := strings.Join(form, " ")
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, form)
+		}
+	}
+	last := lower[len(lower)-1]
+	switch text.ScriptOf(last) {
+	case text.Cyrillic:
+		var slots []int
+		switch lang {
+		case "ru":
+			slots = ruSlots
+		case "uk":
+			slots = ukSlots
+		default:
+			slots = allSlots
+		}
+		decl := len(lower)
+		if !person {
+			for i, w := range lower {
+				if isFixed(i) {
+					continue
+				}
+				// "медно-молибденовый": the first part of a compound adjective stays as
+				// it is and the adjective goes on.
+				if compoundPrefix := strings.HasSuffix(w, "о") && i+1 < len(lower); !slavicAdjective(w) && !compoundPrefix {
+					decl = i + 1
+					break
+				}
+			}
+		}
+		for _, s := range slots {
+			form := make([]string, len(lower))
+			changed := false
+			for i, w := range lower {
+				f := w
+				if i < decl && !isFixed(i) {
+					f = slavicForm(w, s)
+				}
+				if f != w {
+					changed = true
+				}
+				form[i] = text.Fold(f)
+			}
+			if changed {
+				addForm(form)
+			}
+			if person && len(lower) > 1 {
+				// Women's surnames in -ян, -ко, -их stay as they are while the
+				// first name declines: "с Анной Акопян".
+				fixed := slices.Clone(form)
+				fixed[len(fixed)-1] = base[len(base)-1]
+				addForm(fixed)
+			}
+		}
+	case text.Armenian:
+		for _, f := range armenianForms(last) {
+			addForm(withLast(base, text.Fold(f)))
+		}
+	case text.Georgian:
+		for _, f := range georgianForms(last) {
+			addForm(withLast(base, f))
+		}
+	case text.Latin:
+		if lang == "az" || lang == "tr" {
+			for _, f := range turkicForms(base[len(base)-1]) {
+				addForm(withLast(base, f))
+			}
+		}
+	}
+	return out
+}
+
+func withLast(base []string, last string) []string {
+	f := make([]string, len(base))
+	copy(f, base)
+	f[len(f)-1] = last
+	return f
+}
+
+// Case slots for Russian and Ukrainian.
+const (
+	ruGen = iota
+	ruDat
+	ruAcc
+	ruIns
+	ruPre
+	ukGen
+	ukDat
+	ukAcc
+	ukIns
+	ukLoc
+)
+
+var (
+	ruSlots  = []int{ruGen, ruDat, ruAcc, ruIns, ruPre}
+	ukSlots  = []int{ukGen, ukDat, ukAcc, ukIns, ukLoc}
+	allSlots = append(append([]int{}, ruSlots...), ukSlots...)
+)
+
+// slavicForm returns w (lower case, not folded) in case slot s, by its ending. Words that do
+// not decline (Баку, Тбилиси, Косово) come back unchanged.
+func slavicForm(w string, s int) string {
+	uk := s >= ukGen
+	ends := func(suf string) bool { return strings.HasSuffix(w, suf) }
+	cut := func(n int) string { // drop n runes
+		r := []rune(w)
+		if len(r) <= n {
+			return w
+		}
+		return string(r[:len(r)-n])
+	}
+	pick := func(forms ...string) string { // one form per slot, in slot order within the language
+		i := s
+		if uk {
+			i = s - ukGen
+		}
+		return forms[i]
+	}
+	if utf8.RuneCountInString(w) < 3 {
+		return w
+	}
+	switch {
+	// Adjectives: Лачинский коридор, Европейский союз, Российская Федерация.
+	case ends("ский") || ends("цкий") || ends("ький"):
+		st := cut(2)
+		if uk {
+			return pick(st+"ого", st+"ому", w, st+"им", st+"ому")
+		}
+		return pick(st+"ого", st+"ому", w, st+"им", st+"ом")
+	case ends("ый") || ends("ой") || ends("ий") || ends("ій"):
+		st := cut(2)
+		if uk {
+			return pick(st+"ого", st+"ому", w, st+"им", st+"ому")
+		}
+		y := "ым"
+		if ends("ий") || strings.HasSuffix(st, "к") || strings.HasSuffix(st, "г") || strings.HasSuffix(st, "х") {
+			y = "им"
+		}
+		return pick(st+"ого", st+"ому", w, st+y, st+"ом")
+	case ends("ая") || ends("яя"):
+		st := cut(2)
+		return pick(st+"ой", st+"ой", st+"ую", st+"ой", st+"ой")
+	case ends("а") && (strings.HasSuffix(cut(1), "ськ") || strings.HasSuffix(cut(1), "цьк")) && uk:
+		st := cut(1)
+		return pick(st+"ої", st+"ій", st+"у", st+"ою", st+"ій")
+	case ends("ое") || ends("ее"):
+		st := cut(2)
+		return pick(st+"ого", st+"ому", w, st+"ым", st+"ом")
+	// Nouns.
+	case ends("ия"):
+		st := cut(2)
+		return pick(st+"ии", st+"ии", st+"ию", st+"ией", st+"ии")
+	case ends("ія"):
+		st := cut(2)
+		return pick(st+"ії", st+"ії", st+"ію", st+"ією", st+"ії")
+	case ends("а"):
+		st := cut(1)
+		soft := strings.HasSuffix(st, "г") || strings.HasSuffix(st, "к") || strings.HasSuffix(st, "х") ||
+			strings.HasSuffix(st, "ж") || strings.HasSuffix(st, "ч") || strings.HasSuffix(st, "ш") || strings.HasSuffix(st, "щ")
+		if uk {
+			g := "и"
+			return pick(st+g, st+"і", st+"у", st+"ою", st+"і")
+		}
+		g := "ы"
+		if soft {
+			g = "и"
+		}
+		return pick(st+g, st+"е", st+"у", st+"ой", st+"е")
+	case ends("я"):
+		st := cut(1)
+		if uk {
+			return pick(st+"і", st+"і", st+"ю", st+"ею", st+"і")
+		}
+		return pick(st+"и", st+"е", st+"ю", st+"ей", st+"е")
+	case ends("й"):
+		st := cut(1)
+		if uk {
+			return pick(st+"я", st+"ю", st+"я", st+"єм", st+"ї")
+		}
+		return pick(st+"я", st+"ю", st+"я", st+"ем", st+"е")
+	case ends("ь"):
+		st := cut(1)
+		if uk {
+			return pick(st+"я", st+"ю", w, st+"ем", st+"і")
+		}
+		return pick(st+"я", st+"ю", w, st+"ем", st+"е")
+	case ends("о") || ends("е") || ends("и") || ends("у") || ends("ю") || ends("э") || ends("ы") || ends("і") || ends("є"):
+		return w
+	default: // consonant: Лавров, Ереван, Пашинян, Кремль handled above
+		r, _ := utf8.DecodeLastRuneInString(w)
+		if !unicode.Is(unicode.Cyrillic, r) {
+			return w
+		}
+		ins := "ом"
+		if ends("ов") || ends("ев") || ends("ин") || ends("ын") || ends("ёв") {
+			ins = "ым"
+			if uk {
+				ins = "им"
+			}
+		}
+		if uk {
+			if ins == "ом" {
+				return pick(w+"а", w+"у", w, w+"ом", w+"і")
+			}
+			return pick(w+"а", w+"у", w+"а", w+ins, w+"і")
+		}
+		if ins == "ом" {
+			return pick(w+"а", w+"у", w, w+"ом", w+"е")
+		}
+		return pick(w+"а", w+"у", w+"а", w+ins, w+"е")
+	}
+}
+
+// armenianForms: genitive-dative -ի, -ին, ablative -ից, locative -ում, instrumental -ով and
+// the definite article -ը (after a consonant) or -ն (after a vowel). Vowel-final stems take
+// a glide (Մոսկվայի); -ու turns into -վ (Բաքու → Բաքվի, Բաքվում); -ություն into -ության.
+func armenianForms(w string) []string {
+	if st, ok := strings.CutSuffix(w, "ություն"); ok {
+		st += "ությ"
+		return []string{st + "ան", st + "անը", st + "ամբ", st + "ունը", st + "ունից", st + "անից"}
+	}
+	var out []string
+	add := func(stem string, sufs ...string) {
+		for _, s := range sufs {
+			out = append(out, stem+s)
+		}
+	}
+	switch {
+	case strings.HasSuffix(w, "ու"):
+		st := strings.TrimSuffix(w, "ու") + "վ"
+		add(st, "ի", "ից", "ում", "ով")
+		add(w, "ն", "ի", "ին")
+	case strings.HasSuffix(w, "ա") || strings.HasSuffix(w, "ո") || strings.HasSuffix(w, "ե") || strings.HasSuffix(w, "է") || strings.HasSuffix(w, "օ"):
+		add(w+"յ", "ի", "ին", "ից", "ում", "ով")
+		add(w, "ն")
+	case strings.HasSuffix(w, "ի"):
+		add(w, "ի", "ին", "ից", "ում", "ով", "ն")
+	default:
+		add(w, "ի", "ին", "ից", "ում", "ով", "ը", "ու")
+	}
+	return out
+}
+
+// georgianForms: consonant stems drop the nominative -ი (ლავროვი → ლავროვმა, თბილისში).
+func georgianForms(w string) []string {
+	var out []string
+	if st, ok := strings.CutSuffix(w, "ი"); ok && utf8.RuneCountInString(st) > 1 {
+		for _, s := range []string{"ის", "ს", "ში", "ით", "ად", "თან", "ზე", "იდან", "მა", "ისთვის", "ისა"} {
+			out = append(out, st+s)
+		}
+		return out
+	}
+	for _, s := range []string{"ს", "ში", "თი", "დ", "სთან", "ზე", "დან", "მ", "სთვის", "სა"} {
+		out = append(out, w+s)
+	}
+	return out
+}
+
+// turkicForms: case suffixes written without an apostrophe, as Azerbaijani does for names
+// (Azərbaycanın, Rusiyada, Bakıya). w is folded (ı→i, ü→u).
+var turkicSuffixes = []string{
+	"in", "un", "nin", "nun", "a", "ə", "e", "ya", "yə", "ye", "i", "u", "ni", "nu",
+	"da", "də", "de", "ta", "tə", "te", "dan", "dən", "den", "tan", "tən", "ten",
+	"la", "lə", "le", "yla", "ylə", "yle", "daki", "dəki", "deki", "li", "lu", "lı",
+}
+
+func turkicForms(w string) []string {
+	out := make([]string, 0, len(turkicSuffixes))
+	for _, s := range turkicSuffixes {
+		out = append(out, text.Fold(w+s))
+	}
+	return out
+}
+
+func slavicAdjective(w string) bool {
+	for _, suf := range []string{"ий", "ый", "ой", "ая", "яя", "ое", "ее", "ій", "ська", "цька"} {
+		if strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
+}

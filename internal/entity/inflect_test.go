@@ -1,0 +1,68 @@
+package entity
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"wirewatch/internal/text"
+)
+
+func TestInflect(t *testing.T) {
+	cases := []struct {
+		name   string
+		words  []string
+		lang   string
+		person bool
+		want   []string // forms that must be generated (folded, joined by space)
+		not    []string
+	}{
+		{"Russian surname", []string{"лавров"}, "ru", true, []string{"лаврова", "лаврову", "лавровым", "лаврове"}, nil},
+		{"Russian first and last name", []string{"сергей", "лавров"}, "ru", true, []string{"сергея лаврова", "сергеем лавровым"}, []string{"сергея лавровым"}},
+		{"adjective and noun", []string{"лачинский", "коридор"}, "ru", false, []string{"лачинского коридора", "лачинским коридором"}, nil},
+		{"head only", []string{"совет", "безопасности", "оон"}, "ru", false, []string{"совета безопасности оон"}, []string{"совета безопасностиа оон"}},
+		{"indeclinable", []string{"баку"}, "ru", false, nil, []string{"бакуа"}},
+		{"feminine -ия", []string{"армения"}, "ru", false, []string{"армении", "армению", "арменией"}, nil},
+		{"Ukrainian", []string{"вірменія"}, "uk", false, []string{"вірменіі", "вірменією"}, nil},
+		{"Armenian", []string{"հայաստան"}, "hy", false, []string{"հայաստանի", "հայաստանում", "հայաստանից"}, nil},
+		{"Armenian -ու", []string{"բաքու"}, "hy", false, []string{"բաքվի", "բաքուն"}, nil},
+		{"Georgian", []string{"თბილისი"}, "ka", false, []string{"თბილისში", "თბილისის"}, nil},
+		{"Azerbaijani", []string{"azərbaycan"}, "az", false, []string{"azərbaycanin", "azərbaycanda"}, nil},
+		{"French: none", []string{"arménie"}, "fr", false, nil, []string{"arméniea"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, f := range inflectName(tc.words, tc.lang, false, tc.person) {
+				got = append(got, strings.Join(f, " "))
+			}
+			for _, w := range tc.want {
+				if w = text.Fold(w); !slices.Contains(got, w) {
+					t.Errorf("missing %q in %q", w, got)
+				}
+			}
+			for _, w := range tc.not {
+				if slices.Contains(got, w) {
+					t.Errorf("unexpected %q in %q", w, got)
+				}
+			}
+		})
+	}
+}
+
+func TestSkeletonMeetsAcrossScripts(t *testing.T) {
+	groups := [][]string{
+		{"Pashinyan", "Пашинян", "Paşinyan"},
+		{"Yerevan", "Ереван", "Erevan"},
+		{"Lavrov", "Лавров", "ლავროვ"},
+		{"Azerbaijan", "Азербайджан", "Azerbaïdjan"},
+	}
+	for _, g := range groups {
+		want := skeleton(text.Fold(g[0]))
+		for _, v := range g[1:] {
+			if got := skeleton(text.Fold(v)); got != want {
+				t.Errorf("skeleton(%s) = %q, skeleton(%s) = %q", g[0], want, v, got)
+			}
+		}
+	}
+}

@@ -1,0 +1,403 @@
+package entity
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+
+	"wirewatch/internal/text"
+)
+
+// Alias sources, best first: when two entities share a name, the better source wins.
+const (
+	srcUser uint8 = iota
+	srcCurated
+	srcCountry
+	srcFeature // rivers, seas, mountains, islands (Natural Earth)
+	srcCity
+)
+
+// entity is one knowledge-base record.
+type entity struct {
+	ID, Type, Name, Country string
+	Lat, Lon                float64
+	HasGeo                  bool
+	Pop                     int
+	Src                     uint8
+}
+
+// alias is one entry of the name table: which entity a token sequence names, and what the
+// text must look like for the entry to count.
+type alias struct {
+	Ent     int32
+	Src     uint8
+	Acronym bool // written in capitals in the KB: the text must have it in capitals too
+	Lower   bool // the KB wrote it in lower case ("corridor de Latchine" style phrases): any case
+	// Generated: from the generated gazetteer (CLDR, GeoNames), not written by hand.
+	Generated bool
+}
+
+// kb is a knowledge base: entities and the name table the matcher reads. It is built by
+// add* calls, then frozen; a frozen kb is read-only and safe for concurrent use.
+//
+// The name table is keyed by a 64-bit hash of the folded token sequence, not by the string:
+// a map without pointers is skipped by the garbage collector, which otherwise re-scans a
+// quarter of a million keys on every cycle of the enrichment stage. (A false match needs a
+// 64-bit collision: about one in 10^14 lookups.)
+type kb struct {
+	ents  []entity
+	byID  map[string]int32
+	names map[uint64]aliasRef // hash of folded tokens joined by one space
+	first map[uint64]uint8    // hash of a first folded token -> longest alias length starting with it
+	skel  map[uint64]aliasRef // hash of the transliterated skeleton of a name, see skeleton
+	flat  []alias
+
+	// Bit filters in front of first and names: most words of a text start no name, and a
+	// bit in a table small enough for the CPU cache answers that without touching the
+	// large maps (a cache miss each).
+	firstBits, nameBits bitFilter
+	lowerBits           bitFilter // names with an alias written in lower case
+
+	building map[uint64][]alias
+	skelBld  map[uint64][]alias
+	loading  bool // loadPlaces is adding names: they are Generated
+}
+
+// aliasRef locates a key's aliases in kb.flat.
+type aliasRef struct {
+	off, n uint32
+}
+
+func newKB() *kb {
+	return &kb{byID: map[string]int32{}, first: map[uint64]uint8{}, building: map[uint64][]alias{}, skelBld: map[uint64][]alias{}}
+}
+
+// freeze turns the build maps into the flat, pointer-free lookup tables.
+func (k *kb) freeze() {
+	k.names = make(map[uint64]aliasRef, len(k.building))
+	k.skel = make(map[uint64]aliasRef, len(k.skelBld))
+	for h, list := range k.building {
+		k.names[h] = aliasRef{uint32(len(k.flat)), uint32(len(list))}
+		k.flat = append(k.flat, list...)
+	}
+	for h, list := range k.skelBld {
+		k.skel[h] = aliasRef{uint32(len(k.flat)), uint32(len(list))}
+		k.flat = append(k.flat, list...)
+	}
+	k.building, k.skelBld = nil, nil
+	k.firstBits = newBitFilter(len(k.first))
+	for h := range k.first {
+		k.firstBits.add(h)
+	}
+	k.nameBits = newBitFilter(len(k.names))
+	var lower []uint64
+	for h, ref := range k.names {
+		k.nameBits.add(h)
+		for _, a := range k.aliases(ref) {
+			if a.Lower {
+				lower = append(lower, h)
+				break
+			}
+		}
+	}
+	k.lowerBits = newBitFilter(len(lower))
+	for _, h := range lower {
+		k.lowerBits.add(h)
+	}
+}
+
+// bitFilter is a one-hash Bloom filter over 64-bit keys: has is false for keys never
+// added, and true for about one in eight others.
+type bitFilter struct {
+	bits  []uint64
+	shift uint
+}
+
+func newBitFilter(n int) bitFilter {
+	logBits := uint(6)
+	for 1<<logBits < 8*n {
+		logBits++
+	}
+	return bitFilter{bits: make([]uint64, 1<<(logBits-6)), shift: 64 - logBits}
+}
+
+func (f bitFilter) slot(h uint64) uint64 {
+	return (h * 0x9e3779b97f4a7c15) >> f.shift // FNV's low bits mix poorly: take the top ones
+}
+
+func (f bitFilter) add(h uint64) {
+	i := f.slot(h)
+	f.bits[i>>6] |= 1 << (i & 63)
+}
+
+func (f bitFilter) has(h uint64) bool {
+	i := f.slot(h)
+	return f.bits[i>>6]&(1<<(i&63)) != 0
+}
+
+func (k *kb) aliases(r aliasRef) []alias { return k.flat[r.off : r.off+r.n] }
+
+// hashTokens is the name table key of a folded token sequence: its words joined by one
+// space.
+func hashTokens(toks []string) uint64 {
+	h := text.HashInit
+	for i, t := range toks {
+		if i > 0 {
+			h = text.HashAdd(h, " ")
+		}
+		h = text.HashAdd(h, t)
+	}
+	return h
+}
+
+// EntityRecord is the YAML form of a knowledge-base entity, in the curated file shipped with
+// the package and in users' own files. Names are listed per language (ISO 639-1, or "any");
+// the language decides which inflected forms are generated.
+type EntityRecord struct {
+	ID      string              `yaml:"id"`
+	Type    string              `yaml:"type"`
+	Name    string              `yaml:"name"`
+	Country string              `yaml:"country,omitempty"`
+	Lat     *float64            `yaml:"lat,omitempty"`
+	Lon     *float64            `yaml:"lon,omitempty"`
+	Names   map[string][]string `yaml:"names"`
+}
+
+// ErrEntityFile marks a knowledge-base file that cannot be used; the error names the file and
+// the record.
+var ErrEntityFile = errors.New("invalid entity file")
+
+func parseEntityFile(name string, b []byte) ([]EntityRecord, error) {
+	var recs []EntityRecord
+	if err := yaml.Unmarshal(b, &recs); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrEntityFile, name, err)
+	}
+	for i, r := range recs {
+		switch {
+		case r.ID == "":
+			return nil, fmt.Errorf("%w: %s: entry %d: missing id", ErrEntityFile, name, i)
+		case r.Type != "" && !validType(r.Type):
+			return nil, fmt.Errorf("%w: %s: entry %d (%s): type %q is not PER, ORG, LOC, EVT or MISC", ErrEntityFile, name, i, r.ID, r.Type)
+		case (r.Lat == nil) != (r.Lon == nil):
+			return nil, fmt.Errorf("%w: %s: entry %d (%s): lat and lon go together", ErrEntityFile, name, i, r.ID)
+		}
+	}
+	return recs, nil
+}
+
+func validType(t string) bool {
+	switch t {
+	case "PER", "ORG", "LOC", "EVT", "MISC":
+		return true
+	}
+	return false
+}
+
+// addRecords merges records into the KB. A record whose ID already exists adds its names to
+// that entity (that is how users add aliases to shipped entities).
+func (k *kb) addRecords(recs []EntityRecord, src uint8) {
+	for _, r := range recs {
+		idx, ok := k.byID[r.ID]
+		if !ok {
+			e := entity{ID: r.ID, Type: r.Type, Name: r.Name, Country: r.Country, Src: src}
+			if e.Type == "" {
+				e.Type = "MISC"
+			}
+			if r.Lat != nil {
+				e.Lat, e.Lon, e.HasGeo = *r.Lat, *r.Lon, true
+			}
+			if e.Name == "" {
+				e.Name = firstName(r.Names)
+			}
+			idx = k.add(e)
+		} else if src < k.ents[idx].Src || r.Name != "" {
+			e := &k.ents[idx]
+			if r.Name != "" {
+				e.Name = r.Name
+			}
+			if r.Type != "" {
+				e.Type = r.Type
+			}
+			if r.Country != "" {
+				e.Country = r.Country
+			}
+			if r.Lat != nil {
+				e.Lat, e.Lon, e.HasGeo = *r.Lat, *r.Lon, true
+			}
+		}
+		k.addName(idx, k.ents[idx].Name, "any", src)
+		for lang, names := range r.Names {
+			for _, n := range names {
+				k.addName(idx, n, lang, src)
+			}
+		}
+	}
+}
+
+func firstName(names map[string][]string) string {
+	for _, l := range []string{"en", "any", "fr", "ru"} {
+		if len(names[l]) > 0 {
+			return names[l][0]
+		}
+	}
+	for _, ns := range names {
+		if len(ns) > 0 {
+			return ns[0]
+		}
+	}
+	return ""
+}
+
+func (k *kb) add(e entity) int32 {
+	idx := int32(len(k.ents))
+	k.ents = append(k.ents, e)
+	k.byID[e.ID] = idx
+	return idx
+}
+
+// addName enters a name and its inflected forms (for lang) into the name table.
+func (k *kb) addName(idx int32, name, lang string, src uint8) {
+	person := k.ents[idx].Type == "PER"
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return
+	}
+	// Curated and user names are tokenised like text ("Russia's" → "Russia"); gazetteer
+	// names keep their apostrophes ("Ma'alot" must not become "Ma").
+	tokenize := text.TokenizeWhole
+	if src <= srcCurated {
+		tokenize = text.Tokenize
+	}
+	toks := tokenize(name, nil)
+	if len(toks) == 0 || len(toks) > 12 {
+		return
+	}
+	if src >= srcCountry && len(toks) == 1 && (utf8.RuneCountInString(toks[0].Norm) < 3 || text.IsStopwordAny(toks[0].Norm)) {
+		return // gazetteer names that are function words somewhere: "La", "Il", "Of"
+	}
+	a := alias{Ent: idx, Src: src, Generated: k.loading}
+	r, _ := utf8.DecodeRuneInString(name)
+	a.Lower = unicode.IsLower(r)
+	a.Acronym = len(toks) == 1 && toks[0].Upper && utf8.RuneCountInString(name) <= 6
+	norms := make([]string, len(toks))
+	lowers := make([]string, len(toks))
+	var fixed []bool // first parts of a hyphenated compound of capitalised parts
+	for i, t := range toks {
+		norms[i] = t.Norm
+		lowers[i] = strings.ToLower(name[t.Start:t.End])
+		if i+1 < len(toks) && toks[i+1].Hyph && t.Cap && toks[i+1].Cap {
+			if fixed == nil {
+				fixed = make([]bool, len(toks))
+			}
+			fixed[i] = true
+		}
+	}
+	for _, form := range inflectCompound(lowers, fixed, lang, a.Acronym, person) {
+		h := hashTokens(form)
+		k.building[h] = appendAlias(k.building[h], a)
+		if f := text.HashAdd(text.HashInit, form[0]); uint8(len(form)) > k.first[f] {
+			k.first[f] = uint8(len(form))
+		}
+	}
+	if !a.Lower && !a.Acronym {
+		if s := skeletonOf(norms); s != "" {
+			h := text.HashAdd(text.HashInit, s)
+			k.skelBld[h] = appendAlias(k.skelBld[h], a)
+		}
+	}
+}
+
+func appendAlias(list []alias, a alias) []alias {
+	for i, b := range list {
+		if b.Ent == a.Ent {
+			if a.Src < b.Src {
+				list[i].Src = a.Src
+			}
+			list[i].Lower = b.Lower || a.Lower
+			list[i].Acronym = b.Acronym && a.Acronym
+			list[i].Generated = b.Generated && a.Generated
+			return list
+		}
+	}
+	return append(list, a)
+}
+
+// loadPlaces reads the generated gazetteer (see tools/kbgen): one place per line,
+// id, type, country, lat, lon, population, canonical name, then aliases separated by "|".
+func (k *kb) loadPlaces(r io.Reader, src uint8) error {
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return fmt.Errorf("opening gazetteer: %w", err)
+	}
+	k.loading = true
+	defer func() { k.loading = false }()
+	sc := bufio.NewScanner(zr)
+	sc.Buffer(make([]byte, 1<<20), 1<<22)
+	line := 0
+	for sc.Scan() {
+		line++
+		f := strings.Split(sc.Text(), "\t")
+		if len(f) < 8 {
+			return fmt.Errorf("reading gazetteer line %d: %d fields, want 8", line, len(f))
+		}
+		var flags []string
+		if len(f) >= 9 {
+			flags = strings.Split(f[8], ",")
+		}
+		src := src
+		switch {
+		case slices.Contains(flags, "feature"):
+			src = srcFeature
+		case !strings.HasPrefix(f[0], "geonames:"):
+			src = srcCountry // countries and regions from CLDR
+		}
+		e := entity{ID: f[0], Type: f[1], Country: f[2], Name: f[6], Src: src}
+		if f[3] != "" {
+			e.Lat, _ = strconv.ParseFloat(f[3], 64)
+			e.Lon, _ = strconv.ParseFloat(f[4], 64)
+			e.HasGeo = true
+		}
+		e.Pop, _ = strconv.Atoi(f[5])
+		idx, ok := k.byID[e.ID]
+		if !ok {
+			idx = k.add(e)
+		} else if cur := &k.ents[idx]; !cur.HasGeo && e.HasGeo {
+			cur.Lat, cur.Lon, cur.HasGeo = e.Lat, e.Lon, true
+		}
+		// The flag "aliases" says the display name is not itself a name to match (a
+		// small town kept for its Cyrillic names, a river's name filtered out; see kbgen).
+		if !slices.Contains(flags, "aliases") {
+			k.addName(idx, e.Name, "any", src)
+		}
+		for _, n := range strings.Split(f[7], "|") {
+			lang := "any"
+			if i := strings.IndexByte(n, '='); i > 0 && i <= 3 {
+				lang, n = n[:i], n[i+1:]
+			}
+			k.addName(idx, n, lang, src)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("reading gazetteer line %d: %w", line+1, err)
+	}
+	return nil
+}
+
+func readFileBytes(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), nil
+}

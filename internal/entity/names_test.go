@@ -1,0 +1,100 @@
+package entity
+
+import (
+	"strings"
+	"sync"
+	"testing"
+
+	"wirewatch/internal/lang"
+	"wirewatch/internal/process/processtest"
+)
+
+var (
+	testTagOnce sync.Once
+	testTag     func(string) []Tagged
+	testTagErr  error
+)
+
+// sharedTagger tags a text as the enricher does (Finder.Tag in the text's language), with
+// the built-in knowledge base of the default configuration; it is built once.
+func sharedTagger(t testing.TB) func(string) []Tagged {
+	t.Helper()
+	testTagOnce.Do(func() {
+		cfg := processtest.Config(t)
+		det, err := lang.New(cfg.Languages, cfg.LangHighAccuracy)
+		if err != nil {
+			testTagErr = err
+			return
+		}
+		r, err := New(Options{Gazetteer: cfg.Gazetteer, UnknownMax: cfg.UnknownMax})
+		if err != nil {
+			testTagErr = err
+			return
+		}
+		f, err := r.LoadUser(nil)
+		if err != nil {
+			testTagErr = err
+			return
+		}
+		testTag = func(s string) []Tagged {
+			l, _ := det.Detect(s)
+			return f.Tag(s, l)
+		}
+	})
+	if testTagErr != nil {
+		t.Fatalf("building the tagger: %v", testTagErr)
+	}
+	return testTag
+}
+
+// TestNamePatterns checks the patterns that type names the knowledge base does not hold,
+// one sentence per rule, in the words a news text would use.
+func TestNamePatterns(t *testing.T) {
+	tag := sharedTagger(t)
+	cases := []struct {
+		text string
+		want []string // TYPE:surface, in order
+	}{
+		{"The New York Yankees beat the Toronto Blue Jays on Sunday.", []string{"ORG:New York Yankees", "ORG:Toronto Blue Jays"}},
+		{"He joined the Colorado Department of Transportation in 1990.", []string{"ORG:Colorado Department of Transportation"}},
+		{"He spoke for the Australian League of Rights and the Polish Foreign Minister.", []string{"ORG:Australian League of Rights"}},
+		{"The final was played at Turner Field before 40,000 people.", []string{"LOC:Turner Field"}},
+		{"He was elected Mayor of Ottawa in 2006.", []string{"LOC:Ottawa"}},
+		{"The band released Take Me Higher in 1995.", nil},
+		{"Портрет работы художника Джорджоне; the painter Cézanne.", []string{"PER:Джорджоне", "PER:Cézanne"}},
+		{"Среди министров были Монтанелли и Мадзини, а идеи Просвещения им чужды.", []string{"PER:Монтанелли", "PER:Мадзини"}},
+		{"Через 4 года в Лондоне Ингрид Бергман вновь победила.", []string{"LOC:Лондоне", "PER:Ингрид Бергман"}},
+		{"Он обитал в Карибском море и в Переяславском уезде, воевал против Боснии.", []string{"LOC:Карибском море", "LOC:Переяславском уезде", "LOC:Боснии"}},
+		{"The 65th Fighter Wing played at Carnegie Hall near Camp Howe.", []string{"ORG:65th Fighter Wing", "LOC:Carnegie Hall", "LOC:Camp Howe"}},
+		{"Ijevan residents said the road to Goris was closed, Harrison told Azna.", []string{"LOC:Ijevan", "LOC:Goris", "PER:Harrison"}},
+		{"Melvin Upton Jr. signed with Acme Inc. last year.", []string{"PER:Melvin Upton Jr.", "ORG:Acme Inc."}},
+		{"В 1937 году на сцене впервые появился В. И. Ленин.", []string{"PER:В. И. Ленин"}},
+		{"Он прилетел из Нью-Йорка в Алма-Ату, а потом жил в Воеводине.", []string{"LOC:Нью-Йорка", "LOC:Алма-Ату", "LOC:Воеводине"}},
+		{"В городах Бендеры и Сорока у реки Янцзы он ушёл из группы The Offspring.", []string{"LOC:Бендеры", "LOC:Сорока", "LOC:Янцзы", "ORG:The Offspring"}},
+		{"Il a joué pour les Panthers de la Floride.", []string{"ORG:Panthers de la Floride"}},
+		{"They walked along the Stave River to Lower Saxony.", []string{"LOC:Stave River", "LOC:Lower Saxony"}},
+		{"In 1995 the Braves beat the Giants, and the Germans cheered.", []string{"ORG:Braves", "ORG:Giants"}},
+		{"He left Major League Baseball for the South Seas and bought a TRS-80 from IBM.", []string{"ORG:Major League Baseball", "LOC:South Seas", "ORG:IBM"}},
+		{"В 1995 году перешёл в московский «Локомотив», затем играл за «Задар» и «Бостон Селтикс»; жил в Дмитрове.",
+			[]string{"ORG:«Локомотив»", "ORG:«Задар»", "ORG:«Бостон Селтикс»", "LOC:Дмитрове"}},
+		{`Главный тренер клуба " Давос " смотрел фильм «Зорро».`, []string{"ORG:Давос"}},
+		{"В XIX веке банк Goldman Sachs купил акции Morgan Stanley, как пишет Джон Смит.", []string{"ORG:Goldman Sachs", "ORG:Morgan Stanley", "PER:Джон Смит"}},
+		{"Среди министров были Монтанелли, Гверацци, Мадзини.", []string{"PER:Монтанелли", "PER:Гверацци", "PER:Мадзини"}},
+		{"The Danube and the Rhine flow past; Lena Philipsson sang at Carnegie Hall.", []string{"LOC:Danube", "LOC:Rhine", "PER:Lena Philipsson", "LOC:Carnegie Hall"}},
+		{"По полноводности река уступает Янцзы и Дунаю; elle se jette dans la mer Adriatique.", []string{"LOC:Янцзы", "LOC:Дунаю", "LOC:mer Adriatique"}},
+		{"Пострадали Дубровник, Ловас и Задар; река Сицзян течёт в 48 световых годах от Солнца.", []string{"LOC:Дубровник", "LOC:Ловас", "LOC:Задар", "LOC:Сицзян", "LOC:Солнца"}},
+		{"Когда диктатор Франко умер, с помощью дирижёра Мюррея Сидлина парень по кличке Коламбус уехал.",
+			[]string{"PER:Франко", "PER:Мюррея Сидлина", "PER:Коламбус"}},
+	}
+	for _, tc := range cases {
+		var got []string
+		for _, p := range tag(tc.text) {
+			if p.Type != "MISC" {
+				got = append(got, p.Type+":"+tc.text[p.Start:p.End])
+			}
+		}
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("%q\n got  %q\n want %q", tc.text, got, tc.want)
+		}
+	}
+}

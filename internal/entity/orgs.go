@@ -1,0 +1,330 @@
+package entity
+
+import (
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"wirewatch/internal/text"
+)
+
+// Evidence of an organisation: words that end or start its name, military units and
+// clubs, head nouns before its name ("сборной Хорватии", "группы The Offspring"),
+// "Long Name (ACRONYM)" definitions and Russian clubs and companies written in quotes
+// («Локомотив»).
+
+// orgLast are words that end an organisation's name ("Manchester United FC", "Labour Party").
+var orgLast = foldSet(`
+inc inc. ltd ltd. llc plc corp corp. corporation company co gmbh ag sa s.a. nv bv
+university college institute academy school council committee commission ministry department agency
+authority bureau office service services party union league federation association society club team
+fc cf ac bank group holdings airlines airways railways records studios entertainment foundation fund
+trust church army navy force forces guard police court parliament assembly senate congress
+corps division brigade regiment battalion railroad railway
+government administration organization organisation network news times post press journal gazette
+tribune herald television tv radio channel magazine hospital museum orchestra band brothers
+corporation industries motors systems technologies media games pictures films productions
+racing labs laboratory laboratories directorate broadcasting international review classics
+wing squadron fleet command diocese archdiocese movement centre center
+f.c a.f.c s.c s.l s.a s.p.a n.v b.v
+université institut académie école conseil comité commission ministère agence autorité office parti
+fédération association société club banque groupe fondation église armée assemblée sénat tribunal
+`)
+
+// orgFirst are words that start an organisation's name ("University of Oxford", "Banque de France").
+var orgFirst = foldSet(`
+university ministry bank council committee department institute college federation association
+house office church order
+université ministère banque conseil comité institut fédération association société parti groupe
+compagnie académie école assemblée
+министерство университет институт банк комитет совет партия союз федерация ассоциация общество
+компания корпорация академия фонд служба агентство управление организация
+`)
+
+// unitLast ends the names of military units, numbered in front ("65 Air Division").
+var unitLast = foldSet(`wing squadron fleet division brigade regiment battalion corps army group command`)
+
+// ordinal reports a folded ordinal number: "65th", "1st", "seventeenth", "viii", "58-я".
+func ordinal(w string) bool {
+	if w == "" {
+		return false
+	}
+	if w[0] >= '0' && w[0] <= '9' {
+		for _, suf := range []string{"st", "nd", "rd", "th", "d", "e", "er", "re", "eme", "-я", "-и", "-й"} {
+			if strings.HasSuffix(w, suf) {
+				return true
+			}
+		}
+		return false
+	}
+	return spelledOrdinals[w]
+}
+
+var spelledOrdinals = foldSet(`first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth
+thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth`)
+
+// teamLast ends a club's name after its town ("Leeds United", "Manchester City").
+var teamLast = foldSet(`united city athletic rovers wanderers juniors albion county rangers fc hc sc cf afc fk sk bk if`)
+
+// teamFirst starts a club's name in capitals ("FC Basel", "PSV Eindhoven", "SK Rapid").
+var teamFirst = foldSet(`fc fk sk hc sc cf ac afc bk kv krc psv nac ss us as vfb vfl tsv sv фк хк пфк ск`)
+
+// plural reports an English plural noun ending ("Yankees", "Celtics", "Sox").
+func plural(w string) bool {
+	return text.ScriptOf(w) == text.Latin && utf8.RuneCountInString(w) > 3 &&
+		(strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is") || strings.HasSuffix(w, "sox"))
+}
+
+// lowerOrgHeads are lower-case nouns that make an organisation of the name after them:
+// Russian national teams are "сборная России", "сборной Хорватии".
+var lowerOrgHeads = func() map[string]bool {
+	m := map[string]bool{}
+	for _, f := range inflect([]string{"сборная"}, "ru", false) {
+		m[f[0]] = true
+	}
+	m["сборные"], m["сборных"] = true, true
+	return m
+}()
+
+// ruOrgHeads are Russian nouns, in every case form, that introduce the name of an
+// organisation written after them: "группы The Offspring", "компании Goldman Sachs",
+// "клуба Локомотив".
+var ruOrgHeads = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`клуб команда компания группа газета журнал партия банк корпорация концерн
+		агентство издательство лейбл телеканал радиостанция фирма холдинг`) {
+		for _, f := range inflect([]string{w}, "ru", false) {
+			m[f[0]] = true
+		}
+	}
+	return m
+}()
+
+// acronyms applies "Long Name (ACRONYM)" definitions: the long name is an organisation,
+// and the acronym, there and later in the text, names the same entity. Known long names
+// lend their entity to the acronym; unknown ones share one "new:ORG:" ID.
+func acronyms(toks []text.Token, src string, spans []span) []span {
+	var defs map[string]span // acronym (folded) -> the long name's span
+	for ai := 1; ai < len(toks); ai++ {
+		a := toks[ai]
+		if !a.Upper || a.End >= len(src) || src[a.End] != ')' || strings.TrimSpace(src[toks[ai-1].End:a.Start]) != "(" {
+			continue
+		}
+		// The long name: a known span ending right before, or the shortest capitalised run
+		// ending there whose initials spell the acronym.
+		var long *span
+		for si := range spans {
+			if spans[si].To == ai && spans[si].To-spans[si].From >= 2 && initialsMatch(toks[spans[si].From:ai], a.Norm) {
+				long = &spans[si]
+			}
+		}
+		if long == nil {
+			for from := ai - 2; from >= 0 && from >= ai-10; from-- {
+				t := toks[from]
+				if t.Break && from < ai-1 || !(t.Cap || connectors[t.Norm] || text.IsStopwordAny(t.Norm)) {
+					break
+				}
+				if t.Cap && initialsMatch(toks[from:ai], a.Norm) {
+					spans = dropOverlaps(spans, from, ai)
+					spans = append(spans, span{From: from, To: ai, Type: "ORG", Conf: 0.7, Key: unknownKey(toks[from:ai]), Name: surfaceOf(src, toks[from:ai])})
+					long = &spans[len(spans)-1]
+					break
+				}
+				if t.Break {
+					break
+				}
+			}
+		}
+		if long == nil {
+			continue
+		}
+		if long.Ent == nil {
+			long.Type, long.Conf = "ORG", 0.7
+			long.Key = unknownKey(toks[long.From:long.To])
+		}
+		if defs == nil {
+			defs = map[string]span{}
+		}
+		defs[a.Norm] = *long
+	}
+	if defs == nil {
+		return spans
+	}
+	// Every use of a defined acronym names the long name's entity; pattern names that
+	// merely contain it ("Later ZCMC" at a sentence start) give way.
+	for i, t := range toks {
+		d, ok := defs[t.Norm]
+		if !ok || !t.Upper {
+			continue
+		}
+		keep := spans[:0]
+		for _, s := range spans {
+			if s.From <= i && i < s.To && (s.Ent == nil || s.To-s.From == 1) {
+				continue
+			}
+			keep = append(keep, s)
+		}
+		spans = keep
+		if !covered(spans, i) {
+			spans = append(spans, span{From: i, To: i + 1, Ent: d.Ent, Type: d.Type, Conf: d.Conf, Key: d.Key, Name: d.Name})
+		}
+	}
+	sort.Slice(spans, func(a, b int) bool { return spans[a].From < spans[b].From })
+	return spans
+}
+
+// initialsMatch reports whether acr is made of the initials of the long name's words,
+// skipping connectors and function words: "Zangezur Copper Molybdenum Combine" → ZCMC,
+// "Organisation du traité de sécurité collective" → OTSC.
+func initialsMatch(words []text.Token, acr string) bool {
+	var initials []rune
+	for _, w := range words {
+		if connectors[w.Norm] || text.IsStopwordAny(w.Norm) {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(w.Norm)
+		initials = append(initials, r)
+	}
+	ar := []rune(acr)
+	if len(ar) < 2 || len(ar) > len(initials) {
+		return false
+	}
+	// Every acronym letter in order among the initials, first letters equal.
+	if ar[0] != initials[0] {
+		return false
+	}
+	j := 0
+	for _, r := range initials {
+		if j < len(ar) && r == ar[j] {
+			j++
+		}
+	}
+	return j == len(ar)
+}
+
+// quotedOrgCues begin the Russian words that, a few words before a quoted name, make it a
+// club or a company: "перешёл в московский «Локомотив»", "главным тренером «Спортинга»",
+// "компания «Тираспольская почта»". Folded (ё → е), matched as prefixes.
+var quotedOrgCues = strings.Fields(`клуб команд тренер игрок защитник нападающ полузащитник вратар капитан форвард
+	переш перех перейд верну возвраща выступ сыгр играл дебютир подпис контракт аренд состав лиг чемпионат
+	компан завод фабрик концерн корпорац холдинг издательств банк фирм предприят объединен общест агентств`)
+
+// quotedOrgTitles are the acronyms written before a quoted organisation's name: ФК
+// «Урал», ХК «Динамо», ООО «Ромашка».
+var quotedOrgTitles = foldSet(`фк хк бк вк гк пфк мфк ск дюсш сдюшор гп фгуп муп оао зао ооо пао ао нко`)
+
+// quotedOrgs makes organisations of the capitalised names in quotation marks that follow
+// a club or company word in Russian: «Локомотив», «Нюрнберг Айс Тайгерс», «Дмитров» (a
+// club, not the town). Russian writes those names in quotes; a quoted name elsewhere is a
+// work's title more often. A name in guillemets is mentioned with them, as Russian
+// writes it («Локомотив»); in straight quotes, without.
+func quotedOrgs(toks []text.Token, src string, spans []span) []span {
+	if !strings.Contains(src, "«") && strings.IndexByte(src, '"') < 0 { // both searches are vectorised; ContainsAny is not
+		return spans
+	}
+	found := false
+	prevOrgEnd := -1 // the byte offset after the last quoted organisation, for lists
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if !t.Cap || text.ScriptOf(t.Norm) == text.Other {
+			continue
+		}
+		gapFrom := 0
+		if i > 0 {
+			gapFrom = toks[i-1].End
+		}
+		open := strings.TrimSpace(src[gapFrom:t.Start])
+		if !strings.HasSuffix(open, "«") && open != `"` && !strings.HasSuffix(open, ` "`) {
+			continue
+		}
+		j := i + 1
+		for j < len(toks) && j-i < 5 && !toks[j].Break && (toks[j].Cap || number(toks[j].Norm)) {
+			j++
+		}
+		gapTo := len(src)
+		if j < len(toks) {
+			gapTo = toks[j].Start
+		}
+		closing := strings.TrimSpace(src[toks[j-1].End:gapTo])
+		guillemets := strings.HasSuffix(open, "«")
+		if guillemets && !strings.HasPrefix(closing, "»") || !guillemets && !strings.HasPrefix(closing, `"`) {
+			continue
+		}
+		if !quotedOrgContext(toks, src, i, prevOrgEnd) {
+			continue
+		}
+		s := span{From: i, To: j, Type: "ORG", Conf: 0.6, Name: surfaceOf(src, toks[i:j]), Quoted: guillemets}
+		// A known organisation keeps its entity; a town or a person of the same name is
+		// not the club.
+		for _, o := range spans {
+			if o.From == i && o.To == j && o.Ent != nil && o.Type == "ORG" {
+				s.Ent, s.Name = o.Ent, ""
+			}
+		}
+		spans = append(dropOverlaps(spans, i, j), s)
+		found = true
+		mark := `"`
+		if guillemets {
+			mark = "»"
+		}
+		prevOrgEnd = toks[j-1].End + strings.Index(src[toks[j-1].End:], mark) + len(mark)
+		i = j - 1
+	}
+	if found {
+		sort.Slice(spans, func(a, b int) bool { return spans[a].From < spans[b].From })
+	}
+	return spans
+}
+
+// quotedOrgContext reports a club or company word in the four words before toks[i], an
+// organisation's acronym or a place adjective right before it ("московский «Спартак»"),
+// or another quoted organisation just before, in a list ("«Задар», «Арис»").
+func quotedOrgContext(toks []text.Token, src string, i, prevOrgEnd int) bool {
+	if prevOrgEnd >= 0 && i > 0 {
+		gap := strings.TrimSpace(src[prevOrgEnd:toks[i].Start])
+		gap = strings.TrimSpace(strings.TrimRight(gap, `«"`))
+		if gap == "," || gap == "и" || gap == "" {
+			return true
+		}
+	}
+	if i == 0 || text.ScriptOf(toks[i-1].Norm) != text.Cyrillic && !quotedOrgTitles[toks[i-1].Norm] {
+		return false
+	}
+	if p := toks[i-1]; quotedOrgTitles[p.Norm] || !p.Cap && placeAdjective(p.Norm) {
+		return true
+	}
+	for k := i - 1; k >= 0 && k >= i-4; k-- {
+		if toks[k].Cap && !toks[k].SentStart {
+			continue
+		}
+		for _, w := range quotedWorkCues {
+			if strings.HasPrefix(toks[k].Norm, w) {
+				return false // "фильм «Москва»", "альбом «Jersey»"
+			}
+		}
+		for _, cue := range quotedOrgCues {
+			if strings.HasPrefix(toks[k].Norm, cue) {
+				return true
+			}
+		}
+		if toks[k].SentStart || toks[k].Break {
+			break // the cue must be in the same clause
+		}
+	}
+	return false
+}
+
+// quotedWorkCues begin the Russian words for works, whose quoted titles are not
+// organisations even after a club word: "тренер клуба смотрел фильм «Москва»".
+var quotedWorkCues = strings.Fields(`фильм альбом песн сингл сериал роман книг пьес опер спектакл мультфильм игре игру игры повест поэм картин`)
+
+// placeAdjective reports a folded Russian adjective in -ский or -цкий, in any case form:
+// "московский", "миланском", "бразильского".
+func placeAdjective(w string) bool {
+	for _, end := range []string{"скии", "ского", "ском", "скои", "ская", "скую", "ское", "цкии", "цкого", "цком", "цкои", "цкая"} {
+		if strings.HasSuffix(w, end) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,196 @@
+package entity
+
+import (
+	_ "embed"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"wirewatch/internal/text"
+)
+
+// Evidence of a person: first names (in any script or case form), titles and occupations
+// written before a name, the endings of family names in the region's languages. Word lists
+// here and in the other files are about languages (how names are built), never lists of
+// particular names from any evaluation set.
+
+// givenNames are common first names in the watched languages and the big news languages;
+// a capitalised sequence starting with one is a person. Cyrillic ones get their case forms.
+var givenNamesText = `
+john james robert michael william david richard joseph thomas charles christopher daniel matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin samuel gregory alexander frank patrick raymond jack dennis jerry tyler aaron jose adam nathan henry douglas zachary peter kyle noah ethan jeremy walter christian keith roger terry austin sean gerald carl harold dylan arthur lawrence jordan jesse bryan billy bruce gabriel joe logan alan juan albert willie elijah wayne randy vincent mason roy ralph bobby russell bradley philip eugene louis harry howard fred martin hugh ian neil tony jimmy johnny ben sam tom tim bill bob steve mike dave chris nick alex max luke simon oliver jake liam lewis leo toby victor oscar hans karl otto klaus jürgen wolfgang helmut friedrich heinrich ernst fritz günter dieter uwe angela ursula
+mary patricia jennifer linda elizabeth barbara susan jessica sarah karen lisa nancy betty margaret sandra ashley kimberly emily donna michelle carol amanda dorothy melissa deborah stephanie rebecca sharon laura cynthia kathleen amy angela shirley anna brenda pamela emma nicole helen samantha katherine christine debra rachel carolyn janet catherine maria heather diane ruth julie olivia joyce virginia victoria kelly lauren christina joan evelyn judith megan andrea cheryl hannah jacqueline martha gloria teresa ann sara madison frances kathryn janice jean abigail alice judy sophia grace denise amber doris marilyn danielle beverly isabella theresa diana natalie brittany charlotte marie kayla alexis lori jane lucy kate rose sophie ella chloe julia claire
+jean pierre jacques michel philippe alain bernard françois nicolas christophe patrick frédéric laurent éric olivier stéphane thierry pascal julien sébastien emmanuel didier dominique gérard yves guillaume antoine louis henri rené marcel andré claude lucien hugo mathieu maxime benoît vincent jérôme thomas arnaud hervé gilles régis édouard raymond roland marine ségolène anne catherine isabelle nathalie sylvie valérie christine sandrine véronique françoise monique nicole brigitte martine céline aurélie élise hélène jeanne simone mathilde camille manon léa chloé amélie juliette margot agnès mireille geneviève
+giovanni giuseppe antonio mario luigi francesco paolo marco andrea alessandro stefano roberto carlo matteo luca silvio sergio giorgio fabio
+juan carlos josé luis manuel miguel jorge pedro pablo fernando javier rafael alejandro diego sergio andrés ramón raúl francisco antonio enrique emilio gabriel ricardo gonzalo mariano pilar carmen dolores lucía rosa
+sergey sergei sergueï vladimir dmitry dmitri alexei alexey aleksei andrei andrey nikolai nikolay mikhail ivan pavel yuri yury boris viktor igor oleg anatoly evgeny yevgeny vyacheslav valery vasily gennady grigory konstantin leonid maxim nikita roman stanislav vitaly vadim arkady anatoli yegor artem ruslan timur olga tatiana natalia elena yelena irina svetlana marina galina lyudmila anastasia ekaterina yekaterina valentina nadezhda vera lyubov ksenia yulia daria maria
+сергей владимир дмитрий алексей андрей николай михаил иван павел юрий борис виктор игорь олег анатолий евгений вячеслав валерий василий геннадий григорий константин леонид максим никита роман станислав виталий вадим аркадий егор артём артем руслан тимур александр пётр петр фёдор федор степан семён семен илья лев яков георгий эдуард валентин аркадий матвей кирилл антон арсений денис глеб даниил ярослав богдан тарас остап мирон олександр дмитро андрій сергій володимир микола михайло петро юрій віктор ігор василь
+ольга татьяна наталья елена ирина светлана марина галина людмила анастасия екатерина валентина надежда вера любовь ксения юлия дарья мария анна софия александра евгения алла нина зоя лидия тамара раиса вероника полина алина олена оксана наталія ірина
+nikol ararat armen aram arman tigran vahagn levon serzh robert karen ashot gagik hovhannes hayk davit samvel artur arthur vardan arsen suren ruben arayik narek gurgen hrant anahit lilit armine gohar
+ilham heydar jeyhun ceyhun elmar elchin ramiz mehriban leyla ali hikmet rauf tofig fuad zakir vugar anar kamran ramil rashad farid azer nariman elnur ilkin
+mikheil mikhail irakli giorgi zurab levan nino salome bidzina eduard shalva tamar ketevan davit lasha otar vakhtang tengiz gia
+recep ahmet mehmet mustafa hakan mevlüt kemal abdullah ismail ibrahim hüseyin hasan osman yusuf murat emre burak fatih ekrem kılıçdaroğlu devlet binali ayşe fatma zeynep emine elif
+hassan hossein hosein mohammad mahmoud ebrahim masoud javad abbas ali akbar reza mohsen hamid mehdi ahmad
+muhammad mohammed abdul khalid omar ahmed hamad salman faisal walid bashar hafez
+`
+
+var givenNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(givenNamesText) {
+		for _, f := range inflect([]string{w}, "any", false) {
+			m[f[0]] = true
+		}
+	}
+	return m
+}()
+
+// moreGivenNames is the generated list (see kbgen): about 10,000 first names of the
+// English, French, German, Spanish, Italian and Dutch speaking world, less ordinary English
+// words. Many are also places ("Cleveland", "Austin"), so it types a run of capitalised
+// words but does not overrule a sizeable town, as the hand-made list does.
+var moreGivenNames = func() map[string]bool {
+	words, err := readWordList(givenNamesGz)
+	if err != nil {
+		panic(fmt.Sprintf("built-in first names: %v", err)) // embedded at build time
+	}
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}()
+
+// listedFirstName reports a first name of either list, as written (no skeleton).
+func listedFirstName(w string) bool { return givenNames[w] || moreGivenNames[w] }
+
+//go:embed kbdata/given-names.txt.gz
+var givenNamesGz []byte
+
+// honorifics are titles written before a person's name.
+var honorifics = foldSet(`
+mr mrs ms miss dr sir dame lord lady madam president premier minister chancellor senator governor
+mayor general colonel captain lieutenant sergeant admiral marshal king queen prince princess pope
+bishop archbishop father saint st rev professor prof judge ambassador secretary spokesman spokeswoman
+chairman ceo director coach lt gen col maj capt sgt cpl pvt gov sen rep adm
+brigadier commodore commander vice deputy
+senior junior juniors freshman sophomore engineer operator conductor coroner sheriff commissioner
+m mme mlle mm président présidente ministre chancelier sénateur gouverneur maire général colonel
+capitaine roi reine prince princesse pape évêque père sainte professeur juge ambassadeur porte-parole
+monsieur madame dirigeant
+господин госпожа президент премьер министр канцлер сенатор губернатор мэр генерал полковник капитан
+король королева принц папа епископ патриарх профессор судья посол спикер глава председатель замминистра
+пресс-секретарь лидер
+baş nazir prezident cənab xanım bay bayan sayın başbakan cumhurbaşkanı bakan
+`)
+
+// roles are lower-case nouns of a person's occupation written before the name, the
+// trigger words of Europe Media Monitor's name patterns: "composer Holst", "peintre
+// Cézanne", "художника Джорджоне" (Russian ones in every case form), and the Russian
+// words for a nickname ("по кличке Коламбус"). They make a title.
+var roles = func() map[string]bool {
+	m := foldSet(`writer author poet painter artist composer singer actor actress director producer
+philosopher mathematician physicist chemist scientist historian economist journalist footballer striker
+midfielder defender goalkeeper guitarist drummer bassist vocalist rapper emperor prophet
+écrivain auteur poète peintre artiste compositeur chanteur chanteuse acteur actrice réalisateur
+philosophe mathématicien physicien historien journaliste footballeur entraîneur empereur
+dictator farmer boxer architect sculptor photographer diplomat politician businessman explorer astronomer
+biologist novelist playwright pianist violinist cellist
+dictateur architecte sculpteur photographe diplomate pianiste violoniste explorateur astronome biologiste
+romancier dramaturge boxeur`)
+	for _, w := range strings.Fields(`писатель поэт художник композитор певец певица актёр актриса режиссёр продюсер
+философ математик физик химик учёный историк журналист футболист нападающий защитник вратарь тренер
+гитарист барабанщик вокалист император король царь князь граф герцог
+диктатор дирижёр фермер архитектор скульптор фотограф дипломат политик бизнесмен предприниматель путешественник
+астроном биолог драматург пианист скрипач боксёр гонщик автогонщик теннисист хоккеист баскетболист шахматист
+музыковед кардинал адмирал маршал фельдмаршал султан халиф эмир фараон пророк апостол кличка прозвище псевдоним`) {
+		for _, f := range inflect([]string{w}, "ru", false) {
+			m[f[0]] = true
+		}
+	}
+	return m
+}()
+
+// surnameLike reports whether a folded Cyrillic or Latin token has the ending of a family
+// name in the region's languages (Лавров, Лаврова, Пашинян, Саакашвили, Кобахидзе,
+// Алиев, Шевченко, Çavuşoğlu, Zourabichvili, Mirzoyan), in any case form.
+func surnameLike(w string) bool {
+	for _, suf := range surnameEndings {
+		if strings.HasSuffix(w, suf) && len([]rune(w)) > len([]rune(suf))+1 {
+			return true
+		}
+	}
+	return false
+}
+
+var surnameEndings = func() []string {
+	var out []string
+	for _, s := range strings.Fields(`
+		ов ова ову овым овои ове ев ева еву евым евои еве ин ина ину иным инои ине
+		скии ского скому ским ском ская скую скои
+		ович евич ич овна евна ична
+		енко ук юк чук ян яна яну яном яне янц швили дзе
+		yan yants ian ov ova ev eva yev yeva shvili chvili dze oglu zade enko sky ski`) {
+		out = append(out, text.Fold(s))
+	}
+	return out
+}()
+
+// givenSkeletons are consonant skeletons of the given names, so a name in another script
+// or case (Дэвида, Джона, Davidu) is still recognised as a first name.
+var givenSkeletons = func() map[string]bool {
+	m := map[string]bool{}
+	for _, names := range []map[string]bool{givenNames, moreGivenNames} {
+		for w := range names {
+			if k := consonants(w); len(k) >= 3 {
+				m[k] = true
+			}
+		}
+	}
+	return m
+}()
+
+func consonants(w string) string {
+	var buf [64]byte
+	return string(appendConsonants(buf[:0], w))
+}
+
+// appendConsonants appends consonants(w) to dst; givenLoose looks the result up without
+// making a string of it.
+func appendConsonants(dst []byte, w string) []byte {
+	start := len(dst)
+	dst = appendSkeleton(dst, w)
+	k := start
+	for _, c := range dst[start:] {
+		switch c {
+		case 'a', 'e', 'i', 'o', 'u', 'y', 'h':
+		default:
+			dst[k] = c
+			k++
+		}
+	}
+	return dst[:k]
+}
+
+// ruNameEndings are the case endings a Russian name takes ("Лаврова", "Пашиняном",
+// "Анной"), tried off a word to find its nominative.
+var ruNameEndings = []string{"ом", "ым", "ем", "ой", "ую", "а", "у", "е", "ы", "и", "я", "ю"}
+
+// givenLoose matches a first name by its consonant skeleton, after a Russian case ending.
+func givenLoose(w string) bool {
+	if utf8.RuneCountInString(w) < 4 {
+		return false
+	}
+	var buf [64]byte
+	switch text.ScriptOf(w) {
+	case text.Latin:
+		// Latin-script first names are listed as they are written; a consonant skeleton
+		// would make "Stave" Steve and "Verde" Vardan.
+		return false
+	case text.Cyrillic:
+		for _, suf := range ruNameEndings {
+			if st, ok := strings.CutSuffix(w, suf); ok && givenSkeletons[string(appendConsonants(buf[:0], st))] {
+				return true
+			}
+		}
+	}
+	return givenSkeletons[string(appendConsonants(buf[:0], w))]
+}

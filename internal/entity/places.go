@@ -1,0 +1,239 @@
+package entity
+
+import (
+	"strings"
+
+	"wirewatch/internal/text"
+)
+
+// Evidence of a place: a preposition before a lone name, words that end or start a place's
+// name, qualifiers that make a bigger place of a place, lower-case geographic head nouns
+// before a name ("mer Égée", "реки Янцзы") and Russian place adjectives before a
+// geographic noun ("Карибском море").
+
+// prepositions before a lone capitalised word that make it a place.
+var placePreps = foldSet(`in at near from to into across à au aux en dans près vers depuis в во из под над около возле до на через`)
+
+// isPlacePrep reports a preposition before a place; French "à" folds to the English
+// article "a", so it counts only written with its accent.
+func isPlacePrep(t text.Token, src string) bool {
+	if t.Norm == "a" {
+		return src[t.Start:t.End] != "a" && src[t.Start:t.End] != "A"
+	}
+	return placePreps[t.Norm]
+}
+
+// locLast and locFirst mark places: rivers, mountains, islands, streets, administrative units.
+var locLast = foldSet(`
+river lake mountains mountain mount island islands sea ocean bay gulf strait peninsula desert
+valley county province region district state territory republic street avenue road square
+park canyon falls hills coast city town village airport
+pond brook creek stream beach plateau junction parish harbour harbor ave lane boulevard
+empire kingdom peninsula highlands lowlands marsh glacier reservoir canal
+`)
+
+var locFirst = foldSet(`
+mount lake cape gulf isle fort port saint st san santa sankt county camp kreis
+mont lac cap golfe île ile rue place saint sainte
+гора река озеро остров мыс залив улица площадь
+`)
+
+// facilityLast ends the name of a building or a ground ("Turner Field", "Madison Square
+// Garden", "Pocono Raceway"): places, as news-NER conventions have it. Weaker than a
+// person's first name before it only for "Hall" (Carnegie Hall, Arsenio Hall), not listed.
+var facilityLast = foldSet(`
+field stadium arena garden gardens playground raceway speedway oval rink auditorium
+airport station bridge tower castle palace cathedral abbey temple mosque necropolis base
+stade aéroport gare pont tour château palais cathédrale
+стадион аэропорт вокзал мост башня замок дворец собор`)
+
+// buildingLast ends the name of a building, which a guess would otherwise make a person
+// ("Carnegie Hall", "Alfred Phillips House"); after a known first name and one word it is
+// still a person ("Arsenio Hall"), see chunk.
+var buildingLast = foldSet(`hall house hotel inn lodge mill mills manor estate courthouse schoolhouse cave
+works farm chapel`)
+
+// directions and qualifiers that make a bigger place of a place ("New Jersey", "North
+// Carolina", "Восточная Азия").
+var placeQualifiers = func() map[string]bool {
+	m := foldSet(`north south east west new upper lower northern southern eastern western central greater great little
+nord sud est ouest nouvelle nouveau haute haut basse bas grand grande`)
+	for _, w := range strings.Fields(`северная южная восточная западная центральная новая верхняя нижняя средняя малая большая
+северный южный восточный западный центральный новый верхний нижний средний малый большой`) {
+		for _, f := range inflect([]string{w}, "ru", false) {
+			m[f[0]] = true
+		}
+	}
+	return m
+}()
+
+// compass words start the names of regions ("West Yorkshire", "Far East", "Северная
+// Двина"), in every case form.
+var compass = func() map[string]bool {
+	m := foldSet(`north south east west northern southern eastern western central far upper lower
+nord sud est ouest`)
+	for _, w := range strings.Fields(`северная южная восточная западная центральная северный южный восточный западный центральный`) {
+		for _, f := range inflect([]string{w}, "ru", false) {
+			m[f[0]] = true
+		}
+	}
+	return m
+}()
+
+// allQualifiers reports words that all make a bigger place of the place after them.
+func allQualifiers(toks []text.Token) bool {
+	for _, t := range toks {
+		if !placeQualifiers[t.Norm] && !compass[t.Norm] {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerGeoHeads are common nouns that languages writing them in lower case put before a
+// place's name: "mer Égée", "détroit de Gibraltar", "lac Léman".
+var lowerGeoHeads = foldSet(`mer océan lac mont monts golfe détroit fleuve rivière île îles cap baie massif plateau
+désert vallée canal col péninsule presqu'île archipel`)
+
+// ruGeoHeads are Russian nouns, in every case form, that introduce the name of a place
+// written after them, which alone is the name: "реки Янцзы", "остров Тао", "в городах
+// Тирасполь и Бендеры", "кладбища Пер-Лашез".
+var ruGeoHeads = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`река озеро остров полуостров пролив залив море город село деревня посёлок
+		станица гора хребет вулкан пустыня долина планета звезда кладбище монастырь авиабаза аэропорт порт
+		провинция область район округ штат графство княжество коммуна столица улица площадь проспект
+		рудник урочище местность регион`) {
+		for _, f := range inflect([]string{w}, "ru", false) {
+			m[f[0]] = true
+		}
+	}
+	for _, w := range strings.Fields(`городах городов острова островах островов реки рек озёра озера`) {
+		m[text.Fold(w)] = true
+	}
+	return m
+}()
+
+// geoHeads extends a place or a capitalised word after a lower-case geographic head to
+// include the head: "mer Égée", "détroit de Gibraltar"; after an organisation head it makes
+// an organisation: "сборной Хорватии".
+func geoHeads(toks []text.Token, src string, cover []int, spans []span, drop []bool, added []span) []span {
+	for i := 0; i+1 < len(toks); i++ {
+		if toks[i].Cap || cover[i] > 0 { // "mer Adriatique" may be a known name, head and all
+			continue
+		}
+		typ := "LOC"
+		if ruGeoHeads[toks[i].Norm] {
+			added = ruHeadName(toks, src, i+1, cover, added, "LOC")
+			continue
+		}
+		if ruOrgHeads[toks[i].Norm] {
+			added = ruHeadName(toks, src, i+1, cover, added, "ORG")
+			continue
+		}
+		if lowerOrgHeads[toks[i].Norm] {
+			typ = "ORG"
+		} else if !lowerGeoHeads[toks[i].Norm] {
+			continue
+		}
+		k := i + 1
+		if k < len(toks) && connectors[toks[k].Norm] && !toks[k].Cap {
+			k++
+		}
+		if k >= len(toks) || !toks[k].Cap || toks[k].Break {
+			continue
+		}
+		end := k + 1
+		if c := cover[k]; c > 0 && spans[c-1].From == k {
+			end = spans[c-1].To
+			drop[c-1] = true
+		} else {
+			for end < len(toks) && toks[end].Cap && !toks[end].Break {
+				end++
+			}
+			// drop a pattern name over the same words
+			for a := range added {
+				if added[a].From == k {
+					added = append(added[:a], added[a+1:]...)
+					break
+				}
+			}
+		}
+		added = append(added, span{From: i, To: end, Type: typ, Conf: 0.6, Name: surfaceOf(src, toks[i:end])})
+		i = end - 1
+	}
+	return added
+}
+
+// ruAdjHeads are Russian nouns a place's name ends in after its capitalised adjective, in
+// every case form: "Карибском море", "Переяславском уезде", "Эгейских островов".
+var ruAdjHeads = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`море океан озеро залив пролив остров полуостров хребет нагорье плато уезд область край
+		район округ губерния волость княжество королевство`) {
+		for _, f := range inflect([]string{w}, "ru", false) {
+			m[f[0]] = true
+		}
+	}
+	for _, w := range strings.Fields(`острова островов островах горы гор горах`) {
+		m[text.Fold(w)] = true
+	}
+	return m
+}()
+
+// ruAdjPlaces finds the places written as a capitalised adjective and a lower-case
+// geographic noun ("Южно-Китайское море"): the pair is the place, in place of a town or a
+// guess over the adjective alone.
+func ruAdjPlaces(toks []text.Token, src string, cover []int, drop []bool, added []span) []span {
+	for i := 0; i+1 < len(toks); i++ {
+		t, h := toks[i], toks[i+1]
+		if !t.Cap || t.Upper || h.Cap || h.Break || !ruAdjHeads[h.Norm] || text.ScriptOf(t.Norm) != text.Cyrillic {
+			continue
+		}
+		// russianAdjective leaves out the locative "-ом" ("Карибском"), common to nouns.
+		if !russianAdjective(t.Norm) && !strings.HasSuffix(t.Norm, "ском") && !strings.HasSuffix(t.Norm, "ном") {
+			continue
+		}
+		from := i
+		for from > 0 && toks[from].Hyph && toks[from-1].Cap {
+			from-- // "Южно-Китайское"
+		}
+		if c := cover[from]; c > 0 {
+			drop[c-1] = true
+		}
+		added = dropOverlaps(added, from, i+1) // a guess over the adjective
+		added = append(added, span{From: from, To: i + 2, Type: "LOC", Conf: 0.6, Name: surfaceOf(src, toks[from:i+2])})
+		i++
+	}
+	return added
+}
+
+// ruHeadName makes places (or organisations) of the capitalised names from k on, after a
+// Russian head noun: each run of capitalised words up to punctuation, and another after "и". A name
+// the knowledge base already knows stands as it is; a pattern name over the same words
+// gives way.
+func ruHeadName(toks []text.Token, src string, k int, cover []int, added []span, typ string) []span {
+	if k >= len(toks) || text.ScriptOf(toks[k-1].Norm) != text.Cyrillic {
+		return added
+	}
+	for k < len(toks) && toks[k].Cap && !toks[k].Break && (typ == "ORG" || text.ScriptOf(toks[k].Norm) == text.Cyrillic) {
+		end := k + 1
+		for end < len(toks) && toks[end].Cap && !toks[end].Break && !toks[end].Upper {
+			end++
+		}
+		known := false
+		for m := k; m < end; m++ {
+			known = known || cover[m] > 0
+		}
+		if !known {
+			added = dropOverlaps(added, k, end)
+			added = append(added, span{From: k, To: end, Type: typ, Conf: 0.6, Name: surfaceOf(src, toks[k:end])})
+		}
+		if end+1 < len(toks) && toks[end].Norm == "и" && !toks[end].Break {
+			k = end + 1
+			continue
+		}
+		break
+	}
+	return added
+}

@@ -1,0 +1,112 @@
+package entity
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"wirewatch/internal/text"
+)
+
+// Evidence from the script and the language of the text: a Latin-script name in Cyrillic
+// or Armenian text is a brand or a band more often than a person, and a capitalised Russian
+// word that is a case form of a common word or an adjective is no name.
+
+// foreignScript reports a Latin-script name in a text mostly in another script: in Russian
+// or Armenian text such names are brands, bands and titles far more often than people,
+// whose names are transliterated.
+func foreignScript(name []text.Token, nc nameContext) bool {
+	return nc.otherScript && text.ScriptOf(name[0].Norm) == text.Latin
+}
+
+// latinName reports a capitalised Latin-script word: only then does foreignScript need
+// to know the field's script.
+func latinName(toks []text.Token) bool {
+	for _, t := range toks {
+		if t.Cap && text.ScriptOf(t.Norm) == text.Latin {
+			return true
+		}
+	}
+	return false
+}
+
+// mostlyOtherScript reports a text whose first 400 letters are mostly in a script other
+// than Latin (Cyrillic, Armenian, Georgian, ...).
+func mostlyOtherScript(src string) bool {
+	latin, other := 0, 0
+	for _, r := range src {
+		switch sc := text.ScriptOf(string(r)); sc {
+		case text.Latin:
+			latin++
+		case text.Other:
+		default:
+			other++
+		}
+		if latin+other > 400 {
+			break
+		}
+	}
+	return other > latin
+}
+
+// ruCommonWord reports whether a folded Russian word is a case form of a common word of
+// the dictionary: the word itself, or its stem with a dictionary ending in place of its
+// case ending ("Просвещения" → просвещение, "Олимпиаде" → олимпиада).
+func ruCommonWord(dict wordSet, w string) bool {
+	if dict.has(w) {
+		return true
+	}
+	for _, end := range ruCaseEndings {
+		stem, ok := strings.CutSuffix(w, end)
+		if !ok || utf8.RuneCountInString(stem) < 2 {
+			continue
+		}
+		for _, base := range ruBaseEndings {
+			if dict.has(stem + base) {
+				return true
+			}
+		}
+	}
+	// Verbs: "Окончил" → окончить, "Родился" → родиться, "упоминает" → упоминать.
+	for _, end := range ruVerbEndings {
+		stem, ok := strings.CutSuffix(w, end)
+		if !ok || utf8.RuneCountInString(stem) < 2 {
+			continue
+		}
+		for _, base := range []string{"ть", "ться", "ить", "иться", "ать", "аться", "ять", "еть", "овать", "евать"} {
+			if dict.has(stem + base) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var ruVerbEndings = []string{"лся", "лась", "лось", "лись", "л", "ла", "ло", "ли", "ет", "ит", "ут", "ют", "ат", "ят",
+	"ется", "ится", "утся", "ются", "атся", "ятся", "ает", "яет", "ует", "ают", "яют", "уют", "ив", "ав", "в"}
+
+// ruCaseEndings and ruBaseEndings are folded (й → и, ё → е), like the tokens and the
+// dictionary.
+var ruCaseEndings = []string{"ами", "ями", "ого", "его", "ому", "ему", "ыми", "ими", "ах", "ях", "ам", "ям", "ов", "ев",
+	"ом", "ем", "ои", "еи", "ую", "юю", "ая", "яя", "ые", "ие", "ых", "их", "ым", "им", "а", "я", "у", "ю", "е", "ы", "и", "о", "ь"}
+
+var ruBaseEndings = []string{"", "а", "я", "ь", "и", "о", "е", "ие", "ия", "ыи", "ии", "ои", "ая", "ое"}
+
+// russianAdjective reports a folded Cyrillic word with an adjective ending: capitalised
+// alone ("Американский", "Советской") it is not a name.
+func russianAdjective(w string) bool {
+	if text.ScriptOf(w) != text.Cyrillic {
+		return false
+	}
+	for _, suf := range []string{"ыи", "ои", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому", "ему", "ым", "им", "ую", "юю", "ых", "их", "ыми", "ими", "еи"} {
+		if strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	// "-ий" (folded "-ии") is an adjective after к г х ж ч ш щ ("Американский",
+	// "Горький"); elsewhere "-ии" is mostly a noun's case form ("Боснии", "Армении").
+	if st, ok := strings.CutSuffix(w, "ии"); ok {
+		r, _ := utf8.DecodeLastRuneInString(st)
+		return strings.ContainsRune("кгхжчшщ", r)
+	}
+	return false
+}

@@ -1,0 +1,88 @@
+package text
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestTokenize(t *testing.T) {
+	cases := []struct {
+		name, in string
+		want     []string // surface forms
+	}{
+		{"French elision", "l'Arménie et d’Azerbaïdjan", []string{"Arménie", "et", "Azerbaïdjan"}},
+		{"Turkish suffix", "Bakü'yü ve Paşinyan'ın", []string{"Bakü", "ve", "Paşinyan"}},
+		{"English possessive", "Yerevan's earlier", []string{"Yerevan", "earlier"}},
+		{"hyphen compound", "Nagorno-Karabakh", []string{"Nagorno", "Karabakh"}},
+		{"initials", "William T. Sherman", []string{"William", "T", "Sherman"}},
+		{"Armenian", "Հայաստանի և Ադրբեջանի", []string{"Հայաստանի", "և", "Ադրբեջանի"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, tok := range Tokenize(tc.in, nil) {
+				got = append(got, tc.in[tok.Start:tok.End])
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("Tokenize(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+	toks := Tokenize("He met Lavrov. Then he left", nil)
+	if !toks[0].SentStart || toks[2].SentStart || !toks[3].SentStart || !toks[3].Break {
+		t.Errorf("sentence starts wrong: %+v", toks)
+	}
+	if tk := Tokenize("William T. Sherman", nil); !tk[1].Initial || tk[2].Break || tk[2].SentStart {
+		t.Errorf("an initial must not end the sentence: %+v", tk)
+	}
+}
+
+func TestFold(t *testing.T) {
+	cases := map[string]string{
+		"Azerbaïdjan": "azerbaidjan", "BAKÜ": "baku", "Bakı": "baki", "İrəvan": "irəvan",
+		"Сергей": "сергеи", "Ёлка": "елка", "Straße": "strasse", "lowercase": "lowercase", "ереван": "ереван",
+	}
+	for in, want := range cases {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestFoldTableMatchesDecomposition checks the rune-by-rune fold against folding by
+// decomposition, on single runes, on runes followed by combining marks in either order,
+// and on words: the table is only a shortcut.
+func TestFoldTableMatchesDecomposition(t *testing.T) {
+	var ins []string
+	for r := rune(0); r < foldTableSize+0x40; r++ {
+		ins = append(ins, string(r), "A"+string(r)+"z", string(r)+"\u0301\u0323", string(r)+"\u0323\u0301")
+	}
+	ins = append(ins, "Azerbaïdjan", "Paşinyan", "İrəvan", "Ñandú", "ǅemal", "Ελλάδα", "Ѓорѓе", "Ա\u0301", "e\u0483", "o\u05B0\u0301", "\xff\xfe", "Baki\u0308")
+	for _, in := range ins {
+		want, _ := appendFoldedNFD(nil, nil, in)
+		got, _ := appendFolded(nil, nil, in)
+		if string(got) != string(want) {
+			t.Errorf("appendFolded(%+q) = %+q, by decomposition %+q", in, got, want)
+		}
+	}
+}
+
+// TestUnaccentAndFold holds Fold to its relation with Unaccent: Unaccent lower-cased, with
+// ı, ß, the tatweel and Arabic yeh and kaf mapped.
+func TestUnaccentAndFold(t *testing.T) {
+	cases := map[string]string{
+		"Léna": "Lena", "Azerbaïdjan": "Azerbaidjan", "Bakı": "Bakı", "Straße": "Straße", "Ёлка": "Елка", "تبريز": "تبريز",
+	}
+	for in, want := range cases {
+		if got := Unaccent(in); got != want {
+			t.Errorf("Unaccent(%q) = %q, want %q", in, got, want)
+		}
+	}
+	mapped := strings.NewReplacer("ı", "i", "ß", "ss", "ـ", "", "ي", "ی", "ك", "ک")
+	for _, in := range []string{"Léna", "İrəvan", "Kırıkkale", "Großglockner", "بنغازي", "الملك", "Сергей", "ǅemal"} {
+		if got, want := Fold(in), mapped.Replace(strings.ToLower(Unaccent(in))); got != want {
+			t.Errorf("Fold(%q) = %q, Unaccent lowered and mapped %q", in, got, want)
+		}
+	}
+}
