@@ -87,14 +87,14 @@ const (
 // Entity is a person, organisation, place or event mentioned in an article, linked to a
 // canonical ID shared across languages and scripts.
 type Entity struct {
-	ID         string    `json:"id"` // Wikidata QID ("Q399") where known, else a wirewatch ID ("ww:...")
-	Type       string    `json:"type"`
-	Name       string    `json:"name"`              // canonical (English) name
-	Country    string    `json:"country,omitempty"` // ISO 3166-1 alpha-2, for places
-	Lat        *float64  `json:"lat,omitempty"`
-	Lon        *float64  `json:"lon,omitempty"`
-	Confidence float64   `json:"confidence"`
-	Known      bool      `json:"known"` // false: found by a pattern, not in the knowledge base
+	ID         string   `json:"id"` // Wikidata QID ("Q399") where known, else a wirewatch ID ("ww:...")
+	Type       string   `json:"type"`
+	Name       string   `json:"name"`              // canonical (English) name
+	Country    string   `json:"country,omitempty"` // ISO 3166-1 alpha-2, for places
+	Lat        *float64 `json:"lat,omitempty"`
+	Lon        *float64 `json:"lon,omitempty"`
+	Confidence float64  `json:"confidence"`
+	Known      bool     `json:"known"` // false: found by a pattern, not in the knowledge base
 	// Mentions are the entity's first occurrences in the text, at most MaxMentions (and
 	// none past the article's first MaxArticleMentions). MentionCount counts them all; it
 	// is set only when some were left out.
