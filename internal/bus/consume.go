@@ -216,7 +216,7 @@ func (c *Consumer) handle(ctx context.Context, batch []kafka.Message, h BatchHan
 // shutdown began first. pos are the batch's first offsets, for the stuck report and lag.
 func (c *Consumer) try(ctx, work context.Context, recs []Record, h BatchHandler, pos map[int]int64) error {
 	backoff := c.backoff
-	for counted := 0; ; {
+	for attempt, counted := 1, 0; ; attempt++ {
 		err := h(work, recs)
 		if err == nil {
 			return nil
@@ -232,7 +232,7 @@ func (c *Consumer) try(ctx, work context.Context, recs []Record, h BatchHandler,
 		if counted >= c.attempts {
 			return err
 		}
-		c.logger.Error("handling batch; retrying", "attempt", counted, "messages", len(recs),
+		c.logger.Error("handling batch; retrying", "attempt", attempt, "messages", len(recs),
 			"first_offset", recs[0].Offset, "partition", recs[0].Partition, "err", err, "retry_in", backoff)
 		if !sleep(ctx, backoff) {
 			return errStopping
