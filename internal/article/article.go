@@ -6,6 +6,7 @@
 package article
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -41,6 +42,12 @@ type Article struct {
 	// Sources lists every feed that carried this article (the same canonical URL seen in
 	// several feeds is one article).
 	Sources []Source `json:"sources,omitempty"`
+	// Truncated is set when ingest cut the item to its size limits (ingest.max_article_bytes
+	// for Text and HTML; fixed bounds for the title, the summary and the lists). The whole
+	// item stays at URL. OriginalBytes is then the size of the title, summary, text and HTML
+	// as the feed gave them, in bytes.
+	Truncated     bool `json:"truncated,omitempty"`
+	OriginalBytes int  `json:"original_bytes,omitempty"`
 
 	// Enrichment (process). Empty on a raw article.
 	Lang           string    `json:"lang,omitempty"` // ISO 639-1, or "und" when too short to tell
@@ -80,16 +87,29 @@ const (
 // Entity is a person, organisation, place or event mentioned in an article, linked to a
 // canonical ID shared across languages and scripts.
 type Entity struct {
-	ID         string    `json:"id"` // Wikidata QID ("Q399") where known, else a wirewatch ID ("ww:...")
-	Type       string    `json:"type"`
-	Name       string    `json:"name"`              // canonical (English) name
-	Country    string    `json:"country,omitempty"` // ISO 3166-1 alpha-2, for places
-	Lat        *float64  `json:"lat,omitempty"`
-	Lon        *float64  `json:"lon,omitempty"`
-	Confidence float64   `json:"confidence"`
-	Known      bool      `json:"known"` // false: found by a pattern, not in the knowledge base
-	Mentions   []Mention `json:"mentions,omitempty"`
+	ID         string   `json:"id"` // Wikidata QID ("Q399") where known, else a wirewatch ID ("ww:...")
+	Type       string   `json:"type"`
+	Name       string   `json:"name"`              // canonical (English) name
+	Country    string   `json:"country,omitempty"` // ISO 3166-1 alpha-2, for places
+	Lat        *float64 `json:"lat,omitempty"`
+	Lon        *float64 `json:"lon,omitempty"`
+	Confidence float64  `json:"confidence"`
+	Known      bool     `json:"known"` // false: found by a pattern, not in the knowledge base
+	// Mentions are the entity's first occurrences in the text, at most MaxMentions (and
+	// none past the article's first MaxArticleMentions). MentionCount counts them all; it
+	// is set only when some were left out.
+	Mentions     []Mention `json:"mentions,omitempty"`
+	MentionCount int       `json:"mention_count,omitempty"`
 }
+
+// Bounds of the enrichment an article carries, so that an enriched article fits in one
+// Kafka message whatever the text: mentions kept per entity and per article, entities
+// kept per article (the most confident first).
+const (
+	MaxMentions        = 50
+	MaxArticleMentions = 1000
+	MaxEntities        = 500
+)
 
 // Mention is one occurrence of an entity in the text.
 type Mention struct {
@@ -117,14 +137,17 @@ func ID(canonicalURL, feedURL, guid string) string {
 // ErrDecode marks a message that is not a readable article; such messages go to the DLQ.
 var ErrDecode = errors.New("undecodable article")
 
-// Encode serialises a for a Kafka message value.
+// Encode serialises a for a Kafka message value. HTML is not escaped (no \u003c for <):
+// the value is never embedded in a page, and escaping would double the size of markup.
 func Encode(a *Article) ([]byte, error) {
 	a.SchemaVersion = SchemaVersion
-	b, err := json.Marshal(a)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(a); err != nil {
 		return nil, fmt.Errorf("encoding article %s: %w", a.ID, err)
 	}
-	return b, nil
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // Decode parses a Kafka message value. Every failure wraps ErrDecode.

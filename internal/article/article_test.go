@@ -2,6 +2,7 @@ package article
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -74,4 +75,18 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("re-encoding a decoded article: %v", err)
 		}
 	})
+}
+
+func TestEncodeKeepsMarkupUnescaped(t *testing.T) {
+	b, err := Encode(&Article{ID: "a", HTML: "<p>a & b</p>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"html":"<p>a & b</p>"`) || strings.HasSuffix(string(b), "\n") {
+		t.Errorf("encoded %s: want the markup as written (escaping grows it sixfold) and no trailing newline", b)
+	}
+	out, err := Decode(b)
+	if err != nil || out.HTML != "<p>a & b</p>" {
+		t.Errorf("decoded %+v, %v", out, err)
+	}
 }

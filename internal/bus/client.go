@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -29,6 +31,9 @@ type Client struct {
 	tls     *tls.Config
 	sasl    sasl.Mechanism
 	logger  *slog.Logger
+
+	mu        sync.Mutex
+	consumers map[*Consumer]bool // running, for Health
 }
 
 // NewClient prepares connections to brokers (the configured cluster, or the embedded
@@ -78,6 +83,61 @@ func NewClient(cfg config.KafkaConfig, brokers []string, logger *slog.Logger) (*
 		SASLMechanism: c.sasl,
 	}
 	return c, nil
+}
+
+// Health returns nil when no running consumer of this client is stuck, else an error
+// naming each stuck stage, where it is stuck and why (for /readyz).
+func (c *Client) Health() error {
+	c.mu.Lock()
+	cons := make([]*Consumer, 0, len(c.consumers))
+	for k := range c.consumers {
+		cons = append(cons, k)
+	}
+	c.mu.Unlock()
+	var stuck []*Stuck
+	for _, k := range cons {
+		if s := k.Stuck(); s != nil {
+			stuck = append(stuck, s)
+		}
+	}
+	slices.SortFunc(stuck, func(a, b *Stuck) int { return strings.Compare(a.Stage, b.Stage) })
+	errs := make([]error, len(stuck))
+	for i, s := range stuck {
+		errs[i] = s
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Client) track(k *Consumer, running bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.consumers == nil {
+		c.consumers = map[*Consumer]bool{}
+	}
+	if running {
+		c.consumers[k] = true
+	} else {
+		delete(c.consumers, k)
+	}
+}
+
+// partitionEnds returns the high-water marks of topic's partitions in pos.
+func (c *Client) partitionEnds(ctx context.Context, topic string, pos map[int]int64) (map[int]int64, error) {
+	req := &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{}}
+	for p := range pos {
+		req.Topics[topic] = append(req.Topics[topic], kafka.LastOffsetOf(p))
+	}
+	res, err := c.admin(5*time.Second).ListOffsets(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("listing offsets of %s: %w", topic, err)
+	}
+	ends := map[int]int64{}
+	for _, po := range res.Topics[topic] {
+		if po.Error == nil {
+			ends[po.Partition] = po.LastOffset
+		}
+	}
+	return ends, nil
 }
 
 // Topics returns the configured topic names.

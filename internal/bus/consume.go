@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -12,30 +13,51 @@ import (
 
 // BatchHandler handles a batch of records in offset order (per partition). It returns nil
 // only when the outcome of every record is acknowledged downstream: its output written,
-// or the record sent to the dead-letter topic. Any error means "retry the whole batch":
-// the Consumer retries it with backoff, never skips it, and handlers are idempotent, so a
-// retry overwrites. ctx is cancelled only when a drain deadline passes after shutdown
+// or the record sent to the dead-letter topic. Any error means "retry": the Consumer
+// retries the batch with backoff, and handlers are idempotent, so a retry overwrites.
+// When the batch keeps failing (kafka.handle_attempts), the Consumer hands it over one
+// record at a time, and dead-letters a record that keeps failing alone, with the last
+// error as the reason. An error that wraps ErrUnavailable says a system downstream is
+// down, not that the records are bad: it is retried until it passes, and never leads to
+// dead-lettering. ctx is cancelled only when a drain deadline passes after shutdown
 // began; the handler should then return, and the batch, uncommitted, is redone by the
 // next run.
 type BatchHandler func(ctx context.Context, recs []Record) error
 
+// ErrUnavailable marks a handler error caused by a system the stage depends on being
+// unavailable (a search backend down), rather than by the records in hand.
+var ErrUnavailable = errors.New("downstream unavailable")
+
+// errStopping ends a retry loop when shutdown began with the batch unfinished.
+var errStopping = errors.New("stopping")
+
 // Consumer reads one topic in a consumer group and commits offsets only after its handler
-// succeeded.
+// succeeded or the records it could not handle were dead-lettered.
 type Consumer struct {
+	client    *Client
 	reader    *kafka.Reader
+	dlq       *DeadLetters
+	topic     string
 	stage     string
 	batchSize int
 	linger    time.Duration
 	drain     time.Duration
+	attempts  int
+	backoff   time.Duration
 	metrics   *Metrics
 	logger    *slog.Logger
+
+	mu    sync.Mutex
+	stuck *Stuck
 }
 
-// ConsumerOptions tune batching.
+// ConsumerOptions tune batching and retries.
 type ConsumerOptions struct {
 	BatchSize int           // most messages per batch (default 256)
 	Linger    time.Duration // how long to wait to fill a batch after its first message (default 100 ms)
 	Drain     time.Duration // on shutdown, how long the batch in hand may take to finish (default 30 s)
+	Attempts  int           // tries of a failing batch, then of each record alone (default kafka.handle_attempts)
+	Backoff   time.Duration // first wait after a failure, doubling to 30 s (default kafka.retry_backoff)
 }
 
 // Consumer returns a consumer of topic for stage; its group is the configured prefix + stage.
@@ -49,12 +71,26 @@ func (c *Client) Consumer(topic, stage string, m *Metrics, opts ConsumerOptions)
 	if opts.Drain <= 0 {
 		opts.Drain = 30 * time.Second
 	}
+	if opts.Attempts <= 0 {
+		opts.Attempts = max(1, c.cfg.HandleAttempts)
+	}
+	if opts.Backoff <= 0 {
+		opts.Backoff = c.cfg.RetryBackoff
+	}
+	if opts.Backoff <= 0 {
+		opts.Backoff = 200 * time.Millisecond
+	}
 	return &Consumer{
+		client:    c,
 		reader:    c.groupReader(topic, stage),
+		dlq:       c.DeadLetters(stage, m),
+		topic:     topic,
 		stage:     stage,
 		batchSize: opts.BatchSize,
 		linger:    opts.Linger,
 		drain:     opts.Drain,
+		attempts:  opts.Attempts,
+		backoff:   opts.Backoff,
 		metrics:   m,
 		logger:    c.logger.With("stage", stage, "topic", topic),
 	}
@@ -62,12 +98,19 @@ func (c *Client) Consumer(topic, stage string, m *Metrics, opts ConsumerOptions)
 
 // Run consumes until ctx ends. On shutdown it stops fetching, finishes and commits the batch
 // in hand (bounded by the drain timeout), then closes the reader. A batch whose handler
-// fails is retried with backoff and never skipped: a message is committed only after its
-// outcome is acknowledged.
+// fails is retried with backoff, then split into single records; a record that keeps
+// failing alone is dead-lettered, so no record stalls the stage. While a batch keeps
+// failing the consumer reports itself stuck (Stuck, Client.Health) and its lag, measured
+// against the partition's end, grows.
 func (c *Consumer) Run(ctx context.Context, h BatchHandler) error {
+	c.client.track(c, true)
+	defer c.client.track(c, false)
 	defer func() {
 		if err := c.reader.Close(); err != nil {
 			c.logger.Warn("closing reader", "err", err)
+		}
+		if err := c.dlq.Close(); err != nil {
+			c.logger.Warn("closing dead-letter writer", "err", err)
 		}
 	}()
 	for {
@@ -81,7 +124,7 @@ func (c *Consumer) Run(ctx context.Context, h BatchHandler) error {
 			}
 			continue
 		}
-		if err := c.handle(ctx, batch, recordsOf(batch), h); err != nil {
+		if err := c.handle(ctx, batch, h); err != nil {
 			return err
 		}
 	}
@@ -110,33 +153,39 @@ func (c *Consumer) fetchBatch(ctx context.Context) ([]kafka.Message, error) {
 	return batch, nil
 }
 
-// handle runs h on recs until it succeeds, then commits batch, the messages recs were read
-// from. Shutdown (ctx) does not interrupt a batch in hand: the handler gets a context that
-// ends only after the drain timeout.
-func (c *Consumer) handle(ctx context.Context, batch []kafka.Message, recs []Record, h BatchHandler) error {
+// handle runs h on the batch until it succeeds, or, when it keeps failing, on each record
+// alone, dead-lettering those that keep failing; then it commits the batch. Shutdown (ctx)
+// does not interrupt a batch in hand: the handler gets a context that ends only after the
+// drain timeout, and a batch unfinished then is left uncommitted for the next run.
+func (c *Consumer) handle(ctx context.Context, batch []kafka.Message, h BatchHandler) error {
 	start := time.Now()
 	work, cancel := DrainContext(ctx, c.drain)
 	defer cancel()
-	backoff := 200 * time.Millisecond
-	for attempt := 1; ; attempt++ {
-		err := h(work, recs)
-		if err == nil {
-			break
+	defer c.setStuck(nil)
+	recs := recordsOf(batch)
+	pos := positions(recs)
+	c.observeLag(pos, recs)
+	err := c.try(ctx, work, recs, h, pos)
+	if err != nil && !errors.Is(err, errStopping) {
+		if len(recs) > 1 {
+			c.logger.Warn("batch keeps failing; handling its records one at a time", "messages", len(recs),
+				"first_offset", recs[0].Offset, "partition", recs[0].Partition, "err", err)
 		}
-		c.metrics.HandlerErrors.WithLabelValues(c.stage).Inc()
-		if ctx.Err() != nil || work.Err() != nil {
-			// Shutting down with the batch unfinished: leave it uncommitted; the next run redoes it.
-			c.logger.Warn("batch not finished at shutdown; it will be redone", "messages", len(batch), "err", err)
-			return nil
+		for _, r := range recs {
+			if len(recs) > 1 {
+				err = c.try(ctx, work, []Record{r}, h, pos)
+			}
+			if err != nil && !errors.Is(err, errStopping) {
+				err = c.deadLetter(ctx, r, err, pos)
+			}
+			if errors.Is(err, errStopping) {
+				break
+			}
 		}
-		c.logger.Error("handling batch; retrying", "attempt", attempt, "messages", len(batch),
-			"first_offset", batch[0].Offset, "partition", batch[0].Partition, "err", err, "retry_in", backoff)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(backoff):
-		}
-		backoff = min(backoff*2, 30*time.Second)
+	}
+	if errors.Is(err, errStopping) {
+		c.logger.Warn("batch not finished at shutdown; it will be redone", "messages", len(batch))
+		return nil
 	}
 	commitCtx, cancelCommit := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancelCommit()
@@ -160,6 +209,147 @@ func (c *Consumer) handle(ctx context.Context, batch []kafka.Message, recs []Rec
 		c.metrics.observeLag(c.stage, p, max(0, m.HighWaterMark-m.Offset-1))
 	}
 	return nil
+}
+
+// try runs h on recs until it succeeds, or until it failed c.attempts times with errors
+// that do not wrap ErrUnavailable; it returns the last error then, and errStopping when
+// shutdown began first. pos are the batch's first offsets, for the stuck report and lag.
+func (c *Consumer) try(ctx, work context.Context, recs []Record, h BatchHandler, pos map[int]int64) error {
+	backoff := c.backoff
+	for attempt, counted := 1, 0; ; attempt++ {
+		err := h(work, recs)
+		if err == nil {
+			return nil
+		}
+		c.metrics.HandlerErrors.WithLabelValues(c.stage).Inc()
+		if ctx.Err() != nil || work.Err() != nil {
+			return errStopping
+		}
+		if !errors.Is(err, ErrUnavailable) {
+			counted++
+		}
+		c.failed(ctx, recs[0], err, pos)
+		if counted >= c.attempts {
+			return err
+		}
+		c.logger.Error("handling batch; retrying", "attempt", attempt, "messages", len(recs),
+			"first_offset", recs[0].Offset, "partition", recs[0].Partition, "err", err, "retry_in", backoff)
+		if !sleep(ctx, backoff) {
+			return errStopping
+		}
+		backoff = min(backoff*2, 30*time.Second)
+	}
+}
+
+// deadLetter sends r to the dead-letter topic with reason, retrying until Kafka takes it:
+// skipping it unrecorded is never an option.
+func (c *Consumer) deadLetter(ctx context.Context, r Record, reason error, pos map[int]int64) error {
+	c.logger.Error("record keeps failing alone; dead-lettering it and moving on", "partition", r.Partition,
+		"offset", r.Offset, "attempts", c.attempts, "err", reason)
+	backoff := c.backoff
+	for {
+		sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		err := c.dlq.Send(sendCtx, Letter{Record: r, Reason: fmt.Errorf("failing %d times: %w", c.attempts, reason)})
+		cancel()
+		if err == nil {
+			return nil
+		}
+		c.failed(ctx, r, err, pos)
+		if !sleep(ctx, backoff) {
+			return errStopping
+		}
+		backoff = min(backoff*2, 30*time.Second)
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// Stuck says where a consumer's batch keeps failing and why.
+type Stuck struct {
+	Stage     string
+	Topic     string
+	Partition int
+	Offset    int64
+	Since     time.Time // the batch's first failure
+	Attempts  int       // failures since then
+	Err       string    // the last one
+}
+
+func (s *Stuck) Error() string {
+	return fmt.Sprintf("%s stuck for %s at %s partition %d offset %d (%d failures): %s", s.Stage,
+		time.Since(s.Since).Round(time.Second), s.Topic, s.Partition, s.Offset, s.Attempts, s.Err)
+}
+
+// Stuck returns where the consumer's batch keeps failing, or nil while it flows.
+func (c *Consumer) Stuck() *Stuck {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stuck == nil {
+		return nil
+	}
+	s := *c.stuck
+	return &s
+}
+
+func (c *Consumer) setStuck(s *Stuck) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stuck = s
+}
+
+// failed records a failure at r in the stuck report and refreshes the lag from the
+// partitions' ends, which move on while the consumer does not.
+func (c *Consumer) failed(ctx context.Context, r Record, err error, pos map[int]int64) {
+	c.mu.Lock()
+	s := c.stuck
+	if s == nil {
+		s = &Stuck{Stage: c.stage, Topic: c.topic, Since: time.Now()}
+		c.stuck = s
+	}
+	s.Partition, s.Offset, s.Err = r.Partition, r.Offset, err.Error()
+	s.Attempts++
+	c.mu.Unlock()
+	ends, lerr := c.client.partitionEnds(ctx, c.topic, pos)
+	if lerr != nil {
+		c.logger.Debug("reading partition ends for the lag", "err", lerr)
+		return
+	}
+	for p, end := range ends {
+		c.metrics.observeLag(c.stage, p, max(0, end-pos[p]))
+	}
+}
+
+// positions returns the first offset of recs in each partition: where the group stands
+// until the batch is committed.
+func positions(recs []Record) map[int]int64 {
+	pos := map[int]int64{}
+	for _, r := range recs {
+		if p, ok := pos[r.Partition]; !ok || r.Offset < p {
+			pos[r.Partition] = r.Offset
+		}
+	}
+	return pos
+}
+
+// observeLag sets the lag as soon as a batch is fetched: what lies between the group's
+// position and the partition's end, the batch in hand included.
+func (c *Consumer) observeLag(pos map[int]int64, recs []Record) {
+	hwm := map[int]int64{}
+	for _, r := range recs {
+		hwm[r.Partition] = max(hwm[r.Partition], r.HighWaterMark)
+	}
+	for p, end := range hwm {
+		c.metrics.observeLag(c.stage, p, max(0, end-pos[p]))
+	}
 }
 
 // DrainContext returns a context that is not cancelled with parent but ends drain after

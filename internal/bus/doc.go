@@ -25,9 +25,18 @@
 //
 // Who retries: writers and readers retry transient broker errors themselves (kafka-go),
 // and EnsureTopics waits for a starting broker. A Consumer retries a failed batch with
-// backoff until it succeeds or shutdown begins, and never skips it. Assignments retries
-// failed joins. Follow returns the first error it cannot get past; the caller decides
-// (the stages stop and let the process restart).
+// backoff (kafka.handle_attempts, kafka.retry_backoff), then hands its records to the
+// handler one at a time and dead-letters a record that keeps failing alone, so no record
+// stalls a stage; a failure the handler marks ErrUnavailable (a backend down) is retried
+// until it passes. Nothing is skipped unrecorded. Assignments retries failed joins.
+// Follow returns the first error it cannot get past; the caller decides (the stages stop
+// and let the process restart).
+//
+// Limits: a writer refuses a record over kafka.max_message_bytes (900 KiB by default) with
+// ErrTooLarge, alone, and writes the others (RecordErrors says which failed). A dead
+// letter always fits: one too large to copy is sent as a Reference to the record. While a
+// batch keeps failing, its consumer reports itself Stuck (Client.Health, for /readyz) and
+// its lag is measured against the partition's end, so it grows in /metrics.
 //
 // What cancel does: cancelling the ctx of Consumer.Run stops fetching, lets the batch in
 // hand finish within the drain timeout, commits it and returns nil; cancelling Follow or

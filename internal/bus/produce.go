@@ -2,8 +2,11 @@ package bus
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -20,25 +23,76 @@ const (
 	HeaderOffset    = "wirewatch-offset"
 	HeaderTime      = "wirewatch-time"
 	HeaderSchema    = "wirewatch-schema"
+	// HeaderOriginalBytes is the dead-lettered record's size (key, value and headers).
+	HeaderOriginalBytes = "wirewatch-original-bytes"
+	// HeaderReference is set on a dead letter whose value is a Reference to the record,
+	// which was too large to copy.
+	HeaderReference = "wirewatch-reference"
 )
+
+// ErrTooLarge marks a record over the writer's size limit (kafka.max_message_bytes), or one
+// the broker refused as too large. Writing it again cannot help: the caller truncates it,
+// refuses it, or dead-letters it (DeadLetters always fits a letter in).
+var ErrTooLarge = errors.New("record too large")
+
+// RecordErrors is the error of a Write in which records failed one by one: Errs[i] is the
+// outcome of the i-th record (nil: written). errors.Is and errors.As see every record's
+// error, so errors.Is(err, ErrTooLarge) tells that at least one was too large.
+type RecordErrors struct {
+	Errs []error
+}
+
+func (e *RecordErrors) Error() string {
+	var first error
+	n := 0
+	for _, err := range e.Errs {
+		if err != nil {
+			if first == nil {
+				first = err
+			}
+			n++
+		}
+	}
+	return fmt.Sprintf("%d of %d records not written (first: %v)", n, len(e.Errs), first)
+}
+
+// Unwrap returns the records' errors.
+func (e *RecordErrors) Unwrap() []error {
+	var out []error
+	for _, err := range e.Errs {
+		if err != nil {
+			out = append(out, err)
+		}
+	}
+	return out
+}
+
+// recordFraming bounds what a record costs in a batch beyond its key, value and headers
+// (lengths, timestamp, attributes; varints of a few headers), so that a record of exactly
+// the limit still fits in the writer's batch.
+const recordFraming = 16 << 10
+
+// defaultMaxMessageBytes applies when the configuration leaves kafka.max_message_bytes unset.
+const defaultMaxMessageBytes = 900 << 10
 
 // Writer writes records to one topic. It is safe for concurrent use.
 type Writer struct {
-	w *kafka.Writer
+	w   *kafka.Writer
+	max int
 }
 
 // Writer returns a synchronous writer to topic that waits for all in-sync replicas.
 // Records are partitioned by key hash, so one key (an article, a feed, a search) always
-// lands in one partition.
+// lands in one partition. Records over kafka.max_message_bytes are refused (ErrTooLarge).
 func (c *Client) Writer(topic string) *Writer {
-	return &Writer{w: &kafka.Writer{
+	return &Writer{max: c.maxMessageBytes(), w: &kafka.Writer{
 		Addr:         kafka.TCP(c.brokers...),
 		Topic:        topic,
 		Balancer:     &kafka.Hash{},
 		RequiredAcks: kafka.RequireAll,
 		// The 1 s default caps synchronous writes near 1k msg/s (DESIGN.md).
 		BatchTimeout: 5 * time.Millisecond,
-		BatchBytes:   900 << 10,
+		BatchBytes:   int64(c.maxMessageBytes() + recordFraming),
 		BatchSize:    500,
 		MaxAttempts:  10,
 		Compression:  kafka.Snappy,
@@ -48,20 +102,69 @@ func (c *Client) Writer(topic string) *Writer {
 	}}
 }
 
+func (c *Client) maxMessageBytes() int {
+	if c.cfg.MaxMessageBytes > 0 {
+		return c.cfg.MaxMessageBytes
+	}
+	return defaultMaxMessageBytes
+}
+
 // Write writes recs (their Key, Value, Headers and Time) and returns once Kafka
 // acknowledged every one of them. The writer retries retriable broker errors itself; an
 // error means some records may not have been written, and writing them again is the
-// caller's choice. Cancelling ctx abandons the wait, not necessarily the write.
+// caller's choice. A record over the size limit is refused before anything is sent and
+// the others are still written; whenever the outcome is known record by record the error
+// is a *RecordErrors. Cancelling ctx abandons the wait, not necessarily the write.
 func (w *Writer) Write(ctx context.Context, recs ...Record) error {
 	if len(recs) == 0 {
 		return nil
 	}
-	msgs := make([]kafka.Message, len(recs))
+	errs := make([]error, len(recs))
+	failed := 0
+	msgs := make([]kafka.Message, 0, len(recs))
+	sent := make([]int, 0, len(recs))
 	for i, r := range recs {
-		msgs[i] = r.message()
+		if n := r.size(); n > w.max {
+			errs[i] = fmt.Errorf("%w: %d bytes, over the %d of kafka.max_message_bytes", ErrTooLarge, n, w.max)
+			failed++
+			continue
+		}
+		msgs = append(msgs, r.message())
+		sent = append(sent, i)
 	}
-	return w.w.WriteMessages(ctx, msgs...)
+	if len(msgs) > 0 {
+		err := w.w.WriteMessages(ctx, msgs...)
+		var werr kafka.WriteErrors
+		switch {
+		case err == nil:
+		case errors.As(err, &werr) && len(werr) == len(msgs):
+			for j, e := range werr {
+				if e == nil {
+					continue
+				}
+				if errors.Is(e, kafka.MessageSizeTooLarge) {
+					e = fmt.Errorf("%w: %w", ErrTooLarge, e)
+				}
+				errs[sent[j]] = e
+				failed++
+			}
+		case failed == 0:
+			return err
+		default:
+			for _, i := range sent {
+				errs[i] = err
+			}
+			failed += len(sent)
+		}
+	}
+	if failed == 0 {
+		return nil
+	}
+	return &RecordErrors{Errs: errs}
 }
+
+// MaxBytes returns the largest record the writer sends (key, value and headers).
+func (w *Writer) MaxBytes() int { return w.max }
 
 // Topic returns the topic the writer writes to.
 func (w *Writer) Topic() string { return w.w.Topic }
@@ -82,7 +185,9 @@ func (c *Client) ArticleWriter(topic string, m *Metrics) *ArticleWriter {
 
 // Publish writes arts and returns once Kafka acknowledged every one of them (acks=all).
 // On error some may have been written; publishing them again is harmless because the
-// key, the article ID, makes every sink overwrite.
+// key, the article ID, makes every sink overwrite. When the outcome is known article by
+// article (one too large for a message, say) the error wraps a *RecordErrors whose Errs
+// line up with arts, so the caller can refuse just those.
 func (p *ArticleWriter) Publish(ctx context.Context, arts []*article.Article) error {
 	if len(arts) == 0 {
 		return nil
@@ -99,10 +204,18 @@ func (p *ArticleWriter) Publish(ctx context.Context, arts []*article.Article) er
 			Headers: []Header{{Key: HeaderSchema, Value: []byte(strconv.Itoa(article.SchemaVersion))}},
 		})
 	}
-	if err := p.w.Write(ctx, recs...); err != nil {
+	err := p.w.Write(ctx, recs...)
+	written := len(recs)
+	var re *RecordErrors
+	if errors.As(err, &re) {
+		written -= len(re.Unwrap())
+	} else if err != nil {
+		written = 0
+	}
+	p.metrics.Produced.WithLabelValues(p.w.Topic()).Add(float64(written))
+	if err != nil {
 		return fmt.Errorf("publishing %d articles to %s: %w", len(recs), p.w.Topic(), err)
 	}
-	p.metrics.Produced.WithLabelValues(p.w.Topic()).Add(float64(len(recs)))
 	return nil
 }
 
@@ -129,8 +242,12 @@ type Letter struct {
 }
 
 // Send writes the letters and returns once Kafka acknowledged them. Each dead letter
-// keeps its record's key, value and headers and adds headers saying where it came from
-// and why it was dead-lettered.
+// keeps its record's key, value and headers and adds headers saying where it came from,
+// how large it was and why it was dead-lettered. A letter that would not fit in a message
+// is sent as a reference instead: the origin headers, the original record's size and a
+// small JSON value (see Reference) in place of the value and the record's own headers, so
+// dead-lettering never fails for size. The record itself stays in its topic until
+// retention removes it.
 func (d *DeadLetters) Send(ctx context.Context, letters ...Letter) error {
 	if len(letters) == 0 {
 		return nil
@@ -138,23 +255,58 @@ func (d *DeadLetters) Send(ctx context.Context, letters ...Letter) error {
 	recs := make([]Record, 0, len(letters))
 	now := time.Now().UTC().Format(time.RFC3339Nano)
 	for _, l := range letters {
-		in := l.Record
-		h := append([]Header(nil), in.Headers...)
-		h = append(h,
-			Header{Key: HeaderStage, Value: []byte(d.stage)},
-			Header{Key: HeaderError, Value: []byte(l.Reason.Error())},
-			Header{Key: HeaderTopic, Value: []byte(in.Topic)},
-			Header{Key: HeaderPartition, Value: []byte(strconv.Itoa(in.Partition))},
-			Header{Key: HeaderOffset, Value: []byte(strconv.FormatInt(in.Offset, 10))},
-			Header{Key: HeaderTime, Value: []byte(now)},
-		)
-		recs = append(recs, Record{Key: in.Key, Value: in.Value, Headers: h})
+		recs = append(recs, d.letter(l, now))
 	}
 	if err := d.w.Write(ctx, recs...); err != nil {
 		return fmt.Errorf("dead-lettering %d messages: %w", len(recs), err)
 	}
 	d.metrics.DeadLettered.WithLabelValues(d.stage).Add(float64(len(recs)))
 	return nil
+}
+
+// maxReason bounds the reason a dead letter carries.
+const maxReason = 2 << 10
+
+// maxRefKey bounds the key a reference letter keeps.
+const maxRefKey = 1 << 10
+
+// Reference is the value of a dead letter sent in place of a record too large to carry:
+// where the record is and why it was dead-lettered.
+type Reference struct {
+	Topic     string `json:"topic"`
+	Partition int    `json:"partition"`
+	Offset    int64  `json:"offset"`
+	Bytes     int    `json:"bytes"` // the record's size: key, value and headers
+	Stage     string `json:"stage"`
+	Reason    string `json:"reason"`
+}
+
+func (d *DeadLetters) letter(l Letter, now string) Record {
+	in := l.Record
+	reason := l.Reason.Error()
+	if len(reason) > maxReason {
+		reason = strings.ToValidUTF8(reason[:maxReason], "") + "…"
+	}
+	origin := []Header{
+		{Key: HeaderStage, Value: []byte(d.stage)},
+		{Key: HeaderError, Value: []byte(reason)},
+		{Key: HeaderTopic, Value: []byte(in.Topic)},
+		{Key: HeaderPartition, Value: []byte(strconv.Itoa(in.Partition))},
+		{Key: HeaderOffset, Value: []byte(strconv.FormatInt(in.Offset, 10))},
+		{Key: HeaderTime, Value: []byte(now)},
+		{Key: HeaderOriginalBytes, Value: []byte(strconv.Itoa(in.size()))},
+	}
+	full := Record{Key: in.Key, Value: in.Value, Headers: append(append([]Header(nil), in.Headers...), origin...)}
+	if full.size() <= d.w.MaxBytes() {
+		return full
+	}
+	ref, _ := json.Marshal(Reference{Topic: in.Topic, Partition: in.Partition, Offset: in.Offset,
+		Bytes: in.size(), Stage: d.stage, Reason: reason})
+	key := in.Key
+	if len(key) > maxRefKey {
+		key = nil
+	}
+	return Record{Key: key, Value: ref, Headers: append(origin, Header{Key: HeaderReference, Value: []byte("1")})}
 }
 
 // Close flushes and closes the writer.

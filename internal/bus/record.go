@@ -66,3 +66,12 @@ func (r Record) message() kafka.Message {
 	}
 	return m
 }
+
+// size is what r weighs against kafka.max_message_bytes: its key, value and headers.
+func (r Record) size() int {
+	n := len(r.Key) + len(r.Value)
+	for _, h := range r.Headers {
+		n += len(h.Key) + len(h.Value)
+	}
+	return n
+}

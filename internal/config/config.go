@@ -58,6 +58,17 @@ type KafkaConfig struct {
 	Password string `yaml:"password"`
 	// Mechanism is "plain" or "scram-sha-512" when Username is set.
 	Mechanism string `yaml:"mechanism"`
+	// MaxMessageBytes bounds one record a writer sends (key, value and headers). A larger
+	// record is refused before it is sent, alone: its batch neighbours are still written.
+	// It must stay below the brokers' message.max.bytes (1 MiB by default).
+	MaxMessageBytes int `yaml:"max_message_bytes"`
+	// HandleAttempts is how many times a consumer tries a failing batch before it handles
+	// its records one at a time, and how many times it tries a record alone before it
+	// dead-letters it and moves on. Failures a stage marks as a downstream outage do not
+	// count: those are retried until they pass.
+	HandleAttempts int `yaml:"handle_attempts"`
+	// RetryBackoff is the wait after a failed attempt; it doubles up to 30 s.
+	RetryBackoff time.Duration `yaml:"retry_backoff"`
 }
 
 // TopicConfig names the topics.
@@ -95,6 +106,11 @@ func Default() Config {
 			Replication:  1,
 			GroupPrefix:  "wirewatch-",
 			ClientID:     "wirewatch",
+			// Under kafka-go's writer batch limit and the brokers' 1 MiB default, with room
+			// for the record framing.
+			MaxMessageBytes: 900 << 10,
+			HandleAttempts:  5,
+			RetryBackoff:    200 * time.Millisecond,
 			Topics: TopicConfig{
 				Raw:      "wirewatch.articles.raw",
 				Enriched: "wirewatch.articles.enriched",
@@ -178,6 +194,15 @@ func (c *Config) Validate() error {
 	}
 	if c.Kafka.Replication < 1 {
 		add("kafka.replication", "must be at least 1, not %d", c.Kafka.Replication)
+	}
+	if c.Kafka.MaxMessageBytes < 16<<10 {
+		add("kafka.max_message_bytes", "must be at least 16384, not %d", c.Kafka.MaxMessageBytes)
+	}
+	if c.Kafka.HandleAttempts < 1 {
+		add("kafka.handle_attempts", "must be at least 1, not %d", c.Kafka.HandleAttempts)
+	}
+	if c.Kafka.RetryBackoff <= 0 {
+		add("kafka.retry_backoff", "must be positive")
 	}
 	topics := map[string]string{
 		"kafka.topics.raw": c.Kafka.Topics.Raw, "kafka.topics.enriched": c.Kafka.Topics.Enriched,

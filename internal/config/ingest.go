@@ -30,6 +30,10 @@ type IngestConfig struct {
 	// MaxDecompressionRatio rejects a compressed body that inflates more than this many
 	// times its transferred size (a gzip bomb), before MaxBodyBytes is even reached.
 	MaxDecompressionRatio int `yaml:"max_decompression_ratio"`
+	// MaxArticleBytes bounds an item's full text and its sanitised HTML, each; longer ones
+	// are cut (at a word or tag boundary) and the article is marked truncated with its
+	// original size. The whole text stays at the article's URL.
+	MaxArticleBytes int `yaml:"max_article_bytes"`
 	// MaxRedirects bounds a redirect chain.
 	MaxRedirects int `yaml:"max_redirects"`
 	// AllowPrivate lets feeds resolve to loopback, private and link-local addresses.
@@ -78,6 +82,7 @@ func ingestDefaults() IngestConfig {
 		PerHostDelay:          500 * time.Millisecond,
 		MaxBodyBytes:          16 << 20,
 		MaxDecompressionRatio: 100,
+		MaxArticleBytes:       256 << 10,
 		MaxRedirects:          5,
 		StatePath:             "ingest.db",
 		SeenPerFeed:           100,
@@ -120,6 +125,9 @@ func (c *IngestConfig) validate() []error {
 	}
 	if c.MaxDecompressionRatio < 2 {
 		add("ingest.max_decompression_ratio", "must be at least 2")
+	}
+	if c.MaxArticleBytes < 4096 {
+		add("ingest.max_article_bytes", "must be at least 4096")
 	}
 	if c.MaxRedirects < 0 {
 		add("ingest.max_redirects", "must not be negative")

@@ -13,6 +13,7 @@ type metrics struct {
 	fetches   *prometheus.CounterVec
 	fetchTime prometheus.Histogram
 	published prometheus.Counter
+	refused   prometheus.Counter
 	failures  prometheus.Counter
 	pushes    prometheus.Counter
 
@@ -38,6 +39,9 @@ func newMetrics(p *Poller) *metrics {
 		}),
 		published: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "wirewatch_ingest_articles_published_total", Help: "Articles acknowledged by Kafka.",
+		}),
+		refused: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "wirewatch_ingest_articles_refused_total", Help: "Items too large for a Kafka message even once truncated, refused alone.",
 		}),
 		failures: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "wirewatch_ingest_poll_failures_total", Help: "Polls that ended in an error (fetch, parse or publish).",
@@ -67,7 +71,7 @@ func (m *metrics) observeFetch(d time.Duration, err error) {
 // RegisterMetrics registers the poller's metrics, including per-feed health gauges, on reg.
 func (p *Poller) RegisterMetrics(reg prometheus.Registerer) error {
 	m := p.metrics
-	for _, c := range []prometheus.Collector{m.fetches, m.fetchTime, m.published, m.failures, m.pushes, m} {
+	for _, c := range []prometheus.Collector{m.fetches, m.fetchTime, m.published, m.refused, m.failures, m.pushes, m} {
 		if err := reg.Register(c); err != nil {
 			return err
 		}

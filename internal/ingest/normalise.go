@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/mmcdole/gofeed"
@@ -24,6 +25,83 @@ var sanitiser = bluemonday.UGCPolicy()
 
 // maxSummaryRunes bounds a summary made from full content when the feed gives none.
 const maxSummaryRunes = 600
+
+// Size bounds of an item, beside ingest.max_article_bytes for its text and its HTML (see
+// boundArticle).
+const (
+	maxTitleBytes   = 1 << 10
+	maxSummaryBytes = 16 << 10
+	maxListItems    = 100 // authors, categories and enclosures kept
+	maxNameBytes    = 256 // an author or a category
+)
+
+// boundArticle cuts a to the size limits, so that a raw article (and its enriched form)
+// fits in one Kafka message: the title at 1 KiB, the summary at 16 KiB, the text and the
+// sanitised HTML at limit bytes each (ingest.max_article_bytes), text at a word boundary
+// and HTML before a tag; authors and categories at 100 of 256 bytes each, enclosures at
+// 100. A description too long for a summary is kept, cut, as the text when the item has
+// no other. A cut article is marked Truncated, with OriginalBytes the size of its title,
+// summary, text and HTML before; the whole item stays at its URL.
+func boundArticle(a *article.Article, limit int) {
+	orig := len(a.Title) + len(a.Summary) + len(a.Text) + len(a.HTML)
+	if a.Text == "" && len(a.Summary) > maxSummaryBytes {
+		a.Text = a.Summary
+	}
+	cut := false
+	for _, f := range []struct {
+		s *string
+		n int
+	}{{&a.Title, maxTitleBytes}, {&a.Summary, maxSummaryBytes}, {&a.Text, limit}} {
+		if len(*f.s) > f.n {
+			*f.s, cut = cutText(*f.s, f.n), true
+		}
+	}
+	if len(a.HTML) > limit {
+		a.HTML, cut = cutHTML(a.HTML, limit), true
+	}
+	for _, list := range []*[]string{&a.Authors, &a.Categories} {
+		if len(*list) > maxListItems {
+			*list, cut = (*list)[:maxListItems], true
+		}
+		for i, s := range *list {
+			if len(s) > maxNameBytes {
+				(*list)[i], cut = cutText(s, maxNameBytes), true
+			}
+		}
+	}
+	if len(a.Enclosures) > maxListItems {
+		a.Enclosures, cut = a.Enclosures[:maxListItems], true
+	}
+	if cut {
+		a.Truncated, a.OriginalBytes = true, orig
+	}
+}
+
+// cutText returns s cut to at most n bytes, at the last space of its last tenth when there
+// is one, else at a character boundary, with "…" at the end.
+func cutText(s string, n int) string {
+	const ellipsis = "…"
+	n -= len(ellipsis)
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	cut := s[:n]
+	if i := strings.LastIndexFunc(cut, unicode.IsSpace); i > n-n/10 {
+		cut = cut[:i]
+	}
+	return cut + ellipsis
+}
+
+// cutHTML returns sanitised HTML cut to at most n bytes before a tag. The sanitiser
+// escapes every "<" that does not open a tag, so the cut never splits a tag; elements
+// left open are closed by the browser, and nothing unsafe can appear.
+func cutHTML(s string, n int) string {
+	i := strings.LastIndexByte(s[:n+1], '<')
+	if i < 0 {
+		return ""
+	}
+	return strings.TrimSpace(s[:i])
+}
 
 // Normalise turns a parsed feed into articles, in feed order. feedURL is the feed's
 // configured address (the Source.FeedURL, and the base for relative links when the feed

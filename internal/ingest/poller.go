@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -19,12 +20,16 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"wirewatch/internal/article"
+	"wirewatch/internal/bus"
 	"wirewatch/internal/config"
 )
 
 // Publisher delivers articles to Kafka. Publish returns nil only after the broker
 // acknowledged every article (RequiredAcks=all); on error, any subset may have been
 // written, and the poller will offer the same articles again later (sinks are idempotent).
+// When the error wraps a *bus.RecordErrors lined up with arts, articles refused as too
+// large (bus.ErrTooLarge) fail alone: the others count as written, their feeds succeed,
+// and the refused item is remembered as seen so that it is not offered again.
 // Publish must be safe for concurrent use; the poller calls it from one goroutine at a
 // time, with a context that is cancelled only by its own timeout, so a clean shutdown does
 // not cut a batch in half.
@@ -410,6 +415,9 @@ func (p *Poller) digest(ctx context.Context, fc config.FeedConfig, fs *feedState
 	if fc.FetchText {
 		p.text.fill(ctx, res.fresh)
 	}
+	for _, a := range res.fresh {
+		boundArticle(a, p.cfg.MaxArticleBytes)
+	}
 	return res
 }
 
@@ -635,18 +643,23 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 		}
 	}
 	var pubErr error
+	var refused map[idKey]error
 	if len(toPublish) > 0 {
 		// Detached from Run's context: a batch under way at shutdown finishes and commits,
 		// so a clean restart never republishes it.
 		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), max(30*time.Second, p.cfg.Timeout))
 		pubErr = p.pub.Publish(pctx, toPublish)
 		cancel()
+		refused, pubErr = refusals(toPublish, pubErr)
 		if pubErr != nil {
 			p.log.Error("publishing articles", "articles", len(toPublish), "error", pubErr)
 		} else {
-			p.metrics.published.Add(float64(len(toPublish)))
+			p.metrics.published.Add(float64(len(toPublish) - len(refused)))
+			p.metrics.refused.Add(float64(len(refused)))
 			for k, rec := range changed {
-				c.pending[k] = rec
+				if refused[k] == nil {
+					c.pending[k] = rec
+				}
 			}
 		}
 	}
@@ -665,7 +678,12 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 		case r.err != nil:
 			p.applyFailure(&rec, r, r.err, now)
 		default:
+			itemErr := p.dropRefused(r, refused)
 			p.applySuccess(&rec, r, now)
+			if itemErr != nil {
+				// The feed is fine; its health still shows the item it could not pass on.
+				rec.LastError, rec.LastErrorAt = itemErr.Error(), now
+			}
 			newSeen[r.key] = updateSeen(fs.seen, r.current, max(p.cfg.SeenPerFeed, 2*len(r.current)))
 		}
 		if seen, ok := newSeen[r.key]; ok {
@@ -711,6 +729,46 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 		}
 	}
 	p.wakeScheduler()
+}
+
+// refusals splits a Publish error: the articles refused as too large, which fail alone,
+// and what is left of the error when nothing else failed (nil: the rest was written).
+func refusals(arts []*article.Article, err error) (map[idKey]error, error) {
+	var re *bus.RecordErrors
+	if !errors.As(err, &re) || len(re.Errs) != len(arts) {
+		return nil, err
+	}
+	refused := map[idKey]error{}
+	for i, e := range re.Errs {
+		switch {
+		case e == nil:
+		case errors.Is(e, bus.ErrTooLarge):
+			refused[keyOf(arts[i].ID)] = e
+		default:
+			return nil, err
+		}
+	}
+	return refused, nil
+}
+
+// dropRefused takes the refused articles out of r's fresh items and returns an error
+// naming them, or nil when none of r's was refused.
+func (p *Poller) dropRefused(r *pollResult, refused map[idKey]error) error {
+	if len(refused) == 0 {
+		return nil
+	}
+	var errs []error
+	kept := r.fresh[:0:0]
+	for _, a := range r.fresh {
+		if e := refused[keyOf(a.ID)]; e != nil {
+			p.log.Warn("item refused: too large for a Kafka message even once truncated", "feed_url", r.key, "article_url", a.URL, "error", e)
+			errs = append(errs, fmt.Errorf("item %s refused: %w", cmp.Or(a.URL, a.GUID, a.ID), e))
+			continue
+		}
+		kept = append(kept, a)
+	}
+	r.fresh = kept
+	return errors.Join(errs...)
 }
 
 // sourcesOf describes the feeds that carried an article before, from the feed list.

@@ -122,11 +122,13 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 	var started atomic.Bool
 	checks := map[string]web.Check{
 		"kafka": client.Ping,
+		// A stage whose batch keeps failing is not ready: the answer names it, where it is
+		// stuck and why, while its lag grows in /metrics.
 		"stages": func(context.Context) error {
 			if !started.Load() {
 				return errors.New("starting")
 			}
-			return nil
+			return client.Health()
 		},
 	}
 	// Each part mounts its own routes on srv; /api/ ones need serve.token.

@@ -1,9 +1,12 @@
 package process
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 
 	"wirewatch/internal/article"
@@ -63,6 +66,7 @@ func (s *Stage) handle(ctx context.Context, msgs []bus.Record) error {
 
 	var letters []bus.Letter
 	var ok []*article.Article
+	var origin []bus.Record
 	for i, err := range errs {
 		if err != nil {
 			s.logger.Warn("dead-lettering article", "partition", msgs[i].Partition, "offset", msgs[i].Offset, "err", err)
@@ -70,9 +74,25 @@ func (s *Stage) handle(ctx context.Context, msgs []bus.Record) error {
 			continue
 		}
 		ok = append(ok, arts[i])
+		origin = append(origin, msgs[i])
 	}
 	if err := s.out.Publish(ctx, ok); err != nil {
-		return err
+		// An enriched article that does not fit in a message, bounds and all, is refused
+		// alone: its raw message goes to the DLQ and the others count as written.
+		var re *bus.RecordErrors
+		if !errors.As(err, &re) {
+			return err
+		}
+		for i, rerr := range re.Errs {
+			switch {
+			case rerr == nil:
+			case errors.Is(rerr, bus.ErrTooLarge):
+				s.logger.Warn("dead-lettering article too large once enriched", "article_id", ok[i].ID, "err", rerr)
+				letters = append(letters, bus.Letter{Record: origin[i], Reason: fmt.Errorf("publishing enriched article %s: %w", ok[i].ID, rerr)})
+			default:
+				return err
+			}
+		}
 	}
 	return s.dlq.Send(ctx, letters...)
 }
@@ -91,5 +111,29 @@ func (s *Stage) enrich(m bus.Record) (a *article.Article, err error) {
 	if err := s.enricher.Enrich(a); err != nil {
 		return nil, fmt.Errorf("enriching article %s: %w", a.ID, err)
 	}
+	boundEnrichment(a)
 	return a, nil
+}
+
+// boundEnrichment keeps what enrichment adds within the article package's bounds, so
+// that an enriched article fits in one message whatever its text: the most confident
+// entities (article.MaxEntities), each with its first article.MaxMentions mentions, and
+// no mentions past the article's first article.MaxArticleMentions. An entity that lost
+// mentions keeps their number in MentionCount. What still does not fit is refused by the
+// writer and dead-lettered (see handle).
+func boundEnrichment(a *article.Article) {
+	if len(a.Entities) > article.MaxEntities {
+		slices.SortStableFunc(a.Entities, func(x, y article.Entity) int { return cmp.Compare(y.Confidence, x.Confidence) })
+		a.Entities = a.Entities[:article.MaxEntities]
+	}
+	budget := article.MaxArticleMentions
+	for i := range a.Entities {
+		e := &a.Entities[i]
+		keep := min(len(e.Mentions), article.MaxMentions, budget)
+		budget -= keep
+		if keep < len(e.Mentions) {
+			e.MentionCount = len(e.Mentions)
+			e.Mentions = e.Mentions[:keep:keep]
+		}
+	}
 }

@@ -1,8 +1,10 @@
 package process_test
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,5 +64,65 @@ func TestStageEnrichesAndDeadLettersMalformedMessages(t *testing.T) {
 	}
 	if reason := bustest.Header(dlq[0], bus.HeaderError); reason == "" {
 		t.Error("dead letter has no reason")
+	}
+}
+
+// A 1,000,000-byte junk message on the raw topic (the broker takes it; no writer could
+// copy it) costs one dead letter, a reference to it, and the stage goes on; an article
+// naming a place thousands of times is published with its mentions capped and counted.
+func TestStageDeadLettersOversizedJunkAndBoundsMentions(t *testing.T) {
+	c, m := bustest.Start(t)
+	logger := slog.New(slog.DiscardHandler)
+	cfg := config.Default().Process
+	cfg.TopicsFile = "../../config/topics.yaml"
+	e, err := process.New(cfg, logger)
+	if err != nil {
+		t.Fatalf("enricher: %v", err)
+	}
+	long := &article.Article{ID: article.ID("https://example.org/long", "", ""), URL: "https://example.org/long",
+		Title: "Yerevan, Yerevan", Text: strings.Repeat("Talks resumed in Yerevan today. ", 3000),
+		Published: time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)}
+	enc, _ := article.Encode(long)
+	// Produced apart: a writer refuses the junk, so it goes straight to the broker.
+	bustest.ProduceUnchecked(t, c, c.Topics().Raw, []byte("junk"), bytes.Repeat([]byte("x"), 1_000_000))
+	bustest.Produce(t, c, c.Topics().Raw, bus.Record{Key: []byte(long.ID), Value: enc})
+
+	ctx, cancel := context.WithCancel(context.Background())
+	st := process.NewStage(c, e, m, 2, logger)
+	done := make(chan error, 1)
+	go func() { done <- st.Run(ctx) }()
+	out := bustest.Read(t, c, c.Topics().Enriched, 1, 60*time.Second)
+	dlq := bustest.Read(t, c, c.Topics().DLQ, 1, 30*time.Second)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("stage: %v", err)
+	}
+	if len(dlq) != 1 || string(dlq[0].Key) != "junk" || bustest.Header(dlq[0], bus.HeaderReference) != "1" ||
+		bustest.Header(dlq[0], bus.HeaderStage) != "process" {
+		t.Fatalf("dead letters = %d, want one reference to the junk message from the process stage", len(dlq))
+	}
+	if len(out) != 1 {
+		t.Fatalf("enriched topic: %d messages, want the long article", len(out))
+	}
+	a, err := article.Decode(out[0].Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var yerevan *article.Entity
+	total := 0
+	for i := range a.Entities {
+		total += len(a.Entities[i].Mentions)
+		if a.Entities[i].ID == "Q1953" {
+			yerevan = &a.Entities[i]
+		}
+	}
+	if yerevan == nil {
+		t.Fatalf("entities %v lack Yerevan", a.EntityIDs())
+	}
+	if len(yerevan.Mentions) != article.MaxMentions || yerevan.MentionCount != 3002 {
+		t.Errorf("Yerevan: %d mentions kept, count %d; want %d kept of 3002", len(yerevan.Mentions), yerevan.MentionCount, article.MaxMentions)
+	}
+	if total > article.MaxArticleMentions {
+		t.Errorf("%d mentions in the article, over %d", total, article.MaxArticleMentions)
 	}
 }

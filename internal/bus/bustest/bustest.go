@@ -120,3 +120,17 @@ func Count(t testing.TB, brokers []string, topic string) int64 {
 	}
 	return total
 }
+
+// ProduceUnchecked writes one record with a bare writer whose batch limit is above the
+// broker's, past the bus writers' kafka.max_message_bytes: the way a foreign producer puts
+// an oversized message on a topic.
+func ProduceUnchecked(t testing.TB, c *bus.Client, topic string, key, value []byte) {
+	t.Helper()
+	w := &kafka.Writer{Addr: kafka.TCP(c.Brokers()...), Topic: topic, BatchBytes: 2 << 20}
+	defer w.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := w.WriteMessages(ctx, kafka.Message{Key: key, Value: value}); err != nil {
+		t.Fatalf("producing %d bytes to %s: %v", len(value), topic, err)
+	}
+}

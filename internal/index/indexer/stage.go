@@ -71,7 +71,9 @@ func (s *Stage) handle(ctx context.Context, msgs []bus.Record) error {
 	for attempt := 0; len(docs) > 0; attempt++ {
 		itemErrs, err := s.backend.Write(ctx, docs)
 		if err != nil {
-			return fmt.Errorf("writing %d documents: %w", len(docs), err)
+			// The backend is down or refusing requests: no record is to blame, so the
+			// consumer retries without dead-lettering any.
+			return fmt.Errorf("writing %d documents: %w: %w", len(docs), bus.ErrUnavailable, err)
 		}
 		if len(itemErrs) != len(docs) {
 			return fmt.Errorf("writing %d documents: backend answered for %d", len(docs), len(itemErrs))
@@ -96,7 +98,7 @@ func (s *Stage) handle(ctx context.Context, msgs []bus.Record) error {
 			break
 		}
 		if attempt >= s.retries {
-			return fmt.Errorf("%d documents still failing after %d attempts: %w", len(docs), attempt+1, lastErr)
+			return fmt.Errorf("%d documents still failing after %d attempts: %w: %w", len(docs), attempt+1, bus.ErrUnavailable, lastErr)
 		}
 		select {
 		case <-ctx.Done():
