@@ -30,7 +30,7 @@ var (
 
 func testConfig() config.ProcessConfig {
 	cfg := config.Default().Process
-	cfg.TopicsFile = filepath.Join("..", "config", "topics.yaml")
+	cfg.TopicsFile = filepath.Join("..", "..", "config", "topics.yaml")
 	cfg.ReloadInterval = 0
 	return cfg
 }
