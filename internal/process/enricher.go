@@ -22,6 +22,8 @@ import (
 
 	"wirewatch/internal/article"
 	"wirewatch/internal/config"
+	"wirewatch/internal/query"
+	"wirewatch/internal/topic"
 )
 
 //go:embed kbdata/curated.yaml
@@ -51,6 +53,7 @@ type Enricher struct {
 	state   atomic.Pointer[snapshot]
 	stories *storyIndex
 	unknown *unknownNames
+	an      *query.Analysis // the topic rules' analysers
 	now     func() time.Time
 
 	reloadMu sync.Mutex
@@ -60,7 +63,7 @@ type Enricher struct {
 // snapshot is what Reload replaces as a whole.
 type snapshot struct {
 	kbs    kbSet
-	topics []Topic
+	topics *topic.Set
 }
 
 // New loads the built-in knowledge base, the user entity files and the topics file (paths
@@ -85,6 +88,10 @@ func New(cfg config.ProcessConfig, logger *slog.Logger) (*Enricher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading built-in Russian common words: %w", err)
 	}
+	an, err := query.NewAnalysis(cfg.Languages)
+	if err != nil {
+		return nil, fmt.Errorf("building the topic rules' analysers: %w", err)
+	}
 	window, maxArt := cfg.StoryWindow, cfg.StoryMaxArticles
 	if window <= 0 {
 		window = 72 * time.Hour
@@ -101,6 +108,7 @@ func New(cfg config.ProcessConfig, logger *slog.Logger) (*Enricher, error) {
 		ruWords: ruWords,
 		stories: newStoryIndex(window, maxArt, cfg.StoryMaxDistance),
 		unknown: newUnknownNames(cfg.UnknownMax),
+		an:      an,
 		now:     time.Now,
 		mtimes:  map[string]time.Time{},
 	}
@@ -108,7 +116,7 @@ func New(cfg config.ProcessConfig, logger *slog.Logger) (*Enricher, error) {
 		return nil, err
 	}
 	logger.Info("enricher ready", "entities", len(base.ents), "names", len(base.names),
-		"topics", len(e.state.Load().topics), "languages", strings.Join(cfg.Languages, ","))
+		"topics", e.state.Load().topics.Len(), "languages", strings.Join(cfg.Languages, ","))
 	return e, nil
 }
 
@@ -156,14 +164,14 @@ func (e *Enricher) Reload() error {
 		user.addRecords(recs, srcUser)
 	}
 	user.freeze()
-	var topics []Topic
+	var topics *topic.Set
 	if e.cfg.TopicsFile != "" {
 		b, mt, err := readWithMtime(e.cfg.TopicsFile)
 		if err != nil {
 			return fmt.Errorf("reading topics file: %w", err)
 		}
 		mtimes[e.cfg.TopicsFile] = mt
-		if topics, err = parseTopics(e.cfg.TopicsFile, b); err != nil {
+		if topics, err = topic.Parse(e.cfg.TopicsFile, b, e.an); err != nil {
 			return err
 		}
 	}
@@ -228,7 +236,7 @@ func (e *Enricher) Watch(ctx context.Context) error {
 			e.touch() // do not retry the same broken file every tick
 			continue
 		}
-		e.log.Info("reloaded enrichment files", "topics", len(e.state.Load().topics))
+		e.log.Info("reloaded enrichment files", "topics", e.state.Load().topics.Len())
 	}
 }
 
@@ -269,8 +277,8 @@ func (e *Enricher) touch() {
 }
 
 // Topics returns the topics in force.
-func (e *Enricher) Topics() []Topic {
-	return slices.Clone(e.state.Load().topics)
+func (e *Enricher) Topics() []topic.Topic {
+	return e.state.Load().topics.Topics()
 }
 
 type field struct {
@@ -344,7 +352,6 @@ func (e *Enricher) Enrich(a *article.Article) error {
 		kp.add(toks, f.text, a.Lang)
 	}
 	shareMentions(list, sc.ments)
-	order := sc.order[:0]
 	for i := range list {
 		ent := &list[i]
 		if n := len(ent.Mentions); n > 1 {
@@ -353,23 +360,15 @@ func (e *Enricher) Enrich(a *article.Article) error {
 		if !ent.Known {
 			e.unknown.add(ent)
 		}
-		order = append(order, ent.ID)
 	}
-	sc.order = order
 	a.Entities = list
 	if len(a.Entities) == 0 {
 		a.Entities = nil
 	}
 
 	sc.all = all
-	doc := sc.doc
-	doc.fill(all, order)
-	a.Topics = nil
-	for _, t := range st.topics {
-		if t.expr.eval(doc) {
-			a.Topics = append(a.Topics, t.ID)
-		}
-	}
+	a.Topics = nil // a rule sees the article as enriched so far, not the topics it came with
+	a.Topics = st.topics.Match(a)
 	a.Keyphrases = kp.top(8)
 	a.Signature = simhash(all)
 	a.StoryID = e.stories.assign(a.ID, a.Signature, storyTime(a, e.now))
@@ -385,9 +384,7 @@ type enrichScratch struct {
 	lower map[string]bool
 	memo  *nameMemo
 	kp    *keyphraser
-	doc   *ruleDoc
 	ents  map[string]int32
-	order []string
 	spans []span
 	ments []entMention
 }
@@ -421,7 +418,7 @@ func shareMentions(list []article.Entity, ments []entMention) {
 }
 
 var scratchPool = sync.Pool{New: func() any {
-	return &enrichScratch{lower: map[string]bool{}, memo: newNameMemo(), kp: newKeyphraser(), doc: &ruleDoc{}, ents: map[string]int32{}}
+	return &enrichScratch{lower: map[string]bool{}, memo: newNameMemo(), kp: newKeyphraser(), ents: map[string]int32{}}
 }}
 
 // release clears what refers to the article's text and returns sc to the pool.
@@ -433,9 +430,7 @@ func (sc *enrichScratch) release() {
 	clear(sc.lower)
 	sc.memo.reset()
 	sc.kp.reset()
-	sc.doc.reset()
 	clear(sc.ents)
-	clear(sc.order)
 	clear(sc.spans[:cap(sc.spans)])
 	clear(sc.ments)
 	sc.ments = sc.ments[:0]
