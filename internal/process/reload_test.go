@@ -224,7 +224,7 @@ func TestEnrichConcurrently(t *testing.T) {
 func TestEntitiesExampleLoads(t *testing.T) {
 	cfg := testConfig()
 	cfg.Gazetteer = false
-	cfg.EntitiesFiles = []string{filepath.Join("..", "config", "entities.example.yaml")}
+	cfg.EntitiesFiles = []string{filepath.Join("..", "..", "config", "entities.example.yaml")}
 	e, err := New(cfg, nil)
 	if err != nil {
 		t.Fatal(err)
