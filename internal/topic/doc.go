@@ -7,7 +7,8 @@
 // means in config/topics.yaml what it means in a search: entity:Q399 is the linked entity
 // with that ID, words and phrases are matched as the search index matches them.
 //
-// The package sits in the enrichment stage, after entity linking: package process calls
-// Set.Match with the article whose language and entities it has just found. It imports
-// only query, article and config-level leaves (and YAML); never process or anything above it.
+// The package sits in the enrichment stage, after language identification and entity
+// linking: package process calls Set.Match with the article whose language and entities
+// it has just found. It imports query and article (and the YAML decoder), never process
+// or anything above it in the flow.
 package topic

@@ -39,8 +39,10 @@ const MaxTopics = 1000
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
-// Parse reads a topics file (name is for messages) and compiles its rules with an, which
-// must be the analysis the caller builds Docs with (see Set.Doc).
+// Parse reads a topics file (name is for messages) and compiles each rule once with an,
+// the analysers of the languages in use; Set.Match analyses articles with the same one.
+// A rule is bounded as any query is (8 KiB, 256 terms, 64 levels); past a bound, or on any
+// other fault, Parse refuses the whole file.
 func Parse(name string, b []byte, an *query.Analysis) (*Set, error) {
 	var f struct {
 		Topics []Topic `yaml:"topics"`
