@@ -86,7 +86,6 @@ func (gp *GroupPoller) RegisterMetrics(reg prometheus.Registerer) error {
 	return gp.poller.RegisterMetrics(reg)
 }
 
-
 // Routes mounts the poller's HTTP routes (see Poller.Routes).
 func (gp *GroupPoller) Routes(r httpapi.Router) { gp.poller.Routes(r) }
 

@@ -19,6 +19,7 @@ import (
 	"wirewatch/internal/config"
 	"wirewatch/internal/entity"
 	"wirewatch/internal/lang"
+	"wirewatch/internal/query"
 	"wirewatch/internal/story"
 	"wirewatch/internal/text"
 	"wirewatch/internal/topic"
@@ -33,6 +34,7 @@ type Enricher struct {
 	entities *entity.Recognizer
 	state    atomic.Pointer[snapshot]
 	stories  *story.Index
+	an       *query.Analysis // the topic rules' analysers
 	now      func() time.Time
 
 	reloadMu sync.Mutex
@@ -42,7 +44,7 @@ type Enricher struct {
 // snapshot is what Reload replaces as a whole.
 type snapshot struct {
 	finder *entity.Finder
-	topics []Topic
+	topics *topic.Set
 }
 
 // New loads the built-in knowledge base, the user entity files and the topics file (paths
@@ -59,6 +61,10 @@ func New(cfg config.ProcessConfig, logger *slog.Logger) (*Enricher, error) {
 	if err != nil {
 		return nil, err
 	}
+	an, err := query.NewAnalysis(cfg.Languages)
+	if err != nil {
+		return nil, fmt.Errorf("building the topic rules' analysers: %w", err)
+	}
 	window, maxArt := cfg.StoryWindow, cfg.StoryMaxArticles
 	if window <= 0 {
 		window = 72 * time.Hour
@@ -72,6 +78,7 @@ func New(cfg config.ProcessConfig, logger *slog.Logger) (*Enricher, error) {
 		lang:     ld,
 		entities: rec,
 		stories:  story.NewIndex(window, maxArt, cfg.StoryMaxDistance),
+		an:       an,
 		now:      time.Now,
 		mtimes:   map[string]time.Time{},
 	}
@@ -80,7 +87,7 @@ func New(cfg config.ProcessConfig, logger *slog.Logger) (*Enricher, error) {
 	}
 	ents, names := rec.Size()
 	logger.Info("enricher ready", "entities", ents, "names", names,
-		"topics", len(e.state.Load().topics), "languages", strings.Join(cfg.Languages, ","))
+		"topics", e.state.Load().topics.Len(), "languages", strings.Join(cfg.Languages, ","))
 	return e, nil
 }
 
@@ -103,14 +110,14 @@ func (e *Enricher) Reload() error {
 	if err != nil {
 		return err
 	}
-	var topics []Topic
+	var topics *topic.Set
 	if e.cfg.TopicsFile != "" {
 		b, mt, err := readWithMtime(e.cfg.TopicsFile)
 		if err != nil {
 			return fmt.Errorf("reading topics file: %w", err)
 		}
 		mtimes[e.cfg.TopicsFile] = mt
-		if topics, err = parseTopics(e.cfg.TopicsFile, b); err != nil {
+		if topics, err = topic.Parse(e.cfg.TopicsFile, b, e.an); err != nil {
 			return err
 		}
 	}
@@ -155,7 +162,7 @@ func (e *Enricher) Watch(ctx context.Context) error {
 			e.touch() // do not retry the same broken file every tick
 			continue
 		}
-		e.log.Info("reloaded enrichment files", "topics", len(e.state.Load().topics))
+		e.log.Info("reloaded enrichment files", "topics", e.state.Load().topics.Len())
 	}
 }
 
@@ -196,8 +203,8 @@ func (e *Enricher) touch() {
 }
 
 // Topics returns the topics in force.
-func (e *Enricher) Topics() []Topic {
-	return slices.Clone(e.state.Load().topics)
+func (e *Enricher) Topics() []topic.Topic {
+	return e.state.Load().topics.Topics()
 }
 
 // Enrich fills a's Lang, LangConfidence, Entities, Topics, Keyphrases, Signature, StoryID and
@@ -237,19 +244,8 @@ func (e *Enricher) Enrich(a *article.Article) error {
 		kp.Add(f.Toks, f.Text, a.Lang)
 	}
 	sc.all = all
-	order := sc.order[:0]
-	for i := range a.Entities {
-		order = append(order, a.Entities[i].ID)
-	}
-	sc.order = order
-	doc := sc.doc
-	doc.fill(all, order)
-	a.Topics = nil
-	for _, t := range st.topics {
-		if t.expr.eval(doc) {
-			a.Topics = append(a.Topics, t.ID)
-		}
-	}
+	a.Topics = nil // a rule sees the article as enriched so far, not the topics it came with
+	a.Topics = st.topics.Match(a)
 	a.Keyphrases = kp.Top(8)
 
 	a.Signature = story.Signature(all)
@@ -265,12 +261,10 @@ type enrichScratch struct {
 	toks   [3][]text.Token
 	all    []string
 	kp     *topic.Keyphraser
-	doc    *ruleDoc
-	order  []string
 }
 
 var scratchPool = sync.Pool{New: func() any {
-	return &enrichScratch{kp: topic.NewKeyphraser(), doc: &ruleDoc{}}
+	return &enrichScratch{kp: topic.NewKeyphraser()}
 }}
 
 // release clears what refers to the article's text and returns sc to the pool.
@@ -281,8 +275,6 @@ func (sc *enrichScratch) release() {
 	clear(sc.fields)
 	clear(sc.all)
 	sc.kp.Reset()
-	sc.doc.reset()
-	clear(sc.order)
 	scratchPool.Put(sc)
 }
 

@@ -13,6 +13,7 @@ import (
 	"wirewatch/internal/article"
 
 	"wirewatch/internal/process/processtest"
+	"wirewatch/internal/topic"
 )
 
 // newUserEnricher builds an enricher with the gazetteer off (fast) and the given user files.
@@ -119,8 +120,8 @@ func TestReloadAndWatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := e.Reload()
-	if !errors.Is(err, ErrTopicsFile) {
-		t.Fatalf("Reload err = %v, want ErrTopicsFile", err)
+	if !errors.Is(err, topic.ErrFile) {
+		t.Fatalf("Reload err = %v, want topic.ErrFile", err)
 	}
 	if a := enrichText(t, e, "Gyumritown news"); !slices.Equal(a.Topics, []string{"new"}) {
 		t.Errorf("previous topics lost after a failed reload: %v", a.Topics)

@@ -67,6 +67,7 @@ type Doc struct {
 	title     tokenField
 	body      tokenField
 	keywords  map[string][]string // index field → normalised values
+	sorted    *sortedTerms
 }
 
 type tokenField struct {
@@ -126,6 +127,7 @@ func (an *Analysis) Doc(a *article.Article) *Doc {
 		title:     an.tokenField(key, a.Title),
 		body:      an.tokenField(key, BodyText(a)),
 		keywords:  map[string][]string{},
+		sorted:    &sortedTerms{},
 	}
 	for f, vs := range KeywordValues(a) {
 		for _, v := range vs {
@@ -154,7 +156,8 @@ func (an *Analysis) compileMatch(n Node) (matchNode, error) {
 		}
 		return an.textMatch(x.Field, x.Value, x.Slop, x.Pos)
 	case *Wildcard:
-		re, err := regexp.Compile("^(?:" + WildcardRegexp(an.Keyword(x.Pattern)) + ")$")
+		pattern := an.Keyword(x.Pattern)
+		re, err := regexp.Compile("^(?:" + WildcardRegexp(pattern) + ")$")
 		if err != nil {
 			return nil, &Error{Pos: x.Pos, Msg: fmt.Sprintf("bad wildcard: %v", err)}
 		}
@@ -171,10 +174,10 @@ func (an *Analysis) compileMatch(n Node) (matchNode, error) {
 				return false
 			}, nil
 		}
-		field := x.Field
+		field, lead := x.Field, wildcardLead(pattern)
 		return func(d *Doc) bool {
 			for _, f := range d.fields(field) {
-				for term := range f.at {
+				for _, term := range d.termsWithPrefix(f, lead) {
 					if re.MatchString(term) {
 						return true
 					}

@@ -58,6 +58,10 @@ func TestMatch(t *testing.T) {
 		{"wildcard single", "Latc?in*", fr, true},
 		// Wildcards run over indexed (stemmed) terms: "latchine" is stored as "latchin".
 		{"wildcard meets the stem", "Latc?ine", fr, false},
+		{"wildcard without a fixed start", "*tchin", fr, true},
+		{"wildcard whose start no term has", "Latx*", fr, false},
+		{"wildcard in the body", "ferm*", fr, true},
+		{"wildcard in the title only", "title:ferm*", fr, false},
 		{"keyword wildcard", "topic:lachin-*", fr, true},
 		{"not", "-blocus", fr, false},
 		{"or", "gaz OR blocus", fr, true},
