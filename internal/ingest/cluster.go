@@ -172,8 +172,10 @@ func (gp *GroupPoller) generation(ctx context.Context, partitions []int) {
 		shared[string(r.Key)] = &rec
 	}
 	var wg sync.WaitGroup
-	follow := func(topic string, parts []int, apply func(bus.Record)) (ready, ended chan struct{}) {
-		ready, ended = make(chan struct{}), make(chan struct{})
+	follow := func(topic string, parts []int, apply func(bus.Record)) (chan struct{}, chan struct{}) {
+		// Plain locals, not named results: `return ready, ended` would write the variables
+		// the goroutine below reads.
+		ready, ended := make(chan struct{}), make(chan struct{})
 		wg.Go(func() {
 			defer close(ended)
 			if err := gp.g.Log.Follow(ctx, topic, parts, apply, ready); err != nil {
