@@ -134,6 +134,44 @@ func TestComposeConfig(t *testing.T) {
 	}
 }
 
+// TestComposeOpenSearch checks the OpenSearch variant: OpenSearch 2 without its security
+// plugin instead of Elasticsearch, and every stage switched to it by environment, which the
+// real loader accepts on top of wirewatch.yaml.
+func TestComposeOpenSearch(t *testing.T) {
+	var c composeFile
+	if err := yaml.Unmarshal(readFile(t, "docker-compose.opensearch.yml"), &c); err != nil {
+		t.Fatalf("docker-compose.opensearch.yml: %v", err)
+	}
+	osSvc := c.Services["opensearch"]
+	if !strings.HasPrefix(osSvc.Image, "opensearchproject/opensearch:2.") || osSvc.Environment["DISABLE_SECURITY_PLUGIN"] != "true" || osSvc.Environment["discovery.type"] != "single-node" {
+		t.Errorf("opensearch must be a single OpenSearch 2 node without the security plugin, got %q %v", osSvc.Image, osSvc.Environment)
+	}
+	base := loadCompose(t)
+	for _, name := range stages {
+		s, ok := c.Services[name]
+		if !ok {
+			t.Errorf("the variant does not switch %s to OpenSearch", name)
+			continue
+		}
+		env := []string{"WIREWATCH_SERVE_TOKEN=compose-token"}
+		for k, v := range s.Environment {
+			env = append(env, k+"="+v)
+		}
+		cfg, err := config.Load("wirewatch.yaml", env)
+		if err != nil {
+			t.Fatalf("%s: wirewatch.yaml with the variant's environment: %v", name, err)
+		}
+		if cfg.Index.Backend != "opensearch" || !slices.Equal(cfg.Index.OpenSearch.URLs, []string{"http://opensearch:9200"}) || cfg.Index.OpenSearch.Replicas != 0 {
+			t.Errorf("%s: backend %q at %q with %d replicas, want opensearch at the compose service with none", name, cfg.Index.Backend, cfg.Index.OpenSearch.URLs, cfg.Index.OpenSearch.Replicas)
+		}
+		_, waitsForES := base.Services[name].DependsOn["elasticsearch"]
+		if waitsForES && (s.DependsOn["opensearch"].Condition != "service_healthy" || s.DependsOn["elasticsearch"].Condition != "" ||
+			s.DependsOn["kafka-topics"].Condition != "service_completed_successfully") {
+			t.Errorf("%s must wait for the topics and a healthy OpenSearch instead of Elasticsearch: %+v", name, s.DependsOn)
+		}
+	}
+}
+
 // TestTopicsScript checks kafka/topics.sh creates every topic the default config names.
 func TestTopicsScript(t *testing.T) {
 	script := string(readFile(t, "kafka/topics.sh"))

@@ -9,14 +9,15 @@ import (
 
 // IndexConfig configures the search backend and the indexing stage.
 type IndexConfig struct {
-	// Backend is "bleve" (embedded, default) or "elasticsearch".
+	// Backend is "bleve" (embedded, default), "elasticsearch" or "opensearch".
 	Backend string `yaml:"backend"`
 	// BlevePath is the Bleve index directory, relative to data_dir unless absolute.
 	BlevePath string `yaml:"bleve_path"`
 	// BatchSize and FlushInterval bound a write batch.
-	BatchSize     int           `yaml:"batch_size"`
-	FlushInterval time.Duration `yaml:"flush_interval"`
-	Elastic       ElasticConfig `yaml:"elasticsearch"`
+	BatchSize     int              `yaml:"batch_size"`
+	FlushInterval time.Duration    `yaml:"flush_interval"`
+	Elastic       ElasticConfig    `yaml:"elasticsearch"`
+	OpenSearch    OpenSearchConfig `yaml:"opensearch"`
 }
 
 // ElasticConfig is the Elasticsearch connection and index layout.
@@ -54,22 +55,60 @@ type ElasticConfig struct {
 	Refresh string `yaml:"refresh"`
 }
 
+// OpenSearchConfig is the OpenSearch connection and index layout: the settings of
+// ElasticConfig less the Elastic Cloud ID and API keys, which OpenSearch does not have.
+// Retention is enforced by the Index State Management plugin (ISM).
+type OpenSearchConfig struct {
+	// URLs of the cluster's nodes (http or https).
+	URLs []string `yaml:"urls"`
+	// Basic auth (the security plugin's internal users, or a proxy in front).
+	Username string `yaml:"username"`
+	Password string `yaml:"password"`
+	// CAFile is a PEM file of certificate authorities trusted for https URLs.
+	CAFile      string        `yaml:"ca_file"`
+	IndexPrefix string        `yaml:"index_prefix"`
+	Retention   time.Duration `yaml:"retention"`
+	Shards      int           `yaml:"shards"`
+	Replicas    int           `yaml:"replicas"`
+	// ManageTemplates lets wirewatch install the index template and the ISM policy.
+	ManageTemplates bool          `yaml:"manage_templates"`
+	BulkWorkers     int           `yaml:"bulk_workers"`
+	FlushBytes      int           `yaml:"flush_bytes"`
+	MaxRetries      int           `yaml:"max_retries"`
+	RetryBackoff    time.Duration `yaml:"retry_backoff"`
+	Refresh         string        `yaml:"refresh"`
+}
+
+// Cluster returns c as the ElasticConfig the backend code shared by both servers reads,
+// with no cloud ID and no API key.
+func (c OpenSearchConfig) Cluster() ElasticConfig {
+	return ElasticConfig{
+		URLs: c.URLs, Username: c.Username, Password: c.Password, CAFile: c.CAFile,
+		IndexPrefix: c.IndexPrefix, Retention: c.Retention, Shards: c.Shards, Replicas: c.Replicas,
+		ManageTemplates: c.ManageTemplates, BulkWorkers: c.BulkWorkers, FlushBytes: c.FlushBytes,
+		MaxRetries: c.MaxRetries, RetryBackoff: c.RetryBackoff, Refresh: c.Refresh,
+	}
+}
+
 func indexDefaults() IndexConfig {
+	// One set of cluster defaults for both servers.
+	cluster := OpenSearchConfig{
+		IndexPrefix:     "wirewatch-articles",
+		Shards:          1,
+		Replicas:        1,
+		ManageTemplates: true,
+		BulkWorkers:     2,
+		FlushBytes:      5 << 20,
+		MaxRetries:      3,
+		RetryBackoff:    200 * time.Millisecond,
+	}
 	return IndexConfig{
 		Backend:       "bleve",
 		BlevePath:     "index.bleve",
 		BatchSize:     500,
 		FlushInterval: 500 * time.Millisecond,
-		Elastic: ElasticConfig{
-			IndexPrefix:     "wirewatch-articles",
-			Shards:          1,
-			Replicas:        1,
-			ManageTemplates: true,
-			BulkWorkers:     2,
-			FlushBytes:      5 << 20,
-			MaxRetries:      3,
-			RetryBackoff:    200 * time.Millisecond,
-		},
+		Elastic:       cluster.Cluster(),
+		OpenSearch:    cluster,
 	}
 }
 
@@ -85,8 +124,10 @@ func (c *IndexConfig) validate() []error {
 		}
 	case "elasticsearch":
 		errs = append(errs, c.Elastic.validate()...)
+	case "opensearch":
+		errs = append(errs, c.OpenSearch.validate()...)
 	default:
-		add("index.backend", "must be bleve or elasticsearch, not %q", c.Backend)
+		add("index.backend", "must be bleve, elasticsearch or opensearch, not %q", c.Backend)
 	}
 	if c.BatchSize < 1 {
 		add("index.batch_size", "must be at least 1")
@@ -108,6 +149,28 @@ func (c *ElasticConfig) validate() []error {
 	case len(c.URLs) > 0 && c.CloudID != "":
 		add("cloud_id", "set urls or cloud_id, not both")
 	}
+	if c.APIKey != "" && c.Username != "" {
+		add("api_key", "set api_key or username/password, not both")
+	}
+	return append(errs, c.validateCluster("index.elasticsearch.")...)
+}
+
+func (c *OpenSearchConfig) validate() []error {
+	var errs []error
+	if len(c.URLs) == 0 {
+		errs = append(errs, &FieldError{Key: "index.opensearch.urls", Msg: "must list at least one node with index.backend opensearch"})
+	}
+	cluster := c.Cluster()
+	return append(errs, cluster.validateCluster("index.opensearch.")...)
+}
+
+// validateCluster checks the settings Elasticsearch and OpenSearch share; keys start
+// with prefix.
+func (c *ElasticConfig) validateCluster(prefix string) []error {
+	var errs []error
+	add := func(key, format string, args ...any) {
+		errs = append(errs, &FieldError{Key: prefix + key, Msg: fmt.Sprintf(format, args...)})
+	}
 	for i, raw := range c.URLs {
 		u, err := url.Parse(raw)
 		switch {
@@ -118,9 +181,6 @@ func (c *ElasticConfig) validate() []error {
 		case u.Host == "":
 			add(fmt.Sprintf("urls[%d]", i), "%q has no host", raw)
 		}
-	}
-	if c.APIKey != "" && c.Username != "" {
-		add("api_key", "set api_key or username/password, not both")
 	}
 	if c.Username != "" && c.Password == "" {
 		add("password", "must be set with username")

@@ -129,7 +129,9 @@ func (s *Servers) Client(cfg config.KafkaConfig, logger *slog.Logger) *bus.Clien
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := c.EnsureTopics(ctx, config.Default().Alert); err != nil {
+	alerts := config.Default().Alert
+	alerts.DeliveryTopic = cfg.Topics.Alerts + ".delivery" // the test's own, like its other topics
+	if err := c.EnsureTopics(ctx, alerts); err != nil {
 		s.t.Fatalf("livetest: creating topics: %v", err)
 	}
 	return c

@@ -255,18 +255,15 @@ func newPoller(ctx context.Context, cfg config.Config, client *bus.Client, pub i
 }
 
 func openBackend(ctx context.Context, cfg config.Config, logger *slog.Logger) (index.Backend, error) {
+	var (
+		b   *elastic.Backend
+		err error
+	)
 	switch cfg.Index.Backend {
 	case "elasticsearch":
-		b, err := elastic.New(cfg.Index.Elastic, cfg.Process.Languages, logger)
-		if err != nil {
-			return nil, err
-		}
-		// Installing the template and alias is idempotent; a cluster that is not up yet
-		// makes this fail loudly at start rather than at the first write.
-		if err := b.Setup(ctx); err != nil {
-			return nil, fmt.Errorf("setting up Elasticsearch: %w", err)
-		}
-		return b, nil
+		b, err = elastic.New(cfg.Index.Elastic, cfg.Process.Languages, logger)
+	case "opensearch":
+		b, err = elastic.NewOpenSearch(cfg.Index.OpenSearch, cfg.Process.Languages, logger)
 	default:
 		path := cfg.Path(cfg.Index.BlevePath)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -274,4 +271,13 @@ func openBackend(ctx context.Context, cfg config.Config, logger *slog.Logger) (i
 		}
 		return bleve.Open(path, cfg.Process.Languages, logger)
 	}
+	if err != nil {
+		return nil, err
+	}
+	// Installing the template and alias is idempotent; a cluster that is not up yet
+	// makes this fail loudly at start rather than at the first write.
+	if err := b.Setup(ctx); err != nil {
+		return nil, fmt.Errorf("setting up %s: %w", cfg.Index.Backend, err)
+	}
+	return b, nil
 }

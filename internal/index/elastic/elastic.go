@@ -1,12 +1,21 @@
-// Package elastic is the Elasticsearch 8 search backend: the indexing stage writes enriched
-// articles into it in bulk, and the search API and the analyst UI query it. It implements
-// index.Backend with the same answers as the embedded Bleve backend.
+// Package elastic is the Elasticsearch 8 and OpenSearch 2 search backend: the indexing stage
+// writes enriched articles into it in bulk, and the search API and the analyst UI query it.
+// It implements index.Backend with the same answers as the embedded Bleve backend.
 //
 // Place in the flow. It sits under the contract it implements (package index) and is chosen
 // by package pipeline; nothing above reaches it except through index.Backend. It may import
 // index, query (the language, compiled to the query DSL in dsl.go, and its field names and
 // analysers), config (its own settings) and article, nothing above them. It is the only
-// package that speaks to Elasticsearch.
+// package that speaks to Elasticsearch or OpenSearch.
+//
+// Two servers. OpenSearch forked from Elasticsearch 7.10 and speaks the same bulk, search,
+// aggregation and highlight API, so one Backend serves both: the requests are go-elasticsearch's
+// esapi values, sent through a transport (the client of each server, built by New or
+// NewOpenSearch with its own addresses, authentication and retries). go-elasticsearch's own
+// client refuses a server that does not say "X-Elastic-Product: Elasticsearch"; OpenSearch is
+// therefore reached through opensearch-go's client, never by faking that header. What does
+// differ, the retention policy (ILM or ISM) and the settings that attach it, is a flavour
+// value chosen once by the constructor (flavour.go).
 //
 // Layout. Articles live in monthly indices PREFIX-YYYY.MM, chosen by published time, behind a
 // read alias PREFIX that a composable index template attaches to every new monthly index.
@@ -55,10 +64,12 @@ import (
 	"wirewatch/internal/index"
 )
 
-// Backend is an index.Backend on an Elasticsearch 8 cluster. It is safe for concurrent use.
+// Backend is an index.Backend on an Elasticsearch 8 or OpenSearch 2 cluster. It is safe for
+// concurrent use.
 type Backend struct {
 	cfg      config.ElasticConfig
-	es       *elasticsearch.Client
+	tr       transport
+	fl       flavour
 	bulk     esutil.BulkIndexer
 	log      *slog.Logger
 	langs    []string        // languages with their own title_/body_ fields, "und" last
@@ -74,46 +85,73 @@ type Backend struct {
 
 var _ index.Backend = (*Backend)(nil)
 
-// New connects to the cluster described by cfg; it sends nothing until the first call.
-// languages are the ISO 639-1 codes the processor detects (config process.languages); each
-// gets its own analysed title and body fields, and every other language goes to the "und"
-// fields with the standard analyzer.
+// transport sends one HTTP request to the cluster: the Elasticsearch or the OpenSearch
+// client, which picks a node, adds the credentials and retries transport errors and the
+// statuses in retryStatuses up to max_retries times before returning. It is safe for
+// concurrent use; cancelling the request's context ends the call and its retries.
+type transport interface {
+	Perform(*http.Request) (*http.Response, error)
+}
+
+// retryStatuses are the answers each client retries a whole request on: the cluster is
+// overloaded (429) or a node or proxy is down (502-504).
+var retryStatuses = []int{http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout}
+
+// New connects to the Elasticsearch cluster described by cfg; it sends nothing until the
+// first call. languages are the ISO 639-1 codes the processor detects (config
+// process.languages); each gets its own analysed title and body fields, and every other
+// language goes to the "und" fields with the standard analyzer.
 func New(cfg config.ElasticConfig, languages []string, logger *slog.Logger) (*Backend, error) {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
 	esCfg := elasticsearch.Config{
 		Addresses:     cfg.URLs,
 		CloudID:       cfg.CloudID,
 		Username:      cfg.Username,
 		Password:      cfg.Password,
 		APIKey:        cfg.APIKey,
-		RetryOnStatus: []int{http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout},
+		RetryOnStatus: retryStatuses,
 		MaxRetries:    cfg.MaxRetries,
 		DisableRetry:  cfg.MaxRetries == 0,
 		RetryBackoff:  func(attempt int) time.Duration { return backoff(cfg.RetryBackoff, attempt) },
 	}
-	if cfg.CAFile != "" {
-		pem, err := os.ReadFile(cfg.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("reading index.elasticsearch.ca_file: %w", err)
-		}
-		esCfg.CACert = pem
+	var err error
+	if esCfg.CACert, err = readCA(elasticsearchFlavour, cfg.CAFile); err != nil {
+		return nil, err
 	}
 	es, err := elasticsearch.NewClient(esCfg)
 	if err != nil {
 		return nil, fmt.Errorf("creating elasticsearch client: %w", err)
 	}
+	return newBackend(cfg, es, elasticsearchFlavour, languages, logger)
+}
+
+// readCA reads the PEM file of the ca_file setting, nil when it is not set.
+func readCA(fl flavour, path string) ([]byte, error) {
+	if path == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s.ca_file: %w", fl.configKey, err)
+	}
+	return pem, nil
+}
+
+// newBackend is the part of New and NewOpenSearch that does not depend on the server.
+func newBackend(cfg config.ElasticConfig, tr transport, fl flavour, languages []string, logger *slog.Logger) (*Backend, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	b := &Backend{
 		cfg:     cfg,
-		es:      es,
+		tr:      tr,
+		fl:      fl,
 		log:     logger,
 		indices: map[string]bool{},
 	}
 	b.langs, b.hasLng = fieldLanguages(languages)
 	b.compiler = newCompiler(b.langs)
 	bi, err := esutil.NewBulkIndexer(esutil.BulkIndexerConfig{
-		Client:     es,
+		Client:     tr,
 		NumWorkers: cfg.BulkWorkers,
 		FlushBytes: cfg.FlushBytes,
 		// Write flushes at the end of every call; the interval only matters for a batch
@@ -124,7 +162,7 @@ func New(cfg config.ElasticConfig, languages []string, logger *slog.Logger) (*Ba
 		// cluster instead of being parsed here.
 		FilterPath: []string{"errors", "items.*._index", "items.*._id", "items.*.status", "items.*.error.type", "items.*.error.reason", "items.*.error.caused_by"},
 		OnError: func(ctx context.Context, err error) {
-			logger.Warn("elasticsearch bulk request failed", "err", err)
+			logger.Warn("bulk request failed", "server", fl.name, "err", err)
 		},
 	})
 	if err != nil {
@@ -141,17 +179,22 @@ func (b *Backend) Close() error {
 	if err := b.bulk.Close(ctx); err != nil {
 		return fmt.Errorf("closing bulk indexer: %w", err)
 	}
-	if err := b.es.Close(ctx); err != nil && !errors.Is(err, elasticsearch.ErrAlreadyClosed) {
-		return fmt.Errorf("closing elasticsearch client: %w", err)
+	// The Elasticsearch client has idle connections and a metrics goroutine to release;
+	// OpenSearch's (v4.6) has neither.
+	if c, ok := b.tr.(interface{ Close(context.Context) error }); ok {
+		if err := c.Close(ctx); err != nil && !errors.Is(err, elasticsearch.ErrAlreadyClosed) {
+			return fmt.Errorf("closing %s client: %w", b.fl.name, err)
+		}
 	}
 	return nil
 }
 
-// Error is an error Elasticsearch reported, for a whole request or for one document of a
+// Error is an error the cluster reported, for a whole request or for one document of a
 // bulk request. It wraps index.ErrRetryable when the status is 429 or 5xx.
 type Error struct {
+	Server string // "elasticsearch" or "opensearch"
 	Status int    // HTTP status of the request or of the bulk item
-	Type   string // Elasticsearch error type, e.g. "mapper_parsing_exception"
+	Type   string // error type, e.g. "mapper_parsing_exception"
 	Reason string
 	Cause  string // caused_by type and reason, when given
 	Op     string // what was being done, e.g. "indexing article 3f2a…"
@@ -163,7 +206,11 @@ func (e *Error) Error() string {
 		sb.WriteString(e.Op)
 		sb.WriteString(": ")
 	}
-	fmt.Fprintf(&sb, "elasticsearch %d", e.Status)
+	server := e.Server
+	if server == "" {
+		server = "search server"
+	}
+	fmt.Fprintf(&sb, "%s %d", server, e.Status)
 	if e.Type != "" {
 		sb.WriteString(" ")
 		sb.WriteString(e.Type)
@@ -193,9 +240,9 @@ func retryableStatus(status int) bool {
 }
 
 // do performs req and decodes a 2xx JSON body into out (unless out is nil). A non-2xx
-// answer becomes an *Error carrying Elasticsearch's error type and reason.
+// answer becomes an *Error carrying the cluster's error type and reason.
 func (b *Backend) do(ctx context.Context, op string, req esapi.Request, out any) error {
-	res, err := req.Do(ctx, b.es)
+	res, err := req.Do(ctx, b.tr)
 	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("%s: %w", op, ctx.Err())
@@ -204,7 +251,9 @@ func (b *Backend) do(ctx context.Context, op string, req esapi.Request, out any)
 	}
 	defer res.Body.Close()
 	if res.IsError() {
-		return responseError(op, res)
+		e := responseError(op, res)
+		e.Server = b.fl.name
+		return e
 	}
 	if out == nil {
 		_, _ = io.Copy(io.Discard, res.Body)
@@ -216,7 +265,7 @@ func (b *Backend) do(ctx context.Context, op string, req esapi.Request, out any)
 	return nil
 }
 
-// responseError reads Elasticsearch's error body:
+// responseError reads the cluster's error body (the same in Elasticsearch and OpenSearch):
 // {"error":{"root_cause":[...],"type":"...","reason":"...","caused_by":{...}},"status":400}.
 func responseError(op string, res *esapi.Response) *Error {
 	e := &Error{Status: res.StatusCode, Op: op}

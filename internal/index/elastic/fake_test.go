@@ -49,6 +49,8 @@ func (r request) line() string {
 type fakeES struct {
 	t   *testing.T
 	srv *httptest.Server
+	// openSearch: answer as OpenSearch does, without X-Elastic-Product.
+	openSearch bool
 
 	mu       sync.Mutex
 	requests []request
@@ -112,7 +114,9 @@ func (f *fakeES) serve(w http.ResponseWriter, r *http.Request) {
 	if h != nil {
 		status, resp = h(rec)
 	}
-	w.Header().Set("X-Elastic-Product", "Elasticsearch")
+	if !f.openSearch {
+		w.Header().Set("X-Elastic-Product", "Elasticsearch")
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = io.WriteString(w, resp)

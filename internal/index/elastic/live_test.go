@@ -52,37 +52,42 @@ func newLiveBackend(t *testing.T) *Backend {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	t.Cleanup(func() { dropPrefix(t, cfg) })
+	es, err := elasticsearch.NewClient(elasticsearch.Config{Addresses: cfg.URLs, Username: cfg.Username, Password: cfg.Password, APIKey: cfg.APIKey})
+	if err != nil {
+		t.Fatalf("cleanup client: %v", err)
+	}
+	t.Cleanup(func() { dropPrefix(t, es, cfg.IndexPrefix) })
 	return b
 }
 
-// dropPrefix deletes what a test created, with its own client: the Backend is closed by then.
-func dropPrefix(t *testing.T, cfg config.ElasticConfig) {
-	es, err := elasticsearch.NewClient(elasticsearch.Config{Addresses: cfg.URLs, Username: cfg.Username, Password: cfg.Password, APIKey: cfg.APIKey})
+// dropPrefix deletes what a test created, through its own client tr: the Backend is
+// closed by then. Of the two retention policies, the server has one route at most.
+func dropPrefix(t *testing.T, tr transport, prefix string) {
+	ctx := context.Background()
+	res, err := esapi.IndicesGetAliasRequest{Name: []string{prefix}}.Do(ctx, tr)
 	if err != nil {
-		t.Errorf("cleanup client: %v", err)
+		t.Errorf("cleanup: listing the indices of %s: %v", prefix, err)
 		return
 	}
-	ctx := context.Background()
-	res, err := esapi.IndicesGetAliasRequest{Name: []string{cfg.IndexPrefix}}.Do(ctx, es)
-	if err == nil {
-		var aliased map[string]json.RawMessage
-		if !res.IsError() && json.NewDecoder(res.Body).Decode(&aliased) == nil && len(aliased) > 0 {
-			names := make([]string, 0, len(aliased))
-			for n := range aliased {
-				names = append(names, n)
-			}
-			if r, err := (esapi.IndicesDeleteRequest{Index: names}).Do(ctx, es); err == nil {
-				r.Body.Close()
-			}
+	var aliased map[string]json.RawMessage
+	if !res.IsError() && json.NewDecoder(res.Body).Decode(&aliased) == nil && len(aliased) > 0 {
+		names := make([]string, 0, len(aliased))
+		for n := range aliased {
+			names = append(names, n)
 		}
-		res.Body.Close()
+		if r, err := (esapi.IndicesDeleteRequest{Index: names}).Do(ctx, tr); err == nil {
+			r.Body.Close()
+		}
 	}
-	if r, err := (esapi.IndicesDeleteIndexTemplateRequest{Name: cfg.IndexPrefix}).Do(ctx, es); err == nil {
-		r.Body.Close()
-	}
-	if r, err := (esapi.ILMDeleteLifecycleRequest{Policy: policyName(cfg.IndexPrefix)}).Do(ctx, es); err == nil {
-		r.Body.Close()
+	res.Body.Close()
+	for _, req := range []esapi.Request{
+		esapi.IndicesDeleteIndexTemplateRequest{Name: prefix},
+		esapi.ILMDeleteLifecycleRequest{Policy: policyName(prefix)},
+		rawRequest{method: "DELETE", path: "/_plugins/_ism/policies/" + policyName(prefix)},
+	} {
+		if r, err := req.Do(ctx, tr); err == nil {
+			r.Body.Close()
+		}
 	}
 }
 
@@ -95,7 +100,11 @@ func TestLiveBackend(t *testing.T) {
 // TestLiveMonthMove checks the one behaviour the suite cannot see: an article whose
 // published date moves to another month stays one document.
 func TestLiveMonthMove(t *testing.T) {
-	b := newLiveBackend(t)
+	checkMonthMove(t, newLiveBackend(t))
+}
+
+// checkMonthMove is TestLiveMonthMove on b, a backend on an empty prefix, which it closes.
+func checkMonthMove(t *testing.T, b *Backend) {
 	defer b.Close()
 	ctx := context.Background()
 	a := &article.Article{ID: "moved", Title: "Lachin corridor", Lang: "en",

@@ -111,10 +111,16 @@ func fieldLanguages(languages []string) ([]string, map[string]bool) {
 // policyName is the lifecycle policy that deletes old monthly indices.
 func policyName(prefix string) string { return prefix + "-retention" }
 
-// Template returns the composable index template installed by Setup, as sent to
-// PUT _index_template/PREFIX. deployments/elasticsearch/index-template.json is this
-// template for the default configuration, for operators who manage templates themselves.
+// Template returns the composable index template installed by Setup on Elasticsearch, as
+// sent to PUT _index_template/PREFIX. deployments/elasticsearch/index-template.json is this
+// template for the default configuration, for operators who manage templates themselves;
+// with no retention it is OpenSearch's template too.
 func Template(cfg config.ElasticConfig, languages []string) map[string]any {
+	return indexTemplate(elasticsearchFlavour, cfg, languages)
+}
+
+// indexTemplate is the index template for the server fl.
+func indexTemplate(fl flavour, cfg config.ElasticConfig, languages []string) map[string]any {
 	langs, _ := fieldLanguages(languages)
 	keyword := map[string]any{"type": "keyword"}
 	props := map[string]any{
@@ -150,8 +156,8 @@ func Template(cfg config.ElasticConfig, languages []string) map[string]any {
 		"number_of_replicas": cfg.Replicas,
 		"analysis":           analysisSettings(langs),
 	}
-	if cfg.Retention > 0 {
-		settings["index.lifecycle.name"] = policyName(cfg.IndexPrefix)
+	if cfg.Retention > 0 && fl.lifecycleSetting != "" {
+		settings[fl.lifecycleSetting] = policyName(cfg.IndexPrefix)
 	}
 	return map[string]any{
 		"index_patterns": []string{cfg.IndexPrefix + "-*"},
@@ -172,8 +178,9 @@ func Template(cfg config.ElasticConfig, languages []string) map[string]any {
 	}
 }
 
-// Policy returns the lifecycle policy that deletes a monthly index once its last possible
-// article is older than the retention (see createIndex for the origination date).
+// Policy returns the Elasticsearch lifecycle policy that deletes a monthly index once its
+// last possible article is older than the retention (see ensureIndex for the origination
+// date). OpenSearch's is ISMPolicy.
 func Policy(retention time.Duration) map[string]any {
 	return map[string]any{
 		"policy": map[string]any{
@@ -188,12 +195,12 @@ func Policy(retention time.Duration) map[string]any {
 	}
 }
 
-// Setup installs the lifecycle policy (when a retention is set) and the index template.
-// Both are PUTs of the full definition, so Setup is idempotent and a changed configuration
-// replaces the old one (existing months keep their mapping; new months get the new one).
-// Write calls it before the first write. With index.elasticsearch.manage_templates off,
-// Setup installs nothing and only checks that the template exists, so that a missing one
-// fails at start rather than as dynamically mapped months.
+// Setup installs the retention policy (when a retention is set: ILM on Elasticsearch, ISM
+// on OpenSearch) and the index template. Both are PUTs of the full definition, so Setup is
+// idempotent and a changed configuration replaces the old one (existing months keep their
+// mapping; new months get the new one). Write calls it before the first write. With
+// manage_templates off, Setup installs nothing and only checks that the template exists,
+// so that a missing one fails at start rather than as dynamically mapped months.
 func (b *Backend) Setup(ctx context.Context) error {
 	b.setupMu.Lock()
 	defer b.setupMu.Unlock()
@@ -201,32 +208,26 @@ func (b *Backend) Setup(ctx context.Context) error {
 		return nil
 	}
 	if !b.cfg.ManageTemplates {
-		res, err := esapi.IndicesExistsIndexTemplateRequest{Name: b.cfg.IndexPrefix}.Do(ctx, b.es)
+		res, err := esapi.IndicesExistsIndexTemplateRequest{Name: b.cfg.IndexPrefix}.Do(ctx, b.tr)
 		if err != nil {
 			return fmt.Errorf("checking index template %s: %w: %w", b.cfg.IndexPrefix, index.ErrRetryable, err)
 		}
 		res.Body.Close()
 		switch {
 		case res.StatusCode == http.StatusNotFound:
-			return fmt.Errorf("index template %s is missing and index.elasticsearch.manage_templates is off: install deployments/elasticsearch/index-template.json as _index_template/%s", b.cfg.IndexPrefix, b.cfg.IndexPrefix)
+			return fmt.Errorf("index template %s is missing and %s.manage_templates is off: install deployments/elasticsearch/index-template.json as _index_template/%s", b.cfg.IndexPrefix, b.fl.configKey, b.cfg.IndexPrefix)
 		case res.IsError():
-			return &Error{Status: res.StatusCode, Op: "checking index template " + b.cfg.IndexPrefix}
+			return &Error{Server: b.fl.name, Status: res.StatusCode, Op: "checking index template " + b.cfg.IndexPrefix}
 		}
 		b.setupDone = true
 		return nil
 	}
 	if b.cfg.Retention > 0 {
-		body, err := json.Marshal(Policy(b.cfg.Retention))
-		if err != nil {
-			return fmt.Errorf("encoding lifecycle policy: %w", err)
-		}
-		name := policyName(b.cfg.IndexPrefix)
-		req := esapi.ILMPutLifecycleRequest{Policy: name, Body: bytes.NewReader(body)}
-		if err := b.do(ctx, "putting lifecycle policy "+name, req, nil); err != nil {
+		if err := b.fl.putRetention(ctx, b, policyName(b.cfg.IndexPrefix), b.cfg.Retention); err != nil {
 			return err
 		}
 	}
-	body, err := json.Marshal(Template(b.cfg, b.langs))
+	body, err := json.Marshal(indexTemplate(b.fl, b.cfg, b.langs))
 	if err != nil {
 		return fmt.Errorf("encoding index template: %w", err)
 	}
@@ -235,7 +236,7 @@ func (b *Backend) Setup(ctx context.Context) error {
 		return err
 	}
 	b.setupDone = true
-	b.log.Info("elasticsearch index template ready", "template", b.cfg.IndexPrefix, "languages", strings.Join(b.langs, ","))
+	b.log.Info("index template ready", "server", b.fl.name, "template", b.cfg.IndexPrefix, "languages", strings.Join(b.langs, ","))
 	return nil
 }
 
@@ -245,9 +246,9 @@ func (b *Backend) monthIndex(t time.Time) string {
 }
 
 // ensureIndex creates a monthly index unless this process already knows it exists. It is
-// created explicitly, not by the first bulk write, to give it a lifecycle origination date:
-// the end of its month, so retention counts from the newest article it can hold rather
-// than from the day it happened to be created.
+// created explicitly, not by the first bulk write, to give it a lifecycle origination date
+// (where the server has one): the end of its month, so retention counts from the newest
+// article it can hold rather than from the day it happened to be created.
 func (b *Backend) ensureIndex(ctx context.Context, name string, month time.Time) error {
 	b.indicesMu.Lock()
 	known := b.indices[name]
@@ -257,8 +258,10 @@ func (b *Backend) ensureIndex(ctx context.Context, name string, month time.Time)
 	}
 	start := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, time.UTC)
 	end := start.AddDate(0, 1, 0)
-	body := fmt.Sprintf(`{"settings":{"index.lifecycle.origination_date":%d}}`, end.UnixMilli())
-	req := esapi.IndicesCreateRequest{Index: name, Body: strings.NewReader(body)}
+	req := esapi.IndicesCreateRequest{Index: name}
+	if b.fl.originationSetting != "" {
+		req.Body = strings.NewReader(fmt.Sprintf(`{"settings":{%q:%d}}`, b.fl.originationSetting, end.UnixMilli()))
+	}
 	err := b.do(ctx, "creating index "+name, req, nil)
 	var esErr *Error
 	if errors.As(err, &esErr) && esErr.Status == http.StatusBadRequest && esErr.Type == "resource_already_exists_exception" {

@@ -151,9 +151,9 @@ type pending struct {
 }
 
 // Write stores docs (see index.Backend). Per-document failures are *Error values carrying
-// Elasticsearch's error type and reason: permanent ones (a mapping conflict, a malformed
+// the cluster's error type and reason: permanent ones (a mapping conflict, a malformed
 // document) are returned at once; 429 and 5xx rejections are retried with backoff up to
-// index.elasticsearch.max_retries times and, if they still fail, returned wrapping
+// max_retries times and, if they still fail, returned wrapping
 // index.ErrRetryable. A bulk request that fails as a whole (network, authentication, the
 // cluster down) is a cluster problem, not a document problem: its documents get errors
 // wrapping index.ErrRetryable so they are retried, never sent to the DLQ.
@@ -224,7 +224,7 @@ func (b *Backend) Write(ctx context.Context, docs []*article.Article) ([]error, 
 			break
 		}
 		wait := backoff(b.cfg.RetryBackoff, attempt+1)
-		b.log.Warn("elasticsearch rejected documents, retrying", "count", len(again), "attempt", attempt+1, "wait", wait)
+		b.log.Warn("cluster rejected documents, retrying", "server", b.fl.name, "count", len(again), "attempt", attempt+1, "wait", wait)
 		if err := sleepCtx(ctx, wait); err != nil {
 			return nil, err
 		}
@@ -262,7 +262,7 @@ func (b *Backend) send(ctx context.Context, items []pending) ([]error, error) {
 				if err != nil {
 					itemErr = fmt.Errorf("indexing article %s: %w: %w", it.id, index.ErrRetryable, err)
 				} else {
-					e := &Error{Status: res.Status, Type: res.Error.Type, Reason: res.Error.Reason, Op: "indexing article " + it.id}
+					e := &Error{Server: b.fl.name, Status: res.Status, Type: res.Error.Type, Reason: res.Error.Reason, Op: "indexing article " + it.id}
 					if c := res.Error.Cause; c.Type != "" || c.Reason != "" {
 						e.Cause = strings.TrimSpace(c.Type + ": " + c.Reason)
 					}

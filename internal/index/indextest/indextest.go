@@ -1,6 +1,7 @@
 // Package indextest is the behaviour every index.Backend must show, as a test suite that
-// each backend runs against a real store: Bleve on a temp dir in index/bleve, and a live
-// Elasticsearch in index/elastic. It also holds the multilingual corpus and the queries of
+// each backend runs against a real store: Bleve on a temp dir in index/bleve, and in
+// index/elastic the live OpenSearch node of `make test-live` (TestLiveOpenSearchBackend)
+// or an Elasticsearch 8 named by ES_URL (`make test-es`). It also holds the multilingual corpus and the queries of
 // the differential test, where a backend and the stream matcher (query.Matcher) must
 // select exactly the same articles.
 //
