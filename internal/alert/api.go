@@ -15,8 +15,10 @@ import (
 	"wirewatch/internal/index"
 )
 
-// maxBodyBytes bounds a saved search as the API receives it.
-const maxBodyBytes = 1 << 20
+// maxBodyBytes bounds a saved search as the API receives it: room for the largest valid
+// search (MaxChannels channels of MaxURLBytes URLs, a MaxQueryBytes query), well under
+// what one Kafka record may hold.
+const maxBodyBytes = 64 << 10
 
 // Routes mounts the stage's HTTP routes (see API.md). The Atom feeds, outside /api/, ask
 // for the feed token themselves (SetFeedToken).
@@ -69,7 +71,7 @@ func (s *Stage) createSearch(w http.ResponseWriter, r *http.Request) {
 	if !s.readyOr503(w, r) {
 		return
 	}
-	ss, err := decodeSearch(r.Body)
+	ss, err := decodeSearch(r.Body, s.cfg.AllowPrivate)
 	if err != nil {
 		httpapi.WriteError(w, http.StatusBadRequest, err)
 		return
@@ -102,7 +104,7 @@ func (s *Stage) updateSearch(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ss, err := decodeSearch(r.Body)
+	ss, err := decodeSearch(r.Body, s.cfg.AllowPrivate)
 	if err != nil {
 		httpapi.WriteError(w, http.StatusBadRequest, err)
 		return
