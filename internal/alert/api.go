@@ -20,6 +20,10 @@ import (
 // what one Kafka record may hold.
 const maxBodyBytes = 64 << 10
 
+// backfillTimeout bounds the index search behind GET /api/searches/{id}/backfill, as
+// serve.search_timeout's default bounds /api/search.
+const backfillTimeout = 10 * time.Second
+
 // Routes mounts the stage's HTTP routes (see API.md). The Atom feeds, outside /api/, ask
 // for the feed token themselves (SetFeedToken).
 func (s *Stage) Routes(r httpapi.Router) {
@@ -183,11 +187,17 @@ func (s *Stage) backfill(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, http.StatusBadRequest, err)
 		return
 	}
-	res, err := s.Backfill(r.Context(), ss, days, size, r.URL.Query().Get("after"))
+	ctx, cancel := context.WithTimeout(r.Context(), backfillTimeout)
+	defer cancel()
+	res, err := s.Backfill(ctx, ss, days, size, r.URL.Query().Get("after"))
 	if err != nil {
 		status := http.StatusBadGateway
-		if errors.Is(err, index.ErrBadRequest) {
+		switch {
+		case errors.Is(err, index.ErrBadRequest):
 			status = http.StatusBadRequest
+		case errors.Is(ctx.Err(), context.DeadlineExceeded):
+			status = http.StatusServiceUnavailable
+			err = fmt.Errorf("backfilling took longer than %s: %w", backfillTimeout, err)
 		}
 		httpapi.WriteError(w, status, err)
 		return
