@@ -15,8 +15,14 @@ import (
 	"wirewatch/internal/index"
 )
 
-// maxBodyBytes bounds a saved search as the API receives it.
-const maxBodyBytes = 1 << 20
+// maxBodyBytes bounds a saved search as the API receives it: room for the largest valid
+// search (MaxChannels channels of MaxURLBytes URLs, a MaxQueryBytes query), well under
+// what one Kafka record may hold.
+const maxBodyBytes = 64 << 10
+
+// backfillTimeout bounds the index search behind GET /api/searches/{id}/backfill, as
+// serve.search_timeout's default bounds /api/search.
+const backfillTimeout = 10 * time.Second
 
 // Routes mounts the stage's HTTP routes (see API.md). The Atom feeds, outside /api/, ask
 // for the feed token themselves (SetFeedToken).
@@ -69,7 +75,7 @@ func (s *Stage) createSearch(w http.ResponseWriter, r *http.Request) {
 	if !s.readyOr503(w, r) {
 		return
 	}
-	ss, err := decodeSearch(r.Body)
+	ss, err := decodeSearch(r.Body, s.cfg.AllowPrivate)
 	if err != nil {
 		httpapi.WriteError(w, http.StatusBadRequest, err)
 		return
@@ -102,7 +108,7 @@ func (s *Stage) updateSearch(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ss, err := decodeSearch(r.Body)
+	ss, err := decodeSearch(r.Body, s.cfg.AllowPrivate)
 	if err != nil {
 		httpapi.WriteError(w, http.StatusBadRequest, err)
 		return
@@ -181,11 +187,17 @@ func (s *Stage) backfill(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, http.StatusBadRequest, err)
 		return
 	}
-	res, err := s.Backfill(r.Context(), ss, days, size, r.URL.Query().Get("after"))
+	ctx, cancel := context.WithTimeout(r.Context(), backfillTimeout)
+	defer cancel()
+	res, err := s.Backfill(ctx, ss, days, size, r.URL.Query().Get("after"))
 	if err != nil {
 		status := http.StatusBadGateway
-		if errors.Is(err, index.ErrBadRequest) {
+		switch {
+		case errors.Is(err, index.ErrBadRequest):
 			status = http.StatusBadRequest
+		case errors.Is(ctx.Err(), context.DeadlineExceeded):
+			status = http.StatusServiceUnavailable
+			err = fmt.Errorf("backfilling took longer than %s: %w", backfillTimeout, err)
 		}
 		httpapi.WriteError(w, status, err)
 		return

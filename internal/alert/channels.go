@@ -6,6 +6,9 @@ import (
 	netmail "net/mail"
 	"net/url"
 	"strings"
+	"unicode/utf8"
+
+	"wirewatch/internal/netguard"
 )
 
 // Channel types.
@@ -24,8 +27,9 @@ type channelKind struct {
 	name  string
 	about string // one line for help texts
 	// check reports the channel's mistakes through bad, keyed relative to the channel
-	// ("url", "to[0]"); nil when a channel of the type has nothing to check.
-	check func(ch Channel, bad func(key, format string, args ...any))
+	// ("url", "to[0]"); nil when a channel of the type has nothing to check. allowPrivate
+	// is alert.allow_private.
+	check func(ch Channel, allowPrivate bool, bad func(key, format string, args ...any))
 	// send makes one attempt at delivering n on ch (the delivery worker retries), with an
 	// error wrapping errPermanent when retrying cannot help. It is nil for the types the
 	// worker does not push: Atom and SSE are served from the history every instance keeps,
@@ -62,14 +66,17 @@ func channelTypeList() string {
 }
 
 // checkChannel reports ch's mistakes through bad, keyed relative to the channel.
-func checkChannel(ch Channel, bad func(key, format string, args ...any)) {
+func checkChannel(ch Channel, allowPrivate bool, bad func(key, format string, args ...any)) {
 	kind, ok := channelKindOf(ch.Type)
 	if !ok {
 		bad("type", "must be %s, not %q", channelTypeList(), ch.Type)
 		return
 	}
+	if len(ch.Secret) > MaxSecretBytes {
+		bad("secret", "is %d bytes long; at most %d", len(ch.Secret), MaxSecretBytes)
+	}
 	if kind.check != nil {
-		kind.check(ch, bad)
+		kind.check(ch, allowPrivate, bad)
 	}
 }
 
@@ -88,18 +95,34 @@ func ChannelTypes() []ChannelType {
 	return out
 }
 
-func checkHTTPURL(ch Channel, bad func(key, format string, args ...any)) {
+// checkHTTPURL is the early check of a webhook or Slack URL. Without allowPrivate a host
+// that is plainly inside (a private address, localhost, a metadata service) is refused
+// here; a name is judged again by what it resolves to at each connection (netguard).
+func checkHTTPURL(ch Channel, allowPrivate bool, bad func(key, format string, args ...any)) {
 	u, err := url.Parse(ch.URL)
-	if ch.URL == "" {
+	switch {
+	case ch.URL == "":
 		bad("url", "must be set for a %s channel", ch.Type)
-	} else if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	case len(ch.URL) > MaxURLBytes:
+		bad("url", "is %d bytes long; at most %d", len(ch.URL), MaxURLBytes)
+	case !utf8.ValidString(ch.URL) || strings.ContainsRune(ch.URL, utf8.RuneError):
+		bad("url", "is not valid UTF-8")
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
 		bad("url", "%q is not an http(s) URL", ch.URL)
+	case !allowPrivate:
+		if err := netguard.CheckURL(ch.URL); err != nil {
+			bad("url", "%v; set alert.allow_private to post to internal hooks", err)
+		}
 	}
 }
 
-func checkAddresses(ch Channel, bad func(key, format string, args ...any)) {
+func checkAddresses(ch Channel, _ bool, bad func(key, format string, args ...any)) {
 	if len(ch.To) == 0 {
 		bad("to", "must list at least one address")
+	}
+	if len(ch.To) > MaxRecipients {
+		bad("to", "lists %d addresses; at most %d", len(ch.To), MaxRecipients)
+		return
 	}
 	for k, to := range ch.To {
 		if _, err := netmail.ParseAddress(to); err != nil {

@@ -48,6 +48,7 @@ func testAlertConfig() config.AlertConfig {
 	cfg.Webhook.MaxAttempts = 20
 	cfg.Webhook.Timeout = 5 * time.Second
 	cfg.Languages = []string{"en", "fr", "ru"}
+	cfg.AllowPrivate = true // the test receivers are on loopback; TestWebhookGuard tests the guard
 	return cfg
 }
 

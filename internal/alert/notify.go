@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"wirewatch/internal/config"
+	"wirewatch/internal/netguard"
 )
 
 // Header names of webhook deliveries.
@@ -44,12 +45,17 @@ type senders struct {
 	logger   *slog.Logger
 }
 
+// maxRedirects bounds the redirects a webhook or Slack post follows.
+const maxRedirects = 5
+
 func newSenders(cfg config.AlertConfig, logger *slog.Logger) (*senders, error) {
-	return &senders{
-		cfg:    cfg,
-		http:   &http.Client{Timeout: cfg.Webhook.Timeout},
-		logger: logger,
-	}, nil
+	client := &http.Client{Timeout: cfg.Webhook.Timeout, CheckRedirect: netguard.CheckRedirect(maxRedirects, !cfg.AllowPrivate)}
+	if !cfg.AllowPrivate {
+		// Users choose webhook URLs: every connection, redirects included, is checked on
+		// the address it resolved to, so neither DNS rebinding nor a redirect reaches inside.
+		client.Transport = netguard.Transport(&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}, "alert.allow_private")
+	}
+	return &senders{cfg: cfg, http: client, logger: logger}, nil
 }
 
 func (s *senders) send(ctx context.Context, ch Channel, n notice) error {
@@ -107,6 +113,9 @@ func (s *senders) post(ctx context.Context, url string, h http.Header, body []by
 	req.Header = h
 	req.Header.Set("User-Agent", "wirewatch-alerts/1")
 	resp, err := s.http.Do(req)
+	if errors.Is(err, netguard.ErrPrivateAddress) || errors.Is(err, netguard.ErrScheme) {
+		return fmt.Errorf("%w: posting to %s: %w", errPermanent, url, err)
+	}
 	if err != nil {
 		return fmt.Errorf("posting to %s: %w", url, err)
 	}

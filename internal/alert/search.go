@@ -11,6 +11,8 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"wirewatch/internal/config"
 	"wirewatch/internal/httpapi"
@@ -90,9 +92,21 @@ func (e *InvalidError) Unwrap() error {
 // ErrNotFound is returned for an unknown search ID.
 var ErrNotFound = errors.New("saved search not found")
 
+// Bounds of a saved search: it is one record on the searches topic, held in memory by
+// every instance and matched against every article, so each part has a limit.
+const (
+	MaxNameLen     = 200  // characters
+	MaxQueryBytes  = 4096 // bytes
+	MaxChannels    = 20
+	MaxURLBytes    = 2048
+	MaxSecretBytes = 256
+	MaxRecipients  = 50
+)
+
 // normalise fills defaults and checks s with the same rules as searches declared in the
-// configuration file; the error is the first mistake.
-func normalise(s *SavedSearch) error {
+// configuration file; the error is the first mistake. allowPrivate is alert.allow_private:
+// without it a webhook or Slack URL on a private address is refused.
+func normalise(s *SavedSearch, allowPrivate bool) error {
 	s.Name = strings.TrimSpace(s.Name)
 	s.Query = strings.TrimSpace(s.Query)
 	if s.Mode == "" {
@@ -101,7 +115,7 @@ func normalise(s *SavedSearch) error {
 	if s.Channels == nil {
 		s.Channels = []Channel{}
 	}
-	if errs := validate(*s); len(errs) > 0 {
+	if errs := validate(*s, allowPrivate); len(errs) > 0 {
 		return errs[0]
 	}
 	return nil
@@ -109,33 +123,64 @@ func normalise(s *SavedSearch) error {
 
 // validate returns every mistake in s, each keyed relative to the search ("query",
 // "channels[1].url"), so that a search means the same wherever it was declared.
-func validate(s SavedSearch) []*InvalidError {
+func validate(s SavedSearch, allowPrivate bool) []*InvalidError {
 	var errs []*InvalidError
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, &InvalidError{Field: key, Msg: fmt.Sprintf(format, args...)})
 	}
 	if strings.TrimSpace(s.Name) == "" {
 		bad("name", "must not be empty")
+	} else if msg := checkText(s.Name, MaxNameLen); msg != "" {
+		bad("name", "%s", msg)
 	}
-	if strings.TrimSpace(s.Query) == "" {
+	switch {
+	case strings.TrimSpace(s.Query) == "":
 		bad("query", "must not be empty")
-	} else if _, err := query.Parse(s.Query); err != nil {
-		inv := &InvalidError{Field: "query", Msg: err.Error()}
-		if errors.As(err, &inv.Query) {
-			inv.Msg = fmt.Sprintf("%s (at column %d)", inv.Query.Msg, inv.Query.Column)
+	case len(s.Query) > MaxQueryBytes:
+		bad("query", "is %d bytes long; at most %d", len(s.Query), MaxQueryBytes)
+	case !utf8.ValidString(s.Query) || strings.ContainsRune(s.Query, utf8.RuneError):
+		bad("query", "is not valid UTF-8")
+	default:
+		if _, err := query.Parse(s.Query); err != nil {
+			inv := &InvalidError{Field: "query", Msg: err.Error()}
+			if errors.As(err, &inv.Query) {
+				inv.Msg = fmt.Sprintf("%s (at column %d)", inv.Query.Msg, inv.Query.Column)
+			}
+			errs = append(errs, inv)
 		}
-		errs = append(errs, inv)
 	}
 	switch s.Mode {
 	case "", ModeImmediate, ModeHourly, ModeDaily:
 	default:
 		bad("mode", "must be immediate, hourly or daily, not %q", s.Mode)
 	}
+	if len(s.Channels) > MaxChannels {
+		bad("channels", "has %d channels; at most %d", len(s.Channels), MaxChannels)
+		return errs
+	}
 	for i, ch := range s.Channels {
 		key := fmt.Sprintf("channels[%d].", i)
-		checkChannel(ch, func(k, format string, args ...any) { bad(key+k, format, args...) })
+		checkChannel(ch, allowPrivate, func(k, format string, args ...any) { bad(key+k, format, args...) })
 	}
 	return errs
+}
+
+// checkText returns what is wrong with a one-line text of at most max characters, or "".
+// JSON decoding turns invalid UTF-8 and lone surrogates into U+FFFD, so that is refused
+// too.
+func checkText(s string, max int) string {
+	if !utf8.ValidString(s) || strings.ContainsRune(s, utf8.RuneError) {
+		return "is not valid UTF-8"
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		return fmt.Sprintf("is %d characters long; at most %d", n, max)
+	}
+	for i, r := range s {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return fmt.Sprintf("has control character %U at byte %d", r, i)
+		}
+	}
+	return ""
 }
 
 // ValidateConfig checks the saved searches declared in the configuration file, which
@@ -149,7 +194,7 @@ func ValidateConfig(c config.AlertConfig) error {
 	names := map[string]int{}
 	for i, sc := range c.Searches {
 		key := fmt.Sprintf("alert.searches[%d]", i)
-		for _, e := range validate(fromConfig(sc)) {
+		for _, e := range validate(fromConfig(sc), c.AllowPrivate) {
 			errs = append(errs, &config.FieldError{Key: key + "." + e.Field, Msg: e.Msg})
 		}
 		n := strings.ToLower(strings.TrimSpace(sc.Name))
@@ -195,13 +240,14 @@ func newSearchID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// DecodeSearch parses a saved search as the API receives it (at most 1 MiB), rejecting
-// unknown fields so a misspelt key is an error rather than silently ignored.
+// DecodeSearch parses a saved search as the API receives it (at most 64 KiB), rejecting
+// unknown fields so a misspelt key is an error rather than silently ignored, and webhook
+// URLs on private addresses (alert.allow_private off).
 func DecodeSearch(b []byte) (SavedSearch, error) {
-	return decodeSearch(bytes.NewReader(b))
+	return decodeSearch(bytes.NewReader(b), false)
 }
 
-func decodeSearch(body io.Reader) (SavedSearch, error) {
+func decodeSearch(body io.Reader, allowPrivate bool) (SavedSearch, error) {
 	var s SavedSearch
 	if err := httpapi.DecodeJSON(body, maxBodyBytes, &s); err != nil {
 		msg := err.Error()
@@ -210,7 +256,7 @@ func decodeSearch(body io.Reader) (SavedSearch, error) {
 		}
 		return s, &InvalidError{Field: "body", Msg: msg}
 	}
-	if err := normalise(&s); err != nil {
+	if err := normalise(&s, allowPrivate); err != nil {
 		return s, err
 	}
 	return s, nil

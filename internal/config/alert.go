@@ -19,11 +19,17 @@ type AlertConfig struct {
 	PublicURL string `yaml:"public_url"`
 	// MatchesKept is how many recent matches per search are kept in memory for the API,
 	// the Atom feed and the event stream's replay.
-	MatchesKept int             `yaml:"matches_kept"`
-	SMTP        SMTPConfig      `yaml:"smtp"`
-	Webhook     WebhookConfig   `yaml:"webhook"`
-	RateLimit   RateLimitConfig `yaml:"rate_limit"`
-	Digest      DigestConfig    `yaml:"digest"`
+	MatchesKept int `yaml:"matches_kept"`
+	// AllowPrivate lets webhook and Slack channels post to loopback, private, link-local
+	// and metadata addresses. Off, such URLs are refused when a search is saved and every
+	// connection (redirects included) is checked on the address it resolved to, as
+	// ingest.allow_private does for feeds. The SMTP server is the operator's choice
+	// (alert.smtp.host) and is not checked.
+	AllowPrivate bool            `yaml:"allow_private"`
+	SMTP         SMTPConfig      `yaml:"smtp"`
+	Webhook      WebhookConfig   `yaml:"webhook"`
+	RateLimit    RateLimitConfig `yaml:"rate_limit"`
+	Digest       DigestConfig    `yaml:"digest"`
 	// Languages are the languages whose analysers the matcher uses for text terms; keep
 	// them equal to process.languages so that alerts and search agree.
 	Languages []string `yaml:"languages"`

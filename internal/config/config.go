@@ -92,6 +92,9 @@ type ServeConfig struct {
 	AllowOpen bool `yaml:"allow_open"`
 	// ShutdownTimeout bounds graceful shutdown of the HTTP server.
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	// SearchTimeout bounds each search the API runs (a page of an export, a backfill);
+	// past it the search is cancelled and the answer is a 503.
+	SearchTimeout time.Duration `yaml:"search_timeout"`
 }
 
 // Default returns the configuration used when nothing is set: embedded broker and Bleve
@@ -125,7 +128,7 @@ func Default() Config {
 		Process: processDefaults(),
 		Index:   indexDefaults(),
 		Alert:   alertDefaults(),
-		Serve:   ServeConfig{Addr: "127.0.0.1:8080", ShutdownTimeout: 10 * time.Second},
+		Serve:   ServeConfig{Addr: "127.0.0.1:8080", ShutdownTimeout: 10 * time.Second, SearchTimeout: 10 * time.Second},
 	}
 }
 
@@ -246,6 +249,8 @@ func (c *ServeConfig) validate() []error {
 	case c.Token == "" && !c.AllowOpen && !loopbackAddr(c.Addr):
 		return []error{&FieldError{Key: "serve.token", Msg: fmt.Sprintf(
 			"must be set when serve.addr %q is not a loopback address (or set serve.allow_open: true to serve without one)", c.Addr)}}
+	case c.SearchTimeout <= 0:
+		return []error{&FieldError{Key: "serve.search_timeout", Msg: "must be positive"}}
 	}
 	return nil
 }

@@ -16,17 +16,17 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"wirewatch/internal/config"
+	"wirewatch/internal/netguard"
 )
 
 // Errors a fetch can end with; test them with errors.Is.
 var (
 	// ErrPrivateAddress: the host resolved to a loopback, private or link-local address
-	// and ingest.allow_private is off.
-	ErrPrivateAddress = errors.New("address is private, loopback or link-local (set ingest.allow_private to allow)")
+	// and ingest.allow_private is off (the guard is package netguard's).
+	ErrPrivateAddress = netguard.ErrPrivateAddress
 	// ErrBodyTooLarge: the body, after decompression, exceeds ingest.max_body_bytes.
 	ErrBodyTooLarge = errors.New("body exceeds ingest.max_body_bytes")
 	// ErrDecompressionBomb: the body inflates more than ingest.max_decompression_ratio.
@@ -106,7 +106,7 @@ func newFetcher(cfg config.IngestConfig) *fetcher {
 	if !cfg.AllowPrivate {
 		// Checked on the resolved address at connect time, so a DNS answer that changes
 		// between a check and the connection (rebinding) cannot slip through.
-		dialer.Control = refusePrivate
+		dialer.Control = netguard.Control("ingest.allow_private")
 	}
 	transport := &http.Transport{
 		Proxy:                 nil, // a proxy would make the dial-time address check meaningless
@@ -146,31 +146,6 @@ func (f *fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 		}
 	}
 	return nil
-}
-
-// refusePrivate is a net.Dialer Control function; address is the resolved "ip:port".
-func refusePrivate(network, address string, _ syscall.RawConn) error {
-	host, _, err := net.SplitHostPort(address)
-	if err != nil {
-		return fmt.Errorf("checking address %s: %w", address, err)
-	}
-	ip := net.ParseIP(host)
-	if ip == nil || isPrivateIP(ip) {
-		return fmt.Errorf("connecting to %s: %w", address, ErrPrivateAddress)
-	}
-	return nil
-}
-
-func isPrivateIP(ip net.IP) bool {
-	if ip4 := ip.To4(); ip4 != nil {
-		ip = ip4
-		// 100.64/10 (carrier-grade NAT) and 0/8 are not covered by the net helpers.
-		if ip4[0] == 0 || (ip4[0] == 100 && ip4[1]&0xc0 == 64) {
-			return true
-		}
-	}
-	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified()
 }
 
 // get fetches rawURL, sending the validators of the last fetch. accept is the Accept header.

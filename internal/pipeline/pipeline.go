@@ -134,7 +134,7 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 	// Each part mounts its own routes on srv; /api/ ones need serve.token.
 	srv := web.New(web.Options{Registry: reg, Checks: checks, Token: cfg.Serve.Token, Logger: logger})
 	if has[Serve] {
-		web.NewSearch(backend, logger).Routes(srv)
+		web.NewSearch(backend, cfg.Serve.SearchTimeout, logger).Routes(srv)
 		ui.Routes(srv) // the analyst UI: static pages over the API
 	}
 	ln, err := net.Listen("tcp", cfg.Serve.Addr)

@@ -262,6 +262,7 @@ func TestFeedToWebhookAndAtomOncePerStory(t *testing.T) {
 		Name: "Lachin", Query: `topic:lachin-corridor OR "Lachin corridor"`, Mode: "immediate",
 		Channels: []config.ChannelConfig{{Type: "webhook", URL: hook.URL, Secret: "hook-secret"}, {Type: "atom"}},
 	}}
+	cfg.Alert.AllowPrivate = true // the test webhook is on loopback
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}

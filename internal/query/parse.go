@@ -324,10 +324,12 @@ func fieldList() string {
 }
 
 type parser struct {
-	src    string
-	toks   []token
-	i      int
-	leaves int
+	src       string
+	toks      []token
+	i         int
+	leaves    int
+	wildcards int // see limits.go
+	patterns  int
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -457,6 +459,9 @@ func (p *parser) leaf(field string, t token) (Node, error) {
 	if p.leaves++; p.leaves > maxLeaves {
 		return nil, newError(p.src, t.pos, "query has more than %d terms", maxLeaves)
 	}
+	if err := p.checkTokenSize(t); err != nil {
+		return nil, err
+	}
 	kind := fieldKinds[field]
 	if field == FieldText {
 		kind = textField
@@ -473,6 +478,9 @@ func (p *parser) leaf(field string, t token) (Node, error) {
 		if strings.ContainsAny(t.text, "*?") {
 			if strings.Trim(t.text, "*?") == "" {
 				return nil, newError(p.src, t.pos, "a wildcard needs at least one character besides * and ?")
+			}
+			if err := p.checkWildcard(t); err != nil {
+				return nil, err
 			}
 			return &Wildcard{Field: field, Pattern: t.text, Pos: t.pos}, nil
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -20,12 +21,32 @@ import (
 // Search is the search API over an index backend.
 type Search struct {
 	backend index.Backend
+	timeout time.Duration
 	logger  *slog.Logger
 }
 
-// NewSearch returns the search API over backend.
-func NewSearch(backend index.Backend, logger *slog.Logger) *Search {
-	return &Search{backend: backend, logger: logger}
+// NewSearch returns the search API over backend. Each search is cancelled after timeout
+// (serve.search_timeout), or as soon as its client goes away.
+func NewSearch(backend index.Backend, timeout time.Duration, logger *slog.Logger) *Search {
+	return &Search{backend: backend, timeout: timeout, logger: logger}
+}
+
+// run runs one search bounded by the server's timeout and the request's context.
+func (s *Search) run(r *http.Request, req index.Request) (*index.Result, error) {
+	ctx, cancel := context.WithTimeout(r.Context(), s.timeout)
+	defer cancel()
+	res, err := s.backend.Search(ctx, req)
+	if err != nil && r.Context().Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return nil, fmt.Errorf("%w: %w", errSearchTimeout{s.timeout}, err)
+	}
+	return res, err
+}
+
+// errSearchTimeout is a search that ran out of serve.search_timeout.
+type errSearchTimeout struct{ d time.Duration }
+
+func (e errSearchTimeout) Error() string {
+	return fmt.Sprintf("the search took longer than %s (serve.search_timeout); narrow the query or the dates", e.d)
 }
 
 // Routes mounts the search routes (see API.md):
@@ -96,14 +117,22 @@ func parseRequest(v url.Values) (index.Request, error) {
 	return req, nil
 }
 
+// parseTime reads a from or to parameter. A date the index cannot store (before 1678 or
+// after 2261, see query.DateBounds) is refused rather than overflowing in the backend.
 func parseTime(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
 	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, nil
+		t, err := time.Parse(layout, s)
+		if err != nil {
+			continue
 		}
+		lo, hi := query.DateBounds()
+		if t.Before(lo) || !t.Before(hi.AddDate(0, 0, 1)) {
+			return time.Time{}, fmt.Errorf("%s is outside the dates the index holds (%s to %s)", s, lo.Format("2006-01-02"), hi.Format("2006-01-02"))
+		}
+		return t, nil
 	}
 	return time.Time{}, fmt.Errorf("%q is not a date (YYYY-MM-DD or RFC 3339)", s)
 }
@@ -115,7 +144,17 @@ func isTrue(s string) bool {
 
 // searchError answers a failed search: a query the analyst mistyped is a 400 that says
 // where; anything else is the server's fault.
-func (s *Search) searchError(w http.ResponseWriter, err error) {
+func (s *Search) searchError(w http.ResponseWriter, r *http.Request, err error) {
+	if r.Context().Err() != nil {
+		s.logger.Debug("search abandoned: the client went away", "err", err)
+		return
+	}
+	if te, ok := errors.AsType[errSearchTimeout](err); ok {
+		s.logger.Warn("search timed out", "q", r.URL.Query().Get("q"), "timeout", te.d)
+		w.Header().Set("Retry-After", "5")
+		httpapi.WriteError(w, http.StatusServiceUnavailable, te)
+		return
+	}
 	if qe, ok := errors.AsType[*query.Error](err); ok {
 		httpapi.WriteError(w, http.StatusBadRequest, qe)
 		return
@@ -134,9 +173,9 @@ func (s *Search) search(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, http.StatusBadRequest, err)
 		return
 	}
-	res, err := s.backend.Search(r.Context(), req)
+	res, err := s.run(r, req)
 	if err != nil {
-		s.searchError(w, err)
+		s.searchError(w, r, err)
 		return
 	}
 	if res.Hits == nil {
@@ -176,9 +215,9 @@ func (s *Search) export(w http.ResponseWriter, r *http.Request) {
 		req.Sort = index.SortNewest
 	}
 	// The first page is fetched before any byte is written, so a bad query is still a 400.
-	res, err := s.backend.Search(r.Context(), req)
+	res, err := s.run(r, req)
 	if err != nil {
-		s.searchError(w, err)
+		s.searchError(w, r, err)
 		return
 	}
 	var emit func(index.Hit) error
@@ -220,7 +259,7 @@ func (s *Search) export(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		req.After = res.Next
-		if res, err = s.backend.Search(r.Context(), req); err != nil {
+		if res, err = s.run(r, req); err != nil {
 			s.logger.Error("exporting: searching the next page", "exported", n, "err", err)
 			break
 		}

@@ -1,10 +1,12 @@
 // Package web is wirewatch's HTTP face: the Server every stage of a process mounts its
-// routes on (each through its own Routes method), guarding /api/ with the token; the
-// operations endpoints (/healthz, /readyz, /metrics); and the search API analysts and the
-// UI call (Search), which reads from the index backend and never writes articles.
+// routes on (each through its own Routes method), guarding /api/ and /metrics with the
+// token; the operations endpoints (/healthz, /readyz, /metrics); and the search API
+// analysts and the UI call (Search), which reads from the index backend and never writes
+// articles. Every search is bounded: the query language's limits, the request's range of
+// dates, and a server-side timeout that also ends when the client goes away.
 //
 // In the flow it sits above the index backends and below alert and pipeline: it imports
-// index, query and httpapi, never a stage (ingest, process, alert).
+// index, query, httpapi and netguard, never a stage (ingest, process, alert).
 package web
 
 import (
@@ -27,7 +29,7 @@ type Check func(ctx context.Context) error
 type Options struct {
 	Registry *prometheus.Registry
 	Checks   map[string]Check
-	Token    string // when set, required as a bearer token on /api/
+	Token    string // when set, required as a bearer token on /api/ and /metrics
 	Logger   *slog.Logger
 }
 
@@ -47,7 +49,10 @@ func New(opts Options) *Server {
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	if opts.Registry != nil {
-		s.mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Registry, promhttp.HandlerOpts{Registry: opts.Registry}))
+		// The series name every feed and reveal the pipeline's state: with a token set,
+		// Prometheus scrapes with it (authorization: credentials in its scrape config).
+		metrics := promhttp.HandlerFor(redactingGatherer{opts.Registry}, promhttp.HandlerOpts{Registry: opts.Registry})
+		s.mux.Handle("GET /metrics", httpapi.RequireToken(opts.Token, metrics))
 	}
 	return s
 }

@@ -38,7 +38,7 @@ func newServer(t *testing.T, token string, arts ...*article.Article) *httptest.S
 		}
 	}
 	ws := web.New(web.Options{Token: token, Logger: logger})
-	web.NewSearch(b, logger).Routes(ws)
+	web.NewSearch(b, 10*time.Second, logger).Routes(ws)
 	srv := httptest.NewServer(ws)
 	t.Cleanup(srv.Close)
 	return srv

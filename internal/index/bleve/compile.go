@@ -2,6 +2,7 @@ package bleve
 
 import (
 	"fmt"
+	"strings"
 
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
@@ -33,8 +34,18 @@ func (c compiler) compile(n query.Node) (bq.Query, error) {
 		} else {
 			fields = c.textFields(x.Field)
 		}
+		// A plain prefix (Lach*) reads the words under it from the dictionary; a regexp
+		// would build its automaton again for every field.
+		prefix, isPrefix := strings.CutSuffix(c.an.Keyword(x.Pattern), "*")
+		isPrefix = isPrefix && query.IsPrefixPattern(prefix+"*")
 		qs := make([]bq.Query, 0, len(fields))
 		for _, f := range fields {
+			if isPrefix {
+				q := bq.NewPrefixQuery(prefix)
+				q.SetField(f)
+				qs = append(qs, q)
+				continue
+			}
 			q := bq.NewRegexpQuery(re)
 			q.SetField(f)
 			qs = append(qs, q)

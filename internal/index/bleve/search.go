@@ -25,6 +25,10 @@ const (
 	collapseFactor = 5
 	// maxHistogramBuckets bounds gap filling in the date histogram.
 	maxHistogramBuckets = 10000
+	// maxTermSearchers bounds the indexed terms one search reads, over every field and
+	// every wildcard's expansion: the last bound on memory behind the query language's
+	// limits (query.MaxWildcards and the others).
+	maxTermSearchers = 50000
 )
 
 // cursor is the decoded Result.Next: where the previous page stopped, in the sort order
@@ -77,6 +81,7 @@ func afterValues(mode string, h *search.DocumentMatch) []string {
 // sort or interval wraps index.ErrBadRequest.
 func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result, error) {
 	start := time.Now()
+	ctx = context.WithValue(ctx, search.MaxTermSearchersKey, maxTermSearchers)
 	mode := req.Sort
 	switch mode {
 	case "":

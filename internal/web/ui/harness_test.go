@@ -28,6 +28,7 @@ func startStack(t *testing.T, token string, feeds []string) *stack {
 	cfg.Serve.Token = token
 	cfg.Ingest.OPML = nil
 	cfg.Ingest.AllowPrivate = true // the test feeds are on loopback
+	cfg.Alert.AllowPrivate = true  // and so are the webhooks the follow dialog sets up
 	cfg.Ingest.MinInterval, cfg.Ingest.MaxInterval = 300*time.Millisecond, 500*time.Millisecond
 	for _, f := range feeds {
 		cfg.Ingest.Feeds = append(cfg.Ingest.Feeds, config.FeedConfig{URL: f})

@@ -1,0 +1,85 @@
+package query
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits of the language. Every backend and the alert matcher run the same parse, so a
+// query that would cost too much is refused in the same words everywhere, with its
+// position, before any index is touched. The numbers are documented in the README's
+// query section.
+const (
+	// MaxQueryBytes bounds the query text.
+	MaxQueryBytes = maxQueryLen
+	// MaxTerms bounds the words, phrases, wildcards and ranges of one query.
+	MaxTerms = maxLeaves
+	// MaxTermBytes bounds one word, wildcard pattern, phrase or field value.
+	MaxTermBytes = 256
+	// MaxWildcards bounds the wildcard terms of one query: each is matched against the
+	// dictionary of every text field of every language. Topic rules use a score of
+	// prefixes (переговор*), which cost little: the words under a prefix are read directly.
+	MaxWildcards = 32
+	// MaxPatterns bounds the wildcards that are not a plain prefix (Lat?hin, *corridor,
+	// a*b*): each is an automaton run over a whole dictionary.
+	MaxPatterns = 4
+	// MaxWildcardChars bounds the * and ? of one pattern: each makes the automaton that
+	// walks the dictionary larger.
+	MaxWildcardChars = 4
+	// MinWildcardLiterals is how many characters other than * and ? a pattern needs;
+	// MinLeadingWildcardLiterals when it starts with one, as it then reads the whole
+	// dictionary rather than the words under a prefix.
+	MinWildcardLiterals        = 2
+	MinLeadingWildcardLiterals = 3
+)
+
+// DateBounds returns the earliest and the latest day a query or a search request may
+// name: outside them a date cannot be stored as nanoseconds since 1970, which is how
+// the indexes keep it.
+func DateBounds() (lo, hi time.Time) { return minDate, maxDate }
+
+// checkTokenSize refuses a word, phrase or value longer than MaxTermBytes.
+func (p *parser) checkTokenSize(t token) error {
+	if len(t.text) > MaxTermBytes {
+		return newError(p.src, t.pos, "term is %d bytes long; at most %d", len(t.text), MaxTermBytes)
+	}
+	return nil
+}
+
+// IsPrefixPattern reports whether a wildcard pattern is a literal prefix followed by one
+// trailing * (Lach*): it matches the indexed words under that prefix, which backends
+// read directly rather than through an automaton.
+func IsPrefixPattern(pattern string) bool {
+	body, ok := strings.CutSuffix(pattern, "*")
+	return ok && body != "" && !strings.ContainsAny(body, "*?")
+}
+
+// checkWildcard applies the wildcard limits to the pattern of t.
+func (p *parser) checkWildcard(t token) error {
+	if p.wildcards++; p.wildcards > MaxWildcards {
+		return newError(p.src, t.pos, "query has more than %d wildcard terms", MaxWildcards)
+	}
+	if !IsPrefixPattern(t.text) {
+		if p.patterns++; p.patterns > MaxPatterns {
+			return newError(p.src, t.pos, "query has more than %d wildcards other than a trailing * (Lach* is cheap; Lat?hin, *corridor and a*b are not)", MaxPatterns)
+		}
+	}
+	wild := strings.Count(t.text, "*") + strings.Count(t.text, "?")
+	if wild > MaxWildcardChars {
+		return newError(p.src, t.pos, "wildcard %q has %d * and ?; at most %d", t.text, wild, MaxWildcardChars)
+	}
+	literals := utf8.RuneCountInString(t.text) - wild
+	need := MinWildcardLiterals
+	if t.text[0] == '*' || t.text[0] == '?' {
+		need = MinLeadingWildcardLiterals
+	}
+	if literals < need {
+		where := ""
+		if need == MinLeadingWildcardLiterals {
+			where = " when it starts with a wildcard"
+		}
+		return newError(p.src, t.pos, "wildcard %q needs at least %d characters besides * and ?%s", t.text, need, where)
+	}
+	return nil
+}
