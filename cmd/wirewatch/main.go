@@ -1,6 +1,11 @@
 // Command wirewatch runs the news-ingestion pipeline: `wirewatch run` starts every stage in
-// one process on embedded defaults; `poll`, `process`, `index` and `serve` run one stage
-// each against a real Kafka cluster and Elasticsearch.
+// one process on embedded defaults; `poll`, `process`, `index`, `alert` and `serve` run one
+// stage each against a real Kafka cluster and search engine. It is also the whole command
+// line: `search`, `feeds`, `alerts`, `entities` ask a running wirewatch over its API;
+// `extract` and `eval` run the enricher on files.
+//
+// main is thin: it parses the command and its flags, loads the configuration and calls
+// package pipeline (or eval, or the API client in client.go); no stage logic lives here.
 package main
 
 import (

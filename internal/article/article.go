@@ -3,6 +3,10 @@
 //
 // An Article's ID is deterministic (see ID), so a re-poll or a replay of a topic produces
 // the same key and the same index document: sinks overwrite, they never duplicate.
+//
+// It is a leaf at the bottom of the flow: every stage imports it, and it imports no other
+// wirewatch package. Its JSON form is the value of the raw and enriched topics, so a field
+// added here is part of the stream's documented schema.
 package article
 
 import (

@@ -9,5 +9,11 @@
 // can at most republish (the sinks overwrite by deterministic ID).
 //
 // Poller is the long-running part; LoadOPML/WriteOPML, Discover and the WebSub handler
-// serve the feed list and push delivery.
+// serve the feed list and push delivery; Routes mounts the feed API (api.go) and the WebSub
+// callback. GroupPoller (cluster.go) is the scale-out form: pollers split the feeds topic's
+// partitions through a consumer group and share feed state through a compacted topic, both
+// reached through FeedLog, which bus.Client implements.
+//
+// In the flow it is the first stage: it imports the leaves (article, config, httpapi) and
+// bus for its record types, never a stage after it (process, index, alert) or web.
 package ingest

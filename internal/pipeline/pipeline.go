@@ -2,6 +2,10 @@
 // embedded broker and index (`wirewatch run`), or any subset against a real Kafka cluster
 // and Elasticsearch (`wirewatch poll|process|index|serve`). The stages never call each
 // other; they meet only in Kafka topics and the index.
+//
+// It is the top of the flow below cmd/wirewatch: it may import every stage (ingest,
+// process, index/indexer, alert), the backends it chooses between, web and bus; nothing
+// imports it but the command line.
 package pipeline
 
 import (

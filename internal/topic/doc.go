@@ -1,6 +1,7 @@
-// Package topic assigns articles to the categories of a taxonomy. Each topic's rule is
-// written in the analysts' query language (package query) and compiled once into the
-// in-memory matcher that alerts use, so a rule such as
+// Package topic assigns articles to the categories of a taxonomy, and picks each article's
+// key phrases (keyphrase.go). Each topic's rule is written in the analysts' query language
+// (package query) and compiled once into the in-memory matcher that alerts use, so a rule
+// such as
 //
 //	entity:Q399 AND ("peace treaty" OR delimitation)
 //
@@ -9,6 +10,6 @@
 //
 // The package sits in the enrichment stage, after language identification and entity
 // linking: package process calls Set.Match with the article whose language and entities
-// it has just found. It imports query and article (and the YAML decoder), never process
+// it has just found. It imports query, text (key phrases), article and the YAML decoder, never process
 // or anything above it in the flow.
 package topic

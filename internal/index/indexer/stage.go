@@ -1,6 +1,10 @@
 // Package indexer is the indexing stage: it reads enriched articles from Kafka and writes
 // them into a search backend (package index holds the contract; bleve and elastic implement
 // it), committing an offset only after its document is stored or dead-lettered.
+//
+// It sits after process in the flow, beside alert on the enriched topic: it imports bus,
+// article, config and the index contract, never a backend (pipeline chooses one) or another
+// stage.
 package indexer
 
 import (
