@@ -71,6 +71,7 @@ func TestEnvironmentOverrides(t *testing.T) {
 		"WIREWATCH_INGEST_TIMEOUT=5s",
 		"WIREWATCH_INGEST_ALLOW_PRIVATE=true",
 		"WIREWATCH_INDEX_ELASTICSEARCH_INDEX_PREFIX=news",
+		"WIREWATCH_INDEX_OPENSEARCH_INDEX_PREFIX=osnews",
 		"WIREWATCH_PROCESS_WORKERS=3",
 		"HOME=/root",
 	})
@@ -78,7 +79,8 @@ func TestEnvironmentOverrides(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(cfg.Kafka.Brokers, []string{"k1:9092", "k2:9092"}) || cfg.Ingest.Timeout != 5*time.Second ||
-		!cfg.Ingest.AllowPrivate || cfg.Index.Elastic.IndexPrefix != "news" || cfg.Process.Workers != 3 {
+		!cfg.Ingest.AllowPrivate || cfg.Index.Elastic.IndexPrefix != "news" || cfg.Process.Workers != 3 ||
+		cfg.Index.OpenSearch.IndexPrefix != "osnews" {
 		t.Errorf("overrides not applied: %+v", cfg)
 	}
 	for _, bad := range []string{"WIREWATCH_INGEST_TIMEOUT=soon", "WIREWATCH_NO_SUCH_THING=1", "WIREWATCH_PROCESS_WORKERS=many"} {

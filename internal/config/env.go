@@ -51,7 +51,11 @@ func collectEnvFields(v reflect.Value, prefix string, out map[string]reflect.Val
 	t := v.Type()
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		tag, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if f.Anonymous && opts == "inline" {
+			collectEnvFields(v.Field(i), prefix, out)
+			continue
+		}
 		if tag == "" || tag == "-" {
 			continue
 		}

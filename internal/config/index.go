@@ -20,26 +20,26 @@ type IndexConfig struct {
 	OpenSearch    OpenSearchConfig `yaml:"opensearch"`
 }
 
-// ElasticConfig is the Elasticsearch connection and index layout.
-type ElasticConfig struct {
-	// URLs of the cluster's nodes (http or https); or CloudID for Elastic Cloud.
-	URLs    []string `yaml:"urls"`
-	CloudID string   `yaml:"cloud_id"`
-	// Basic auth (Username, Password) or an API key (base64 "id:key"), not both.
+// ClusterConfig is what an Elasticsearch and an OpenSearch cluster are configured with
+// alike: the connection and the index layout. The backend code both servers share reads it.
+type ClusterConfig struct {
+	// URLs of the cluster's nodes (http or https).
+	URLs []string `yaml:"urls"`
+	// Basic auth.
 	Username string `yaml:"username"`
 	Password string `yaml:"password"`
-	APIKey   string `yaml:"api_key"`
 	// CAFile is a PEM file of certificate authorities trusted for https URLs.
 	CAFile string `yaml:"ca_file"`
 	// IndexPrefix names the monthly indices (PREFIX-2026.11) and the read alias (PREFIX).
 	IndexPrefix string `yaml:"index_prefix"`
-	// Retention deletes indices older than this through a lifecycle policy; 0 keeps all.
+	// Retention deletes indices older than this through a lifecycle policy (ILM on
+	// Elasticsearch, ISM on OpenSearch); 0 keeps all.
 	Retention time.Duration `yaml:"retention"`
 	// Shards and Replicas of each monthly index.
 	Shards   int `yaml:"shards"`
 	Replicas int `yaml:"replicas"`
 	// ManageTemplates lets wirewatch install the index template and lifecycle policy at
-	// start. Turn it off when operators manage them (deployments/elasticsearch has the
+	// start (ILM or ISM). Turn it off when operators manage them (deployments/elasticsearch has the
 	// JSON); wirewatch then only checks at start that the template exists.
 	ManageTemplates bool `yaml:"manage_templates"`
 	// BulkWorkers is the number of bulk requests in flight; FlushBytes caps one request.
@@ -55,44 +55,32 @@ type ElasticConfig struct {
 	Refresh string `yaml:"refresh"`
 }
 
-// OpenSearchConfig is the OpenSearch connection and index layout: the settings of
-// ElasticConfig less the Elastic Cloud ID and API keys, which OpenSearch does not have.
-// Retention is enforced by the Index State Management plugin (ISM).
+// ElasticConfig is the Elasticsearch connection and index layout: the shared settings,
+// plus Elastic Cloud's ID and API keys.
+type ElasticConfig struct {
+	ClusterConfig `yaml:",inline"`
+	// CloudID replaces URLs for Elastic Cloud.
+	CloudID string `yaml:"cloud_id"`
+	// APIKey (base64 "id:key") replaces basic auth; not both.
+	APIKey string `yaml:"api_key"`
+}
+
+// OpenSearchConfig is the OpenSearch connection and index layout: the shared settings;
+// OpenSearch has no cloud ID or API keys. Retention is enforced by the Index State
+// Management plugin (ISM).
 type OpenSearchConfig struct {
-	// URLs of the cluster's nodes (http or https).
-	URLs []string `yaml:"urls"`
-	// Basic auth (the security plugin's internal users, or a proxy in front).
-	Username string `yaml:"username"`
-	Password string `yaml:"password"`
-	// CAFile is a PEM file of certificate authorities trusted for https URLs.
-	CAFile      string        `yaml:"ca_file"`
-	IndexPrefix string        `yaml:"index_prefix"`
-	Retention   time.Duration `yaml:"retention"`
-	Shards      int           `yaml:"shards"`
-	Replicas    int           `yaml:"replicas"`
-	// ManageTemplates lets wirewatch install the index template and the ISM policy.
-	ManageTemplates bool          `yaml:"manage_templates"`
-	BulkWorkers     int           `yaml:"bulk_workers"`
-	FlushBytes      int           `yaml:"flush_bytes"`
-	MaxRetries      int           `yaml:"max_retries"`
-	RetryBackoff    time.Duration `yaml:"retry_backoff"`
-	Refresh         string        `yaml:"refresh"`
+	ClusterConfig `yaml:",inline"`
 }
 
 // Cluster returns c as the ElasticConfig the backend code shared by both servers reads,
 // with no cloud ID and no API key.
 func (c OpenSearchConfig) Cluster() ElasticConfig {
-	return ElasticConfig{
-		URLs: c.URLs, Username: c.Username, Password: c.Password, CAFile: c.CAFile,
-		IndexPrefix: c.IndexPrefix, Retention: c.Retention, Shards: c.Shards, Replicas: c.Replicas,
-		ManageTemplates: c.ManageTemplates, BulkWorkers: c.BulkWorkers, FlushBytes: c.FlushBytes,
-		MaxRetries: c.MaxRetries, RetryBackoff: c.RetryBackoff, Refresh: c.Refresh,
-	}
+	return ElasticConfig{ClusterConfig: c.ClusterConfig}
 }
 
 func indexDefaults() IndexConfig {
 	// One set of cluster defaults for both servers.
-	cluster := OpenSearchConfig{
+	cluster := ClusterConfig{
 		IndexPrefix:     "wirewatch-articles",
 		Shards:          1,
 		Replicas:        1,
@@ -107,8 +95,8 @@ func indexDefaults() IndexConfig {
 		BlevePath:     "index.bleve",
 		BatchSize:     500,
 		FlushInterval: 500 * time.Millisecond,
-		Elastic:       cluster.Cluster(),
-		OpenSearch:    cluster,
+		Elastic:       ElasticConfig{ClusterConfig: cluster},
+		OpenSearch:    OpenSearchConfig{ClusterConfig: cluster},
 	}
 }
 
@@ -160,13 +148,12 @@ func (c *OpenSearchConfig) validate() []error {
 	if len(c.URLs) == 0 {
 		errs = append(errs, &FieldError{Key: "index.opensearch.urls", Msg: "must list at least one node with index.backend opensearch"})
 	}
-	cluster := c.Cluster()
-	return append(errs, cluster.validateCluster("index.opensearch.")...)
+	return append(errs, c.validateCluster("index.opensearch.")...)
 }
 
 // validateCluster checks the settings Elasticsearch and OpenSearch share; keys start
 // with prefix.
-func (c *ElasticConfig) validateCluster(prefix string) []error {
+func (c *ClusterConfig) validateCluster(prefix string) []error {
 	var errs []error
 	add := func(key, format string, args ...any) {
 		errs = append(errs, &FieldError{Key: prefix + key, Msg: fmt.Sprintf(format, args...)})
