@@ -295,7 +295,7 @@ func image(it *gofeed.Item, base *url.URL, encl []article.Enclosure, sanitised s
 			}
 		}
 	}
-	if src := firstImgSrc(sanitised); src != "" {
+	if src := resolve(nil, firstImgSrc(sanitised)); src != "" {
 		return src
 	}
 	return ""
@@ -379,7 +379,10 @@ func isTrackingParam(k string) bool {
 	return strings.HasPrefix(k, "utm_") || strings.HasPrefix(k, "ns_") || strings.HasPrefix(k, "at_custom") || trackingParams[k]
 }
 
-// resolve makes ref absolute against base; "" when ref is empty or unusable.
+// resolve makes ref absolute against base; "" when ref is empty, unusable or not an
+// http(s) URL. What it returns is stored in articles and shown as a link or an image in a
+// browser, where a javascript: or data: URL from a feed would run or embed what the feed
+// wrote.
 func resolve(base *url.URL, ref string) string {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
@@ -392,7 +395,7 @@ func resolve(base *url.URL, ref string) string {
 	if base != nil && !r.IsAbs() {
 		r = base.ResolveReference(r)
 	}
-	if !r.IsAbs() {
+	if !r.IsAbs() || (r.Scheme != "http" && r.Scheme != "https") || r.Host == "" {
 		return ""
 	}
 	return r.String()

@@ -114,3 +114,43 @@ func TestSanitiseHTMLDropsScriptsAndResolvesLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestStoredURLsAreWebURLs: an article's link, image and enclosures reach the analyst's
+// browser, so only http(s) URLs are kept, whatever scheme the feed wrote.
+func TestStoredURLsAreWebURLs(t *testing.T) {
+	body := `<?xml version="1.0"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>t</title><link>https://site.example/</link>
+<item><title>A</title><link>https://site.example/a</link><description>x</description>
+  <enclosure url="javascript:alert(1)" type="image/png" length="1"/>
+  <enclosure url="data:image/png;base64,AAAA" type="image/png" length="1"/>
+  <enclosure url="https://site.example/ok.mp3" type="audio/mpeg" length="10"/>
+  <media:thumbnail url="javascript:alert(2)"/></item>
+<item><title>B</title><link>javascript:alert(3)</link><guid isPermaLink="false">b-1</guid><description>y</description>
+  <enclosure url="https://site.example/pic.jpg" type="image/jpeg" length="5"/></item>
+</channel></rss>`
+	feed, err := ParseFeed([]byte(body), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	arts := Normalise(feed, config.FeedConfig{}, "https://site.example/feed.xml", time.Now())
+	if len(arts) != 2 {
+		t.Fatalf("got %d articles, want 2", len(arts))
+	}
+	for _, a := range arts {
+		urls := []string{a.URL, a.Image}
+		for _, e := range a.Enclosures {
+			urls = append(urls, e.URL)
+		}
+		for _, u := range urls {
+			if u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+				t.Errorf("article %q keeps %q", a.Title, u)
+			}
+		}
+	}
+	if len(arts[0].Enclosures) != 1 || arts[0].Image != "" {
+		t.Errorf("first item: enclosures %+v, image %q; want only the mp3 and no image", arts[0].Enclosures, arts[0].Image)
+	}
+	if arts[1].Image != "https://site.example/pic.jpg" {
+		t.Errorf("second item: image %q, want its jpeg enclosure", arts[1].Image)
+	}
+}
