@@ -180,12 +180,12 @@ func TestTopicsScript(t *testing.T) {
 		created[m[1]] = true
 	}
 	tp := config.Default().Kafka.Topics
-	for _, name := range []string{tp.Raw, tp.Enriched, tp.DLQ, tp.Feeds, tp.State, tp.Alerts, tp.Searches} {
+	for _, name := range []string{tp.Raw, tp.Enriched, tp.DLQ, tp.Feeds, tp.State, tp.Alerts, tp.Searches, tp.Stories} {
 		if !created[name] {
 			t.Errorf("kafka/topics.sh does not create %s", name)
 		}
 	}
-	for _, compacted := range []string{tp.Feeds, tp.State, tp.Searches} {
+	for _, compacted := range []string{tp.Feeds, tp.State, tp.Searches, tp.Stories} {
 		if !regexp.MustCompile(`(?m)^create ` + regexp.QuoteMeta(compacted) + ` .*cleanup\.policy=compact`).MatchString(script) {
 			t.Errorf("%s holds keyed state and must be compacted", compacted)
 		}

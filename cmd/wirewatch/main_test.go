@@ -123,10 +123,17 @@ func (s *syncBuffer) String() string {
 
 func startChild(t *testing.T, configPath string) *child {
 	t.Helper()
+	return startCommand(t, "run --config "+configPath)
+}
+
+// startCommand starts the wirewatch command line args (space-separated) as a child
+// process, with env added to this process's environment.
+func startCommand(t *testing.T, args string, env ...string) *child {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	logs := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
-	cmd.Env = append(os.Environ(), "WW_TEST_MAIN_ARGS=run --config "+configPath)
+	cmd.Env = append(append(os.Environ(), "WW_TEST_MAIN_ARGS="+args), env...)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting child: %v", err)
 	}

@@ -26,6 +26,8 @@ create wirewatch.dlq "$PARTITIONS" retention.ms=2592000000 max.message.bytes=419
 create wirewatch.feeds "$PARTITIONS" cleanup.policy=compact
 create wirewatch.feeds.state "$PARTITIONS" cleanup.policy=compact
 create wirewatch.searches "$PARTITIONS" cleanup.policy=compact
+# Story assignments by article ID, read whole by every processor: kept past the story window.
+create wirewatch.stories "$PARTITIONS" cleanup.policy=compact,delete retention.ms=604800000
 # Matched alerts, read by notifiers.
 create wirewatch.alerts "$PARTITIONS" retention.ms=604800000
 

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -164,6 +165,11 @@ func (c *Client) admin(timeout time.Duration) *kafka.Client {
 	return &kafka.Client{Addr: kafka.TCP(c.brokers...), Transport: c.transport(), Timeout: timeout}
 }
 
+// StoriesRetention is how long the stories topic keeps an assignment: longer than the
+// default story window (72 h), so a restarted processor finds every story still open. A
+// process.story_window above it needs the topic's retention.ms raised to match.
+const StoriesRetention = 7 * 24 * time.Hour
+
 // EnsureTopics creates every topic wirewatch uses when it does not exist yet: the
 // pipeline's topics (kafka.topics) and the alert stage's delivery topic
 // (alert.delivery_topic). Existing topics are left as they are. This is the only place
@@ -182,6 +188,11 @@ func (c *Client) EnsureTopics(ctx context.Context, alerts config.AlertConfig) er
 		// (alert.digest.group), and the delivery records are read whole by every instance.
 		{Topic: t.Searches, ConfigEntries: compact, NumPartitions: 1},
 		{Topic: alerts.DeliveryTopic, ConfigEntries: compact, NumPartitions: 1},
+		// Story assignments, keyed by article ID: a story only needs them for its window
+		// (process.story_window, 72 h by default), so they are deleted after 7 days.
+		{Topic: t.Stories, ConfigEntries: []kafka.ConfigEntry{
+			{ConfigName: "cleanup.policy", ConfigValue: "compact,delete"},
+			{ConfigName: "retention.ms", ConfigValue: strconv.FormatInt(StoriesRetention.Milliseconds(), 10)}}},
 	}
 	for i := range specs {
 		if specs[i].NumPartitions == 0 {

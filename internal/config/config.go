@@ -80,6 +80,7 @@ type TopicConfig struct {
 	State    string `yaml:"state"`  // compacted feed state
 	Alerts   string `yaml:"alerts"` // matched alerts
 	Searches string `yaml:"searches"`
+	Stories  string `yaml:"stories"` // story assignments every process instance reads whole
 }
 
 // ServeConfig configures the HTTP API and UI.
@@ -122,6 +123,7 @@ func Default() Config {
 				State:    "wirewatch.feeds.state",
 				Alerts:   "wirewatch.alerts",
 				Searches: "wirewatch.searches",
+				Stories:  "wirewatch.stories",
 			},
 		},
 		Ingest:  ingestDefaults(),
@@ -211,7 +213,7 @@ func (c *Config) Validate() error {
 		"kafka.topics.raw": c.Kafka.Topics.Raw, "kafka.topics.enriched": c.Kafka.Topics.Enriched,
 		"kafka.topics.dlq": c.Kafka.Topics.DLQ, "kafka.topics.feeds": c.Kafka.Topics.Feeds,
 		"kafka.topics.state": c.Kafka.Topics.State, "kafka.topics.alerts": c.Kafka.Topics.Alerts,
-		"kafka.topics.searches": c.Kafka.Topics.Searches,
+		"kafka.topics.searches": c.Kafka.Topics.Searches, "kafka.topics.stories": c.Kafka.Topics.Stories,
 	}
 	for key, name := range topics {
 		if name == "" {

@@ -5,8 +5,9 @@
 //
 // The Enricher holds everything read-only after loading (the user entities, the topic
 // rules) behind an atomic pointer, so Enrich is safe for concurrent use and Reload swaps a
-// new snapshot in without stopping the stage. The story index is per process: two
-// processor instances group stories independently.
+// new snapshot in without stopping the stage. The story index is shared through the
+// stories topic (stories.go): the stage writes each batch's assignments and every instance
+// reads the whole topic, so stories survive restarts and span instances.
 //
 // It imports the steps' packages, article, config and bus; nothing in the flow below it
 // imports it.

@@ -21,6 +21,7 @@ type Stage struct {
 	consumer *bus.Consumer
 	out      *bus.ArticleWriter
 	dlq      *bus.DeadLetters
+	stories  *storyLog
 	workers  int
 	logger   *slog.Logger
 }
@@ -32,6 +33,7 @@ func NewStage(c *bus.Client, e *Enricher, m *bus.Metrics, workers int, logger *s
 		consumer: c.Consumer(c.Topics().Raw, "process", m, bus.ConsumerOptions{}),
 		out:      c.ArticleWriter(c.Topics().Enriched, m),
 		dlq:      c.DeadLetters("process", m),
+		stories:  newStoryLog(c, e.stories, logger.With("stage", "process")),
 		workers:  max(1, workers),
 		logger:   logger.With("stage", "process"),
 	}
@@ -41,7 +43,8 @@ func NewStage(c *bus.Client, e *Enricher, m *bus.Metrics, workers int, logger *s
 func (s *Stage) Run(ctx context.Context) error {
 	defer s.out.Close()
 	defer s.dlq.Close()
-	return s.consumer.Run(ctx, s.handle)
+	defer s.stories.Close()
+	return s.stories.runAfterCatchUp(ctx, func(ctx context.Context) error { return s.consumer.Run(ctx, s.handle) })
 }
 
 func (s *Stage) handle(ctx context.Context, msgs []bus.Record) error {
@@ -75,6 +78,9 @@ func (s *Stage) handle(ctx context.Context, msgs []bus.Record) error {
 		}
 		ok = append(ok, arts[i])
 		origin = append(origin, msgs[i])
+	}
+	if err := s.stories.write(ctx, ok); err != nil {
+		return err
 	}
 	if err := s.out.Publish(ctx, ok); err != nil {
 		// An enriched article that does not fit in a message, bounds and all, is refused

@@ -58,9 +58,10 @@ func Signature(toks []string) uint64 {
 }
 
 // Index groups articles whose signatures are within maxDist bits under the ID of the
-// story's first article. It lives in one process's memory: bounded by a time window and a
-// count, the oldest entries forgotten first. Two processor instances group independently;
-// a copy that lands on another instance starts its own story there.
+// story's first article. Assign decides for the articles this instance enriches; Learn
+// takes in the decisions of other instances, and of this one before a restart, as the
+// stories topic carries them (see the package comment). It is bounded by a time window and
+// a count, the oldest entries forgotten first.
 //
 // Lookup uses the pigeonhole principle: two 64-bit signatures within 7 bits agree exactly on
 // at least one of eight 8-bit bands, so each band is an exact-match map. (Unrelated texts
@@ -85,9 +86,13 @@ type bandRef struct {
 	idh  uint64
 }
 
+// storyEntry is one remembered article. story is the ID it was given, which a redelivery
+// of the article gets again; join is the ID a new copy of it joins, the same unless two
+// stories turned out to be one (Learn).
 type storyEntry struct {
 	sig   uint64
 	story string
+	join  string
 	id    string
 	at    time.Time
 	used  bool
@@ -139,15 +144,86 @@ func (s *Index) Assign(id string, sig uint64, t time.Time) string {
 				continue
 			}
 			if d <= s.maxDist && d < bestDist {
-				story, bestDist = e.story, d
+				story, bestDist = e.join, d
 			}
 		}
 	}
 	if story == "" {
 		story = id
 	}
-	s.insert(storyEntry{sig: sig, story: story, id: id, at: t, used: true}, idh)
+	s.insert(storyEntry{sig: sig, story: story, join: story, id: id, at: t, used: true}, idh)
 	return story
+}
+
+// Learn remembers that article id, with signature sig published at t, was given story by
+// another instance, or by this one before a restart; a copy assigned afterwards joins it.
+// An article already known keeps the story it has (the first decision stands).
+//
+// Two instances that enrich two copies at the same moment, before either learnt of the
+// other's, start two stories. When Learn meets such a pair (the record's story is not the
+// story of the closest remembered copy), both are one story from then on: new copies join
+// the smaller of the two IDs, the same choice on every instance whatever the order in which
+// the records arrive. The two articles keep the IDs they were given. It is safe for
+// concurrent use.
+func (s *Index) Learn(id string, sig uint64, story string, t time.Time) {
+	if sig == 0 || id == "" || story == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t.After(s.latest) {
+		s.latest = t
+	}
+	idh := text.HashAdd(text.HashInit, id)
+	closest, bestDist := "", 65
+	join := "" // set when a close copy is already in story (or in what story joins)
+	for b := 0; b < nBands; b++ {
+		for _, ref := range s.bands[b][band(sig, b)] {
+			d := bits.OnesCount64(ref.sig ^ sig)
+			if ref.idh != idh && d > s.maxDist {
+				continue
+			}
+			e := &s.ring[ref.slot]
+			if !e.used {
+				continue
+			}
+			if e.id == id {
+				return
+			}
+			if d > s.maxDist || s.latest.Sub(e.at) > s.window || e.at.Sub(t) > s.window {
+				continue
+			}
+			if e.story == story || e.join == story {
+				join = e.join
+			}
+			if d < bestDist {
+				closest, bestDist = e.join, d
+			}
+		}
+	}
+	switch {
+	case join != "":
+	case closest == "":
+		join = story
+	default:
+		join = min(closest, story)
+		s.rejoin(closest, join)
+		s.rejoin(story, join)
+	}
+	s.insert(storyEntry{sig: sig, story: story, join: join, id: id, at: t, used: true}, idh)
+}
+
+// rejoin makes every remembered copy that new copies join to from join to instead. It
+// walks the whole ring, which only a race between instances makes necessary.
+func (s *Index) rejoin(from, to string) {
+	if from == to {
+		return
+	}
+	for i := range s.ring {
+		if e := &s.ring[i]; e.used && e.join == from {
+			e.join = to
+		}
+	}
 }
 
 func band(sig uint64, b int) uint8 { return uint8(sig >> (8 * b)) }
