@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -60,7 +61,7 @@ type Article struct {
 	Topics         []string  `json:"topics,omitempty"` // topic IDs, e.g. "lachin-corridor"
 	Keyphrases     []string  `json:"keyphrases,omitempty"`
 	StoryID        string    `json:"story_id,omitempty"` // same story across outlets (near-duplicates)
-	Signature      uint64    `json:"signature,omitempty"`
+	Signature      SimHash   `json:"signature,omitempty"`
 	Enriched       time.Time `json:"enriched,omitempty"`
 }
 
@@ -201,4 +202,38 @@ func (a *Article) Body() string {
 		return a.Text
 	}
 	return a.Summary
+}
+
+// SimHash is an article's 64-bit near-duplicate signature (see package story). In JSON it
+// is a string of 16 hexadecimal digits: as a JSON number, values above 2^53 lose bits in
+// JavaScript and in most JSON tools. A number is still read, as earlier versions wrote one.
+type SimHash uint64
+
+// MarshalJSON writes s as "0123456789abcdef".
+func (s SimHash) MarshalJSON() ([]byte, error) {
+	b := make([]byte, 0, 18)
+	b = append(b, '"')
+	b = fmt.Appendf(b, "%016x", uint64(s))
+	return append(b, '"'), nil
+}
+
+// UnmarshalJSON reads a string of up to 16 hexadecimal digits, or a decimal number.
+func (s *SimHash) UnmarshalJSON(b []byte) error {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		v, err := strconv.ParseUint(string(b[1:len(b)-1]), 16, 64)
+		if err != nil {
+			return fmt.Errorf("signature %s: not 16 hexadecimal digits", b)
+		}
+		*s = SimHash(v)
+		return nil
+	}
+	if string(b) == "null" {
+		return nil
+	}
+	v, err := strconv.ParseUint(string(b), 10, 64)
+	if err != nil {
+		return fmt.Errorf("signature %s: not a string of hexadecimal digits or a number", b)
+	}
+	*s = SimHash(v)
+	return nil
 }

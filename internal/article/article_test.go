@@ -1,6 +1,8 @@
 package article
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -88,5 +90,36 @@ func TestEncodeKeepsMarkupUnescaped(t *testing.T) {
 	out, err := Decode(b)
 	if err != nil || out.HTML != "<p>a & b</p>" {
 		t.Errorf("decoded %+v, %v", out, err)
+	}
+}
+
+// TestSignatureIsAString: a signature above 2^53 survives a JSON reader that keeps numbers
+// as doubles (JavaScript, jq), and a number written by an earlier version is still read.
+func TestSignatureIsAString(t *testing.T) {
+	a := &Article{ID: "x", Signature: 0xfedcba9876543210}
+	b, err := Encode(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte(`"signature":"fedcba9876543210"`)) {
+		t.Fatalf("encoded signature is not a hex string: %s", b)
+	}
+	var generic map[string]any
+	if err := json.Unmarshal(b, &generic); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := generic["signature"].(string); !ok {
+		t.Errorf("a generic JSON reader sees %T, want a string", generic["signature"])
+	}
+	back, err := Decode(b)
+	if err != nil || back.Signature != a.Signature {
+		t.Fatalf("round trip: %v, %x", err, back.Signature)
+	}
+	old, err := Decode([]byte(`{"id":"x","schema_version":1,"signature":18364758544493064720}`))
+	if err != nil || old.Signature != 0xfedcba9876543210 {
+		t.Fatalf("a numeric signature of an earlier version: %v, %x", err, old.Signature)
+	}
+	if _, err := Decode([]byte(`{"id":"x","schema_version":1,"signature":"not hex"}`)); err == nil {
+		t.Error("a malformed signature decodes without an error")
 	}
 }

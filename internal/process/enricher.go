@@ -248,8 +248,8 @@ func (e *Enricher) Enrich(a *article.Article) error {
 	a.Topics = st.topics.Match(a)
 	a.Keyphrases = kp.Top(8)
 
-	a.Signature = story.Signature(all)
-	a.StoryID = e.stories.Assign(a.ID, a.Signature, storyTime(a, e.now))
+	a.Signature = article.SimHash(story.Signature(all))
+	a.StoryID = e.stories.Assign(a.ID, uint64(a.Signature), storyTime(a, e.now))
 	a.Enriched = e.now().UTC()
 	return nil
 }

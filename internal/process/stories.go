@@ -78,7 +78,7 @@ func (l *storyLog) write(ctx context.Context, arts []*article.Article) error {
 			continue
 		}
 		at := storyTime(a, func() time.Time { return a.Enriched })
-		recs = append(recs, bus.Record{Key: []byte(a.ID), Value: story.Assignment{Signature: a.Signature, Story: a.StoryID, At: at}.Encode()})
+		recs = append(recs, bus.Record{Key: []byte(a.ID), Value: story.Assignment{Signature: uint64(a.Signature), Story: a.StoryID, At: at}.Encode()})
 	}
 	if err := l.w.Write(ctx, recs...); err != nil {
 		return fmt.Errorf("writing %d story assignments to %s: %w", len(recs), l.w.Topic(), err)
