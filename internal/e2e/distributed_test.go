@@ -139,6 +139,10 @@ func TestLiveDistributed(t *testing.T) {
 		if err == nil && st.distinct >= numFeeds*itemsPerFeed && len(got) >= wantAlerts {
 			break
 		}
+		if dead := c.exited(); len(dead) > 0 {
+			t.Errorf("stopped waiting: %v exited on their own", dead)
+			break
+		}
 		if time.Since(convergeStart) > convergeTimeout {
 			t.Errorf("after %v: OpenSearch holds %d distinct articles (want %d), the webhook got %d deliveries (want %d); last error: %v",
 				convergeTimeout, st.distinct, numFeeds*itemsPerFeed, len(got), wantAlerts, err)
@@ -146,7 +150,7 @@ func TestLiveDistributed(t *testing.T) {
 		}
 		time.Sleep(time.Second)
 	}
-	t.Logf("converged %v after the last item was released", time.Since(lastOut).Round(time.Millisecond))
+	t.Logf("waited %v after the last item was released", time.Since(lastOut).Round(time.Millisecond))
 	// Late duplicates (a redelivery after a crash) would come in the next seconds.
 	time.Sleep(5 * time.Second)
 	c.checkAlive()

@@ -70,6 +70,8 @@ type cluster struct {
 	procs  []*proc
 }
 
+func (p *proc) String() string { return p.name }
+
 // baseEnv is the test's environment less every WIREWATCH_ variable: the command refuses
 // the ones it does not know (the live suite's WIREWATCH_LIVE_*), and the run sets its own.
 func baseEnv() []string {
@@ -152,17 +154,26 @@ func (c *cluster) kill(p *proc) {
 	<-p.done
 }
 
-// checkAlive fails the test for every process that exited without being killed.
-func (c *cluster) checkAlive() {
-	c.t.Helper()
+// exited returns the processes that exited without being killed.
+func (c *cluster) exited() []*proc {
+	var out []*proc
 	for _, p := range c.procs {
 		select {
 		case <-p.done:
 			if !p.killed {
-				c.t.Errorf("%s exited on its own: %v\n%s", p.name, p.err, tail(p.log, 40))
+				out = append(out, p)
 			}
 		default:
 		}
+	}
+	return out
+}
+
+// checkAlive fails the test for every process that exited without being killed.
+func (c *cluster) checkAlive() {
+	c.t.Helper()
+	for _, p := range c.exited() {
+		c.t.Errorf("%s exited on its own: %v\n%s", p.name, p.err, tail(p.log, 40))
 	}
 }
 
