@@ -276,8 +276,7 @@ func retry(ctx context.Context, attempts int, wait time.Duration, f func() error
 		if err = f(); err == nil {
 			return nil
 		}
-		var netErr net.Error
-		if !errors.As(err, &netErr) && !isRetriableKafka(err) {
+		if !isTransient(err) {
 			return err
 		}
 		select {
@@ -287,6 +286,14 @@ func retry(ctx context.Context, attempts int, wait time.Duration, f func() error
 		}
 	}
 	return err
+}
+
+// isTransient reports whether err is one a cluster heals from by itself: a network error
+// (a broker down or restarting) or a retriable Kafka error (a leader or group coordinator
+// moving, a coordinator still loading).
+func isTransient(err error) bool {
+	var netErr net.Error
+	return errors.As(err, &netErr) || isRetriableKafka(err)
 }
 
 func isRetriableKafka(err error) bool {

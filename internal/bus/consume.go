@@ -113,6 +113,7 @@ func (c *Consumer) Run(ctx context.Context, h BatchHandler) error {
 			c.logger.Warn("closing dead-letter writer", "err", err)
 		}
 	}()
+	backoff := c.backoff
 	for {
 		batch, err := c.fetchBatch(ctx)
 		if len(batch) == 0 {
@@ -120,10 +121,21 @@ func (c *Consumer) Run(ctx context.Context, h BatchHandler) error {
 				return nil
 			}
 			if err != nil {
-				return fmt.Errorf("%s: fetching: %w", c.stage, err)
+				if !isTransient(err) {
+					return fmt.Errorf("%s: fetching: %w", c.stage, err)
+				}
+				// The reader hands over an error after failing to join its group a few
+				// times in a row (a coordinator moving with a dead broker, or still loading
+				// its offsets) and keeps trying to join: wait, and fetch again.
+				c.logger.Warn("fetching; the reader keeps rejoining its group", "err", err, "retry_in", backoff)
+				if !sleep(ctx, backoff) {
+					return nil
+				}
+				backoff = min(backoff*2, 30*time.Second)
 			}
 			continue
 		}
+		backoff = c.backoff
 		if err := c.handle(ctx, batch, h); err != nil {
 			return err
 		}

@@ -28,8 +28,8 @@ const idleCaughtUp = 1500 * time.Millisecond
 // Follow returns first, ready stays open, so wait on both.
 //
 // Follow returns nil when ctx ends, and an error (after stopping the other partitions)
-// when it cannot list the topic's partitions or reading one fails for good; kafka-go
-// retries transient errors on its own. It returns only after all its goroutines did.
+// when it cannot list the topic's partitions or reading one fails for good; transient
+// errors (a leader down or moving) are retried, by kafka-go and then here, until ctx ends. It returns only after all its goroutines did.
 func (c *Client) Follow(ctx context.Context, topic string, partitions []int, apply func(Record), ready chan<- struct{}) error {
 	spans, err := c.spans(ctx, topic, partitions)
 	if err != nil {
@@ -97,6 +97,7 @@ func (c *Client) followPartition(ctx context.Context, topic string, sp span, app
 	if sp.end <= sp.first {
 		done()
 	}
+	backoff := c.cfg.RetryBackoff
 	for {
 		fctx, cancel := context.WithTimeout(ctx, idleCaughtUp)
 		m, err := r.FetchMessage(fctx)
@@ -109,8 +110,20 @@ func (c *Client) followPartition(ctx context.Context, topic string, sp span, app
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("following %s[%d]: %w", topic, sp.partition, err)
+			if !isTransient(err) {
+				return fmt.Errorf("following %s[%d]: %w", topic, sp.partition, err)
+			}
+			// kafka-go hands over an error after a few failed tries in a row (the
+			// partition's leader died and its successor is not known yet) and keeps
+			// trying: wait, and fetch again.
+			c.logger.Warn("following; the partition's leader is unreachable", "topic", topic, "partition", sp.partition, "err", err, "retry_in", backoff)
+			if !sleep(ctx, backoff) {
+				return nil
+			}
+			backoff = min(backoff*2, 5*time.Second)
+			continue
 		}
+		backoff = c.cfg.RetryBackoff
 		apply(recordOf(m))
 		if m.Offset >= sp.end-1 {
 			done()

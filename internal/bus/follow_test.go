@@ -3,6 +3,7 @@ package bus_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"testing"
@@ -200,5 +201,58 @@ func TestAssignmentsShareOutPartitionsAndMoveThem(t *testing.T) {
 	a.cancel()
 	if err := <-a.done; err != nil {
 		t.Fatalf("Assignments after cancel: %v", err)
+	}
+}
+
+// TestFollowOutlastsItsBrokerRestarting stops the only broker under a follower for longer
+// than kafka-go's reader tries before it hands FetchMessage the dial error, then starts
+// it again on its data: Follow must carry on with the records written after the restart
+// rather than return, as it did when a live run killed a broker (and the alert process
+// with it).
+func TestFollowOutlastsItsBrokerRestarting(t *testing.T) {
+	dir := t.TempDir()
+	logger := slog.New(slog.DiscardHandler)
+	emb, c := bustest.StartIn(t, dir, logger)
+	addr := emb.Addrs()[0]
+	topic := c.Topics().Searches
+	bustest.Produce(t, c, topic, bus.Record{Key: []byte("a"), Value: []byte("1")})
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	seen := make(chan string, 10)
+	ready := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- c.Follow(ctx, topic, nil, func(r bus.Record) { seen <- string(r.Key) }, ready)
+	}()
+	if k := <-seen; k != "a" {
+		t.Fatalf("first record %q, want a", k)
+	}
+	emb.Close()
+	time.Sleep(4 * time.Second) // kafka-go gives up after three dials in a row
+	select {
+	case err := <-done:
+		t.Fatalf("Follow returned while the broker was down: %v", err)
+	default:
+	}
+	emb2, err := bus.StartEmbedded(dir, addr, logger)
+	if err != nil {
+		t.Fatalf("restarting the broker on %s: %v", addr, err)
+	}
+	t.Cleanup(emb2.Close)
+	bustest.Produce(t, c, topic, bus.Record{Key: []byte("b"), Value: []byte("2")})
+	select {
+	case k := <-seen:
+		if k != "b" {
+			t.Errorf("after the restart Follow applied %q, want b", k)
+		}
+	case err := <-done:
+		t.Fatalf("Follow returned across the broker's restart: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("Follow applied nothing within 30 s of the broker's return")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Follow: %v", err)
 	}
 }

@@ -165,6 +165,11 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 	// Every stage is built before any starts, so a construction error leaves nothing running.
 	var runs []func(context.Context) error
 	build := func() error {
+		if has[Serve] {
+			// The search API has no loop of its own: without this a lone `wirewatch serve`
+			// would stop its server as soon as it started.
+			runs = append(runs, func(ctx context.Context) error { <-ctx.Done(); return nil })
+		}
 		if has[Poll] {
 			w := client.ArticleWriter(client.Topics().Raw, metrics)
 			closers = append(closers, w.Close)

@@ -371,3 +371,37 @@ func TestPollAloneOnAClusterSharesTheFeedListThroughKafka(t *testing.T) {
 		t.Errorf("feeds topic = %v, want the configured feed keyed by its URL", feeds)
 	}
 }
+
+// TestServeAloneServesUntilStopped runs the search API as its own process does, on a
+// cluster: it has no stage loop, and it must answer until it is stopped, not stop at once.
+func TestServeAloneServesUntilStopped(t *testing.T) {
+	c, _ := bustest.Start(t)
+	cfg := testConfig(t, t.TempDir())
+	cfg.Kafka.Brokers = c.Brokers()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	go func() {
+		done <- Run(ctx, cfg, Options{Stages: []string{Serve}, Ready: func(a string) { ready <- a }}, logger)
+	}()
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("serve ended before it was ready: %v", err)
+	case <-time.After(2 * time.Minute):
+		t.Fatal("serve not ready after 2 minutes")
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("serve stopped on its own right after starting: %v", err)
+	case <-time.After(time.Second):
+	}
+	searchAPI(t, addr, "lachin")
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+}

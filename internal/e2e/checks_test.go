@@ -1,0 +1,160 @@
+//go:build live
+
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+)
+
+// doJSON sends a JSON request and decodes a 2xx answer into out (when not nil).
+func doJSON(ctx context.Context, method, url string, body, out any) error {
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return fmt.Errorf("encoding the request: %w", err)
+		}
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, r)
+	if err != nil {
+		return fmt.Errorf("building %s %s: %w", method, url, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := (&http.Client{Timeout: 20 * time.Second}).Do(req)
+	if err != nil {
+		return fmt.Errorf("sending %s %s: %w", method, url, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	if err != nil {
+		return fmt.Errorf("reading the answer to %s %s: %w", method, url, err)
+	}
+	if resp.StatusCode >= 300 {
+		return fmt.Errorf("%s %s: %s: %.500s", method, url, resp.Status, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			return fmt.Errorf("decoding the answer to %s %s: %w", method, url, err)
+		}
+	}
+	return nil
+}
+
+// indexStats is what OpenSearch holds of the run, asked over plain HTTP so the check does
+// not depend on wirewatch's backend code.
+type indexStats struct {
+	docs     int            // documents in the run's indices
+	distinct int            // distinct article IDs among them
+	dups     map[string]int // article IDs held more than once, with their count
+	ids      map[string]bool
+}
+
+// openSearchStats refreshes the run's indices (pattern) and counts their documents, their
+// distinct article IDs and the IDs held twice or more.
+func openSearchStats(ctx context.Context, base, pattern string) (indexStats, error) {
+	var st indexStats
+	if err := doJSON(ctx, http.MethodPost, base+"/"+pattern+"/_refresh?allow_no_indices=true", nil, nil); err != nil {
+		return st, err
+	}
+	var count struct {
+		Count int `json:"count"`
+	}
+	if err := doJSON(ctx, http.MethodGet, base+"/"+pattern+"/_count?allow_no_indices=true", nil, &count); err != nil {
+		return st, err
+	}
+	st.docs = count.Count
+	// A terms aggregation over every ID (the corpus is 5,000 articles) gives the distinct
+	// IDs and the repeated ones in one request.
+	q := map[string]any{
+		"size": 0,
+		"aggs": map[string]any{
+			"ids": map[string]any{"terms": map[string]any{"field": "id", "size": 20000}},
+		},
+	}
+	var res struct {
+		Aggregations struct {
+			IDs struct {
+				Buckets []struct {
+					Key   string `json:"key"`
+					Count int    `json:"doc_count"`
+				} `json:"buckets"`
+				Other int `json:"sum_other_doc_count"`
+			} `json:"ids"`
+		} `json:"aggregations"`
+	}
+	if err := doJSON(ctx, http.MethodPost, base+"/"+pattern+"/_search?allow_no_indices=true", q, &res); err != nil {
+		return st, err
+	}
+	if res.Aggregations.IDs.Other != 0 {
+		return st, fmt.Errorf("the ID aggregation left %d documents out", res.Aggregations.IDs.Other)
+	}
+	st.dups, st.ids = map[string]int{}, map[string]bool{}
+	for _, b := range res.Aggregations.IDs.Buckets {
+		st.ids[b.Key] = true
+		if b.Count > 1 {
+			st.dups[b.Key] = b.Count
+		}
+	}
+	st.distinct = len(st.ids)
+	return st, nil
+}
+
+// adminClient asks the live brokers for metadata and group state.
+func adminClient(brokers []string) *kafka.Client {
+	return &kafka.Client{Addr: kafka.TCP(brokers...), Transport: &kafka.Transport{MetadataTTL: time.Second}, Timeout: 10 * time.Second}
+}
+
+// leaders returns the leader broker of each partition of topic (-1 while it has none).
+func leaders(ctx context.Context, brokers []string, topic string) (map[int]int, error) {
+	md, err := adminClient(brokers).Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
+	if err != nil {
+		return nil, fmt.Errorf("asking for %s's metadata: %w", topic, err)
+	}
+	out := map[int]int{}
+	for _, tp := range md.Topics {
+		if tp.Error != nil {
+			return nil, fmt.Errorf("metadata of %s: %w", topic, tp.Error)
+		}
+		for _, p := range tp.Partitions {
+			out[p.ID] = p.Leader.ID
+			if p.Error != nil {
+				out[p.ID] = -1
+			}
+		}
+	}
+	return out, nil
+}
+
+// groupState returns a consumer group's state, its number of members and the partitions
+// of topic assigned to them.
+func groupState(ctx context.Context, brokers []string, group, topic string) (state string, members int, assigned []int, err error) {
+	res, err := adminClient(brokers).DescribeGroups(ctx, &kafka.DescribeGroupsRequest{GroupIDs: []string{group}})
+	if err != nil {
+		return "", 0, nil, fmt.Errorf("describing group %s: %w", group, err)
+	}
+	for _, g := range res.Groups {
+		if g.Error != nil {
+			return "", 0, nil, fmt.Errorf("describing group %s: %w", group, g.Error)
+		}
+		for _, m := range g.Members {
+			for _, tp := range m.MemberAssignments.Topics {
+				if tp.Topic == topic {
+					assigned = append(assigned, tp.Partitions...)
+				}
+			}
+		}
+		state, members = g.GroupState, len(g.Members)
+	}
+	slices.Sort(assigned)
+	return state, members, assigned, nil
+}
