@@ -16,9 +16,11 @@
 # it started is ready, or fails naming the logs. Environment, with defaults:
 #   LIVE_CACHE [<repo>/.cache/live]     jars in kafka/lib and opensearch/lib; run/ holds data,
 #                                       logs and pids
-#   LIVE_KAFKA_PORTS [39092,39093,39094]        broker listeners of nodes 1, 2, 3
-#   LIVE_CONTROLLER_PORTS [39192,39193,39194]   their controller listeners
-#   LIVE_OPENSEARCH_HTTP_PORT [39201]   LIVE_OPENSEARCH_TRANSPORT_PORT [39301]
+#   (the defaults sit below Linux's ephemeral range, 32768-60999, so an outgoing connection
+#   never holds one of them when a server binds it)
+#   LIVE_KAFKA_PORTS [19092,19093,19094]        broker listeners of nodes 1, 2, 3
+#   LIVE_CONTROLLER_PORTS [19192,19193,19194]   their controller listeners
+#   LIVE_OPENSEARCH_HTTP_PORT [19201]   LIVE_OPENSEARCH_TRANSPORT_PORT [19301]
 #   LIVE_READY_TIMEOUT [180]            seconds a server may take to be ready
 #   KAFKA_JAVA_OPTS, OPENSEARCH_JAVA_OPTS   JVM options (small heaps by default)
 #   JAVA [$JAVA_HOME/bin/java or java]  a Java 17 to 21 (OpenSearch 2.19 needs the security
@@ -32,10 +34,10 @@ CACHE=${LIVE_CACHE:-$REPO/.cache/live}
 RUN=$CACHE/run
 LOGS=$RUN/logs
 PIDS=$RUN/pids
-IFS=, read -r -a KAFKA_PORTS <<<"${LIVE_KAFKA_PORTS:-39092,39093,39094}"
-IFS=, read -r -a CONTROLLER_PORTS <<<"${LIVE_CONTROLLER_PORTS:-39192,39193,39194}"
-OS_HTTP=${LIVE_OPENSEARCH_HTTP_PORT:-39201}
-OS_TRANSPORT=${LIVE_OPENSEARCH_TRANSPORT_PORT:-39301}
+IFS=, read -r -a KAFKA_PORTS <<<"${LIVE_KAFKA_PORTS:-19092,19093,19094}"
+IFS=, read -r -a CONTROLLER_PORTS <<<"${LIVE_CONTROLLER_PORTS:-19192,19193,19194}"
+OS_HTTP=${LIVE_OPENSEARCH_HTTP_PORT:-19201}
+OS_TRANSPORT=${LIVE_OPENSEARCH_TRANSPORT_PORT:-19301}
 OS_URL=http://127.0.0.1:$OS_HTTP
 READY_TIMEOUT=${LIVE_READY_TIMEOUT:-180}
 # C1 only and the serial collector: on two shared cores the JIT and GC threads of four JVMs

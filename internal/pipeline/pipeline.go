@@ -99,7 +99,7 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 	var backend index.Backend
 	// A lone alert stage uses the index only for backfills, and only a shared one: the
 	// embedded Bleve index belongs to the process that indexes.
-	if has[Index] || has[Serve] || (has[Alert] && cfg.Index.Backend == "elasticsearch") {
+	if has[Index] || has[Serve] || (has[Alert] && cfg.Index.Backend != "bleve") {
 		backend, err = openBackend(ctx, cfg, logger)
 		if err != nil {
 			return err
