@@ -238,6 +238,9 @@ func (c *Client) groupReader(topic, stage string) *kafka.Reader {
 		CommitInterval:    0,
 		Logger:            kafka.LoggerFunc(c.debugf),
 		ErrorLogger:       kafka.LoggerFunc(c.errorf),
+
+		WatchPartitionChanges:  true,
+		PartitionWatchInterval: partitionWatchInterval,
 	})
 }
 
