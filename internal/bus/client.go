@@ -206,7 +206,10 @@ func (c *Client) EnsureTopics(ctx context.Context, alerts config.AlertConfig) er
 			errs = append(errs, fmt.Errorf("creating topic %s: %w", name, err))
 		}
 	}
-	return errors.Join(errs...)
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	return c.awaitTopics(ctx, topicNames(specs))
 }
 
 // Ping checks that a broker answers a metadata request.
