@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"sync"
 	"time"
 
@@ -119,8 +120,16 @@ func (c *Consumer) Run(ctx context.Context, h BatchHandler) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			if err != nil {
+			if err != nil && !transient(err) {
 				return fmt.Errorf("%s: fetching: %w", c.stage, err)
+			}
+			if err != nil {
+				// A real cluster sends these while a group's coordinator or a partition's
+				// leader moves (a broker restarting); the reader finds the new one itself.
+				c.logger.Warn("fetching; retrying", "err", err, "retry_in", c.backoff)
+				if !sleep(ctx, c.backoff) {
+					return nil
+				}
 			}
 			continue
 		}
@@ -260,6 +269,12 @@ func (c *Consumer) deadLetter(ctx context.Context, r Record, reason error, pos m
 		}
 		backoff = min(backoff*2, 30*time.Second)
 	}
+}
+
+// transient reports whether err is a network error or a broker error worth retrying.
+func transient(err error) bool {
+	var netErr net.Error
+	return errors.As(err, &netErr) || isRetriableKafka(err)
 }
 
 func sleep(ctx context.Context, d time.Duration) bool {
