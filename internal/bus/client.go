@@ -209,7 +209,7 @@ func (c *Client) EnsureTopics(ctx context.Context, alerts config.AlertConfig) er
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
-	return c.awaitTopics(ctx, topicNames(specs))
+	return c.awaitTopics(ctx, topicNames(specs), 0)
 }
 
 // Ping checks that a broker answers a metadata request.

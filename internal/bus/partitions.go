@@ -13,8 +13,9 @@ import (
 // a total below the current count is refused, and the current count itself is a no-op.
 // Keys hash over the new count from then on, so records of one key written before and
 // after the growth may sit in different partitions (their order across the two is lost).
-// Running consumers pick the new partitions up at their next partition check
-// (partitionWatchInterval); followers started before the growth do not see them.
+// It returns once every broker knows the new partitions. Running consumers pick them up
+// at their next partition check (partitionWatchInterval); followers started before the
+// growth do not see them.
 func (c *Client) AddPartitions(ctx context.Context, topic string, total int) error {
 	admin := c.admin(15 * time.Second)
 	md, err := admin.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
@@ -43,5 +44,7 @@ func (c *Client) AddPartitions(ctx context.Context, topic string, total int) err
 	if err != nil {
 		return fmt.Errorf("growing topic %s from %d to %d partitions: %w", topic, have, total, err)
 	}
-	return nil
+	// As after creating a topic, the brokers hear of the new partitions one by one; until
+	// they all did, a writer or another AddPartitions may still see the old count.
+	return c.awaitTopics(ctx, []string{topic}, total)
 }

@@ -15,16 +15,16 @@ import (
 const topicsWait = 30 * time.Second
 
 // awaitTopics waits until every broker of the cluster knows topics, with a leader for
-// each of their partitions. A real cluster answers CreateTopics once its controller
+// each of their partitions and, when partitions > 0, at least that many partitions each. A real cluster answers CreateTopics once its controller
 // created them, and tells its brokers afterwards, one by one: until then a writer whose
 // metadata came from a broker that has not heard yet fails with Unknown Topic Or
 // Partition, which kafka-go's writer does not retry. (The embedded broker knows a topic
 // the moment it is created.)
-func (c *Client) awaitTopics(ctx context.Context, topics []string) error {
+func (c *Client) awaitTopics(ctx context.Context, topics []string, partitions int) error {
 	ctx, cancel := context.WithTimeout(ctx, topicsWait)
 	defer cancel()
 	for {
-		err := c.topicsKnown(ctx, topics)
+		err := c.topicsKnown(ctx, topics, partitions)
 		if err == nil {
 			return nil
 		}
@@ -37,8 +37,9 @@ func (c *Client) awaitTopics(ctx context.Context, topics []string) error {
 }
 
 // topicsKnown asks every broker of the cluster for the metadata of topics and returns
-// nil when each knows them all, with a leader for every partition.
-func (c *Client) topicsKnown(ctx context.Context, topics []string) error {
+// nil when each knows them all, with a leader for every partition (and at least
+// partitions of them, when partitions > 0).
+func (c *Client) topicsKnown(ctx context.Context, topics []string, partitions int) error {
 	var brokers []kafka.Broker
 	var errs []error
 	for _, addr := range c.brokers {
@@ -59,14 +60,14 @@ func (c *Client) topicsKnown(ctx context.Context, topics []string) error {
 	}
 	for _, b := range brokers {
 		addr := net.JoinHostPort(b.Host, strconv.Itoa(b.Port))
-		if err := c.knows(ctx, addr, topics); err != nil {
+		if err := c.knows(ctx, addr, topics, partitions); err != nil {
 			return fmt.Errorf("asking broker %d at %s: %w", b.ID, addr, err)
 		}
 	}
 	return nil
 }
 
-func (c *Client) knows(ctx context.Context, addr string, topics []string) error {
+func (c *Client) knows(ctx context.Context, addr string, topics []string, partitions int) error {
 	conn, err := c.dialer.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return err
@@ -79,7 +80,7 @@ func (c *Client) knows(ctx context.Context, addr string, topics []string) error 
 	if err != nil {
 		return err
 	}
-	have := map[string]bool{}
+	have := map[string]int{}
 	for _, p := range parts {
 		if p.Error != nil {
 			return fmt.Errorf("%s[%d]: %w", p.Topic, p.ID, p.Error)
@@ -87,11 +88,14 @@ func (c *Client) knows(ctx context.Context, addr string, topics []string) error 
 		if p.Leader.Host == "" {
 			return fmt.Errorf("%s[%d] has no leader yet", p.Topic, p.ID)
 		}
-		have[p.Topic] = true
+		have[p.Topic]++
 	}
 	for _, t := range topics {
-		if !have[t] {
+		if have[t] == 0 {
 			return fmt.Errorf("topic %s unknown", t)
+		}
+		if have[t] < partitions {
+			return fmt.Errorf("topic %s has %d partitions, not yet %d", t, have[t], partitions)
 		}
 	}
 	return nil
