@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -62,8 +61,11 @@ func consumeAll(t *testing.T, c *bus.Client, m *bus.Metrics, want int, h func([]
 }
 
 func TestPublishConsumeCommitSurvivesRestart(t *testing.T) {
-	dir, logger := t.TempDir(), slog.New(slog.DiscardHandler)
-	e, c := bustest.StartIn(t, dir, logger)
+	testPublishConsumeCommitSurvivesRestart(t, embedded())
+}
+
+func testPublishConsumeCommitSurvivesRestart(t *testing.T, cl cluster) {
+	c, restart := cl.open(t)
 	m := bus.NewMetrics(prometheus.NewRegistry())
 	w := c.ArticleWriter(c.Topics().Raw, m)
 	ctx := context.Background()
@@ -83,12 +85,10 @@ func TestPublishConsumeCommitSurvivesRestart(t *testing.T) {
 	if len(seen) != 50 {
 		t.Fatalf("first run handled %d distinct articles, want 50", len(seen))
 	}
-	e.Close()
 
-	// Restart the broker on the same data directory: the committed offsets are kept, so a
-	// new consumer in the same group sees only what is published after.
-	e2, c2 := bustest.StartIn(t, dir, logger)
-	defer e2.Close()
+	// Restart the broker on its data: the committed offsets are kept, so a new consumer in
+	// the same group sees only what is published after.
+	c2 := restart()
 	w2 := c2.ArticleWriter(c2.Topics().Raw, m)
 	defer w2.Close()
 	more := articles(60)[50:]
@@ -107,7 +107,11 @@ func TestPublishConsumeCommitSurvivesRestart(t *testing.T) {
 }
 
 func TestDeadLettersCarryReasonAndOrigin(t *testing.T) {
-	c, m := bustest.Start(t)
+	testDeadLettersCarryReasonAndOrigin(t, embedded())
+}
+
+func testDeadLettersCarryReasonAndOrigin(t *testing.T, cl cluster) {
+	c, m := cl.start(t), bus.NewMetrics(prometheus.NewRegistry())
 	dlq := c.DeadLetters("process", m)
 	defer dlq.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

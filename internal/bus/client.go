@@ -217,7 +217,10 @@ func (c *Client) EnsureTopics(ctx context.Context, alerts config.AlertConfig) er
 			errs = append(errs, fmt.Errorf("creating topic %s: %w", name, err))
 		}
 	}
-	return errors.Join(errs...)
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	return c.awaitTopics(ctx, topicNames(specs), 0)
 }
 
 // Ping checks that a broker answers a metadata request.
@@ -249,6 +252,9 @@ func (c *Client) groupReader(topic, stage string) *kafka.Reader {
 		CommitInterval:    0,
 		Logger:            kafka.LoggerFunc(c.debugf),
 		ErrorLogger:       kafka.LoggerFunc(c.errorf),
+
+		WatchPartitionChanges:  true,
+		PartitionWatchInterval: partitionWatchInterval,
 	})
 }
 

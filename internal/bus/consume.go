@@ -126,7 +126,8 @@ func (c *Consumer) Run(ctx context.Context, h BatchHandler) error {
 				}
 				// The reader hands over an error after failing to join its group a few
 				// times in a row (a coordinator moving with a dead broker, or still loading
-				// its offsets) and keeps trying to join: wait, and fetch again.
+				// its offsets), or while a partition's leader moves, and keeps trying: wait,
+				// and fetch again. A real cluster sends these when a broker restarts.
 				c.logger.Warn("fetching; the reader keeps rejoining its group", "err", err, "retry_in", backoff)
 				if !sleep(ctx, backoff) {
 					return nil
@@ -274,6 +275,7 @@ func (c *Consumer) deadLetter(ctx context.Context, r Record, reason error, pos m
 	}
 }
 
+// transient reports whether err is a network error or a broker error worth retrying.
 func sleep(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()

@@ -18,7 +18,10 @@
 //   - Client.Assignments: the partitions a consumer group gives this member, generation
 //     by generation; leader election (whoever holds partition 0 of a one-partition topic)
 //     and sharing out work (the feeds topic's partitions) both build on it.
-//   - Client.EnsureTopics: creates every topic wirewatch uses, in one place.
+//   - Client.EnsureTopics: creates every topic wirewatch uses, in one place, and returns
+//     once every broker knows them (a real cluster tells its brokers after it answered).
+//   - Client.AddPartitions: grows a topic; group members watch their topic's partition
+//     count and rebalance over new partitions within seconds.
 //   - StartEmbedded: the embedded Kafka-protocol broker (franz-go's kfake) that `wirewatch
 //     run` starts when no brokers are configured; stages reach it over TCP exactly as a
 //     real cluster.

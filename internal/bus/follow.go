@@ -132,28 +132,33 @@ func (c *Client) followPartition(ctx context.Context, topic string, sp span, app
 }
 
 // spans returns the first and end offsets of partitions of topic (nil: all). A topic
-// created a moment ago may not be known to every broker yet, so its metadata is asked
-// for again for a few seconds.
+// created a moment ago may not be known to every broker yet: a real cluster propagates
+// its metadata to the brokers one by one, so its metadata may lack it and a partition's
+// new leader may answer Not Leader For Partition for a moment. Both are asked for again,
+// with fresh metadata, for a few seconds.
 func (c *Client) spans(ctx context.Context, topic string, partitions []int) ([]span, error) {
+	var spans []span
+	err := retry(ctx, 20, 250*time.Millisecond, func() error {
+		var err error
+		spans, err = c.spansOnce(ctx, topic, partitions)
+		return err
+	})
+	return spans, err
+}
+
+func (c *Client) spansOnce(ctx context.Context, topic string, partitions []int) ([]span, error) {
 	admin := c.admin(10 * time.Second)
-	var all []kafka.Partition
-	for attempt := 0; ; attempt++ {
-		md, err := admin.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
-		if err == nil && len(md.Topics) == 1 && md.Topics[0].Error == nil && len(md.Topics[0].Partitions) > 0 {
-			all = md.Topics[0].Partitions
-			break
-		}
-		if err == nil && len(md.Topics) == 1 {
-			err = md.Topics[0].Error
-		}
-		if attempt >= 20 || ctx.Err() != nil {
-			return nil, fmt.Errorf("reading metadata of topic %s: %w", topic, errors.Join(err, ctx.Err()))
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(250 * time.Millisecond):
-		}
+	md, err := admin.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
+	if err == nil && len(md.Topics) == 1 && md.Topics[0].Error == nil && len(md.Topics[0].Partitions) == 0 {
+		err = kafka.LeaderNotAvailable // created, partitions not known yet
 	}
+	if err == nil && len(md.Topics) == 1 {
+		err = md.Topics[0].Error
+	}
+	if err != nil || len(md.Topics) != 1 {
+		return nil, fmt.Errorf("reading metadata of topic %s: %w", topic, errors.Join(err, ctx.Err()))
+	}
+	all := md.Topics[0].Partitions
 	var ids []int
 	for _, p := range all {
 		if partitions == nil || slices.Contains(partitions, p.ID) {

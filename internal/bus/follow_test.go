@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"sync"
 	"testing"
@@ -68,7 +69,11 @@ func waitUntil(t *testing.T, within time.Duration, what string, ok func() bool) 
 }
 
 func TestFollowIsReadyAtTheEndItHadThenKeepsTailing(t *testing.T) {
-	c, _ := bustest.Start(t)
+	testFollowIsReadyAtTheEndItHadThenKeepsTailing(t, embedded())
+}
+
+func testFollowIsReadyAtTheEndItHadThenKeepsTailing(t *testing.T, cl cluster) {
+	c := cl.start(t)
 	topic := c.Topics().Feeds
 	bustest.Produce(t, c, topic, keyed("before", 20)...)
 
@@ -98,8 +103,10 @@ func TestFollowIsReadyAtTheEndItHadThenKeepsTailing(t *testing.T) {
 	}
 }
 
-func TestFollowEdges(t *testing.T) {
-	c, _ := bustest.Start(t)
+func TestFollowEdges(t *testing.T) { testFollowEdges(t, embedded()) }
+
+func testFollowEdges(t *testing.T, cl cluster) {
+	c := cl.start(t)
 	tests := []struct {
 		name       string
 		partitions []int
@@ -145,8 +152,13 @@ func TestFollowEdges(t *testing.T) {
 // two-partition topic: each gets one partition, and when one leaves, the other's next
 // generation holds both, after the first generation's run saw its ctx end.
 func TestAssignmentsShareOutPartitionsAndMoveThem(t *testing.T) {
-	c, _ := bustest.Start(t)
-	g := bus.Group{ID: "bustest-assignments", Topic: c.Topics().Raw}
+	testAssignmentsShareOutPartitionsAndMoveThem(t, embedded())
+}
+
+func testAssignmentsShareOutPartitionsAndMoveThem(t *testing.T, cl cluster) {
+	c := cl.start(t)
+	// Named after the topic: on the live cluster no other test or run shares it.
+	g := bus.Group{ID: c.Topics().Raw + ".assignments", Topic: c.Topics().Raw}
 	type member struct {
 		mu      sync.Mutex
 		current []int
@@ -254,5 +266,59 @@ func TestFollowOutlastsItsBrokerRestarting(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("Follow: %v", err)
+	}
+}
+
+// TestFollowReadsACompactedTopicBackAfterRestart: the latest value of every key of a
+// compacted topic, tombstones included, is there to be read whole after the cluster
+// restarted, by a new client (a restarted process) following it from the start.
+func TestFollowReadsACompactedTopicBackAfterRestart(t *testing.T) {
+	testFollowReadsACompactedTopicBackAfterRestart(t, embedded())
+}
+
+func testFollowReadsACompactedTopicBackAfterRestart(t *testing.T, cl cluster) {
+	c, restart := cl.open(t)
+	topic := c.Topics().State
+	want := map[string]string{}
+	var recs []bus.Record
+	for i := range 10 {
+		k := fmt.Sprintf("key-%d", i)
+		recs = append(recs, bus.Record{Key: []byte(k), Value: []byte("v1")})
+		want[k] = "v1"
+	}
+	for i := range 5 {
+		k := fmt.Sprintf("key-%d", i)
+		recs = append(recs, bus.Record{Key: []byte(k), Value: []byte("v2")})
+		want[k] = "v2"
+	}
+	recs = append(recs, bus.Record{Key: []byte("key-9")}) // a tombstone
+	delete(want, "key-9")
+	bustest.Produce(t, c, topic, recs...)
+
+	c2 := restart()
+	seen, ready, stop := following(t, c2, topic, nil)
+	select {
+	case <-ready:
+	case <-time.After(30 * time.Second):
+		t.Fatal("not ready within 30s of following the topic after the restart")
+	}
+	got := map[string]string{}
+	tombstones := 0
+	for _, r := range seen() {
+		if r.Value == nil {
+			tombstones++
+			delete(got, string(r.Key))
+			continue
+		}
+		got[string(r.Key)] = string(r.Value)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("Follow after cancel: %v", err)
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("view after the restart = %v, want %v", got, want)
+	}
+	if tombstones != 1 {
+		t.Errorf("%d tombstones read back, want the one written (a nil Value)", tombstones)
 	}
 }

@@ -17,6 +17,12 @@ const (
 	defaultSessionTimeout = 6 * time.Second
 	rebalanceTimeout      = 5 * time.Second
 	joinGroupBackoff      = 500 * time.Millisecond
+
+	// partitionWatchInterval is how often a group member checks its topic's partition
+	// count, so that a topic grown (AddPartitions) is rebalanced over its new partitions.
+	// Without the watch, kafka-go's members never consume a partition added after they
+	// joined, until some member happens to join or leave.
+	partitionWatchInterval = 2 * time.Second
 )
 
 // Group is a consumer group whose members share out the partitions of one topic.
@@ -55,6 +61,9 @@ func (c *Client) Assignments(ctx context.Context, g Group, run func(ctx context.
 		StartOffset:       kafka.FirstOffset,
 		Logger:            kafka.LoggerFunc(c.debugf),
 		ErrorLogger:       kafka.LoggerFunc(c.errorf),
+
+		WatchPartitionChanges:  true,
+		PartitionWatchInterval: partitionWatchInterval,
 	})
 	if err != nil {
 		return fmt.Errorf("joining group %s: %w", g.ID, err)

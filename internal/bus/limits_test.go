@@ -26,7 +26,11 @@ func junk(key string) bus.Record {
 }
 
 func TestWriterRefusesAnOversizedRecordAloneAndWritesTheOthers(t *testing.T) {
-	c, _ := bustest.Start(t)
+	testWriterRefusesAnOversizedRecordAloneAndWritesTheOthers(t, embedded())
+}
+
+func testWriterRefusesAnOversizedRecordAloneAndWritesTheOthers(t *testing.T, cl cluster) {
+	c := cl.start(t)
 	w := c.Writer(c.Topics().Raw)
 	defer w.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -45,7 +49,11 @@ func TestWriterRefusesAnOversizedRecordAloneAndWritesTheOthers(t *testing.T) {
 }
 
 func TestDeadLetterOfAnOversizedRecordIsAReference(t *testing.T) {
-	c, m := bustest.Start(t)
+	testDeadLetterOfAnOversizedRecordIsAReference(t, embedded())
+}
+
+func testDeadLetterOfAnOversizedRecordIsAReference(t *testing.T, cl cluster) {
+	c, m := cl.start(t), bus.NewMetrics(prometheus.NewRegistry())
 	dlq := c.DeadLetters("index", m)
 	defer dlq.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -84,7 +92,11 @@ func lag(m *bus.Metrics, stage string, p int) float64 {
 // says it is stuck and its lag grows with what arrives behind it; then the record is
 // dead-lettered after the bounded tries and the records around it are handled.
 func TestConsumerStuckOnARecordShowsItThenDeadLettersItAndMovesOn(t *testing.T) {
-	c, _ := bustest.Start(t)
+	testConsumerStuckOnARecordShowsItThenDeadLettersItAndMovesOn(t, embedded())
+}
+
+func testConsumerStuckOnARecordShowsItThenDeadLettersItAndMovesOn(t *testing.T, cl cluster) {
+	c := cl.start(t)
 	m := bus.NewMetrics(prometheus.NewRegistry())
 	const stage = "stuck-test"
 	// One key, one partition: the records queue up behind the poison one.
@@ -165,7 +177,11 @@ func TestConsumerStuckOnARecordShowsItThenDeadLettersItAndMovesOn(t *testing.T) 
 // A failure the handler marks as an outage downstream is retried past the attempt bound
 // and never dead-letters anything.
 func TestConsumerRetriesAnOutageWithoutDeadLettering(t *testing.T) {
-	c, m := bustest.Start(t)
+	testConsumerRetriesAnOutageWithoutDeadLettering(t, embedded())
+}
+
+func testConsumerRetriesAnOutageWithoutDeadLettering(t *testing.T, cl cluster) {
+	c, m := cl.start(t), bus.NewMetrics(prometheus.NewRegistry())
 	bustest.Produce(t, c, c.Topics().Raw, bus.Record{Key: []byte("k"), Value: []byte("v")})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -112,7 +112,7 @@ func (s *Servers) KafkaConfig() config.KafkaConfig {
 	cfg.Replication = 3
 	prefix := fmt.Sprintf("live.%s.%d.", testName(s.t.Name()), time.Now().UnixNano())
 	tp := &cfg.Topics
-	for _, name := range []*string{&tp.Raw, &tp.Enriched, &tp.DLQ, &tp.Feeds, &tp.State, &tp.Alerts, &tp.Searches} {
+	for _, name := range []*string{&tp.Raw, &tp.Enriched, &tp.DLQ, &tp.Feeds, &tp.State, &tp.Alerts, &tp.Searches, &tp.Stories} {
 		*name = prefix + *name
 	}
 	cfg.GroupPrefix = prefix + cfg.GroupPrefix

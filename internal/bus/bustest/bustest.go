@@ -100,10 +100,13 @@ func Header(r bus.Record, key string) string {
 // Count returns how many records topic holds, over all partitions, as its offsets say.
 func Count(t testing.TB, brokers []string, topic string) int64 {
 	t.Helper()
-	admin := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second}
+	admin := Admin(brokers)
 	ctx := context.Background()
 	md, err := admin.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
-	if err != nil || len(md.Topics) != 1 || md.Topics[0].Error != nil {
+	if err == nil && len(md.Topics) == 1 {
+		err = md.Topics[0].Error
+	}
+	if err != nil || len(md.Topics) != 1 {
 		t.Fatalf("reading metadata of %s: %v", topic, err)
 	}
 	req := &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{}}
@@ -119,6 +122,13 @@ func Count(t testing.TB, brokers []string, topic string) int64 {
 		total += po.LastOffset - po.FirstOffset
 	}
 	return total
+}
+
+// Admin returns a kafka-go client for admin calls on brokers with a transport of its own:
+// kafka-go answers metadata requests from its transport's cache, and the shared default
+// transport's is up to 6 s old, too old to know a topic a test just created.
+func Admin(brokers []string) *kafka.Client {
+	return &kafka.Client{Addr: kafka.TCP(brokers...), Transport: &kafka.Transport{MetadataTTL: time.Second}, Timeout: 10 * time.Second}
 }
 
 // ProduceUnchecked writes one record with a bare writer whose batch limit is above the
