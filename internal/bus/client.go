@@ -86,8 +86,13 @@ func NewClient(cfg config.KafkaConfig, brokers []string, logger *slog.Logger) (*
 	return c, nil
 }
 
-// Health returns nil when no running consumer of this client is stuck, else an error
-// naming each stuck stage, where it is stuck and why (for /readyz).
+// stuckAfter is how many failures in a row make a consumer count as stuck for Health: one
+// failed attempt is often a passing hiccup (a broker moving a leader), retried at once.
+const stuckAfter = 2
+
+// Health returns nil when no running consumer of this client is stuck (stuckAfter failures
+// in a row on one batch), else an error naming each stuck stage, where it is stuck and why
+// (for /readyz).
 func (c *Client) Health() error {
 	c.mu.Lock()
 	cons := make([]*Consumer, 0, len(c.consumers))
@@ -97,7 +102,7 @@ func (c *Client) Health() error {
 	c.mu.Unlock()
 	var stuck []*Stuck
 	for _, k := range cons {
-		if s := k.Stuck(); s != nil {
+		if s := k.Stuck(); s != nil && s.Attempts >= stuckAfter {
 			stuck = append(stuck, s)
 		}
 	}

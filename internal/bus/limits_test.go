@@ -133,6 +133,11 @@ func testConsumerStuckOnARecordShowsItThenDeadLettersItAndMovesOn(t *testing.T, 
 	}()
 
 	tick <- struct{}{}
+	waitUntil(t, 10*time.Second, "first failure recorded", func() bool { return cons.Stuck() != nil })
+	if err := c.Health(); err != nil {
+		t.Errorf("Health after one failure = %v, want nil: one failed attempt is not yet stuck", err)
+	}
+	tick <- struct{}{}
 	waitUntil(t, 10*time.Second, "consumer reported stuck", func() bool { return c.Health() != nil })
 	h := c.Health().Error()
 	if !strings.Contains(h, stage) || !strings.Contains(h, "handling poison: cannot") {
