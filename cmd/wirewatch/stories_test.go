@@ -71,6 +71,7 @@ serve: {addr: %q}
 process: {topics_file: %q}
 ingest: {opml: [], allow_private: true, min_interval: 300ms, max_interval: 1s, feeds: [{url: %q}]}
 alert:
+  allow_private: true # the webhook receiver is on loopback
   searches:
     - name: Convoys
       query: '"Red Cross convoys"'
