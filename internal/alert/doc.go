@@ -23,5 +23,5 @@
 // talks to it lives in cmd/wirewatch.
 //
 // In the flow it sits below pipeline and above the index: it imports bus, article,
-// config, query, index and httpapi, never web or another stage.
+// config, query, expand, index and httpapi, never web or another stage.
 package alert

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"wirewatch/internal/article"
+	"wirewatch/internal/expand"
 	"wirewatch/internal/index"
 	"wirewatch/internal/query"
 )
@@ -26,12 +27,24 @@ type compiled struct {
 type matcher struct {
 	an  *query.Analysis
 	set *searches
+	exp queryExpander // nil: searches are matched as written
+}
+
+// queryExpander widens a query with the entities its words name (expand.Expander); the
+// first search that expands may load the knowledge base.
+type queryExpander interface {
+	Query(n query.Node) (query.Node, []expand.Expansion, error)
 }
 
 func (mt *matcher) compile(s SavedSearch) (*compiled, error) {
 	n, err := query.Parse(s.Query)
 	if err != nil {
 		return nil, fmt.Errorf("parsing query of search %s: %w", s.ID, err)
+	}
+	if mt.exp != nil && s.expands() {
+		if n, _, err = mt.exp.Query(n); err != nil {
+			return nil, fmt.Errorf("expanding query of search %s: %w", s.ID, err)
+		}
 	}
 	m, err := query.Compile(n, query.MatchOptions{Analysis: mt.an})
 	if err != nil {

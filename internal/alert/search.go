@@ -34,6 +34,12 @@ type SavedSearch struct {
 	Query    string    `json:"query"`
 	Mode     string    `json:"mode"`
 	Channels []Channel `json:"channels"`
+	// Expand widens the query's free-text words that name a known entity with that
+	// entity, in every language and script (package expand). New searches, from the API
+	// or the configuration file, have it on unless the API says false; a search stored
+	// before the field existed has none and keeps its literal meaning until it is saved
+	// again.
+	Expand *bool `json:"expand,omitempty"`
 	// Origin is "config" for searches declared in the configuration file, which are
 	// rewritten from the file at each start; "" for searches made through the API.
 	Origin  string    `json:"origin,omitempty"`
@@ -215,6 +221,7 @@ func fromConfig(c config.SearchConfig) SavedSearch {
 		Name:   c.Name,
 		Query:  c.Query,
 		Mode:   c.Mode,
+		Expand: new(true),
 		Origin: "config",
 	}
 	for _, ch := range c.Channels {
@@ -259,8 +266,14 @@ func decodeSearch(body io.Reader, allowPrivate bool) (SavedSearch, error) {
 	if err := normalise(&s, allowPrivate); err != nil {
 		return s, err
 	}
+	if s.Expand == nil {
+		s.Expand = new(true)
+	}
 	return s, nil
 }
+
+// expands reports whether the search's query is widened with entities (see Expand).
+func (s SavedSearch) expands() bool { return s.Expand != nil && *s.Expand }
 
 // Alert is one match of a saved search on a story. ID is the idempotency key: the same
 // search and story always give the same ID.

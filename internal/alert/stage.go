@@ -113,6 +113,10 @@ func (s *Stage) UseBusMetrics(m *bus.Metrics) {
 	s.dlq = s.client.DeadLetters(MatchStage, m)
 }
 
+// ExpandWith makes the searches that have Expand on also match the articles linked to
+// the entities their free-text words name. Call it before Run.
+func (s *Stage) ExpandWith(x queryExpander) { s.matcher.exp = x }
+
 // SetFeedToken makes the Atom feeds (served outside /api/) require token as ?token= or a
 // bearer token. Call it before serving with the process's serve.token.
 func (s *Stage) SetFeedToken(token string) { s.feedToken = token }

@@ -62,6 +62,11 @@ type kb struct {
 	first map[uint64]uint8    // hash of a first folded token -> longest alias length starting with it
 	skel  map[uint64]aliasRef // hash of the transliterated skeleton of a name, see skeleton
 	flat  []alias
+	// parts and written serve Lookup, for names written by hand (users', curated,
+	// regions) only: the gazetteer's quarter of a million names would cost more than
+	// they help a query.
+	parts   map[uint64][]int32      // hash of a proper part of a name (its capitalised words) -> entities
+	written map[int32][]writtenName // an entity's names as its record writes them
 
 	// Bit filters in front of first and names: most words of a text start no name, and a
 	// bit in a table small enough for the CPU cache answers that without touching the
@@ -80,7 +85,8 @@ type aliasRef struct {
 }
 
 func newKB() *kb {
-	return &kb{byID: map[string]int32{}, first: map[uint64]uint8{}, building: map[uint64][]alias{}, skelBld: map[uint64][]alias{}}
+	return &kb{byID: map[string]int32{}, first: map[uint64]uint8{}, building: map[uint64][]alias{}, skelBld: map[uint64][]alias{},
+		parts: map[uint64][]int32{}, written: map[int32][]writtenName{}}
 }
 
 // freeze turns the build maps into the flat, pointer-free lookup tables.
@@ -240,6 +246,7 @@ func (k *kb) addRecords(recs []EntityRecord, src uint8) {
 		for lang, names := range r.Names {
 			for _, n := range names {
 				k.addName(idx, n, lang, src)
+				k.written[idx] = append(k.written[idx], writtenName{lang, n})
 			}
 		}
 	}
@@ -308,6 +315,9 @@ func (k *kb) addName(idx int32, name, lang string, src uint8) {
 		k.building[h] = appendAlias(k.building[h], a)
 		if f := text.HashAdd(text.HashInit, form[0]); uint8(len(form)) > k.first[f] {
 			k.first[f] = uint8(len(form))
+		}
+		if src <= srcCountry && !k.loading {
+			k.addParts(idx, form, toks)
 		}
 	}
 	if !a.Lower && !a.Acronym {

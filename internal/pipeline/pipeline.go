@@ -28,6 +28,8 @@ import (
 	"wirewatch/internal/alert"
 	"wirewatch/internal/bus"
 	"wirewatch/internal/config"
+	"wirewatch/internal/entity"
+	"wirewatch/internal/expand"
 	"wirewatch/internal/httpapi"
 	"wirewatch/internal/index"
 	"wirewatch/internal/index/bleve"
@@ -137,10 +139,6 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 	}
 	// Each part mounts its own routes on srv; /api/ ones need serve.token.
 	srv := web.New(web.Options{Registry: reg, Checks: checks, Token: cfg.Serve.Token, Logger: logger})
-	if has[Serve] {
-		web.NewSearch(backend, cfg.Serve.SearchTimeout, logger).Routes(srv)
-		ui.Routes(srv) // the analyst UI: static pages over the API
-	}
 	ln, err := net.Listen("tcp", cfg.Serve.Addr)
 	if err != nil {
 		return fmt.Errorf("serve.addr: %w", err)
@@ -164,6 +162,8 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 
 	// Every stage is built before any starts, so a construction error leaves nothing running.
 	var runs []func(context.Context) error
+	var enricher *process.Enricher // set when this process enriches; its knowledge base serves expansion
+	names := expand.New(func() (expand.Names, error) { return queryNames(cfg.Process, enricher, logger) })
 	build := func() error {
 		if has[Serve] {
 			// The search API has no loop of its own: without this a lone `wirewatch serve`
@@ -190,6 +190,7 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 				return err
 			}
 			e.Routes(srv)
+			enricher = e
 			runs = append(runs, process.NewStage(client, e, metrics, cfg.Process.Workers, logger).Run, e.Watch)
 		}
 		if has[Index] {
@@ -205,9 +206,21 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 				return err
 			}
 			st.SetFeedToken(cfg.Serve.Token)
+			st.ExpandWith(names) // loads the knowledge base only if a saved search expands
 			st.UseBusMetrics(metrics)
 			st.Routes(srv)
 			runs = append(runs, st.Run)
+		}
+		if has[Serve] {
+			// Searches widen names with the entities they name (expand): the knowledge
+			// base is loaded here, before the search API answers, not by a first search.
+			if err := names.Load(); err != nil {
+				return err
+			}
+			search := web.NewSearch(backend, cfg.Serve.SearchTimeout, logger)
+			search.ExpandWith(names)
+			search.Routes(srv)
+			ui.Routes(srv) // the analyst UI: static pages over the API
 		}
 		return nil
 	}
@@ -229,6 +242,32 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 	logger.Info("wirewatch stopped")
 	return errors.Join(stageErr, httpErr)
 }
+
+// queryNames is the knowledge base the search API and saved searches look query words up
+// in: the enrichment stage's when this process runs one (its user entities reload with
+// it), else a copy loaded with the same options, whose user entity files are read once.
+func queryNames(cfg config.ProcessConfig, e *process.Enricher, logger *slog.Logger) (expand.Names, error) {
+	if e != nil {
+		return enricherNames{e}, nil
+	}
+	start := time.Now()
+	r, err := entity.New(entity.Options{Gazetteer: cfg.Gazetteer})
+	if err != nil {
+		return nil, err
+	}
+	f, err := r.LoadUser(cfg.EntitiesFiles)
+	if err != nil {
+		return nil, err
+	}
+	ents, n := r.Size()
+	logger.Info("knowledge base loaded for query expansion", "entities", ents, "names", n, "took", time.Since(start).Round(time.Millisecond))
+	return f, nil
+}
+
+// enricherNames looks names up in the enrichment stage's current knowledge base.
+type enricherNames struct{ e *process.Enricher }
+
+func (n enricherNames) Lookup(s string) []entity.Match { return n.e.Finder().Lookup(s) }
 
 // poller is the poll stage as the process wires it: *ingest.Poller on the embedded
 // broker, *ingest.GroupPoller on a real cluster.

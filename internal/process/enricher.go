@@ -91,6 +91,9 @@ func New(cfg config.ProcessConfig, logger *slog.Logger) (*Enricher, error) {
 	return e, nil
 }
 
+// Finder returns the knowledge base as last (re)loaded, for looking up the names of a query.
+func (e *Enricher) Finder() *entity.Finder { return e.state.Load().finder }
+
 // Reload re-reads the user entity files and the topics file. On error the previous state
 // stays in force.
 func (e *Enricher) Reload() error {

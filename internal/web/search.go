@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"wirewatch/internal/expand"
 	"wirewatch/internal/httpapi"
 	"wirewatch/internal/index"
 	"wirewatch/internal/query"
@@ -23,12 +24,43 @@ type Search struct {
 	backend index.Backend
 	timeout time.Duration
 	logger  *slog.Logger
+	exp     queryExpander // nil: queries are searched as written
 }
 
 // NewSearch returns the search API over backend. Each search is cancelled after timeout
 // (serve.search_timeout), or as soon as its client goes away.
 func NewSearch(backend index.Backend, timeout time.Duration, logger *slog.Logger) *Search {
 	return &Search{backend: backend, timeout: timeout, logger: logger}
+}
+
+// queryExpander widens a query with the entities its words name (expand.Expander).
+type queryExpander interface {
+	Query(n query.Node) (query.Node, []expand.Expansion, error)
+}
+
+// ExpandWith makes searches also find the articles linked to the entities the query's
+// free-text words name, unless a request says expand=false. Call it before serving.
+func (s *Search) ExpandWith(x queryExpander) { s.exp = x }
+
+// expandQuery widens req.Query (see ExpandWith) and returns the expansions made. A query
+// that does not parse is left for the backend to refuse with its position.
+func (s *Search) expandQuery(v url.Values, req *index.Request) []expand.Expansion {
+	if s.exp == nil || req.Query == "" || v.Has("expand") && !isTrue(v.Get("expand")) {
+		return nil
+	}
+	n, err := query.Parse(req.Query)
+	if err != nil {
+		return nil
+	}
+	n, used, err := s.exp.Query(n)
+	if err != nil {
+		s.logger.Error("expanding query: searching it as written", "err", err)
+		return nil
+	}
+	if len(used) > 0 {
+		req.Query = n.String()
+	}
+	return used
 }
 
 // run runs one search bounded by the server's timeout and the request's context.
@@ -78,6 +110,7 @@ const maxPageSize = 200
 
 // parseRequest reads a search from URL parameters: q, sort (relevance|newest), size, after,
 // from, to (RFC 3339 or YYYY-MM-DD), facets (1), interval (hour|day|week|month), collapse (1).
+// The search and export handlers also read expand (false: no entity expansion).
 func parseRequest(v url.Values) (index.Request, error) {
 	req := index.Request{
 		Query:    v.Get("q"),
@@ -173,6 +206,7 @@ func (s *Search) search(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, http.StatusBadRequest, err)
 		return
 	}
+	expanded := s.expandQuery(r.URL.Query(), &req)
 	res, err := s.run(r, req)
 	if err != nil {
 		s.searchError(w, r, err)
@@ -181,7 +215,13 @@ func (s *Search) search(w http.ResponseWriter, r *http.Request) {
 	if res.Hits == nil {
 		res.Hits = []index.Hit{}
 	}
-	httpapi.WriteJSON(w, http.StatusOK, res)
+	httpapi.WriteJSON(w, http.StatusOK, searchResponse{res, expanded})
+}
+
+// searchResponse is a page of results and the entities the query was widened with.
+type searchResponse struct {
+	*index.Result
+	Expanded []expand.Expansion `json:"expanded,omitempty"`
 }
 
 // export streams every hit of a search (up to limit, default 10,000, at most 100,000) as
@@ -211,6 +251,7 @@ func (s *Search) export(w http.ResponseWriter, r *http.Request) {
 		limit = n
 	}
 	req.Size, req.Facets, req.Interval, req.After = maxPageSize, false, "", ""
+	s.expandQuery(v, &req)
 	if req.Sort == "" {
 		req.Sort = index.SortNewest
 	}

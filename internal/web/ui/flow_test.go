@@ -109,6 +109,12 @@ func TestAnalystUI(t *testing.T) {
 		if copies != "+1 copy" {
 			t.Errorf("same-story copies: link %q, want \"+1 copy\" (a1 and b1 are one story)", copies)
 		}
+		// The query's name also searched the entities it names, and the page says so.
+		var also string
+		evalTo(b, "also matched", `(document.querySelector("#also-matched") || {}).textContent || ""`, &also)
+		if !strings.HasPrefix(also, "also matched: ") || !strings.Contains(also, "Lachin corridor, as Лачинский коридор") {
+			t.Errorf("also-matched line %q, want it to name Lachin corridor, as Лачинский коридор", also)
+		}
 		// The Persian title is laid out right to left.
 		var dir string
 		evalTo(b, "direction", `(() => { const h = [...document.querySelectorAll("#results h3")].find(h => h.textContent.includes("لاچین")); return h ? getComputedStyle(h).direction : "missing"; })()`, &dir)

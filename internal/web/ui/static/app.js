@@ -224,6 +224,7 @@
     if (p.to) u.set("to", p.to);
     for (const f of p.filters || []) u.append("f", f);
     if (p.collapse === false) u.set("collapse", "0");
+    if (p.expand === false) u.set("expand", "0");
     if (p.size && p.size !== PAGE_SIZE) u.set("size", String(p.size));
     const s = u.toString();
     return "/search" + (s ? "?" + s : "");
@@ -237,6 +238,7 @@
       to: params.get("to") || "",
       filters: params.getAll("f").filter((f) => f.indexOf(":") > 0),
       collapse: params.get("collapse") !== "0",
+      expand: params.get("expand") !== "0",
       size: Math.min(200, Math.max(1, parseInt(params.get("size"), 10) || PAGE_SIZE)),
     };
   }
@@ -247,6 +249,7 @@
     if (s.from) u.set("from", s.from);
     if (s.to) u.set("to", s.to);
     if (s.collapse) u.set("collapse", "1");
+    if (!s.expand) u.set("expand", "false");
     for (const [k, v] of Object.entries(extra || {})) u.set(k, v);
     return "/api/search?" + u.toString();
   }
@@ -328,6 +331,7 @@
     const form = el("form", { class: "searchform", role: "search", action: "/search" },
       box.wrap, sortSel, el("button", { type: "submit" }, "Search"),
       el("div", { class: "dates" }, el("span", { class: "muted" }, "Published"), fromIn, "–", toIn),
+      expandToggle(s, box),
       errNode);
     const submit = (ev) => {
       if (ev) ev.preventDefault();
@@ -389,7 +393,7 @@
 
     const followBtn = el("button", { type: "button", class: "secondary", id: "follow" }, "Follow this search");
     followBtn.addEventListener("click", () => followDialog(s));
-    const exportLink = el("a", { href: "/api/export?format=csv&q=" + encodeURIComponent(combine(s.q, s.filters)) + (s.from ? "&from=" + encodeURIComponent(s.from) : "") + (s.to ? "&to=" + encodeURIComponent(s.to) : ""), download: "wirewatch-export.csv", class: "export" }, "Export CSV");
+    const exportLink = el("a", { href: "/api/export?format=csv&q=" + encodeURIComponent(combine(s.q, s.filters)) + (s.from ? "&from=" + encodeURIComponent(s.from) : "") + (s.to ? "&to=" + encodeURIComponent(s.to) : "") + (s.expand ? "" : "&expand=false"), download: "wirewatch-export.csv", class: "export" }, "Export CSV");
     exportLink.addEventListener("click", (ev) => {
       if (!token()) return;
       ev.preventDefault(); // the download needs the token, which a plain link cannot send as a header
@@ -398,6 +402,8 @@
     resultsCol.appendChild(el("div", { class: "summary" },
       el("p", { class: "muted", id: "total" }, res.total.toLocaleString() + (res.total === 1 ? " article" : " articles") + (s.collapse ? ", each story once" : "") + " · " + Math.max(1, Math.round((res.took_ns || 0) / 1e6)) + " ms"),
       el("span", {}, exportLink, " ", followBtn)));
+    const also = alsoMatched(res.expanded);
+    if (also) resultsCol.appendChild(also);
 
     if (res.histogram && res.histogram.length) {
       resultsCol.appendChild(histogram(res.histogram, "day", (from, to) => go(searchURL(Object.assign({}, s, { from, to })))));
@@ -413,6 +419,27 @@
       if (s.filters.includes(f)) return null;
       return searchURL(Object.assign({}, s, { filters: s.filters.concat([f]) }));
     });
+  }
+
+  // expandToggle is the "also match entities" switch: a query's names also find the
+  // articles linked to the entities they name, in every language (the API's expand).
+  function expandToggle(s, box) {
+    const cb = el("input", { type: "checkbox", id: "expand", name: "expand", checked: s.expand });
+    cb.addEventListener("change", () => go(searchURL(Object.assign({}, s, { q: box.input.value, expand: cb.checked }))));
+    return el("label", { class: "expand-toggle", title: "Names also find the articles linked to the entities they name, in every language and script" }, cb, " also match entities");
+  }
+
+  // alsoMatched says which entities the query's names were widened with:
+  // "also matched: Lachin corridor, as Лачинский коридор".
+  function alsoMatched(expanded) {
+    if (!expanded || !expanded.length) return null;
+    const p = el("p", { class: "muted also-matched", id: "also-matched" }, "also matched: ");
+    expanded.forEach((x, i) => {
+      if (i) append(p, "; ");
+      append(p, el("a", { href: searchURL({ q: "entity:" + quoteValue(x.entity) }) }, el("bdi", { dir: "auto" }, x.name || x.entity)),
+        x.alias ? [", as ", el("bdi", { dir: "auto" }, x.alias)] : []);
+    });
+    return p;
   }
 
   function moreButton(parent, list, next, fetchPage, seq) {
