@@ -171,14 +171,14 @@ func TestPollNow(t *testing.T) {
 func TestPollNowWhilePolling(t *testing.T) {
 	feed := &seedFeed{}
 	feed.add(`<item><title>first</title><link>https://pw.example/1</link></item>`)
-	release := make(chan struct{})
+	held, release := make(chan struct{}), make(chan struct{})
 	var gate sync.Once
 	site := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		// The first fetch takes the body as it is, then is held until the request is in
 		// and the second item added.
 		rec := httptest.NewRecorder()
 		feed.ServeHTTP(rec, req)
-		gate.Do(func() { <-release })
+		gate.Do(func() { close(held); <-release })
 		maps.Copy(w.Header(), rec.Header())
 		w.WriteHeader(rec.Code)
 		w.Write(rec.Body.Bytes())
@@ -187,7 +187,11 @@ func TestPollNowWhilePolling(t *testing.T) {
 	cfg.MinInterval, cfg.MaxInterval = time.Hour, time.Hour
 	pub := newRecorder()
 	r := startPoller(t, cfg, t.TempDir(), pub)
-	waitFor(t, 5*time.Second, "the first poll under way", func() bool { return statusOf(t, r.p, site.URL).Polling })
+	select {
+	case <-held:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the first poll never fetched")
+	}
 	if _, err := r.p.RequestPoll(site.URL); err != nil {
 		t.Fatalf("poll now during a poll: %v", err)
 	}
