@@ -99,12 +99,18 @@ func envOr(e *env, key, def string) string {
 }
 
 func cmdFeeds(ctx context.Context, e *env, args []string) error {
-	fs := newFlags("feeds", "feeds [--addr URL] [--json]", e)
+	fs := newFlags("feeds", "feeds [--addr URL] [--json] [poll FEED_URL]", e)
 	var rf remoteFlags
 	rf.register(fs, e)
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	switch rest := fs.Args(); {
+	case len(rest) == 2 && rest[0] == "poll":
+		return pollFeed(ctx, e, rf, rest[1], *asJSON)
+	case len(rest) > 0:
+		return usageError{fmt.Errorf("feeds: unexpected %q (wirewatch feeds [poll FEED_URL])", strings.Join(rest, " "))}
 	}
 	var res struct {
 		Feeds []map[string]any `json:"feeds"`
@@ -116,12 +122,43 @@ func cmdFeeds(ctx context.Context, e *env, args []string) error {
 		return printJSON(e.stdout, res)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "FEED\tLAST SUCCESS\tFAILURES\tITEMS/DAY\tSTALE\tLAST ERROR")
+	fmt.Fprintln(tw, "FEED\tLAST SUCCESS\tFAILURES\tITEMS/DAY\tSTALE\tEVERY\tNEXT POLL\tLAST ERROR")
 	for _, f := range res.Feeds {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", cell(f["url"]), when(f["last_success"]), cell(f["consecutive_failures"]),
-			cell(f["items_per_day"]), cell(f["stale"]), cell(f["last_error"]))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(f["url"]), when(f["last_success"]), cell(f["consecutive_failures"]),
+			cell(f["items_per_day"]), cell(f["stale"]), seconds(f["interval_seconds"]), nextPoll(f), cell(f["last_error"]))
 	}
 	return tw.Flush()
+}
+
+// pollFeed asks a running wirewatch to poll one feed now (POST /api/feeds/poll).
+func pollFeed(ctx context.Context, e *env, rf remoteFlags, feedURL string, asJSON bool) error {
+	var res map[string]any
+	err := newClient(rf.addr, rf.token).Do(ctx, http.MethodPost, "/api/feeds/poll", map[string]string{"url": feedURL}, &res)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return printJSON(e.stdout, res)
+	}
+	_, err = fmt.Fprintf(e.stdout, "polling %s now; `wirewatch feeds` shows the outcome\n", feedURL)
+	return err
+}
+
+// seconds shows a number of seconds as a duration ("15m0s"), "-" when absent or zero.
+func seconds(v any) string {
+	s, ok := v.(float64)
+	if !ok || s <= 0 {
+		return "-"
+	}
+	return (time.Duration(s * float64(time.Second))).Round(time.Second).String()
+}
+
+// nextPoll shows a feed's next poll: "polling" while one is under way, else the time.
+func nextPoll(f map[string]any) string {
+	if f["polling"] == true {
+		return "polling"
+	}
+	return when(f["next_poll"])
 }
 
 // cell shows a JSON value in a table, "-" when absent.

@@ -16,8 +16,14 @@ type IngestConfig struct {
 	UserAgent string `yaml:"user_agent"`
 	// Timeout bounds one whole fetch (connect, headers, body).
 	Timeout time.Duration `yaml:"timeout"`
-	// MinInterval and MaxInterval bound a feed's adaptive poll interval.
+	// MinInterval is the floor of every feed's adaptive poll interval: no feed is polled
+	// more often on schedule. A new feed starts there.
 	MinInterval time.Duration `yaml:"min_interval"`
+	// MaxInterval is the ceiling of the adaptive interval: every feed that answers is
+	// polled at least this often, so it bounds how old a new item can be when it reaches
+	// wirewatch (WebSub pushes and "poll now" are sooner). A feed's own min_interval may
+	// ask for less, and a failing feed backs off up to its ceiling (longer only when the
+	// server's Retry-After says so).
 	MaxInterval time.Duration `yaml:"max_interval"`
 	// Concurrency is the number of fetches in flight at once.
 	Concurrency int `yaml:"concurrency"`
@@ -68,6 +74,13 @@ type FeedConfig struct {
 	Lang  string `yaml:"lang"`
 	// FetchText fetches the linked page and extracts its text when the item has only a summary.
 	FetchText bool `yaml:"fetch_text"`
+	// MinInterval and MaxInterval, when set, narrow this feed's poll interval within
+	// ingest.min_interval and ingest.max_interval: max_interval for a feed that must be
+	// fresher than the rest, min_interval for a site that asks to be polled less. A
+	// min_interval above ingest.max_interval wins over it (the site's wish is explicit);
+	// a max_interval below ingest.min_interval is an error.
+	MinInterval time.Duration `yaml:"min_interval,omitempty" json:",omitempty"`
+	MaxInterval time.Duration `yaml:"max_interval,omitempty" json:",omitempty"`
 }
 
 func ingestDefaults() IngestConfig {
@@ -76,7 +89,7 @@ func ingestDefaults() IngestConfig {
 		UserAgent:             "wirewatch/1.0 (+https://github.com/wirewatch/wirewatch)",
 		Timeout:               30 * time.Second,
 		MinInterval:           2 * time.Minute,
-		MaxInterval:           6 * time.Hour,
+		MaxInterval:           15 * time.Minute,
 		Concurrency:           32,
 		PerHostConcurrency:    2,
 		PerHostDelay:          500 * time.Millisecond,
@@ -101,6 +114,7 @@ func (c *IngestConfig) validate() []error {
 		if msg := CheckFeedURL(f.URL); msg != "" {
 			add(fmt.Sprintf("ingest.feeds[%d].url", i), "%s", msg)
 		}
+		errs = append(errs, c.CheckFeedIntervals(f, fmt.Sprintf("ingest.feeds[%d].", i))...)
 	}
 	if c.Timeout <= 0 {
 		add("ingest.timeout", "must be positive")
@@ -150,6 +164,39 @@ func (c *IngestConfig) validate() []error {
 		}
 	}
 	return errs
+}
+
+// CheckFeedIntervals returns what is wrong with f's own poll intervals against these
+// global ones, as *FieldError naming prefix+"min_interval" or prefix+"max_interval".
+func (c *IngestConfig) CheckFeedIntervals(f FeedConfig, prefix string) []error {
+	var errs []error
+	add := func(key, format string, args ...any) {
+		errs = append(errs, &FieldError{Key: prefix + key, Msg: fmt.Sprintf(format, args...)})
+	}
+	if f.MinInterval < 0 {
+		add("min_interval", "must not be negative")
+	}
+	switch {
+	case f.MaxInterval < 0:
+		add("max_interval", "must not be negative")
+	case f.MaxInterval == 0:
+	case f.MaxInterval < c.MinInterval:
+		add("max_interval", "%s is below ingest.min_interval %s, which no feed is polled more often than", f.MaxInterval, c.MinInterval)
+	case f.MaxInterval < f.MinInterval:
+		add("max_interval", "%s is below this feed's min_interval %s", f.MaxInterval, f.MinInterval)
+	}
+	return errs
+}
+
+// FeedBounds returns the shortest and longest poll interval of feed f: the global bounds
+// narrowed by the feed's own, where a feed's min_interval above the global ceiling wins.
+func (c *IngestConfig) FeedBounds(f FeedConfig) (lo, hi time.Duration) {
+	lo, hi = c.MinInterval, c.MaxInterval
+	if f.MaxInterval > 0 {
+		hi = min(hi, f.MaxInterval)
+	}
+	lo = max(lo, f.MinInterval)
+	return lo, max(hi, lo)
 }
 
 // CheckFeedURL returns why raw is not a usable feed URL, or "" when it is.

@@ -67,6 +67,7 @@ func NewGroupPoller(cfg config.IngestConfig, g GroupConfig, dataDir string, pub 
 	// Feeds added earlier through AddFeed belong on the topic in this mode, not here.
 	p.mu.Lock()
 	p.feeds, p.order = map[string]*feedState{}, nil
+	p.group = g.GroupID
 	p.mu.Unlock()
 	gp := &GroupPoller{poller: p, g: g, log: logger, state: g.Log.Writer(g.StateTopic)}
 	p.stateSink = gp.shareState

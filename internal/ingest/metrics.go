@@ -16,6 +16,8 @@ type metrics struct {
 	refused   prometheus.Counter
 	failures  prometheus.Counter
 	pushes    prometheus.Counter
+	// pollRequests counts "poll now" requests by outcome (accepted, too_soon, unknown, not_held).
+	pollRequests *prometheus.CounterVec
 
 	feedUp          *prometheus.Desc
 	feedFailures    *prometheus.Desc
@@ -24,6 +26,8 @@ type metrics struct {
 	feedLastNew     *prometheus.Desc
 	feedStale       *prometheus.Desc
 	feedPublished   *prometheus.Desc
+	feedInterval    *prometheus.Desc
+	feedNextPoll    *prometheus.Desc
 }
 
 func newMetrics(p *Poller) *metrics {
@@ -49,6 +53,9 @@ func newMetrics(p *Poller) *metrics {
 		pushes: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "wirewatch_ingest_websub_pushes_total", Help: "WebSub content distributions received.",
 		}),
+		pollRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "wirewatch_ingest_poll_requests_total", Help: "Polls asked for by hand (poll now), by outcome.",
+		}, []string{"outcome"}),
 		feedUp:          prometheus.NewDesc("wirewatch_ingest_feed_up", "1 when the feed's last poll succeeded.", label, nil),
 		feedFailures:    prometheus.NewDesc("wirewatch_ingest_feed_consecutive_failures", "Failed polls in a row.", label, nil),
 		feedItemsPerDay: prometheus.NewDesc("wirewatch_ingest_feed_items_per_day", "Observed publishing rate.", label, nil),
@@ -56,6 +63,8 @@ func newMetrics(p *Poller) *metrics {
 		feedLastNew:     prometheus.NewDesc("wirewatch_ingest_feed_last_new_item_timestamp_seconds", "Time of the newest item.", label, nil),
 		feedStale:       prometheus.NewDesc("wirewatch_ingest_feed_stale", "1 when the feed answers but brings nothing new.", label, nil),
 		feedPublished:   prometheus.NewDesc("wirewatch_ingest_feed_published_total", "Articles published from this feed.", label, nil),
+		feedInterval:    prometheus.NewDesc("wirewatch_ingest_feed_interval_seconds", "Current adaptive poll interval.", label, nil),
+		feedNextPoll:    prometheus.NewDesc("wirewatch_ingest_feed_next_poll_timestamp_seconds", "When the feed is polled next.", label, nil),
 	}
 }
 
@@ -71,7 +80,7 @@ func (m *metrics) observeFetch(d time.Duration, err error) {
 // RegisterMetrics registers the poller's metrics, including per-feed health gauges, on reg.
 func (p *Poller) RegisterMetrics(reg prometheus.Registerer) error {
 	m := p.metrics
-	for _, c := range []prometheus.Collector{m.fetches, m.fetchTime, m.published, m.refused, m.failures, m.pushes, m} {
+	for _, c := range []prometheus.Collector{m.fetches, m.fetchTime, m.published, m.refused, m.failures, m.pushes, m.pollRequests, m} {
 		if err := reg.Register(c); err != nil {
 			return err
 		}
@@ -81,7 +90,7 @@ func (p *Poller) RegisterMetrics(reg prometheus.Registerer) error {
 
 // Describe and Collect make metrics a collector of the per-feed series.
 func (m *metrics) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{m.feedUp, m.feedFailures, m.feedItemsPerDay, m.feedLastSuccess, m.feedLastNew, m.feedStale, m.feedPublished} {
+	for _, d := range []*prometheus.Desc{m.feedUp, m.feedFailures, m.feedItemsPerDay, m.feedLastSuccess, m.feedLastNew, m.feedStale, m.feedPublished, m.feedInterval, m.feedNextPoll} {
 		ch <- d
 	}
 }
@@ -103,6 +112,8 @@ func (m *metrics) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(m.feedLastNew, prometheus.GaugeValue, unixOrZero(s.LastNewItem), s.URL)
 		ch <- prometheus.MustNewConstMetric(m.feedStale, prometheus.GaugeValue, st, s.URL)
 		ch <- prometheus.MustNewConstMetric(m.feedPublished, prometheus.CounterValue, float64(s.Published), s.URL)
+		ch <- prometheus.MustNewConstMetric(m.feedInterval, prometheus.GaugeValue, s.IntervalSeconds, s.URL)
+		ch <- prometheus.MustNewConstMetric(m.feedNextPoll, prometheus.GaugeValue, unixOrZero(s.NextPoll), s.URL)
 	}
 }
 

@@ -54,9 +54,15 @@ type FeedStatus struct {
 	LastNewItem         time.Time     `json:"last_new_item,omitzero"`
 	Published           int64         `json:"published"`
 	Stale               bool          `json:"stale"`
-	Interval            time.Duration `json:"interval"`
+	Interval            time.Duration `json:"interval"` // nanoseconds, as Go counts them
 	NextPoll            time.Time     `json:"next_poll,omitzero"`
 	WebSub              bool          `json:"websub"` // a hub pushes this feed's updates
+	// IntervalSeconds is Interval for people; MinIntervalSeconds and MaxIntervalSeconds
+	// are the bounds this feed is polled within (its own narrowing the global ones).
+	IntervalSeconds    float64 `json:"interval_seconds"`
+	MinIntervalSeconds float64 `json:"min_interval_seconds"`
+	MaxIntervalSeconds float64 `json:"max_interval_seconds"`
+	Polling            bool    `json:"polling"` // a poll is under way
 }
 
 // Errors of AddFeed.
@@ -64,6 +70,28 @@ var (
 	ErrFeedExists = errors.New("feed already in the list")
 	ErrNoFeed     = errors.New("no feed found at this address")
 )
+
+// Errors of RequestPoll: the feed is not in the list, or (in a poller group) another
+// poller holds it.
+var (
+	ErrUnknownFeed = errors.New("no such feed in the list")
+	ErrNotHeld     = errors.New("feed held by another poller of the group")
+)
+
+// TooSoonError is RequestPoll's answer when the feed may not be polled yet: it was asked
+// for less than the anti-hammering gap ago, or its server asked (Retry-After) for a pause.
+type TooSoonError struct {
+	RetryAfter time.Duration
+	Reason     string
+}
+
+func (e *TooSoonError) Error() string {
+	return fmt.Sprintf("too soon to poll again: %s; try again in %s", e.Reason, e.RetryAfter.Round(time.Second))
+}
+
+// pollNowGap is the shortest time between two polls asked for by hand, per feed: enough
+// for a person who clicks twice, too long for a script to hammer a site through us.
+const pollNowGap = 10 * time.Second
 
 const acceptFeeds = "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"
 
@@ -92,6 +120,11 @@ type Poller struct {
 	// poller taking the feed over continues from it.
 	stateSink func(ctx context.Context, records map[string]*feedRecord)
 
+	// group names the poller group in scale-out mode, where a feed missing here may be
+	// another poller's. pollNowGap is the anti-hammering gap of RequestPoll.
+	group      string
+	pollNowGap time.Duration
+
 	// polls counts committed poll outcomes (a benchmark's cycle ends when every feed's is in).
 	polls     atomic.Int64
 	ran       atomic.Bool
@@ -106,6 +139,9 @@ type feedState struct {
 	// persisted rec.Seen is filled from it only while writing.
 	seen []idKey
 	busy bool // a poll or its commit is under way; never two at once for one feed
+	// requested is when a poll was last asked for by hand (RequestPoll); a request that
+	// comes while a poll is under way makes the feed due again as soon as it commits.
+	requested time.Time
 }
 
 // newFeedState starts a feed from its stored record, or afresh when rec is nil.
@@ -209,6 +245,8 @@ func NewPoller(cfg config.IngestConfig, dataDir string, pub Publisher, logger *s
 		feeds:   map[string]*feedState{},
 		wake:    make(chan struct{}, 1),
 		results: make(chan *pollResult, max(cfg.Concurrency, 1)*2),
+
+		pollNowGap: pollNowGap,
 	}
 	p.metrics = newMetrics(p)
 	p.text = newTextFetcher(p.fetch, cfg, logger)
@@ -458,7 +496,12 @@ func publishingRate(feed *gofeed.Feed, now time.Time) (float64, time.Time) {
 		}
 		return float64(n) / 7, newest
 	}
-	// The body covers less than a week: the feed is truncated, so the span tells the rate.
+	// The body covers less than a week: the feed is truncated, so the span tells the rate,
+	// given two items at least: one item alone (a new feed) spans nothing, and taking an
+	// hour for its span made a one-item feed wait an hour for its second.
+	if len(times) < 2 {
+		return -1, newest
+	}
 	span := now.Sub(oldest)
 	if span < time.Hour {
 		span = time.Hour
@@ -715,6 +758,9 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 		}
 		if !r.pushed {
 			fs.busy = false
+			if fs.requested.After(r.at) {
+				fs.rec.NextPoll = now // asked for while this poll was under way: poll again
+			}
 		}
 	}
 	p.mu.Unlock()
@@ -813,13 +859,26 @@ func (p *Poller) applyFailure(rec *feedRecord, r *pollResult, err error, now tim
 	if r.pushed {
 		return // a failed push leaves the poll schedule alone
 	}
-	// Exponential backoff from the shortest interval, never sooner than the server asks.
-	backoff := p.cfg.MinInterval * time.Duration(1<<min(rec.ConsecutiveFailures-1, 16))
-	backoff = min(backoff, p.cfg.MaxInterval)
-	if r.retry > backoff {
-		backoff = min(r.retry, 24*time.Hour)
-	}
+	// Exponential backoff from the feed's floor up to its ceiling, so a feed that comes
+	// back is seen within its ceiling; never sooner than the server asks (up to a day).
+	lo, hi := p.boundsOf(r.key)
+	backoff := min(lo*time.Duration(1<<min(rec.ConsecutiveFailures-1, 16)), hi)
 	rec.NextPoll = now.Add(jitter(backoff))
+	rec.NotBefore = time.Time{}
+	if r.retry > 0 {
+		rec.NotBefore = now.Add(min(r.retry, 24*time.Hour))
+		rec.NextPoll = maxTime(rec.NextPoll, rec.NotBefore)
+	}
+}
+
+// boundsOf returns the shortest and longest poll interval of the feed under key; the
+// caller holds p.mu.
+func (p *Poller) boundsOf(key string) (lo, hi time.Duration) {
+	var fc config.FeedConfig
+	if fs := p.feeds[key]; fs != nil {
+		fc = fs.cfg
+	}
+	return p.cfg.FeedBounds(fc)
 }
 
 func (p *Poller) applySuccess(rec *feedRecord, r *pollResult, now time.Time) {
@@ -834,6 +893,7 @@ func (p *Poller) applySuccess(rec *feedRecord, r *pollResult, now time.Time) {
 	rec.LastAttempt = now
 	rec.LastSuccess = now
 	rec.ConsecutiveFailures = 0
+	rec.NotBefore = time.Time{}
 	rec.Successes++
 	rec.Validators = r.validators
 	if r.newURL != "" && r.newURL != rec.URL {
@@ -872,36 +932,40 @@ func (p *Poller) applySuccess(rec *feedRecord, r *pollResult, now time.Time) {
 }
 
 // nextInterval is the poll interval after a success: one expected item per poll from the
-// observed publishing rate (Miniflux's entries-per-week rule), or, when items carry no
-// dates, shorter after news and longer after silence; bounded by the configuration, and
-// never shorter than the server's Cache-Control max-age.
+// observed publishing rate (Miniflux's entries-per-week rule), or, when the rate is not
+// known yet (a new feed, undated items), from the feed's floor, shorter after news and
+// longer after silence; never shorter than the server's Cache-Control max-age; always
+// within the feed's bounds (config.IngestConfig.FeedBounds), whose ceiling is what makes
+// freshness a promise. The caller holds p.mu.
 func (p *Poller) nextInterval(rec *feedRecord, r *pollResult) time.Duration {
+	lo, hi := p.boundsOf(r.key)
 	var iv time.Duration
 	switch {
 	case r.changed && r.rate > 0:
 		iv = time.Duration(float64(24*time.Hour) / r.rate)
 	case r.changed && r.rate == 0:
-		iv = p.cfg.MaxInterval
+		iv = hi
 	case rec.Interval == 0:
-		iv = 4 * p.cfg.MinInterval
+		iv = lo
 	case len(r.fresh) > 0:
 		iv = rec.Interval / 2
 	default:
 		iv = rec.Interval * 3 / 2
 	}
 	if p.websub.active(r.key, time.Now()) {
-		iv = p.cfg.MaxInterval // pushes bring news; polling is only the safety net
+		iv = hi // pushes bring news; polling is only the safety net
 	}
 	iv = max(iv, r.maxAge)
-	return min(max(iv, p.cfg.MinInterval), p.cfg.MaxInterval)
+	return min(max(iv, lo), hi)
 }
 
-// jitter spreads polls by ±10% so feeds added together do not stay in lockstep.
+// jitter shortens an interval by up to 15% so feeds added together do not stay in
+// lockstep; only shortens, so a feed's ceiling holds.
 func jitter(d time.Duration) time.Duration {
 	if d <= 0 {
 		return 0
 	}
-	return d + time.Duration((rand.Float64()*0.2-0.1)*float64(d))
+	return d - time.Duration(rand.Float64()*0.15*float64(d))
 }
 
 func maxTime(a, b time.Time) time.Time {
@@ -924,6 +988,7 @@ func (p *Poller) Status() []FeedStatus {
 		if title == "" {
 			title = r.Title
 		}
+		lo, hi := p.cfg.FeedBounds(fs.cfg)
 		out = append(out, FeedStatus{
 			URL: k, FetchURL: r.URL, Title: title, SiteURL: r.SiteURL, Lang: fs.cfg.Lang,
 			LastAttempt: r.LastAttempt, LastSuccess: r.LastSuccess, LastError: r.LastError,
@@ -931,6 +996,8 @@ func (p *Poller) Status() []FeedStatus {
 			ItemsPerDay: math.Round(r.ItemsPerDay*100) / 100, ItemsInFeed: r.ItemsInFeed,
 			LastNewItem: r.LastNewItem, Published: r.Published, Stale: stale(r, now),
 			Interval: r.Interval, NextPoll: r.NextPoll, WebSub: p.websub.active(k, now),
+			IntervalSeconds: r.Interval.Seconds(), MinIntervalSeconds: lo.Seconds(), MaxIntervalSeconds: hi.Seconds(),
+			Polling: fs.busy,
 		})
 	}
 	return out
@@ -1052,6 +1119,44 @@ func (p *Poller) PollNow(feedURL string) bool {
 	p.mu.Unlock()
 	p.wakeScheduler()
 	return found
+}
+
+// RequestPoll makes a feed due at once, for a person's "poll now": the poll still waits
+// its turn for the site (per_host_concurrency, per_host_delay). A feed asked for less than
+// pollNowGap ago, or whose server asked for a pause (Retry-After), gets a *TooSoonError;
+// one not in the list ErrUnknownFeed, or in a poller group ErrNotHeld. A request that
+// comes while the feed is being polled makes it poll again once that poll is committed.
+// It returns when the feed is due.
+func (p *Poller) RequestPoll(feedURL string) (time.Time, error) {
+	feedURL = strings.TrimSpace(feedURL)
+	now := time.Now()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fs := p.feeds[feedURL]
+	switch {
+	case fs == nil && p.group != "":
+		p.metrics.pollRequests.WithLabelValues("not_held").Inc()
+		return time.Time{}, fmt.Errorf("polling %s: %w %q: each poller polls its share of the feeds; ask the one whose GET /api/feeds lists it", feedURL, ErrNotHeld, p.group)
+	case fs == nil:
+		p.metrics.pollRequests.WithLabelValues("unknown").Inc()
+		return time.Time{}, fmt.Errorf("polling %s: %w", feedURL, ErrUnknownFeed)
+	}
+	if wait := fs.requested.Add(p.pollNowGap).Sub(now); wait > 0 {
+		p.metrics.pollRequests.WithLabelValues("too_soon").Inc()
+		return time.Time{}, &TooSoonError{RetryAfter: wait, Reason: fmt.Sprintf("polled on request less than %s ago", p.pollNowGap)}
+	}
+	if wait := fs.rec.NotBefore.Sub(now); wait > 0 {
+		p.metrics.pollRequests.WithLabelValues("too_soon").Inc()
+		return time.Time{}, &TooSoonError{RetryAfter: wait, Reason: "the feed's server asked (Retry-After) for a pause"}
+	}
+	p.metrics.pollRequests.WithLabelValues("accepted").Inc()
+	fs.requested = now
+	if !fs.busy {
+		fs.rec.NextPoll = now
+	}
+	p.log.Info("poll requested", "feed_url", feedURL, "under_way", fs.busy)
+	p.wakeScheduler()
+	return now, nil
 }
 
 func (p *Poller) has(u string) bool {

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"wirewatch/internal/article"
+	"wirewatch/internal/config"
 )
 
 func feedWithDates(now time.Time, ages ...time.Duration) *gofeed.Feed {
@@ -122,5 +124,96 @@ func TestUpdateSeenKeepsCurrentItems(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("got %v, want %v", got, want)
 		}
+	}
+}
+
+// TestFeedBoundsClampTheSchedule: the adaptive interval stays within the feed's own
+// bounds, themselves within the global ones; a new feed starts at its floor, and a failing
+// feed backs off no further than its ceiling unless the server asks.
+func TestFeedBoundsClampTheSchedule(t *testing.T) {
+	cfg := testConfig()
+	cfg.MinInterval, cfg.MaxInterval = 2*time.Minute, 15*time.Minute
+	p := &Poller{cfg: cfg, feeds: map[string]*feedState{}, log: testLogger(t), wake: make(chan struct{}, 1)}
+	p.websub = newWebSub(p, p.cfg.WebSub, nil)
+	p.metrics = newMetrics(p)
+	feed := func(key string, lo, hi time.Duration) string {
+		p.feeds[key] = newFeedState(config.FeedConfig{URL: key, MinInterval: lo, MaxInterval: hi}, nil)
+		return key
+	}
+	global := feed("https://global.example/feed", 0, 0)
+	urgent := feed("https://urgent.example/feed", 0, 5*time.Minute)
+	polite := feed("https://polite.example/feed", 10*time.Minute, 0)
+	slow := feed("https://slow.example/feed", time.Hour, 0) // above the global ceiling: the site's wish wins
+	cases := []struct {
+		name string
+		key  string
+		prev time.Duration
+		res  pollResult
+		want time.Duration
+	}{
+		{"one a week: the global ceiling", global, 0, pollResult{changed: true, rate: 1.0 / 7}, 15 * time.Minute},
+		{"silent feed: the global ceiling", global, 0, pollResult{changed: true, rate: 0}, 15 * time.Minute},
+		{"new feed, rate unknown: the floor", global, 0, pollResult{changed: true, rate: -1}, 2 * time.Minute},
+		{"quiet undated feed lengthens up to the ceiling", global, 14 * time.Minute, pollResult{rate: -1}, 15 * time.Minute},
+		{"urgent feed: its own ceiling", urgent, 0, pollResult{changed: true, rate: 1}, 5 * time.Minute},
+		{"urgent feed, new: the global floor", urgent, 0, pollResult{changed: true, rate: -1}, 2 * time.Minute},
+		{"polite feed: its own floor", polite, 0, pollResult{changed: true, rate: 10000}, 10 * time.Minute},
+		{"slow feed: its floor over the global ceiling", slow, 0, pollResult{changed: true, rate: 0}, time.Hour},
+		{"max-age stops at the ceiling", urgent, 0, pollResult{changed: true, rate: 1000, maxAge: time.Hour}, 5 * time.Minute},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.res.key = tc.key
+			rec := &feedRecord{Interval: tc.prev}
+			if got := p.nextInterval(rec, &tc.res); got != tc.want {
+				t.Errorf("interval = %s, want %s", got, tc.want)
+			}
+		})
+	}
+
+	now := time.Now()
+	t.Run("a new feed is polled again at its floor", func(t *testing.T) {
+		rec := &feedRecord{}
+		p.applySuccess(rec, &pollResult{key: global, changed: true, rate: -1}, now)
+		if d := rec.NextPoll.Sub(now); d > 2*time.Minute || d < 2*time.Minute*85/100 {
+			t.Errorf("next poll in %s, want about the 2m floor", d)
+		}
+	})
+	t.Run("the next poll never passes the ceiling, jitter included", func(t *testing.T) {
+		for range 200 {
+			rec := &feedRecord{}
+			p.applySuccess(rec, &pollResult{key: global, changed: true, rate: 0}, now)
+			if d := rec.NextPoll.Sub(now); d > 15*time.Minute {
+				t.Fatalf("next poll in %s, past the 15m ceiling", d)
+			}
+		}
+	})
+	t.Run("a failing feed backs off up to its own ceiling", func(t *testing.T) {
+		rec := &feedRecord{ConsecutiveFailures: 10}
+		p.applyFailure(rec, &pollResult{key: urgent}, errors.New("down"), now)
+		if d := rec.NextPoll.Sub(now); d > 5*time.Minute || d < 5*time.Minute*85/100 {
+			t.Errorf("after 11 failures next poll in %s, want about the feed's 5m ceiling", d)
+		}
+	})
+	t.Run("Retry-After beyond the ceiling wins, and holds off poll now", func(t *testing.T) {
+		fs := p.feeds[urgent]
+		p.applyFailure(&fs.rec, &pollResult{key: urgent, retry: time.Hour}, errors.New("429"), now)
+		if d := fs.rec.NextPoll.Sub(now); d < time.Hour {
+			t.Errorf("next poll in %s after Retry-After: 3600", d)
+		}
+		_, err := p.RequestPoll(urgent)
+		var soon *TooSoonError
+		if !errors.As(err, &soon) || soon.RetryAfter < 59*time.Minute {
+			t.Errorf("poll now during Retry-After: %v, want a *TooSoonError of about an hour", err)
+		}
+	})
+}
+
+// A single dated item says nothing of how often a feed publishes: the rate is unknown, and
+// the feed starts at its floor (it used to wait an hour, from a one-hour span).
+func TestPublishingRateOfOneItemIsUnknown(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	if got, _ := publishingRate(feedWithDates(now, 10*time.Minute), now); got != -1 {
+		t.Errorf("rate of a one-item feed = %.2f/day, want -1 (unknown)", got)
 	}
 }

@@ -49,6 +49,9 @@ type feedRecord struct {
 	ItemsInFeed         int       `json:"items_in_feed,omitempty"`
 	Published           int64     `json:"published,omitempty"` // articles published from this feed
 	Successes           int64     `json:"successes,omitempty"`
+	// NotBefore is when the server's last Retry-After ends: not even a poll asked for by
+	// hand goes sooner.
+	NotBefore time.Time `json:"not_before,omitzero"`
 }
 
 // articleRecord remembers which feeds carried an article, so the same story reached through

@@ -368,6 +368,12 @@ func TestAnalystUI(t *testing.T) {
 		if errText := eval[string](b, "error", `document.querySelector("#feeds tr.failing .error").textContent`); !strings.Contains(errText, "500") {
 			t.Errorf("the failing feed's error %q does not say what happened", errText)
 		}
+		// Each row says when the feed is polled next and polls it now on request.
+		if cell := eval[string](b, "next poll", `document.querySelector('#feeds tr[data-url="`+feedA.URL()+`"] td.next-poll').textContent`); !strings.Contains(cell, "every") {
+			t.Errorf("the next-poll cell says %q, without how often the feed is polled", cell)
+		}
+		b.do("poll now", chromedp.Click(chromedp.CSS(`#feeds tr[data-url="`+feedA.URL()+`"] button.poll-now`)))
+		b.waitJS("poll accepted", `document.querySelector("#feed-msg").className === "ok" && document.querySelector("#feed-msg").textContent.startsWith("Polling ")`)
 		b.screenshot("11-feeds")
 
 		b.do("adding a feed", chromedp.SendKeys(chromedp.CSS(`#add-feed input[name="url"]`), feedC.URL()), chromedp.Click(chromedp.CSS(`#add-feed button`)))

@@ -953,17 +953,41 @@
           el("td", { "data-label": "Last success" }, f.last_success ? timeEl(f.last_success) : "never", el("br"), el("span", { class: "meta" }, ago(f.last_success))),
           el("td", { "data-label": "Last error" }, f.last_error ? [el("span", { class: "error", dir: "auto" }, f.last_error), el("br"), f.last_error_at ? el("span", { class: "meta" }, ago(f.last_error_at)) : null] : el("span", { class: "muted" }, "none")),
           el("td", { "data-label": "Items/day", class: "num" }, typeof f.items_per_day === "number" ? f.items_per_day.toFixed(1) : "—"),
-          el("td", { "data-label": "Last new item" }, f.last_new_item ? timeEl(f.last_new_item) : "—"));
+          el("td", { "data-label": "Last new item" }, f.last_new_item ? timeEl(f.last_new_item) : "—"),
+          nextPollCell(f, report, load));
       });
       const failing = feeds.filter((f) => f.consecutive_failures > 0).length, stale = feeds.filter((f) => f.stale).length;
       clear(tableBox).append(
         el("p", { class: "muted", id: "feed-summary" }, feeds.length + " feeds · " + failing + " failing · " + stale + " stale"),
         el("table", { class: "feeds", id: "feeds" },
-          el("thead", {}, el("tr", {}, ["Feed", "Status", "Last success", "Last error", "Items/day", "Last new item"].map((h) => el("th", { scope: "col" }, h)))),
+          el("thead", {}, el("tr", {}, ["Feed", "Status", "Last success", "Last error", "Items/day", "Last new item", "Next poll"].map((h) => el("th", { scope: "col" }, h)))),
           el("tbody", {}, rows)));
     }
     function rank(f) { return (f.consecutive_failures > 0 ? 2 : 0) + (f.stale ? 1 : 0); }
     await load();
+  }
+
+  // The feeds table's "Next poll" cell: when the feed is polled next, how often it is
+  // polled, and a "Poll now" button (POST /api/feeds/poll; a 429 says how long to wait).
+  function nextPollCell(f, report, reload) {
+    const btn = el("button", { type: "button", class: "secondary poll-now", "data-url": f.url, "aria-label": "Poll " + (f.title || f.url) + " now" }, "Poll now");
+    btn.addEventListener("click", async () => {
+      btn.disabled = true;
+      try {
+        await api("/api/feeds/poll", { method: "POST", json: { url: f.url } });
+        report(true, "Polling " + (f.title || f.url) + " now.");
+        setTimeout(reload, 1500);
+      } catch (e) {
+        report(false, e.message);
+        btn.disabled = false;
+      }
+    });
+    const mins = (s) => s >= 5400 ? Math.round(s / 3600) + " h" : s >= 90 ? Math.round(s / 60) + " min" : Math.round(s) + " s";
+    const when = f.polling ? el("span", { class: "meta" }, "polling now") : f.next_poll ? timeEl(f.next_poll) : el("span", { class: "muted" }, "now");
+    const every = f.interval_seconds > 0 ? "every " + mins(f.interval_seconds) : "";
+    const bound = f.max_interval_seconds > 0 ? "at most " + mins(f.max_interval_seconds) + " apart" : "";
+    return el("td", { "data-label": "Next poll", class: "next-poll" }, when, el("br"),
+      el("span", { class: "meta", title: bound }, [every, f.websub ? "WebSub push" : ""].filter(Boolean).join(" · ")), el("br"), btn);
   }
 
   // ---------- Keyboard ----------
