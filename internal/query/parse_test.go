@@ -141,6 +141,7 @@ func FuzzCompile(f *testing.F) {
 	for _, s := range []string{
 		"Lachin", `"corridor de Latchine"~5`, "l'Arménie -blocus", "Лачин* OR entity:Q399",
 		`"a b c d e f g"~20`, "published:>2026-01-01 topic:(a OR b*)", "title:«»", "---a",
+		"Lavrov~1 peacekeeper* -Erdoğ?n~ published:[now-7d/d TO now]",
 	} {
 		f.Add(s)
 	}
