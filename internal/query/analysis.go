@@ -125,6 +125,13 @@ func DefineAnalysis(d AnalysisDefiner, langKeys []string) error {
 	}); err != nil {
 		return fmt.Errorf("defining analyzer %s: %w", KeywordAnalyzer, err)
 	}
+	if err := d.AddCustomAnalyzer(FoldAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []any{lowercase.Name, FoldFilter},
+	}); err != nil {
+		return fmt.Errorf("defining analyzer %s: %w", FoldAnalyzer, err)
+	}
 	for _, key := range langKeys {
 		filters, ok := languageFilters[key]
 		if !ok {
@@ -175,6 +182,7 @@ type Analysis struct {
 	keySet  map[string]bool
 	text    map[string]analysis.Analyzer
 	keyword analysis.Analyzer
+	fold    analysis.Analyzer
 }
 
 // NewAnalysis builds the analysers for languages (Und is always included).
@@ -198,6 +206,9 @@ func NewAnalysis(languages []string) (*Analysis, error) {
 		return nil, fmt.Errorf("loading keyword analyzer: %w", err)
 	}
 	an.keyword = kw
+	if an.fold, err = cache.AnalyzerNamed(FoldAnalyzer); err != nil {
+		return nil, fmt.Errorf("loading fold analyzer: %w", err)
+	}
 	return an, nil
 }
 

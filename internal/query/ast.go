@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Field names accepted before a colon. FieldText (no field) searches title and body.
@@ -47,8 +48,8 @@ func IsKeywordField(field string) bool {
 	return fieldKinds[field] == keywordField && field != FieldText
 }
 
-// Node is a parsed query. The concrete types are *Term, *Phrase, *Wildcard, *Range, *And,
-// *Or and *Not. String returns the query in canonical syntax; parsing it gives an equal
+// Node is a parsed query. The concrete types are *Term, *Phrase, *Wildcard, *Fuzzy, *Range,
+// *And, *Or and *Not. String returns the query in canonical syntax; parsing it gives an equal
 // node (see Equal).
 type Node interface {
 	String() string
@@ -95,6 +96,32 @@ func WildcardRegexp(pattern string) string {
 	return b.String()
 }
 
+// Fuzzy is a word that may be misspelt: Edits insertions, deletions, substitutions or
+// swaps of two neighbouring characters away from a word as written (not its stem), in
+// title and body. Edits is -1 for word~, which allows edits by the word's length (see
+// MaxEdits).
+type Fuzzy struct {
+	Field string
+	Value string
+	Edits int
+	Pos   int
+}
+
+// MaxEdits returns the edits f allows: Edits, or for word~ 0 for words of up to 2
+// characters, 1 up to 5 and 2 beyond, as Elasticsearch's AUTO.
+func (f *Fuzzy) MaxEdits() int {
+	if f.Edits >= 0 {
+		return f.Edits
+	}
+	switch n := utf8.RuneCountInString(Fold(f.Value)); {
+	case n <= 2:
+		return 0
+	case n <= 5:
+		return 1
+	}
+	return 2
+}
+
 // Range is a date range on the published field. An empty From or To is open.
 // Use Bounds for the instants it covers.
 type Range struct {
@@ -117,6 +144,7 @@ func (*Term) node()     {}
 func (*Phrase) node()   {}
 func (*Wildcard) node() {}
 func (*Range) node()    {}
+func (*Fuzzy) node()    {}
 func (*And) node()      {}
 func (*Or) node()       {}
 func (*Not) node()      {}
@@ -144,6 +172,14 @@ func (p *Phrase) String() string {
 }
 
 func (w *Wildcard) String() string { return fieldPrefix(w.Field) + w.Pattern }
+
+func (f *Fuzzy) String() string {
+	s := fieldPrefix(f.Field) + f.Value + "~"
+	if f.Edits >= 0 {
+		s += strconv.Itoa(f.Edits)
+	}
+	return s
+}
 
 func (r *Range) String() string {
 	p := fieldPrefix(r.Field)
@@ -217,6 +253,9 @@ func Equal(a, b Node) bool {
 	case *Wildcard:
 		y, ok := b.(*Wildcard)
 		return ok && x.Field == y.Field && x.Pattern == y.Pattern
+	case *Fuzzy:
+		y, ok := b.(*Fuzzy)
+		return ok && x.Field == y.Field && x.Value == y.Value && x.Edits == y.Edits
 	case *Range:
 		y, ok := b.(*Range)
 		return ok && x.Field == y.Field && x.From == y.From && x.To == y.To &&

@@ -100,6 +100,35 @@ func (h *highlighter) walk(n Node, negated bool) {
 				}
 			}
 		}
+		foldRe, err := regexp.Compile("^(?:" + WildcardRegexp(Fold(x.Pattern)) + ")$")
+		if err != nil {
+			return
+		}
+		h.markFolded(x.Field, foldRe.MatchString)
+	case *Fuzzy:
+		if !negated {
+			word, edits := []rune(Fold(x.Value)), x.MaxEdits()
+			h.markFolded(x.Field, func(t string) bool { return withinEdits(word, t, edits) })
+		}
+	}
+}
+
+// markFolded marks the words whose folded form satisfies match: the tokens of the
+// analysed field that cover the same bytes of text.
+func (h *highlighter) markFolded(field string, match func(term string) bool) {
+	stems := h.d.fields(field)
+	for k, ff := range h.d.foldFields(field) {
+		f := stems[k]
+		for i, t := range ff.terms {
+			if !match(t) {
+				continue
+			}
+			for j := range f.terms {
+				if f.start[j] < ff.end[i] && f.end[j] > ff.start[i] {
+					h.mark(f, j)
+				}
+			}
+		}
 	}
 }
 

@@ -22,8 +22,14 @@ const (
 	// prefixes (переговор*), which cost little: the words under a prefix are read directly.
 	MaxWildcards = 32
 	// MaxPatterns bounds the wildcards that are not a plain prefix (Lat?hin, *corridor,
-	// a*b*): each is an automaton run over a whole dictionary.
+	// a*b*) and the fuzzy terms (Lavrov~) together: each is an automaton run over a whole
+	// dictionary.
 	MaxPatterns = 4
+	// MaxFuzzyEdits bounds the edits of a fuzzy term (word~2), as Lucene and Bleve do;
+	// MinFuzzyRunes is how long its word must be, so that it does not match every short
+	// word.
+	MaxFuzzyEdits = 2
+	MinFuzzyRunes = 3
 	// MaxWildcardChars bounds the * and ? of one pattern: each makes the automaton that
 	// walks the dictionary larger.
 	MaxWildcardChars = 4
@@ -62,7 +68,7 @@ func (p *parser) checkWildcard(t token) error {
 	}
 	if !IsPrefixPattern(t.text) {
 		if p.patterns++; p.patterns > MaxPatterns {
-			return newError(p.src, t.pos, "query has more than %d wildcards other than a trailing * (Lach* is cheap; Lat?hin, *corridor and a*b are not)", MaxPatterns)
+			return p.tooManyPatterns(t)
 		}
 	}
 	wild := strings.Count(t.text, "*") + strings.Count(t.text, "?")
@@ -82,4 +88,22 @@ func (p *parser) checkWildcard(t token) error {
 		return newError(p.src, t.pos, "wildcard %q needs at least %d characters besides * and ?%s", t.text, need, where)
 	}
 	return nil
+}
+
+func (p *parser) tooManyPatterns(t token) error {
+	return newError(p.src, t.pos, "query has more than %d wildcards other than a trailing * and fuzzy terms (Lach* is cheap; Lat?hin, *corridor, a*b and Lavrov~ are not)", MaxPatterns)
+}
+
+// fuzzy builds the Fuzzy node of t (word~ or word~N), applying the limits.
+func (p *parser) fuzzy(field string, kind fieldKind, t token) (Node, error) {
+	if kind != textField {
+		return nil, newError(p.src, t.pos, "fuzzy search (~) applies to text, not to %s", field)
+	}
+	if utf8.RuneCountInString(t.text) < MinFuzzyRunes {
+		return nil, newError(p.src, t.pos, "fuzzy word %q needs at least %d characters", t.text, MinFuzzyRunes)
+	}
+	if p.patterns++; p.patterns > MaxPatterns {
+		return nil, p.tooManyPatterns(t)
+	}
+	return &Fuzzy{Field: field, Value: t.text, Edits: t.slop, Pos: t.pos}, nil
 }

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/blevesearch/bleve/v2/analysis"
+
 	"wirewatch/internal/article"
 )
 
@@ -66,8 +68,12 @@ type Doc struct {
 	Published time.Time
 	title     tokenField
 	body      tokenField
-	keywords  map[string][]string // index field → normalised values
-	sorted    *sortedTerms
+	// Now is the instant relative dates (published:>now-1d) are measured from: when the
+	// article was analysed for matching.
+	Now      time.Time
+	keywords map[string][]string // index field → normalised values
+	sorted   *sortedTerms
+	fold     *foldedFields
 }
 
 type tokenField struct {
@@ -80,7 +86,10 @@ type tokenField struct {
 }
 
 func (an *Analysis) tokenField(langKey, text string) tokenField {
-	ts := an.Tokens(langKey, text)
+	return tokenFieldOf(an.Tokens(langKey, text), text)
+}
+
+func tokenFieldOf(ts analysis.TokenStream, text string) tokenField {
 	f := tokenField{
 		terms: make([]string, len(ts)), pos: make([]int, len(ts)),
 		start: make([]int, len(ts)), end: make([]int, len(ts)),
@@ -126,8 +135,10 @@ func (an *Analysis) Doc(a *article.Article) *Doc {
 		Published: PublishedTime(a),
 		title:     an.tokenField(key, a.Title),
 		body:      an.tokenField(key, BodyText(a)),
+		Now:       time.Now(),
 		keywords:  map[string][]string{},
 		sorted:    &sortedTerms{},
+		fold:      &foldedFields{an: an},
 	}
 	for f, vs := range KeywordValues(a) {
 		for _, v := range vs {
@@ -156,29 +167,14 @@ func (an *Analysis) compileMatch(n Node) (matchNode, error) {
 		}
 		return an.textMatch(x.Field, x.Value, x.Slop, x.Pos)
 	case *Wildcard:
-		pattern := an.Keyword(x.Pattern)
-		re, err := regexp.Compile("^(?:" + WildcardRegexp(pattern) + ")$")
-		if err != nil {
-			return nil, &Error{Pos: x.Pos, Msg: fmt.Sprintf("bad wildcard: %v", err)}
-		}
-		if IsKeywordField(x.Field) {
-			fields := KeywordIndexFields(x.Field)
-			return func(d *Doc) bool {
-				for _, f := range fields {
-					for _, v := range d.keywords[f] {
-						if re.MatchString(v) {
-							return true
-						}
-					}
-				}
-				return false
-			}, nil
-		}
-		field, lead := x.Field, wildcardLead(pattern)
+		return an.wildcardMatch(x)
+	case *Fuzzy:
+		word, edits := []rune(Fold(x.Value)), x.MaxEdits()
+		field := x.Field
 		return func(d *Doc) bool {
-			for _, f := range d.fields(field) {
-				for _, term := range d.termsWithPrefix(f, lead) {
-					if re.MatchString(term) {
+			for _, f := range d.foldFields(field) {
+				for t := range f.at {
+					if withinEdits(word, t, edits) {
 						return true
 					}
 				}
@@ -186,10 +182,14 @@ func (an *Analysis) compileMatch(n Node) (matchNode, error) {
 			return false
 		}, nil
 	case *Range:
+		if x.IsRelative() {
+			return func(d *Doc) bool {
+				lo, hi := x.BoundsAt(d.Now)
+				return inSpan(d.Published, lo, hi)
+			}, nil
+		}
 		lo, hi := x.Bounds()
-		return func(d *Doc) bool {
-			return (lo.IsZero() || !d.Published.Before(lo)) && (hi.IsZero() || d.Published.Before(hi))
-		}, nil
+		return func(d *Doc) bool { return inSpan(d.Published, lo, hi) }, nil
 	case *And, *Or:
 		var kids []Node
 		if a, ok := x.(*And); ok {
@@ -290,5 +290,58 @@ func (an *Analysis) textMatch(field, value string, slop, pos int) (matchNode, er
 			}
 		}
 		return false
+	}, nil
+}
+
+func inSpan(t, lo, hi time.Time) bool {
+	return (lo.IsZero() || !t.Before(lo)) && (hi.IsZero() || t.Before(hi))
+}
+
+// wildcardMatch matches a wildcard against keyword values, or against both the stems of
+// the article's language and its words as written (folded).
+func (an *Analysis) wildcardMatch(x *Wildcard) (matchNode, error) {
+	compile := func(pattern string) (*regexp.Regexp, error) {
+		re, err := regexp.Compile("^(?:" + WildcardRegexp(pattern) + ")$")
+		if err != nil {
+			return nil, &Error{Pos: x.Pos, Msg: fmt.Sprintf("bad wildcard: %v", err)}
+		}
+		return re, nil
+	}
+	pattern := an.Keyword(x.Pattern)
+	re, err := compile(pattern)
+	if err != nil {
+		return nil, err
+	}
+	if IsKeywordField(x.Field) {
+		fields := KeywordIndexFields(x.Field)
+		return func(d *Doc) bool {
+			for _, f := range fields {
+				for _, v := range d.keywords[f] {
+					if re.MatchString(v) {
+						return true
+					}
+				}
+			}
+			return false
+		}, nil
+	}
+	folded := Fold(x.Pattern)
+	foldRe, err := compile(folded)
+	if err != nil {
+		return nil, err
+	}
+	field, lead, foldLead := x.Field, wildcardLead(pattern), wildcardLead(folded)
+	anyTerm := func(fs []*tokenField, d *Doc, re *regexp.Regexp, lead string) bool {
+		for _, f := range fs {
+			for _, term := range d.termsWithPrefix(f, lead) {
+				if re.MatchString(term) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return func(d *Doc) bool {
+		return anyTerm(d.fields(field), d, re, lead) || anyTerm(d.foldFields(field), d, foldRe, foldLead)
 	}, nil
 }

@@ -56,8 +56,11 @@ func TestMatch(t *testing.T) {
 		{"country", "country:am", fr, true},
 		{"wildcard", "Latch*", fr, true},
 		{"wildcard single", "Latc?in*", fr, true},
-		// Wildcards run over indexed (stemmed) terms: "latchine" is stored as "latchin".
-		{"wildcard meets the stem", "Latc?ine", fr, false},
+		// Wildcards run over the stems ("latchine" is stored as "latchin") and over the
+		// words as written, so the whole word matches too (issue 15).
+		{"wildcard meets the stem", "Latc?in", fr, true},
+		{"wildcard meets the word as written", "Latc?ine", fr, true},
+		{"wildcard that neither form has", "Latc?inz", fr, false},
 		{"wildcard without a fixed start", "*tchin", fr, true},
 		{"wildcard whose start no term has", "Latx*", fr, false},
 		{"wildcard in the body", "ferm*", fr, true},

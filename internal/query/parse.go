@@ -73,6 +73,7 @@ type token struct {
 	hiInc bool
 	loPos int
 	hiPos int
+	fuzzy bool // word~ or word~N: text is the word, slop the edits (-1 for word~)
 }
 
 // Parse parses an analyst's query. Every failure is an *Error.
@@ -277,7 +278,7 @@ func lexValue(src string, i int) (token, int, error) {
 		return token{}, 0, newError(src, i, "missing value")
 	}
 	if k := strings.IndexByte(w, '~'); k >= 0 {
-		return token{}, 0, newError(src, i+k, "fuzzy search (word~) is not supported; use a wildcard (Lach*) or a phrase")
+		return lexFuzzy(src, i, k, w)
 	}
 	return token{kind: tWord, text: w}, end, nil
 }
@@ -469,11 +470,17 @@ func (p *parser) leaf(field string, t token) (Node, error) {
 	switch t.kind {
 	case tWord:
 		if kind == dateField {
-			if _, _, err := dayOrInstant(t.text); err != nil {
-				return nil, newError(p.src, t.pos, "bad date %q: use 2026-01-31 or 2026-01-31T15:04:05Z", t.text)
+			if t.fuzzy {
+				return nil, newError(p.src, t.pos, "%s takes a date or a range, not a fuzzy term", field)
+			}
+			if err := p.checkDate(t.text, t.pos); err != nil {
+				return nil, err
 			}
 			r := &Range{Field: field, From: t.text, To: t.text, FromInclusive: true, ToInclusive: true, Pos: t.pos}
 			return r, nil
+		}
+		if t.fuzzy {
+			return p.fuzzy(field, kind, t)
 		}
 		if strings.ContainsAny(t.text, "*?") {
 			if strings.Trim(t.text, "*?") == "" {
@@ -520,13 +527,13 @@ func (p *parser) leaf(field string, t token) (Node, error) {
 			r.ToInclusive = true
 		}
 		if r.From != "" {
-			if _, _, err := dayOrInstant(r.From); err != nil {
-				return nil, newError(p.src, t.loPos, "bad date %q: use 2026-01-31 or 2026-01-31T15:04:05Z", r.From)
+			if err := p.checkDate(r.From, t.loPos); err != nil {
+				return nil, err
 			}
 		}
 		if r.To != "" {
-			if _, _, err := dayOrInstant(r.To); err != nil {
-				return nil, newError(p.src, t.hiPos, "bad date %q: use 2026-01-31 or 2026-01-31T15:04:05Z", r.To)
+			if err := p.checkDate(r.To, t.hiPos); err != nil {
+				return nil, err
 			}
 		}
 		lo, hi := r.Bounds()
@@ -564,26 +571,30 @@ func dayOrInstant(s string) (t time.Time, isDay bool, err error) {
 	return t.UTC(), false, nil
 }
 
-// Bounds returns the half-open span [lo, hi) that r covers. An open end gives the zero
-// time for lo and the zero time for hi ("no bound"). A day counts as a whole UTC day.
-func (r *Range) Bounds() (lo, hi time.Time) {
+// Bounds returns the half-open span [lo, hi) that r covers now. An open end gives the
+// zero time for lo and the zero time for hi ("no bound"). A day counts as a whole UTC
+// day, a rounded relative date (now/d) as the whole unit.
+func (r *Range) Bounds() (lo, hi time.Time) { return r.BoundsAt(time.Now()) }
+
+// BoundsAt is Bounds with relative dates (now-1d) evaluated at now.
+func (r *Range) BoundsAt(now time.Time) (lo, hi time.Time) {
 	if r.From != "" {
-		t, isDay, _ := dayOrInstant(r.From)
+		t, next, _ := resolveDate(r.From, now)
 		switch {
-		case isDay && !r.FromInclusive:
-			lo = t.AddDate(0, 0, 1)
-		case !isDay && !r.FromInclusive:
+		case !next.IsZero() && !r.FromInclusive:
+			lo = next
+		case next.IsZero() && !r.FromInclusive:
 			lo = t.Add(time.Nanosecond)
 		default:
 			lo = t
 		}
 	}
 	if r.To != "" {
-		t, isDay, _ := dayOrInstant(r.To)
+		t, next, _ := resolveDate(r.To, now)
 		switch {
-		case isDay && r.ToInclusive:
-			hi = t.AddDate(0, 0, 1)
-		case !isDay && r.ToInclusive:
+		case !next.IsZero() && r.ToInclusive:
+			hi = next
+		case next.IsZero() && r.ToInclusive:
 			hi = t.Add(time.Nanosecond)
 		default:
 			hi = t
@@ -599,4 +610,30 @@ func (e *Error) WithSource(src string) *Error {
 		e.Column = newError(src, e.Pos, "").Column
 	}
 	return e
+}
+
+// lexFuzzy reads word~ or word~N (w, at src[i:], has its ~ at w[k]).
+func lexFuzzy(src string, i, k int, w string) (token, int, error) {
+	word, edits := w[:k], w[k+1:]
+	switch {
+	case word == "":
+		return token{}, 0, newError(src, i, "~ must follow a word (Lachin~) or a phrase (\"a b\"~3)")
+	case strings.ContainsAny(word, "*?"):
+		return token{}, 0, newError(src, i+k, "a word cannot be both a wildcard and fuzzy")
+	}
+	t := token{kind: tWord, text: word, fuzzy: true, slop: -1}
+	if edits == "" {
+		return t, i + len(w), nil
+	}
+	for j := 0; j < len(edits); j++ {
+		if edits[j] < '0' || edits[j] > '9' {
+			return token{}, 0, newError(src, i+k+1+j, "~ after a word must be followed by a number of edits (0 to %d) or by nothing", MaxFuzzyEdits)
+		}
+	}
+	n, err := strconv.Atoi(edits)
+	if err != nil || n > MaxFuzzyEdits {
+		return token{}, 0, newError(src, i+k, "fuzzy search allows at most %d edits", MaxFuzzyEdits)
+	}
+	t.slop = n
+	return t, i + len(w), nil
 }

@@ -76,7 +76,14 @@ func TestParseErrors(t *testing.T) {
 		{"range on keyword", "topic:[a TO b]", 6},
 		{"bad comparison", "published:>soon", 11},
 		{"slop too big", `"a b"~99`, 6},
-		{"fuzzy", "Lachin~2", 6},
+		{"fuzzy with too many edits", "Lachin~3", 6},
+		{"fuzzy with a bad count", "Lachin~x", 7},
+		{"fuzzy wildcard", "Lach*~1", 5},
+		{"fuzzy keyword", "topic:talks~", 6},
+		{"fuzzy short word", "ab~", 0},
+		{"bad relative unit", "published:>now-1x", 16},
+		{"bad rounding unit", "published:[now-7d/q TO now]", 18},
+		{"relative without number", "published:<now-d", 14},
 		{"only wildcard", "a *", 2},
 		{"phrase glued", `"a b"c`, 5},
 		{"unclosed range", "published:[2026-01-01 TO", 10},
@@ -134,6 +141,7 @@ func FuzzCompile(f *testing.F) {
 	for _, s := range []string{
 		"Lachin", `"corridor de Latchine"~5`, "l'Arménie -blocus", "Лачин* OR entity:Q399",
 		`"a b c d e f g"~20`, "published:>2026-01-01 topic:(a OR b*)", "title:«»", "---a",
+		"Lavrov~1 peacekeeper* -Erdoğ?n~ published:[now-7d/d TO now]",
 	} {
 		f.Add(s)
 	}

@@ -25,16 +25,47 @@ func wildcardLead(pattern string) string {
 	return pattern
 }
 
-// termsWithPrefix returns the distinct terms of f (d's title or body) that start with
-// lead, in order.
-func (d *Doc) termsWithPrefix(f *tokenField, lead string) []string {
-	d.sorted.once.Do(func() {
-		d.sorted.title = sortedKeys(d.title.at)
-		d.sorted.body = sortedKeys(d.body.at)
+// foldedFields holds a Doc's title and body as words written (the fold analyser), built
+// when the first wildcard or fuzzy term needs them: most queries never do.
+type foldedFields struct {
+	an          *Analysis
+	once        sync.Once
+	title, body tokenField
+	sorted      sortedTerms
+}
+
+// foldFields returns the fold fields a text query on field looks in.
+func (d *Doc) foldFields(field string) []*tokenField {
+	ff := d.fold
+	ff.once.Do(func() {
+		ff.title = ff.an.foldField(d.title.text)
+		ff.body = ff.an.foldField(d.body.text)
 	})
-	ts := d.sorted.body
-	if f == &d.title {
-		ts = d.sorted.title
+	if field == FieldTitle {
+		return []*tokenField{&ff.title}
+	}
+	return []*tokenField{&ff.title, &ff.body}
+}
+
+func (an *Analysis) foldField(text string) tokenField {
+	return tokenFieldOf(an.fold.Analyze([]byte(text)), text)
+}
+
+// termsWithPrefix returns the distinct terms of f (d's title or body, stemmed or folded)
+// that start with lead, in order.
+func (d *Doc) termsWithPrefix(f *tokenField, lead string) []string {
+	st := d.sorted
+	title, body := &d.title, &d.body
+	if f == &d.fold.title || f == &d.fold.body {
+		st, title, body = &d.fold.sorted, &d.fold.title, &d.fold.body
+	}
+	st.once.Do(func() {
+		st.title = sortedKeys(title.at)
+		st.body = sortedKeys(body.at)
+	})
+	ts := st.body
+	if f == title {
+		ts = st.title
 	}
 	i := sort.SearchStrings(ts, lead)
 	j := i
@@ -51,4 +82,45 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// withinEdits reports whether term is at most max edits from word: insertions,
+// deletions, substitutions and swaps of neighbouring characters (optimal string
+// alignment, in runes), as the Levenshtein automata of Bleve and Lucene count them.
+func withinEdits(word []rune, term string, max int) bool {
+	t := []rune(term)
+	if d := len(word) - len(t); d > max || -d > max {
+		return false
+	}
+	if max == 0 {
+		return string(word) == term
+	}
+	// Three rows of the distance table: two back, previous, current.
+	prev2 := make([]int, len(t)+1)
+	prev := make([]int, len(t)+1)
+	cur := make([]int, len(t)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(word); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(t); j++ {
+			cost := 1
+			if word[i-1] == t[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && word[i-1] == t[j-2] && word[i-2] == t[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if rowMin > max {
+			return false
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(t)] <= max
 }

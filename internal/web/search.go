@@ -138,10 +138,11 @@ func parseRequest(v url.Values) (index.Request, error) {
 		req.Size = n
 	}
 	var err error
-	if req.From, err = parseTime(v.Get("from")); err != nil {
+	now := time.Now()
+	if req.From, err = parseTime(v.Get("from"), now, false); err != nil {
 		return req, fmt.Errorf("from: %w", err)
 	}
-	if req.To, err = parseTime(v.Get("to")); err != nil {
+	if req.To, err = parseTime(v.Get("to"), now, true); err != nil {
 		return req, fmt.Errorf("to: %w", err)
 	}
 	if !req.From.IsZero() && !req.To.IsZero() && req.To.Before(req.From) {
@@ -152,9 +153,19 @@ func parseRequest(v url.Values) (index.Request, error) {
 
 // parseTime reads a from or to parameter. A date the index cannot store (before 1678 or
 // after 2261, see query.DateBounds) is refused rather than overflowing in the backend.
-func parseTime(s string) (time.Time, error) {
+// A relative date (now-7d, now-1M/M) is evaluated at now, as in the query language; a
+// rounded one given as to (end) means the end of its unit, as in Kibana: to=now/d is
+// midnight tonight. (A plain date as to stays the start of that day.)
+func parseTime(s string, now time.Time, end bool) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
+	}
+	if query.IsRelativeDate(s) {
+		t, err := query.ParseDate(s, now, end)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("%q is not a relative date (now, now-7d, now-1M/M; units y M w d h m s): %s", s, err.(*query.Error).Msg)
+		}
+		return t, nil
 	}
 	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04", "2006-01-02"} {
 		t, err := time.Parse(layout, s)
@@ -167,7 +178,7 @@ func parseTime(s string) (time.Time, error) {
 		}
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("%q is not a date (YYYY-MM-DD or RFC 3339)", s)
+	return time.Time{}, fmt.Errorf("%q is not a date (YYYY-MM-DD, RFC 3339 or now-7d)", s)
 }
 
 func isTrue(s string) bool {

@@ -103,6 +103,10 @@ func Open(path string, languages []string, logger *slog.Logger) (*Backend, error
 				"path", path, "index_languages", stored, "configured_languages", want)
 		}
 		languages = stored
+		if !hasFoldFields(idx, stored) {
+			logger.Warn("search index predates the fields of words as written: wildcards match stems only and fuzzy terms nothing until it is rebuilt",
+				"path", path)
+		}
 	}
 	an, err := query.NewAnalysis(languages)
 	if err != nil {
@@ -143,9 +147,18 @@ func newMapping(langKeys []string) (*mapping.IndexMappingImpl, error) {
 		fm.DocValues = docValues
 		return fm
 	}
+	// Each text field is indexed twice: stemmed by its language's analyser, and as the
+	// words were written under query.FoldField's name, for wildcards and fuzzy terms.
+	folded := func(field string) *mapping.FieldMapping {
+		fm := text(query.FoldAnalyzer)
+		fm.Name = query.FoldField(field)
+		fm.IncludeTermVectors = false // no phrases here
+		return fm
+	}
 	for _, k := range langKeys {
-		dm.AddFieldMappingsAt(query.TitleField(k), text(query.AnalyzerName(k)))
-		dm.AddFieldMappingsAt(query.BodyField(k), text(query.AnalyzerName(k)))
+		for _, f := range []string{query.TitleField(k), query.BodyField(k)} {
+			dm.AddFieldMappingsAt(f, text(query.AnalyzerName(k)), folded(f))
+		}
 	}
 	for _, f := range []string{query.FieldID, query.FieldURL, query.IndexSourceURL, query.IndexAuthors, query.IndexEntityNames} {
 		dm.AddFieldMappingsAt(f, kw(query.KeywordAnalyzer, false, false))
@@ -171,6 +184,25 @@ func newMapping(langKeys []string) (*mapping.IndexMappingImpl, error) {
 	im.DefaultAnalyzer = query.KeywordAnalyzer
 	im.IndexDynamic, im.StoreDynamic, im.DocValuesDynamic = false, false, false
 	return im, nil
+}
+
+// hasFoldFields reports whether idx maps the fold fields (indexes created before them
+// do not, and Bleve cannot add a field to an existing index).
+func hasFoldFields(idx blv.Index, langKeys []string) bool {
+	im, ok := idx.Mapping().(*mapping.IndexMappingImpl)
+	if !ok || im.DefaultMapping == nil || len(langKeys) == 0 {
+		return false
+	}
+	dm := im.DefaultMapping.Properties[query.TitleField(langKeys[0])]
+	if dm == nil {
+		return false
+	}
+	for _, fm := range dm.Fields {
+		if fm.Name == query.FoldField(query.TitleField(langKeys[0])) {
+			return true
+		}
+	}
+	return false
 }
 
 // document is what Bleve indexes for a.

@@ -27,32 +27,26 @@ func (c compiler) compile(n query.Node) (bq.Query, error) {
 		}
 		return c.text(x.Field, x.Value, x.Slop, x.Pos)
 	case *query.Wildcard:
-		re := query.WildcardRegexp(c.an.Keyword(x.Pattern))
-		var fields []string
+		pattern := c.an.Keyword(x.Pattern)
 		if query.IsKeywordField(x.Field) {
-			fields = query.KeywordIndexFields(x.Field)
-		} else {
-			fields = c.textFields(x.Field)
+			return disjunction(wildcardQueries(query.KeywordIndexFields(x.Field), pattern)), nil
 		}
-		// A plain prefix (Lach*) reads the words under it from the dictionary; a regexp
-		// would build its automaton again for every field.
-		prefix, isPrefix := strings.CutSuffix(c.an.Keyword(x.Pattern), "*")
-		isPrefix = isPrefix && query.IsPrefixPattern(prefix+"*")
-		qs := make([]bq.Query, 0, len(fields))
-		for _, f := range fields {
-			if isPrefix {
-				q := bq.NewPrefixQuery(prefix)
-				q.SetField(f)
-				qs = append(qs, q)
-				continue
-			}
-			q := bq.NewRegexpQuery(re)
+		// The stems of every language, and the words as written (query.FoldField).
+		qs := wildcardQueries(c.textFields(x.Field), pattern)
+		qs = append(qs, wildcardQueries(foldFields(c.textFields(x.Field)), query.Fold(x.Pattern))...)
+		return disjunction(qs), nil
+	case *query.Fuzzy:
+		word, edits := query.Fold(x.Value), x.MaxEdits()
+		var qs []bq.Query
+		for _, f := range foldFields(c.textFields(x.Field)) {
+			q := bq.NewFuzzyQuery(word)
+			q.SetFuzziness(edits)
 			q.SetField(f)
 			qs = append(qs, q)
 		}
 		return disjunction(qs), nil
 	case *query.Range:
-		lo, hi := x.Bounds()
+		lo, hi := x.Bounds() // relative dates (now-1d) are evaluated now, at search time
 		if lo.IsZero() && hi.IsZero() {
 			return bq.NewMatchAllQuery(), nil
 		}
@@ -169,4 +163,35 @@ func (c compiler) text(field, value string, slop, pos int) (bq.Query, error) {
 		}
 	}
 	return disjunction(qs), nil
+}
+
+// wildcardQueries matches a normalised wildcard pattern on each field. A plain prefix
+// (Lach*) reads the words under it from the dictionary; a regexp would build its
+// automaton again for every field.
+func wildcardQueries(fields []string, pattern string) []bq.Query {
+	prefix, isPrefix := strings.CutSuffix(pattern, "*")
+	isPrefix = isPrefix && query.IsPrefixPattern(pattern)
+	re := query.WildcardRegexp(pattern)
+	qs := make([]bq.Query, 0, len(fields))
+	for _, f := range fields {
+		if isPrefix {
+			q := bq.NewPrefixQuery(prefix)
+			q.SetField(f)
+			qs = append(qs, q)
+			continue
+		}
+		q := bq.NewRegexpQuery(re)
+		q.SetField(f)
+		qs = append(qs, q)
+	}
+	return qs
+}
+
+// foldFields names the fold field of each text field.
+func foldFields(fields []string) []string {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		out[i] = query.FoldField(f)
+	}
+	return out
 }

@@ -15,6 +15,8 @@
 //	url            keyword            canonical URL
 //	title_<lang>   text               title, analysed with <lang>'s analyser
 //	body_<lang>    text               summary and text (query.BodyText), same analyser
+//	title_<lang>.fold, body_<lang>.fold   the same text as written: query.FoldAnalyzer
+//	                                  (no stemming, accents folded), for wildcards and fuzzy
 //	lang           keyword            primary language tag, "und" when unknown
 //	source         keyword            titles of every feed that carried the article
 //	source_url     keyword            URLs of those feeds

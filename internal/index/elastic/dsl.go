@@ -64,13 +64,30 @@ func (c compiler) compile(n query.Node) (dsl, error) {
 		if err != nil {
 			return nil, err
 		}
-		// Text is indexed as lower-cased (and stemmed) terms, which a wildcard matches
-		// without analysis.
-		pattern := strings.ToLower(n.Pattern)
-		return anyOf(fields, func(f string) dsl {
+		// Text is indexed as lower-cased (and stemmed) terms, and as the words as written
+		// in the .fold sub-fields (query.Fold); a wildcard matches either without analysis.
+		pattern, folded := strings.ToLower(n.Pattern), query.Fold(n.Pattern)
+		stems := anyOf(fields, func(f string) dsl {
 			return dsl{"wildcard": dsl{f: dsl{"value": pattern}}}
+		})
+		words := anyOf(fields, func(f string) dsl {
+			return dsl{"wildcard": dsl{query.FoldField(f): dsl{"value": folded}}}
+		})
+		return dsl{"bool": dsl{"should": []any{stems, words}, "minimum_should_match": 1}}, nil
+	case *query.Fuzzy:
+		fields, err := c.textFields(n.Field, n.Pos)
+		if err != nil {
+			return nil, err
+		}
+		// As Bleve's Levenshtein automata: swaps count as one edit, no fixed prefix, and
+		// every word within the edits (Bleve has no top-N cut; 1024 is Lucene's clause limit).
+		word, edits := query.Fold(n.Value), n.MaxEdits()
+		return anyOf(fields, func(f string) dsl {
+			return dsl{"fuzzy": dsl{query.FoldField(f): dsl{"value": word, "fuzziness": edits,
+				"prefix_length": 0, "transpositions": true, "max_expansions": 1024}}}
 		}), nil
 	case *query.Range:
+		// Relative dates (now-1d) are evaluated here, at search time, as in Bleve.
 		if n.Field != query.FieldPublished {
 			return nil, &query.Error{Pos: n.Pos, Msg: fmt.Sprintf("ranges apply to published, not to %s", n.Field)}
 		}

@@ -19,6 +19,8 @@ func TestCompileGolden(t *testing.T) {
 		{"phrase", `"corridor de Latchine"`},
 		{"proximity", `"corridor Lachin"~3`},
 		{"wildcard-text", "Lach*"},
+		{"wildcard-accented", "title:Azerbaïdj*"},
+		{"fuzzy", "Lavrof~ title:Лавроф~1"},
 		{"title", `title:"Nagorno-Karabakh"`},
 		{"keyword-fields", `lang:fr source:"Le Monde" topic:(lachin-corridor OR blockade) country:AM author:Dupont story:s1`},
 		{"entity-id-or-name", `entity:Q399 entity:"Ilham Aliyev"`},
@@ -96,4 +98,19 @@ func FuzzCompile(f *testing.F) {
 			t.Fatalf("%q: DSL does not marshal: %v", src, err)
 		}
 	})
+}
+
+func TestMergeHighlights(t *testing.T) {
+	got := mergeHighlights([]string{
+		"<mark>Lavrov</mark> met peacekeepers &amp; others",
+		"Lavrov met <mark>peacekeepers</mark> &amp; others",
+		"another <mark>piece</mark>",
+	}, 3)
+	want := []string{"<mark>Lavrov</mark> met <mark>peacekeepers</mark> &amp; others", "another <mark>piece</mark>"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("mergeHighlights = %q, want %q", got, want)
+	}
+	if got := mergeHighlights([]string{"a <mark>b</mark>", "c", "d"}, 1); len(got) != 1 {
+		t.Fatalf("limit 1 kept %q", got)
+	}
 }

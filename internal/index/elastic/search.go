@@ -169,11 +169,15 @@ func (b *Backend) searchBody(req index.Request, q query.Node) (dsl, error) {
 
 	if q != nil {
 		fields := dsl{}
+		// The .fold sub-fields mark what wildcards and fuzzy terms matched there;
+		// mergeHighlights joins their marks with those of the stemmed fields.
 		for _, f := range b.compiler.titles {
 			fields[f] = dsl{"number_of_fragments": 0}
+			fields[query.FoldField(f)] = dsl{"number_of_fragments": 0}
 		}
 		for _, f := range b.compiler.bodies {
 			fields[f] = dsl{"fragment_size": 160, "number_of_fragments": 3}
+			fields[query.FoldField(f)] = dsl{"fragment_size": 160, "number_of_fragments": 3}
 		}
 		body["highlight"] = dsl{
 			"pre_tags":  []string{"<mark>"},
@@ -327,6 +331,9 @@ func (b *Backend) result(req index.Request, res *searchResponse, took time.Durat
 			name := highlightField(field)
 			hit.Highlights[name] = append(hit.Highlights[name], frags...)
 		}
+		for name, frags := range hit.Highlights {
+			hit.Highlights[name] = mergeHighlights(frags, maxFragments(name))
+		}
 		out.Hits = append(out.Hits, hit)
 	}
 
@@ -446,4 +453,82 @@ func (b *Backend) Get(ctx context.Context, id string) (*article.Article, error) 
 		return nil, fmt.Errorf("getting article %s: %w", id, err)
 	}
 	return a, nil
+}
+
+// maxFragments is how many highlight fragments a hit keeps of a field: the whole title,
+// up to three pieces of the body (as requested).
+func maxFragments(name string) int {
+	if name == "title" {
+		return 1
+	}
+	return 3
+}
+
+// mergeHighlights joins the fragments that a text field and its .fold sub-field return
+// for the same stretch of text, marking every word either marked, and keeps at most
+// limit fragments, in the order first seen. Fragments are HTML-escaped text with
+// <mark>…</mark> around matches.
+func mergeHighlights(frags []string, limit int) []string {
+	if len(frags) < 2 {
+		return frags
+	}
+	type merged struct {
+		plain  string
+		marked []bool // per byte of plain
+	}
+	var out []*merged
+	byPlain := map[string]*merged{}
+	for _, f := range frags {
+		plain, marked := unmark(f)
+		m := byPlain[plain]
+		if m == nil {
+			m = &merged{plain: plain, marked: marked}
+			byPlain[plain] = m
+			out = append(out, m)
+			continue
+		}
+		for i, on := range marked {
+			m.marked[i] = m.marked[i] || on
+		}
+	}
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	res := make([]string, len(out))
+	for i, m := range out {
+		var b strings.Builder
+		for j := 0; j < len(m.plain); j++ {
+			if m.marked[j] && (j == 0 || !m.marked[j-1]) {
+				b.WriteString(markOpen)
+			}
+			b.WriteByte(m.plain[j])
+			if m.marked[j] && (j == len(m.plain)-1 || !m.marked[j+1]) {
+				b.WriteString(markClose)
+			}
+		}
+		res[i] = b.String()
+	}
+	return res
+}
+
+const markOpen, markClose = "<mark>", "</mark>"
+
+// unmark returns a highlight fragment without its mark tags, and which bytes were marked.
+func unmark(frag string) (string, []bool) {
+	var b strings.Builder
+	var marked []bool
+	on := false
+	for i := 0; i < len(frag); {
+		switch {
+		case strings.HasPrefix(frag[i:], markOpen):
+			on, i = true, i+len(markOpen)
+		case strings.HasPrefix(frag[i:], markClose):
+			on, i = false, i+len(markClose)
+		default:
+			b.WriteByte(frag[i])
+			marked = append(marked, on)
+			i++
+		}
+	}
+	return b.String(), marked
 }

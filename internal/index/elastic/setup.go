@@ -87,6 +87,17 @@ func analysisSettings(keys []string) map[string]any {
 			}
 		}
 	}
+	// The words as written, for wildcards and fuzzy terms (query.FoldAnalyzer): the same
+	// words as Bleve's ww_fold, which splits tokens at the apostrophes mapped to spaces here.
+	analyzers[query.FoldAnalyzer] = map[string]any{
+		"type": "custom", "tokenizer": "standard",
+		"char_filter": []string{"ww_apostrophe"}, "filter": []string{"lowercase", "asciifolding"},
+	}
+	apostrophes := make([]string, len(query.FoldApostrophes))
+	for i, r := range query.FoldApostrophes {
+		apostrophes[i] = fmt.Sprintf("\\u%04X=>\\u0020", r)
+	}
+	chars["ww_apostrophe"] = map[string]any{"type": "mapping", "mappings": apostrophes}
 	out := map[string]any{"analyzer": analyzers}
 	if len(filters) > 0 {
 		out["filter"] = filters
@@ -143,13 +154,20 @@ func indexTemplate(fl flavour, cfg config.ElasticConfig, languages []string) map
 		// The whole article as JSON, returned by Get and read for hits; never indexed.
 		"doc": map[string]any{"type": "object", "enabled": false},
 	}
+	// Each text field has a sub-field of its words as written, query.FoldField's
+	// title_<lang>.fold, for wildcards and fuzzy terms.
+	fold := map[string]any{"type": "text", "analyzer": query.FoldAnalyzer}
 	for _, l := range langs {
 		props[query.TitleField(l)] = map[string]any{
 			"type":     "text",
 			"analyzer": query.AnalyzerName(l),
-			"fields":   map[string]any{"keyword": map[string]any{"type": "keyword", "ignore_above": 512}},
+			"fields": map[string]any{
+				"keyword": map[string]any{"type": "keyword", "ignore_above": 512},
+				"fold":    fold,
+			},
 		}
-		props[query.BodyField(l)] = map[string]any{"type": "text", "analyzer": query.AnalyzerName(l)}
+		props[query.BodyField(l)] = map[string]any{"type": "text", "analyzer": query.AnalyzerName(l),
+			"fields": map[string]any{"fold": fold}}
 	}
 	settings := map[string]any{
 		"number_of_shards":   cfg.Shards,

@@ -106,6 +106,36 @@ func RunWith(t *testing.T, newBackend func(t *testing.T) index.Backend, opts Opt
 		s.expect(t, `corridors`, "en-lachin-1", "en-weather-1", "fr-lachin-1") // stemmed in English and French
 	})
 
+	t.Run("WildcardsMatchWhatWasTyped", func(t *testing.T) {
+		// Stemmed forms ("peacekeep", French "coridor") no longer hide the words as
+		// written from wildcards and fuzzy terms; accents are folded.
+		s.expect(t, "peacekeepers", "en-lachin-1", "en-pashinyan-1")
+		s.expect(t, "peacekeeper*", "en-lachin-1", "en-pashinyan-1")
+		s.expect(t, "corrid*", "en-lachin-1", "en-weather-1", "fr-lachin-1")
+		s.expect(t, "Лавров*", "ru-lachin-1", "uk-lavrov-1")
+		s.expect(t, "Пашинян*", "ru-peacekeepers-1")
+		s.expect(t, "Azerbaidj*", "fr-gas-1")
+		s.expect(t, "Lavrof~1", "en-lachin-1", "fr-lachin-1")
+		s.expect(t, "Лавроф~", "ru-lachin-1", "uk-lavrov-1")
+		s.expect(t, "Lavrof~0")
+		res := search(t, s.b, index.Request{Query: "peacekeeper*", Size: 10})
+		for _, h := range res.Hits {
+			if !strings.Contains(strings.Join(append(h.Highlights["title"], h.Highlights["body"]...), " "), "<mark>peacekeepers</mark>") {
+				t.Errorf("hit %s: highlights %v do not mark the word the wildcard matched", h.ID, h.Highlights)
+			}
+		}
+	})
+
+	t.Run("RelativeDates", func(t *testing.T) {
+		// The corpus is from 2026-01 and 2026-02: relative to the time the test runs.
+		jan20 := time.Date(2026, 1, 20, 0, 0, 0, 0, time.UTC)
+		days := int(time.Since(jan20).Hours() / 24) // now-<days>d/d is that midnight
+		s.expectWhere(t, fmt.Sprintf("published:<now-%dd/d", days), func(a *article.Article) bool { return a.Published.Before(jan20) })
+		s.expectWhere(t, fmt.Sprintf("published:>=now-%dd/d", days), func(a *article.Article) bool { return !a.Published.Before(jan20) })
+		s.expect(t, "published:>now")
+		s.expectWhere(t, "published:[now-100y/y TO now]", func(*article.Article) bool { return true })
+	})
+
 	t.Run("FieldFilters", func(t *testing.T) {
 		s.expectWhere(t, "lang:fr", func(a *article.Article) bool { return a.Lang == "fr" })
 		s.expectWhere(t, "lang:und", func(a *article.Article) bool { return a.Lang == "" })

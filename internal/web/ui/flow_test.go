@@ -211,6 +211,23 @@ func TestAnalystUI(t *testing.T) {
 		if loc := b.location(); !strings.Contains(loc, "sort=newest") || !strings.Contains(loc, "q=Lachin") {
 			t.Errorf("URL lost the search: %s", loc)
 		}
+
+		// A quick range puts a relative date in the URL, evaluated by the server.
+		b.do("all Lachin again", chromedp.Navigate(st.base+"/search?q=Lachin&sort=newest"))
+		b.waitJS("results", `document.querySelectorAll("#results .result").length > 0 && document.querySelector("select[name=range]") !== null`)
+		b.do("picking the last 24 h", chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector("select[name=range]"); s.value = "now-24h"; s.dispatchEvent(new Event("change", {bubbles: true})); })()`))
+		b.waitJS("quick range in URL", `location.search.includes("from=now-24h") && document.querySelectorAll("#results .result").length > 0`)
+		var lastDay int
+		evalTo(b, "count", `document.querySelectorAll("#results .result").length`, &lastDay)
+		if lastDay >= before {
+			t.Errorf("the last 24 h left %d results of %d", lastDay, before)
+		}
+		var chip string
+		evalTo(b, "date chip", `[...document.querySelectorAll(".filters .chip")].map(c => c.textContent).join(" | ")`, &chip)
+		if !strings.Contains(chip, "last 24 h") {
+			t.Errorf("filter chips %q do not name the quick range", chip)
+		}
+		b.screenshot("03-quick-range")
 		b.checkClean()
 	})
 

@@ -318,6 +318,29 @@
     }
   }
 
+  // Quick date ranges, as in Kibana: relative dates (now-7d/d) that the search API
+  // evaluates when the search runs, so a bookmarked or refreshed page stays "the last 7 days".
+  const quickRanges = [
+    { from: "now-24h", label: "last 24 h" },
+    { from: "now-7d/d", label: "last 7 days" },
+    { from: "now-30d/d", label: "last 30 days" },
+  ];
+  function isRelativeDate(v) { return /^now/.test(v || ""); }
+  // keepRelative keeps a relative date the analyst did not replace by typing a day.
+  function keepRelative(current, typed) { return isRelativeDate(current) && !typed ? current : ""; }
+  function quickRangeSelect(s, pick) {
+    const sel = el("select", { name: "range", "aria-label": "Quick date range", class: "quickrange" },
+      el("option", { value: "" }, "Quick range…"),
+      ...quickRanges.map((r) => el("option", { value: r.from, selected: s.from === r.from && !s.to }, r.label)));
+    sel.addEventListener("change", () => { if (sel.value) pick(sel.value); });
+    return sel;
+  }
+  function rangeEndEl(v) {
+    if (!isRelativeDate(v)) return timeEl(v, dayFormat);
+    const q = quickRanges.find((r) => r.from === v);
+    return el("span", { title: v }, q ? q.label : v);
+  }
+
   async function searchPage(params, seq) {
     const s = readSearch(params);
     document.title = (s.q ? s.q + " – " : "") + "wirewatch search";
@@ -325,19 +348,20 @@
     const sortSel = el("select", { name: "sort", "aria-label": "Sort" },
       el("option", { value: "relevance", selected: s.sort === "relevance" }, "Most relevant"),
       el("option", { value: "newest", selected: s.sort === "newest" }, "Newest first"));
-    const fromIn = el("input", { type: "date", name: "from", "aria-label": "From", value: s.from.slice(0, 10) });
-    const toIn = el("input", { type: "date", name: "to", "aria-label": "To", value: s.to.slice(0, 10) });
+    const fromIn = el("input", { type: "date", name: "from", "aria-label": "From", value: isRelativeDate(s.from) ? "" : s.from.slice(0, 10) });
+    const toIn = el("input", { type: "date", name: "to", "aria-label": "To", value: isRelativeDate(s.to) ? "" : s.to.slice(0, 10) });
     const errNode = el("p", { class: "qerror error", role: "alert", id: "qerror", hidden: true });
     const form = el("form", { class: "searchform", role: "search", action: "/search" },
       box.wrap, sortSel, el("button", { type: "submit" }, "Search"),
-      el("div", { class: "dates" }, el("span", { class: "muted" }, "Published"), fromIn, "–", toIn),
+      el("div", { class: "dates" }, el("span", { class: "muted" }, "Published"), fromIn, "–", toIn,
+        quickRangeSelect(s, (from) => go(searchURL(Object.assign({}, s, { q: box.input.value, from, to: "" }))))),
       expandToggle(s, box),
       errNode);
     const submit = (ev) => {
       if (ev) ev.preventDefault();
       // A date typed in the boxes is a whole day; a range chosen on the histogram stays exact.
-      const from = fromIn.value === s.from.slice(0, 10) ? s.from : fromIn.value;
-      const to = toIn.value === s.to.slice(0, 10) ? s.to : toIn.value ? toIn.value + "T23:59:59Z" : "";
+      const from = keepRelative(s.from, fromIn.value) || (fromIn.value === s.from.slice(0, 10) ? s.from : fromIn.value);
+      const to = keepRelative(s.to, toIn.value) || (toIn.value === s.to.slice(0, 10) ? s.to : toIn.value ? toIn.value + "T23:59:59Z" : "");
       // Until the analyst picks an order, it follows the query (relevance for words, newest for none).
       const sort = (ev && ev.type === "change") || params.has("sort") ? sortSel.value : "";
       go(searchURL({ q: box.input.value, sort, from, to, filters: s.filters, collapse: s.collapse, size: s.size }));
@@ -354,7 +378,7 @@
         el("a", { href: searchURL(Object.assign({}, s, { filters: rest })), "aria-label": "Remove filter " + f, class: "remove" }, "×")));
     }
     if (s.from || s.to) {
-      filtersBar.appendChild(el("span", { class: "chip filter" }, "published ", s.from ? timeEl(s.from, dayFormat) : "…", " – ", s.to ? timeEl(s.to, dayFormat) : "…",
+      filtersBar.appendChild(el("span", { class: "chip filter" }, "published ", s.from ? rangeEndEl(s.from) : "…", ...(isRelativeDate(s.from) && !s.to ? [] : [" – ", s.to ? rangeEndEl(s.to) : "…"]),
         el("a", { href: searchURL(Object.assign({}, s, { from: "", to: "" })), "aria-label": "Remove date range", class: "remove" }, "×")));
     }
     if (!s.collapse) {

@@ -1,0 +1,204 @@
+package query
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"wirewatch/internal/article"
+)
+
+// TestWildcardsMatchWhatWasTyped: wildcards, prefixes and fuzzy terms compare with the
+// words as written (lower-cased, accents folded) as well as with the stems, in every
+// language (issue 15: peacekeeper*, Sergey*, Лавров*, corrid* found nothing).
+func TestWildcardsMatchWhatWasTyped(t *testing.T) {
+	an := newTestAnalysis(t)
+	en := &article.Article{ID: "en", Lang: "en", Title: "Peacekeepers leave the Lachin corridor",
+		Text: "Sergey Lavrov met Jeyhun Bayramov. Erdoğan was not there."}
+	fr := &article.Article{ID: "fr", Lang: "fr", Title: "Le corridor de Latchine rouvert",
+		Text: "Les soldats de la paix russes quittent le corridor."}
+	ru := &article.Article{ID: "ru", Lang: "ru", Title: "Лавров встретился с Байрамовым",
+		Text: "Российские миротворцы покинули Лачинский коридор."}
+	tests := []struct {
+		query string
+		doc   *article.Article
+		want  bool
+		mark  string // a word the highlight must mark
+	}{
+		{"peacekeeper*", en, true, "Peacekeepers"},
+		{"peacekeepers", en, true, "Peacekeepers"},
+		{"Sergey*", en, true, "Sergey"},
+		{"serg?y", en, true, "Sergey"},
+		{"Erdogan*", en, true, "Erdoğan"},
+		{"erdoğ*", en, true, "Erdoğan"},
+		{"corrid*", fr, true, "corridor"},
+		{"corridor*", fr, true, "corridor"},
+		{"Лавров*", ru, true, "Лавров"},
+		{"Байрамов*", ru, true, "Байрамовым"},
+		{"миротвор*", ru, true, "миротворцы"},
+		{"peacekeeper~", en, true, "Peacekeepers"},
+		{"Lavorv~1", en, true, "Lavrov"}, // a swap is one edit
+		{"Lavrof~1", en, true, "Lavrov"},
+		{"Lavrof~0", en, false, ""},
+		{"Bayramow~", en, true, "Bayramov"},
+		{"Лавроф~1", ru, true, "Лавров"},
+		{"title:Sergey~1", en, false, ""},
+		{"Latchinne~1", fr, true, "Latchine"},
+		{"corrid*", ru, false, ""},
+		{"-peacekeeper*", en, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			n, err := Parse(tt.query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := Compile(n, MatchOptions{Analysis: an})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := an.Doc(tt.doc)
+			if got := m.MatchDoc(d); got != tt.want {
+				t.Fatalf("Match(%q) = %v, want %v", tt.query, got, tt.want)
+			}
+			if tt.mark == "" {
+				return
+			}
+			hl := m.Highlight(d)
+			all := strings.Join(append(hl["title"], hl["body"]...), " ")
+			if !strings.Contains(all, "<mark>"+tt.mark+"</mark>") {
+				t.Fatalf("Highlight(%q) = %q, want %q marked", tt.query, all, tt.mark)
+			}
+		})
+	}
+}
+
+func TestFuzzyParse(t *testing.T) {
+	for src, want := range map[string]string{
+		"Lavrov~":        "Lavrov~",
+		"Lavrov~1":       "Lavrov~1",
+		"title:Lavrov~2": "title:Lavrov~2",
+		"a Lavrov~0 b":   "a AND Lavrov~0 AND b",
+	} {
+		n, err := Parse(src)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", src, err)
+		}
+		if n.String() != want {
+			t.Errorf("Parse(%q) = %q, want %q", src, n.String(), want)
+		}
+	}
+	for word, edits := range map[string]int{"ab~": -1, "Лач~": 1, "Lachin~": 2, "Lavrov~1": 1} {
+		n, err := Parse(word)
+		if err != nil {
+			if edits < 0 {
+				continue // too short
+			}
+			t.Fatal(err)
+		}
+		if got := n.(*Fuzzy).MaxEdits(); got != edits {
+			t.Errorf("%s allows %d edits, want %d", word, got, edits)
+		}
+	}
+	if _, err := Parse("a~ b~ c~ d~ e~"); err == nil {
+		t.Error("Parse accepted five short fuzzy words")
+	}
+	if _, err := Parse("abc~ bcd~ cde~ def~ efg~"); err == nil || !strings.Contains(err.Error(), "more than 4 wildcards other than a trailing * and fuzzy terms") {
+		t.Errorf("five fuzzy terms: %v", err)
+	}
+}
+
+func TestWithinEdits(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		max  int
+		want bool
+	}{
+		{"lavrov", "lavrov", 0, true},
+		{"lavrov", "lavrvo", 1, true},
+		{"lavrov", "lavrova", 1, true},
+		{"lavrov", "avrov", 1, true},
+		{"lavrov", "lovrav", 1, false},
+		{"lavrov", "lovrav", 2, true},
+		{"лавров", "лавровым", 2, true},
+		{"лавров", "лавровым", 1, false},
+		{"ab", "ba", 1, true},
+	} {
+		if got := withinEdits([]rune(tt.a), tt.b, tt.max); got != tt.want {
+			t.Errorf("withinEdits(%q, %q, %d) = %v", tt.a, tt.b, tt.max, got)
+		}
+	}
+}
+
+func TestRelativeDates(t *testing.T) {
+	now := time.Date(2026, 3, 12, 15, 30, 0, 0, time.UTC) // a Thursday
+	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 0, 0, 0, 0, time.UTC) }
+	tests := []struct {
+		in     string
+		lo, hi time.Time
+	}{
+		{"published:>now-1d", now.AddDate(0, 0, -1).Add(time.Nanosecond), time.Time{}},
+		{"published:>=now-1d", now.AddDate(0, 0, -1), time.Time{}},
+		{"published:[now-7d/d TO now]", day(3, 5), now.Add(time.Nanosecond)},
+		{"published:[now-7d/d TO now/d]", day(3, 5), day(3, 13)},
+		{"published:{now-7d/d TO now/d}", day(3, 6), day(3, 12)},
+		{"published:>now/d", day(3, 13), time.Time{}},
+		{"published:<now/d", time.Time{}, day(3, 12)},
+		{"published:>=now-2w", now.AddDate(0, 0, -14), time.Time{}},
+		{"published:>=now-1M/M", day(2, 1), time.Time{}},
+		{"published:now/w", day(3, 9), day(3, 16)},
+		{"published:>=now/y", day(1, 1), time.Time{}},
+		{"published:>=now-2h/h", time.Date(2026, 3, 12, 13, 0, 0, 0, time.UTC), time.Time{}},
+		{"published:>=now+1d-30m/m", now.AddDate(0, 0, 1).Add(-30 * time.Minute), time.Time{}},
+		{"published:[2026-03-01 TO now-1s]", day(3, 1), now.Add(-time.Second + time.Nanosecond)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			n, err := Parse(tt.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := n.(*Range)
+			if !r.IsRelative() {
+				t.Fatal("not relative")
+			}
+			lo, hi := r.BoundsAt(now)
+			if !lo.Equal(tt.lo) || !hi.Equal(tt.hi) {
+				t.Fatalf("BoundsAt = [%v, %v), want [%v, %v)", lo, hi, tt.lo, tt.hi)
+			}
+			if again, err := Parse(n.String()); err != nil || !Equal(n, again) {
+				t.Fatalf("round trip %q: %v", n.String(), err)
+			}
+		})
+	}
+
+	// In a saved search, now is when the article was analysed for matching.
+	an := newTestAnalysis(t)
+	n, _ := Parse("published:>now-1d")
+	m, err := Compile(n, MatchOptions{Analysis: an})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := an.Doc(&article.Article{ID: "x", Lang: "en", Title: "x", Published: time.Now().Add(-2 * time.Hour)})
+	if !m.MatchDoc(d) {
+		t.Error("an article published 2 h before it was processed does not match published:>now-1d")
+	}
+	d.Now = time.Now().AddDate(0, 0, 2)
+	if m.MatchDoc(d) {
+		t.Error("an article processed 2 days after publication matches published:>now-1d")
+	}
+
+	for src, off := range map[string]int{"now-1x": 5, "now-d": 3, "now/q": 4, "now/d+1d": 5, "nowx": 3} {
+		_, err := ParseDate(src, now, false)
+		qe, ok := err.(*Error)
+		if !ok || qe.Pos != off {
+			t.Errorf("ParseDate(%q) = %v, want an error at %d", src, err, off)
+		}
+	}
+	if got, err := ParseDate("now-1d/d", now, true); err != nil || !got.Equal(day(3, 12)) {
+		t.Errorf("ParseDate(now-1d/d, end) = %v, %v; want the end of yesterday", got, err)
+	}
+	if got, err := ParseDate("2026-03-01", now, false); err != nil || !got.Equal(day(3, 1)) {
+		t.Errorf("ParseDate(2026-03-01) = %v, %v", got, err)
+	}
+}
