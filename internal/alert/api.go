@@ -68,14 +68,19 @@ func (s *Stage) listSearches(w http.ResponseWriter, r *http.Request) {
 	if !s.readyOr503(w, r) {
 		return
 	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"searches": s.set.list()})
+	list := s.set.list()
+	out := make([]apiSearch, len(list))
+	for i, ss := range list {
+		out[i] = public(ss)
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"searches": out})
 }
 
 func (s *Stage) createSearch(w http.ResponseWriter, r *http.Request) {
 	if !s.readyOr503(w, r) {
 		return
 	}
-	ss, err := decodeSearch(r.Body, s.cfg.AllowPrivate)
+	ss, err := decodeSearch(r.Body, rulesOf(s.cfg))
 	if err != nil {
 		httpapi.WriteError(w, http.StatusBadRequest, err)
 		return
@@ -91,7 +96,7 @@ func (s *Stage) createSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/api/searches/"+ss.ID)
-	httpapi.WriteJSON(w, http.StatusCreated, ss)
+	httpapi.WriteJSON(w, http.StatusCreated, public(ss))
 }
 
 func (s *Stage) getSearch(w http.ResponseWriter, r *http.Request) {
@@ -99,7 +104,7 @@ func (s *Stage) getSearch(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	httpapi.WriteJSON(w, http.StatusOK, ss)
+	httpapi.WriteJSON(w, http.StatusOK, public(ss))
 }
 
 func (s *Stage) updateSearch(w http.ResponseWriter, r *http.Request) {
@@ -108,7 +113,7 @@ func (s *Stage) updateSearch(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ss, err := decodeSearch(r.Body, s.cfg.AllowPrivate)
+	ss, err := decodeSearch(r.Body, rulesOf(s.cfg))
 	if err != nil {
 		httpapi.WriteError(w, http.StatusBadRequest, err)
 		return
@@ -118,6 +123,7 @@ func (s *Stage) updateSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ss.ID, ss.Created, ss.Origin = id, old.Created, old.Origin
+	keepSecrets(&ss, old)
 	ss.Updated = s.now().UTC()
 	if !ss.Updated.After(old.Updated) {
 		ss.Updated = old.Updated.Add(time.Millisecond)
@@ -126,7 +132,7 @@ func (s *Stage) updateSearch(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, http.StatusServiceUnavailable, err)
 		return
 	}
-	httpapi.WriteJSON(w, http.StatusOK, ss)
+	httpapi.WriteJSON(w, http.StatusOK, public(ss))
 }
 
 func (s *Stage) deleteSearch(w http.ResponseWriter, r *http.Request) {

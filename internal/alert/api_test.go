@@ -58,6 +58,7 @@ func TestSearchAPI(t *testing.T) {
 		{"bad email", `{"name":"x","query":"a","channels":[{"type":"email","to":["not-an-address"]}]}`, "channels[0].to[0]", 0},
 		{"no name", `{"query":"a"}`, "name", 0},
 		{"id given", `{"id":"abc","name":"x","query":"a"}`, "id", 0},
+		{"email without a mail server", `{"name":"x","query":"a","channels":[{"type":"atom"},{"type":"email","to":["analyst@example.org"]}]}`, "channels[1]", 0},
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
@@ -125,6 +126,49 @@ func TestSearchAPI(t *testing.T) {
 	got := list.Searches[0]
 	if got.ID != created.ID || got.Name != "Lachin road" || got.Mode != ModeDaily || !got.Created.Equal(created.Created) || !got.Updated.After(created.Updated) {
 		t.Errorf("after restart: %+v", got)
+	}
+}
+
+// TestSecretsAreWriteOnly checks that no response carries a channel's secret, only
+// secret_set, and that an update sending no secret (a search read, edited and saved back)
+// keeps the old one, which still signs the deliveries.
+func TestSecretsAreWriteOnly(t *testing.T) {
+	_, c := startBroker(t, t.TempDir())
+	cfg := testAlertConfig()
+	cfg.Searches = nil
+	st := startStage(t, c, cfg, nil)
+	base := st.api.URL + "/api/searches"
+	const secret = "very-secret-key"
+	status, b := doJSON(t, "POST", base, `{"name":"Lachin","query":"Lachin","channels":[{"type":"webhook","url":"https://hooks.example.org/h","secret":"`+secret+`"},{"type":"atom"}]}`)
+	if status != 201 || bytes.Contains(b, []byte(secret)) || !bytes.Contains(b, []byte(`"secret_set":true`)) {
+		t.Fatalf("create: %d %s, want 201 with secret_set and no secret", status, b)
+	}
+	var created SavedSearch
+	json.Unmarshal(b, &created)
+	for _, path := range []string{base, base + "/" + created.ID} {
+		status, b := doJSON(t, "GET", path, "")
+		if status != 200 || bytes.Contains(b, []byte(secret)) || !bytes.Contains(b, []byte(`"secret_set":true`)) {
+			t.Errorf("GET %s: %d %s, want secret_set and no secret", path, status, b)
+		}
+	}
+	// Read, edit, save back: the body carries secret_set and no secret.
+	_, b = doJSON(t, "GET", base+"/"+created.ID, "")
+	edited := bytes.Replace(b, []byte(`"name":"Lachin"`), []byte(`"name":"Lachin road"`), 1)
+	var m map[string]any
+	json.Unmarshal(edited, &m)
+	delete(m, "id")
+	body, _ := json.Marshal(m)
+	if status, b := doJSON(t, "PUT", base+"/"+created.ID, string(body)); status != 200 || bytes.Contains(b, []byte(secret)) {
+		t.Fatalf("update: %d %s", status, b)
+	}
+	got, ok := st.set.get(created.ID)
+	if !ok || got.Name != "Lachin road" || len(got.Channels) != 2 || got.Channels[0].Secret != secret {
+		t.Errorf("after the update the stage holds %+v, want the old secret kept", got)
+	}
+	// A new secret replaces it; a changed URL is a new target and keeps nothing.
+	doJSON(t, "PUT", base+"/"+created.ID, `{"name":"Lachin","query":"Lachin","channels":[{"type":"webhook","url":"https://hooks.example.org/other"}]}`)
+	if got, _ := st.set.get(created.ID); len(got.Channels) != 1 || got.Channels[0].Secret != "" {
+		t.Errorf("a channel with a new URL inherited a secret: %+v", got)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"wirewatch/internal/config"
 	"wirewatch/internal/netguard"
 )
 
@@ -27,9 +28,9 @@ type channelKind struct {
 	name  string
 	about string // one line for help texts
 	// check reports the channel's mistakes through bad, keyed relative to the channel
-	// ("url", "to[0]"); nil when a channel of the type has nothing to check. allowPrivate
-	// is alert.allow_private.
-	check func(ch Channel, allowPrivate bool, bad func(key, format string, args ...any))
+	// ("url", "to[0]", or "" for the channel as a whole); nil when a channel of the type has
+	// nothing to check.
+	check func(ch Channel, rules checkRules, bad func(key, format string, args ...any))
 	// send makes one attempt at delivering n on ch (the delivery worker retries), with an
 	// error wrapping errPermanent when retrying cannot help. It is nil for the types the
 	// worker does not push: Atom and SSE are served from the history every instance keeps,
@@ -65,8 +66,19 @@ func channelTypeList() string {
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
+// checkRules are the settings a channel is judged by when it is saved.
+type checkRules struct {
+	allowPrivate bool // alert.allow_private: webhooks may post to internal addresses
+	mail         bool // alert.smtp.host is set: e-mail channels can be delivered
+}
+
+// rulesOf returns the rules of an alert configuration.
+func rulesOf(c config.AlertConfig) checkRules {
+	return checkRules{allowPrivate: c.AllowPrivate, mail: c.SMTP.Host != ""}
+}
+
 // checkChannel reports ch's mistakes through bad, keyed relative to the channel.
-func checkChannel(ch Channel, allowPrivate bool, bad func(key, format string, args ...any)) {
+func checkChannel(ch Channel, rules checkRules, bad func(key, format string, args ...any)) {
 	kind, ok := channelKindOf(ch.Type)
 	if !ok {
 		bad("type", "must be %s, not %q", channelTypeList(), ch.Type)
@@ -76,7 +88,7 @@ func checkChannel(ch Channel, allowPrivate bool, bad func(key, format string, ar
 		bad("secret", "is %d bytes long; at most %d", len(ch.Secret), MaxSecretBytes)
 	}
 	if kind.check != nil {
-		kind.check(ch, allowPrivate, bad)
+		kind.check(ch, rules, bad)
 	}
 }
 
@@ -98,7 +110,7 @@ func ChannelTypes() []ChannelType {
 // checkHTTPURL is the early check of a webhook or Slack URL. Without allowPrivate a host
 // that is plainly inside (a private address, localhost, a metadata service) is refused
 // here; a name is judged again by what it resolves to at each connection (netguard).
-func checkHTTPURL(ch Channel, allowPrivate bool, bad func(key, format string, args ...any)) {
+func checkHTTPURL(ch Channel, rules checkRules, bad func(key, format string, args ...any)) {
 	u, err := url.Parse(ch.URL)
 	switch {
 	case ch.URL == "":
@@ -109,14 +121,21 @@ func checkHTTPURL(ch Channel, allowPrivate bool, bad func(key, format string, ar
 		bad("url", "is not valid UTF-8")
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
 		bad("url", "%q is not an http(s) URL", ch.URL)
-	case !allowPrivate:
+	case !rules.allowPrivate:
 		if err := netguard.CheckURL(ch.URL); err != nil {
 			bad("url", "%v; set alert.allow_private to post to internal hooks", err)
 		}
 	}
 }
 
-func checkAddresses(ch Channel, _ bool, bad func(key, format string, args ...any)) {
+// checkAddresses refuses an e-mail channel on a server without a mail server, when it is
+// saved rather than when its first alert is due.
+func checkAddresses(ch Channel, rules checkRules, bad func(key, format string, args ...any)) {
+	defer func() {
+		if !rules.mail {
+			bad("", "e-mail needs a mail server: set alert.smtp.host (and port, from) in the configuration")
+		}
+	}()
 	if len(ch.To) == 0 {
 		bad("to", "must list at least one address")
 	}

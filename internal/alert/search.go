@@ -110,9 +110,10 @@ const (
 )
 
 // normalise fills defaults and checks s with the same rules as searches declared in the
-// configuration file; the error is the first mistake. allowPrivate is alert.allow_private:
-// without it a webhook or Slack URL on a private address is refused.
-func normalise(s *SavedSearch, allowPrivate bool) error {
+// configuration file; the error is the first mistake. rules carry alert.allow_private
+// (without it a webhook or Slack URL on a private address is refused) and whether a mail
+// server is configured (without one an e-mail channel is refused).
+func normalise(s *SavedSearch, rules checkRules) error {
 	s.Name = strings.TrimSpace(s.Name)
 	s.Query = strings.TrimSpace(s.Query)
 	if s.Mode == "" {
@@ -121,7 +122,7 @@ func normalise(s *SavedSearch, allowPrivate bool) error {
 	if s.Channels == nil {
 		s.Channels = []Channel{}
 	}
-	if errs := validate(*s, allowPrivate); len(errs) > 0 {
+	if errs := validate(*s, rules); len(errs) > 0 {
 		return errs[0]
 	}
 	return nil
@@ -129,7 +130,7 @@ func normalise(s *SavedSearch, allowPrivate bool) error {
 
 // validate returns every mistake in s, each keyed relative to the search ("query",
 // "channels[1].url"), so that a search means the same wherever it was declared.
-func validate(s SavedSearch, allowPrivate bool) []*InvalidError {
+func validate(s SavedSearch, rules checkRules) []*InvalidError {
 	var errs []*InvalidError
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, &InvalidError{Field: key, Msg: fmt.Sprintf(format, args...)})
@@ -165,8 +166,13 @@ func validate(s SavedSearch, allowPrivate bool) []*InvalidError {
 		return errs
 	}
 	for i, ch := range s.Channels {
-		key := fmt.Sprintf("channels[%d].", i)
-		checkChannel(ch, allowPrivate, func(k, format string, args ...any) { bad(key+k, format, args...) })
+		key := fmt.Sprintf("channels[%d]", i)
+		checkChannel(ch, rules, func(k, format string, args ...any) {
+			if k != "" {
+				k = "." + k
+			}
+			bad(key+k, format, args...)
+		})
 	}
 	return errs
 }
@@ -200,7 +206,7 @@ func ValidateConfig(c config.AlertConfig) error {
 	names := map[string]int{}
 	for i, sc := range c.Searches {
 		key := fmt.Sprintf("alert.searches[%d]", i)
-		for _, e := range validate(fromConfig(sc), c.AllowPrivate) {
+		for _, e := range validate(fromConfig(sc), rulesOf(c)) {
 			errs = append(errs, &config.FieldError{Key: key + "." + e.Field, Msg: e.Msg})
 		}
 		n := strings.ToLower(strings.TrimSpace(sc.Name))
@@ -249,21 +255,30 @@ func newSearchID() string {
 
 // DecodeSearch parses a saved search as the API receives it (at most 64 KiB), rejecting
 // unknown fields so a misspelt key is an error rather than silently ignored, and webhook
-// URLs on private addresses (alert.allow_private off).
+// URLs on private addresses (alert.allow_private off). Whether e-mail can be delivered is
+// the server's to judge: DecodeSearch accepts e-mail channels.
 func DecodeSearch(b []byte) (SavedSearch, error) {
-	return decodeSearch(bytes.NewReader(b), false)
+	return decodeSearch(bytes.NewReader(b), checkRules{mail: true})
 }
 
-func decodeSearch(body io.Reader, allowPrivate bool) (SavedSearch, error) {
-	var s SavedSearch
-	if err := httpapi.DecodeJSON(body, maxBodyBytes, &s); err != nil {
+func decodeSearch(body io.Reader, rules checkRules) (SavedSearch, error) {
+	var in apiSearch
+	if err := httpapi.DecodeJSON(body, maxBodyBytes, &in); err != nil {
 		msg := err.Error()
 		if !errors.Is(err, httpapi.ErrTooLarge) && !errors.Is(err, httpapi.ErrTrailingData) {
 			msg = "not a saved search: " + msg
 		}
-		return s, &InvalidError{Field: "body", Msg: msg}
+		return SavedSearch{}, &InvalidError{Field: "body", Msg: msg}
 	}
-	if err := normalise(&s, allowPrivate); err != nil {
+	s := in.SavedSearch
+	s.Channels = nil
+	if in.Channels != nil {
+		s.Channels = make([]Channel, len(in.Channels))
+		for i, ch := range in.Channels {
+			s.Channels[i] = ch.Channel // secret_set, sent back from a GET, says nothing new
+		}
+	}
+	if err := normalise(&s, rules); err != nil {
 		return s, err
 	}
 	if s.Expand == nil {
@@ -274,6 +289,46 @@ func decodeSearch(body io.Reader, allowPrivate bool) (SavedSearch, error) {
 
 // expands reports whether the search's query is widened with entities (see Expand).
 func (s SavedSearch) expands() bool { return s.Expand != nil && *s.Expand }
+
+// apiSearch is a SavedSearch as the API shows and takes it: channel secrets are
+// write-only, so that no response, log of one or browser cache holds them.
+type apiSearch struct {
+	SavedSearch
+	Channels []apiChannel `json:"channels"`
+}
+
+// apiChannel is a Channel whose secret a response replaces with secret_set.
+type apiChannel struct {
+	Channel
+	SecretSet bool `json:"secret_set,omitempty"`
+}
+
+// public returns s as a response shows it: each secret replaced by secret_set.
+func public(s SavedSearch) apiSearch {
+	out := apiSearch{SavedSearch: s, Channels: make([]apiChannel, len(s.Channels))}
+	for i, ch := range s.Channels {
+		out.Channels[i] = apiChannel{Channel: ch, SecretSet: ch.Secret != ""}
+		out.Channels[i].Secret = ""
+	}
+	return out
+}
+
+// keepSecrets gives each channel of an update that sends no secret the secret of the
+// channel it replaces (same type and target), so that a search read through the API,
+// which never shows secrets, can be edited and saved back without losing them.
+func keepSecrets(upd *SavedSearch, old SavedSearch) {
+	for i, ch := range upd.Channels {
+		if ch.Secret != "" {
+			continue
+		}
+		for _, o := range old.Channels {
+			if o.Secret != "" && o.Key() == ch.Key() {
+				upd.Channels[i].Secret = o.Secret
+				break
+			}
+		}
+	}
+}
 
 // Alert is one match of a saved search on a story. ID is the idempotency key: the same
 // search and story always give the same ID.

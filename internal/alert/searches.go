@@ -113,9 +113,9 @@ func (ss *searches) applyRecord(m bus.Record) {
 		return
 	}
 	s.ID = id
-	// Lenient on addresses: a record written before alert.allow_private was turned off
-	// still loads, and its deliveries are refused at connect time.
-	if err := normalise(&s, true); err != nil {
+	// Lenient on addresses and mail: a record written before alert.allow_private was turned
+	// off, or before alert.smtp was removed, still loads, and its deliveries fail when due.
+	if err := normalise(&s, checkRules{allowPrivate: true, mail: true}); err != nil {
 		ss.logger.Error("skipping invalid saved search record", "search_id", id, "offset", m.Offset, "err", err)
 		return
 	}

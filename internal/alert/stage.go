@@ -198,7 +198,7 @@ func (s *Stage) syncConfigSearches(ctx context.Context) error {
 	now := s.now().UTC()
 	for i, c := range s.cfg.Searches {
 		want := fromConfig(c)
-		if err := normalise(&want, s.cfg.AllowPrivate); err != nil {
+		if err := normalise(&want, rulesOf(s.cfg)); err != nil {
 			return fmt.Errorf("alert.searches[%d]: %w", i, err)
 		}
 		have, ok := s.set.get(want.ID)

@@ -181,7 +181,7 @@ func createSearch(t *testing.T, st *runningStage, s SavedSearch) SavedSearch {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := normalise(&s, true); err != nil {
+	if err := normalise(&s, checkRules{allowPrivate: true, mail: true}); err != nil {
 		t.Fatalf("search: %v", err)
 	}
 	s.ID, s.Created, s.Updated = newSearchID(), time.Now().UTC(), time.Now().UTC()

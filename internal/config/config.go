@@ -2,7 +2,8 @@
 // overrides, on top of the defaults in Default. Validate names the offending key in every
 // error. The Config is passed explicitly to each stage; there is no global.
 //
-// It is plain data at the bottom of the flow and imports no other wirewatch package.
+// It is plain data at the bottom of the flow and imports no other wirewatch package but
+// the data files of wirewatch/config (ReadDataFile), built into the binary.
 // What only a stage can judge is checked by that stage, with errors that still name the
 // key: the saved searches' queries and channels by the alert stage (alert.ValidateConfig).
 package config
@@ -136,7 +137,8 @@ func Default() Config {
 
 // Load reads the YAML file at path (none if path is ""), applies environment overrides from
 // environ (KEY=VALUE pairs, as os.Environ returns) and validates the result. Relative file
-// paths (topics, OPML, entities) are relative to the working directory; data files
+// paths (topics, OPML, entities) are relative to the working directory (the default topics
+// and OPML files are built in when missing there: ReadDataFile); data files
 // (bleve_path, state_path) to data_dir.
 func Load(path string, environ []string) (Config, error) {
 	cfg := Default()

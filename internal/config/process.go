@@ -29,6 +29,9 @@ type ProcessConfig struct {
 	StoryMaxDistance int `yaml:"story_max_distance"`
 	// UnknownMax bounds how many unknown names are remembered for `entities unknown`.
 	UnknownMax int `yaml:"unknown_max"`
+	// UnknownPath keeps that list across restarts, relative to data_dir unless absolute;
+	// "" keeps it in memory only.
+	UnknownPath string `yaml:"unknown_path"`
 	// Workers is the number of articles enriched in parallel.
 	Workers int `yaml:"workers"`
 }
@@ -43,6 +46,7 @@ func processDefaults() ProcessConfig {
 		StoryMaxArticles: 100000,
 		StoryMaxDistance: 6,
 		UnknownMax:       20000,
+		UnknownPath:      "unknown-names.json",
 		Workers:          2,
 	}
 }

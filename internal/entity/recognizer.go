@@ -358,7 +358,7 @@ type UnknownName struct {
 	ID    string `json:"id"`
 	Type  string `json:"type"`
 	Name  string `json:"name"`  // the most frequent surface form
-	Count int    `json:"count"` // mentions since the process started
+	Count int    `json:"count"` // mentions counted, across restarts when the list is kept (process.unknown_path)
 }
 
 // unknownNames counts unknown names, bounded: when full, the least seen half is dropped.

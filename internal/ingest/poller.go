@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -8,7 +9,6 @@ import (
 	"log/slog"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -183,16 +183,15 @@ type pollResult struct {
 }
 
 // ConfiguredFeeds returns the feeds the configuration lists: ingest.feeds, then every feed
-// of the ingest.opml files.
+// of the ingest.opml files (the default list is built in: see config.ReadDataFile).
 func ConfiguredFeeds(cfg config.IngestConfig) ([]config.FeedConfig, error) {
 	feeds := append([]config.FeedConfig(nil), cfg.Feeds...)
 	for i, path := range cfg.OPML {
-		f, err := os.Open(path)
+		b, _, err := config.ReadDataFile(path) // the built-in list when the default path is missing
 		if err != nil {
 			return nil, fmt.Errorf("reading ingest.opml[%d]: %w", i, err)
 		}
-		list, err := LoadOPML(f)
-		f.Close()
+		list, err := LoadOPML(bytes.NewReader(b))
 		if err != nil {
 			return nil, fmt.Errorf("reading ingest.opml[%d] %s: %w", i, path, err)
 		}

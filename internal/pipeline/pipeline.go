@@ -191,7 +191,8 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 			}
 			e.Routes(srv)
 			enricher = e
-			runs = append(runs, process.NewStage(client, e, metrics, cfg.Process.Workers, logger).Run, e.Watch)
+			keepUnknown := func(ctx context.Context) error { return e.KeepUnknown(ctx, cfg.Path(cfg.Process.UnknownPath)) }
+			runs = append(runs, process.NewStage(client, e, metrics, cfg.Process.Workers, logger).Run, e.Watch, keepUnknown)
 		}
 		if has[Index] {
 			runs = append(runs, indexer.NewStage(client, backend, metrics, cfg.Index, logger).Run)

@@ -1,7 +1,6 @@
 package process
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -129,16 +128,22 @@ func (e *Enricher) Reload() error {
 	return nil
 }
 
+// readWithMtime reads the file at path, or the built-in copy of a default data file missing
+// from the working directory (whose time is then zero, so that a file created there later is
+// seen as a change).
 func readWithMtime(path string) ([]byte, time.Time, error) {
-	st, err := os.Stat(path)
+	var mt time.Time
+	if st, err := os.Stat(path); err == nil {
+		mt = st.ModTime()
+	}
+	b, builtin, err := config.ReadDataFile(path)
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, time.Time{}, err
+	if builtin {
+		mt = time.Time{}
 	}
-	return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), st.ModTime(), nil
+	return b, mt, nil
 }
 
 // Watch reloads the user entity files and the topics file whenever one of them changes

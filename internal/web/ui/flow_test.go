@@ -317,7 +317,7 @@ func TestAnalystUI(t *testing.T) {
 		b.screenshot("07-entity")
 		b.do("topic page from a chip", chromedp.Click(chromedp.CSS(`#results a.chip.topic[href="/topic/lachin-corridor"]`)))
 		b.waitJS("topic results", `location.pathname === "/topic/lachin-corridor" && document.querySelectorAll("#results .result").length > 0`)
-		if name := eval[string](b, "topic name", `document.querySelector("#subject-name").textContent`); name != "Lachin corridor" {
+		if name := eval[string](b, "topic name", `document.querySelector("#subject-name").textContent`); name != "Lachin corridor dispute" { // the rules file's name
 			t.Errorf("topic page named %q", name)
 		}
 		if n := eval[int](b, "off-topic results", `[...document.querySelectorAll("#results .result")].filter(r => !r.querySelector('a.chip.topic[href="/topic/lachin-corridor"]')).length`); n != 0 {
@@ -439,6 +439,11 @@ func TestAnalystUI(t *testing.T) {
 		b.screenshot("13-phone-article")
 		b.do("laptop screen", chromedp.EmulateReset())
 		b.checkClean()
+	})
+
+	t.Run("names, timeline, live rows and three widths", func(t *testing.T) {
+		b.t = t
+		namesAndLayout(t, b, st.base, feedB)
 	})
 }
 

@@ -184,6 +184,7 @@
     clear(main);
     let m;
     try {
+      loadTopicNames(); // asked beside the page's own request; awaited before chips are drawn
       if (path === "/" || path === "/search") await searchPage(params, seq);
       else if ((m = path.match(/^\/article\/([^/]+)$/))) await articlePage(decodeURIComponent(m[1]), seq);
       else if ((m = path.match(/^\/entity\/([^/]+)$/))) await subjectPage("entity", decodeURIComponent(m[1]), seq);
@@ -374,7 +375,8 @@
     for (const f of s.filters) {
       const i = f.indexOf(":");
       const rest = s.filters.filter((x) => x !== f);
-      filtersBar.appendChild(el("span", { class: "chip filter" }, f.slice(0, i) + ": ", el("bdi", {}, f.slice(i + 1)),
+      filtersBar.appendChild(el("span", { class: "chip filter", title: f, "data-filter-field": f.slice(0, i), "data-filter-value": f.slice(i + 1) },
+        el("bdi", { dir: "auto" }, filterLabel(f.slice(0, i), f.slice(i + 1))),
         el("a", { href: searchURL(Object.assign({}, s, { filters: rest })), "aria-label": "Remove filter " + f, class: "remove" }, "×")));
     }
     if (s.from || s.to) {
@@ -412,11 +414,13 @@
       errNode.textContent = e.message;
       return;
     }
+    await loadTopicNames();
     if (!current(seq)) return;
     clear(resultsCol);
+    nameFilterChips(filtersBar, res);
 
     const followBtn = el("button", { type: "button", class: "secondary", id: "follow" }, "Follow this search");
-    followBtn.addEventListener("click", () => followDialog(s));
+    followBtn.addEventListener("click", () => followDialog(s, resultNames(res)));
     const exportLink = el("a", { href: "/api/export?format=csv&q=" + encodeURIComponent(combine(s.q, s.filters)) + (s.from ? "&from=" + encodeURIComponent(s.from) : "") + (s.to ? "&to=" + encodeURIComponent(s.to) : "") + (s.expand ? "" : "&expand=false"), download: "wirewatch-export.csv", class: "export" }, "Export CSV");
     exportLink.addEventListener("click", (ev) => {
       if (!token()) return;
@@ -430,7 +434,7 @@
     if (also) resultsCol.appendChild(also);
 
     if (res.histogram && res.histogram.length) {
-      resultsCol.appendChild(histogram(res.histogram, "day", (from, to) => go(searchURL(Object.assign({}, s, { from, to })))));
+      resultsCol.appendChild(timeline(res.histogram, "day", (from, to) => go(searchURL(Object.assign({}, s, { from, to })))));
     }
     const list = el("ol", { class: "results", id: "results" });
     resultsCol.appendChild(list);
@@ -533,17 +537,116 @@
         el("span", { class: "muted" }, "peak " + max.toLocaleString() + " a " + interval + " · click a bar to narrow the dates"), el("span", {}, dayFormat.format(last))));
   }
 
+  // timeline is the histogram scaled to where the articles are: a few articles far from the
+  // rest (one dated 2007 among this week's) are left out of the chart, which says so and
+  // offers "all time".
+  function timeline(buckets, interval, onPick) {
+    const box = el("div", { class: "timeline", id: "timeline" });
+    const draw = (all) => {
+      const shown = all ? buckets : clipBuckets(buckets);
+      const left = buckets.reduce((n, b) => n + b.count, 0) - shown.reduce((n, b) => n + b.count, 0);
+      const fig = histogram(shown, interval, onPick);
+      if (left > 0 || all && shown.length !== clipBuckets(buckets).length) {
+        const toggle = el("button", { type: "button", class: "linklike", id: "timeline-all" }, all ? "show where most articles are" : "all time");
+        toggle.addEventListener("click", () => draw(!all));
+        fig.appendChild(el("p", { class: "muted histo-note", id: "timeline-note" },
+          all ? "All time. " : left.toLocaleString() + (left === 1 ? " article lies" : " articles lie") + " far outside this range. ", toggle));
+      }
+      clear(box).appendChild(fig);
+    };
+    draw(false);
+    return box;
+  }
+  // clipBuckets drops the buckets at either end that hold only a few articles (at most 10%
+  // of them, or one) separated from the rest by a gap longer than twice the rest's span
+  // (and than a week).
+  function clipBuckets(buckets) {
+    const total = buckets.reduce((n, b) => n + b.count, 0);
+    const allowed = Math.max(1, Math.floor(total * 0.1));
+    const full = buckets.map((b, i) => ({ i, t: new Date(b.start).getTime(), n: b.count })).filter((x) => x.n > 0);
+    if (full.length < 2) return buckets;
+    const week = 7 * 86400e3;
+    const cut = (list) => { // how many of list's first entries to drop
+      let dropped = 0, best = 0;
+      for (let k = 1; k < list.length; k++) {
+        dropped += list[k - 1].n;
+        if (dropped > allowed) break;
+        const gap = Math.abs(list[k].t - list[k - 1].t), rest = Math.abs(list[list.length - 1].t - list[k].t);
+        if (gap > 2 * Math.max(rest, week)) best = k;
+      }
+      return best;
+    };
+    const lo = cut(full), hi = cut(full.slice(lo).reverse());
+    const first = full[lo].i, last = full[full.length - 1 - hi].i;
+    return buckets.slice(first, last + 1);
+  }
+
   function entityChip(e) {
     return el("a", { class: "chip ent " + (e.type || "MISC"), href: "/entity/" + encodeURIComponent(e.id), title: (e.type || "") + " " + e.id, dir: "auto" }, e.name || e.id);
   }
-  // topicLabel makes a topic ID readable ("lachin-corridor" → "Lachin corridor"); the API
-  // carries IDs only.
+  // topicLabel is a topic's name from the rules file (GET /api/topics, loaded before each
+  // page: loadTopicNames); without it, the ID made readable ("lachin-corridor" → "Lachin corridor").
   function topicLabel(t) {
+    const name = topicNames.get(String(t));
+    if (name) return name;
     const s = String(t).replace(/[-_]+/g, " ").trim();
     return s.charAt(0).toUpperCase() + s.slice(1);
   }
   function topicChip(t) {
     return el("a", { class: "chip topic", href: "/topic/" + encodeURIComponent(t), title: "topic " + t }, topicLabel(t));
+  }
+
+  // ---------- Names: topics from the rules file, entities from the results ----------
+
+  let topicNames = new Map();
+  let topicNamesP = null;
+  // loadTopicNames asks once per page load and returns the promise to await before drawing
+  // topic names; a server without the enrichment stage in this process answers 404 and
+  // the IDs are shown readable instead (asked again on the next page).
+  function loadTopicNames() {
+    if (!topicNamesP) {
+      topicNamesP = api("/api/topics").then((r) => {
+        topicNames = new Map(((r && r.topics) || []).map((t) => [t.id, t.name || t.id]));
+      }, () => { topicNamesP = null; });
+    }
+    return topicNamesP || Promise.resolve();
+  }
+  // resultNames maps the entity IDs a search answer mentions (facets, hits) to their names.
+  function resultNames(res) {
+    const names = new Map();
+    for (const h of (res && res.hits) || []) for (const e of h.entities || []) if (e.name && !names.has(e.id)) names.set(e.id, e.name);
+    for (const v of ((res && res.facets) || {}).entities || []) if (v.label) names.set(v.value, v.label);
+    return names;
+  }
+  // filterLabel is what a filter chip says: an entity's or topic's name, a language's name,
+  // else "field: value". names is resultNames of the answer.
+  function filterLabel(field, value, names) {
+    if (field === "entity") return (names && names.get(value)) || value;
+    if (field === "topic") return topicLabel(value);
+    if (field === "lang") return langName(value);
+    if (field === "country") return regionName(value);
+    return field + ": " + value;
+  }
+  // nameFilterChips replaces the IDs in the filter chips once the answer says whose they are.
+  function nameFilterChips(bar, res) {
+    const names = resultNames(res);
+    for (const chip of bar.querySelectorAll("[data-filter-field]")) {
+      chip.querySelector("bdi").textContent = filterLabel(chip.dataset.filterField, chip.dataset.filterValue, names);
+    }
+  }
+  // followName is the name the follow dialog proposes: the query with entity and topic IDs
+  // replaced by names, then the filters by their labels ("Ilham Aliyev · English").
+  function followName(s, names) {
+    const q = String(s.q || "").replace(/\b(entity|topic):(?:"([^"]*)"|([^\s()"]+))/g, (m, field, quoted, bare) => {
+      const v = (quoted !== undefined ? quoted : bare).trim();
+      const label = field === "topic" ? (topicNames.get(v) || "") : ((names && names.get(v)) || "");
+      return label || m;
+    }).trim();
+    const parts = (q ? [q] : []).concat((s.filters || []).map((f) => {
+      const i = f.indexOf(":");
+      return filterLabel(f.slice(0, i), f.slice(i + 1), names);
+    }));
+    return (parts.join(" · ") || "everything").slice(0, 200);
   }
 
   function appendHits(list, hits) {
@@ -572,14 +675,14 @@
 
   // ---------- Follow (save as alert) ----------
 
-  function followDialog(s) {
+  function followDialog(s, names) {
     const q = combine(s.q, s.filters);
     const dlg = el("dialog", { class: "follow", id: "follow-dialog" });
     const err = el("p", { class: "error", role: "alert", hidden: true });
     const form = el("form", { method: "dialog" },
       el("h2", {}, "Follow this search"),
       el("p", {}, "New articles matching ", el("code", { class: "qtext", dir: "auto" }, q || "(everything)"), " will be sent to the channels you choose."),
-      el("label", {}, "Name ", el("input", { type: "text", name: "name", value: s.q || q || "everything", required: true, dir: "auto" })),
+      el("label", {}, "Name ", el("input", { type: "text", name: "name", value: followName(s, names), required: true, dir: "auto" })),
       el("label", {}, "Send ", el("select", { name: "mode" },
         el("option", { value: "immediate" }, "at once"), el("option", { value: "hourly" }, "hourly digest"), el("option", { value: "daily" }, "daily digest"))),
       el("fieldset", {}, el("legend", {}, "Channels"),
@@ -674,6 +777,7 @@
     for (let attempt = 0; ; attempt++) {
       try {
         a = await api("/api/articles/" + encodeURIComponent(id));
+        await loadTopicNames();
         break;
       } catch (e) {
         if (e.status !== 404 || attempt >= 10 || !current(seq)) throw e;
@@ -739,6 +843,7 @@
   async function subjectPage(kind, id, seq) {
     const q = kind + ":" + quoteValue(id);
     const res = await api("/api/search?" + new URLSearchParams({ q, sort: "newest", size: "20", facets: "1", interval: "day", collapse: "1" }));
+    await loadTopicNames();
     if (!current(seq)) return;
     let name = kind === "topic" ? topicLabel(id) : id, type = "";
     if (kind === "entity") {
@@ -758,7 +863,7 @@
     const left = el("section", {});
     left.appendChild(el("h2", {}, "Mentions over time"));
     if (res.histogram && res.histogram.length) {
-      left.appendChild(histogram(res.histogram, "day", (from, to) => go(searchURL({ q: "", filters: [kind + ":" + id], from, to, sort: "newest" }))));
+      left.appendChild(timeline(res.histogram, "day", (from, to) => go(searchURL({ q: "", filters: [kind + ":" + id], from, to, sort: "newest" }))));
     } else left.appendChild(el("p", { class: "muted" }, "No dated mentions yet."));
     left.appendChild(el("h2", {}, "Latest articles"));
     const list = el("ol", { class: "results", id: "results" });
@@ -790,8 +895,10 @@
   // so the token goes in the URL, which the server accepts for this reason.
   function startLive() {
     if (live && live.readyState !== 2) return;
+    clearTimeout(liveRetry.timer);
     const url = "/api/alerts/stream" + (token() ? "?token=" + encodeURIComponent(token()) : "");
     live = new EventSource(url);
+    watchLive(live);
     live.addEventListener("alert", (ev) => {
       let a;
       try { a = JSON.parse(ev.data); } catch (e) { return; }
@@ -806,7 +913,60 @@
     live.addEventListener("open", sync);
     live.addEventListener("error", sync);
   }
-  function stopLive() { if (live) live.close(); live = null; }
+  function stopLive() { clearTimeout(liveRetry.timer); if (live) live.close(); live = null; }
+
+  // The stream's state as the Follow page tells it. An EventSource gives up for good when
+  // the server answers other than 200 (the alert stage still starting answers 503), so
+  // watchLive opens it again, waiting 1 s, then up to 15 s; alertingOff is set when the
+  // server has no saved searches at all (404).
+  const liveRetry = { timer: null, wait: 1000, at: 0 };
+  let alertingOff = false;
+  function watchLive(src) {
+    src.addEventListener("open", () => { liveRetry.wait = 1000; });
+    src.addEventListener("error", () => {
+      if (src !== live || src.readyState !== 2 || alertingOff) return;
+      liveRetry.at = Date.now() + liveRetry.wait;
+      liveRetry.timer = setTimeout(() => { if (src === live) startLive(); }, liveRetry.wait);
+      liveRetry.wait = Math.min(15000, liveRetry.wait * 2);
+    });
+  }
+  function liveStatusText() {
+    const st = !live ? 2 : live.readyState;
+    if (st === 1) return ["on", "connected: new matches appear here at once"];
+    if (alertingOff) return ["off", "alerting is off on this server (alert.enabled)"];
+    if (st === 0) return ["wait", "connecting…"];
+    const secs = Math.max(1, Math.round((liveRetry.at - Date.now()) / 1000));
+    return ["wait", "not connected yet; trying again in " + secs + " s"];
+  }
+
+  // Live rows: one per article, listing every followed search it matched.
+  function liveGroups(alerts) {
+    const rows = new Map();
+    for (const a of alerts) {
+      const key = (a.article && a.article.id) || a.story_id || a.id;
+      const row = rows.get(key) || { a, searches: [] };
+      if (a.search_name && !row.searches.includes(a.search_name)) row.searches.push(a.search_name);
+      rows.set(key, row);
+    }
+    return [...rows.entries()].map(([key, row]) => ({ key, a: row.a, searches: row.searches }));
+  }
+  function liveLine(g, fresh) {
+    const art = g.a.article || {};
+    const names = [];
+    g.searches.forEach((n, i) => { if (i) names.push(", "); names.push(el("bdi", { dir: "auto", class: "search-name" }, n)); });
+    return el("li", { class: fresh ? "new" : null, "data-article": g.key, "data-alert": g.a.id },
+      el("a", { href: "/article/" + encodeURIComponent(art.id || ""), dir: "auto", lang: art.lang || null }, art.title || "(no title)"), " ",
+      el("span", { class: "meta" }, el("bdi", { dir: "auto" }, art.source || ""), " · ", timeEl(art.published || g.a.matched_at),
+        names.length ? [" · for ", names] : null));
+  }
+  // showLive puts alert a's article at the top of list, merged with its earlier row.
+  function showLive(list, a) {
+    const g = liveGroups(liveItems).find((x) => x.key === ((a.article && a.article.id) || a.story_id || a.id));
+    if (!g) return;
+    const old = [...list.children].find((li) => li.dataset.article === g.key);
+    if (old) old.remove();
+    list.prepend(liveLine(g, true));
+  }
   function updateBadge() {
     const b = document.getElementById("live-badge");
     b.hidden = liveUnseen === 0;
@@ -828,32 +988,28 @@
     startLive();
     main.appendChild(el("h1", {}, "Followed searches"));
     const status = el("p", { class: "muted", id: "live-status" });
-    const liveList = el("ol", { id: "live-list" }, liveItems.map((a) => alertLine(a, false)));
+    const liveList = el("ol", { id: "live-list" }, liveGroups(liveItems).map((g) => liveLine(g, false)));
     const emptyNote = el("p", { class: "muted", id: "live-empty", hidden: liveItems.length > 0 }, "New matches appear here as they arrive.");
     const panel = el("section", { class: "live", id: "live", "aria-live": "polite" }, el("h2", {}, "Live"), status, emptyNote, liveList);
     const savedCol = el("section", {}, el("p", { class: "muted" }, "Loading…"));
     main.appendChild(el("div", { class: "layout wide" }, savedCol, panel));
     const setStatus = () => {
       clear(status);
-      const st = !live ? 2 : live.readyState;
-      append(status, el("span", { class: "dot " + (st === 1 ? "on" : "off") }), st === 1 ? "connected" : st === 0 ? "connecting…" : "not connected (the server may have alerting off)");
+      const [dot, text] = liveStatusText();
+      append(status, el("span", { class: "dot " + dot }), text);
     };
     setStatus();
+    // The state changes without an event too (the retry countdown): check twice a second.
+    const ticker = setInterval(() => { if (current(seq)) setStatus(); else clearInterval(ticker); }, 500);
     const listener = (a) => {
       if (!current(seq)) { liveListeners.delete(listener); return; }
-      if (a) { liveList.prepend(alertLine(a, true)); emptyNote.hidden = true; liveUnseen = 0; updateBadge(); }
+      if (a) { showLive(liveList, a); emptyNote.hidden = true; liveUnseen = 0; updateBadge(); }
       setStatus();
     };
     liveListeners.add(listener);
 
-    let searches;
-    try {
-      searches = (await api("/api/searches")).searches || [];
-    } catch (e) {
-      if (!current(seq)) return;
-      clear(savedCol).appendChild(el("p", { class: "notice" }, e.status === 404 ? "This server has no saved searches (alerting is off)." : "Could not load saved searches: " + e.message));
-      return;
-    }
+    const searches = await loadSearches(savedCol, seq, setStatus);
+    if (!searches) return;
     if (!current(seq)) return;
     clear(savedCol);
     if (!searches.length) {
@@ -863,6 +1019,31 @@
     const ul = el("ul", { class: "saved", id: "saved" });
     for (const s of searches) ul.appendChild(savedItem(s));
     savedCol.appendChild(ul);
+  }
+
+  // loadSearches lists the saved searches, saying so and asking again every 2 s while the
+  // alert stage starts (503); a 404 means this server has alerting off. null when there is
+  // nothing to list.
+  async function loadSearches(savedCol, seq, setStatus) {
+    for (;;) {
+      try {
+        const r = await api("/api/searches");
+        alertingOff = false;
+        return (r && r.searches) || [];
+      } catch (e) {
+        if (!current(seq)) return null;
+        if (e.status === 503) {
+          clear(savedCol).appendChild(el("p", { class: "notice", id: "alerts-starting" }, "Alerting is starting…"));
+          await new Promise((r) => setTimeout(r, 2000));
+          if (!current(seq)) return null;
+          continue;
+        }
+        if (e.status === 404) { alertingOff = true; stopLive(); }
+        setStatus();
+        clear(savedCol).appendChild(el("p", { class: "notice" }, e.status === 404 ? "This server has no saved searches (alerting is off)." : "Could not load saved searches: " + e.message));
+        return null;
+      }
+    }
   }
 
   function savedItem(s) {
