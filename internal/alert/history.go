@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"log/slog"
 	"sync"
+	"time"
 
 	"wirewatch/internal/bus"
+	"wirewatch/internal/story"
 )
 
 // history is every instance's view of the alerts topic: which (search, story) pairs have
@@ -17,6 +19,10 @@ type history struct {
 	keep     int
 	claimed  map[string]bool // alert IDs written by anyone, or about to be written here
 	recorded map[string]bool // alert IDs seen on the topic
+	// near holds, per search, the signatures of the articles it alerted on. Two processors
+	// that enrich two copies of one story in the same second, before either heard of the
+	// other, give them two story IDs; the second copy is still no news to the search.
+	near     map[string]*story.Index
 	bySearch map[string][]Alert
 	recent   []Alert // every search, for replaying the event stream after Last-Event-ID
 	subs     map[chan Alert]struct{}
@@ -28,21 +34,48 @@ func newHistory(keep int, logger *slog.Logger) *history {
 		keep:     keep,
 		claimed:  map[string]bool{},
 		recorded: map[string]bool{},
+		near:     map[string]*story.Index{},
 		bySearch: map[string][]Alert{},
 		subs:     map[chan Alert]struct{}{},
 		logger:   logger,
 	}
 }
 
-// claim reports whether alert id is new, and marks it taken.
-func (h *history) claim(id string) bool {
+// Near copies: the window, count and distance within which an article is a copy of one a
+// search alerted on, as the enrichment stage's story defaults (process.story_window,
+// story_max_distance) group them.
+const (
+	nearWindow  = 72 * time.Hour
+	nearMax     = 2000 // per search; the oldest are forgotten first
+	nearMaxDist = 6
+)
+
+// claim reports whether al is news to its search, and marks it taken: not when its ID (the
+// search and the story) was claimed before, nor when its article is a near copy of one the
+// search alerted on (isCopy).
+func (h *history) claim(al Alert) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.claimed[id] {
+	if h.claimed[al.ID] || h.isCopy(al) {
 		return false
 	}
-	h.claimed[id] = true
+	h.claimed[al.ID] = true
 	return true
+}
+
+// isCopy remembers al's article among its search's alerted articles and reports whether it
+// is a near copy of an earlier one. A redelivered article answers as it did the first time:
+// the index knows its ID. Called with h.mu held.
+func (h *history) isCopy(al Alert) bool {
+	if al.Signature == 0 || al.Article.ID == "" {
+		return false
+	}
+	idx := h.near[al.SearchID]
+	if idx == nil {
+		idx = story.NewIndex(nearWindow, nearMax, nearMaxDist)
+		h.near[al.SearchID] = idx
+	}
+	return idx.Assign(al.Article.ID, uint64(al.Signature), al.MatchedAt) != al.Article.ID
 }
 
 // unclaim releases ids whose write failed, so the retry may claim them again.
@@ -76,6 +109,7 @@ func (h *history) record(a Alert) {
 	}
 	h.recorded[a.ID] = true
 	h.claimed[a.ID] = true
+	h.isCopy(a) // what this instance, or one before a restart, alerted on
 	list := append(h.bySearch[a.SearchID], a)
 	if len(list) > h.keep {
 		list = append([]Alert(nil), list[len(list)-h.keep:]...)

@@ -122,6 +122,7 @@ func newAlert(s SavedSearch, a *article.Article, now time.Time) Alert {
 		SearchID:   s.ID,
 		SearchName: s.Name,
 		StoryID:    story,
+		Signature:  a.Signature,
 		MatchedAt:  now.UTC(),
 		Digest:     s.Mode != ModeImmediate,
 		Article: AlertArticle{

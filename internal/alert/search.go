@@ -14,6 +14,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"wirewatch/internal/article"
 	"wirewatch/internal/config"
 	"wirewatch/internal/httpapi"
 	"wirewatch/internal/index"
@@ -333,12 +334,15 @@ func keepSecrets(upd *SavedSearch, old SavedSearch) {
 // Alert is one match of a saved search on a story. ID is the idempotency key: the same
 // search and story always give the same ID.
 type Alert struct {
-	ID         string       `json:"id"`
-	SearchID   string       `json:"search_id"`
-	SearchName string       `json:"search_name"`
-	StoryID    string       `json:"story_id"`
-	Article    AlertArticle `json:"article"`
-	MatchedAt  time.Time    `json:"matched_at"`
+	ID         string `json:"id"`
+	SearchID   string `json:"search_id"`
+	SearchName string `json:"search_name"`
+	StoryID    string `json:"story_id"`
+	// Signature is the article's SimHash: a later copy near it alerts the search no more,
+	// even if it was put in another story (see history.claim).
+	Signature article.SimHash `json:"signature,omitempty"`
+	Article   AlertArticle    `json:"article"`
+	MatchedAt time.Time       `json:"matched_at"`
 	// Digest is set when the alert waits for a digest rather than going out at once:
 	// the search is in hourly or daily mode, or it went over its rate limit.
 	Digest bool `json:"digest,omitempty"`

@@ -236,7 +236,7 @@ func (s *Stage) handleEnriched(ctx context.Context, msgs []bus.Record) error {
 		s.metrics.matchSeconds.Observe(time.Since(start).Seconds())
 		for _, ss := range hits {
 			al := newAlert(ss, a, now)
-			if !s.hist.claim(al.ID) {
+			if !s.hist.claim(al) {
 				s.metrics.duplicates.Inc()
 				continue
 			}

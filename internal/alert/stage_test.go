@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"wirewatch/internal/article"
 	"wirewatch/internal/bus"
 )
 
@@ -231,4 +233,53 @@ func getAtom(t *testing.T, url string) atomFeed {
 		t.Fatalf("feed is not Atom: %v", err)
 	}
 	return f
+}
+
+// TestNearCopiesInTwoStoriesAlertOnce: two processors that enrich two copies of a story in
+// the same second give them two story IDs. The search alerts on the first only, before and
+// after a restart; an unrelated story still alerts.
+func TestNearCopiesInTwoStoriesAlertOnce(t *testing.T) {
+	dir := t.TempDir()
+	e, c := startBroker(t, dir)
+	hook := newReceiver(t, "k", 0)
+	cfg := testAlertConfig()
+	cfg.Searches = nil
+	st := startStage(t, c, cfg, nil)
+	createSearch(t, st, SavedSearch{Name: "Lachin", Query: "topic:lachin-corridor", Channels: []Channel{{Type: "webhook", URL: hook.srv.URL, Secret: "k"}}})
+
+	const sig = article.SimHash(0x0f0f_3c3c_5a5a_9696)
+	first := enriched("oc-media.org", "story-a")
+	first.Signature = sig
+	copy1 := enriched("civilnet.am", "story-b") // another processor's story for the same text
+	copy1.Signature = sig ^ 0b101               // two bits apart: a new headline
+	other := enriched("jam-news.net", "story-c")
+	other.Signature = ^sig // unrelated
+	publish(t, c, first, copy1, other)
+	waitFor(t, 20*time.Second, "the alerts", func() bool { return len(hook.delivered()) >= 2 })
+	time.Sleep(time.Second)
+	stories := func() []string {
+		var out []string
+		for _, r := range hook.delivered() {
+			out = append(out, decodeAlert(t, r.body).StoryID)
+		}
+		slices.Sort(out)
+		return out
+	}
+	if got := stories(); !slices.Equal(got, []string{"story-a", "story-c"}) {
+		t.Fatalf("alerted stories %v, want story-a and story-c once each", got)
+	}
+
+	st.stop()
+	e.Close()
+	e2, c2 := startBroker(t, dir)
+	defer e2.Close()
+	st2 := startStage(t, c2, cfg, nil)
+	copy2 := enriched("news.am", "story-d") // a third story ID for the copy, after a restart
+	copy2.Signature = sig ^ 0b11000
+	publish(t, c2, copy2)
+	waitFor(t, 20*time.Second, "the copy to be matched", func() bool { return testutil.ToFloat64(st2.metrics.articles) >= 1 })
+	time.Sleep(time.Second)
+	if got := stories(); !slices.Equal(got, []string{"story-a", "story-c"}) {
+		t.Fatalf("after a restart the alerted stories are %v, want still story-a and story-c", got)
+	}
 }
