@@ -56,12 +56,15 @@ type alias struct {
 // quarter of a million keys on every cycle of the enrichment stage. (A false match needs a
 // 64-bit collision: about one in 10^14 lookups.)
 type kb struct {
-	ents  []entity
-	byID  map[string]int32
-	names map[uint64]aliasRef // hash of folded tokens joined by one space
-	first map[uint64]uint8    // hash of a first folded token -> longest alias length starting with it
-	skel  map[uint64]aliasRef // hash of the transliterated skeleton of a name, see skeleton
-	flat  []alias
+	ents []entity
+	byID map[string]int32 // current and former IDs -> entity
+	// formerly lists the IDs an entity had before (a "ww:" ID that became a Wikidata
+	// QID), so that users' files and saved searches written with them keep working.
+	formerly map[int32][]string
+	names    map[uint64]aliasRef // hash of folded tokens joined by one space
+	first    map[uint64]uint8    // hash of a first folded token -> longest alias length starting with it
+	skel     map[uint64]aliasRef // hash of the transliterated skeleton of a name, see skeleton
+	flat     []alias
 	// parts and written serve Lookup, for names written by hand (users', curated,
 	// regions) only: the gazetteer's quarter of a million names would cost more than
 	// they help a query.
@@ -85,7 +88,7 @@ type aliasRef struct {
 }
 
 func newKB() *kb {
-	return &kb{byID: map[string]int32{}, first: map[uint64]uint8{}, building: map[uint64][]alias{}, skelBld: map[uint64][]alias{},
+	return &kb{byID: map[string]int32{}, formerly: map[int32][]string{}, first: map[uint64]uint8{}, building: map[uint64][]alias{}, skelBld: map[uint64][]alias{},
 		parts: map[uint64][]int32{}, written: map[int32][]writtenName{}}
 }
 
@@ -178,6 +181,9 @@ type EntityRecord struct {
 	Lat     *float64            `yaml:"lat,omitempty"`
 	Lon     *float64            `yaml:"lon,omitempty"`
 	Names   map[string][]string `yaml:"names"`
+	// Formerly lists IDs the entity had before ("ww:nikol-pashinyan" before its QID): a
+	// record or a search that uses one of them means this entity.
+	Formerly []string `yaml:"formerly,omitempty"`
 }
 
 // ErrEntityFile marks a knowledge-base file that cannot be used; the error names the file and
@@ -240,6 +246,12 @@ func (k *kb) addRecords(recs []EntityRecord, src uint8) {
 			}
 			if r.Lat != nil {
 				e.Lat, e.Lon, e.HasGeo = *r.Lat, *r.Lon, true
+			}
+		}
+		for _, old := range r.Formerly {
+			if _, taken := k.byID[old]; !taken {
+				k.byID[old] = idx
+				k.formerly[idx] = append(k.formerly[idx], old)
 			}
 		}
 		k.addName(idx, k.ents[idx].Name, "any", src)

@@ -3,6 +3,9 @@ package entity
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -44,4 +47,35 @@ func FuzzEntityFile(f *testing.F) {
 		ks := kbSet{k}
 		ks.matchKB(text.Tokenize("Сергея Лаврова видели в Баку, l'Arménie", nil), nil)
 	})
+}
+
+// An entity whose "ww:" ID became a QID is still the entity for users' files and searches
+// written with the old ID.
+func TestFormerIDs(t *testing.T) {
+	r, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := filepath.Join(t.TempDir(), "entities.yaml")
+	if err := os.WriteFile(user, []byte("- id: ww:nikol-pashinyan\n  names:\n    en: [Nikol Vovayi Pashinyan]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := r.LoadUser([]string{user})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"Q7035479", "ww:nikol-pashinyan"} {
+		if got := f.IDsOf(id); !slices.Equal(got, []string{"Q7035479", "ww:nikol-pashinyan"}) {
+			t.Errorf("IDsOf(%q) = %q, want the QID, then the former ID", id, got)
+		}
+	}
+	if got := f.IDsOf("ww:unknown-thing"); !slices.Equal(got, []string{"ww:unknown-thing"}) {
+		t.Errorf("IDsOf(an unknown ID) = %q, want it alone", got)
+	}
+	for _, s := range []string{"Nikol Pashinyan", "Nikol Vovayi Pashinyan"} {
+		m := f.Lookup(s)
+		if len(m) == 0 || m[0].ID != "Q7035479" || m[0].Part {
+			t.Errorf("Lookup(%q) = %+v, want Q7035479 (the user's alias under the old ID joins it)", s, m)
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -121,13 +122,15 @@ func (r *Recognizer) LoadUser(paths []string) (*Finder, error) {
 	return &Finder{r: r, kbs: kbSet{user, r.base}}, nil
 }
 
-// inherit fills what a user record leaves out from the built-in entity of the same ID.
+// inherit fills what a user record leaves out from the built-in entity of the same ID. A
+// record written with an ID the built-in entity had before takes its current ID.
 func (r *Recognizer) inherit(rec *EntityRecord) {
 	idx, ok := r.base.byID[rec.ID]
 	if !ok {
 		return
 	}
 	b := &r.base.ents[idx]
+	rec.ID = b.ID
 	if rec.Type == "" {
 		rec.Type = b.Type
 	}
@@ -154,6 +157,29 @@ func (r *Recognizer) Unknown(n int) []UnknownName {
 type Finder struct {
 	r   *Recognizer
 	kbs kbSet
+}
+
+// IDsOf returns every ID of the entity that id names, current or former: its current ID
+// first, then the IDs it had before ("ww:nikol-pashinyan" and Q7035479 give both). Articles
+// enriched before an ID changed carry the old one, so a search for the entity must ask for
+// all of them. An ID no knowledge base knows is returned alone.
+func (f *Finder) IDsOf(id string) []string {
+	var out []string
+	for _, k := range f.kbs {
+		idx, ok := k.byID[id]
+		if !ok {
+			continue
+		}
+		for _, x := range append([]string{k.ents[idx].ID}, k.formerly[idx]...) {
+			if !slices.Contains(out, x) {
+				out = append(out, x)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return []string{id}
+	}
+	return out
 }
 
 // Field is one field of an article, its text and its tokens (text.Tokenize).
