@@ -77,7 +77,7 @@ func (x *Expander) Query(n query.Node) (query.Node, []Expansion, error) {
 	}
 	w := &walker{names: x.names, budget: min(MaxExpansions, query.MaxTerms-leaves(n))}
 	out := w.node(n)
-	if len(w.used) == 0 {
+	if len(w.used) == 0 && !w.widened {
 		return n, nil, nil
 	}
 	// The backends parse the query text again: the widened text must parse.
@@ -89,10 +89,18 @@ func (x *Expander) Query(n query.Node) (query.Node, []Expansion, error) {
 	return out, w.used, nil
 }
 
+// FormerIDs is what Names may also do: give every ID an entity has had, current first
+// (entity.Finder.IDsOf). Articles enriched before an entity's ID changed carry the old one,
+// so entity:ID is widened to all of them.
+type FormerIDs interface {
+	IDsOf(id string) []string
+}
+
 type walker struct {
-	names  Names
-	budget int
-	used   []Expansion
+	names   Names
+	budget  int
+	used    []Expansion
+	widened bool // an entity:ID clause was widened with the entity's other IDs
 }
 
 func (w *walker) node(n query.Node) query.Node {
@@ -100,6 +108,9 @@ func (w *walker) node(n query.Node) query.Node {
 	case *query.Term:
 		if x.Field == query.FieldText {
 			return w.widen(x, x.Value)
+		}
+		if x.Field == query.FieldEntity {
+			return w.otherIDs(x)
 		}
 	case *query.Phrase:
 		if x.Field == query.FieldText && x.Slop == 0 {
@@ -140,6 +151,28 @@ func (w *walker) widen(n query.Node, text string) query.Node {
 	if len(alts) == 1 {
 		return n
 	}
+	return &query.Or{Nodes: alts}
+}
+
+// otherIDs returns (entity:ID OR entity:OTHER ...) for an entity known by several IDs,
+// within the budget.
+func (w *walker) otherIDs(t *query.Term) query.Node {
+	ids, ok := w.names.(FormerIDs)
+	if !ok {
+		return t
+	}
+	all := ids.IDsOf(t.Value)
+	if len(all) < 2 || w.budget < len(all)-1 {
+		return t
+	}
+	alts := []query.Node{t}
+	for _, id := range all {
+		if id != t.Value {
+			alts = append(alts, &query.Term{Field: query.FieldEntity, Value: id})
+			w.budget--
+		}
+	}
+	w.widened = true
 	return &query.Or{Nodes: alts}
 }
 

@@ -34,6 +34,10 @@ func TestQuery(t *testing.T) {
 		{"fields, wildcards and proximity are left alone", `title:Lachin entity:Q80137 Lach* "Lachin corridor"~2`,
 			`title:Lachin AND entity:Q80137 AND Lach* AND "Lachin corridor"~2`, nil},
 		{"no name", "peace talks", "peace AND talks", nil},
+		{"an entity's former ID finds it under its QID too", "entity:ww:nikol-pashinyan",
+			"entity:ww:nikol-pashinyan OR entity:Q7035479", nil},
+		{"its QID finds the articles enriched under the former ID", "entity:Q7035479 AND peace",
+			"(entity:Q7035479 OR entity:ww:nikol-pashinyan) AND peace", nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -270,6 +270,9 @@ type enricherNames struct{ e *process.Enricher }
 
 func (n enricherNames) Lookup(s string) []entity.Match { return n.e.Finder().Lookup(s) }
 
+// IDsOf gives every ID an entity has had (expand.FormerIDs).
+func (n enricherNames) IDsOf(id string) []string { return n.e.Finder().IDsOf(id) }
+
 // poller is the poll stage as the process wires it: *ingest.Poller on the embedded
 // broker, *ingest.GroupPoller on a real cluster.
 type poller interface {
