@@ -23,6 +23,7 @@ import (
 const (
 	srcUser uint8 = iota
 	srcCurated
+	srcPolitician // legislators of the region (EveryPolitician, see kbgen)
 	srcCountry
 	srcFeature // rivers, seas, mountains, islands (Natural Earth)
 	srcCity

@@ -19,6 +19,9 @@ import (
 //go:embed kbdata/curated.yaml
 var curatedYAML []byte
 
+//go:embed kbdata/politicians.yaml.gz
+var politiciansGz []byte
+
 //go:embed kbdata/regions.yaml
 var regionsYAML []byte
 
@@ -79,6 +82,9 @@ func loadBaseKB(gazetteer bool) (*kb, error) {
 		return nil, err
 	}
 	k.addRecords(recs, srcCurated)
+	if err := k.loadPoliticians(politiciansGz); err != nil {
+		return nil, err
+	}
 	if gazetteer {
 		regions, err := parseEntityFile("built-in regions.yaml", regionsYAML)
 		if err != nil {
@@ -91,6 +97,31 @@ func loadBaseKB(gazetteer bool) (*kb, error) {
 	}
 	k.freeze()
 	return k, nil
+}
+
+// loadPoliticians adds the generated list of the region's legislators (see kbgen). A person
+// the curated file has gets the list's names only: the curated record's name, type and
+// country stand.
+func (k *kb) loadPoliticians(gz []byte) error {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return fmt.Errorf("opening built-in politicians: %w", err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		return fmt.Errorf("reading built-in politicians: %w", err)
+	}
+	recs, err := parseEntityFile("built-in politicians.yaml.gz", b)
+	if err != nil {
+		return err
+	}
+	for i := range recs {
+		if _, known := k.byID[recs[i].ID]; known {
+			recs[i] = EntityRecord{ID: recs[i].ID, Names: recs[i].Names}
+		}
+	}
+	k.addRecords(recs, srcPolitician)
+	return nil
 }
 
 // Size returns the number of built-in entities and of the names they are known by.

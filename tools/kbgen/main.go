@@ -19,6 +19,11 @@
 //	    -dict /usr/share/dict/american-english -common internal/entity/kbdata/common-en.txt.gz \
 //	    -ru-dict /usr/share/hunspell/ru_RU.dic -ne /tmp/ne/tsv_with_names/10m_physical
 //
+// The politicians of Armenia, Azerbaijan, Georgia and Russia (everypolitician.go) are
+// written on their own, from EveryPolitician's list (CC0):
+//
+//	go run ./tools/kbgen -everypolitician ../shared/kb/everypolitician/persons.tsv
+//
 // -ne adds Natural Earth's rivers, lakes, seas, mountain ranges, mountains and islands (see
 // naturalearth.go); without it the gazetteer has towns, countries and subdivisions only.
 //
@@ -56,7 +61,16 @@ func main() {
 	ruDict := flag.String("ru-dict", "", "Russian hunspell dictionary (ru_RU.dic) for the Russian common words; empty: skip")
 	ruCommon := flag.String("ru-common", "internal/entity/kbdata/common-ru.txt.gz", "output file for Russian common words")
 	ne := flag.String("ne", "", "directory of Natural Earth 1:10m physical attribute tables (tsv_with_names/10m_physical); empty: no rivers, seas or mountains")
+	ep := flag.String("everypolitician", "", "EveryPolitician persons.tsv: write only the politicians file (-politicians) and stop")
+	politicians := flag.String("politicians", "internal/entity/kbdata/politicians.yaml.gz", "output file for the politicians")
 	flag.Parse()
+	if *ep != "" {
+		if err := everyPoliticianFile(*ep, *politicians); err != nil {
+			fmt.Fprintln(os.Stderr, "kbgen:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *ruDict != "" {
 		if err := ruCommonFile(*ruDict, *ruCommon); err != nil {
 			fmt.Fprintln(os.Stderr, "kbgen:", err)
