@@ -60,7 +60,7 @@ func init() {
 		"search":   {"search a running wirewatch from the terminal", cmdSearch},
 		"version":  {"print the version", cmdVersion},
 		"extract":  {"print the enrichment (language, entities, topics) of a text as JSON", cmdExtract},
-		"eval":     {"measure language detection (lang DIR) or entity extraction (ner FILE.conll)", cmdEval},
+		"eval":     {"measure language detection (lang DIR), entity extraction (ner FILE.conll) or entities and topics of news articles (news DIR)", cmdEval},
 		"entities": {"list names found by patterns but not in the knowledge base (asks a running wirewatch)", cmdEntities},
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"text/tabwriter"
 
+	"wirewatch/internal/article"
 	"wirewatch/internal/entity"
 	"wirewatch/internal/eval"
 	"wirewatch/internal/process"
@@ -56,16 +57,16 @@ func cmdExtract(ctx context.Context, e *env, args []string) error {
 }
 
 func cmdEval(ctx context.Context, e *env, args []string) error {
-	fs := newFlags("eval", "eval [--json] [--mistakes] ner FILE.conll | lang DIR", e)
+	fs := newFlags("eval", "eval [--json] [--mistakes] ner FILE.conll | lang DIR | news DIR", e)
 	var cf configFlags
 	cf.register(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
-	mistakes := fs.Bool("mistakes", false, "ner: also list every missed and every wrong name, with its sentence")
+	mistakes := fs.Bool("mistakes", false, "ner, news: also list every missed and every wrong name (ner: with its sentence; news: with its article)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 2 || (fs.Arg(0) != "ner" && fs.Arg(0) != "lang") {
-		return usageError{fmt.Errorf("want `ner FILE.conll` or `lang DIR`")}
+	if fs.NArg() != 2 || (fs.Arg(0) != "ner" && fs.Arg(0) != "lang" && fs.Arg(0) != "news") {
+		return usageError{fmt.Errorf("want `ner FILE.conll`, `lang DIR` or `news DIR` (NAME.txt articles beside NAME.gold.yaml key-entity lists; see internal/eval/news.go)")}
 	}
 	en, err := enricher(e, &cf)
 	if err != nil {
@@ -87,6 +88,16 @@ func cmdEval(ctx context.Context, e *env, args []string) error {
 			score = eval.NERMistakes
 		}
 		r, err := score(en, f)
+		if err != nil {
+			return err
+		}
+		rep = r
+	case "news":
+		score := eval.News
+		if *mistakes {
+			score = eval.NewsMistakes
+		}
+		r, err := score(func(s string) (*article.Article, error) { return process.Extract(en, s) }, fs.Arg(1))
 		if err != nil {
 			return err
 		}
