@@ -49,19 +49,20 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{
-		"run":      {"run every stage in one process (embedded broker and index unless configured)", cmdRun},
-		"poll":     {"run the feed pollers alone", stageCmd("poll")},
-		"process":  {"run the enrichment stage alone", stageCmd("process")},
-		"index":    {"run the indexing stage alone", stageCmd("index")},
-		"serve":    {"run the search API and UI alone", stageCmd("serve")},
-		"alert":    {"run the alerting stage alone", stageCmd("alert")},
-		"alerts":   {"list, add, edit and remove saved searches of a running wirewatch", cmdAlerts},
-		"feeds":    {"show the health of every feed (asks a running wirewatch)", cmdFeeds},
-		"search":   {"search a running wirewatch from the terminal", cmdSearch},
-		"version":  {"print the version", cmdVersion},
-		"extract":  {"print the enrichment (language, entities, topics) of a text as JSON", cmdExtract},
-		"eval":     {"measure language detection (lang DIR), entity extraction (ner FILE.conll) or entities and topics of news articles (news DIR)", cmdEval},
-		"entities": {"list names found by patterns but not in the knowledge base (asks a running wirewatch)", cmdEntities},
+		"run":       {"run every stage in one process (embedded broker and index unless configured)", cmdRun},
+		"poll":      {"run the feed pollers alone", stageCmd("poll")},
+		"process":   {"run the enrichment stage alone", stageCmd("process")},
+		"index":     {"run the indexing stage alone", stageCmd("index")},
+		"serve":     {"run the search API and UI alone", stageCmd("serve")},
+		"alert":     {"run the alerting stage alone", stageCmd("alert")},
+		"alerts":    {"list, add, edit and remove saved searches of a running wirewatch", cmdAlerts},
+		"feeds":     {"show the health of every feed (asks a running wirewatch)", cmdFeeds},
+		"search":    {"search a running wirewatch from the terminal", cmdSearch},
+		"version":   {"print the version", cmdVersion},
+		"extract":   {"print the enrichment (language, entities, topics) of a text as JSON", cmdExtract},
+		"eval":      {"measure language detection (lang DIR), entity extraction (ner FILE.conll) or entities and topics of news articles (news DIR)", cmdEval},
+		"reprocess": {"re-enrich the archive (or --from/--to) after the knowledge base, entities or topics changed (asks a running wirewatch)", cmdReprocess},
+		"entities":  {"list names found by patterns but not in the knowledge base (asks a running wirewatch)", cmdEntities},
 	}
 }
 
