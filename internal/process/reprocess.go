@@ -70,9 +70,12 @@ type Reprocessor struct {
 	out    *bus.ArticleWriter
 	logger *slog.Logger
 
+	// ctx is what Start's jobs run under: cancelled when Run's context ends.
+	ctx    context.Context
+	cancel context.CancelFunc
+
 	mu   sync.Mutex
-	ctx  context.Context // Run's, which Start's jobs run under; nil before Run
-	jobs []*Job          // the last maxReprocessJobs, oldest first
+	jobs []*Job // the last maxReprocessJobs, oldest first
 	busy bool
 	wg   sync.WaitGroup
 	seq  int
@@ -80,7 +83,10 @@ type Reprocessor struct {
 
 // NewReprocessor returns a Reprocessor that writes to the enriched topic.
 func NewReprocessor(c *bus.Client, e *Enricher, m *bus.Metrics, logger *slog.Logger) *Reprocessor {
+	ctx, cancel := context.WithCancel(context.Background())
 	return &Reprocessor{
+		ctx:    ctx,
+		cancel: cancel,
 		client: c,
 		e:      e,
 		out:    c.ArticleWriter(c.Topics().Enriched, m).WithHeaders(bus.Header{Key: bus.HeaderReprocess, Value: []byte("1")}),
@@ -88,28 +94,26 @@ func NewReprocessor(c *bus.Client, e *Enricher, m *bus.Metrics, logger *slog.Log
 	}
 }
 
-// Run lets Start run jobs until ctx ends, then waits for the running job (which ctx
-// stops) and closes the writer.
+// Run returns when ctx ends, after stopping the running job, waiting for it and closing
+// the writer. Start may be called before Run.
 func (r *Reprocessor) Run(ctx context.Context) error {
-	r.mu.Lock()
-	r.ctx = ctx
-	r.mu.Unlock()
 	<-ctx.Done()
+	r.cancel()
 	r.wg.Wait()
 	return r.out.Close()
 }
 
 // Start starts a job over the articles published in [from, to) (a zero time: no bound)
 // and returns it at once. It fails with ErrReprocessBusy while another job runs, and
-// before Run.
+// once Run returned.
 func (r *Reprocessor) Start(from, to time.Time) (Job, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.busy {
 		return Job{}, ErrReprocessBusy
 	}
-	if r.ctx == nil || r.ctx.Err() != nil {
-		return Job{}, errors.New("starting a reprocess job: the process stage is not running")
+	if r.ctx.Err() != nil {
+		return Job{}, errors.New("starting a reprocess job: the process stage has stopped")
 	}
 	j := r.newJob(from, to)
 	r.wg.Go(func() { _ = r.run(r.ctx, j, from, to) })
