@@ -1,7 +1,7 @@
 // Command wirewatch runs the news-ingestion pipeline: `wirewatch run` starts every stage in
 // one process on embedded defaults; `poll`, `process`, `index`, `alert` and `serve` run one
 // stage each against a real Kafka cluster and search engine. It is also the whole command
-// line: `search`, `feeds`, `alerts`, `entities` ask a running wirewatch over its API;
+// line: `search`, `feeds`, `alerts`, `entities`, `reprocess` ask a running wirewatch over its API;
 // `extract` and `eval` run the enricher on files.
 //
 // main is thin: it parses the command and its flags, loads the configuration and calls

@@ -120,20 +120,6 @@ func (r *Reprocessor) Start(from, to time.Time) (Job, error) {
 	return *j, nil
 }
 
-// Reprocess runs a job over the articles published in [from, to) (a zero time: no bound)
-// and returns it once done, or failed, or ctx ended.
-func (r *Reprocessor) Reprocess(ctx context.Context, from, to time.Time) (Job, error) {
-	r.mu.Lock()
-	if r.busy {
-		r.mu.Unlock()
-		return Job{}, ErrReprocessBusy
-	}
-	j := r.newJob(from, to)
-	r.mu.Unlock()
-	err := r.run(ctx, j, from, to)
-	return r.Job(j.ID), err
-}
-
 // newJob records a running job; r.mu is held.
 func (r *Reprocessor) newJob(from, to time.Time) *Job {
 	r.seq++
