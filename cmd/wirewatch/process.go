@@ -68,7 +68,7 @@ func cmdEval(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if fs.NArg() != 2 || (fs.Arg(0) != "ner" && fs.Arg(0) != "lang" && fs.Arg(0) != "news") {
-		return usageError{fmt.Errorf("want `ner FILE.conll`, `lang DIR` or `news DIR` (NAME.txt articles beside NAME.gold.yaml key-entity lists; see internal/eval/news.go)")}
+		return usageError{fmt.Errorf("want `ner FILE.conll` or `lang DIR`, or `news DIR` (NAME.txt articles beside NAME.gold.yaml key-entity lists; see internal/eval/news.go)")}
 	}
 	en, err := enricher(e, &cf)
 	if err != nil {
