@@ -1,7 +1,7 @@
 // Command wirewatch runs the news-ingestion pipeline: `wirewatch run` starts every stage in
 // one process on embedded defaults; `poll`, `process`, `index`, `alert` and `serve` run one
 // stage each against a real Kafka cluster and search engine. It is also the whole command
-// line: `search`, `feeds`, `alerts`, `entities` ask a running wirewatch over its API;
+// line: `search`, `feeds`, `alerts`, `entities`, `reprocess` ask a running wirewatch over its API;
 // `extract` and `eval` run the enricher on files.
 //
 // main is thin: it parses the command and its flags, loads the configuration and calls
@@ -49,19 +49,20 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{
-		"run":      {"run every stage in one process (embedded broker and index unless configured)", cmdRun},
-		"poll":     {"run the feed pollers alone", stageCmd("poll")},
-		"process":  {"run the enrichment stage alone", stageCmd("process")},
-		"index":    {"run the indexing stage alone", stageCmd("index")},
-		"serve":    {"run the search API and UI alone", stageCmd("serve")},
-		"alert":    {"run the alerting stage alone", stageCmd("alert")},
-		"alerts":   {"list, add, edit and remove saved searches of a running wirewatch", cmdAlerts},
-		"feeds":    {"show the health of every feed (asks a running wirewatch)", cmdFeeds},
-		"search":   {"search a running wirewatch from the terminal", cmdSearch},
-		"version":  {"print the version", cmdVersion},
-		"extract":  {"print the enrichment (language, entities, topics) of a text as JSON", cmdExtract},
-		"eval":     {"measure language detection (lang DIR) or entity extraction (ner FILE.conll)", cmdEval},
-		"entities": {"list names found by patterns but not in the knowledge base (asks a running wirewatch)", cmdEntities},
+		"run":       {"run every stage in one process (embedded broker and index unless configured)", cmdRun},
+		"poll":      {"run the feed pollers alone", stageCmd("poll")},
+		"process":   {"run the enrichment stage alone", stageCmd("process")},
+		"index":     {"run the indexing stage alone", stageCmd("index")},
+		"serve":     {"run the search API and UI alone", stageCmd("serve")},
+		"alert":     {"run the alerting stage alone", stageCmd("alert")},
+		"alerts":    {"list, add, edit and remove saved searches of a running wirewatch", cmdAlerts},
+		"feeds":     {"show the health of every feed (asks a running wirewatch)", cmdFeeds},
+		"search":    {"search a running wirewatch from the terminal", cmdSearch},
+		"version":   {"print the version", cmdVersion},
+		"extract":   {"print the enrichment (language, entities, topics) of a text as JSON", cmdExtract},
+		"eval":      {"measure language detection (lang DIR), entity extraction (ner FILE.conll) or entities and topics of news articles (news DIR)", cmdEval},
+		"reprocess": {"re-enrich the archive (or --from/--to) after the knowledge base, entities or topics changed (asks a running wirewatch)", cmdReprocess},
+		"entities":  {"list names found by patterns but not in the knowledge base (asks a running wirewatch)", cmdEntities},
 	}
 }
 

@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"os"
 	"strconv"
 	"text/tabwriter"
+	"time"
 
+	"wirewatch/internal/article"
 	"wirewatch/internal/entity"
 	"wirewatch/internal/eval"
 	"wirewatch/internal/process"
@@ -56,16 +59,16 @@ func cmdExtract(ctx context.Context, e *env, args []string) error {
 }
 
 func cmdEval(ctx context.Context, e *env, args []string) error {
-	fs := newFlags("eval", "eval [--json] [--mistakes] ner FILE.conll | lang DIR", e)
+	fs := newFlags("eval", "eval [--json] [--mistakes] ner FILE.conll | lang DIR | news DIR", e)
 	var cf configFlags
 	cf.register(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
-	mistakes := fs.Bool("mistakes", false, "ner: also list every missed and every wrong name, with its sentence")
+	mistakes := fs.Bool("mistakes", false, "ner, news: also list every missed and every wrong name (ner: with its sentence; news: with its article)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 2 || (fs.Arg(0) != "ner" && fs.Arg(0) != "lang") {
-		return usageError{fmt.Errorf("want `ner FILE.conll` or `lang DIR`")}
+	if fs.NArg() != 2 || (fs.Arg(0) != "ner" && fs.Arg(0) != "lang" && fs.Arg(0) != "news") {
+		return usageError{fmt.Errorf("want `ner FILE.conll` or `lang DIR`, or `news DIR` (NAME.txt articles beside NAME.gold.yaml key-entity lists; see internal/eval/news.go)")}
 	}
 	en, err := enricher(e, &cf)
 	if err != nil {
@@ -87,6 +90,16 @@ func cmdEval(ctx context.Context, e *env, args []string) error {
 			score = eval.NERMistakes
 		}
 		r, err := score(en, f)
+		if err != nil {
+			return err
+		}
+		rep = r
+	case "news":
+		score := eval.News
+		if *mistakes {
+			score = eval.NewsMistakes
+		}
+		r, err := score(func(s string) (*article.Article, error) { return process.Extract(en, s) }, fs.Arg(1))
 		if err != nil {
 			return err
 		}
@@ -131,4 +144,59 @@ func cmdEntities(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", u.Count, u.Type, u.Name, u.ID)
 	}
 	return tw.Flush()
+}
+
+// cmdReprocess asks a running wirewatch's process stage to re-enrich the archive (POST
+// /api/reprocess) and prints the job's progress until it ends. Interrupting the command
+// stops the printing, not the job.
+func cmdReprocess(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("reprocess", "reprocess [--from DATE] [--to DATE] [--addr URL] [--json]", e)
+	var rf remoteFlags
+	rf.register(fs, e)
+	from := fs.String("from", "", "first day (2006-01-02) or time (RFC 3339) of publication to re-enrich; empty: the oldest article kept")
+	to := fs.String("to", "", "last day (inclusive) or time (exclusive) of publication to re-enrich; empty: now")
+	asJSON := fs.Bool("json", false, "print the finished job as JSON")
+	every := fs.Duration("every", time.Second, "how often to print progress")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usageError{fmt.Errorf("want no arguments, only --from and --to")}
+	}
+	if _, _, err := process.ReprocessRange(*from, *to); err != nil {
+		return usageError{err}
+	}
+	c := newClient(rf.addr, rf.token)
+	var job process.Job
+	if err := c.Do(ctx, http.MethodPost, "/api/reprocess", process.ReprocessRequest{From: *from, To: *to}, &job); err != nil {
+		return fmt.Errorf("starting the reprocess job: %w", err)
+	}
+	fmt.Fprintf(e.stderr, "reprocess job %s started\n", job.ID)
+	last := -1
+	for job.State == "running" {
+		select {
+		case <-ctx.Done():
+			fmt.Fprintf(e.stderr, "stopped watching; job %s goes on (GET /api/reprocess/%s)\n", job.ID, job.ID)
+			return nil
+		case <-time.After(*every):
+		}
+		if err := c.Do(ctx, http.MethodGet, "/api/reprocess/"+url.PathEscape(job.ID), nil, &job); err != nil {
+			return fmt.Errorf("asking for the reprocess job: %w", err)
+		}
+		if job.Read != last {
+			last = job.Read
+			fmt.Fprintf(e.stderr, "read %d, re-enriched %d, out of range %d, failed %d\n", job.Read, job.Reprocessed, job.OutOfRange, job.Failed)
+		}
+	}
+	if *asJSON {
+		if err := printJSON(e.stdout, job); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(e.stdout, "job %s %s: read %d, re-enriched %d, out of range %d, failed %d\n", job.ID, job.State, job.Read, job.Reprocessed, job.OutOfRange, job.Failed)
+	}
+	if job.State == "failed" {
+		return fmt.Errorf("reprocessing: %s", job.Error)
+	}
+	return nil
 }

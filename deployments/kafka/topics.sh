@@ -17,8 +17,10 @@ create() { # name partitions config...
 		--topic "$name" --partitions "$parts" --replication-factor "$REPLICATION" "${args[@]}"
 }
 
-# The article stream: keyed by article ID, a week of history for replays.
-create wirewatch.articles.raw "$PARTITIONS" retention.ms=604800000 max.message.bytes=4194304
+# The raw articles are the archive `wirewatch reprocess` re-enriches from when the knowledge
+# base, the entities or the topic rules change: kept RAW_RETENTION_MS (30 days by default,
+# as kafka.raw_retention). The enriched stream keeps a week of history for replays.
+create wirewatch.articles.raw "$PARTITIONS" retention.ms="${RAW_RETENTION_MS:-2592000000}" max.message.bytes=4194304
 create wirewatch.articles.enriched "$PARTITIONS" retention.ms=604800000 max.message.bytes=4194304
 # Whatever could not be processed, with the reason in headers: kept a month for inspection.
 create wirewatch.dlq "$PARTITIONS" retention.ms=2592000000 max.message.bytes=4194304

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -219,13 +220,19 @@ func (s *Stage) syncConfigSearches(ctx context.Context) error {
 // handleEnriched matches a batch of enriched articles and writes their alerts to the
 // alerts topic. It returns nil only once Kafka acknowledged every alert, so the batch's
 // offsets are committed only then: a crash in between redoes the batch, and the history
-// of the alerts topic keeps the redo from alerting twice.
+// of the alerts topic keeps the redo from alerting twice. Articles a reprocess job wrote
+// again (bus.HeaderReprocess) are old news and alert nobody.
 func (s *Stage) handleEnriched(ctx context.Context, msgs []bus.Record) error {
 	now := s.now()
 	var out []bus.Record
 	var claimed []string
 	var letters []bus.Letter
+	reprocessed := 0
 	for _, m := range msgs {
+		if slices.ContainsFunc(m.Headers, func(h bus.Header) bool { return h.Key == bus.HeaderReprocess }) {
+			reprocessed++
+			continue
+		}
 		a, err := article.Decode(m.Value)
 		if err != nil {
 			letters = append(letters, bus.Letter{Record: m, Reason: err})
@@ -263,7 +270,7 @@ func (s *Stage) handleEnriched(ctx context.Context, msgs []bus.Record) error {
 	if err := s.dlq.Send(ctx, letters...); err != nil {
 		return err
 	}
-	s.metrics.articles.Add(float64(len(msgs) - len(letters)))
+	s.metrics.articles.Add(float64(len(msgs) - len(letters) - reprocessed))
 	return nil
 }
 

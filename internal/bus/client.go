@@ -183,7 +183,10 @@ func (c *Client) EnsureTopics(ctx context.Context, alerts config.AlertConfig) er
 	t := c.cfg.Topics
 	compact := []kafka.ConfigEntry{{ConfigName: "cleanup.policy", ConfigValue: "compact"}}
 	specs := []kafka.TopicConfig{
-		{Topic: t.Raw},
+		// The raw topic is the archive `wirewatch reprocess` re-enriches from: it keeps
+		// kafka.raw_retention (30 days by default) of articles.
+		{Topic: t.Raw, ConfigEntries: []kafka.ConfigEntry{
+			{ConfigName: "retention.ms", ConfigValue: strconv.FormatInt(c.cfg.RawRetention.Milliseconds(), 10)}}},
 		{Topic: t.Enriched},
 		{Topic: t.DLQ},
 		{Topic: t.Alerts},

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,9 @@ const (
 	// HeaderReference is set on a dead letter whose value is a Reference to the record,
 	// which was too large to copy.
 	HeaderReference = "wirewatch-reference"
+	// HeaderReprocess ("1") marks an enriched article written again by a reprocess job
+	// (process.Reprocessor): the index overwrites it, the alert stage does not alert on it.
+	HeaderReprocess = "wirewatch-reprocess"
 )
 
 // ErrTooLarge marks a record over the writer's size limit (kafka.max_message_bytes), or one
@@ -176,6 +180,13 @@ func (w *Writer) Close() error { return w.w.Close() }
 type ArticleWriter struct {
 	w       *Writer
 	metrics *Metrics
+	extra   []Header // on every record, after the schema header
+}
+
+// WithHeaders returns a writer that adds h to every record it publishes. It shares p's
+// connection: closing either closes both.
+func (p *ArticleWriter) WithHeaders(h ...Header) *ArticleWriter {
+	return &ArticleWriter{w: p.w, metrics: p.metrics, extra: append(slices.Clone(p.extra), h...)}
 }
 
 // ArticleWriter returns a writer of articles to topic.
@@ -201,7 +212,7 @@ func (p *ArticleWriter) Publish(ctx context.Context, arts []*article.Article) er
 		recs = append(recs, Record{
 			Key:     []byte(a.ID),
 			Value:   b,
-			Headers: []Header{{Key: HeaderSchema, Value: []byte(strconv.Itoa(article.SchemaVersion))}},
+			Headers: append([]Header{{Key: HeaderSchema, Value: []byte(strconv.Itoa(article.SchemaVersion))}}, p.extra...),
 		})
 	}
 	err := p.w.Write(ctx, recs...)

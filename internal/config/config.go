@@ -70,6 +70,10 @@ type KafkaConfig struct {
 	HandleAttempts int `yaml:"handle_attempts"`
 	// RetryBackoff is the wait after a failed attempt; it doubles up to 30 s.
 	RetryBackoff time.Duration `yaml:"retry_backoff"`
+	// RawRetention is how long the raw topic keeps articles (its retention.ms, set when
+	// wirewatch creates it): how far back `wirewatch reprocess` can re-enrich the archive.
+	// An existing topic keeps its own setting (deployments/kafka/topics.sh sets it).
+	RawRetention time.Duration `yaml:"raw_retention"`
 }
 
 // TopicConfig names the topics.
@@ -116,6 +120,7 @@ func Default() Config {
 			MaxMessageBytes: 900 << 10,
 			HandleAttempts:  5,
 			RetryBackoff:    200 * time.Millisecond,
+			RawRetention:    30 * 24 * time.Hour,
 			Topics: TopicConfig{
 				Raw:      "wirewatch.articles.raw",
 				Enriched: "wirewatch.articles.enriched",
@@ -210,6 +215,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Kafka.RetryBackoff <= 0 {
 		add("kafka.retry_backoff", "must be positive")
+	}
+	if c.Kafka.RawRetention < time.Hour {
+		add("kafka.raw_retention", "must be at least 1h, not %s", c.Kafka.RawRetention)
 	}
 	topics := map[string]string{
 		"kafka.topics.raw": c.Kafka.Topics.Raw, "kafka.topics.enriched": c.Kafka.Topics.Enriched,

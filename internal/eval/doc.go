@@ -1,8 +1,11 @@
 // Package eval measures the enricher on labelled data: entity recognition against CoNLL
 // files (exact span and type, per type and micro-averaged, with the mistakes listed for a
-// curator) and language identification against one file of sentences per language. It is
+// curator) and language identification against one file of sentences per language, and the
+// entities and topics of news articles against lists of their key entities (news.go, which
+// documents the file format and the scores; testdata/news is the project's own set). It is
 // what `wirewatch eval` prints.
 //
-// It sits beside the command line, above the enrichment flow: it asks for a Tagger and a
-// Detector (process.Enricher is both) and imports only entity and lang for their types.
+// It sits beside the command line, above the enrichment flow: it asks for a Tagger, a Detector
+// (process.Enricher is both) or an Extractor (process.Extract) and imports only article,
+// entity and lang for their types.
 package eval

@@ -192,7 +192,9 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 			e.Routes(srv)
 			enricher = e
 			keepUnknown := func(ctx context.Context) error { return e.KeepUnknown(ctx, cfg.Path(cfg.Process.UnknownPath)) }
-			runs = append(runs, process.NewStage(client, e, metrics, cfg.Process.Workers, logger).Run, e.Watch, keepUnknown)
+			rp := process.NewReprocessor(client, e, metrics, logger)
+			rp.Routes(srv) // POST /api/reprocess: re-enrich the archive after the knowledge changed
+			runs = append(runs, process.NewStage(client, e, metrics, cfg.Process.Workers, logger).Run, e.Watch, keepUnknown, rp.Run)
 		}
 		if has[Index] {
 			runs = append(runs, indexer.NewStage(client, backend, metrics, cfg.Index, logger).Run)

@@ -9,6 +9,10 @@
 // stories topic (stories.go): the stage writes each batch's assignments and every instance
 // reads the whole topic, so stories survive restarts and span instances.
 //
+// A Reprocessor (reprocess.go) re-enriches the archive kept on the raw topic when the
+// knowledge base, the entities or the topic rules change, beside the live stage and without
+// alerting (`wirewatch reprocess`, POST /api/reprocess).
+//
 // It imports the steps' packages, article, config and bus; nothing in the flow below it
 // imports it.
 package process

@@ -219,6 +219,12 @@ func (e *Enricher) Topics() []topic.Topic {
 // Enriched, in the order of the flow: language, entities, topics and key phrases, story. It
 // does not fail on any text; the error is for the caller's contract.
 func (e *Enricher) Enrich(a *article.Article) error {
+	return e.enrich(a, e.stories)
+}
+
+// enrich is Enrich with the story taken from stories: the live index, or a reprocess
+// job's own, which leaves the live one as it was.
+func (e *Enricher) enrich(a *article.Article, stories *story.Index) error {
 	st := e.state.Load()
 	sc := scratchPool.Get().(*enrichScratch)
 	defer sc.release()
@@ -257,7 +263,7 @@ func (e *Enricher) Enrich(a *article.Article) error {
 	a.Keyphrases = kp.Top(8)
 
 	a.Signature = article.SimHash(story.Signature(all))
-	a.StoryID = e.stories.Assign(a.ID, uint64(a.Signature), storyTime(a, e.now))
+	a.StoryID = stories.Assign(a.ID, uint64(a.Signature), storyTime(a, e.now))
 	a.Enriched = e.now().UTC()
 	return nil
 }
