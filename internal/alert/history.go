@@ -42,12 +42,12 @@ func newHistory(keep int, logger *slog.Logger) *history {
 }
 
 // Near copies: the window, count and distance within which an article is a copy of one a
-// search alerted on, as the enrichment stage's story defaults (process.story_window,
-// story_max_distance) group them.
+// search alerted on (the enrichment stage's default story window, and one bit wider than
+// its story_max_distance: what two processors split is a pair the story index missed).
 const (
 	nearWindow  = 72 * time.Hour
 	nearMax     = 2000 // per search; the oldest are forgotten first
-	nearMaxDist = 6
+	nearMaxDist = 7    // the widest the band index allows: a copy under its own headline can be 7 bits off
 )
 
 // claim reports whether al is news to its search, and marks it taken: not when its ID (the
