@@ -92,7 +92,7 @@ func mapOfPlaces(t *testing.T, b *browser, base string) {
 		if loc := b.location(); loc != top.Href {
 			t.Errorf("after %s's dot: %q, want %q", top.ID, loc, top.Href)
 		}
-		b.waitJS("map of the narrowed search", mapReady+` || !document.querySelector("#map-panel").open`)
+		b.waitJS("map of the narrowed search", `document.querySelector("#map-panel") !== null && (`+mapReady+` || !document.querySelector("#map-panel").open)`)
 		if n := eval[int](b, "filter as a link", `document.querySelectorAll('#map-panel a.place[data-entity="`+top.ID+`"]').length`); n != 0 {
 			t.Errorf("with %s as a filter its dot still links to adding it", top.ID)
 		}

@@ -971,12 +971,14 @@
       .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)).slice(0, MAP_MAX_PLACES);
   }
 
-  // mapView frames the places: their bounding box with a margin, at least MAP_MIN_SPAN
-  // degrees wide, widened to aspect (width / height) and moved inside the map where it fits.
+  // mapView frames the places: their bounding box with a margin (a fifth of it each side,
+  // and at least 2°), at least MAP_MIN_SPAN degrees wide, widened to aspect (width /
+  // height) and moved inside the map where it fits.
   function mapView(places, aspect) {
     const xs = places.map((p) => p.lon + 180), ys = places.map((p) => 90 - p.lat);
     const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
-    let w = Math.max(MAP_MIN_SPAN, (x1 - x0) * 1.3, (y1 - y0) * 1.3 * aspect);
+    const pad = (span) => span * 1.4 + 4;
+    let w = Math.max(MAP_MIN_SPAN, pad(x1 - x0), pad(y1 - y0) * aspect);
     w = Math.min(w, 360);
     const h = w / aspect;
     const x = Math.min(Math.max((x0 + x1) / 2 - w / 2, 0), 360 - w);
@@ -1003,18 +1005,20 @@
     });
     const max = Math.max(1, ...places.map((p) => p.count));
     const dots = el("svg:g", { class: "places" });
-    const circles = [];
+    const marks = [];
     for (const p of places) { // the biggest first, so smaller dots lie on top
       const label = p.name + ": " + p.count.toLocaleString() + (p.all ? (p.count === 1 ? " article" : " articles") : " of the articles shown");
-      const dot = el("svg:circle", { cx: (p.lon + 180).toFixed(3), cy: (90 - p.lat).toFixed(3) });
-      circles.push([dot, 2 + 4.5 * Math.sqrt(p.count / max)]);
+      const x = p.lon + 180, y = 90 - p.lat;
+      const dot = el("svg:circle", { cx: x.toFixed(3), cy: y.toFixed(3) });
+      const name = el("svg:text", { class: "place-name", "aria-hidden": "true" }, p.name);
+      marks.push({ dot, name, x, y, r: 2.5 + 5 * Math.sqrt(p.count / max) });
       const cls = "place" + (p.id === selfID ? " self" : "");
       const href = hrefFor(p);
       if (!href) {
-        dots.appendChild(el("svg:g", { class: cls, "data-entity": p.id, "aria-label": label }, el("svg:title", {}, label), dot));
+        dots.appendChild(el("svg:g", { class: cls, "data-entity": p.id, "aria-label": label }, el("svg:title", {}, label), dot, name));
         continue;
       }
-      const a = el("svg:a", { href, class: cls, "data-entity": p.id, "aria-label": label }, el("svg:title", {}, label), dot);
+      const a = el("svg:a", { href, class: cls, "data-entity": p.id, "aria-label": label }, el("svg:title", {}, label), dot, name);
       // An SVG link is not an HTML one: the page's link handler does not see it.
       a.addEventListener("click", (ev) => {
         if (ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
@@ -1024,11 +1028,36 @@
       dots.appendChild(a);
     }
     svg.appendChild(dots);
-    // Radii are set in pixels: the view's units per pixel change with the box's width.
-    const size = (px) => { const u = view[2] / Math.max(1, px); for (const [c, r] of circles) c.setAttribute("r", (r * u).toFixed(3)); };
+    // Radii and names are sized in pixels: the view's units per pixel change with the box's width.
+    const size = (px) => {
+      const u = view[2] / Math.max(1, px);
+      for (const m of marks) m.dot.setAttribute("r", (m.r * u).toFixed(3));
+      placeNames(marks, view, u);
+    };
     size(600);
     if (window.ResizeObserver) new ResizeObserver((es) => size(es[0].contentRect.width)).observe(svg);
     return el("figure", { class: "worldmap" }, svg, el("figcaption", { class: "map-credit" }, "Outlines: Natural Earth"));
+  }
+
+  // placeNames writes the places' names beside their dots (u: view units per pixel), the
+  // most mentioned first, leaving out a name that would cover another or leave the frame.
+  function placeNames(marks, view, u) {
+    const taken = marks.map((m) => [m.x - m.r * u, m.y - m.r * u, m.x + m.r * u, m.y + m.r * u]);
+    const overlaps = (b) => taken.some((t) => b[0] < t[2] && b[2] > t[0] && b[1] < t[3] && b[3] > t[1]);
+    const right = view[0] + view[2], bottom = view[1] + view[3];
+    for (const m of marks) {
+      const w = m.name.textContent.length * 6.6 * u, h = 13 * u, gap = (m.r + 3) * u;
+      const y = Math.min(Math.max(m.y + 4 * u, view[1] + h), bottom - 2 * u);
+      const spots = [[m.x + gap, "start", [m.x + gap, y - h + 2 * u, m.x + gap + w, y]], [m.x - gap, "end", [m.x - gap - w, y - h + 2 * u, m.x - gap, y]]];
+      const spot = spots.find(([, , b]) => b[0] >= view[0] && b[2] <= right && !overlaps(b.map((v, i) => v + (i < 2 ? 1 : -1) * u)));
+      m.name.setAttribute("visibility", spot ? "visible" : "hidden");
+      if (!spot) continue;
+      taken.push(spot[2]);
+      m.name.setAttribute("x", spot[0].toFixed(3));
+      m.name.setAttribute("y", y.toFixed(3));
+      m.name.setAttribute("text-anchor", spot[1]);
+      m.name.setAttribute("font-size", (12 * u).toFixed(3));
+    }
   }
 
   // mapPanel folds the map under a summary; it starts folded on phones.
