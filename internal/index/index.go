@@ -108,11 +108,14 @@ type Hit struct {
 	Highlights map[string][]string `json:"highlights,omitempty"` // field → fragments; matches wrapped in <mark>, the rest HTML-escaped
 }
 
-// EntityRef is an entity as shown on a hit.
+// EntityRef is an entity as shown on a hit; a place the knowledge base locates has its
+// coordinates, for the UI's map.
 type EntityRef struct {
-	ID   string `json:"id"`
-	Type string `json:"type"`
-	Name string `json:"name"`
+	ID   string   `json:"id"`
+	Type string   `json:"type"`
+	Name string   `json:"name"`
+	Lat  *float64 `json:"lat,omitempty"`
+	Lon  *float64 `json:"lon,omitempty"`
 }
 
 // Count is one facet value.

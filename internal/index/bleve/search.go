@@ -275,7 +275,7 @@ func (b *Backend) hit(h *search.DocumentMatch, m *query.Matcher) (index.Hit, *ar
 	for _, e := range a.Entities {
 		if !seen[e.ID] {
 			seen[e.ID] = true
-			hit.Entities = append(hit.Entities, index.EntityRef{ID: e.ID, Type: e.Type, Name: e.Name})
+			hit.Entities = append(hit.Entities, index.EntityRef{ID: e.ID, Type: e.Type, Name: e.Name, Lat: e.Lat, Lon: e.Lon})
 		}
 	}
 	if m != nil {

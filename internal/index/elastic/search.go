@@ -24,6 +24,7 @@ const maxWindow = 10000
 var hitSource = []string{
 	"doc.id", "doc.title", "doc.url", "doc.source.feed_title", "doc.source.feed_url", "doc.lang",
 	"doc.published", "doc.topics", "doc.entities.id", "doc.entities.type", "doc.entities.name",
+	"doc.entities.lat", "doc.entities.lon",
 	"doc.story_id",
 }
 
@@ -256,9 +257,11 @@ type hitDoc struct {
 		Published time.Time      `json:"published"`
 		Topics    []string       `json:"topics"`
 		Entities  []struct {
-			ID   string `json:"id"`
-			Type string `json:"type"`
-			Name string `json:"name"`
+			ID   string   `json:"id"`
+			Type string   `json:"type"`
+			Name string   `json:"name"`
+			Lat  *float64 `json:"lat"`
+			Lon  *float64 `json:"lon"`
 		} `json:"entities"`
 		StoryID string `json:"story_id"`
 	} `json:"doc"`
@@ -319,7 +322,7 @@ func (b *Backend) result(req index.Request, res *searchResponse, took time.Durat
 			hit.Score = *h.Score
 		}
 		for _, e := range d.Doc.Entities {
-			hit.Entities = append(hit.Entities, index.EntityRef{ID: e.ID, Type: e.Type, Name: e.Name})
+			hit.Entities = append(hit.Entities, index.EntityRef{ID: e.ID, Type: e.Type, Name: e.Name, Lat: e.Lat, Lon: e.Lon})
 		}
 		if ih, ok := h.InnerHits["copies"]; ok && ih.Hits.Total.Value > 1 {
 			hit.Copies = ih.Hits.Total.Value - 1

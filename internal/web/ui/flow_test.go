@@ -445,6 +445,11 @@ func TestAnalystUI(t *testing.T) {
 		b.t = t
 		namesAndLayout(t, b, st.base, feedB)
 	})
+
+	t.Run("map of places", func(t *testing.T) {
+		b.t = t
+		mapOfPlaces(t, b, st.base)
+	})
 }
 
 // waitIndexed waits until the search q finds want articles.

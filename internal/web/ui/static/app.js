@@ -436,6 +436,8 @@
     if (res.histogram && res.histogram.length) {
       resultsCol.appendChild(timeline(res.histogram, "day", (from, to) => go(searchURL(Object.assign({}, s, { from, to })))));
     }
+    const map = resultMap(s, res, resultsCol);
+    if (map) resultsCol.appendChild(map);
     const list = el("ol", { class: "results", id: "results" });
     resultsCol.appendChild(list);
     appendHits(list, res.hits);
@@ -872,6 +874,8 @@
     moreButton(left, list, res.next, (after) => api("/api/search?" + new URLSearchParams({ q, sort: "newest", size: "20", collapse: "1", after })), seq);
 
     const side = el("aside", { class: "side" });
+    const map = subjectMap(kind, id, res);
+    if (map) side.appendChild(map);
     const facets = res.facets || {};
     const related = (facets.entities || []).filter((c) => !(kind === "entity" && c.value === id)).slice(0, 15);
     side.appendChild(el("section", { id: "related" }, el("h2", {}, "Related entities"),
@@ -882,6 +886,208 @@
     const srcs = facets.sources || [];
     if (srcs.length) side.appendChild(el("section", {}, el("h2", {}, "Sources"), el("ul", {}, srcs.slice(0, 10).map((c) => el("li", {}, el("bdi", { dir: "auto" }, c.label || c.value), " ", el("span", { class: "muted" }, "(" + c.count + ")"))))));
     main.appendChild(el("div", { class: "layout wide" }, left, side));
+  }
+
+  // ---------- Map of places ----------
+
+  // The country outlines (world.svg, made by tools/worldmap from Natural Earth) are
+  // equirectangular in degrees: a place is drawn at x = lon + 180, y = 90 - lat, and the
+  // viewBox frames the places. The file is fetched once and parsed as XML off the page;
+  // only its paths' data is read, so the outlines take the page's colours. Each map draws
+  // the outlines cut to its frame: nothing of them lies outside the map's box.
+  const WORLD_TOP = 6, WORLD_BOTTOM = 148; // 84°N and 58°S, the outlines' extent
+  const MAP_MIN_SPAN = 16; // degrees of longitude: a single place shows its region
+  const MAP_MAX_PLACES = 60;
+  let worldCountries = null;
+  function loadWorld() {
+    if (!worldCountries) {
+      worldCountries = fetch("/ui/world.svg", { credentials: "same-origin" })
+        .then((r) => (r.ok ? r.text() : ""))
+        .then((t) => [...new DOMParser().parseFromString(t, "image/svg+xml").querySelectorAll("path")].map((p) => parseRings(p.getAttribute("d") || "")))
+        .catch(() => []);
+    }
+    return worldCountries;
+  }
+  // parseRings reads the path data tools/worldmap writes (relative moves, implicit
+  // linetos, z) into rings of absolute points.
+  function parseRings(d) {
+    const rings = [];
+    let x = 0, y = 0, sx = 0, sy = 0, ring = null, half = null;
+    for (const tok of d.match(/[mz]|-?[0-9.]+/g) || []) {
+      if (tok === "m") { ring = []; rings.push(ring); continue; }
+      if (tok === "z") { x = sx; y = sy; ring = null; continue; }
+      if (!ring) continue;
+      if (half === null) { half = Number(tok); continue; }
+      x += half; y += Number(tok); half = null;
+      if (!ring.length) { sx = x; sy = y; }
+      ring.push([x, y]);
+    }
+    return rings;
+  }
+  // clipRing cuts a ring to the box [x0, y0, x1, y1] (Sutherland–Hodgman).
+  function clipRing(ring, box) {
+    const edges = [[0, box[0], 1], [0, box[2], -1], [1, box[1], 1], [1, box[3], -1]]; // axis, bound, side
+    let pts = ring;
+    for (const [ax, v, side] of edges) {
+      if (!pts.length) break;
+      const inside = (p) => (p[ax] - v) * side >= 0;
+      const cross = (p, q) => {
+        const t = (v - p[ax]) / (q[ax] - p[ax]);
+        return ax === 0 ? [v, p[1] + t * (q[1] - p[1])] : [p[0] + t * (q[0] - p[0]), v];
+      };
+      const out = [];
+      pts.forEach((q, i) => {
+        const p = pts[(i + pts.length - 1) % pts.length];
+        if (inside(q)) { if (!inside(p)) out.push(cross(p, q)); out.push(q); } else if (inside(p)) out.push(cross(p, q));
+      });
+      pts = out;
+    }
+    return pts;
+  }
+  function countryPath(rings, box) {
+    let d = "";
+    for (const r of rings) {
+      const pts = clipRing(r, box);
+      if (pts.length > 2) d += "M" + pts.map((p) => p[0].toFixed(2) + " " + p[1].toFixed(2)).join("L") + "Z";
+    }
+    return d;
+  }
+
+  // resultPlaces lists the located entities (with lat and lon) of the hits, each counted as
+  // the entities facet counts it over the whole result set, or else in the hits shown
+  // (all: false). The most mentioned first, at most MAP_MAX_PLACES.
+  function resultPlaces(hits, facetEntities) {
+    const facet = new Map((facetEntities || []).map((c) => [c.value, c.count]));
+    const by = new Map();
+    for (const h of hits || []) {
+      for (const e of h.entities || []) {
+        if (typeof e.lat !== "number" || typeof e.lon !== "number" || Math.abs(e.lat) > 90 || Math.abs(e.lon) > 180) continue;
+        const p = by.get(e.id) || { id: e.id, name: e.name || e.id, lat: e.lat, lon: e.lon, shown: 0 };
+        p.shown++;
+        by.set(e.id, p);
+      }
+    }
+    return [...by.values()].map((p) => Object.assign(p, { count: facet.get(p.id) || p.shown, all: facet.has(p.id) }))
+      .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)).slice(0, MAP_MAX_PLACES);
+  }
+
+  // mapView frames the places: their bounding box with a margin (a fifth of it each side,
+  // and at least 2°), at least MAP_MIN_SPAN degrees wide, widened to aspect (width /
+  // height) and moved inside the map where it fits.
+  function mapView(places, aspect) {
+    const xs = places.map((p) => p.lon + 180), ys = places.map((p) => 90 - p.lat);
+    const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
+    const pad = (span) => span * 1.4 + 4;
+    let w = Math.max(MAP_MIN_SPAN, pad(x1 - x0), pad(y1 - y0) * aspect);
+    w = Math.min(w, 360);
+    const h = w / aspect;
+    const x = Math.min(Math.max((x0 + x1) / 2 - w / 2, 0), 360 - w);
+    const y = Math.min(Math.max((y0 + y1) / 2 - h / 2, WORLD_TOP), Math.max(WORLD_TOP, WORLD_BOTTOM - h));
+    return [x, y, w, h].map((v) => Number(v.toFixed(2)));
+  }
+
+  // placesMap draws the places as dots sized by their count (4 to 13 px across, whatever
+  // the zoom) on the country outlines, in a box of the given aspect (width / height). Each
+  // dot links to hrefFor(place) (no link: null) and names the place and its count in its
+  // title; the place selfID is marked as the page's own.
+  function placesMap(places, hrefFor, aspect, selfID) {
+    const view = mapView(places, aspect);
+    const svg = el("svg:svg", { viewBox: view.join(" "), role: "group", "aria-label": "Map of the places mentioned" });
+    const land = el("svg:g", { class: "land", "aria-hidden": "true" });
+    svg.appendChild(land);
+    const m = view[2] / 100; // a margin past the frame keeps the cut edges' strokes out of sight
+    const box = [view[0] - m, view[1] - m, view[0] + view[2] + m, view[1] + view[3] + m];
+    loadWorld().then((countries) => {
+      for (const rings of countries) {
+        const d = countryPath(rings, box);
+        if (d) land.appendChild(el("svg:path", { d }));
+      }
+    });
+    const max = Math.max(1, ...places.map((p) => p.count));
+    const dots = el("svg:g", { class: "places" });
+    const marks = [];
+    for (const p of places) { // the biggest first, so smaller dots lie on top
+      const label = p.name + ": " + p.count.toLocaleString() + (p.all ? (p.count === 1 ? " article" : " articles") : " of the articles shown");
+      const x = p.lon + 180, y = 90 - p.lat;
+      const dot = el("svg:circle", { cx: x.toFixed(3), cy: y.toFixed(3) });
+      const name = el("svg:text", { class: "place-name", "aria-hidden": "true" }, p.name);
+      marks.push({ dot, name, x, y, r: 2.5 + 5 * Math.sqrt(p.count / max) });
+      const cls = "place" + (p.id === selfID ? " self" : "");
+      const href = hrefFor(p);
+      if (!href) {
+        dots.appendChild(el("svg:g", { class: cls, "data-entity": p.id, "aria-label": label }, el("svg:title", {}, label), dot, name));
+        continue;
+      }
+      const a = el("svg:a", { href, class: cls, "data-entity": p.id, "aria-label": label }, el("svg:title", {}, label), dot, name);
+      // An SVG link is not an HTML one: the page's link handler does not see it.
+      a.addEventListener("click", (ev) => {
+        if (ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+        ev.preventDefault();
+        go(href);
+      });
+      dots.appendChild(a);
+    }
+    svg.appendChild(dots);
+    // Radii and names are sized in pixels: the view's units per pixel change with the box's width.
+    const size = (px) => {
+      const u = view[2] / Math.max(1, px);
+      for (const m of marks) m.dot.setAttribute("r", (m.r * u).toFixed(3));
+      placeNames(marks, view, u);
+    };
+    size(600);
+    if (window.ResizeObserver) new ResizeObserver((es) => size(es[0].contentRect.width)).observe(svg);
+    return el("figure", { class: "worldmap" }, svg, el("figcaption", { class: "map-credit" }, "Outlines: Natural Earth"));
+  }
+
+  // placeNames writes the places' names beside their dots (u: view units per pixel), the
+  // most mentioned first, leaving out a name that would cover another or leave the frame.
+  function placeNames(marks, view, u) {
+    const taken = marks.map((m) => [m.x - m.r * u, m.y - m.r * u, m.x + m.r * u, m.y + m.r * u]);
+    const overlaps = (b) => taken.some((t) => b[0] < t[2] && b[2] > t[0] && b[1] < t[3] && b[3] > t[1]);
+    const right = view[0] + view[2], bottom = view[1] + view[3];
+    for (const m of marks) {
+      const w = m.name.textContent.length * 6.6 * u, h = 13 * u, gap = (m.r + 3) * u;
+      const y = Math.min(Math.max(m.y + 4 * u, view[1] + h), bottom - 2 * u);
+      const spots = [[m.x + gap, "start", [m.x + gap, y - h + 2 * u, m.x + gap + w, y]], [m.x - gap, "end", [m.x - gap - w, y - h + 2 * u, m.x - gap, y]]];
+      const spot = spots.find(([, , b]) => b[0] >= view[0] && b[2] <= right && !overlaps(b.map((v, i) => v + (i < 2 ? 1 : -1) * u)));
+      m.name.setAttribute("visibility", spot ? "visible" : "hidden");
+      if (!spot) continue;
+      taken.push(spot[2]);
+      m.name.setAttribute("x", spot[0].toFixed(3));
+      m.name.setAttribute("y", y.toFixed(3));
+      m.name.setAttribute("text-anchor", spot[1]);
+      m.name.setAttribute("font-size", (12 * u).toFixed(3));
+    }
+  }
+
+  // mapPanel folds the map under a summary; it starts folded on phones.
+  function mapPanel(title, places, fig) {
+    return el("details", { class: "map-panel", id: "map-panel", open: !window.matchMedia("(max-width: 760px)").matches },
+      el("summary", {}, title, " ", el("span", { class: "muted" }, "· " + places.length + (places.length === 1 ? " place" : " places"))), fig);
+  }
+
+  // resultMap is the search page's map: the places of the result set, each a link that adds
+  // it to the search's filters, as the entities facet does.
+  function resultMap(s, res, resultsCol) {
+    const places = resultPlaces(res.hits, (res.facets || {}).entities);
+    if (!places.length) return null;
+    const hrefFor = (p) => {
+      const f = "entity:" + p.id;
+      return s.filters.includes(f) ? null : searchURL(Object.assign({}, s, { filters: s.filters.concat([f]) }));
+    };
+    // As wide as the results, and about 300 px high (less on phones).
+    const aspect = Math.min(3, Math.max(1.5, (resultsCol.clientWidth || 600) / 300));
+    return mapPanel("Map", places, placesMap(places, hrefFor, aspect));
+  }
+
+  // subjectMap is an entity or topic page's map: the place itself, when it is one, and the
+  // places mentioned with it, each a link to the articles that mention both.
+  function subjectMap(kind, id, res) {
+    const places = resultPlaces(res.hits, (res.facets || {}).entities);
+    if (!places.length) return null;
+    const own = kind + ":" + id;
+    const hrefFor = (p) => searchURL({ q: "", filters: kind === "entity" && p.id === id ? [own] : [own, "entity:" + p.id], sort: "newest" });
+    return mapPanel(kind === "entity" && places.some((p) => p.id === id) ? "On the map" : "Places mentioned", places, placesMap(places, hrefFor, 1.3, kind === "entity" ? id : null));
   }
 
   // ---------- Follow page: saved searches and the live panel ----------
