@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/segmentio/kafka-go"
-
 	"wirewatch/internal/article"
 	"wirewatch/internal/bus"
 	"wirewatch/internal/bus/bustest"
@@ -80,18 +78,9 @@ func TestReprocessCommand(t *testing.T) {
 		t.Errorf("a range that ends before it starts: exit %d, want 2", code)
 	}
 
-	resp, err := bustest.Admin(client.Brokers()).DescribeConfigs(context.Background(), &kafka.DescribeConfigsRequest{
-		Resources: []kafka.DescribeConfigRequestResource{{ResourceType: kafka.ResourceTypeTopic, ResourceName: raw, ConfigNames: []string{"retention.ms"}}}})
+	retention, err := bustest.TopicConfig(context.Background(), client.Brokers(), raw, "retention.ms")
 	if err != nil {
-		t.Fatalf("describing %s: %v", raw, err)
-	}
-	var retention string
-	for _, res := range resp.Resources {
-		for _, c := range res.ConfigEntries {
-			if c.ConfigName == "retention.ms" {
-				retention = c.ConfigValue
-			}
-		}
+		t.Fatal(err)
 	}
 	if want := strconv.FormatInt((30 * 24 * time.Hour).Milliseconds(), 10); retention != want {
 		t.Errorf("%s retention.ms = %q, want %s (kafka.raw_retention)", raw, retention, want)

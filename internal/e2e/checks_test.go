@@ -9,10 +9,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"time"
-
-	"github.com/segmentio/kafka-go"
+	"wirewatch/internal/bus/bustest"
 )
 
 // doJSON sends a JSON request and decodes a 2xx answer into out (when not nil).
@@ -109,28 +107,15 @@ func openSearchStats(ctx context.Context, base, pattern string) (indexStats, err
 	return st, nil
 }
 
-// adminClient asks the live brokers for metadata and group state.
-func adminClient(brokers []string) *kafka.Client {
-	return &kafka.Client{Addr: kafka.TCP(brokers...), Transport: &kafka.Transport{MetadataTTL: time.Second}, Timeout: 10 * time.Second}
-}
-
 // leaders returns the leader broker of each partition of topic (-1 while it has none).
 func leaders(ctx context.Context, brokers []string, topic string) (map[int]int, error) {
-	md, err := adminClient(brokers).Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
+	md, err := bustest.Describe(ctx, brokers, topic)
 	if err != nil {
-		return nil, fmt.Errorf("asking for %s's metadata: %w", topic, err)
+		return nil, err
 	}
 	out := map[int]int{}
-	for _, tp := range md.Topics {
-		if tp.Error != nil {
-			return nil, fmt.Errorf("metadata of %s: %w", topic, tp.Error)
-		}
-		for _, p := range tp.Partitions {
-			out[p.ID] = p.Leader.ID
-			if p.Error != nil {
-				out[p.ID] = -1
-			}
-		}
+	for _, p := range md.Topics[topic] {
+		out[p.ID] = p.Leader
 	}
 	return out, nil
 }
@@ -138,23 +123,5 @@ func leaders(ctx context.Context, brokers []string, topic string) (map[int]int, 
 // groupState returns a consumer group's state, its number of members and the partitions
 // of topic assigned to them.
 func groupState(ctx context.Context, brokers []string, group, topic string) (state string, members int, assigned []int, err error) {
-	res, err := adminClient(brokers).DescribeGroups(ctx, &kafka.DescribeGroupsRequest{GroupIDs: []string{group}})
-	if err != nil {
-		return "", 0, nil, fmt.Errorf("describing group %s: %w", group, err)
-	}
-	for _, g := range res.Groups {
-		if g.Error != nil {
-			return "", 0, nil, fmt.Errorf("describing group %s: %w", group, g.Error)
-		}
-		for _, m := range g.Members {
-			for _, tp := range m.MemberAssignments.Topics {
-				if tp.Topic == topic {
-					assigned = append(assigned, tp.Partitions...)
-				}
-			}
-		}
-		state, members = g.GroupState, len(g.Members)
-	}
-	slices.Sort(assigned)
-	return state, members, assigned, nil
+	return bustest.Group(ctx, brokers, group, topic)
 }

@@ -16,8 +16,7 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/segmentio/kafka-go"
+	"wirewatch/internal/bus/bustest"
 
 	"wirewatch/internal/livetest"
 )
@@ -35,18 +34,21 @@ func TestLiveServersUp(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
-	md := metadata(ctx, t, s.Brokers())
+	md, err := bustest.Describe(ctx, s.Brokers())
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(md.Brokers) != 3 {
 		t.Fatalf("metadata lists %d brokers, want 3: %+v", len(md.Brokers), md.Brokers)
 	}
 	want := []string{cfg.Topics.Raw, cfg.Topics.Enriched, cfg.Topics.DLQ, cfg.Topics.Feeds, cfg.Topics.State, cfg.Topics.Alerts, cfg.Topics.Searches}
 	for _, name := range want {
-		i := slices.IndexFunc(md.Topics, func(tp kafka.Topic) bool { return tp.Name == name })
-		if i < 0 {
+		parts, ok := md.Topics[name]
+		if !ok {
 			t.Errorf("EnsureTopics did not create %s", name)
 			continue
 		}
-		for _, p := range md.Topics[i].Partitions {
+		for _, p := range parts {
 			if len(p.Replicas) != 3 {
 				t.Errorf("%s-%d has %d replicas, want 3", name, p.ID, len(p.Replicas))
 			}
@@ -64,7 +66,10 @@ func TestLiveServersUp(t *testing.T) {
 	// The cluster fences the dead broker after broker.session.timeout.ms (5 s).
 	start := time.Now()
 	for {
-		md := metadata(ctx, t, s.Brokers()[1:])
+		md, err := bustest.Describe(ctx, s.Brokers()[1:])
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(md.Brokers) == 2 {
 			t.Logf("broker 1 fenced after %v", time.Since(start).Round(time.Millisecond))
 			break
@@ -170,17 +175,6 @@ func TestLiveKcat(t *testing.T) {
 			t.Errorf("kcat -L has no %q:\n%s", line, out)
 		}
 	}
-}
-
-// metadata asks brokers for the cluster's brokers and topics.
-func metadata(ctx context.Context, t *testing.T, brokers []string) *kafka.MetadataResponse {
-	t.Helper()
-	admin := &kafka.Client{Addr: kafka.TCP(brokers...), Transport: &kafka.Transport{MetadataTTL: time.Second}, Timeout: 10 * time.Second}
-	md, err := admin.Metadata(ctx, &kafka.MetadataRequest{})
-	if err != nil {
-		t.Fatalf("asking %v for metadata: %v", brokers, err)
-	}
-	return md
 }
 
 // call sends a JSON request to OpenSearch and decodes the answer into out (when not nil),

@@ -124,13 +124,6 @@ func Count(t testing.TB, brokers []string, topic string) int64 {
 	return total
 }
 
-// Admin returns a kafka-go client for admin calls on brokers with a transport of its own:
-// kafka-go answers metadata requests from its transport's cache, and the shared default
-// transport's is up to 6 s old, too old to know a topic a test just created.
-func Admin(brokers []string) *kafka.Client {
-	return &kafka.Client{Addr: kafka.TCP(brokers...), Transport: &kafka.Transport{MetadataTTL: time.Second}, Timeout: 10 * time.Second}
-}
-
 // ProduceUnchecked writes one record with a bare writer whose batch limit is above the
 // broker's, past the bus writers' kafka.max_message_bytes: the way a foreign producer puts
 // an oversized message on a topic.
