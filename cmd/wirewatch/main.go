@@ -61,6 +61,7 @@ func init() {
 		"version":  {"print the version", cmdVersion},
 		"extract":  {"print the enrichment (language, entities, topics) of a text as JSON", cmdExtract},
 		"eval":     {"measure language detection (lang DIR) or entity extraction (ner FILE.conll)", cmdEval},
+		"bench":    {"measure throughput, latency and memory end to end on generated local feeds (make bench-e2e)", cmdBench},
 		"entities": {"list names found by patterns but not in the knowledge base (asks a running wirewatch)", cmdEntities},
 	}
 }
