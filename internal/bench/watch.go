@@ -153,19 +153,29 @@ func (t *tracker) waitSearchable(ctx context.Context, apiAddr string, tokens []s
 			}
 			found, err := search(ctx, client, apiAddr, strings.Join(words, " OR "), len(chunk))
 			if err != nil {
+				if ctx.Err() != nil {
+					return fmt.Errorf("waiting for the articles to be searchable: %w", context.Cause(ctx))
+				}
 				return err
 			}
 			t.seen(found, time.Now())
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return fmt.Errorf("waiting for the articles to be searchable: %w", context.Cause(ctx))
 		case <-tick.C:
 		}
 		if time.Now().After(deadline) {
 			t.mu.Lock()
 			defer t.mu.Unlock()
-			return fmt.Errorf("after %s, %d of %d articles searchable (%d enriched)", timeout, t.visible, len(t.visibleAt), countSet(t.enrichedAt))
+			var missing []string
+			for id, i := range t.ids {
+				if t.visibleAt[i].IsZero() && len(missing) < 5 {
+					missing = append(missing, fmt.Sprintf("%s (word %s, enriched %t)", id, tokens[i], !t.enrichedAt[i].IsZero()))
+				}
+			}
+			return fmt.Errorf("after %s, %d of %d articles searchable (%d enriched); not found: %s",
+				timeout, t.visible, len(t.visibleAt), countSet(t.enrichedAt), strings.Join(missing, ", "))
 		}
 	}
 }
