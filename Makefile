@@ -5,7 +5,7 @@ CONFIG  ?= config/wirewatch.yaml
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: run build test test-es test-live live-up live-down lint bench fuzz clean chromium
+.PHONY: run build test test-es test-live live-up live-down lint bench bench-e2e fuzz clean chromium
 
 build:
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/wirewatch
@@ -54,6 +54,14 @@ lint:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 30m ./...
+
+# bench-e2e measures the whole pipeline as a user runs it (README "Sizing"): generated local
+# feeds, embedded broker and Bleve in a temp dir, saved searches alerting a loopback webhook,
+# then the raw kafka-go, Bleve and gofeed baselines on the same messages. BENCH_FLAGS sizes it,
+# e.g. make bench-e2e BENCH_FLAGS='--feeds 100 --items 100 --searches 10000'.
+BENCH_FLAGS ?= --feeds 20 --items 25 --searches 100
+bench-e2e: build
+	./$(BIN) bench $(BENCH_FLAGS)
 
 clean:
 	rm -rf bin

@@ -62,6 +62,7 @@ func init() {
 		"extract":   {"print the enrichment (language, entities, topics) of a text as JSON", cmdExtract},
 		"eval":      {"measure language detection (lang DIR), entity extraction (ner FILE.conll) or entities and topics of news articles (news DIR)", cmdEval},
 		"reprocess": {"re-enrich the archive (or --from/--to) after the knowledge base, entities or topics changed (asks a running wirewatch)", cmdReprocess},
+		"bench":     {"measure throughput, latency and memory end to end on generated local feeds (make bench-e2e)", cmdBench},
 		"entities":  {"list names found by patterns but not in the knowledge base (asks a running wirewatch)", cmdEntities},
 	}
 }

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"wirewatch/internal/bench"
+)
+
+func cmdBench(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("bench", "bench [--feeds N] [--items M] [--searches K] [--spread DURATION] [--config FILE] [--json]", e)
+	var cf configFlags
+	cf.register(fs)
+	var o bench.Options
+	fs.IntVar(&o.Feeds, "feeds", 20, "local feeds to generate")
+	fs.IntVar(&o.Items, "items", 25, "items per feed (~3 KB articles in English, French and Russian)")
+	fs.IntVar(&o.Searches, "searches", 100, "saved searches; the first alerts a loopback webhook on every article")
+	fs.DurationVar(&o.Spread, "spread", 0, "release the items evenly over this long (0: all at once, a backlog to drain)")
+	fs.DurationVar(&o.Interval, "interval", 0, "every feed's poll interval (default 250ms)")
+	fs.DurationVar(&o.Timeout, "timeout", 0, "longest wait for every article to be searchable (default 10m)")
+	fs.Uint64Var(&o.Seed, "seed", 1, "seed of the generated articles")
+	noBase := fs.Bool("no-baselines", false, "skip the raw baselines (kafka-go, Bleve, gofeed)")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	live := fs.Bool("live", false, "also run the distributed mode against WIREWATCH_LIVE_* servers (not implemented yet)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *live {
+		return usageError{errors.New("--live: the distributed mode is not implemented yet; only the embedded mode is measured")}
+	}
+	cfg, logger, err := cf.load(e)
+	if err != nil {
+		return err
+	}
+	// The pipeline's own logs would drown the report: only its warnings and errors show.
+	o.Config, o.Baselines, o.DataDir = cfg, !*noBase, cf.dataDir
+	o.Logger = slog.New(levelFloor{logger.Handler(), slog.LevelWarn})
+	report, err := bench.Run(ctx, o, func(s string) { fmt.Fprintln(e.stderr, "bench:", s) })
+	if report != nil {
+		if *asJSON {
+			if perr := printJSON(e.stdout, report); perr != nil {
+				return perr
+			}
+		} else if perr := report.Print(e.stdout); perr != nil {
+			return perr
+		}
+	}
+	return err
+}
+
+// levelFloor drops records below a level, whatever the handler it wraps would take.
+type levelFloor struct {
+	slog.Handler
+	floor slog.Level
+}
+
+func (l levelFloor) Enabled(ctx context.Context, lv slog.Level) bool {
+	return lv >= l.floor && l.Handler.Enabled(ctx, lv)
+}
+
+func (l levelFloor) WithAttrs(as []slog.Attr) slog.Handler {
+	return levelFloor{l.Handler.WithAttrs(as), l.floor}
+}
+
+func (l levelFloor) WithGroup(name string) slog.Handler {
+	return levelFloor{l.Handler.WithGroup(name), l.floor}
+}

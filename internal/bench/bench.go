@@ -1,0 +1,367 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"wirewatch/internal/article"
+	"wirewatch/internal/bus"
+	"wirewatch/internal/config"
+	"wirewatch/internal/index/bleve"
+	"wirewatch/internal/ingest"
+	"wirewatch/internal/pipeline"
+)
+
+// Options say what to generate and how to run it. Zero values take the defaults below.
+type Options struct {
+	Feeds    int           // local feeds (default 20)
+	Items    int           // items per feed (default 25)
+	Searches int           // saved searches; the first alerts the webhook on every article (default 100)
+	Spread   time.Duration // releases spread evenly over this; 0 releases every item at once (a backlog)
+	Interval time.Duration // every feed's poll interval (ingest.min_interval = max_interval; default 250 ms)
+	Timeout  time.Duration // longest wait for every article to be searchable (default 10 min)
+	Seed     uint64        // generator seed: same seed, same articles
+	// Baselines runs the raw baselines after the pipeline stopped.
+	Baselines bool
+	// Config is the configuration to run with (the user's file, or config.Default()); the
+	// bench replaces its feeds, data directory, addresses, poll intervals and saved searches,
+	// and runs on the embedded broker and Bleve.
+	Config config.Config
+	// DataDir is where the run's data goes; empty: a temporary directory, removed at the end.
+	DataDir string
+	// Logger receives the pipeline's logs (warnings and up are worth keeping).
+	Logger *slog.Logger
+}
+
+func (o *Options) defaults() {
+	if o.Feeds <= 0 {
+		o.Feeds = 20
+	}
+	if o.Items <= 0 {
+		o.Items = 25
+	}
+	if o.Searches <= 0 {
+		o.Searches = 100
+	}
+	if o.Interval <= 0 {
+		o.Interval = 250 * time.Millisecond
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 10 * time.Minute
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// webhookSecret signs the bench's webhook deliveries (the receiver does not check them).
+const webhookSecret = "wirewatch-bench"
+
+// Run runs the benchmark and returns its report. Progress goes to progress (one line per
+// phase), which may be nil.
+func Run(ctx context.Context, opts Options, progress func(string)) (*Report, error) {
+	opts.defaults()
+	if progress == nil {
+		progress = func(string) {}
+	}
+	dataDir := opts.DataDir
+	if dataDir == "" {
+		d, err := os.MkdirTemp("", "wirewatch-bench-")
+		if err != nil {
+			return nil, fmt.Errorf("creating the bench data directory: %w", err)
+		}
+		defer os.RemoveAll(d)
+		dataDir = d
+	}
+	items, err := generate(opts.Feeds, opts.Items, opts.Seed, opts.Spread)
+	if err != nil {
+		return nil, err
+	}
+	feeds, err := startFeeds(items, opts.Feeds)
+	if err != nil {
+		return nil, err
+	}
+	defer feeds.Close()
+	ids := make(map[string]int, len(items)) // article ID → index in items
+	tokens := make([]string, len(items))
+	for i, it := range items {
+		ids[article.ID(ingest.CanonicalURL(feeds.base()+it.link), feeds.URL(it.feed), "")] = i
+		tokens[i] = it.token
+	}
+	tr := newTracker(len(items), ids)
+	hook, err := startWebhook(tr.alerted)
+	if err != nil {
+		return nil, err
+	}
+	defer hook.Close()
+
+	cfg, err := benchConfig(opts, dataDir, feeds, hook.URL())
+	if err != nil {
+		return nil, err
+	}
+
+	r := &Report{Mode: "embedded", Feeds: opts.Feeds, Items: opts.Items, Articles: len(items), Searches: opts.Searches,
+		Spread: opts.Spread, Interval: opts.Interval, LoadBefore: loadAvg()}
+	progress(fmt.Sprintf("generated %d articles on %d feeds; starting wirewatch (embedded broker, Bleve in %s)", len(items), opts.Feeds, dataDir))
+
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	// waitCtx ends with the pipeline too, so that a stage failing ends the wait with its reason.
+	waitCtx, pipelineEnded := context.WithCancelCause(runCtx)
+	defer pipelineEnded(nil)
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		err := pipeline.Run(runCtx, cfg, pipeline.Options{Stages: pipeline.AllStages, Embedded: true, Ready: func(a string) { ready <- a }}, opts.Logger)
+		pipelineEnded(fmt.Errorf("wirewatch stopped during the run: %v", err))
+		done <- err
+	}()
+	var apiAddr string
+	select {
+	case apiAddr = <-ready:
+	case err := <-done:
+		return nil, fmt.Errorf("starting wirewatch: %w", err)
+	case <-ctx.Done():
+		stop()
+		return nil, errors.Join(ctx.Err(), <-done)
+	}
+	stopPipeline := func() error { stop(); return <-done }
+
+	// The followers time the raw and enriched records and keep copies for the baselines.
+	follow, err := tr.follow(runCtx, cfg, opts.Logger)
+	if err != nil {
+		return nil, errors.Join(err, stopPipeline())
+	}
+	cpu0 := cpuTime()
+	began := time.Now()
+	feeds.begin(began)
+	tr.began(feeds, items)
+	progress(fmt.Sprintf("releasing the articles over %s; waiting until every one is searchable", opts.Spread))
+
+	waitErr := tr.waitSearchable(waitCtx, apiAddr, tokens, opts.Timeout)
+	end := time.Now()
+	cpu := cpuTime() - cpu0
+	if waitErr == nil {
+		// Alerts go out beside indexing; give the last ones a moment.
+		tr.waitAlerts(waitCtx, 30*time.Second)
+	}
+	r.PeakRSS = peakRSS()
+	r.LoadDuring = loadAvg()
+	r.stageMetrics(runCtx, apiAddr)
+	pipeErr := stopPipeline()
+	follow()
+	r.fill(tr, began, end, cpu)
+	if err := errors.Join(waitErr, pipeErr); err != nil {
+		return r, err
+	}
+	if !opts.Baselines {
+		return r, nil
+	}
+	progress("measuring the raw baselines (kafka-go, Bleve, gofeed) on the same messages")
+	if err := r.baselines(ctx, cfg, tr, feeds, dataDir, opts.Logger); err != nil {
+		return r, fmt.Errorf("measuring baselines: %w", err)
+	}
+	return r, nil
+}
+
+// benchConfig is the user's configuration with the bench's feeds, searches, addresses and
+// data directory, on the embedded broker and Bleve.
+func benchConfig(opts Options, dataDir string, feeds *feedServer, hookURL string) (config.Config, error) {
+	cfg := opts.Config
+	cfg.DataDir = dataDir
+	cfg.Serve.Addr = "127.0.0.1:0"
+	cfg.Serve.Token = ""
+	addr, err := freeAddr()
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Kafka.Brokers = nil
+	cfg.Kafka.EmbeddedAddr = addr
+	cfg.Index.Backend = "bleve"
+	cfg.Ingest.OPML = nil
+	cfg.Ingest.Feeds = nil
+	for f := range opts.Feeds {
+		cfg.Ingest.Feeds = append(cfg.Ingest.Feeds, config.FeedConfig{URL: feeds.URL(f)})
+	}
+	cfg.Ingest.AllowPrivate = true // the feeds are on loopback
+	cfg.Ingest.MinInterval, cfg.Ingest.MaxInterval = opts.Interval, opts.Interval
+	// Every feed is on one loopback host: per-host politeness would measure itself.
+	cfg.Ingest.PerHostConcurrency = cfg.Ingest.Concurrency
+	cfg.Ingest.PerHostDelay = 0
+	cfg.Ingest.WebSub.CallbackURL = ""
+	cfg.Alert.Enabled = true
+	cfg.Alert.AllowPrivate = true // the webhook is on loopback
+	cfg.Alert.RateLimit.Max = opts.Feeds*opts.Items + 1
+	cfg.Alert.Searches = searches(opts.Searches, opts.Feeds*opts.Items, hookURL)
+	if err := cfg.Validate(); err != nil {
+		return cfg, fmt.Errorf("bench configuration: %w", err)
+	}
+	return cfg, nil
+}
+
+// searches returns n saved searches. The first matches every bench article (each carries
+// a word starting "wwbq") and alerts the webhook: its alerts are the ones timed. The others
+// are as analysts' searches are on a given article, mostly silent: each names the word of
+// one article (of one that does not exist past the articles' count) and a place, so the
+// matcher weighs every one of them on every article and a few alert, into memory (Atom).
+func searches(n, articles int, hookURL string) []config.SearchConfig {
+	out := []config.SearchConfig{{
+		Name: "bench: every article", Query: "wwbq*", Mode: "immediate",
+		Channels: []config.ChannelConfig{{Type: "webhook", URL: hookURL, Secret: webhookSecret}},
+	}}
+	for i := 1; i < n; i++ {
+		k := (i - 1) * 7 % max(1, articles)
+		if i > articles {
+			k = articles + i
+		}
+		out = append(out, config.SearchConfig{
+			Name:     fmt.Sprintf("bench %d", i),
+			Query:    fmt.Sprintf("%s AND (Armenia OR Yerevan OR Arménie OR Erevan OR Армения OR Ереван)", token(k)),
+			Mode:     "immediate",
+			Channels: []config.ChannelConfig{{Type: "atom"}},
+		})
+	}
+	return out
+}
+
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("finding a free port for the embedded broker: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+// baselines measures the raw baselines on the run's own messages: the raw topic's values
+// through the bus and through kafka-go alone on a new embedded broker, the enriched
+// articles into a new Bleve index, and one poll of every feed with net/http and gofeed.
+func (r *Report) baselines(ctx context.Context, cfg config.Config, tr *tracker, feeds *feedServer, dataDir string, logger *slog.Logger) error {
+	urls := make([]string, len(feeds.items))
+	for f := range urls {
+		urls[f] = feeds.URL(f)
+	}
+	cpu0 := cpuTime()
+	d, n, err := rawPoll(ctx, urls, cfg.Ingest.Concurrency)
+	if err != nil {
+		return err
+	}
+	r.RawPoll = &Throughput{Label: "raw poll: net/http + gofeed, every feed once", Count: n, Unit: "items", Wall: d, CPU: cpuTime() - cpu0}
+
+	raw, enriched := tr.values()
+	if err := r.busBaselines(ctx, cfg, raw, filepath.Join(dataDir, "baseline-kafka"), logger); err != nil {
+		return err
+	}
+	docs := make([]*article.Article, 0, len(enriched))
+	for _, v := range enriched {
+		a, err := article.Decode(v)
+		if err != nil {
+			return fmt.Errorf("decoding an enriched article: %w", err)
+		}
+		docs = append(docs, a)
+	}
+	return r.bleveBaseline(cfg, docs, filepath.Join(dataDir, "baseline-bleve"))
+}
+
+// busBaselines writes and reads values through the bus (Writer, Consumer) and then
+// through kafka-go alone (bus.RawThroughput), each on its own empty topic of a new
+// embedded broker with the pipeline's partition count.
+func (r *Report) busBaselines(ctx context.Context, cfg config.Config, values [][]byte, dir string, logger *slog.Logger) error {
+	if len(values) == 0 {
+		return errors.New("no raw records were captured")
+	}
+	emb, err := bus.StartEmbedded(dir, "127.0.0.1:0", logger)
+	if err != nil {
+		return err
+	}
+	defer emb.Close()
+	kcfg := cfg.Kafka
+	kcfg.Topics.Raw, kcfg.Topics.Enriched = "bench.bus", "bench.raw"
+	client, err := bus.NewClient(kcfg, emb.Addrs(), logger)
+	if err != nil {
+		return err
+	}
+	if err := client.EnsureTopics(ctx, cfg.Alert); err != nil {
+		return err
+	}
+	var bytes int64
+	for _, v := range values {
+		bytes += int64(len(v))
+	}
+	produce, consume, err := busThroughput(ctx, client, kcfg.Topics.Raw, values)
+	if err != nil {
+		return err
+	}
+	r.BusProduce = &Throughput{Label: "bus: Writer.Write", Count: len(values), Unit: "msgs", Bytes: bytes, Wall: produce}
+	r.BusConsume = &Throughput{Label: "bus: Consumer.Run", Count: len(values), Unit: "msgs", Bytes: bytes, Wall: consume}
+	res, err := bus.RawThroughput(ctx, emb.Addrs(), kcfg.Topics.Enriched, values)
+	if err != nil {
+		return err
+	}
+	r.RawProduce = &Throughput{Label: "raw kafka-go: Writer.WriteMessages", Count: res.Messages, Unit: "msgs", Bytes: res.Bytes, Wall: res.Produce}
+	r.RawConsume = &Throughput{Label: "raw kafka-go: Reader.FetchMessage", Count: res.Messages, Unit: "msgs", Bytes: res.Bytes, Wall: res.Consume}
+	return nil
+}
+
+// busThroughput is the bus side of the Kafka baseline: one Write of every value, then a
+// Consumer in a new group until it has handed over every record.
+func busThroughput(ctx context.Context, client *bus.Client, topic string, values [][]byte) (produce, consume time.Duration, err error) {
+	recs := make([]bus.Record, len(values))
+	for i, v := range values {
+		recs[i] = bus.Record{Key: fmt.Appendf(nil, "%d", i), Value: v}
+	}
+	w := client.Writer(topic)
+	start := time.Now()
+	err = w.Write(ctx, recs...)
+	produce = time.Since(start)
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("writing the bus baseline: %w", err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	c := client.Consumer(topic, fmt.Sprintf("bench-%d", time.Now().UnixNano()), bus.NewMetrics(prometheus.NewRegistry()), bus.ConsumerOptions{})
+	got := 0
+	start = time.Now()
+	err = c.Run(runCtx, func(_ context.Context, recs []bus.Record) error {
+		got += len(recs)
+		if got >= len(values) && consume == 0 {
+			consume = time.Since(start)
+			cancel()
+		}
+		return nil
+	})
+	if err == nil && got < len(values) {
+		err = fmt.Errorf("read %d of %d records", got, len(values))
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("reading the bus baseline: %w", err)
+	}
+	return produce, consume, nil
+}
+
+// bleveBaseline indexes the run's enriched articles into a new Bleve index with
+// wirewatch's mapping, index.batch_size at a time.
+func (r *Report) bleveBaseline(cfg config.Config, docs []*article.Article, dir string) error {
+	if len(docs) == 0 {
+		return errors.New("no enriched records were captured")
+	}
+	cpu0 := cpuTime()
+	d, err := bleve.RawBatch(dir, cfg.Process.Languages, docs, cfg.Index.BatchSize)
+	if err != nil {
+		return err
+	}
+	r.RawBleve = &Throughput{Label: fmt.Sprintf("raw Bleve batch (%d per batch), wirewatch mapping", cfg.Index.BatchSize),
+		Count: len(docs), Unit: "docs", Wall: d, CPU: cpuTime() - cpu0}
+	return nil
+}

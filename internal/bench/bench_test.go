@@ -1,0 +1,150 @@
+package bench
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"wirewatch/internal/config"
+)
+
+// TestTinyRunReportsEveryArticle runs the whole benchmark on 5 feeds × 4 items and checks
+// that the report is complete and consistent. No figure is asserted: the machine is shared.
+func TestTinyRunReportsEveryArticle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole pipeline")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+	r, err := Run(ctx, Options{
+		Feeds: 5, Items: 4, Searches: 5, Baselines: true, Timeout: 5 * time.Minute,
+		Config: config.Default(), DataDir: t.TempDir(),
+		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	}, func(s string) { t.Log(s) })
+	if err != nil {
+		t.Fatalf("bench: %v", err)
+	}
+	var out strings.Builder
+	if err := r.Print(&out); err != nil {
+		t.Fatal(err)
+	}
+	t.Log("\n" + out.String())
+
+	const n = 20
+	if r.Articles != n || r.Searchable != n || r.Enriched != n {
+		t.Errorf("articles %d, searchable %d, enriched %d: want all %d", r.Articles, r.Searchable, r.Enriched, n)
+	}
+	// Every article is its own story (the generator varies them), so the catch-all
+	// search alerts each once.
+	if r.Alerted != n || r.Deliveries != n {
+		t.Errorf("alerted %d articles in %d deliveries, want %d and %d", r.Alerted, r.Deliveries, n, n)
+	}
+	if r.Unknown != 0 {
+		t.Errorf("%d records or hits of no generated article", r.Unknown)
+	}
+	for name, p := range map[string]Percentiles{"to searchable": r.ToSearchable, "to enriched": r.ToEnriched, "alert latency": r.AlertLatency} {
+		if p.N != n || p.P50 <= 0 || p.P50 > p.P99 || p.P99 > p.Max {
+			t.Errorf("%s: %+v, want %d ordered positive latencies", name, p, n)
+		}
+	}
+	if r.ToEnriched.P50 > r.ToSearchable.Max {
+		t.Errorf("enriched p50 %s after the last article was searchable (%s)", r.ToEnriched.P50, r.ToSearchable.Max)
+	}
+	if r.ArticlesPerSec <= 0 || r.Elapsed < r.ToSearchable.Max-time.Millisecond || r.PeakRSS <= 0 || r.CPUPerArticle <= 0 {
+		t.Errorf("articles/s %.1f, elapsed %s (last searchable after %s), peak RSS %d, CPU/article %s: want all measured",
+			r.ArticlesPerSec, r.Elapsed, r.ToSearchable.Max, r.PeakRSS, r.CPUPerArticle)
+	}
+	for _, stage := range []string{"poll", "process", "index", "alert"} {
+		if r.StageCount[stage] <= 0 || r.StageSeconds[stage] <= 0 {
+			t.Errorf("stage %s: %.0f messages in %.3f s, want both measured", stage, r.StageCount[stage], r.StageSeconds[stage])
+		}
+	}
+	if r.StageCount["process"] != n || r.StageCount["index"] != n {
+		t.Errorf("process consumed %.0f, index %.0f: want %d each", r.StageCount["process"], r.StageCount["index"], n)
+	}
+	for name, b := range map[string]*Throughput{"bus produce": r.BusProduce, "bus consume": r.BusConsume, "raw produce": r.RawProduce,
+		"raw consume": r.RawConsume, "raw bleve": r.RawBleve, "raw poll": r.RawPoll} {
+		if b == nil || b.Count != n || b.Wall <= 0 {
+			t.Errorf("baseline %s = %+v, want %d measured", name, b, n)
+		}
+	}
+	for _, want := range []string{"articles/s end to end", "release → searchable p50 / p99", "alert latency p50 / p99", "peak RSS",
+		"raw kafka-go", "raw Bleve batch", "net/http + gofeed", "bus ÷ raw kafka-go"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the printed report lacks %q", want)
+		}
+	}
+}
+
+func TestGeneratedArticlesDifferAndRelease(t *testing.T) {
+	items, err := generate(3, 4, 7, 11*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 12 {
+		t.Fatalf("%d items, want 12", len(items))
+	}
+	tokens, bodies := map[string]bool{}, map[string]bool{}
+	langs := map[string]int{}
+	for i, it := range items {
+		if len(it.body) < articleBytes || len(it.body) > 2*articleBytes {
+			t.Errorf("item %d: body of %d bytes, want about %d", i, len(it.body), articleBytes)
+		}
+		if !strings.Contains(it.title, it.token) || !strings.Contains(it.body, it.token) {
+			t.Errorf("item %d: token %q missing from title or body", i, it.token)
+		}
+		tokens[it.token], bodies[it.body] = true, true
+		langs[it.lang]++
+		if want := time.Duration(i) * time.Second; it.at != want {
+			t.Errorf("item %d released at %s, want %s", i, it.at, want)
+		}
+	}
+	if len(tokens) != 12 || len(bodies) != 12 {
+		t.Errorf("%d distinct tokens and %d distinct bodies, want 12 each", len(tokens), len(bodies))
+	}
+	if langs["en"] != 4 || langs["fr"] != 4 || langs["ru"] != 4 {
+		t.Errorf("languages %v, want 4 each of en, fr, ru", langs)
+	}
+	again, _ := generate(3, 4, 7, 11*time.Second)
+	if again[5].body != items[5].body {
+		t.Error("the same seed generated another article")
+	}
+}
+
+func TestPercentilesAndMetricLines(t *testing.T) {
+	var ds []time.Duration
+	for i := 100; i >= 1; i-- {
+		ds = append(ds, time.Duration(i)*time.Millisecond)
+	}
+	if p := percentiles(ds); p.N != 100 || p.P50 != 50*time.Millisecond || p.P99 != 99*time.Millisecond || p.Max != 100*time.Millisecond {
+		t.Errorf("percentiles = %+v", p)
+	}
+	if p := percentiles(nil); p != (Percentiles{}) {
+		t.Errorf("percentiles of nothing = %+v", p)
+	}
+	tests := []struct {
+		line, name, stage string
+		value             float64
+		ok                bool
+	}{
+		{`wirewatch_batch_seconds_sum{stage="index"} 1.5`, "wirewatch_batch_seconds_sum", "index", 1.5, true},
+		{`wirewatch_ingest_fetch_seconds_count 25`, "wirewatch_ingest_fetch_seconds_count", "", 25, true},
+		{`# HELP wirewatch_batch_seconds Time`, "", "", 0, false},
+		{`garbage`, "", "", 0, false},
+	}
+	for _, tt := range tests {
+		name, stage, v, ok := metricLine(tt.line)
+		if name != tt.name || stage != tt.stage || v != tt.value || ok != tt.ok {
+			t.Errorf("metricLine(%q) = %q %q %v %v", tt.line, name, stage, v, ok)
+		}
+	}
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}

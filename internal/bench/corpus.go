@@ -1,0 +1,129 @@
+package bench
+
+import (
+	"embed"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+)
+
+// texts are news articles in the languages the bench generates (en and ru are the
+// enricher's golden inputs in internal/process/testdata; fr is a sister article on the
+// same story). Their sentences and words are the material every generated article is made of.
+//
+//go:embed texts/*.txt
+var texts embed.FS
+
+// languages the bench cycles through, in order.
+var languages = []string{"en", "fr", "ru"}
+
+// articleBytes is the size the bench aims at for an article's body, as in the issue (~3 KB).
+const articleBytes = 3000
+
+// item is one generated feed item.
+type item struct {
+	feed  int
+	n     int           // position in its feed
+	token string        // a word found in this article only: the bench looks it up in the index
+	lang  string        // the language it is written in
+	title string        // with the token in it
+	body  string        // ~3 KB of plain text
+	link  string        // path on the feed server
+	at    time.Duration // when the feed starts carrying it, after the run began; its publication date
+}
+
+// material is one language's text cut into sentences and words.
+type material struct {
+	title     string
+	sentences []string
+	words     []string
+}
+
+func loadMaterial() (map[string]material, error) {
+	out := map[string]material{}
+	for _, lang := range languages {
+		b, err := texts.ReadFile("texts/" + lang + ".txt")
+		if err != nil {
+			return nil, fmt.Errorf("reading the %s text: %w", lang, err)
+		}
+		paras := strings.Split(strings.TrimSpace(string(b)), "\n\n")
+		m := material{title: paras[0]}
+		for _, p := range paras[1:] {
+			for s := range strings.SplitAfterSeq(p, ". ") {
+				if s = strings.TrimSpace(s); s != "" {
+					m.sentences = append(m.sentences, s)
+					m.words = append(m.words, strings.Fields(s)...)
+				}
+			}
+		}
+		out[lang] = m
+	}
+	return out, nil
+}
+
+// generate makes feeds × items articles, reproducibly for a seed. Each is ~3 KB in one of
+// the languages, made of the material's sentences in a random order with about a third of
+// their words swapped for others of the same language, so that no two share a SimHash
+// neighbourhood (each is its own story and alerts on its own), while the names the
+// enricher finds (Lavrov, Armenia, the CSTO) and the stop words stay realistic.
+// Releases are spread evenly over spread, feed by feed in turn.
+func generate(feeds, items int, seed uint64, spread time.Duration) ([]item, error) {
+	mat, err := loadMaterial()
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	total := feeds * items
+	out := make([]item, 0, total)
+	for n := range items {
+		for f := range feeds {
+			k := len(out)
+			lang := languages[k%len(languages)]
+			m := mat[lang]
+			tok := token(k)
+			var body strings.Builder
+			for body.Len() < articleBytes {
+				s := m.sentences[rng.IntN(len(m.sentences))]
+				for i, w := range strings.Fields(s) {
+					if i > 0 {
+						body.WriteByte(' ')
+					}
+					if rng.IntN(3) == 0 {
+						w = m.words[rng.IntN(len(m.words))]
+					}
+					body.WriteString(w)
+				}
+				body.WriteByte(' ')
+			}
+			fmt.Fprintf(&body, "(%s)", tok)
+			var at time.Duration
+			if total > 1 {
+				at = spread * time.Duration(k) / time.Duration(total-1)
+			}
+			out = append(out, item{
+				feed: f, n: n, token: tok, lang: lang,
+				title: fmt.Sprintf("%s %s", m.title, tok),
+				body:  body.String(),
+				link:  fmt.Sprintf("/news/%d/%d", f, n),
+				at:    at,
+			})
+		}
+	}
+	return out, nil
+}
+
+// token spells k in consonants after a fixed prefix ("wwbq" + letters), a word no
+// analyser stems or splits and no text contains by chance.
+func token(k int) string {
+	const letters = "bcdfghjklmnpqrstvwxz"
+	var b []byte
+	for {
+		b = append(b, letters[k%len(letters)])
+		k /= len(letters)
+		if k == 0 {
+			break
+		}
+	}
+	return "wwbq" + string(b) + "k"
+}

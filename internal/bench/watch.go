@@ -1,0 +1,295 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"wirewatch/internal/alert"
+	"wirewatch/internal/bus"
+	"wirewatch/internal/config"
+)
+
+// keptValues bounds the raw and enriched records kept for the baselines (each up to this
+// many), so that a large run does not hold every article twice.
+const keptValues = 5000
+
+// tracker follows every article through the run: when it was released on its feed,
+// written to the raw and enriched topics, found by the search API and alerted.
+type tracker struct {
+	ids map[string]int // article ID → index in the times below
+
+	mu         sync.Mutex
+	release    []time.Time
+	rawAt      []time.Time
+	enrichedAt []time.Time
+	visibleAt  []time.Time
+	alertAt    []time.Time
+	pending    []int // enriched, not yet seen searchable
+	visible    int
+	alerts     int // webhook deliveries, repeats included
+	unknown    int // records and hits of no generated article
+	raw        [][]byte
+	enriched   [][]byte
+}
+
+func newTracker(n int, ids map[string]int) *tracker {
+	return &tracker{ids: ids, release: make([]time.Time, n), rawAt: make([]time.Time, n), enrichedAt: make([]time.Time, n),
+		visibleAt: make([]time.Time, n), alertAt: make([]time.Time, n)}
+}
+
+// began records every article's release time once the feeds started releasing.
+func (t *tracker) began(feeds *feedServer, items []item) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for i, it := range items {
+		t.release[i] = feeds.released(it)
+	}
+}
+
+// follow reads the raw and enriched topics from the embedded broker until ctx ends,
+// noting when each article's record was written (its Kafka timestamp). The returned
+// function waits for the followers to end, after ctx ended.
+func (t *tracker) follow(ctx context.Context, cfg config.Config, logger *slog.Logger) (func(), error) {
+	client, err := bus.NewClient(cfg.Kafka, []string{cfg.Kafka.EmbeddedAddr}, logger)
+	if err != nil {
+		return nil, err
+	}
+	var g errgroup.Group
+	for _, f := range []struct {
+		topic string
+		at    func() []time.Time
+		kept  *[][]byte
+		isNew func(i int)
+	}{
+		{cfg.Kafka.Topics.Raw, func() []time.Time { return t.rawAt }, &t.raw, func(int) {}},
+		{cfg.Kafka.Topics.Enriched, func() []time.Time { return t.enrichedAt }, &t.enriched, func(i int) { t.pending = append(t.pending, i) }},
+	} {
+		g.Go(func() error {
+			err := client.Follow(ctx, f.topic, nil, func(r bus.Record) {
+				t.mu.Lock()
+				defer t.mu.Unlock()
+				i, ok := t.ids[string(r.Key)]
+				if !ok {
+					t.unknown++
+					return
+				}
+				if at := f.at(); at[i].IsZero() {
+					at[i] = r.Time
+					f.isNew(i)
+					if len(*f.kept) < keptValues {
+						*f.kept = append(*f.kept, r.Value)
+					}
+				}
+			}, nil)
+			if err != nil {
+				logger.Warn("following a topic for the bench", "topic", f.topic, "err", err)
+			}
+			return nil
+		})
+	}
+	return func() { _ = g.Wait() }, nil
+}
+
+// values returns the kept raw and enriched record values.
+func (t *tracker) values() (raw, enriched [][]byte) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.raw, t.enriched
+}
+
+// alerted notes a webhook delivery.
+func (t *tracker) alerted(a alert.Alert, at time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.alerts++
+	i, ok := t.ids[a.Article.ID]
+	if !ok {
+		t.unknown++
+		return
+	}
+	if t.alertAt[i].IsZero() {
+		t.alertAt[i] = at
+	}
+}
+
+// searchChunk is how many articles one search asks about: the search API's largest page,
+// under the query language's 256 terms.
+const searchChunk = 200
+
+// waitSearchable asks the search API, every 100 ms, which of the articles already
+// enriched it finds (by the word each carries alone), until it has found them all or
+// timeout passed.
+func (t *tracker) waitSearchable(ctx context.Context, apiAddr string, tokens []string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	client := &http.Client{Timeout: 30 * time.Second}
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		t.mu.Lock()
+		pending := append([]int(nil), t.pending...)
+		done := t.visible == len(t.visibleAt)
+		t.mu.Unlock()
+		if done {
+			return nil
+		}
+		for lo := 0; lo < len(pending); lo += searchChunk {
+			chunk := pending[lo:min(lo+searchChunk, len(pending))]
+			words := make([]string, len(chunk))
+			for j, i := range chunk {
+				words[j] = tokens[i]
+			}
+			found, err := search(ctx, client, apiAddr, strings.Join(words, " OR "), len(chunk))
+			if err != nil {
+				if ctx.Err() != nil {
+					return fmt.Errorf("waiting for the articles to be searchable: %w", context.Cause(ctx))
+				}
+				return err
+			}
+			t.seen(found, time.Now())
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for the articles to be searchable: %w", context.Cause(ctx))
+		case <-tick.C:
+		}
+		if time.Now().After(deadline) {
+			t.mu.Lock()
+			defer t.mu.Unlock()
+			var missing []string
+			for id, i := range t.ids {
+				if t.visibleAt[i].IsZero() && len(missing) < 5 {
+					missing = append(missing, fmt.Sprintf("%s (word %s, enriched %t)", id, tokens[i], !t.enrichedAt[i].IsZero()))
+				}
+			}
+			return fmt.Errorf("after %s, %d of %d articles searchable (%d enriched); not found: %s",
+				timeout, t.visible, len(t.visibleAt), countSet(t.enrichedAt), strings.Join(missing, ", "))
+		}
+	}
+}
+
+// seen marks the articles the search API found.
+func (t *tracker) seen(ids []string, at time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, id := range ids {
+		i, ok := t.ids[id]
+		if !ok {
+			t.unknown++
+			continue
+		}
+		if t.visibleAt[i].IsZero() {
+			t.visibleAt[i] = at
+			t.visible++
+		}
+	}
+	t.pending = slices.DeleteFunc(t.pending, func(i int) bool { return !t.visibleAt[i].IsZero() })
+}
+
+// waitAlerts waits until every article alerted the catch-all search, or d passed.
+func (t *tracker) waitAlerts(ctx context.Context, d time.Duration) {
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		t.mu.Lock()
+		n := countSet(t.alertAt)
+		t.mu.Unlock()
+		if n == len(t.alertAt) {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// search asks the search API for q and returns the IDs it found.
+func search(ctx context.Context, client *http.Client, addr, q string, size int) ([]string, error) {
+	u := "http://" + addr + "/api/search?" + url.Values{"q": {q}, "size": {fmt.Sprint(size)}, "expand": {"false"}}.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("asking the search API: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
+		return nil, fmt.Errorf("asking the search API: %s: %s", resp.Status, b)
+	}
+	var res struct {
+		Hits []struct {
+			ID string `json:"id"`
+		} `json:"hits"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
+		return nil, fmt.Errorf("decoding the search API's answer: %w", err)
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	return ids, nil
+}
+
+// webhook receives the catch-all search's alerts on loopback and notes when each came.
+type webhook struct {
+	srv   *http.Server
+	ln    net.Listener
+	group errgroup.Group
+}
+
+func startWebhook(onAlert func(alert.Alert, time.Time)) (*webhook, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listening for the webhook: %w", err)
+	}
+	h := &webhook{ln: ln}
+	h.srv = &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		at := time.Now()
+		var a alert.Alert
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&a); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		onAlert(a, at)
+		w.WriteHeader(http.StatusNoContent)
+	})}
+	h.group.Go(func() error {
+		if err := h.srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serving the webhook: %w", err)
+		}
+		return nil
+	})
+	return h, nil
+}
+
+// URL is where the webhook receives.
+func (h *webhook) URL() string { return "http://" + h.ln.Addr().String() + "/hook" }
+
+func (h *webhook) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return errors.Join(h.srv.Shutdown(ctx), h.group.Wait())
+}
+
+func countSet(ts []time.Time) int {
+	n := 0
+	for _, t := range ts {
+		if !t.IsZero() {
+			n++
+		}
+	}
+	return n
+}
