@@ -53,19 +53,7 @@ func RawThroughput(ctx context.Context, brokers []string, topic string, values [
 		return res, fmt.Errorf("writing the raw baseline to %s: %w", topic, err)
 	}
 
-	r := kafka.NewReader(kafka.ReaderConfig{
-		Brokers:           brokers,
-		GroupID:           "wirewatch-bench-raw-" + strconv.FormatInt(time.Now().UnixNano(), 36),
-		Topic:             topic,
-		HeartbeatInterval: heartbeatInterval,
-		SessionTimeout:    defaultSessionTimeout,
-		RebalanceTimeout:  rebalanceTimeout,
-		JoinGroupBackoff:  joinGroupBackoff,
-		MaxWait:           250 * time.Millisecond,
-		MinBytes:          1,
-		MaxBytes:          10 << 20,
-		StartOffset:       kafka.FirstOffset,
-	})
+	r := kafka.NewReader(groupReaderConfig(brokers, "wirewatch-bench-raw-"+strconv.FormatInt(time.Now().UnixNano(), 36), topic))
 	defer r.Close()
 	start = time.Now()
 	const commitEvery = 256

@@ -244,11 +244,22 @@ func (c *Client) Ping(ctx context.Context) error {
 // (kafka-go's defaults take 9 s to join and 18 s to rebalance). Offsets are committed
 // explicitly by the caller, never automatically.
 func (c *Client) groupReader(topic, stage string) *kafka.Reader {
-	return kafka.NewReader(kafka.ReaderConfig{
-		Brokers:           c.brokers,
-		GroupID:           c.cfg.GroupPrefix + stage,
+	cfg := groupReaderConfig(c.brokers, c.cfg.GroupPrefix+stage, topic)
+	cfg.Dialer = c.dialer
+	cfg.Logger = kafka.LoggerFunc(c.debugf)
+	cfg.ErrorLogger = kafka.LoggerFunc(c.errorf)
+	cfg.WatchPartitionChanges = true
+	cfg.PartitionWatchInterval = partitionWatchInterval
+	return kafka.NewReader(cfg)
+}
+
+// groupReaderConfig is the group timings and fetch sizes every consumer group reader
+// shares, the bench's raw baseline included.
+func groupReaderConfig(brokers []string, group, topic string) kafka.ReaderConfig {
+	return kafka.ReaderConfig{
+		Brokers:           brokers,
+		GroupID:           group,
 		Topic:             topic,
-		Dialer:            c.dialer,
 		HeartbeatInterval: heartbeatInterval,
 		SessionTimeout:    defaultSessionTimeout,
 		RebalanceTimeout:  rebalanceTimeout,
@@ -258,12 +269,7 @@ func (c *Client) groupReader(topic, stage string) *kafka.Reader {
 		MaxBytes:          10 << 20,
 		StartOffset:       kafka.FirstOffset,
 		CommitInterval:    0,
-		Logger:            kafka.LoggerFunc(c.debugf),
-		ErrorLogger:       kafka.LoggerFunc(c.errorf),
-
-		WatchPartitionChanges:  true,
-		PartitionWatchInterval: partitionWatchInterval,
-	})
+	}
 }
 
 func (c *Client) debugf(msg string, args ...any) {

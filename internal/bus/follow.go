@@ -188,3 +188,34 @@ func (c *Client) spansOnce(ctx context.Context, topic string, partitions []int) 
 	}
 	return spans, nil
 }
+
+// ReadAll reads partitions of topic (nil: all of them) from their first offset to the end
+// they had when it started, calling apply for each record, never concurrently, and then
+// returns: the first half of Follow, for a caller that wants a snapshot of a compacted topic
+// or the archive of a topic rather than a view that keeps up. A few records written after
+// the start may be applied too. It returns ctx's error if ctx ended before the end.
+func (c *Client) ReadAll(ctx context.Context, topic string, partitions []int, apply func(Record)) error {
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ready := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		select {
+		case <-ready:
+		case <-fctx.Done():
+		}
+		cancel()
+	})
+	err := c.Follow(fctx, topic, partitions, apply, ready)
+	cancel()
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	select {
+	case <-ready:
+		return nil
+	default:
+		return ctx.Err()
+	}
+}

@@ -254,36 +254,25 @@ func orDefault[T int | time.Duration](v, def T) T {
 // before started, reading every partition from its first offset to its end. It returns
 // once all are read, or on apply's first error, or when ctx ends.
 func (r *Reprocessor) readArchive(ctx context.Context, started time.Time, apply func(context.Context, bus.Record) error) error {
-	fctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	ready := make(chan struct{})
+	actx, stop := context.WithCancel(ctx)
+	defer stop()
 	var applyErr error
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		select {
-		case <-ready:
-		case <-fctx.Done():
-		}
-		cancel()
-	})
 	raw := r.client.Topics().Raw
-	err := r.client.Follow(fctx, raw, nil, func(rec bus.Record) {
+	err := r.client.ReadAll(actx, raw, nil, func(rec bus.Record) {
 		if applyErr != nil || rec.Time.After(started) {
 			return // records written since the job started are the live stage's
 		}
 		if applyErr = apply(ctx, rec); applyErr != nil {
-			cancel()
+			stop()
 		}
-	}, ready)
-	cancel()
-	wg.Wait()
-	if err != nil {
-		return fmt.Errorf("reading %s: %w", raw, err)
-	}
+	})
 	if applyErr != nil {
 		return applyErr
 	}
-	return ctx.Err()
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", raw, err)
+	}
+	return nil
 }
 
 // knownStories reads the stories topic to its end and returns the assignments of the
@@ -291,19 +280,8 @@ func (r *Reprocessor) readArchive(ctx context.Context, started time.Time, apply 
 // (bus.StoriesRetention of articles).
 func (r *Reprocessor) knownStories(ctx context.Context, from, to time.Time) (map[string]story.Assignment, error) {
 	known := map[string]story.Assignment{}
-	fctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	ready := make(chan struct{})
 	topic := r.client.Topics().Stories
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		select {
-		case <-ready:
-		case <-fctx.Done():
-		}
-		cancel()
-	})
-	err := r.client.Follow(fctx, topic, nil, func(rec bus.Record) {
+	err := r.client.ReadAll(ctx, topic, nil, func(rec bus.Record) {
 		if rec.Value == nil {
 			return
 		}
@@ -312,13 +290,11 @@ func (r *Reprocessor) knownStories(ctx context.Context, from, to time.Time) (map
 			return
 		}
 		known[string(rec.Key)] = a
-	}, ready)
-	cancel()
-	wg.Wait()
+	})
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", topic, err)
 	}
-	return known, ctx.Err()
+	return known, nil
 }
 
 // Routes mounts the reprocess API:
