@@ -3,50 +3,12 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"time"
 	"wirewatch/internal/bus/bustest"
+	"wirewatch/internal/livetest"
 )
-
-// doJSON sends a JSON request and decodes a 2xx answer into out (when not nil).
-func doJSON(ctx context.Context, method, url string, body, out any) error {
-	var r io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return fmt.Errorf("encoding the request: %w", err)
-		}
-		r = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, url, r)
-	if err != nil {
-		return fmt.Errorf("building %s %s: %w", method, url, err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := (&http.Client{Timeout: 20 * time.Second}).Do(req)
-	if err != nil {
-		return fmt.Errorf("sending %s %s: %w", method, url, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
-	if err != nil {
-		return fmt.Errorf("reading the answer to %s %s: %w", method, url, err)
-	}
-	if resp.StatusCode >= 300 {
-		return fmt.Errorf("%s %s: %s: %.500s", method, url, resp.Status, b)
-	}
-	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			return fmt.Errorf("decoding the answer to %s %s: %w", method, url, err)
-		}
-	}
-	return nil
-}
 
 // indexStats is what OpenSearch holds of the run, asked over plain HTTP so the check does
 // not depend on wirewatch's backend code.
@@ -61,13 +23,13 @@ type indexStats struct {
 // distinct article IDs and the IDs held twice or more.
 func openSearchStats(ctx context.Context, base, pattern string) (indexStats, error) {
 	var st indexStats
-	if err := doJSON(ctx, http.MethodPost, base+"/"+pattern+"/_refresh?allow_no_indices=true", nil, nil); err != nil {
+	if err := livetest.DoJSON(ctx, http.MethodPost, base+"/"+pattern+"/_refresh?allow_no_indices=true", nil, nil); err != nil {
 		return st, err
 	}
 	var count struct {
 		Count int `json:"count"`
 	}
-	if err := doJSON(ctx, http.MethodGet, base+"/"+pattern+"/_count?allow_no_indices=true", nil, &count); err != nil {
+	if err := livetest.DoJSON(ctx, http.MethodGet, base+"/"+pattern+"/_count?allow_no_indices=true", nil, &count); err != nil {
 		return st, err
 	}
 	st.docs = count.Count
@@ -90,7 +52,7 @@ func openSearchStats(ctx context.Context, base, pattern string) (indexStats, err
 			} `json:"ids"`
 		} `json:"aggregations"`
 	}
-	if err := doJSON(ctx, http.MethodPost, base+"/"+pattern+"/_search?allow_no_indices=true", q, &res); err != nil {
+	if err := livetest.DoJSON(ctx, http.MethodPost, base+"/"+pattern+"/_search?allow_no_indices=true", q, &res); err != nil {
 		return st, err
 	}
 	if res.Aggregations.IDs.Other != 0 {

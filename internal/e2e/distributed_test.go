@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"wirewatch/internal/process/processtest"
 
 	"wirewatch/internal/alert"
 	"wirewatch/internal/config"
@@ -44,7 +45,7 @@ type savedSearch struct {
 func TestLiveDistributed(t *testing.T) {
 	s := livetest.Get(t)
 	runStart := time.Now()
-	root := moduleRoot(t)
+	root := processtest.Root(t)
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 9*time.Minute)
 	defer cancel()
@@ -68,7 +69,7 @@ func TestLiveDistributed(t *testing.T) {
 	indexPrefix := fmt.Sprintf("e2e-%d", time.Now().UnixNano())
 	pattern := indexPrefix + "*"
 	defer func() {
-		if err := doJSON(context.Background(), http.MethodDelete, s.OpenSearchURL()+"/"+pattern, nil, nil); err != nil {
+		if err := livetest.DoJSON(context.Background(), http.MethodDelete, s.OpenSearchURL()+"/"+pattern, nil, nil); err != nil {
 			t.Logf("deleting the run's indices: %v", err)
 		}
 	}()
@@ -242,7 +243,7 @@ func createSearches(ctx context.Context, t *testing.T, alertURL, hookURL string,
 		body := alert.SavedSearch{Name: ss.name, Query: ss.query, Mode: "immediate",
 			Channels: []alert.Channel{{Type: "webhook", URL: hookURL, Secret: webhookSecret}}}
 		var created alert.SavedSearch
-		if err := doJSON(ctx, http.MethodPost, alertURL+"/api/searches", body, &created); err != nil {
+		if err := livetest.DoJSON(ctx, http.MethodPost, alertURL+"/api/searches", body, &created); err != nil {
 			t.Fatalf("creating saved search %q: %v", ss.name, err)
 		}
 		ss.id = created.ID
@@ -397,7 +398,7 @@ func checkIndex(ctx context.Context, t *testing.T, base, pattern string, c *corp
 			} `json:"hits"`
 		}
 		body := map[string]any{"size": 10000, "_source": []string{"url"}}
-		if err := doJSON(ctx, http.MethodPost, base+"/"+pattern+"/_search", body, &q); err == nil {
+		if err := livetest.DoJSON(ctx, http.MethodPost, base+"/"+pattern+"/_search", body, &q); err == nil {
 			have := map[string]bool{}
 			for _, h := range q.Hits.Hits {
 				have[h.Source.URL] = true

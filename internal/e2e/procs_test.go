@@ -17,25 +17,6 @@ import (
 	"time"
 )
 
-// moduleRoot returns the directory above the test's working directory that holds go.mod.
-func moduleRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatalf("finding the module root: %v", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			t.Fatal("finding the module root: no go.mod above the working directory")
-		}
-		dir = up
-	}
-}
-
 // buildWirewatch builds the command once into dir.
 func buildWirewatch(t *testing.T, root, dir string) string {
 	t.Helper()

@@ -5,9 +5,7 @@ package livetest_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"os/exec"
@@ -129,14 +127,14 @@ func TestLiveOpenSearchRestart(t *testing.T) {
 	defer cancel()
 	index := fmt.Sprintf("%s/live-restart-%d", s.OpenSearchURL(), time.Now().UnixNano())
 	t.Cleanup(func() {
-		if err := do(context.Background(), http.MethodDelete, index, nil, nil); err != nil {
+		if err := livetest.DoJSON(context.Background(), http.MethodDelete, index, nil, nil); err != nil {
 			t.Logf("deleting the test index: %v", err)
 		}
 	})
 	call(ctx, t, http.MethodPut, index+"/_doc/1?refresh=true", map[string]string{"title": "Lachin corridor"}, nil)
 
 	t.Logf("opensearch stopped in %v", s.StopOpenSearch().Round(time.Millisecond))
-	if err := do(ctx, http.MethodGet, s.OpenSearchURL()+"/", nil, nil); err == nil {
+	if err := livetest.DoJSON(ctx, http.MethodGet, s.OpenSearchURL()+"/", nil, nil); err == nil {
 		t.Fatal("OpenSearch still answers after opensearch-stop")
 	}
 	t.Logf("opensearch back after %v", s.StartOpenSearch().Round(time.Millisecond))
@@ -181,42 +179,7 @@ func TestLiveKcat(t *testing.T) {
 // failing t on any error.
 func call(ctx context.Context, t *testing.T, method, url string, body, out any) {
 	t.Helper()
-	if err := do(ctx, method, url, body, out); err != nil {
+	if err := livetest.DoJSON(ctx, method, url, body, out); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func do(ctx context.Context, method, url string, body, out any) error {
-	var r io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return fmt.Errorf("encoding the request: %w", err)
-		}
-		r = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, url, r)
-	if err != nil {
-		return fmt.Errorf("building %s %s: %w", method, url, err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	client := &http.Client{Timeout: 10 * time.Second}
-	resp, err := client.Do(req)
-	if err != nil {
-		return fmt.Errorf("sending %s %s: %w", method, url, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return fmt.Errorf("reading the answer to %s %s: %w", method, url, err)
-	}
-	if resp.StatusCode >= 300 {
-		return fmt.Errorf("%s %s: %s: %s", method, url, resp.Status, b)
-	}
-	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			return fmt.Errorf("decoding the answer to %s %s: %w", method, url, err)
-		}
-	}
-	return nil
 }

@@ -17,9 +17,13 @@
 package livetest
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -229,4 +233,41 @@ func testName(name string) string {
 		name = name[:60]
 	}
 	return name
+}
+
+// DoJSON sends a JSON request (body nil: none) and decodes a 2xx answer into out (when not
+// nil); any other status is an error carrying the start of the answer. The live suites
+// talk to OpenSearch and to wirewatch's own API through it.
+func DoJSON(ctx context.Context, method, url string, body, out any) error {
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return fmt.Errorf("encoding the request: %w", err)
+		}
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, r)
+	if err != nil {
+		return fmt.Errorf("building %s %s: %w", method, url, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := (&http.Client{Timeout: 20 * time.Second}).Do(req)
+	if err != nil {
+		return fmt.Errorf("sending %s %s: %w", method, url, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	if err != nil {
+		return fmt.Errorf("reading the answer to %s %s: %w", method, url, err)
+	}
+	if resp.StatusCode >= 300 {
+		return fmt.Errorf("%s %s: %s: %.500s", method, url, resp.Status, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			return fmt.Errorf("decoding the answer to %s %s: %w", method, url, err)
+		}
+	}
+	return nil
 }
