@@ -16,7 +16,6 @@ import (
 	"wirewatch/internal/article"
 	"wirewatch/internal/bus"
 	"wirewatch/internal/bus/bustest"
-	"wirewatch/internal/config"
 	"wirewatch/internal/process"
 )
 
@@ -65,12 +64,7 @@ func testKcatRoundTrip(t *testing.T, c *bus.Client) {
 	}
 
 	logger := slog.New(slog.DiscardHandler)
-	cfg := config.Default().Process
-	cfg.TopicsFile = "../../config/topics.yaml"
-	e, err := process.New(cfg, logger)
-	if err != nil {
-		t.Fatalf("enricher: %v", err)
-	}
+	e := newEnricher(t)
 	stageCtx, stop := context.WithCancel(ctx)
 	st := process.NewStage(c, e, bus.NewMetrics(prometheus.NewRegistry()), 2, logger)
 	done := make(chan error, 1)

@@ -11,19 +11,14 @@ import (
 	"wirewatch/internal/article"
 	"wirewatch/internal/bus"
 	"wirewatch/internal/bus/bustest"
-	"wirewatch/internal/config"
 	"wirewatch/internal/process"
+	"wirewatch/internal/process/processtest"
 )
 
 func TestStageEnrichesAndDeadLettersMalformedMessages(t *testing.T) {
 	c, m := bustest.Start(t)
 	logger := slog.New(slog.DiscardHandler)
-	cfg := config.Default().Process
-	cfg.TopicsFile = "../../config/topics.yaml"
-	e, err := process.New(cfg, logger)
-	if err != nil {
-		t.Fatalf("enricher: %v", err)
-	}
+	e := newEnricher(t)
 	raw := &article.Article{ID: article.ID("https://example.org/ru", "", ""), URL: "https://example.org/ru",
 		Title: "Лавров обсудил Лачинский коридор", Summary: "Министр иностранных дел России Сергей Лавров заявил в Москве, что Лачинский коридор должен оставаться открытым.",
 		Published: time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)}
@@ -73,12 +68,7 @@ func TestStageEnrichesAndDeadLettersMalformedMessages(t *testing.T) {
 func TestStageDeadLettersOversizedJunkAndBoundsMentions(t *testing.T) {
 	c, m := bustest.Start(t)
 	logger := slog.New(slog.DiscardHandler)
-	cfg := config.Default().Process
-	cfg.TopicsFile = "../../config/topics.yaml"
-	e, err := process.New(cfg, logger)
-	if err != nil {
-		t.Fatalf("enricher: %v", err)
-	}
+	e := newEnricher(t)
 	long := &article.Article{ID: article.ID("https://example.org/long", "", ""), URL: "https://example.org/long",
 		Title: "Yerevan, Yerevan", Text: strings.Repeat("Talks resumed in Yerevan today. ", 3000),
 		Published: time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)}
@@ -125,4 +115,15 @@ func TestStageDeadLettersOversizedJunkAndBoundsMentions(t *testing.T) {
 	if total > article.MaxArticleMentions {
 		t.Errorf("%d mentions in the article, over %d", total, article.MaxArticleMentions)
 	}
+}
+
+// newEnricher builds an enricher with the shipped topic rules and no reloading, as the
+// stage tests run it.
+func newEnricher(t *testing.T) *process.Enricher {
+	t.Helper()
+	e, err := process.New(processtest.Config(t), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatalf("enricher: %v", err)
+	}
+	return e
 }

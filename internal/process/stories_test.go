@@ -29,10 +29,7 @@ type instance struct {
 func startInstance(t *testing.T, c *bus.Client) *instance {
 	t.Helper()
 	logger := slog.New(slog.DiscardHandler)
-	e, err := process.New(processtest.Config(t), logger)
-	if err != nil {
-		t.Fatalf("enricher: %v", err)
-	}
+	e := newEnricher(t)
 	m := bus.NewMetrics(prometheus.NewRegistry())
 	ctx, cancel := context.WithCancel(context.Background())
 	in := &instance{t: t, metrics: m, cancel: cancel, done: make(chan error, 1)}
