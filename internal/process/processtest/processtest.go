@@ -33,22 +33,14 @@ func Root(t testing.TB) string {
 }
 
 // SharedPath returns the path of rel in the shared data directory, ../shared from the
-// module root or, for a checkout elsewhere (a git worktree), $WW_SHARED; it fails the
-// test loudly when the data is absent.
+// module root, failing the test loudly when the data is absent.
 func SharedPath(t testing.TB, rel string) string {
 	t.Helper()
-	dirs := []string{filepath.Join(Root(t), "..", "shared")}
-	if d := os.Getenv("WW_SHARED"); d != "" {
-		dirs = append(dirs, d)
+	p := filepath.Join(Root(t), "..", "shared", rel)
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("shared data %s is missing (tests read ../shared beside the checkout): %v", rel, err)
 	}
-	for _, d := range dirs {
-		p := filepath.Join(d, rel)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	t.Fatalf("shared data %s is missing from %q (tests read ../shared from the repo root, or $WW_SHARED)", rel, dirs)
-	return ""
+	return p
 }
 
 // Config is the default processing configuration with the shipped topics file and no
