@@ -365,11 +365,17 @@ cmd_up() {
 	mkdir -p "$LOGS" "$PIDS"
 	t=$(now_ms)
 	os_start
-	cluster=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+	# A KRaft cluster ID is 16 random bytes in URL-safe base64. Like Kafka's own
+	# Uuid.randomUuid, draw again when it starts with '-': the storage tool's argument
+	# parser would read such an ID as an option (CI failed on this once in 64 runs).
+	cluster=-
+	while [[ $cluster == -* ]]; do
+		cluster=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+	done
 	for n in "${NODES[@]}"; do
 		kafka_config "$n"
 		"$JAVA" -XX:TieredStopAtLevel=1 -Xmx128m "-Dlog4j2.configurationFile=$HERE/kafka-log4j2.properties" \
-			-cp "$CACHE/kafka/lib/*" kafka.tools.StorageTool format -t "$cluster" \
+			-cp "$CACHE/kafka/lib/*" kafka.tools.StorageTool format --cluster-id="$cluster" \
 			-c "$(kafka_dir "$n")/server.properties" >>"$LOGS/kafka-$n.log" 2>&1 &
 		pids+=($!)
 	done
