@@ -139,6 +139,7 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 	}
 	// Each part mounts its own routes on srv; /api/ ones need serve.token.
 	srv := web.New(web.Options{Registry: reg, Checks: checks, Token: cfg.Serve.Token, Logger: logger})
+	srv.Starting()
 	ln, err := net.Listen("tcp", cfg.Serve.Addr)
 	if err != nil {
 		return fmt.Errorf("serve.addr: %w", err)
@@ -235,6 +236,7 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 		stages.Go(func() error { return run(ctx) })
 	}
 	started.Store(true)
+	srv.Mounted()
 	logger.Info("wirewatch started", "stages", strings.Join(opts.Stages, ","), "http", "http://"+ln.Addr().String(), "data_dir", cfg.DataDir)
 	if opts.Ready != nil {
 		opts.Ready(ln.Addr().String())

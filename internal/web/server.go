@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -37,10 +38,11 @@ type Options struct {
 // feeds, alerts, entities, the UI, WebSub) is mounted by the part that owns it through
 // Handle, so *Server is an httpapi.Router.
 type Server struct {
-	mux     *http.ServeMux
-	opts    Options
-	logger  *slog.Logger
-	started time.Time
+	mux      *http.ServeMux
+	opts     Options
+	logger   *slog.Logger
+	started  time.Time
+	starting atomic.Bool // between Starting and Mounted: parts are still mounting routes
 }
 
 // New builds the server's routes.
@@ -69,10 +71,26 @@ func (s *Server) Handle(pattern string, h http.Handler) {
 	s.mux.Handle(pattern, h)
 }
 
+// Starting says the server listens before every part has mounted its routes (health and
+// readiness answer at once while the knowledge base loads). Until Mounted, a request for a
+// route not mounted yet gets 503 with Retry-After, not a 404 that would tell a client the
+// route does not exist.
+func (s *Server) Starting() { s.starting.Store(true) }
+
+// Mounted says every part has mounted its routes: unknown routes are 404 again.
+func (s *Server) Mounted() { s.starting.Store(false) }
+
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Referrer-Policy", "no-referrer")
+	if s.starting.Load() {
+		if _, pattern := s.mux.Handler(r); pattern == "" {
+			w.Header().Set("Retry-After", "2")
+			httpapi.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "starting: the knowledge base and the stages are still loading; retry shortly"})
+			return
+		}
+	}
 	s.mux.ServeHTTP(w, r)
 }
 

@@ -187,3 +187,35 @@ func TestTokenGuardsTheAPIButNotHealth(t *testing.T) {
 		t.Errorf("healthz with token set: %d, want 200 (probes carry no token)", resp.StatusCode)
 	}
 }
+
+// While the parts still mount their routes (the knowledge base loading), a route that is
+// not there yet is "starting", 503 with Retry-After, never a 404; health answers at once.
+func TestStartingAnswers503UntilMounted(t *testing.T) {
+	logger := slog.New(slog.DiscardHandler)
+	ws := web.New(web.Options{Logger: logger})
+	ws.Starting()
+	srv := httptest.NewServer(ws)
+	t.Cleanup(srv.Close)
+
+	resp, body := get(t, srv.URL+"/api/search?q=Lachin")
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(string(body), "starting") {
+		t.Fatalf("before mounting: %d %q Retry-After=%q, want 503 starting with Retry-After", resp.StatusCode, body, resp.Header.Get("Retry-After"))
+	}
+	if resp, body := get(t, srv.URL+"/healthz"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("healthz while starting: %d %s", resp.StatusCode, body)
+	}
+
+	b, err := bleve.Open(t.TempDir()+"/idx", []string{"en"}, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	web.NewSearch(b, 10*time.Second, logger).Routes(ws)
+	ws.Mounted()
+	if resp, body := get(t, srv.URL+"/api/search?q=Lachin"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("after mounting: %d %s", resp.StatusCode, body)
+	}
+	if resp, _ := get(t, srv.URL+"/api/nothing-here"); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("unknown route after mounting: %d, want 404", resp.StatusCode)
+	}
+}
