@@ -9,12 +9,12 @@ import (
 	"github.com/segmentio/kafka-go"
 )
 
-// RawResult is what RawThroughput measured.
+// RawResult is what RawThroughput or BusThroughput measured.
 type RawResult struct {
 	Messages int
 	Bytes    int64
 	Produce  time.Duration // one synchronous write of every message, until all are acknowledged
-	Consume  time.Duration // from joining the group to the last message read and committed
+	Consume  time.Duration // from joining the group to the last message handed over, every earlier commit included
 }
 
 // RawThroughput is a baseline for `wirewatch bench`, not part of the pipeline: it writes
@@ -65,6 +65,10 @@ func RawThroughput(ctx context.Context, brokers []string, topic string, values [
 		}
 		read++
 		pending = append(pending, m)
+		if read == len(values) {
+			// Where BusThroughput stops too: the last commit is the one neither side waits for.
+			res.Consume = time.Since(start)
+		}
 		if len(pending) == commitEvery || read == len(values) {
 			if err := r.CommitMessages(ctx, pending...); err != nil {
 				return res, fmt.Errorf("committing the raw baseline's offsets: %w", err)
@@ -72,6 +76,52 @@ func RawThroughput(ctx context.Context, brokers []string, topic string, values [
 			pending = pending[:0]
 		}
 	}
-	res.Consume = time.Since(start)
+	return res, nil
+}
+
+// BusThroughput is RawThroughput's other half: the same values written to topic (which
+// must exist and be empty) with one Writer.Write and read back by a Consumer with the
+// pipeline's defaults in a new group, until its handler has been handed every record.
+// Put beside RawThroughput on the same broker, it shows what the bus's own code costs.
+// Whichever of the two runs first in a fresh process pays for warming it up (snappy
+// encoders, connections, the runtime): compare them over alternating rounds, as
+// BenchmarkBusVsRaw does, or after a warm-up.
+func BusThroughput(ctx context.Context, c *Client, topic string, values [][]byte, m *Metrics) (RawResult, error) {
+	res := RawResult{Messages: len(values)}
+	recs := make([]Record, len(values))
+	for i, v := range values {
+		recs[i] = Record{Key: []byte(strconv.Itoa(i)), Value: v}
+		res.Bytes += int64(len(v))
+	}
+	w := c.Writer(topic)
+	start := time.Now()
+	err := w.Write(ctx, recs...)
+	res.Produce = time.Since(start)
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return res, fmt.Errorf("writing the bus baseline to %s: %w", topic, err)
+	}
+
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cons := c.Consumer(topic, "bench-bus-"+strconv.FormatInt(time.Now().UnixNano(), 36), m, ConsumerOptions{})
+	got := 0
+	start = time.Now()
+	err = cons.Run(runCtx, func(_ context.Context, recs []Record) error {
+		got += len(recs)
+		if got >= len(values) && res.Consume == 0 {
+			res.Consume = time.Since(start)
+			cancel()
+		}
+		return nil
+	})
+	if err == nil && got < len(values) {
+		err = fmt.Errorf("read %d of %d records", got, len(values))
+	}
+	if err != nil {
+		return res, fmt.Errorf("reading the bus baseline from %s: %w", topic, err)
+	}
 	return res, nil
 }
