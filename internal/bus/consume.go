@@ -178,8 +178,9 @@ func (c *Consumer) fetchBatch(ctx context.Context) ([]kafka.Message, error) {
 // so a lone record reaches its handler in milliseconds; a consumer that is behind never
 // sees its partitions' ends and still fills its batches, and one that keeps up is handed
 // what arrived since its last fetch. Records still on their way from another partition's
-// fetch simply start the next batch. (Reader.Stats also resets the reader's counters;
-// nothing else reads them.)
+// fetch simply start the next batch. Where a partition's last offset holds no record for
+// the reader (a transaction's commit marker), its batches linger as before.
+// (Reader.Stats also resets the reader's counters; nothing else reads them.)
 func (c *Consumer) caughtUp(m kafka.Message) bool {
 	return m.Offset >= m.HighWaterMark-1 && c.reader.Stats().QueueLength == 0
 }
