@@ -3,6 +3,8 @@ package bus
 import (
 	"context"
 	"fmt"
+	"runtime/pprof"
+	"slices"
 	"strconv"
 	"time"
 
@@ -42,6 +44,9 @@ func RawThroughput(ctx context.Context, brokers []string, topic string, values [
 		BatchSize:    500,
 		MaxAttempts:  10,
 		Compression:  kafka.Snappy,
+		// A transport of its own, as each bus writer has: the shared default one would
+		// not know a topic created less than 6 s ago.
+		Transport: &kafka.Transport{DialTimeout: 10 * time.Second, MetadataTTL: 2 * time.Second},
 	}
 	start := time.Now()
 	err := w.WriteMessages(ctx, msgs...)
@@ -124,4 +129,94 @@ func BusThroughput(ctx context.Context, c *Client, topic string, values [][]byte
 		return res, fmt.Errorf("reading the bus baseline from %s: %w", topic, err)
 	}
 	return res, nil
+}
+
+// Comparison is what CompareThroughput measured: one result per counted round and side.
+type Comparison struct {
+	Bus, Raw []RawResult
+}
+
+// Medians returns each side's median produce and consume times over the rounds: on a
+// shared machine a round now and then stalls, on either side.
+func (c Comparison) Medians() (bus, raw RawResult) {
+	return medianOf(c.Bus), medianOf(c.Raw)
+}
+
+func medianOf(rs []RawResult) RawResult {
+	if len(rs) == 0 {
+		return RawResult{}
+	}
+	produce, consume := make([]time.Duration, len(rs)), make([]time.Duration, len(rs))
+	for i, r := range rs {
+		produce[i], consume[i] = r.Produce, r.Consume
+	}
+	slices.Sort(produce)
+	slices.Sort(consume)
+	return RawResult{Messages: rs[0].Messages, Bytes: rs[0].Bytes, Produce: produce[len(rs)/2], Consume: consume[len(rs)/2]}
+}
+
+// benchWarmUp bounds the values of CompareThroughput's uncounted first round.
+const benchWarmUp = 1000
+
+// CompareThroughput measures the bus (BusThroughput) against kafka-go alone
+// (RawThroughput) with the same values, rounds times, each round on two new topics with
+// the client's partition count, deleted after it. A first round with at most 1,000 of
+// the values warms up the process and the broker and is not counted, since whichever
+// side goes first in a fresh process pays for that; then the sides take turns going
+// first. In a CPU profile the two sides' client goroutines carry the labels side=bus and
+// side=raw. Like RawThroughput it reaches the brokers in plain TCP: it is meant for the
+// embedded broker.
+func CompareThroughput(ctx context.Context, c *Client, values [][]byte, rounds int, m *Metrics) (Comparison, error) {
+	var cmp Comparison
+	for i := -1; i < rounds; i++ {
+		vals := values
+		if i < 0 {
+			vals = values[:min(len(values), benchWarmUp)]
+		}
+		bus, raw, err := c.compareOnce(ctx, vals, i%2 != 0, m)
+		if err != nil {
+			return cmp, fmt.Errorf("comparing the bus with kafka-go, round %d: %w", i+1, err)
+		}
+		if i >= 0 {
+			cmp.Bus, cmp.Raw = append(cmp.Bus, bus), append(cmp.Raw, raw)
+		}
+	}
+	return cmp, nil
+}
+
+func (c *Client) compareOnce(ctx context.Context, values [][]byte, rawFirst bool, m *Metrics) (bus, raw RawResult, err error) {
+	id := strconv.FormatInt(time.Now().UnixNano(), 36)
+	busTopic, rawTopic := "wirewatch-bench-bus-"+id, "wirewatch-bench-raw-"+id
+	specs := []kafka.TopicConfig{
+		{Topic: busTopic, NumPartitions: c.cfg.Partitions, ReplicationFactor: c.cfg.Replication},
+		{Topic: rawTopic, NumPartitions: c.cfg.Partitions, ReplicationFactor: c.cfg.Replication},
+	}
+	if err := c.createTopics(ctx, specs); err != nil {
+		return bus, raw, err
+	}
+	defer func() {
+		_, derr := c.admin(15*time.Second).DeleteTopics(context.WithoutCancel(ctx), &kafka.DeleteTopicsRequest{Topics: topicNames(specs)})
+		if derr != nil && err == nil {
+			err = fmt.Errorf("deleting the bench topics: %w", derr)
+		}
+	}()
+	runBus := func() {
+		pprof.Do(ctx, pprof.Labels("side", "bus"), func(ctx context.Context) {
+			bus, err = BusThroughput(ctx, c, busTopic, values, m)
+		})
+	}
+	runRaw := func() {
+		pprof.Do(ctx, pprof.Labels("side", "raw"), func(ctx context.Context) {
+			raw, err = RawThroughput(ctx, c.brokers, rawTopic, values)
+		})
+	}
+	first, second := runBus, runRaw
+	if rawFirst {
+		first, second = runRaw, runBus
+	}
+	if first(); err != nil {
+		return bus, raw, err
+	}
+	second()
+	return bus, raw, err
 }

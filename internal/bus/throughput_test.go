@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"runtime/pprof"
 	"slices"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -21,109 +19,48 @@ import (
 )
 
 // BenchmarkBusVsRaw writes and reads the same messages through the bus (Writer.Write,
-// Consumer.Run) and through kafka-go alone (bus.RawThroughput), on the same embedded
-// broker with the pipeline's four partitions, and reports both rates and bus/raw ratios
-// (the medians over its rounds: on a shared machine a round now and then stalls) and the
-// process's CPU time per message on each side. Each round starts a new broker and
-// alternates which side goes first, so that neither profits from a warm broker; a first,
-// smaller round is not counted. WIREWATCH_BENCH_MESSAGES (default 20,000) and
-// WIREWATCH_BENCH_BYTES (default 3,072) set the load:
+// Consumer.Run) and through kafka-go alone, as bus.CompareThroughput does for `wirewatch
+// bench`, on an embedded broker with the pipeline's four partitions, and reports the
+// median rates of both sides and their ratios. WIREWATCH_BENCH_MESSAGES (default 20,000),
+// WIREWATCH_BENCH_BYTES (default 3,072) and WIREWATCH_BENCH_ROUNDS (default 8) set the
+// load; with -cpuprofile, `go tool pprof -tagfocus side=bus` (or side=raw) shows each
+// side's client CPU without the broker's:
 //
-//	go test -run '^$' -bench 'BusVsRaw$' -benchtime 10x ./internal/bus
+//	go test -run '^$' -bench 'BusVsRaw$' -benchtime 1x ./internal/bus
 func BenchmarkBusVsRaw(b *testing.B) {
 	n, size := envInt(b, "WIREWATCH_BENCH_MESSAGES", 20000), envInt(b, "WIREWATCH_BENCH_BYTES", 3072)
+	rounds := envInt(b, "WIREWATCH_BENCH_ROUNDS", 8)
 	values := benchValues(b, n, size)
-	// A first round warms up the process (the snappy encoders, the runtime, the broker's
-	// code paths), which would otherwise slow down whichever side went first.
-	busVsRawOnce(b, values[:min(len(values), 1000)], false)
-	var busProduce, busConsume, rawProduce, rawConsume []time.Duration
-	var busCPU, rawCPU time.Duration
-	rounds := 0
-	for ; b.Loop(); rounds++ {
-		bu, raw, bc, rc := busVsRawOnce(b, values, rounds%2 == 1)
-		busProduce, busConsume = append(busProduce, bu.Produce), append(busConsume, bu.Consume)
-		rawProduce, rawConsume = append(rawProduce, raw.Produce), append(rawConsume, raw.Consume)
-		busCPU += bc
-		rawCPU += rc
+	var busRes, rawRes bus.RawResult
+	for b.Loop() {
+		logger := slog.New(slog.DiscardHandler)
+		e, err := bus.StartEmbedded(b.TempDir(), "127.0.0.1:0", logger)
+		if err != nil {
+			b.Fatalf("starting embedded broker: %v", err)
+		}
+		c, err := bus.NewClient(config.Default().Kafka, e.Addrs(), logger)
+		if err != nil {
+			b.Fatalf("kafka client: %v", err)
+		}
+		cmp, err := bus.CompareThroughput(context.Background(), c, values, rounds, bus.NewMetrics(prometheus.NewRegistry()))
+		e.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := range cmp.Bus {
+			b.Logf("round %d, %d x %d B: bus produce %v consume %v, raw produce %v consume %v", i+1, n, size,
+				cmp.Bus[i].Produce, cmp.Bus[i].Consume, cmp.Raw[i].Produce, cmp.Raw[i].Consume)
+		}
+		busRes, rawRes = cmp.Medians()
 	}
-	rate := func(d []time.Duration) float64 {
-		slices.Sort(d)
-		return float64(n) / d[len(d)/2].Seconds()
-	}
-	bp, rp, bc, rc := rate(busProduce), rate(rawProduce), rate(busConsume), rate(rawConsume)
-	b.ReportMetric(bp, "bus-produce-msgs/s")
-	b.ReportMetric(rp, "raw-produce-msgs/s")
-	b.ReportMetric(bc, "bus-consume-msgs/s")
-	b.ReportMetric(rc, "raw-consume-msgs/s")
-	b.ReportMetric(bp/rp, "produce-bus/raw")
-	b.ReportMetric(bc/rc, "consume-bus/raw")
-	b.ReportMetric(float64(busCPU.Microseconds())/float64(rounds*n), "bus-cpu-µs/msg")
-	b.ReportMetric(float64(rawCPU.Microseconds())/float64(rounds*n), "raw-cpu-µs/msg")
+	rate := func(d time.Duration) float64 { return float64(n) / d.Seconds() }
+	b.ReportMetric(rate(busRes.Produce), "bus-produce-msgs/s")
+	b.ReportMetric(rate(rawRes.Produce), "raw-produce-msgs/s")
+	b.ReportMetric(rate(busRes.Consume), "bus-consume-msgs/s")
+	b.ReportMetric(rate(rawRes.Consume), "raw-consume-msgs/s")
+	b.ReportMetric(rawRes.Produce.Seconds()/busRes.Produce.Seconds(), "produce-bus/raw")
+	b.ReportMetric(rawRes.Consume.Seconds()/busRes.Consume.Seconds(), "consume-bus/raw")
 	b.ReportMetric(0, "ns/op")
-}
-
-// busVsRawOnce measures both sides on a new broker, and the CPU time each took (the
-// process's, so the embedded broker's work is counted on both sides).
-func busVsRawOnce(b *testing.B, values [][]byte, rawFirst bool) (busRes, rawRes bus.RawResult, busCPU, rawCPU time.Duration) {
-	b.Helper()
-	b.StopTimer()
-	logger := slog.New(slog.DiscardHandler)
-	e, err := bus.StartEmbedded(b.TempDir(), "127.0.0.1:0", logger)
-	if err != nil {
-		b.Fatalf("starting embedded broker: %v", err)
-	}
-	defer e.Close()
-	cfg := config.Default()
-	c, err := bus.NewClient(cfg.Kafka, e.Addrs(), logger)
-	if err != nil {
-		b.Fatalf("kafka client: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	if err := c.EnsureTopics(ctx, cfg.Alert); err != nil {
-		b.Fatalf("creating topics: %v", err)
-	}
-	b.StartTimer()
-	runBus := func() {
-		cpu0 := cpuTime()
-		defer func() { busCPU = cpuTime() - cpu0 }()
-		// The labels tell the two sides' client goroutines apart in a CPU profile
-		// (go tool pprof -tagfocus side=bus); the broker's are in neither.
-		pprof.Do(ctx, pprof.Labels("side", "bus"), func(ctx context.Context) {
-			busRes, err = bus.BusThroughput(ctx, c, c.Topics().Raw, values, bus.NewMetrics(prometheus.NewRegistry()))
-		})
-		if err != nil {
-			b.Fatalf("bus: %v", err)
-		}
-	}
-	runRaw := func() {
-		cpu0 := cpuTime()
-		defer func() { rawCPU = cpuTime() - cpu0 }()
-		pprof.Do(ctx, pprof.Labels("side", "raw"), func(ctx context.Context) {
-			rawRes, err = bus.RawThroughput(ctx, e.Addrs(), c.Topics().Enriched, values)
-		})
-		if err != nil {
-			b.Fatalf("raw: %v", err)
-		}
-	}
-	if rawFirst {
-		runRaw()
-		runBus()
-	} else {
-		runBus()
-		runRaw()
-	}
-	b.Logf("%d x %d B: bus produce %v consume %v cpu %v, raw produce %v consume %v cpu %v", len(values), len(values[0]),
-		busRes.Produce, busRes.Consume, busCPU, rawRes.Produce, rawRes.Consume, rawCPU)
-	return busRes, rawRes, busCPU, rawCPU
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // benchValues returns n distinct values of size bytes of running text, which compresses
