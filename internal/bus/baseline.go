@@ -142,6 +142,24 @@ func (c Comparison) Medians() (bus, raw RawResult) {
 	return medianOf(c.Bus), medianOf(c.Raw)
 }
 
+// Ratios returns the bus's produce and consume rates as fractions of kafka-go's: the
+// medians over the rounds of each round's ratio. The two sides of a round ran back to
+// back, under the same load from the rest of the machine, so a round's ratio is steadier
+// than either side's time.
+func (c Comparison) Ratios() (produce, consume float64) {
+	ps, cs := make([]float64, 0, len(c.Bus)), make([]float64, 0, len(c.Bus))
+	for i := range min(len(c.Bus), len(c.Raw)) {
+		ps = append(ps, c.Raw[i].Produce.Seconds()/c.Bus[i].Produce.Seconds())
+		cs = append(cs, c.Raw[i].Consume.Seconds()/c.Bus[i].Consume.Seconds())
+	}
+	if len(ps) == 0 {
+		return 0, 0
+	}
+	slices.Sort(ps)
+	slices.Sort(cs)
+	return ps[len(ps)/2], cs[len(cs)/2]
+}
+
 func medianOf(rs []RawResult) RawResult {
 	if len(rs) == 0 {
 		return RawResult{}
