@@ -6,6 +6,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -17,6 +18,10 @@ type RawResult struct {
 	Bytes    int64
 	Produce  time.Duration // one synchronous write of every message, until all are acknowledged
 	Consume  time.Duration // from joining the group to the last message handed over, every earlier commit included
+	// The process's CPU time over Produce and over Consume: the client's, and the embedded
+	// broker's when it runs in the process. Unlike the wall times it hardly depends on what
+	// else the machine is doing.
+	ProduceCPU, ConsumeCPU time.Duration
 }
 
 // RawThroughput is a baseline for `wirewatch bench`, not part of the pipeline: it writes
@@ -48,9 +53,9 @@ func RawThroughput(ctx context.Context, brokers []string, topic string, values [
 		// not know a topic created less than 6 s ago.
 		Transport: &kafka.Transport{DialTimeout: 10 * time.Second, MetadataTTL: 2 * time.Second},
 	}
-	start := time.Now()
+	start, cpu := time.Now(), cpuTime()
 	err := w.WriteMessages(ctx, msgs...)
-	res.Produce = time.Since(start)
+	res.Produce, res.ProduceCPU = time.Since(start), cpuTime()-cpu
 	if cerr := w.Close(); err == nil {
 		err = cerr
 	}
@@ -60,7 +65,7 @@ func RawThroughput(ctx context.Context, brokers []string, topic string, values [
 
 	r := kafka.NewReader(groupReaderConfig(brokers, "wirewatch-bench-raw-"+strconv.FormatInt(time.Now().UnixNano(), 36), topic))
 	defer r.Close()
-	start = time.Now()
+	start, cpu = time.Now(), cpuTime()
 	const commitEvery = 256
 	pending := make([]kafka.Message, 0, commitEvery)
 	for read := 0; read < len(values); {
@@ -72,7 +77,7 @@ func RawThroughput(ctx context.Context, brokers []string, topic string, values [
 		pending = append(pending, m)
 		if read == len(values) {
 			// Where BusThroughput stops too: the last commit is the one neither side waits for.
-			res.Consume = time.Since(start)
+			res.Consume, res.ConsumeCPU = time.Since(start), cpuTime()-cpu
 		}
 		if len(pending) == commitEvery || read == len(values) {
 			if err := r.CommitMessages(ctx, pending...); err != nil {
@@ -99,9 +104,9 @@ func BusThroughput(ctx context.Context, c *Client, topic string, values [][]byte
 		res.Bytes += int64(len(v))
 	}
 	w := c.Writer(topic)
-	start := time.Now()
+	start, cpu := time.Now(), cpuTime()
 	err := w.Write(ctx, recs...)
-	res.Produce = time.Since(start)
+	res.Produce, res.ProduceCPU = time.Since(start), cpuTime()-cpu
 	if cerr := w.Close(); err == nil {
 		err = cerr
 	}
@@ -113,11 +118,11 @@ func BusThroughput(ctx context.Context, c *Client, topic string, values [][]byte
 	defer cancel()
 	cons := c.Consumer(topic, "bench-bus-"+strconv.FormatInt(time.Now().UnixNano(), 36), m, ConsumerOptions{})
 	got := 0
-	start = time.Now()
+	start, cpu = time.Now(), cpuTime()
 	err = cons.Run(runCtx, func(_ context.Context, recs []Record) error {
 		got += len(recs)
 		if got >= len(values) && res.Consume == 0 {
-			res.Consume = time.Since(start)
+			res.Consume, res.ConsumeCPU = time.Since(start), cpuTime()-cpu
 			cancel()
 		}
 		return nil
@@ -136,8 +141,8 @@ type Comparison struct {
 	Bus, Raw []RawResult
 }
 
-// Medians returns each side's median produce and consume times over the rounds: on a
-// shared machine a round now and then stalls, on either side.
+// Medians returns each side's median produce and consume times (wall and CPU) over the
+// rounds: on a shared machine a round now and then stalls, on either side.
 func (c Comparison) Medians() (bus, raw RawResult) {
 	return medianOf(c.Bus), medianOf(c.Raw)
 }
@@ -164,13 +169,29 @@ func medianOf(rs []RawResult) RawResult {
 	if len(rs) == 0 {
 		return RawResult{}
 	}
-	produce, consume := make([]time.Duration, len(rs)), make([]time.Duration, len(rs))
-	for i, r := range rs {
-		produce[i], consume[i] = r.Produce, r.Consume
+	median := func(field func(RawResult) time.Duration) time.Duration {
+		ds := make([]time.Duration, len(rs))
+		for i, r := range rs {
+			ds[i] = field(r)
+		}
+		slices.Sort(ds)
+		return ds[len(ds)/2]
 	}
-	slices.Sort(produce)
-	slices.Sort(consume)
-	return RawResult{Messages: rs[0].Messages, Bytes: rs[0].Bytes, Produce: produce[len(rs)/2], Consume: consume[len(rs)/2]}
+	return RawResult{Messages: rs[0].Messages, Bytes: rs[0].Bytes,
+		Produce:    median(func(r RawResult) time.Duration { return r.Produce }),
+		Consume:    median(func(r RawResult) time.Duration { return r.Consume }),
+		ProduceCPU: median(func(r RawResult) time.Duration { return r.ProduceCPU }),
+		ConsumeCPU: median(func(r RawResult) time.Duration { return r.ConsumeCPU }),
+	}
+}
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // benchWarmUp bounds the values of CompareThroughput's uncounted first round.

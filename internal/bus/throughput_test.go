@@ -21,7 +21,8 @@ import (
 // BenchmarkBusVsRaw writes and reads the same messages through the bus (Writer.Write,
 // Consumer.Run) and through kafka-go alone, as bus.CompareThroughput does for `wirewatch
 // bench`, on an embedded broker with the pipeline's four partitions, and reports the
-// median rates of both sides and the median of the rounds' bus/raw ratios.
+// median rates of both sides, the median of the rounds' bus/raw ratios, and the median
+// CPU time per message of each side (the process's: client and broker).
 // WIREWATCH_BENCH_MESSAGES (default 20,000), WIREWATCH_BENCH_BYTES (default 3,072) and
 // WIREWATCH_BENCH_ROUNDS (default 8) set the load; with -cpuprofile, `go tool pprof
 // -tagfocus side=bus` (or side=raw) shows each side's client CPU without the broker's:
@@ -49,8 +50,9 @@ func BenchmarkBusVsRaw(b *testing.B) {
 			b.Fatal(err)
 		}
 		for i := range cmp.Bus {
-			b.Logf("round %d, %d x %d B: bus produce %v consume %v, raw produce %v consume %v", i+1, n, size,
-				cmp.Bus[i].Produce, cmp.Bus[i].Consume, cmp.Raw[i].Produce, cmp.Raw[i].Consume)
+			bu, raw := cmp.Bus[i], cmp.Raw[i]
+			b.Logf("round %d, %d x %d B: bus produce %v (cpu %v) consume %v (cpu %v), raw produce %v (cpu %v) consume %v (cpu %v)",
+				i+1, n, size, bu.Produce, bu.ProduceCPU, bu.Consume, bu.ConsumeCPU, raw.Produce, raw.ProduceCPU, raw.Consume, raw.ConsumeCPU)
 		}
 		busRes, rawRes = cmp.Medians()
 		produceRatio, consumeRatio = cmp.Ratios()
@@ -62,6 +64,11 @@ func BenchmarkBusVsRaw(b *testing.B) {
 	b.ReportMetric(rate(rawRes.Consume), "raw-consume-msgs/s")
 	b.ReportMetric(produceRatio, "produce-bus/raw")
 	b.ReportMetric(consumeRatio, "consume-bus/raw")
+	perMsg := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1000 / float64(n) }
+	b.ReportMetric(perMsg(busRes.ProduceCPU), "bus-produce-cpu-µs/msg")
+	b.ReportMetric(perMsg(rawRes.ProduceCPU), "raw-produce-cpu-µs/msg")
+	b.ReportMetric(perMsg(busRes.ConsumeCPU), "bus-consume-cpu-µs/msg")
+	b.ReportMetric(perMsg(rawRes.ConsumeCPU), "raw-consume-cpu-µs/msg")
 	b.ReportMetric(0, "ns/op")
 }
 
