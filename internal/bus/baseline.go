@@ -94,8 +94,7 @@ func RawThroughput(ctx context.Context, brokers []string, topic string, values [
 // pipeline's defaults in a new group, until its handler has been handed every record.
 // Put beside RawThroughput on the same broker, it shows what the bus's own code costs.
 // Whichever of the two runs first in a fresh process pays for warming it up (snappy
-// encoders, connections, the runtime): compare them over alternating rounds, as
-// BenchmarkBusVsRaw does, or after a warm-up.
+// encoders, connections, the runtime): CompareThroughput runs them fairly.
 func BusThroughput(ctx context.Context, c *Client, topic string, values [][]byte, m *Metrics) (RawResult, error) {
 	res := RawResult{Messages: len(values)}
 	recs := make([]Record, len(values))

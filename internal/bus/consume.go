@@ -54,7 +54,7 @@ type Consumer struct {
 // ConsumerOptions tune batching and retries.
 type ConsumerOptions struct {
 	BatchSize int           // most messages per batch (default 256)
-	Linger    time.Duration // how long a batch may wait to fill after its first record, while more are on their way (default 100 ms)
+	Linger    time.Duration // most a batch waits to fill while records are in flight (default 100 ms)
 	Drain     time.Duration // on shutdown, how long the batch in hand may take to finish (default 30 s)
 	Attempts  int           // tries of a failing batch, then of each record alone (default kafka.handle_attempts)
 	Backoff   time.Duration // first wait after a failure, doubling to 30 s (default kafka.retry_backoff)
