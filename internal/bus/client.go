@@ -178,7 +178,7 @@ const StoriesRetention = 7 * 24 * time.Hour
 // EnsureTopics creates every topic wirewatch uses when it does not exist yet: the
 // pipeline's topics (kafka.topics) and the alert stage's delivery topic
 // (alert.delivery_topic). Existing topics are left as they are. This is the only place
-// that creates topics.
+// that creates the pipeline's topics (CompareThroughput creates and deletes its own).
 func (c *Client) EnsureTopics(ctx context.Context, alerts config.AlertConfig) error {
 	t := c.cfg.Topics
 	compact := []kafka.ConfigEntry{{ConfigName: "cleanup.policy", ConfigValue: "compact"}}
@@ -208,6 +208,12 @@ func (c *Client) EnsureTopics(ctx context.Context, alerts config.AlertConfig) er
 		}
 		specs[i].ReplicationFactor = c.cfg.Replication
 	}
+	return c.createTopics(ctx, specs)
+}
+
+// createTopics creates the topics of specs that do not exist yet, leaves the others as
+// they are, and returns once every broker knows them all.
+func (c *Client) createTopics(ctx context.Context, specs []kafka.TopicConfig) error {
 	admin := c.admin(15 * time.Second)
 	var resp *kafka.CreateTopicsResponse
 	// The embedded broker may still be electing its controller right after start.

@@ -54,7 +54,7 @@ type Consumer struct {
 // ConsumerOptions tune batching and retries.
 type ConsumerOptions struct {
 	BatchSize int           // most messages per batch (default 256)
-	Linger    time.Duration // how long to wait to fill a batch after its first message (default 100 ms)
+	Linger    time.Duration // most a batch waits to fill while records are in flight (default 100 ms)
 	Drain     time.Duration // on shutdown, how long the batch in hand may take to finish (default 30 s)
 	Attempts  int           // tries of a failing batch, then of each record alone (default kafka.handle_attempts)
 	Backoff   time.Duration // first wait after a failure, doubling to 30 s (default kafka.retry_backoff)
@@ -151,7 +151,10 @@ func (c *Consumer) fetchBatch(ctx context.Context) ([]kafka.Message, error) {
 		}
 		return nil, err
 	}
-	batch := []kafka.Message{first}
+	if c.caughtUp(first) {
+		return []kafka.Message{first}, nil
+	}
+	batch := append(make([]kafka.Message, 0, c.batchSize), first)
 	lingerCtx, cancel := context.WithTimeout(ctx, c.linger)
 	defer cancel()
 	for len(batch) < c.batchSize {
@@ -162,8 +165,24 @@ func (c *Consumer) fetchBatch(ctx context.Context) ([]kafka.Message, error) {
 			break
 		}
 		batch = append(batch, m)
+		if c.caughtUp(m) {
+			break
+		}
 	}
 	return batch, nil
+}
+
+// caughtUp reports whether the reader has nothing more in hand after m: m was the last
+// record of its partition when it was fetched, and no other record waits in the reader's
+// queue. A batch then ends at once instead of lingering for records that are not coming,
+// so a lone record reaches its handler in milliseconds; a consumer that is behind never
+// sees its partitions' ends and still fills its batches, and one that keeps up is handed
+// what arrived since its last fetch. Records still on their way from another partition's
+// fetch simply start the next batch. Where a partition's last offset holds no record for
+// the reader (a transaction's commit marker), its batches linger as before.
+// (Reader.Stats also resets the reader's counters; nothing else reads them.)
+func (c *Consumer) caughtUp(m kafka.Message) bool {
+	return m.Offset >= m.HighWaterMark-1 && c.reader.Stats().QueueLength == 0
 }
 
 // handle runs h on the batch until it succeeds, or, when it keeps failing, on each record

@@ -11,7 +11,9 @@
 //   - Client.Writer: a synchronous, keyed writer (acks=all, hash partitioning), with
 //     ArticleWriter and DeadLetters built on it.
 //   - Client.Consumer: a consumer group over one topic that hands a BatchHandler batches
-//     of records and commits their offsets only after the handler returned nil.
+//     of records and commits their offsets only after the handler returned nil. A batch
+//     fills while records are in flight and ends as soon as the reader has none left in
+//     hand, so a lone record is handed over in milliseconds.
 //   - Client.Follow: reads partitions of a topic from their start outside any group,
 //     signals when it has caught up with the end they had, then keeps tailing them, for
 //     compacted topics every instance needs whole (saved searches, feed lists).
@@ -22,6 +24,8 @@
 //     once every broker knows them (a real cluster tells its brokers after it answered).
 //   - Client.AddPartitions: grows a topic; group members watch their topic's partition
 //     count and rebalance over new partitions within seconds.
+//   - CompareThroughput (with RawThroughput and BusThroughput): `wirewatch bench`'s
+//     measure of the bus against kafka-go alone on the same broker and messages.
 //   - StartEmbedded: the embedded Kafka-protocol broker (franz-go's kfake) that `wirewatch
 //     run` starts when no brokers are configured; stages reach it over TCP exactly as a
 //     real cluster.

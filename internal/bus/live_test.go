@@ -103,6 +103,10 @@ func TestLiveConsumerRebalanceLosesNothing(t *testing.T) {
 
 func TestLivePartitionGrowthIsConsumed(t *testing.T) { testPartitionGrowthIsConsumed(t, live(t)) }
 
+func TestLiveConsumerFillsBatchesWhenBehindAndEndsThemWhenCaughtUp(t *testing.T) {
+	testConsumerFillsBatchesWhenBehindAndEndsThemWhenCaughtUp(t, live(t))
+}
+
 // TestLiveWritesOutliveALeaderKilledMidProduce: with acks=all and min.insync.replicas=2,
 // a writer keeps writing while the leader of a partition it writes to is killed: its
 // writes wait for the failover and go on, and every record it was told is written is
