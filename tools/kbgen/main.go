@@ -427,9 +427,13 @@ func readCities(path string) ([]*place, map[string][2]string, error) {
 		if pop < minWordTown && (dictWord(c[1]) || dictWord(c[2])) {
 			continue
 		}
-		p := &place{id: "geonames:" + c[0], typ: "LOC", country: country, lat: c[4], lon: c[5], pop: pop, name: c[1], seen: map[string]bool{}}
-		p.seen[strings.ToLower(c[1])] = true
-		for _, n := range append([]string{c[2]}, strings.Split(c[3], ",")...) {
+		alternates := strings.Split(c[3], ",")
+		p := &place{id: "geonames:" + c[0], typ: "LOC", country: country, lat: c[4], lon: c[5], pop: pop, name: townName(c[1], alternates), seen: map[string]bool{}}
+		p.seen[strings.ToLower(p.name)] = true
+		if p.name != c[1] && !small {
+			p.alias(c[1]) // still matched, as it was when it was the display name
+		}
+		for _, n := range append([]string{c[2]}, alternates...) {
 			if keepName(n, pop) && (!small || cyrillic(n)) && !(pop < minWordTown && dictWord(n)) {
 				p.alias(n)
 			}
@@ -443,6 +447,29 @@ func readCities(path string) ([]*place, map[string][2]string, error) {
 		out = append(out, p)
 	}
 	return out, capitals, sc.Err()
+}
+
+// townName gives a town the form of its name the international press writes when
+// GeoNames' name is a national romanisation with apostrophes (Georgian "Ts’khinvali",
+// "P’ot’i", Armenian "Ch’arents’avan") and GeoNames also lists the name without them
+// ("Tskhinvali", "Poti"); otherwise GeoNames' name stands.
+func townName(name string, alternates []string) string {
+	bare := strings.Map(func(r rune) rune {
+		switch r {
+		case '\'', '’', '‘', 'ʼ', 'ʻ':
+			return -1
+		}
+		return r
+	}, name)
+	if bare == name {
+		return name
+	}
+	for _, a := range alternates {
+		if strings.TrimSpace(a) == bare {
+			return bare
+		}
+	}
+	return name
 }
 
 // keepName drops alternate names that would match ordinary words: lower-case romanisations

@@ -62,3 +62,23 @@ func TestUnaccentIsFoldWithoutLetterMappings(t *testing.T) {
 	}
 	t.Logf("%d names; Unaccent and text.Fold differ on %d, by the letters Fold maps", len(names), differ)
 }
+
+func TestTownName(t *testing.T) {
+	cases := []struct {
+		name, geonames, want string
+		alternates           []string
+	}{
+		{"Georgian romanisation", "Ts’khinvali", "Tskhinvali", []string{"Ts'khinvali", "Chreba", "Tskhinvali"}},
+		{"apostrophes throughout", "P’ot’i", "Poti", []string{"P'ot'i", "Poti", "Поти"}},
+		{"no bare form listed", "Och’amch’ire", "Och’amch’ire", []string{"Och'amch'ire", "Ochamchira"}},
+		{"no apostrophe", "Genève", "Genève", []string{"Geneve", "Geneva"}},
+		{"apostrophe is part of the name", "Ra’s Bayrūt", "Ra’s Bayrūt", []string{"Ra's Bayrut"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := townName(tc.geonames, tc.alternates); got != tc.want {
+				t.Errorf("townName(%q) = %q, want %q", tc.geonames, got, tc.want)
+			}
+		})
+	}
+}
