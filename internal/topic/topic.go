@@ -65,6 +65,35 @@ var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 // A rule is bounded as any query is (8 KiB, 256 terms, 64 levels); past a bound, or on any
 // other fault, Parse refuses the whole file.
 func Parse(name string, b []byte, an *query.Analysis) (*Set, error) {
+	topics, err := ParseNames(name, b)
+	if err != nil {
+		return nil, err
+	}
+	for i := range topics {
+		t := &topics[i]
+		if t.Rule != "" || len(t.Rules) == 0 {
+			m, err := compile(t.Rule, an)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %s: topic %q rule: %w", ErrFile, name, t.ID, err)
+			}
+			t.m = append(t.m, m)
+		}
+		for j, rule := range t.Rules {
+			m, err := compile(rule, an)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %s: topic %q rules[%d]: %w", ErrFile, name, t.ID, j, err)
+			}
+			t.m = append(t.m, m)
+		}
+	}
+	return &Set{an: an, topics: topics}, nil
+}
+
+// ParseNames reads a topics file as Parse does, without compiling the rules: the topics'
+// IDs and names, for a process that shows topics but does not assign them (the search API
+// and UI without the enrichment stage). The rules are not checked; Topic.Rule and
+// Topic.Rules are as written.
+func ParseNames(name string, b []byte) ([]Topic, error) {
 	var f struct {
 		Topics []Topic `yaml:"topics"`
 	}
@@ -82,30 +111,15 @@ func Parse(name string, b []byte, an *query.Analysis) (*Set, error) {
 			return nil, fmt.Errorf("%w: %s: topics[%d]: id %q must be lower-case letters, digits, '.', '_' or '-'", ErrFile, name, i, t.ID)
 		case seen[t.ID]:
 			return nil, fmt.Errorf("%w: %s: topics[%d]: duplicate id %q", ErrFile, name, i, t.ID)
+		case len(t.Rules) > MaxRules:
+			return nil, fmt.Errorf("%w: %s: topic %q: %d rules, more than %d", ErrFile, name, t.ID, len(t.Rules), MaxRules)
 		}
 		seen[t.ID] = true
 		if t.Name == "" {
 			t.Name = t.ID
 		}
-		if len(t.Rules) > MaxRules {
-			return nil, fmt.Errorf("%w: %s: topic %q: %d rules, more than %d", ErrFile, name, t.ID, len(t.Rules), MaxRules)
-		}
-		if t.Rule != "" || len(t.Rules) == 0 {
-			m, err := compile(t.Rule, an)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %s: topic %q rule: %w", ErrFile, name, t.ID, err)
-			}
-			t.m = append(t.m, m)
-		}
-		for j, rule := range t.Rules {
-			m, err := compile(rule, an)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %s: topic %q rules[%d]: %w", ErrFile, name, t.ID, j, err)
-			}
-			t.m = append(t.m, m)
-		}
 	}
-	return &Set{an: an, topics: f.Topics}, nil
+	return f.Topics, nil
 }
 
 func compile(rule string, an *query.Analysis) (*query.Matcher, error) {
