@@ -213,6 +213,17 @@ func (f *Finder) IDsOf(id string) []string {
 	return out
 }
 
+// Current reports whether id is the current ID of an entity some knowledge base knows:
+// false for an ID no knowledge base knows and for a former ID (IDsOf gives the current).
+func (f *Finder) Current(id string) bool {
+	for _, k := range f.kbs {
+		if idx, ok := k.byID[id]; ok && k.ents[idx].ID == id {
+			return true
+		}
+	}
+	return false
+}
+
 // Field is one field of an article, its text and its tokens (text.Tokenize).
 type Field struct {
 	Name, Text string

@@ -37,6 +37,7 @@ import (
 	"wirewatch/internal/index/indexer"
 	"wirewatch/internal/ingest"
 	"wirewatch/internal/process"
+	"wirewatch/internal/topic"
 	"wirewatch/internal/web"
 	"wirewatch/internal/web/ui"
 )
@@ -223,6 +224,14 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 			}
 			search := web.NewSearch(backend, cfg.Serve.SearchTimeout, logger)
 			search.ExpandWith(names)
+			topics, err := servedTopics(cfg.Process, enricher)
+			if err != nil {
+				return err
+			}
+			search.NameTopicsWith(topics)
+			if enricher == nil {
+				web.TopicRoutes(srv, topics) // the enrichment stage mounts its own
+			}
 			search.Routes(srv)
 			ui.Routes(srv) // the analyst UI: static pages over the API
 		}
@@ -246,6 +255,24 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 	httpErr := stopHTTP()
 	logger.Info("wirewatch stopped")
 	return errors.Join(stageErr, httpErr)
+}
+
+// servedTopics are the topics whose names the search API and the UI show: the enrichment
+// stage's when this process runs one (they reload with the file), else the topics file
+// read once.
+func servedTopics(cfg config.ProcessConfig, e *process.Enricher) (interface{ Topics() []topic.Topic }, error) {
+	if e != nil {
+		return e, nil
+	}
+	if cfg.TopicsFile == "" {
+		return web.FixedTopics(nil), nil
+	}
+	b, _, err := config.ReadDataFile(cfg.TopicsFile)
+	if err != nil {
+		return nil, fmt.Errorf("reading the topics' names: %w", err)
+	}
+	ts, err := topic.ParseNames(cfg.TopicsFile, b)
+	return web.FixedTopics(ts), err
 }
 
 // queryNames is the knowledge base the search API and saved searches look query words up

@@ -1,6 +1,7 @@
 package process
 
 import (
+	"regexp"
 	"slices"
 	"testing"
 
@@ -40,5 +41,29 @@ func TestStarterTaxonomy(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTopicEntitiesAreCurrent checks that every entity a shipped topic rule names is the
+// current ID of a knowledge-base entity. Rules match the IDs enrichment writes now, so a
+// rule naming a former ID (a ww: ID replaced by its Wikidata QID) or a misspelt one would
+// silently never fire.
+func TestTopicEntitiesAreCurrent(t *testing.T) {
+	e := sharedEnricher(t)
+	f := e.Finder()
+	ids := regexp.MustCompile(`entity:([^\s()]+)`)
+	checked := 0
+	for _, tp := range e.Topics() {
+		for _, rule := range append([]string{tp.Rule}, tp.Rules...) {
+			for _, m := range ids.FindAllStringSubmatch(rule, -1) {
+				checked++
+				if id := m[1]; !f.Current(id) {
+					t.Errorf("topic %s names entity:%s, which is not a current knowledge-base ID (IDs of it: %v)", tp.ID, id, f.IDsOf(id))
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no entity: terms found in the shipped topic rules")
 	}
 }

@@ -6,7 +6,9 @@
 //	entity:Q399 AND ("peace treaty" OR delimitation)
 //
 // means in config/topics.yaml what it means in a search: entity:Q399 is the linked entity
-// with that ID, words and phrases are matched as the search index matches them.
+// with that ID, words and phrases are matched as the search index matches them. A topic
+// may hold several rules (any one makes an article a member), each bounded as a query, so
+// that vocabulary in many languages fits, and its names in several languages (NameIn).
 //
 // The package sits in the enrichment stage, after language identification and entity
 // linking: package process calls Set.Match with the article whose language and entities

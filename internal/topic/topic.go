@@ -13,14 +13,32 @@ import (
 	"wirewatch/internal/query"
 )
 
-// Topic is one category of the taxonomy: an ID (what articles carry), a display name and
-// the rule, in the query language, that decides membership.
+// Topic is one category of the taxonomy: an ID (what articles carry), a display name, its
+// names in other languages and the rules, in the query language, that decide membership.
 type Topic struct {
 	ID   string `yaml:"id" json:"id"`
 	Name string `yaml:"name" json:"name"`
-	Rule string `yaml:"rule" json:"rule"`
+	// Names are the topic's names by language (ISO 639-1), for readers of other languages
+	// than Name's; NameIn picks one.
+	Names map[string]string `yaml:"names" json:"names,omitempty"`
+	// Rule decides membership; Rules, when given, are more rules any one of which makes an
+	// article a member. Each is bounded as a query is (query.MaxWildcards and the rest), so
+	// a topic with vocabulary in many languages splits it over Rules, a language or a few
+	// per rule, rather than writing one rule past the bounds.
+	Rule  string   `yaml:"rule" json:"rule"`
+	Rules []string `yaml:"rules" json:"rules,omitempty"`
 
-	m *query.Matcher
+	m []*query.Matcher
+}
+
+// NameIn returns the topic's name in lang (ISO 639-1, or a tag such as "fr-CA" whose
+// language is used), or Name when the file gives none in that language.
+func (t Topic) NameIn(lang string) string {
+	lang, _, _ = strings.Cut(strings.ToLower(lang), "-")
+	if n := t.Names[lang]; n != "" {
+		return n
+	}
+	return t.Name
 }
 
 // Set is a parsed topics file: its topics in file order, each rule compiled. It is
@@ -37,6 +55,9 @@ var ErrFile = errors.New("invalid topics file")
 // MaxTopics bounds a topics file: every topic costs one match per article.
 const MaxTopics = 1000
 
+// MaxRules bounds a topic's Rules: each costs one match per article.
+const MaxRules = 16
+
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
 // Parse reads a topics file (name is for messages) and compiles each rule once with an,
@@ -44,6 +65,35 @@ var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 // A rule is bounded as any query is (8 KiB, 256 terms, 64 levels); past a bound, or on any
 // other fault, Parse refuses the whole file.
 func Parse(name string, b []byte, an *query.Analysis) (*Set, error) {
+	topics, err := ParseNames(name, b)
+	if err != nil {
+		return nil, err
+	}
+	for i := range topics {
+		t := &topics[i]
+		if t.Rule != "" || len(t.Rules) == 0 {
+			m, err := compile(t.Rule, an)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %s: topic %q rule: %w", ErrFile, name, t.ID, err)
+			}
+			t.m = append(t.m, m)
+		}
+		for j, rule := range t.Rules {
+			m, err := compile(rule, an)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %s: topic %q rules[%d]: %w", ErrFile, name, t.ID, j, err)
+			}
+			t.m = append(t.m, m)
+		}
+	}
+	return &Set{an: an, topics: topics}, nil
+}
+
+// ParseNames reads a topics file as Parse does, without compiling the rules: the topics'
+// IDs and names, for a process that shows topics but does not assign them (the search API
+// and UI without the enrichment stage). The rules are not checked; Topic.Rule and
+// Topic.Rules are as written.
+func ParseNames(name string, b []byte) ([]Topic, error) {
 	var f struct {
 		Topics []Topic `yaml:"topics"`
 	}
@@ -61,18 +111,15 @@ func Parse(name string, b []byte, an *query.Analysis) (*Set, error) {
 			return nil, fmt.Errorf("%w: %s: topics[%d]: id %q must be lower-case letters, digits, '.', '_' or '-'", ErrFile, name, i, t.ID)
 		case seen[t.ID]:
 			return nil, fmt.Errorf("%w: %s: topics[%d]: duplicate id %q", ErrFile, name, i, t.ID)
+		case len(t.Rules) > MaxRules:
+			return nil, fmt.Errorf("%w: %s: topic %q: %d rules, more than %d", ErrFile, name, t.ID, len(t.Rules), MaxRules)
 		}
 		seen[t.ID] = true
 		if t.Name == "" {
 			t.Name = t.ID
 		}
-		m, err := compile(t.Rule, an)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %s: topic %q rule: %w", ErrFile, name, t.ID, err)
-		}
-		t.m = m
 	}
-	return &Set{an: an, topics: f.Topics}, nil
+	return f.Topics, nil
 }
 
 func compile(rule string, an *query.Analysis) (*query.Matcher, error) {
@@ -156,8 +203,11 @@ func (s *Set) Match(a *article.Article) []string {
 	d := s.an.Doc(a)
 	var ids []string
 	for i := range s.topics {
-		if s.topics[i].m.MatchDoc(d) {
-			ids = append(ids, s.topics[i].ID)
+		for _, m := range s.topics[i].m {
+			if m.MatchDoc(d) {
+				ids = append(ids, s.topics[i].ID)
+				break
+			}
 		}
 	}
 	return ids

@@ -247,3 +247,37 @@ func TestShippedTaxonomy(t *testing.T) {
 		})
 	}
 }
+
+// TestRulesAndNames checks a topic with several rules (any one makes a member, each
+// bounded on its own) and names in other languages.
+func TestRulesAndNames(t *testing.T) {
+	yml := "topics:\n  - id: a\n    name: Peace\n    names: {fr: Paix, ru: Мир}\n    rules:\n      - corridor\n      - entity:Q399\n"
+	s, err := Parse("t.yaml", []byte(yml), testAnalysis(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []*article.Article{articleOf("en", "The corridor"), articleOf("en", "x", "Q399")} {
+		if got := s.Match(a); len(got) != 1 || got[0] != "a" {
+			t.Errorf("Match(%q %v) = %v, want [a]", a.Text, a.Entities, got)
+		}
+	}
+	if got := s.Match(articleOf("en", "nothing")); got != nil {
+		t.Errorf("Match = %v, want none", got)
+	}
+	tp := s.Topics()[0]
+	for lang, want := range map[string]string{"fr": "Paix", "fr-CA": "Paix", "RU": "Мир", "de": "Peace", "": "Peace"} {
+		if got := tp.NameIn(lang); got != want {
+			t.Errorf("NameIn(%q) = %q, want %q", lang, got, want)
+		}
+	}
+
+	tooMany := "topics:\n  - id: a\n    rules: [" + strings.Repeat("x, ", MaxRules) + "x]\n"
+	if _, err := Parse("t.yaml", []byte(tooMany), testAnalysis(t)); !errors.Is(err, ErrFile) || !strings.Contains(err.Error(), "more than 16") {
+		t.Errorf("err = %v, want ErrFile for more than %d rules", err, MaxRules)
+	}
+	bad := "topics:\n  - id: a\n    rules: [x, \"y OR\"]\n"
+	var qe *query.Error
+	if _, err := Parse("t.yaml", []byte(bad), testAnalysis(t)); !errors.As(err, &qe) || !strings.Contains(err.Error(), `topic "a" rules[1]`) {
+		t.Errorf("err = %v, want a *query.Error naming rules[1]", err)
+	}
+}

@@ -25,6 +25,7 @@ type Search struct {
 	timeout time.Duration
 	logger  *slog.Logger
 	exp     queryExpander // nil: queries are searched as written
+	topics  topicLister   // nil: topic facets carry no labels
 }
 
 // NewSearch returns the search API over backend. Each search is cancelled after timeout
@@ -226,6 +227,7 @@ func (s *Search) search(w http.ResponseWriter, r *http.Request) {
 	if res.Hits == nil {
 		res.Hits = []index.Hit{}
 	}
+	s.labelTopics(r, res.Facets)
 	httpapi.WriteJSON(w, http.StatusOK, searchResponse{res, expanded})
 }
 

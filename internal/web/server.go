@@ -6,7 +6,8 @@
 // dates, and a server-side timeout that also ends when the client goes away.
 //
 // In the flow it sits above the index backends and below alert and pipeline: it imports
-// index, query, expand, httpapi and netguard, never a stage (ingest, process, alert).
+// index, query, topic (the topics' names), expand, httpapi and netguard, never a stage
+// (ingest, process, alert).
 package web
 
 import (

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -31,6 +32,18 @@ func namesAndLayout(t *testing.T, b *browser, base string, feed *testFeed) {
 	if facet != "Lachin corridor dispute" {
 		t.Errorf("the topic facet says %q", facet)
 	}
+	// A reader whose browser asks for French reads the French names of the rules file.
+	readerLanguage(t, b, "fr-FR,fr")
+	b.do("searching in French", chromedp.Navigate(base+"/search?q=Lachin"))
+	b.waitJS("results", `document.querySelectorAll("#results .result").length > 0`)
+	const frName = "Différend sur le corridor de Latchine"
+	if chip := eval[string](b, "topic chip", `(document.querySelector('#results a.chip.topic[href="/topic/lachin-corridor"]') || {}).textContent || ""`); chip != frName {
+		t.Errorf("for a French reader the Lachin topic chip says %q, want %q", chip, frName)
+	}
+	if facet := eval[string](b, "topic facet", `(document.querySelector('[data-facet="topics"] button[data-value="lachin-corridor"] bdi') || {}).textContent || ""`); facet != frName {
+		t.Errorf("for a French reader the topic facet says %q, want %q", facet, frName)
+	}
+	readerLanguage(t, b, "en-US,en")
 
 	// The filter chip of an entity names it; the follow dialog proposes that name.
 	b.do("entity filter", chromedp.Navigate(base+"/search?f="+urlQuery("entity:ww:lachin-corridor")))
@@ -169,4 +182,14 @@ func apiPost(t *testing.T, url, body string) string {
 		t.Fatalf("POST %s: %d %s", url, resp.StatusCode, b)
 	}
 	return string(bytes.TrimSpace(b))
+}
+
+// readerLanguage makes the browser ask for languages (Accept-Language and
+// navigator.languages) from the next page load on.
+func readerLanguage(t *testing.T, b *browser, languages string) {
+	t.Helper()
+	ua := eval[string](b, "user agent", `navigator.userAgent`)
+	if _, err := chromedp.Call(b.ctx, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: ua, AcceptLanguage: languages}); err != nil {
+		t.Fatalf("asking for %s: %v", languages, err)
+	}
 }

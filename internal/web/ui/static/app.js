@@ -416,6 +416,7 @@
     }
     await loadTopicNames();
     if (!current(seq)) return;
+    learnTopicNames(res);
     clear(resultsCol);
     nameFilterChips(filtersBar, res);
 
@@ -586,8 +587,10 @@
   function entityChip(e) {
     return el("a", { class: "chip ent " + (e.type || "MISC"), href: "/entity/" + encodeURIComponent(e.id), title: (e.type || "") + " " + e.id, dir: "auto" }, e.name || e.id);
   }
-  // topicLabel is a topic's name from the rules file (GET /api/topics, loaded before each
-  // page: loadTopicNames); without it, the ID made readable ("lachin-corridor" → "Lachin corridor").
+  // topicLabel is a topic's name from the rules file, in the reader's language when the file
+  // has it (GET /api/topics, loaded before each page: loadTopicNames; or the labels of a
+  // search answer's topic facets: learnTopicNames); without either, the ID made readable
+  // ("lachin-corridor" → "Lachin corridor").
   function topicLabel(t) {
     const name = topicNames.get(String(t));
     if (name) return name;
@@ -608,10 +611,25 @@
   function loadTopicNames() {
     if (!topicNamesP) {
       topicNamesP = api("/api/topics").then((r) => {
-        topicNames = new Map(((r && r.topics) || []).map((t) => [t.id, t.name || t.id]));
+        topicNames = new Map(((r && r.topics) || []).map((t) => [t.id, nameInReaderLang(t)]));
       }, () => { topicNamesP = null; });
     }
     return topicNamesP || Promise.resolve();
+  }
+  // nameInReaderLang is a topic's name in the browser's first language ("fr-CH" → "fr"), else
+  // its name in the file's main language.
+  function nameInReaderLang(t) {
+    const names = t.names || {};
+    for (const tag of navigator.languages || [navigator.language || ""]) {
+      const l = String(tag).toLowerCase().split("-")[0];
+      if (names[l]) return names[l];
+    }
+    return t.name || t.id;
+  }
+  // learnTopicNames keeps the names a search answer labels its topic facets with (the
+  // server names them in the reader's language), for the topic chips of its hits.
+  function learnTopicNames(res) {
+    for (const v of ((res && res.facets) || {}).topics || []) if (v.label && !topicNames.has(v.value)) topicNames.set(v.value, v.label);
   }
   // resultNames maps the entity IDs a search answer mentions (facets, hits) to their names.
   function resultNames(res) {
@@ -847,6 +865,7 @@
     const res = await api("/api/search?" + new URLSearchParams({ q, sort: "newest", size: "20", facets: "1", interval: "day", collapse: "1" }));
     await loadTopicNames();
     if (!current(seq)) return;
+    learnTopicNames(res);
     let name = kind === "topic" ? topicLabel(id) : id, type = "";
     if (kind === "entity") {
       for (const h of res.hits || []) {
