@@ -20,7 +20,7 @@ var homeLang = map[string]string{"AM": "hy", "AZ": "az", "GE": "ka", "IR": "fa",
 // they must have names in every detected language.
 var coreEntities = []string{
 	"Q399", "Q227", "Q159", "Q230", "Q43", "Q794", // Armenia, Azerbaijan, Russia, Georgia, Turkey, Iran
-	"Q7747", "Q7035479", "Q57371", "Q39259", "Q80137", // Putin, Pashinyan, Aliyev, Erdoğan, Lavrov
+	"Q7747", "Q7035479", "Q57371", "Q39259", "Q58217", // Putin, Pashinyan, Aliyev, Erdoğan, Lavrov
 	"ww:nagorno-karabakh", "ww:lachin-corridor",
 }
 

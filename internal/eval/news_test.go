@@ -37,7 +37,7 @@ func TestEvalNewsArithmetic(t *testing.T) {
 		// ww:nobody is missed; "Lavrov" under a wrong ID would be found, not linked.
 		"a.gold.yaml": `lang: en
 entities:
-  - {id: Q80137, name: Sergey Lavrov}
+  - {id: Q58217, name: Sergey Lavrov}
   - {id: Q1953, name: Yerevan}
   - {id: ww:nobody, name: Nobody Atall}
 topics: [csto]
@@ -54,7 +54,7 @@ entities:
 		"c.txt": "Лавров прилетел в Ереван.\n",
 		"c.gold.yaml": `lang: ru
 entities:
-  - {id: Q80137, name: Sergey Lavrov}
+  - {id: Q58217, name: Sergey Lavrov}
   - {id: Q1953, name: Yerevan}
 `,
 	})

@@ -109,8 +109,8 @@ func testKcatRoundTrip(t *testing.T, c *bus.Client) {
 	for _, id := range a.EntityIDs() {
 		ids[id] = true
 	}
-	if a.ID != raw.ID || a.Title != raw.Title || a.Lang != "ru" || !ids["Q80137"] || a.Enriched.IsZero() {
-		t.Errorf("enriched article as kcat read it: id %q lang %q entities %v enriched %v; want the raw one enriched (ru, Lavrov Q80137)",
+	if a.ID != raw.ID || a.Title != raw.Title || a.Lang != "ru" || !ids["Q58217"] || a.Enriched.IsZero() {
+		t.Errorf("enriched article as kcat read it: id %q lang %q entities %v enriched %v; want the raw one enriched (ru, Lavrov Q58217)",
 			a.ID, a.Lang, a.EntityIDs(), a.Enriched)
 	}
 }

@@ -57,7 +57,7 @@ func TestUserEntitiesAndAliases(t *testing.T) {
   names:
     en: [Anna Hakobyan]
     ru: [Анна Акопян]
-- id: Q80137
+- id: Q58217
   names:
     en: [the Russian top diplomat]
 `, "topics:\n  - id: t\n    rule: entity:ww:test-person\n")
@@ -69,7 +69,7 @@ func TestUserEntitiesAndAliases(t *testing.T) {
 	if got := p.Mentions[0].Text; got != "Анной Акопян" {
 		t.Errorf("mention %q, want the inflected surface form", got)
 	}
-	l := entityByID(a, "Q80137")
+	l := entityByID(a, "Q58217")
 	if l == nil || l.Name != "Sergey Lavrov" || l.Country != "RU" {
 		t.Errorf("alias added to a shipped entity should keep its data: %+v", l)
 	}
@@ -193,7 +193,7 @@ func TestEntitiesExampleLoads(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := enrichText(t, e, "Рабочие Зангезурского медно-молибденового комбината бастуют, сообщил Russia's top diplomat.")
-	if entityByID(a, "ww:example-zcmc") == nil || entityByID(a, "Q80137") == nil {
+	if entityByID(a, "ww:example-zcmc") == nil || entityByID(a, "Q58217") == nil {
 		t.Errorf("example entries not found: %v", a.EntityIDs())
 	}
 }

@@ -51,8 +51,8 @@ func TestStageEnrichesAndDeadLettersMalformedMessages(t *testing.T) {
 	for _, id := range a.EntityIDs() {
 		ids[id] = true
 	}
-	if !ids["Q80137"] {
-		t.Errorf("entities %v lack Sergey Lavrov (Q80137) from the inflected Russian text", a.EntityIDs())
+	if !ids["Q58217"] {
+		t.Errorf("entities %v lack Sergey Lavrov (Q58217) from the inflected Russian text", a.EntityIDs())
 	}
 	if len(dlq) != 1 || string(dlq[0].Key) != "garbage" || bustest.Header(dlq[0], bus.HeaderStage) != "process" {
 		t.Fatalf("dead letters = %v, want the garbage message from the process stage", dlq)

@@ -270,7 +270,7 @@ func TestRelationsNeedEvidence(t *testing.T) {
 		name string
 		langCase
 	}{
-		{"both foreign ministers", langCase{"ru", "Лавров и Мирзоян провели переговоры.", []string{"Q80137", "Q31196321", "Q399", "Q159"}}},
+		{"both foreign ministers", langCase{"ru", "Лавров и Мирзоян провели переговоры.", []string{"Q58217", "Q31196321", "Q399", "Q159"}}},
 		{"Armenian leader in Moscow", langCase{"en", "Pashinyan arrived in Moscow.", []string{"Q7035479", "Q649", "Q399", "Q159"}}},
 		{"Kremlin spokesman on Yerevan", langCase{"en", "Peskov said Yerevan must explain itself.", []string{"ww:dmitry-peskov", "Q1953", "Q399", "Q159"}}},
 		{"the Russian base in Gyumri", langCase{"en", "The 102nd base held drills.", []string{"ww:102nd-military-base"}}},

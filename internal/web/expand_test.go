@@ -28,7 +28,7 @@ func TestSearchExpandsNamesAcrossScripts(t *testing.T) {
 	}
 	t.Cleanup(func() { b.Close() })
 	corridor := article.Entity{ID: "ww:lachin-corridor", Type: "LOC", Name: "Lachin corridor", Known: true}
-	lavrov := article.Entity{ID: "Q80137", Type: "PER", Name: "Sergey Lavrov", Known: true}
+	lavrov := article.Entity{ID: "Q58217", Type: "PER", Name: "Sergey Lavrov", Known: true}
 	arts := []*article.Article{
 		linked(0, "en", "Traffic resumes on the Lachin corridor", corridor),
 		linked(1, "fr", "Le corridor Lachin rouvert aux camions", corridor),
@@ -67,9 +67,9 @@ func TestSearchExpandsNamesAcrossScripts(t *testing.T) {
 	}{
 		{"Latin name finds every script", "Lachin", "", []string{"en", "fr", "ru"}, "ww:lachin-corridor", "Лачинский коридор"},
 		{"turned off", "Lachin", "false", []string{"en", "fr"}, "", ""},
-		{"Cyrillic name finds every script", "Лавров", "", []string{"en", "fr", "ru"}, "Q80137", ""},
+		{"Cyrillic name finds every script", "Лавров", "", []string{"en", "fr", "ru"}, "Q58217", ""},
 		{"Cyrillic, turned off", "Лавров", "false", []string{"ru"}, "", ""},
-		{"explicitly on", "Lavrov", "true", []string{"en", "fr", "ru"}, "Q80137", "Сергей Лавров"},
+		{"explicitly on", "Lavrov", "true", []string{"en", "fr", "ru"}, "Q58217", "Сергей Лавров"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
