@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"gopkg.in/yaml.v3"
@@ -38,7 +39,7 @@ type benchVocab struct {
 func loadBenchVocab(b *testing.B) *benchVocab {
 	b.Helper()
 	v := &benchVocab{nerNames: map[string][]string{}, texts: map[string][]string{}}
-	raw, err := os.ReadFile("../process/kbdata/curated.yaml")
+	raw, err := os.ReadFile("../entity/kbdata/curated.yaml")
 	if err != nil {
 		b.Fatalf("reading the knowledge base for vocabulary: %v", err)
 	}
@@ -75,7 +76,7 @@ func loadBenchVocab(b *testing.B) *benchVocab {
 	for _, lang := range []string{"en", "fr", "ru"} {
 		files, _ := filepath.Glob(filepath.Join("../../../shared/corpora/ner", lang, "*.conll"))
 		if len(files) == 0 {
-			b.Fatalf("no NER corpus for %s under ../../shared/corpora/ner (the benchmark needs the shared corpora)", lang)
+			b.Fatalf("no NER corpus for %s under ../../../shared/corpora/ner (the benchmark needs the shared corpora)", lang)
 		}
 		for _, f := range files {
 			sentences, names := readCoNLL(b, f)
@@ -157,7 +158,12 @@ func (v *benchVocab) queries(r *rand.Rand, n int) []string {
 		case k < 17:
 			q = topic() + " AND lang:" + langs[r.IntN(3)]
 		case k < 18:
+			// A prefix of a name's first word that has two letters at least, as the
+			// parser requires of a wildcard.
 			w := []rune(strings.Fields(name())[0])
+			for len(w) < 2 || !unicode.IsLetter(w[0]) || !unicode.IsLetter(w[1]) {
+				w = []rune(strings.Fields(name())[0])
+			}
 			q = string(w[:min(len(w), 4)]) + "*" + " AND " + entity()
 		default:
 			q = strings.Fields(name())[0]
