@@ -60,7 +60,7 @@ func (mt *matcher) match(a *article.Article) []SavedSearch {
 	var out []SavedSearch
 	mt.set.mu.RLock()
 	defer mt.set.mu.RUnlock()
-	mt.set.index.candidates(d.Keys(), func(c *compiled) {
+	mt.set.index.candidates(d, func(c *compiled) {
 		if c.m.MatchDoc(d) {
 			out = append(out, c.s)
 		}

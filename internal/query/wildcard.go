@@ -32,6 +32,7 @@ type foldedFields struct {
 	once        sync.Once
 	title, body tokenField
 	sorted      sortedTerms
+	both        [2]*tokenField // title and body, for foldFields
 }
 
 // foldFields returns the fold fields a text query on field looks in.
@@ -40,11 +41,12 @@ func (d *Doc) foldFields(field string) []*tokenField {
 	ff.once.Do(func() {
 		ff.title = ff.an.foldField(d.title.text)
 		ff.body = ff.an.foldField(d.body.text)
+		ff.both = [2]*tokenField{&ff.title, &ff.body}
 	})
 	if field == FieldTitle {
-		return []*tokenField{&ff.title}
+		return ff.both[:1]
 	}
-	return []*tokenField{&ff.title, &ff.body}
+	return ff.both[:]
 }
 
 func (an *Analysis) foldField(text string) tokenField {
