@@ -183,6 +183,11 @@ type Analysis struct {
 	text    map[string]analysis.Analyzer
 	keyword analysis.Analyzer
 	fold    analysis.Analyzer
+	// cutLikeFold holds the text analysers that cut words exactly as the fold analyser
+	// does (no character filter, its tokenizer), and foldFilters the fold analyser's
+	// token filters: a Doc then segments its text once for both (see Analysis.words).
+	cutLikeFold map[string]*analysis.DefaultAnalyzer
+	foldFilters []analysis.TokenFilter
 }
 
 // NewAnalysis builds the analysers for languages (Und is always included).
@@ -209,7 +214,53 @@ func NewAnalysis(languages []string) (*Analysis, error) {
 	if an.fold, err = cache.AnalyzerNamed(FoldAnalyzer); err != nil {
 		return nil, fmt.Errorf("loading fold analyzer: %w", err)
 	}
+	an.cutLikeFold = map[string]*analysis.DefaultAnalyzer{}
+	if fold, ok := an.fold.(*analysis.DefaultAnalyzer); ok && len(fold.CharFilters) == 0 {
+		an.foldFilters = fold.TokenFilters
+		for k, a := range an.text {
+			if a, ok := a.(*analysis.DefaultAnalyzer); ok && len(a.CharFilters) == 0 && sameType(a.Tokenizer, fold.Tokenizer) {
+				an.cutLikeFold[k] = a
+			}
+		}
+	}
 	return an, nil
+}
+
+func sameType(a, b any) bool { return fmt.Sprintf("%T", a) == fmt.Sprintf("%T", b) }
+
+// words analyses text with langKey's analyser and, when that analyser cuts words as the
+// fold analyser does, also returns the words as cut (offsets and positions, no term),
+// from which foldWords makes the fold field without segmenting the text again.
+func (an *Analysis) words(langKey, text string) (tokenField, []analysis.Token) {
+	a := an.cutLikeFold[langKey]
+	if a == nil {
+		return an.tokenField(langKey, text), nil
+	}
+	ts := a.Tokenizer.Tokenize([]byte(text))
+	words := make([]analysis.Token, len(ts))
+	for i, t := range ts {
+		words[i] = analysis.Token{Start: t.Start, End: t.End, Position: t.Position, Type: t.Type}
+	}
+	for _, f := range a.TokenFilters {
+		ts = f.Filter(ts)
+	}
+	return tokenFieldOf(ts, text), words
+}
+
+// foldWords is the fold analyser's output on text, given the words of text as words
+// returned them. It uses words up.
+func (an *Analysis) foldWords(words []analysis.Token, text string) analysis.TokenStream {
+	buf := []byte(text) // the filters may rewrite terms in place
+	ts := make(analysis.TokenStream, len(words))
+	for i := range words {
+		w := &words[i]
+		w.Term = buf[w.Start:w.End]
+		ts[i] = w
+	}
+	for _, f := range an.foldFilters {
+		ts = f.Filter(ts)
+	}
+	return ts
 }
 
 // Keys returns the language keys, sorted; each has its own text fields.

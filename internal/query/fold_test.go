@@ -1,6 +1,7 @@
 package query
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -200,5 +201,37 @@ func TestRelativeDates(t *testing.T) {
 	}
 	if got, err := ParseDate("2026-03-01", now, false); err != nil || !got.Equal(day(3, 1)) {
 		t.Errorf("ParseDate(2026-03-01) = %v, %v", got, err)
+	}
+}
+
+// TestFoldFromWords: the fold fields a Doc builds from the words its language's analyser
+// cut are the fold analyser's own output.
+func TestFoldFromWords(t *testing.T) {
+	an, err := NewAnalysis(DefaultLanguages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if an.cutLikeFold["en"] == nil || an.cutLikeFold["ru"] == nil {
+		t.Fatal("the English and Russian analysers should cut words as the fold analyser does")
+	}
+	texts := []string{
+		"L'Arménie accuse l'Azerbaïdjan du blocus du corridor de Latchine.",
+		"Erdoğan met Aliyev in Bakü'nün centre; the peacekeepers' base — 3,000 troops.",
+		"Блокада Лачинского коридора: Лавров встретился с Пашиняном.",
+		"ՀՀ վարչապետ Նիկոլ Փաշինյան 2026 թ. ‘quoted’ ＇full＇ Straße ÉCOLE",
+		"", "   ", "x",
+	}
+	for _, key := range an.Keys() {
+		for _, text := range texts {
+			_, words := an.words(key, text)
+			if words == nil {
+				continue
+			}
+			got, want := an.foldField(text, words), an.foldField(text, nil)
+			if !slices.Equal(got.terms, want.terms) || !slices.Equal(got.pos, want.pos) ||
+				!slices.Equal(got.start, want.start) || !slices.Equal(got.end, want.end) {
+				t.Errorf("%s %q:\nfrom words %q %v\nanalysed   %q %v", key, text, got.terms, got.pos, want.terms, want.pos)
+			}
+		}
 	}
 }

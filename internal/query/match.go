@@ -179,13 +179,13 @@ func (an *Analysis) Doc(a *article.Article) *Doc {
 		Article:   a,
 		LangKey:   key,
 		Published: PublishedTime(a),
-		title:     an.tokenField(key, a.Title),
-		body:      an.tokenField(key, BodyText(a)),
 		Now:       time.Now(),
 		keywords:  map[string][]string{},
 		sorted:    &sortedTerms{},
 		fold:      &foldedFields{an: an},
 	}
+	d.title, d.fold.titleWords = an.words(key, a.Title)
+	d.body, d.fold.bodyWords = an.words(key, BodyText(a))
 	d.both = [2]*tokenField{&d.title, &d.body}
 	for f, vs := range KeywordValues(a) {
 		for _, v := range vs {

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/blevesearch/bleve/v2/analysis"
 )
 
 // sortedTerms holds the distinct terms of a Doc's title and body in order, built when
@@ -33,14 +35,18 @@ type foldedFields struct {
 	title, body tokenField
 	sorted      sortedTerms
 	both        [2]*tokenField // title and body, for foldFields
+	// The words of title and body as Analysis.words cut them; nil when the language's
+	// analyser cuts words otherwise, and once the fold fields are built.
+	titleWords, bodyWords []analysis.Token
 }
 
 // foldFields returns the fold fields a text query on field looks in.
 func (d *Doc) foldFields(field string) []*tokenField {
 	ff := d.fold
 	ff.once.Do(func() {
-		ff.title = ff.an.foldField(d.title.text)
-		ff.body = ff.an.foldField(d.body.text)
+		ff.title = ff.an.foldField(d.title.text, ff.titleWords)
+		ff.body = ff.an.foldField(d.body.text, ff.bodyWords)
+		ff.titleWords, ff.bodyWords = nil, nil
 		ff.both = [2]*tokenField{&ff.title, &ff.body}
 	})
 	if field == FieldTitle {
@@ -49,7 +55,11 @@ func (d *Doc) foldFields(field string) []*tokenField {
 	return ff.both[:]
 }
 
-func (an *Analysis) foldField(text string) tokenField {
+// foldField analyses text for a fold field, from its words when Analysis.words gave them.
+func (an *Analysis) foldField(text string, words []analysis.Token) tokenField {
+	if words != nil {
+		return tokenFieldOf(an.foldWords(words, text), text)
+	}
 	return tokenFieldOf(an.fold.Analyze([]byte(text)), text)
 }
 
