@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -188,6 +189,22 @@ type Analysis struct {
 	// token filters: a Doc then segments its text once for both (see Analysis.words).
 	cutLikeFold map[string]*analysis.DefaultAnalyzer
 	foldFilters []analysis.TokenFilter
+	terms       map[string]*termCache // per key of cutLikeFold
+}
+
+// maxCachedTerms bounds each language's termCache. News vocabulary is mostly the same
+// few tens of thousands of words; past the bound the cache starts again empty, so that a
+// vocabulary that drifts is learnt anew.
+const maxCachedTerms = 1 << 16
+
+// termCache remembers what a language's token filters (lower case, elision, stemming)
+// made of each word as the tokenizer cut it. Every filter of the text analysers is a
+// function of the word alone, so a word met again needs no filtering: stemming was most
+// of the cost of analysing an article for the alert stage, which does it a thousand
+// times a second.
+type termCache struct {
+	mu    sync.RWMutex
+	terms map[string]string
 }
 
 // NewAnalysis builds the analysers for languages (Und is always included).
@@ -214,12 +231,13 @@ func NewAnalysis(languages []string) (*Analysis, error) {
 	if an.fold, err = cache.AnalyzerNamed(FoldAnalyzer); err != nil {
 		return nil, fmt.Errorf("loading fold analyzer: %w", err)
 	}
-	an.cutLikeFold = map[string]*analysis.DefaultAnalyzer{}
+	an.cutLikeFold, an.terms = map[string]*analysis.DefaultAnalyzer{}, map[string]*termCache{}
 	if fold, ok := an.fold.(*analysis.DefaultAnalyzer); ok && len(fold.CharFilters) == 0 {
 		an.foldFilters = fold.TokenFilters
 		for k, a := range an.text {
 			if a, ok := a.(*analysis.DefaultAnalyzer); ok && len(a.CharFilters) == 0 && sameType(a.Tokenizer, fold.Tokenizer) {
 				an.cutLikeFold[k] = a
+				an.terms[k] = &termCache{terms: map[string]string{}}
 			}
 		}
 	}
@@ -230,7 +248,8 @@ func sameType(a, b any) bool { return fmt.Sprintf("%T", a) == fmt.Sprintf("%T", 
 
 // words analyses text with langKey's analyser and, when that analyser cuts words as the
 // fold analyser does, also returns the words as cut (offsets and positions, no term),
-// from which foldWords makes the fold field without segmenting the text again.
+// from which foldWords makes the fold field without segmenting the text again. Words
+// seen before take their terms from the language's termCache.
 func (an *Analysis) words(langKey, text string) (tokenField, []analysis.Token) {
 	a := an.cutLikeFold[langKey]
 	if a == nil {
@@ -241,10 +260,55 @@ func (an *Analysis) words(langKey, text string) (tokenField, []analysis.Token) {
 	for i, t := range ts {
 		words[i] = analysis.Token{Start: t.Start, End: t.End, Position: t.Position, Type: t.Type}
 	}
-	for _, f := range a.TokenFilters {
-		ts = f.Filter(ts)
+	terms, ok := an.terms[langKey].filter(ts, a.TokenFilters)
+	if !ok {
+		return an.tokenField(langKey, text), words
 	}
-	return tokenFieldOf(ts, text), words
+	return newTokenField(terms, func(i int) *analysis.Token { return &words[i] }, text), words
+}
+
+// filter returns the term of each token of ts after filters, from the cache or by
+// filtering the words it has not met. It reports false if the filters did not keep one
+// term per word, which none of the text analysers' filters does.
+func (c *termCache) filter(ts analysis.TokenStream, filters []analysis.TokenFilter) ([]string, bool) {
+	terms := make([]string, len(ts))
+	var miss analysis.TokenStream
+	var missAt []int
+	c.mu.RLock()
+	for i, t := range ts {
+		if term, ok := c.terms[string(t.Term)]; ok {
+			terms[i] = term
+		} else {
+			miss = append(miss, t)
+			missAt = append(missAt, i)
+		}
+	}
+	c.mu.RUnlock()
+	if len(miss) == 0 {
+		return terms, true
+	}
+	words := make([]string, len(miss)) // before the filters rewrite the terms in place
+	for j, t := range miss {
+		words[j] = string(t.Term)
+	}
+	out := miss
+	for _, f := range filters {
+		out = f.Filter(out)
+	}
+	if len(out) != len(miss) {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.terms)+len(out) > maxCachedTerms {
+		clear(c.terms)
+	}
+	for j, t := range out {
+		term := string(t.Term)
+		terms[missAt[j]] = term
+		c.terms[words[j]] = term
+	}
+	return terms, true
 }
 
 // foldWords is the fold analyser's output on text, given the words of text as words

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -233,5 +234,72 @@ func TestFoldFromWords(t *testing.T) {
 				t.Errorf("%s %q:\nfrom words %q %v\nanalysed   %q %v", key, text, got.terms, got.pos, want.terms, want.pos)
 			}
 		}
+	}
+}
+
+// TestCachedTermsAreAnalysed: the terms a Doc takes from the term cache, the first time a
+// word is met and every time after, are the language analyser's own, in every language.
+func TestCachedTermsAreAnalysed(t *testing.T) {
+	an, err := NewAnalysis(DefaultLanguages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{
+		"L'Arménie accuse l'Azerbaïdjan du blocus du corridor de Latchine; les corridors restent fermés.",
+		"The peacekeepers' convoy reached Stepanakert's outskirts; Russia's ministry denied it.",
+		"Блокада Лачинского коридора: Лавров встретился с Пашиняном в Москве, блокады продолжаются.",
+		"Bakü'nün açıklamasına göre Ermenistan'ın heyeti İstanbul'da görüştü.",
+		"Die Straße nach Latschin bleibt gesperrt, sagte der Außenminister.",
+		"El corredor de Lachín sigue cerrado según las autoridades armenias.",
+		"أعلنت وزارة الخارجية الأذربيجانية أن الممر مغلق",
+		"Il corridoio di Lachin è chiuso, dice l'ambasciatore.",
+		"O corredor de Lachin continua fechado, disseram as autoridades.",
+		"De corridor van Lachin blijft gesloten volgens de autoriteiten.",
+		"ՀՀ վարչապետ Նիկոլ Փաշինյանը հանդիպեց Ալիևին; Azərbaycan Respublikası; საქართველოს მთავრობა; Україна заявила",
+		"ÉCOLE Straße ＡＢＣ ﬁnance 3,000 troops 12.5% — x",
+	}
+	for round := range 2 { // the second round finds every word in the cache
+		for _, key := range an.Keys() {
+			for _, text := range texts {
+				got, words := an.words(key, text)
+				want := an.tokenField(key, text)
+				if words == nil {
+					continue
+				}
+				if !slices.Equal(got.terms, want.terms) || !slices.Equal(got.pos, want.pos) ||
+					!slices.Equal(got.start, want.start) || !slices.Equal(got.end, want.end) {
+					t.Fatalf("round %d, %s %q:\ncached   %q %v\nanalysed %q %v", round, key, text, got.terms, got.pos, want.terms, want.pos)
+				}
+				for term, ps := range want.at {
+					if !slices.Equal(got.at[term], ps) {
+						t.Fatalf("round %d, %s %q: positions of %q are %v, want %v", round, key, text, term, got.at[term], ps)
+					}
+				}
+			}
+		}
+	}
+	if n := len(an.terms["fr"].terms); n == 0 {
+		t.Error("the French term cache is empty")
+	}
+}
+
+// TestTermCacheIsBounded: a language's term cache never holds more than maxCachedTerms
+// words, and keeps analysing correctly once it started again.
+func TestTermCacheIsBounded(t *testing.T) {
+	an, err := NewAnalysis([]string{"en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for i := range maxCachedTerms + 1000 {
+		fmt.Fprintf(&b, "w%dx ", i)
+	}
+	an.words("en", b.String())
+	an.words("en", "walking talks")
+	if n := len(an.terms["en"].terms); n > maxCachedTerms {
+		t.Fatalf("the cache holds %d words, more than %d", n, maxCachedTerms)
+	}
+	if got, _ := an.words("en", "walking talks"); !slices.Equal(got.terms, []string{"walk", "talk"}) {
+		t.Fatalf("after the cache started again: %q", got.terms)
 	}
 }

@@ -94,22 +94,15 @@ func (an *Analysis) tokenField(langKey, text string) tokenField {
 // tokenFieldOf keeps the tokens of text. It allocates per field, not per token: an
 // article has hundreds of tokens and the alert stage analyses a thousand articles a
 // second. A term that is a piece of the text as written (most are; a stem often is a
-// prefix of its word) is that substring, the others share one string, and the positions
-// of every term share one array.
+// prefix of its word) is that substring, and the others share one string.
 func tokenFieldOf(ts analysis.TokenStream, text string) tokenField {
-	n := len(ts)
-	ints := make([]int, 3*n)
-	f := tokenField{
-		terms: make([]string, n), pos: ints[:n:n], start: ints[n : 2*n : 2*n], end: ints[2*n:],
-		at: make(map[string][]int, n), text: text,
-	}
+	terms := make([]string, len(ts))
 	type pending struct{ i, off int }
 	var rest []byte // the terms that are not substrings of text, end to end
 	var restAt []pending
 	for i, t := range ts {
-		f.pos[i], f.start[i], f.end[i] = t.Position, t.Start, t.End
 		if w, ok := writtenAs(text, t); ok {
-			f.terms[i] = w
+			terms[i] = w
 			continue
 		}
 		restAt = append(restAt, pending{i, len(rest)})
@@ -118,11 +111,27 @@ func tokenFieldOf(ts analysis.TokenStream, text string) tokenField {
 	if len(restAt) > 0 {
 		all := string(rest)
 		for _, p := range restAt {
-			f.terms[p.i] = all[p.off : p.off+len(ts[p.i].Term)]
+			terms[p.i] = all[p.off : p.off+len(ts[p.i].Term)]
 		}
 	}
+	return newTokenField(terms, func(i int) *analysis.Token { return ts[i] }, text)
+}
+
+// newTokenField keeps terms, the terms of the tokens token(0)…token(len(terms)-1), with
+// the positions of every term in one array.
+func newTokenField(terms []string, token func(i int) *analysis.Token, text string) tokenField {
+	n := len(terms)
+	ints := make([]int, 3*n)
+	f := tokenField{
+		terms: terms, pos: ints[:n:n], start: ints[n : 2*n : 2*n], end: ints[2*n:],
+		at: make(map[string][]int, n), text: text,
+	}
+	for i := range n {
+		t := token(i)
+		f.pos[i], f.start[i], f.end[i] = t.Position, t.Start, t.End
+	}
 	count := make(map[string]int, n)
-	for _, t := range f.terms {
+	for _, t := range terms {
 		count[t]++
 	}
 	positions, off := make([]int, n), 0
@@ -130,7 +139,7 @@ func tokenFieldOf(ts analysis.TokenStream, text string) tokenField {
 		f.at[t] = positions[off : off : off+c] // filled below without growing
 		off += c
 	}
-	for i, t := range f.terms {
+	for i, t := range terms {
 		f.at[t] = append(f.at[t], f.pos[i])
 	}
 	return f
