@@ -267,8 +267,13 @@ func (s *Stage) matchBatch(msgs []bus.Record, now time.Time) (matchedBatch, erro
 		start := time.Now()
 		hits := s.matcher.match(a)
 		s.metrics.matchSeconds.Observe(time.Since(start).Seconds())
+		if len(hits) == 0 {
+			continue
+		}
+		art := alertArticle(a)
+		var artJSON json.RawMessage
 		for _, ss := range hits {
-			al := newAlert(ss, a, now)
+			al := newAlert(ss, a, art, now)
 			if !s.hist.claim(al) {
 				s.metrics.duplicates.Inc()
 				continue
@@ -278,7 +283,13 @@ func (s *Stage) matchBatch(msgs []bus.Record, now time.Time) (matchedBatch, erro
 				al.Digest = true
 				s.metrics.rateLimited.Inc()
 			}
-			v, err := json.Marshal(al)
+			if artJSON == nil {
+				artJSON, err = json.Marshal(art)
+			}
+			var v []byte
+			if err == nil {
+				v, err = json.Marshal(alertRecord{Alert: al, Article: artJSON})
+			}
 			if err != nil {
 				s.hist.unclaim(b.claimed)
 				return matchedBatch{}, fmt.Errorf("encoding alert %s: %w", al.ID, err)
