@@ -1,6 +1,7 @@
 package query
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -190,6 +191,7 @@ type Analysis struct {
 	cutLikeFold map[string]*analysis.DefaultAnalyzer
 	foldFilters []analysis.TokenFilter
 	terms       map[string]*termCache // per key of cutLikeFold
+	foldTerms   *termCache            // words without apostrophes, folded
 }
 
 // maxCachedTerms bounds each language's termCache. News vocabulary is mostly the same
@@ -232,6 +234,7 @@ func NewAnalysis(languages []string) (*Analysis, error) {
 		return nil, fmt.Errorf("loading fold analyzer: %w", err)
 	}
 	an.cutLikeFold, an.terms = map[string]*analysis.DefaultAnalyzer{}, map[string]*termCache{}
+	an.foldTerms = &termCache{terms: map[string]string{}}
 	if fold, ok := an.fold.(*analysis.DefaultAnalyzer); ok && len(fold.CharFilters) == 0 {
 		an.foldFilters = fold.TokenFilters
 		for k, a := range an.text {
@@ -311,20 +314,45 @@ func (c *termCache) filter(ts analysis.TokenStream, filters []analysis.TokenFilt
 	return terms, true
 }
 
-// foldWords is the fold analyser's output on text, given the words of text as words
-// returned them. It uses words up.
-func (an *Analysis) foldWords(words []analysis.Token, text string) analysis.TokenStream {
+// foldWords is the fold field of text, given the words of text as words returned them.
+// A word without an apostrophe folds to one term, which the fold term cache keeps; the
+// others the fold filters split (FoldApostrophes), and they are filtered every time.
+// It uses words up.
+func (an *Analysis) foldWords(words []analysis.Token, text string) tokenField {
 	buf := []byte(text) // the filters may rewrite terms in place
-	ts := make(analysis.TokenStream, len(words))
+	var whole, split analysis.TokenStream
 	for i := range words {
 		w := &words[i]
 		w.Term = buf[w.Start:w.End]
-		ts[i] = w
+		if bytes.ContainsFunc(w.Term, isFoldApostrophe) {
+			split = append(split, w)
+		} else {
+			whole = append(whole, w)
+		}
+	}
+	wholeTerms, ok := an.foldTerms.filter(whole, an.foldFilters)
+	if !ok {
+		return tokenFieldOf(an.fold.Analyze([]byte(text)), text) // not reached: see filter
 	}
 	for _, f := range an.foldFilters {
-		ts = f.Filter(ts)
+		split = f.Filter(split)
 	}
-	return ts
+	if len(split) == 0 {
+		return newTokenField(wholeTerms, func(i int) *analysis.Token { return whole[i] }, text)
+	}
+	// Merge in word order: the parts of a split word keep its position.
+	terms := make([]string, 0, len(wholeTerms)+len(split))
+	toks := make([]*analysis.Token, 0, cap(terms))
+	for i, j := 0, 0; i < len(whole) || j < len(split); {
+		if j == len(split) || (i < len(whole) && whole[i].Position < split[j].Position) {
+			terms, toks = append(terms, wholeTerms[i]), append(toks, whole[i])
+			i++
+			continue
+		}
+		terms, toks = append(terms, string(split[j].Term)), append(toks, split[j])
+		j++
+	}
+	return newTokenField(terms, func(i int) *analysis.Token { return toks[i] }, text)
 }
 
 // Keys returns the language keys, sorted; each has its own text fields.

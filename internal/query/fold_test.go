@@ -222,16 +222,23 @@ func TestFoldFromWords(t *testing.T) {
 		"ՀՀ վարչապետ Նիկոլ Փաշինյան 2026 թ. ‘quoted’ ＇full＇ Straße ÉCOLE",
 		"", "   ", "x",
 	}
-	for _, key := range an.Keys() {
-		for _, text := range texts {
-			_, words := an.words(key, text)
-			if words == nil {
-				continue
-			}
-			got, want := an.foldField(text, words), an.foldField(text, nil)
-			if !slices.Equal(got.terms, want.terms) || !slices.Equal(got.pos, want.pos) ||
-				!slices.Equal(got.start, want.start) || !slices.Equal(got.end, want.end) {
-				t.Errorf("%s %q:\nfrom words %q %v\nanalysed   %q %v", key, text, got.terms, got.pos, want.terms, want.pos)
+	for round := range 2 { // the second round finds the words in the fold term cache
+		for _, key := range an.Keys() {
+			for _, text := range texts {
+				_, words := an.words(key, text)
+				if words == nil {
+					continue
+				}
+				got, want := an.foldField(text, words), an.foldField(text, nil)
+				if !slices.Equal(got.terms, want.terms) || !slices.Equal(got.pos, want.pos) ||
+					!slices.Equal(got.start, want.start) || !slices.Equal(got.end, want.end) {
+					t.Errorf("round %d, %s %q:\nfrom words %q %v\nanalysed   %q %v", round, key, text, got.terms, got.pos, want.terms, want.pos)
+				}
+				for term, ps := range want.at {
+					if !slices.Equal(got.at[term], ps) {
+						t.Errorf("round %d, %s %q: positions of %q are %v, want %v", round, key, text, term, got.at[term], ps)
+					}
+				}
 			}
 		}
 	}

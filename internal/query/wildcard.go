@@ -58,7 +58,7 @@ func (d *Doc) foldFields(field string) []*tokenField {
 // foldField analyses text for a fold field, from its words when Analysis.words gave them.
 func (an *Analysis) foldField(text string, words []analysis.Token) tokenField {
 	if words != nil {
-		return tokenFieldOf(an.foldWords(words, text), text)
+		return an.foldWords(words, text)
 	}
 	return tokenFieldOf(an.fold.Analyze([]byte(text)), text)
 }
