@@ -194,10 +194,11 @@ type Analysis struct {
 	foldTerms   *termCache            // words without apostrophes, folded
 }
 
-// maxCachedTerms bounds each language's termCache. News vocabulary is mostly the same
-// few tens of thousands of words; past the bound the cache starts again empty, so that a
-// vocabulary that drifts is learnt anew.
-const maxCachedTerms = 1 << 16
+// maxCachedTerms bounds each termCache: about 2.5 MB each, one per language met and one
+// for the fold fields. The words of the news are mostly the same few tens of thousands;
+// past the bound a cache starts again empty, so that a vocabulary that drifts is learnt
+// anew.
+const maxCachedTerms = 1 << 15
 
 // termCache remembers what a language's token filters (lower case, elision, stemming)
 // made of each word as the tokenizer cut it. Every filter of the text analysers is a
@@ -309,7 +310,9 @@ func (c *termCache) filter(ts analysis.TokenStream, filters []analysis.TokenFilt
 	for j, t := range out {
 		term := string(t.Term)
 		terms[missAt[j]] = term
-		c.terms[words[j]] = term
+		if len(c.terms) < maxCachedTerms {
+			c.terms[words[j]] = term
+		}
 	}
 	return terms, true
 }

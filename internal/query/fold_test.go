@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -301,12 +302,50 @@ func TestTermCacheIsBounded(t *testing.T) {
 	for i := range maxCachedTerms + 1000 {
 		fmt.Fprintf(&b, "w%dx ", i)
 	}
-	an.words("en", b.String())
-	an.words("en", "walking talks")
-	if n := len(an.terms["en"].terms); n > maxCachedTerms {
-		t.Fatalf("the cache holds %d words, more than %d", n, maxCachedTerms)
+	for _, text := range []string{b.String(), "walking talks", b.String()} {
+		an.words("en", text)
+		if n := len(an.terms["en"].terms); n > maxCachedTerms {
+			t.Fatalf("the cache holds %d words, more than %d", n, maxCachedTerms)
+		}
 	}
 	if got, _ := an.words("en", "walking talks"); !slices.Equal(got.terms, []string{"walk", "talk"}) {
 		t.Fatalf("after the cache started again: %q", got.terms)
 	}
+}
+
+// TestAnalysisSharedByGoroutines: matchers on several goroutines share one Analysis and
+// its term caches, and each sees what it would alone.
+func TestAnalysisSharedByGoroutines(t *testing.T) {
+	an, err := NewAnalysis([]string{"en", "fr", "ru"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Compile(&Wildcard{Pattern: "latch*"}, MatchOptions{Analysis: an})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arts := []*article.Article{
+		{ID: "fr", Lang: "fr", Title: "Le blocus du corridor de Latchine", Summary: "L'Arménie accuse l'Azerbaïdjan."},
+		{ID: "en", Lang: "en", Title: "Talks on the Lachin corridor", Summary: "Armenia's minister walked out."},
+		{ID: "ru", Lang: "ru", Title: "Блокада Лачинского коридора", Summary: "Лавров встретился с Пашиняном."},
+	}
+	want := make([]bool, len(arts))
+	for i, a := range arts {
+		want[i] = m.Match(a)
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				k := (i + g) % len(arts)
+				if got := m.Match(arts[k]); got != want[k] {
+					t.Errorf("goroutine %d: %s matches %v, alone %v", g, arts[k].ID, got, want[k])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
