@@ -1,6 +1,10 @@
 package alert
 
-import "sync"
+import (
+	"sync"
+
+	"wirewatch/internal/query"
+)
 
 // candidateIndex maps the terms a query requires to the searches that require them, the
 // idea of Lucene's Monitor and Elasticsearch's percolator turned around: instead of
@@ -10,11 +14,14 @@ import "sync"
 //
 // It is not safe for concurrent use on its own; searches guards it.
 type candidateIndex struct {
-	byKey  map[string][]*compiled // key of query.Matcher.Required → searches anchored on it
-	always map[string]*compiled
-	slots  int
-	free   []int
-	marks  sync.Pool // *markSet, to visit each search once per article
+	// Keys of query.Matcher.Required → the searches anchored on them: text keys by their
+	// bare token (query.TextTerm), keyword keys as they are.
+	byText    map[string][]*compiled
+	byKeyword map[string][]*compiled
+	always    map[string]*compiled
+	slots     int
+	free      []int
+	marks     sync.Pool // *markSet, to visit each search once per article
 }
 
 // markSet remembers which slots one lookup has visited; bumping epoch clears it.
@@ -24,7 +31,7 @@ type markSet struct {
 }
 
 func newCandidateIndex() *candidateIndex {
-	return &candidateIndex{byKey: map[string][]*compiled{}, always: map[string]*compiled{}}
+	return &candidateIndex{byText: map[string][]*compiled{}, byKeyword: map[string][]*compiled{}, always: map[string]*compiled{}}
 }
 
 // add indexes c, giving it a slot (reusing its predecessor's when it replaces one).
@@ -42,7 +49,8 @@ func (ix *candidateIndex) add(c *compiled) {
 		return
 	}
 	for _, k := range c.keys {
-		ix.byKey[k] = append(ix.byKey[k], c)
+		m, k := ix.mapOf(k)
+		m[k] = append(m[k], c)
 	}
 }
 
@@ -50,7 +58,8 @@ func (ix *candidateIndex) add(c *compiled) {
 func (ix *candidateIndex) remove(c *compiled, release bool) {
 	delete(ix.always, c.s.ID)
 	for _, k := range c.keys {
-		list := ix.byKey[k]
+		m, k := ix.mapOf(k)
+		list := m[k]
 		for i, x := range list {
 			if x == c {
 				list = append(list[:i:i], list[i+1:]...)
@@ -58,9 +67,9 @@ func (ix *candidateIndex) remove(c *compiled, release bool) {
 			}
 		}
 		if len(list) == 0 {
-			delete(ix.byKey, k)
+			delete(m, k)
 		} else {
-			ix.byKey[k] = list
+			m[k] = list
 		}
 	}
 	if release {
@@ -68,9 +77,17 @@ func (ix *candidateIndex) remove(c *compiled, release bool) {
 	}
 }
 
-// candidates calls f once for each search that may match a document with these keys
-// (query.Doc.Keys).
-func (ix *candidateIndex) candidates(keys []string, f func(*compiled)) {
+// mapOf returns the map that holds key and key as that map holds it.
+func (ix *candidateIndex) mapOf(key string) (map[string][]*compiled, string) {
+	if t, ok := query.TextTerm(key); ok {
+		return ix.byText, t
+	}
+	return ix.byKeyword, key
+}
+
+// candidates calls f once for each search that may match d. It allocates nothing per
+// search nor per token of d.
+func (ix *candidateIndex) candidates(d *query.Doc, f func(*compiled)) {
 	ms, _ := ix.marks.Get().(*markSet)
 	if ms == nil {
 		ms = &markSet{}
@@ -88,12 +105,13 @@ func (ix *candidateIndex) candidates(keys []string, f func(*compiled)) {
 	for _, c := range ix.always {
 		f(c)
 	}
-	for _, k := range keys {
-		for _, c := range ix.byKey[k] {
+	visit := func(list []*compiled) {
+		for _, c := range list {
 			if ms.seen[c.slot] != ms.epoch {
 				ms.seen[c.slot] = ms.epoch
 				f(c)
 			}
 		}
 	}
+	d.EachKey(func(t string) { visit(ix.byText[t]) }, func(k string) { visit(ix.byKeyword[k]) })
 }

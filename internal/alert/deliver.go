@@ -212,9 +212,9 @@ func (s *Stage) handleAlerts(ctx context.Context, msgs []bus.Record) error {
 	var errs []error
 	var letters []bus.Letter
 	for _, m := range msgs {
-		var a Alert
-		if err := json.Unmarshal(m.Value, &a); err != nil || a.ID == "" {
-			letters = append(letters, bus.Letter{Record: m, Reason: fmt.Errorf("decoding alert: %w", errors.Join(err, errors.New("missing id")))})
+		a, err := readAlert(m)
+		if err != nil {
+			letters = append(letters, bus.Letter{Record: m, Reason: err})
 			continue
 		}
 		sem <- struct{}{}
@@ -233,6 +233,15 @@ func (s *Stage) handleAlerts(ctx context.Context, msgs []bus.Record) error {
 		return err
 	}
 	return s.dlq.Send(ctx, letters...)
+}
+
+// readAlert reads an alert of the alerts topic.
+func readAlert(m bus.Record) (Alert, error) {
+	var a Alert
+	if err := json.Unmarshal(m.Value, &a); err != nil || a.ID == "" {
+		return a, fmt.Errorf("decoding alert: %w", errors.Join(err, errors.New("missing id")))
+	}
+	return a, nil
 }
 
 func (s *Stage) deliverAlert(ctx context.Context, a Alert) error {

@@ -1,6 +1,7 @@
 package alert
 
 import (
+	"encoding/json"
 	"fmt"
 	"sync"
 	"time"
@@ -60,7 +61,7 @@ func (mt *matcher) match(a *article.Article) []SavedSearch {
 	var out []SavedSearch
 	mt.set.mu.RLock()
 	defer mt.set.mu.RUnlock()
-	mt.set.index.candidates(d.Keys(), func(c *compiled) {
+	mt.set.index.candidates(d, func(c *compiled) {
 		if c.m.MatchDoc(d) {
 			out = append(out, c.s)
 		}
@@ -110,14 +111,15 @@ func (rl *rateLimiter) allow(search string, now time.Time) bool {
 	return true
 }
 
-// newAlert builds the alert of search s on article a.
-func newAlert(s SavedSearch, a *article.Article, now time.Time) Alert {
+// newAlert builds the alert of search s on article a, which alerts say art of
+// (alertArticle).
+func newAlert(s SavedSearch, a *article.Article, art AlertArticle, now time.Time) Alert {
 	story := a.StoryID
 	if story == "" {
 		// An article not (yet) grouped into a story is its own story.
 		story = a.ID
 	}
-	al := Alert{
+	return Alert{
 		ID:         AlertID(s.ID, story),
 		SearchID:   s.ID,
 		SearchName: s.Name,
@@ -125,21 +127,33 @@ func newAlert(s SavedSearch, a *article.Article, now time.Time) Alert {
 		Signature:  a.Signature,
 		MatchedAt:  now.UTC(),
 		Digest:     s.Mode != ModeImmediate,
-		Article: AlertArticle{
-			ID:        a.ID,
-			Title:     a.Title,
-			URL:       a.URL,
-			Source:    a.Source.FeedTitle,
-			Lang:      a.Lang,
-			Published: a.Published,
-			Topics:    a.Topics,
-		},
+		Article:    art,
 	}
-	if al.Article.Source == "" {
-		al.Article.Source = a.Source.FeedURL
+}
+
+// alertArticle is what every alert on a says of it.
+func alertArticle(a *article.Article) AlertArticle {
+	art := AlertArticle{
+		ID:        a.ID,
+		Title:     a.Title,
+		URL:       a.URL,
+		Source:    a.Source.FeedTitle,
+		Lang:      a.Lang,
+		Published: a.Published,
+		Topics:    a.Topics,
+	}
+	if art.Source == "" {
+		art.Source = a.Source.FeedURL
 	}
 	for _, e := range a.Entities {
-		al.Article.Entities = append(al.Article.Entities, index.EntityRef{ID: e.ID, Type: e.Type, Name: e.Name})
+		art.Entities = append(art.Entities, index.EntityRef{ID: e.ID, Type: e.Type, Name: e.Name})
 	}
-	return al
+	return art
+}
+
+// alertRecord is an alert as the alerts topic holds it (the JSON of Alert), with its
+// article encoded once for all the alerts the article raises.
+type alertRecord struct {
+	Alert
+	Article json.RawMessage `json:"article"` // hides Alert.Article
 }

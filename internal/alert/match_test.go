@@ -1,6 +1,7 @@
 package alert
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"wirewatch/internal/article"
+	"wirewatch/internal/bus"
 	"wirewatch/internal/query"
 )
 
@@ -149,7 +151,7 @@ func TestCandidateIndexLosesNothing(t *testing.T) {
 			t.Fatalf("article %+v:\nindexed %v\nall     %v", a, got, want)
 		}
 		matched += len(want)
-		mt.set.index.candidates(mt.an.Doc(a).Keys(), func(*compiled) { checked++ })
+		mt.set.index.candidates(mt.an.Doc(a), func(*compiled) { checked++ })
 	}
 	if matched == 0 {
 		t.Fatal("no article matched any query: the test proves nothing")
@@ -212,5 +214,53 @@ func TestRateLimiter(t *testing.T) {
 	}
 	if !rl.allow("other", t0.Add(2*time.Minute)) {
 		t.Error("limits are per search")
+	}
+}
+
+// TestAlertRecordIsAlert: an alert as matchBatch writes it, its article encoded once for
+// every search, is the JSON of the Alert: the same keys and values.
+func TestAlertRecordIsAlert(t *testing.T) {
+	a := &article.Article{
+		ID: "a1", Title: "Talks in Yerevan", URL: "https://example.com/a1", Lang: "en", StoryID: "s1",
+		Published: time.Date(2026, 11, 2, 3, 4, 5, 0, time.UTC), Signature: 0xfeed,
+		Source: article.Source{FeedURL: "https://example.com/feed"}, Topics: []string{"peace-talks"},
+		Entities: testEntities[:2],
+	}
+	for _, s := range []SavedSearch{
+		{ID: "q1", Name: "Yerevan", Mode: ModeImmediate},
+		{ID: "q2", Name: "daily \"talks\" <b>", Mode: ModeDaily},
+	} {
+		art := alertArticle(a)
+		al := newAlert(s, a, art, time.Date(2026, 11, 2, 3, 5, 0, 0, time.UTC))
+		want, err := json.Marshal(al)
+		if err != nil {
+			t.Fatal(err)
+		}
+		artJSON, err := json.Marshal(art)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := json.Marshal(alertRecord{Alert: al, Article: artJSON})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var g, w map[string]json.RawMessage
+		if err := json.Unmarshal(got, &g); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(want, &w); err != nil {
+			t.Fatal(err)
+		}
+		if len(g) != len(w) {
+			t.Fatalf("record has keys %v, the alert %v", g, w)
+		}
+		for k, v := range w {
+			if string(g[k]) != string(v) {
+				t.Errorf("%s: record has %s, the alert %s", k, g[k], v)
+			}
+		}
+		if back, err := readAlert(bus.Record{Value: got}); err != nil || back.Article.Source != "https://example.com/feed" || len(back.Article.Entities) != 2 {
+			t.Errorf("reading the record back: %+v, %v", back, err)
+		}
 	}
 }

@@ -220,58 +220,84 @@ func (s *Stage) syncConfigSearches(ctx context.Context) error {
 // handleEnriched matches a batch of enriched articles and writes their alerts to the
 // alerts topic. It returns nil only once Kafka acknowledged every alert, so the batch's
 // offsets are committed only then: a crash in between redoes the batch, and the history
-// of the alerts topic keeps the redo from alerting twice. Articles a reprocess job wrote
-// again (bus.HeaderReprocess) are old news and alert nobody.
+// of the alerts topic keeps the redo from alerting twice.
 func (s *Stage) handleEnriched(ctx context.Context, msgs []bus.Record) error {
-	now := s.now()
-	var out []bus.Record
-	var claimed []string
-	var letters []bus.Letter
-	reprocessed := 0
+	b, err := s.matchBatch(msgs, s.now())
+	if err != nil {
+		return err
+	}
+	if len(b.alerts) > 0 {
+		if err := s.alertW.Write(ctx, b.alerts...); err != nil {
+			s.hist.unclaim(b.claimed)
+			return fmt.Errorf("writing %d alerts: %w", len(b.alerts), err)
+		}
+		s.metrics.alerts.Add(float64(len(b.alerts)))
+	}
+	if err := s.dlq.Send(ctx, b.letters...); err != nil {
+		return err
+	}
+	s.metrics.articles.Add(float64(b.articles))
+	return nil
+}
+
+// matchedBatch is what matching a batch of enriched records gave.
+type matchedBatch struct {
+	alerts   []bus.Record // to write to the alerts topic
+	claimed  []string     // their IDs, claimed in the history until written
+	letters  []bus.Letter // records that are not articles
+	articles int          // articles matched
+}
+
+// matchBatch decodes each enriched record once, analyses it once for every saved search
+// (matcher.match) and returns the alerts that are news, claimed in the history. Articles
+// a reprocess job wrote again (bus.HeaderReprocess) are old news and alert nobody. On
+// error nothing stays claimed.
+func (s *Stage) matchBatch(msgs []bus.Record, now time.Time) (matchedBatch, error) {
+	var b matchedBatch
 	for _, m := range msgs {
 		if slices.ContainsFunc(m.Headers, func(h bus.Header) bool { return h.Key == bus.HeaderReprocess }) {
-			reprocessed++
 			continue
 		}
 		a, err := article.Decode(m.Value)
 		if err != nil {
-			letters = append(letters, bus.Letter{Record: m, Reason: err})
+			b.letters = append(b.letters, bus.Letter{Record: m, Reason: err})
 			continue
 		}
+		b.articles++
 		start := time.Now()
 		hits := s.matcher.match(a)
 		s.metrics.matchSeconds.Observe(time.Since(start).Seconds())
+		if len(hits) == 0 {
+			continue
+		}
+		art := alertArticle(a)
+		var artJSON json.RawMessage
 		for _, ss := range hits {
-			al := newAlert(ss, a, now)
+			al := newAlert(ss, a, art, now)
 			if !s.hist.claim(al) {
 				s.metrics.duplicates.Inc()
 				continue
 			}
-			claimed = append(claimed, al.ID)
+			b.claimed = append(b.claimed, al.ID)
 			if !al.Digest && !s.limiter.allow(ss.ID, now) {
 				al.Digest = true
 				s.metrics.rateLimited.Inc()
 			}
-			b, err := json.Marshal(al)
-			if err != nil {
-				s.hist.unclaim(claimed)
-				return fmt.Errorf("encoding alert %s: %w", al.ID, err)
+			if artJSON == nil {
+				artJSON, err = json.Marshal(art)
 			}
-			out = append(out, bus.Record{Key: []byte(al.ID), Value: b})
+			var v []byte
+			if err == nil {
+				v, err = json.Marshal(alertRecord{Alert: al, Article: artJSON})
+			}
+			if err != nil {
+				s.hist.unclaim(b.claimed)
+				return matchedBatch{}, fmt.Errorf("encoding alert %s: %w", al.ID, err)
+			}
+			b.alerts = append(b.alerts, bus.Record{Key: []byte(al.ID), Value: v})
 		}
 	}
-	if len(out) > 0 {
-		if err := s.alertW.Write(ctx, out...); err != nil {
-			s.hist.unclaim(claimed)
-			return fmt.Errorf("writing %d alerts: %w", len(out), err)
-		}
-		s.metrics.alerts.Add(float64(len(out)))
-	}
-	if err := s.dlq.Send(ctx, letters...); err != nil {
-		return err
-	}
-	s.metrics.articles.Add(float64(len(msgs) - len(letters) - reprocessed))
-	return nil
+	return b, nil
 }
 
 // waitReady blocks until Run has loaded the searches, or ctx ends.

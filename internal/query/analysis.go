@@ -1,9 +1,11 @@
 package query
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -183,6 +185,29 @@ type Analysis struct {
 	text    map[string]analysis.Analyzer
 	keyword analysis.Analyzer
 	fold    analysis.Analyzer
+	// cutLikeFold holds the text analysers that cut words exactly as the fold analyser
+	// does (no character filter, its tokenizer), and foldFilters the fold analyser's
+	// token filters: a Doc then segments its text once for both (see Analysis.words).
+	cutLikeFold map[string]*analysis.DefaultAnalyzer
+	foldFilters []analysis.TokenFilter
+	terms       map[string]*termCache // per key of cutLikeFold
+	foldTerms   *termCache            // words without apostrophes, folded
+}
+
+// maxCachedTerms bounds each termCache: about 2.5 MB each, one per language met and one
+// for the fold fields. The words of the news are mostly the same few tens of thousands;
+// past the bound a cache starts again empty, so that a vocabulary that drifts is learnt
+// anew.
+const maxCachedTerms = 1 << 15
+
+// termCache remembers what a language's token filters (lower case, elision, stemming)
+// made of each word as the tokenizer cut it. Every filter of the text analysers is a
+// function of the word alone, so a word met again needs no filtering: stemming was most
+// of the cost of analysing an article for the alert stage, which does it a thousand
+// times a second.
+type termCache struct {
+	mu    sync.RWMutex
+	terms map[string]string
 }
 
 // NewAnalysis builds the analysers for languages (Und is always included).
@@ -209,7 +234,128 @@ func NewAnalysis(languages []string) (*Analysis, error) {
 	if an.fold, err = cache.AnalyzerNamed(FoldAnalyzer); err != nil {
 		return nil, fmt.Errorf("loading fold analyzer: %w", err)
 	}
+	an.cutLikeFold, an.terms = map[string]*analysis.DefaultAnalyzer{}, map[string]*termCache{}
+	an.foldTerms = &termCache{terms: map[string]string{}}
+	if fold, ok := an.fold.(*analysis.DefaultAnalyzer); ok && len(fold.CharFilters) == 0 {
+		an.foldFilters = fold.TokenFilters
+		for k, a := range an.text {
+			if a, ok := a.(*analysis.DefaultAnalyzer); ok && len(a.CharFilters) == 0 && sameType(a.Tokenizer, fold.Tokenizer) {
+				an.cutLikeFold[k] = a
+				an.terms[k] = &termCache{terms: map[string]string{}}
+			}
+		}
+	}
 	return an, nil
+}
+
+func sameType(a, b any) bool { return fmt.Sprintf("%T", a) == fmt.Sprintf("%T", b) }
+
+// words analyses text with langKey's analyser and, when that analyser cuts words as the
+// fold analyser does, also returns the words as cut (offsets and positions, no term),
+// from which foldWords makes the fold field without segmenting the text again. Words
+// seen before take their terms from the language's termCache.
+func (an *Analysis) words(langKey, text string) (tokenField, []analysis.Token) {
+	a := an.cutLikeFold[langKey]
+	if a == nil {
+		return an.tokenField(langKey, text), nil
+	}
+	ts := a.Tokenizer.Tokenize([]byte(text))
+	words := make([]analysis.Token, len(ts))
+	for i, t := range ts {
+		words[i] = analysis.Token{Start: t.Start, End: t.End, Position: t.Position, Type: t.Type}
+	}
+	terms, ok := an.terms[langKey].filter(ts, a.TokenFilters)
+	if !ok {
+		return an.tokenField(langKey, text), words
+	}
+	return newTokenField(terms, func(i int) *analysis.Token { return &words[i] }, text), words
+}
+
+// filter returns the term of each token of ts after filters, from the cache or by
+// filtering the words it has not met. It reports false if the filters did not keep one
+// term per word, which none of the text analysers' filters does.
+func (c *termCache) filter(ts analysis.TokenStream, filters []analysis.TokenFilter) ([]string, bool) {
+	terms := make([]string, len(ts))
+	var miss analysis.TokenStream
+	var missAt []int
+	c.mu.RLock()
+	for i, t := range ts {
+		if term, ok := c.terms[string(t.Term)]; ok {
+			terms[i] = term
+		} else {
+			miss = append(miss, t)
+			missAt = append(missAt, i)
+		}
+	}
+	c.mu.RUnlock()
+	if len(miss) == 0 {
+		return terms, true
+	}
+	words := make([]string, len(miss)) // before the filters rewrite the terms in place
+	for j, t := range miss {
+		words[j] = string(t.Term)
+	}
+	out := miss
+	for _, f := range filters {
+		out = f.Filter(out)
+	}
+	if len(out) != len(miss) {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.terms)+len(out) > maxCachedTerms {
+		clear(c.terms)
+	}
+	for j, t := range out {
+		term := string(t.Term)
+		terms[missAt[j]] = term
+		if len(c.terms) < maxCachedTerms {
+			c.terms[words[j]] = term
+		}
+	}
+	return terms, true
+}
+
+// foldWords is the fold field of text, given the words of text as words returned them.
+// A word without an apostrophe folds to one term, which the fold term cache keeps; the
+// others the fold filters split (FoldApostrophes), and they are filtered every time.
+// It uses words up.
+func (an *Analysis) foldWords(words []analysis.Token, text string) tokenField {
+	buf := []byte(text) // the filters may rewrite terms in place
+	var whole, split analysis.TokenStream
+	for i := range words {
+		w := &words[i]
+		w.Term = buf[w.Start:w.End]
+		if bytes.ContainsFunc(w.Term, isFoldApostrophe) {
+			split = append(split, w)
+		} else {
+			whole = append(whole, w)
+		}
+	}
+	wholeTerms, ok := an.foldTerms.filter(whole, an.foldFilters)
+	if !ok {
+		return tokenFieldOf(an.fold.Analyze([]byte(text)), text) // not reached: see filter
+	}
+	for _, f := range an.foldFilters {
+		split = f.Filter(split)
+	}
+	if len(split) == 0 {
+		return newTokenField(wholeTerms, func(i int) *analysis.Token { return whole[i] }, text)
+	}
+	// Merge in word order: the parts of a split word keep its position.
+	terms := make([]string, 0, len(wholeTerms)+len(split))
+	toks := make([]*analysis.Token, 0, cap(terms))
+	for i, j := 0, 0; i < len(whole) || j < len(split); {
+		if j == len(split) || (i < len(whole) && whole[i].Position < split[j].Position) {
+			terms, toks = append(terms, wholeTerms[i]), append(toks, whole[i])
+			i++
+			continue
+		}
+		terms, toks = append(terms, string(split[j].Term)), append(toks, split[j])
+		j++
+	}
+	return newTokenField(terms, func(i int) *analysis.Token { return toks[i] }, text)
 }
 
 // Keys returns the language keys, sorted; each has its own text fields.

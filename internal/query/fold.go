@@ -1,6 +1,7 @@
 package query
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 
@@ -54,6 +55,14 @@ type foldFilter struct {
 func (ff foldFilter) Filter(ts analysis.TokenStream) analysis.TokenStream {
 	out := ts[:0:0]
 	for _, t := range ts {
+		if isASCII(t.Term) {
+			// Nothing to fold, nor an apostrophe of FoldApostrophes but ', and the
+			// folding filter copies every term it is given.
+			if bytes.IndexByte(t.Term, '\'') < 0 {
+				out = append(out, t)
+				continue
+			}
+		}
 		term := string(t.Term)
 		if !strings.ContainsFunc(term, isFoldApostrophe) {
 			t.Term = ff.f.Filter(t.Term)
@@ -80,6 +89,15 @@ func (ff foldFilter) Filter(ts analysis.TokenStream) analysis.TokenStream {
 		}
 	}
 	return out
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func init() {

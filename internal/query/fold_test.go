@@ -1,7 +1,10 @@
 package query
 
 import (
+	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -201,4 +204,148 @@ func TestRelativeDates(t *testing.T) {
 	if got, err := ParseDate("2026-03-01", now, false); err != nil || !got.Equal(day(3, 1)) {
 		t.Errorf("ParseDate(2026-03-01) = %v, %v", got, err)
 	}
+}
+
+// TestFoldFromWords: the fold fields a Doc builds from the words its language's analyser
+// cut are the fold analyser's own output.
+func TestFoldFromWords(t *testing.T) {
+	an, err := NewAnalysis(DefaultLanguages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if an.cutLikeFold["en"] == nil || an.cutLikeFold["ru"] == nil {
+		t.Fatal("the English and Russian analysers should cut words as the fold analyser does")
+	}
+	texts := []string{
+		"L'Arménie accuse l'Azerbaïdjan du blocus du corridor de Latchine.",
+		"Erdoğan met Aliyev in Bakü'nün centre; the peacekeepers' base — 3,000 troops.",
+		"Блокада Лачинского коридора: Лавров встретился с Пашиняном.",
+		"ՀՀ վարչապետ Նիկոլ Փաշինյան 2026 թ. ‘quoted’ ＇full＇ Straße ÉCOLE",
+		"", "   ", "x",
+	}
+	for round := range 2 { // the second round finds the words in the fold term cache
+		for _, key := range an.Keys() {
+			for _, text := range texts {
+				_, words := an.words(key, text)
+				if words == nil {
+					continue
+				}
+				got, want := an.foldField(text, words), an.foldField(text, nil)
+				if !slices.Equal(got.terms, want.terms) || !slices.Equal(got.pos, want.pos) ||
+					!slices.Equal(got.start, want.start) || !slices.Equal(got.end, want.end) {
+					t.Errorf("round %d, %s %q:\nfrom words %q %v\nanalysed   %q %v", round, key, text, got.terms, got.pos, want.terms, want.pos)
+				}
+				for term, ps := range want.at {
+					if !slices.Equal(got.at[term], ps) {
+						t.Errorf("round %d, %s %q: positions of %q are %v, want %v", round, key, text, term, got.at[term], ps)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestCachedTermsAreAnalysed: the terms a Doc takes from the term cache, the first time a
+// word is met and every time after, are the language analyser's own, in every language.
+func TestCachedTermsAreAnalysed(t *testing.T) {
+	an, err := NewAnalysis(DefaultLanguages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{
+		"L'Arménie accuse l'Azerbaïdjan du blocus du corridor de Latchine; les corridors restent fermés.",
+		"The peacekeepers' convoy reached Stepanakert's outskirts; Russia's ministry denied it.",
+		"Блокада Лачинского коридора: Лавров встретился с Пашиняном в Москве, блокады продолжаются.",
+		"Bakü'nün açıklamasına göre Ermenistan'ın heyeti İstanbul'da görüştü.",
+		"Die Straße nach Latschin bleibt gesperrt, sagte der Außenminister.",
+		"El corredor de Lachín sigue cerrado según las autoridades armenias.",
+		"أعلنت وزارة الخارجية الأذربيجانية أن الممر مغلق",
+		"Il corridoio di Lachin è chiuso, dice l'ambasciatore.",
+		"O corredor de Lachin continua fechado, disseram as autoridades.",
+		"De corridor van Lachin blijft gesloten volgens de autoriteiten.",
+		"ՀՀ վարչապետ Նիկոլ Փաշինյանը հանդիպեց Ալիևին; Azərbaycan Respublikası; საქართველოს მთავრობა; Україна заявила",
+		"ÉCOLE Straße ＡＢＣ ﬁnance 3,000 troops 12.5% — x",
+	}
+	for round := range 2 { // the second round finds every word in the cache
+		for _, key := range an.Keys() {
+			for _, text := range texts {
+				got, words := an.words(key, text)
+				want := an.tokenField(key, text)
+				if words == nil {
+					continue
+				}
+				if !slices.Equal(got.terms, want.terms) || !slices.Equal(got.pos, want.pos) ||
+					!slices.Equal(got.start, want.start) || !slices.Equal(got.end, want.end) {
+					t.Fatalf("round %d, %s %q:\ncached   %q %v\nanalysed %q %v", round, key, text, got.terms, got.pos, want.terms, want.pos)
+				}
+				for term, ps := range want.at {
+					if !slices.Equal(got.at[term], ps) {
+						t.Fatalf("round %d, %s %q: positions of %q are %v, want %v", round, key, text, term, got.at[term], ps)
+					}
+				}
+			}
+		}
+	}
+	if n := len(an.terms["fr"].terms); n == 0 {
+		t.Error("the French term cache is empty")
+	}
+}
+
+// TestTermCacheIsBounded: a language's term cache never holds more than maxCachedTerms
+// words, and keeps analysing correctly once it started again.
+func TestTermCacheIsBounded(t *testing.T) {
+	an, err := NewAnalysis([]string{"en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for i := range maxCachedTerms + 1000 {
+		fmt.Fprintf(&b, "w%dx ", i)
+	}
+	for _, text := range []string{b.String(), "walking talks", b.String()} {
+		an.words("en", text)
+		if n := len(an.terms["en"].terms); n > maxCachedTerms {
+			t.Fatalf("the cache holds %d words, more than %d", n, maxCachedTerms)
+		}
+	}
+	if got, _ := an.words("en", "walking talks"); !slices.Equal(got.terms, []string{"walk", "talk"}) {
+		t.Fatalf("after the cache started again: %q", got.terms)
+	}
+}
+
+// TestAnalysisSharedByGoroutines: matchers on several goroutines share one Analysis and
+// its term caches, and each sees what it would alone.
+func TestAnalysisSharedByGoroutines(t *testing.T) {
+	an, err := NewAnalysis([]string{"en", "fr", "ru"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Compile(&Wildcard{Pattern: "latch*"}, MatchOptions{Analysis: an})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arts := []*article.Article{
+		{ID: "fr", Lang: "fr", Title: "Le blocus du corridor de Latchine", Summary: "L'Arménie accuse l'Azerbaïdjan."},
+		{ID: "en", Lang: "en", Title: "Talks on the Lachin corridor", Summary: "Armenia's minister walked out."},
+		{ID: "ru", Lang: "ru", Title: "Блокада Лачинского коридора", Summary: "Лавров встретился с Пашиняном."},
+	}
+	want := make([]bool, len(arts))
+	for i, a := range arts {
+		want[i] = m.Match(a)
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				k := (i + g) % len(arts)
+				if got := m.Match(arts[k]); got != want[k] {
+					t.Errorf("goroutine %d: %s matches %v, alone %v", g, arts[k].ID, got, want[k])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -3,6 +3,7 @@ package query
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -74,6 +75,7 @@ type Doc struct {
 	keywords map[string][]string // index field → normalised values
 	sorted   *sortedTerms
 	fold     *foldedFields
+	both     [2]*tokenField // title and body, for fields
 }
 
 type tokenField struct {
@@ -89,18 +91,71 @@ func (an *Analysis) tokenField(langKey, text string) tokenField {
 	return tokenFieldOf(an.Tokens(langKey, text), text)
 }
 
+// tokenFieldOf keeps the tokens of text. It allocates per field, not per token: an
+// article has hundreds of tokens and the alert stage analyses a thousand articles a
+// second. A term that is a piece of the text as written (most are; a stem often is a
+// prefix of its word) is that substring, and the others share one string.
 func tokenFieldOf(ts analysis.TokenStream, text string) tokenField {
-	f := tokenField{
-		terms: make([]string, len(ts)), pos: make([]int, len(ts)),
-		start: make([]int, len(ts)), end: make([]int, len(ts)),
-		at: make(map[string][]int, len(ts)), text: text,
-	}
+	terms := make([]string, len(ts))
+	type pending struct{ i, off int }
+	var rest []byte // the terms that are not substrings of text, end to end
+	var restAt []pending
 	for i, t := range ts {
-		term := string(t.Term)
-		f.terms[i], f.pos[i], f.start[i], f.end[i] = term, t.Position, t.Start, t.End
-		f.at[term] = append(f.at[term], t.Position)
+		if w, ok := writtenAs(text, t); ok {
+			terms[i] = w
+			continue
+		}
+		restAt = append(restAt, pending{i, len(rest)})
+		rest = append(rest, t.Term...)
+	}
+	if len(restAt) > 0 {
+		all := string(rest)
+		for _, p := range restAt {
+			terms[p.i] = all[p.off : p.off+len(ts[p.i].Term)]
+		}
+	}
+	return newTokenField(terms, func(i int) *analysis.Token { return ts[i] }, text)
+}
+
+// newTokenField keeps terms, the terms of the tokens token(0)…token(len(terms)-1), with
+// the positions of every term in one array.
+func newTokenField(terms []string, token func(i int) *analysis.Token, text string) tokenField {
+	n := len(terms)
+	ints := make([]int, 3*n)
+	f := tokenField{
+		terms: terms, pos: ints[:n:n], start: ints[n : 2*n : 2*n], end: ints[2*n:],
+		at: make(map[string][]int, n), text: text,
+	}
+	for i := range n {
+		t := token(i)
+		f.pos[i], f.start[i], f.end[i] = t.Position, t.Start, t.End
+	}
+	count := make(map[string]int, n)
+	for _, t := range terms {
+		count[t]++
+	}
+	positions, off := make([]int, n), 0
+	for t, c := range count {
+		f.at[t] = positions[off : off : off+c] // filled below without growing
+		off += c
+	}
+	for i, t := range terms {
+		f.at[t] = append(f.at[t], f.pos[i])
 	}
 	return f
+}
+
+// writtenAs returns the term of t as a substring of text when text holds it at t's
+// offsets (the word as written, or its start).
+func writtenAs(text string, t *analysis.Token) (string, bool) {
+	if t.Start < 0 || t.Start > t.End || t.End > len(text) {
+		return "", false
+	}
+	w := text[t.Start:t.End]
+	if len(t.Term) > len(w) || string(t.Term) != w[:len(t.Term)] {
+		return "", false
+	}
+	return w[:len(t.Term)], true
 }
 
 // LangValue is the value indexed in the lang field: the primary language tag, or Und.
@@ -133,13 +188,14 @@ func (an *Analysis) Doc(a *article.Article) *Doc {
 		Article:   a,
 		LangKey:   key,
 		Published: PublishedTime(a),
-		title:     an.tokenField(key, a.Title),
-		body:      an.tokenField(key, BodyText(a)),
 		Now:       time.Now(),
 		keywords:  map[string][]string{},
 		sorted:    &sortedTerms{},
 		fold:      &foldedFields{an: an},
 	}
+	d.title, d.fold.titleWords = an.words(key, a.Title)
+	d.body, d.fold.bodyWords = an.words(key, BodyText(a))
+	d.both = [2]*tokenField{&d.title, &d.body}
 	for f, vs := range KeywordValues(a) {
 		for _, v := range vs {
 			if k := an.Keyword(v); k != "" {
@@ -150,11 +206,13 @@ func (an *Analysis) Doc(a *article.Article) *Doc {
 	return d
 }
 
+// fields returns the fields a text query on field looks in. The slice is d's own, so a
+// search evaluated on d allocates nothing for it.
 func (d *Doc) fields(field string) []*tokenField {
 	if field == FieldTitle {
-		return []*tokenField{&d.title}
+		return d.both[:1]
 	}
-	return []*tokenField{&d.title, &d.body}
+	return d.both[:]
 }
 
 func (an *Analysis) compileMatch(n Node) (matchNode, error) {
@@ -205,6 +263,18 @@ func (an *Analysis) compileMatch(n Node) (matchNode, error) {
 			}
 			ms[i] = m
 		}
+		// The operands have no side effects, so the cheap ones go first: a keyword
+		// that fails an AND spares the wildcard after it the fold fields.
+		order := make([]int, len(kids))
+		for i := range order {
+			order[i] = i
+		}
+		sort.SliceStable(order, func(i, j int) bool { return matchCost(kids[order[i]]) < matchCost(kids[order[j]]) })
+		sorted := make([]matchNode, len(ms))
+		for i, o := range order {
+			sorted[i] = ms[o]
+		}
+		ms = sorted
 		if _, ok := x.(*And); ok {
 			return func(d *Doc) bool {
 				for _, m := range ms {
@@ -231,6 +301,48 @@ func (an *Analysis) compileMatch(n Node) (matchNode, error) {
 		return func(d *Doc) bool { return !m(d) }, nil
 	}
 	return nil, fmt.Errorf("compiling query: unknown node %T", n)
+}
+
+// matchCost ranks what matching n on a Doc costs: keyword values and dates are looked up,
+// words and phrases are looked up per position, wildcards and fuzzy terms need the fold
+// fields (a second analysis of the article) and scan terms.
+func matchCost(n Node) int {
+	switch x := n.(type) {
+	case *Range:
+		return 1
+	case *Term:
+		if IsKeywordField(x.Field) {
+			return 1
+		}
+		return 2
+	case *Phrase:
+		if IsKeywordField(x.Field) {
+			return 1
+		}
+		return 3
+	case *Wildcard:
+		if IsKeywordField(x.Field) {
+			return 4
+		}
+		return 20
+	case *Fuzzy:
+		return 40
+	case *Not:
+		return matchCost(x.Node)
+	case *And:
+		return sumCost(x.Nodes)
+	case *Or:
+		return sumCost(x.Nodes)
+	}
+	return 100
+}
+
+func sumCost(ns []Node) int {
+	c := 0
+	for _, n := range ns {
+		c += matchCost(n)
+	}
+	return c
 }
 
 func (an *Analysis) keywordMatch(field, value string) matchNode {

@@ -184,3 +184,32 @@ func TestProximityTooBroad(t *testing.T) {
 		})
 	}
 }
+
+// TestEachKeyIsKeys: EachKey gives the keys Keys gives, text keys without their prefix.
+func TestEachKeyIsKeys(t *testing.T) {
+	an := newTestAnalysis(t)
+	d := an.Doc(&article.Article{
+		ID: "x", Lang: "fr", Title: "Le blocus du corridor de Latchine",
+		Summary: "L'Arménie accuse l'Azerbaïdjan du blocus.", Source: article.Source{FeedTitle: "AFP"},
+		Entities: []article.Entity{{ID: "Q399", Name: "Armenia"}}, Topics: []string{"lachin-corridor"},
+	})
+	got := map[string]bool{}
+	d.EachKey(func(term string) { got["t:"+term] = true }, func(k string) {
+		if _, text := TextTerm(k); text {
+			t.Errorf("keyword key %q reads as a text key", k)
+		}
+		got[k] = true
+	})
+	want := d.Keys()
+	if len(got) != len(want) {
+		t.Errorf("EachKey gave %d distinct keys, Keys %d", len(got), len(want))
+	}
+	for _, k := range want {
+		if !got[k] {
+			t.Errorf("EachKey misses %q", k)
+		}
+		if term, ok := TextTerm(k); ok && !got["t:"+term] {
+			t.Errorf("TextTerm(%q) = %q, not the token EachKey gives", k, term)
+		}
+	}
+}

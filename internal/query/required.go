@@ -1,6 +1,9 @@
 package query
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // Key prefixes of Required and Doc.Keys. A text key is a token as the article's own
 // analyser produced it; a keyword key is the index field and the normalised value.
@@ -115,4 +118,25 @@ func (d *Doc) Keys() []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// TextTerm returns the token of a text key of Required, and whether key is one; the other
+// keys are keyword keys, "field:value".
+func TextTerm(key string) (term string, ok bool) { return strings.CutPrefix(key, textKeyPrefix) }
+
+// EachKey calls text with every distinct token of d's title and then of its body (a token
+// of both comes twice), and keyword with every keyword key: Keys, unsorted, the text keys
+// without their prefix (TextTerm), so that looking an article up in an index of Required
+// keys builds no string per token.
+func (d *Doc) EachKey(text, keyword func(string)) {
+	for _, f := range d.both {
+		for t := range f.at {
+			text(t)
+		}
+	}
+	for f, vs := range d.keywords {
+		for _, v := range vs {
+			keyword(f + ":" + v)
+		}
+	}
 }

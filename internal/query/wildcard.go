@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/blevesearch/bleve/v2/analysis"
 )
 
 // sortedTerms holds the distinct terms of a Doc's title and body in order, built when
@@ -32,22 +34,32 @@ type foldedFields struct {
 	once        sync.Once
 	title, body tokenField
 	sorted      sortedTerms
+	both        [2]*tokenField // title and body, for foldFields
+	// The words of title and body as Analysis.words cut them; nil when the language's
+	// analyser cuts words otherwise, and once the fold fields are built.
+	titleWords, bodyWords []analysis.Token
 }
 
 // foldFields returns the fold fields a text query on field looks in.
 func (d *Doc) foldFields(field string) []*tokenField {
 	ff := d.fold
 	ff.once.Do(func() {
-		ff.title = ff.an.foldField(d.title.text)
-		ff.body = ff.an.foldField(d.body.text)
+		ff.title = ff.an.foldField(d.title.text, ff.titleWords)
+		ff.body = ff.an.foldField(d.body.text, ff.bodyWords)
+		ff.titleWords, ff.bodyWords = nil, nil
+		ff.both = [2]*tokenField{&ff.title, &ff.body}
 	})
 	if field == FieldTitle {
-		return []*tokenField{&ff.title}
+		return ff.both[:1]
 	}
-	return []*tokenField{&ff.title, &ff.body}
+	return ff.both[:]
 }
 
-func (an *Analysis) foldField(text string) tokenField {
+// foldField analyses text for a fold field, from its words when Analysis.words gave them.
+func (an *Analysis) foldField(text string, words []analysis.Token) tokenField {
+	if words != nil {
+		return an.foldWords(words, text)
+	}
 	return tokenFieldOf(an.fold.Analyze([]byte(text)), text)
 }
 
