@@ -136,9 +136,11 @@ type feedState struct {
 	cfg config.FeedConfig
 	rec feedRecord
 	// seen lists the IDs of items already published from this feed, oldest first; the
-	// persisted rec.Seen is filled from it only while writing.
-	seen []idKey
-	busy bool // a poll or its commit is under way; never two at once for one feed
+	// state file keeps it apart from rec, and the shared state of a poller group in
+	// rec.Seen. seenStored: the state file holds this very list.
+	seen       []idKey
+	seenStored bool
+	busy       bool // a poll or its commit is under way; never two at once for one feed
 	// requested is when a poll was last asked for by hand (RequestPoll); a request that
 	// comes while a poll is under way makes the feed due again as soon as it commits.
 	requested time.Time
@@ -149,8 +151,12 @@ func newFeedState(f config.FeedConfig, rec *feedRecord) *feedState {
 	fs := &feedState{cfg: f}
 	if rec != nil {
 		fs.rec = *rec
-		fs.seen = decodeSeen(rec.Seen)
-		fs.rec.Seen = nil
+		if len(rec.Seen) > 0 {
+			fs.seen = decodeSeen(rec.Seen)
+		} else {
+			fs.seen, fs.seenStored = rec.seen, rec.seen != nil
+		}
+		fs.rec.Seen, fs.rec.seen = nil, nil
 	}
 	if fs.rec.URL == "" {
 		fs.rec.URL = f.URL
@@ -707,6 +713,7 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 	}
 	records := map[string]*feedRecord{}
 	newSeen := map[string][]idKey{}
+	seenWrites := map[string][]idKey{} // the seen lists the state file lacks
 	p.mu.Lock()
 	for _, r := range batch {
 		fs := p.feeds[r.key]
@@ -728,18 +735,25 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 			}
 			newSeen[r.key] = updateSeen(fs.seen, r.current, max(p.cfg.SeenPerFeed, 2*len(r.current)))
 		}
-		if seen, ok := newSeen[r.key]; ok {
+		seen, ok := newSeen[r.key]
+		if !ok {
+			seen = fs.seen
+		}
+		if !fs.seenStored || !slices.Equal(seen, fs.seen) {
+			seenWrites[r.key] = seen
+		}
+		if p.stateSink != nil {
 			rec.Seen = encodeSeen(seen)
-		} else {
-			rec.Seen = encodeSeen(fs.seen)
 		}
 		records[r.key] = &rec
 	}
 	p.mu.Unlock()
-	if err := p.store.commit(records); err != nil {
+	stored := true
+	if err := p.store.commit(records, seenWrites); err != nil {
 		// The articles are out; without the state they will be offered again, which the
 		// sinks absorb. Keep the in-memory state, which is right.
 		p.log.Error("saving feed state", "error", err)
+		stored = false
 	}
 	if p.stateSink != nil {
 		p.stateSink(ctx, records)
@@ -754,6 +768,9 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 		fs.rec.Seen = nil
 		if seen, ok := newSeen[r.key]; ok {
 			fs.seen = seen
+		}
+		if _, written := seenWrites[r.key]; written {
+			fs.seenStored = stored
 		}
 		if !r.pushed {
 			fs.busy = false

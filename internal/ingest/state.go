@@ -22,6 +22,10 @@ var (
 	bucketAdded    = []byte("added")    // feed URL → config.FeedConfig added through AddFeed
 	bucketArticles = []byte("articles") // article ID → articleRecord, for cross-feed dedup
 	bucketWebSub   = []byte("websub")   // feed key → subscription
+	// bucketSeen holds each feed's seen list apart from its record, as raw 16-byte IDs,
+	// oldest first: a poll that brings nothing new rewrites the small record only, and
+	// 100 IDs take 1.6 KB instead of 3.5 KB of JSON hex strings.
+	bucketSeen = []byte("seen") // feed key → seen IDs
 )
 
 // feedRecord is a feed's durable state. It is written only together with the outcome of a
@@ -31,7 +35,9 @@ type feedRecord struct {
 	// redirect moved it.
 	URL        string     `json:"url"`
 	Validators validators `json:"validators"`
-	// Seen lists the IDs of items already published from this feed, oldest first.
+	// Seen lists the IDs of items already published from this feed, oldest first, in hex.
+	// The state file keeps them in bucketSeen instead; Seen is filled for the shared state
+	// of a poller group, and read from files written before bucketSeen.
 	Seen     []string      `json:"seen,omitempty"`
 	Interval time.Duration `json:"interval,omitempty"`
 	NextPoll time.Time     `json:"next_poll"`
@@ -52,6 +58,9 @@ type feedRecord struct {
 	// NotBefore is when the server's last Retry-After ends: not even a poll asked for by
 	// hand goes sooner.
 	NotBefore time.Time `json:"not_before,omitzero"`
+
+	// seen is the seen list as loaded from bucketSeen; nil when the file has none.
+	seen []idKey
 }
 
 // articleRecord remembers which feeds carried an article, so the same story reached through
@@ -117,7 +126,7 @@ func openStore(path string) (*store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("creating state directory: %w", err)
 	}
-	db, err := openBolt(path, bucketFeeds, bucketAdded, bucketWebSub)
+	db, err := openBolt(path, bucketFeeds, bucketAdded, bucketWebSub, bucketSeen)
 	if err != nil {
 		return nil, err
 	}
@@ -152,11 +161,26 @@ func openBolt(path string, buckets ...[]byte) (*bolt.DB, error) {
 
 func (s *store) close() error { return errors.Join(s.adb.Close(), s.db.Close()) }
 
-// loadFeeds returns every stored feed record by key.
+// loadFeeds returns every stored feed record by key, with its seen list.
 func (s *store) loadFeeds() (map[string]*feedRecord, error) {
 	out := map[string]*feedRecord{}
-	err := loadJSON(s.db, bucketFeeds, "state of feed", func(k string, r feedRecord) { out[k] = &r })
-	return out, err
+	if err := loadJSON(s.db, bucketFeeds, "state of feed", func(k string, r feedRecord) { out[k] = &r }); err != nil {
+		return out, err
+	}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSeen).ForEach(func(k, v []byte) error {
+			// A list in the record itself was written by a version before bucketSeen,
+			// after this one: it is the newer.
+			if r := out[string(k)]; r != nil && len(r.Seen) == 0 && len(v)%len(idKey{}) == 0 {
+				r.seen = unpackSeen(v)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return out, fmt.Errorf("reading seen lists: %w", err)
+	}
+	return out, nil
 }
 
 func (s *store) loadAdded() ([]config.FeedConfig, error) {
@@ -212,17 +236,24 @@ func (s *store) saveArticles(arts map[idKey]*articleRecord) error {
 	})
 }
 
-// commit writes feed records in one transaction.
-func (s *store) commit(feeds map[string]*feedRecord) error {
+// commit writes feed records, and the seen lists that changed, in one transaction.
+func (s *store) commit(feeds map[string]*feedRecord, seen map[string][]idKey) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		fb := tx.Bucket(bucketFeeds)
+		fb, sb := tx.Bucket(bucketFeeds), tx.Bucket(bucketSeen)
 		for k, r := range feeds {
-			b, err := json.Marshal(r)
+			rec := *r
+			rec.Seen = nil // kept in bucketSeen
+			b, err := json.Marshal(&rec)
 			if err != nil {
 				return fmt.Errorf("encoding state of %s: %w", k, err)
 			}
 			if err := fb.Put([]byte(k), b); err != nil {
 				return fmt.Errorf("writing state of %s: %w", k, err)
+			}
+		}
+		for k, list := range seen {
+			if err := sb.Put([]byte(k), packSeen(list)); err != nil {
+				return fmt.Errorf("writing seen list of %s: %w", k, err)
 			}
 		}
 		return nil
