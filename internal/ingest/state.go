@@ -193,6 +193,9 @@ func (s *store) saveAdded(f config.FeedConfig) error { return putJSON(s.db, buck
 
 // lookupArticles adds to out the stored records of the given IDs that exist.
 func (s *store) lookupArticles(ids []idKey, out map[idKey]*articleRecord) error {
+	// In key order, each lookup walks pages the one before it brought into the cache.
+	ids = slices.Clone(ids)
+	slices.SortFunc(ids, compareKeys)
 	return s.adb.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketArticles)
 		for _, id := range ids {
@@ -214,6 +217,8 @@ func (s *store) lookupArticles(ids []idKey, out map[idKey]*articleRecord) error 
 	})
 }
 
+func compareKeys(a, b idKey) int { return bytes.Compare(a[:], b[:]) }
+
 // saveArticles writes article records in one transaction.
 func (s *store) saveArticles(arts map[idKey]*articleRecord) error {
 	if len(arts) == 0 {
@@ -224,7 +229,7 @@ func (s *store) saveArticles(arts map[idKey]*articleRecord) error {
 		keys = append(keys, k)
 	}
 	// Sorted inserts let bbolt fill pages in order instead of seeking for each key.
-	slices.SortFunc(keys, func(a, b idKey) int { return bytes.Compare(a[:], b[:]) })
+	slices.SortFunc(keys, compareKeys)
 	return s.adb.Update(func(tx *bolt.Tx) error {
 		ab := tx.Bucket(bucketArticles)
 		for _, k := range keys {
