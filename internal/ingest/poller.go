@@ -521,7 +521,7 @@ func (p *Poller) commitLoop(ctx context.Context) {
 	const maxBatch = 128
 	const linger = 20 * time.Millisecond
 	const flushEvery = 30 * time.Second
-	const flushAt = 2000
+	const flushAt = 5000
 	c := &committer{p: p, pending: map[idKey]*articleRecord{}, lastFlush: time.Now(), flushed: make(chan error, 1)}
 	defer c.finish()
 	idle := time.NewTimer(flushEvery)
@@ -565,12 +565,12 @@ func (p *Poller) commitLoop(ctx context.Context) {
 }
 
 // committer is the commit loop's state. Article records are written behind, every 30 s or
-// 2,000 records, in one sorted transaction, by a goroutine of their own on their own file,
+// 5,000 records, in one sorted transaction, by a goroutine of their own on their own file,
 // while polling and committing go on: one transaction per batch made random B-tree inserts
 // the largest cost of a busy cycle. A flush holds on the heap every page it touches, and
-// once the index is large each record touches a page of its own, so the flush size sets
-// the peak heap while barely changing the cost per record (BenchmarkSaveArticles, at
-// 600,000 records: 5,000 a flush 22 µs and 100 MB, 2,000 24 µs and 47 MB). Losing them
+// once the index is large each record touches a page of its own: smaller flushes cost more
+// per record, larger ones hold more (20,000: 200 MB peak at 10k feeds), and small pages
+// (articlePageSize) hold less for the same cost. Losing them
 // in a crash costs at most a republish, which the sinks absorb; the per-feed seen lists,
 // which stop a feed republishing, go with every batch.
 type committer struct {

@@ -114,6 +114,13 @@ func unmarshalArticleRecord(b []byte) (*articleRecord, error) {
 	return r, nil
 }
 
+// articlePageSize is the page size of a new article index. Its keys are random, so once the
+// index outgrows a flush every record written rewrites a page of its own, which the flush
+// holds on the heap until it commits: 1 KiB pages halve that heap for the same CPU per
+// record (BenchmarkSaveArticles, 600,000 records, flushes of 5,000: 95 MB at 4 KiB, 52 MB
+// at 1 KiB, 21 µs a record each). An index created earlier keeps its page size.
+const articlePageSize = 1024
+
 // store is the feed state: one bbolt file for feed records, added feeds and WebSub, and a
 // second for the cross-feed article index, so that writing the index (written behind, in
 // large sorted transactions) never holds the lock the feed-state commits need.
@@ -126,12 +133,12 @@ func openStore(path string) (*store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("creating state directory: %w", err)
 	}
-	db, err := openBolt(path, bucketFeeds, bucketAdded, bucketWebSub, bucketSeen)
+	db, err := openBolt(path, 0, bucketFeeds, bucketAdded, bucketWebSub, bucketSeen)
 	if err != nil {
 		return nil, err
 	}
 	articlesPath := strings.TrimSuffix(path, filepath.Ext(path)) + "-articles" + filepath.Ext(path)
-	adb, err := openBolt(articlesPath, bucketArticles)
+	adb, err := openBolt(articlesPath, articlePageSize, bucketArticles)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -139,8 +146,10 @@ func openStore(path string) (*store, error) {
 	return &store{db: db, adb: adb}, nil
 }
 
-func openBolt(path string, buckets ...[]byte) (*bolt.DB, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second, FreelistType: bolt.FreelistMapType, NoFreelistSync: true})
+// openBolt opens (creating) a bbolt file and its buckets. pageSize applies to a new file
+// only (0: the OS page size); a file keeps the size it was created with.
+func openBolt(path string, pageSize int, buckets ...[]byte) (*bolt.DB, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second, FreelistType: bolt.FreelistMapType, NoFreelistSync: true, PageSize: pageSize})
 	if err != nil {
 		return nil, fmt.Errorf("opening feed state %s: %w", path, err)
 	}

@@ -2,9 +2,12 @@ package ingest
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -81,5 +84,56 @@ func TestUpdateSeenUnchanged(t *testing.T) {
 	}
 	if got := updateSeen(seen, []idKey{keyOf("c")}, 10); len(got) != 3 || &got[0] == &seen[0] {
 		t.Errorf("updateSeen with a new ID = %v, want a new list of 3", got)
+	}
+}
+
+// The article index, in its small pages, keeps records larger than a page (an article many
+// feeds carried) across a reopen, and stays consistent.
+func TestStoreKeepsLargeArticleRecords(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ingest.db")
+	st, err := openStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Unix(time.Now().Unix(), 0)
+	want := map[idKey]*articleRecord{}
+	for i := range 3000 {
+		r := &articleRecord{FirstSeen: now}
+		for j := range 1 + i%60 {
+			r.addFeed(fmt.Sprintf("https://feeds%d.example/rss/%d", j, i))
+		}
+		want[keyOf(fmt.Sprint(i))] = r
+	}
+	if err := st.saveArticles(want); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.close(); err != nil {
+		t.Fatal(err)
+	}
+	if st, err = openStore(path); err != nil {
+		t.Fatal(err)
+	}
+	defer st.close()
+	ids := make([]idKey, 0, len(want))
+	for k := range want {
+		ids = append(ids, k)
+	}
+	got := map[idKey]*articleRecord{}
+	if err := st.lookupArticles(ids, got); err != nil {
+		t.Fatal(err)
+	}
+	for k, w := range want {
+		if g := got[k]; g == nil || !g.FirstSeen.Equal(w.FirstSeen) || !slices.Equal(g.Feeds, w.Feeds) {
+			t.Fatalf("record %s = %+v, want %+v", k, g, w)
+		}
+	}
+	if err := st.adb.View(func(tx *bolt.Tx) error {
+		var errs []error
+		for err := range tx.Check() {
+			errs = append(errs, err)
+		}
+		return errors.Join(errs...)
+	}); err != nil {
+		t.Errorf("article index inconsistent: %v", err)
 	}
 }
