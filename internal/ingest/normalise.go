@@ -440,8 +440,44 @@ func tidyLines(s string) string {
 	return strings.Join(out, "\n")
 }
 
+// collapseSpace trims s and turns every run of white space in it into one space. Most
+// titles and lines need nothing: they are returned as they are, without a copy.
 func collapseSpace(s string) string {
+	if collapsed(s) {
+		return s
+	}
 	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+}
+
+// collapsed reports whether collapseSpace would return s unchanged: no white space at
+// either end, and none inside but single ASCII spaces.
+func collapsed(s string) bool {
+	prevSpace := true // no space at the start
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch c {
+			case ' ':
+				if prevSpace {
+					return false
+				}
+				prevSpace = true
+				continue
+			case '\t', '\n', '\v', '\f', '\r':
+				return false
+			}
+			prevSpace = false
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			return false
+		}
+		i += size
+		prevSpace = false
+	}
+	return !prevSpace || s == ""
 }
 
 func truncateRunes(s string, n int) string {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"wirewatch/internal/config"
 )
@@ -152,5 +153,14 @@ func TestStoredURLsAreWebURLs(t *testing.T) {
 	}
 	if arts[1].Image != "https://site.example/pic.jpg" {
 		t.Errorf("second item: image %q, want its jpeg enclosure", arts[1].Image)
+	}
+}
+
+func TestCollapseSpace(t *testing.T) {
+	for _, s := range []string{"", " ", "a", "a b", " a", "a ", "a  b", "a\tb", "a\nb", "a\u00a0b", "a\u2003b", "\u0085a", "é b ç", "a \xffb", "\xff", "a\u200bb"} {
+		want := strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+		if got := collapseSpace(s); got != want {
+			t.Errorf("collapseSpace(%q) = %q, want %q", s, got, want)
+		}
 	}
 }

@@ -112,9 +112,12 @@ func decodeCharset(body []byte, contentType string) ([]byte, string, error) {
 	}
 	out = stripInvalidXMLChars(out)
 	if loc := xmlDecl.FindIndex(out); loc != nil {
-		// The body is UTF-8 now; a stale declaration would make the XML decoder convert again.
-		decl := declEncoding.ReplaceAll(out[loc[0]:loc[1]], []byte(`encoding="utf-8"`))
-		out = append(append(append([]byte{}, out[:loc[0]]...), decl...), out[loc[1]:]...)
+		// The body is UTF-8 now; a stale declaration would make the XML decoder convert
+		// again. One that says so already is left alone, sparing a copy of the body.
+		if em := declEncoding.FindSubmatch(out[loc[0]:loc[1]]); em != nil && !strings.EqualFold(string(em[1]), "utf-8") {
+			decl := declEncoding.ReplaceAll(out[loc[0]:loc[1]], []byte(`encoding="utf-8"`))
+			out = append(append(append([]byte{}, out[:loc[0]]...), decl...), out[loc[1]:]...)
+		}
 	}
 	return out, name, nil
 }

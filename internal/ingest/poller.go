@@ -136,9 +136,11 @@ type feedState struct {
 	cfg config.FeedConfig
 	rec feedRecord
 	// seen lists the IDs of items already published from this feed, oldest first; the
-	// persisted rec.Seen is filled from it only while writing.
-	seen []idKey
-	busy bool // a poll or its commit is under way; never two at once for one feed
+	// state file keeps it apart from rec, and the shared state of a poller group in
+	// rec.Seen. seenStored: the state file holds this very list.
+	seen       []idKey
+	seenStored bool
+	busy       bool // a poll or its commit is under way; never two at once for one feed
 	// requested is when a poll was last asked for by hand (RequestPoll); a request that
 	// comes while a poll is under way makes the feed due again as soon as it commits.
 	requested time.Time
@@ -149,8 +151,12 @@ func newFeedState(f config.FeedConfig, rec *feedRecord) *feedState {
 	fs := &feedState{cfg: f}
 	if rec != nil {
 		fs.rec = *rec
-		fs.seen = decodeSeen(rec.Seen)
-		fs.rec.Seen = nil
+		if len(rec.Seen) > 0 {
+			fs.seen = decodeSeen(rec.Seen)
+		} else {
+			fs.seen, fs.seenStored = rec.seen, rec.seen != nil
+		}
+		fs.rec.Seen, fs.rec.seen = nil, nil
 	}
 	if fs.rec.URL == "" {
 		fs.rec.URL = f.URL
@@ -561,8 +567,10 @@ func (p *Poller) commitLoop(ctx context.Context) {
 // committer is the commit loop's state. Article records are written behind, every 30 s or
 // 5,000 records, in one sorted transaction, by a goroutine of their own on their own file,
 // while polling and committing go on: one transaction per batch made random B-tree inserts
-// the largest cost of a busy cycle, and flushes much larger than 5,000 copied most of the
-// index onto the heap (20,000: 200 MB peak at 10k feeds instead of 130 MB). Losing them
+// the largest cost of a busy cycle. A flush holds on the heap every page it touches, and
+// once the index is large each record touches a page of its own: smaller flushes cost more
+// per record, larger ones hold more (20,000: 200 MB peak at 10k feeds), and small pages
+// (articlePageSize) hold less for the same cost. Losing them
 // in a crash costs at most a republish, which the sinks absorb; the per-feed seen lists,
 // which stop a feed republishing, go with every batch.
 type committer struct {
@@ -707,6 +715,7 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 	}
 	records := map[string]*feedRecord{}
 	newSeen := map[string][]idKey{}
+	seenWrites := map[string][]idKey{} // the seen lists the state file lacks
 	p.mu.Lock()
 	for _, r := range batch {
 		fs := p.feeds[r.key]
@@ -728,18 +737,25 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 			}
 			newSeen[r.key] = updateSeen(fs.seen, r.current, max(p.cfg.SeenPerFeed, 2*len(r.current)))
 		}
-		if seen, ok := newSeen[r.key]; ok {
+		seen, ok := newSeen[r.key]
+		if !ok {
+			seen = fs.seen
+		}
+		if !fs.seenStored || !slices.Equal(seen, fs.seen) {
+			seenWrites[r.key] = seen
+		}
+		if p.stateSink != nil {
 			rec.Seen = encodeSeen(seen)
-		} else {
-			rec.Seen = encodeSeen(fs.seen)
 		}
 		records[r.key] = &rec
 	}
 	p.mu.Unlock()
-	if err := p.store.commit(records); err != nil {
+	stored := true
+	if err := p.store.commit(records, seenWrites); err != nil {
 		// The articles are out; without the state they will be offered again, which the
 		// sinks absorb. Keep the in-memory state, which is right.
 		p.log.Error("saving feed state", "error", err)
+		stored = false
 	}
 	if p.stateSink != nil {
 		p.stateSink(ctx, records)
@@ -754,6 +770,9 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 		fs.rec.Seen = nil
 		if seen, ok := newSeen[r.key]; ok {
 			fs.seen = seen
+		}
+		if _, written := seenWrites[r.key]; written {
+			fs.seenStored = stored
 		}
 		if !r.pushed {
 			fs.busy = false

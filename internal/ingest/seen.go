@@ -3,6 +3,7 @@ package ingest
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 )
 
 // idKey is an article ID in its 16 raw bytes: a feed's seen list is kept in memory for
@@ -33,8 +34,12 @@ func containsKey(list []idKey, k idKey) bool {
 }
 
 // updateSeen appends the IDs of the current body not yet listed and drops the oldest IDs
-// beyond limit, never one the body still carries. It returns a new slice.
+// beyond limit, never one the body still carries. It returns seen itself when nothing
+// changes (a 304, or a body of items all seen), else a new slice; seen is never modified.
 func updateSeen(seen, current []idKey, limit int) []idKey {
+	if len(seen) <= limit && !slices.ContainsFunc(current, func(k idKey) bool { return !containsKey(seen, k) }) {
+		return seen
+	}
 	inSeen := make(map[idKey]bool, len(seen))
 	for _, k := range seen {
 		inSeen[k] = true
@@ -70,6 +75,23 @@ func encodeSeen(list []idKey) []string {
 	out := make([]string, len(list))
 	for i, k := range list {
 		out[i] = k.String()
+	}
+	return out
+}
+
+// packSeen and unpackSeen are the stored form of a seen list: the raw IDs end to end.
+func packSeen(list []idKey) []byte {
+	b := make([]byte, 0, len(list)*len(idKey{}))
+	for _, k := range list {
+		b = append(b, k[:]...)
+	}
+	return b
+}
+
+func unpackSeen(b []byte) []idKey {
+	out := make([]idKey, len(b)/len(idKey{}))
+	for i := range out {
+		copy(out[i][:], b[i*len(idKey{}):])
 	}
 	return out
 }

@@ -22,6 +22,10 @@ var (
 	bucketAdded    = []byte("added")    // feed URL → config.FeedConfig added through AddFeed
 	bucketArticles = []byte("articles") // article ID → articleRecord, for cross-feed dedup
 	bucketWebSub   = []byte("websub")   // feed key → subscription
+	// bucketSeen holds each feed's seen list apart from its record, as raw 16-byte IDs,
+	// oldest first: a poll that brings nothing new rewrites the small record only, and
+	// 100 IDs take 1.6 KB instead of 3.5 KB of JSON hex strings.
+	bucketSeen = []byte("seen") // feed key → seen IDs
 )
 
 // feedRecord is a feed's durable state. It is written only together with the outcome of a
@@ -31,7 +35,9 @@ type feedRecord struct {
 	// redirect moved it.
 	URL        string     `json:"url"`
 	Validators validators `json:"validators"`
-	// Seen lists the IDs of items already published from this feed, oldest first.
+	// Seen lists the IDs of items already published from this feed, oldest first, in hex.
+	// The state file keeps them in bucketSeen instead; Seen is filled for the shared state
+	// of a poller group, and read from files written before bucketSeen.
 	Seen     []string      `json:"seen,omitempty"`
 	Interval time.Duration `json:"interval,omitempty"`
 	NextPoll time.Time     `json:"next_poll"`
@@ -52,6 +58,9 @@ type feedRecord struct {
 	// NotBefore is when the server's last Retry-After ends: not even a poll asked for by
 	// hand goes sooner.
 	NotBefore time.Time `json:"not_before,omitzero"`
+
+	// seen is the seen list as loaded from bucketSeen; nil when the file has none.
+	seen []idKey
 }
 
 // articleRecord remembers which feeds carried an article, so the same story reached through
@@ -105,6 +114,13 @@ func unmarshalArticleRecord(b []byte) (*articleRecord, error) {
 	return r, nil
 }
 
+// articlePageSize is the page size of a new article index. Its keys are random, so once the
+// index outgrows a flush every record written rewrites a page of its own, which the flush
+// holds on the heap until it commits: 1 KiB pages halve that heap for the same CPU per
+// record (BenchmarkSaveArticles, 600,000 records, flushes of 5,000: 95 MB at 4 KiB, 52 MB
+// at 1 KiB, 21 µs a record each). An index created earlier keeps its page size.
+const articlePageSize = 1024
+
 // store is the feed state: one bbolt file for feed records, added feeds and WebSub, and a
 // second for the cross-feed article index, so that writing the index (written behind, in
 // large sorted transactions) never holds the lock the feed-state commits need.
@@ -117,12 +133,12 @@ func openStore(path string) (*store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("creating state directory: %w", err)
 	}
-	db, err := openBolt(path, bucketFeeds, bucketAdded, bucketWebSub)
+	db, err := openBolt(path, 0, bucketFeeds, bucketAdded, bucketWebSub, bucketSeen)
 	if err != nil {
 		return nil, err
 	}
 	articlesPath := strings.TrimSuffix(path, filepath.Ext(path)) + "-articles" + filepath.Ext(path)
-	adb, err := openBolt(articlesPath, bucketArticles)
+	adb, err := openBolt(articlesPath, articlePageSize, bucketArticles)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -130,8 +146,10 @@ func openStore(path string) (*store, error) {
 	return &store{db: db, adb: adb}, nil
 }
 
-func openBolt(path string, buckets ...[]byte) (*bolt.DB, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second, FreelistType: bolt.FreelistMapType, NoFreelistSync: true})
+// openBolt opens (creating) a bbolt file and its buckets. pageSize applies to a new file
+// only (0: the OS page size); a file keeps the size it was created with.
+func openBolt(path string, pageSize int, buckets ...[]byte) (*bolt.DB, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second, FreelistType: bolt.FreelistMapType, NoFreelistSync: true, PageSize: pageSize})
 	if err != nil {
 		return nil, fmt.Errorf("opening feed state %s: %w", path, err)
 	}
@@ -152,11 +170,26 @@ func openBolt(path string, buckets ...[]byte) (*bolt.DB, error) {
 
 func (s *store) close() error { return errors.Join(s.adb.Close(), s.db.Close()) }
 
-// loadFeeds returns every stored feed record by key.
+// loadFeeds returns every stored feed record by key, with its seen list.
 func (s *store) loadFeeds() (map[string]*feedRecord, error) {
 	out := map[string]*feedRecord{}
-	err := loadJSON(s.db, bucketFeeds, "state of feed", func(k string, r feedRecord) { out[k] = &r })
-	return out, err
+	if err := loadJSON(s.db, bucketFeeds, "state of feed", func(k string, r feedRecord) { out[k] = &r }); err != nil {
+		return out, err
+	}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSeen).ForEach(func(k, v []byte) error {
+			// A list in the record itself was written by a version before bucketSeen,
+			// after this one: it is the newer.
+			if r := out[string(k)]; r != nil && len(r.Seen) == 0 && len(v)%len(idKey{}) == 0 {
+				r.seen = unpackSeen(v)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return out, fmt.Errorf("reading seen lists: %w", err)
+	}
+	return out, nil
 }
 
 func (s *store) loadAdded() ([]config.FeedConfig, error) {
@@ -169,6 +202,9 @@ func (s *store) saveAdded(f config.FeedConfig) error { return putJSON(s.db, buck
 
 // lookupArticles adds to out the stored records of the given IDs that exist.
 func (s *store) lookupArticles(ids []idKey, out map[idKey]*articleRecord) error {
+	// In key order, each lookup walks pages the one before it brought into the cache.
+	ids = slices.Clone(ids)
+	slices.SortFunc(ids, compareKeys)
 	return s.adb.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketArticles)
 		for _, id := range ids {
@@ -190,6 +226,8 @@ func (s *store) lookupArticles(ids []idKey, out map[idKey]*articleRecord) error 
 	})
 }
 
+func compareKeys(a, b idKey) int { return bytes.Compare(a[:], b[:]) }
+
 // saveArticles writes article records in one transaction.
 func (s *store) saveArticles(arts map[idKey]*articleRecord) error {
 	if len(arts) == 0 {
@@ -200,7 +238,7 @@ func (s *store) saveArticles(arts map[idKey]*articleRecord) error {
 		keys = append(keys, k)
 	}
 	// Sorted inserts let bbolt fill pages in order instead of seeking for each key.
-	slices.SortFunc(keys, func(a, b idKey) int { return bytes.Compare(a[:], b[:]) })
+	slices.SortFunc(keys, compareKeys)
 	return s.adb.Update(func(tx *bolt.Tx) error {
 		ab := tx.Bucket(bucketArticles)
 		for _, k := range keys {
@@ -212,17 +250,24 @@ func (s *store) saveArticles(arts map[idKey]*articleRecord) error {
 	})
 }
 
-// commit writes feed records in one transaction.
-func (s *store) commit(feeds map[string]*feedRecord) error {
+// commit writes feed records, and the seen lists that changed, in one transaction.
+func (s *store) commit(feeds map[string]*feedRecord, seen map[string][]idKey) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		fb := tx.Bucket(bucketFeeds)
+		fb, sb := tx.Bucket(bucketFeeds), tx.Bucket(bucketSeen)
 		for k, r := range feeds {
-			b, err := json.Marshal(r)
+			rec := *r
+			rec.Seen = nil // kept in bucketSeen
+			b, err := json.Marshal(&rec)
 			if err != nil {
 				return fmt.Errorf("encoding state of %s: %w", k, err)
 			}
 			if err := fb.Put([]byte(k), b); err != nil {
 				return fmt.Errorf("writing state of %s: %w", k, err)
+			}
+		}
+		for k, list := range seen {
+			if err := sb.Put([]byte(k), packSeen(list)); err != nil {
+				return fmt.Errorf("writing seen list of %s: %w", k, err)
 			}
 		}
 		return nil
