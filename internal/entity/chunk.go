@@ -234,7 +234,8 @@ func (f *fieldNames) chunk(i, j int) {
 	}
 	// A name the table does not have in this spelling may be a known name in another
 	// script or romanisation: Варданян for a user's "Vardanyan", Pachinian for Pashinyan.
-	if !inside && (typ == "" || typ == "PER") {
+	// Not for a Turkish common word a sentence start or a headline capitalises ("Eğer").
+	if !inside && (typ == "" || typ == "PER") && !(n == 1 && nc.trCapitalisedWord(first)) {
 		if ent, ok := f.kbs.bySkeleton(toks[i:j], nc); ok {
 			f.added = append(f.added, span{From: i, To: j, Ent: ent, Type: ent.Type, Conf: 0.7})
 			return

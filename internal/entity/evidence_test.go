@@ -1,0 +1,43 @@
+package entity
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestEvidenceKinds checks kinds of evidence on sentences written for the test, in the
+// words of regional news: each case lists names that must be found (TYPE:surface) and
+// names that must not be.
+func TestEvidenceKinds(t *testing.T) {
+	tag := sharedTagger(t)
+	cases := []struct {
+		name      string
+		text      string
+		want, not []string
+	}{
+		{"turkish sentence-initial common word is no place",
+			"Eğer taraflar anlaşırsa, Ermenistan ile Azerbaycan arasında kalıcı bir anlaşma imzalanacak ve sınır açılacak.",
+			[]string{"LOC:Ermenistan"}, []string{"LOC:Eğer"}},
+		{"turkish capitals: common words are no places",
+			"Dışişleri bakanları görüştü. BARIŞ görüşmeleri sürüyor, DİLİ tartışması da gündemde, dedi Lavrov.",
+			nil, []string{"LOC:BARIŞ", "LOC:DİLİ"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, p := range tag(tc.text) {
+				got = append(got, p.Type+":"+tc.text[p.Start:p.End])
+			}
+			for _, w := range tc.want {
+				if !slices.Contains(got, w) {
+					t.Errorf("%q: want %s; got %q", tc.text, w, got)
+				}
+			}
+			for _, w := range tc.not {
+				if slices.Contains(got, w) {
+					t.Errorf("%q: want no %s; got %q", tc.text, w, got)
+				}
+			}
+		})
+	}
+}
