@@ -17,7 +17,10 @@ func TestEvidenceKinds(t *testing.T) {
 	}{
 		{"turkish sentence-initial common word is no place",
 			"Eğer taraflar anlaşırsa, Ermenistan ile Azerbaycan arasında kalıcı bir anlaşma imzalanacak ve sınır açılacak.",
-			[]string{"LOC:Ermenistan"}, []string{"LOC:Eğer"}},
+			[]string{"LOC:Ermenistan"}, []string{"LOC:Eğer", "LOC:ile Azerbaycan"}},
+		{"a French geographic head counts only with its accents",
+			"Le ferry relie l'île d'Yeu au continent; Azerbaycan ile Ermenistan görüştü.",
+			[]string{"LOC:île d'Yeu"}, []string{"LOC:ile Ermenistan"}},
 		{"turkish capitals: common words are no places",
 			"Dışişleri bakanları görüştü. BARIŞ görüşmeleri sürüyor, DİLİ tartışması da gündemde, dedi Lavrov.",
 			nil, []string{"LOC:BARIŞ", "LOC:DİLİ"}},
