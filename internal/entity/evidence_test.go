@@ -24,6 +24,21 @@ func TestEvidenceKinds(t *testing.T) {
 		{"turkish capitals: common words are no places",
 			"Dışişleri bakanları görüştü. BARIŞ görüşmeleri sürüyor, DİLİ tartışması da gündemde, dedi Lavrov.",
 			nil, []string{"LOC:BARIŞ", "LOC:DİLİ"}},
+		{"a known person ends an office glued before it (ru)",
+			"Вчера глава МИД России Сергей Лавров встретился с коллегами в Ереване.",
+			[]string{"PER:Сергей Лавров", "LOC:Ереване"}, []string{"PER:МИД России Сергей Лавров"}},
+		{"a known person ends a body glued before it (en)",
+			"The talks were hosted by European Council Charles Michel and attended by Pashinyan.",
+			[]string{"ORG:European Council", "PER:Charles Michel", "PER:Pashinyan"}, nil},
+		{"a title inside the run ends the organisation before it (en)",
+			"US Minsk Group Co-Chair Andrew Schofer visited Yerevan and Baku this week.",
+			[]string{"ORG:Minsk Group", "PER:Andrew Schofer", "LOC:Yerevan"}, []string{"ORG:Minsk Group Co-Chair Andrew Schofer"}},
+		{"after a title, a known country in the genitive is not part of the name (uk)",
+			"Президент Франції Еммануель Макрон зустрівся з Пашиняном у Парижі.",
+			[]string{"LOC:Франції", "PER:Пашиняном"}, []string{"PER:Франції Еммануель Макрон"}},
+		{"a German title noun is not part of the name",
+			"Am Montag sprach Baerbock mit Kollegen Jeyhun Bayramow über den Frieden.",
+			[]string{"PER:Jeyhun Bayramow"}, []string{"PER:Kollegen Jeyhun Bayramow"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
