@@ -39,6 +39,12 @@ func TestEvidenceKinds(t *testing.T) {
 		{"a German title noun is not part of the name",
 			"Am Montag sprach Baerbock mit Kollegen Jeyhun Bayramow über den Frieden.",
 			[]string{"PER:Jeyhun Bayramow"}, []string{"PER:Kollegen Jeyhun Bayramow"}},
+		{"a French institution: capitalised head, lower-case adjectives and complements",
+			"Selon le Fonds monétaire international, le Parti socialiste et la Ligue nationale de hockey ont accepté ; la Cour de cassation a tranché à Paris.",
+			[]string{"ORG:Fonds monétaire international", "ORG:Parti socialiste", "ORG:Ligue nationale de hockey", "ORG:Cour de cassation", "LOC:Paris"}, nil},
+		{"a French institution ends before a person's name",
+			"Le chef du Parti radical Jean Dupont a démissionné.",
+			[]string{"ORG:Parti radical"}, []string{"ORG:Parti radical Jean Dupont"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -37,6 +37,7 @@ type nameContext struct {
 	knownOnly bool            // no pattern names in this field (a Title Case headline)
 	ruWords   wordSet         // dictionary forms of Russian common words
 	trWords   wordSet         // Turkish common words, in Turkish text only
+	lang      string          // the article's language (ISO 639-1), or "und"
 	memo      *nameMemo       // nil: nothing remembered
 	// otherScript: the field has Latin-script names but is written mostly in another
 	// script (see foreignScript); findUnknown reads the field once for it.
@@ -181,6 +182,9 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 	}
 	added := geoHeads(toks, src, cover, spans, drop, f.added)
 	added = ruAdjPlaces(toks, src, cover, drop, added)
+	if nc.lang == "fr" {
+		added = frOrgNames(toks, src, cover, added)
+	}
 	out := spans
 	if len(added) > 0 {
 		out = spans[:0:0]

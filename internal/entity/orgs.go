@@ -328,3 +328,75 @@ func placeAdjective(w string) bool {
 	}
 	return false
 }
+
+// frOrgHeads are the French nouns that start the name of an institution written, as French
+// writes it, with its first word alone capitalised: "Ligue nationale de hockey", "Parti
+// socialiste", "Organisation mondiale de la santé", "Conseil de sécurité".
+var frOrgHeads = foldSet(`ligue parti organisation fédération union association société banque comité conseil
+	ministère agence université institut assemblée cour tribunal commission office fonds front mouvement
+	confédération syndicat compagnie académie chambre haut-commissariat secrétariat bureau direction`)
+
+// frAdjectiveEnds are the endings of French adjectives of nationality, place and kind that
+// follow such a head ("nationale", "coréenne", "britannique", "majeure", "européen");
+// a verb after the name ("remporte") has none of them.
+var frAdjectiveEnds = []string{"al", "ale", "aux", "ales", "ien", "ienne", "iens", "iennes", "een", "eenne", "ique", "iques",
+	"aire", "aires", "el", "elle", "els", "elles", "ais", "aise", "ois", "oise", "ain", "aine", "if", "ive", "eur", "eure",
+	"iste", "istes", "ier", "iere", "an", "ane"}
+
+// frOrgNames adds the French institutions named by a capitalised head (frOrgHeads) and
+// the lower-case words of its name: adjectives ("nationale") and complements after "de"
+// ("de hockey", "des affaires étrangères", "de la santé"). A name the knowledge base
+// knows stands; pattern names over the same words give way.
+func frOrgNames(toks []text.Token, src string, cover []int, added []span) []span {
+	for i := 0; i+1 < len(toks); i++ {
+		if !toks[i].Cap || cover[i] > 0 || !frOrgHeads[toks[i].Norm] {
+			continue
+		}
+		end, k := i+1, i+1
+		afterDe := false
+		for k < len(toks) && k-i <= 7 && !toks[k].Break {
+			t := toks[k]
+			switch {
+			case cover[k] > 0:
+			case t.Cap && !t.SentStart && (afterDe || toks[k-1].Cap):
+				// "Comité de Salut Public", "Cour des Comptes"; not a person after the
+				// name ("Parti national britannique Nick Griffin")
+				end, afterDe = k+1, false
+			case connectors[t.Norm]:
+				afterDe = true
+				k++
+				continue
+			case afterDe && !text.IsStopword("fr", t.Norm) && t.Letters:
+				end, afterDe = k+1, false // "de hockey", "des affaires"
+			case frAdjective(t.Norm) && !text.IsStopword("fr", t.Norm):
+				end = k + 1 // "nationale", "étrangères"
+			}
+			if end != k+1 {
+				break
+			}
+			k++
+		}
+		if end == i+1 {
+			continue
+		}
+		added = dropOverlaps(added, i, end)
+		added = append(added, span{From: i, To: end, Type: "ORG", Conf: 0.6, Name: surfaceOf(src, toks[i:end])})
+		i = end - 1
+	}
+	return added
+}
+
+// frAdjective reports a folded lower-case French word with an adjective's ending, plural
+// or not; words of under five letters ("sur", "une") are none.
+func frAdjective(w string) bool {
+	if utf8.RuneCountInString(w) < 5 {
+		return false
+	}
+	w = strings.TrimSuffix(w, "s")
+	for _, end := range frAdjectiveEnds {
+		if strings.HasSuffix(w, end) {
+			return true
+		}
+	}
+	return false
+}

@@ -395,7 +395,7 @@ func newEntity(s span, id string) article.Entity {
 // nameContext is what the article's language tells the name patterns; lower holds the
 // words the article writes in lower case.
 func (r *Recognizer) nameContext(lang string, lower map[string]bool) nameContext {
-	nc := nameContext{lower: lower, common: r.common[lang], ruWords: r.ruWords}
+	nc := nameContext{lower: lower, common: r.common[lang], ruWords: r.ruWords, lang: lang}
 	if lang == "tr" {
 		nc.trWords = r.trWords
 	}
