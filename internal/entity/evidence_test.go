@@ -45,6 +45,12 @@ func TestEvidenceKinds(t *testing.T) {
 		{"a French institution ends before a person's name",
 			"Le chef du Parti radical Jean Dupont a démissionné.",
 			[]string{"ORG:Parti radical"}, []string{"ORG:Parti radical Jean Dupont"}},
+		{"a Russian institution: adjectives, head noun and genitive complement",
+			"Вчера Немецкий футбольный союз и Союз журналистов России поддержали решение, сообщил Европейский центральный банк.",
+			[]string{"ORG:Немецкий футбольный союз", "ORG:Союз журналистов", "LOC:России", "ORG:Европейский центральный банк"}, nil},
+		{"a Russian institution's name does not end on an adjective",
+			"Вчера Министерство внутренних дел промолчало.",
+			nil, []string{"ORG:Министерство внутренних"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -182,8 +182,11 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 	}
 	added := geoHeads(toks, src, cover, spans, drop, f.added)
 	added = ruAdjPlaces(toks, src, cover, drop, added)
-	if nc.lang == "fr" {
+	switch nc.lang {
+	case "fr":
 		added = frOrgNames(toks, src, cover, added)
+	case "ru", "uk":
+		added = ruOrgNames(toks, src, cover, added)
 	}
 	out := spans
 	if len(added) > 0 {
