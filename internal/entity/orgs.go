@@ -379,9 +379,29 @@ func frOrgNames(toks []text.Token, src string, cover []int, added []span) []span
 		if end == i+1 {
 			continue
 		}
+		added = cutBefore(toks, src, added, i)
 		added = dropOverlaps(added, i, end)
 		added = append(added, span{From: i, To: end, Type: "ORG", Conf: 0.6, Name: surfaceOf(src, toks[i:end])})
 		i = end - 1
+	}
+	return added
+}
+
+// cutBefore ends before toks[i] the pattern names that run on into it, connectors
+// trimmed: "Mariners de Seattle de la Ligue majeure de baseball" is two names.
+func cutBefore(toks []text.Token, src string, added []span, i int) []span {
+	for a := range added {
+		s := &added[a]
+		if s.From >= i || s.To <= i || s.Ent != nil {
+			continue
+		}
+		to := i
+		for to > s.From && connectors[toks[to-1].Norm] {
+			to--
+		}
+		if to-s.From >= 1 {
+			s.To, s.Name = to, surfaceOf(src, toks[s.From:to])
+		}
 	}
 	return added
 }
