@@ -74,6 +74,21 @@ func (f *fieldNames) chunk(i, j int) {
 	if i >= j {
 		return
 	}
+	// "МИД России Сергей Лавров", "European Council Charles Michel": a known person's name
+	// ending the run stands; the office, body or country glued before it is a name of its
+	// own.
+	if p := f.knownPersonAtEnd(i, j); p > i {
+		f.chunk(i, p)
+		return
+	}
+	// "Президент Франції Еммануель Макрон", "Präsident Frankreichs Emmanuel Macron": after
+	// a title, a known country or region (in the genitive) is whose title it is, and what
+	// follows it is the person.
+	if c := cover[i]; titled && c > 0 && spans[c-1].From == i && spans[c-1].To < j && spans[c-1].Type == "LOC" &&
+		!spans[c-1].weakPlace() && !connectors[toks[spans[c-1].To].Norm] && !toks[spans[c-1].To].Hyph {
+		f.chunk(spans[c-1].To, j)
+		return
+	}
 	// "David Gilmour de Pink Floyd", "Jeremy Hellickson des Rays": a full name, then a
 	// connector and what the person belongs to. ("Charles de Gaulle" has one word before.)
 	if givenNames[toks[i].Norm] || nc.isGivenName(toks[i].Norm) && !toks[i].SentStart {
@@ -234,7 +249,8 @@ func (f *fieldNames) chunk(i, j int) {
 	}
 	// A name the table does not have in this spelling may be a known name in another
 	// script or romanisation: Варданян for a user's "Vardanyan", Pachinian for Pashinyan.
-	if !inside && (typ == "" || typ == "PER") {
+	// Not for a Turkish common word a sentence start or a headline capitalises ("Eğer").
+	if !inside && (typ == "" || typ == "PER") && !(n == 1 && nc.trCapitalisedWord(first)) {
 		if ent, ok := f.kbs.bySkeleton(toks[i:j], nc); ok {
 			f.added = append(f.added, span{From: i, To: j, Ent: ent, Type: ent.Type, Conf: 0.7})
 			return
@@ -328,4 +344,29 @@ func (f *fieldNames) chunk(i, j int) {
 	}
 	name := surfaceOf(src, toks[i:j])
 	f.added = append(f.added, span{From: i, To: j, Type: typ, Conf: conf, Name: name})
+}
+
+// knownPersonAtEnd returns where a known person's name (curated, a user's or a listed
+// politician's) that ends the run toks[i:j] starts, when something other than a first
+// name, an initial or a connector is glued before it; else i.
+func (f *fieldNames) knownPersonAtEnd(i, j int) int {
+	c := f.cover[j-1]
+	if c == 0 {
+		return i
+	}
+	s := f.spans[c-1]
+	if s.To != j || s.From <= i || s.Ent == nil || s.Ent.Type != "PER" || s.Ent.Src > srcPolitician {
+		return i
+	}
+	p := f.toks[s.From-1]
+	if p.Initial || connectors[p.Norm] || f.nc.isGivenName(p.Norm) || f.toks[s.From].Hyph {
+		return i
+	}
+	// Before a surname alone, an unknown word may be the first name in another spelling
+	// ("Еммануель Макрон"): only a known name, a title, an acronym or an organisation word
+	// is glued.
+	if s.To-s.From == 1 && f.cover[s.From-1] == 0 && !honorifics[p.Norm] && !p.Upper && !orgLast[p.Norm] {
+		return i
+	}
+	return s.From
 }

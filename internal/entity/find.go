@@ -36,6 +36,8 @@ type nameContext struct {
 	common    wordSet         // the common words of the article's language, if known
 	knownOnly bool            // no pattern names in this field (a Title Case headline)
 	ruWords   wordSet         // dictionary forms of Russian common words
+	trWords   wordSet         // Turkish common words, in Turkish text only
+	lang      string          // the article's language (ISO 639-1), or "und"
 	memo      *nameMemo       // nil: nothing remembered
 	// otherScript: the field has Latin-script names but is written mostly in another
 	// script (see foreignScript); findUnknown reads the field once for it.
@@ -120,6 +122,7 @@ func (nc nameContext) skeletonOf(norms []string) string {
 // with an organisation word ("Yerevan State University") wins over the place inside it; a
 // person's name wins over a gazetteer town inside it ("Michael Jackson").
 func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc nameContext) []span {
+	spans = dropTurkishCommonPlaces(toks, spans, nc)
 	if nc.knownOnly {
 		return spans
 	}
@@ -179,6 +182,12 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 	}
 	added := geoHeads(toks, src, cover, spans, drop, f.added)
 	added = ruAdjPlaces(toks, src, cover, drop, added)
+	switch nc.lang {
+	case "fr":
+		added = frOrgNames(toks, src, cover, added)
+	case "ru", "uk":
+		added = ruOrgNames(toks, src, cover, added)
+	}
 	out := spans
 	if len(added) > 0 {
 		out = spans[:0:0]

@@ -328,3 +328,194 @@ func placeAdjective(w string) bool {
 	}
 	return false
 }
+
+// frOrgHeads are the French nouns that start the name of an institution written, as French
+// writes it, with its first word alone capitalised: "Ligue nationale de hockey", "Parti
+// socialiste", "Organisation mondiale de la santé", "Conseil de sécurité".
+var frOrgHeads = foldSet(`ligue parti organisation fédération union association société banque comité conseil
+	ministère agence université institut assemblée cour tribunal commission office fonds front mouvement
+	confédération syndicat compagnie académie chambre haut-commissariat secrétariat bureau direction`)
+
+// frAdjectiveEnds are the endings of French adjectives of nationality, place and kind that
+// follow such a head ("nationale", "coréenne", "britannique", "majeure", "européen");
+// a verb after the name ("remporte") has none of them.
+var frAdjectiveEnds = []string{"al", "ale", "aux", "ales", "ien", "ienne", "iens", "iennes", "een", "eenne", "ique", "iques",
+	"aire", "aires", "el", "elle", "els", "elles", "ais", "aise", "ois", "oise", "ain", "aine", "if", "ive", "eur", "eure",
+	"iste", "istes", "ier", "iere", "an", "ane"}
+
+// frOrgNames adds the French institutions named by a capitalised head (frOrgHeads) and
+// the lower-case words of its name: adjectives ("nationale") and complements after "de"
+// ("de hockey", "des affaires étrangères", "de la santé"). A name the knowledge base
+// knows stands; pattern names over the same words give way.
+func frOrgNames(toks []text.Token, src string, cover []int, added []span) []span {
+	for i := 0; i+1 < len(toks); i++ {
+		if !toks[i].Cap || cover[i] > 0 || !frOrgHeads[toks[i].Norm] {
+			continue
+		}
+		end, k := i+1, i+1
+		afterDe := false
+		for k < len(toks) && k-i <= 7 && !toks[k].Break {
+			t := toks[k]
+			switch {
+			case cover[k] > 0:
+			case t.Cap && !t.SentStart && (afterDe || toks[k-1].Cap):
+				// "Comité de Salut Public", "Cour des Comptes"; not a person after the
+				// name ("Parti national britannique Nick Griffin")
+				end, afterDe = k+1, false
+			case connectors[t.Norm]:
+				afterDe = true
+				k++
+				continue
+			case afterDe && !text.IsStopword("fr", t.Norm) && t.Letters:
+				end, afterDe = k+1, false // "de hockey", "des affaires"
+			case frAdjective(t.Norm) && !text.IsStopword("fr", t.Norm):
+				end = k + 1 // "nationale", "étrangères"
+			}
+			if end != k+1 {
+				break
+			}
+			k++
+		}
+		if end == i+1 {
+			continue
+		}
+		added = cutBefore(toks, src, added, i)
+		added = dropOverlaps(added, i, end)
+		added = append(added, span{From: i, To: end, Type: "ORG", Conf: 0.6, Name: surfaceOf(src, toks[i:end])})
+		i = end - 1
+	}
+	return added
+}
+
+// cutBefore ends before toks[i] the pattern names that run on into it, connectors
+// trimmed: "Mariners de Seattle de la Ligue majeure de baseball" is two names.
+func cutBefore(toks []text.Token, src string, added []span, i int) []span {
+	for a := range added {
+		s := &added[a]
+		if s.From >= i || s.To <= i || s.Ent != nil {
+			continue
+		}
+		to := i
+		for to > s.From && connectors[toks[to-1].Norm] {
+			to--
+		}
+		if to-s.From >= 1 {
+			s.To, s.Name = to, surfaceOf(src, toks[s.From:to])
+		}
+	}
+	return added
+}
+
+// frAdjective reports a folded lower-case French word with an adjective's ending, plural
+// or not; words of under five letters ("sur", "une") are none.
+func frAdjective(w string) bool {
+	if utf8.RuneCountInString(w) < 5 {
+		return false
+	}
+	w = strings.TrimSuffix(w, "s")
+	for _, end := range frAdjectiveEnds {
+		if strings.HasSuffix(w, end) {
+			return true
+		}
+	}
+	return false
+}
+
+// ruOrgNounForms are the Russian (and Ukrainian) nouns, in every case form, that head the
+// name of an institution written with its first word alone capitalised: "Немецкий
+// футбольный союз", "Американский институт киноискусства", "Союз коммунистов Югославии",
+// "Министерства информации и телекоммуникаций".
+var ruOrgNounForms = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`союз институт университет министерство комитет партия лига федерация ассоциация
+		агентство служба совет академия банк организация трибунал суд фонд управление корпорация компания
+		движение фронт конгресс парламент собрание дума палата комиссия объединение министерство
+		міністерство комітет партія рада агентство служба організація університет спілка`) {
+		for _, f := range inflect([]string{w}, "ru", false) {
+			m[f[0]] = true
+		}
+	}
+	return m
+}()
+
+// ruGenitiveEnds are the endings of the lower-case genitive words that complete such a
+// name ("коммунистов", "информации", "киноискусства", "физической культуры").
+var ruGenitiveEnds = []string{"ов", "ев", "еи", "ии", "ых", "их", "ого", "его", "ои", "ы", "а", "я"}
+
+// ruOrgNames adds the Russian institutions named by capitalised adjectives or a head noun
+// (ruOrgNounForms), lower-case adjectives, the head noun and a genitive complement of
+// lower-case words, "и" and capitalised names ("ПМР", "Югославии"). A name the knowledge
+// base knows stands; pattern names over the same words give way.
+func ruOrgNames(toks []text.Token, src string, cover []int, added []span) []span {
+	for i := 0; i+1 < len(toks); i++ {
+		t := toks[i]
+		if !t.Cap || cover[i] > 0 || text.ScriptOf(t.Norm) != text.Cyrillic || t.Upper {
+			continue
+		}
+		k := i
+		if !ruOrgNounForms[t.Norm] {
+			if !russianAdjective(t.Norm) {
+				continue
+			}
+			k = i + 1
+			for k < len(toks) && !toks[k].Break && !toks[k].Cap && russianAdjective(toks[k].Norm) && !ruOrgNounForms[toks[k].Norm] {
+				k++
+			}
+			if k >= len(toks) || toks[k].Break || toks[k].Cap || !ruOrgNounForms[toks[k].Norm] {
+				continue
+			}
+		}
+		end, lowerWords := k+1, 0
+		for m := end; m < len(toks) && m-end < 5 && !toks[m].Break; m++ {
+			w := toks[m]
+			if w.Norm == "и" && !w.Cap {
+				continue
+			}
+			// A known name ends it (and stays); so does the start of another institution
+			// ("... союз и Союз журналистов").
+			if cover[m] > 0 || ruOrgNounForms[w.Norm] || russianAdjective(w.Norm) && w.Cap || !(w.Cap && !w.SentStart || ruGenitive(w.Norm)) {
+				break
+			}
+			if !w.Cap {
+				lowerWords++
+			}
+			end = m + 1
+		}
+		// The name does not end on an adjective ("Министерство внутренних" of "внутренних
+		// дел"); a head noun and a country alone is the country's body, the country
+		// named ("Правительство Польши").
+		for end > k+1 && !toks[end-1].Cap && russianAdjective(toks[end-1].Norm) {
+			end--
+		}
+		if end-i < 2 || k == i && lowerWords == 0 {
+			continue
+		}
+		from := i
+		for from > 0 && toks[from].Hyph {
+			from-- // "Вест-Индской компании"
+		}
+		added = dropOverlaps(added, from, end)
+		added = append(added, span{From: from, To: end, Type: "ORG", Conf: 0.55, Name: surfaceOf(src, toks[from:end])})
+		i = end - 1
+	}
+	return added
+}
+
+// ruGenitive reports a folded lower-case Cyrillic word with a genitive's ending that is
+// not a past-tense verb ("объявила", "заявили").
+func ruGenitive(w string) bool {
+	if text.ScriptOf(w) != text.Cyrillic || utf8.RuneCountInString(w) < 4 || text.IsStopwordAny(w) {
+		return false
+	}
+	for _, v := range []string{"л", "ла", "ло", "ли", "ся", "сь"} {
+		if strings.HasSuffix(w, v) {
+			return false
+		}
+	}
+	for _, end := range ruGenitiveEnds {
+		if strings.HasSuffix(w, end) {
+			return true
+		}
+	}
+	return false
+}

@@ -80,6 +80,13 @@ monsieur madame dirigeant
 король королева принц папа епископ патриарх профессор судья посол спикер глава председатель замминистра
 пресс-секретарь лидер
 baş nazir prezident cənab xanım bay bayan sayın başbakan cumhurbaşkanı bakan
+herr frau präsident präsidentin kanzler kanzlerin bundeskanzler bundeskanzlerin ministerpräsident
+ministerpräsidentin premierminister premierministerin außenminister außenministerin verteidigungsminister
+verteidigungsministerin ministerin regierungschef regierungschefin staatschef staatschefin botschafter
+botschafterin sprecher sprecherin kollege kollegen kollegin amtskollege amtskollegen amtskollegin
+sondergesandte sondergesandter gesandte
+пан пані прем'єр-міністр міністр посол речник речниця голова
+co-chair cochair chair chairwoman chairperson envoy negotiator spokesperson
 `)
 
 // roles are lower-case nouns of a person's occupation written before the name, the

@@ -90,10 +90,24 @@ func allQualifiers(toks []text.Token) bool {
 	return true
 }
 
-// lowerGeoHeads are common nouns that languages writing them in lower case put before a
-// place's name: "mer Égée", "détroit de Gibraltar", "lac Léman".
-var lowerGeoHeads = foldSet(`mer océan lac mont monts golfe détroit fleuve rivière île îles cap baie massif plateau
-désert vallée canal col péninsule presqu'île archipel`)
+// lowerGeoHeadWords are common nouns that languages writing them in lower case put before
+// a place's name: "mer Égée", "détroit de Gibraltar", "lac Léman".
+const lowerGeoHeadWords = `mer océan lac mont monts golfe détroit fleuve rivière île îles cap baie massif plateau
+désert vallée canal col péninsule presqu'île archipel`
+
+// lowerGeoHeads are lowerGeoHeadWords folded; geoHeadsWritten the same words as written:
+// before a name, a head counts only with its accents, since folded it may be a word of
+// another language (Turkish "ile" with, in "Azerbaycan ile Ermenistan", is no "île").
+var (
+	lowerGeoHeads   = foldSet(lowerGeoHeadWords)
+	geoHeadsWritten = func() map[string]bool {
+		m := map[string]bool{}
+		for _, w := range strings.Fields(lowerGeoHeadWords) {
+			m[w] = true
+		}
+		return m
+	}()
+)
 
 // ruGeoHeads are Russian nouns, in every case form, that introduce the name of a place
 // written after them, which alone is the name: "реки Янцзы", "остров Тао", "в городах
@@ -133,7 +147,7 @@ func geoHeads(toks []text.Token, src string, cover []int, spans []span, drop []b
 		}
 		if lowerOrgHeads[toks[i].Norm] {
 			typ = "ORG"
-		} else if !lowerGeoHeads[toks[i].Norm] {
+		} else if !lowerGeoHeads[toks[i].Norm] || !geoHeadsWritten[strings.ToLower(src[toks[i].Start:toks[i].End])] {
 			continue
 		}
 		k := i + 1

@@ -31,6 +31,9 @@ var commonEnGz []byte
 //go:embed kbdata/common-ru.txt.gz
 var commonRuGz []byte
 
+//go:embed kbdata/common-tr.txt.gz
+var commonTrGz []byte
+
 //go:embed kbdata/places.tsv.gz
 var placesGz []byte
 
@@ -50,6 +53,7 @@ type Recognizer struct {
 	base    *kb
 	common  map[string]wordSet // language -> common words, see kbgen
 	ruWords wordSet            // dictionary forms of Russian common words, see ruCommonWord
+	trWords wordSet            // Turkish common words, see trCommonWord
 	unknown *unknownNames
 }
 
@@ -67,10 +71,15 @@ func New(o Options) (*Recognizer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading built-in Russian common words: %w", err)
 	}
+	trWords, err := loadWordSet(commonTrGz)
+	if err != nil {
+		return nil, fmt.Errorf("loading built-in Turkish common words: %w", err)
+	}
 	return &Recognizer{
 		base:    base,
 		common:  map[string]wordSet{"en": commonEn},
 		ruWords: ruWords,
+		trWords: trWords,
 		unknown: newUnknownNames(o.UnknownMax),
 	}, nil
 }
@@ -238,7 +247,8 @@ func (f *Finder) Find(fields []Field, lang string, list []article.Entity) []arti
 	sc := scratchPool.Get().(*findScratch)
 	defer sc.release()
 	ents := sc.ents // entity ID -> index in list
-	nc := nameContext{lower: sc.lower, common: f.r.common[lang], memo: sc.memo, ruWords: f.r.ruWords}
+	nc := f.r.nameContext(lang, sc.lower)
+	nc.memo = sc.memo
 	for _, fl := range fields {
 		for _, t := range fl.Toks {
 			if !t.Cap && t.Letters {
@@ -393,6 +403,16 @@ func newEntity(s span, id string) article.Entity {
 	return article.Entity{ID: id, Type: s.Type, Name: s.Name, Known: false}
 }
 
+// nameContext is what the article's language tells the name patterns; lower holds the
+// words the article writes in lower case.
+func (r *Recognizer) nameContext(lang string, lower map[string]bool) nameContext {
+	nc := nameContext{lower: lower, common: r.common[lang], ruWords: r.ruWords, lang: lang}
+	if lang == "tr" {
+		nc.trWords = r.trWords
+	}
+	return nc
+}
+
 // Tagged is a typed name at byte offsets of a text, as the evaluation scores it.
 type Tagged struct {
 	Start, End int
@@ -413,7 +433,7 @@ func (f *Finder) Tag(s, lang string) []Tagged {
 			lower[t.Norm] = true
 		}
 	}
-	spans = f.kbs.findUnknown(toks, s, spans, nameContext{lower: lower, common: f.r.common[lang], ruWords: f.r.ruWords})
+	spans = f.kbs.findUnknown(toks, s, spans, f.r.nameContext(lang, lower))
 	out := make([]Tagged, 0, len(spans))
 	for _, sp := range spans {
 		out = append(out, Tagged{sp.start(toks, s), sp.end(toks, s), sp.Type, sp.Conf, sp.Ent != nil})

@@ -1,0 +1,76 @@
+package entity
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestEvidenceKinds checks kinds of evidence on sentences written for the test, in the
+// words of regional news: each case lists names that must be found (TYPE:surface) and
+// names that must not be.
+func TestEvidenceKinds(t *testing.T) {
+	tag := sharedTagger(t)
+	cases := []struct {
+		name      string
+		text      string
+		want, not []string
+	}{
+		{"turkish sentence-initial common word is no place",
+			"Eğer taraflar anlaşırsa, Ermenistan ile Azerbaycan arasında kalıcı bir anlaşma imzalanacak ve sınır açılacak.",
+			[]string{"LOC:Ermenistan"}, []string{"LOC:Eğer", "LOC:ile Azerbaycan"}},
+		{"a French geographic head counts only with its accents",
+			"Le ferry relie l'île d'Yeu au continent; Azerbaycan ile Ermenistan görüştü.",
+			[]string{"LOC:île d'Yeu"}, []string{"LOC:ile Ermenistan"}},
+		{"turkish capitals: common words are no places",
+			"Dışişleri bakanları görüştü. BARIŞ görüşmeleri sürüyor, DİLİ tartışması da gündemde, dedi Lavrov.",
+			nil, []string{"LOC:BARIŞ", "LOC:DİLİ"}},
+		{"a known person ends an office glued before it (ru)",
+			"Вчера глава МИД России Сергей Лавров встретился с коллегами в Ереване.",
+			[]string{"PER:Сергей Лавров", "LOC:Ереване"}, []string{"PER:МИД России Сергей Лавров"}},
+		{"a known person ends a body glued before it (en)",
+			"The talks were hosted by European Council Charles Michel and attended by Pashinyan.",
+			[]string{"ORG:European Council", "PER:Charles Michel", "PER:Pashinyan"}, nil},
+		{"a title inside the run ends the organisation before it (en)",
+			"US Minsk Group Co-Chair Andrew Schofer visited Yerevan and Baku this week.",
+			[]string{"ORG:Minsk Group", "PER:Andrew Schofer", "LOC:Yerevan"}, []string{"ORG:Minsk Group Co-Chair Andrew Schofer"}},
+		{"after a title, a known country in the genitive is not part of the name (uk)",
+			"Президент Франції Еммануель Макрон зустрівся з Пашиняном у Парижі.",
+			[]string{"LOC:Франції", "PER:Пашиняном"}, []string{"PER:Франції Еммануель Макрон"}},
+		{"a German title noun is not part of the name",
+			"Am Montag sprach Baerbock mit Kollegen Jeyhun Bayramow über den Frieden.",
+			[]string{"PER:Jeyhun Bayramow"}, []string{"PER:Kollegen Jeyhun Bayramow"}},
+		{"a French institution: capitalised head, lower-case adjectives and complements",
+			"Selon le Fonds monétaire international, le Parti socialiste et la Ligue nationale de hockey ont accepté ; la Cour de cassation a tranché à Paris.",
+			[]string{"ORG:Fonds monétaire international", "ORG:Parti socialiste", "ORG:Ligue nationale de hockey", "ORG:Cour de cassation", "LOC:Paris"}, nil},
+		{"a French institution after a club: two names",
+			"Il a signé avec les Flyers de Philadelphie de la Ligue nationale de hockey en 2005.",
+			[]string{"ORG:Flyers de Philadelphie", "ORG:Ligue nationale de hockey"}, nil},
+		{"a French institution ends before a person's name",
+			"Le chef du Parti radical Jean Dupont a démissionné.",
+			[]string{"ORG:Parti radical"}, []string{"ORG:Parti radical Jean Dupont"}},
+		{"a Russian institution: adjectives, head noun and genitive complement",
+			"Вчера Немецкий футбольный союз и Союз журналистов России поддержали решение, сообщил Европейский центральный банк.",
+			[]string{"ORG:Немецкий футбольный союз", "ORG:Союз журналистов", "LOC:России", "ORG:Европейский центральный банк"}, nil},
+		{"a Russian institution's name does not end on an adjective",
+			"Вчера Министерство внутренних дел промолчало.",
+			nil, []string{"ORG:Министерство внутренних"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, p := range tag(tc.text) {
+				got = append(got, p.Type+":"+tc.text[p.Start:p.End])
+			}
+			for _, w := range tc.want {
+				if !slices.Contains(got, w) {
+					t.Errorf("%q: want %s; got %q", tc.text, w, got)
+				}
+			}
+			for _, w := range tc.not {
+				if slices.Contains(got, w) {
+					t.Errorf("%q: want no %s; got %q", tc.text, w, got)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,73 @@
+package entity
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"wirewatch/internal/text"
+)
+
+// Evidence against a place in Turkish: headlines in capitals and sentence starts
+// capitalise common words, and folded they spell places of the gazetteer ("BARIŞ" peace
+// folds to "baris", an alias of Paris; "Eğer" if to Eger; "DİLİ" its language to Dili).
+// A one-word generated place written so is taken for the place only when the word is no
+// Turkish common word in any of its usual endings.
+
+// trExtraWords are Turkish function words the hunspell dictionary behind common-tr.txt.gz
+// lacks.
+var trExtraWords = foldSet(`eğer hatta özellikle böylece oysa halbuki nitekim üstelik yoksa`)
+
+// trEndings are Turkish case, possessive and plural endings, folded (ı → i, ğ → g), longest
+// first: "dili" is dil and -i, "barışa" barış and -a, "ülkelerin" ülke and -lerin.
+var trEndings = foldList(`lerinden larından lerinde larında lerini larını lerine larına lerin ların
+	nden ndan nde nda nin nın nun nün sini sını suna süne sine sına
+	den dan ten tan de da te ta ler lar yle yla ye ya yi yı yu yü si sı su sü in ın un ün
+	le la i ı u ü e a`)
+
+// trCommonWord reports a folded word that is a Turkish common word: an entry of the
+// dictionary, or one with a case, possessive or plural ending.
+func trCommonWord(dict wordSet, w string) bool {
+	if dict.has(w) || trExtraWords[w] {
+		return true
+	}
+	for _, end := range trEndings {
+		stem, ok := strings.CutSuffix(w, end)
+		if ok && utf8.RuneCountInString(stem) >= 3 && dict.has(stem) {
+			return true
+		}
+	}
+	return false
+}
+
+// trCapitalisedWord reports a Turkish common word that the text capitalises for its place
+// (a sentence start) or its style (a headline in capitals), not for a name. Outside Turkish
+// text it reports false.
+func (nc nameContext) trCapitalisedWord(t text.Token) bool {
+	return len(nc.trWords) > 0 && (t.SentStart || t.Upper) && trCommonWord(nc.trWords, t.Norm)
+}
+
+// dropTurkishCommonPlaces drops the one-word generated places (gazetteer towns, regions,
+// features; not curated or users' names) written as Turkish common words at a sentence
+// start or in capitals (see trCapitalisedWord).
+func dropTurkishCommonPlaces(toks []text.Token, spans []span, nc nameContext) []span {
+	if len(nc.trWords) == 0 {
+		return spans
+	}
+	keep := spans[:0]
+	for _, s := range spans {
+		if s.To-s.From == 1 && s.Ent != nil && s.Ent.Src >= srcCountry && s.Type == "LOC" && nc.trCapitalisedWord(toks[s.From]) {
+			continue
+		}
+		keep = append(keep, s)
+	}
+	return keep
+}
+
+// foldList folds a list of words separated by white space, keeping its order.
+func foldList(s string) []string {
+	var out []string
+	for _, w := range strings.Fields(s) {
+		out = append(out, text.Fold(w))
+	}
+	return out
+}
