@@ -92,11 +92,14 @@ func Run(ctx context.Context, opts Options, progress func(string)) (*Report, err
 	defer feeds.Close()
 	ids := make(map[string]int, len(items)) // article ID → index in items
 	tokens := make([]string, len(items))
+	names := make([]string, len(items))
 	for i, it := range items {
-		ids[article.ID(ingest.CanonicalURL(feeds.base()+it.link), feeds.URL(it.feed), "")] = i
+		id := article.ID(ingest.CanonicalURL(feeds.base()+it.link), feeds.URL(it.feed), "")
+		ids[id] = i
 		tokens[i] = it.token
+		names[i] = fmt.Sprintf("article %s: feed %s, guid %s, word %s", id, feeds.URL(it.feed), it.guid(), it.token)
 	}
-	tr := newTracker(len(items), ids)
+	tr := newTracker(ids, names)
 	hook, err := startWebhook(tr.alerted)
 	if err != nil {
 		return nil, err

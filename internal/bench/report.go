@@ -60,6 +60,9 @@ type Report struct {
 	StageSeconds map[string]float64 `json:"stage_seconds"`
 	StageCount   map[string]float64 `json:"stage_count"`
 	Unknown      int                `json:"unknown_ids"`
+	// Missing names the articles never found searchable (at most 20, then how many more):
+	// feed, GUID, the word looked up and how far each went.
+	Missing []string `json:"missing,omitempty"`
 
 	BusProduce *Throughput `json:"bus_produce,omitempty"`
 	BusConsume *Throughput `json:"bus_consume,omitempty"`
@@ -112,6 +115,7 @@ func (r *Report) fill(t *tracker, began, end time.Time, cpu time.Duration) {
 	r.Alerted = countSet(t.alertAt)
 	r.Deliveries = t.alerts
 	r.Unknown = t.unknown
+	r.Missing = t.missing(maxMissing)
 	var last time.Time
 	var toSearch, toEnrich, toAlert []time.Duration
 	for i := range t.release {
@@ -206,6 +210,9 @@ func (r *Report) Print(w io.Writer) error {
 	fmt.Fprintf(tw, "machine: %d cores; load average before %s, at the end %s\n\n", r.Cores, r.LoadBefore, r.LoadDuring)
 	fmt.Fprintln(tw, "END TO END\tVALUE\t")
 	fmt.Fprintf(tw, "articles searchable\t%d of %d (%d enriched)\t\n", r.Searchable, r.Articles, r.Enriched)
+	for _, m := range r.Missing {
+		fmt.Fprintf(tw, "  never found\t%s\t\n", m)
+	}
 	fmt.Fprintf(tw, "articles/s end to end\t%.1f\t(first release → last searchable: %s)\n", r.ArticlesPerSec, r.Elapsed.Round(time.Millisecond))
 	fmt.Fprintf(tw, "release → enriched p50 / p99\t%s / %s\t\n", ms(r.ToEnriched.P50), ms(r.ToEnriched.P99))
 	fmt.Fprintf(tw, "release → searchable p50 / p99\t%s / %s\t(max %s)\n", ms(r.ToSearchable.P50), ms(r.ToSearchable.P99), ms(r.ToSearchable.Max))
