@@ -59,7 +59,13 @@ type Report struct {
 	// the index in it; StageCount the messages (or fetches) behind it.
 	StageSeconds map[string]float64 `json:"stage_seconds"`
 	StageCount   map[string]float64 `json:"stage_count"`
-	Unknown      int                `json:"unknown_ids"`
+	// StageCPU is the process's CPU time over the same span as CPUPerArticle, split by the
+	// stage whose goroutines spent it (a CPU profile's stage labels; see cpuByStage):
+	// poll, process, index, alert, serve (the search API), broker (the embedded Kafka),
+	// wirewatch (the shared Kafka client), gc, bench (the bench's feeds, webhook and
+	// lookups) and other.
+	StageCPU map[string]time.Duration `json:"stage_cpu_ns,omitempty"`
+	Unknown  int                      `json:"unknown_ids"`
 	// Missing names the articles never found searchable (at most 20, then how many more):
 	// feed, GUID, the word looked up and how far each went.
 	Missing []string `json:"missing,omitempty"`
@@ -220,6 +226,18 @@ func (r *Report) Print(w io.Writer) error {
 		ms(r.AlertLatency.P50), ms(r.AlertLatency.P99), r.Alerted, r.Deliveries)
 	fmt.Fprintf(tw, "peak RSS\t%.0f MB\t(VmHWM of the whole bench process)\n", float64(r.PeakRSS)/(1<<20))
 	fmt.Fprintf(tw, "CPU per article\t%s\t(process CPU time / articles)\n", ms(r.CPUPerArticle))
+	cpuStages := make([]string, 0, len(r.StageCPU))
+	var cpuTotal time.Duration
+	for s, d := range r.StageCPU {
+		cpuStages = append(cpuStages, s)
+		cpuTotal += d
+	}
+	sort.Slice(cpuStages, func(i, j int) bool { return r.StageCPU[cpuStages[i]] > r.StageCPU[cpuStages[j]] })
+	for _, s := range cpuStages {
+		d := r.StageCPU[s]
+		fmt.Fprintf(tw, "CPU per article: %s\t%s\t(%.2f CPU-s, %.0f%% of the profiled CPU)\n",
+			s, ms(d/time.Duration(max(1, r.Articles))), d.Seconds(), 100*d.Seconds()/max(cpuTotal.Seconds(), 1e-9))
+	}
 	stages := make([]string, 0, len(r.StageSeconds))
 	for s := range r.StageSeconds {
 		stages = append(stages, s)
