@@ -58,6 +58,10 @@ func TestTinyRunReportsEveryArticle(t *testing.T) {
 		t.Errorf("articles/s %.1f, elapsed %s (last searchable after %s), peak RSS %d, CPU/article %s: want all measured",
 			r.ArticlesPerSec, r.Elapsed, r.ToSearchable.Max, r.PeakRSS, r.CPUPerArticle)
 	}
+	// Which stages a profile of 20 articles samples is chance; that it split one is not.
+	if len(r.StageCPU) == 0 {
+		t.Error("no CPU time split by stage")
+	}
 	for _, stage := range []string{"poll", "process", "index", "alert"} {
 		if r.StageCount[stage] <= 0 || r.StageSeconds[stage] <= 0 {
 			t.Errorf("stage %s: %.0f messages in %.3f s, want both measured", stage, r.StageCount[stage], r.StageSeconds[stage])
