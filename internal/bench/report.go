@@ -277,7 +277,7 @@ func ms(d time.Duration) string {
 	switch {
 	case d == 0:
 		return "-"
-	case d < time.Millisecond:
+	case d < 10*time.Millisecond: // CPU per article lives here: keep its digits
 		return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
 	case d < 10*time.Second:
 		return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond))
