@@ -10,7 +10,7 @@ import (
 )
 
 func cmdBench(ctx context.Context, e *env, args []string) error {
-	fs := newFlags("bench", "bench [--feeds N] [--items M] [--searches K] [--spread DURATION] [--config FILE] [--json]", e)
+	fs := newFlags("bench", "bench [--feeds N] [--items M] [--searches K] [--spread DURATION] [--cpuprofile FILE] [--config FILE] [--json]", e)
 	var cf configFlags
 	cf.register(fs)
 	var o bench.Options
@@ -21,6 +21,7 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 	fs.DurationVar(&o.Interval, "interval", 0, "every feed's poll interval (default 250ms)")
 	fs.DurationVar(&o.Timeout, "timeout", 0, "longest wait for every article to be searchable (default 10m)")
 	fs.Uint64Var(&o.Seed, "seed", 1, "seed of the generated articles")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write the CPU profile of the measured span here (pprof; go tool pprof -tags splits it by stage)")
 	noBase := fs.Bool("no-baselines", false, "skip the raw baselines (kafka-go, Bleve, gofeed)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	live := fs.Bool("live", false, "also run the distributed mode against WIREWATCH_LIVE_* servers (not implemented yet)")

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -39,6 +40,9 @@ type Options struct {
 	DataDir string
 	// Logger receives the pipeline's logs (warnings and up are worth keeping).
 	Logger *slog.Logger
+	// CPUProfile, if set, is where the CPU profile of the measured span goes (pprof format;
+	// its samples carry the stage label, `go tool pprof -tags` splits by it).
+	CPUProfile string
 }
 
 func (o *Options) defaults() {
@@ -92,11 +96,14 @@ func Run(ctx context.Context, opts Options, progress func(string)) (*Report, err
 	defer feeds.Close()
 	ids := make(map[string]int, len(items)) // article ID → index in items
 	tokens := make([]string, len(items))
+	names := make([]string, len(items))
 	for i, it := range items {
-		ids[article.ID(ingest.CanonicalURL(feeds.base()+it.link), feeds.URL(it.feed), "")] = i
+		id := article.ID(ingest.CanonicalURL(feeds.base()+it.link), feeds.URL(it.feed), "")
+		ids[id] = i
 		tokens[i] = it.token
+		names[i] = fmt.Sprintf("article %s: feed %s, guid %s, word %s", id, feeds.URL(it.feed), it.guid(), it.token)
 	}
-	tr := newTracker(len(items), ids)
+	tr := newTracker(ids, names)
 	hook, err := startWebhook(tr.alerted)
 	if err != nil {
 		return nil, err
@@ -112,6 +119,10 @@ func Run(ctx context.Context, opts Options, progress func(string)) (*Report, err
 		Spread: opts.Spread, Interval: opts.Interval, LoadBefore: loadAvg()}
 	progress(fmt.Sprintf("generated %d articles on %d feeds; starting wirewatch (embedded broker, Bleve in %s)", len(items), opts.Feeds, dataDir))
 
+	// The bench's own goroutines (feeds, webhook, followers, lookups) count apart from
+	// wirewatch's in the CPU split; the pipeline's carry their stage (pipeline.StageLabel).
+	defer pprof.SetGoroutineLabels(ctx)
+	pprof.SetGoroutineLabels(pprof.WithLabels(ctx, pprof.Labels(pipeline.StageLabel, "bench")))
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	// waitCtx ends with the pipeline too, so that a stage failing ends the wait with its reason.
@@ -120,6 +131,8 @@ func Run(ctx context.Context, opts Options, progress func(string)) (*Report, err
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
+		// Goroutines of no stage (the shared Kafka client's) count as "wirewatch".
+		pprof.SetGoroutineLabels(pprof.WithLabels(runCtx, pprof.Labels(pipeline.StageLabel, "wirewatch")))
 		err := pipeline.Run(runCtx, cfg, pipeline.Options{Stages: pipeline.AllStages, Embedded: true, Ready: func(a string) { ready <- a }}, opts.Logger)
 		pipelineEnded(fmt.Errorf("wirewatch stopped during the run: %v", err))
 		done <- err
@@ -140,6 +153,7 @@ func Run(ctx context.Context, opts Options, progress func(string)) (*Report, err
 	if err != nil {
 		return nil, errors.Join(err, stopPipeline())
 	}
+	prof := startProfile()
 	cpu0 := cpuTime()
 	began := time.Now()
 	feeds.begin(began)
@@ -149,6 +163,9 @@ func Run(ctx context.Context, opts Options, progress func(string)) (*Report, err
 	waitErr := tr.waitSearchable(waitCtx, apiAddr, tokens, opts.Timeout)
 	end := time.Now()
 	cpu := cpuTime() - cpu0
+	if err := r.splitCPU(prof.stop(), opts.CPUProfile); err != nil {
+		opts.Logger.Warn("splitting CPU time by stage", "err", err)
+	}
 	if waitErr == nil {
 		// Alerts go out beside indexing; give the last ones a moment.
 		tr.waitAlerts(waitCtx, 30*time.Second)
@@ -170,6 +187,23 @@ func Run(ctx context.Context, opts Options, progress func(string)) (*Report, err
 		return r, fmt.Errorf("measuring baselines: %w", err)
 	}
 	return r, nil
+}
+
+// splitCPU fills StageCPU from the measured span's CPU profile and writes the profile to
+// path when one is set.
+func (r *Report) splitCPU(prof []byte, path string) error {
+	if prof == nil {
+		return errors.New("another CPU profile was running")
+	}
+	var errs []error
+	if path != "" {
+		if err := os.WriteFile(path, prof, 0o644); err != nil {
+			errs = append(errs, fmt.Errorf("writing the CPU profile: %w", err))
+		}
+	}
+	split, err := cpuByStage(prof)
+	r.StageCPU = split
+	return errors.Join(append(errs, err)...)
 }
 
 // benchConfig is the user's configuration with the bench's feeds, searches, addresses and

@@ -3,11 +3,13 @@ package bench
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"wirewatch/internal/config"
+	"wirewatch/internal/query"
 )
 
 // TestTinyRunReportsEveryArticle runs the whole benchmark on 5 feeds × 4 items and checks
@@ -55,6 +57,10 @@ func TestTinyRunReportsEveryArticle(t *testing.T) {
 	if r.ArticlesPerSec <= 0 || r.Elapsed < r.ToSearchable.Max-time.Millisecond || r.PeakRSS <= 0 || r.CPUPerArticle <= 0 {
 		t.Errorf("articles/s %.1f, elapsed %s (last searchable after %s), peak RSS %d, CPU/article %s: want all measured",
 			r.ArticlesPerSec, r.Elapsed, r.ToSearchable.Max, r.PeakRSS, r.CPUPerArticle)
+	}
+	// Which stages a profile of 20 articles samples is chance; that it split one is not.
+	if len(r.StageCPU) == 0 {
+		t.Error("no CPU time split by stage")
 	}
 	for _, stage := range []string{"poll", "process", "index", "alert"} {
 		if r.StageCount[stage] <= 0 || r.StageSeconds[stage] <= 0 {
@@ -110,6 +116,45 @@ func TestGeneratedArticlesDifferAndRelease(t *testing.T) {
 	again, _ := generate(3, 4, 7, 11*time.Second)
 	if again[5].body != items[5].body {
 		t.Error("the same seed generated another article")
+	}
+}
+
+// TestTokensStayApartUnderEveryAnalyser guards the bench's lookups: each article is found
+// by its token alone, so no analyser may fold two tokens into one term. The French light
+// stemmer folds doubled letters, and tokens differing only by one ("wwbqddck", "wwbqdck")
+// once made an article's lookup find another and the run wait for it forever.
+func TestTokensStayApartUnderEveryAnalyser(t *testing.T) {
+	an, err := query.NewAnalysis(languages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 20000 // past the 10,000 articles of the run
+	for _, key := range an.Keys() {
+		owner := make(map[string]int, n)
+		for k := range n {
+			tok := token(k)
+			terms := an.TermsOf(key, "("+tok+")")
+			if len(terms) != 1 {
+				t.Fatalf("%s: token %q analysed into %q, want one term", key, tok, terms)
+			}
+			if j, ok := owner[terms[0]]; ok {
+				t.Fatalf("%s: tokens %q and %q both analyse to %q", key, token(j), tok, terms[0])
+			}
+			owner[terms[0]] = k
+		}
+	}
+}
+
+func TestMissingArticlesAreNamed(t *testing.T) {
+	names := []string{"article a: feed F0, guid bench-0-0", "article b: feed F1, guid bench-1-0", "article c: feed F0, guid bench-0-1"}
+	tr := newTracker(map[string]int{"a": 0, "b": 1, "c": 2}, names)
+	now := time.Now()
+	tr.enrichedAt[1] = now
+	tr.seen([]string{"a"}, now)
+	got := tr.missing(1)
+	want := []string{names[1] + " (raw false, enriched true, alerted false)", "and 1 more"}
+	if !slices.Equal(got, want) {
+		t.Errorf("missing = %q, want %q", got, want)
 	}
 }
 

@@ -33,6 +33,9 @@ type item struct {
 	at    time.Duration // when the feed starts carrying it, after the run began; its publication date
 }
 
+// guid is the item's GUID in its feed.
+func (it item) guid() string { return fmt.Sprintf("bench-%d-%d", it.feed, it.n) }
+
 // material is one language's text cut into sentences and words.
 type material struct {
 	title     string
@@ -113,17 +116,31 @@ func generate(feeds, items int, seed uint64, spread time.Duration) ([]item, erro
 	return out, nil
 }
 
-// token spells k in consonants after a fixed prefix ("wwbq" + letters), a word no
-// analyser stems or splits and no text contains by chance.
+// token spells k after a fixed prefix ("wwbq", then letters, then "k"): a word no text
+// contains by chance, that every analyser keeps whole and apart from every other token.
+// The French light stemmer folds a doubled letter into one ("wwbqddck" and "wwbqdck" are
+// one term), so two neighbouring letters are never the same: each letter is a digit in
+// base 18 over the consonants other than "k" (the end mark) and the letter before it.
 func token(k int) string {
-	const letters = "bcdfghjklmnpqrstvwxz"
-	var b []byte
+	const letters = "bcdfghjlmnpqrstvwxz" // the consonants but "k"
+	b := []byte("wwbq")
 	for {
-		b = append(b, letters[k%len(letters)])
-		k /= len(letters)
+		prev := b[len(b)-1]
+		d := k % (len(letters) - 1)
+		k /= len(letters) - 1
+		for i := range len(letters) {
+			if letters[i] == prev {
+				continue
+			}
+			if d == 0 {
+				b = append(b, letters[i])
+				break
+			}
+			d--
+		}
 		if k == 0 {
 			break
 		}
 	}
-	return "wwbq" + string(b) + "k"
+	return string(b) + "k"
 }

@@ -98,8 +98,8 @@ func (s *feedServer) feed(w http.ResponseWriter, r *http.Request) {
 `, f, base)
 	for i := released - 1; i >= 0; i-- {
 		it := s.items[f][i]
-		fmt.Fprintf(&b, "<item><title>%s</title><link>%s%s</link><guid isPermaLink=\"false\">bench-%d-%d</guid><pubDate>%s</pubDate><description>%s</description></item>\n",
-			html.EscapeString(it.title), base, it.link, it.feed, it.n, s.released(it).UTC().Format(time.RFC1123Z), html.EscapeString(it.body))
+		fmt.Fprintf(&b, "<item><title>%s</title><link>%s%s</link><guid isPermaLink=\"false\">%s</guid><pubDate>%s</pubDate><description>%s</description></item>\n",
+			html.EscapeString(it.title), base, it.link, it.guid(), s.released(it).UTC().Format(time.RFC1123Z), html.EscapeString(it.body))
 	}
 	b.WriteString("</channel></rss>\n")
 	_, _ = w.Write([]byte(b.String()))

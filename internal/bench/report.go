@@ -59,7 +59,16 @@ type Report struct {
 	// the index in it; StageCount the messages (or fetches) behind it.
 	StageSeconds map[string]float64 `json:"stage_seconds"`
 	StageCount   map[string]float64 `json:"stage_count"`
-	Unknown      int                `json:"unknown_ids"`
+	// StageCPU is the process's CPU time over the same span as CPUPerArticle, split by the
+	// stage whose goroutines spent it (a CPU profile's stage labels; see cpuByStage):
+	// poll, process, index, alert, serve (the search API), broker (the embedded Kafka),
+	// wirewatch (the shared Kafka client), gc, bench (the bench's feeds, webhook and
+	// lookups) and other.
+	StageCPU map[string]time.Duration `json:"stage_cpu_ns,omitempty"`
+	Unknown  int                      `json:"unknown_ids"`
+	// Missing names the articles never found searchable (at most 20, then how many more):
+	// feed, GUID, the word looked up and how far each went.
+	Missing []string `json:"missing,omitempty"`
 
 	BusProduce *Throughput `json:"bus_produce,omitempty"`
 	BusConsume *Throughput `json:"bus_consume,omitempty"`
@@ -112,6 +121,7 @@ func (r *Report) fill(t *tracker, began, end time.Time, cpu time.Duration) {
 	r.Alerted = countSet(t.alertAt)
 	r.Deliveries = t.alerts
 	r.Unknown = t.unknown
+	r.Missing = t.missing(maxMissing)
 	var last time.Time
 	var toSearch, toEnrich, toAlert []time.Duration
 	for i := range t.release {
@@ -206,6 +216,9 @@ func (r *Report) Print(w io.Writer) error {
 	fmt.Fprintf(tw, "machine: %d cores; load average before %s, at the end %s\n\n", r.Cores, r.LoadBefore, r.LoadDuring)
 	fmt.Fprintln(tw, "END TO END\tVALUE\t")
 	fmt.Fprintf(tw, "articles searchable\t%d of %d (%d enriched)\t\n", r.Searchable, r.Articles, r.Enriched)
+	for _, m := range r.Missing {
+		fmt.Fprintf(tw, "  never found\t%s\t\n", m)
+	}
 	fmt.Fprintf(tw, "articles/s end to end\t%.1f\t(first release → last searchable: %s)\n", r.ArticlesPerSec, r.Elapsed.Round(time.Millisecond))
 	fmt.Fprintf(tw, "release → enriched p50 / p99\t%s / %s\t\n", ms(r.ToEnriched.P50), ms(r.ToEnriched.P99))
 	fmt.Fprintf(tw, "release → searchable p50 / p99\t%s / %s\t(max %s)\n", ms(r.ToSearchable.P50), ms(r.ToSearchable.P99), ms(r.ToSearchable.Max))
@@ -213,6 +226,18 @@ func (r *Report) Print(w io.Writer) error {
 		ms(r.AlertLatency.P50), ms(r.AlertLatency.P99), r.Alerted, r.Deliveries)
 	fmt.Fprintf(tw, "peak RSS\t%.0f MB\t(VmHWM of the whole bench process)\n", float64(r.PeakRSS)/(1<<20))
 	fmt.Fprintf(tw, "CPU per article\t%s\t(process CPU time / articles)\n", ms(r.CPUPerArticle))
+	cpuStages := make([]string, 0, len(r.StageCPU))
+	var cpuTotal time.Duration
+	for s, d := range r.StageCPU {
+		cpuStages = append(cpuStages, s)
+		cpuTotal += d
+	}
+	sort.Slice(cpuStages, func(i, j int) bool { return r.StageCPU[cpuStages[i]] > r.StageCPU[cpuStages[j]] })
+	for _, s := range cpuStages {
+		d := r.StageCPU[s]
+		fmt.Fprintf(tw, "CPU per article: %s\t%s\t(%.2f CPU-s, %.0f%% of the profiled CPU)\n",
+			s, ms(d/time.Duration(max(1, r.Articles))), d.Seconds(), 100*d.Seconds()/max(cpuTotal.Seconds(), 1e-9))
+	}
 	stages := make([]string, 0, len(r.StageSeconds))
 	for s := range r.StageSeconds {
 		stages = append(stages, s)
@@ -252,7 +277,7 @@ func ms(d time.Duration) string {
 	switch {
 	case d == 0:
 		return "-"
-	case d < time.Millisecond:
+	case d < 10*time.Millisecond: // CPU per article lives here: keep its digits
 		return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
 	case d < 10*time.Second:
 		return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond))

@@ -29,7 +29,8 @@ const keptValues = 5000
 // tracker follows every article through the run: when it was released on its feed,
 // written to the raw and enriched topics, found by the search API and alerted.
 type tracker struct {
-	ids map[string]int // article ID → index in the times below
+	ids   map[string]int // article ID → index in the times below
+	names []string       // by index: where the article comes from, for the report of those missing
 
 	mu         sync.Mutex
 	release    []time.Time
@@ -45,8 +46,9 @@ type tracker struct {
 	enriched   [][]byte
 }
 
-func newTracker(n int, ids map[string]int) *tracker {
-	return &tracker{ids: ids, release: make([]time.Time, n), rawAt: make([]time.Time, n), enrichedAt: make([]time.Time, n),
+func newTracker(ids map[string]int, names []string) *tracker {
+	n := len(names)
+	return &tracker{ids: ids, names: names, release: make([]time.Time, n), rawAt: make([]time.Time, n), enrichedAt: make([]time.Time, n),
 		visibleAt: make([]time.Time, n), alertAt: make([]time.Time, n)}
 }
 
@@ -125,9 +127,10 @@ func (t *tracker) alerted(a alert.Alert, at time.Time) {
 	}
 }
 
-// searchChunk is how many articles one search asks about: the search API's largest page,
-// under the query language's 256 terms.
-const searchChunk = 200
+// searchChunk is how many articles one search asks about: half the search API's largest
+// page (200), so that a page holds every token's hit with room to spare, and under the
+// query language's 256 terms.
+const searchChunk = 100
 
 // waitSearchable asks the search API, every 100 ms, which of the articles already
 // enriched it finds (by the word each carries alone), until it has found them all or
@@ -151,7 +154,8 @@ func (t *tracker) waitSearchable(ctx context.Context, apiAddr string, tokens []s
 			for j, i := range chunk {
 				words[j] = tokens[i]
 			}
-			found, err := search(ctx, client, apiAddr, strings.Join(words, " OR "), len(chunk))
+			// A page twice the words' count: a hit of something else cannot push one out.
+			found, err := search(ctx, client, apiAddr, strings.Join(words, " OR "), 2*len(chunk))
 			if err != nil {
 				if ctx.Err() != nil {
 					return fmt.Errorf("waiting for the articles to be searchable: %w", context.Cause(ctx))
@@ -168,16 +172,30 @@ func (t *tracker) waitSearchable(ctx context.Context, apiAddr string, tokens []s
 		if time.Now().After(deadline) {
 			t.mu.Lock()
 			defer t.mu.Unlock()
-			var missing []string
-			for id, i := range t.ids {
-				if t.visibleAt[i].IsZero() && len(missing) < 5 {
-					missing = append(missing, fmt.Sprintf("%s (word %s, enriched %t)", id, tokens[i], !t.enrichedAt[i].IsZero()))
-				}
-			}
 			return fmt.Errorf("after %s, %d of %d articles searchable (%d enriched); not found: %s",
-				timeout, t.visible, len(t.visibleAt), countSet(t.enrichedAt), strings.Join(missing, ", "))
+				timeout, t.visible, len(t.visibleAt), countSet(t.enrichedAt), strings.Join(t.missing(maxMissing), "; "))
 		}
 	}
+}
+
+// maxMissing bounds the articles named in a report of those never found.
+const maxMissing = 20
+
+// missing describes up to limit articles never found by the search API, in generation
+// order: where each came from and how far it went. t.mu is held.
+func (t *tracker) missing(limit int) []string {
+	var out []string
+	for i, name := range t.names {
+		if !t.visibleAt[i].IsZero() {
+			continue
+		}
+		if len(out) == limit {
+			out = append(out, fmt.Sprintf("and %d more", len(t.names)-countSet(t.visibleAt)-limit))
+			break
+		}
+		out = append(out, fmt.Sprintf("%s (raw %t, enriched %t, alerted %t)", name, !t.rawAt[i].IsZero(), !t.enrichedAt[i].IsZero(), !t.alertAt[i].IsZero()))
+	}
+	return out
 }
 
 // seen marks the articles the search API found.

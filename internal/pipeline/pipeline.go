@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -54,6 +55,23 @@ const (
 // AllStages is what `wirewatch run` starts.
 var AllStages = []string{Poll, Process, Index, Alert, Serve}
 
+// Broker labels the embedded broker's goroutines in CPU profiles, as the stage names label
+// the stages' (see StageLabel).
+const Broker = "broker"
+
+// StageLabel is the pprof label key under which every goroutine of a stage runs: the
+// goroutines it starts while being built (its Kafka readers, the index's) and while it
+// runs. A CPU profile of the process splits by it (`go tool pprof -tags`), as the bench
+// does to give CPU time per stage.
+const StageLabel = "stage"
+
+// labelled runs f with ctx's goroutine labels plus stage; the goroutines f starts keep them.
+func labelled(ctx context.Context, stage string, f func(context.Context) error) error {
+	var err error
+	pprof.Do(ctx, pprof.Labels(StageLabel, stage), func(ctx context.Context) { err = f(ctx) })
+	return err
+}
+
 // Options say what to run.
 type Options struct {
 	Stages []string
@@ -83,7 +101,11 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 		if !opts.Embedded {
 			return errors.New("kafka.brokers: required for a single stage (set it, or WIREWATCH_KAFKA_BROKERS); `wirewatch run` starts an embedded broker instead")
 		}
-		emb, err := bus.StartEmbedded(cfg.Path("kafka"), cfg.Kafka.EmbeddedAddr, logger)
+		var emb *bus.Embedded
+		err := labelled(ctx, Broker, func(context.Context) (err error) {
+			emb, err = bus.StartEmbedded(cfg.Path("kafka"), cfg.Kafka.EmbeddedAddr, logger)
+			return err
+		})
 		if err != nil {
 			return err
 		}
@@ -103,7 +125,10 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 	// A lone alert stage uses the index only for backfills, and only a shared one: the
 	// embedded Bleve index belongs to the process that indexes.
 	if has[Index] || has[Serve] || (has[Alert] && cfg.Index.Backend != "bleve") {
-		backend, err = openBackend(ctx, cfg, logger)
+		err = labelled(ctx, Index, func(ctx context.Context) (err error) {
+			backend, err = openBackend(ctx, cfg, logger)
+			return err
+		})
 		if err != nil {
 			return err
 		}
@@ -148,10 +173,12 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	var httpGroup errgroup.Group
 	httpGroup.Go(func() error {
-		if err := httpSrv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			return fmt.Errorf("serving HTTP: %w", err)
-		}
-		return nil
+		return labelled(ctx, Serve, func(context.Context) error {
+			if err := httpSrv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+				return fmt.Errorf("serving HTTP: %w", err)
+			}
+			return nil
+		})
 	})
 	stopHTTP := func() error {
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.Serve.ShutdownTimeout)
@@ -163,16 +190,25 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 	}
 
 	// Every stage is built before any starts, so a construction error leaves nothing running.
-	var runs []func(context.Context) error
+	// Each is built and run under its label, so its goroutines carry it (see StageLabel).
+	type stageRun struct {
+		stage string
+		run   func(context.Context) error
+	}
+	var runs []stageRun
+	add := func(stage string, fs ...func(context.Context) error) {
+		for _, f := range fs {
+			runs = append(runs, stageRun{stage, f})
+		}
+	}
 	var enricher *process.Enricher // set when this process enriches; its knowledge base serves expansion
 	names := expand.New(func() (expand.Names, error) { return queryNames(cfg.Process, enricher, logger) })
-	build := func() error {
-		if has[Serve] {
-			// The search API has no loop of its own: without this a lone `wirewatch serve`
-			// would stop its server as soon as it started.
-			runs = append(runs, func(ctx context.Context) error { <-ctx.Done(); return nil })
-		}
-		if has[Poll] {
+	builders := []struct {
+		stage string
+		on    bool
+		build func(ctx context.Context) error
+	}{
+		{Poll, has[Poll], func(ctx context.Context) error {
 			w := client.ArticleWriter(client.Topics().Raw, metrics)
 			closers = append(closers, w.Close)
 			poller, err := newPoller(ctx, cfg, client, w, logger.With("stage", Poll))
@@ -184,9 +220,10 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 				return fmt.Errorf("registering feed metrics: %w", err)
 			}
 			poller.Routes(srv) // /api/feeds, and /websub/ for the hubs
-			runs = append(runs, poller.Run)
-		}
-		if has[Process] {
+			add(Poll, poller.Run)
+			return nil
+		}},
+		{Process, has[Process], func(context.Context) error {
 			e, err := process.New(cfg.Process, logger.With("stage", Process))
 			if err != nil {
 				return err
@@ -196,12 +233,14 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 			keepUnknown := func(ctx context.Context) error { return e.KeepUnknown(ctx, cfg.Path(cfg.Process.UnknownPath)) }
 			rp := process.NewReprocessor(client, e, metrics, logger)
 			rp.Routes(srv) // POST /api/reprocess: re-enrich the archive after the knowledge changed
-			runs = append(runs, process.NewStage(client, e, metrics, cfg.Process.Workers, logger).Run, e.Watch, keepUnknown, rp.Run)
-		}
-		if has[Index] {
-			runs = append(runs, indexer.NewStage(client, backend, metrics, cfg.Index, logger).Run)
-		}
-		if has[Alert] && cfg.Alert.Enabled {
+			add(Process, process.NewStage(client, e, metrics, cfg.Process.Workers, logger).Run, e.Watch, keepUnknown, rp.Run)
+			return nil
+		}},
+		{Index, has[Index], func(context.Context) error {
+			add(Index, indexer.NewStage(client, backend, metrics, cfg.Index, logger).Run)
+			return nil
+		}},
+		{Alert, has[Alert] && cfg.Alert.Enabled, func(context.Context) error {
 			acfg := cfg.Alert
 			if len(acfg.Languages) == 0 {
 				acfg.Languages = cfg.Process.Languages // match with the index's analysers
@@ -214,9 +253,13 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 			st.ExpandWith(names) // loads the knowledge base only if a saved search expands
 			st.UseBusMetrics(metrics)
 			st.Routes(srv)
-			runs = append(runs, st.Run)
-		}
-		if has[Serve] {
+			add(Alert, st.Run)
+			return nil
+		}},
+		{Serve, has[Serve], func(context.Context) error {
+			// The search API has no loop of its own: without this a lone `wirewatch serve`
+			// would stop its server as soon as it started.
+			add(Serve, func(ctx context.Context) error { <-ctx.Done(); return nil })
 			// Searches widen names with the entities they name (expand): the knowledge
 			// base is loaded here, before the search API answers, not by a first search.
 			if err := names.Load(); err != nil {
@@ -234,15 +277,20 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 			}
 			search.Routes(srv)
 			ui.Routes(srv) // the analyst UI: static pages over the API
-		}
-		return nil
+			return nil
+		}},
 	}
-	if err := build(); err != nil {
-		return errors.Join(err, stopHTTP())
+	for _, b := range builders {
+		if !b.on {
+			continue
+		}
+		if err := labelled(ctx, b.stage, b.build); err != nil {
+			return errors.Join(err, stopHTTP())
+		}
 	}
 	stages, ctx := errgroup.WithContext(ctx)
-	for _, run := range runs {
-		stages.Go(func() error { return run(ctx) })
+	for _, r := range runs {
+		stages.Go(func() error { return labelled(ctx, r.stage, r.run) })
 	}
 	started.Store(true)
 	srv.Mounted()

@@ -79,10 +79,18 @@ func (s *Stage) handle(ctx context.Context, msgs []bus.Record) error {
 		ok = append(ok, arts[i])
 		origin = append(origin, msgs[i])
 	}
-	if err := s.stories.write(ctx, ok); err != nil {
-		return err
+	// The story assignments and the enriched articles go out side by side, one produce
+	// round trip instead of two: both are acknowledged before the raw offsets are
+	// committed, and a batch that fails is redone whole, which both writes absorb.
+	var storyErr error
+	var writing sync.WaitGroup
+	writing.Go(func() { storyErr = s.stories.write(ctx, ok) })
+	pubErr := s.out.Publish(ctx, ok)
+	writing.Wait()
+	if storyErr != nil {
+		return storyErr
 	}
-	if err := s.out.Publish(ctx, ok); err != nil {
+	if err := pubErr; err != nil {
 		// An enriched article that does not fit in a message, bounds and all, is refused
 		// alone: its raw message goes to the DLQ and the others count as written.
 		var re *bus.RecordErrors

@@ -1,0 +1,69 @@
+package bench
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"runtime/pprof"
+	"testing"
+
+	"wirewatch/internal/pipeline"
+)
+
+// TestCPUSplitsByStageLabel profiles two labelled busy loops and checks that the split
+// finds each under its label.
+func TestCPUSplitsByStageLabel(t *testing.T) {
+	var buf bytes.Buffer
+	if err := pprof.StartCPUProfile(&buf); err != nil {
+		t.Skipf("a CPU profile is already running: %v", err)
+	}
+	done := make(chan struct{})
+	for _, stage := range []string{pipeline.Process, pipeline.Index} {
+		go pprof.Do(context.Background(), pprof.Labels(pipeline.StageLabel, stage), func(context.Context) {
+			defer func() { done <- struct{}{} }()
+			spin(200_000_000)
+		})
+	}
+	<-done
+	<-done
+	pprof.StopCPUProfile()
+	split, err := cpuByStage(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stage := range []string{pipeline.Process, pipeline.Index} {
+		// Each loop is some 100 ms of CPU, 10 samples at 100 Hz: one sample is enough here.
+		if split[stage] <= 0 {
+			t.Errorf("%s: no CPU time (split %v)", stage, split)
+		}
+	}
+}
+
+// spin does n steps of work (CPU, not wall time: the machine may be shared).
+func spin(n int) {
+	x := uint64(1)
+	for i := range n {
+		x = x*6364136223846793005 + uint64(i)
+	}
+	sink = x
+}
+
+var sink uint64
+
+func FuzzCPUByStage(f *testing.F) {
+	var buf bytes.Buffer
+	if err := pprof.StartCPUProfile(&buf); err == nil {
+		spin(20_000_000)
+		pprof.StopCPUProfile()
+		f.Add(buf.Bytes())
+	}
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, _ = cpuByStage(b)
+		var gz bytes.Buffer // the same bytes as a profile's inside
+		w := gzip.NewWriter(&gz)
+		_, _ = w.Write(b)
+		_ = w.Close()
+		_, _ = cpuByStage(gz.Bytes())
+	})
+}
