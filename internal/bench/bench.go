@@ -305,9 +305,13 @@ func (r *Report) baselines(ctx context.Context, cfg config.Config, tr *tracker, 
 	return r.bleveBaseline(cfg, docs, filepath.Join(dataDir, "baseline-bleve"))
 }
 
-// busBaselines writes and reads values through the bus (Writer, Consumer) and then
-// through kafka-go alone (bus.RawThroughput), each on its own empty topic of a new
-// embedded broker with the pipeline's partition count.
+// busRounds is how many rounds bus.CompareThroughput runs; the report gives their medians.
+const busRounds = 5
+
+// busBaselines compares the bus (Writer, Consumer) with kafka-go alone on values, on a new
+// embedded broker with the pipeline's partition count: bus.CompareThroughput runs an
+// uncounted warm-up round and then busRounds rounds in which the two sides take turns
+// going first, each on new topics; the report gives each side's median round.
 func (r *Report) busBaselines(ctx context.Context, cfg config.Config, values [][]byte, dir string, logger *slog.Logger) error {
 	if len(values) == 0 {
 		return errors.New("no raw records were captured")
@@ -317,71 +321,22 @@ func (r *Report) busBaselines(ctx context.Context, cfg config.Config, values [][
 		return err
 	}
 	defer emb.Close()
-	kcfg := cfg.Kafka
-	kcfg.Topics.Raw, kcfg.Topics.Enriched = "bench.bus", "bench.raw"
-	client, err := bus.NewClient(kcfg, emb.Addrs(), logger)
+	client, err := bus.NewClient(cfg.Kafka, emb.Addrs(), logger)
 	if err != nil {
 		return err
 	}
-	if err := client.EnsureTopics(ctx, cfg.Alert); err != nil {
-		return err
-	}
-	var bytes int64
-	for _, v := range values {
-		bytes += int64(len(v))
-	}
-	produce, consume, err := busThroughput(ctx, client, kcfg.Topics.Raw, values)
+	cmp, err := bus.CompareThroughput(ctx, client, values, busRounds, bus.NewMetrics(prometheus.NewRegistry()))
 	if err != nil {
 		return err
 	}
-	r.BusProduce = &Throughput{Label: "bus: Writer.Write", Count: len(values), Unit: "msgs", Bytes: bytes, Wall: produce}
-	r.BusConsume = &Throughput{Label: "bus: Consumer.Run", Count: len(values), Unit: "msgs", Bytes: bytes, Wall: consume}
-	res, err := bus.RawThroughput(ctx, emb.Addrs(), kcfg.Topics.Enriched, values)
-	if err != nil {
-		return err
-	}
-	r.RawProduce = &Throughput{Label: "raw kafka-go: Writer.WriteMessages", Count: res.Messages, Unit: "msgs", Bytes: res.Bytes, Wall: res.Produce}
-	r.RawConsume = &Throughput{Label: "raw kafka-go: Reader.FetchMessage", Count: res.Messages, Unit: "msgs", Bytes: res.Bytes, Wall: res.Consume}
+	b, raw := cmp.Medians()
+	r.BusProduce = &Throughput{Label: "bus: Writer.Write", Count: b.Messages, Unit: "msgs", Bytes: b.Bytes, Wall: b.Produce, CPU: b.ProduceCPU}
+	r.BusConsume = &Throughput{Label: "bus: Consumer.Run", Count: b.Messages, Unit: "msgs", Bytes: b.Bytes, Wall: b.Consume, CPU: b.ConsumeCPU}
+	r.RawProduce = &Throughput{Label: "raw kafka-go: Writer.WriteMessages", Count: raw.Messages, Unit: "msgs", Bytes: raw.Bytes, Wall: raw.Produce, CPU: raw.ProduceCPU}
+	r.RawConsume = &Throughput{Label: "raw kafka-go: Reader.FetchMessage", Count: raw.Messages, Unit: "msgs", Bytes: raw.Bytes, Wall: raw.Consume, CPU: raw.ConsumeCPU}
+	r.BusRatioProduce, r.BusRatioConsume = cmp.Ratios()
+	r.BusRounds = busRounds
 	return nil
-}
-
-// busThroughput is the bus side of the Kafka baseline: one Write of every value, then a
-// Consumer in a new group until it has handed over every record.
-func busThroughput(ctx context.Context, client *bus.Client, topic string, values [][]byte) (produce, consume time.Duration, err error) {
-	recs := make([]bus.Record, len(values))
-	for i, v := range values {
-		recs[i] = bus.Record{Key: fmt.Appendf(nil, "%d", i), Value: v}
-	}
-	w := client.Writer(topic)
-	start := time.Now()
-	err = w.Write(ctx, recs...)
-	produce = time.Since(start)
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return 0, 0, fmt.Errorf("writing the bus baseline: %w", err)
-	}
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	c := client.Consumer(topic, fmt.Sprintf("bench-%d", time.Now().UnixNano()), bus.NewMetrics(prometheus.NewRegistry()), bus.ConsumerOptions{})
-	got := 0
-	start = time.Now()
-	err = c.Run(runCtx, func(_ context.Context, recs []bus.Record) error {
-		got += len(recs)
-		if got >= len(values) && consume == 0 {
-			consume = time.Since(start)
-			cancel()
-		}
-		return nil
-	})
-	if err == nil && got < len(values) {
-		err = fmt.Errorf("read %d of %d records", got, len(values))
-	}
-	if err != nil {
-		return 0, 0, fmt.Errorf("reading the bus baseline: %w", err)
-	}
-	return produce, consume, nil
 }
 
 // bleveBaseline indexes the run's enriched articles into a new Bleve index with

@@ -76,6 +76,9 @@ func TestTinyRunReportsEveryArticle(t *testing.T) {
 			t.Errorf("baseline %s = %+v, want %d measured", name, b, n)
 		}
 	}
+	if r.BusRounds <= 0 || r.BusRatioProduce <= 0 || r.BusRatioConsume <= 0 {
+		t.Errorf("bus ratios: produce %.2f consume %.2f over %d rounds, want both measured", r.BusRatioProduce, r.BusRatioConsume, r.BusRounds)
+	}
 	for _, want := range []string{"articles/s end to end", "release → searchable p50 / p99", "alert latency p50 / p99", "peak RSS",
 		"raw kafka-go", "raw Bleve batch", "net/http + gofeed", "bus ÷ raw kafka-go"} {
 		if !strings.Contains(out.String(), want) {

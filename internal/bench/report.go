@@ -74,8 +74,14 @@ type Report struct {
 	BusConsume *Throughput `json:"bus_consume,omitempty"`
 	RawProduce *Throughput `json:"raw_produce,omitempty"`
 	RawConsume *Throughput `json:"raw_consume,omitempty"`
-	RawBleve   *Throughput `json:"raw_bleve,omitempty"`
-	RawPoll    *Throughput `json:"raw_poll,omitempty"`
+	// The bus's produce and consume rates as fractions of kafka-go's: the median over
+	// BusRounds rounds of each round's ratio (bus.Comparison.Ratios). The four Throughputs
+	// above are each side's median round.
+	BusRatioProduce float64     `json:"bus_ratio_produce,omitempty"`
+	BusRatioConsume float64     `json:"bus_ratio_consume,omitempty"`
+	BusRounds       int         `json:"bus_rounds,omitempty"`
+	RawBleve        *Throughput `json:"raw_bleve,omitempty"`
+	RawPoll         *Throughput `json:"raw_poll,omitempty"`
 }
 
 // Percentiles of a set of latencies (nearest rank).
@@ -265,9 +271,9 @@ func (r *Report) Print(w io.Writer) error {
 			}
 			fmt.Fprintf(tw, "%s\t%.0f %s/s\t(%d in %s%s)\n", t.Label, t.PerSecond(), t.Unit, t.Count, t.Wall.Round(time.Millisecond), extra)
 		}
-		if r.BusProduce != nil && r.RawProduce != nil {
-			fmt.Fprintf(tw, "bus ÷ raw kafka-go\tproduce %.2f×, consume %.2f×\t\n",
-				r.BusProduce.PerSecond()/r.RawProduce.PerSecond(), r.BusConsume.PerSecond()/r.RawConsume.PerSecond())
+		if r.BusRounds > 0 {
+			fmt.Fprintf(tw, "bus ÷ raw kafka-go\tproduce %.2f×, consume %.2f×\t(median of %d rounds' ratios, sides taking turns going first)\n",
+				r.BusRatioProduce, r.BusRatioConsume, r.BusRounds)
 		}
 	}
 	return tw.Flush()
