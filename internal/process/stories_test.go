@@ -80,13 +80,20 @@ func produceRaw(t *testing.T, c *bus.Client, arts ...*article.Article) {
 // latest story ID.
 func storiesOf(t *testing.T, c *bus.Client, n int) map[string]string {
 	t.Helper()
-	// A batch redone after a rebalance writes its articles again (same IDs, same stories):
-	// read on until n distinct articles are in hand, not n records.
+	return readStories(t, c, n, n)
+}
+
+// readStories reads the enriched topic from its start until it has at least records
+// records and articles distinct articles, and returns each article's last story. A batch
+// redone after a rebalance writes its articles again (same IDs, same stories), so records
+// alone could hold fewer articles than were enriched.
+func readStories(t *testing.T, c *bus.Client, records, articles int) map[string]string {
+	t.Helper()
 	out := map[string]string{}
-	for k := n; len(out) < n; k += n - len(out) {
+	for k := records; len(out) < articles; k += articles - len(out) {
 		recs := bustest.Read(t, c, c.Topics().Enriched, k, time.Minute)
 		if len(recs) < k {
-			t.Fatalf("enriched topic: %d records (%d articles) within a minute, want %d articles", len(recs), len(out), n)
+			t.Fatalf("enriched topic: %d records (%d articles) within a minute, want %d records of %d articles", len(recs), len(out), k, articles)
 		}
 		clear(out)
 		for _, r := range recs {
@@ -137,7 +144,7 @@ func TestStoriesSurviveRestarts(t *testing.T) {
 	}
 	startInstance(t, fresh)
 	produceRaw(t, c, copy2)
-	got := storiesOf(t, c, 2+3) // two, then the three again
+	got := readStories(t, c, 2+3, 3) // two, then the three again
 	for _, a := range []*article.Article{first, copy1, copy2} {
 		if got[a.ID] != first.ID {
 			t.Errorf("after redelivery %s has story %q, want %q", a.URL, got[a.ID], first.ID)
