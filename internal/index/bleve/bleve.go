@@ -14,6 +14,7 @@ import (
 
 	blv "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bq "github.com/blevesearch/bleve/v2/search/query"
@@ -40,6 +41,7 @@ const (
 type Backend struct {
 	idx    blv.Index
 	an     *query.Analysis
+	build  *builder // the index mapping's fields, for Write
 	logger *slog.Logger
 	facets *facetCache   // nil disables the cache
 	gen    atomic.Uint64 // bumped by every Write; facets cached before it are stale
@@ -113,7 +115,17 @@ func Open(path string, languages []string, logger *slog.Logger) (*Backend, error
 		idx.Close()
 		return nil, err
 	}
-	return &Backend{idx: idx, an: an, logger: logger, facets: newFacetCache(facetCacheEntries, facetCacheCells)}, nil
+	im, ok := idx.Mapping().(*mapping.IndexMappingImpl)
+	if !ok {
+		idx.Close()
+		return nil, fmt.Errorf("reading the mapping of %s: unexpected type %T", path, idx.Mapping())
+	}
+	bd, err := newBuilder(im)
+	if err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("reading the mapping of %s: %w", path, err)
+	}
+	return &Backend{idx: idx, an: an, build: bd, logger: logger, facets: newFacetCache(facetCacheEntries, facetCacheCells)}, nil
 }
 
 // Analysis returns the analysers the index was built with; pass it to query.Compile so
@@ -205,35 +217,48 @@ func hasFoldFields(idx blv.Index, langKeys []string) bool {
 	return false
 }
 
-// document is what Bleve indexes for a.
-func (b *Backend) document(a *article.Article) (map[string]any, error) {
+// fields are the values Bleve indexes for an article, by property of the mapping.
+type fields struct {
+	title, body string // in the text fields of the article's language, key
+	key         string
+	published   time.Time
+	scalars     map[string]string   // keyword properties holding one value
+	lists       map[string][]string // keyword properties holding a list
+	location    []float64           // lat, lon; nil without a located place
+}
+
+// fields returns what Bleve indexes for a; the JSON stored for Get is scalars[fieldDoc].
+func (b *Backend) fields(a *article.Article) (*fields, error) {
 	cp := *a // Encode stamps the schema version; leave the caller's article alone
 	raw, err := article.Encode(&cp)
 	if err != nil {
 		return nil, err
 	}
-	key := b.an.LangKey(a.Lang)
 	pub := query.PublishedTime(a)
-	doc := map[string]any{
-		query.FieldID:         a.ID,
-		query.TitleField(key): a.Title,
-		query.BodyField(key):  query.BodyText(a),
-		query.IndexPublished:  pub,
-		histHour:              pub.Format("2006-01-02T15"),
-		histDay:               pub.Format("2006-01-02"),
-		histMonth:             pub.Format("2006-01"),
-		fieldDoc:              string(raw),
+	f := &fields{
+		title:     a.Title,
+		body:      query.BodyText(a),
+		key:       b.an.LangKey(a.Lang),
+		published: pub,
+		scalars: map[string]string{
+			query.FieldID: a.ID,
+			histHour:      pub.Format("2006-01-02T15"),
+			histDay:       pub.Format("2006-01-02"),
+			histMonth:     pub.Format("2006-01"),
+			fieldDoc:      string(raw),
+		},
+		lists: map[string][]string{},
 	}
 	if a.URL != "" {
-		doc[query.FieldURL] = a.URL
+		f.scalars[query.FieldURL] = a.URL
 	}
-	for f, vs := range query.KeywordValues(a) {
+	for k, vs := range query.KeywordValues(a) {
 		if len(vs) > 0 {
-			doc[f] = vs
+			f.lists[k] = vs
 		}
 	}
 	if s := query.SourceTitles(a); len(s) > 0 {
-		doc[facetSource] = s
+		f.lists[facetSource] = s
 	}
 	var ents []string
 	seen := map[string]bool{}
@@ -244,15 +269,63 @@ func (b *Backend) document(a *article.Article) (map[string]any, error) {
 		}
 	}
 	if len(ents) > 0 {
-		doc[facetEntity] = ents
+		f.lists[facetEntity] = ents
 	}
 	for _, e := range a.Entities {
 		if e.Lat != nil && e.Lon != nil {
-			doc[query.IndexLocation] = map[string]any{"lat": *e.Lat, "lon": *e.Lon}
+			f.location = []float64{*e.Lat, *e.Lon}
 			break
 		}
 	}
+	return f, nil
+}
+
+// document is a as Bleve's mapping takes it: the input of RawBatch, Bleve's own path.
+func (b *Backend) document(a *article.Article) (map[string]any, error) {
+	f, err := b.fields(a)
+	if err != nil {
+		return nil, err
+	}
+	doc := map[string]any{
+		query.TitleField(f.key): f.title,
+		query.BodyField(f.key):  f.body,
+		query.IndexPublished:    f.published,
+	}
+	for k, v := range f.scalars {
+		doc[k] = v
+	}
+	for k, vs := range f.lists {
+		doc[k] = vs
+	}
+	if f.location != nil {
+		doc[query.IndexLocation] = map[string]any{"lat": f.location[0], "lon": f.location[1]}
+	}
 	return doc, nil
+}
+
+// bleveDocument is a as Write indexes it: the fields the mapping would make of document(a),
+// built directly (see build.go).
+func (b *Backend) bleveDocument(a *article.Article) (*document.Document, error) {
+	f, err := b.fields(a)
+	if err != nil {
+		return nil, err
+	}
+	d := document.NewDocument(a.ID)
+	b.build.text(d, query.TitleField(f.key), f.title, -1)
+	b.build.text(d, query.BodyField(f.key), f.body, -1)
+	if err := b.build.datetime(d, query.IndexPublished, f.published); err != nil {
+		return nil, err
+	}
+	for k, v := range f.scalars {
+		b.build.text(d, k, v, -1)
+	}
+	for k, vs := range f.lists {
+		b.build.texts(d, k, vs)
+	}
+	if f.location != nil {
+		b.build.geopoint(d, query.IndexLocation, f.location[0], f.location[1])
+	}
+	return d, nil
 }
 
 // Write indexes docs in one batch; a later version of an ID replaces the earlier one.
@@ -267,9 +340,9 @@ func (b *Backend) Write(ctx context.Context, docs []*article.Article) ([]error, 
 			itemErrs[i] = errors.New("indexing article: missing id")
 			continue
 		}
-		doc, err := b.document(a)
+		doc, err := b.bleveDocument(a)
 		if err == nil {
-			err = batch.Index(a.ID, doc)
+			err = batch.IndexAdvanced(doc)
 		}
 		if err != nil {
 			itemErrs[i] = fmt.Errorf("indexing article %s: %w", a.ID, err)

@@ -1,0 +1,188 @@
+package bleve
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"wirewatch/internal/article"
+	"wirewatch/internal/process"
+	"wirewatch/internal/process/processtest"
+	"wirewatch/internal/query"
+)
+
+// enrichedCorpus returns the first n of a reproducible series of what the indexing stage
+// receives in `wirewatch bench`: ~3 KB news articles in en, fr and ru made of the bench's
+// texts (internal/bench/texts) with a third of their words swapped, as feed items give
+// them (summary and HTML), enriched by the real enricher with the shipped knowledge base
+// and topics. The series is extended as needed and kept for the test binary's life.
+func enrichedCorpus(tb testing.TB, n int) []*article.Article {
+	tb.Helper()
+	enriched.mu.Lock()
+	defer enriched.mu.Unlock()
+	if enriched.e == nil {
+		if err := enriched.init(tb); err != nil {
+			tb.Fatalf("preparing enriched articles: %v", err)
+		}
+	}
+	for k := len(enriched.docs); k < n; k++ {
+		a := enriched.article(k)
+		if err := enriched.e.Enrich(a); err != nil {
+			tb.Fatalf("enriching article %d: %v", k, err)
+		}
+		enriched.docs = append(enriched.docs, a)
+	}
+	return enriched.docs[:n]
+}
+
+var enriched enrichedSeries
+
+type enrichedSeries struct {
+	mu    sync.Mutex
+	e     *process.Enricher
+	rng   *rand.Rand
+	langs []string
+	mat   map[string]material
+	docs  []*article.Article
+}
+
+// material is one language's text: its title, its sentences as words, and every word.
+type material struct {
+	title     string
+	sentences [][]string
+	words     []string
+}
+
+func (s *enrichedSeries) init(tb testing.TB) error {
+	root := processtest.Root(tb)
+	e, err := process.New(processtest.Config(tb), slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	s.langs = []string{"en", "fr", "ru"}
+	s.mat = map[string]material{}
+	for _, l := range s.langs {
+		raw, err := os.ReadFile(filepath.Join(root, "internal", "bench", "texts", l+".txt"))
+		if err != nil {
+			return err
+		}
+		paras := strings.Split(strings.TrimSpace(string(raw)), "\n\n")
+		m := material{title: paras[0]}
+		for _, p := range paras[1:] {
+			for sent := range strings.SplitAfterSeq(p, ". ") {
+				if ws := strings.Fields(sent); len(ws) > 0 {
+					m.sentences = append(m.sentences, ws)
+					m.words = append(m.words, ws...)
+				}
+			}
+		}
+		s.mat[l] = m
+	}
+	s.rng = rand.New(rand.NewPCG(7, 11))
+	s.e = e
+	return nil
+}
+
+func (s *enrichedSeries) article(k int) *article.Article {
+	l := s.langs[k%len(s.langs)]
+	m := s.mat[l]
+	var body strings.Builder
+	for body.Len() < 3000 {
+		for i, w := range m.sentences[s.rng.IntN(len(m.sentences))] {
+			if i > 0 {
+				body.WriteByte(' ')
+			}
+			if s.rng.IntN(3) == 0 {
+				w = m.words[s.rng.IntN(len(m.words))]
+			}
+			body.WriteString(w)
+		}
+		body.WriteByte(' ')
+	}
+	text := strings.TrimSpace(body.String())
+	feed := k % 100
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(k) * 9 * time.Second)
+	a := &article.Article{
+		ID:            fmt.Sprintf("enriched-%07d", k),
+		SchemaVersion: article.SchemaVersion,
+		URL:           fmt.Sprintf("http://127.0.0.1:8080/news/%d/%d", feed, k/100),
+		GUID:          fmt.Sprintf("bench-%d-%d", feed, k/100),
+		Title:         fmt.Sprintf("%s %d", m.title, k),
+		Summary:       text,
+		HTML:          "<p>" + text + "</p>",
+		Published:     at,
+		Fetched:       at.Add(time.Minute),
+		Source:        article.Source{FeedURL: fmt.Sprintf("http://127.0.0.1:8080/feeds/%d.xml", feed), FeedTitle: fmt.Sprintf("Bench Wire %d", feed)},
+	}
+	a.Sources = []article.Source{a.Source}
+	return a
+}
+
+// cpuTime is the process's user plus system CPU time: every goroutine's, Bleve's
+// persister and merger included.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// writeAll indexes docs through Write, batch at a time, and closes the index, so that
+// the CPU time counts the persister's and merger's work on them.
+func writeAll(tb testing.TB, dir string, docs []*article.Article, batch int) {
+	be, err := Open(dir, query.DefaultLanguages, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for j := 0; j < len(docs); j += batch {
+		if _, err := be.Write(context.Background(), docs[j:min(j+batch, len(docs))]); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := be.Close(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// BenchmarkIndexingEnriched measures docs per CPU-second (user+sys of the whole process)
+// of Write on real enriched articles, and of bleve.RawBatch (Bleve's own Batch with the
+// backend's mapping and documents) on the same articles in the same run. The batch is
+// 500, the indexing stage's default.
+func BenchmarkIndexingEnriched(b *testing.B) {
+	docs := enrichedCorpus(b, 4000)
+	var size int
+	for _, a := range docs {
+		raw, _ := article.Encode(a)
+		size += len(raw)
+	}
+	b.Logf("%d enriched articles, %.1f KB of JSON each", len(docs), float64(size)/float64(len(docs))/1024)
+	measure := func(b *testing.B, run func(dir string)) {
+		var cpu time.Duration
+		for range b.N {
+			dir := b.TempDir()
+			c0 := cpuTime()
+			run(dir)
+			cpu += cpuTime() - c0
+		}
+		b.ReportMetric(float64(len(docs)*b.N)/cpu.Seconds(), "docs/cpu-s")
+	}
+	b.Run("backend", func(b *testing.B) {
+		measure(b, func(dir string) { writeAll(b, dir, docs, benchBatch) })
+	})
+	b.Run("raw-batch", func(b *testing.B) {
+		measure(b, func(dir string) {
+			if _, err := RawBatch(dir, query.DefaultLanguages, docs, benchBatch); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+}
