@@ -1,7 +1,7 @@
 package query
 
 import (
-	"strings"
+	"bytes"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -54,12 +54,14 @@ type foldFilter struct {
 func (ff foldFilter) Filter(ts analysis.TokenStream) analysis.TokenStream {
 	out := ts[:0:0]
 	for _, t := range ts {
-		term := string(t.Term)
-		if !strings.ContainsFunc(term, isFoldApostrophe) {
-			t.Term = ff.f.Filter(t.Term)
+		if !bytes.ContainsFunc(t.Term, isFoldApostrophe) {
+			if !isASCII(t.Term) { // ASCII folds to itself
+				t.Term = ff.f.Filter(t.Term)
+			}
 			out = append(out, t)
 			continue
 		}
+		term := string(t.Term)
 		// Offsets of the parts are exact when lower-casing kept the byte length (it
 		// nearly always does); otherwise each part keeps the whole token's.
 		exact := len(term) == t.End-t.Start
@@ -80,6 +82,15 @@ func (ff foldFilter) Filter(ts analysis.TokenStream) analysis.TokenStream {
 		}
 	}
 	return out
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func init() {
