@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -35,7 +36,14 @@ const (
 	histMonth    = "p_month"
 	entitySep    = "\x1f"
 	languagesKey = "wirewatch.languages"
+	mappingKey   = "wirewatch.mapping"
 )
+
+// mappingVersion is recorded in every index Open creates. Version 2 dropped the doc
+// values of entities and source, which nothing read. Write follows each index's own
+// mapping, so an older index keeps working unchanged; only a new index (a reindex) gets
+// the cheaper mapping.
+const mappingVersion = 2
 
 // Backend is an index.Backend on a Bleve index. It is safe for concurrent use.
 type Backend struct {
@@ -87,7 +95,11 @@ func Open(path string, languages []string, logger *slog.Logger) (*Backend, error
 			idx.Close()
 			return nil, fmt.Errorf("recording languages in %s: %w", path, err)
 		}
-		logger.Info("created search index", "path", path, "languages", query.LangKeys(languages))
+		if err := idx.SetInternal([]byte(mappingKey), []byte(strconv.Itoa(mappingVersion))); err != nil {
+			idx.Close()
+			return nil, fmt.Errorf("recording the mapping version in %s: %w", path, err)
+		}
+		logger.Info("created search index", "path", path, "languages", query.LangKeys(languages), "mapping", mappingVersion)
 	case err != nil:
 		return nil, fmt.Errorf("opening bleve index %s: %w", path, err)
 	default:
@@ -105,6 +117,10 @@ func Open(path string, languages []string, logger *slog.Logger) (*Backend, error
 				"path", path, "index_languages", stored, "configured_languages", want)
 		}
 		languages = stored
+		if v := storedMappingVersion(idx); v < mappingVersion {
+			logger.Info("search index has an older mapping: it works as before, but a reindex (a new index directory, the enriched topic replayed) indexes faster",
+				"path", path, "index_mapping", v, "current_mapping", mappingVersion)
+		}
 		if !hasFoldFields(idx, stored) {
 			logger.Warn("search index predates the fields of words as written: wildcards match stems only and fuzzy terms nothing until it is rebuilt",
 				"path", path)
@@ -172,10 +188,12 @@ func newMapping(langKeys []string) (*mapping.IndexMappingImpl, error) {
 			dm.AddFieldMappingsAt(f, text(query.AnalyzerName(k)), folded(f))
 		}
 	}
-	for _, f := range []string{query.FieldID, query.FieldURL, query.IndexSourceURL, query.IndexAuthors, query.IndexEntityNames} {
+	// Doc values only where Bleve sorts or counts facets (facets.go, collapse): the
+	// entity and source facets count f_entity and f_source.
+	for _, f := range []string{query.FieldID, query.FieldURL, query.IndexSourceURL, query.IndexAuthors, query.IndexEntityNames, query.IndexEntities, query.IndexSource} {
 		dm.AddFieldMappingsAt(f, kw(query.KeywordAnalyzer, false, false))
 	}
-	for _, f := range []string{query.IndexLang, query.IndexTopics, query.IndexCountries, query.IndexEntities, query.IndexSource} {
+	for _, f := range []string{query.IndexLang, query.IndexTopics, query.IndexCountries} {
 		dm.AddFieldMappingsAt(f, kw(query.KeywordAnalyzer, true, false))
 	}
 	dm.AddFieldMappingsAt(query.IndexStory, kw(query.KeywordAnalyzer, true, true))
@@ -196,6 +214,20 @@ func newMapping(langKeys []string) (*mapping.IndexMappingImpl, error) {
 	im.DefaultAnalyzer = query.KeywordAnalyzer
 	im.IndexDynamic, im.StoreDynamic, im.DocValuesDynamic = false, false, false
 	return im, nil
+}
+
+// storedMappingVersion is the mapping version recorded in idx; indexes made before
+// versions were recorded are version 1.
+func storedMappingVersion(idx blv.Index) int {
+	raw, err := idx.GetInternal([]byte(mappingKey))
+	if err != nil || raw == nil {
+		return 1
+	}
+	v, err := strconv.Atoi(string(raw))
+	if err != nil {
+		return 1
+	}
+	return v
 }
 
 // hasFoldFields reports whether idx maps the fold fields (indexes created before them

@@ -1,15 +1,21 @@
 package bleve
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	blv "github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	bindex "github.com/blevesearch/bleve_index_api"
 
+	"wirewatch/internal/index"
 	"wirewatch/internal/index/indextest"
 	"wirewatch/internal/query"
 )
@@ -142,4 +148,64 @@ func storedAndVectors(t *testing.T, b *Backend, id string) map[string]string {
 		}
 	}
 	return out
+}
+
+// TestOlderMappingKeepsWorking opens an index made with mapping version 1 (doc values on
+// entities and source, no version recorded): Open says a reindex would index faster, and
+// Write still indexes what that index's own mapping asks for.
+func TestOlderMappingKeepsWorking(t *testing.T) {
+	dir := t.TempDir()
+	newIndexV1(t, dir).Close()
+
+	var log bytes.Buffer
+	b, err := Open(dir, query.DefaultLanguages, slog.New(slog.NewTextHandler(&log, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if !strings.Contains(log.String(), "older mapping") || !strings.Contains(log.String(), "index_mapping=1") {
+		t.Fatalf("Open logged %q, want the older mapping named", log.String())
+	}
+	docs := indextest.Corpus(t)
+	write(t, b, docs...)
+	for _, s := range b.build.props[query.IndexEntities] {
+		if !s.options.IncludeDocValues() {
+			t.Fatalf("Write indexes entities with %v, not the index's own doc values", s.options)
+		}
+	}
+	res, err := b.Search(context.Background(), index.Request{Query: "entity:Q399", Facets: true})
+	if err != nil || res.Total == 0 || len(res.Facets["entities"]) == 0 {
+		t.Fatalf("search on the older index: %v %+v", err, res)
+	}
+
+	fresh, err := Open(t.TempDir(), query.DefaultLanguages, slog.New(slog.NewTextHandler(&log, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	if v := storedMappingVersion(fresh.idx); v != mappingVersion {
+		t.Fatalf("new index records mapping %d, want %d", v, mappingVersion)
+	}
+}
+
+// newIndexV1 creates an index at dir as Open did before mapping version 2.
+func newIndexV1(tb testing.TB, dir string) blv.Index {
+	tb.Helper()
+	keys := query.LangKeys(query.DefaultLanguages)
+	m, err := newMapping(keys)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, f := range []string{query.IndexEntities, query.IndexSource} {
+		m.DefaultMapping.Properties[f].Fields[0].DocValues = true
+	}
+	idx, err := blv.NewUsing(dir, m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	raw, _ := json.Marshal(keys)
+	if err := idx.SetInternal([]byte(languagesKey), raw); err != nil {
+		tb.Fatal(err)
+	}
+	return idx
 }

@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"wirewatch/internal/article"
+	"wirewatch/internal/index"
 	"wirewatch/internal/process"
 	"wirewatch/internal/process/processtest"
 	"wirewatch/internal/query"
@@ -154,9 +157,10 @@ func writeAll(tb testing.TB, dir string, docs []*article.Article, batch int) {
 }
 
 // BenchmarkIndexingEnriched measures docs per CPU-second (user+sys of the whole process)
-// of Write on real enriched articles, and of bleve.RawBatch (Bleve's own Batch with the
-// backend's mapping and documents) on the same articles in the same run. The batch is
-// 500, the indexing stage's default.
+// of Write on real enriched articles, and in the same run on the same articles: RawBatch
+// (Bleve's own Batch with the backend's mapping and documents), and "before", what Write
+// did before Write built its documents (Bleve's own Batch into an index with mapping
+// version 1). The batch is 500, the indexing stage's default.
 func BenchmarkIndexingEnriched(b *testing.B) {
 	docs := enrichedCorpus(b, 4000)
 	var size int
@@ -178,6 +182,34 @@ func BenchmarkIndexingEnriched(b *testing.B) {
 	b.Run("backend", func(b *testing.B) {
 		measure(b, func(dir string) { writeAll(b, dir, docs, benchBatch) })
 	})
+	b.Run("before", func(b *testing.B) {
+		maker, err := Open(b.TempDir(), query.DefaultLanguages, nil) // for document()
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer maker.Close()
+		measure(b, func(dir string) {
+			idx := newIndexV1(b, dir)
+			for j := 0; j < len(docs); j += benchBatch {
+				batch := idx.NewBatch()
+				for _, a := range docs[j:min(j+benchBatch, len(docs))] {
+					doc, err := maker.document(a)
+					if err == nil {
+						err = batch.Index(a.ID, doc)
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				if err := idx.Batch(batch); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := idx.Close(); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
 	b.Run("raw-batch", func(b *testing.B) {
 		measure(b, func(dir string) {
 			if _, err := RawBatch(dir, query.DefaultLanguages, docs, benchBatch); err != nil {
@@ -185,4 +217,68 @@ func BenchmarkIndexingEnriched(b *testing.B) {
 			}
 		})
 	})
+}
+
+// BenchmarkIndexGrowth indexes real enriched articles through Write, 500 at a time, into
+// one growing index, and reports the indexing rate (docs per CPU-second) over each stretch
+// up to 10k, 50k and 100k articles, and the search latency of searchMix (facets cold,
+// as after every write) at 10k and 100k. WIREWATCH_BENCH_GROWTH sets the last size
+// (default 100000); the articles are enriched before the clock runs.
+func BenchmarkIndexGrowth(b *testing.B) {
+	last := 100_000
+	if n, err := strconv.Atoi(os.Getenv("WIREWATCH_BENCH_GROWTH")); err == nil && n > 0 {
+		last = n
+	}
+	marks := []int{10_000, 50_000, 100_000}
+	marks = slices.DeleteFunc(marks, func(m int) bool { return m >= last })
+	marks = append(marks, last)
+	docs := enrichedCorpus(b, last)
+	for range b.N {
+		be, err := Open(b.TempDir(), query.DefaultLanguages, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		from := 0
+		for _, mark := range marks {
+			c0 := cpuTime()
+			for ; from < mark; from += benchBatch {
+				if _, err := be.Write(context.Background(), docs[from:min(from+benchBatch, mark)]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(mark-prevMark(marks, mark))/(cpuTime()-c0).Seconds(), fmt.Sprintf("docs/cpu-s@%dk", mark/1000))
+			if mark == marks[0] || mark == last {
+				p50, p95 := latencies(b, be, searchMix(), 20)
+				b.ReportMetric(float64(p50.Microseconds())/1000, fmt.Sprintf("p50-ms@%dk", mark/1000))
+				b.ReportMetric(float64(p95.Microseconds())/1000, fmt.Sprintf("p95-ms@%dk", mark/1000))
+			}
+		}
+		be.Close()
+	}
+}
+
+func prevMark(marks []int, m int) int {
+	i := slices.Index(marks, m)
+	if i <= 0 {
+		return 0
+	}
+	return marks[i-1]
+}
+
+// latencies runs every request of reqs rounds times, the facet cache emptied before each
+// as a write would, and returns the median and 95th percentile.
+func latencies(tb testing.TB, be *Backend, reqs []index.Request, rounds int) (p50, p95 time.Duration) {
+	var lat []time.Duration
+	for range rounds {
+		for _, r := range reqs {
+			be.gen.Add(1)
+			start := time.Now()
+			if _, err := be.Search(context.Background(), r); err != nil {
+				tb.Fatalf("%q: %v", r.Query, err)
+			}
+			lat = append(lat, time.Since(start))
+		}
+	}
+	slices.Sort(lat)
+	return lat[len(lat)/2], lat[len(lat)*95/100]
 }
