@@ -267,11 +267,9 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// BenchmarkSearch100k measures search latency over 100,000 articles for a mix of analyst
-// queries with highlights, and reports the median and 95th percentile.
-func BenchmarkSearch100k(b *testing.B) {
-	be := open100k(b)
-	reqs := []index.Request{
+// searchMix is a mix of analyst queries, with facets, histograms and collapse.
+func searchMix() []index.Request {
+	return []index.Request{
 		{Query: "Lachin"},
 		{Query: `"corridor Lachin"`},
 		{Query: `"Лачинский коридор"`, Sort: index.SortNewest},
@@ -283,6 +281,13 @@ func BenchmarkSearch100k(b *testing.B) {
 		{Query: "", Facets: true, Sort: index.SortNewest},
 		{Query: "mission", Collapse: true},
 	}
+}
+
+// BenchmarkSearch100k measures search latency over 100,000 articles for a mix of analyst
+// queries with highlights, and reports the median and 95th percentile.
+func BenchmarkSearch100k(b *testing.B) {
+	be := open100k(b)
+	reqs := searchMix()
 	for _, r := range reqs { // warm caches once
 		if _, err := be.Search(context.Background(), r); err != nil {
 			b.Fatalf("%q: %v", r.Query, err)

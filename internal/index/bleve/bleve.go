@@ -8,12 +8,14 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	blv "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bq "github.com/blevesearch/bleve/v2/search/query"
@@ -34,12 +36,20 @@ const (
 	histMonth    = "p_month"
 	entitySep    = "\x1f"
 	languagesKey = "wirewatch.languages"
+	mappingKey   = "wirewatch.mapping"
 )
+
+// mappingVersion is recorded in every index Open creates. Version 2 dropped the doc
+// values of entities and source, which nothing read. Write follows each index's own
+// mapping, so an older index keeps working unchanged; only a new index (a reindex) gets
+// the cheaper mapping.
+const mappingVersion = 2
 
 // Backend is an index.Backend on a Bleve index. It is safe for concurrent use.
 type Backend struct {
 	idx    blv.Index
 	an     *query.Analysis
+	build  *builder // the index mapping's fields, for Write
 	logger *slog.Logger
 	facets *facetCache   // nil disables the cache
 	gen    atomic.Uint64 // bumped by every Write; facets cached before it are stale
@@ -85,7 +95,11 @@ func Open(path string, languages []string, logger *slog.Logger) (*Backend, error
 			idx.Close()
 			return nil, fmt.Errorf("recording languages in %s: %w", path, err)
 		}
-		logger.Info("created search index", "path", path, "languages", query.LangKeys(languages))
+		if err := idx.SetInternal([]byte(mappingKey), []byte(strconv.Itoa(mappingVersion))); err != nil {
+			idx.Close()
+			return nil, fmt.Errorf("recording the mapping version in %s: %w", path, err)
+		}
+		logger.Info("created search index", "path", path, "languages", query.LangKeys(languages), "mapping", mappingVersion)
 	case err != nil:
 		return nil, fmt.Errorf("opening bleve index %s: %w", path, err)
 	default:
@@ -103,6 +117,10 @@ func Open(path string, languages []string, logger *slog.Logger) (*Backend, error
 				"path", path, "index_languages", stored, "configured_languages", want)
 		}
 		languages = stored
+		if v := storedMappingVersion(idx); v < mappingVersion {
+			logger.Info("search index has an older mapping: it works as before, but a reindex (a new index directory, the enriched topic replayed) indexes faster",
+				"path", path, "index_mapping", v, "current_mapping", mappingVersion)
+		}
 		if !hasFoldFields(idx, stored) {
 			logger.Warn("search index predates the fields of words as written: wildcards match stems only and fuzzy terms nothing until it is rebuilt",
 				"path", path)
@@ -113,7 +131,17 @@ func Open(path string, languages []string, logger *slog.Logger) (*Backend, error
 		idx.Close()
 		return nil, err
 	}
-	return &Backend{idx: idx, an: an, logger: logger, facets: newFacetCache(facetCacheEntries, facetCacheCells)}, nil
+	im, ok := idx.Mapping().(*mapping.IndexMappingImpl)
+	if !ok {
+		idx.Close()
+		return nil, fmt.Errorf("reading the mapping of %s: unexpected type %T", path, idx.Mapping())
+	}
+	bd, err := newBuilder(im)
+	if err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("reading the mapping of %s: %w", path, err)
+	}
+	return &Backend{idx: idx, an: an, build: bd, logger: logger, facets: newFacetCache(facetCacheEntries, facetCacheCells)}, nil
 }
 
 // Analysis returns the analysers the index was built with; pass it to query.Compile so
@@ -160,10 +188,12 @@ func newMapping(langKeys []string) (*mapping.IndexMappingImpl, error) {
 			dm.AddFieldMappingsAt(f, text(query.AnalyzerName(k)), folded(f))
 		}
 	}
-	for _, f := range []string{query.FieldID, query.FieldURL, query.IndexSourceURL, query.IndexAuthors, query.IndexEntityNames} {
+	// Doc values only where Bleve sorts or counts facets (facets.go, collapse): the
+	// entity and source facets count f_entity and f_source.
+	for _, f := range []string{query.FieldID, query.FieldURL, query.IndexSourceURL, query.IndexAuthors, query.IndexEntityNames, query.IndexEntities, query.IndexSource} {
 		dm.AddFieldMappingsAt(f, kw(query.KeywordAnalyzer, false, false))
 	}
-	for _, f := range []string{query.IndexLang, query.IndexTopics, query.IndexCountries, query.IndexEntities, query.IndexSource} {
+	for _, f := range []string{query.IndexLang, query.IndexTopics, query.IndexCountries} {
 		dm.AddFieldMappingsAt(f, kw(query.KeywordAnalyzer, true, false))
 	}
 	dm.AddFieldMappingsAt(query.IndexStory, kw(query.KeywordAnalyzer, true, true))
@@ -186,6 +216,20 @@ func newMapping(langKeys []string) (*mapping.IndexMappingImpl, error) {
 	return im, nil
 }
 
+// storedMappingVersion is the mapping version recorded in idx; indexes made before
+// versions were recorded are version 1.
+func storedMappingVersion(idx blv.Index) int {
+	raw, err := idx.GetInternal([]byte(mappingKey))
+	if err != nil || raw == nil {
+		return 1
+	}
+	v, err := strconv.Atoi(string(raw))
+	if err != nil {
+		return 1
+	}
+	return v
+}
+
 // hasFoldFields reports whether idx maps the fold fields (indexes created before them
 // do not, and Bleve cannot add a field to an existing index).
 func hasFoldFields(idx blv.Index, langKeys []string) bool {
@@ -205,35 +249,48 @@ func hasFoldFields(idx blv.Index, langKeys []string) bool {
 	return false
 }
 
-// document is what Bleve indexes for a.
-func (b *Backend) document(a *article.Article) (map[string]any, error) {
+// fields are the values Bleve indexes for an article, by property of the mapping.
+type fields struct {
+	title, body string // in the text fields of the article's language, key
+	key         string
+	published   time.Time
+	scalars     map[string]string   // keyword properties holding one value
+	lists       map[string][]string // keyword properties holding a list
+	location    []float64           // lat, lon; nil without a located place
+}
+
+// fields returns what Bleve indexes for a; the JSON stored for Get is scalars[fieldDoc].
+func (b *Backend) fields(a *article.Article) (*fields, error) {
 	cp := *a // Encode stamps the schema version; leave the caller's article alone
 	raw, err := article.Encode(&cp)
 	if err != nil {
 		return nil, err
 	}
-	key := b.an.LangKey(a.Lang)
 	pub := query.PublishedTime(a)
-	doc := map[string]any{
-		query.FieldID:         a.ID,
-		query.TitleField(key): a.Title,
-		query.BodyField(key):  query.BodyText(a),
-		query.IndexPublished:  pub,
-		histHour:              pub.Format("2006-01-02T15"),
-		histDay:               pub.Format("2006-01-02"),
-		histMonth:             pub.Format("2006-01"),
-		fieldDoc:              string(raw),
+	f := &fields{
+		title:     a.Title,
+		body:      query.BodyText(a),
+		key:       b.an.LangKey(a.Lang),
+		published: pub,
+		scalars: map[string]string{
+			query.FieldID: a.ID,
+			histHour:      pub.Format("2006-01-02T15"),
+			histDay:       pub.Format("2006-01-02"),
+			histMonth:     pub.Format("2006-01"),
+			fieldDoc:      string(raw),
+		},
+		lists: map[string][]string{},
 	}
 	if a.URL != "" {
-		doc[query.FieldURL] = a.URL
+		f.scalars[query.FieldURL] = a.URL
 	}
-	for f, vs := range query.KeywordValues(a) {
+	for k, vs := range query.KeywordValues(a) {
 		if len(vs) > 0 {
-			doc[f] = vs
+			f.lists[k] = vs
 		}
 	}
 	if s := query.SourceTitles(a); len(s) > 0 {
-		doc[facetSource] = s
+		f.lists[facetSource] = s
 	}
 	var ents []string
 	seen := map[string]bool{}
@@ -244,15 +301,63 @@ func (b *Backend) document(a *article.Article) (map[string]any, error) {
 		}
 	}
 	if len(ents) > 0 {
-		doc[facetEntity] = ents
+		f.lists[facetEntity] = ents
 	}
 	for _, e := range a.Entities {
 		if e.Lat != nil && e.Lon != nil {
-			doc[query.IndexLocation] = map[string]any{"lat": *e.Lat, "lon": *e.Lon}
+			f.location = []float64{*e.Lat, *e.Lon}
 			break
 		}
 	}
+	return f, nil
+}
+
+// document is a as Bleve's mapping takes it: the input of RawBatch, Bleve's own path.
+func (b *Backend) document(a *article.Article) (map[string]any, error) {
+	f, err := b.fields(a)
+	if err != nil {
+		return nil, err
+	}
+	doc := map[string]any{
+		query.TitleField(f.key): f.title,
+		query.BodyField(f.key):  f.body,
+		query.IndexPublished:    f.published,
+	}
+	for k, v := range f.scalars {
+		doc[k] = v
+	}
+	for k, vs := range f.lists {
+		doc[k] = vs
+	}
+	if f.location != nil {
+		doc[query.IndexLocation] = map[string]any{"lat": f.location[0], "lon": f.location[1]}
+	}
 	return doc, nil
+}
+
+// bleveDocument is a as Write indexes it: the fields the mapping would make of document(a),
+// built directly (see build.go).
+func (b *Backend) bleveDocument(a *article.Article) (*document.Document, error) {
+	f, err := b.fields(a)
+	if err != nil {
+		return nil, err
+	}
+	d := document.NewDocument(a.ID)
+	b.build.text(d, query.TitleField(f.key), f.title, -1)
+	b.build.text(d, query.BodyField(f.key), f.body, -1)
+	if err := b.build.datetime(d, query.IndexPublished, f.published); err != nil {
+		return nil, err
+	}
+	for k, v := range f.scalars {
+		b.build.text(d, k, v, -1)
+	}
+	for k, vs := range f.lists {
+		b.build.texts(d, k, vs)
+	}
+	if f.location != nil {
+		b.build.geopoint(d, query.IndexLocation, f.location[0], f.location[1])
+	}
+	return d, nil
 }
 
 // Write indexes docs in one batch; a later version of an ID replaces the earlier one.
@@ -267,9 +372,9 @@ func (b *Backend) Write(ctx context.Context, docs []*article.Article) ([]error, 
 			itemErrs[i] = errors.New("indexing article: missing id")
 			continue
 		}
-		doc, err := b.document(a)
+		doc, err := b.bleveDocument(a)
 		if err == nil {
-			err = batch.Index(a.ID, doc)
+			err = batch.IndexAdvanced(doc)
 		}
 		if err != nil {
 			itemErrs[i] = fmt.Errorf("indexing article %s: %w", a.ID, err)

@@ -39,6 +39,18 @@
 // for (hy, az, ka, uk, und) are split on Unicode word boundaries and lower-cased. Keyword
 // fields are lower-cased whole values, so filters are case-insensitive.
 //
+// # Writing
+//
+// Write builds Bleve's documents itself (build.go) from the index's own mapping, read at
+// Open, rather than letting Bleve walk a map: the same fields and terms (checked against
+// Bleve's path by TestWriteIndexesAsMapping), without the unused "_all" field, and each
+// text tokenised once for its language's field and its fold field. Every Write is one
+// Bleve batch, persisted before Write returns (no unsafe_batch). Open records a mapping
+// version in the index; an index with an older one keeps working as it was made and Open
+// logs that a reindex would index faster (version 2 dropped the unread doc values of
+// entities and source). BenchmarkIndexingEnriched and BenchmarkIndexGrowth measure
+// indexing in docs per CPU-second on enriched articles, against Bleve's own path.
+//
 // # Searches
 //
 // The query AST is compiled here (compile.go) with the analysers of package query, so a

@@ -1,0 +1,210 @@
+package bleve
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// Write builds Bleve's documents itself instead of handing Bleve a map to walk with the
+// mapping: the fields, options and analysers are the index's own mapping's, read once at
+// Open, so the index holds what Bleve's mapping would have put there, minus the "_all"
+// composite field (every field is excluded from it, and no search reads it). Building
+// them here also lets the two analyses of a text (its language's and the fold field's)
+// share one tokenisation, and lower-casing when both start with it: those are a third of
+// the analysis cost of an article. RawBatch keeps Bleve's own path as the baseline.
+
+// fieldSpec is how the mapping indexes one property: a field name, its type, indexing
+// options and analyser.
+type fieldSpec struct {
+	name     string
+	typ      string
+	options  bindex.FieldIndexingOptions
+	analyzer analysis.Analyzer
+}
+
+// builder makes Bleve documents as the index mapping would. It is read-only after
+// newBuilder, so safe for concurrent use.
+type builder struct {
+	props map[string][]fieldSpec
+}
+
+func newBuilder(im *mapping.IndexMappingImpl) (*builder, error) {
+	if im.DefaultMapping == nil {
+		return nil, fmt.Errorf("index mapping has no default document mapping")
+	}
+	bd := &builder{props: map[string][]fieldSpec{}}
+	for prop, dm := range im.DefaultMapping.Properties {
+		if dm == nil || !dm.Enabled {
+			continue
+		}
+		for _, fm := range dm.Fields {
+			name := prop
+			if fm.Name != "" {
+				name = fm.Name
+			}
+			spec := fieldSpec{name: name, typ: fm.Type, options: fm.Options()}
+			if fm.Type == "text" {
+				an := fm.Analyzer
+				if an == "" {
+					an = im.DefaultAnalyzer
+				}
+				if spec.analyzer = im.AnalyzerNamed(an); spec.analyzer == nil {
+					return nil, fmt.Errorf("index mapping names an unknown analyser %q for %s", an, name)
+				}
+			}
+			bd.props[prop] = append(bd.props[prop], spec)
+		}
+	}
+	return bd, nil
+}
+
+// text adds value as prop's text fields, at array position pos (-1 outside a list).
+func (bd *builder) text(d *document.Document, prop, value string, pos int) {
+	specs := bd.props[prop]
+	var indexes []uint64
+	if pos >= 0 {
+		indexes = []uint64{uint64(pos)}
+	}
+	var shared *sharedTokens
+	if len(specs) == 2 {
+		shared = newSharedTokens(specs[0].analyzer, specs[1].analyzer)
+	}
+	v := []byte(value)
+	for i, s := range specs {
+		if s.typ != "text" {
+			continue
+		}
+		an := s.analyzer
+		if shared != nil {
+			an = sharedAnalyzer{shared, i}
+		}
+		d.AddField(document.NewTextFieldCustom(s.name, indexes, v, s.options, an))
+	}
+}
+
+// texts adds each value as an element of prop's list.
+func (bd *builder) texts(d *document.Document, prop string, values []string) {
+	for i, v := range values {
+		bd.text(d, prop, v, i)
+	}
+}
+
+func (bd *builder) datetime(d *document.Document, prop string, t time.Time) error {
+	for _, s := range bd.props[prop] {
+		if s.typ != "datetime" {
+			continue
+		}
+		f, err := document.NewDateTimeFieldWithIndexingOptions(s.name, nil, t, time.RFC3339, s.options)
+		if err != nil {
+			return fmt.Errorf("indexing date %v in %s: %w", t, s.name, err)
+		}
+		d.AddField(f)
+	}
+	return nil
+}
+
+func (bd *builder) geopoint(d *document.Document, prop string, lat, lon float64) {
+	for _, s := range bd.props[prop] {
+		if s.typ == "geopoint" {
+			d.AddField(document.NewGeoPointFieldWithIndexingOptions(s.name, nil, lon, lat, s.options))
+		}
+	}
+}
+
+// sharedTokens tokenises a text once for two analysers that split it alike (the same
+// tokenizer type, no character filters), applying once the leading lower-casing both
+// share, then runs each analyser's remaining filters on its own copy of the tokens.
+// Their outputs are exactly what each analyser would give alone.
+type sharedTokens struct {
+	analyzers [2]*analysis.DefaultAnalyzer
+	common    int // leading token filters both apply (0 or 1: lower-casing)
+
+	mu      sync.Mutex
+	tokens  analysis.TokenStream
+	pending int // consumers that have not taken their tokens yet
+}
+
+// newSharedTokens returns nil when a and b cannot share their tokenisation.
+func newSharedTokens(a, b analysis.Analyzer) *sharedTokens {
+	da, ok1 := a.(*analysis.DefaultAnalyzer)
+	db, ok2 := b.(*analysis.DefaultAnalyzer)
+	if !ok1 || !ok2 || len(da.CharFilters) > 0 || len(db.CharFilters) > 0 {
+		return nil
+	}
+	_, ua := da.Tokenizer.(*unicode.UnicodeTokenizer)
+	_, ub := db.Tokenizer.(*unicode.UnicodeTokenizer)
+	if !ua || !ub {
+		return nil
+	}
+	s := &sharedTokens{analyzers: [2]*analysis.DefaultAnalyzer{da, db}, pending: 2}
+	if len(da.TokenFilters) > 0 && len(db.TokenFilters) > 0 && isLowerCase(da.TokenFilters[0]) && isLowerCase(db.TokenFilters[0]) {
+		s.common = 1
+	}
+	return s
+}
+
+func isLowerCase(f analysis.TokenFilter) bool {
+	_, ok := f.(*lowercase.LowerCaseFilter)
+	return ok
+}
+
+// take returns the shared tokens for input: a private copy to every consumer but the
+// last, which gets the originals.
+func (s *sharedTokens) take(input []byte) analysis.TokenStream {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tokens == nil {
+		s.tokens = s.analyzers[0].Tokenizer.Tokenize(input)
+		for _, f := range s.analyzers[0].TokenFilters[:s.common] {
+			s.tokens = f.Filter(s.tokens)
+		}
+	}
+	s.pending--
+	if s.pending <= 0 {
+		ts := s.tokens
+		s.tokens = nil
+		return ts
+	}
+	return copyTokens(s.tokens)
+}
+
+// copyTokens copies ts and the bytes of its terms, in two allocations besides the slice.
+func copyTokens(ts analysis.TokenStream) analysis.TokenStream {
+	n := 0
+	for _, t := range ts {
+		n += len(t.Term)
+	}
+	buf := make([]byte, 0, n)
+	toks := make([]analysis.Token, len(ts))
+	out := make(analysis.TokenStream, len(ts))
+	for i, t := range ts {
+		toks[i] = *t
+		start := len(buf)
+		buf = append(buf, t.Term...)
+		toks[i].Term = buf[start:len(buf):len(buf)]
+		out[i] = &toks[i]
+	}
+	return out
+}
+
+// sharedAnalyzer is one of the two analysers of a sharedTokens.
+type sharedAnalyzer struct {
+	s *sharedTokens
+	i int
+}
+
+func (a sharedAnalyzer) Analyze(input []byte) analysis.TokenStream {
+	ts := a.s.take(input)
+	for _, f := range a.s.analyzers[a.i].TokenFilters[a.s.common:] {
+		ts = f.Filter(ts)
+	}
+	return ts
+}

@@ -1,0 +1,211 @@
+package bleve
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	blv "github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	bindex "github.com/blevesearch/bleve_index_api"
+
+	"wirewatch/internal/index"
+	"wirewatch/internal/index/indextest"
+	"wirewatch/internal/query"
+)
+
+// TestWriteIndexesAsMapping checks that the documents Write builds itself index exactly
+// what Bleve's mapping makes of the same article: the same terms with the same counts in
+// every field, the same stored values, and the same term vectors (positions, for phrases).
+func TestWriteIndexesAsMapping(t *testing.T) {
+	docs := indextest.Corpus(t)
+	gen := newGenerator(t, 3)
+	docs = append(docs, gen.articles(0, 300)...)
+
+	written := openTemp(t)
+	if _, err := written.Write(context.Background(), docs); err != nil {
+		t.Fatal(err)
+	}
+	mapped := openTemp(t)
+	batch := mapped.idx.NewBatch()
+	for _, a := range docs {
+		doc, err := mapped.document(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := batch.Index(a.ID, doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := mapped.idx.Batch(batch); err != nil {
+		t.Fatal(err)
+	}
+
+	fieldsOf := func(b *Backend) []string {
+		fs, err := b.idx.Fields()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Bleve's mapping also names location.lat and location.lon, empty fields.
+		fs = slices.DeleteFunc(fs, func(f string) bool { return f == "_all" || f != fieldDoc && len(dictionary(t, b.idx, f)) == 0 })
+		slices.Sort(fs)
+		return fs
+	}
+	wf, mf := fieldsOf(written), fieldsOf(mapped)
+	if !slices.Equal(wf, mf) {
+		t.Fatalf("fields of Write's index %v, of the mapping's %v", wf, mf)
+	}
+	for _, f := range wf {
+		if w, m := dictionary(t, written.idx, f), dictionary(t, mapped.idx, f); !reflect.DeepEqual(w, m) {
+			t.Errorf("field %s: Write indexed %d terms, the mapping %d (%s)", f, len(w), len(m), firstDiff(w, m))
+		}
+	}
+	for _, a := range docs {
+		w, m := storedAndVectors(t, written, a.ID), storedAndVectors(t, mapped, a.ID)
+		if !reflect.DeepEqual(w, m) {
+			t.Fatalf("article %s: Write stored/located %v\nthe mapping %v", a.ID, w, m)
+		}
+	}
+}
+
+func dictionary(t *testing.T, idx blv.Index, field string) map[string]uint64 {
+	t.Helper()
+	d, err := idx.FieldDict(field)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	out := map[string]uint64{}
+	for e, err := d.Next(); e != nil || err != nil; e, err = d.Next() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e.Term] = e.Count
+	}
+	return out
+}
+
+func firstDiff(a, b map[string]uint64) string {
+	for k, v := range a {
+		if b[k] != v {
+			return fmt.Sprintf("%q: %d vs %d", k, v, b[k])
+		}
+	}
+	for k, v := range b {
+		if a[k] != v {
+			return fmt.Sprintf("%q: %d vs %d", k, a[k], v)
+		}
+	}
+	return "same terms"
+}
+
+// storedAndVectors lists a document's stored fields and, through a search for each of
+// its title and body terms, where they occur.
+func storedAndVectors(t *testing.T, b *Backend, id string) map[string]string {
+	t.Helper()
+	d, err := b.idx.Document(id)
+	if err != nil || d == nil {
+		t.Fatalf("document %s: %v", id, err)
+	}
+	out := map[string]string{}
+	d.VisitFields(func(f bindex.Field) {
+		if f.Name() != "_id" {
+			out["stored "+f.Name()] = string(f.Value())
+		}
+	})
+	a, err := b.Get(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := b.an.LangKey(a.Lang)
+	for _, f := range []string{query.TitleField(key), query.BodyField(key)} {
+		q := blv.NewDocIDQuery([]string{id})
+		sr := blv.NewSearchRequest(q)
+		sr.IncludeLocations = true
+		terms := b.an.TermsOf(key, a.Title+" "+query.BodyText(a))
+		if len(terms) > 0 {
+			tq := blv.NewTermQuery(terms[0])
+			tq.SetField(f)
+			sr = blv.NewSearchRequest(blv.NewConjunctionQuery(q, tq))
+			sr.IncludeLocations = true
+		}
+		res, err := b.idx.Search(sr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range res.Hits {
+			for term, locs := range h.Locations[f] {
+				for _, l := range locs {
+					out["locations "+f+" "+term] += fmt.Sprintf(" %d:%d-%d", l.Pos, l.Start, l.End)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// TestOlderMappingKeepsWorking opens an index made with mapping version 1 (doc values on
+// entities and source, no version recorded): Open says a reindex would index faster, and
+// Write still indexes what that index's own mapping asks for.
+func TestOlderMappingKeepsWorking(t *testing.T) {
+	dir := t.TempDir()
+	newIndexV1(t, dir).Close()
+
+	var log bytes.Buffer
+	b, err := Open(dir, query.DefaultLanguages, slog.New(slog.NewTextHandler(&log, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if !strings.Contains(log.String(), "older mapping") || !strings.Contains(log.String(), "index_mapping=1") {
+		t.Fatalf("Open logged %q, want the older mapping named", log.String())
+	}
+	docs := indextest.Corpus(t)
+	write(t, b, docs...)
+	for _, s := range b.build.props[query.IndexEntities] {
+		if !s.options.IncludeDocValues() {
+			t.Fatalf("Write indexes entities with %v, not the index's own doc values", s.options)
+		}
+	}
+	res, err := b.Search(context.Background(), index.Request{Query: "entity:Q399", Facets: true})
+	if err != nil || res.Total == 0 || len(res.Facets["entities"]) == 0 {
+		t.Fatalf("search on the older index: %v %+v", err, res)
+	}
+
+	fresh, err := Open(t.TempDir(), query.DefaultLanguages, slog.New(slog.NewTextHandler(&log, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	if v := storedMappingVersion(fresh.idx); v != mappingVersion {
+		t.Fatalf("new index records mapping %d, want %d", v, mappingVersion)
+	}
+}
+
+// newIndexV1 creates an index at dir as Open did before mapping version 2.
+func newIndexV1(tb testing.TB, dir string) blv.Index {
+	tb.Helper()
+	keys := query.LangKeys(query.DefaultLanguages)
+	m, err := newMapping(keys)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, f := range []string{query.IndexEntities, query.IndexSource} {
+		m.DefaultMapping.Properties[f].Fields[0].DocValues = true
+	}
+	idx, err := blv.NewUsing(dir, m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	raw, _ := json.Marshal(keys)
+	if err := idx.SetInternal([]byte(languagesKey), raw); err != nil {
+		tb.Fatal(err)
+	}
+	return idx
+}
