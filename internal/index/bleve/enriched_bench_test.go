@@ -160,7 +160,8 @@ func writeAll(tb testing.TB, dir string, docs []*article.Article, batch int) {
 // of Write on real enriched articles, and in the same run on the same articles: RawBatch
 // (Bleve's own Batch with the backend's mapping and documents), and "before", what Write
 // did before Write built its documents (Bleve's own Batch into an index with mapping
-// version 1). The batch is 500, the indexing stage's default.
+// version 1). The batch is 500, the indexing stage's default; backend-batch2000 is Write
+// with batches of 2,000 (index.batch_size).
 func BenchmarkIndexingEnriched(b *testing.B) {
 	docs := enrichedCorpus(b, 4000)
 	var size int
@@ -181,6 +182,9 @@ func BenchmarkIndexingEnriched(b *testing.B) {
 	}
 	b.Run("backend", func(b *testing.B) {
 		measure(b, func(dir string) { writeAll(b, dir, docs, benchBatch) })
+	})
+	b.Run("backend-batch2000", func(b *testing.B) {
+		measure(b, func(dir string) { writeAll(b, dir, docs, 2000) })
 	})
 	b.Run("before", func(b *testing.B) {
 		maker, err := Open(b.TempDir(), query.DefaultLanguages, nil) // for document()
