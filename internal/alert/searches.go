@@ -132,14 +132,31 @@ type searchStore struct {
 }
 
 func (st *searchStore) save(ctx context.Context, s SavedSearch) error {
-	b, err := json.Marshal(s)
-	if err != nil {
-		return fmt.Errorf("encoding saved search %s: %w", s.ID, err)
+	return st.saveAll(ctx, []SavedSearch{s})
+}
+
+// saveAll writes ss in one write and applies them once Kafka acknowledged it.
+func (st *searchStore) saveAll(ctx context.Context, ss []SavedSearch) error {
+	recs := make([]bus.Record, len(ss))
+	for i, s := range ss {
+		b, err := json.Marshal(s)
+		if err != nil {
+			return fmt.Errorf("encoding saved search %s: %w", s.ID, err)
+		}
+		recs[i] = bus.Record{Key: []byte(s.ID), Value: b}
 	}
-	if err := st.w.Write(ctx, bus.Record{Key: []byte(s.ID), Value: b}); err != nil {
-		return fmt.Errorf("writing saved search %s: %w", s.ID, err)
+	if err := st.w.Write(ctx, recs...); err != nil {
+		if len(ss) == 1 {
+			return fmt.Errorf("writing saved search %s: %w", ss[0].ID, err)
+		}
+		return fmt.Errorf("writing %d saved searches: %w", len(ss), err)
 	}
-	return st.set.put(s)
+	for _, s := range ss {
+		if err := st.set.put(s); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (st *searchStore) delete(ctx context.Context, id string) error {

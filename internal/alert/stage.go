@@ -194,9 +194,12 @@ func (s *Stage) Run(ctx context.Context) error {
 }
 
 // syncConfigSearches writes the searches declared in the configuration file whose
-// definition differs from the topic's.
+// definition differs from the topic's, in batches: a file of thousands of searches is
+// written in a few round trips, not one acknowledged write each.
 func (s *Stage) syncConfigSearches(ctx context.Context) error {
 	now := s.now().UTC()
+	var changed []SavedSearch
+	var keys []string
 	for i, c := range s.cfg.Searches {
 		want := fromConfig(c)
 		if err := normalise(&want, rulesOf(s.cfg)); err != nil {
@@ -210,12 +213,21 @@ func (s *Stage) syncConfigSearches(ctx context.Context) error {
 		if ok {
 			want.Created = have.Created
 		}
-		if err := s.store.save(ctx, want); err != nil {
-			return fmt.Errorf("alert.searches[%d]: %w", i, err)
+		changed = append(changed, want)
+		keys = append(keys, fmt.Sprintf("alert.searches[%d]", i))
+	}
+	for len(changed) > 0 {
+		n := min(len(changed), syncBatch)
+		if err := s.store.saveAll(ctx, changed[:n]); err != nil {
+			return fmt.Errorf("%s to %s: %w", keys[0], keys[n-1], err)
 		}
+		changed, keys = changed[n:], keys[n:]
 	}
 	return nil
 }
+
+// syncBatch is how many of the configuration's searches one write carries.
+const syncBatch = 1000
 
 // handleEnriched matches a batch of enriched articles and writes their alerts to the
 // alerts topic. It returns nil only once Kafka acknowledged every alert, so the batch's
@@ -298,6 +310,18 @@ func (s *Stage) matchBatch(msgs []bus.Record, now time.Time) (matchedBatch, erro
 		}
 	}
 	return b, nil
+}
+
+// Ready returns nil once Run has loaded the saved searches and written the configuration's,
+// and started matching; before, an error saying so. It is a readiness check: a process
+// whose alert stage is not ready would let articles through unmatched until it is.
+func (s *Stage) Ready() error {
+	select {
+	case <-s.ready:
+		return nil
+	default:
+		return errors.New("alert stage: loading and writing saved searches")
+	}
 }
 
 // waitReady blocks until Run has loaded the searches, or ctx ends.

@@ -147,6 +147,9 @@ func Run(ctx context.Context, opts Options, progress func(string)) (*Report, err
 		return nil, errors.Join(ctx.Err(), <-done)
 	}
 	stopPipeline := func() error { stop(); return <-done }
+	if err := waitReady(waitCtx, apiAddr, opts.Timeout); err != nil {
+		return nil, errors.Join(err, stopPipeline())
+	}
 
 	// The followers time the raw and enriched records and keep copies for the baselines.
 	follow, err := tr.follow(runCtx, cfg, opts.Logger)

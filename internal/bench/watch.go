@@ -311,3 +311,35 @@ func countSet(ts []time.Time) int {
 	}
 	return n
 }
+
+// waitReady asks /readyz until every part says ready (the alert stage has written and
+// loaded its saved searches), so that the clock starts on a pipeline that can keep up,
+// not on one still compiling thousands of searches. It returns the last answer on timeout.
+func waitReady(ctx context.Context, addr string, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	client := &http.Client{Timeout: 5 * time.Second}
+	var last string
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/readyz", nil)
+		if err != nil {
+			return err
+		}
+		resp, err := client.Do(req)
+		if err == nil {
+			b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			last = fmt.Sprintf("%s: %s", resp.Status, b)
+		} else {
+			last = err.Error()
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("wirewatch not ready within %s: %s", timeout, last)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}

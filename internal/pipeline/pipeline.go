@@ -152,6 +152,7 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 	// The HTTP server starts before the stages are built (the knowledge base takes seconds
 	// to load) so /healthz answers at once and /readyz says what is still starting.
 	var started atomic.Bool
+	var readies []func() error // stages' own readiness: appended while building, read once started
 	checks := map[string]web.Check{
 		"kafka": client.Ping,
 		// A stage whose batch keeps failing is not ready: the answer names it, where it is
@@ -159,6 +160,11 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 		"stages": func(context.Context) error {
 			if !started.Load() {
 				return errors.New("starting")
+			}
+			for _, ready := range readies {
+				if err := ready(); err != nil {
+					return err
+				}
 			}
 			return client.Health()
 		},
@@ -254,6 +260,7 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 			st.UseBusMetrics(metrics)
 			st.Routes(srv)
 			add(Alert, st.Run)
+			readies = append(readies, st.Ready) // /readyz waits for the saved searches
 			return nil
 		}},
 		{Serve, has[Serve], func(context.Context) error {
