@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -16,6 +17,7 @@ import (
 
 	"wirewatch/internal/article"
 	"wirewatch/internal/bus"
+	"wirewatch/internal/bus/bustest"
 )
 
 // TestEndToEnd follows one enriched article from the enriched topic to a webhook (with
@@ -281,5 +283,46 @@ func TestNearCopiesInTwoStoriesAlertOnce(t *testing.T) {
 	time.Sleep(time.Second)
 	if got := stories(); !slices.Equal(got, []string{"story-a", "story-c"}) {
 		t.Fatalf("after a restart the alerted stories are %v, want still story-a and story-c", got)
+	}
+}
+
+// TestManyConfigSearchesAreWrittenInBatches: 2,500 searches in the configuration (more than
+// one write's worth) are all written and loaded before the stage says ready, and Ready says
+// not ready until then; a restart with the same file writes none again.
+func TestManyConfigSearchesAreWrittenInBatches(t *testing.T) {
+	dir := t.TempDir()
+	e, c := startBroker(t, dir)
+	cfg := testAlertConfig()
+	cfg.Searches = nil
+	for i := range 2*syncBatch + 500 {
+		cfg.Searches = append(cfg.Searches, configSearch(fmt.Sprintf("search %d", i), fmt.Sprintf("Lachin AND word%d", i)))
+	}
+	var notReady error
+	st := startStage(t, c, cfg, func(s *Stage) { notReady = s.Ready() })
+	if notReady == nil {
+		t.Error("Ready said ready before Run loaded the searches")
+	}
+	if err := st.Ready(); err != nil {
+		t.Fatalf("Ready after waitReady: %v", err)
+	}
+	if n := len(st.set.list()); n != len(cfg.Searches) {
+		t.Fatalf("%d searches loaded, want %d", n, len(cfg.Searches))
+	}
+	st.stop()
+	e.Close()
+
+	e2, c2 := startBroker(t, dir)
+	defer e2.Close()
+	recs := bustest.Read(t, c2, c2.Topics().Searches, len(cfg.Searches)+1, 5*time.Second)
+	if len(recs) != len(cfg.Searches) {
+		t.Fatalf("searches topic holds %d records, want %d (one per search)", len(recs), len(cfg.Searches))
+	}
+	st2 := startStage(t, c2, cfg, nil)
+	if n := len(st2.set.list()); n != len(cfg.Searches) {
+		t.Fatalf("after restart %d searches loaded, want %d", n, len(cfg.Searches))
+	}
+	st2.stop()
+	if recs := bustest.Read(t, c2, c2.Topics().Searches, len(cfg.Searches)+1, 5*time.Second); len(recs) != len(cfg.Searches) {
+		t.Errorf("after a restart with the same file the topic holds %d records, want still %d", len(recs), len(cfg.Searches))
 	}
 }
