@@ -2,6 +2,7 @@ package bus_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -68,6 +69,55 @@ func testConsumerFillsBatchesWhenBehindAndEndsThemWhenCaughtUp(t *testing.T, cl 
 	}
 	if last := sizes[len(sizes)-1]; last != 1 {
 		t.Errorf("the lone record came in a batch of %d, want 1", last)
+	}
+	mu.Unlock()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("consumer: %v", err)
+	}
+}
+
+// TestFillingConsumerWaitsOutItsLinger: with Fill, records written one at a time while the
+// consumer keeps up still come in one batch per linger, not one batch each.
+func TestFillingConsumerWaitsOutItsLinger(t *testing.T) {
+	c := embedded().start(t)
+	topic := c.Topics().Raw
+	const linger = 2 * time.Second
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	var sizes []int
+	cons := c.Consumer(topic, "filling", bus.NewMetrics(prometheus.NewRegistry()),
+		bus.ConsumerOptions{BatchSize: 256, Linger: linger, Fill: true})
+	done := make(chan error, 1)
+	go func() {
+		done <- cons.Run(ctx, func(_ context.Context, recs []bus.Record) error {
+			mu.Lock()
+			defer mu.Unlock()
+			sizes = append(sizes, len(recs))
+			return nil
+		})
+	}()
+	total := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		n := 0
+		for _, s := range sizes {
+			n += s
+		}
+		return n
+	}
+	// The group joins first: one record, handled, then a trickle within one linger.
+	bustest.Produce(t, c, topic, bus.Record{Key: []byte("first"), Value: []byte("v")})
+	waitUntil(t, 30*time.Second, "the first record handled", func() bool { return total() == 1 })
+	for i := range 4 {
+		bustest.Produce(t, c, topic, bus.Record{Key: fmt.Appendf(nil, "trickle-%d", i), Value: []byte("v")})
+		time.Sleep(100 * time.Millisecond)
+	}
+	waitUntil(t, 3*linger, "the trickle handled", func() bool { return total() == 5 })
+	mu.Lock()
+	if got := sizes[1:]; len(got) != 1 || got[0] != 4 {
+		t.Errorf("the trickle of 4 came in batches %v, want one batch of 4", got)
 	}
 	mu.Unlock()
 	cancel()

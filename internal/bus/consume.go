@@ -41,6 +41,7 @@ type Consumer struct {
 	stage     string
 	batchSize int
 	linger    time.Duration
+	fill      bool
 	drain     time.Duration
 	attempts  int
 	backoff   time.Duration
@@ -58,6 +59,10 @@ type ConsumerOptions struct {
 	Drain     time.Duration // on shutdown, how long the batch in hand may take to finish (default 30 s)
 	Attempts  int           // tries of a failing batch, then of each record alone (default kafka.handle_attempts)
 	Backoff   time.Duration // first wait after a failure, doubling to 30 s (default kafka.retry_backoff)
+	// Fill makes a batch wait out Linger even when the consumer has caught up, for a stage
+	// whose cost is per batch more than per record (the indexer's write commits a segment):
+	// a trickle then costs one batch per Linger, not one per record.
+	Fill bool
 }
 
 // Consumer returns a consumer of topic for stage; its group is the configured prefix + stage.
@@ -88,6 +93,7 @@ func (c *Client) Consumer(topic, stage string, m *Metrics, opts ConsumerOptions)
 		stage:     stage,
 		batchSize: opts.BatchSize,
 		linger:    opts.Linger,
+		fill:      opts.Fill,
 		drain:     opts.Drain,
 		attempts:  opts.Attempts,
 		backoff:   opts.Backoff,
@@ -151,7 +157,7 @@ func (c *Consumer) fetchBatch(ctx context.Context) ([]kafka.Message, error) {
 		}
 		return nil, err
 	}
-	if c.caughtUp(first) {
+	if !c.fill && c.caughtUp(first) {
 		return []kafka.Message{first}, nil
 	}
 	batch := append(make([]kafka.Message, 0, c.batchSize), first)
@@ -165,7 +171,7 @@ func (c *Consumer) fetchBatch(ctx context.Context) ([]kafka.Message, error) {
 			break
 		}
 		batch = append(batch, m)
-		if c.caughtUp(m) {
+		if !c.fill && c.caughtUp(m) {
 			break
 		}
 	}

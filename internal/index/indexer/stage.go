@@ -37,7 +37,7 @@ type Stage struct {
 func NewStage(c *bus.Client, b index.Backend, m *bus.Metrics, cfg config.IndexConfig, logger *slog.Logger) *Stage {
 	return &Stage{
 		backend:  b,
-		consumer: c.Consumer(c.Topics().Enriched, "index", m, bus.ConsumerOptions{BatchSize: cfg.BatchSize, Linger: cfg.FlushInterval}),
+		consumer: c.Consumer(c.Topics().Enriched, "index", m, bus.ConsumerOptions{BatchSize: cfg.BatchSize, Linger: cfg.FlushInterval, Fill: true}),
 		dlq:      c.DeadLetters("index", m),
 		logger:   logger.With("stage", "index"),
 		retries:  3,
