@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"runtime/pprof"
+	"sync/atomic"
 	"testing"
 
 	"wirewatch/internal/pipeline"
@@ -45,10 +46,10 @@ func spin(n int) {
 	for i := range n {
 		x = x*6364136223846793005 + uint64(i)
 	}
-	sink = x
+	sink.Add(x) // atomic: two goroutines spin at once
 }
 
-var sink uint64
+var sink atomic.Uint64
 
 func FuzzCPUByStage(f *testing.F) {
 	var buf bytes.Buffer

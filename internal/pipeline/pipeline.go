@@ -295,9 +295,10 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 			return errors.Join(err, stopHTTP())
 		}
 	}
-	stages, ctx := errgroup.WithContext(ctx)
+	// stageCtx, not ctx: the HTTP goroutine reads ctx while this runs.
+	stages, stageCtx := errgroup.WithContext(ctx)
 	for _, r := range runs {
-		stages.Go(func() error { return labelled(ctx, r.stage, r.run) })
+		stages.Go(func() error { return labelled(stageCtx, r.stage, r.run) })
 	}
 	started.Store(true)
 	srv.Mounted()
