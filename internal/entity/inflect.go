@@ -105,9 +105,17 @@ func inflectCompound(lower []string, fixed []bool, lang string, acronym, person 
 			addForm(withLast(base, f))
 		}
 	case text.Latin:
-		if lang == "az" || lang == "tr" {
+		switch lang {
+		case "az", "tr":
 			for _, f := range turkicForms(base[len(base)-1]) {
 				addForm(withLast(base, f))
+			}
+		case "de":
+			// The German genitive of a name: "Armeniens", "Aserbaidschans", "Putins".
+			// Names ending in a hissing sound take an apostrophe, which the tokenizer
+			// leaves out, so they need no form of their own.
+			if f := base[len(base)-1]; !strings.ContainsAny(f[len(f)-1:], "sxzß") {
+				addForm(withLast(base, f+"s"))
 			}
 		}
 	}
