@@ -114,7 +114,8 @@ func inflectCompound(lower []string, fixed []bool, lang string, acronym, person 
 			// The German genitive of a name: "Armeniens", "Aserbaidschans", "Putins".
 			// Names ending in a hissing sound take an apostrophe, which the tokenizer
 			// leaves out, so they need no form of their own.
-			if f := base[len(base)-1]; !strings.ContainsAny(f[len(f)-1:], "sxzß") {
+			f := base[len(base)-1]
+			if last, _ := utf8.DecodeLastRuneInString(f); !strings.ContainsRune("sxzß", last) {
 				addForm(withLast(base, f+"s"))
 			}
 		}

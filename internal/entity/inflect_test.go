@@ -66,3 +66,28 @@ func TestSkeletonMeetsAcrossScripts(t *testing.T) {
 		}
 	}
 }
+
+// TestGermanGenitive: a German name takes -s, one ending in a hissing sound (s, x, z, ß)
+// none, since its genitive is written with an apostrophe the tokenizer drops.
+func TestGermanGenitive(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want string // the genitive form, "" for none
+	}{
+		{"armenien", "armeniens"},
+		{"putin", "putins"},
+		{"paris", ""},
+		{"scholz", ""},
+		{"felix", ""},
+		{"strauß", ""},
+	} {
+		forms := inflect([]string{tc.name}, "de", false)
+		var extra []string
+		for _, f := range forms[1:] {
+			extra = append(extra, strings.Join(f, " "))
+		}
+		if tc.want == "" && len(extra) > 0 || tc.want != "" && !slices.Contains(extra, tc.want) {
+			t.Errorf("inflect(%q, de) adds %v, want %q", tc.name, extra, tc.want)
+		}
+	}
+}
