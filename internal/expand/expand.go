@@ -75,7 +75,7 @@ func (x *Expander) Query(n query.Node) (query.Node, []Expansion, error) {
 	if err := x.Load(); err != nil {
 		return n, nil, err
 	}
-	w := &walker{names: x.names, budget: min(MaxExpansions, query.MaxTerms-leaves(n))}
+	w := &walker{names: x.names, budget: min(MaxExpansions, query.MaxTerms-query.Terms(n))}
 	out := w.node(n)
 	if len(w.used) == 0 && !w.widened {
 		return n, nil, nil
@@ -174,25 +174,4 @@ func (w *walker) otherIDs(t *query.Term) query.Node {
 	}
 	w.widened = true
 	return &query.Or{Nodes: alts}
-}
-
-// leaves counts the words, phrases, wildcards and ranges of n, as query.MaxTerms does.
-func leaves(n query.Node) int {
-	switch x := n.(type) {
-	case *query.And:
-		return sum(x.Nodes)
-	case *query.Or:
-		return sum(x.Nodes)
-	case *query.Not:
-		return leaves(x.Node)
-	}
-	return 1
-}
-
-func sum(ns []query.Node) int {
-	c := 0
-	for _, n := range ns {
-		c += leaves(n)
-	}
-	return c
 }

@@ -6,6 +6,28 @@ import (
 	"unicode/utf8"
 )
 
+// Terms counts the words, phrases, wildcards and ranges of n: what MaxTerms bounds. A
+// caller that widens a parsed query (expand) keeps it within MaxTerms with it.
+func Terms(n Node) int {
+	switch x := n.(type) {
+	case *And:
+		return termsOf(x.Nodes)
+	case *Or:
+		return termsOf(x.Nodes)
+	case *Not:
+		return Terms(x.Node)
+	}
+	return 1
+}
+
+func termsOf(ns []Node) int {
+	c := 0
+	for _, n := range ns {
+		c += Terms(n)
+	}
+	return c
+}
+
 // Limits of the language. Every backend and the alert matcher run the same parse, so a
 // query that would cost too much is refused in the same words everywhere, with its
 // position, before any index is touched. The numbers are documented in the README's

@@ -59,3 +59,28 @@ func TestDateBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestTermsCountsAsTheParser: Terms gives the count the parser holds to MaxTerms.
+func TestTermsCountsAsTheParser(t *testing.T) {
+	for q, want := range map[string]int{
+		"Lachin":                      1,
+		`"Lachin corridor" AND Lach*`: 2,
+		"a OR (b AND NOT c) OR published:[2024-01-01 TO 2024-02-01]": 4,
+	} {
+		n, err := Parse(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := Terms(n); got != want {
+			t.Errorf("Terms(%s) = %d, want %d", q, got, want)
+		}
+	}
+	long := strings.Repeat("w OR ", MaxTerms-1) + "w"
+	n, err := Parse(long)
+	if err != nil {
+		t.Fatalf("a query of MaxTerms terms: %v", err)
+	}
+	if got := Terms(n); got != MaxTerms {
+		t.Errorf("Terms of a query of MaxTerms terms = %d", got)
+	}
+}
