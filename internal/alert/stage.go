@@ -199,7 +199,7 @@ func (s *Stage) Run(ctx context.Context) error {
 func (s *Stage) syncConfigSearches(ctx context.Context) error {
 	now := s.now().UTC()
 	var changed []SavedSearch
-	var keys []string
+	var at []int // each changed search's index in the configuration, for errors
 	for i, c := range s.cfg.Searches {
 		want := fromConfig(c)
 		if err := normalise(&want, rulesOf(s.cfg)); err != nil {
@@ -213,15 +213,13 @@ func (s *Stage) syncConfigSearches(ctx context.Context) error {
 		if ok {
 			want.Created = have.Created
 		}
-		changed = append(changed, want)
-		keys = append(keys, fmt.Sprintf("alert.searches[%d]", i))
+		changed, at = append(changed, want), append(at, i)
 	}
-	for len(changed) > 0 {
-		n := min(len(changed), syncBatch)
-		if err := s.store.saveAll(ctx, changed[:n]); err != nil {
-			return fmt.Errorf("%s to %s: %w", keys[0], keys[n-1], err)
+	for start := 0; start < len(changed); start += syncBatch {
+		end := min(start+syncBatch, len(changed))
+		if err := s.store.saveAll(ctx, changed[start:end]); err != nil {
+			return fmt.Errorf("alert.searches[%d] to [%d]: %w", at[start], at[end-1], err)
 		}
-		changed, keys = changed[n:], keys[n:]
 	}
 	return nil
 }
