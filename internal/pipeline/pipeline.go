@@ -235,6 +235,9 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 				return err
 			}
 			e.Routes(srv)
+			if !has[Serve] {
+				web.TopicRoutes(srv, e) // the serve stage mounts them otherwise
+			}
 			enricher = e
 			keepUnknown := func(ctx context.Context) error { return e.KeepUnknown(ctx, cfg.Path(cfg.Process.UnknownPath)) }
 			rp := process.NewReprocessor(client, e, metrics, logger)
@@ -279,9 +282,7 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 				return err
 			}
 			search.NameTopicsWith(topics)
-			if enricher == nil {
-				web.TopicRoutes(srv, topics) // the enrichment stage mounts its own
-			}
+			web.TopicRoutes(srv, topics) // the enrichment stage's topics when it runs here
 			search.Routes(srv)
 			ui.Routes(srv) // the analyst UI: static pages over the API
 			return nil

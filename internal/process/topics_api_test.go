@@ -5,14 +5,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"wirewatch/internal/web"
 )
 
-// TestTopicsAPIGivesNames checks GET /api/topics: the UI shows the names of the rules
-// file, not IDs turned into words.
+// TestTopicsAPIGivesNames checks GET /api/topics over the enricher (web.TopicRoutes, as
+// the pipeline mounts it): the UI shows the names of the rules file, not IDs turned into
+// words.
 func TestTopicsAPIGivesNames(t *testing.T) {
 	e, _, _ := newUserEnricher(t, "[]\n", "topics:\n  - id: csto\n    name: Collective Security Treaty Organization\n    rule: CSTO OR ОДКБ\n")
 	mux := http.NewServeMux()
-	e.Routes(mux)
+	web.TopicRoutes(mux, e)
 	rec := httptest.NewRecorder()
 	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/api/topics", nil))
 	var body struct {
