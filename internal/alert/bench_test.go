@@ -315,12 +315,13 @@ func BenchmarkAlertPath(b *testing.B) {
 	var matched []time.Duration // time in matchBatch
 	path := func(rec bus.Record) time.Duration {
 		start := time.Now()
-		batch, err := st.matchBatch([]bus.Record{rec}, st.now())
+		var alerts []bus.Record
+		batch, err := st.matchBatch([]bus.Record{rec}, st.now(), func(recs []bus.Record) { alerts = append(alerts, recs...) })
 		matched = append(matched, time.Since(start))
 		if err != nil || len(batch.letters) > 0 {
 			b.Fatalf("matching: %v %v", err, batch.letters)
 		}
-		for _, m := range batch.alerts {
+		for _, m := range alerts {
 			a, err := readAlert(m)
 			if err != nil {
 				b.Fatal(err)

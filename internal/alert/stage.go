@@ -81,8 +81,8 @@ func NewStage(c *bus.Client, cfg config.AlertConfig, backend index.Backend, reg 
 		hist:        newHistory(cfg.MatchesKept, logger),
 		state:       newDeliveryState(),
 		limiter:     &rateLimiter{max: cfg.RateLimit.Max, window: cfg.RateLimit.Window, sent: map[string][]time.Time{}},
-		alertW:      c.Writer(c.Topics().Alerts),
-		stateW:      c.Writer(cfg.DeliveryTopic),
+		alertW:      c.PromptWriter(c.Topics().Alerts),
+		stateW:      c.PromptWriter(cfg.DeliveryTopic),
 		ready:       make(chan struct{}),
 		digestEvery: 15 * time.Second,
 		now:         time.Now,
@@ -228,20 +228,16 @@ func (s *Stage) syncConfigSearches(ctx context.Context) error {
 const syncBatch = 1000
 
 // handleEnriched matches a batch of enriched articles and writes their alerts to the
-// alerts topic. It returns nil only once Kafka acknowledged every alert, so the batch's
-// offsets are committed only then: a crash in between redoes the batch, and the history
-// of the alerts topic keeps the redo from alerting twice.
+// alerts topic, each article's as soon as it is matched (alertWriter), so the first
+// article of a batch does not wait for the others. It returns nil only once Kafka
+// acknowledged every alert, so the batch's offsets are committed only then: a crash in
+// between redoes the batch, and the history of the alerts topic keeps the redo from
+// alerting twice.
 func (s *Stage) handleEnriched(ctx context.Context, msgs []bus.Record) error {
-	b, err := s.matchBatch(msgs, s.now())
-	if err != nil {
+	w := s.writeAlerts(ctx, len(msgs))
+	b, err := s.matchBatch(msgs, s.now(), w.add)
+	if err := errors.Join(err, w.wait()); err != nil {
 		return err
-	}
-	if len(b.alerts) > 0 {
-		if err := s.alertW.Write(ctx, b.alerts...); err != nil {
-			s.hist.unclaim(b.claimed)
-			return fmt.Errorf("writing %d alerts: %w", len(b.alerts), err)
-		}
-		s.metrics.alerts.Add(float64(len(b.alerts)))
 	}
 	if err := s.dlq.Send(ctx, b.letters...); err != nil {
 		return err
@@ -250,19 +246,74 @@ func (s *Stage) handleEnriched(ctx context.Context, msgs []bus.Record) error {
 	return nil
 }
 
-// matchedBatch is what matching a batch of enriched records gave.
+// alertWriter writes the alerts of one batch while the batch is still being matched: the
+// first article's at once, then, in one write, whatever was matched while a write was in
+// flight. The alerts of a write that failed are unclaimed, so the redone batch claims them
+// again; those of the writes that succeeded stay claimed, being on the topic.
+type alertWriter struct {
+	queue chan []bus.Record // one send per article, buffered for the whole batch
+	done  chan struct{}
+	err   error // of the first failed write; later alerts are then not written
+}
+
+// writeAlerts starts the writer of a batch of at most n articles; wait ends it.
+func (s *Stage) writeAlerts(ctx context.Context, n int) *alertWriter {
+	w := &alertWriter{queue: make(chan []bus.Record, n), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for recs := range w.queue {
+			for more := true; more; {
+				select {
+				case next, ok := <-w.queue:
+					recs, more = append(recs, next...), ok
+				default:
+					more = false
+				}
+			}
+			if w.err == nil {
+				if err := s.alertW.Write(ctx, recs...); err != nil {
+					w.err = fmt.Errorf("writing %d alerts: %w", len(recs), err)
+				} else {
+					s.metrics.alerts.Add(float64(len(recs)))
+					continue
+				}
+			}
+			ids := make([]string, len(recs))
+			for i, r := range recs {
+				ids[i] = string(r.Key)
+			}
+			s.hist.unclaim(ids)
+		}
+	}()
+	return w
+}
+
+// add queues the alerts of one article, claimed in the history; their keys are their IDs.
+func (w *alertWriter) add(recs []bus.Record) {
+	if len(recs) > 0 {
+		w.queue <- recs
+	}
+}
+
+// wait returns once every queued alert is written or unclaimed, with the first error.
+func (w *alertWriter) wait() error {
+	close(w.queue)
+	<-w.done
+	return w.err
+}
+
+// matchedBatch is what matching a batch of enriched records gave besides its alerts.
 type matchedBatch struct {
-	alerts   []bus.Record // to write to the alerts topic
-	claimed  []string     // their IDs, claimed in the history until written
 	letters  []bus.Letter // records that are not articles
 	articles int          // articles matched
 }
 
 // matchBatch decodes each enriched record once, analyses it once for every saved search
-// (matcher.match) and returns the alerts that are news, claimed in the history. Articles
-// a reprocess job wrote again (bus.HeaderReprocess) are old news and alert nobody. On
-// error nothing stays claimed.
-func (s *Stage) matchBatch(msgs []bus.Record, now time.Time) (matchedBatch, error) {
+// (matcher.match) and hands the article's alerts that are news, claimed in the history, to
+// emit, before it goes on to the next record. Articles a reprocess job wrote again
+// (bus.HeaderReprocess) are old news and alert nobody. On error the article at hand keeps
+// nothing claimed; what emit was given is emit's to write, or to unclaim.
+func (s *Stage) matchBatch(msgs []bus.Record, now time.Time, emit func([]bus.Record)) (matchedBatch, error) {
 	var b matchedBatch
 	for _, m := range msgs {
 		if slices.ContainsFunc(m.Headers, func(h bus.Header) bool { return h.Key == bus.HeaderReprocess }) {
@@ -280,34 +331,50 @@ func (s *Stage) matchBatch(msgs []bus.Record, now time.Time) (matchedBatch, erro
 		if len(hits) == 0 {
 			continue
 		}
-		art := alertArticle(a)
-		var artJSON json.RawMessage
-		for _, ss := range hits {
-			al := newAlert(ss, a, art, now)
-			if !s.hist.claim(al) {
-				s.metrics.duplicates.Inc()
-				continue
-			}
-			b.claimed = append(b.claimed, al.ID)
-			if !al.Digest && !s.limiter.allow(ss.ID, now) {
-				al.Digest = true
-				s.metrics.rateLimited.Inc()
-			}
-			if artJSON == nil {
-				artJSON, err = json.Marshal(art)
-			}
-			var v []byte
-			if err == nil {
-				v, err = json.Marshal(alertRecord{Alert: al, Article: artJSON})
-			}
-			if err != nil {
-				s.hist.unclaim(b.claimed)
-				return matchedBatch{}, fmt.Errorf("encoding alert %s: %w", al.ID, err)
-			}
-			b.alerts = append(b.alerts, bus.Record{Key: []byte(al.ID), Value: v})
+		recs, err := s.alertsOf(a, hits, now)
+		if err != nil {
+			return b, err
 		}
+		emit(recs)
 	}
 	return b, nil
+}
+
+// alertsOf returns the alert records of article a on the searches it matched that are news
+// to them, claimed in the history. On error none stays claimed.
+func (s *Stage) alertsOf(a *article.Article, hits []SavedSearch, now time.Time) ([]bus.Record, error) {
+	art := alertArticle(a)
+	var (
+		artJSON json.RawMessage
+		err     error
+		recs    []bus.Record
+		claimed []string
+	)
+	for _, ss := range hits {
+		al := newAlert(ss, a, art, now)
+		if !s.hist.claim(al) {
+			s.metrics.duplicates.Inc()
+			continue
+		}
+		claimed = append(claimed, al.ID)
+		if !al.Digest && !s.limiter.allow(ss.ID, now) {
+			al.Digest = true
+			s.metrics.rateLimited.Inc()
+		}
+		if artJSON == nil {
+			artJSON, err = json.Marshal(art)
+		}
+		var v []byte
+		if err == nil {
+			v, err = json.Marshal(alertRecord{Alert: al, Article: artJSON})
+		}
+		if err != nil {
+			s.hist.unclaim(claimed)
+			return nil, fmt.Errorf("encoding alert %s: %w", al.ID, err)
+		}
+		recs = append(recs, bus.Record{Key: []byte(al.ID), Value: v})
+	}
+	return recs, nil
 }
 
 // Ready returns nil once Run has loaded the saved searches and written the configuration's,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -324,5 +325,84 @@ func TestManyConfigSearchesAreWrittenInBatches(t *testing.T) {
 	st2.stop()
 	if recs := bustest.Read(t, c2, c2.Topics().Searches, len(cfg.Searches)+1, 5*time.Second); len(recs) != len(cfg.Searches) {
 		t.Errorf("after a restart with the same file the topic holds %d records, want still %d", len(recs), len(cfg.Searches))
+	}
+}
+
+// enrichedRecords encodes arts as the enriched topic holds them.
+func enrichedRecords(t *testing.T, arts ...*article.Article) []bus.Record {
+	t.Helper()
+	var recs []bus.Record
+	for _, a := range arts {
+		v, err := article.Encode(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, bus.Record{Key: []byte(a.ID), Value: v})
+	}
+	return recs
+}
+
+// TestBatchAlertsAreWrittenAsMatched: the alert of the first article of a batch is on the
+// alerts topic before the second article is matched, and the batch's alerts are all
+// written once the writer is waited for.
+func TestBatchAlertsAreWrittenAsMatched(t *testing.T) {
+	e, c := startBroker(t, t.TempDir())
+	defer e.Close()
+	cfg := testAlertConfig()
+	cfg.Searches = nil
+	st := startStage(t, c, cfg, nil)
+	s := createSearch(t, st, SavedSearch{Name: "Lachin", Query: "topic:lachin-corridor", Channels: []Channel{{Type: "atom"}}})
+	waitFor(t, 10*time.Second, "the search to load", func() bool { _, ok := st.set.get(s.ID); return ok })
+
+	recs := enrichedRecords(t, enriched("oc-media.org", "story-a"), enriched("civilnet.am", "story-b"))
+	w := st.writeAlerts(context.Background(), len(recs))
+	emitted := 0
+	_, err := st.matchBatch(recs, time.Now(), func(alerts []bus.Record) {
+		w.add(alerts)
+		if emitted++; emitted == 1 {
+			waitFor(t, 10*time.Second, "the first article's alert on the topic while the batch is matched", func() bool {
+				return len(st.hist.matches(s.ID, 10)) == 1
+			})
+		}
+	})
+	if err := errors.Join(err, w.wait()); err != nil {
+		t.Fatal(err)
+	}
+	if emitted != 2 {
+		t.Fatalf("alerts emitted for %d articles, want 2", emitted)
+	}
+	waitFor(t, 10*time.Second, "both alerts on the topic", func() bool { return len(st.hist.matches(s.ID, 10)) == 2 })
+}
+
+// TestFailedAlertWriteUnclaims: when the alerts topic cannot be written, the batch fails
+// and its alerts are no longer claimed, so the redone batch alerts them.
+func TestFailedAlertWriteUnclaims(t *testing.T) {
+	e, c := startBroker(t, t.TempDir())
+	cfg := testAlertConfig()
+	cfg.Searches = nil
+	st, err := NewStage(c, cfg, nil, prometheus.NewRegistry(), testLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		for _, w := range []interface{ Close() error }{st.alertW, st.stateW, st.store.w, st.dlq} {
+			w.Close()
+		}
+	}()
+	now := time.Now().UTC()
+	if err := st.set.put(SavedSearch{ID: "lachin", Name: "Lachin", Query: "topic:lachin-corridor", Mode: ModeImmediate, Channels: []Channel{{Type: "atom"}}, Created: now, Updated: now}); err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := st.handleEnriched(ctx, enrichedRecords(t, enriched("oc-media.org", "story-a"))); err == nil {
+		t.Fatal("the batch succeeded with the broker down")
+	}
+	st.hist.mu.RLock()
+	claimed := st.hist.claimed[AlertID("lachin", "story-a")]
+	st.hist.mu.RUnlock()
+	if claimed {
+		t.Fatal("the unwritten alert stays claimed: the redone batch would not alert")
 	}
 }

@@ -106,6 +106,15 @@ func (c *Client) Writer(topic string) *Writer {
 	}}
 }
 
+// PromptWriter is Writer for records on a latency path (the alert stage's alerts and
+// delivery records): a Write is sent at once instead of waiting BatchTimeout for other
+// Writes to join its batch. The records of one Write still go in one request per partition.
+func (c *Client) PromptWriter(topic string) *Writer {
+	w := c.Writer(topic)
+	w.w.BatchTimeout = time.Microsecond // kafka-go reads 0 as its 1 s default
+	return w
+}
+
 func (c *Client) maxMessageBytes() int {
 	if c.cfg.MaxMessageBytes > 0 {
 		return c.cfg.MaxMessageBytes
