@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"wirewatch/internal/bus"
-	"wirewatch/internal/story"
 )
 
 // history is every instance's view of the alerts topic: which (search, story) pairs have
@@ -22,7 +21,7 @@ type history struct {
 	// near holds, per search, the signatures of the articles it alerted on. Two processors
 	// that enrich two copies of one story in the same second, before either heard of the
 	// other, give them two story IDs; the second copy is still no news to the search.
-	near     map[string]*story.Index
+	near     map[string]*nearCopies
 	bySearch map[string][]Alert
 	recent   []Alert // every search, for replaying the event stream after Last-Event-ID
 	subs     map[chan Alert]struct{}
@@ -34,7 +33,7 @@ func newHistory(keep int, logger *slog.Logger) *history {
 		keep:     keep,
 		claimed:  map[string]bool{},
 		recorded: map[string]bool{},
-		near:     map[string]*story.Index{},
+		near:     map[string]*nearCopies{},
 		bySearch: map[string][]Alert{},
 		subs:     map[chan Alert]struct{}{},
 		logger:   logger,
@@ -70,12 +69,12 @@ func (h *history) isCopy(al Alert) bool {
 	if al.Signature == 0 || al.Article.ID == "" {
 		return false
 	}
-	idx := h.near[al.SearchID]
-	if idx == nil {
-		idx = story.NewIndex(nearWindow, nearMax, nearMaxDist)
-		h.near[al.SearchID] = idx
+	n := h.near[al.SearchID]
+	if n == nil {
+		n = &nearCopies{}
+		h.near[al.SearchID] = n
 	}
-	return idx.Assign(al.Article.ID, uint64(al.Signature), al.MatchedAt) != al.Article.ID
+	return n.assign(al.Article.ID, uint64(al.Signature), al.MatchedAt) != al.Article.ID
 }
 
 // unclaim releases ids whose write failed, so the retry may claim them again.
