@@ -1,6 +1,7 @@
 package alert
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sync"
@@ -157,3 +158,19 @@ type alertRecord struct {
 	Alert
 	Article json.RawMessage `json:"article"` // hides Alert.Article
 }
+
+// encodeAlertRecord returns the JSON of alertRecord{al, artJSON}, artJSON being the
+// json.Marshal of al's article. The article is the record's last field (alertRecord's own,
+// after Alert's): it is spliced in after the rest is encoded, instead of being checked and
+// copied by json.Marshal once per alert.
+func encodeAlertRecord(al Alert, artJSON json.RawMessage) ([]byte, error) {
+	head, err := json.Marshal(alertRecord{Alert: al, Article: nullJSON})
+	if err != nil {
+		return nil, err
+	}
+	head = bytes.TrimSuffix(head, []byte("null}"))
+	v := make([]byte, 0, len(head)+len(artJSON)+1)
+	return append(append(append(v, head...), artJSON...), '}'), nil
+}
+
+var nullJSON = json.RawMessage("null")

@@ -218,10 +218,11 @@ func TestRateLimiter(t *testing.T) {
 }
 
 // TestAlertRecordIsAlert: an alert as matchBatch writes it, its article encoded once for
-// every search, is the JSON of the Alert: the same keys and values.
+// every search and spliced into each record, is the JSON of the Alert: the same keys and
+// values, and the same bytes as json.Marshal of the record.
 func TestAlertRecordIsAlert(t *testing.T) {
 	a := &article.Article{
-		ID: "a1", Title: "Talks in Yerevan", URL: "https://example.com/a1", Lang: "en", StoryID: "s1",
+		ID: "a1", Title: "Talks in Yerevan <b>& \"Baku\"</b> \u2028", URL: "https://example.com/a1?x=1&y=2", Lang: "en", StoryID: "s1",
 		Published: time.Date(2026, 11, 2, 3, 4, 5, 0, time.UTC), Signature: 0xfeed,
 		Source: article.Source{FeedURL: "https://example.com/feed"}, Topics: []string{"peace-talks"},
 		Entities: testEntities[:2],
@@ -240,9 +241,12 @@ func TestAlertRecordIsAlert(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := json.Marshal(alertRecord{Alert: al, Article: artJSON})
+		got, err := encodeAlertRecord(al, artJSON)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if whole, err := json.Marshal(alertRecord{Alert: al, Article: artJSON}); err != nil || string(got) != string(whole) {
+			t.Errorf("spliced record\n%s\nis not json.Marshal's\n%s (%v)", got, whole, err)
 		}
 		var g, w map[string]json.RawMessage
 		if err := json.Unmarshal(got, &g); err != nil {

@@ -366,7 +366,7 @@ func (s *Stage) alertsOf(a *article.Article, hits []SavedSearch, now time.Time) 
 		}
 		var v []byte
 		if err == nil {
-			v, err = json.Marshal(alertRecord{Alert: al, Article: artJSON})
+			v, err = encodeAlertRecord(al, artJSON)
 		}
 		if err != nil {
 			s.hist.unclaim(claimed)
