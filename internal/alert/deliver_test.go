@@ -1,10 +1,15 @@
 package alert
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -256,5 +261,55 @@ func TestDeadReceiverDoesNotHoldUpOthers(t *testing.T) {
 		if a := decodeAlert(t, r.body); a.SearchID != good.ID {
 			t.Errorf("live receiver got an alert of search %s", a.SearchID)
 		}
+	}
+}
+
+// TestWebhookConnectionsAreReused: alerts posted one after another reuse one connection,
+// even when the receiver answers with more than the error snippet post reads, and alerts
+// posted deliveryParallelism at a time keep as many connections open.
+func TestWebhookConnectionsAreReused(t *testing.T) {
+	var conns atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Write(bytes.Repeat([]byte("ok "), 1000)) // past the 512-byte snippet
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	cfg := testAlertConfig()
+	send, err := newSenders(cfg, testLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	h := func() http.Header { return http.Header{"Content-Type": {"application/json"}} }
+	for i := range 20 {
+		if err := send.post(ctx, srv.URL, h(), []byte(`{}`)); err != nil {
+			t.Fatalf("post %d: %v", i, err)
+		}
+	}
+	if n := conns.Load(); n != 1 {
+		t.Fatalf("20 posts in a row opened %d connections, want 1", n)
+	}
+	for round := range 5 {
+		var wg sync.WaitGroup
+		errs := make(chan error, deliveryParallelism)
+		for range deliveryParallelism {
+			wg.Go(func() { errs <- send.post(ctx, srv.URL, h(), []byte(`{}`)) })
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+	}
+	if n := conns.Load(); n > deliveryParallelism {
+		t.Fatalf("5 rounds of %d parallel posts opened %d connections, want at most %d", deliveryParallelism, n, deliveryParallelism)
 	}
 }

@@ -49,14 +49,25 @@ type senders struct {
 const maxRedirects = 5
 
 func newSenders(cfg config.AlertConfig, logger *slog.Logger) (*senders, error) {
-	client := &http.Client{Timeout: cfg.Webhook.Timeout, CheckRedirect: netguard.CheckRedirect(maxRedirects, !cfg.AllowPrivate)}
-	if !cfg.AllowPrivate {
+	var tr *http.Transport
+	if cfg.AllowPrivate {
+		tr = http.DefaultTransport.(*http.Transport).Clone()
+	} else {
 		// Users choose webhook URLs: every connection, redirects included, is checked on
 		// the address it resolved to, so neither DNS rebinding nor a redirect reaches inside.
-		client.Transport = netguard.Transport(&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}, "alert.allow_private")
+		tr = netguard.Transport(&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}, "alert.allow_private")
 	}
+	// The delivery worker posts up to deliveryParallelism alerts at once, often to one
+	// receiver: keep that many connections to it open (net/http keeps 2), so each alert
+	// does not wait for a new connection and, over https, a new handshake.
+	tr.MaxIdleConnsPerHost = deliveryParallelism
+	client := &http.Client{Timeout: cfg.Webhook.Timeout, CheckRedirect: netguard.CheckRedirect(maxRedirects, !cfg.AllowPrivate), Transport: tr}
 	return &senders{cfg: cfg, http: client, logger: logger}, nil
 }
+
+// drainBytes is how much of a response body post reads past its snippet so the
+// connection can carry the next alert; a longer body closes the connection instead.
+const drainBytes = 64 << 10
 
 func (s *senders) send(ctx context.Context, ch Channel, n notice) error {
 	if kind, ok := channelKindOf(ch.Type); ok && kind.send != nil {
@@ -121,6 +132,7 @@ func (s *senders) post(ctx context.Context, url string, h http.Header, body []by
 	}
 	defer resp.Body.Close()
 	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, drainBytes)) // a body read to its end lets the connection be reused
 	switch {
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		return nil
