@@ -56,15 +56,16 @@ func (mt *matcher) compile(s SavedSearch) (*compiled, error) {
 	return &compiled{s: s, m: m, keys: keys, always: !ok, slot: -1}, nil
 }
 
-// match returns the searches a matches, using the candidate index.
-func (mt *matcher) match(a *article.Article) []SavedSearch {
+// match returns the searches a matches, using the candidate index. They point into the
+// compiled searches and are read only: an edit compiles a new one.
+func (mt *matcher) match(a *article.Article) []*SavedSearch {
 	d := mt.an.Doc(a)
-	var out []SavedSearch
+	var out []*SavedSearch
 	mt.set.mu.RLock()
 	defer mt.set.mu.RUnlock()
 	mt.set.index.candidates(d, func(c *compiled) {
 		if c.m.MatchDoc(d) {
-			out = append(out, c.s)
+			out = append(out, &c.s)
 		}
 	})
 	return out
@@ -72,14 +73,14 @@ func (mt *matcher) match(a *article.Article) []SavedSearch {
 
 // matchAll evaluates every search on a, without the candidate index. It is the baseline
 // the benchmarks compare against, and the tests' check that the index loses nothing.
-func (mt *matcher) matchAll(a *article.Article) []SavedSearch {
+func (mt *matcher) matchAll(a *article.Article) []*SavedSearch {
 	d := mt.an.Doc(a)
-	var out []SavedSearch
+	var out []*SavedSearch
 	mt.set.mu.RLock()
 	defer mt.set.mu.RUnlock()
 	for _, c := range mt.set.byID {
 		if c.m.MatchDoc(d) {
-			out = append(out, c.s)
+			out = append(out, &c.s)
 		}
 	}
 	return out

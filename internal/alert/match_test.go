@@ -120,7 +120,7 @@ func testMatcher(t testing.TB, queries []string) *matcher {
 	return mt
 }
 
-func ids(ss []SavedSearch) []string {
+func ids(ss []*SavedSearch) []string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
 		out[i] = s.ID

@@ -342,7 +342,7 @@ func (s *Stage) matchBatch(msgs []bus.Record, now time.Time, emit func([]bus.Rec
 
 // alertsOf returns the alert records of article a on the searches it matched that are news
 // to them, claimed in the history. On error none stays claimed.
-func (s *Stage) alertsOf(a *article.Article, hits []SavedSearch, now time.Time) ([]bus.Record, error) {
+func (s *Stage) alertsOf(a *article.Article, hits []*SavedSearch, now time.Time) ([]bus.Record, error) {
 	art := alertArticle(a)
 	var (
 		artJSON json.RawMessage
@@ -351,7 +351,7 @@ func (s *Stage) alertsOf(a *article.Article, hits []SavedSearch, now time.Time) 
 		claimed []string
 	)
 	for _, ss := range hits {
-		al := newAlert(ss, a, art, now)
+		al := newAlert(*ss, a, art, now)
 		if !s.hist.claim(al) {
 			s.metrics.duplicates.Inc()
 			continue
