@@ -130,14 +130,15 @@ func newTokenField(terms []string, token func(i int) *analysis.Token, text strin
 		t := token(i)
 		f.pos[i], f.start[i], f.end[i] = t.Position, t.Start, t.End
 	}
-	count := make(map[string]int, n)
-	for _, t := range terms {
-		count[t]++
-	}
+	// The map counts each term's occurrences first, as the length of a slice of
+	// positions (no second map), then gets each term's share of positions.
 	positions, off := make([]int, n), 0
-	for t, c := range count {
-		f.at[t] = positions[off : off : off+c] // filled below without growing
-		off += c
+	for _, t := range terms {
+		f.at[t] = positions[:len(f.at[t])+1]
+	}
+	for t, p := range f.at {
+		f.at[t] = positions[off : off : off+len(p)] // filled below without growing
+		off += len(p)
 	}
 	for i, t := range terms {
 		f.at[t] = append(f.at[t], f.pos[i])
