@@ -248,17 +248,25 @@ func (s *Stage) handleEnriched(ctx context.Context, msgs []bus.Record) error {
 
 // alertWriter writes the alerts of one batch while the batch is still being matched: the
 // first article's at once, then, in one write, whatever was matched while a write was in
-// flight. The alerts of a write that failed are unclaimed, so the redone batch claims them
-// again; those of the writes that succeeded stay claimed, being on the topic.
+// flight. A batch of one article has nothing to overlap and is written without the
+// goroutine. The alerts of a write that failed are unclaimed, so the redone batch claims
+// them again; those of the writes that succeeded stay claimed, being on the topic.
 type alertWriter struct {
-	queue chan []bus.Record // one send per article, buffered for the whole batch
+	s     *Stage
+	ctx   context.Context
+	queue chan []bus.Record // one send per article, buffered for the whole batch; nil for one
 	done  chan struct{}
 	err   error // of the first failed write; later alerts are then not written
 }
 
 // writeAlerts starts the writer of a batch of at most n articles; wait ends it.
 func (s *Stage) writeAlerts(ctx context.Context, n int) *alertWriter {
-	w := &alertWriter{queue: make(chan []bus.Record, n), done: make(chan struct{})}
+	w := &alertWriter{s: s, ctx: ctx, done: make(chan struct{})}
+	if n <= 1 {
+		close(w.done)
+		return w
+	}
+	w.queue = make(chan []bus.Record, n)
 	go func() {
 		defer close(w.done)
 		for recs := range w.queue {
@@ -270,34 +278,45 @@ func (s *Stage) writeAlerts(ctx context.Context, n int) *alertWriter {
 					more = false
 				}
 			}
-			if w.err == nil {
-				if err := s.alertW.Write(ctx, recs...); err != nil {
-					w.err = fmt.Errorf("writing %d alerts: %w", len(recs), err)
-				} else {
-					s.metrics.alerts.Add(float64(len(recs)))
-					continue
-				}
-			}
-			ids := make([]string, len(recs))
-			for i, r := range recs {
-				ids[i] = string(r.Key)
-			}
-			s.hist.unclaim(ids)
+			w.write(recs)
 		}
 	}()
 	return w
 }
 
+// write writes recs, or unclaims them when this or an earlier write failed.
+func (w *alertWriter) write(recs []bus.Record) {
+	if w.err == nil {
+		err := w.s.alertW.Write(w.ctx, recs...)
+		if err == nil {
+			w.s.metrics.alerts.Add(float64(len(recs)))
+			return
+		}
+		w.err = fmt.Errorf("writing %d alerts: %w", len(recs), err)
+	}
+	ids := make([]string, len(recs))
+	for i, r := range recs {
+		ids[i] = string(r.Key)
+	}
+	w.s.hist.unclaim(ids)
+}
+
 // add queues the alerts of one article, claimed in the history; their keys are their IDs.
 func (w *alertWriter) add(recs []bus.Record) {
-	if len(recs) > 0 {
+	switch {
+	case len(recs) == 0:
+	case w.queue == nil:
+		w.write(recs)
+	default:
 		w.queue <- recs
 	}
 }
 
 // wait returns once every queued alert is written or unclaimed, with the first error.
 func (w *alertWriter) wait() error {
-	close(w.queue)
+	if w.queue != nil {
+		close(w.queue)
+	}
 	<-w.done
 	return w.err
 }

@@ -375,7 +375,7 @@ func TestBatchAlertsAreWrittenAsMatched(t *testing.T) {
 }
 
 // TestFailedAlertWriteUnclaims: when the alerts topic cannot be written, the batch fails
-// and its alerts are no longer claimed, so the redone batch alerts them.
+// and none of its alerts stays claimed, so the redone batch alerts them.
 func TestFailedAlertWriteUnclaims(t *testing.T) {
 	e, c := startBroker(t, t.TempDir())
 	cfg := testAlertConfig()
@@ -394,15 +394,25 @@ func TestFailedAlertWriteUnclaims(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := st.handleEnriched(ctx, enrichedRecords(t, enriched("oc-media.org", "story-a"))); err == nil {
-		t.Fatal("the batch succeeded with the broker down")
-	}
-	st.hist.mu.RLock()
-	claimed := st.hist.claimed[AlertID("lachin", "story-a")]
-	st.hist.mu.RUnlock()
-	if claimed {
-		t.Fatal("the unwritten alert stays claimed: the redone batch would not alert")
+	// A batch of one article is written inline, a longer one by the writer's goroutine.
+	for _, stories := range [][]string{{"story-a"}, {"story-b", "story-c", "story-d"}} {
+		var arts []*article.Article
+		for _, story := range stories {
+			arts = append(arts, enriched("oc-media.org", story))
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		err := st.handleEnriched(ctx, enrichedRecords(t, arts...))
+		cancel()
+		if err == nil {
+			t.Fatalf("a batch of %d succeeded with the broker down", len(arts))
+		}
+		for _, story := range stories {
+			st.hist.mu.RLock()
+			claimed := st.hist.claimed[AlertID("lachin", story)]
+			st.hist.mu.RUnlock()
+			if claimed {
+				t.Fatalf("the unwritten alert of %s stays claimed: the redone batch would not alert", story)
+			}
+		}
 	}
 }
