@@ -103,8 +103,8 @@ const nBands = 8
 // NewIndex returns an empty index that remembers at most max articles published within
 // window of the latest one and joins signatures at most maxDist bits apart (0 to 7).
 func NewIndex(window time.Duration, max, maxDist int) *Index {
-	// The ring grows as articles come: the alert stage keeps an index per saved search,
-	// most of which remember a handful of articles.
+	// The ring grows as articles come, so an index that remembers few articles costs
+	// little.
 	s := &Index{window: window, max: max, maxDist: maxDist}
 	for i := range s.bands {
 		s.bands[i] = map[uint8][]bandRef{}
