@@ -21,7 +21,7 @@ var homeLang = map[string]string{"AM": "hy", "AZ": "az", "GE": "ka", "IR": "fa",
 var coreEntities = []string{
 	"Q399", "Q227", "Q159", "Q230", "Q43", "Q794", // Armenia, Azerbaijan, Russia, Georgia, Turkey, Iran
 	"Q7747", "Q7035479", "Q57371", "Q39259", "Q58217", // Putin, Pashinyan, Aliyev, Erdoğan, Lavrov
-	"ww:nagorno-karabakh", "ww:lachin-corridor",
+	"Q44302", "ww:lachin-corridor", // Nagorno-Karabakh, the Lachin corridor
 }
 
 // curatedExceptions are the entries allowed to lack a required language, each with the reason.
