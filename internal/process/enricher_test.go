@@ -74,7 +74,7 @@ func TestSeedArticle(t *testing.T) {
 	if a.Lang != "fr" {
 		t.Errorf("lang = %q (%.2f), want fr", a.Lang, a.LangConfidence)
 	}
-	checkLachin(t, a, []string{"Q399", "Q227", "ww:nagorno-karabakh", "Q159", "Q58217", "ww:csto", "Q649", "Q1953", "Q9248", "Q458", "ww:lachin-corridor"})
+	checkLachin(t, a, []string{"Q399", "Q227", "Q44302", "Q159", "Q58217", "Q318693", "Q649", "Q1953", "Q9248", "Q458", "ww:lachin-corridor"})
 	for _, ent := range a.Entities {
 		for _, m := range ent.Mentions {
 			if text[m.Start:m.End] != m.Text {

@@ -244,7 +244,7 @@ func TestTopicNegatives(t *testing.T) {
 		{"COP29 in Baku", "nagorno-karabakh", langCase{"en",
 			"Baku hosted the COP29 climate summit.", []string{"Q9248"}}},
 		{"a Syunik copper mine", "zangezur-corridor", langCase{"en",
-			"A copper mine in Syunik raised its output.", []string{"ww:syunik"}}},
+			"A copper mine in Syunik raised its output.", []string{"Q2523428"}}},
 		{"NATO in the Black Sea", "csto", langCase{"en",
 			"NATO held exercises in the Black Sea.", []string{"Q7184", "Q166"}}},
 		{"a group of tourists in Minsk", "osce-minsk-group", langCase{"tr",
