@@ -211,3 +211,44 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
 }
+
+// TestLiveConfigIsTheRunsOwn checks the distributed mode's configuration: the live brokers
+// with replication 3 and OpenSearch, and topics, consumer groups and indices that no other
+// run shares.
+func TestLiveConfigIsTheRunsOwn(t *testing.T) {
+	feeds, err := startFeeds(nil, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer feeds.Close()
+	l := &Live{Brokers: []string{"127.0.0.1:19092", "127.0.0.1:19093", "127.0.0.1:19094"}, OpenSearchURL: "http://127.0.0.1:19201"}
+	o := Options{Feeds: 2, Items: 1, Searches: 2, Live: l, Config: config.Default()}
+	o.defaults()
+	var runs [2]config.Config
+	for i := range runs {
+		if runs[i], err = benchConfig(o, t.TempDir(), feeds, "http://127.0.0.1:1/hook"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, b := runs[0], runs[1]
+	if !slices.Equal(a.Kafka.Brokers, l.Brokers) || a.Kafka.Replication != 3 {
+		t.Errorf("kafka %v, replication %d: want the live brokers, replication 3", a.Kafka.Brokers, a.Kafka.Replication)
+	}
+	if a.Index.Backend != "opensearch" || !slices.Equal(a.Index.OpenSearch.URLs, []string{l.OpenSearchURL}) {
+		t.Errorf("index %s on %v, want opensearch on %s", a.Index.Backend, a.Index.OpenSearch.URLs, l.OpenSearchURL)
+	}
+	def := config.Default()
+	pairs := map[string][3]string{
+		"raw":      {def.Kafka.Topics.Raw, a.Kafka.Topics.Raw, b.Kafka.Topics.Raw},
+		"enriched": {def.Kafka.Topics.Enriched, a.Kafka.Topics.Enriched, b.Kafka.Topics.Enriched},
+		"stories":  {def.Kafka.Topics.Stories, a.Kafka.Topics.Stories, b.Kafka.Topics.Stories},
+		"delivery": {def.Alert.DeliveryTopic, a.Alert.DeliveryTopic, b.Alert.DeliveryTopic},
+		"groups":   {def.Kafka.GroupPrefix, a.Kafka.GroupPrefix, b.Kafka.GroupPrefix},
+		"index":    {def.Index.OpenSearch.IndexPrefix, a.Index.OpenSearch.IndexPrefix, b.Index.OpenSearch.IndexPrefix},
+	}
+	for what, p := range pairs {
+		if p[1] == p[0] || p[1] == p[2] || !strings.Contains(p[1], "bench-") {
+			t.Errorf("%s: default %q, run 1 %q, run 2 %q: want a name of each run's own", what, p[0], p[1], p[2])
+		}
+	}
+}
