@@ -177,7 +177,11 @@ func Run(ctx context.Context, opts Options, progress func(string)) (*Report, err
 	tr.began(feeds, items)
 	progress(fmt.Sprintf("releasing the articles over %s; waiting until every one is searchable", opts.Spread))
 
-	waitErr := tr.waitSearchable(waitCtx, apiAddr, tokens, opts.Timeout)
+	chunk := searchChunk
+	if cfg.Index.Backend != "bleve" {
+		chunk = searchChunkCluster
+	}
+	waitErr := tr.waitSearchable(waitCtx, apiAddr, tokens, chunk, opts.Timeout)
 	end := time.Now()
 	cpu := cpuTime() - cpu0
 	if err := r.splitCPU(prof.stop(), opts.CPUProfile); err != nil {

@@ -116,13 +116,18 @@ func (t *tracker) alerted(a alert.Alert, at time.Time) {
 
 // searchChunk is how many articles one search asks about: half the search API's largest
 // page (200), so that a page holds every token's hit with room to spare, and under the
-// query language's 256 terms.
-const searchChunk = 100
+// query language's 256 terms. On Elasticsearch and OpenSearch a word becomes a clause per
+// searched field and language, and 100 words pass their 1,024 clauses (maxClauseCount):
+// searchChunkCluster there.
+const (
+	searchChunk        = 100
+	searchChunkCluster = 20
+)
 
 // waitSearchable asks the search API, every 100 ms, which of the articles already
 // enriched it finds (by the word each carries alone), until it has found them all or
 // timeout passed.
-func (t *tracker) waitSearchable(ctx context.Context, apiAddr string, tokens []string, timeout time.Duration) error {
+func (t *tracker) waitSearchable(ctx context.Context, apiAddr string, tokens []string, chunkSize int, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	client := &http.Client{Timeout: 30 * time.Second}
 	tick := time.NewTicker(100 * time.Millisecond)
@@ -135,8 +140,8 @@ func (t *tracker) waitSearchable(ctx context.Context, apiAddr string, tokens []s
 		if done {
 			return nil
 		}
-		for lo := 0; lo < len(pending); lo += searchChunk {
-			chunk := pending[lo:min(lo+searchChunk, len(pending))]
+		for lo := 0; lo < len(pending); lo += chunkSize {
+			chunk := pending[lo:min(lo+chunkSize, len(pending))]
 			words := make([]string, len(chunk))
 			for j, i := range chunk {
 				words[j] = tokens[i]
