@@ -2,15 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 
 	"wirewatch/internal/bench"
 )
 
 func cmdBench(ctx context.Context, e *env, args []string) error {
-	fs := newFlags("bench", "bench [--feeds N] [--items M] [--searches K] [--spread DURATION] [--cpuprofile FILE] [--config FILE] [--json]", e)
+	fs := newFlags("bench", "bench [--feeds N] [--items M] [--searches K] [--spread DURATION] [--live] [--cpuprofile FILE] [--config FILE] [--json]", e)
 	var cf configFlags
 	cf.register(fs)
 	var o bench.Options
@@ -24,14 +25,23 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write the CPU profile of the measured span here (pprof; go tool pprof -tags splits it by stage)")
 	noBase := fs.Bool("no-baselines", false, "skip the raw baselines (kafka-go, Bleve, gofeed)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	live := fs.Bool("live", false, "also run the distributed mode against WIREWATCH_LIVE_* servers (not implemented yet)")
+	live := fs.Bool("live", false, "run the distributed mode: the bus on the Kafka brokers of "+bench.EnvLiveKafka+
+		" and the index on the OpenSearch of "+bench.EnvLiveOpenSearch+" (make live-up starts them; deployments/live)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	// The live servers' variables are the bench's, not settings: the configuration must not
+	// see them (an unknown WIREWATCH_ variable is an error there).
+	ce := *e
+	ce.environ = slices.DeleteFunc(slices.Clone(e.environ), func(kv string) bool { return strings.HasPrefix(kv, "WIREWATCH_LIVE_") })
 	if *live {
-		return usageError{errors.New("--live: the distributed mode is not implemented yet; only the embedded mode is measured")}
+		l, err := bench.LiveFromEnv(func(k string) string { return envValue(e.environ, k) })
+		if err != nil {
+			return err
+		}
+		o.Live = l
 	}
-	cfg, logger, err := cf.load(e)
+	cfg, logger, err := cf.load(&ce)
 	if err != nil {
 		return err
 	}
@@ -67,4 +77,16 @@ func (l levelFloor) WithAttrs(as []slog.Attr) slog.Handler {
 
 func (l levelFloor) WithGroup(name string) slog.Handler {
 	return levelFloor{l.Handler.WithGroup(name), l.floor}
+}
+
+// envValue is the value of key in environ ("KEY=value" entries), the last one winning as
+// in a shell; empty when absent.
+func envValue(environ []string, key string) string {
+	v := ""
+	for _, kv := range environ {
+		if k, val, ok := strings.Cut(kv, "="); ok && k == key {
+			v = val
+		}
+	}
+	return v
 }

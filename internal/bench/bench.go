@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -34,8 +35,11 @@ type Options struct {
 	Baselines bool
 	// Config is the configuration to run with (the user's file, or config.Default()); the
 	// bench replaces its feeds, data directory, addresses, poll intervals and saved searches,
-	// and runs on the embedded broker and Bleve.
+	// and runs on the embedded broker and Bleve, or on Live's servers.
 	Config config.Config
+	// Live, when set, runs the distributed mode: the bus on a real Kafka cluster and the
+	// index on OpenSearch, with topics and indices of the run's own.
+	Live *Live
 	// DataDir is where the run's data goes; empty: a temporary directory, removed at the end.
 	DataDir string
 	// Logger receives the pipeline's logs (warnings and up are worth keeping).
@@ -115,9 +119,16 @@ func Run(ctx context.Context, opts Options, progress func(string)) (*Report, err
 		return nil, err
 	}
 
-	r := &Report{Mode: "embedded", Feeds: opts.Feeds, Items: opts.Items, Articles: len(items), Searches: opts.Searches,
+	mode := "embedded"
+	if opts.Live != nil {
+		mode = "live"
+		if err := opts.Live.check(ctx); err != nil {
+			return nil, err
+		}
+	}
+	r := &Report{Mode: mode, Feeds: opts.Feeds, Items: opts.Items, Articles: len(items), Searches: opts.Searches,
 		Spread: opts.Spread, Interval: opts.Interval, LoadBefore: loadAvg()}
-	progress(fmt.Sprintf("generated %d articles on %d feeds; starting wirewatch (embedded broker, Bleve in %s)", len(items), opts.Feeds, dataDir))
+	progress(fmt.Sprintf("generated %d articles on %d feeds; starting wirewatch (%s)", len(items), opts.Feeds, servers(cfg)))
 
 	// The bench's own goroutines (feeds, webhook, followers, lookups) count apart from
 	// wirewatch's in the CPU split; the pipeline's carry their stage (pipeline.StageLabel).
@@ -130,10 +141,13 @@ func Run(ctx context.Context, opts Options, progress func(string)) (*Report, err
 	defer pipelineEnded(nil)
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
+	mem := watchMemory()
+	memEnd := sync.OnceValue(mem.end)
+	defer memEnd()
 	go func() {
 		// Goroutines of no stage (the shared Kafka client's) count as "wirewatch".
 		pprof.SetGoroutineLabels(pprof.WithLabels(runCtx, pprof.Labels(pipeline.StageLabel, "wirewatch")))
-		err := pipeline.Run(runCtx, cfg, pipeline.Options{Stages: pipeline.AllStages, Embedded: true, Ready: func(a string) { ready <- a }}, opts.Logger)
+		err := pipeline.Run(runCtx, cfg, pipeline.Options{Stages: pipeline.AllStages, Embedded: opts.Live == nil, Ready: func(a string) { ready <- a }}, opts.Logger)
 		pipelineEnded(fmt.Errorf("wirewatch stopped during the run: %v", err))
 		done <- err
 	}()
@@ -151,7 +165,7 @@ func Run(ctx context.Context, opts Options, progress func(string)) (*Report, err
 		return nil, errors.Join(err, stopPipeline())
 	}
 
-	// The followers time the raw and enriched records and keep copies for the baselines.
+	// The followers time the raw and enriched records.
 	follow, err := tr.follow(runCtx, cfg, opts.Logger)
 	if err != nil {
 		return nil, errors.Join(err, stopPipeline())
@@ -163,7 +177,11 @@ func Run(ctx context.Context, opts Options, progress func(string)) (*Report, err
 	tr.began(feeds, items)
 	progress(fmt.Sprintf("releasing the articles over %s; waiting until every one is searchable", opts.Spread))
 
-	waitErr := tr.waitSearchable(waitCtx, apiAddr, tokens, opts.Timeout)
+	chunk := searchChunk
+	if cfg.Index.Backend != "bleve" {
+		chunk = searchChunkCluster
+	}
+	waitErr := tr.waitSearchable(waitCtx, apiAddr, tokens, chunk, opts.Timeout)
 	end := time.Now()
 	cpu := cpuTime() - cpu0
 	if err := r.splitCPU(prof.stop(), opts.CPUProfile); err != nil {
@@ -173,7 +191,7 @@ func Run(ctx context.Context, opts Options, progress func(string)) (*Report, err
 		// Alerts go out beside indexing; give the last ones a moment.
 		tr.waitAlerts(waitCtx, 30*time.Second)
 	}
-	r.PeakRSS = peakRSS()
+	r.Memory = memEnd()
 	r.LoadDuring = loadAvg()
 	r.stageMetrics(runCtx, apiAddr)
 	pipeErr := stopPipeline()
@@ -185,8 +203,8 @@ func Run(ctx context.Context, opts Options, progress func(string)) (*Report, err
 	if !opts.Baselines {
 		return r, nil
 	}
-	progress("measuring the raw baselines (kafka-go, Bleve, gofeed) on the same messages")
-	if err := r.baselines(ctx, cfg, tr, feeds, dataDir, opts.Logger); err != nil {
+	progress("measuring the raw baselines (kafka-go, Bleve, gofeed) on the same messages, wirewatch stopped")
+	if err := r.baselines(ctx, cfg, tr.ids, feeds, dataDir, opts.Logger); err != nil {
 		return r, fmt.Errorf("measuring baselines: %w", err)
 	}
 	return r, nil
@@ -210,19 +228,23 @@ func (r *Report) splitCPU(prof []byte, path string) error {
 }
 
 // benchConfig is the user's configuration with the bench's feeds, searches, addresses and
-// data directory, on the embedded broker and Bleve.
+// data directory, on the embedded broker and Bleve or on the live servers.
 func benchConfig(opts Options, dataDir string, feeds *feedServer, hookURL string) (config.Config, error) {
 	cfg := opts.Config
 	cfg.DataDir = dataDir
 	cfg.Serve.Addr = "127.0.0.1:0"
 	cfg.Serve.Token = ""
-	addr, err := freeAddr()
-	if err != nil {
-		return cfg, err
+	if opts.Live != nil {
+		opts.Live.configure(&cfg)
+	} else {
+		addr, err := freeAddr()
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Kafka.Brokers = nil
+		cfg.Kafka.EmbeddedAddr = addr
+		cfg.Index.Backend = "bleve"
 	}
-	cfg.Kafka.Brokers = nil
-	cfg.Kafka.EmbeddedAddr = addr
-	cfg.Index.Backend = "bleve"
 	cfg.Ingest.OPML = nil
 	cfg.Ingest.Feeds = nil
 	for f := range opts.Feeds {
@@ -278,10 +300,11 @@ func freeAddr() (string, error) {
 	return l.Addr().String(), nil
 }
 
-// baselines measures the raw baselines on the run's own messages: the raw topic's values
-// through the bus and through kafka-go alone on a new embedded broker, the enriched
-// articles into a new Bleve index, and one poll of every feed with net/http and gofeed.
-func (r *Report) baselines(ctx context.Context, cfg config.Config, tr *tracker, feeds *feedServer, dataDir string, logger *slog.Logger) error {
+// baselines measures the raw baselines on the run's own messages, read back from the run's
+// topics (up to keptValues of each): the raw topic's values through the bus and through
+// kafka-go alone (on a new embedded broker, or on the live brokers), the enriched articles
+// into a new Bleve index, and one poll of every feed with net/http and gofeed.
+func (r *Report) baselines(ctx context.Context, cfg config.Config, ids map[string]int, feeds *feedServer, dataDir string, logger *slog.Logger) error {
 	urls := make([]string, len(feeds.items))
 	for f := range urls {
 		urls[f] = feeds.URL(f)
@@ -293,7 +316,10 @@ func (r *Report) baselines(ctx context.Context, cfg config.Config, tr *tracker, 
 	}
 	r.RawPoll = &Throughput{Label: "raw poll: net/http + gofeed, every feed once", Count: n, Unit: "items", Wall: d, CPU: cpuTime() - cpu0}
 
-	raw, enriched := tr.values()
+	raw, enriched, err := readBack(ctx, cfg, ids, logger)
+	if err != nil {
+		return err
+	}
 	if err := r.busBaselines(ctx, cfg, raw, filepath.Join(dataDir, "baseline-kafka"), logger); err != nil {
 		return err
 	}
@@ -311,20 +337,24 @@ func (r *Report) baselines(ctx context.Context, cfg config.Config, tr *tracker, 
 // busRounds is how many rounds bus.CompareThroughput runs; the report gives their medians.
 const busRounds = 5
 
-// busBaselines compares the bus (Writer, Consumer) with kafka-go alone on values, on a new
-// embedded broker with the pipeline's partition count: bus.CompareThroughput runs an
+// busBaselines compares the bus (Writer, Consumer) with kafka-go alone on values, on the
+// live brokers or a new embedded broker, with the pipeline's partitions and replication: bus.CompareThroughput runs an
 // uncounted warm-up round and then busRounds rounds in which the two sides take turns
 // going first, each on new topics; the report gives each side's median round.
 func (r *Report) busBaselines(ctx context.Context, cfg config.Config, values [][]byte, dir string, logger *slog.Logger) error {
 	if len(values) == 0 {
 		return errors.New("no raw records were captured")
 	}
-	emb, err := bus.StartEmbedded(dir, "127.0.0.1:0", logger)
-	if err != nil {
-		return err
+	brokers := cfg.Kafka.Brokers
+	if len(brokers) == 0 {
+		emb, err := bus.StartEmbedded(dir, "127.0.0.1:0", logger)
+		if err != nil {
+			return err
+		}
+		defer emb.Close()
+		brokers = emb.Addrs()
 	}
-	defer emb.Close()
-	client, err := bus.NewClient(cfg.Kafka, emb.Addrs(), logger)
+	client, err := bus.NewClient(cfg.Kafka, brokers, logger)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"log/slog"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -20,9 +21,12 @@ func TestTinyRunReportsEveryArticle(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
+	cfg := config.Default()
+	cfg.MemoryLimitMB = 1024 // high enough to change nothing; the report must show it
+	limitBefore := debug.SetMemoryLimit(-1)
 	r, err := Run(ctx, Options{
 		Feeds: 5, Items: 4, Searches: 5, Baselines: true, Timeout: 5 * time.Minute,
-		Config: config.Default(), DataDir: t.TempDir(),
+		Config: cfg, DataDir: t.TempDir(),
 		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}, func(s string) { t.Log(s) })
 	if err != nil {
@@ -54,9 +58,19 @@ func TestTinyRunReportsEveryArticle(t *testing.T) {
 	if r.ToEnriched.P50 > r.ToSearchable.Max {
 		t.Errorf("enriched p50 %s after the last article was searchable (%s)", r.ToEnriched.P50, r.ToSearchable.Max)
 	}
-	if r.ArticlesPerSec <= 0 || r.Elapsed < r.ToSearchable.Max-time.Millisecond || r.PeakRSS <= 0 || r.CPUPerArticle <= 0 {
+	if r.ArticlesPerSec <= 0 || r.Elapsed < r.ToSearchable.Max-time.Millisecond || r.Memory.PeakRSS <= 0 || r.CPUPerArticle <= 0 {
 		t.Errorf("articles/s %.1f, elapsed %s (last searchable after %s), peak RSS %d, CPU/article %s: want all measured",
-			r.ArticlesPerSec, r.Elapsed, r.ToSearchable.Max, r.PeakRSS, r.CPUPerArticle)
+			r.ArticlesPerSec, r.Elapsed, r.ToSearchable.Max, r.Memory.PeakRSS, r.CPUPerArticle)
+	}
+	if r.Memory.Limit != 1024<<20 {
+		t.Errorf("memory limit during the run %d, want memory_limit_mb 1024 = %d", r.Memory.Limit, 1024<<20)
+	}
+	if after := debug.SetMemoryLimit(-1); after != limitBefore {
+		t.Errorf("memory limit after the run %d, want the one before it, %d", after, limitBefore)
+	}
+	// The pipeline phase's peak holds at least what the bench held before it.
+	if m := r.Memory; m.BenchRSS <= 0 || m.PeakRSS < m.BenchRSS || m.BenchHeap == 0 || m.PeakHeap == 0 || m.PeakGo < m.PeakHeap || m.GCCycles == 0 {
+		t.Errorf("memory %+v: want the bench's own, the phase's peaks and its collections measured", m)
 	}
 	// Which stages a profile of 20 articles samples is chance; that it split one is not.
 	if len(r.StageCPU) == 0 {
@@ -80,6 +94,7 @@ func TestTinyRunReportsEveryArticle(t *testing.T) {
 		t.Errorf("bus ratios: produce %.2f consume %.2f over %d rounds, want both measured", r.BusRatioProduce, r.BusRatioConsume, r.BusRounds)
 	}
 	for _, want := range []string{"articles/s end to end", "release → searchable p50 / p99", "alert latency p50 / p99", "peak RSS",
+		"peak Go heap", "soft memory limit",
 		"raw kafka-go", "raw Bleve batch", "net/http + gofeed", "bus ÷ raw kafka-go"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the printed report lacks %q", want)
@@ -195,4 +210,45 @@ type testWriter struct{ t *testing.T }
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
+}
+
+// TestLiveConfigIsTheRunsOwn checks the distributed mode's configuration: the live brokers
+// with replication 3 and OpenSearch, and topics, consumer groups and indices that no other
+// run shares.
+func TestLiveConfigIsTheRunsOwn(t *testing.T) {
+	feeds, err := startFeeds(nil, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer feeds.Close()
+	l := &Live{Brokers: []string{"127.0.0.1:19092", "127.0.0.1:19093", "127.0.0.1:19094"}, OpenSearchURL: "http://127.0.0.1:19201"}
+	o := Options{Feeds: 2, Items: 1, Searches: 2, Live: l, Config: config.Default()}
+	o.defaults()
+	var runs [2]config.Config
+	for i := range runs {
+		if runs[i], err = benchConfig(o, t.TempDir(), feeds, "http://127.0.0.1:1/hook"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, b := runs[0], runs[1]
+	if !slices.Equal(a.Kafka.Brokers, l.Brokers) || a.Kafka.Replication != 3 {
+		t.Errorf("kafka %v, replication %d: want the live brokers, replication 3", a.Kafka.Brokers, a.Kafka.Replication)
+	}
+	if a.Index.Backend != "opensearch" || !slices.Equal(a.Index.OpenSearch.URLs, []string{l.OpenSearchURL}) {
+		t.Errorf("index %s on %v, want opensearch on %s", a.Index.Backend, a.Index.OpenSearch.URLs, l.OpenSearchURL)
+	}
+	def := config.Default()
+	pairs := map[string][3]string{
+		"raw":      {def.Kafka.Topics.Raw, a.Kafka.Topics.Raw, b.Kafka.Topics.Raw},
+		"enriched": {def.Kafka.Topics.Enriched, a.Kafka.Topics.Enriched, b.Kafka.Topics.Enriched},
+		"stories":  {def.Kafka.Topics.Stories, a.Kafka.Topics.Stories, b.Kafka.Topics.Stories},
+		"delivery": {def.Alert.DeliveryTopic, a.Alert.DeliveryTopic, b.Alert.DeliveryTopic},
+		"groups":   {def.Kafka.GroupPrefix, a.Kafka.GroupPrefix, b.Kafka.GroupPrefix},
+		"index":    {def.Index.OpenSearch.IndexPrefix, a.Index.OpenSearch.IndexPrefix, b.Index.OpenSearch.IndexPrefix},
+	}
+	for what, p := range pairs {
+		if p[1] == p[0] || p[1] == p[2] || !strings.Contains(p[1], "bench-") {
+			t.Errorf("%s: default %q, run 1 %q, run 2 %q: want a name of each run's own", what, p[0], p[1], p[2])
+		}
+	}
 }

@@ -6,7 +6,11 @@
 // its being found by the search API, and from its enriched record to the webhook. Then
 // it measures raw baselines in the same process on the same messages: kafka-go alone
 // (bus.RawThroughput), a Bleve batch with wirewatch's mapping (bleve.RawBatch) and a
-// net/http + gofeed poll loop.
+// net/http + gofeed poll loop. With Options.Live (`wirewatch bench --live`) it runs the
+// distributed mode instead: the bus on a real Kafka cluster and the index on OpenSearch
+// (the servers `make live-up` starts), with topics and indices of the run's own, and the
+// kafka-go baseline on the same brokers. Memory is reported for the pipeline phase alone
+// (Memory): the baselines run after wirewatch stopped, on records read back from its topics.
 //
 // It sits at the top of the flow beside cmd/wirewatch, which is its only importer: it
 // runs package pipeline and reaches the stages only as a user does, over HTTP (feeds,

@@ -48,9 +48,9 @@ type Report struct {
 	Alerted      int         `json:"alerted"`
 	Deliveries   int         `json:"deliveries"`
 	AlertLatency Percentiles `json:"alert_latency"`
-	// PeakRSS is the process's VmHWM when every article was searchable (the bench's own
-	// feeds, webhook and followers included).
-	PeakRSS int64 `json:"peak_rss_bytes"`
+	// Memory is what the process held from wirewatch's start to the last article
+	// searchable, with the bench's own share apart (the baselines run after it).
+	Memory Memory `json:"memory"`
 	// CPUPerArticle is the process's CPU time from the first release to the last article
 	// found, divided by the articles.
 	CPUPerArticle time.Duration `json:"cpu_per_article_ns"`
@@ -230,7 +230,7 @@ func (r *Report) Print(w io.Writer) error {
 	fmt.Fprintf(tw, "release → searchable p50 / p99\t%s / %s\t(max %s)\n", ms(r.ToSearchable.P50), ms(r.ToSearchable.P99), ms(r.ToSearchable.Max))
 	fmt.Fprintf(tw, "alert latency p50 / p99\t%s / %s\t(enriched record → webhook; %d articles alerted, %d deliveries)\n",
 		ms(r.AlertLatency.P50), ms(r.AlertLatency.P99), r.Alerted, r.Deliveries)
-	fmt.Fprintf(tw, "peak RSS\t%.0f MB\t(VmHWM of the whole bench process)\n", float64(r.PeakRSS)/(1<<20))
+	r.Memory.print(tw)
 	fmt.Fprintf(tw, "CPU per article\t%s\t(process CPU time / articles)\n", ms(r.CPUPerArticle))
 	cpuStages := make([]string, 0, len(r.StageCPU))
 	var cpuTotal time.Duration
@@ -299,23 +299,6 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// peakRSS is the process's peak resident set (VmHWM), 0 where /proc does not say.
-func peakRSS() int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for line := range strings.Lines(string(b)) {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			if err == nil {
-				return kb << 10
-			}
-		}
-	}
-	return 0
 }
 
 // loadAvg is the first three fields of /proc/loadavg, "?" where there is none.

@@ -22,7 +22,7 @@ import (
 	"wirewatch/internal/config"
 )
 
-// keptValues bounds the raw and enriched records kept for the baselines (each up to this
+// keptValues bounds the raw and enriched records the baselines read back (each up to this
 // many), so that a large run does not hold every article twice.
 const keptValues = 5000
 
@@ -42,8 +42,6 @@ type tracker struct {
 	visible    int
 	alerts     int // webhook deliveries, repeats included
 	unknown    int // records and hits of no generated article
-	raw        [][]byte
-	enriched   [][]byte
 }
 
 func newTracker(ids map[string]int, names []string) *tracker {
@@ -61,11 +59,11 @@ func (t *tracker) began(feeds *feedServer, items []item) {
 	}
 }
 
-// follow reads the raw and enriched topics from the embedded broker until ctx ends,
+// follow reads the raw and enriched topics from the run's brokers until ctx ends,
 // noting when each article's record was written (its Kafka timestamp). The returned
 // function waits for the followers to end, after ctx ended.
 func (t *tracker) follow(ctx context.Context, cfg config.Config, logger *slog.Logger) (func(), error) {
-	client, err := bus.NewClient(cfg.Kafka, []string{cfg.Kafka.EmbeddedAddr}, logger)
+	client, err := bus.NewClient(cfg.Kafka, brokers(cfg), logger)
 	if err != nil {
 		return nil, err
 	}
@@ -73,11 +71,10 @@ func (t *tracker) follow(ctx context.Context, cfg config.Config, logger *slog.Lo
 	for _, f := range []struct {
 		topic string
 		at    func() []time.Time
-		kept  *[][]byte
 		isNew func(i int)
 	}{
-		{cfg.Kafka.Topics.Raw, func() []time.Time { return t.rawAt }, &t.raw, func(int) {}},
-		{cfg.Kafka.Topics.Enriched, func() []time.Time { return t.enrichedAt }, &t.enriched, func(i int) { t.pending = append(t.pending, i) }},
+		{cfg.Kafka.Topics.Raw, func() []time.Time { return t.rawAt }, func(int) {}},
+		{cfg.Kafka.Topics.Enriched, func() []time.Time { return t.enrichedAt }, func(i int) { t.pending = append(t.pending, i) }},
 	} {
 		g.Go(func() error {
 			err := client.Follow(ctx, f.topic, nil, func(r bus.Record) {
@@ -91,9 +88,6 @@ func (t *tracker) follow(ctx context.Context, cfg config.Config, logger *slog.Lo
 				if at := f.at(); at[i].IsZero() {
 					at[i] = r.Time
 					f.isNew(i)
-					if len(*f.kept) < keptValues {
-						*f.kept = append(*f.kept, r.Value)
-					}
 				}
 			}, nil)
 			if err != nil {
@@ -103,13 +97,6 @@ func (t *tracker) follow(ctx context.Context, cfg config.Config, logger *slog.Lo
 		})
 	}
 	return func() { _ = g.Wait() }, nil
-}
-
-// values returns the kept raw and enriched record values.
-func (t *tracker) values() (raw, enriched [][]byte) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.raw, t.enriched
 }
 
 // alerted notes a webhook delivery.
@@ -129,13 +116,18 @@ func (t *tracker) alerted(a alert.Alert, at time.Time) {
 
 // searchChunk is how many articles one search asks about: half the search API's largest
 // page (200), so that a page holds every token's hit with room to spare, and under the
-// query language's 256 terms.
-const searchChunk = 100
+// query language's 256 terms. On Elasticsearch and OpenSearch a word becomes a clause per
+// searched field and language, and 100 words pass their 1,024 clauses (maxClauseCount):
+// searchChunkCluster there.
+const (
+	searchChunk        = 100
+	searchChunkCluster = 20
+)
 
 // waitSearchable asks the search API, every 100 ms, which of the articles already
 // enriched it finds (by the word each carries alone), until it has found them all or
 // timeout passed.
-func (t *tracker) waitSearchable(ctx context.Context, apiAddr string, tokens []string, timeout time.Duration) error {
+func (t *tracker) waitSearchable(ctx context.Context, apiAddr string, tokens []string, chunkSize int, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	client := &http.Client{Timeout: 30 * time.Second}
 	tick := time.NewTicker(100 * time.Millisecond)
@@ -148,8 +140,8 @@ func (t *tracker) waitSearchable(ctx context.Context, apiAddr string, tokens []s
 		if done {
 			return nil
 		}
-		for lo := 0; lo < len(pending); lo += searchChunk {
-			chunk := pending[lo:min(lo+searchChunk, len(pending))]
+		for lo := 0; lo < len(pending); lo += chunkSize {
+			chunk := pending[lo:min(lo+chunkSize, len(pending))]
 			words := make([]string, len(chunk))
 			for j, i := range chunk {
 				words[j] = tokens[i]

@@ -32,6 +32,12 @@ type Config struct {
 	Index   IndexConfig   `yaml:"index"`
 	Alert   AlertConfig   `yaml:"alert"`
 	Serve   ServeConfig   `yaml:"serve"`
+
+	// MemoryLimitMB is the process's soft memory limit in MiB (debug.SetMemoryLimit): the Go
+	// runtime collects garbage more often as the heap nears it, trading CPU for a lower peak.
+	// It is soft: a process that needs more still takes it. 0 leaves it unset (GOMEMLIMIT,
+	// when set, then applies as in any Go program).
+	MemoryLimitMB int `yaml:"memory_limit_mb"`
 }
 
 // LogConfig sets up the slog logger.
@@ -185,6 +191,9 @@ func (c *Config) Validate() error {
 	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		add("data_dir", "must not be empty")
+	}
+	if c.MemoryLimitMB < 0 {
+		add("memory_limit_mb", "must be 0 (no limit) or a size in MiB, not %d", c.MemoryLimitMB)
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

@@ -144,3 +144,26 @@ func hasPath(doc map[string]any, path []string) bool {
 	m, ok := v.(map[string]any)
 	return ok && hasPath(m, path[1:])
 }
+
+// TestMemoryLimit checks memory_limit_mb: unset by default, set from the file and the
+// environment, and refused below zero with its key named.
+func TestMemoryLimit(t *testing.T) {
+	if got := Default().MemoryLimitMB; got != 0 {
+		t.Errorf("default memory_limit_mb %d, want 0 (no limit)", got)
+	}
+	path := filepath.Join(t.TempDir(), "w.yaml")
+	if err := os.WriteFile(path, []byte("memory_limit_mb: 450\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(path, nil)
+	if err != nil || cfg.MemoryLimitMB != 450 {
+		t.Errorf("from the file: %d, %v; want 450", cfg.MemoryLimitMB, err)
+	}
+	cfg, err = Load(path, []string{"WIREWATCH_MEMORY_LIMIT_MB=300"})
+	if err != nil || cfg.MemoryLimitMB != 300 {
+		t.Errorf("from the environment: %d, %v; want 300", cfg.MemoryLimitMB, err)
+	}
+	if _, err := Load("", []string{"WIREWATCH_MEMORY_LIMIT_MB=-1"}); err == nil || !strings.Contains(err.Error(), "memory_limit_mb") {
+		t.Errorf("memory_limit_mb -1: %v, want an error naming the key", err)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"sync/atomic"
@@ -91,6 +92,12 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return fmt.Errorf("creating data_dir: %w", err)
+	}
+	if cfg.MemoryLimitMB > 0 {
+		// The limit is the process's; the one before comes back when Run returns, for a
+		// process (the bench, tests) that goes on.
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(int64(cfg.MemoryLimitMB) << 20))
+		logger.Info("soft memory limit set", "memory_limit_mb", cfg.MemoryLimitMB)
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
