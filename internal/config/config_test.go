@@ -73,6 +73,8 @@ func TestEnvironmentOverrides(t *testing.T) {
 		"WIREWATCH_INDEX_ELASTICSEARCH_INDEX_PREFIX=news",
 		"WIREWATCH_INDEX_OPENSEARCH_INDEX_PREFIX=osnews",
 		"WIREWATCH_PROCESS_WORKERS=3",
+		"WIREWATCH_LIVE_KAFKA=127.0.0.1:19092", // exported by deployments/live/servers.sh env
+		"WIREWATCH_BENCH_GROWTH=1000",          // read by a benchmark
 		"HOME=/root",
 	})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,6 +23,17 @@ var commandVars = map[string]bool{
 	"WIREWATCH_ADDR":   true, // the server the CLI's client commands talk to
 }
 
+// suiteVarPrefixes start the WIREWATCH_ variables of the test and bench tooling
+// (deployments/live/servers.sh env, the growth benchmark); a shell that exported them
+// still runs every command.
+var suiteVarPrefixes = []string{"WIREWATCH_LIVE_", "WIREWATCH_BENCH_"}
+
+// notASetting reports whether the variable name is read by the command line or the
+// tooling rather than being a setting.
+func notASetting(name string) bool {
+	return commandVars[name] || slices.ContainsFunc(suiteVarPrefixes, func(p string) bool { return strings.HasPrefix(name, p) })
+}
+
 // applyEnv sets every field whose variable is present in environ. The variable name is the
 // YAML path in upper case with "_" for "." (WIREWATCH_INDEX_ELASTICSEARCH_URLS); lists are
 // comma-separated. An unknown WIREWATCH_ variable is an error, so a typo is not silently
@@ -32,7 +44,7 @@ func applyEnv(cfg *Config, environ []string) error {
 	var errs []error
 	for _, kv := range environ {
 		name, value, ok := strings.Cut(kv, "=")
-		if !ok || !strings.HasPrefix(name, EnvPrefix) || commandVars[name] {
+		if !ok || !strings.HasPrefix(name, EnvPrefix) || notASetting(name) {
 			continue
 		}
 		v, known := fields[name]
