@@ -27,6 +27,74 @@ func newCompiler(langs []string) compiler {
 	return c
 }
 
+// maxClauses is how many leaf queries Elasticsearch and OpenSearch accept in one search by
+// default (indices.query.bool.max_clause_count; Lucene counts every leaf of the tree, and
+// the servers answer a larger query with a 500). A word is looked up in every language's
+// title and body field, so this is what bounds the words of a query here, more tightly
+// than query.MaxTerms does in Bleve and the matcher.
+const maxClauses = 1024
+
+// compileBounded is compile for a whole query: one that needs more than maxClauses leaf
+// queries is refused as a bad query at the term where it crosses the bound.
+func (c compiler) compileBounded(n query.Node) (dsl, error) {
+	total, at := 0, -1
+	c.countClauses(n, &total, &at)
+	if total > maxClauses {
+		perWord := len(c.titles) + len(c.bodies)
+		return nil, &query.Error{Pos: at, Msg: fmt.Sprintf(
+			"the query needs %d clauses and the search engine accepts %d: each word is looked up in %d language fields, so use at most %d words",
+			total, maxClauses, perWord, maxClauses/perWord)}
+	}
+	return c.compile(n)
+}
+
+// countClauses adds the leaf queries compile makes for n to total, and sets at to the
+// position of the term that took total over maxClauses.
+func (c compiler) countClauses(n query.Node, total *int, at *int) {
+	add := func(k, pos int) {
+		*total += k
+		if *total > maxClauses && *at < 0 {
+			*at = pos
+		}
+	}
+	text := func(field string) int {
+		if field == query.FieldTitle {
+			return len(c.titles)
+		}
+		return len(c.titles) + len(c.bodies)
+	}
+	switch n := n.(type) {
+	case *query.And:
+		for _, m := range n.Nodes {
+			c.countClauses(m, total, at)
+		}
+	case *query.Or:
+		for _, m := range n.Nodes {
+			c.countClauses(m, total, at)
+		}
+	case *query.Not:
+		c.countClauses(n.Node, total, at)
+	case *query.Term:
+		c.countClauses(n.Phrase(), total, at)
+	case *query.Phrase:
+		if query.IsKeywordField(n.Field) {
+			add(len(query.KeywordIndexFields(n.Field)), n.Pos)
+		} else {
+			add(text(n.Field), n.Pos)
+		}
+	case *query.Wildcard:
+		if query.IsKeywordField(n.Field) {
+			add(len(query.KeywordIndexFields(n.Field)), n.Pos)
+		} else {
+			add(2*text(n.Field), n.Pos) // stems and words as written
+		}
+	case *query.Fuzzy:
+		add(text(n.Field), n.Pos)
+	case *query.Range:
+		add(1, n.Pos)
+	}
+}
+
 // compile returns the DSL for n. The parser only builds the node types handled here; an
 // unknown one is a programming error reported as a *query.Error, never a panic.
 func (c compiler) compile(n query.Node) (dsl, error) {

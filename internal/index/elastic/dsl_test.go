@@ -3,6 +3,7 @@ package elastic
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -112,5 +113,50 @@ func TestMergeHighlights(t *testing.T) {
 	}
 	if got := mergeHighlights([]string{"a <mark>b</mark>", "c", "d"}, 1); len(got) != 1 {
 		t.Fatalf("limit 1 kept %q", got)
+	}
+}
+
+// TestClauseBound: a query of as many words as the servers' clause limit allows compiles;
+// one word more is a *query.Error at that word, not a 500 from the server.
+func TestClauseBound(t *testing.T) {
+	c := newCompiler(query.DefaultLanguages)
+	perWord := len(c.titles) + len(c.bodies)
+	words := func(n int) (string, []int) {
+		var sb strings.Builder
+		var pos []int
+		for i := range n {
+			if i > 0 {
+				sb.WriteString(" OR ")
+			}
+			pos = append(pos, sb.Len())
+			fmt.Fprintf(&sb, "w%d", i)
+		}
+		return sb.String(), pos
+	}
+	most := maxClauses / perWord
+	src, _ := words(most)
+	n, err := query.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.compileBounded(n); err != nil {
+		t.Fatalf("%d words: %v", most, err)
+	}
+	src, pos := words(most + 1)
+	if n, err = query.Parse(src); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.compileBounded(n)
+	var qe *query.Error
+	if !errors.As(err, &qe) || qe.Pos != pos[most] || !strings.Contains(qe.Msg, fmt.Sprintf("at most %d words", most)) {
+		t.Fatalf("%d words: %v, want a query error at byte %d saying at most %d words", most+1, err, pos[most], most)
+	}
+	// Keyword terms cost one clause per keyword field, so many of them stay allowed.
+	src = strings.Repeat("lang:fr OR ", 200) + "lang:en"
+	if n, err = query.Parse(src); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.compileBounded(n); err != nil {
+		t.Fatalf("201 keyword terms: %v", err)
 	}
 }

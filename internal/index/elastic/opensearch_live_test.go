@@ -406,3 +406,36 @@ func TestLiveOpenSearchOverload(t *testing.T) {
 		t.Errorf("down-1: %v, want an error wrapping index.ErrRetryable", errs[0])
 	}
 }
+
+// TestLiveOpenSearchClauseBound: the largest query the compiler lets through is one the
+// server runs (its clause limit is not lower than ours), and one word more is refused by
+// wirewatch as a bad query, not by the server with a 500.
+func TestLiveOpenSearchClauseBound(t *testing.T) {
+	b := newOpenSearchBackend(t, openSearchConfig(t), nil)
+	defer b.Close()
+	ctx := context.Background()
+	if err := b.Setup(ctx); err != nil {
+		t.Fatalf("Setup: %v", err)
+	}
+	if _, err := b.Write(ctx, []*article.Article{{ID: "a1", SchemaVersion: article.SchemaVersion, Title: "w7 corridor", Lang: "en",
+		URL: "https://example.org/a1", Published: time.Now().UTC(), Fetched: time.Now().UTC()}}); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	most := maxClauses / (len(b.compiler.titles) + len(b.compiler.bodies))
+	words := make([]string, most+1)
+	for i := range words {
+		words[i] = fmt.Sprintf("w%d", i)
+	}
+	res, err := b.Search(ctx, index.Request{Query: strings.Join(words[:most], " OR ")})
+	if err != nil {
+		t.Fatalf("%d words: %v", most, err)
+	}
+	if res.Total != 1 {
+		t.Errorf("%d words: %d hits, want the one article", most, res.Total)
+	}
+	_, err = b.Search(ctx, index.Request{Query: strings.Join(words, " OR ")})
+	var qe *query.Error
+	if !errors.As(err, &qe) {
+		t.Fatalf("%d words: %v, want a *query.Error", most+1, err)
+	}
+}

@@ -115,7 +115,7 @@ func (b *Backend) searchBody(req index.Request, q query.Node) (dsl, error) {
 	}
 	boolQ := dsl{}
 	if q != nil {
-		compiled, err := b.compiler.compile(q)
+		compiled, err := b.compiler.compileBounded(q)
 		if err != nil {
 			return nil, err
 		}
