@@ -254,12 +254,18 @@ func sameType(a, b any) bool { return fmt.Sprintf("%T", a) == fmt.Sprintf("%T", 
 // fold analyser does, also returns the words as cut (offsets and positions, no term),
 // from which foldWords makes the fold field without segmenting the text again. Words
 // seen before take their terms from the language's termCache.
-func (an *Analysis) words(langKey, text string) (tokenField, []analysis.Token) {
+// With cut non-nil, the words are cut's rather than the tokenizer's (see DocWords).
+func (an *Analysis) words(langKey, text string, cut []Span) (tokenField, []analysis.Token) {
 	a := an.cutLikeFold[langKey]
 	if a == nil {
 		return an.tokenField(langKey, text), nil
 	}
-	ts := a.Tokenizer.Tokenize([]byte(text))
+	var ts analysis.TokenStream
+	if cut != nil {
+		ts = spanTokens([]byte(text), cut)
+	} else {
+		ts = a.Tokenizer.Tokenize([]byte(text))
+	}
 	words := make([]analysis.Token, len(ts))
 	for i, t := range ts {
 		words[i] = analysis.Token{Start: t.Start, End: t.End, Position: t.Position, Type: t.Type}
@@ -269,6 +275,22 @@ func (an *Analysis) words(langKey, text string) (tokenField, []analysis.Token) {
 		return an.tokenField(langKey, text), words
 	}
 	return newTokenField(terms, func(i int) *analysis.Token { return &words[i] }, text), words
+}
+
+// Span is a word of a text as byte offsets, Start inclusive, End exclusive.
+type Span struct{ Start, End int }
+
+// spanTokens is what the unicode tokenizer returns for text when it cuts the words cut:
+// each token's term is its bytes in text, its position its rank from 1. (Its type, which
+// none of the analysers' filters reads, is left alphanumeric.)
+func spanTokens(text []byte, cut []Span) analysis.TokenStream {
+	toks := make([]analysis.Token, len(cut))
+	ts := make(analysis.TokenStream, len(cut))
+	for i, w := range cut {
+		toks[i] = analysis.Token{Term: text[w.Start:w.End], Start: w.Start, End: w.End, Position: i + 1, Type: analysis.AlphaNumeric}
+		ts[i] = &toks[i]
+	}
+	return ts
 }
 
 // filter returns the term of each token of ts after filters, from the cache or by

@@ -226,7 +226,7 @@ func TestFoldFromWords(t *testing.T) {
 	for round := range 2 { // the second round finds the words in the fold term cache
 		for _, key := range an.Keys() {
 			for _, text := range texts {
-				_, words := an.words(key, text)
+				_, words := an.words(key, text, nil)
 				if words == nil {
 					continue
 				}
@@ -269,7 +269,7 @@ func TestCachedTermsAreAnalysed(t *testing.T) {
 	for round := range 2 { // the second round finds every word in the cache
 		for _, key := range an.Keys() {
 			for _, text := range texts {
-				got, words := an.words(key, text)
+				got, words := an.words(key, text, nil)
 				want := an.tokenField(key, text)
 				if words == nil {
 					continue
@@ -303,12 +303,12 @@ func TestTermCacheIsBounded(t *testing.T) {
 		fmt.Fprintf(&b, "w%dx ", i)
 	}
 	for _, text := range []string{b.String(), "walking talks", b.String()} {
-		an.words("en", text)
+		an.words("en", text, nil)
 		if n := len(an.terms["en"].terms); n > maxCachedTerms {
 			t.Fatalf("the cache holds %d words, more than %d", n, maxCachedTerms)
 		}
 	}
-	if got, _ := an.words("en", "walking talks"); !slices.Equal(got.terms, []string{"walk", "talk"}) {
+	if got, _ := an.words("en", "walking talks", nil); !slices.Equal(got.terms, []string{"walk", "talk"}) {
 		t.Fatalf("after the cache started again: %q", got.terms)
 	}
 }

@@ -182,7 +182,15 @@ func KeywordValues(a *article.Article) map[string][]string {
 }
 
 // Doc analyses a for matching.
-func (an *Analysis) Doc(a *article.Article) *Doc {
+func (an *Analysis) Doc(a *article.Article) *Doc { return an.DocWords(a, nil, nil) }
+
+// DocWords is Doc for a caller that has already cut a's title and body (BodyText) into
+// words, so that they are not segmented a second time: title and body must be the words,
+// in order, that the unicode tokenizer of the text analysers (UAX #29 words that hold a
+// letter, a digit or an ideograph) cuts from them, else matching is not what a search of
+// the index finds. A nil slice leaves that text to Doc's own tokenizer. Languages whose
+// analyser filters characters before cutting words (fa) always use their own.
+func (an *Analysis) DocWords(a *article.Article, title, body []Span) *Doc {
 	key := an.LangKey(a.Lang)
 	d := &Doc{
 		Article:   a,
@@ -193,8 +201,8 @@ func (an *Analysis) Doc(a *article.Article) *Doc {
 		sorted:    &sortedTerms{},
 		fold:      &foldedFields{an: an},
 	}
-	d.title, d.fold.titleWords = an.words(key, a.Title)
-	d.body, d.fold.bodyWords = an.words(key, BodyText(a))
+	d.title, d.fold.titleWords = an.words(key, a.Title, title)
+	d.body, d.fold.bodyWords = an.words(key, BodyText(a), body)
 	d.both = [2]*tokenField{&d.title, &d.body}
 	for f, vs := range KeywordValues(a) {
 		for _, v := range vs {
