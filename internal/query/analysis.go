@@ -1,7 +1,6 @@
 package query
 
 import (
-	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -349,7 +348,7 @@ func (an *Analysis) foldWords(words []analysis.Token, text string) tokenField {
 	for i := range words {
 		w := &words[i]
 		w.Term = buf[w.Start:w.End]
-		if bytes.ContainsFunc(w.Term, isFoldApostrophe) {
+		if hasFoldApostrophe(w.Term) {
 			split = append(split, w)
 		} else {
 			whole = append(whole, w)
@@ -413,6 +412,11 @@ func (an *Analysis) TermsOf(langKey, text string) []string {
 
 // Keyword normalises a keyword value ("" when it has none).
 func (an *Analysis) Keyword(v string) string {
+	// Most values (entity IDs, language tags, topic IDs) are ASCII, where the keyword
+	// analyser (the whole value, lower-cased) is strings.ToLower, without its allocations.
+	if isASCII(v) {
+		return strings.ToLower(v)
+	}
 	ts := an.keyword.Analyze([]byte(v))
 	if len(ts) == 0 {
 		return ""

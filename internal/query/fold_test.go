@@ -1,6 +1,7 @@
 package query
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -348,4 +349,25 @@ func TestAnalysisSharedByGoroutines(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+func TestHasFoldApostrophe(t *testing.T) {
+	for _, s := range []string{"", "abc", "l'a", "l’a", "l‘a", "l＇a", "l`a", "ʼ", "\xe2\x80", "\xe2\xe2\x80\x99", "\xf0\xe2\x80\x98x", "—–…", "Ｇ", "\xef\xbc"} {
+		if got, want := hasFoldApostrophe([]byte(s)), bytes.ContainsFunc([]byte(s), isFoldApostrophe); got != want {
+			t.Errorf("hasFoldApostrophe(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func TestKeywordIsTheKeywordAnalyser(t *testing.T) {
+	an, err := NewAnalysis(DefaultLanguages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"", "Q399", "ww:ilham-aliyev", "armenia-azerbaijan-peace", "EN", "Ilham Aliyev", "Ильхам Алиев", "İstanbul", "\xff"} {
+		ts := an.keyword.Analyze([]byte(v))
+		if got, want := an.Keyword(v), string(ts[0].Term); got != want {
+			t.Errorf("Keyword(%q) = %q, the analyser says %q", v, got, want)
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -84,6 +85,7 @@ type tokenField struct {
 	start []int    // byte offsets of terms[i] in the text
 	end   []int
 	at    Positions
+	keys  []string // the distinct terms, in order of first occurrence
 	text  string
 }
 
@@ -118,31 +120,73 @@ func tokenFieldOf(ts analysis.TokenStream, text string) tokenField {
 }
 
 // newTokenField keeps terms, the terms of the tokens token(0)…token(len(terms)-1), with
-// the positions of every term in one array.
+// the positions of every term in one array. The distinct terms are numbered with a map
+// kept from field to field, so that each term is looked up once and the positions map is
+// made at its final size.
 func newTokenField(terms []string, token func(i int) *analysis.Token, text string) tokenField {
 	n := len(terms)
-	ints := make([]int, 3*n)
+	ints := make([]int, 4*n)
 	f := tokenField{
-		terms: terms, pos: ints[:n:n], start: ints[n : 2*n : 2*n], end: ints[2*n:],
-		at: make(map[string][]int, n), text: text,
+		terms: terms, pos: ints[:n:n], start: ints[n : 2*n : 2*n], end: ints[2*n : 3*n : 3*n], text: text,
 	}
 	for i := range n {
 		t := token(i)
 		f.pos[i], f.start[i], f.end[i] = t.Position, t.Start, t.End
 	}
-	count := make(map[string]int, n)
+	nb := numberingPool.Get().(*numbering)
+	ids := nb.ids[:0]
 	for _, t := range terms {
-		count[t]++
+		id, ok := nb.of[t]
+		if !ok {
+			id = int32(len(f.keys))
+			nb.of[t] = id
+			f.keys = append(f.keys, t)
+			nb.next = append(nb.next, 0)
+		}
+		ids = append(ids, id)
+		nb.next[id]++
 	}
-	positions, off := make([]int, n), 0
-	for t, c := range count {
-		f.at[t] = positions[off : off : off+c] // filled below without growing
+	// next[id] becomes where the positions of term id start, then where the next goes.
+	off := 0
+	for id, c := range nb.next {
+		nb.next[id] = off
 		off += c
 	}
-	for i, t := range terms {
-		f.at[t] = append(f.at[t], f.pos[i])
+	positions := ints[3*n:]
+	for i, id := range ids {
+		positions[nb.next[id]] = f.pos[i]
+		nb.next[id]++
 	}
+	f.at = make(Positions, len(f.keys))
+	off = 0
+	for id, t := range f.keys {
+		f.at[t] = positions[off:nb.next[id]:nb.next[id]]
+		off = nb.next[id]
+	}
+	nb.release(ids)
 	return f
+}
+
+// numbering is newTokenField's working memory.
+type numbering struct {
+	of   map[string]int32 // distinct term -> its number
+	next []int
+	ids  []int32
+}
+
+// maxNumbered bounds what a numbering keeps for the next field: a map grown by one huge
+// text would make clearing it cost as much for every small one after.
+const maxNumbered = 1 << 13
+
+var numberingPool = sync.Pool{New: func() any { return &numbering{of: map[string]int32{}} }}
+
+func (nb *numbering) release(ids []int32) {
+	if len(nb.of) > maxNumbered {
+		return
+	}
+	clear(nb.of)
+	nb.next, nb.ids = nb.next[:0], ids[:0]
+	numberingPool.Put(nb)
 }
 
 // writtenAs returns the term of t as a substring of text when text holds it at t's

@@ -72,8 +72,8 @@ func (d *Doc) termsWithPrefix(f *tokenField, lead string) []string {
 		st, title, body = &d.fold.sorted, &d.fold.title, &d.fold.body
 	}
 	st.once.Do(func() {
-		st.title = sortedKeys(title.at)
-		st.body = sortedKeys(body.at)
+		st.title = sortedCopy(title.keys)
+		st.body = sortedCopy(body.keys)
 	})
 	ts := st.body
 	if f == title {
@@ -87,13 +87,10 @@ func (d *Doc) termsWithPrefix(f *tokenField, lead string) []string {
 	return ts[i:j]
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
+func sortedCopy(ss []string) []string {
+	out := slices.Clone(ss)
+	slices.Sort(out)
+	return out
 }
 
 // withinEdits reports whether term is at most max edits from word: insertions,
