@@ -273,7 +273,7 @@ func (an *Analysis) words(langKey, text string, cut []Span) (tokenField, []analy
 	if !ok {
 		return an.tokenField(langKey, text), words
 	}
-	return newTokenField(terms, func(i int) *analysis.Token { return &words[i] }, text), words
+	return newTokenField(terms, func(i int) *analysis.Token { return &words[i] }, text, true), words
 }
 
 // Span is a word of a text as byte offsets, Start inclusive, End exclusive.
@@ -356,13 +356,13 @@ func (an *Analysis) foldWords(words []analysis.Token, text string) tokenField {
 	}
 	wholeTerms, ok := an.foldTerms.filter(whole, an.foldFilters)
 	if !ok {
-		return tokenFieldOf(an.fold.Analyze([]byte(text)), text) // not reached: see filter
+		return tokenFieldOf(an.fold.Analyze([]byte(text)), text, false) // not reached: see filter
 	}
 	for _, f := range an.foldFilters {
 		split = f.Filter(split)
 	}
 	if len(split) == 0 {
-		return newTokenField(wholeTerms, func(i int) *analysis.Token { return whole[i] }, text)
+		return newTokenField(wholeTerms, func(i int) *analysis.Token { return whole[i] }, text, false)
 	}
 	// Merge in word order: the parts of a split word keep its position.
 	terms := make([]string, 0, len(wholeTerms)+len(split))
@@ -376,7 +376,7 @@ func (an *Analysis) foldWords(words []analysis.Token, text string) tokenField {
 		terms, toks = append(terms, string(split[j].Term)), append(toks, split[j])
 		j++
 	}
-	return newTokenField(terms, func(i int) *analysis.Token { return toks[i] }, text)
+	return newTokenField(terms, func(i int) *analysis.Token { return toks[i] }, text, false)
 }
 
 // Keys returns the language keys, sorted; each has its own text fields.

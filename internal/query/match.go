@@ -84,20 +84,20 @@ type tokenField struct {
 	pos   []int    // position of terms[i]
 	start []int    // byte offsets of terms[i] in the text
 	end   []int
-	at    Positions
-	keys  []string // the distinct terms, in order of first occurrence
+	at    Positions // nil in the fold fields
+	keys  []string  // the distinct terms, in order of first occurrence
 	text  string
 }
 
 func (an *Analysis) tokenField(langKey, text string) tokenField {
-	return tokenFieldOf(an.Tokens(langKey, text), text)
+	return tokenFieldOf(an.Tokens(langKey, text), text, true)
 }
 
 // tokenFieldOf keeps the tokens of text. It allocates per field, not per token: an
 // article has hundreds of tokens and the alert stage analyses a thousand articles a
 // second. A term that is a piece of the text as written (most are; a stem often is a
 // prefix of its word) is that substring, and the others share one string.
-func tokenFieldOf(ts analysis.TokenStream, text string) tokenField {
+func tokenFieldOf(ts analysis.TokenStream, text string, positions bool) tokenField {
 	terms := make([]string, len(ts))
 	type pending struct{ i, off int }
 	var rest []byte // the terms that are not substrings of text, end to end
@@ -116,14 +116,14 @@ func tokenFieldOf(ts analysis.TokenStream, text string) tokenField {
 			terms[p.i] = all[p.off : p.off+len(ts[p.i].Term)]
 		}
 	}
-	return newTokenField(terms, func(i int) *analysis.Token { return ts[i] }, text)
+	return newTokenField(terms, func(i int) *analysis.Token { return ts[i] }, text, positions)
 }
 
-// newTokenField keeps terms, the terms of the tokens token(0)…token(len(terms)-1), with
-// the positions of every term in one array. The distinct terms are numbered with a map
-// kept from field to field, so that each term is looked up once and the positions map is
-// made at its final size.
-func newTokenField(terms []string, token func(i int) *analysis.Token, text string) tokenField {
+// newTokenField keeps terms, the terms of the tokens token(0)…token(len(terms)-1), and
+// the distinct terms; with positions, also the positions of every term (at), in one
+// array. The distinct terms are numbered with a map kept from field to field, so that
+// each term is looked up once and the positions map is made at its final size.
+func newTokenField(terms []string, token func(i int) *analysis.Token, text string, positions bool) tokenField {
 	n := len(terms)
 	ints := make([]int, 4*n)
 	f := tokenField{
@@ -146,21 +146,25 @@ func newTokenField(terms []string, token func(i int) *analysis.Token, text strin
 		ids = append(ids, id)
 		nb.next[id]++
 	}
+	if !positions {
+		nb.release(ids)
+		return f
+	}
 	// next[id] becomes where the positions of term id start, then where the next goes.
 	off := 0
 	for id, c := range nb.next {
 		nb.next[id] = off
 		off += c
 	}
-	positions := ints[3*n:]
+	all := ints[3*n:]
 	for i, id := range ids {
-		positions[nb.next[id]] = f.pos[i]
+		all[nb.next[id]] = f.pos[i]
 		nb.next[id]++
 	}
 	f.at = make(Positions, len(f.keys))
 	off = 0
 	for id, t := range f.keys {
-		f.at[t] = positions[off:nb.next[id]:nb.next[id]]
+		f.at[t] = all[off:nb.next[id]:nb.next[id]]
 		off = nb.next[id]
 	}
 	nb.release(ids)
@@ -283,7 +287,7 @@ func (an *Analysis) compileMatch(n Node) (matchNode, error) {
 		field := x.Field
 		return func(d *Doc) bool {
 			for _, f := range d.foldFields(field) {
-				for t := range f.at {
+				for _, t := range f.keys {
 					if withinEdits(word, t, edits) {
 						return true
 					}

@@ -28,7 +28,9 @@ func wildcardLead(pattern string) string {
 }
 
 // foldedFields holds a Doc's title and body as words written (the fold analyser), built
-// when the first wildcard or fuzzy term needs them: most queries never do.
+// when the first wildcard or fuzzy term needs them: most queries never do. Their terms
+// are looked at as a set (wildcards, fuzzy terms) or one by one (the highlighter), never
+// by position, so they have no positions map (at).
 type foldedFields struct {
 	an          *Analysis
 	once        sync.Once
@@ -60,7 +62,7 @@ func (an *Analysis) foldField(text string, words []analysis.Token) tokenField {
 	if words != nil {
 		return an.foldWords(words, text)
 	}
-	return tokenFieldOf(an.fold.Analyze([]byte(text)), text)
+	return tokenFieldOf(an.fold.Analyze([]byte(text)), text, false)
 }
 
 // termsWithPrefix returns the distinct terms of f (d's title or body, stemmed or folded)
