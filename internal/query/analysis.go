@@ -343,12 +343,13 @@ func (c *termCache) filter(ts analysis.TokenStream, filters []analysis.TokenFilt
 // others the fold filters split (FoldApostrophes), and they are filtered every time.
 // It uses words up.
 func (an *Analysis) foldWords(words []analysis.Token, text string) tokenField {
-	buf := []byte(text) // the filters may rewrite terms in place
+	buf := []byte(text)                   // the filters may rewrite terms in place
+	apostrophes := hasFoldApostrophe(buf) // else no word needs looking at
 	var whole, split analysis.TokenStream
 	for i := range words {
 		w := &words[i]
 		w.Term = buf[w.Start:w.End]
-		if hasFoldApostrophe(w.Term) {
+		if apostrophes && hasFoldApostrophe(w.Term) {
 			split = append(split, w)
 		} else {
 			whole = append(whole, w)

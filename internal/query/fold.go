@@ -51,11 +51,11 @@ func isFoldApostrophe(r rune) bool {
 // rune: ' is one byte, ‘ ’ and ＇ are three with leads that no other byte of a valid
 // sequence is.
 func hasFoldApostrophe(b []byte) bool {
+	if bytes.IndexByte(b, '\'') >= 0 {
+		return true
+	}
 	for i := 0; i < len(b); i++ {
-		switch c := b[i]; {
-		case c == '\'':
-			return true
-		case c == 0xE2 || c == 0xEF:
+		if c := b[i]; c == 0xE2 || c == 0xEF {
 			if r, _ := utf8.DecodeRune(b[i:]); isFoldApostrophe(r) {
 				return true
 			}

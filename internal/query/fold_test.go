@@ -372,3 +372,16 @@ func TestKeywordIsTheKeywordAnalyser(t *testing.T) {
 		}
 	}
 }
+
+func TestSortedCopyIsSorted(t *testing.T) {
+	ss := []string{"", "a", "ab", "ab\x00", "abcdefgh", "abcdefghi", "abcdefgg", "b", "\xff", "коридор", "коридоры", "ლაჩინ", "Z", "abcdefgh\x00"}
+	for range 3 {
+		want := slices.Clone(ss)
+		slices.Sort(want)
+		if got := sortedCopy(ss); !slices.Equal(got, want) {
+			t.Fatalf("sortedCopy(%q) = %q, want %q", ss, got, want)
+		}
+		slices.Reverse(ss)
+		ss = append(ss[1:], ss[0])
+	}
+}
