@@ -179,11 +179,12 @@ func (d cacheDefiner) AddCustomAnalyzer(name string, config map[string]any) erro
 // Analysis holds the analysers for a set of languages. It is safe for concurrent use;
 // build one and share it between every Matcher of a process.
 type Analysis struct {
-	keys    []string
-	keySet  map[string]bool
-	text    map[string]analysis.Analyzer
-	keyword analysis.Analyzer
-	fold    analysis.Analyzer
+	keys     []string
+	keySet   map[string]bool
+	keyIndex map[string]int // key -> its index in keys
+	text     map[string]analysis.Analyzer
+	keyword  analysis.Analyzer
+	fold     analysis.Analyzer
 	// cutLikeFold holds the text analysers that cut words exactly as the fold analyser
 	// does (no character filter, its tokenizer), and foldFilters the fold analyser's
 	// token filters: a Doc then segments its text once for both (see Analysis.words).
@@ -216,8 +217,9 @@ func NewAnalysis(languages []string) (*Analysis, error) {
 	if err := DefineAnalysis(cacheDefiner{cache}, keys); err != nil {
 		return nil, err
 	}
-	an := &Analysis{keys: keys, keySet: map[string]bool{}, text: map[string]analysis.Analyzer{}}
-	for _, k := range keys {
+	an := &Analysis{keys: keys, keySet: map[string]bool{}, keyIndex: map[string]int{}, text: map[string]analysis.Analyzer{}}
+	for i, k := range keys {
+		an.keyIndex[k] = i
 		a, err := cache.AnalyzerNamed(AnalyzerName(k))
 		if err != nil {
 			return nil, fmt.Errorf("loading analyzer for %s: %w", k, err)

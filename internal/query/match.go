@@ -67,6 +67,7 @@ func (m *Matcher) Query() Node { return m.node }
 type Doc struct {
 	Article   *article.Article
 	LangKey   string
+	key       int // LangKey's index in the Analysis's keys
 	Published time.Time
 	title     tokenField
 	body      tokenField
@@ -243,6 +244,7 @@ func (an *Analysis) DocWords(a *article.Article, title, body []Span) *Doc {
 	d := &Doc{
 		Article:   a,
 		LangKey:   key,
+		key:       an.keyIndex[key],
 		Published: PublishedTime(a),
 		Now:       time.Now(),
 		keywords:  map[string][]string{},
@@ -425,8 +427,8 @@ func (an *Analysis) textMatch(field, value string, slop, pos int) (matchNode, er
 	// A proximity search also matches its words in reverse order; that order is built
 	// here rather than for every article.
 	type keyTerms struct{ terms, rev []string }
-	perKey := make(map[string]keyTerms, len(an.keys))
-	for _, k := range an.keys {
+	perKey := make([]keyTerms, len(an.keys)) // by Doc.key
+	for i, k := range an.keys {
 		terms := an.TermsOf(k, value)
 		if err := CheckProximity(terms, slop, pos); err != nil {
 			return nil, err
@@ -435,10 +437,10 @@ func (an *Analysis) textMatch(field, value string, slop, pos int) (matchNode, er
 		if slop > 0 && len(terms) > 1 {
 			kt.rev = Reversed(terms)
 		}
-		perKey[k] = kt
+		perKey[i] = kt
 	}
 	return func(d *Doc) bool {
-		kt := perKey[d.LangKey]
+		kt := perKey[d.key]
 		terms := kt.terms
 		if len(terms) == 0 {
 			return false
