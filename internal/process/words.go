@@ -32,7 +32,11 @@ func sameCut(s string) bool {
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if !runeSameCut(r) {
+		if r < rune(len(twoByteSameCut)) {
+			if !twoByteSameCut[r] {
+				return false
+			}
+		} else if !runeSameCut(r) {
 			return false
 		}
 		i += n
@@ -80,6 +84,15 @@ var sameCutRanges = [][2]rune{
 	{0x20A0, 0x20BE}, // currency signs
 	{0x2116, 0x2116}, // №
 }
+
+// twoByteSameCut is runeSameCut for the characters of two bytes in UTF-8 (Latin,
+// Cyrillic, Armenian, Arabic), most of every text that is not ASCII.
+var twoByteSameCut = func() (t [0x800]bool) {
+	for r := range t {
+		t[r] = r >= utf8.RuneSelf && runeSameCut(rune(r))
+	}
+	return t
+}()
 
 func runeSameCut(r rune) bool {
 	for _, rg := range sameCutRanges {
