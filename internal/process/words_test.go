@@ -1,6 +1,7 @@
 package process
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -168,4 +169,49 @@ func FuzzSharedCut(f *testing.F) {
 		}
 		checkSharedCut(t, s)
 	})
+}
+
+// TestSharedCutKeepsTopics enriches articles made of real sentences, most of which take
+// the shared cut, and checks that each gets the topics the rules give it when they
+// analyse it themselves (topic.Set.Match).
+func TestSharedCutKeepsTopics(t *testing.T) {
+	e := sharedEnricher(t)
+	st := e.state.Load()
+	if st.topics.Len() == 0 {
+		t.Fatal("the test configuration has no topics")
+	}
+	files, _ := filepath.Glob(filepath.Join(sharedPath(t, "corpora/langid"), "sentences", "*.txt"))
+	more, _ := filepath.Glob("testdata/*.txt")
+	files = append(append(files, more...), sharedPath(t, "samples/seed-article.fr.txt"))
+	articles, withTopics := 0, 0
+	for _, f := range files {
+		lines := strings.Split(readFile(t, f), "\n")
+		for i := 0; i+4 <= len(lines) && i < 200; i += 4 {
+			a := &article.Article{ID: fmt.Sprintf("%s-%d", f, i), Title: lines[i]}
+			switch i % 12 { // each way BodyText joins summary and text
+			case 0:
+				a.Summary, a.Text = lines[i+1], strings.Join(lines[i+1:i+4], "\n\n")
+			case 4:
+				a.Summary, a.Text = lines[i+1], strings.Join(lines[i+2:i+4], "\n\n")
+			default:
+				a.Text = strings.Join(lines[i+1:i+4], "\n\n")
+			}
+			if err := e.Enrich(a); err != nil {
+				t.Fatal(err)
+			}
+			got := a.Topics
+			a.Topics = nil
+			if want := st.topics.Match(a); !slices.Equal(got, want) {
+				t.Errorf("%s line %d: topics %v, the rules alone say %v", f, i, got, want)
+			}
+			articles++
+			if len(got) > 0 {
+				withTopics++
+			}
+		}
+	}
+	t.Logf("%d articles, %d with topics", articles, withTopics)
+	if withTopics == 0 {
+		t.Error("no article got a topic: the check says nothing")
+	}
 }
