@@ -1,7 +1,9 @@
 // Package process is the enrichment stage between the raw and the enriched Kafka topics.
 // Its Enricher runs the steps in order on each article: the language (lang), the entities
 // (entity), the topics from boolean rules and the key phrases (topic), the near-duplicate
-// story (story). The words every step reads are tokenized once, here, with text.
+// story (story). The words every step reads are tokenized once, here, with text; the topic
+// rules' search analysers take their words from the same tokens (words.go) and stem and
+// fold them once per article for all the rules (query.Analysis.DocWords).
 //
 // The Enricher holds everything read-only after loading (the user entities, the topic
 // rules) behind an atomic pointer, so Enrich is safe for concurrent use and Reload swaps a

@@ -259,7 +259,16 @@ func (e *Enricher) enrich(a *article.Article, stories *story.Index) error {
 	}
 	sc.all = all
 	a.Topics = nil // a rule sees the article as enriched so far, not the topics it came with
-	a.Topics = st.topics.Match(a)
+	if st.topics.Len() > 0 {
+		title, body := cutWords(a, fields, sc.title, sc.body)
+		a.Topics = st.topics.MatchDoc(e.an.DocWords(a, title, body))
+		if title != nil {
+			sc.title = title
+		}
+		if body != nil {
+			sc.body = body
+		}
+	}
 	a.Keyphrases = kp.Top(8)
 
 	a.Signature = article.SimHash(story.Signature(all))
@@ -275,10 +284,13 @@ type enrichScratch struct {
 	toks   [3][]text.Token
 	all    []string
 	kp     *topic.Keyphraser
+	// The words of the title and the body for the topic rules; never nil, which would
+	// tell query to cut the text itself.
+	title, body []query.Span
 }
 
 var scratchPool = sync.Pool{New: func() any {
-	return &enrichScratch{kp: topic.NewKeyphraser()}
+	return &enrichScratch{kp: topic.NewKeyphraser(), title: make([]query.Span, 0, 32), body: make([]query.Span, 0, 1024)}
 }}
 
 // release clears what refers to the article's text and returns sc to the pool.

@@ -1,7 +1,6 @@
 package query
 
 import (
-	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -180,11 +179,12 @@ func (d cacheDefiner) AddCustomAnalyzer(name string, config map[string]any) erro
 // Analysis holds the analysers for a set of languages. It is safe for concurrent use;
 // build one and share it between every Matcher of a process.
 type Analysis struct {
-	keys    []string
-	keySet  map[string]bool
-	text    map[string]analysis.Analyzer
-	keyword analysis.Analyzer
-	fold    analysis.Analyzer
+	keys     []string
+	keySet   map[string]bool
+	keyIndex map[string]int // key -> its index in keys
+	text     map[string]analysis.Analyzer
+	keyword  analysis.Analyzer
+	fold     analysis.Analyzer
 	// cutLikeFold holds the text analysers that cut words exactly as the fold analyser
 	// does (no character filter, its tokenizer), and foldFilters the fold analyser's
 	// token filters: a Doc then segments its text once for both (see Analysis.words).
@@ -217,8 +217,9 @@ func NewAnalysis(languages []string) (*Analysis, error) {
 	if err := DefineAnalysis(cacheDefiner{cache}, keys); err != nil {
 		return nil, err
 	}
-	an := &Analysis{keys: keys, keySet: map[string]bool{}, text: map[string]analysis.Analyzer{}}
-	for _, k := range keys {
+	an := &Analysis{keys: keys, keySet: map[string]bool{}, keyIndex: map[string]int{}, text: map[string]analysis.Analyzer{}}
+	for i, k := range keys {
+		an.keyIndex[k] = i
 		a, err := cache.AnalyzerNamed(AnalyzerName(k))
 		if err != nil {
 			return nil, fmt.Errorf("loading analyzer for %s: %w", k, err)
@@ -254,12 +255,18 @@ func sameType(a, b any) bool { return fmt.Sprintf("%T", a) == fmt.Sprintf("%T", 
 // fold analyser does, also returns the words as cut (offsets and positions, no term),
 // from which foldWords makes the fold field without segmenting the text again. Words
 // seen before take their terms from the language's termCache.
-func (an *Analysis) words(langKey, text string) (tokenField, []analysis.Token) {
+// With cut non-nil, the words are cut's rather than the tokenizer's (see DocWords).
+func (an *Analysis) words(langKey, text string, cut []Span) (tokenField, []analysis.Token) {
 	a := an.cutLikeFold[langKey]
 	if a == nil {
 		return an.tokenField(langKey, text), nil
 	}
-	ts := a.Tokenizer.Tokenize([]byte(text))
+	var ts analysis.TokenStream
+	if cut != nil {
+		ts = spanTokens([]byte(text), cut)
+	} else {
+		ts = a.Tokenizer.Tokenize([]byte(text))
+	}
 	words := make([]analysis.Token, len(ts))
 	for i, t := range ts {
 		words[i] = analysis.Token{Start: t.Start, End: t.End, Position: t.Position, Type: t.Type}
@@ -268,7 +275,23 @@ func (an *Analysis) words(langKey, text string) (tokenField, []analysis.Token) {
 	if !ok {
 		return an.tokenField(langKey, text), words
 	}
-	return newTokenField(terms, func(i int) *analysis.Token { return &words[i] }, text), words
+	return newTokenField(terms, func(i int) *analysis.Token { return &words[i] }, text, true), words
+}
+
+// Span is a word of a text as byte offsets, Start inclusive, End exclusive.
+type Span struct{ Start, End int }
+
+// spanTokens is what the unicode tokenizer returns for text when it cuts the words cut:
+// each token's term is its bytes in text, its position its rank from 1. (Its type, which
+// none of the analysers' filters reads, is left alphanumeric.)
+func spanTokens(text []byte, cut []Span) analysis.TokenStream {
+	toks := make([]analysis.Token, len(cut))
+	ts := make(analysis.TokenStream, len(cut))
+	for i, w := range cut {
+		toks[i] = analysis.Token{Term: text[w.Start:w.End], Start: w.Start, End: w.End, Position: i + 1, Type: analysis.AlphaNumeric}
+		ts[i] = &toks[i]
+	}
+	return ts
 }
 
 // filter returns the term of each token of ts after filters, from the cache or by
@@ -322,12 +345,13 @@ func (c *termCache) filter(ts analysis.TokenStream, filters []analysis.TokenFilt
 // others the fold filters split (FoldApostrophes), and they are filtered every time.
 // It uses words up.
 func (an *Analysis) foldWords(words []analysis.Token, text string) tokenField {
-	buf := []byte(text) // the filters may rewrite terms in place
+	buf := []byte(text)                   // the filters may rewrite terms in place
+	apostrophes := hasFoldApostrophe(buf) // else no word needs looking at
 	var whole, split analysis.TokenStream
 	for i := range words {
 		w := &words[i]
 		w.Term = buf[w.Start:w.End]
-		if bytes.ContainsFunc(w.Term, isFoldApostrophe) {
+		if apostrophes && hasFoldApostrophe(w.Term) {
 			split = append(split, w)
 		} else {
 			whole = append(whole, w)
@@ -335,13 +359,13 @@ func (an *Analysis) foldWords(words []analysis.Token, text string) tokenField {
 	}
 	wholeTerms, ok := an.foldTerms.filter(whole, an.foldFilters)
 	if !ok {
-		return tokenFieldOf(an.fold.Analyze([]byte(text)), text) // not reached: see filter
+		return tokenFieldOf(an.fold.Analyze([]byte(text)), text, false) // not reached: see filter
 	}
 	for _, f := range an.foldFilters {
 		split = f.Filter(split)
 	}
 	if len(split) == 0 {
-		return newTokenField(wholeTerms, func(i int) *analysis.Token { return whole[i] }, text)
+		return newTokenField(wholeTerms, func(i int) *analysis.Token { return whole[i] }, text, false)
 	}
 	// Merge in word order: the parts of a split word keep its position.
 	terms := make([]string, 0, len(wholeTerms)+len(split))
@@ -355,7 +379,7 @@ func (an *Analysis) foldWords(words []analysis.Token, text string) tokenField {
 		terms, toks = append(terms, string(split[j].Term)), append(toks, split[j])
 		j++
 	}
-	return newTokenField(terms, func(i int) *analysis.Token { return toks[i] }, text)
+	return newTokenField(terms, func(i int) *analysis.Token { return toks[i] }, text, false)
 }
 
 // Keys returns the language keys, sorted; each has its own text fields.
@@ -391,6 +415,11 @@ func (an *Analysis) TermsOf(langKey, text string) []string {
 
 // Keyword normalises a keyword value ("" when it has none).
 func (an *Analysis) Keyword(v string) string {
+	// Most values (entity IDs, language tags, topic IDs) are ASCII, where the keyword
+	// analyser (the whole value, lower-cased) is strings.ToLower, without its allocations.
+	if isASCII(v) {
+		return strings.ToLower(v)
+	}
 	ts := an.keyword.Analyze([]byte(v))
 	if len(ts) == 0 {
 		return ""

@@ -47,6 +47,23 @@ func isFoldApostrophe(r rune) bool {
 	return false
 }
 
+// hasFoldApostrophe is bytes.ContainsFunc(b, isFoldApostrophe) without decoding every
+// rune: ' is one byte, ‘ ’ and ＇ are three with leads that no other byte of a valid
+// sequence is.
+func hasFoldApostrophe(b []byte) bool {
+	if bytes.IndexByte(b, '\'') >= 0 {
+		return true
+	}
+	for i := 0; i < len(b); i++ {
+		if c := b[i]; c == 0xE2 || c == 0xEF {
+			if r, _ := utf8.DecodeRune(b[i:]); isFoldApostrophe(r) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 type foldFilter struct {
 	f *asciifolding.AsciiFoldingFilter
 }
@@ -91,9 +108,9 @@ func (ff foldFilter) Filter(ts analysis.TokenStream) analysis.TokenStream {
 	return out
 }
 
-func isASCII(b []byte) bool {
-	for _, c := range b {
-		if c >= utf8.RuneSelf {
+func isASCII[T string | []byte](b T) bool {
+	for i := 0; i < len(b); i++ {
+		if b[i] >= utf8.RuneSelf {
 			return false
 		}
 	}

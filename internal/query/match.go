@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -66,6 +67,7 @@ func (m *Matcher) Query() Node { return m.node }
 type Doc struct {
 	Article   *article.Article
 	LangKey   string
+	key       int // LangKey's index in the Analysis's keys
 	Published time.Time
 	title     tokenField
 	body      tokenField
@@ -83,19 +85,20 @@ type tokenField struct {
 	pos   []int    // position of terms[i]
 	start []int    // byte offsets of terms[i] in the text
 	end   []int
-	at    Positions
+	at    Positions // nil in the fold fields
+	keys  []string  // the distinct terms, in order of first occurrence
 	text  string
 }
 
 func (an *Analysis) tokenField(langKey, text string) tokenField {
-	return tokenFieldOf(an.Tokens(langKey, text), text)
+	return tokenFieldOf(an.Tokens(langKey, text), text, true)
 }
 
 // tokenFieldOf keeps the tokens of text. It allocates per field, not per token: an
 // article has hundreds of tokens and the alert stage analyses a thousand articles a
 // second. A term that is a piece of the text as written (most are; a stem often is a
 // prefix of its word) is that substring, and the others share one string.
-func tokenFieldOf(ts analysis.TokenStream, text string) tokenField {
+func tokenFieldOf(ts analysis.TokenStream, text string, positions bool) tokenField {
 	terms := make([]string, len(ts))
 	type pending struct{ i, off int }
 	var rest []byte // the terms that are not substrings of text, end to end
@@ -114,36 +117,81 @@ func tokenFieldOf(ts analysis.TokenStream, text string) tokenField {
 			terms[p.i] = all[p.off : p.off+len(ts[p.i].Term)]
 		}
 	}
-	return newTokenField(terms, func(i int) *analysis.Token { return ts[i] }, text)
+	return newTokenField(terms, func(i int) *analysis.Token { return ts[i] }, text, positions)
 }
 
-// newTokenField keeps terms, the terms of the tokens token(0)…token(len(terms)-1), with
-// the positions of every term in one array.
-func newTokenField(terms []string, token func(i int) *analysis.Token, text string) tokenField {
+// newTokenField keeps terms, the terms of the tokens token(0)…token(len(terms)-1), and
+// the distinct terms; with positions, also the positions of every term (at), in one
+// array. The distinct terms are numbered with a map kept from field to field, so that
+// each term is looked up once and the positions map is made at its final size.
+func newTokenField(terms []string, token func(i int) *analysis.Token, text string, positions bool) tokenField {
 	n := len(terms)
-	ints := make([]int, 3*n)
+	ints := make([]int, 4*n)
 	f := tokenField{
-		terms: terms, pos: ints[:n:n], start: ints[n : 2*n : 2*n], end: ints[2*n:],
-		at: make(map[string][]int, n), text: text,
+		terms: terms, pos: ints[:n:n], start: ints[n : 2*n : 2*n], end: ints[2*n : 3*n : 3*n], text: text,
 	}
 	for i := range n {
 		t := token(i)
 		f.pos[i], f.start[i], f.end[i] = t.Position, t.Start, t.End
 	}
-	// The map counts each term's occurrences first, as the length of a slice of
-	// positions (no second map), then gets each term's share of positions.
-	positions, off := make([]int, n), 0
+	nb := numberingPool.Get().(*numbering)
+	ids := nb.ids[:0]
 	for _, t := range terms {
-		f.at[t] = positions[:len(f.at[t])+1]
+		id, ok := nb.of[t]
+		if !ok {
+			id = int32(len(f.keys))
+			nb.of[t] = id
+			f.keys = append(f.keys, t)
+			nb.next = append(nb.next, 0)
+		}
+		ids = append(ids, id)
+		nb.next[id]++
 	}
-	for t, p := range f.at {
-		f.at[t] = positions[off : off : off+len(p)] // filled below without growing
-		off += len(p)
+	if !positions {
+		nb.release(ids)
+		return f
 	}
-	for i, t := range terms {
-		f.at[t] = append(f.at[t], f.pos[i])
+	// next[id] becomes where the positions of term id start, then where the next goes.
+	off := 0
+	for id, c := range nb.next {
+		nb.next[id] = off
+		off += c
 	}
+	all := ints[3*n:]
+	for i, id := range ids {
+		all[nb.next[id]] = f.pos[i]
+		nb.next[id]++
+	}
+	f.at = make(Positions, len(f.keys))
+	off = 0
+	for id, t := range f.keys {
+		f.at[t] = all[off:nb.next[id]:nb.next[id]]
+		off = nb.next[id]
+	}
+	nb.release(ids)
 	return f
+}
+
+// numbering is newTokenField's working memory.
+type numbering struct {
+	of   map[string]int32 // distinct term -> its number
+	next []int
+	ids  []int32
+}
+
+// maxNumbered bounds what a numbering keeps for the next field: a map grown by one huge
+// text would make clearing it cost as much for every small one after.
+const maxNumbered = 1 << 13
+
+var numberingPool = sync.Pool{New: func() any { return &numbering{of: map[string]int32{}} }}
+
+func (nb *numbering) release(ids []int32) {
+	if len(nb.of) > maxNumbered {
+		return
+	}
+	clear(nb.of)
+	nb.next, nb.ids = nb.next[:0], ids[:0]
+	numberingPool.Put(nb)
 }
 
 // writtenAs returns the term of t as a substring of text when text holds it at t's
@@ -183,19 +231,28 @@ func KeywordValues(a *article.Article) map[string][]string {
 }
 
 // Doc analyses a for matching.
-func (an *Analysis) Doc(a *article.Article) *Doc {
+func (an *Analysis) Doc(a *article.Article) *Doc { return an.DocWords(a, nil, nil) }
+
+// DocWords is Doc for a caller that has already cut a's title and body (BodyText) into
+// words, so that they are not segmented a second time: title and body must be the words,
+// in order, that the unicode tokenizer of the text analysers (UAX #29 words that hold a
+// letter, a digit or an ideograph) cuts from them, else matching is not what a search of
+// the index finds. A nil slice leaves that text to Doc's own tokenizer. Languages whose
+// analyser filters characters before cutting words (fa) always use their own.
+func (an *Analysis) DocWords(a *article.Article, title, body []Span) *Doc {
 	key := an.LangKey(a.Lang)
 	d := &Doc{
 		Article:   a,
 		LangKey:   key,
+		key:       an.keyIndex[key],
 		Published: PublishedTime(a),
 		Now:       time.Now(),
 		keywords:  map[string][]string{},
 		sorted:    &sortedTerms{},
 		fold:      &foldedFields{an: an},
 	}
-	d.title, d.fold.titleWords = an.words(key, a.Title)
-	d.body, d.fold.bodyWords = an.words(key, BodyText(a))
+	d.title, d.fold.titleWords = an.words(key, a.Title, title)
+	d.body, d.fold.bodyWords = an.words(key, BodyText(a), body)
 	d.both = [2]*tokenField{&d.title, &d.body}
 	for f, vs := range KeywordValues(a) {
 		for _, v := range vs {
@@ -232,7 +289,7 @@ func (an *Analysis) compileMatch(n Node) (matchNode, error) {
 		field := x.Field
 		return func(d *Doc) bool {
 			for _, f := range d.foldFields(field) {
-				for t := range f.at {
+				for _, t := range f.keys {
 					if withinEdits(word, t, edits) {
 						return true
 					}
@@ -370,8 +427,8 @@ func (an *Analysis) textMatch(field, value string, slop, pos int) (matchNode, er
 	// A proximity search also matches its words in reverse order; that order is built
 	// here rather than for every article.
 	type keyTerms struct{ terms, rev []string }
-	perKey := make(map[string]keyTerms, len(an.keys))
-	for _, k := range an.keys {
+	perKey := make([]keyTerms, len(an.keys)) // by Doc.key
+	for i, k := range an.keys {
 		terms := an.TermsOf(k, value)
 		if err := CheckProximity(terms, slop, pos); err != nil {
 			return nil, err
@@ -380,10 +437,10 @@ func (an *Analysis) textMatch(field, value string, slop, pos int) (matchNode, er
 		if slop > 0 && len(terms) > 1 {
 			kt.rev = Reversed(terms)
 		}
-		perKey[k] = kt
+		perKey[i] = kt
 	}
 	return func(d *Doc) bool {
-		kt := perKey[d.LangKey]
+		kt := perKey[d.key]
 		terms := kt.terms
 		if len(terms) == 0 {
 			return false

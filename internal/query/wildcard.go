@@ -1,6 +1,7 @@
 package query
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"strings"
@@ -28,7 +29,9 @@ func wildcardLead(pattern string) string {
 }
 
 // foldedFields holds a Doc's title and body as words written (the fold analyser), built
-// when the first wildcard or fuzzy term needs them: most queries never do.
+// when the first wildcard or fuzzy term needs them: most queries never do. Their terms
+// are looked at as a set (wildcards, fuzzy terms) or one by one (the highlighter), never
+// by position, so they have no positions map (at).
 type foldedFields struct {
 	an          *Analysis
 	once        sync.Once
@@ -60,7 +63,7 @@ func (an *Analysis) foldField(text string, words []analysis.Token) tokenField {
 	if words != nil {
 		return an.foldWords(words, text)
 	}
-	return tokenFieldOf(an.fold.Analyze([]byte(text)), text)
+	return tokenFieldOf(an.fold.Analyze([]byte(text)), text, false)
 }
 
 // termsWithPrefix returns the distinct terms of f (d's title or body, stemmed or folded)
@@ -72,8 +75,8 @@ func (d *Doc) termsWithPrefix(f *tokenField, lead string) []string {
 		st, title, body = &d.fold.sorted, &d.fold.title, &d.fold.body
 	}
 	st.once.Do(func() {
-		st.title = sortedKeys(title.at)
-		st.body = sortedKeys(body.at)
+		st.title = sortedCopy(title.keys)
+		st.body = sortedCopy(body.keys)
 	})
 	ts := st.body
 	if f == title {
@@ -87,13 +90,36 @@ func (d *Doc) termsWithPrefix(f *tokenField, lead string) []string {
 	return ts[i:j]
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// sortedCopy returns ss sorted, as slices.Sort sorts it. The strings are compared by
+// their first eight bytes as one number first: a Doc's terms mostly differ there, and
+// comparing two numbers costs much less than comparing two strings.
+func sortedCopy(ss []string) []string {
+	type keyed struct {
+		head uint64
+		s    string
 	}
-	slices.Sort(keys)
-	return keys
+	ks := make([]keyed, len(ss))
+	for i, s := range ss {
+		var h uint64
+		for j := range 8 {
+			h <<= 8
+			if j < len(s) {
+				h |= uint64(s[j])
+			}
+		}
+		ks[i] = keyed{h, s}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if a.head != b.head {
+			return cmp.Compare(a.head, b.head)
+		}
+		return strings.Compare(a.s, b.s)
+	})
+	out := make([]string, len(ss))
+	for i, k := range ks {
+		out[i] = k.s
+	}
+	return out
 }
 
 // withinEdits reports whether term is at most max edits from word: insertions,

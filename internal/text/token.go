@@ -20,6 +20,10 @@ type Token struct {
 	Letters    bool   // contains at least one letter
 	Hyph       bool   // joined to the previous token by a hyphen: one compound word
 	Initial    bool   // a single capital followed by a full stop ("T." in "William T. Sherman")
+	// WordStart and WordEnd are the byte offsets of the whole UAX #29 word the token was
+	// cut from, with its elided article or case suffix: what a search analyser's
+	// tokenizer cuts (the process stage shares the segmentation with it).
+	WordStart, WordEnd int
 }
 
 // elisions are the French and Italian articles and particles written joined by an
@@ -105,6 +109,7 @@ func tokenizeMode(s string, out []Token, suffixes bool) []Token {
 			}
 			continue
 		}
+		wordStart, wordEnd := start, start+len(w)
 		// Apostrophes inside the word.
 		if i := indexApostrophe(w); i > 0 {
 			_, alen := utf8.DecodeRuneInString(w[i:])
@@ -118,7 +123,7 @@ func tokenizeMode(s string, out []Token, suffixes bool) []Token {
 				w = head
 			}
 		}
-		t := Token{Start: start, End: start + len(w), Break: brk, SentStart: sent, Letters: true, Hyph: hyph && !brk && len(out) > 0 && out[len(out)-1].End+1 >= start}
+		t := Token{Start: start, End: start + len(w), WordStart: wordStart, WordEnd: wordEnd, Break: brk, SentStart: sent, Letters: true, Hyph: hyph && !brk && len(out) > 0 && out[len(out)-1].End+1 >= start}
 		r, _ = utf8.DecodeRuneInString(w)
 		if r < utf8.RuneSelf {
 			t.Cap = 'A' <= r && r <= 'Z'

@@ -200,7 +200,16 @@ func (s *Set) Match(a *article.Article) []string {
 	if s.Len() == 0 {
 		return nil
 	}
-	d := s.an.Doc(a)
+	return s.MatchDoc(s.an.Doc(a))
+}
+
+// MatchDoc is Match for an article already analysed, by the query.Analysis s was parsed
+// with (a caller that cut the article's words itself builds d with DocWords). d's
+// article must carry its language and entities, and no topics yet.
+func (s *Set) MatchDoc(d *query.Doc) []string {
+	if s.Len() == 0 {
+		return nil
+	}
 	var ids []string
 	for i := range s.topics {
 		for _, m := range s.topics[i].m {
