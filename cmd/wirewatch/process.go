@@ -58,25 +58,39 @@ func cmdExtract(ctx context.Context, e *env, args []string) error {
 	return printJSON(e.stdout, a)
 }
 
-func cmdEval(ctx context.Context, e *env, args []string) error {
-	fs := newFlags("eval", "eval [--json] [--mistakes] [--halves] [--pred PRED.conll] ner FILE.conll | lang DIR | news DIR", e)
+func cmdEval(ctx context.Context, e *env, args []string) (err error) {
+	fs := newFlags("eval", "eval [--json] [--mistakes] [--halves] [--pred PRED.conll] [--tags-out OUT.conll] ner FILE.conll | lang DIR | news DIR", e)
 	var cf configFlags
 	cf.register(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	mistakes := fs.Bool("mistakes", false, "ner, news: also list every missed and every wrong name (ner: with its sentence; news: with its article)")
 	halves := fs.Bool("halves", false, "ner: also score the first and the second half of the sentences on their own")
 	pred := fs.String("pred", "", "ner: score this CoNLL file's tags (a model's output over FILE.conll's tokens) instead of the enricher's names")
+	tagsOut := fs.String("tags-out", "", "ner: also write the names scored as CoNLL over FILE.conll's tokens (the form --pred reads)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 2 || (fs.Arg(0) != "ner" && fs.Arg(0) != "lang" && fs.Arg(0) != "news") {
 		return usageError{fmt.Errorf("want `ner FILE.conll` or `lang DIR`, or `news DIR` (NAME.txt articles beside NAME.gold.yaml key-entity lists; see internal/eval/news.go)")}
 	}
-	if fs.Arg(0) != "ner" && (*halves || *pred != "") {
-		return usageError{fmt.Errorf("--halves and --pred are for `ner`")}
+	if fs.Arg(0) != "ner" && (*halves || *pred != "" || *tagsOut != "") {
+		return usageError{fmt.Errorf("--halves, --pred and --tags-out are for `ner`")}
+	}
+	o := eval.NEROptions{Mistakes: *mistakes, Halves: *halves}
+	if *tagsOut != "" {
+		f, err := os.Create(*tagsOut)
+		if err != nil {
+			return fmt.Errorf("creating the tags file: %w", err)
+		}
+		defer func() {
+			if cerr := f.Close(); cerr != nil && err == nil {
+				err = fmt.Errorf("writing the tags file: %w", cerr)
+			}
+		}()
+		o.Tags = f
 	}
 	if *pred != "" {
-		return evalPredicted(e, fs.Arg(1), *pred, eval.NEROptions{Mistakes: *mistakes, Halves: *halves}, *asJSON)
+		return evalPredicted(e, fs.Arg(1), *pred, o, *asJSON)
 	}
 	en, err := enricher(e, &cf)
 	if err != nil {
@@ -93,7 +107,7 @@ func cmdEval(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		defer f.Close()
-		r, err := eval.NERWith(en, f, eval.NEROptions{Mistakes: *mistakes, Halves: *halves})
+		r, err := eval.NERWith(en, f, o)
 		if err != nil {
 			return err
 		}

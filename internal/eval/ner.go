@@ -28,7 +28,8 @@ type NERReport struct {
 	// asked for (NEROptions.Halves).
 	Halves []*NERReport `json:"halves,omitempty"`
 	keep   bool
-	model  bool // the names are a model's output (NEROptions.Predicted)
+	model  bool          // the names are a model's output (NEROptions.Predicted)
+	tags   *bufio.Writer // NEROptions.Tags
 }
 
 // NERMistake is one gold name the tagger missed or typed wrongly ("miss") or one name it
@@ -107,6 +108,12 @@ type NEROptions struct {
 	// does not continue a name of its type starts one, as in the gold file. -DOCSTART-
 	// lines are ignored in it.
 	Predicted io.Reader
+	// Tags, when set, receives the names scored (the tagger's, or the model's) as a CoNLL
+	// file over the gold tokens, "token<TAB>tag" lines, the form Predicted reads: so the
+	// rules' output can be merged with a model's and scored again. Names that do not start
+	// and end on token boundaries (never right) and names over words an earlier name took
+	// are left out of it.
+	Tags io.Writer
 }
 
 // NERWith scores the tagger (or, with o.Predicted, a model's tags) against the gold CoNLL
@@ -131,10 +138,19 @@ func NERWith(e Tagger, gold io.Reader, o NEROptions) (*NERReport, error) {
 		tag = predictedNames
 	}
 	model := o.Predicted != nil
-	rep := scoreSentences(tag, sents, docs, o.Mistakes, model)
+	var tags *bufio.Writer
+	if o.Tags != nil {
+		tags = bufio.NewWriter(o.Tags)
+	}
+	rep := scoreSentences(tag, sents, docs, o.Mistakes, model, tags)
+	if tags != nil {
+		if err := tags.Flush(); err != nil {
+			return nil, fmt.Errorf("writing the tags: %w", err)
+		}
+	}
 	if o.Halves {
 		h := len(sents) / 2
-		rep.Halves = []*NERReport{scoreSentences(tag, sents[:h], docs, false, model), scoreSentences(tag, sents[h:], docs, false, model)}
+		rep.Halves = []*NERReport{scoreSentences(tag, sents[:h], docs, false, model, nil), scoreSentences(tag, sents[h:], docs, false, model, nil)}
 	}
 	return rep, nil
 }
@@ -223,8 +239,8 @@ func predictedNames(_ string, sents []conllSentence, wordAt [][2]int) []entity.T
 
 // scoreSentences scores sentences a document at a time (a sentence at a time when the
 // file has no documents).
-func scoreSentences(tag tagFunc, sents []conllSentence, docs, mistakes, model bool) *NERReport {
-	rep := &NERReport{Types: map[string]*NERScores{}, keep: mistakes, model: model}
+func scoreSentences(tag tagFunc, sents []conllSentence, docs, mistakes, model bool, tags *bufio.Writer) *NERReport {
+	rep := &NERReport{Types: map[string]*NERScores{}, keep: mistakes, model: model, tags: tags}
 	for _, t := range []string{"PER", "LOC", "ORG", "MISC"} {
 		rep.Types[t] = &NERScores{}
 	}
@@ -320,6 +336,7 @@ func (rep *NERReport) score(tag tagFunc, sents []conllSentence) {
 	}
 	found := map[nerSpan]bool{}
 	var falses []NERMistake
+	var onWords []nerSpan // the names scored that start and end on words, for rep.tags
 	tagged := tag(text, sents, wordAt)
 	seen := map[entity.Tagged]bool{}
 	for _, p := range tagged {
@@ -349,6 +366,9 @@ func (rep *NERReport) score(tag tagFunc, sents []conllSentence) {
 			bySrc = rep.source(typ + " " + src)
 			bySrc.Predicted++
 		}
+		if ok1 && ok2 {
+			onWords = append(onWords, nerSpan{from, to, typ})
+		}
 		if ok1 && ok2 && goldSet[nerSpan{from, to, typ}] {
 			s.Correct++
 			found[nerSpan{from, to, typ}] = true
@@ -358,6 +378,9 @@ func (rep *NERReport) score(tag tagFunc, sents []conllSentence) {
 		} else if rep.keep {
 			falses = append(falses, NERMistake{Kind: "false", Type: typ, Name: text[p.Start:p.End], From: src, Sentence: sentence(p.Start)})
 		}
+	}
+	if rep.tags != nil {
+		rep.writeTags(sents, onWords)
 	}
 	if !rep.keep {
 		return
@@ -379,6 +402,37 @@ func (rep *NERReport) score(tag tagFunc, sents []conllSentence) {
 		rep.Mistakes = append(rep.Mistakes, m)
 	}
 	rep.Mistakes = append(rep.Mistakes, falses...)
+}
+
+// writeTags writes the sentences' words with the names as BIO tags (NEROptions.Tags); a
+// name over a word an earlier name took is left out.
+func (rep *NERReport) writeTags(sents []conllSentence, names []nerSpan) {
+	var words []string
+	for _, st := range sents {
+		words = append(words, st.words...)
+	}
+	tags := make([]string, len(words))
+	for _, n := range names {
+		if slices.ContainsFunc(tags[n.from:n.to], func(t string) bool { return t != "" }) {
+			continue
+		}
+		tags[n.from] = "B-" + n.typ
+		for i := n.from + 1; i < n.to; i++ {
+			tags[i] = "I-" + n.typ
+		}
+	}
+	w := 0
+	for _, st := range sents {
+		for range st.words {
+			t := tags[w]
+			if t == "" {
+				t = "O"
+			}
+			fmt.Fprintf(rep.tags, "%s\t%s\n", words[w], t)
+			w++
+		}
+		rep.tags.WriteByte('\n')
+	}
 }
 
 // source returns the counts of one source ("PER pattern 0.35"), made on first use.

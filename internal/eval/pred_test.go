@@ -111,3 +111,44 @@ func scorePredicted(t *testing.T, o eval.NEROptions) *eval.NERReport {
 	}
 	return rep
 }
+
+// TestNERTagsRoundTrip writes the names scored as CoNLL (NEROptions.Tags), for the rules and
+// for a model's output, and scores that file again: the same names, so the same counts.
+func TestNERTagsRoundTrip(t *testing.T) {
+	gold, err := os.ReadFile(filepath.Join("testdata", "pred", "gold.conll"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pred, err := os.ReadFile(filepath.Join("testdata", "pred", "pred.conll"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		o    eval.NEROptions
+	}{
+		{"rules", eval.NEROptions{}},
+		{"model", eval.NEROptions{Predicted: bytes.NewReader(pred)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var tags bytes.Buffer
+			tc.o.Tags = &tags
+			first, err := eval.NERWith(sharedEnricher(t), bytes.NewReader(gold), tc.o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := eval.NERWith(nil, bytes.NewReader(gold), eval.NEROptions{Predicted: &tags})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if first.Micro.Correct == 0 {
+				t.Fatalf("nothing right the first time: %+v", first.Micro)
+			}
+			for typ, s := range first.Types {
+				if a := again.Types[typ]; a.Correct != s.Correct || a.Predicted != s.Predicted {
+					t.Errorf("%s: rescored %d right of %d, first %d of %d", typ, a.Correct, a.Predicted, s.Correct, s.Predicted)
+				}
+			}
+		})
+	}
+}
