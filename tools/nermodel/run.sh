@@ -48,7 +48,7 @@ score1() {
 	if [ -f "$out/$1.conll" ]; then
 		"$ww" eval ner --halves --pred "$out/$1.conll" "$2" >"$out/$1.txt"
 	else
-		nice "$ww" eval ner --halves "$2" >"$out/$1.txt"
+		nice "$ww" eval ner --halves --tags-out "$out/$1.tags" "$2" >"$out/$1.txt"
 	fi
 	echo "== $1"; cat "$out/$1.txt"
 }
@@ -69,6 +69,11 @@ score() {
 	corenlp fr-wikineural.corenlp-wikiner edu/stanford/nlp/models/ner/french-wikiner-4class.crf.ser.gz "$fr_wn"
 	for n in en-wikigold:$en_wg en-wikineural:$en_wn fr-wikineural:$fr_wn ru-wikineural:$ru_wn; do
 		score1 "${n%%:*}.rules" "${n#*:}"
+	done
+	# A model's names with the rules' ORG winning over them (merge.py --over).
+	for m in en-wikigold.corenlp-all.3class en-wikineural.corenlp-all.3class fr-wikineural.corenlp-wikiner \
+		fr-wikineural.spacy-fr_core_news_sm ru-wikineural.slovnet; do
+		python3 "$root/tools/nermodel/merge.py" --over "$out/$m.conll" "$out/${m%%.*}.rules.tags" ORG >"$out/$m+rules-ORG.conll"
 	done
 	for f in "$out"/*.conll; do
 		n=$(basename "$f" .conll)
