@@ -396,3 +396,31 @@ func TestEvalNERListsMistakes(t *testing.T) {
 		}
 	}
 }
+
+// TestEvalNERScoresPredicted runs `wirewatch eval ner --pred PRED GOLD --halves`: a model's
+// tags scored by the code that scores the enricher, each half on its own, without the
+// knowledge base; --pred is only for ner.
+func TestEvalNERScoresPredicted(t *testing.T) {
+	dir := t.TempDir()
+	gold, pred := filepath.Join(dir, "gold.conll"), filepath.Join(dir, "pred.conll")
+	if err := os.WriteFile(gold, []byte("0\tSergey\tB-PER\n1\tLavrov\tI-PER\n\n0\tin\tO\n1\tYerevan\tB-LOC\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(pred, []byte("Sergey\tB-PER\nLavrov\tO\n\nin\tO\nYerevan\tB-GPE\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if code := cli([]string{"eval", "ner", "--pred", pred, gold, "--halves"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{"micro       2      1      0  0.000  0.000  0.000", "half 1: 1 sentences", "half 2: 1 sentences"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	out.Reset()
+	errb.Reset()
+	if code := cli([]string{"eval", "--pred", pred, "lang", dir}, &out, &errb); code != 2 {
+		t.Errorf("--pred with lang: exit %d, want 2: %s", code, errb.String())
+	}
+}

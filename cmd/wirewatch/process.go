@@ -58,17 +58,39 @@ func cmdExtract(ctx context.Context, e *env, args []string) error {
 	return printJSON(e.stdout, a)
 }
 
-func cmdEval(ctx context.Context, e *env, args []string) error {
-	fs := newFlags("eval", "eval [--json] [--mistakes] ner FILE.conll | lang DIR | news DIR", e)
+func cmdEval(ctx context.Context, e *env, args []string) (err error) {
+	fs := newFlags("eval", "eval [--json] [--mistakes] [--halves] [--pred PRED.conll] [--tags-out OUT.conll] ner FILE.conll | lang DIR | news DIR", e)
 	var cf configFlags
 	cf.register(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	mistakes := fs.Bool("mistakes", false, "ner, news: also list every missed and every wrong name (ner: with its sentence; news: with its article)")
+	halves := fs.Bool("halves", false, "ner: also score the first and the second half of the sentences on their own")
+	pred := fs.String("pred", "", "ner: score this CoNLL file's tags (a model's output over FILE.conll's tokens) instead of the enricher's names")
+	tagsOut := fs.String("tags-out", "", "ner: also write the names scored as CoNLL over FILE.conll's tokens (the form --pred reads)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 2 || (fs.Arg(0) != "ner" && fs.Arg(0) != "lang" && fs.Arg(0) != "news") {
 		return usageError{fmt.Errorf("want `ner FILE.conll` or `lang DIR`, or `news DIR` (NAME.txt articles beside NAME.gold.yaml key-entity lists; see internal/eval/news.go)")}
+	}
+	if fs.Arg(0) != "ner" && (*halves || *pred != "" || *tagsOut != "") {
+		return usageError{fmt.Errorf("--halves, --pred and --tags-out are for `ner`")}
+	}
+	o := eval.NEROptions{Mistakes: *mistakes, Halves: *halves}
+	if *tagsOut != "" {
+		f, err := os.Create(*tagsOut)
+		if err != nil {
+			return fmt.Errorf("creating the tags file: %w", err)
+		}
+		defer func() {
+			if cerr := f.Close(); cerr != nil && err == nil {
+				err = fmt.Errorf("writing the tags file: %w", cerr)
+			}
+		}()
+		o.Tags = f
+	}
+	if *pred != "" {
+		return evalPredicted(e, fs.Arg(1), *pred, o, *asJSON)
 	}
 	en, err := enricher(e, &cf)
 	if err != nil {
@@ -85,11 +107,7 @@ func cmdEval(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		defer f.Close()
-		score := eval.NER
-		if *mistakes {
-			score = eval.NERMistakes
-		}
-		r, err := score(en, f)
+		r, err := eval.NERWith(en, f, o)
 		if err != nil {
 			return err
 		}
@@ -112,6 +130,30 @@ func cmdEval(ctx context.Context, e *env, args []string) error {
 		rep = r
 	}
 	if *asJSON {
+		return printJSON(e.stdout, rep)
+	}
+	return rep.WriteText(e.stdout)
+}
+
+// evalPredicted scores a model's tags (predPath) against the gold CoNLL file with the code
+// that scores the enricher; it needs no knowledge base.
+func evalPredicted(e *env, goldPath, predPath string, o eval.NEROptions, asJSON bool) error {
+	gold, err := os.Open(goldPath)
+	if err != nil {
+		return err
+	}
+	defer gold.Close()
+	pred, err := os.Open(predPath)
+	if err != nil {
+		return err
+	}
+	defer pred.Close()
+	o.Predicted = pred
+	rep, err := eval.NERWith(nil, gold, o)
+	if err != nil {
+		return err
+	}
+	if asJSON {
 		return printJSON(e.stdout, rep)
 	}
 	return rep.WriteText(e.stdout)

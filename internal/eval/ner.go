@@ -24,7 +24,12 @@ type NERReport struct {
 	// Sources counts, with the mistakes, the names each source found and how many of them
 	// are right: "PER pattern 0.35" is the precision of one name pattern.
 	Sources map[string]*NERScores `json:"sources,omitempty"`
-	keep    bool
+	// Halves scores the first and the second half of the sentences on their own, when
+	// asked for (NEROptions.Halves).
+	Halves []*NERReport `json:"halves,omitempty"`
+	keep   bool
+	model  bool          // the names are a model's output (NEROptions.Predicted)
+	tags   *bufio.Writer // NEROptions.Tags
 }
 
 // NERMistake is one gold name the tagger missed or typed wrongly ("miss") or one name it
@@ -80,28 +85,89 @@ type Tagger interface {
 // tagged a document at a time, its sentences one text, as the enricher sees an article:
 // what a document says in one sentence ("the Mad Capsule Markets") helps read another.
 func NER(e Tagger, r io.Reader) (*NERReport, error) {
-	return evalNER(e, r, false)
+	return NERWith(e, r, NEROptions{})
 }
 
 // NERMistakes is NER that also lists the mistakes.
 func NERMistakes(e Tagger, r io.Reader) (*NERReport, error) {
-	return evalNER(e, r, true)
+	return NERWith(e, r, NEROptions{Mistakes: true})
 }
 
-// conllSentence is one sentence of a CoNLL file and the document it is in.
-type conllSentence struct {
-	words, tags []string
-	doc         int
+// NEROptions says what NERWith does besides scoring the tagger on the whole file.
+type NEROptions struct {
+	// Mistakes lists every missed and every wrong name.
+	Mistakes bool
+	// Halves also scores the first and the second half of the sentences on their own
+	// (NERReport.Halves), as if the file had been cut in two there: the gap between them
+	// says how much a figure owes to the sentences it was tuned on.
+	Halves bool
+	// Predicted, when set, is a CoNLL file of the same tokens in the same sentences whose
+	// tag column is a model's output: its names are scored instead of the tagger's, by the
+	// same code, so a model and the rules compare span for span. Its BIO tags may name any
+	// type; only PER, LOC, ORG and MISC are counted (as for the tagger), and an I- tag that
+	// does not continue a name of its type starts one, as in the gold file. -DOCSTART-
+	// lines are ignored in it.
+	Predicted io.Reader
+	// Tags, when set, receives the names scored (the tagger's, or the model's) as a CoNLL
+	// file over the gold tokens, "token<TAB>tag" lines, the form Predicted reads: so the
+	// rules' output can be merged with a model's and scored again. Names that do not start
+	// and end on token boundaries (never right) and names over words an earlier name took
+	// are left out of it.
+	Tags io.Writer
 }
 
-func evalNER(e Tagger, r io.Reader, mistakes bool) (*NERReport, error) {
-	rep := &NERReport{Types: map[string]*NERScores{}, keep: mistakes}
-	for _, t := range []string{"PER", "LOC", "ORG", "MISC"} {
-		rep.Types[t] = &NERScores{}
+// NERWith scores the tagger (or, with o.Predicted, a model's tags) against the gold CoNLL
+// file; the tagger may be nil when o.Predicted is set.
+func NERWith(e Tagger, gold io.Reader, o NEROptions) (*NERReport, error) {
+	sents, docs, err := readCoNLL(gold, true)
+	if err != nil {
+		return nil, err
 	}
+	tag := func(text string, _ []conllSentence, _ [][2]int) []entity.Tagged { return e.TagText(text) }
+	if o.Predicted != nil {
+		pred, _, err := readCoNLL(o.Predicted, false)
+		if err != nil {
+			return nil, fmt.Errorf("reading the predicted tags: %w", err)
+		}
+		if err := sameTokens(sents, pred); err != nil {
+			return nil, err
+		}
+		for i := range sents {
+			sents[i].pred = pred[i].tags
+		}
+		tag = predictedNames
+	}
+	model := o.Predicted != nil
+	var tags *bufio.Writer
+	if o.Tags != nil {
+		tags = bufio.NewWriter(o.Tags)
+	}
+	rep := scoreSentences(tag, sents, docs, o.Mistakes, model, tags)
+	if tags != nil {
+		if err := tags.Flush(); err != nil {
+			return nil, fmt.Errorf("writing the tags: %w", err)
+		}
+	}
+	if o.Halves {
+		h := len(sents) / 2
+		rep.Halves = []*NERReport{scoreSentences(tag, sents[:h], docs, false, model, nil), scoreSentences(tag, sents[h:], docs, false, model, nil)}
+	}
+	return rep, nil
+}
+
+// conllSentence is one sentence of a CoNLL file, the document it is in and, when a model's
+// output is scored, the model's tags.
+type conllSentence struct {
+	words, tags, pred []string
+	doc               int
+}
+
+// readCoNLL reads the sentences of a CoNLL file and says whether it has -DOCSTART- lines.
+// Strict checks that every tag is O, B-TYPE or I-TYPE; a model's output is read leniently
+// (an unknown tag is O), as only its names of the scored types count.
+func readCoNLL(r io.Reader, strict bool) (sents []conllSentence, docs bool, err error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 4<<20)
-	var sents []conllSentence
 	var cur conllSentence
 	doc, line := 0, 0
 	flush := func() {
@@ -128,23 +194,63 @@ func evalNER(e Tagger, r io.Reader, mistakes bool) (*NERReport, error) {
 		case 3:
 			cur.words, cur.tags = append(cur.words, f[1]), append(cur.tags, f[2])
 		default:
-			return nil, fmt.Errorf("reading CoNLL line %d: %d columns, want 2 or 3 (index, token, tag)", line, len(f))
+			return nil, false, fmt.Errorf("reading CoNLL line %d: %d columns, want 2 or 3 (index, token, tag)", line, len(f))
 		}
 		if t := cur.tags[len(cur.tags)-1]; t != "O" && !strings.HasPrefix(t, "B-") && !strings.HasPrefix(t, "I-") {
-			return nil, fmt.Errorf("reading CoNLL line %d: tag %q is not O, B-TYPE or I-TYPE", line, t)
+			if strict {
+				return nil, false, fmt.Errorf("reading CoNLL line %d: tag %q is not O, B-TYPE or I-TYPE", line, t)
+			}
+			cur.tags[len(cur.tags)-1] = "O"
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("reading CoNLL line %d: %w", line+1, err)
+		return nil, false, fmt.Errorf("reading CoNLL line %d: %w", line+1, err)
 	}
 	flush()
+	return sents, doc > 0, nil
+}
+
+// sameTokens checks that a model's output has the gold file's sentences and tokens.
+func sameTokens(gold, pred []conllSentence) error {
+	if len(pred) != len(gold) {
+		return fmt.Errorf("comparing the predicted tags: %d sentences, the gold file has %d", len(pred), len(gold))
+	}
+	for i := range gold {
+		if !slices.Equal(gold[i].words, pred[i].words) {
+			return fmt.Errorf("comparing the predicted tags: sentence %d has other tokens than the gold file's (%q, want %q)", i+1, strings.Join(pred[i].words, " "), strings.Join(gold[i].words, " "))
+		}
+	}
+	return nil
+}
+
+// predictedNames returns a model's names over the text score built from the sentences:
+// each name's words are at the byte offsets wordAt gives them.
+func predictedNames(_ string, sents []conllSentence, wordAt [][2]int) []entity.Tagged {
+	var out []entity.Tagged
+	w := 0
+	for _, st := range sents {
+		for _, sp := range goldSpans(st.pred) {
+			out = append(out, entity.Tagged{Start: wordAt[w+sp.from][0], End: wordAt[w+sp.to-1][1], Type: sp.typ})
+		}
+		w += len(st.words)
+	}
+	return out
+}
+
+// scoreSentences scores sentences a document at a time (a sentence at a time when the
+// file has no documents).
+func scoreSentences(tag tagFunc, sents []conllSentence, docs, mistakes, model bool, tags *bufio.Writer) *NERReport {
+	rep := &NERReport{Types: map[string]*NERScores{}, keep: mistakes, model: model, tags: tags}
+	for _, t := range []string{"PER", "LOC", "ORG", "MISC"} {
+		rep.Types[t] = &NERScores{}
+	}
 	rep.Sentences = len(sents)
 	for i := 0; i < len(sents); {
 		j := i + 1
-		for doc > 0 && j < len(sents) && sents[j].doc == sents[i].doc {
+		for docs && j < len(sents) && sents[j].doc == sents[i].doc {
 			j++
 		}
-		rep.score(e, sents[i:j])
+		rep.score(tag, sents[i:j])
 		i = j
 	}
 	for _, t := range []string{"PER", "LOC", "ORG"} {
@@ -160,8 +266,12 @@ func evalNER(e Tagger, r io.Reader, mistakes bool) (*NERReport, error) {
 		s.finish()
 	}
 	rep.Micro.finish()
-	return rep, nil
+	return rep
 }
+
+// tagFunc returns the names found in the text score built from the sentences, with the
+// byte offsets of their words.
+type tagFunc func(text string, sents []conllSentence, wordAt [][2]int) []entity.Tagged
 
 func goldSpans(tags []string) []nerSpan {
 	var out []nerSpan
@@ -182,7 +292,7 @@ func goldSpans(tags []string) []nerSpan {
 }
 
 // score tags the sentences as one text, a blank line between them, and scores it.
-func (rep *NERReport) score(e Tagger, sents []conllSentence) {
+func (rep *NERReport) score(tag tagFunc, sents []conllSentence) {
 	var b strings.Builder
 	var words, tags []string
 	starts := map[int]int{} // byte offset -> word index
@@ -226,7 +336,8 @@ func (rep *NERReport) score(e Tagger, sents []conllSentence) {
 	}
 	found := map[nerSpan]bool{}
 	var falses []NERMistake
-	tagged := e.TagText(text)
+	var onWords []nerSpan // the names scored that start and end on words, for rep.tags
+	tagged := tag(text, sents, wordAt)
 	seen := map[entity.Tagged]bool{}
 	for _, p := range tagged {
 		// The same name twice over the same words counts once (and right once).
@@ -249,8 +360,14 @@ func (rep *NERReport) score(e Tagger, sents []conllSentence) {
 		var bySrc *NERScores
 		if rep.keep {
 			src = source(p)
+			if rep.model {
+				src = "model"
+			}
 			bySrc = rep.source(typ + " " + src)
 			bySrc.Predicted++
+		}
+		if ok1 && ok2 {
+			onWords = append(onWords, nerSpan{from, to, typ})
 		}
 		if ok1 && ok2 && goldSet[nerSpan{from, to, typ}] {
 			s.Correct++
@@ -261,6 +378,9 @@ func (rep *NERReport) score(e Tagger, sents []conllSentence) {
 		} else if rep.keep {
 			falses = append(falses, NERMistake{Kind: "false", Type: typ, Name: text[p.Start:p.End], From: src, Sentence: sentence(p.Start)})
 		}
+	}
+	if rep.tags != nil {
+		rep.writeTags(sents, onWords)
 	}
 	if !rep.keep {
 		return
@@ -282,6 +402,37 @@ func (rep *NERReport) score(e Tagger, sents []conllSentence) {
 		rep.Mistakes = append(rep.Mistakes, m)
 	}
 	rep.Mistakes = append(rep.Mistakes, falses...)
+}
+
+// writeTags writes the sentences' words with the names as BIO tags (NEROptions.Tags); a
+// name over a word an earlier name took is left out.
+func (rep *NERReport) writeTags(sents []conllSentence, names []nerSpan) {
+	var words []string
+	for _, st := range sents {
+		words = append(words, st.words...)
+	}
+	tags := make([]string, len(words))
+	for _, n := range names {
+		if slices.ContainsFunc(tags[n.from:n.to], func(t string) bool { return t != "" }) {
+			continue
+		}
+		tags[n.from] = "B-" + n.typ
+		for i := n.from + 1; i < n.to; i++ {
+			tags[i] = "I-" + n.typ
+		}
+	}
+	w := 0
+	for _, st := range sents {
+		for range st.words {
+			t := tags[w]
+			if t == "" {
+				t = "O"
+			}
+			fmt.Fprintf(rep.tags, "%s\t%s\n", words[w], t)
+			w++
+		}
+		rep.tags.WriteByte('\n')
+	}
 }
 
 // source returns the counts of one source ("PER pattern 0.35"), made on first use.
@@ -323,6 +474,10 @@ func (rep *NERReport) WriteText(w io.Writer) error {
 	}
 	row("micro", &rep.Micro)
 	fmt.Fprintln(bw, "(micro: PER, LOC, ORG)")
+	for i, h := range rep.Halves {
+		fmt.Fprintf(bw, "half %d: %d sentences; micro P %.3f R %.3f F1 %.3f; F1 PER %.3f LOC %.3f ORG %.3f\n", i+1, h.Sentences,
+			h.Micro.Precision, h.Micro.Recall, h.Micro.F1, h.Types["PER"].F1, h.Types["LOC"].F1, h.Types["ORG"].F1)
+	}
 	if len(rep.Sources) > 0 {
 		fmt.Fprintf(bw, "\n%-30s %6s %6s %6s\n", "found by", "pred", "ok", "P")
 		srcs := make([]string, 0, len(rep.Sources))
