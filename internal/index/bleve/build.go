@@ -2,6 +2,7 @@ package bleve
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -90,11 +91,20 @@ func (bd *builder) text(d *document.Document, prop, value string, pos int) {
 	}
 }
 
-// texts adds each value as an element of prop's list.
+// texts adds each value as an element of prop's list. A list whose fields are neither
+// stored nor keep term vectors becomes one listField per field: the index holds the same
+// terms, frequencies and norms (Bleve's segment merges the fields of one name in a
+// document into one), without a field, a token stream and a frequency map per value.
 func (bd *builder) texts(d *document.Document, prop string, values []string) {
-	for i, v := range values {
-		bd.text(d, prop, v, i)
+	specs := bd.props[prop]
+	if len(specs) != 1 || specs[0].typ != "text" || specs[0].options.IsStored() || specs[0].options.IncludeTermVectors() {
+		for i, v := range values {
+			bd.text(d, prop, v, i)
+		}
+		return
 	}
+	s := specs[0]
+	d.AddField(&listField{name: s.name, options: s.options, analyzer: s.analyzer, values: values})
 }
 
 func (bd *builder) datetime(d *document.Document, prop string, t time.Time) error {
@@ -207,4 +217,65 @@ func (a sharedAnalyzer) Analyze(input []byte) analysis.TokenStream {
 		ts = f.Filter(ts)
 	}
 	return ts
+}
+
+// listField is every value of a list property as one Bleve field, for fields that are
+// neither stored nor keep term vectors (so no array positions are recorded): its terms
+// and their frequencies summed over the values, and its length the sum of theirs, as
+// Bleve's segment would sum the fields of one name in a document.
+type listField struct {
+	name     string
+	options  bindex.FieldIndexingOptions
+	analyzer analysis.Analyzer
+	values   []string
+	length   int
+	freqs    bindex.TokenFrequencies
+}
+
+var _ document.Field = (*listField)(nil)
+
+func (f *listField) Name() string                         { return f.name }
+func (f *listField) ArrayPositions() []uint64             { return nil }
+func (f *listField) Options() bindex.FieldIndexingOptions { return f.options }
+func (f *listField) EncodedFieldType() byte               { return 't' }
+func (f *listField) AnalyzedLength() int                  { return f.length }
+
+func (f *listField) AnalyzedTokenFrequencies() bindex.TokenFrequencies { return f.freqs }
+
+// Value is the values joined; only Size and NumPlainTextBytes use it.
+func (f *listField) Value() []byte { return []byte(strings.Join(f.values, " ")) }
+
+func (f *listField) NumPlainTextBytes() uint64 {
+	var n uint64
+	for _, v := range f.values {
+		n += uint64(len(v))
+	}
+	return n
+}
+
+func (f *listField) Size() int {
+	n := int(f.NumPlainTextBytes()) + len(f.name) + 64
+	if f.freqs != nil {
+		n += f.freqs.Size()
+	}
+	return n
+}
+
+func (f *listField) Analyze() {
+	f.freqs = make(bindex.TokenFrequencies, len(f.values))
+	f.length = 0
+	for _, v := range f.values {
+		tokens := f.analyzer.Analyze([]byte(v))
+		f.length += len(tokens)
+		for _, t := range tokens {
+			tf := f.freqs[string(t.Term)]
+			if tf == nil {
+				tf = &bindex.TokenFreq{Term: t.Term}
+				f.freqs[string(t.Term)] = tf
+			}
+			if !f.options.SkipFreqNorm() {
+				tf.SetFrequency(tf.Frequency() + 1)
+			}
+		}
+	}
 }

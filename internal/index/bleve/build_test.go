@@ -66,6 +66,15 @@ func TestWriteIndexesAsMapping(t *testing.T) {
 			t.Errorf("field %s: Write indexed %d terms, the mapping %d (%s)", f, len(w), len(m), firstDiff(w, m))
 		}
 	}
+	// Term frequencies and norms show in scores: every term of the list fields, which
+	// Write indexes as one field per list, scores each article as the mapping's index does.
+	for _, f := range []string{query.IndexEntities, query.IndexEntityNames, query.IndexTopics, query.IndexCountries, query.IndexSource, facetEntity, facetSource} {
+		for term := range dictionary(t, written.idx, f) {
+			if w, m := scores(t, written.idx, f, term), scores(t, mapped.idx, f, term); !reflect.DeepEqual(w, m) {
+				t.Fatalf("field %s, term %q: Write's index scores %v, the mapping's %v", f, term, w, m)
+			}
+		}
+	}
 	for _, a := range docs {
 		w, m := storedAndVectors(t, written, a.ID), storedAndVectors(t, mapped, a.ID)
 		if !reflect.DeepEqual(w, m) {
@@ -87,6 +96,23 @@ func dictionary(t *testing.T, idx blv.Index, field string) map[string]uint64 {
 			t.Fatal(err)
 		}
 		out[e.Term] = e.Count
+	}
+	return out
+}
+
+// scores returns the score of every article holding term in field.
+func scores(t *testing.T, idx blv.Index, field, term string) map[string]float64 {
+	t.Helper()
+	q := blv.NewTermQuery(term)
+	q.SetField(field)
+	sr := blv.NewSearchRequestOptions(q, 10_000, 0, false)
+	res, err := idx.Search(sr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make(map[string]float64, len(res.Hits))
+	for _, h := range res.Hits {
+		out[h.ID] = h.Score
 	}
 	return out
 }
