@@ -87,7 +87,11 @@ func (bd *builder) text(d *document.Document, prop, value string, pos int) {
 		if shared != nil {
 			an = sharedAnalyzer{shared, i}
 		}
-		d.AddField(document.NewTextFieldCustom(s.name, indexes, v, s.options, an))
+		if s.options.IsStored() {
+			d.AddField(document.NewTextFieldCustom(s.name, indexes, v, s.options, an))
+			continue
+		}
+		d.AddField(&textField{name: s.name, arrayPositions: indexes, options: s.options, analyzer: an, value: v})
 	}
 }
 
@@ -172,7 +176,7 @@ func (s *sharedTokens) take(input []byte) analysis.TokenStream {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.tokens == nil {
-		s.tokens = s.analyzers[0].Tokenizer.Tokenize(input)
+		s.tokens = tokenize(input)
 		for _, f := range s.analyzers[0].TokenFilters[:s.common] {
 			s.tokens = f.Filter(s.tokens)
 		}
@@ -278,4 +282,42 @@ func (f *listField) Analyze() {
 			}
 		}
 	}
+}
+
+// textField is document.TextField for a field that is not stored (so its analyser may
+// work on its value in place), with the frequencies counted by tokenFrequency.
+type textField struct {
+	name           string
+	arrayPositions []uint64
+	options        bindex.FieldIndexingOptions
+	analyzer       analysis.Analyzer
+	value          []byte
+	length         int
+	freqs          bindex.TokenFrequencies
+}
+
+var _ document.Field = (*textField)(nil)
+
+func (f *textField) Name() string                         { return f.name }
+func (f *textField) ArrayPositions() []uint64             { return f.arrayPositions }
+func (f *textField) Options() bindex.FieldIndexingOptions { return f.options }
+func (f *textField) Value() []byte                        { return f.value }
+func (f *textField) NumPlainTextBytes() uint64            { return uint64(len(f.value)) }
+func (f *textField) EncodedFieldType() byte               { return 't' }
+func (f *textField) AnalyzedLength() int                  { return f.length }
+
+func (f *textField) AnalyzedTokenFrequencies() bindex.TokenFrequencies { return f.freqs }
+
+func (f *textField) Size() int {
+	n := len(f.name) + len(f.value) + 8*len(f.arrayPositions) + 96
+	if f.freqs != nil {
+		n += f.freqs.Size()
+	}
+	return n
+}
+
+func (f *textField) Analyze() {
+	tokens := f.analyzer.Analyze(f.value)
+	f.length = len(tokens)
+	f.freqs = tokenFrequency(tokens, f.arrayPositions, f.options)
 }
