@@ -95,6 +95,16 @@ func (bd *builder) text(d *document.Document, prop, value string, pos int) {
 	}
 }
 
+// bytes adds value as prop's text fields without copying it (the caller gives it up),
+// for the stored JSON of an article.
+func (bd *builder) bytes(d *document.Document, prop string, value []byte) {
+	for _, s := range bd.props[prop] {
+		if s.typ == "text" {
+			d.AddField(document.NewTextFieldCustom(s.name, nil, value, s.options, s.analyzer))
+		}
+	}
+}
+
 // texts adds each value as an element of prop's list. A list whose fields are neither
 // stored nor keep term vectors becomes one listField per field: the index holds the same
 // terms, frequencies and norms (Bleve's segment merges the fields of one name in a

@@ -70,8 +70,10 @@ func tokenType(segmentType int) analysis.TokenType {
 // tokenFrequency is analysis.TokenFrequency with its records in a few slices instead
 // of two or three allocations per distinct term.
 func tokenFrequency(tokens analysis.TokenStream, arrayPositions []uint64, options bindex.FieldIndexingOptions) bindex.TokenFrequencies {
-	freqs := make(bindex.TokenFrequencies, len(tokens))
-	slab := make([]bindex.TokenFreq, 0, len(tokens))
+	// A text of n words has about n/2 distinct ones; the map grows past that if need be.
+	freqs := make(bindex.TokenFrequencies, len(tokens)/2+1)
+	var terms []*bindex.TokenFreq // distinct, in order of first occurrence
+	var slab []bindex.TokenFreq   // their records, in chunks
 	vectors := options.IncludeTermVectors()
 	var owners []*bindex.TokenFreq
 	if vectors {
@@ -80,9 +82,13 @@ func tokenFrequency(tokens analysis.TokenStream, arrayPositions []uint64, option
 	for i, t := range tokens {
 		tf := freqs[string(t.Term)]
 		if tf == nil {
+			if len(slab) == cap(slab) {
+				slab = make([]bindex.TokenFreq, 0, min(len(tokens)-i, max(16, len(tokens)/4)))
+			}
 			slab = append(slab, bindex.TokenFreq{Term: t.Term})
 			tf = &slab[len(slab)-1]
 			freqs[string(t.Term)] = tf
+			terms = append(terms, tf)
 		}
 		tf.SetFrequency(tf.Frequency() + 1)
 		if vectors {
@@ -93,9 +99,9 @@ func tokenFrequency(tokens analysis.TokenStream, arrayPositions []uint64, option
 		// Each term's locations are a run of one slice, as long as its count.
 		ptrs := make([]*bindex.TokenLocation, len(tokens))
 		off := 0
-		for i := range slab {
-			n := slab[i].Frequency()
-			slab[i].Locations = ptrs[off : off : off+n]
+		for _, tf := range terms {
+			n := tf.Frequency()
+			tf.Locations = ptrs[off : off : off+n]
 			off += n
 		}
 		locs := make([]bindex.TokenLocation, len(tokens))
@@ -105,8 +111,8 @@ func tokenFrequency(tokens analysis.TokenStream, arrayPositions []uint64, option
 		}
 	}
 	if options.SkipFreqNorm() {
-		for i := range slab {
-			slab[i].SetFrequency(0)
+		for _, tf := range terms {
+			tf.SetFrequency(0)
 		}
 	}
 	return freqs
