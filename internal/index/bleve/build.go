@@ -34,14 +34,15 @@ type fieldSpec struct {
 // builder makes Bleve documents as the index mapping would. It is read-only after
 // newBuilder, so safe for concurrent use.
 type builder struct {
-	props map[string][]fieldSpec
+	props  map[string][]fieldSpec
+	caches map[termCacheKey]*termCache
 }
 
 func newBuilder(im *mapping.IndexMappingImpl) (*builder, error) {
 	if im.DefaultMapping == nil {
 		return nil, fmt.Errorf("index mapping has no default document mapping")
 	}
-	bd := &builder{props: map[string][]fieldSpec{}}
+	bd := &builder{props: map[string][]fieldSpec{}, caches: map[termCacheKey]*termCache{}}
 	for prop, dm := range im.DefaultMapping.Properties {
 		if dm == nil || !dm.Enabled {
 			continue
@@ -60,6 +61,7 @@ func newBuilder(im *mapping.IndexMappingImpl) (*builder, error) {
 				if spec.analyzer = im.AnalyzerNamed(an); spec.analyzer == nil {
 					return nil, fmt.Errorf("index mapping names an unknown analyser %q for %s", an, name)
 				}
+				newTermCaches(bd.caches, an, spec.analyzer)
 			}
 			bd.props[prop] = append(bd.props[prop], spec)
 		}
@@ -77,6 +79,11 @@ func (bd *builder) text(d *document.Document, prop, value string, pos int) {
 	var shared *sharedTokens
 	if len(specs) == 2 {
 		shared = newSharedTokens(specs[0].analyzer, specs[1].analyzer)
+		if shared != nil {
+			for i, a := range shared.analyzers {
+				shared.caches[i] = bd.caches[termCacheKey{a, shared.common}]
+			}
+		}
 	}
 	v := []byte(value)
 	for i, s := range specs {
@@ -149,7 +156,8 @@ func (bd *builder) geopoint(d *document.Document, prop string, lat, lon float64)
 // Their outputs are exactly what each analyser would give alone.
 type sharedTokens struct {
 	analyzers [2]*analysis.DefaultAnalyzer
-	common    int // leading token filters both apply (0 or 1: lower-casing)
+	common    int           // leading token filters both apply (0 or 1: lower-casing)
+	caches    [2]*termCache // the rest of each analyser's filters, when they can be cached
 
 	mu      sync.Mutex
 	tokens  analysis.TokenStream
@@ -227,6 +235,9 @@ type sharedAnalyzer struct {
 
 func (a sharedAnalyzer) Analyze(input []byte) analysis.TokenStream {
 	ts := a.s.take(input)
+	if c := a.s.caches[a.i]; c != nil {
+		return c.filter(ts)
+	}
 	for _, f := range a.s.analyzers[a.i].TokenFilters[a.s.common:] {
 		ts = f.Filter(ts)
 	}

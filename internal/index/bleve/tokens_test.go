@@ -131,3 +131,39 @@ func freqValues(tfs bindex.TokenFrequencies) map[string]freqValue {
 	}
 	return out
 }
+
+// TestTermCacheAsAnalyzers checks that every cached filter chain gives, cold and warm,
+// exactly the tokens of its analyser, for the body fields of every default language.
+func TestTermCacheAsAnalyzers(t *testing.T) {
+	b := openTemp(t)
+	cases := tokenizeCases(t)
+	cached := 0
+	for _, k := range query.LangKeys(query.DefaultLanguages) {
+		for _, s := range b.build.props[query.BodyField(k)] {
+			da, ok := s.analyzer.(*analysis.DefaultAnalyzer)
+			if !ok {
+				continue
+			}
+			c := b.build.caches[termCacheKey{da, 0}]
+			if c == nil {
+				continue
+			}
+			cached++
+			for round := range 2 {
+				for _, text := range cases {
+					want := tokenValues(s.analyzer.Analyze([]byte(text)))
+					got := tokenValues(c.filter(tokenize([]byte(text))))
+					if len(want) == 0 && len(got) == 0 {
+						continue
+					}
+					if !reflect.DeepEqual(got, want) {
+						t.Fatalf("%s, round %d, %q:\ncached %v\nanalyser %v", s.name, round, text, got, want)
+					}
+				}
+			}
+		}
+	}
+	if cached < 4 {
+		t.Fatalf("%d body fields have a term cache, want en, fr, ru and the fold fields", cached)
+	}
+}
