@@ -370,6 +370,14 @@ func (b *Backend) Write(ctx context.Context, docs []*article.Article) ([]error, 
 	}
 	itemErrs := make([]error, len(docs))
 	batch := b.idx.NewBatch()
+	built := make([]*document.Document, 0, len(docs))
+	// Bleve is done with the documents when Batch returns: their analysis memory is
+	// reused by the next Write (build.go).
+	defer func() {
+		for _, d := range built {
+			releaseFields(d)
+		}
+	}()
 	for i, a := range docs {
 		if a == nil || a.ID == "" {
 			itemErrs[i] = errors.New("indexing article: missing id")
@@ -377,6 +385,7 @@ func (b *Backend) Write(ctx context.Context, docs []*article.Article) ([]error, 
 		}
 		doc, err := b.bleveDocument(a)
 		if err == nil {
+			built = append(built, doc)
 			err = batch.IndexAdvanced(doc)
 		}
 		if err != nil {

@@ -315,6 +315,7 @@ type textField struct {
 	value          []byte
 	length         int
 	freqs          bindex.TokenFrequencies
+	scratch        *freqScratch // holds freqs; nil before Analyze and after release
 }
 
 var _ document.Field = (*textField)(nil)
@@ -329,10 +330,12 @@ func (f *textField) AnalyzedLength() int                  { return f.length }
 
 func (f *textField) AnalyzedTokenFrequencies() bindex.TokenFrequencies { return f.freqs }
 
+// Size estimates the field's memory for Bleve's statistics, without walking the
+// frequencies as document.TextField does.
 func (f *textField) Size() int {
 	n := len(f.name) + len(f.value) + 8*len(f.arrayPositions) + 96
-	if f.freqs != nil {
-		n += f.freqs.Size()
+	if f.scratch != nil {
+		n += f.scratch.size
 	}
 	return n
 }
@@ -340,5 +343,25 @@ func (f *textField) Size() int {
 func (f *textField) Analyze() {
 	tokens := f.analyzer.Analyze(f.value)
 	f.length = len(tokens)
-	f.freqs = tokenFrequency(tokens, f.arrayPositions, f.options)
+	f.scratch = freqPool.Get().(*freqScratch)
+	f.freqs = tokenFrequency(f.scratch, tokens, f.arrayPositions, f.options)
+}
+
+// release gives the field's frequencies back for reuse; only once Bleve is done with
+// the document.
+func (f *textField) release() {
+	if f.scratch != nil {
+		f.freqs = nil
+		f.scratch.release()
+		f.scratch = nil
+	}
+}
+
+// releaseFields releases the reusable memory of d's fields (see freqScratch).
+func releaseFields(d *document.Document) {
+	for _, fl := range d.Fields {
+		if tf, ok := fl.(*textField); ok {
+			tf.release()
+		}
+	}
 }

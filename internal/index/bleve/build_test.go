@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -31,6 +32,14 @@ func TestWriteIndexesAsMapping(t *testing.T) {
 	written := openTemp(t)
 	if _, err := written.Write(context.Background(), docs); err != nil {
 		t.Fatal(err)
+	}
+	// Several writes, so that later ones reuse the analysis memory of earlier ones
+	// (compared below by searches: dictionary counts are per segment).
+	again := openTemp(t)
+	for i := 0; i < len(docs); i += 37 {
+		if _, err := again.Write(context.Background(), docs[i:min(i+37, len(docs))]); err != nil {
+			t.Fatal(err)
+		}
 	}
 	mapped := openTemp(t)
 	batch := mapped.idx.NewBatch()
@@ -79,6 +88,22 @@ func TestWriteIndexesAsMapping(t *testing.T) {
 		w, m := storedAndVectors(t, written, a.ID), storedAndVectors(t, mapped, a.ID)
 		if !reflect.DeepEqual(w, m) {
 			t.Fatalf("article %s: Write stored/located %v\nthe mapping %v", a.ID, w, m)
+		}
+		if g := storedAndVectors(t, again, a.ID); !reflect.DeepEqual(g, m) {
+			t.Fatalf("article %s: Write in several batches stored/located %v\nthe mapping %v", a.ID, g, m)
+		}
+	}
+	for _, f := range wf {
+		if f == fieldDoc || f == query.IndexPublished || f == query.IndexLocation {
+			continue // not text terms
+		}
+		terms := slices.Sorted(maps.Keys(dictionary(t, mapped.idx, f)))
+		step := max(1, len(terms)/100) // a sample of each field's terms, for time
+		for i := 0; i < len(terms); i += step {
+			term := terms[i]
+			if g, m := scores(t, again.idx, f, term), scores(t, mapped.idx, f, term); !reflect.DeepEqual(slices.Sorted(maps.Keys(g)), slices.Sorted(maps.Keys(m))) {
+				t.Fatalf("field %s, term %q: Write in several batches finds %v, the mapping %v", f, term, g, m)
+			}
 		}
 	}
 }

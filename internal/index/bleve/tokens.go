@@ -67,53 +67,89 @@ func tokenType(segmentType int) analysis.TokenType {
 	return analysis.AlphaNumeric
 }
 
-// tokenFrequency is analysis.TokenFrequency with its records in a few slices instead
-// of two or three allocations per distinct term.
-func tokenFrequency(tokens analysis.TokenStream, arrayPositions []uint64, options bindex.FieldIndexingOptions) bindex.TokenFrequencies {
-	// A text of n words has about n/2 distinct ones; the map grows past that if need be.
-	freqs := make(bindex.TokenFrequencies, len(tokens)/2+1)
-	var terms []*bindex.TokenFreq // distinct, in order of first occurrence
-	var slab []bindex.TokenFreq   // their records, in chunks
+// freqScratch holds what tokenFrequency builds for one field. Bleve reads it only
+// while it builds the batch's segment, so Write hands it back to freqPool once Batch has
+// returned and the next fields reuse it (release).
+type freqScratch struct {
+	freqs  bindex.TokenFrequencies
+	slab   []bindex.TokenFreq // a record per distinct term
+	owners []*bindex.TokenFreq
+	ptrs   []*bindex.TokenLocation
+	locs   []bindex.TokenLocation
+	size   int // the memory Bleve is told the frequencies take (Size)
+}
+
+var freqPool = sync.Pool{New: func() any { return &freqScratch{} }}
+
+// release clears sc, so that the pool keeps no article alive, and returns it to the pool.
+func (sc *freqScratch) release() {
+	clear(sc.freqs)
+	clear(sc.slab)
+	clear(sc.owners)
+	clear(sc.ptrs)
+	clear(sc.locs)
+	sc.slab, sc.owners, sc.ptrs, sc.locs = sc.slab[:0], sc.owners[:0], sc.ptrs[:0], sc.locs[:0]
+	freqPool.Put(sc)
+}
+
+// grow returns s with length n, reallocated only when too short.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// tokenFrequency is analysis.TokenFrequency in sc's reused memory: the frequencies are
+// valid until sc is released.
+func tokenFrequency(sc *freqScratch, tokens analysis.TokenStream, arrayPositions []uint64, options bindex.FieldIndexingOptions) bindex.TokenFrequencies {
+	if sc.freqs == nil {
+		sc.freqs = make(bindex.TokenFrequencies, len(tokens)/2+1)
+	}
+	freqs := sc.freqs
+	// Every record is in slab, which must not move once a record is in the map.
+	slab := grow(sc.slab, len(tokens))[:0]
 	vectors := options.IncludeTermVectors()
 	var owners []*bindex.TokenFreq
 	if vectors {
-		owners = make([]*bindex.TokenFreq, len(tokens))
+		owners = grow(sc.owners, len(tokens))
 	}
 	for i, t := range tokens {
 		tf := freqs[string(t.Term)]
 		if tf == nil {
-			if len(slab) == cap(slab) {
-				slab = make([]bindex.TokenFreq, 0, min(len(tokens)-i, max(16, len(tokens)/4)))
-			}
 			slab = append(slab, bindex.TokenFreq{Term: t.Term})
 			tf = &slab[len(slab)-1]
 			freqs[string(t.Term)] = tf
-			terms = append(terms, tf)
 		}
 		tf.SetFrequency(tf.Frequency() + 1)
 		if vectors {
 			owners[i] = tf
 		}
 	}
+	size := len(slab) * 96
 	if vectors {
 		// Each term's locations are a run of one slice, as long as its count.
-		ptrs := make([]*bindex.TokenLocation, len(tokens))
+		ptrs := grow(sc.ptrs, len(tokens))
 		off := 0
-		for _, tf := range terms {
+		for i := range slab {
+			tf := &slab[i]
 			n := tf.Frequency()
 			tf.Locations = ptrs[off : off : off+n]
 			off += n
 		}
-		locs := make([]bindex.TokenLocation, len(tokens))
+		locs := grow(sc.locs, len(tokens))
 		for i, t := range tokens {
 			locs[i] = bindex.TokenLocation{ArrayPositions: arrayPositions, Start: t.Start, End: t.End, Position: t.Position}
 			owners[i].Locations = append(owners[i].Locations, &locs[i])
 		}
+		sc.owners, sc.ptrs, sc.locs = owners, ptrs, locs
+		size += len(tokens) * (64 + 8*len(arrayPositions))
 	}
 	if options.SkipFreqNorm() {
-		for _, tf := range terms {
-			tf.SetFrequency(0)
+		for i := range slab {
+			slab[i].SetFrequency(0)
 		}
 	}
+	sc.slab, sc.size = slab, size
 	return freqs
 }
