@@ -253,13 +253,14 @@ func hasFoldFields(idx blv.Index, langKeys []string) bool {
 type fields struct {
 	title, body string // in the text fields of the article's language, key
 	key         string
+	doc         []byte // the article as JSON, stored for Get
 	published   time.Time
 	scalars     map[string]string   // keyword properties holding one value
 	lists       map[string][]string // keyword properties holding a list
 	location    []float64           // lat, lon; nil without a located place
 }
 
-// fields returns what Bleve indexes for a; the JSON stored for Get is scalars[fieldDoc].
+// fields returns what Bleve indexes for a.
 func (b *Backend) fields(a *article.Article) (*fields, error) {
 	cp := *a // Encode stamps the schema version; leave the caller's article alone
 	raw, err := article.Encode(&cp)
@@ -272,12 +273,12 @@ func (b *Backend) fields(a *article.Article) (*fields, error) {
 		body:      query.BodyText(a),
 		key:       b.an.LangKey(a.Lang),
 		published: pub,
+		doc:       raw,
 		scalars: map[string]string{
 			query.FieldID: a.ID,
 			histHour:      pub.Format("2006-01-02T15"),
 			histDay:       pub.Format("2006-01-02"),
 			histMonth:     pub.Format("2006-01"),
-			fieldDoc:      string(raw),
 		},
 		lists: map[string][]string{},
 	}
@@ -322,6 +323,7 @@ func (b *Backend) document(a *article.Article) (map[string]any, error) {
 		query.TitleField(f.key): f.title,
 		query.BodyField(f.key):  f.body,
 		query.IndexPublished:    f.published,
+		fieldDoc:                string(f.doc),
 	}
 	for k, v := range f.scalars {
 		doc[k] = v
@@ -348,6 +350,7 @@ func (b *Backend) bleveDocument(a *article.Article) (*document.Document, error) 
 	if err := b.build.datetime(d, query.IndexPublished, f.published); err != nil {
 		return nil, err
 	}
+	b.build.bytes(d, fieldDoc, f.doc)
 	for k, v := range f.scalars {
 		b.build.text(d, k, v, -1)
 	}
@@ -367,6 +370,14 @@ func (b *Backend) Write(ctx context.Context, docs []*article.Article) ([]error, 
 	}
 	itemErrs := make([]error, len(docs))
 	batch := b.idx.NewBatch()
+	built := make([]*document.Document, 0, len(docs))
+	// Bleve is done with the documents when Batch returns: their analysis memory is
+	// reused by the next Write (build.go).
+	defer func() {
+		for _, d := range built {
+			releaseFields(d)
+		}
+	}()
 	for i, a := range docs {
 		if a == nil || a.ID == "" {
 			itemErrs[i] = errors.New("indexing article: missing id")
@@ -374,6 +385,7 @@ func (b *Backend) Write(ctx context.Context, docs []*article.Article) ([]error, 
 		}
 		doc, err := b.bleveDocument(a)
 		if err == nil {
+			built = append(built, doc)
 			err = batch.IndexAdvanced(doc)
 		}
 		if err != nil {

@@ -2,6 +2,7 @@ package bleve
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,14 +34,15 @@ type fieldSpec struct {
 // builder makes Bleve documents as the index mapping would. It is read-only after
 // newBuilder, so safe for concurrent use.
 type builder struct {
-	props map[string][]fieldSpec
+	props  map[string][]fieldSpec
+	caches map[termCacheKey]*termCache
 }
 
 func newBuilder(im *mapping.IndexMappingImpl) (*builder, error) {
 	if im.DefaultMapping == nil {
 		return nil, fmt.Errorf("index mapping has no default document mapping")
 	}
-	bd := &builder{props: map[string][]fieldSpec{}}
+	bd := &builder{props: map[string][]fieldSpec{}, caches: map[termCacheKey]*termCache{}}
 	for prop, dm := range im.DefaultMapping.Properties {
 		if dm == nil || !dm.Enabled {
 			continue
@@ -59,6 +61,7 @@ func newBuilder(im *mapping.IndexMappingImpl) (*builder, error) {
 				if spec.analyzer = im.AnalyzerNamed(an); spec.analyzer == nil {
 					return nil, fmt.Errorf("index mapping names an unknown analyser %q for %s", an, name)
 				}
+				newTermCaches(bd.caches, an, spec.analyzer)
 			}
 			bd.props[prop] = append(bd.props[prop], spec)
 		}
@@ -76,6 +79,11 @@ func (bd *builder) text(d *document.Document, prop, value string, pos int) {
 	var shared *sharedTokens
 	if len(specs) == 2 {
 		shared = newSharedTokens(specs[0].analyzer, specs[1].analyzer)
+		if shared != nil {
+			for i, a := range shared.analyzers {
+				shared.caches[i] = bd.caches[termCacheKey{a, shared.common}]
+			}
+		}
 	}
 	v := []byte(value)
 	for i, s := range specs {
@@ -86,15 +94,38 @@ func (bd *builder) text(d *document.Document, prop, value string, pos int) {
 		if shared != nil {
 			an = sharedAnalyzer{shared, i}
 		}
-		d.AddField(document.NewTextFieldCustom(s.name, indexes, v, s.options, an))
+		if s.options.IsStored() {
+			d.AddField(document.NewTextFieldCustom(s.name, indexes, v, s.options, an))
+			continue
+		}
+		d.AddField(&textField{name: s.name, arrayPositions: indexes, options: s.options, analyzer: an, value: v})
 	}
 }
 
-// texts adds each value as an element of prop's list.
-func (bd *builder) texts(d *document.Document, prop string, values []string) {
-	for i, v := range values {
-		bd.text(d, prop, v, i)
+// bytes adds value as prop's text fields without copying it (the caller gives it up),
+// for the stored JSON of an article.
+func (bd *builder) bytes(d *document.Document, prop string, value []byte) {
+	for _, s := range bd.props[prop] {
+		if s.typ == "text" {
+			d.AddField(document.NewTextFieldCustom(s.name, nil, value, s.options, s.analyzer))
+		}
 	}
+}
+
+// texts adds each value as an element of prop's list. A list whose fields are neither
+// stored nor keep term vectors becomes one listField per field: the index holds the same
+// terms, frequencies and norms (Bleve's segment merges the fields of one name in a
+// document into one), without a field, a token stream and a frequency map per value.
+func (bd *builder) texts(d *document.Document, prop string, values []string) {
+	specs := bd.props[prop]
+	if len(specs) != 1 || specs[0].typ != "text" || specs[0].options.IsStored() || specs[0].options.IncludeTermVectors() {
+		for i, v := range values {
+			bd.text(d, prop, v, i)
+		}
+		return
+	}
+	s := specs[0]
+	d.AddField(&listField{name: s.name, options: s.options, analyzer: s.analyzer, values: values})
 }
 
 func (bd *builder) datetime(d *document.Document, prop string, t time.Time) error {
@@ -125,7 +156,8 @@ func (bd *builder) geopoint(d *document.Document, prop string, lat, lon float64)
 // Their outputs are exactly what each analyser would give alone.
 type sharedTokens struct {
 	analyzers [2]*analysis.DefaultAnalyzer
-	common    int // leading token filters both apply (0 or 1: lower-casing)
+	common    int           // leading token filters both apply (0 or 1: lower-casing)
+	caches    [2]*termCache // the rest of each analyser's filters, when they can be cached
 
 	mu      sync.Mutex
 	tokens  analysis.TokenStream
@@ -162,7 +194,7 @@ func (s *sharedTokens) take(input []byte) analysis.TokenStream {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.tokens == nil {
-		s.tokens = s.analyzers[0].Tokenizer.Tokenize(input)
+		s.tokens = tokenize(input)
 		for _, f := range s.analyzers[0].TokenFilters[:s.common] {
 			s.tokens = f.Filter(s.tokens)
 		}
@@ -203,8 +235,133 @@ type sharedAnalyzer struct {
 
 func (a sharedAnalyzer) Analyze(input []byte) analysis.TokenStream {
 	ts := a.s.take(input)
+	if c := a.s.caches[a.i]; c != nil {
+		return c.filter(ts)
+	}
 	for _, f := range a.s.analyzers[a.i].TokenFilters[a.s.common:] {
 		ts = f.Filter(ts)
 	}
 	return ts
+}
+
+// listField is every value of a list property as one Bleve field, for fields that are
+// neither stored nor keep term vectors (so no array positions are recorded): its terms
+// and their frequencies summed over the values, and its length the sum of theirs, as
+// Bleve's segment would sum the fields of one name in a document.
+type listField struct {
+	name     string
+	options  bindex.FieldIndexingOptions
+	analyzer analysis.Analyzer
+	values   []string
+	length   int
+	freqs    bindex.TokenFrequencies
+}
+
+var _ document.Field = (*listField)(nil)
+
+func (f *listField) Name() string                         { return f.name }
+func (f *listField) ArrayPositions() []uint64             { return nil }
+func (f *listField) Options() bindex.FieldIndexingOptions { return f.options }
+func (f *listField) EncodedFieldType() byte               { return 't' }
+func (f *listField) AnalyzedLength() int                  { return f.length }
+
+func (f *listField) AnalyzedTokenFrequencies() bindex.TokenFrequencies { return f.freqs }
+
+// Value is the values joined; only Size and NumPlainTextBytes use it.
+func (f *listField) Value() []byte { return []byte(strings.Join(f.values, " ")) }
+
+func (f *listField) NumPlainTextBytes() uint64 {
+	var n uint64
+	for _, v := range f.values {
+		n += uint64(len(v))
+	}
+	return n
+}
+
+func (f *listField) Size() int {
+	n := int(f.NumPlainTextBytes()) + len(f.name) + 64
+	if f.freqs != nil {
+		n += f.freqs.Size()
+	}
+	return n
+}
+
+func (f *listField) Analyze() {
+	f.freqs = make(bindex.TokenFrequencies, len(f.values))
+	f.length = 0
+	for _, v := range f.values {
+		tokens := f.analyzer.Analyze([]byte(v))
+		f.length += len(tokens)
+		for _, t := range tokens {
+			tf := f.freqs[string(t.Term)]
+			if tf == nil {
+				tf = &bindex.TokenFreq{Term: t.Term}
+				f.freqs[string(t.Term)] = tf
+			}
+			if !f.options.SkipFreqNorm() {
+				tf.SetFrequency(tf.Frequency() + 1)
+			}
+		}
+	}
+}
+
+// textField is document.TextField for a field that is not stored (so its analyser may
+// work on its value in place), with the frequencies counted by tokenFrequency.
+type textField struct {
+	name           string
+	arrayPositions []uint64
+	options        bindex.FieldIndexingOptions
+	analyzer       analysis.Analyzer
+	value          []byte
+	length         int
+	freqs          bindex.TokenFrequencies
+	scratch        *freqScratch // holds freqs; nil before Analyze and after release
+}
+
+var _ document.Field = (*textField)(nil)
+
+func (f *textField) Name() string                         { return f.name }
+func (f *textField) ArrayPositions() []uint64             { return f.arrayPositions }
+func (f *textField) Options() bindex.FieldIndexingOptions { return f.options }
+func (f *textField) Value() []byte                        { return f.value }
+func (f *textField) NumPlainTextBytes() uint64            { return uint64(len(f.value)) }
+func (f *textField) EncodedFieldType() byte               { return 't' }
+func (f *textField) AnalyzedLength() int                  { return f.length }
+
+func (f *textField) AnalyzedTokenFrequencies() bindex.TokenFrequencies { return f.freqs }
+
+// Size estimates the field's memory for Bleve's statistics, without walking the
+// frequencies as document.TextField does.
+func (f *textField) Size() int {
+	n := len(f.name) + len(f.value) + 8*len(f.arrayPositions) + 96
+	if f.scratch != nil {
+		n += f.scratch.size
+	}
+	return n
+}
+
+func (f *textField) Analyze() {
+	tokens := f.analyzer.Analyze(f.value)
+	f.length = len(tokens)
+	f.scratch = freqPool.Get().(*freqScratch)
+	f.freqs = tokenFrequency(f.scratch, tokens, f.arrayPositions, f.options)
+}
+
+// release gives the field's frequencies back for reuse; only once Bleve is done with
+// the document.
+func (f *textField) release() {
+	if f.scratch != nil {
+		f.freqs = nil
+		f.scratch.release()
+		f.scratch = nil
+	}
+}
+
+// releaseFields releases the reusable memory of d's fields (see freqScratch).
+func releaseFields(d *document.Document) {
+	for _, fl := range d.Fields {
+		if tf, ok := fl.(*textField); ok {
+			tf.release()
+		}
+	}
 }

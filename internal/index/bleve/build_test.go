@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -31,6 +32,14 @@ func TestWriteIndexesAsMapping(t *testing.T) {
 	written := openTemp(t)
 	if _, err := written.Write(context.Background(), docs); err != nil {
 		t.Fatal(err)
+	}
+	// Several writes, so that later ones reuse the analysis memory of earlier ones
+	// (compared below by searches: dictionary counts are per segment).
+	again := openTemp(t)
+	for i := 0; i < len(docs); i += 37 {
+		if _, err := again.Write(context.Background(), docs[i:min(i+37, len(docs))]); err != nil {
+			t.Fatal(err)
+		}
 	}
 	mapped := openTemp(t)
 	batch := mapped.idx.NewBatch()
@@ -66,10 +75,35 @@ func TestWriteIndexesAsMapping(t *testing.T) {
 			t.Errorf("field %s: Write indexed %d terms, the mapping %d (%s)", f, len(w), len(m), firstDiff(w, m))
 		}
 	}
+	// Term frequencies and norms show in scores: every term of the list fields, which
+	// Write indexes as one field per list, scores each article as the mapping's index does.
+	for _, f := range []string{query.IndexEntities, query.IndexEntityNames, query.IndexTopics, query.IndexCountries, query.IndexSource, facetEntity, facetSource} {
+		for term := range dictionary(t, written.idx, f) {
+			if w, m := scores(t, written.idx, f, term), scores(t, mapped.idx, f, term); !reflect.DeepEqual(w, m) {
+				t.Fatalf("field %s, term %q: Write's index scores %v, the mapping's %v", f, term, w, m)
+			}
+		}
+	}
 	for _, a := range docs {
 		w, m := storedAndVectors(t, written, a.ID), storedAndVectors(t, mapped, a.ID)
 		if !reflect.DeepEqual(w, m) {
 			t.Fatalf("article %s: Write stored/located %v\nthe mapping %v", a.ID, w, m)
+		}
+		if g := storedAndVectors(t, again, a.ID); !reflect.DeepEqual(g, m) {
+			t.Fatalf("article %s: Write in several batches stored/located %v\nthe mapping %v", a.ID, g, m)
+		}
+	}
+	for _, f := range wf {
+		if f == fieldDoc || f == query.IndexPublished || f == query.IndexLocation {
+			continue // not text terms
+		}
+		terms := slices.Sorted(maps.Keys(dictionary(t, mapped.idx, f)))
+		step := max(1, len(terms)/100) // a sample of each field's terms, for time
+		for i := 0; i < len(terms); i += step {
+			term := terms[i]
+			if g, m := scores(t, again.idx, f, term), scores(t, mapped.idx, f, term); !reflect.DeepEqual(slices.Sorted(maps.Keys(g)), slices.Sorted(maps.Keys(m))) {
+				t.Fatalf("field %s, term %q: Write in several batches finds %v, the mapping %v", f, term, g, m)
+			}
 		}
 	}
 }
@@ -87,6 +121,23 @@ func dictionary(t *testing.T, idx blv.Index, field string) map[string]uint64 {
 			t.Fatal(err)
 		}
 		out[e.Term] = e.Count
+	}
+	return out
+}
+
+// scores returns the score of every article holding term in field.
+func scores(t *testing.T, idx blv.Index, field, term string) map[string]float64 {
+	t.Helper()
+	q := blv.NewTermQuery(term)
+	q.SetField(field)
+	sr := blv.NewSearchRequestOptions(q, 10_000, 0, false)
+	res, err := idx.Search(sr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make(map[string]float64, len(res.Hits))
+	for _, h := range res.Hits {
+		out[h.ID] = h.Score
 	}
 	return out
 }

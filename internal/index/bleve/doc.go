@@ -44,7 +44,13 @@
 // Write builds Bleve's documents itself (build.go) from the index's own mapping, read at
 // Open, rather than letting Bleve walk a map: the same fields and terms (checked against
 // Bleve's path by TestWriteIndexesAsMapping), without the unused "_all" field, and each
-// text tokenised once for its language's field and its fold field. Every Write is one
+// text tokenised once for its language's field and its fold field. It gives what Bleve's
+// own analysis gives for less (tokens.go, terms.go): a keyword list is one field, not
+// one per value; the segmenter runs once per text instead of once per word; what the
+// filters of en, fr, ru and the fold fields make of a word is remembered (32,768 words
+// per chain); term records are reused from one Write to the next once Bleve has built
+// the batch. TestTokenizeAsBleve, FuzzTokenizeAsBleve, TestTokenFrequencyAsBleve and
+// TestTermCacheAsAnalyzers compare each part with Bleve's. Every Write is one
 // Bleve batch, persisted before Write returns (no unsafe_batch). Open records a mapping
 // version in the index; an index with an older one keeps working as it was made and Open
 // logs that a reindex would index faster (version 2 dropped the unread doc values of
