@@ -565,14 +565,10 @@ func (p *Poller) commitLoop(ctx context.Context) {
 }
 
 // committer is the commit loop's state. Article records are written behind, every 30 s or
-// 5,000 records, in one sorted transaction, by a goroutine of their own on their own file,
-// while polling and committing go on: one transaction per batch made random B-tree inserts
-// the largest cost of a busy cycle. A flush holds on the heap every page it touches, and
-// once the index is large each record touches a page of its own: smaller flushes cost more
-// per record, larger ones hold more (20,000: 200 MB peak at 10k feeds), and small pages
-// (articlePageSize) hold less for the same cost. Losing them
-// in a crash costs at most a republish, which the sinks absorb; the per-feed seen lists,
-// which stop a feed republishing, go with every batch.
+// 5,000 records, as one sorted run of the article index (articleIndex), by a goroutine of
+// their own, while polling and committing go on. Losing them in a crash costs at most a
+// republish, which the sinks absorb; the per-feed seen lists, which stop a feed
+// republishing, go with every batch.
 type committer struct {
 	p         *Poller
 	pending   map[idKey]*articleRecord // not yet handed to a flush
