@@ -435,24 +435,28 @@ func (p *Poller) digest(ctx context.Context, fc config.FeedConfig, fs *feedState
 	res.title = strings.TrimSpace(feed.Title)
 	res.items = len(feed.Items)
 	res.rate, res.newest = publishingRate(feed, at)
-	arts := normalise(feed, fc, fc.URL, docURL, at)
-	if len(arts) > 0 {
-		res.siteURL, res.lang = arts[0].Source.SiteURL, arts[0].Source.Lang
-	}
-	inBody := map[string]bool{}
 	p.mu.Lock()
-	for _, a := range arts {
-		if inBody[a.ID] {
-			continue // feeds do repeat items
+	seen := fs.seen // replaced as a whole on commit, never changed in place
+	p.mu.Unlock()
+	inBody := map[string]bool{}
+	src, ids, fresh := normaliseFresh(feed, fc, fc.URL, docURL, at, func(id string) bool {
+		if inBody[id] {
+			return false // feeds do repeat items
 		}
-		inBody[a.ID] = true
-		k := keyOf(a.ID)
-		res.current = append(res.current, k)
-		if !containsKey(fs.seen, k) {
-			res.fresh = append(res.fresh, a)
+		inBody[id] = true
+		return !containsKey(seen, keyOf(id))
+	})
+	if len(ids) > 0 {
+		res.siteURL, res.lang = src.SiteURL, src.Lang
+	}
+	res.fresh = fresh
+	res.current = make([]idKey, 0, len(inBody))
+	for _, id := range ids {
+		if inBody[id] {
+			delete(inBody, id)
+			res.current = append(res.current, keyOf(id))
 		}
 	}
-	p.mu.Unlock()
 	// Feeds list newest first; publish oldest first so consumers see the natural order.
 	sort.SliceStable(res.fresh, func(i, j int) bool { return res.fresh[i].Published.Before(res.fresh[j].Published) })
 	if fc.FetchText {
