@@ -138,7 +138,7 @@ type feedState struct {
 	// seen lists the IDs of items already published from this feed, oldest first; the
 	// state file keeps it apart from rec, and the shared state of a poller group in
 	// rec.Seen. seenStored: the state file holds this very list.
-	seen       []idKey
+	seen       []seenID
 	seenStored bool
 	busy       bool // a poll or its commit is under way; never two at once for one feed
 	// requested is when a poll was last asked for by hand (RequestPoll); a request that
@@ -174,7 +174,7 @@ type pollResult struct {
 	changed bool // a new body was parsed
 	// fresh are the items not seen from this feed before, oldest first.
 	fresh      []*article.Article
-	current    []idKey // IDs of every item in the feed body, for the seen list
+	current    []seenID // IDs of every item in the feed body, for the seen list
 	validators validators
 	newURL     string
 	title      string
@@ -444,17 +444,17 @@ func (p *Poller) digest(ctx context.Context, fc config.FeedConfig, fs *feedState
 			return false // feeds do repeat items
 		}
 		inBody[id] = true
-		return !containsKey(seen, keyOf(id))
+		return !containsSeen(seen, seenOf(id))
 	})
 	if len(ids) > 0 {
 		res.siteURL, res.lang = src.SiteURL, src.Lang
 	}
 	res.fresh = fresh
-	res.current = make([]idKey, 0, len(inBody))
+	res.current = make([]seenID, 0, len(inBody))
 	for _, id := range ids {
 		if inBody[id] {
 			delete(inBody, id)
-			res.current = append(res.current, keyOf(id))
+			res.current = append(res.current, seenOf(id))
 		}
 	}
 	// Feeds list newest first; publish oldest first so consumers see the natural order.
@@ -737,8 +737,8 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 	}
 	records := map[string]*feedRecord{}
 	durable := map[string]*feedRecord{} // written now; the others wait in c.quiet
-	newSeen := map[string][]idKey{}
-	seenWrites := map[string][]idKey{} // the seen lists the state file lacks
+	newSeen := map[string][]seenID{}
+	seenWrites := map[string][]seenID{} // the seen lists the state file lacks
 	p.mu.Lock()
 	for _, r := range batch {
 		fs := p.feeds[r.key]
