@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -223,8 +224,9 @@ func (s *store) saveArticles(arts map[idKey]*articleRecord) error {
 func (s *store) commit(feeds map[string]*feedRecord, seen map[string][]seenID) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		fb, sb := tx.Bucket(bucketFeeds), tx.Bucket(bucketSeen)
-		for k, r := range feeds {
-			rec := *r
+		// In key order: a flush of many quiet records writes each page once.
+		for _, k := range slices.Sorted(maps.Keys(feeds)) {
+			rec := *feeds[k]
 			rec.Seen = nil // kept in bucketSeen
 			b, err := json.Marshal(&rec)
 			if err != nil {
