@@ -34,10 +34,12 @@ func (c *countingPublisher) Publish(_ context.Context, arts []*article.Article) 
 }
 
 // benchFeeds serves n feeds of 20 items each at /f/{i}. Every feed changes when gen is
-// bumped; otherwise it answers If-None-Match with 304.
+// bumped; otherwise it answers If-None-Match with 304. A bump replaces all 20 items, or,
+// with slide set, adds one new item and drops the oldest, as a news feed does.
 type benchFeeds struct {
-	gen  atomic.Int64
-	pool sync.Pool
+	gen   atomic.Int64
+	slide atomic.Bool
+	pool  sync.Pool
 }
 
 func (s *benchFeeds) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -59,10 +61,15 @@ func (s *benchFeeds) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b.Reset()
 	now := time.Now().UTC()
 	fmt.Fprintf(b, `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Feed %d</title><link>https://site%d.example/</link>`, i, i%500)
+	slide := s.slide.Load()
 	for j := 0; j < 20; j++ {
+		ig, ij := g, j // the item's identity: generation and place
+		if slide {
+			ig, ij = g-int64(j), 100
+		}
 		fmt.Fprintf(b, `<item><title>Feed %d generation %d item %d</title><link>https://site%d.example/%d/%d/%d?utm_source=rss</link>`+
 			`<guid>%d-%d-%d</guid><pubDate>%s</pubDate><description><![CDATA[<p>Summary of item %d with <a href="/x">a link</a> and some text about the Lachin corridor.</p>]]></description></item>`,
-			i, g, j, i%500, i, g, j, i, g, j, now.Add(-time.Duration(j)*time.Hour).Format(time.RFC1123Z), j)
+			i, ig, ij, i%500, i, ig, ij, i, ig, ij, now.Add(-time.Duration(j)*time.Hour).Format(time.RFC1123Z), j)
 	}
 	b.WriteString(`</channel></rss>`)
 	w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
@@ -73,7 +80,8 @@ func (s *benchFeeds) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // BenchmarkPollCycle10kFeeds polls 10,000 feeds × 20 items from one loopback server: a
 // cycle where every feed changed (200,000 new articles through normalising, dedup, Publish
-// and the state commit), and a cycle where every feed answers 304. The same two cycles run
+// and the state commit), a cycle where every feed answers 304, and a cycle where every
+// feed has one new item among 19 it had (10,000 new articles). The same cycles run
 // first through a raw loop (net/http with conditional GET, 32 workers, gofeed on the body),
 // the baseline the poller is held to, before the poller exists so that neither holds the
 // other's memory. It reports seconds per cycle, process CPU seconds per cycle (the test
@@ -93,6 +101,12 @@ func BenchmarkPollCycle10kFeeds(b *testing.B) {
 
 	run := func(name string, change bool, cycle func(b *testing.B) int64) {
 		b.Run(name, func(b *testing.B) {
+			if slide := strings.HasSuffix(name, "/one-new"); slide != server.slide.Load() {
+				// Untimed: the first body of the other kind is new throughout.
+				server.slide.Store(slide)
+				server.gen.Add(1)
+				cycle(b)
+			}
 			mem.reset()
 			var articles int64
 			cpu0 := cpuSeconds()
@@ -117,6 +131,7 @@ func BenchmarkPollCycle10kFeeds(b *testing.B) {
 	raw.cycle() // warm up: connections and validators
 	run("raw/changed", true, func(*testing.B) int64 { return raw.cycle() })
 	run("raw/not-modified", false, func(*testing.B) int64 { return raw.cycle() })
+	run("raw/one-new", true, func(*testing.B) int64 { return raw.cycle() })
 	raw.close()
 	raw = nil
 
@@ -168,6 +183,7 @@ func BenchmarkPollCycle10kFeeds(b *testing.B) {
 	}
 	run("poller/changed", true, cycle)
 	run("poller/not-modified", false, cycle)
+	run("poller/one-new", true, cycle)
 }
 
 // rawLoop is the baseline: what a program that only fetches and parses the feeds does,
@@ -291,47 +307,52 @@ func cpuSeconds() float64 {
 
 // BenchmarkSaveArticles writes the cross-feed article index behind, as the commit loop
 // does, in flushes of a given size into an index that already holds 600,000 records (three
-// changed 10k-feed cycles), with the OS page size and with articlePageSize: it reports the
-// CPU per record and the peak Go heap of a flush.
+// changed 10k-feed cycles), then looks up a flush's worth of IDs, half of them stored: it
+// reports the CPU per record written and looked up, and the peak Go heap.
 func BenchmarkSaveArticles(b *testing.B) {
 	mem := startMemSampler(b)
-	for _, pageSize := range []int{0, articlePageSize} {
-		st, err := openBolt(filepath.Join(b.TempDir(), "articles.db"), pageSize, bucketArticles)
-		if err != nil {
+	st, err := openStore(filepath.Join(b.TempDir(), "ingest.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.close()
+	now := time.Now()
+	var n uint64
+	batch := func(size int) map[idKey]*articleRecord {
+		m := make(map[idKey]*articleRecord, size)
+		for range size {
+			n++
+			m[keyOf(strconv.FormatUint(n, 10))] = &articleRecord{FirstSeen: now, Feeds: []string{fmt.Sprintf("http://127.0.0.1:40000/f/%d", n%10000)}}
+		}
+		return m
+	}
+	for range 60 {
+		if err := st.saveArticles(batch(10000)); err != nil {
 			b.Fatal(err)
 		}
-		s := &store{adb: st}
-		now := time.Now()
-		var n uint64
-		batch := func(size int) map[idKey]*articleRecord {
-			m := make(map[idKey]*articleRecord, size)
-			for range size {
-				n++
-				m[keyOf(strconv.FormatUint(n, 10))] = &articleRecord{FirstSeen: now, Feeds: []string{fmt.Sprintf("http://127.0.0.1:40000/f/%d", n%10000)}}
-			}
-			return m
-		}
-		for range 60 {
-			if err := s.saveArticles(batch(10000)); err != nil {
-				b.Fatal(err)
-			}
-		}
-		for _, size := range []int{5000, 2000} {
-			b.Run(fmt.Sprintf("page=%d/flush=%d", st.Info().PageSize, size), func(b *testing.B) {
-				mem.reset()
-				cpu0, records := cpuSeconds(), 0
-				for b.Loop() {
-					m := batch(size)
-					records += len(m)
-					if err := s.saveArticles(m); err != nil {
-						b.Fatal(err)
-					}
+	}
+	for _, size := range []int{5000, 2000} {
+		b.Run(fmt.Sprintf("flush=%d", size), func(b *testing.B) {
+			mem.reset()
+			cpu0, records := cpuSeconds(), 0
+			for b.Loop() {
+				m := batch(size)
+				records += len(m)
+				if err := st.saveArticles(m); err != nil {
+					b.Fatal(err)
 				}
-				heap, _ := mem.peaks()
-				b.ReportMetric((cpuSeconds()-cpu0)/float64(records)*1e6, "cpu-µs/record")
-				b.ReportMetric(heap, "peak-heap-MB")
-			})
-		}
-		st.Close()
+				ids := make([]idKey, 0, 2*size)
+				for k := range m {
+					ids = append(ids, k, keyOf(fmt.Sprint("absent", k)))
+				}
+				found := map[idKey]*articleRecord{}
+				if err := st.lookupArticles(ids, found); err != nil || len(found) != size {
+					b.Fatalf("lookup found %d of %d: %v", len(found), size, err)
+				}
+			}
+			heap, _ := mem.peaks()
+			b.ReportMetric((cpuSeconds()-cpu0)/float64(records)*1e6, "cpu-µs/record")
+			b.ReportMetric(heap, "peak-heap-MB")
+		})
 	}
 }

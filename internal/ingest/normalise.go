@@ -113,27 +113,57 @@ func Normalise(feed *gofeed.Feed, fc config.FeedConfig, feedURL string, fetched 
 // normalise is Normalise with the document's base URL (where it was really fetched from,
 // or its Content-Location) apart from the feed's identity.
 func normalise(feed *gofeed.Feed, fc config.FeedConfig, feedURL, docURL string, fetched time.Time) []*article.Article {
+	_, _, arts := normaliseFresh(feed, fc, feedURL, docURL, fetched, func(string) bool { return true })
+	return arts
+}
+
+// normaliseFresh is normalise for a poll: it returns the feed's source, the ID of every
+// item, in feed order, and the articles of the items whose ID fresh accepts (asked once an
+// item), in full. Sanitising and text
+// extraction are most of normalising, and an item seen before needs neither: it costs
+// its link and ID only, unless it has neither link nor GUID and so is known by content.
+func normaliseFresh(feed *gofeed.Feed, fc config.FeedConfig, feedURL, docURL string, fetched time.Time, fresh func(id string) bool) (src article.Source, ids []string, arts []*article.Article) {
 	base, _ := url.Parse(docURL)
 	site := resolve(base, feed.Link)
 	if siteURL, err := url.Parse(site); err == nil && site != "" {
 		// Item links are relative to the site, as xml:base-less feeds mean them.
 		base = siteURL
 	}
-	src := article.Source{FeedURL: feedURL, FeedTitle: fc.Title, SiteURL: site, Lang: langHint(fc.Lang, feed.Language)}
+	src = article.Source{FeedURL: feedURL, FeedTitle: fc.Title, SiteURL: site, Lang: langHint(fc.Lang, feed.Language)}
 	if src.FeedTitle == "" {
 		src.FeedTitle = collapseSpace(feed.Title)
 	}
-	out := make([]*article.Article, 0, len(feed.Items))
+	ids = make([]string, 0, len(feed.Items))
+	arts = make([]*article.Article, 0, len(feed.Items))
 	for _, it := range feed.Items {
 		if it == nil {
 			continue
 		}
-		out = append(out, normaliseItem(it, base, src, fetched))
+		a, itemBase := itemIdentity(it, base, src, fetched)
+		known := a.ID != ""
+		if known && !fresh(a.ID) {
+			ids = append(ids, a.ID)
+			continue
+		}
+		fillItem(a, it, itemBase, fetched)
+		ids = append(ids, a.ID)
+		if known || fresh(a.ID) {
+			arts = append(arts, a)
+		}
 	}
-	return out
+	return src, ids, arts
 }
 
 func normaliseItem(it *gofeed.Item, base *url.URL, src article.Source, fetched time.Time) *article.Article {
+	a, itemBase := itemIdentity(it, base, src, fetched)
+	fillItem(a, it, itemBase, fetched)
+	return a
+}
+
+// itemIdentity starts an item's article with what identifies it: its canonical URL, its
+// GUID, and its ID unless it has neither (then fillItem derives one from its content). It
+// returns the base for the item's relative links too.
+func itemIdentity(it *gofeed.Item, base *url.URL, src article.Source, fetched time.Time) (*article.Article, *url.URL) {
 	link := it.Link
 	if link == "" && len(it.Links) > 0 {
 		link = it.Links[0]
@@ -146,11 +176,19 @@ func normaliseItem(it *gofeed.Item, base *url.URL, src article.Source, fetched t
 	a := &article.Article{
 		URL:     CanonicalURL(link),
 		GUID:    strings.TrimSpace(it.GUID),
-		Title:   collapseSpace(htmlToText(it.Title)),
 		Fetched: fetched.UTC(),
 		Source:  src,
 		Sources: []article.Source{src},
 	}
+	if a.URL != "" || a.GUID != "" {
+		a.ID = article.ID(a.URL, src.FeedURL, a.GUID)
+	}
+	return a, itemBase
+}
+
+// fillItem completes an article itemIdentity started: text, sanitised HTML, dates, media.
+func fillItem(a *article.Article, it *gofeed.Item, itemBase *url.URL, fetched time.Time) {
+	a.Title = collapseSpace(htmlToText(it.Title))
 	descText := ""
 	if it.Description != "" {
 		descText = htmlToText(it.Description)
@@ -198,14 +236,11 @@ func normaliseItem(it *gofeed.Item, base *url.URL, src article.Source, fetched t
 	if a.Title == "" {
 		a.Title = truncateRunes(collapseSpace(a.Summary), 120)
 	}
-	guid := a.GUID
-	if a.URL == "" && guid == "" {
+	if a.ID == "" {
 		// Neither link nor GUID: the item is identified by what it says.
 		sum := sha256.Sum256([]byte(a.Title + "\x00" + a.Summary + "\x00" + a.Published.Format(time.RFC3339)))
-		guid = "content:" + hex.EncodeToString(sum[:12])
+		a.ID = article.ID(a.URL, a.Source.FeedURL, "content:"+hex.EncodeToString(sum[:12]))
 	}
-	a.ID = article.ID(a.URL, src.FeedURL, guid)
-	return a
 }
 
 func langHint(configured, declared string) string {

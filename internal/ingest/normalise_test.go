@@ -5,11 +5,13 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 	"unicode"
 
+	"wirewatch/internal/article"
 	"wirewatch/internal/config"
 )
 
@@ -161,6 +163,51 @@ func TestCollapseSpace(t *testing.T) {
 		want := strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
 		if got := collapseSpace(s); got != want {
 			t.Errorf("collapseSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// normaliseFresh, which a poll uses, gives every item's ID and, for the items it is told
+// are fresh, the very articles Normalise gives; the others cost no article.
+func TestNormaliseFreshSkipsSeenItems(t *testing.T) {
+	inputs, err := filepath.Glob("testdata/normalise/*.[xj][ms][lo]*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fetched := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	for _, in := range inputs {
+		if strings.HasSuffix(in, ".golden.json") {
+			continue
+		}
+		body, err := os.ReadFile(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		feed, err := ParseFeed(body, "")
+		if err != nil {
+			t.Fatalf("%s: ParseFeed: %v", in, err)
+		}
+		feedURL := "https://feeds.example/" + filepath.Base(in)
+		all := Normalise(feed, config.FeedConfig{}, feedURL, fetched)
+		n := 0
+		_, ids, fresh := normaliseFresh(feed, config.FeedConfig{}, feedURL, feedURL, fetched, func(string) bool {
+			n++
+			return n%2 == 1 // every other item counts as seen
+		})
+		if len(ids) != len(all) || n != len(all) {
+			t.Fatalf("%s: %d IDs and %d questions for %d items", in, len(ids), n, len(all))
+		}
+		var want []*article.Article
+		for i, a := range all {
+			if ids[i] != a.ID {
+				t.Errorf("%s: item %d has ID %s, Normalise says %s", in, i, ids[i], a.ID)
+			}
+			if i%2 == 0 {
+				want = append(want, a)
+			}
+		}
+		if !reflect.DeepEqual(fresh, want) {
+			t.Errorf("%s: fresh articles differ from Normalise's", in)
 		}
 	}
 }

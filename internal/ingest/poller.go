@@ -138,7 +138,7 @@ type feedState struct {
 	// seen lists the IDs of items already published from this feed, oldest first; the
 	// state file keeps it apart from rec, and the shared state of a poller group in
 	// rec.Seen. seenStored: the state file holds this very list.
-	seen       []idKey
+	seen       []seenID
 	seenStored bool
 	busy       bool // a poll or its commit is under way; never two at once for one feed
 	// requested is when a poll was last asked for by hand (RequestPoll); a request that
@@ -174,7 +174,7 @@ type pollResult struct {
 	changed bool // a new body was parsed
 	// fresh are the items not seen from this feed before, oldest first.
 	fresh      []*article.Article
-	current    []idKey // IDs of every item in the feed body, for the seen list
+	current    []seenID // IDs of every item in the feed body, for the seen list
 	validators validators
 	newURL     string
 	title      string
@@ -435,24 +435,28 @@ func (p *Poller) digest(ctx context.Context, fc config.FeedConfig, fs *feedState
 	res.title = strings.TrimSpace(feed.Title)
 	res.items = len(feed.Items)
 	res.rate, res.newest = publishingRate(feed, at)
-	arts := normalise(feed, fc, fc.URL, docURL, at)
-	if len(arts) > 0 {
-		res.siteURL, res.lang = arts[0].Source.SiteURL, arts[0].Source.Lang
-	}
-	inBody := map[string]bool{}
 	p.mu.Lock()
-	for _, a := range arts {
-		if inBody[a.ID] {
-			continue // feeds do repeat items
+	seen := fs.seen // replaced as a whole on commit, never changed in place
+	p.mu.Unlock()
+	inBody := map[string]bool{}
+	src, ids, fresh := normaliseFresh(feed, fc, fc.URL, docURL, at, func(id string) bool {
+		if inBody[id] {
+			return false // feeds do repeat items
 		}
-		inBody[a.ID] = true
-		k := keyOf(a.ID)
-		res.current = append(res.current, k)
-		if !containsKey(fs.seen, k) {
-			res.fresh = append(res.fresh, a)
+		inBody[id] = true
+		return !containsSeen(seen, seenOf(id))
+	})
+	if len(ids) > 0 {
+		res.siteURL, res.lang = src.SiteURL, src.Lang
+	}
+	res.fresh = fresh
+	res.current = make([]seenID, 0, len(inBody))
+	for _, id := range ids {
+		if inBody[id] {
+			delete(inBody, id)
+			res.current = append(res.current, seenOf(id))
 		}
 	}
-	p.mu.Unlock()
 	// Feeds list newest first; publish oldest first so consumers see the natural order.
 	sort.SliceStable(res.fresh, func(i, j int) bool { return res.fresh[i].Published.Before(res.fresh[j].Published) })
 	if fc.FetchText {
@@ -522,7 +526,7 @@ func (p *Poller) commitLoop(ctx context.Context) {
 	const linger = 20 * time.Millisecond
 	const flushEvery = 30 * time.Second
 	const flushAt = 5000
-	c := &committer{p: p, pending: map[idKey]*articleRecord{}, lastFlush: time.Now(), flushed: make(chan error, 1)}
+	c := &committer{p: p, pending: map[idKey]*articleRecord{}, quiet: map[string]*feedRecord{}, lastFlush: time.Now(), flushed: make(chan error, 1)}
 	defer c.finish()
 	idle := time.NewTimer(flushEvery)
 	defer idle.Stop()
@@ -565,18 +569,22 @@ func (p *Poller) commitLoop(ctx context.Context) {
 }
 
 // committer is the commit loop's state. Article records are written behind, every 30 s or
-// 5,000 records, in one sorted transaction, by a goroutine of their own on their own file,
-// while polling and committing go on: one transaction per batch made random B-tree inserts
-// the largest cost of a busy cycle. A flush holds on the heap every page it touches, and
-// once the index is large each record touches a page of its own: smaller flushes cost more
-// per record, larger ones hold more (20,000: 200 MB peak at 10k feeds), and small pages
-// (articlePageSize) hold less for the same cost. Losing them
-// in a crash costs at most a republish, which the sinks absorb; the per-feed seen lists,
-// which stop a feed republishing, go with every batch.
+// 5,000 records, as one sorted run of the article index (articleIndex), by a goroutine of
+// their own, while polling and committing go on. Losing them in a crash costs at most a
+// republish, which the sinks absorb; the per-feed seen lists, which stop a feed
+// republishing, go with every batch.
+//
+// So do the records of feeds whose poll changed anything that matters after a crash
+// (new items, validators, address, failures). A poll that brought nothing (a 304, the
+// same body) changes only the schedule and counters: its record waits in quiet for the
+// next flush, written there in one sorted transaction, instead of a transaction and an
+// fsync per batch, which were half the CPU of a cycle of 304s. A crash loses at most a
+// flush interval of them: those feeds are polled again on restart, conditionally.
 type committer struct {
 	p         *Poller
 	pending   map[idKey]*articleRecord // not yet handed to a flush
 	inflight  map[idKey]*articleRecord // being written; nil when no flush runs
+	quiet     map[string]*feedRecord   // feed records of polls that brought nothing, by key
 	flushed   chan error               // the running flush's outcome
 	lastFlush time.Time
 }
@@ -585,6 +593,7 @@ type committer struct {
 // one first, so at most one runs and memory stays bounded.
 func (c *committer) startFlush() {
 	c.lastFlush = time.Now()
+	c.flushQuiet()
 	if len(c.pending) == 0 {
 		return
 	}
@@ -594,6 +603,19 @@ func (c *committer) startFlush() {
 	c.inflight, c.pending = c.pending, map[idKey]*articleRecord{}
 	m := c.inflight
 	go func() { c.flushed <- c.p.store.saveArticles(m) }()
+}
+
+// flushQuiet writes the records of the polls that brought nothing, here in the commit
+// loop, so that no later record of the same feed can be overtaken by it.
+func (c *committer) flushQuiet() {
+	if len(c.quiet) == 0 {
+		return
+	}
+	if err := c.p.store.commit(c.quiet, nil); err != nil {
+		c.p.log.Error("saving feed state", "feeds", len(c.quiet), "error", err)
+		return // kept for the next flush
+	}
+	c.quiet = map[string]*feedRecord{}
 }
 
 func (c *committer) flushEnded(err error) {
@@ -714,8 +736,9 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 		}
 	}
 	records := map[string]*feedRecord{}
-	newSeen := map[string][]idKey{}
-	seenWrites := map[string][]idKey{} // the seen lists the state file lacks
+	durable := map[string]*feedRecord{} // written now; the others wait in c.quiet
+	newSeen := map[string][]seenID{}
+	seenWrites := map[string][]seenID{} // the seen lists the state file lacks
 	p.mu.Lock()
 	for _, r := range batch {
 		fs := p.feeds[r.key]
@@ -748,14 +771,24 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 			rec.Seen = encodeSeen(seen)
 		}
 		records[r.key] = &rec
+		_, seenChanged := seenWrites[r.key]
+		if r.err == nil && !r.pushed && !r.changed && len(r.fresh) == 0 && !seenChanged &&
+			fs.rec.ConsecutiveFailures == 0 && rec.URL == fs.rec.URL && rec.Validators == fs.rec.Validators {
+			c.quiet[r.key] = &rec
+		} else {
+			durable[r.key] = &rec
+			delete(c.quiet, r.key) // older than this one
+		}
 	}
 	p.mu.Unlock()
 	stored := true
-	if err := p.store.commit(records, seenWrites); err != nil {
-		// The articles are out; without the state they will be offered again, which the
-		// sinks absorb. Keep the in-memory state, which is right.
-		p.log.Error("saving feed state", "error", err)
-		stored = false
+	if len(durable) > 0 || len(seenWrites) > 0 {
+		if err := p.store.commit(durable, seenWrites); err != nil {
+			// The articles are out; without the state they will be offered again, which
+			// the sinks absorb. Keep the in-memory state, which is right.
+			p.log.Error("saving feed state", "error", err)
+			stored = false
+		}
 	}
 	if p.stateSink != nil {
 		p.stateSink(ctx, records)

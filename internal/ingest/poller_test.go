@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -254,5 +255,40 @@ func TestPollerAddFeedDiscoversFromPage(t *testing.T) {
 	st := p2.Status()
 	if len(st) != 1 || st[0].URL != srv.URL+"/feed.xml" || st[0].Published != 1 {
 		t.Errorf("status after restart = %+v", st)
+	}
+}
+
+// A poll that brings nothing (a 304) changes only the schedule and counters: its record
+// waits for the committer's next flush instead of a transaction of its own, and a clean
+// stop writes it. A poll with news is written at once.
+func TestPollerWritesQuietPollsAtTheFlush(t *testing.T) {
+	feed := &seedFeed{}
+	feed.add(seedItem(t))
+	srv := httptest.NewServer(feed)
+	defer srv.Close()
+	dir := t.TempDir()
+	url := srv.URL + "/rss"
+	r := startPoller(t, testConfig(url), dir, newRecorder())
+	waitFor(t, 5*time.Second, "three 304s", func() bool { return feed.notMod.Load() >= 3 })
+	recs, err := r.p.store.loadFeeds()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := recs[url]; rec == nil || rec.Successes != 1 || len(rec.seen) != 1 {
+		t.Errorf("stored while running: %+v, want the first poll's record and seen list only", rec)
+	}
+	r.stop(t)
+
+	st, err := openStore(filepath.Join(dir, "ingest.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.close()
+	if recs, err = st.loadFeeds(); err != nil {
+		t.Fatal(err)
+	}
+	// A poll cut short by the stop is not counted: at least the first and three 304s.
+	if rec := recs[url]; rec == nil || rec.Successes < 4 {
+		t.Errorf("stored after stop: %+v, want 4 successes or more", rec)
 	}
 }

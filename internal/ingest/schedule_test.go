@@ -114,9 +114,9 @@ func TestBackoffHonoursRetryAfter(t *testing.T) {
 }
 
 func TestUpdateSeenKeepsCurrentItems(t *testing.T) {
-	a, b, c, d, e, f := keyOf("a"), keyOf("b"), keyOf("c"), keyOf("d"), keyOf("e"), keyOf("f")
-	got := updateSeen([]idKey{a, b, c, d}, []idKey{a, e, f}, 4)
-	want := []idKey{a, d, e, f}
+	a, b, c, d, e, f := seenOf("a"), seenOf("b"), seenOf("c"), seenOf("d"), seenOf("e"), seenOf("f")
+	got := updateSeen([]seenID{a, b, c, d}, []seenID{a, e, f}, 4)
+	want := []seenID{a, d, e, f}
 	if len(got) != len(want) {
 		t.Fatalf("got %v, want %v", got, want)
 	}

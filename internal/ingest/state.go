@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,11 +21,11 @@ import (
 var (
 	bucketFeeds    = []byte("feeds")    // feed key → feedRecord
 	bucketAdded    = []byte("added")    // feed URL → config.FeedConfig added through AddFeed
-	bucketArticles = []byte("articles") // article ID → articleRecord, for cross-feed dedup
+	bucketArticles = []byte("articles") // article ID → articleRecord, in the article index file of earlier versions
 	bucketWebSub   = []byte("websub")   // feed key → subscription
-	// bucketSeen holds each feed's seen list apart from its record, as raw 16-byte IDs,
-	// oldest first: a poll that brings nothing new rewrites the small record only, and
-	// 100 IDs take 1.6 KB instead of 3.5 KB of JSON hex strings.
+	// bucketSeen holds each feed's seen list apart from its record, as raw 8-byte
+	// seenIDs (16-byte IDs before), oldest first: a poll that brings nothing new rewrites
+	// the small record only, and 100 IDs take 0.8 KB instead of 3.5 KB of JSON hex.
 	bucketSeen = []byte("seen") // feed key → seen IDs
 )
 
@@ -60,7 +61,7 @@ type feedRecord struct {
 	NotBefore time.Time `json:"not_before,omitzero"`
 
 	// seen is the seen list as loaded from bucketSeen; nil when the file has none.
-	seen []idKey
+	seen []seenID
 }
 
 // articleRecord remembers which feeds carried an article, so the same story reached through
@@ -87,9 +88,10 @@ func (r *articleRecord) addFeed(feedURL string) {
 	}
 }
 
-func (r *articleRecord) marshal() []byte {
-	b := make([]byte, 8, 8+len(r.Feeds)*48)
-	binary.BigEndian.PutUint64(b, uint64(r.FirstSeen.Unix()))
+// appendTo appends the stored form of r to b: FirstSeen in Unix seconds, big-endian,
+// then each feed key, its length first.
+func (r *articleRecord) appendTo(b []byte) []byte {
+	b = binary.BigEndian.AppendUint64(b, uint64(r.FirstSeen.Unix()))
 	for _, f := range r.Feeds {
 		b = binary.AppendUvarint(b, uint64(len(f)))
 		b = append(b, f...)
@@ -114,19 +116,13 @@ func unmarshalArticleRecord(b []byte) (*articleRecord, error) {
 	return r, nil
 }
 
-// articlePageSize is the page size of a new article index. Its keys are random, so once the
-// index outgrows a flush every record written rewrites a page of its own, which the flush
-// holds on the heap until it commits: 1 KiB pages halve that heap for the same CPU per
-// record (BenchmarkSaveArticles, 600,000 records, flushes of 5,000: 95 MB at 4 KiB, 52 MB
-// at 1 KiB, 21 µs a record each). An index created earlier keeps its page size.
-const articlePageSize = 1024
-
-// store is the feed state: one bbolt file for feed records, added feeds and WebSub, and a
-// second for the cross-feed article index, so that writing the index (written behind, in
-// large sorted transactions) never holds the lock the feed-state commits need.
+// store is the feed state: one bbolt file for feed records, seen lists, added feeds and
+// WebSub, and the cross-feed article index (articleIndex) in a directory beside it, written
+// behind in large sorted runs, so that writing the index never holds the lock the
+// feed-state commits need.
 type store struct {
 	db  *bolt.DB
-	adb *bolt.DB
+	idx *articleIndex
 }
 
 func openStore(path string) (*store, error) {
@@ -137,13 +133,14 @@ func openStore(path string) (*store, error) {
 	if err != nil {
 		return nil, err
 	}
-	articlesPath := strings.TrimSuffix(path, filepath.Ext(path)) + "-articles" + filepath.Ext(path)
-	adb, err := openBolt(articlesPath, articlePageSize, bucketArticles)
+	// The index of an earlier version was a second bbolt file: its records move in.
+	base := strings.TrimSuffix(path, filepath.Ext(path)) + "-articles"
+	idx, err := openArticleIndex(base, base+filepath.Ext(path))
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	return &store{db: db, adb: adb}, nil
+	return &store{db: db, idx: idx}, nil
 }
 
 // openBolt opens (creating) a bbolt file and its buckets. pageSize applies to a new file
@@ -168,7 +165,7 @@ func openBolt(path string, pageSize int, buckets ...[]byte) (*bolt.DB, error) {
 	return db, nil
 }
 
-func (s *store) close() error { return errors.Join(s.adb.Close(), s.db.Close()) }
+func (s *store) close() error { return errors.Join(s.idx.close(), s.db.Close()) }
 
 // loadFeeds returns every stored feed record by key, with its seen list.
 func (s *store) loadFeeds() (map[string]*feedRecord, error) {
@@ -180,8 +177,10 @@ func (s *store) loadFeeds() (map[string]*feedRecord, error) {
 		return tx.Bucket(bucketSeen).ForEach(func(k, v []byte) error {
 			// A list in the record itself was written by a version before bucketSeen,
 			// after this one: it is the newer.
-			if r := out[string(k)]; r != nil && len(r.Seen) == 0 && len(v)%len(idKey{}) == 0 {
-				r.seen = unpackSeen(v)
+			if r := out[string(k)]; r != nil && len(r.Seen) == 0 {
+				if list, ok := unpackSeen(v); ok {
+					r.seen = list
+				}
 			}
 			return nil
 		})
@@ -202,60 +201,32 @@ func (s *store) saveAdded(f config.FeedConfig) error { return putJSON(s.db, buck
 
 // lookupArticles adds to out the stored records of the given IDs that exist.
 func (s *store) lookupArticles(ids []idKey, out map[idKey]*articleRecord) error {
-	// In key order, each lookup walks pages the one before it brought into the cache.
+	// In key order, each lookup in a run reads the block the one before it may have read.
 	ids = slices.Clone(ids)
 	slices.SortFunc(ids, compareKeys)
-	return s.adb.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketArticles)
-		for _, id := range ids {
-			if _, ok := out[id]; ok {
-				continue
-			}
-			v := b.Get(id[:])
-			if v == nil {
-				continue
-			}
-			r, err := unmarshalArticleRecord(v)
-			if err != nil {
-				// A damaged record only costs a republish, which sinks absorb.
-				continue
-			}
-			out[id] = r
-		}
-		return nil
-	})
+	if err := s.idx.lookup(ids, out); err != nil {
+		return fmt.Errorf("reading article records: %w", err)
+	}
+	return nil
 }
 
 func compareKeys(a, b idKey) int { return bytes.Compare(a[:], b[:]) }
 
-// saveArticles writes article records in one transaction.
+// saveArticles writes article records as one run of the article index.
 func (s *store) saveArticles(arts map[idKey]*articleRecord) error {
-	if len(arts) == 0 {
-		return nil
+	if err := s.idx.save(arts); err != nil {
+		return fmt.Errorf("saving article records: %w", err)
 	}
-	keys := make([]idKey, 0, len(arts))
-	for k := range arts {
-		keys = append(keys, k)
-	}
-	// Sorted inserts let bbolt fill pages in order instead of seeking for each key.
-	slices.SortFunc(keys, compareKeys)
-	return s.adb.Update(func(tx *bolt.Tx) error {
-		ab := tx.Bucket(bucketArticles)
-		for _, k := range keys {
-			if err := ab.Put(k[:], arts[k].marshal()); err != nil {
-				return fmt.Errorf("writing article record %s: %w", k, err)
-			}
-		}
-		return nil
-	})
+	return nil
 }
 
 // commit writes feed records, and the seen lists that changed, in one transaction.
-func (s *store) commit(feeds map[string]*feedRecord, seen map[string][]idKey) error {
+func (s *store) commit(feeds map[string]*feedRecord, seen map[string][]seenID) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		fb, sb := tx.Bucket(bucketFeeds), tx.Bucket(bucketSeen)
-		for k, r := range feeds {
-			rec := *r
+		// In key order: a flush of many quiet records writes each page once.
+		for _, k := range slices.Sorted(maps.Keys(feeds)) {
+			rec := *feeds[k]
 			rec.Seen = nil // kept in bucketSeen
 			b, err := json.Marshal(&rec)
 			if err != nil {
@@ -276,21 +247,8 @@ func (s *store) commit(feeds map[string]*feedRecord, seen map[string][]idKey) er
 
 // pruneArticles deletes article records first seen before cutoff.
 func (s *store) pruneArticles(cutoff time.Time) (int, error) {
-	n := 0
-	err := s.adb.Update(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketArticles).Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			r, err := unmarshalArticleRecord(v)
-			if err != nil || r.FirstSeen.Before(cutoff) {
-				if err := c.Delete(); err != nil {
-					return err
-				}
-				n++
-			}
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, bolt.ErrDatabaseNotOpen) {
+	n, err := s.idx.prune(cutoff)
+	if err != nil {
 		return n, fmt.Errorf("pruning article records: %w", err)
 	}
 	return n, nil

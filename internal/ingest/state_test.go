@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -19,7 +18,7 @@ import (
 // an older list.
 func TestStoreKeepsSeenListsAcrossReopen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "ingest.db")
-	a, b, c := keyOf("a"), keyOf("b"), keyOf("c")
+	a, b, c := seenOf("a"), seenOf("b"), seenOf("c")
 
 	st, err := openStore(path)
 	if err != nil {
@@ -28,13 +27,20 @@ func TestStoreKeepsSeenListsAcrossReopen(t *testing.T) {
 	err = st.commit(map[string]*feedRecord{
 		"https://x.example/new": {URL: "https://x.example/new"},
 		"https://x.example/old": {URL: "https://x.example/old"},
-	}, map[string][]idKey{"https://x.example/new": {a, b}, "https://x.example/old": {a}})
+		"https://x.example/16":  {URL: "https://x.example/16"},
+	}, map[string][]seenID{"https://x.example/new": {a, b}, "https://x.example/old": {a}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// What a version before the seen bucket wrote over the same feed.
-	old, _ := json.Marshal(feedRecord{URL: "https://x.example/old", Seen: encodeSeen([]idKey{b, c})})
+	// What a version before the seen bucket wrote over the same feed (full IDs in hex),
+	// and what a version before seenID wrote in the seen bucket (full IDs end to end).
+	old, _ := json.Marshal(feedRecord{URL: "https://x.example/old", Seen: []string{keyOf("b").String(), keyOf("c").String()}})
+	kc, ka := keyOf("c"), keyOf("a")
+	full := append(kc[:], ka[:]...)
 	if err := st.db.Update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucketSeen).Put([]byte("https://x.example/16"), full); err != nil {
+			return err
+		}
 		return tx.Bucket(bucketFeeds).Put([]byte("https://x.example/old"), old)
 	}); err != nil {
 		t.Fatal(err)
@@ -55,11 +61,12 @@ func TestStoreKeepsSeenListsAcrossReopen(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		key    string
-		want   []idKey
+		want   []seenID
 		stored bool
 	}{
-		{"written apart", "https://x.example/new", []idKey{a, b}, true},
-		{"older format wins", "https://x.example/old", []idKey{b, c}, false},
+		{"written apart", "https://x.example/new", []seenID{a, b}, true},
+		{"older format wins", "https://x.example/old", []seenID{b, c}, false},
+		{"16-byte IDs", "https://x.example/16", []seenID{c, a}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fs := newFeedState(config.FeedConfig{URL: tc.key}, recs[tc.key])
@@ -75,20 +82,20 @@ func TestStoreKeepsSeenListsAcrossReopen(t *testing.T) {
 
 // A poll that changes nothing keeps the very list, so nothing is rewritten.
 func TestUpdateSeenUnchanged(t *testing.T) {
-	seen := []idKey{keyOf("a"), keyOf("b")}
-	for _, current := range [][]idKey{nil, {keyOf("b")}, {keyOf("a"), keyOf("b")}} {
+	seen := []seenID{seenOf("a"), seenOf("b")}
+	for _, current := range [][]seenID{nil, {seenOf("b")}, {seenOf("a"), seenOf("b")}} {
 		got := updateSeen(seen, current, 10)
 		if &got[0] != &seen[0] || len(got) != len(seen) {
 			t.Errorf("updateSeen(%v) copied or changed the list: %v", current, got)
 		}
 	}
-	if got := updateSeen(seen, []idKey{keyOf("c")}, 10); len(got) != 3 || &got[0] == &seen[0] {
+	if got := updateSeen(seen, []seenID{seenOf("c")}, 10); len(got) != 3 || &got[0] == &seen[0] {
 		t.Errorf("updateSeen with a new ID = %v, want a new list of 3", got)
 	}
 }
 
-// The article index, in its small pages, keeps records larger than a page (an article many
-// feeds carried) across a reopen, and stays consistent.
+// The article index keeps records larger than a block (an article many feeds carried)
+// across a reopen, and stays consistent.
 func TestStoreKeepsLargeArticleRecords(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "ingest.db")
 	st, err := openStore(path)
@@ -127,13 +134,7 @@ func TestStoreKeepsLargeArticleRecords(t *testing.T) {
 			t.Fatalf("record %s = %+v, want %+v", k, g, w)
 		}
 	}
-	if err := st.adb.View(func(tx *bolt.Tx) error {
-		var errs []error
-		for err := range tx.Check() {
-			errs = append(errs, err)
-		}
-		return errors.Join(errs...)
-	}); err != nil {
+	if err := st.idx.check(); err != nil {
 		t.Errorf("article index inconsistent: %v", err)
 	}
 }

@@ -376,6 +376,20 @@ var (
 // hubLinks finds a WebSub hub and self (topic) URL: HTTP Link headers first, as the spec
 // says, then <link rel="hub"> / <atom:link rel="hub"> in the feed head, then JSON Feed's
 // "hubs".
+// hasHub reports whether b holds "hub" in any case, which every hub link in a body does.
+func hasHub(b []byte) bool {
+	for {
+		i := bytes.IndexAny(b, "uU")
+		if i < 0 {
+			return false
+		}
+		if i > 0 && i+1 < len(b) && b[i-1]|0x20 == 'h' && b[i+1]|0x20 == 'b' {
+			return true
+		}
+		b = b[i+1:]
+	}
+}
+
 func hubLinks(header http.Header, body []byte) (hub, topic string) {
 	for _, v := range header.Values("Link") {
 		for _, part := range strings.Split(v, ",") {
@@ -396,6 +410,9 @@ func hubLinks(header http.Header, body []byte) (hub, topic string) {
 	head := body
 	if len(head) > 64<<10 {
 		head = head[:64<<10] // hub links sit in the feed head, before the items
+	}
+	if hub == "" && !hasHub(head) {
+		return "", "" // the topic matters only with a hub; the patterns cost more than this
 	}
 	for _, el := range linkElem.FindAll(head, 50) {
 		rel := attrRel.FindSubmatch(el)

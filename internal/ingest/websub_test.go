@@ -181,3 +181,25 @@ func TestHubLinks(t *testing.T) {
 		})
 	}
 }
+
+// hasHub, the cheap test before the hub patterns, finds "hub" in any case, also at the
+// edges of the head it is given.
+func TestHasHub(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{`<link rel="hub" href="x"/>`, true},
+		{`<atom:link REL="HUB"/>`, true},
+		{`{"hubs":[{"url":"x"}]}`, true},
+		{`hub`, true},
+		{`xHuB`, true},
+		{`<rss><channel><title>pub bus hb u</title></channel></rss>`, false},
+		{``, false},
+		{`u`, false},
+	} {
+		if got := hasHub([]byte(tc.in)); got != tc.want {
+			t.Errorf("hasHub(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
