@@ -15,6 +15,12 @@ func TestEvidenceKinds(t *testing.T) {
 		text      string
 		want, not []string
 	}{
+		{"a headline's last word is no part of the name the body starts with",
+			"Talks resume in Geneva\nNikol Pashinyan arrived on Monday with his delegation.",
+			[]string{"LOC:Geneva", "PER:Nikol Pashinyan"}, []string{"PER:Geneva Nikol Pashinyan", "LOC:Geneva Nikol"}},
+		{"a headline without punctuation over an unknown name",
+			"Storm damages harbour at Poti\nMarta Kvaratskhelia, the harbour master, said repairs would take weeks.",
+			[]string{"LOC:Poti", "PER:Marta Kvaratskhelia"}, nil},
 		{"turkish sentence-initial common word is no place",
 			"Eğer taraflar anlaşırsa, Ermenistan ile Azerbaycan arasında kalıcı bir anlaşma imzalanacak ve sınır açılacak.",
 			[]string{"LOC:Ermenistan"}, []string{"LOC:Eğer", "LOC:ile Azerbaycan"}},
