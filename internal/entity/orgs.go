@@ -29,7 +29,26 @@ wing squadron fleet command diocese archdiocese movement centre center
 f.c a.f.c s.c s.l s.a s.p.a n.v b.v
 université institut académie école conseil comité commission ministère agence autorité office parti
 fédération association société club banque groupe fondation église armée assemblée sénat tribunal
+publishing publishers electronics pharmaceuticals biopharma software communications telecom insurance
+petroleum oil steel chemicals energy rail brewery
+chronicle telegraph telegram courier observer examiner inquirer dispatch bulletin statesman
 `)
+
+// companyLast reports a word that ends a company's name even after a title word: "General
+// Motors", "King Records", "Prince Publishing" are companies, not people.
+func companyLast(w string) bool { return companyWords[w] }
+
+var companyWords = foldSet(`inc inc. ltd ltd. llc plc corp corp. corporation company co gmbh ag
+motors records publishing publishers electronics industries technologies systems media pictures
+studios entertainment airlines airways holdings bank pharmaceuticals software communications insurance
+petroleum oil steel chemicals energy`)
+
+// sportClub reports a Turkish club's name, made of its town or patron and "spor" (sport):
+// "Bursaspor", "Antalyaspor", "Kasımpaşaspor"; a gazetteer may hold the town's sports
+// ground under the same name.
+func sportClub(w string) bool {
+	return text.ScriptOf(w) == text.Latin && strings.HasSuffix(w, "spor") && utf8.RuneCountInString(w) >= 7
+}
 
 // orgFirst are words that start an organisation's name ("University of Oxford", "Banque de France").
 var orgFirst = foldSet(`
