@@ -186,7 +186,7 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 	case "fr":
 		added = frOrgNames(toks, src, cover, added)
 	case "ru", "uk":
-		added = ruOrgNames(toks, src, cover, added)
+		added = ruOrgNames(toks, src, spans, cover, drop, added)
 	}
 	out := spans
 	if len(added) > 0 {

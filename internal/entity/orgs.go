@@ -459,13 +459,15 @@ var ruOrgNounForms = func() map[string]bool {
 
 // ruGenitiveEnds are the endings of the lower-case genitive words that complete such a
 // name ("коммунистов", "информации", "киноискусства", "физической культуры").
-var ruGenitiveEnds = []string{"ов", "ев", "еи", "ии", "ых", "их", "ого", "его", "ои", "ы", "а", "я"}
+var ruGenitiveEnds = []string{"ов", "ев", "еи", "ии", "ых", "их", "ого", "его", "ои", "ы", "а", "я", "ів", "їв"} // the last two Ukrainian
 
 // ruOrgNames adds the Russian institutions named by capitalised adjectives or a head noun
 // (ruOrgNounForms), lower-case adjectives, the head noun and a genitive complement of
 // lower-case words, "и" and capitalised names ("ПМР", "Югославии"). A name the knowledge
-// base knows stands; pattern names over the same words give way.
-func ruOrgNames(toks []text.Token, src string, cover []int, added []span) []span {
+// base knows stands, but for a country or region that ends the complement, which becomes
+// part of the name (its span in spans is marked in drop); pattern names over the same
+// words give way.
+func ruOrgNames(toks []text.Token, src string, spans []span, cover []int, drop []bool, added []span) []span {
 	for i := 0; i+1 < len(toks); i++ {
 		t := toks[i]
 		if !t.Cap || cover[i] > 0 || text.ScriptOf(t.Norm) != text.Cyrillic || t.Upper {
@@ -508,6 +510,15 @@ func ruOrgNames(toks []text.Token, src string, cover []int, added []span) []span
 		}
 		if end-i < 2 || k == i && lowerWords == 0 {
 			continue
+		}
+		// "Союз журналистов России", "Министерство обороны Армении": after the
+		// complement, a known country or region (in the genitive) is whose institution it
+		// is, and part of its name.
+		if end < len(toks) && lowerWords > 0 && !toks[end].Break && !toks[end].SentStart && cover[end] > 0 {
+			if c := cover[end] - 1; spans[c].From == end && spans[c].Type == "LOC" && !spans[c].weakPlace() && toks[end].Cap {
+				drop[c] = true
+				end = spans[c].To
+			}
 		}
 		from := i
 		for from > 0 && toks[from].Hyph {
