@@ -549,3 +549,84 @@ func ruGenitive(w string) bool {
 	}
 	return false
 }
+
+// clubCues are the English words of a sports career before a club named by its town,
+// keyed by the word right before the town and holding the words that may come before that
+// one ("" when the word is cue enough): "joined Palermo", "signed for Genoa", "on loan to
+// Foggia", "a 2-1 win over Braga", "his debut for Benfica".
+var clubCues = map[string]map[string]bool{
+	"joined": {"": true}, "joining": {"": true}, "rejoined": {"": true},
+	"for": foldSet(`played plays playing play signed signs signing debut goal goals appearances
+		appearance scored scoring capped starred featured`),
+	"with": foldSet(`signed signing signs contract deal draw drew tie stint spell`),
+	"to":   foldSet(`loan loaned transfer transferred sold defeat lost`),
+	"from": foldSet(`loan signed signing transfer transferred`),
+	"by":   foldSet(`signed loaned drafted`),
+	"at":   foldSet(`spell stint career loan trial`),
+	"over": foldSet(`win victory`), "against": foldSet(`win victory debut goal goals`),
+}
+
+// clubTowns types a gazetteer town (or a province named after its town, "Genoa") after a
+// cue of a sports career (clubCues) as the club named by it: in "signed for Genoa" Genoa
+// is the club, not the city. Countries and curated places are left as they are: "played
+// for Brazil" may be the team, but the country is what a reader searches for.
+func clubTowns(toks []text.Token, src string, spans []span, cover []int, drop []bool, added []span) []span {
+	for c, s := range spans {
+		if drop[c] || s.Ent == nil || s.Type != "LOC" || s.From == 0 || toks[s.From].Break || !toks[s.From].Cap ||
+			!(s.Ent.Src == srcCity || s.Ent.Src == srcCountry && strings.HasPrefix(s.Ent.ID, "iso3166-2:")) {
+			continue
+		}
+		if !clubCue(toks, s.From) {
+			continue
+		}
+		drop[c] = true
+		added = append(added, span{From: s.From, To: s.To, Type: "ORG", Conf: 0.55, Name: surfaceOf(src, toks[s.From:s.To])})
+	}
+	// A capitalised word no one knows after a cue of a career at a club is a club too
+	// ("joined Esteghlal", "a contract with Feyenoord"); not after a result, which names
+	// a player as often ("lost to Schnyder").
+	for k := 1; k < len(toks); k++ {
+		t := toks[k]
+		if cover[k] > 0 || !t.Cap || t.Break || t.SentStart || !t.Letters || !clubCue(toks, k) || resultCue(toks, k) {
+			continue
+		}
+		e := k + 1
+		for e < len(toks) && e-k < 3 && toks[e].Cap && !toks[e].Break && cover[e] == 0 {
+			e++
+		}
+		if e < len(toks) && toks[e].Cap && !toks[e].Break {
+			continue // a longer run: its own patterns decide
+		}
+		free := true
+		for _, s := range added {
+			if s.From < e && s.To > k {
+				free = false
+			}
+		}
+		if free {
+			added = append(added, span{From: k, To: e, Type: "ORG", Conf: 0.5, Name: surfaceOf(src, toks[k:e])})
+		}
+		k = e
+	}
+	return added
+}
+
+// resultCue reports a cue of a match's result before toks[k] ("win over", "lost to").
+func resultCue(toks []text.Token, k int) bool {
+	switch toks[k-1].Norm {
+	case "over", "against":
+		return true
+	case "to":
+		return toks[k-2].Norm == "lost" || toks[k-2].Norm == "defeat"
+	}
+	return false
+}
+
+// clubCue reports a cue of clubCues right before toks[k].
+func clubCue(toks []text.Token, k int) bool {
+	cue, ok := clubCues[toks[k-1].Norm]
+	if !ok || toks[k-1].Cap {
+		return false
+	}
+	return cue[""] || k >= 2 && !toks[k-1].Break && cue[toks[k-2].Norm]
+}
