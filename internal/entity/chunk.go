@@ -214,7 +214,8 @@ func (f *fieldNames) chunk(i, j int) {
 		k := spans[c-1].To
 		team = !connectors[toks[k].Norm] && (teamLast[last.Norm] || plural(last.Norm)) && !locLast[last.Norm] && !facilityLast[last.Norm] && !isDemonym(last.Norm)
 		for m := k; m < j && team; m++ {
-			if cover[m] > 0 || !toks[m].Cap {
+			// A town of the gazetteer may be the club's plural nickname ("New York Mets").
+			if cover[m] > 0 && !(m == j-1 && spans[cover[m]-1].From == m && spans[cover[m]-1].weakPlace() && plural(last.Norm)) || !toks[m].Cap {
 				team = false
 			}
 		}
@@ -279,6 +280,8 @@ func (f *fieldNames) chunk(i, j int) {
 			return // "Good Day", "Excursion House": common words, capitalised for a title
 		}
 		switch {
+		case n >= 2 && n <= 3 && clubLast[last.Norm] && !nc.isGivenName(first.Norm):
+			typ, conf = "ORG", 0.5 // "Waitakere United", "Bolton Wanderers": a club named by a town the gazetteer lacks
 		case theTeam:
 			// "the Braves", "the Beatles", "the Democrats": a capitalised plural after a
 			// lower-case "the" inside a sentence, or "The" starting one, is a team, a band

@@ -85,6 +85,10 @@ thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twen
 // teamLast ends a club's name after its town ("Leeds United", "Manchester City").
 var teamLast = foldSet(`united city athletic rovers wanderers juniors albion county rangers fc hc sc cf afc fk sk bk if`)
 
+// clubLast ends a club's name and nothing else's: teamLast without "City" and "County",
+// which end places' names too ("Quezon City", "Kerry County").
+var clubLast = foldSet(`united athletic rovers wanderers albion rangers hotspur fc afc`)
+
 // teamFirst starts a club's name in capitals ("FC Basel", "PSV Eindhoven", "SK Rapid").
 var teamFirst = foldSet(`fc fk sk hc sc cf ac afc bk kv krc psv nac ss us as vfb vfl tsv sv фк хк пфк ск`)
 
