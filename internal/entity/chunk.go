@@ -21,7 +21,9 @@ func (f *fieldNames) chunk(i, j int) {
 		if t.Initial {
 			break
 		}
-		if honorifics[t.Norm] || t.Norm == "major" && i+1 < j && toks[i+1].Norm == "general" {
+		// "General Motors", "National Bank", "Chairman Records": a run ending in a company
+		// word is the company's name, title word and all.
+		if (honorifics[t.Norm] || t.Norm == "major" && i+1 < j && toks[i+1].Norm == "general") && !(j-i >= 2 && companyLast(toks[j-1].Norm)) {
 			titled = true
 			i++
 			continue
@@ -155,6 +157,11 @@ func (f *fieldNames) chunk(i, j int) {
 			f.added = append(f.added, span{From: i, To: j, Type: "PER", Conf: 0.6, Name: surfaceOf(src, toks[i:j])})
 			return
 		}
+		if s := spans[exact]; n == 1 && s.weakPlace() && sportClub(first.Norm) {
+			drop[exact] = true
+			f.added = append(f.added, span{From: i, To: j, Type: "ORG", Conf: 0.6, Name: surfaceOf(src, toks[i:j])})
+			return
+		}
 		return
 	}
 	// "Flyers de Philadelphie", "Bank of America", "Dinamo Zagreb"-style "X of PLACE": a
@@ -207,14 +214,15 @@ func (f *fieldNames) chunk(i, j int) {
 		k := spans[c-1].To
 		team = !connectors[toks[k].Norm] && (teamLast[last.Norm] || plural(last.Norm)) && !locLast[last.Norm] && !facilityLast[last.Norm] && !isDemonym(last.Norm)
 		for m := k; m < j && team; m++ {
-			if cover[m] > 0 || !toks[m].Cap {
+			// A town of the gazetteer may be the club's plural nickname ("New York Mets").
+			if cover[m] > 0 && !(m == j-1 && spans[cover[m]-1].From == m && spans[cover[m]-1].weakPlace() && plural(last.Norm)) || !toks[m].Cap {
 				team = false
 			}
 		}
 	}
 	typ, conf := "", 0.0
 	switch {
-	case team:
+	case team, n == 1 && sportClub(first.Norm) && !inside:
 		typ, conf = "ORG", 0.6
 	case n > 1 && (eventFirst[first.Norm] || eventLast[last.Norm] || n > 2 && eventLast[toks[j-2].Norm] && isRoman(last.Norm) || first.Norm == "best"):
 		typ, conf = "EVT", 0.5
@@ -266,15 +274,18 @@ func (f *fieldNames) chunk(i, j int) {
 			return
 		}
 		theTeam := n == 1 && i > 0 && toks[i-1].Norm == "the" && !toks[i].Break && (!first.SentStart || toks[i-1].SentStart) &&
-			(plural(first.Norm) && !isDemonym(strings.TrimSuffix(first.Norm, "s")) && !toks[i-1].Cap ||
+			(plural(first.Norm) && !isDemonym(strings.TrimSuffix(first.Norm, "s")) && (!toks[i-1].Cap || toks[i-1].SentStart) ||
 				orgLast[first.Norm] && !buildingLast[first.Norm]) // "the League", "the Senate"
 		if !theTeam && (allLower(toks[i:j], nc.lower) || allCommon(toks[i:j], nc.common)) {
 			return // "Good Day", "Excursion House": common words, capitalised for a title
 		}
 		switch {
+		case n >= 2 && n <= 3 && clubLast[last.Norm] && !nc.isGivenName(first.Norm):
+			typ, conf = "ORG", 0.5 // "Waitakere United", "Bolton Wanderers": a club named by a town the gazetteer lacks
 		case theTeam:
 			// "the Braves", "the Beatles", "the Democrats": a capitalised plural after a
-			// lower-case "the" inside a sentence is a team, a band or a party; "the League",
+			// lower-case "the" inside a sentence, or "The" starting one, is a team, a band
+			// or a party; "the League",
 			// "the Senate": an organisation named by its kind.
 			typ, conf = "ORG", 0.5
 		case n == 1 && first.Upper && utf8.RuneCountInString(first.Norm) >= 3 && utf8.RuneCountInString(first.Norm) <= 6 && !isRoman(first.Norm) && // not "XIX"

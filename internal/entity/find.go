@@ -183,10 +183,12 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 	added := geoHeads(toks, src, cover, spans, drop, f.added)
 	added = ruAdjPlaces(toks, src, cover, drop, added)
 	switch nc.lang {
+	case "en":
+		added = clubTowns(toks, src, spans, cover, drop, added)
 	case "fr":
 		added = frOrgNames(toks, src, cover, added)
 	case "ru", "uk":
-		added = ruOrgNames(toks, src, cover, added)
+		added = ruOrgNames(toks, src, spans, cover, drop, added)
 	}
 	out := spans
 	if len(added) > 0 {

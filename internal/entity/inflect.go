@@ -306,6 +306,13 @@ func georgianForms(w string) []string {
 	for _, s := range []string{"ს", "ში", "თი", "დ", "სთან", "ზე", "დან", "მ", "სთვის", "სა"} {
 		out = append(out, w+s)
 	}
+	// Stems in -ა drop it before the genitive, instrumental and adverbial endings and
+	// what is built on them (ოცნება → ოცნების, ამერიკა → ამერიკიდან, ევროპა → ევროპისთვის).
+	if st, ok := strings.CutSuffix(w, "ა"); ok && utf8.RuneCountInString(st) > 1 {
+		for _, s := range []string{"ის", "ით", "ად", "იდან", "ისთვის", "ისა"} {
+			out = append(out, st+s)
+		}
+	}
 	return out
 }
 

@@ -27,6 +27,8 @@ func TestInflect(t *testing.T) {
 		{"Armenian", []string{"հայաստան"}, "hy", false, []string{"հայաստանի", "հայաստանում", "հայաստանից"}, nil},
 		{"Armenian -ու", []string{"բաքու"}, "hy", false, []string{"բաքվի", "բաքուն"}, nil},
 		{"Georgian", []string{"თბილისი"}, "ka", false, []string{"თბილისში", "თბილისის"}, nil},
+		{"Georgian -ა stem", []string{"ქართული", "ოცნება"}, "ka", false, []string{"ქართული ოცნების", "ქართული ოცნებით", "ქართული ოცნებას", "ქართული ოცნებამ"}, []string{"ქართული ოცნებაის"}},
+		{"Georgian -ა place", []string{"ამერიკა"}, "ka", false, []string{"ამერიკის", "ამერიკიდან", "ამერიკაში"}, nil},
 		{"Azerbaijani", []string{"azərbaycan"}, "az", false, []string{"azərbaycanin", "azərbaycanda"}, nil},
 		{"French: none", []string{"arménie"}, "fr", false, nil, []string{"arméniea"}},
 	}

@@ -29,7 +29,26 @@ wing squadron fleet command diocese archdiocese movement centre center
 f.c a.f.c s.c s.l s.a s.p.a n.v b.v
 université institut académie école conseil comité commission ministère agence autorité office parti
 fédération association société club banque groupe fondation église armée assemblée sénat tribunal
+publishing publishers electronics pharmaceuticals biopharma software communications telecom insurance
+petroleum oil steel chemicals energy rail brewery
+chronicle telegraph telegram courier observer examiner inquirer dispatch bulletin statesman
 `)
+
+// companyLast reports a word that ends a company's name even after a title word: "General
+// Motors", "King Records", "Prince Publishing" are companies, not people.
+func companyLast(w string) bool { return companyWords[w] }
+
+var companyWords = foldSet(`inc inc. ltd ltd. llc plc corp corp. corporation company co gmbh ag
+motors records publishing publishers electronics industries technologies systems media pictures
+studios entertainment airlines airways holdings bank pharmaceuticals software communications insurance
+petroleum oil steel chemicals energy`)
+
+// sportClub reports a Turkish club's name, made of its town or patron and "spor" (sport):
+// "Bursaspor", "Antalyaspor", "Kasımpaşaspor"; a gazetteer may hold the town's sports
+// ground under the same name.
+func sportClub(w string) bool {
+	return text.ScriptOf(w) == text.Latin && strings.HasSuffix(w, "spor") && utf8.RuneCountInString(w) >= 7
+}
 
 // orgFirst are words that start an organisation's name ("University of Oxford", "Banque de France").
 var orgFirst = foldSet(`
@@ -65,6 +84,10 @@ thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twen
 
 // teamLast ends a club's name after its town ("Leeds United", "Manchester City").
 var teamLast = foldSet(`united city athletic rovers wanderers juniors albion county rangers fc hc sc cf afc fk sk bk if`)
+
+// clubLast ends a club's name and nothing else's: teamLast without "City" and "County",
+// which end places' names too ("Quezon City", "Kerry County").
+var clubLast = foldSet(`united athletic rovers wanderers albion rangers hotspur fc afc`)
 
 // teamFirst starts a club's name in capitals ("FC Basel", "PSV Eindhoven", "SK Rapid").
 var teamFirst = foldSet(`fc fk sk hc sc cf ac afc bk kv krc psv nac ss us as vfb vfl tsv sv фк хк пфк ск`)
@@ -440,13 +463,15 @@ var ruOrgNounForms = func() map[string]bool {
 
 // ruGenitiveEnds are the endings of the lower-case genitive words that complete such a
 // name ("коммунистов", "информации", "киноискусства", "физической культуры").
-var ruGenitiveEnds = []string{"ов", "ев", "еи", "ии", "ых", "их", "ого", "его", "ои", "ы", "а", "я"}
+var ruGenitiveEnds = []string{"ов", "ев", "еи", "ии", "ых", "их", "ого", "его", "ои", "ы", "а", "я", "ів", "їв"} // the last two Ukrainian
 
 // ruOrgNames adds the Russian institutions named by capitalised adjectives or a head noun
 // (ruOrgNounForms), lower-case adjectives, the head noun and a genitive complement of
 // lower-case words, "и" and capitalised names ("ПМР", "Югославии"). A name the knowledge
-// base knows stands; pattern names over the same words give way.
-func ruOrgNames(toks []text.Token, src string, cover []int, added []span) []span {
+// base knows stands, but for a country or region that ends the complement, which becomes
+// part of the name (its span in spans is marked in drop); pattern names over the same
+// words give way.
+func ruOrgNames(toks []text.Token, src string, spans []span, cover []int, drop []bool, added []span) []span {
 	for i := 0; i+1 < len(toks); i++ {
 		t := toks[i]
 		if !t.Cap || cover[i] > 0 || text.ScriptOf(t.Norm) != text.Cyrillic || t.Upper {
@@ -490,6 +515,15 @@ func ruOrgNames(toks []text.Token, src string, cover []int, added []span) []span
 		if end-i < 2 || k == i && lowerWords == 0 {
 			continue
 		}
+		// "Союз журналистов России", "Министерство обороны Армении": after the
+		// complement, a known country or region (in the genitive) is whose institution it
+		// is, and part of its name.
+		if end < len(toks) && lowerWords > 0 && !toks[end].Break && !toks[end].SentStart && cover[end] > 0 {
+			if c := cover[end] - 1; spans[c].From == end && spans[c].Type == "LOC" && !spans[c].weakPlace() && toks[end].Cap {
+				drop[c] = true
+				end = spans[c].To
+			}
+		}
 		from := i
 		for from > 0 && toks[from].Hyph {
 			from-- // "Вест-Индской компании"
@@ -518,4 +552,85 @@ func ruGenitive(w string) bool {
 		}
 	}
 	return false
+}
+
+// clubCues are the English words of a sports career before a club named by its town,
+// keyed by the word right before the town and holding the words that may come before that
+// one ("" when the word is cue enough): "joined Palermo", "signed for Genoa", "on loan to
+// Foggia", "a 2-1 win over Braga", "his debut for Benfica".
+var clubCues = map[string]map[string]bool{
+	"joined": {"": true}, "joining": {"": true}, "rejoined": {"": true},
+	"for": foldSet(`played plays playing play signed signs signing debut goal goals appearances
+		appearance scored scoring capped starred featured`),
+	"with": foldSet(`signed signing signs contract deal draw drew tie stint spell`),
+	"to":   foldSet(`loan loaned transfer transferred sold defeat lost`),
+	"from": foldSet(`loan signed signing transfer transferred`),
+	"by":   foldSet(`signed loaned drafted`),
+	"at":   foldSet(`spell stint career loan trial`),
+	"over": foldSet(`win victory`), "against": foldSet(`win victory debut goal goals`),
+}
+
+// clubTowns types a gazetteer town (or a province named after its town, "Genoa") after a
+// cue of a sports career (clubCues) as the club named by it: in "signed for Genoa" Genoa
+// is the club, not the city. Countries and curated places are left as they are: "played
+// for Brazil" may be the team, but the country is what a reader searches for.
+func clubTowns(toks []text.Token, src string, spans []span, cover []int, drop []bool, added []span) []span {
+	for c, s := range spans {
+		if drop[c] || s.Ent == nil || s.Type != "LOC" || s.From == 0 || toks[s.From].Break || !toks[s.From].Cap ||
+			!(s.Ent.Src == srcCity || s.Ent.Src == srcCountry && strings.HasPrefix(s.Ent.ID, "iso3166-2:")) {
+			continue
+		}
+		if !clubCue(toks, s.From) {
+			continue
+		}
+		drop[c] = true
+		added = append(added, span{From: s.From, To: s.To, Type: "ORG", Conf: 0.55, Name: surfaceOf(src, toks[s.From:s.To])})
+	}
+	// A capitalised word no one knows after a cue of a career at a club is a club too
+	// ("joined Esteghlal", "a contract with Feyenoord"); not after a result, which names
+	// a player as often ("lost to Schnyder").
+	for k := 1; k < len(toks); k++ {
+		t := toks[k]
+		if cover[k] > 0 || !t.Cap || t.Break || t.SentStart || !t.Letters || !clubCue(toks, k) || resultCue(toks, k) {
+			continue
+		}
+		e := k + 1
+		for e < len(toks) && e-k < 3 && toks[e].Cap && !toks[e].Break && cover[e] == 0 {
+			e++
+		}
+		if e < len(toks) && toks[e].Cap && !toks[e].Break {
+			continue // a longer run: its own patterns decide
+		}
+		free := true
+		for _, s := range added {
+			if s.From < e && s.To > k {
+				free = false
+			}
+		}
+		if free {
+			added = append(added, span{From: k, To: e, Type: "ORG", Conf: 0.5, Name: surfaceOf(src, toks[k:e])})
+		}
+		k = e
+	}
+	return added
+}
+
+// resultCue reports a cue of a match's result before toks[k] ("win over", "lost to").
+func resultCue(toks []text.Token, k int) bool {
+	switch toks[k-1].Norm {
+	case "over", "against":
+		return true
+	case "to":
+		return toks[k-2].Norm == "lost" || toks[k-2].Norm == "defeat"
+	}
+	return false
+}
+
+// clubCue reports a cue of clubCues right before toks[k].
+func clubCue(toks []text.Token, k int) bool {
+	cue, ok := clubCues[toks[k-1].Norm]
+	if !ok || toks[k-1].Cap {
+		return false
+	}
+	return cue[""] || k >= 2 && !toks[k-1].Break && cue[toks[k-2].Norm]
 }

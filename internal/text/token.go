@@ -81,7 +81,11 @@ func tokenizeMode(s string, out []Token, suffixes bool) []Token {
 		r, _ := utf8.DecodeRuneInString(w)
 		if !isLetterOrNumber(r) {
 			if strings.TrimSpace(w) == "" {
-				if strings.Contains(w, "\n\n") || strings.Contains(w, "\r\n\r\n") {
+				// A line break ends a sentence even without punctuation: a headline, a
+				// list item or a caption is a line of its own, and its last word is no
+				// part of a name the next line starts. (UAX #29 gives each line break a
+				// segment of its own, so a blank line is two of these.)
+				if strings.ContainsAny(w, "\n\r\u2028\u2029\v\f\u0085") {
 					brk, sent = true, true
 				}
 				continue

@@ -36,6 +36,17 @@ func TestTokenize(t *testing.T) {
 	if tk := Tokenize("William T. Sherman", nil); !tk[1].Initial || tk[2].Break || tk[2].SentStart {
 		t.Errorf("an initial must not end the sentence: %+v", tk)
 	}
+	// A line break ends a sentence without punctuation (a headline over its body), and so
+	// does a blank line; a space does not.
+	for _, in := range []string{"Ceasefire holds in Karabakh\nYerevan says", "Ceasefire holds in Karabakh\r\nYerevan says", "Ceasefire holds in Karabakh\n\nYerevan says"} {
+		tk := Tokenize(in, nil)
+		if !tk[4].Break || !tk[4].SentStart || tk[3].SentStart {
+			t.Errorf("Tokenize(%q): a line break must start a sentence: %+v", in, tk)
+		}
+	}
+	if tk := Tokenize("Ceasefire holds in Karabakh Yerevan says", nil); tk[4].Break || tk[4].SentStart {
+		t.Errorf("a space must not start a sentence: %+v", tk)
+	}
 }
 
 func TestFold(t *testing.T) {
