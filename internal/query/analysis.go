@@ -192,6 +192,7 @@ type Analysis struct {
 	foldFilters []analysis.TokenFilter
 	terms       map[string]*termCache // per key of cutLikeFold
 	foldTerms   *termCache            // words without apostrophes, folded
+	leads       leadIndex             // the starts of the wildcards compiled with it
 }
 
 // maxCachedTerms bounds each termCache: about 2.5 MB each, one per language met and one

@@ -248,9 +248,10 @@ func (an *Analysis) DocWords(a *article.Article, title, body []Span) *Doc {
 		Published: PublishedTime(a),
 		Now:       time.Now(),
 		keywords:  map[string][]string{},
-		sorted:    &sortedTerms{},
+		sorted:    &sortedTerms{heads: an.leads.heads()},
 		fold:      &foldedFields{an: an},
 	}
+	d.fold.sorted.heads = d.sorted.heads
 	d.title, d.fold.titleWords = an.words(key, a.Title, title)
 	d.body, d.fold.bodyWords = an.words(key, BodyText(a), body)
 	d.both = [2]*tokenField{&d.title, &d.body}
@@ -501,6 +502,8 @@ func (an *Analysis) wildcardMatch(x *Wildcard) (matchNode, error) {
 		return nil, err
 	}
 	field, lead, foldLead := x.Field, wildcardLead(pattern), wildcardLead(folded)
+	an.leads.add(lead)
+	an.leads.add(foldLead)
 	anyTerm := func(fs []*tokenField, d *Doc, re *regexp.Regexp, lead string) bool {
 		for _, f := range fs {
 			for _, term := range d.termsWithPrefix(f, lead) {

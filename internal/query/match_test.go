@@ -213,3 +213,35 @@ func TestEachKeyIsKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestWildcardLeadsKnownOrNot checks that a wildcard finds the same terms whether a Doc
+// was made before or after its lead was compiled (the Doc's terms grouped by known
+// leads), and with a lead too short to be grouped.
+func TestWildcardLeadsKnownOrNot(t *testing.T) {
+	an := newTestAnalysis(t)
+	a := &article.Article{ID: "fr", Lang: "fr", Title: "Le blocus du corridor", Text: "Les corridors de Latchine restent fermés. Arméniens et Azerbaïdjanais négocient."}
+	queries := map[string]bool{
+		"Latch*": true, "Arm?ni*": true, "azerb*": true, "corr*": true, "Lo*": false,
+		"la*": true, "négoc*": true, "negoc*": true, "title:latch*": false, "xyz*": false,
+	}
+	before := an.Doc(a) // made before any of the wildcards was compiled
+	ms := map[string]*Matcher{}
+	for q := range queries {
+		n, err := Parse(q)
+		if err != nil {
+			t.Fatalf("parsing %q: %v", q, err)
+		}
+		if ms[q], err = Compile(n, MatchOptions{Analysis: an}); err != nil {
+			t.Fatalf("compiling %q: %v", q, err)
+		}
+	}
+	after := an.Doc(a)
+	for q, want := range queries {
+		if got := ms[q].MatchDoc(before); got != want {
+			t.Errorf("%q on a Doc made before it was compiled = %v, want %v", q, got, want)
+		}
+		if got := ms[q].MatchDoc(after); got != want {
+			t.Errorf("%q on a Doc made after it was compiled = %v, want %v", q, got, want)
+		}
+	}
+}

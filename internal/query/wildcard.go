@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 )
@@ -17,6 +18,61 @@ import (
 type sortedTerms struct {
 	once        sync.Once
 	title, body []string
+	// heads is the Analysis's leadHeads when the Doc was made; lead holds the terms
+	// whose first bytes are in it, in order, for the wildcards whose lead is.
+	heads           *leadHeads
+	leadOnce        sync.Once
+	leadTitle, lead []string
+}
+
+// A Doc has hundreds of distinct terms and a topics file hundreds of wildcards, whose
+// leads start with a few hundred different three bytes: only a small part of a Doc's
+// terms can match any wildcard. The Analysis keeps the first three bytes of every lead
+// it compiled (hashed, in leadHeads), so that a Doc sorts only those of its terms that
+// start as a lead does, and a wildcard searches them alone. A lead shorter than three
+// bytes, or compiled after the Doc was made, searches all the Doc's terms as before.
+const headBits = 1 << 16
+
+// leadHeads is a set of hashed three-byte starts; never changed once published.
+type leadHeads [headBits / 64]uint64
+
+// headOf hashes the first three bytes of s; false when s is shorter.
+func headOf(s string) (uint32, bool) {
+	if len(s) < 3 {
+		return 0, false
+	}
+	h := uint32(s[0])<<16 | uint32(s[1])<<8 | uint32(s[2])
+	return (h * 2654435761) >> (32 - 16), true
+}
+
+func (hs *leadHeads) has(s string) bool {
+	h, ok := headOf(s)
+	return ok && hs != nil && hs[h/64]&(1<<(h%64)) != 0
+}
+
+// leadIndex holds an Analysis's leadHeads, copied on write: a Doc takes the set in use
+// when it is made and a wildcard compiled later never misses a term.
+type leadIndex struct {
+	mu  sync.Mutex
+	cur atomic.Pointer[leadHeads]
+}
+
+func (li *leadIndex) heads() *leadHeads { return li.cur.Load() }
+
+// add adds the start of lead to the set.
+func (li *leadIndex) add(lead string) {
+	h, ok := headOf(lead)
+	if !ok || li.heads().has(lead) {
+		return
+	}
+	li.mu.Lock()
+	defer li.mu.Unlock()
+	next := new(leadHeads)
+	if cur := li.cur.Load(); cur != nil {
+		*next = *cur
+	}
+	next[h/64] |= 1 << (h % 64)
+	li.cur.Store(next)
 }
 
 // wildcardLead returns the fixed start of a normalised wildcard pattern: what comes
@@ -74,13 +130,25 @@ func (d *Doc) termsWithPrefix(f *tokenField, lead string) []string {
 	if f == &d.fold.title || f == &d.fold.body {
 		st, title, body = &d.fold.sorted, &d.fold.title, &d.fold.body
 	}
-	st.once.Do(func() {
-		st.title = sortedCopy(title.keys)
-		st.body = sortedCopy(body.keys)
-	})
-	ts := st.body
-	if f == title {
-		ts = st.title
+	var ts []string
+	if st.heads.has(lead) {
+		st.leadOnce.Do(func() {
+			st.leadTitle = sortedCopy(st.heads.filter(title.keys))
+			st.lead = sortedCopy(st.heads.filter(body.keys))
+		})
+		ts = st.lead
+		if f == title {
+			ts = st.leadTitle
+		}
+	} else {
+		st.once.Do(func() {
+			st.title = sortedCopy(title.keys)
+			st.body = sortedCopy(body.keys)
+		})
+		ts = st.body
+		if f == title {
+			ts = st.title
+		}
 	}
 	i := sort.SearchStrings(ts, lead)
 	j := i
@@ -88,6 +156,17 @@ func (d *Doc) termsWithPrefix(f *tokenField, lead string) []string {
 		j++
 	}
 	return ts[i:j]
+}
+
+// filter returns the terms of ts whose start is in hs.
+func (hs *leadHeads) filter(ts []string) []string {
+	var out []string
+	for _, t := range ts {
+		if hs.has(t) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // sortedCopy returns ss sorted, as slices.Sort sorts it. The strings are compared by
