@@ -23,9 +23,9 @@ var segmentsPool = sync.Pool{New: func() any { return &segments{words: make([][]
 
 // tokenize splits input as Bleve's unicode tokenizer does. That tokenizer asks the
 // segmenter for one word at a time, two allocations a word and a space; this asks for
-// every word in one call and puts the tokens in two allocations. Input the segmenter
+// every word in one call and puts the tokens in sc's reused memory. Input the segmenter
 // cannot take in one call (invalid UTF-8) goes through Bleve's tokenizer.
-func tokenize(input []byte) analysis.TokenStream {
+func tokenize(input []byte, sc *tokenScratch) analysis.TokenStream {
 	sg := segmentsPool.Get().(*segments)
 	defer segmentsPool.Put(sg)
 	words, types, consumed, err := segment.SegmentWordsDirect(input, sg.words[:0], sg.types[:0])
@@ -39,21 +39,60 @@ func tokenize(input []byte) analysis.TokenStream {
 			n++
 		}
 	}
-	toks := make([]analysis.Token, n)
-	out := make(analysis.TokenStream, n)
+	out := sc.stream(n)
 	start, pos := 0, 1
 	for i, w := range words {
 		end := start + len(w)
 		if types[i] != segment.None {
-			t := &toks[pos-1]
+			t := out[pos-1]
 			t.Term, t.Start, t.End, t.Position, t.Type = w, start, end, pos, tokenType(types[i])
-			out[pos-1] = t
 			pos++
 		}
 		start = end
 	}
 	clear(words) // the pool must not keep the input alive
 	return out
+}
+
+// tokenScratch holds the Token records of one text's analysis. Nothing reads them once
+// the text's term frequencies are counted (their terms are other memory), so
+// textField.Analyze hands them back to tokenPool at once (release) and the next text
+// reuses them: they were most of what analysis allocated.
+type tokenScratch struct {
+	toks []analysis.Token
+	out  analysis.TokenStream
+}
+
+var tokenPool = sync.Pool{New: func() any { return &tokenScratch{} }}
+
+// stream returns n zeroed tokens in sc's memory.
+func (sc *tokenScratch) stream(n int) analysis.TokenStream {
+	sc.toks = grow(sc.toks, n)
+	clear(sc.toks)
+	sc.out = grow(sc.out, n)
+	for i := range sc.out {
+		sc.out[i] = &sc.toks[i]
+	}
+	return sc.out
+}
+
+// release clears sc, so that the pool keeps no text alive, and returns it to the pool.
+func (sc *tokenScratch) release() {
+	clear(sc.toks)
+	clear(sc.out)
+	tokenPool.Put(sc)
+}
+
+// termBytes holds the bytes of the terms of a copy of a text's tokens (copyTokens). The
+// term frequencies of a field point into it, so it lives until Bleve is done with the
+// document, like freqScratch.
+type termBytes struct{ b []byte }
+
+var termBytesPool = sync.Pool{New: func() any { return &termBytes{} }}
+
+func (tb *termBytes) release() {
+	tb.b = tb.b[:0]
+	termBytesPool.Put(tb)
 }
 
 // tokenType is Bleve's unicode tokenizer's token type for a segment type.
