@@ -37,7 +37,6 @@ func tokenize(input []byte, sc *tokenScratch) analysis.TokenStream {
 	}
 	sg := segmentsPool.Get().(*segments)
 	defer segmentsPool.Put(sg)
-	defer func() { clear(sg.words[:cap(sg.words)]) }() // the pool must not keep the input alive
 	toks := sc.toks[:0]
 	slow := -1 // start of the pieces not read yet, or -1
 	for start := 0; start < len(input); {
@@ -137,6 +136,7 @@ func segmentSpan(sg *segments, input []byte, start, end int, toks []analysis.Tok
 	span := input[start:end]
 	words, types, consumed, err := segment.SegmentWordsDirect(span, sg.words[:0], sg.types[:0])
 	sg.words, sg.types = words[:0], types[:0]
+	defer clear(words) // the pool must not keep the input alive
 	if err != nil || consumed != len(span) {
 		return toks, false
 	}
