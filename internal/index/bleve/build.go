@@ -161,7 +161,8 @@ type sharedTokens struct {
 
 	mu      sync.Mutex
 	tokens  analysis.TokenStream
-	pending int // consumers that have not taken their tokens yet
+	scratch *tokenScratch // holds tokens
+	pending int           // consumers that have not taken their tokens yet
 }
 
 // newSharedTokens returns nil when a and b cannot share their tokenisation.
@@ -189,41 +190,45 @@ func isLowerCase(f analysis.TokenFilter) bool {
 }
 
 // take returns the shared tokens for input: a private copy to every consumer but the
-// last, which gets the originals.
-func (s *sharedTokens) take(input []byte) analysis.TokenStream {
+// last, which gets the originals. The consumer owns the token records in sc and the
+// copy's term bytes in terms (nil for the originals): it may release them when done
+// with them, or leave them to the garbage collector.
+func (s *sharedTokens) take(input []byte) (ts analysis.TokenStream, sc *tokenScratch, terms *termBytes) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.tokens == nil {
-		s.tokens = tokenize(input)
+		s.scratch = tokenPool.Get().(*tokenScratch)
+		s.tokens = tokenize(input, s.scratch)
 		for _, f := range s.analyzers[0].TokenFilters[:s.common] {
 			s.tokens = f.Filter(s.tokens)
 		}
 	}
 	s.pending--
 	if s.pending <= 0 {
-		ts := s.tokens
-		s.tokens = nil
-		return ts
+		ts, sc = s.tokens, s.scratch
+		s.tokens, s.scratch = nil, nil
+		return ts, sc, nil
 	}
-	return copyTokens(s.tokens)
+	sc = tokenPool.Get().(*tokenScratch)
+	terms = termBytesPool.Get().(*termBytes)
+	return copyTokens(s.tokens, sc, terms), sc, terms
 }
 
-// copyTokens copies ts and the bytes of its terms, in two allocations besides the slice.
-func copyTokens(ts analysis.TokenStream) analysis.TokenStream {
+// copyTokens copies ts into sc, and the bytes of its terms into terms.
+func copyTokens(ts analysis.TokenStream, sc *tokenScratch, terms *termBytes) analysis.TokenStream {
 	n := 0
 	for _, t := range ts {
 		n += len(t.Term)
 	}
-	buf := make([]byte, 0, n)
-	toks := make([]analysis.Token, len(ts))
-	out := make(analysis.TokenStream, len(ts))
+	buf := grow(terms.b, n)[:0]
+	out := sc.stream(len(ts))
 	for i, t := range ts {
-		toks[i] = *t
+		*out[i] = *t
 		start := len(buf)
 		buf = append(buf, t.Term...)
-		toks[i].Term = buf[start:len(buf):len(buf)]
-		out[i] = &toks[i]
+		out[i].Term = buf[start:len(buf):len(buf)]
 	}
+	terms.b = buf
 	return out
 }
 
@@ -234,14 +239,20 @@ type sharedAnalyzer struct {
 }
 
 func (a sharedAnalyzer) Analyze(input []byte) analysis.TokenStream {
-	ts := a.s.take(input)
+	ts, _, _ := a.analyze(input)
+	return ts
+}
+
+// analyze is Analyze, with the memory the tokens are in (see sharedTokens.take).
+func (a sharedAnalyzer) analyze(input []byte) (analysis.TokenStream, *tokenScratch, *termBytes) {
+	ts, sc, terms := a.s.take(input)
 	if c := a.s.caches[a.i]; c != nil {
-		return c.filter(ts)
+		return c.filter(ts), sc, terms
 	}
 	for _, f := range a.s.analyzers[a.i].TokenFilters[a.s.common:] {
 		ts = f.Filter(ts)
 	}
-	return ts
+	return ts, sc, terms
 }
 
 // listField is every value of a list property as one Bleve field, for fields that are
@@ -316,6 +327,7 @@ type textField struct {
 	length         int
 	freqs          bindex.TokenFrequencies
 	scratch        *freqScratch // holds freqs; nil before Analyze and after release
+	terms          *termBytes   // holds terms of freqs when not nil
 }
 
 var _ document.Field = (*textField)(nil)
@@ -341,10 +353,19 @@ func (f *textField) Size() int {
 }
 
 func (f *textField) Analyze() {
-	tokens := f.analyzer.Analyze(f.value)
+	var tokens analysis.TokenStream
+	var sc *tokenScratch
+	if sa, ok := f.analyzer.(sharedAnalyzer); ok {
+		tokens, sc, f.terms = sa.analyze(f.value)
+	} else {
+		tokens = f.analyzer.Analyze(f.value)
+	}
 	f.length = len(tokens)
 	f.scratch = freqPool.Get().(*freqScratch)
 	f.freqs = tokenFrequency(f.scratch, tokens, f.arrayPositions, f.options)
+	if sc != nil {
+		sc.release() // the frequencies hold no token record
+	}
 }
 
 // release gives the field's frequencies back for reuse; only once Bleve is done with
@@ -354,6 +375,10 @@ func (f *textField) release() {
 		f.freqs = nil
 		f.scratch.release()
 		f.scratch = nil
+	}
+	if f.terms != nil {
+		f.terms.release()
+		f.terms = nil
 	}
 }
 

@@ -2,6 +2,7 @@ package bleve
 
 import (
 	"sync"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
@@ -21,39 +22,179 @@ type segments struct {
 
 var segmentsPool = sync.Pool{New: func() any { return &segments{words: make([][]byte, 0, 1024), types: make([]int, 0, 1024)} }}
 
-// tokenize splits input as Bleve's unicode tokenizer does. That tokenizer asks the
-// segmenter for one word at a time, two allocations a word and a space; this asks for
-// every word in one call and puts the tokens in two allocations. Input the segmenter
-// cannot take in one call (invalid UTF-8) goes through Bleve's tokenizer.
-func tokenize(input []byte) analysis.TokenStream {
-	sg := segmentsPool.Get().(*segments)
-	defer segmentsPool.Put(sg)
-	words, types, consumed, err := segment.SegmentWordsDirect(input, sg.words[:0], sg.types[:0])
-	sg.words, sg.types = words[:0], types[:0]
-	if err != nil || consumed != len(input) {
+// tokenize splits input as Bleve's unicode tokenizer does, into sc's reused memory.
+// That tokenizer asks the segmenter for one word at a time, two allocations a word and a
+// space. This cuts input after every ASCII space followed by an ASCII byte, where the
+// word-boundary rules (UAX #29, and the segmenter's) always break and never look
+// across, and reads a piece made only of letters of the Latin and Cyrillic blocks (a
+// word, type Letter) or only of ASCII digits (type Number), each perhaps between ASCII
+// punctuation that cannot join it to anything, itself; most news words are such pieces.
+// The other pieces go to the segmenter, a run of them in one call. Invalid UTF-8, which
+// the segmenter splits by other rules, goes through Bleve's tokenizer.
+func tokenize(input []byte, sc *tokenScratch) analysis.TokenStream {
+	if !utf8.Valid(input) {
 		return unicode.NewUnicodeTokenizer().Tokenize(input)
 	}
-	n := 0
-	for _, t := range types {
-		if t != segment.None {
-			n++
-		}
-	}
-	toks := make([]analysis.Token, n)
-	out := make(analysis.TokenStream, n)
-	start, pos := 0, 1
-	for i, w := range words {
-		end := start + len(w)
-		if types[i] != segment.None {
-			t := &toks[pos-1]
-			t.Term, t.Start, t.End, t.Position, t.Type = w, start, end, pos, tokenType(types[i])
-			out[pos-1] = t
-			pos++
+	sg := segmentsPool.Get().(*segments)
+	defer segmentsPool.Put(sg)
+	toks := sc.toks[:0]
+	slow := -1 // start of the pieces not read yet, or -1
+	for start := 0; start < len(input); {
+		end := pieceEnd(input, start)
+		if from, to, typ, ok := simplePiece(input[start:end]); ok {
+			var good bool
+			if toks, good = segmentSpan(sg, input, slow, start, toks); !good {
+				return unicode.NewUnicodeTokenizer().Tokenize(input)
+			}
+			slow = -1
+			if from < to {
+				toks = append(toks, analysis.Token{Term: input[start+from : start+to], Start: start + from, End: start + to, Position: len(toks) + 1, Type: typ})
+			}
+		} else if slow < 0 {
+			slow = start
 		}
 		start = end
 	}
-	clear(words) // the pool must not keep the input alive
-	return out
+	toks, good := segmentSpan(sg, input, slow, len(input), toks)
+	if !good {
+		return unicode.NewUnicodeTokenizer().Tokenize(input)
+	}
+	return sc.streamOf(toks)
+}
+
+// pieceEnd is where the piece of input at start ends: after the next ASCII space that
+// the end of input or an ASCII byte follows.
+func pieceEnd(input []byte, start int) int {
+	for i := start; i < len(input); i++ {
+		if input[i] == ' ' && (i+1 == len(input) || input[i+1] < utf8.RuneSelf) {
+			return i + 1
+		}
+	}
+	return len(input)
+}
+
+// simplePiece reads a piece that is one word of Latin or Cyrillic letters or of ASCII
+// digits, at p[from:to], or no word (from == to), with only ASCII punctuation that
+// breaks on both sides around it and an ASCII space after it. ok is false for any other
+// piece.
+func simplePiece(p []byte) (from, to int, typ analysis.TokenType, ok bool) {
+	i := 0
+	for i < len(p) && (p[i] == '(' || p[i] == '"' || p[i] == '[') {
+		i++
+	}
+	from = i
+	letters, digits := false, false
+	for i < len(p) {
+		c := p[i]
+		switch {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+			letters = true
+			i++
+			continue
+		case '0' <= c && c <= '9':
+			digits = true
+			i++
+			continue
+		case c >= utf8.RuneSelf && i+1 < len(p):
+			// U+00C0-U+017F but × and ÷, U+0400-U+047F: two bytes, all letters.
+			r := rune(c&0x1f)<<6 | rune(p[i+1]&0x3f)
+			if c&0xe0 == 0xc0 && p[i+1]&0xc0 == 0x80 && (0xc0 <= r && r <= 0x17f && r != 0xd7 && r != 0xf7 || 0x400 <= r && r <= 0x47f) {
+				letters = true
+				i += 2
+				continue
+			}
+			return 0, 0, 0, false
+		}
+		break
+	}
+	to = i
+	if letters && digits {
+		return 0, 0, 0, false
+	}
+	for ; i < len(p); i++ {
+		switch p[i] {
+		case ',', '.', ';', ':', '!', '?', ')', '"', ']', '\'', ' ':
+			if p[i] == ' ' && i != len(p)-1 {
+				return 0, 0, 0, false
+			}
+		default:
+			return 0, 0, 0, false
+		}
+	}
+	if digits {
+		return from, to, analysis.Numeric, true
+	}
+	return from, to, analysis.AlphaNumeric, true
+}
+
+// segmentSpan appends the tokens of input[start:end] (none when start < 0) to toks, as
+// the segmenter splits it; good is false when it cannot.
+func segmentSpan(sg *segments, input []byte, start, end int, toks []analysis.Token) (_ []analysis.Token, good bool) {
+	if start < 0 || start == end {
+		return toks, true
+	}
+	span := input[start:end]
+	words, types, consumed, err := segment.SegmentWordsDirect(span, sg.words[:0], sg.types[:0])
+	sg.words, sg.types = words[:0], types[:0]
+	defer clear(words) // the pool must not keep the input alive
+	if err != nil || consumed != len(span) {
+		return toks, false
+	}
+	off := start
+	for i, w := range words {
+		if types[i] != segment.None {
+			toks = append(toks, analysis.Token{Term: w, Start: off, End: off + len(w), Position: len(toks) + 1, Type: tokenType(types[i])})
+		}
+		off += len(w)
+	}
+	return toks, true
+}
+
+// tokenScratch holds the Token records of one text's analysis. Nothing reads them once
+// the text's term frequencies are counted (their terms are other memory), so
+// textField.Analyze hands them back to tokenPool at once (release) and the next text
+// reuses them: they were most of what analysis allocated.
+type tokenScratch struct {
+	toks []analysis.Token
+	out  analysis.TokenStream
+}
+
+var tokenPool = sync.Pool{New: func() any { return &tokenScratch{} }}
+
+// stream returns n zeroed tokens in sc's memory.
+func (sc *tokenScratch) stream(n int) analysis.TokenStream {
+	toks := grow(sc.toks, n)
+	clear(toks)
+	return sc.streamOf(toks)
+}
+
+// streamOf returns toks, which must be sc.toks or a slice grown from it, as a stream.
+func (sc *tokenScratch) streamOf(toks []analysis.Token) analysis.TokenStream {
+	sc.toks = toks
+	sc.out = grow(sc.out, len(toks))
+	for i := range sc.out {
+		sc.out[i] = &toks[i]
+	}
+	return sc.out
+}
+
+// release clears sc, so that the pool keeps no text alive, and returns it to the pool.
+func (sc *tokenScratch) release() {
+	clear(sc.toks)
+	clear(sc.out)
+	tokenPool.Put(sc)
+}
+
+// termBytes holds the bytes of the terms of a copy of a text's tokens (copyTokens). The
+// term frequencies of a field point into it, so it lives until Bleve is done with the
+// document, like freqScratch.
+type termBytes struct{ b []byte }
+
+var termBytesPool = sync.Pool{New: func() any { return &termBytes{} }}
+
+func (tb *termBytes) release() {
+	tb.b = tb.b[:0]
+	termBytesPool.Put(tb)
 }
 
 // tokenType is Bleve's unicode tokenizer's token type for a segment type.
