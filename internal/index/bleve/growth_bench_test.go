@@ -25,6 +25,10 @@ const growthPool = 50_000
 // articles, and the search latency of searchMix (facets cold, as after every write) at
 // 10k, 100k and 1M. WIREWATCH_BENCH_GROWTH sets the last size (default 100000); progress
 // goes to stderr as each mark is reached, since a 1M run takes the best part of an hour.
+//
+// WIREWATCH_BENCH_GROWTH_DIR keeps the index in that folder. When the folder already holds
+// an index of the last size, nothing is written and only the search latencies at that size
+// are measured again, e.g. on a quiet machine after a build made under load.
 func BenchmarkIndexGrowth(b *testing.B) {
 	last := 100_000
 	if n, err := strconv.Atoi(os.Getenv("WIREWATCH_BENCH_GROWTH")); err == nil && n > 0 {
@@ -38,11 +42,22 @@ func BenchmarkIndexGrowth(b *testing.B) {
 	}
 	marks = append(marks, last)
 	searchAt := map[int]bool{marks[0]: true, 100_000: true, 1_000_000: true, last: true}
+	keep := os.Getenv("WIREWATCH_BENCH_GROWTH_DIR")
+	if keep != "" && searchKept(b, keep, last) {
+		return
+	}
 	pool := enrichedCorpus(b, min(last, growthPool))
 	for range b.N {
-		be, err := Open(b.TempDir(), query.DefaultLanguages, nil)
+		dir := keep
+		if dir == "" {
+			dir = b.TempDir()
+		}
+		be, err := Open(dir, query.DefaultLanguages, nil)
 		if err != nil {
 			b.Fatal(err)
+		}
+		if n, _ := be.idx.DocCount(); n > 0 {
+			b.Fatalf("%s holds an index of %d articles, not %d: remove it or point WIREWATCH_BENCH_GROWTH_DIR elsewhere", dir, n, last)
 		}
 		from, prev := 0, 0
 		start := time.Now()
@@ -76,6 +91,40 @@ func BenchmarkIndexGrowth(b *testing.B) {
 		}
 		be.Close()
 	}
+}
+
+// searchKept measures search latency on the index kept in dir when it holds want articles,
+// and reports whether it did.
+func searchKept(b *testing.B, dir string, want int) bool {
+	if _, err := os.Stat(dir); err != nil {
+		return false
+	}
+	be, err := Open(dir, query.DefaultLanguages, nil)
+	if err != nil {
+		b.Fatalf("opening the kept index: %v", err)
+	}
+	defer be.Close()
+	n, err := be.idx.DocCount()
+	if err != nil {
+		b.Fatalf("counting the kept index: %v", err)
+	}
+	if int(n) != want {
+		if n == 0 {
+			return false
+		}
+		b.Fatalf("%s holds %d articles, not %d", dir, n, want)
+	}
+	rounds := 20
+	if want >= 500_000 {
+		rounds = 5
+	}
+	for range b.N {
+		p50, p95 := latencies(b, be, searchMix(), rounds)
+		b.ReportMetric(float64(p50.Microseconds())/1000, fmt.Sprintf("p50-ms@%dk", want/1000))
+		b.ReportMetric(float64(p95.Microseconds())/1000, fmt.Sprintf("p95-ms@%dk", want/1000))
+		fmt.Fprintf(os.Stderr, "growth: kept index of %d docs: search p50 %s p95 %s\n", want, p50.Round(time.Millisecond), p95.Round(time.Millisecond))
+	}
+	return true
 }
 
 // growthArticle is article k of the growth series: pool[k mod len(pool)] itself below the
