@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -221,52 +220,6 @@ func BenchmarkIndexingEnriched(b *testing.B) {
 			}
 		})
 	})
-}
-
-// BenchmarkIndexGrowth indexes real enriched articles through Write, 500 at a time, into
-// one growing index, and reports the indexing rate (docs per CPU-second) over each stretch
-// up to 10k, 50k and 100k articles, and the search latency of searchMix (facets cold,
-// as after every write) at 10k and 100k. WIREWATCH_BENCH_GROWTH sets the last size
-// (default 100000); the articles are enriched before the clock runs.
-func BenchmarkIndexGrowth(b *testing.B) {
-	last := 100_000
-	if n, err := strconv.Atoi(os.Getenv("WIREWATCH_BENCH_GROWTH")); err == nil && n > 0 {
-		last = n
-	}
-	marks := []int{10_000, 50_000, 100_000}
-	marks = slices.DeleteFunc(marks, func(m int) bool { return m >= last })
-	marks = append(marks, last)
-	docs := enrichedCorpus(b, last)
-	for range b.N {
-		be, err := Open(b.TempDir(), query.DefaultLanguages, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		from := 0
-		for _, mark := range marks {
-			c0 := cpuTime()
-			for ; from < mark; from += benchBatch {
-				if _, err := be.Write(context.Background(), docs[from:min(from+benchBatch, mark)]); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(mark-prevMark(marks, mark))/(cpuTime()-c0).Seconds(), fmt.Sprintf("docs/cpu-s@%dk", mark/1000))
-			if mark == marks[0] || mark == last {
-				p50, p95 := latencies(b, be, searchMix(), 20)
-				b.ReportMetric(float64(p50.Microseconds())/1000, fmt.Sprintf("p50-ms@%dk", mark/1000))
-				b.ReportMetric(float64(p95.Microseconds())/1000, fmt.Sprintf("p95-ms@%dk", mark/1000))
-			}
-		}
-		be.Close()
-	}
-}
-
-func prevMark(marks []int, m int) int {
-	i := slices.Index(marks, m)
-	if i <= 0 {
-		return 0
-	}
-	return marks[i-1]
 }
 
 // latencies runs every request of reqs rounds times, the facet cache emptied before each
