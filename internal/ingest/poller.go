@@ -324,6 +324,10 @@ func (p *Poller) Close() error {
 	return p.closeErr
 }
 
+// scheduleHorizon is how far ahead the scheduler looks: it wakes at the earliest due time
+// within it, and at the horizon's end anyway.
+const scheduleHorizon = time.Minute
+
 // schedule hands due feeds to the workers until ctx ends.
 func (p *Poller) schedule(ctx context.Context, work chan<- *feedState) {
 	timer := time.NewTimer(0)
@@ -331,7 +335,7 @@ func (p *Poller) schedule(ctx context.Context, work chan<- *feedState) {
 	for {
 		now := time.Now()
 		var due []*feedState
-		next := now.Add(time.Minute)
+		next := now.Add(scheduleHorizon)
 		p.mu.Lock()
 		for _, k := range p.order {
 			fs := p.feeds[k]
@@ -793,7 +797,12 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 	if p.stateSink != nil {
 		p.stateSink(ctx, records)
 	}
+	// The scheduler is woken only when a feed of the batch is due within its horizon: any
+	// later time it finds on its next look, which comes at the latest when the horizon of
+	// its last look ends. A cycle of 10,000 polls otherwise rescanned the list per batch.
+	soon := false
 	p.mu.Lock()
+	horizon := time.Now().Add(scheduleHorizon)
 	for _, r := range batch {
 		fs := p.feeds[r.key]
 		if fs == nil {
@@ -813,6 +822,7 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 				fs.rec.NextPoll = now // asked for while this poll was under way: poll again
 			}
 		}
+		soon = soon || fs.rec.NextPoll.Before(horizon)
 	}
 	p.mu.Unlock()
 	p.polls.Add(int64(len(batch)))
@@ -825,7 +835,9 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 			}
 		}
 	}
-	p.wakeScheduler()
+	if soon {
+		p.wakeScheduler()
+	}
 }
 
 // refusals splits a Publish error: the articles refused as too large, which fail alone,
