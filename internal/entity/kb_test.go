@@ -79,3 +79,47 @@ func TestFormerIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestPersianSpellingsAreOneName: Persian news writes a name's parts with a zero-width
+// non-joiner, joined or spaced, and may stretch a stroke with a tatweel; the knowledge base
+// lists the ZWNJ and the spaced spellings only, and every spelling must find the one entity.
+// The sentences are written for the test.
+func TestPersianSpellingsAreOneName(t *testing.T) {
+	r, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := r.LoadUser(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const zwnj = "\u200c"
+	cases := []struct {
+		text, id, surface string
+	}{
+		{"الهام علی" + zwnj + "اف رئیس جمهور آذربایجان امروز به تهران سفر کرد.", "Q57371", "الهام علی" + zwnj + "اف"},
+		{"الهام علیاف رئیس جمهور آذربایجان امروز به تهران سفر کرد.", "Q57371", "الهام علیاف"},
+		{"الهام علی اف رئیس جمهور آذربایجان امروز به تهران سفر کرد.", "Q57371", "الهام علی اف"},
+		{"رئیس جمهور آذربایجان گفت که علیاف با پزشکیان دیدار خواهد کرد.", "Q57371", "علیاف"},
+		{"رئیس جمهور آذربایجان گفت که علی" + zwnj + "اـف با پزشکیان دیدار خواهد کرد.", "Q57371", "علی" + zwnj + "اـف"},
+		{"حیدر علیاف بنیانگذار جمهوری آذربایجان بود.", "Q157451", "حیدر علیاف"},
+		{"مذاکرات درباره قرهباغ در ژنو ادامه یافت.", "Q44302", "قرهباغ"},
+		{"مذاکرات درباره قره" + zwnj + "باغ در ژنو ادامه یافت.", "Q44302", "قره" + zwnj + "باغ"},
+		{"مذاکرات درباره قره باغ در ژنو ادامه یافت.", "Q44302", "قره باغ"},
+		{"جیحون بایراماف وزیر امور خارجه آذربایجان است.", "Q16366137", "جیحون بایراماف"},
+	}
+	for _, tc := range cases {
+		var found []string
+		for _, e := range f.Find([]Field{{Name: "text", Text: tc.text, Toks: text.Tokenize(tc.text, nil)}}, "fa", nil) {
+			found = append(found, e.ID)
+			for _, m := range e.Mentions {
+				if m.Text == tc.surface && e.ID == tc.id && e.Known {
+					found = append(found, "ok")
+				}
+			}
+		}
+		if !slices.Contains(found, "ok") {
+			t.Errorf("Find(%q) = %q, want %s under its ID (%s)", tc.text, found, tc.surface, tc.id)
+		}
+	}
+}
