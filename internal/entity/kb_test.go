@@ -79,3 +79,88 @@ func TestFormerIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestPersianSpellingsAreOneName: Persian news writes a name's parts with a zero-width
+// non-joiner, joined or spaced, and may stretch a stroke with a tatweel; the knowledge base
+// lists the ZWNJ and the spaced spellings only, and every spelling must find the one entity.
+// The sentences are written for the test.
+func TestPersianSpellingsAreOneName(t *testing.T) {
+	r, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := r.LoadUser(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const zwnj = "\u200c"
+	cases := []struct {
+		text, id, surface string
+	}{
+		{"الهام علی" + zwnj + "اف رئیس جمهور آذربایجان امروز به تهران سفر کرد.", "Q57371", "الهام علی" + zwnj + "اف"},
+		{"الهام علیاف رئیس جمهور آذربایجان امروز به تهران سفر کرد.", "Q57371", "الهام علیاف"},
+		{"الهام علی اف رئیس جمهور آذربایجان امروز به تهران سفر کرد.", "Q57371", "الهام علی اف"},
+		{"رئیس جمهور آذربایجان گفت که علیاف با پزشکیان دیدار خواهد کرد.", "Q57371", "علیاف"},
+		{"رئیس جمهور آذربایجان گفت که علی" + zwnj + "اـف با پزشکیان دیدار خواهد کرد.", "Q57371", "علی" + zwnj + "اـف"},
+		{"حیدر علیاف بنیانگذار جمهوری آذربایجان بود.", "Q157451", "حیدر علیاف"},
+		{"مذاکرات درباره قرهباغ در ژنو ادامه یافت.", "Q44302", "قرهباغ"},
+		{"مذاکرات درباره قره" + zwnj + "باغ در ژنو ادامه یافت.", "Q44302", "قره" + zwnj + "باغ"},
+		{"مذاکرات درباره قره باغ در ژنو ادامه یافت.", "Q44302", "قره باغ"},
+		{"جیحون بایراماف وزیر امور خارجه آذربایجان است.", "Q16366137", "جیحون بایراماف"},
+	}
+	for _, tc := range cases {
+		var found []string
+		for _, e := range f.Find([]Field{{Name: "text", Text: tc.text, Toks: text.Tokenize(tc.text, nil)}}, "fa", nil) {
+			found = append(found, e.ID)
+			for _, m := range e.Mentions {
+				if m.Text == tc.surface && e.ID == tc.id && e.Known {
+					found = append(found, "ok")
+				}
+			}
+		}
+		if !slices.Contains(found, "ok") {
+			t.Errorf("Find(%q) = %q, want %s under its ID (%s)", tc.text, found, tc.surface, tc.id)
+		}
+	}
+}
+
+// TestNakhchivanCityAndRepublic: the Autonomous Republic (the bare name, and ww:nakhchivan,
+// which stood for both before they were split) and the city (Q230104) are two entities.
+// The sentences are written for the test.
+func TestNakhchivanCityAndRepublic(t *testing.T) {
+	r, err := New(Options{Gazetteer: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := r.LoadUser(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ text, lang, surface, id string }{
+		{"Trucks crossed into the Nakhchivan Autonomous Republic on Tuesday.", "en", "Nakhchivan Autonomous Republic", "ww:nakhchivan"},
+		{"The new road will link Baku with Nakhchivan through Armenia.", "en", "Nakhchivan", "ww:nakhchivan"},
+		{"The delegation landed at the airport of Nakhchivan City in the evening.", "en", "Nakhchivan City", "Q230104"},
+		{"Naxçıvan şəhəri muxtar respublikanın paytaxtıdır.", "az", "Naxçıvan şəhəri", "Q230104"},
+		{"Делегация прибыла в город Нахичевань во вторник.", "ru", "город Нахичевань", "Q230104"},
+		{"Переговоры о дороге в Нахичевань продолжаются.", "ru", "Нахичевань", "ww:nakhchivan"},
+	}
+	for _, tc := range cases {
+		var got []string
+		ok := false
+		for _, e := range f.Find([]Field{{Name: "text", Text: tc.text, Toks: text.Tokenize(tc.text, nil)}}, tc.lang, nil) {
+			got = append(got, e.ID)
+			for _, m := range e.Mentions {
+				ok = ok || e.ID == tc.id && m.Text == tc.surface
+			}
+		}
+		if !ok {
+			t.Errorf("Find(%q) = %q, want %s as %s", tc.text, got, tc.surface, tc.id)
+		}
+	}
+	if m := f.Lookup("Nakhchivan"); len(m) == 0 || m[0].ID != "ww:nakhchivan" {
+		t.Errorf("Lookup(Nakhchivan) = %+v, want the Autonomous Republic first", m)
+	}
+	if got := f.IDsOf("ww:nakhchivan"); !slices.Equal(got, []string{"ww:nakhchivan"}) {
+		t.Errorf("IDsOf(ww:nakhchivan) = %q, want it alone (the city is Q230104)", got)
+	}
+}

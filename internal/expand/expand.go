@@ -1,6 +1,6 @@
 // Package expand widens an analyst's query so that a free-text word or phrase that names a
 // known entity also finds the articles linked to that entity, whatever their language or
-// script: Lachin becomes (Lachin OR entity:ww:lachin OR entity:ww:lachin-corridor ...), so
+// script: Lachin becomes (Lachin OR entity:geonames:147625 OR entity:ww:lachin-corridor ...), so
 // the Russian articles about the Лачинский коридор are found by the English word.
 //
 // The rewrite is a transform of the query AST (package query); the names are looked up in

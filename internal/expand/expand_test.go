@@ -26,7 +26,7 @@ func TestQuery(t *testing.T) {
 		name, q, want string
 		terms         []string // Expansion.Term of each expansion, in order
 	}{
-		{"a word", "Lachin", "Lachin OR entity:ww:lachin OR entity:ww:lachin-corridor OR entity:ww:lachin-corridor-blockade",
+		{"a word", "Lachin", "Lachin OR entity:geonames:147625 OR entity:ww:lachin-corridor OR entity:ww:lachin-corridor-blockade",
 			[]string{"Lachin", "Lachin", "Lachin"}},
 		{"a phrase, in a tree", `"corridor de Latchine" AND NOT Лавров`,
 			`("corridor de Latchine" OR entity:ww:lachin-corridor) AND NOT (Лавров OR entity:Q58217)`,

@@ -202,7 +202,8 @@ var abbreviations = map[string]bool{
 }
 
 // Fold lower-cases s and removes diacritics, so "Azerbaïdjan" meets "Azerbaidjan" and "Bakü"
-// meets "Baku". Letters that are distinct letters, not accented ones (Turkish ı, Azerbaijani ə,
+// meets "Baku"; it drops the characters that only shape a word (the zero-width non-joiner
+// and joiner, the soft hyphen, the Arabic tatweel), so "علی‌اف" meets "علیاف". Letters that are distinct letters, not accented ones (Turkish ı, Azerbaijani ə,
 // Russian ё stays е after decomposition), are kept or mapped explicitly.
 func Fold(s string) string {
 	if !needsFold(s) {
@@ -275,7 +276,10 @@ func appendFoldedNFD(b, scratch []byte, s string) ([]byte, []byte) {
 		case 'ß':
 			b = append(b, "ss"...)
 			continue
-		case 'ـ': // Arabic tatweel, a stretching stroke
+		case 'ـ', '\u200c', '\u200d', '\u00ad':
+			// The Arabic tatweel stretches a stroke; the zero-width non-joiner and joiner
+			// and the soft hyphen shape or break a word without changing it: Persian
+			// writes "علی‌اف" and "علیاف" for one name.
 			continue
 		case 'ي':
 			r = 'ی' // Arabic and Persian yeh
@@ -332,15 +336,15 @@ func needsFold(s string) bool {
 		case r >= 0x430 && r <= 0x44F && r != 0x439, r >= 0x561 && r <= 0x586, r >= 0x10D0 && r <= 0x10FA:
 			continue
 		// Arabic letters do not case-fold, but hamza and madda forms decompose: the
-		// normaliser decides those below.
-		case r >= 0x621 && r <= 0x64A && r != 0x643 && r != 0x64A:
+		// normaliser decides those below. (The tatweel, kaf and yeh fold: below.)
+		case r >= 0x621 && r <= 0x64A && r != 0x640 && r != 0x643 && r != 0x64A:
 			stable = false
 			continue
 		case unicode.IsUpper(r) || unicode.IsTitle(r) || unicode.Is(unicode.Mn, r):
 			return true
 		}
 		switch r {
-		case 'ı', 'ß', 'ـ', 'ي', 'ك':
+		case 'ı', 'ß', 'ـ', 'ي', 'ك', '\u200c', '\u200d', '\u00ad':
 			return true
 		}
 		stable = false
@@ -352,8 +356,8 @@ func needsFold(s string) bool {
 }
 
 // Unaccent drops the combining marks of s after canonical decomposition and keeps the
-// rest as it is: case, and the letters Fold maps besides (ı, ß, the Arabic tatweel, yeh
-// and kaf). Fold(s) is Unaccent(s) lower-cased with those letters mapped. tools/kbgen
+// rest as it is: case, and the letters Fold maps or drops besides (ı, ß, the Arabic
+// tatweel, yeh and kaf, the zero-width joiners and the soft hyphen). Fold(s) is Unaccent(s) lower-cased with those letters mapped. tools/kbgen
 // matches generated names against word lists that are lower-cased but not folded, with
 // this.
 func Unaccent(s string) string {

@@ -61,6 +61,45 @@ func TestFold(t *testing.T) {
 	}
 }
 
+// TestFoldDropsJoiners: Persian writes one word with a zero-width non-joiner between its
+// parts or without it ("علی‌اف", "علیاف"), a stretched stroke (tatweel) is decoration, and a
+// soft hyphen or a zero-width joiner only marks where a word may break or join: each
+// spelling must tokenize and fold to the same word.
+func TestFoldDropsJoiners(t *testing.T) {
+	cases := []struct {
+		name      string
+		sentences []string // the same sentence, spelt the ways a writer may
+		word      int      // the token to compare
+	}{
+		{"Persian non-joiner", []string{"الهام علی\u200cاف به تهران رفت", "الهام علیاف به تهران رفت"}, 1},
+		{"Persian tatweel", []string{"دیدار با علی\u200cاف در باکو", "دیدار با علیـاف در باکو", "دیدار با علی\u200cاـف در باکو"}, 2},
+		{"Persian plural suffix", []string{"گفت\u200cوگوهای صلح ادامه دارد", "گفتوگوهای صلح ادامه دارد"}, 0},
+		{"zero-width joiner", []string{"سفر پزشکیان به ایروان", "سفر پزشکیان به ایر\u200dوان"}, 3},
+		{"soft hyphen", []string{"Talks in Nagorno-Kara\u00adbakh resumed", "Talks in Nagorno-Karabakh resumed"}, 3},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var first []string
+			for i, s := range tc.sentences {
+				var norms []string
+				for _, tok := range Tokenize(s, nil) {
+					norms = append(norms, tok.Norm)
+				}
+				if i == 0 {
+					first = norms
+					continue
+				}
+				if !slices.Equal(norms, first) {
+					t.Errorf("Tokenize(%q) norms %q, want those of %q: %q", s, norms, tc.sentences[0], first)
+				}
+				if len(norms) <= tc.word || Fold(norms[tc.word]) != norms[tc.word] {
+					t.Errorf("Tokenize(%q): word %d is not folded: %q", s, tc.word, norms)
+				}
+			}
+		})
+	}
+}
+
 // TestFoldTableMatchesDecomposition checks the rune-by-rune fold against folding by
 // decomposition, on single runes, on runes followed by combining marks in either order,
 // and on words: the table is only a shortcut.
@@ -80,7 +119,8 @@ func TestFoldTableMatchesDecomposition(t *testing.T) {
 }
 
 // TestUnaccentAndFold holds Fold to its relation with Unaccent: Unaccent lower-cased, with
-// ı, ß, the tatweel and Arabic yeh and kaf mapped.
+// ı, ß, the tatweel and Arabic yeh and kaf mapped, the zero-width joiners and the soft
+// hyphen dropped.
 func TestUnaccentAndFold(t *testing.T) {
 	cases := map[string]string{
 		"Léna": "Lena", "Azerbaïdjan": "Azerbaidjan", "Bakı": "Bakı", "Straße": "Straße", "Ёлка": "Елка", "تبريز": "تبريز",
@@ -90,8 +130,8 @@ func TestUnaccentAndFold(t *testing.T) {
 			t.Errorf("Unaccent(%q) = %q, want %q", in, got, want)
 		}
 	}
-	mapped := strings.NewReplacer("ı", "i", "ß", "ss", "ـ", "", "ي", "ی", "ك", "ک")
-	for _, in := range []string{"Léna", "İrəvan", "Kırıkkale", "Großglockner", "بنغازي", "الملك", "Сергей", "ǅemal"} {
+	mapped := strings.NewReplacer("ı", "i", "ß", "ss", "ـ", "", "ي", "ی", "ك", "ک", "\u200c", "", "\u200d", "", "\u00ad", "")
+	for _, in := range []string{"Léna", "İrəvan", "Kırıkkale", "Großglockner", "بنغازي", "الملك", "Сергей", "ǅemal", "علی\u200cاف", "Kara\u00adbakh"} {
 		if got, want := Fold(in), mapped.Replace(strings.ToLower(Unaccent(in))); got != want {
 			t.Errorf("Fold(%q) = %q, Unaccent lowered and mapped %q", in, got, want)
 		}

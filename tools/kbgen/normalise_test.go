@@ -12,8 +12,9 @@ import (
 )
 
 // foldLetters are the letters text.Fold maps beyond dropping marks and lowering case:
-// Turkish dotless ı, German ß, the Arabic tatweel, Arabic yeh and kaf.
-var foldLetters = strings.NewReplacer("ı", "i", "ß", "ss", "ـ", "", "ي", "ی", "ك", "ک")
+// Turkish dotless ı, German ß, the Arabic tatweel, Arabic yeh and kaf, and the zero-width
+// non-joiner and joiner and the soft hyphen, which it drops.
+var foldLetters = strings.NewReplacer("ı", "i", "ß", "ss", "ـ", "", "ي", "ی", "ك", "ک", "\u200c", "", "\u200d", "", "\u00ad", "")
 
 // TestUnaccentIsFoldWithoutLetterMappings compares text.Unaccent, which kbgen uses, with
 // the runtime's text.Fold on every name and alias of the gazetteer kbgen generated: on
