@@ -371,8 +371,8 @@ func (b *Backend) Write(ctx context.Context, docs []*article.Article) ([]error, 
 	itemErrs := make([]error, len(docs))
 	batch := b.idx.NewBatch()
 	built := make([]*document.Document, 0, len(docs))
-	// Bleve is done with the documents when Batch returns: their analysis memory is
-	// reused by the next Write (build.go).
+	// Bleve is done with the documents when Batch returns: their term frequencies are
+	// dropped then (build.go).
 	defer func() {
 		for _, d := range built {
 			releaseFields(d)

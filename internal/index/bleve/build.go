@@ -210,7 +210,7 @@ func (s *sharedTokens) take(input []byte) (ts analysis.TokenStream, sc *tokenScr
 		return ts, sc, nil
 	}
 	sc = tokenPool.Get().(*tokenScratch)
-	terms = termBytesPool.Get().(*termBytes)
+	terms = &termBytes{}
 	return copyTokens(s.tokens, sc, terms), sc, terms
 }
 
@@ -361,28 +361,20 @@ func (f *textField) Analyze() {
 		tokens = f.analyzer.Analyze(f.value)
 	}
 	f.length = len(tokens)
-	f.scratch = freqPool.Get().(*freqScratch)
+	f.scratch = &freqScratch{}
 	f.freqs = tokenFrequency(f.scratch, tokens, f.arrayPositions, f.options)
 	if sc != nil {
 		sc.release() // the frequencies hold no token record
 	}
 }
 
-// release gives the field's frequencies back for reuse; only once Bleve is done with
-// the document.
+// release drops the field's frequencies once Bleve is done with the document, so that a
+// document still referenced does not hold them.
 func (f *textField) release() {
-	if f.scratch != nil {
-		f.freqs = nil
-		f.scratch.release()
-		f.scratch = nil
-	}
-	if f.terms != nil {
-		f.terms.release()
-		f.terms = nil
-	}
+	f.freqs, f.scratch, f.terms = nil, nil, nil
 }
 
-// releaseFields releases the reusable memory of d's fields (see freqScratch).
+// releaseFields drops the frequencies of d's fields (see textField.release).
 func releaseFields(d *document.Document) {
 	for _, fl := range d.Fields {
 		if tf, ok := fl.(*textField); ok {

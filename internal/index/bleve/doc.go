@@ -49,8 +49,8 @@
 // one per value; plain Latin, Cyrillic and digit words are read without the segmenter,
 // which runs once per run of other words instead of once per word; what the filters of
 // en, fr, ru and the fold fields make of a word is remembered (32,768 words per chain);
-// token records are reused as soon as a text's terms are counted, and term records and
-// copied term bytes from one Write to the next once Bleve has built the batch. TestTokenizeAsBleve, FuzzTokenizeAsBleve, TestTokenFrequencyAsBleve and
+// token records are reused as soon as a text's terms are counted (term records are not:
+// pooled across Writes they held the largest field's size each). TestTokenizeAsBleve, FuzzTokenizeAsBleve, TestTokenFrequencyAsBleve and
 // TestTermCacheAsAnalyzers compare each part with Bleve's. Every Write is one
 // Bleve batch, persisted before Write returns (no unsafe_batch). Open records a mapping
 // version in the index; an index with an older one keeps working as it was made and Open
