@@ -11,7 +11,7 @@ import (
 )
 
 func cmdBench(ctx context.Context, e *env, args []string) error {
-	fs := newFlags("bench", "bench [--feeds N] [--items M] [--searches K] [--spread DURATION] [--live] [--cpuprofile FILE] [--config FILE] [--json]", e)
+	fs := newFlags("bench", "bench [--feeds N] [--items M] [--searches K] [--spread DURATION] [--live] [--cpuprofile FILE] [--memprofile FILE] [--config FILE] [--json]", e)
 	var cf configFlags
 	cf.register(fs)
 	var o bench.Options
@@ -23,6 +23,7 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 	fs.DurationVar(&o.Timeout, "timeout", 0, "longest wait for every article to be searchable (default 10m)")
 	fs.Uint64Var(&o.Seed, "seed", 1, "seed of the generated articles")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write the CPU profile of the measured span here (pprof; go tool pprof -tags splits it by stage)")
+	fs.StringVar(&o.MemProfile, "memprofile", "", "write the heap profile here at the run's highest heap (pprof; go tool pprof -sample_index=inuse_space)")
 	noBase := fs.Bool("no-baselines", false, "skip the raw baselines (kafka-go, Bleve, gofeed)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	live := fs.Bool("live", false, "run the distributed mode: the bus on the Kafka brokers of "+bench.EnvLiveKafka+

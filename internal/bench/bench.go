@@ -47,6 +47,10 @@ type Options struct {
 	// CPUProfile, if set, is where the CPU profile of the measured span goes (pprof format;
 	// its samples carry the stage label, `go tool pprof -tags` splits by it).
 	CPUProfile string
+	// MemProfile, if set, is where the heap profile goes, written each time the sampled
+	// heap passes its previous peak by 5% (pprof format, in-use and allocated space): what
+	// held the memory at the run's highest point, as of the collection before it.
+	MemProfile string
 }
 
 func (o *Options) defaults() {
@@ -141,8 +145,8 @@ func Run(ctx context.Context, opts Options, progress func(string)) (*Report, err
 	defer pipelineEnded(nil)
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	mem := watchMemory()
-	memEnd := sync.OnceValue(mem.end)
+	mem := watchMemory(opts.MemProfile)
+	memEnd := sync.OnceValues(mem.end)
 	defer memEnd()
 	go func() {
 		// Goroutines of no stage (the shared Kafka client's) count as "wirewatch".
@@ -191,7 +195,11 @@ func Run(ctx context.Context, opts Options, progress func(string)) (*Report, err
 		// Alerts go out beside indexing; give the last ones a moment.
 		tr.waitAlerts(waitCtx, 30*time.Second)
 	}
-	r.Memory = memEnd()
+	var memErr error
+	r.Memory, memErr = memEnd()
+	if memErr != nil {
+		opts.Logger.Warn("writing the heap profile", "err", memErr)
+	}
 	r.LoadDuring = loadAvg()
 	r.stageMetrics(runCtx, apiAddr)
 	pipeErr := stopPipeline()

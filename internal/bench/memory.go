@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -60,16 +61,22 @@ type memWatch struct {
 	m      Memory
 	gc0    uint64
 	gcCPU0 float64
-	stop   chan struct{}
+	// profile, when set, receives the heap profile at each new peak (5% over the last one
+	// written); profiled is the heap at the last write, profileErr the first failure.
+	profile    string
+	profiled   uint64
+	profileErr error
+	stop       chan struct{}
 	wg     sync.WaitGroup
 }
 
 // watchMemory measures the bench's own memory, resets the peak resident set and starts
-// sampling; call it just before wirewatch starts.
-func watchMemory() *memWatch {
+// sampling; call it just before wirewatch starts. A non-empty profile is the file the heap
+// profile is written to at each new peak.
+func watchMemory(profile string) *memWatch {
 	runtime.GC()
 	s := readMetrics()
-	w := &memWatch{stop: make(chan struct{})}
+	w := &memWatch{stop: make(chan struct{}), profile: profile}
 	w.m.BenchHeap = s[0].Value.Uint64()
 	w.m.BenchRSS = procStatus("VmRSS:")
 	// Writing 5 to clear_refs resets VmHWM to the current RSS (Linux 4.0 and later).
@@ -103,13 +110,18 @@ func busyGC(s []metrics.Sample) float64 { return s[3].Value.Float64() - s[5].Val
 func (w *memWatch) sample(s []metrics.Sample) {
 	w.m.PeakHeap = max(w.m.PeakHeap, s[0].Value.Uint64())
 	w.m.PeakGo = max(w.m.PeakGo, s[1].Value.Uint64())
+	if heap := s[0].Value.Uint64(); w.profile != "" && w.profileErr == nil && heap > w.profiled+w.profiled/20 {
+		w.profiled = heap
+		w.profileErr = writeHeapProfile(w.profile)
+	}
 	if l := s[4].Value.Uint64(); l < math.MaxInt64 {
 		w.m.Limit = max(w.m.Limit, int64(l))
 	}
 }
 
-// end stops the sampling and returns the figures of the pipeline phase.
-func (w *memWatch) end() Memory {
+// end stops the sampling and returns the figures of the pipeline phase, and the first
+// error writing the heap profile.
+func (w *memWatch) end() (Memory, error) {
 	close(w.stop)
 	w.wg.Wait()
 	s := readMetrics()
@@ -117,7 +129,28 @@ func (w *memWatch) end() Memory {
 	w.m.PeakRSS = procStatus("VmHWM:")
 	w.m.GCCycles = s[2].Value.Uint64() - w.gc0
 	w.m.GCCPU = time.Duration((busyGC(s) - w.gcCPU0) * float64(time.Second))
-	return w.m
+	return w.m, w.profileErr
+}
+
+// writeHeapProfile writes the heap profile to path, through a temporary file so that the
+// file always holds a whole profile.
+func writeHeapProfile(path string) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	err = pprof.Lookup("heap").WriteTo(f, 0)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		return fmt.Errorf("heap profile %s: %w", path, err)
+	}
+	return nil
 }
 
 // procStatus is a "kB" line of /proc/self/status in bytes (VmRSS:, VmHWM:), 0 where /proc
