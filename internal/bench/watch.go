@@ -224,7 +224,7 @@ func (t *tracker) waitAlerts(ctx context.Context, d time.Duration) {
 
 // search asks the search API for q and returns the IDs it found.
 func search(ctx context.Context, client *http.Client, addr, q string, size int) ([]string, error) {
-	u := "http://" + addr + "/api/search?" + url.Values{"q": {q}, "size": {fmt.Sprint(size)}, "expand": {"false"}}.Encode()
+	u := "http://" + addr + "/api/search?" + url.Values{"q": {q}, "size": {fmt.Sprint(size)}, "expand": {"false"}, "highlight": {"false"}}.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, err

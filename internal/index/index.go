@@ -62,6 +62,9 @@ type Request struct {
 	Facets   bool      // compute facets
 	Interval string    // date histogram interval: "hour", "day", "week", "month"; "" for none
 	Collapse bool      // one hit per story ID
+	// NoHighlight leaves Hit.Highlights out: a client that wants only the hits (an export, a
+	// check that articles arrived) spares the index re-reading every hit's text.
+	NoHighlight bool
 }
 
 // Page and facet sizes, the same for every backend.

@@ -110,7 +110,8 @@ func (s *Search) getArticle(w http.ResponseWriter, r *http.Request) {
 const maxPageSize = 200
 
 // parseRequest reads a search from URL parameters: q, sort (relevance|newest), size, after,
-// from, to (RFC 3339 or YYYY-MM-DD), facets (1), interval (hour|day|week|month), collapse (1).
+// from, to (RFC 3339 or YYYY-MM-DD), facets (1), interval (hour|day|week|month), collapse (1),
+// highlight (false: hits without highlights).
 // The search and export handlers also read expand (false: no entity expansion).
 func parseRequest(v url.Values) (index.Request, error) {
 	req := index.Request{
@@ -120,6 +121,13 @@ func parseRequest(v url.Values) (index.Request, error) {
 		Interval: v.Get("interval"),
 		Facets:   isTrue(v.Get("facets")),
 		Collapse: isTrue(v.Get("collapse")),
+	}
+	if h := v.Get("highlight"); h != "" {
+		on, err := strconv.ParseBool(h)
+		if err != nil {
+			return req, fmt.Errorf("highlight: must be true or false, not %q", h)
+		}
+		req.NoHighlight = !on
 	}
 	switch req.Sort {
 	case "", index.SortRelevance, index.SortNewest:
@@ -264,6 +272,9 @@ func (s *Search) export(w http.ResponseWriter, r *http.Request) {
 		limit = n
 	}
 	req.Size, req.Facets, req.Interval, req.After = maxPageSize, false, "", ""
+	if format == "csv" {
+		req.NoHighlight = true // no column holds them
+	}
 	s.expandQuery(v, &req)
 	if req.Sort == "" {
 		req.Sort = index.SortNewest

@@ -100,6 +100,25 @@ func TestSearchAnswersAndBadRequestsSayWhere(t *testing.T) {
 				t.Errorf("error %q does not name the parameter", b["error"])
 			}
 		}},
+		{"hit without highlights", url.Values{"q": {"Lachin"}, "highlight": {"false"}}, 200, func(t *testing.T, b map[string]any) {
+			hits := b["hits"].([]any)
+			if len(hits) != 1 {
+				t.Fatalf("hits %v, want 1", hits)
+			}
+			if h, ok := hits[0].(map[string]any)["highlights"]; ok {
+				t.Errorf("highlights %v, asked for none", h)
+			}
+		}},
+		{"hit with highlights", url.Values{"q": {"Lachin"}, "highlight": {"true"}}, 200, func(t *testing.T, b map[string]any) {
+			if _, ok := b["hits"].([]any)[0].(map[string]any)["highlights"]; !ok {
+				t.Error("no highlights, asked for them")
+			}
+		}},
+		{"bad highlight", url.Values{"q": {"Lachin"}, "highlight": {"nope"}}, 400, func(t *testing.T, b map[string]any) {
+			if !strings.HasPrefix(b["error"].(string), "highlight:") {
+				t.Errorf("error %q does not name the parameter", b["error"])
+			}
+		}},
 		{"bad date", url.Values{"from": {"yesterday"}}, 400, nil},
 		{"forged cursor", url.Values{"q": {"Lachin"}, "after": {"not-a-cursor"}}, 400, nil},
 		{"bad sort", url.Values{"sort": {"random"}}, 400, nil},

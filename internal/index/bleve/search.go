@@ -111,8 +111,8 @@ func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result,
 		return nil, err
 	}
 	q = withTimeRange(q, req.From, req.To)
-	var m *query.Matcher
-	if node != nil {
+	var m *query.Matcher // marks the highlights
+	if node != nil && !req.NoHighlight {
 		if m, err = query.Compile(node, query.MatchOptions{Analysis: b.an}); err != nil {
 			return nil, err
 		}

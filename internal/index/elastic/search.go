@@ -168,7 +168,7 @@ func (b *Backend) searchBody(req index.Request, q query.Node) (dsl, error) {
 		}
 	}
 
-	if q != nil {
+	if q != nil && !req.NoHighlight {
 		fields := dsl{}
 		// The .fold sub-fields mark what wildcards and fuzzy terms matched there;
 		// mergeHighlights joins their marks with those of the stemmed fields.

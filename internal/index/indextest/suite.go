@@ -326,6 +326,30 @@ func RunWith(t *testing.T, newBackend func(t *testing.T) index.Backend, opts Opt
 		}
 	})
 
+	t.Run("NoHighlight", func(t *testing.T) {
+		req := index.Request{Query: "Lachin OR corridor", Sort: index.SortNewest, Size: 50}
+		with := search(t, loaded, req)
+		req.NoHighlight = true
+		without := search(t, loaded, req)
+		if len(with.Hits) == 0 || len(without.Hits) != len(with.Hits) || without.Total != with.Total {
+			t.Fatalf("with highlights %d hits (total %d), without %d (total %d): want the same, more than none",
+				len(with.Hits), with.Total, len(without.Hits), without.Total)
+		}
+		marked := 0
+		for i, h := range without.Hits {
+			if h.ID != with.Hits[i].ID {
+				t.Fatalf("hit %d: %s without highlights, %s with", i, h.ID, with.Hits[i].ID)
+			}
+			if len(h.Highlights) != 0 {
+				t.Errorf("hit %s: highlights %v, asked for none", h.ID, h.Highlights)
+			}
+			marked += len(with.Hits[i].Highlights)
+		}
+		if marked == 0 {
+			t.Fatal("no hit had highlights when asked for them: the comparison shows nothing")
+		}
+	})
+
 	t.Run("BadRequests", func(t *testing.T) {
 		_, err := loaded.Search(ctx, index.Request{Query: `Lachin AND (corridor`})
 		var qe *query.Error
