@@ -67,7 +67,7 @@ type memWatch struct {
 	profiled   uint64
 	profileErr error
 	stop       chan struct{}
-	wg     sync.WaitGroup
+	wg         sync.WaitGroup
 }
 
 // watchMemory measures the bench's own memory, resets the peak resident set and starts
