@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -522,9 +523,17 @@ func publishingRate(feed *gofeed.Feed, now time.Time) (float64, time.Time) {
 	return float64(len(times)) / span.Hours() * 24, newest
 }
 
+// commitArticles bounds the fresh articles of one commit: the batch stops filling once it
+// carries that many, and Publish is never handed more at once (a single feed with more
+// is published in several calls, then committed). A backlog (a restart after a pause,
+// many feeds changing at once) so flows to the raw topic a few hundred articles at a time,
+// each batch committed before the next, instead of being encoded and held whole by one
+// Publish that nothing downstream sees the end of until all of it is written.
+const commitArticles = 500
+
 // commitLoop publishes and commits poll results in batches, so one Publish call and one
-// fsync serve many feeds. It ends when p.results is closed, after writing the article
-// records it holds.
+// fsync serve many feeds, up to 128 feeds or commitArticles fresh articles. It ends when
+// p.results is closed, after writing the article records it holds.
 func (p *Poller) commitLoop(ctx context.Context) {
 	const maxBatch = 128
 	const linger = 20 * time.Millisecond
@@ -551,15 +560,17 @@ func (p *Poller) commitLoop(ctx context.Context) {
 			continue
 		}
 		batch := []*pollResult{first}
+		articles := len(first.fresh)
 		timer := time.NewTimer(linger)
 	fill:
-		for len(batch) < maxBatch {
+		for len(batch) < maxBatch && articles < commitArticles {
 			select {
 			case r, ok := <-p.results:
 				if !ok {
 					break fill
 				}
 				batch = append(batch, r)
+				articles += len(r.fresh)
 			case <-timer.C:
 				break fill
 			}
@@ -723,10 +734,7 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 	if len(toPublish) > 0 {
 		// Detached from Run's context: a batch under way at shutdown finishes and commits,
 		// so a clean restart never republishes it.
-		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), max(30*time.Second, p.cfg.Timeout))
-		pubErr = p.pub.Publish(pctx, toPublish)
-		cancel()
-		refused, pubErr = refusals(toPublish, pubErr)
+		refused, pubErr = p.publish(context.WithoutCancel(ctx), toPublish)
 		if pubErr != nil {
 			p.log.Error("publishing articles", "articles", len(toPublish), "error", pubErr)
 		} else {
@@ -838,6 +846,30 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 	if soon {
 		p.wakeScheduler()
 	}
+}
+
+// publish hands arts to the Publisher commitArticles at a time, each call with its own
+// timeout, and stops at the first call that fails for more than refused articles: then
+// the error is that call's, and the commit treats the whole batch as not written (what
+// went out is offered again and the sinks absorb it). Otherwise it returns the articles
+// refused as too large, from every call.
+func (p *Poller) publish(ctx context.Context, arts []*article.Article) (map[idKey]error, error) {
+	var refused map[idKey]error
+	for chunk := range slices.Chunk(arts, commitArticles) {
+		pctx, cancel := context.WithTimeout(ctx, max(30*time.Second, p.cfg.Timeout))
+		err := p.pub.Publish(pctx, chunk)
+		cancel()
+		r, err := refusals(chunk, err)
+		if err != nil {
+			return nil, err
+		}
+		if len(r) > 0 && refused == nil {
+			refused = r
+		} else {
+			maps.Copy(refused, r)
+		}
+	}
+	return refused, nil
 }
 
 // refusals splits a Publish error: the articles refused as too large, which fail alone,
