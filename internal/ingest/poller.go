@@ -113,6 +113,7 @@ type Poller struct {
 	order   []string // feed keys in the order they were added
 	wake    chan struct{}
 	results chan *pollResult
+	backlog *backlog // bounds the fresh articles between poll and commit
 	// resultsOpen guards sends to results from outside Run's workers (WebSub pushes).
 	resultsMu   sync.RWMutex
 	resultsOpen bool
@@ -186,6 +187,7 @@ type pollResult struct {
 	items      int
 	hub, topic string
 	pushed     bool       // came from a WebSub push: not a scheduled poll
+	held       int        // of p.backlog, given back by the commit
 	done       chan error // when set, told the commit outcome
 }
 
@@ -251,6 +253,7 @@ func NewPoller(cfg config.IngestConfig, dataDir string, pub Publisher, logger *s
 		feeds:   map[string]*feedState{},
 		wake:    make(chan struct{}, 1),
 		results: make(chan *pollResult, max(cfg.Concurrency, 1)*2),
+		backlog: newBacklog(backlogArticles),
 
 		pollNowGap: pollNowGap,
 	}
@@ -395,9 +398,16 @@ func (p *Poller) pollOne(ctx context.Context, fs *feedState) {
 	p.mu.Lock()
 	fc, rec := fs.cfg, fs.rec
 	p.mu.Unlock()
+	reserved, err := p.backlog.reserve(ctx, cmp.Or(rec.ItemsInFeed, unknownFeedItems))
+	if err != nil {
+		return // stopping, as below
+	}
 	res := p.poll(ctx, fc, rec, fs)
+	res.held = len(res.fresh)
+	p.backlog.add(res.held - reserved)
 	if ctx.Err() != nil {
 		// Stopping: drop the outcome, the next start polls again with the old state.
+		p.backlog.add(-res.held)
 		return
 	}
 	p.results <- res
@@ -668,6 +678,11 @@ func (c *committer) lookup(k idKey) *articleRecord {
 func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 	p := c.p
 	now := time.Now()
+	held := 0
+	for _, r := range batch {
+		held += r.held
+	}
+	defer p.backlog.add(-held)
 	// A feed that left this poller while being polled (scale-out rebalance) is now another
 	// poller's: its result is dropped, not published.
 	p.mu.Lock()
