@@ -878,7 +878,7 @@ func (p *Poller) publish(ctx context.Context, arts []*article.Article) (map[idKe
 		if err != nil {
 			return nil, err
 		}
-		if len(r) > 0 && refused == nil {
+		if refused == nil {
 			refused = r
 		} else {
 			maps.Copy(refused, r)
