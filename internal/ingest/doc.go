@@ -8,7 +8,7 @@
 // so an item seen before is never published again across a clean restart, while a crash
 // can at most republish (the sinks overwrite by deterministic ID). A backlog is bounded
 // on its way: polls wait before fetching while 1,000 parsed articles await their commit
-// (backlog.go), and a commit publishes and records at most 500 at a time.
+// (backlog.go), and a commit stops gathering feeds at 500 and hands Publish 500 at most.
 //
 // Poller is the long-running part; LoadOPML/WriteOPML, Discover and the WebSub handler
 // serve the feed list and push delivery; Routes mounts the feed API (api.go) and the WebSub
