@@ -15,13 +15,14 @@ const backlogArticles = 2 * commitArticles
 const unknownFeedItems = 50
 
 // backlog bounds the articles that polls have parsed and the committer has not yet
-// committed. A poll reserves its feed's usual item count (the most it can bring) before it
-// fetches, waiting in line while the backlog is full; once parsed, its reservation becomes
-// the number of fresh articles it carries (none for a 304), and the commit gives that
-// back. A burst of new items (a restart after a pause, every feed changing at once) so
-// waits at its source, unfetched, instead of in memory. The bound is overshot only by
-// polls that bring more than they reserved, and no poll is held once parsed, so a poll
-// never waits on another that waits on it.
+// committed. A poll that got a new body reserves its feed's usual item count (the most it
+// can bring) before it parses, waiting in line while the backlog is full; once parsed, its
+// reservation becomes the number of fresh articles it carries, and the commit gives that
+// back. A 304 reserves nothing, and a slow server holds a worker but none of the backlog.
+// A burst of new items (a restart after a pause, every feed changing at once) so waits
+// as unparsed bodies, at most one per worker, instead of as articles. The bound is
+// overshot only by polls that bring more than they reserved, and no poll is held once
+// parsed, so a poll never waits on another that waits on it.
 //
 // Its methods are safe for concurrent use. reserve returns ctx's error if ctx ends first.
 type backlog struct {

@@ -7,7 +7,7 @@
 // bbolt file under the data directory and advances only after the Publisher returned nil,
 // so an item seen before is never published again across a clean restart, while a crash
 // can at most republish (the sinks overwrite by deterministic ID). A backlog is bounded
-// on its way: polls wait before fetching while 1,000 parsed articles await their commit
+// on its way: new bodies wait before parsing while 1,000 parsed articles await a commit
 // (backlog.go), and a commit stops gathering feeds at 500 and hands Publish 500 at most.
 //
 // Poller is the long-running part; LoadOPML/WriteOPML, Discover and the WebSub handler

@@ -398,13 +398,10 @@ func (p *Poller) pollOne(ctx context.Context, fs *feedState) {
 	p.mu.Lock()
 	fc, rec := fs.cfg, fs.rec
 	p.mu.Unlock()
-	reserved, err := p.backlog.reserve(ctx, cmp.Or(rec.ItemsInFeed, unknownFeedItems))
-	if err != nil {
-		return // stopping, as below
-	}
 	res := p.poll(ctx, fc, rec, fs)
+	// What the poll reserved of the backlog becomes what it brings.
+	p.backlog.add(len(res.fresh) - res.held)
 	res.held = len(res.fresh)
-	p.backlog.add(res.held - reserved)
 	if ctx.Err() != nil {
 		// Stopping: drop the outcome, the next start polls again with the old state.
 		p.backlog.add(-res.held)
@@ -430,6 +427,12 @@ func (p *Poller) poll(ctx context.Context, fc config.FeedConfig, rec feedRecord,
 	res.newURL = resp.PermanentURL
 	res.maxAge = resp.MaxAge
 	if resp.NotModified {
+		return res
+	}
+	// Reserved once the body is in: a slow server holds a worker, never the backlog.
+	res.held, err = p.backlog.reserve(ctx, cmp.Or(rec.ItemsInFeed, unknownFeedItems))
+	if err != nil {
+		res.err = err // stopping: pollOne drops the outcome
 		return res
 	}
 	feed, err := ParseFeed(resp.Body, resp.ContentType)
