@@ -22,6 +22,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"wirewatch/internal/article"
+	"wirewatch/internal/bus/bustest"
 	"wirewatch/internal/config"
 )
 
@@ -355,4 +356,97 @@ func BenchmarkSaveArticles(b *testing.B) {
 			b.ReportMetric(heap, "peak-heap-MB")
 		})
 	}
+}
+
+// BenchmarkBacklog100Feeds is the poller's share of the end-to-end bench: 100 feeds whose
+// 100 items (about 4 KB each) all appear at once, polled once and published through the
+// real writer to an in-process broker (kfake, whose copy of the records is in the heap
+// too). It reports the peak Go heap in use and peak RSS from the start of the poller to the
+// last acknowledgement, the time until the first articles are acknowledged and until all
+// are, and the process CPU seconds per backlog.
+func BenchmarkBacklog100Feeds(b *testing.B) {
+	const feeds, items = 100, 100
+	mux := http.NewServeMux()
+	var urls []string
+	for f := range feeds {
+		var body strings.Builder
+		fmt.Fprintf(&body, `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Feed %d</title><link>https://news.example/</link>`, f)
+		for i := range items {
+			body.WriteString(item(fmt.Sprintf("f%d-i%d", f, i), 4000))
+		}
+		body.WriteString(`</channel></rss>`)
+		s := body.String()
+		path := fmt.Sprintf("/%d.xml", f)
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+			io.WriteString(w, s)
+		})
+		urls = append(urls, path)
+	}
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	cfg := config.Default().Ingest
+	cfg.OPML = nil
+	cfg.AllowPrivate = true
+	cfg.PerHostConcurrency = cfg.Concurrency
+	cfg.PerHostDelay = 0
+	cfg.MinInterval, cfg.MaxInterval = time.Hour, time.Hour
+	for _, u := range urls {
+		cfg.Feeds = append(cfg.Feeds, config.FeedConfig{URL: srv.URL + u})
+	}
+	c, m := bustest.Start(b)
+	w := c.ArticleWriter(c.Topics().Raw, m)
+	defer w.Close()
+	mem := startMemSampler(b)
+	var first, all, cpu time.Duration
+	for b.Loop() {
+		pub := &timedPublisher{pub: w}
+		p, err := NewPoller(cfg, b.TempDir(), pub, testLogger(b))
+		if err != nil {
+			b.Fatal(err)
+		}
+		mem.reset()
+		cpu0 := cpuSeconds()
+		start := time.Now()
+		pub.start = start
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- p.Run(ctx) }()
+		deadline := time.Now().Add(5 * time.Minute)
+		for pub.n.Load() < feeds*items {
+			if time.Now().After(deadline) {
+				b.Fatalf("%d of %d articles published after 5 minutes", pub.n.Load(), feeds*items)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		all += time.Since(start)
+		first += time.Duration(pub.first.Load())
+		cpu += time.Duration((cpuSeconds() - cpu0) * float64(time.Second))
+		cancel()
+		<-done
+	}
+	heap, rss := mem.peaks() // of the last backlog
+	b.ReportMetric(heap, "peak-heap-MB")
+	b.ReportMetric(rss, "peak-rss-MB")
+	b.ReportMetric(first.Seconds()/float64(b.N), "s-to-first")
+	b.ReportMetric(all.Seconds()/float64(b.N), "s-to-all")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/backlog")
+}
+
+// timedPublisher passes every call to the real publisher, counts what was acknowledged
+// and notes when the first acknowledgement came.
+type timedPublisher struct {
+	pub   Publisher
+	start time.Time
+	n     atomic.Int64
+	first atomic.Int64 // since start, in nanoseconds
+}
+
+func (t *timedPublisher) Publish(ctx context.Context, arts []*article.Article) error {
+	if err := t.pub.Publish(ctx, arts); err != nil {
+		return err
+	}
+	t.first.CompareAndSwap(0, int64(time.Since(t.start)))
+	t.n.Add(int64(len(arts)))
+	return nil
 }

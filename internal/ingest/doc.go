@@ -6,7 +6,9 @@
 // dedup → Publisher. A feed's state (validators, seen items, schedule, health) lives in a
 // bbolt file under the data directory and advances only after the Publisher returned nil,
 // so an item seen before is never published again across a clean restart, while a crash
-// can at most republish (the sinks overwrite by deterministic ID).
+// can at most republish (the sinks overwrite by deterministic ID). A backlog is bounded
+// on its way: new bodies wait before parsing while 1,000 parsed articles await a commit
+// (backlog.go), and a commit stops gathering feeds at 500 and hands Publish 500 at most.
 //
 // Poller is the long-running part; LoadOPML/WriteOPML, Discover and the WebSub handler
 // serve the feed list and push delivery; Routes mounts the feed API (api.go) and the WebSub

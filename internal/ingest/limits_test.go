@@ -1,9 +1,12 @@
 package ingest
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -129,5 +132,91 @@ func TestPollerRefusesAnItemTooLargeAloneAndOnce(t *testing.T) {
 	}
 	if b := statusOf(t, r.p, base+"/b.xml"); b.ConsecutiveFailures != 0 || b.LastError != "" {
 		t.Errorf("other feed: %d failures, last error %q", b.ConsecutiveFailures, b.LastError)
+	}
+}
+
+// sizedPublisher hands every call to the real publisher and notes how many articles it
+// carried.
+type sizedPublisher struct {
+	pub   Publisher
+	mu    sync.Mutex
+	sizes []int
+}
+
+func (s *sizedPublisher) Publish(ctx context.Context, arts []*article.Article) error {
+	s.mu.Lock()
+	s.sizes = append(s.sizes, len(arts))
+	s.mu.Unlock()
+	return s.pub.Publish(ctx, arts)
+}
+
+func (s *sizedPublisher) calls() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.sizes)
+}
+
+// A backlog larger than a commit (many feeds full of new items at once, or one feed with
+// more than a commit's worth) reaches the raw topic in several Publish calls of at most
+// commitArticles each, every article once, and is committed: more polls and a restart
+// publish none of it again.
+func TestPollerPublishesABacklogInBoundedCommits(t *testing.T) {
+	const total = 1200
+	for _, tc := range []struct {
+		name  string
+		feeds int
+	}{
+		{"many feeds", 12},
+		{"one feed", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, m := bustest.Start(t)
+			paths := map[string][]string{}
+			var urls []string
+			for f := range tc.feeds {
+				path := fmt.Sprintf("/%d.xml", f)
+				for i := range total / tc.feeds {
+					paths[path] = append(paths[path], item(fmt.Sprintf("f%d-item%d", f, i), 200))
+				}
+				urls = append(urls, path)
+			}
+			base := staticFeeds(t, paths)
+			for i := range urls {
+				urls[i] = base + urls[i]
+			}
+			cfg := testConfig(urls...)
+			w := c.ArticleWriter(c.Topics().Raw, m)
+			defer w.Close()
+			pub := &sizedPublisher{pub: w}
+			dir := t.TempDir()
+			r := startPoller(t, cfg, dir, pub)
+			if got := readArticles(t, c, total); len(got) != total {
+				t.Fatalf("raw topic holds %d distinct articles, want %d", len(got), total)
+			}
+			polls := r.p.polls.Load()
+			waitFor(t, 30*time.Second, "every feed polled again twice", func() bool { return r.p.polls.Load() >= polls+int64(2*tc.feeds) })
+			r.stop(t)
+			r2 := startPoller(t, cfg, dir, pub)
+			polls = r2.p.polls.Load()
+			waitFor(t, 30*time.Second, "every feed polled after the restart", func() bool { return r2.p.polls.Load() >= polls+int64(2*tc.feeds) })
+			r2.stop(t)
+			if n := bustest.Count(t, c.Brokers(), c.Topics().Raw); n != total {
+				t.Errorf("raw topic holds %d records, want each of the %d articles once", n, total)
+			}
+			sizes := pub.calls()
+			if len(sizes) < total/commitArticles+1 {
+				t.Errorf("%d articles went out in %d Publish calls %v, want at least %d", total, len(sizes), sizes, total/commitArticles+1)
+			}
+			for _, n := range sizes {
+				if n > commitArticles {
+					t.Errorf("a Publish call carried %d articles, more than %d (calls: %v)", n, commitArticles, sizes)
+				}
+			}
+			for _, u := range urls {
+				if s := statusOf(t, r2.p, u); s.ConsecutiveFailures != 0 || s.Published != int64(total/tc.feeds) {
+					t.Errorf("feed %s: %d failures, %d published, want %d", u, s.ConsecutiveFailures, s.Published, total/tc.feeds)
+				}
+			}
+		})
 	}
 }

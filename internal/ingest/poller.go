@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -112,6 +113,7 @@ type Poller struct {
 	order   []string // feed keys in the order they were added
 	wake    chan struct{}
 	results chan *pollResult
+	backlog *backlog // bounds the fresh articles between poll and commit
 	// resultsOpen guards sends to results from outside Run's workers (WebSub pushes).
 	resultsMu   sync.RWMutex
 	resultsOpen bool
@@ -185,6 +187,7 @@ type pollResult struct {
 	items      int
 	hub, topic string
 	pushed     bool       // came from a WebSub push: not a scheduled poll
+	held       int        // of p.backlog, given back by the commit
 	done       chan error // when set, told the commit outcome
 }
 
@@ -250,6 +253,7 @@ func NewPoller(cfg config.IngestConfig, dataDir string, pub Publisher, logger *s
 		feeds:   map[string]*feedState{},
 		wake:    make(chan struct{}, 1),
 		results: make(chan *pollResult, max(cfg.Concurrency, 1)*2),
+		backlog: newBacklog(backlogArticles),
 
 		pollNowGap: pollNowGap,
 	}
@@ -395,8 +399,12 @@ func (p *Poller) pollOne(ctx context.Context, fs *feedState) {
 	fc, rec := fs.cfg, fs.rec
 	p.mu.Unlock()
 	res := p.poll(ctx, fc, rec, fs)
+	// What the poll reserved of the backlog becomes what it brings.
+	p.backlog.add(len(res.fresh) - res.held)
+	res.held = len(res.fresh)
 	if ctx.Err() != nil {
 		// Stopping: drop the outcome, the next start polls again with the old state.
+		p.backlog.add(-res.held)
 		return
 	}
 	p.results <- res
@@ -419,6 +427,12 @@ func (p *Poller) poll(ctx context.Context, fc config.FeedConfig, rec feedRecord,
 	res.newURL = resp.PermanentURL
 	res.maxAge = resp.MaxAge
 	if resp.NotModified {
+		return res
+	}
+	// Reserved once the body is in: a slow server holds a worker, never the backlog.
+	res.held, err = p.backlog.reserve(ctx, cmp.Or(rec.ItemsInFeed, unknownFeedItems))
+	if err != nil {
+		res.err = err // stopping: pollOne drops the outcome
 		return res
 	}
 	feed, err := ParseFeed(resp.Body, resp.ContentType)
@@ -522,9 +536,17 @@ func publishingRate(feed *gofeed.Feed, now time.Time) (float64, time.Time) {
 	return float64(len(times)) / span.Hours() * 24, newest
 }
 
+// commitArticles bounds the fresh articles of one commit: the batch stops filling once it
+// carries that many, and Publish is never handed more at once (a single feed with more
+// is published in several calls, then committed). A backlog (a restart after a pause,
+// many feeds changing at once) so flows to the raw topic a few hundred articles at a time,
+// each batch committed before the next, instead of being encoded and held whole by one
+// Publish that nothing downstream sees the end of until all of it is written.
+const commitArticles = 500
+
 // commitLoop publishes and commits poll results in batches, so one Publish call and one
-// fsync serve many feeds. It ends when p.results is closed, after writing the article
-// records it holds.
+// fsync serve many feeds, up to 128 feeds or commitArticles fresh articles. It ends when
+// p.results is closed, after writing the article records it holds.
 func (p *Poller) commitLoop(ctx context.Context) {
 	const maxBatch = 128
 	const linger = 20 * time.Millisecond
@@ -551,15 +573,17 @@ func (p *Poller) commitLoop(ctx context.Context) {
 			continue
 		}
 		batch := []*pollResult{first}
+		articles := len(first.fresh)
 		timer := time.NewTimer(linger)
 	fill:
-		for len(batch) < maxBatch {
+		for len(batch) < maxBatch && articles < commitArticles {
 			select {
 			case r, ok := <-p.results:
 				if !ok {
 					break fill
 				}
 				batch = append(batch, r)
+				articles += len(r.fresh)
 			case <-timer.C:
 				break fill
 			}
@@ -657,6 +681,11 @@ func (c *committer) lookup(k idKey) *articleRecord {
 func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 	p := c.p
 	now := time.Now()
+	held := 0
+	for _, r := range batch {
+		held += r.held
+	}
+	defer p.backlog.add(-held)
 	// A feed that left this poller while being polled (scale-out rebalance) is now another
 	// poller's: its result is dropped, not published.
 	p.mu.Lock()
@@ -723,10 +752,7 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 	if len(toPublish) > 0 {
 		// Detached from Run's context: a batch under way at shutdown finishes and commits,
 		// so a clean restart never republishes it.
-		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), max(30*time.Second, p.cfg.Timeout))
-		pubErr = p.pub.Publish(pctx, toPublish)
-		cancel()
-		refused, pubErr = refusals(toPublish, pubErr)
+		refused, pubErr = p.publish(context.WithoutCancel(ctx), toPublish)
 		if pubErr != nil {
 			p.log.Error("publishing articles", "articles", len(toPublish), "error", pubErr)
 		} else {
@@ -838,6 +864,30 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 	if soon {
 		p.wakeScheduler()
 	}
+}
+
+// publish hands arts to the Publisher commitArticles at a time, each call with its own
+// timeout, and stops at the first call that fails for more than refused articles: then
+// the error is that call's, and the commit treats the whole batch as not written (what
+// went out is offered again and the sinks absorb it). Otherwise it returns the articles
+// refused as too large, from every call.
+func (p *Poller) publish(ctx context.Context, arts []*article.Article) (map[idKey]error, error) {
+	var refused map[idKey]error
+	for chunk := range slices.Chunk(arts, commitArticles) {
+		pctx, cancel := context.WithTimeout(ctx, max(30*time.Second, p.cfg.Timeout))
+		err := p.pub.Publish(pctx, chunk)
+		cancel()
+		r, err := refusals(chunk, err)
+		if err != nil {
+			return nil, err
+		}
+		if refused == nil {
+			refused = r
+		} else {
+			maps.Copy(refused, r)
+		}
+	}
+	return refused, nil
 }
 
 // refusals splits a Publish error: the articles refused as too large, which fail alone,
