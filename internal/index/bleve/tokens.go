@@ -258,7 +258,7 @@ func tokenType(segmentType int) analysis.TokenType {
 // (1,024-1,098 against 1,113-1,238 docs per CPU-second) with 130-170 MB more peak RSS.
 type freqScratch struct {
 	freqs  bindex.TokenFrequencies
-	slab   []bindex.TokenFreq // a record per distinct term
+	slabs  [][]bindex.TokenFreq // a record per distinct term
 	owners []*bindex.TokenFreq
 	ptrs   []*bindex.TokenLocation
 	locs   []bindex.TokenLocation
@@ -280,8 +280,12 @@ func tokenFrequency(sc *freqScratch, tokens analysis.TokenStream, arrayPositions
 		sc.freqs = make(bindex.TokenFrequencies, len(tokens)/2+1)
 	}
 	freqs := sc.freqs
-	// Every record is in slab, which must not move once a record is in the map.
-	slab := grow(sc.slab, len(tokens))[:0]
+	// Records are made in slabs, each for half the tokens not read yet (at least 16, at
+	// most all of them), so that a field holds about a record per distinct term rather
+	// than one per token. A record must not move once it is in the map.
+	slabs := sc.slabs[:0]
+	var slab []bindex.TokenFreq
+	distinct := 0
 	vectors := options.IncludeTermVectors()
 	var owners []*bindex.TokenFreq
 	if vectors {
@@ -290,25 +294,38 @@ func tokenFrequency(sc *freqScratch, tokens analysis.TokenStream, arrayPositions
 	for i, t := range tokens {
 		tf := freqs[string(t.Term)]
 		if tf == nil {
+			if len(slab) == cap(slab) {
+				if slab != nil {
+					slabs = append(slabs, slab)
+				}
+				left := len(tokens) - i
+				slab = make([]bindex.TokenFreq, 0, min(left, max(16, (left+1)/2)))
+			}
 			slab = append(slab, bindex.TokenFreq{Term: t.Term})
 			tf = &slab[len(slab)-1]
 			freqs[string(t.Term)] = tf
+			distinct++
 		}
 		tf.SetFrequency(tf.Frequency() + 1)
 		if vectors {
 			owners[i] = tf
 		}
 	}
-	size := len(slab) * 96
+	if slab != nil {
+		slabs = append(slabs, slab)
+	}
+	size := distinct * 96
 	if vectors {
 		// Each term's locations are a run of one slice, as long as its count.
 		ptrs := grow(sc.ptrs, len(tokens))
 		off := 0
-		for i := range slab {
-			tf := &slab[i]
-			n := tf.Frequency()
-			tf.Locations = ptrs[off : off : off+n]
-			off += n
+		for _, slab := range slabs {
+			for i := range slab {
+				tf := &slab[i]
+				n := tf.Frequency()
+				tf.Locations = ptrs[off : off : off+n]
+				off += n
+			}
 		}
 		locs := grow(sc.locs, len(tokens))
 		for i, t := range tokens {
@@ -319,10 +336,12 @@ func tokenFrequency(sc *freqScratch, tokens analysis.TokenStream, arrayPositions
 		size += len(tokens) * (64 + 8*len(arrayPositions))
 	}
 	if options.SkipFreqNorm() {
-		for i := range slab {
-			slab[i].SetFrequency(0)
+		for _, slab := range slabs {
+			for i := range slab {
+				slab[i].SetFrequency(0)
+			}
 		}
 	}
-	sc.slab, sc.size = slab, size
+	sc.slabs, sc.size = slabs, size
 	return freqs
 }
