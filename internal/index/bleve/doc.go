@@ -46,17 +46,22 @@
 // Bleve's path by TestWriteIndexesAsMapping), without the unused "_all" field, and each
 // text tokenised once for its language's field and its fold field. It gives what Bleve's
 // own analysis gives for less (tokens.go, terms.go): a keyword list is one field, not
-// one per value; plain Latin, Cyrillic and digit words are read without the segmenter,
-// which runs once per run of other words instead of once per word; what the filters of
-// en, fr, ru and the fold fields make of a word is remembered (32,768 words per chain);
-// token records are reused as soon as a text's terms are counted (term records are not:
-// pooled across Writes they held the largest field's size each). TestTokenizeAsBleve, FuzzTokenizeAsBleve, TestTokenFrequencyAsBleve and
-// TestTermCacheAsAnalyzers compare each part with Bleve's. Every Write is one
-// Bleve batch, persisted before Write returns (no unsafe_batch). Open records a mapping
-// version in the index; an index with an older one keeps working as it was made and Open
-// logs that a reindex would index faster (version 2 dropped the unread doc values of
-// entities and source). BenchmarkIndexingEnriched and BenchmarkIndexGrowth measure
-// indexing in docs per CPU-second on enriched articles, against Bleve's own path.
+// one per value; plain Latin and Cyrillic words (apostrophes between letters included),
+// digit words, and the spaces, hyphens and punctuation around them are read without the
+// segmenter, which runs once per run of other words instead of once per word; what the
+// filters of en, fr, ru and the fold fields make of a word is remembered (32,768 words
+// per chain); token records are reused as soon as a text's terms are counted (term
+// records are not: pooled across Writes they held the largest field's size each; they
+// are made about one per distinct term). TestTokenizeAsBleve, FuzzTokenizeAsBleve,
+// TestTokenFrequencyAsBleve and TestTermCacheAsAnalyzers compare each part with Bleve's.
+// Every Write is one Bleve batch, persisted before Write returns (no unsafe_batch). The
+// merger counts segments under 500 articles as 500 (mergeFloor), not Bleve's 2,000, so
+// it does not rewrite each batch's segment several times while the index is small
+// (BenchmarkMergePlan). Open records a mapping version in the index; an index with an
+// older one keeps working as it was made and Open logs that a reindex would index faster
+// (version 2 dropped the unread doc values of entities and source).
+// BenchmarkIndexingEnriched and BenchmarkIndexGrowth measure indexing in docs per
+// CPU-second on enriched articles, against Bleve's own path.
 //
 // # Searches
 //

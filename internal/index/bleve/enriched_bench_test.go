@@ -239,3 +239,28 @@ func latencies(tb testing.TB, be *Backend, reqs []index.Request, rounds int) (p5
 	slices.Sort(lat)
 	return lat[len(lat)/2], lat[len(lat)*95/100]
 }
+
+// BenchmarkTermCacheFilter runs the stemming and fold chains of the body fields, warm, on
+// the tokens of enriched articles from every CPU at once, as Bleve's analysis workers do.
+func BenchmarkTermCacheFilter(b *testing.B) {
+	be := openTemp(b)
+	var texts [][]byte
+	for _, a := range enrichedCorpus(b, 300) {
+		texts = append(texts, []byte(query.BodyText(a)))
+	}
+	var caches []*termCache
+	for _, c := range be.build.caches {
+		caches = append(caches, c)
+	}
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		k := 0
+		for pb.Next() {
+			text, c := texts[k%len(texts)], caches[k%len(caches)]
+			k++
+			sc := tokenPool.Get().(*tokenScratch)
+			c.filter(tokenize(text, sc))
+			sc.release()
+		}
+	})
+}

@@ -44,7 +44,7 @@ func churnedIndex(t *testing.T) (*Backend, []*article.Article) {
 
 // openTemp opens a backend with the default languages on a temp dir, closed when the
 // test ends.
-func openTemp(t *testing.T) *Backend {
+func openTemp(t testing.TB) *Backend {
 	t.Helper()
 	b, err := Open(t.TempDir(), query.DefaultLanguages, nil)
 	if err != nil {

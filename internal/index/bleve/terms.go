@@ -68,16 +68,30 @@ func newTermCaches(caches map[termCacheKey]*termCache, name string, an analysis.
 // filter applies the cache's filters to ts, as each filter's Filter would in turn.
 func (c *termCache) filter(ts analysis.TokenStream) analysis.TokenStream {
 	out := ts[:0] // in place until a token becomes several
+	// The read lock is held across a run of remembered words, not taken per word: two
+	// analysis workers taking it per word spent their time passing its counter's cache
+	// line between them.
+	locked := false
+	defer func() {
+		if locked {
+			c.mu.RUnlock()
+		}
+	}()
 	for i, t := range ts {
 		if !t.KeyWord {
-			c.mu.RLock()
-			term, ok := c.terms[string(t.Term)]
-			c.mu.RUnlock()
-			if ok {
+			if !locked {
+				c.mu.RLock()
+				locked = true
+			}
+			if term, ok := c.terms[string(t.Term)]; ok {
 				t.Term = term
 				out = append(out, t)
 				continue
 			}
+		}
+		if locked {
+			c.mu.RUnlock()
+			locked = false
 		}
 		word := string(t.Term)
 		start, end, pos, typ, kw := t.Start, t.End, t.Position, t.Type, t.KeyWord

@@ -63,31 +63,73 @@ func tokenize(input []byte, sc *tokenScratch) analysis.TokenStream {
 }
 
 // pieceEnd is where the piece of input at start ends: after the next ASCII space that
-// the end of input or an ASCII byte follows.
+// the end of input, an ASCII byte, a letter of simplePiece or wordPunct follows, or after
+// the next hyphen-minus such a letter follows. A space or a hyphen is a word boundary on
+// both sides, and no rule joins across either to what follows here (UAX #29: only
+// spaces, Extend, Format and ZWJ characters join a space, and a hyphen is none of those).
 func pieceEnd(input []byte, start int) int {
 	for i := start; i < len(input); i++ {
-		if input[i] == ' ' && (i+1 == len(input) || input[i+1] < utf8.RuneSelf) {
-			return i + 1
+		switch input[i] {
+		case ' ':
+			if i+1 == len(input) || input[i+1] < utf8.RuneSelf || letter2(input[i+1:]) || wordPunct(input[i+1:]) > 0 {
+				return i + 1
+			}
+		case '-':
+			if i+1 < len(input) && (asciiLetter(input[i+1]) || letter2(input[i+1:])) {
+				return i + 1
+			}
 		}
 	}
 	return len(input)
 }
 
-// simplePiece reads a piece that is one word of Latin or Cyrillic letters or of ASCII
-// digits, at p[from:to], or no word (from == to), with only ASCII punctuation that
-// breaks on both sides around it and an ASCII space after it. ok is false for any other
-// piece.
+func asciiLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// letter2 reports whether p starts with a two-byte letter simplePiece reads: U+00C0-U+017F
+// but × and ÷, or U+0400-U+047F (Word_Break ALetter, all of them).
+func letter2(p []byte) bool {
+	if len(p) < 2 || p[0]&0xe0 != 0xc0 || p[1]&0xc0 != 0x80 {
+		return false
+	}
+	r := rune(p[0]&0x1f)<<6 | rune(p[1]&0x3f)
+	return 0xc0 <= r && r <= 0x17f && r != 0xd7 && r != 0xf7 || 0x400 <= r && r <= 0x47f
+}
+
+// wordPunct is the length of the punctuation p starts with that is a word boundary on
+// both sides and that no rule looks across (Word_Break Other): « or », or an em dash;
+// 0 for anything else.
+func wordPunct(p []byte) int {
+	switch {
+	case len(p) >= 2 && p[0] == 0xc2 && (p[1] == 0xab || p[1] == 0xbb):
+		return 2
+	case len(p) >= 3 && p[0] == 0xe2 && p[1] == 0x80 && p[2] == 0x94:
+		return 3
+	}
+	return 0
+}
+
+// simplePiece reads a piece that is one word of Latin or Cyrillic letters (perhaps
+// with apostrophes between letters, as in "l'alliance" or "Baku's") or of ASCII digits,
+// at p[from:to], or no word (from == to), with only punctuation that breaks on both
+// sides around it (ASCII, or wordPunct) and an ASCII space or a hyphen after it. ok is false for any
+// other piece.
 func simplePiece(p []byte) (from, to int, typ analysis.TokenType, ok bool) {
 	i := 0
-	for i < len(p) && (p[i] == '(' || p[i] == '"' || p[i] == '[') {
-		i++
+	for i < len(p) {
+		if p[i] == '(' || p[i] == '"' || p[i] == '[' {
+			i++
+		} else if n := wordPunct(p[i:]); n > 0 {
+			i += n
+		} else {
+			break
+		}
 	}
 	from = i
 	letters, digits := false, false
 	for i < len(p) {
 		c := p[i]
 		switch {
-		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+		case asciiLetter(c):
 			letters = true
 			i++
 			continue
@@ -95,15 +137,19 @@ func simplePiece(p []byte) (from, to int, typ analysis.TokenType, ok bool) {
 			digits = true
 			i++
 			continue
-		case c >= utf8.RuneSelf && i+1 < len(p):
-			// U+00C0-U+017F but × and ÷, U+0400-U+047F: two bytes, all letters.
-			r := rune(c&0x1f)<<6 | rune(p[i+1]&0x3f)
-			if c&0xe0 == 0xc0 && p[i+1]&0xc0 == 0x80 && (0xc0 <= r && r <= 0x17f && r != 0xd7 && r != 0xf7 || 0x400 <= r && r <= 0x47f) {
+		case c == '\'' && letters && !digits && i+1 < len(p) && (asciiLetter(p[i+1]) || letter2(p[i+1:])):
+			// A letter, an apostrophe, a letter: one word (UAX #29 WB6, WB7).
+			i++
+			continue
+		case c >= utf8.RuneSelf:
+			if letter2(p[i:]) {
 				letters = true
 				i += 2
 				continue
 			}
-			return 0, 0, 0, false
+			if wordPunct(p[i:]) == 0 {
+				return 0, 0, 0, false
+			}
 		}
 		break
 	}
@@ -112,9 +158,13 @@ func simplePiece(p []byte) (from, to int, typ analysis.TokenType, ok bool) {
 		return 0, 0, 0, false
 	}
 	for ; i < len(p); i++ {
+		if n := wordPunct(p[i:]); n > 0 {
+			i += n - 1
+			continue
+		}
 		switch p[i] {
-		case ',', '.', ';', ':', '!', '?', ')', '"', ']', '\'', ' ':
-			if p[i] == ' ' && i != len(p)-1 {
+		case ',', '.', ';', ':', '!', '?', ')', '"', ']', '\'', ' ', '-':
+			if (p[i] == ' ' || p[i] == '-') && i != len(p)-1 {
 				return 0, 0, 0, false
 			}
 		default:
@@ -208,7 +258,7 @@ func tokenType(segmentType int) analysis.TokenType {
 // (1,024-1,098 against 1,113-1,238 docs per CPU-second) with 130-170 MB more peak RSS.
 type freqScratch struct {
 	freqs  bindex.TokenFrequencies
-	slab   []bindex.TokenFreq // a record per distinct term
+	slabs  [][]bindex.TokenFreq // a record per distinct term
 	owners []*bindex.TokenFreq
 	ptrs   []*bindex.TokenLocation
 	locs   []bindex.TokenLocation
@@ -230,8 +280,12 @@ func tokenFrequency(sc *freqScratch, tokens analysis.TokenStream, arrayPositions
 		sc.freqs = make(bindex.TokenFrequencies, len(tokens)/2+1)
 	}
 	freqs := sc.freqs
-	// Every record is in slab, which must not move once a record is in the map.
-	slab := grow(sc.slab, len(tokens))[:0]
+	// Records are made in slabs, each for half the tokens not read yet (at least 16, at
+	// most all of them), so that a field holds about a record per distinct term rather
+	// than one per token. A record must not move once it is in the map.
+	slabs := sc.slabs[:0]
+	var slab []bindex.TokenFreq
+	distinct := 0
 	vectors := options.IncludeTermVectors()
 	var owners []*bindex.TokenFreq
 	if vectors {
@@ -240,25 +294,38 @@ func tokenFrequency(sc *freqScratch, tokens analysis.TokenStream, arrayPositions
 	for i, t := range tokens {
 		tf := freqs[string(t.Term)]
 		if tf == nil {
+			if len(slab) == cap(slab) {
+				if slab != nil {
+					slabs = append(slabs, slab)
+				}
+				left := len(tokens) - i
+				slab = make([]bindex.TokenFreq, 0, min(left, max(16, (left+1)/2)))
+			}
 			slab = append(slab, bindex.TokenFreq{Term: t.Term})
 			tf = &slab[len(slab)-1]
 			freqs[string(t.Term)] = tf
+			distinct++
 		}
 		tf.SetFrequency(tf.Frequency() + 1)
 		if vectors {
 			owners[i] = tf
 		}
 	}
-	size := len(slab) * 96
+	if slab != nil {
+		slabs = append(slabs, slab)
+	}
+	size := distinct * 96
 	if vectors {
 		// Each term's locations are a run of one slice, as long as its count.
 		ptrs := grow(sc.ptrs, len(tokens))
 		off := 0
-		for i := range slab {
-			tf := &slab[i]
-			n := tf.Frequency()
-			tf.Locations = ptrs[off : off : off+n]
-			off += n
+		for _, slab := range slabs {
+			for i := range slab {
+				tf := &slab[i]
+				n := tf.Frequency()
+				tf.Locations = ptrs[off : off : off+n]
+				off += n
+			}
 		}
 		locs := grow(sc.locs, len(tokens))
 		for i, t := range tokens {
@@ -269,10 +336,12 @@ func tokenFrequency(sc *freqScratch, tokens analysis.TokenStream, arrayPositions
 		size += len(tokens) * (64 + 8*len(arrayPositions))
 	}
 	if options.SkipFreqNorm() {
-		for i := range slab {
-			slab[i].SetFrequency(0)
+		for _, slab := range slabs {
+			for i := range slab {
+				slab[i].SetFrequency(0)
+			}
 		}
 	}
-	sc.slab, sc.size = slab, size
+	sc.slabs, sc.size = slabs, size
 	return freqs
 }
