@@ -237,10 +237,26 @@ func (an *Analysis) Doc(a *article.Article) *Doc { return an.DocWords(a, nil, ni
 // words, so that they are not segmented a second time: title and body must be the words,
 // in order, that the unicode tokenizer of the text analysers (UAX #29 words that hold a
 // letter, a digit or an ideograph) cuts from them, else matching is not what a search of
-// the index finds. A nil slice leaves that text to Doc's own tokenizer. Languages whose
-// analyser filters characters before cutting words (fa) always use their own.
+// the index finds. A nil slice leaves that text to cutWords, or, when it holds characters
+// cutWords does not know, to the tokenizer. Languages whose analyser filters characters
+// before cutting words (fa) always use their own.
 func (an *Analysis) DocWords(a *article.Article, title, body []Span) *Doc {
 	key := an.LangKey(a.Lang)
+	bodyText := BodyText(a)
+	if title == nil || body == nil {
+		bufs := spanBufs.Get().(*[2][]Span)
+		defer spanBufs.Put(bufs)
+		if title == nil {
+			if cut, ok := cutWords(a.Title, bufs[0][:0]); ok {
+				title, bufs[0] = cut, cut
+			}
+		}
+		if body == nil {
+			if cut, ok := cutWords(bodyText, bufs[1][:0]); ok {
+				body, bufs[1] = cut, cut
+			}
+		}
+	}
 	d := &Doc{
 		Article:   a,
 		LangKey:   key,
@@ -253,7 +269,7 @@ func (an *Analysis) DocWords(a *article.Article, title, body []Span) *Doc {
 	}
 	d.fold.sorted.heads = d.sorted.heads
 	d.title, d.fold.titleWords = an.words(key, a.Title, title)
-	d.body, d.fold.bodyWords = an.words(key, BodyText(a), body)
+	d.body, d.fold.bodyWords = an.words(key, bodyText, body)
 	d.both = [2]*tokenField{&d.title, &d.body}
 	for f, vs := range KeywordValues(a) {
 		for _, v := range vs {
