@@ -174,3 +174,13 @@ func cutWords(s string, out []Span) ([]Span, bool) {
 // spanBufs holds DocWords's cuts of a title and a body between articles: the words are
 // copied out by Analysis.words, so the slices are free again once the Doc is made.
 var spanBufs = sync.Pool{New: func() any { return new([2][]Span) }}
+
+// maxPooledSpans bounds the cuts spanBufs keeps (256 KB): one huge article should not
+// leave its buffer in the pool.
+const maxPooledSpans = 1 << 14
+
+func releaseSpans(bufs *[2][]Span) {
+	if cap(bufs[0]) <= maxPooledSpans && cap(bufs[1]) <= maxPooledSpans {
+		spanBufs.Put(bufs)
+	}
+}

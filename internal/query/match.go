@@ -245,7 +245,7 @@ func (an *Analysis) DocWords(a *article.Article, title, body []Span) *Doc {
 	bodyText := BodyText(a)
 	if title == nil || body == nil {
 		bufs := spanBufs.Get().(*[2][]Span)
-		defer spanBufs.Put(bufs)
+		defer releaseSpans(bufs)
 		if title == nil {
 			if cut, ok := cutWords(a.Title, bufs[0][:0]); ok {
 				title, bufs[0] = cut, cut
