@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
@@ -176,4 +177,61 @@ func FuzzCutWords(f *testing.F) {
 		}
 		checkCut(t, s)
 	})
+}
+
+func TestReadsText(t *testing.T) {
+	for _, c := range []struct {
+		q    string
+		want bool
+	}{
+		{"entity:Q1953", false},
+		{"topic:peace-talks AND lang:fr", false},
+		{"published:>2026-06-01 AND NOT source:APA", false},
+		{"(entity:Q1 OR country:AM) AND NOT author:x", false},
+		{"Yerevan", true},
+		{`title:"peace talks"`, true},
+		{"entity:Q1 AND NOT talks", true},
+		{"topic:x OR yere*", true},
+		{"entity:Q1 AND yerevan~1", true},
+		{"source:OC*", false},
+	} {
+		n, err := Parse(c.q)
+		if err != nil {
+			t.Fatalf("%s: %v", c.q, err)
+		}
+		m, err := Compile(n, MatchOptions{Languages: []string{"en"}})
+		if err != nil {
+			t.Fatalf("%s: %v", c.q, err)
+		}
+		if got := m.ReadsText(); got != c.want {
+			t.Errorf("%s: ReadsText %v, want %v", c.q, got, c.want)
+		}
+	}
+}
+
+// TestDocKeywordsAnswersAsDoc: a matcher that does not read text answers on DocKeywords's
+// Doc as on Doc's.
+func TestDocKeywordsAnswersAsDoc(t *testing.T) {
+	an := newTestAnalysis(t)
+	a := &article.Article{Lang: "fr", Title: "Erevan", Text: "Les pourparlers.", Topics: []string{"peace-talks"},
+		Published: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), Source: article.Source{FeedTitle: "OC Media"},
+		Entities: []article.Entity{{ID: "Q1953", Name: "Yerevan"}}}
+	full, kw := an.Doc(a), an.DocKeywords(a)
+	for _, q := range []string{"entity:Q1953", "entity:Yerevan", "topic:peace-talks AND lang:fr", "published:>2026-06-01",
+		"NOT source:APA", "source:OC*", "lang:en OR topic:elections"} {
+		n, err := Parse(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := Compile(n, MatchOptions{Analysis: an})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.ReadsText() {
+			t.Fatalf("%s reads text", q)
+		}
+		if got, want := m.MatchDoc(kw), m.MatchDoc(full); got != want {
+			t.Errorf("%s: %v on DocKeywords, %v on Doc", q, got, want)
+		}
+	}
 }

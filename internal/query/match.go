@@ -3,6 +3,7 @@ package query
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -241,7 +242,6 @@ func (an *Analysis) Doc(a *article.Article) *Doc { return an.DocWords(a, nil, ni
 // cutWords does not know, to the tokenizer. Languages whose analyser filters characters
 // before cutting words (fa) always use their own.
 func (an *Analysis) DocWords(a *article.Article, title, body []Span) *Doc {
-	key := an.LangKey(a.Lang)
 	bodyText := BodyText(a)
 	if title == nil || body == nil {
 		bufs := spanBufs.Get().(*[2][]Span)
@@ -257,6 +257,20 @@ func (an *Analysis) DocWords(a *article.Article, title, body []Span) *Doc {
 			}
 		}
 	}
+	d := an.newDoc(a)
+	d.title, d.fold.titleWords = an.words(d.LangKey, a.Title, title)
+	d.body, d.fold.bodyWords = an.words(d.LangKey, bodyText, body)
+	return d
+}
+
+// DocKeywords is Doc without the analysis of a's title and body, which it leaves empty:
+// for matchers that do not read them (Matcher.ReadsText false), which answer on it as on
+// Doc's, at a fraction of the cost. Any other matcher would see an article without words.
+func (an *Analysis) DocKeywords(a *article.Article) *Doc { return an.newDoc(a) }
+
+// newDoc makes the Doc of a with its keyword values and dates, and empty title and body.
+func (an *Analysis) newDoc(a *article.Article) *Doc {
+	key := an.LangKey(a.Lang)
 	d := &Doc{
 		Article:   a,
 		LangKey:   key,
@@ -268,8 +282,6 @@ func (an *Analysis) DocWords(a *article.Article, title, body []Span) *Doc {
 		fold:      &foldedFields{an: an},
 	}
 	d.fold.sorted.heads = d.sorted.heads
-	d.title, d.fold.titleWords = an.words(key, a.Title, title)
-	d.body, d.fold.bodyWords = an.words(key, bodyText, body)
 	d.both = [2]*tokenField{&d.title, &d.body}
 	for f, vs := range KeywordValues(a) {
 		for _, v := range vs {
@@ -279,6 +291,31 @@ func (an *Analysis) DocWords(a *article.Article, title, body []Span) *Doc {
 		}
 	}
 	return d
+}
+
+// ReadsText reports whether m looks at an article's title or body: a word, phrase or
+// wildcard of a text field, or a fuzzy term, anywhere in the query (under a NOT too).
+// When it does not, MatchDoc answers on DocKeywords's Doc as on Doc's.
+func (m *Matcher) ReadsText() bool { return readsText(m.node) }
+
+func readsText(n Node) bool {
+	switch x := n.(type) {
+	case *Term:
+		return !IsKeywordField(x.Field)
+	case *Phrase:
+		return !IsKeywordField(x.Field)
+	case *Wildcard:
+		return !IsKeywordField(x.Field)
+	case *Range:
+		return false
+	case *And:
+		return slices.ContainsFunc(x.Nodes, readsText)
+	case *Or:
+		return slices.ContainsFunc(x.Nodes, readsText)
+	case *Not:
+		return readsText(x.Node)
+	}
+	return true // Fuzzy, and whatever else: analyse
 }
 
 // fields returns the fields a text query on field looks in. The slice is d's own, so a
