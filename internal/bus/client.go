@@ -248,10 +248,9 @@ func (c *Client) Ping(ctx context.Context) error {
 
 // groupReader returns a consumer-group reader tuned for quick joins and rebalances
 // (kafka-go's defaults take 9 s to join and 18 s to rebalance). Offsets are committed
-// explicitly by the caller, never automatically. queue is the reader's QueueCapacity.
-func (c *Client) groupReader(topic, stage string, queue int) *kafka.Reader {
+// explicitly by the caller, never automatically.
+func (c *Client) groupReader(topic, stage string) *kafka.Reader {
 	cfg := groupReaderConfig(c.brokers, c.cfg.GroupPrefix+stage, topic)
-	cfg.QueueCapacity = queue
 	cfg.Dialer = c.dialer
 	cfg.Logger = kafka.LoggerFunc(c.debugf)
 	cfg.ErrorLogger = kafka.LoggerFunc(c.errorf)

@@ -63,16 +63,7 @@ type ConsumerOptions struct {
 	// whose cost is per batch more than per record (the indexer's write commits a segment):
 	// a trickle then costs one batch per Linger, not one per record.
 	Fill bool
-	// Queue is how many records the reader fetches ahead of the handler (default 32;
-	// kafka-go's own default is 100). Behind a backlog the queue is always full, and each
-	// queued record holds its value: 100 enriched articles are 1.3 MB per consumer. A
-	// partition's fetch brings a whole record batch at once, so a short queue still keeps
-	// the handler fed (BenchmarkBacklogMemory, BenchmarkBusVsRaw).
-	Queue int
 }
-
-// defaultQueue is ConsumerOptions.Queue's default.
-const defaultQueue = 32
 
 // Consumer returns a consumer of topic for stage; its group is the configured prefix + stage.
 func (c *Client) Consumer(topic, stage string, m *Metrics, opts ConsumerOptions) *Consumer {
@@ -94,12 +85,9 @@ func (c *Client) Consumer(topic, stage string, m *Metrics, opts ConsumerOptions)
 	if opts.Backoff <= 0 {
 		opts.Backoff = 200 * time.Millisecond
 	}
-	if opts.Queue <= 0 {
-		opts.Queue = defaultQueue
-	}
 	return &Consumer{
 		client:    c,
-		reader:    c.groupReader(topic, stage, opts.Queue),
+		reader:    c.groupReader(topic, stage),
 		dlq:       c.DeadLetters(stage, m),
 		topic:     topic,
 		stage:     stage,

@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"runtime"
 	"slices"
 	"strconv"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -213,80 +211,4 @@ func measureLatency(b *testing.B, values [][]byte, arrived <-chan struct{}, writ
 		}
 	}
 	return out
-}
-
-// BenchmarkBacklogMemory consumes a backlog of 12 KB records (an enriched article's size)
-// with a handler that takes 1 ms a record, as a stage behind its topic does, and reports
-// the largest live heap seen (sampled after a GC every 50 ms) above the heap before the
-// consumer started, and the consumer's rate. The reader's queue is the difference between
-// the runs: kafka-go's default (100) and the Consumer's.
-func BenchmarkBacklogMemory(b *testing.B) {
-	n := envInt(b, "WIREWATCH_BENCH_MESSAGES", 3000)
-	values := benchValues(b, n, 12<<10)
-	for _, queue := range []int{100, 0} {
-		name := fmt.Sprintf("queue=%d", queue)
-		if queue == 0 {
-			name = "queue=default"
-		}
-		b.Run(name, func(b *testing.B) {
-			var peak, base uint64
-			var took time.Duration
-			for b.Loop() {
-				c, m := bustest.Start(b)
-				ctx, cancel := context.WithCancel(context.Background())
-				w := c.Writer(c.Topics().Raw)
-				recs := make([]bus.Record, len(values))
-				for i, v := range values {
-					recs[i] = bus.Record{Key: fmt.Appendf(nil, "k%d", i), Value: v}
-				}
-				for i := 0; i < len(recs); i += 500 {
-					if err := w.Write(ctx, recs[i:min(i+500, len(recs))]...); err != nil {
-						b.Fatal(err)
-					}
-				}
-				w.Close()
-				recs = nil
-				base = liveHeap()
-				var seen atomic.Int64
-				cons := c.Consumer(c.Topics().Raw, "backlog", m, bus.ConsumerOptions{Queue: queue})
-				done := make(chan error, 1)
-				start := time.Now()
-				go func() {
-					done <- cons.Run(ctx, func(_ context.Context, recs []bus.Record) error {
-						time.Sleep(time.Duration(len(recs)) * time.Millisecond)
-						if seen.Add(int64(len(recs))) >= int64(n) {
-							cancel()
-						}
-						return nil
-					})
-				}()
-				tick := time.NewTicker(50 * time.Millisecond)
-			sample:
-				for {
-					select {
-					case <-ctx.Done():
-						break sample
-					case <-tick.C:
-						peak = max(peak, liveHeap())
-					}
-				}
-				tick.Stop()
-				took = time.Since(start)
-				if err := <-done; err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(peak-min(peak, base))/(1<<20), "peak-live-MB")
-			b.ReportMetric(float64(n)/took.Seconds(), "records/s")
-			b.ReportMetric(0, "ns/op")
-		})
-	}
-}
-
-// liveHeap is the heap in use after a collection.
-func liveHeap() uint64 {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return ms.HeapAlloc
 }
