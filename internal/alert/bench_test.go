@@ -518,3 +518,116 @@ func uniqStrings(ss []string) []string {
 	}
 	return out
 }
+
+// benchToken spells k as a word no text contains and every analyser keeps whole: "wwbq",
+// then consonants in base 18, no letter twice in a row (the French light stemmer folds a
+// doubled letter), then "k". The e2e bench (internal/bench) spells its words so.
+func benchToken(k int) string {
+	const letters = "bcdfghjlmnpqrstvwxz"
+	b := []byte("wwbq")
+	for {
+		prev, d := b[len(b)-1], k%(len(letters)-1)
+		k /= len(letters) - 1
+		for i := range len(letters) {
+			if letters[i] == prev {
+				continue
+			}
+			if d == 0 {
+				b = append(b, letters[i])
+				break
+			}
+			d--
+		}
+		if k == 0 {
+			return string(append(b, 'k'))
+		}
+	}
+}
+
+// BenchmarkMatchBatch measures the alert stage's CPU per article in the shape of the e2e
+// bench (wirewatch bench): 100 saved searches, one a wildcard every article matches, the
+// others a word of one article and a place; enriched records of 3 KB (en, fr, ru), each
+// carrying its word in its title and at the end of its body, decoded, matched and their
+// alerts encoded (matchBatch), in batches of 64 as the consumer hands them over. Kafka is
+// left out. In the "keywords" shape the searches name entities and topics only, so no
+// article's words need analysing.
+func BenchmarkMatchBatch(b *testing.B) {
+	v := loadBenchVocab(b)
+	for _, shape := range []string{"e2e", "keywords"} {
+		b.Run(shape, func(b *testing.B) { benchmarkMatchBatch(b, v, shape) })
+	}
+}
+
+func benchmarkMatchBatch(b *testing.B, v *benchVocab, shape string) {
+	r := rand.New(rand.NewPCG(13, 14))
+	_, c := startBroker(b, b.TempDir())
+	cfg := testAlertConfig()
+	cfg.Languages = nil // the default languages, as the e2e bench runs
+	cfg.RateLimit.Max = 1 << 30
+	st, err := NewStage(c, cfg, nil, prometheus.NewRegistry(), testLogger())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		for _, w := range []interface{ Close() error }{st.alertW, st.stateW, st.store.w, st.dlq} {
+			w.Close()
+		}
+	}()
+	const searches, articles = 100, 600
+	now := time.Now().UTC()
+	put := func(id, q string) {
+		if err := st.set.put(SavedSearch{ID: id, Name: q, Query: q, Mode: ModeImmediate, Channels: []Channel{{Type: "atom"}}, Created: now, Updated: now}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for i := range searches {
+		id := fmt.Sprintf("bench-%03d", i)
+		switch {
+		case shape == "keywords" && i%2 == 0:
+			put(id, "entity:"+v.entities[r.IntN(len(v.entities))].ID)
+		case shape == "keywords":
+			put(id, "topic:"+v.topics[r.IntN(len(v.topics))]+" AND lang:fr")
+		case i == 0:
+			put(id, "wwbq*")
+		default:
+			put(id, benchToken((i-1)*7%articles)+" AND (Armenia OR Yerevan OR Arménie OR Erevan OR Армения OR Ереван)")
+		}
+	}
+	arts := v.enrichedArticles(r, articles)
+	round := 0
+	records := func() []bus.Record {
+		recs := make([]bus.Record, len(arts))
+		for i, a := range arts {
+			a := *a
+			tok := benchToken(i)
+			a.ID, a.StoryID = fmt.Sprintf("%s-%d", a.ID, round), fmt.Sprintf("%s-%d", a.StoryID, round)
+			a.Title, a.Text, a.Signature = a.Title+" "+tok, a.Text+" ("+tok+")", article.SimHash(r.Uint64())
+			body, err := article.Encode(&a)
+			if err != nil {
+				b.Fatal(err)
+			}
+			recs[i] = bus.Record{Key: []byte(a.ID), Value: body}
+		}
+		round++
+		return recs
+	}
+	alerts, done := 0, 0
+	emit := func(recs []bus.Record) { alerts += len(recs) }
+	var cpu time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		recs := records()
+		b.StartTimer()
+		cpu0 := cpuTime()
+		for i := 0; i < len(recs); i += 64 {
+			if _, err := st.matchBatch(recs[i:min(i+64, len(recs))], now, emit); err != nil {
+				b.Fatal(err)
+			}
+		}
+		cpu += cpuTime() - cpu0
+		done += len(recs)
+	}
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(done), "cpu-ms/article")
+	b.ReportMetric(float64(alerts)/float64(done), "alerts/article")
+	b.ReportMetric(0, "ns/op")
+}

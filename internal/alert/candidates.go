@@ -19,9 +19,12 @@ type candidateIndex struct {
 	byText    map[string][]*compiled
 	byKeyword map[string][]*compiled
 	always    map[string]*compiled
-	slots     int
-	free      []int
-	marks     sync.Pool // *markSet, to visit each search once per article
+	// textReaders counts the searches indexed that read the title or body: none, and an
+	// article's text need not be analysed.
+	textReaders int
+	slots       int
+	free        []int
+	marks       sync.Pool // *markSet, to visit each search once per article
 }
 
 // markSet remembers which slots one lookup has visited; bumping epoch clears it.
@@ -44,6 +47,9 @@ func (ix *candidateIndex) add(c *compiled) {
 			ix.slots++
 		}
 	}
+	if c.text {
+		ix.textReaders++
+	}
 	if c.always {
 		ix.always[c.s.ID] = c
 		return
@@ -56,6 +62,9 @@ func (ix *candidateIndex) add(c *compiled) {
 
 // remove unindexes c; release also frees its slot (false when a new version takes it).
 func (ix *candidateIndex) remove(c *compiled, release bool) {
+	if c.text {
+		ix.textReaders--
+	}
 	delete(ix.always, c.s.ID)
 	for _, k := range c.keys {
 		m, k := ix.mapOf(k)

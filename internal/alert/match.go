@@ -21,7 +21,8 @@ type compiled struct {
 	m      *query.Matcher
 	keys   []string
 	always bool
-	slot   int // in the candidate index; -1 until indexed
+	text   bool // m reads the title or body (query.Matcher.ReadsText)
+	slot   int  // in the candidate index; -1 until indexed
 }
 
 // matcher evaluates the saved searches on articles. All searches share one Analysis, so
@@ -53,16 +54,23 @@ func (mt *matcher) compile(s SavedSearch) (*compiled, error) {
 		return nil, fmt.Errorf("compiling query of search %s: %w", s.ID, err)
 	}
 	keys, ok := m.Required()
-	return &compiled{s: s, m: m, keys: keys, always: !ok, slot: -1}, nil
+	return &compiled{s: s, m: m, keys: keys, always: !ok, text: m.ReadsText(), slot: -1}, nil
 }
 
 // match returns the searches a matches, using the candidate index. They point into the
-// compiled searches and are read only: an edit compiles a new one.
+// compiled searches and are read only: an edit compiles a new one. When no search reads
+// text (all are on entities, topics, languages, dates...), a's title and body are not
+// analysed at all.
 func (mt *matcher) match(a *article.Article) []*SavedSearch {
-	d := mt.an.Doc(a)
 	var out []*SavedSearch
 	mt.set.mu.RLock()
 	defer mt.set.mu.RUnlock()
+	var d *query.Doc
+	if mt.set.index.textReaders > 0 {
+		d = mt.an.Doc(a)
+	} else {
+		d = mt.an.DocKeywords(a)
+	}
 	mt.set.index.candidates(d, func(c *compiled) {
 		if c.m.MatchDoc(d) {
 			out = append(out, &c.s)

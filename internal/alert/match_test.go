@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -266,5 +267,55 @@ func TestAlertRecordIsAlert(t *testing.T) {
 		if back, err := readAlert(bus.Record{Value: got}); err != nil || back.Article.Source != "https://example.com/feed" || len(back.Article.Entities) != 2 {
 			t.Errorf("reading the record back: %+v, %v", back, err)
 		}
+	}
+}
+
+// TestKeywordSearchesSkipText: while no search reads text, the matcher does not analyse
+// articles' words, and finds what running every search on fully analysed articles
+// finds; once a search that reads text arrives (and after it goes), the words are
+// analysed again (and not).
+func TestKeywordSearchesSkipText(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var queries []string
+	for len(queries) < 300 {
+		q := randomQuery(r, 3)
+		n, err := query.Parse(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := query.Compile(n, query.MatchOptions{Languages: []string{"en"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !m.ReadsText() {
+			queries = append(queries, q)
+		}
+	}
+	mt := testMatcher(t, queries)
+	if n := mt.set.index.textReaders; n != 0 {
+		t.Fatalf("%d searches read text; want none", n)
+	}
+	matched := 0
+	for i := range 300 {
+		a := randomArticle(r, i)
+		got, want := ids(mt.match(a)), ids(mt.matchAll(a))
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Fatalf("article %+v:\nwithout its words %v\nanalysed         %v", a, got, want)
+		}
+		matched += len(want)
+	}
+	if matched == 0 {
+		t.Fatal("no article matched any query: the test proves nothing")
+	}
+	a := &article.Article{ID: "x", Title: "Talks in Yerevan", Lang: "en"}
+	if err := mt.set.put(SavedSearch{ID: "words", Name: "w", Query: "yerevan OR entity:nothing", Mode: ModeImmediate}); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(mt.match(a)); !slices.Contains(got, "words") {
+		t.Errorf("a search on words added to keyword searches does not match: %v", got)
+	}
+	mt.set.remove("words", time.Now())
+	if n := mt.set.index.textReaders; n != 0 {
+		t.Errorf("%d searches read text after the one that did was removed", n)
 	}
 }

@@ -3,6 +3,7 @@ package query
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -237,9 +238,38 @@ func (an *Analysis) Doc(a *article.Article) *Doc { return an.DocWords(a, nil, ni
 // words, so that they are not segmented a second time: title and body must be the words,
 // in order, that the unicode tokenizer of the text analysers (UAX #29 words that hold a
 // letter, a digit or an ideograph) cuts from them, else matching is not what a search of
-// the index finds. A nil slice leaves that text to Doc's own tokenizer. Languages whose
-// analyser filters characters before cutting words (fa) always use their own.
+// the index finds. A nil slice leaves that text to cutWords, or, when it holds characters
+// cutWords does not know, to the tokenizer. Languages whose analyser filters characters
+// before cutting words (fa) always use their own.
 func (an *Analysis) DocWords(a *article.Article, title, body []Span) *Doc {
+	bodyText := BodyText(a)
+	if title == nil || body == nil {
+		bufs := spanBufs.Get().(*[2][]Span)
+		defer releaseSpans(bufs)
+		if title == nil {
+			if cut, ok := cutWords(a.Title, bufs[0][:0]); ok {
+				title, bufs[0] = cut, cut
+			}
+		}
+		if body == nil {
+			if cut, ok := cutWords(bodyText, bufs[1][:0]); ok {
+				body, bufs[1] = cut, cut
+			}
+		}
+	}
+	d := an.newDoc(a)
+	d.title, d.fold.titleWords = an.words(d.LangKey, a.Title, title)
+	d.body, d.fold.bodyWords = an.words(d.LangKey, bodyText, body)
+	return d
+}
+
+// DocKeywords is Doc without the analysis of a's title and body, which it leaves empty:
+// for matchers that do not read them (Matcher.ReadsText false), which answer on it as on
+// Doc's, at a fraction of the cost. Any other matcher would see an article without words.
+func (an *Analysis) DocKeywords(a *article.Article) *Doc { return an.newDoc(a) }
+
+// newDoc makes the Doc of a with its keyword values and dates, and empty title and body.
+func (an *Analysis) newDoc(a *article.Article) *Doc {
 	key := an.LangKey(a.Lang)
 	d := &Doc{
 		Article:   a,
@@ -252,8 +282,6 @@ func (an *Analysis) DocWords(a *article.Article, title, body []Span) *Doc {
 		fold:      &foldedFields{an: an},
 	}
 	d.fold.sorted.heads = d.sorted.heads
-	d.title, d.fold.titleWords = an.words(key, a.Title, title)
-	d.body, d.fold.bodyWords = an.words(key, BodyText(a), body)
 	d.both = [2]*tokenField{&d.title, &d.body}
 	for f, vs := range KeywordValues(a) {
 		for _, v := range vs {
@@ -263,6 +291,31 @@ func (an *Analysis) DocWords(a *article.Article, title, body []Span) *Doc {
 		}
 	}
 	return d
+}
+
+// ReadsText reports whether m looks at an article's title or body: a word, phrase or
+// wildcard of a text field, or a fuzzy term, anywhere in the query (under a NOT too).
+// When it does not, MatchDoc answers on DocKeywords's Doc as on Doc's.
+func (m *Matcher) ReadsText() bool { return readsText(m.node) }
+
+func readsText(n Node) bool {
+	switch x := n.(type) {
+	case *Term:
+		return !IsKeywordField(x.Field)
+	case *Phrase:
+		return !IsKeywordField(x.Field)
+	case *Wildcard:
+		return !IsKeywordField(x.Field)
+	case *Range:
+		return false
+	case *And:
+		return slices.ContainsFunc(x.Nodes, readsText)
+	case *Or:
+		return slices.ContainsFunc(x.Nodes, readsText)
+	case *Not:
+		return readsText(x.Node)
+	}
+	return true // Fuzzy, and whatever else: analyse
 }
 
 // fields returns the fields a text query on field looks in. The slice is d's own, so a
