@@ -253,10 +253,15 @@ func (b *Backend) request(q bq.Query, mode string, size int, after []string) *bl
 	return sr
 }
 
-// hit turns a Bleve match into an index.Hit, from the stored article.
+// hit turns a Bleve match into an index.Hit, from the stored article: the whole of it when
+// m highlights its text, else only the fields a hit lists (see article.DecodeListing).
 func (b *Backend) hit(h *search.DocumentMatch, m *query.Matcher) (index.Hit, *article.Article, error) {
 	raw, _ := h.Fields[fieldDoc].(string)
-	a, err := article.Decode([]byte(raw))
+	decode := article.DecodeListing
+	if m != nil {
+		decode = article.Decode
+	}
+	a, err := decode([]byte(raw))
 	if err != nil {
 		return index.Hit{}, nil, fmt.Errorf("decoding stored article %s: %w", h.ID, err)
 	}
