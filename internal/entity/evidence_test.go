@@ -99,6 +99,9 @@ func TestEvidenceKinds(t *testing.T) {
 		{"a Russian institution's name does not end on an adjective",
 			"Вчера Министерство внутренних дел промолчало.",
 			nil, []string{"ORG:Министерство внутренних"}},
+		{"a lone Latin-script word in Russian text is a company, not a title's word nor a numeral",
+			"Вчера акции Citigroup и Pfizer упали, сообщает агентство; в XIX веке вышел альбом Road to Rhode Island и PlayStation 4.",
+			[]string{"ORG:Citigroup", "ORG:Pfizer"}, []string{"ORG:XIX", "ORG:Road", "ORG:Island", "ORG:PlayStation"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
