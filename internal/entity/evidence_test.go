@@ -102,6 +102,9 @@ func TestEvidenceKinds(t *testing.T) {
 		{"a lone Latin-script word in Russian text is a company, not a title's word nor a numeral",
 			"Вчера акции Citigroup и Pfizer упали, сообщает агентство; в XIX веке вышел альбом Road to Rhode Island и PlayStation 4.",
 			[]string{"ORG:Citigroup", "ORG:Pfizer"}, []string{"ORG:XIX", "ORG:Road", "ORG:Island", "ORG:PlayStation"}},
+		{"a hyphen with spaces around it is a dash between two names",
+			"Он доказал теорему Байера - Виллигера, а Сергей Иванов - Лос-Анджелес.",
+			[]string{"LOC:Лос-Анджелес"}, []string{"PER:Байера - Виллигера", "PER:Сергей Иванов - Лос-Анджелес"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

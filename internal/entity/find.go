@@ -156,7 +156,7 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 			continue
 		}
 		j := i + 1
-		for j < len(toks) && !toks[j].Break {
+		for j < len(toks) && !toks[j].Break && !spacedDash(toks, src, j) {
 			if isNameTok(toks[j]) {
 				j++
 				continue
@@ -381,4 +381,15 @@ func covered(spans []span, i int) bool {
 		}
 	}
 	return false
+}
+
+// spacedDash reports a hyphen with spaces around it right before toks[j]: a dash, which
+// separates two names ("теорема Байера - Виллигера", "Paris - Berlin"), where a hyphen
+// without spaces joins one ("Лос-Анджелес").
+func spacedDash(toks []text.Token, src string, j int) bool {
+	if j == 0 || toks[j].Hyph {
+		return false
+	}
+	gap := src[toks[j-1].End:toks[j].Start]
+	return len(gap) > 1 && strings.TrimSpace(gap) == "-"
 }
