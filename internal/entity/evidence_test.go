@@ -105,6 +105,9 @@ func TestEvidenceKinds(t *testing.T) {
 		{"a hyphen with spaces around it is a dash between two names",
 			"Он доказал теорему Байера - Виллигера, а Сергей Иванов - Лос-Анджелес.",
 			[]string{"LOC:Лос-Анджелес"}, []string{"PER:Байера - Виллигера", "PER:Сергей Иванов - Лос-Анджелес"}},
+		{"a town that is only part of a hyphenated word is not the place",
+			"Его перевели в тюрьму в Ландсберге-на-Лехе, а потом в Ереван; бои шли под Монте-Кассино.",
+			[]string{"LOC:Ереван", "LOC:Ландсберге-на-Лехе"}, []string{"LOC:Лехе", "LOC:Монте"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -140,6 +140,16 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 		}
 		spans = keep
 	}
+	// A gazetteer town or feature that is only part of a word joined by hyphens is not
+	// the place: "Ландсберге-на-Лехе", "Монте-Кассино", "Гао-цзун" are one name each,
+	// whose first or last part a town shares; the patterns type the whole word.
+	keep := spans[:0]
+	for _, s := range spans {
+		if !(s.weakPlace() && (toks[s.From].Hyph || s.To < len(toks) && toks[s.To].Hyph)) {
+			keep = append(keep, s)
+		}
+	}
+	spans = keep
 	cover := make([]int, len(toks)) // 1 + index of the KB span covering the token
 	for si, s := range spans {
 		for k := s.From; k < s.To; k++ {
@@ -167,6 +177,12 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 			}
 			if articlePrefix(toks, j) {
 				j += 2 // "Абд аль-Мумин"
+				continue
+			}
+			// A lower-case word joined by hyphens on both sides is inside one compound
+			// name: "Ростов-на-Дону", "Stratford-upon-Avon", "Châlons-en-Champagne".
+			if toks[j].Hyph && !toks[j].Cap && j+1 < len(toks) && toks[j+1].Hyph && isNameTok(toks[j+1]) {
+				j += 2
 				continue
 			}
 			// "Panthers de la Floride", "Banque de la République"
