@@ -83,6 +83,16 @@ func (f *fieldNames) chunk(i, j int) {
 		f.chunk(i, p)
 		return
 	}
+	// "NFL Champion Baltimore Colts", "National Champion Texas Longhorns": a club named by
+	// its town and a plural ends the run; the words before it are a name of their own,
+	// unless they make a bigger place of the town ("South Sydney Rabbitohs").
+	for k := i + 1; k < j-1; k++ {
+		if p := toks[k-1].Norm; f.team(k, j) && !connectors[p] && !compass[p] && !placeQualifiers[p] && !isDemonym(p) && !eventLast[toks[j-1].Norm] {
+			f.chunk(i, k)
+			f.chunk(k, j)
+			return
+		}
+	}
 	// "Президент Франції Еммануель Макрон", "Präsident Frankreichs Emmanuel Macron": after
 	// a title, a known country or region (in the genitive) is whose title it is, and what
 	// follows it is the person.
@@ -208,18 +218,7 @@ func (f *fieldNames) chunk(i, j int) {
 	}
 	// "New York Yankees", "Boston Red Sox", "Leeds United": a town, then capitalised
 	// words that are not places ending in a plural or a club word, is a club.
-	team := false
-	if c := cover[i]; c > 0 && spans[c-1].From == i && spans[c-1].Type == "LOC" && spans[c-1].To < j &&
-		!spans[c-1].feature() { // "Dead Sea Scrolls" are no club
-		k := spans[c-1].To
-		team = !connectors[toks[k].Norm] && (teamLast[last.Norm] || plural(last.Norm)) && !locLast[last.Norm] && !facilityLast[last.Norm] && !isDemonym(last.Norm)
-		for m := k; m < j && team; m++ {
-			// A town of the gazetteer may be the club's plural nickname ("New York Mets").
-			if cover[m] > 0 && !(m == j-1 && spans[cover[m]-1].From == m && spans[cover[m]-1].weakPlace() && plural(last.Norm)) || !toks[m].Cap {
-				team = false
-			}
-		}
-	}
+	team := f.team(i, j)
 	typ, conf := "", 0.0
 	switch {
 	case team, n == 1 && sportClub(first.Norm) && !inside:
@@ -398,6 +397,30 @@ func aloneInScript(toks []text.Token, i, j int) bool {
 	}
 	if j < len(toks) && !toks[j].Break && (text.ScriptOf(toks[j].Norm) == sc || number(toks[j].Norm) || toks[j].Hyph) {
 		return false
+	}
+	return true
+}
+
+// team reports a club's name in toks[i:j]: a town of the knowledge base, then capitalised
+// words that are not places, ending in a plural or a club word ("New York Yankees",
+// "Boston Red Sox", "Leeds United").
+func (f *fieldNames) team(i, j int) bool {
+	toks, spans, cover := f.toks, f.spans, f.cover
+	c := cover[i]
+	if c == 0 || spans[c-1].From != i || spans[c-1].Type != "LOC" || spans[c-1].To >= j ||
+		spans[c-1].feature() { // "Dead Sea Scrolls" are no club
+		return false
+	}
+	last := toks[j-1]
+	k := spans[c-1].To
+	if connectors[toks[k].Norm] || !(teamLast[last.Norm] || plural(last.Norm)) || locLast[last.Norm] || facilityLast[last.Norm] || isDemonym(last.Norm) {
+		return false
+	}
+	for m := k; m < j; m++ {
+		// A town of the gazetteer may be the club's plural nickname ("New York Mets").
+		if cover[m] > 0 && !(m == j-1 && spans[cover[m]-1].From == m && spans[cover[m]-1].weakPlace() && plural(last.Norm)) || !toks[m].Cap {
+			return false
+		}
 	}
 	return true
 }

@@ -108,6 +108,9 @@ func TestEvidenceKinds(t *testing.T) {
 		{"a town that is only part of a hyphenated word is not the place",
 			"Его перевели в тюрьму в Ландсберге-на-Лехе, а потом в Ереван; бои шли под Монте-Кассино.",
 			[]string{"LOC:Ереван", "LOC:Ландсберге-на-Лехе"}, []string{"LOC:Лехе", "LOC:Монте"}},
+		{"a club named by its town and a plural ends a run of capitalised words",
+			"He was drafted by the League Champion Baltimore Colts and later coached the South Sydney Rabbitohs.",
+			[]string{"ORG:Baltimore Colts"}, []string{"LOC:Baltimore", "ORG:Sydney Rabbitohs"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
