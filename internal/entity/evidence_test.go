@@ -111,6 +111,9 @@ func TestEvidenceKinds(t *testing.T) {
 		{"a club named by its town and a plural ends a run of capitalised words",
 			"He was drafted by the League Champion Baltimore Colts and later coached the South Sydney Rabbitohs.",
 			[]string{"ORG:Baltimore Colts"}, []string{"LOC:Baltimore", "ORG:Sydney Rabbitohs"}},
+		{"a title word that starts a known place's name is part of it",
+			"He broke in as a rookie with the St. Louis Eagles and was dealt to the St. Louis Cardinals.",
+			[]string{"ORG:St. Louis Eagles", "ORG:St. Louis Cardinals"}, []string{"LOC:St. Louis", "ORG:Louis Eagles"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
