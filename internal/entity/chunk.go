@@ -236,6 +236,8 @@ func (f *fieldNames) chunk(i, j int) {
 		typ, conf = "LOC", 0.6
 	case n >= 2 && n <= 3 && compass[first.Norm] && !strong && !titled && !isDemonym(last.Norm):
 		typ, conf = "LOC", 0.5 // "West Yorkshire", "South Seas", "Северной Далмации"
+	case n == 2 && f.nameBeforeTown(i, j) && !titled:
+		typ, conf = "ORG", 0.5 // "Dinamo Zagreb", "Feyenoord Rotterdam", "TV Tokyo"
 	case ofPlace && !locFirst[first.Norm] && !locLast[first.Norm] && !titled:
 		typ, conf = "ORG", 0.5
 	case titled:
@@ -426,4 +428,24 @@ func (f *fieldNames) team(i, j int) bool {
 		}
 	}
 	return true
+}
+
+// nameBeforeTown reports two words, a capitalised word nobody knows, then a town or a
+// country the knowledge base knows: the name of a club or a company named after its town
+// ("Dinamo Zagreb", "Feyenoord Rotterdam", "TV Tokyo", "Parcs Canada"); not a person ("John
+// London"), a bigger place ("Greater London", "Southern California") nor a common word
+// ("Downtown Chicago"). Only in Latin-script text that capitalises names alone: German
+// capitalises every noun ("Stadt Goris"), and a sentence's first word says nothing.
+func (f *fieldNames) nameBeforeTown(i, j int) bool {
+	toks, spans, cover, nc := f.toks, f.spans, f.cover, f.nc
+	first := toks[i]
+	c := cover[j-1]
+	if cover[i] > 0 || c == 0 || spans[c-1].From != j-1 || spans[c-1].To != j || spans[c-1].Type != "LOC" || spans[c-1].feature() ||
+		toks[j-1].Hyph {
+		return false
+	}
+	w := first.Norm
+	return utf8.RuneCountInString(w) >= 3 && !nc.isGivenName(w) && !surnameLike(w) && !honorifics[w] && !roles[w] &&
+		!locFirst[w] && !locLast[w] && !compass[w] && !placeQualifiers[w] && !isDemonym(w) && !text.IsStopwordAny(w) &&
+		!nc.lower[w] && !nc.common.has(w) && !first.SentStart && text.ScriptOf(w) == text.Latin && nc.lang != "de"
 }

@@ -114,6 +114,12 @@ func TestEvidenceKinds(t *testing.T) {
 		{"a title word that starts a known place's name is part of it",
 			"He broke in as a rookie with the St. Louis Eagles and was dealt to the St. Louis Cardinals.",
 			[]string{"ORG:St. Louis Eagles", "ORG:St. Louis Cardinals"}, []string{"LOC:St. Louis", "ORG:Louis Eagles"}},
+		{"an unknown word glued before a known town is a club or a company",
+			"He left Dinamo Zagreb for Feyenoord Rotterdam, said John London, who lives in Greater London.",
+			[]string{"ORG:Dinamo Zagreb", "ORG:Feyenoord Rotterdam"}, []string{"ORG:John London", "ORG:Greater London"}},
+		{"a German noun before a town is no club",
+			"Die Flüchtlinge erreichten am Montag die Stadt Goris im Süden Armeniens.",
+			nil, []string{"ORG:Stadt Goris"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
