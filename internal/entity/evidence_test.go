@@ -120,6 +120,9 @@ func TestEvidenceKinds(t *testing.T) {
 		{"a German noun before a town is no club",
 			"Die Flüchtlinge erreichten am Montag die Stadt Goris im Süden Armeniens.",
 			nil, []string{"ORG:Stadt Goris"}},
+		{"a small town's name before a verb in the third person is a person (ru)",
+			"В 1955 году Бера уходит в Maserati, а в 1984 году Мур разорвал отношения с Куком.",
+			[]string{"PER:Бера", "PER:Мур"}, []string{"LOC:Бера", "LOC:Мур"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

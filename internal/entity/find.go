@@ -139,6 +139,16 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 			}
 		}
 		spans = keep
+		// A small town's one Cyrillic word right before a verb in the third person is the
+		// person the sentence is about ("Бера уходит в Maserati", "Мур разорвал
+		// отношения"), not the town, unless a preposition puts it in a place.
+		for k, s := range spans {
+			if s.To-s.From == 1 && s.Ent != nil && s.Ent.Src == srcCity && s.Ent.Pop < 100000 && !watchedCountry[s.Ent.Country] &&
+				text.ScriptOf(toks[s.From].Norm) == text.Cyrillic && s.To < len(toks) && !toks[s.To].Break && !toks[s.To].Cap &&
+				ruVerb(nc.ruWords, toks[s.To].Norm) && !(s.From > 0 && !toks[s.From].Break && isPlacePrep(toks[s.From-1], src)) {
+				spans[k] = span{From: s.From, To: s.To, Type: "PER", Conf: 0.5, Name: surfaceOf(src, toks[s.From:s.To])}
+			}
+		}
 	}
 	// A gazetteer town or feature that is only part of a word joined by hyphens is not
 	// the place: "Ландсберге-на-Лехе", "Монте-Кассино", "Гао-цзун" are one name each,
