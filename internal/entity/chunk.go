@@ -440,7 +440,8 @@ func (f *fieldNames) nameBeforeTown(i, j int) bool {
 	toks, spans, cover, nc := f.toks, f.spans, f.cover, f.nc
 	first := toks[i]
 	c := cover[j-1]
-	if cover[i] > 0 || c == 0 || spans[c-1].From != j-1 || spans[c-1].To != j || spans[c-1].Type != "LOC" || spans[c-1].feature() ||
+	// The first word may be a town of the gazetteer too ("Sparta Rotterdam").
+	if a := cover[i]; a > 0 && (spans[a-1].To != i+1 || !spans[a-1].weakPlace()) || c == 0 || spans[c-1].From != j-1 || spans[c-1].To != j || spans[c-1].Type != "LOC" || spans[c-1].feature() ||
 		toks[j-1].Hyph {
 		return false
 	}
