@@ -240,7 +240,7 @@ func (f *fieldNames) chunk(i, j int) {
 		typ, conf = "ORG", 0.5 // "Dinamo Zagreb", "Feyenoord Rotterdam", "TV Tokyo"
 	case ofPlace && !locFirst[first.Norm] && !locLast[first.Norm] && !titled:
 		typ, conf = "ORG", 0.5
-	case titled:
+	case titled && !allUpper(toks[i:j]): // after a title an acronym is the body it belongs to ("тренером СКА", "посол СССР")
 		typ, conf = "PER", 0.65
 	case (locLast[last.Norm] || facilityLast[last.Norm]) && n > 1:
 		typ, conf = "LOC", 0.55 // "George Street", "Stave River", "Turner Field"

@@ -123,6 +123,9 @@ func TestEvidenceKinds(t *testing.T) {
 		{"a small town's name before a verb in the third person is a person (ru)",
 			"В 1955 году Бера уходит в Maserati, а в 1984 году Мур разорвал отношения с Куком.",
 			[]string{"PER:Бера", "PER:Мур"}, []string{"LOC:Бера", "LOC:Мур"}},
+		{"an acronym after a title is the body the title belongs to",
+			"В июне его назначили старшим тренером СКА, сообщил пресс-секретарь.",
+			[]string{"ORG:СКА"}, []string{"PER:СКА"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
