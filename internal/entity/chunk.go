@@ -302,6 +302,8 @@ func (f *fieldNames) chunk(i, j int) {
 			// people's and places' names are transliterated: a company, a label, a band or a
 			// magazine far more often than anything else ("акции Citigroup", "группа Dethklok").
 			typ, conf = "ORG", 0.45
+		case n == 1 && !first.Upper && ruStumpCompound(first.Norm) && !ruCommonWord(nc.ruWords, first.Norm):
+			typ, conf = "ORG", 0.45 // "Роскомнадзор", "Минобороны", "Росатома"
 		case n == 1 && i > 0 && isPlacePrep(toks[i-1], src) && !toks[i].Break && !listedFirstName(first.Norm) && !(first.Upper && isRoman(first.Norm)):
 			typ, conf = "LOC", 0.45 // "в Воеводине", "на Филиппинах": a first name only by its skeleton
 		case surnameLike(last.Norm) && n <= 3:
@@ -326,6 +328,12 @@ func (f *fieldNames) chunk(i, j int) {
 					typ = "LOC"
 				}
 			}
+		case n == 1 && first.SentStart && j < len(toks) && !toks[j].Cap && !toks[j].Break && text.ScriptOf(first.Norm) == text.Cyrillic &&
+			!first.Upper && utf8.RuneCountInString(first.Norm) >= 3 && !ruCommonWord(nc.ruWords, first.Norm) && !russianAdjective(first.Norm) &&
+			!text.IsStopwordAny(first.Norm) && ruVerb(nc.ruWords, toks[j].Norm):
+			// A sentence's first word that is no Russian word, right before a verb in the
+			// third person, is who does it: "Клаату сообщает", "Имхотеп загоняет".
+			typ, conf = "PER", 0.35
 		case n >= 2 && n <= 3 && !foreignScript(toks[i:j], nc) && !anyStopword(toks[i:j]) &&
 			!(i > 0 && number(toks[i-1].Norm) && !toks[i].Break) &&
 			!(len(nc.ruWords) > 0 && text.ScriptOf(first.Norm) == text.Cyrillic && utf8.RuneCountInString(first.Norm) > 4 &&

@@ -126,6 +126,9 @@ func TestEvidenceKinds(t *testing.T) {
 		{"an acronym after a title is the body the title belongs to",
 			"В июне его назначили старшим тренером СКА, сообщил пресс-секретарь.",
 			[]string{"ORG:СКА"}, []string{"PER:СКА"}},
+		{"an unknown first word before a third-person verb is a person; a clipped compound is a body (ru)",
+			"Клаату сообщает учёному новости. Роскомнадзор заблокировал сайт, а Минобороны промолчало. Гордеев сказал, что Ростов готов.",
+			[]string{"PER:Клаату", "ORG:Роскомнадзор", "ORG:Минобороны"}, []string{"PER:Роскомнадзор", "PER:Минобороны", "ORG:Гордеев", "ORG:Ростов"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

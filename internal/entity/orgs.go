@@ -634,3 +634,31 @@ func clubCue(toks []text.Token, k int) bool {
 	}
 	return cue[""] || k >= 2 && !toks[k-1].Break && cue[toks[k-2].Norm]
 }
+
+// ruStumpCompound reports a folded Russian word made of the clipped words Russian names
+// its bodies with: a clipped head ("Рос-", "Мин-", "Гос-", "Глав-", "Мос-") and a clipped
+// field ("-ком-", "-пром", "-надзор", "-нефть", "-атом"): "Роскомнадзор", "Минобороны",
+// "Госдума", "Росатом", "Мосгорсуд"; a person's or a place's name is never built so.
+func ruStumpCompound(w string) bool {
+	if text.ScriptOf(w) != text.Cyrillic || utf8.RuneCountInString(w) < 6 {
+		return false
+	}
+	head := false
+	for _, h := range []string{"рос", "мин", "гос", "глав", "мос", "обл", "гор"} {
+		if strings.HasPrefix(w, h) {
+			head = true
+		}
+	}
+	if !head {
+		return false
+	}
+	rest := w[len("мин"):]
+	for _, f := range []string{"ком", "пром", "надзор", "нефт", "атом", "обор", "фин", "юст", "здрав", "труд", "транс", "энерг",
+		"сельхоз", "стат", "тех", "космос", "авиа", "морфлот", "дум", "совет", "суд", "банк", "строй", "торг", "связ", "иностр",
+		"экономразвит", "природ", "культ", "спорт", "цифр", "обрнадзор", "потреб", "гвард", "реестр", "архив", "имущ", "нацбанк"} {
+		if strings.Contains(rest, f) {
+			return true
+		}
+	}
+	return false
+}
