@@ -44,10 +44,16 @@ studios entertainment airlines airways holdings bank pharmaceuticals software co
 petroleum oil steel chemicals energy`)
 
 // sportClub reports a Turkish club's name, made of its town or patron and "spor" (sport):
-// "Bursaspor", "Antalyaspor", "Kasımpaşaspor"; a gazetteer may hold the town's sports
-// ground under the same name.
+// "Bursaspor", "Antalyaspor", "Kasımpaşaspor" (in Russian "Бурсаспор"); a gazetteer may
+// hold the town's sports ground under the same name.
 func sportClub(w string) bool {
-	return text.ScriptOf(w) == text.Latin && strings.HasSuffix(w, "spor") && utf8.RuneCountInString(w) >= 7
+	switch text.ScriptOf(w) {
+	case text.Latin:
+		return strings.HasSuffix(w, "spor") && utf8.RuneCountInString(w) >= 7
+	case text.Cyrillic: // as Russian transcribes them: "Болуспор", "Трабзонспор"
+		return strings.HasSuffix(w, "спор") && utf8.RuneCountInString(w) >= 8
+	}
+	return false
 }
 
 // orgFirst are words that start an organisation's name ("University of Oxford", "Banque de France").
