@@ -334,6 +334,11 @@ func (f *fieldNames) chunk(i, j int) {
 			// A sentence's first word that is no Russian word, right before a verb in the
 			// third person, is who does it: "Клаату сообщает", "Имхотеп загоняет".
 			typ, conf = "PER", 0.35
+		case n >= 2 && n <= 3 && first.Upper && utf8.RuneCountInString(first.Norm) >= 2 && !last.Upper && !isRoman(first.Norm):
+			// A person's name does not start with an acronym ("IBM PC", "UEFA Euro", "BBC
+			// Somerset"); a product's, an event's or a body's does, which the acronym alone
+			// cannot tell apart.
+			return
 		case n >= 2 && n <= 3 && !foreignScript(toks[i:j], nc) && !anyStopword(toks[i:j]) &&
 			!(i > 0 && number(toks[i-1].Norm) && !toks[i].Break) &&
 			!(len(nc.ruWords) > 0 && text.ScriptOf(first.Norm) == text.Cyrillic && utf8.RuneCountInString(first.Norm) > 4 &&

@@ -132,6 +132,9 @@ func TestEvidenceKinds(t *testing.T) {
 		{"an unknown first word before a third-person verb is a person; a clipped compound is a body (ru)",
 			"Клаату сообщает учёному новости. Роскомнадзор заблокировал сайт, а Минобороны промолчало. Гордеев сказал, что Ростов готов.",
 			[]string{"PER:Клаату", "ORG:Роскомнадзор", "ORG:Минобороны"}, []string{"PER:Роскомнадзор", "PER:Минобороны", "ORG:Гордеев", "ORG:Ростов"}},
+		{"a run that starts with an acronym is no person's name",
+			"He studied at the UCLA Film school before the UEFA Euro started, said Tom Hanks.",
+			[]string{"PER:Tom Hanks"}, []string{"PER:UCLA Film", "PER:UEFA Euro"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
