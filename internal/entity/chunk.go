@@ -23,7 +23,10 @@ func (f *fieldNames) chunk(i, j int) {
 		}
 		// "General Motors", "National Bank", "Chairman Records": a run ending in a company
 		// word is the company's name, title word and all.
-		if (honorifics[t.Norm] || t.Norm == "major" && i+1 < j && toks[i+1].Norm == "general") && !(j-i >= 2 && companyLast(toks[j-1].Norm)) {
+		// "St. Louis Cardinals", "General Santos": a place the knowledge base knows by a
+		// name starting with the title word keeps it.
+		if (honorifics[t.Norm] || t.Norm == "major" && i+1 < j && toks[i+1].Norm == "general") && !(j-i >= 2 && companyLast(toks[j-1].Norm)) &&
+			!(cover[i] > 0 && spans[cover[i]-1].From == i && spans[cover[i]-1].To > i+1 && spans[cover[i]-1].Type == "LOC") {
 			titled = true
 			i++
 			continue
@@ -82,6 +85,16 @@ func (f *fieldNames) chunk(i, j int) {
 	if p := f.knownPersonAtEnd(i, j); p > i {
 		f.chunk(i, p)
 		return
+	}
+	// "NFL Champion Baltimore Colts", "National Champion Texas Longhorns": a club named by
+	// its town and a plural ends the run; the words before it are a name of their own,
+	// unless they make a bigger place of the town ("South Sydney Rabbitohs").
+	for k := i + 1; k < j-1; k++ {
+		if p := toks[k-1].Norm; f.team(k, j) && !connectors[p] && !compass[p] && !placeQualifiers[p] && !isDemonym(p) && !eventLast[toks[j-1].Norm] {
+			f.chunk(i, k)
+			f.chunk(k, j)
+			return
+		}
 	}
 	// "Президент Франції Еммануель Макрон", "Präsident Frankreichs Emmanuel Macron": after
 	// a title, a known country or region (in the genitive) is whose title it is, and what
@@ -208,18 +221,7 @@ func (f *fieldNames) chunk(i, j int) {
 	}
 	// "New York Yankees", "Boston Red Sox", "Leeds United": a town, then capitalised
 	// words that are not places ending in a plural or a club word, is a club.
-	team := false
-	if c := cover[i]; c > 0 && spans[c-1].From == i && spans[c-1].Type == "LOC" && spans[c-1].To < j &&
-		!spans[c-1].feature() { // "Dead Sea Scrolls" are no club
-		k := spans[c-1].To
-		team = !connectors[toks[k].Norm] && (teamLast[last.Norm] || plural(last.Norm)) && !locLast[last.Norm] && !facilityLast[last.Norm] && !isDemonym(last.Norm)
-		for m := k; m < j && team; m++ {
-			// A town of the gazetteer may be the club's plural nickname ("New York Mets").
-			if cover[m] > 0 && !(m == j-1 && spans[cover[m]-1].From == m && spans[cover[m]-1].weakPlace() && plural(last.Norm)) || !toks[m].Cap {
-				team = false
-			}
-		}
-	}
+	team := f.team(i, j)
 	typ, conf := "", 0.0
 	switch {
 	case team, n == 1 && sportClub(first.Norm) && !inside:
@@ -234,9 +236,11 @@ func (f *fieldNames) chunk(i, j int) {
 		typ, conf = "LOC", 0.6
 	case n >= 2 && n <= 3 && compass[first.Norm] && !strong && !titled && !isDemonym(last.Norm):
 		typ, conf = "LOC", 0.5 // "West Yorkshire", "South Seas", "Северной Далмации"
+	case n == 2 && f.nameBeforeTown(i, j) && !titled:
+		typ, conf = "ORG", 0.5 // "Dinamo Zagreb", "Feyenoord Rotterdam", "TV Tokyo"
 	case ofPlace && !locFirst[first.Norm] && !locLast[first.Norm] && !titled:
 		typ, conf = "ORG", 0.5
-	case titled:
+	case titled && !allUpper(toks[i:j]): // after a title an acronym is the body it belongs to ("тренером СКА", "посол СССР")
 		typ, conf = "PER", 0.65
 	case (locLast[last.Norm] || facilityLast[last.Norm]) && n > 1:
 		typ, conf = "LOC", 0.55 // "George Street", "Stave River", "Turner Field"
@@ -292,6 +296,14 @@ func (f *fieldNames) chunk(i, j int) {
 			!strings.ContainsAny(first.Norm, "0123456789.") && !(j < len(toks) && toks[j].Hyph):
 			// an acronym; not a model ("Z80", "TRS-80")
 			typ, conf = "ORG", 0.5
+		case n == 1 && foreignScript(toks[i:j], nc) && !first.SentStart && utf8.RuneCountInString(first.Norm) >= 3 &&
+			!isRoman(first.Norm) && !quoted(src, first.Start) && aloneInScript(toks, i, j):
+			// A lone Latin-script word no one knows in Russian or Armenian text, where
+			// people's and places' names are transliterated: a company, a label, a band or a
+			// magazine far more often than anything else ("акции Citigroup", "группа Dethklok").
+			typ, conf = "ORG", 0.45
+		case n == 1 && !first.Upper && ruStumpCompound(first.Norm) && !ruCommonWord(nc.ruWords, first.Norm):
+			typ, conf = "ORG", 0.45 // "Роскомнадзор", "Минобороны", "Росатома"
 		case n == 1 && i > 0 && isPlacePrep(toks[i-1], src) && !toks[i].Break && !listedFirstName(first.Norm) && !(first.Upper && isRoman(first.Norm)):
 			typ, conf = "LOC", 0.45 // "в Воеводине", "на Филиппинах": a first name only by its skeleton
 		case surnameLike(last.Norm) && n <= 3:
@@ -316,6 +328,17 @@ func (f *fieldNames) chunk(i, j int) {
 					typ = "LOC"
 				}
 			}
+		case n == 1 && first.SentStart && j < len(toks) && !toks[j].Cap && !toks[j].Break && text.ScriptOf(first.Norm) == text.Cyrillic &&
+			!first.Upper && utf8.RuneCountInString(first.Norm) >= 3 && !ruCommonWord(nc.ruWords, first.Norm) && !russianAdjective(first.Norm) &&
+			!text.IsStopwordAny(first.Norm) && ruVerb(nc.ruWords, toks[j].Norm):
+			// A sentence's first word that is no Russian word, right before a verb in the
+			// third person, is who does it: "Клаату сообщает", "Имхотеп загоняет".
+			typ, conf = "PER", 0.35
+		case n >= 2 && n <= 3 && first.Upper && utf8.RuneCountInString(first.Norm) >= 2 && !last.Upper && !isRoman(first.Norm):
+			// A person's name does not start with an acronym ("IBM PC", "UEFA Euro", "BBC
+			// Somerset"); a product's, an event's or a body's does, which the acronym alone
+			// cannot tell apart.
+			return
 		case n >= 2 && n <= 3 && !foreignScript(toks[i:j], nc) && !anyStopword(toks[i:j]) &&
 			!(i > 0 && number(toks[i-1].Norm) && !toks[i].Break) &&
 			!(len(nc.ruWords) > 0 && text.ScriptOf(first.Norm) == text.Cyrillic && utf8.RuneCountInString(first.Norm) > 4 &&
@@ -380,4 +403,63 @@ func (f *fieldNames) knownPersonAtEnd(i, j int) int {
 		return i
 	}
 	return s.From
+}
+
+// aloneInScript reports a word whose neighbours are not in its script, nor numbers, nor
+// joined to it by a hyphen: a lone "Citigroup" in Russian text, not a word of a title
+// written in Latin ("Road to Rhode Island") nor a model ("PlayStation 4").
+func aloneInScript(toks []text.Token, i, j int) bool {
+	sc := text.ScriptOf(toks[i].Norm)
+	if i > 0 && !toks[i].Break && (text.ScriptOf(toks[i-1].Norm) == sc || number(toks[i-1].Norm) || toks[i].Hyph) {
+		return false
+	}
+	if j < len(toks) && !toks[j].Break && (text.ScriptOf(toks[j].Norm) == sc || number(toks[j].Norm) || toks[j].Hyph) {
+		return false
+	}
+	return true
+}
+
+// team reports a club's name in toks[i:j]: a town of the knowledge base, then capitalised
+// words that are not places, ending in a plural or a club word ("New York Yankees",
+// "Boston Red Sox", "Leeds United").
+func (f *fieldNames) team(i, j int) bool {
+	toks, spans, cover := f.toks, f.spans, f.cover
+	c := cover[i]
+	if c == 0 || spans[c-1].From != i || spans[c-1].Type != "LOC" || spans[c-1].To >= j ||
+		spans[c-1].feature() { // "Dead Sea Scrolls" are no club
+		return false
+	}
+	last := toks[j-1]
+	k := spans[c-1].To
+	if connectors[toks[k].Norm] || !(teamLast[last.Norm] || plural(last.Norm)) || locLast[last.Norm] || facilityLast[last.Norm] || isDemonym(last.Norm) {
+		return false
+	}
+	for m := k; m < j; m++ {
+		// A town of the gazetteer may be the club's plural nickname ("New York Mets").
+		if cover[m] > 0 && !(m == j-1 && spans[cover[m]-1].From == m && spans[cover[m]-1].weakPlace() && plural(last.Norm)) || !toks[m].Cap {
+			return false
+		}
+	}
+	return true
+}
+
+// nameBeforeTown reports two words, a capitalised word nobody knows, then a town or a
+// country the knowledge base knows: the name of a club or a company named after its town
+// ("Dinamo Zagreb", "Feyenoord Rotterdam", "TV Tokyo", "Parcs Canada"); not a person ("John
+// London"), a bigger place ("Greater London", "Southern California") nor a common word
+// ("Downtown Chicago"). Only in Latin-script text that capitalises names alone: German
+// capitalises every noun ("Stadt Goris"), and a sentence's first word says nothing.
+func (f *fieldNames) nameBeforeTown(i, j int) bool {
+	toks, spans, cover, nc := f.toks, f.spans, f.cover, f.nc
+	first := toks[i]
+	c := cover[j-1]
+	// The first word may be a town of the gazetteer too ("Sparta Rotterdam").
+	if a := cover[i]; a > 0 && (spans[a-1].To != i+1 || !spans[a-1].weakPlace()) || c == 0 || spans[c-1].From != j-1 || spans[c-1].To != j || spans[c-1].Type != "LOC" || spans[c-1].feature() ||
+		toks[j-1].Hyph {
+		return false
+	}
+	w := first.Norm
+	return utf8.RuneCountInString(w) >= 3 && !nc.isGivenName(w) && !surnameLike(w) && !honorifics[w] && !roles[w] &&
+		!locFirst[w] && !locLast[w] && !compass[w] && !placeQualifiers[w] && !isDemonym(w) && !text.IsStopwordAny(w) &&
+		!nc.lower[w] && !nc.common.has(w) && !first.SentStart && text.ScriptOf(w) == text.Latin && nc.lang != "de"
 }

@@ -139,7 +139,27 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 			}
 		}
 		spans = keep
+		// A small town's one Cyrillic word right before a verb in the third person is the
+		// person the sentence is about ("Бера уходит в Maserati", "Мур разорвал
+		// отношения"), not the town, unless a preposition puts it in a place.
+		for k, s := range spans {
+			if s.To-s.From == 1 && s.Ent != nil && s.Ent.Src == srcCity && s.Ent.Pop < 100000 && !watchedCountry[s.Ent.Country] &&
+				text.ScriptOf(toks[s.From].Norm) == text.Cyrillic && s.To < len(toks) && !toks[s.To].Break && !toks[s.To].Cap &&
+				ruVerb(nc.ruWords, toks[s.To].Norm) && !(s.From > 0 && !toks[s.From].Break && isPlacePrep(toks[s.From-1], src)) {
+				spans[k] = span{From: s.From, To: s.To, Type: "PER", Conf: 0.5, Name: surfaceOf(src, toks[s.From:s.To])}
+			}
+		}
 	}
+	// A gazetteer town or feature that is only part of a word joined by hyphens is not
+	// the place: "Ландсберге-на-Лехе", "Монте-Кассино", "Гао-цзун" are one name each,
+	// whose first or last part a town shares; the patterns type the whole word.
+	keep := spans[:0]
+	for _, s := range spans {
+		if !(s.weakPlace() && (toks[s.From].Hyph || s.To < len(toks) && toks[s.To].Hyph)) {
+			keep = append(keep, s)
+		}
+	}
+	spans = keep
 	cover := make([]int, len(toks)) // 1 + index of the KB span covering the token
 	for si, s := range spans {
 		for k := s.From; k < s.To; k++ {
@@ -156,7 +176,7 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 			continue
 		}
 		j := i + 1
-		for j < len(toks) && !toks[j].Break {
+		for j < len(toks) && !toks[j].Break && !spacedDash(toks, src, j) {
 			if isNameTok(toks[j]) {
 				j++
 				continue
@@ -167,6 +187,12 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 			}
 			if articlePrefix(toks, j) {
 				j += 2 // "Абд аль-Мумин"
+				continue
+			}
+			// A lower-case word joined by hyphens on both sides is inside one compound
+			// name: "Ростов-на-Дону", "Stratford-upon-Avon", "Châlons-en-Champagne".
+			if toks[j].Hyph && !toks[j].Cap && j+1 < len(toks) && toks[j+1].Hyph && isNameTok(toks[j+1]) {
+				j += 2
 				continue
 			}
 			// "Panthers de la Floride", "Banque de la République"
@@ -381,4 +407,15 @@ func covered(spans []span, i int) bool {
 		}
 	}
 	return false
+}
+
+// spacedDash reports a hyphen with spaces around it right before toks[j]: a dash, which
+// separates two names ("теорема Байера - Виллигера", "Paris - Berlin"), where a hyphen
+// without spaces joins one ("Лос-Анджелес").
+func spacedDash(toks []text.Token, src string, j int) bool {
+	if j == 0 || toks[j].Hyph {
+		return false
+	}
+	gap := src[toks[j-1].End:toks[j].Start]
+	return len(gap) > 1 && strings.TrimSpace(gap) == "-"
 }

@@ -44,10 +44,16 @@ studios entertainment airlines airways holdings bank pharmaceuticals software co
 petroleum oil steel chemicals energy`)
 
 // sportClub reports a Turkish club's name, made of its town or patron and "spor" (sport):
-// "Bursaspor", "Antalyaspor", "Kasımpaşaspor"; a gazetteer may hold the town's sports
-// ground under the same name.
+// "Bursaspor", "Antalyaspor", "Kasımpaşaspor" (in Russian "Бурсаспор"); a gazetteer may
+// hold the town's sports ground under the same name.
 func sportClub(w string) bool {
-	return text.ScriptOf(w) == text.Latin && strings.HasSuffix(w, "spor") && utf8.RuneCountInString(w) >= 7
+	switch text.ScriptOf(w) {
+	case text.Latin:
+		return strings.HasSuffix(w, "spor") && utf8.RuneCountInString(w) >= 7
+	case text.Cyrillic: // as Russian transcribes them: "Болуспор", "Трабзонспор"
+		return strings.HasSuffix(w, "спор") && utf8.RuneCountInString(w) >= 8
+	}
+	return false
 }
 
 // orgFirst are words that start an organisation's name ("University of Oxford", "Banque de France").
@@ -633,4 +639,32 @@ func clubCue(toks []text.Token, k int) bool {
 		return false
 	}
 	return cue[""] || k >= 2 && !toks[k-1].Break && cue[toks[k-2].Norm]
+}
+
+// ruStumpCompound reports a folded Russian word made of the clipped words Russian names
+// its bodies with: a clipped head ("Рос-", "Мин-", "Гос-", "Глав-", "Мос-") and a clipped
+// field ("-ком-", "-пром", "-надзор", "-нефть", "-атом"): "Роскомнадзор", "Минобороны",
+// "Госдума", "Росатом", "Мосгорсуд"; a person's or a place's name is never built so.
+func ruStumpCompound(w string) bool {
+	if text.ScriptOf(w) != text.Cyrillic || utf8.RuneCountInString(w) < 6 {
+		return false
+	}
+	head := false
+	for _, h := range []string{"рос", "мин", "гос", "глав", "мос", "обл", "гор"} {
+		if strings.HasPrefix(w, h) {
+			head = true
+		}
+	}
+	if !head {
+		return false
+	}
+	rest := w[len("мин"):]
+	for _, f := range []string{"ком", "пром", "надзор", "нефт", "атом", "обор", "фин", "юст", "здрав", "труд", "транс", "энерг",
+		"сельхоз", "стат", "тех", "космос", "авиа", "морфлот", "дум", "совет", "суд", "банк", "строй", "торг", "связ", "иностр",
+		"экономразвит", "природ", "культ", "спорт", "цифр", "обрнадзор", "потреб", "гвард", "реестр", "архив", "имущ", "нацбанк"} {
+		if strings.Contains(rest, f) {
+			return true
+		}
+	}
+	return false
 }

@@ -81,6 +81,27 @@ func ruCommonWord(dict wordSet, w string) bool {
 	return false
 }
 
+// ruVerb reports a folded lower-case Russian verb in the past tense or the present's third
+// person ("уходит", "разорвал", "оправдывается"): a case form of no common word, and with
+// an infinitive in the dictionary.
+func ruVerb(dict wordSet, w string) bool {
+	if len(dict) == 0 || utf8.RuneCountInString(w) < 3 || dict.has(w) || text.IsStopwordAny(w) {
+		return false
+	}
+	for _, end := range ruVerbEndings {
+		stem, ok := strings.CutSuffix(w, end)
+		if !ok || utf8.RuneCountInString(stem) < 2 || end == "в" || end == "ив" || end == "ав" {
+			continue
+		}
+		for _, base := range []string{"ть", "ться", "ить", "иться", "ать", "аться", "ять", "еть", "овать", "евать"} {
+			if dict.has(stem + base) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 var ruVerbEndings = []string{"лся", "лась", "лось", "лись", "л", "ла", "ло", "ли", "ет", "ит", "ут", "ют", "ат", "ят",
 	"ется", "ится", "утся", "ются", "атся", "ятся", "ает", "яет", "ует", "ают", "яют", "уют", "ив", "ав", "в"}
 
