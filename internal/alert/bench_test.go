@@ -278,15 +278,7 @@ func BenchmarkAlertPath(b *testing.B) {
 	defer srv.Close()
 	cfg := testAlertConfig()
 	cfg.RateLimit.Max = 1 << 30
-	st, err := NewStage(c, cfg, nil, prometheus.NewRegistry(), testLogger())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() {
-		for _, w := range []interface{ Close() error }{st.alertW, st.stateW, st.store.w, st.dlq} {
-			w.Close()
-		}
-	}()
+	st := idleStage(b, c, cfg)
 	now := time.Now().UTC()
 	for i, q := range v.queries(r, 10000) {
 		if err := st.set.put(SavedSearch{ID: fmt.Sprintf("bench-%05d", i), Name: q, Query: q, Mode: ModeImmediate, Channels: []Channel{{Type: "atom"}}, Created: now, Updated: now}); err != nil {
@@ -564,15 +556,7 @@ func benchmarkMatchBatch(b *testing.B, v *benchVocab, shape string) {
 	cfg := testAlertConfig()
 	cfg.Languages = nil // the default languages, as the e2e bench runs
 	cfg.RateLimit.Max = 1 << 30
-	st, err := NewStage(c, cfg, nil, prometheus.NewRegistry(), testLogger())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() {
-		for _, w := range []interface{ Close() error }{st.alertW, st.stateW, st.store.w, st.dlq} {
-			w.Close()
-		}
-	}()
+	st := idleStage(b, c, cfg)
 	const searches, articles = 100, 600
 	now := time.Now().UTC()
 	put := func(id, q string) {

@@ -52,6 +52,22 @@ func testAlertConfig() config.AlertConfig {
 	return cfg
 }
 
+// idleStage is a Stage that is not run, for tests and benchmarks that drive its batch
+// handling themselves; its writers are closed when tb ends.
+func idleStage(tb testing.TB, c *bus.Client, cfg config.AlertConfig) *Stage {
+	tb.Helper()
+	st, err := NewStage(c, cfg, nil, prometheus.NewRegistry(), testLogger())
+	if err != nil {
+		tb.Fatalf("NewStage: %v", err)
+	}
+	tb.Cleanup(func() {
+		for _, w := range []interface{ Close() error }{st.alertW, st.stateW, st.store.w, st.dlq} {
+			w.Close()
+		}
+	})
+	return st
+}
+
 // runningStage is a Stage running in the background with its API on an httptest server.
 type runningStage struct {
 	*Stage

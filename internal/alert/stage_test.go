@@ -380,15 +380,7 @@ func TestFailedAlertWriteUnclaims(t *testing.T) {
 	e, c := startBroker(t, t.TempDir())
 	cfg := testAlertConfig()
 	cfg.Searches = nil
-	st, err := NewStage(c, cfg, nil, prometheus.NewRegistry(), testLogger())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		for _, w := range []interface{ Close() error }{st.alertW, st.stateW, st.store.w, st.dlq} {
-			w.Close()
-		}
-	}()
+	st := idleStage(t, c, cfg)
 	now := time.Now().UTC()
 	if err := st.set.put(SavedSearch{ID: "lachin", Name: "Lachin", Query: "topic:lachin-corridor", Mode: ModeImmediate, Channels: []Channel{{Type: "atom"}}, Created: now, Updated: now}); err != nil {
 		t.Fatal(err)
