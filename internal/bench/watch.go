@@ -127,11 +127,21 @@ const (
 // waitSearchable asks the search API, every 100 ms, which of the articles already
 // enriched it finds (by the word each carries alone), until it has found them all or
 // timeout passed.
+//
+// Each tick first asks for the index's total (the empty query's). The bench only adds
+// articles, so an unchanged total means none became searchable since the last lookups:
+// then only the articles new to the pending list are asked about. And the lookups, oldest
+// enriched first, stop once the articles found are as many as the index holds: the rest
+// cannot be found yet. Re-asking every pending article every tick cost the search API
+// 0.4–0.6 ms of CPU per article in a 10,000-article run, the pipeline's own CPU. The time
+// an article is found is unchanged: the first tick after its commit asks about it.
 func (t *tracker) waitSearchable(ctx context.Context, apiAddr string, tokens []string, chunkSize int, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	client := &http.Client{Timeout: 30 * time.Second}
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
+	lastTotal := -1                    // the index's total before the last lookups
+	asked := make([]bool, len(tokens)) // by article: asked about at least once
 	for {
 		t.mu.Lock()
 		pending := append([]int(nil), t.pending...)
@@ -140,21 +150,35 @@ func (t *tracker) waitSearchable(ctx context.Context, apiAddr string, tokens []s
 		if done {
 			return nil
 		}
-		for lo := 0; lo < len(pending); lo += chunkSize {
-			chunk := pending[lo:min(lo+chunkSize, len(pending))]
-			words := make([]string, len(chunk))
-			for j, i := range chunk {
-				words[j] = tokens[i]
-			}
-			// A page twice the words' count: a hit of something else cannot push one out.
-			found, err := search(ctx, client, apiAddr, strings.Join(words, " OR "), 2*len(chunk))
+		if len(pending) > 0 {
+			total, err := searchTotal(ctx, client, apiAddr)
 			if err != nil {
 				if ctx.Err() != nil {
 					return fmt.Errorf("waiting for the articles to be searchable: %w", context.Cause(ctx))
 				}
 				return err
 			}
-			t.seen(found, time.Now())
+			if total == lastTotal {
+				pending = slices.DeleteFunc(pending, func(i int) bool { return asked[i] })
+			}
+			lastTotal = total
+			for lo := 0; lo < len(pending) && t.unfound(total) > 0; lo += chunkSize {
+				chunk := pending[lo:min(lo+chunkSize, len(pending))]
+				words := make([]string, len(chunk))
+				for j, i := range chunk {
+					words[j] = tokens[i]
+					asked[i] = true
+				}
+				// A page twice the words' count: a hit of something else cannot push one out.
+				found, err := search(ctx, client, apiAddr, strings.Join(words, " OR "), 2*len(chunk))
+				if err != nil {
+					if ctx.Err() != nil {
+						return fmt.Errorf("waiting for the articles to be searchable: %w", context.Cause(ctx))
+					}
+					return err
+				}
+				t.seen(found, time.Now())
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -168,6 +192,15 @@ func (t *tracker) waitSearchable(ctx context.Context, apiAddr string, tokens []s
 				timeout, t.visible, len(t.visibleAt), countSet(t.enrichedAt), strings.Join(t.missing(maxMissing), "; "))
 		}
 	}
+}
+
+// unfound is how many of the index's total articles the search API has not yet been seen
+// to find: at most that many pending articles can be found now. Every article found is a
+// document of the index, so it is never less than the pending articles the index holds.
+func (t *tracker) unfound(total int) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return total - t.visible
 }
 
 // maxMissing bounds the articles named in a report of those never found.
@@ -222,35 +255,49 @@ func (t *tracker) waitAlerts(ctx context.Context, d time.Duration) {
 	}
 }
 
+// searchTotal asks the search API how many articles the index holds (the empty query's
+// total).
+func searchTotal(ctx context.Context, client *http.Client, addr string) (int, error) {
+	_, total, err := searchPage(ctx, client, addr, "", 1)
+	return total, err
+}
+
 // search asks the search API for q and returns the IDs it found.
 func search(ctx context.Context, client *http.Client, addr, q string, size int) ([]string, error) {
+	ids, _, err := searchPage(ctx, client, addr, q, size)
+	return ids, err
+}
+
+// searchPage asks the search API for a page of q's hits: their IDs and the total matching.
+func searchPage(ctx context.Context, client *http.Client, addr, q string, size int) ([]string, int, error) {
 	u := "http://" + addr + "/api/search?" + url.Values{"q": {q}, "size": {fmt.Sprint(size)}, "expand": {"false"}, "highlight": {"false"}}.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("asking the search API: %w", err)
+		return nil, 0, fmt.Errorf("asking the search API: %w", err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
-		return nil, fmt.Errorf("asking the search API: %s: %s", resp.Status, b)
+		return nil, 0, fmt.Errorf("asking the search API: %s: %s", resp.Status, b)
 	}
 	var res struct {
-		Hits []struct {
+		Total int `json:"total"`
+		Hits  []struct {
 			ID string `json:"id"`
 		} `json:"hits"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
-		return nil, fmt.Errorf("decoding the search API's answer: %w", err)
+		return nil, 0, fmt.Errorf("decoding the search API's answer: %w", err)
 	}
 	ids := make([]string, len(res.Hits))
 	for i, h := range res.Hits {
 		ids[i] = h.ID
 	}
-	return ids, nil
+	return ids, res.Total, nil
 }
 
 // webhook receives the catch-all search's alerts on loopback and notes when each came.
