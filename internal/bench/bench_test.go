@@ -113,13 +113,13 @@ func TestGeneratedArticlesDifferAndRelease(t *testing.T) {
 	tokens, bodies := map[string]bool{}, map[string]bool{}
 	langs := map[string]int{}
 	for i, it := range items {
-		if len(it.body) < articleBytes || len(it.body) > 2*articleBytes {
-			t.Errorf("item %d: body of %d bytes, want about %d", i, len(it.body), articleBytes)
+		if len(it.body()) < articleBytes || len(it.body()) > 2*articleBytes {
+			t.Errorf("item %d: body of %d bytes, want about %d", i, len(it.body()), articleBytes)
 		}
-		if !strings.Contains(it.title, it.token) || !strings.Contains(it.body, it.token) {
+		if !strings.Contains(it.title, it.token) || !strings.Contains(it.body(), it.token) {
 			t.Errorf("item %d: token %q missing from title or body", i, it.token)
 		}
-		tokens[it.token], bodies[it.body] = true, true
+		tokens[it.token], bodies[it.body()] = true, true
 		langs[it.lang]++
 		if want := time.Duration(i) * time.Second; it.at != want {
 			t.Errorf("item %d released at %s, want %s", i, it.at, want)
@@ -132,7 +132,7 @@ func TestGeneratedArticlesDifferAndRelease(t *testing.T) {
 		t.Errorf("languages %v, want 4 each of en, fr, ru", langs)
 	}
 	again, _ := generate(3, 4, 7, 11*time.Second)
-	if again[5].body != items[5].body {
+	if again[5].body() != items[5].body() {
 		t.Error("the same seed generated another article")
 	}
 }

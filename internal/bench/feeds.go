@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -99,10 +100,10 @@ func (s *feedServer) feed(w http.ResponseWriter, r *http.Request) {
 	for i := released - 1; i >= 0; i-- {
 		it := s.items[f][i]
 		fmt.Fprintf(&b, "<item><title>%s</title><link>%s%s</link><guid isPermaLink=\"false\">%s</guid><pubDate>%s</pubDate><description>%s</description></item>\n",
-			html.EscapeString(it.title), base, it.link, it.guid(), s.released(it).UTC().Format(time.RFC1123Z), html.EscapeString(it.body))
+			html.EscapeString(it.title), base, it.link, it.guid(), s.released(it).UTC().Format(time.RFC1123Z), html.EscapeString(it.body()))
 	}
 	b.WriteString("</channel></rss>\n")
-	_, _ = w.Write([]byte(b.String()))
+	_, _ = io.WriteString(w, b.String())
 }
 
 // rawPoll is the raw poll baseline: every feed fetched once with net/http and parsed with
