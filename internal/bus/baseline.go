@@ -63,7 +63,7 @@ func RawThroughput(ctx context.Context, brokers []string, topic string, values [
 		return res, fmt.Errorf("writing the raw baseline to %s: %w", topic, err)
 	}
 
-	r := kafka.NewReader(groupReaderConfig(brokers, "wirewatch-bench-raw-"+strconv.FormatInt(time.Now().UnixNano(), 36), topic))
+	r := kafka.NewReader(groupReaderConfig(brokers, "wirewatch-bench-raw-"+strconv.FormatInt(time.Now().UnixNano(), 36), topic, defaultMaxMessageBytes+recordFraming))
 	defer r.Close()
 	start, cpu = time.Now(), cpuTime()
 	const commitEvery = 256

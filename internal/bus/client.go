@@ -250,7 +250,7 @@ func (c *Client) Ping(ctx context.Context) error {
 // (kafka-go's defaults take 9 s to join and 18 s to rebalance). Offsets are committed
 // explicitly by the caller, never automatically.
 func (c *Client) groupReader(topic, stage string) *kafka.Reader {
-	cfg := groupReaderConfig(c.brokers, c.cfg.GroupPrefix+stage, topic)
+	cfg := groupReaderConfig(c.brokers, c.cfg.GroupPrefix+stage, topic, c.fetchMaxBytes())
 	cfg.Dialer = c.dialer
 	cfg.Logger = kafka.LoggerFunc(c.debugf)
 	cfg.ErrorLogger = kafka.LoggerFunc(c.errorf)
@@ -260,8 +260,8 @@ func (c *Client) groupReader(topic, stage string) *kafka.Reader {
 }
 
 // groupReaderConfig is the group timings and fetch sizes every consumer group reader
-// shares, the bench's raw baseline included.
-func groupReaderConfig(brokers []string, group, topic string) kafka.ReaderConfig {
+// shares, the bench's raw baseline included; maxBytes is Client.fetchMaxBytes.
+func groupReaderConfig(brokers []string, group, topic string, maxBytes int) kafka.ReaderConfig {
 	return kafka.ReaderConfig{
 		Brokers:           brokers,
 		GroupID:           group,
@@ -272,11 +272,17 @@ func groupReaderConfig(brokers []string, group, topic string) kafka.ReaderConfig
 		JoinGroupBackoff:  joinGroupBackoff,
 		MaxWait:           250 * time.Millisecond,
 		MinBytes:          1,
-		MaxBytes:          10 << 20,
+		MaxBytes:          maxBytes,
 		StartOffset:       kafka.FirstOffset,
 		CommitInterval:    0,
 	}
 }
+
+// fetchMaxBytes is what a reader asks a broker for per fetch: the largest batch a bus
+// writer sends (Writer's BatchBytes), so that a batch always fits whole (a broker hands
+// over a first batch larger than the fetch's bound anyway). Fetches of 10 MB held
+// buffers of that size per partition in the embedded broker while a stage caught up.
+func (c *Client) fetchMaxBytes() int { return c.maxMessageBytes() + recordFraming }
 
 func (c *Client) debugf(msg string, args ...any) {
 	if c.logger.Enabled(context.Background(), slog.LevelDebug) {

@@ -78,6 +78,9 @@ type span struct {
 	first, end int64
 }
 
+// followQueue is how many records a follower's reader reads ahead of apply, per partition.
+const followQueue = 16
+
 func (c *Client) followPartition(ctx context.Context, topic string, sp span, apply func(Record), caughtUp func()) error {
 	r := kafka.NewReader(kafka.ReaderConfig{
 		Brokers:     c.brokers,
@@ -86,10 +89,13 @@ func (c *Client) followPartition(ctx context.Context, topic string, sp span, app
 		Partition:   sp.partition,
 		StartOffset: kafka.FirstOffset,
 		MinBytes:    1,
-		MaxBytes:    10 << 20,
+		MaxBytes:    c.fetchMaxBytes(),
 		MaxWait:     250 * time.Millisecond,
-		Logger:      kafka.LoggerFunc(c.debugf),
-		ErrorLogger: kafka.LoggerFunc(c.errorf),
+		// A follower applies each record as it comes; kafka-go's 100 records read ahead
+		// per partition were megabytes of enriched articles held by every follower.
+		QueueCapacity: followQueue,
+		Logger:        kafka.LoggerFunc(c.debugf),
+		ErrorLogger:   kafka.LoggerFunc(c.errorf),
 	})
 	defer r.Close()
 	var once sync.Once
