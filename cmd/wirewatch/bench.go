@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -11,7 +12,7 @@ import (
 )
 
 func cmdBench(ctx context.Context, e *env, args []string) error {
-	fs := newFlags("bench", "bench [--feeds N] [--items M] [--searches K] [--spread DURATION] [--live] [--cpuprofile FILE] [--memprofile FILE] [--config FILE] [--json]", e)
+	fs := newFlags("bench", "bench [--feeds N] [--items M] [--searches K] [--spread DURATION] [--live [--keep]] [--cpuprofile FILE] [--memprofile FILE] [--config FILE] [--json]", e)
 	var cf configFlags
 	cf.register(fs)
 	var o bench.Options
@@ -28,8 +29,12 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	live := fs.Bool("live", false, "run the distributed mode: the bus on the Kafka brokers of "+bench.EnvLiveKafka+
 		" and the index on the OpenSearch of "+bench.EnvLiveOpenSearch+" (make live-up starts them; deployments/live)")
+	keep := fs.Bool("keep", false, "with --live, leave the run's topics, indices and index template on the servers (by default the run deletes them)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *keep && !*live {
+		return usageError{errors.New("--keep is for --live runs (an embedded run's data goes with its data directory)")}
 	}
 	// The live servers' variables are the bench's, not settings: the configuration must not
 	// see them (an unknown WIREWATCH_ variable is an error there).
@@ -40,6 +45,7 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
+		l.Keep = *keep
 		o.Live = l
 	}
 	cfg, logger, err := cf.load(&ce)

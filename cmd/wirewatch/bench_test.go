@@ -47,3 +47,13 @@ func TestBenchLiveSaysHowToStartTheServers(t *testing.T) {
 		})
 	}
 }
+
+// TestBenchKeepIsForLiveRuns: --keep leaves a live run's topics and indices on the servers;
+// on an embedded run there is nothing to keep, and saying so beats ignoring the flag.
+func TestBenchKeepIsForLiveRuns(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := cli([]string{"bench", "--keep", "--feeds", "1", "--items", "1", "--data-dir", t.TempDir()}, &out, &errOut)
+	if code != 2 || !strings.Contains(errOut.String(), "--keep is for --live runs") {
+		t.Errorf("exit %d, stderr %q: want 2 and that --keep is for --live runs", code, errOut.String())
+	}
+}

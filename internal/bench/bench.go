@@ -129,6 +129,15 @@ func Run(ctx context.Context, opts Options, progress func(string)) (*Report, err
 		if err := opts.Live.check(ctx); err != nil {
 			return nil, err
 		}
+		if !opts.Live.Keep {
+			// Registered before wirewatch starts, so run after it stopped and the
+			// baselines read the records back.
+			defer func() {
+				if err := opts.Live.cleanUp(context.WithoutCancel(ctx), cfg, opts.Logger); err != nil {
+					opts.Logger.Warn("removing the run's topics and indices from the live servers (delete them by hand, or make live-down)", "err", err)
+				}
+			}()
+		}
 	}
 	r := &Report{Mode: mode, Feeds: opts.Feeds, Items: opts.Items, Articles: len(items), Searches: opts.Searches,
 		Spread: opts.Spread, Interval: opts.Interval, LoadBefore: loadAvg()}

@@ -2,11 +2,14 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -29,6 +32,9 @@ const howToStart = "start them with `make live-up`, then `eval \"$(deployments/l
 type Live struct {
 	Brokers       []string
 	OpenSearchURL string
+	// Keep leaves the run's topics, indices and index template on the servers; by default
+	// the run deletes them when it ends (cleanUp).
+	Keep bool
 }
 
 // LiveFromEnv reads the live servers from the environment (getenv is os.Getenv or a
@@ -88,8 +94,9 @@ func (l *Live) check(ctx context.Context) error {
 }
 
 // configure points cfg at the live servers with topics, consumer groups and indices of the
-// run's own (bench-<time>.…), so that runs never read each other's records. They stay on
-// the servers after the run; `make live-down` (or the next `up`) removes them with the data.
+// run's own (bench-<time>.…), so that runs never read each other's records. The run
+// deletes its topics and indices when it ends (cleanUp) unless Keep is set; its consumer
+// groups, which hold no records, expire on the brokers.
 func (l *Live) configure(cfg *config.Config) {
 	run := fmt.Sprintf("bench-%d", time.Now().UnixNano())
 	cfg.Kafka.Brokers = l.Brokers
@@ -104,6 +111,96 @@ func (l *Live) configure(cfg *config.Config) {
 	cfg.Index.OpenSearch.URLs = []string{l.OpenSearchURL}
 	cfg.Index.OpenSearch.IndexPrefix = "wirewatch-" + run
 	cfg.Index.OpenSearch.Replicas = 0 // one copy, as on the live servers' single node
+}
+
+// cleanUp deletes what the run configured by configure left on the servers: its topics
+// (records and all) and its OpenSearch indices, index template and retention policy. It
+// tries everything and returns every failure, naming what is left.
+func (l *Live) cleanUp(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	var errs []error
+	client, err := bus.NewClient(cfg.Kafka, l.Brokers, logger)
+	if err == nil {
+		tp := cfg.Kafka.Topics
+		err = client.DeleteTopics(ctx, tp.Raw, tp.Enriched, tp.DLQ, tp.Feeds, tp.State, tp.Alerts, tp.Searches, tp.Stories, cfg.Alert.DeliveryTopic)
+	}
+	if err != nil {
+		errs = append(errs, fmt.Errorf("deleting the run's topics: %w", err))
+	}
+	if err := deleteIndices(ctx, l.OpenSearchURL, cfg.Index.OpenSearch.IndexPrefix); err != nil {
+		errs = append(errs, fmt.Errorf("deleting the run's indices %s-*: %w", cfg.Index.OpenSearch.IndexPrefix, err))
+	}
+	return errors.Join(errs...)
+}
+
+// deleteIndices deletes the OpenSearch indices named prefix-* (listed first, so that a
+// cluster refusing wildcard deletions, action.destructive_requires_name, still deletes
+// them), the index template prefix and the ISM policy prefix-retention; the template and
+// the policy may be absent (the policy is only made with a retention, and needs the ISM
+// plugin).
+func deleteIndices(ctx context.Context, base, prefix string) error {
+	var listed []struct {
+		Index string `json:"index"`
+	}
+	if err := osRequest(ctx, http.MethodGet, base+"/_cat/indices/"+url.PathEscape(prefix+"-*")+"?format=json&h=index", &listed); err != nil {
+		return err
+	}
+	var names []string
+	for _, ix := range listed {
+		// The pattern already holds them to the prefix; this guards the DELETE below.
+		if strings.HasPrefix(ix.Index, prefix+"-") {
+			names = append(names, url.PathEscape(ix.Index))
+		}
+	}
+	var errs []error
+	if len(names) > 0 {
+		errs = append(errs, osRequest(ctx, http.MethodDelete, base+"/"+strings.Join(names, ","), nil))
+	}
+	for _, path := range []string{"/_index_template/" + url.PathEscape(prefix), "/_plugins/_ism/policies/" + url.PathEscape(prefix+"-retention")} {
+		err := osRequest(ctx, http.MethodDelete, base+path, nil)
+		var st statusError
+		if errors.As(err, &st) && (st.code == http.StatusNotFound || st.code == http.StatusBadRequest && strings.HasPrefix(path, "/_plugins/")) {
+			continue // absent; or, for the policy, no ISM plugin (a 400 on its routes)
+		}
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// statusError is an OpenSearch answer other than 2xx.
+type statusError struct {
+	code int
+	body string
+}
+
+func (e statusError) Error() string {
+	return fmt.Sprintf("%d %s: %s", e.code, http.StatusText(e.code), e.body)
+}
+
+// osRequest sends a bodiless request to OpenSearch and decodes a 2xx answer into out (when
+// not nil); any other status is a statusError.
+func osRequest(ctx context.Context, method, u string, out any) error {
+	req, err := http.NewRequestWithContext(ctx, method, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, u, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
+		return fmt.Errorf("%s %s: %w", method, u, statusError{resp.StatusCode, strings.TrimSpace(string(b))})
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 16<<20)).Decode(out); err != nil {
+		return fmt.Errorf("decoding the answer to %s %s: %w", method, u, err)
+	}
+	return nil
 }
 
 // brokers are where the run's topics are: the live brokers or the embedded broker.

@@ -233,8 +233,7 @@ func (c *Client) compareOnce(ctx context.Context, values [][]byte, rawFirst bool
 		return bus, raw, err
 	}
 	defer func() {
-		_, derr := c.admin(15*time.Second).DeleteTopics(context.WithoutCancel(ctx), &kafka.DeleteTopicsRequest{Topics: topicNames(specs)})
-		if derr != nil && err == nil {
+		if derr := c.DeleteTopics(context.WithoutCancel(ctx), topicNames(specs)...); derr != nil && err == nil {
 			err = fmt.Errorf("deleting the bench topics: %w", derr)
 		}
 	}()

@@ -237,6 +237,26 @@ func (c *Client) createTopics(ctx context.Context, specs []kafka.TopicConfig) er
 	return c.awaitTopics(ctx, topicNames(specs), 0)
 }
 
+// DeleteTopics deletes topics and the records they hold; a topic that does not exist is
+// no error. It is for a run's own topics (wirewatch bench --live), never the pipeline's
+// in production: nothing asks who still reads them.
+func (c *Client) DeleteTopics(ctx context.Context, topics ...string) error {
+	if len(topics) == 0 {
+		return nil
+	}
+	resp, err := c.admin(15*time.Second).DeleteTopics(ctx, &kafka.DeleteTopicsRequest{Topics: topics})
+	if err != nil {
+		return fmt.Errorf("deleting topics %v on %v: %w", topics, c.brokers, err)
+	}
+	var errs []error
+	for name, err := range resp.Errors {
+		if err != nil && !errors.Is(err, kafka.UnknownTopicOrPartition) {
+			errs = append(errs, fmt.Errorf("deleting topic %s: %w", name, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // Ping checks that a broker answers a metadata request.
 func (c *Client) Ping(ctx context.Context) error {
 	_, err := c.admin(5*time.Second).Metadata(ctx, &kafka.MetadataRequest{Topics: []string{c.cfg.Topics.Raw}})
