@@ -338,7 +338,7 @@ func (s *Stage) matchBatch(msgs []bus.Record, now time.Time, emit func([]bus.Rec
 		if slices.ContainsFunc(m.Headers, func(h bus.Header) bool { return h.Key == bus.HeaderReprocess }) {
 			continue
 		}
-		a, err := article.Decode(m.Value)
+		a, err := article.DecodeMatching(m.Value) // what a search or an alert reads of it
 		if err != nil {
 			b.letters = append(b.letters, bus.Letter{Record: m, Reason: err})
 			continue
