@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	json "github.com/goccy/go-json"
+
 	"wirewatch/internal/article"
 	"wirewatch/internal/bus"
 )
@@ -116,4 +118,47 @@ func TestHistoryKeepsTheLastMatches(t *testing.T) {
 	if got := h.matches("s", 10); len(got) != 0 {
 		t.Errorf("a forgotten search still has %d matches", len(got))
 	}
+}
+
+// FuzzAlertRecordIsEncodingJSONs: the records the matcher writes (encodeAlertRecord, with
+// the project's codec) are, byte for byte, encoding/json's of the alert, whatever its
+// strings hold (HTML, invalid UTF-8, U+2028, control characters) and its time zone.
+func FuzzAlertRecordIsEncodingJSONs(f *testing.F) {
+	f.Add("Talks in Yerevan <b>& \"Baku\"</b> \u2028", "daily \"talks\" <b>", "https://example.com/a1?x=1&y=2", "\xff\xfe \x00\x1f\\", uint64(0xfeed), int64(1793502245), 4*3600, true)
+	f.Add("", "", "", "", uint64(0), int64(0), 0, false)
+	f.Fuzz(func(t *testing.T, title, name, url, s string, sig uint64, unix int64, zone int, digest bool) {
+		lat := float64(sig%180) - 90
+		at := time.Unix(unix%(1<<35), unix%1e9).In(time.FixedZone("", zone%(18*3600)))
+		a := &article.Article{
+			ID: s, Title: title, URL: url, Lang: s, StoryID: s + "s", Published: at, Signature: article.SimHash(sig),
+			Source: article.Source{FeedURL: url, FeedTitle: s}, Topics: []string{s, title},
+			Entities: []article.Entity{{ID: s, Type: title, Name: name, Lat: &lat}},
+		}
+		if digest {
+			a.Topics, a.Entities = nil, nil
+		}
+		art := alertArticle(a)
+		al := newAlert(SavedSearch{ID: name, Name: name, Mode: ModeImmediate}, a, art, at)
+		al.Digest = digest
+		artJSON, err := json.Marshal(art)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := encodeAlertRecord(al, artJSON)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stdArt, err := stdjson.Marshal(art)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := stdjson.Marshal(alertRecord{Alert: al, Article: stdArt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Fatalf("record\n%s\nencoding/json's\n%s", got, want)
+		}
+		checkAlertRecord(t, got)
+	})
 }
