@@ -321,12 +321,17 @@ func (a *Article) Body() string {
 // JavaScript and in most JSON tools. A number is still read, as earlier versions wrote one.
 type SimHash uint64
 
-// MarshalJSON writes s as "0123456789abcdef".
+// MarshalJSON writes s as "0123456789abcdef" (fmt's %016x, without fmt: the alert stage
+// writes one per alert).
 func (s SimHash) MarshalJSON() ([]byte, error) {
-	b := make([]byte, 0, 18)
-	b = append(b, '"')
-	b = fmt.Appendf(b, "%016x", uint64(s))
-	return append(b, '"'), nil
+	const digits = "0123456789abcdef"
+	b := make([]byte, 18)
+	b[0], b[17] = '"', '"'
+	for i := 16; i >= 1; i-- {
+		b[i] = digits[s&0xf]
+		s >>= 4
+	}
+	return b, nil
 }
 
 // UnmarshalJSON reads a string of up to 16 hexadecimal digits, or a decimal number.
