@@ -237,9 +237,9 @@ func (s *Stage) handleAlerts(ctx context.Context, msgs []bus.Record) error {
 
 // readAlert reads an alert of the alerts topic.
 func readAlert(m bus.Record) (Alert, error) {
-	var a Alert
-	if err := json.Unmarshal(m.Value, &a); err != nil || a.ID == "" {
-		return a, fmt.Errorf("decoding alert: %w", errors.Join(err, errors.New("missing id")))
+	a, err := unmarshalAlert(m.Value)
+	if err != nil {
+		return a, fmt.Errorf("decoding alert: %w", err)
 	}
 	return a, nil
 }

@@ -1,10 +1,12 @@
 package alert
 
 import (
-	"encoding/json"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
+
+	json "github.com/goccy/go-json"
 
 	"wirewatch/internal/bus"
 )
@@ -22,7 +24,7 @@ type history struct {
 	// that enrich two copies of one story in the same second, before either heard of the
 	// other, give them two story IDs; the second copy is still no news to the search.
 	near     map[string]*nearCopies
-	bySearch map[string][]Alert
+	bySearch map[string]*alertRing
 	recent   []Alert // every search, for replaying the event stream after Last-Event-ID
 	subs     map[chan Alert]struct{}
 	logger   *slog.Logger
@@ -34,7 +36,7 @@ func newHistory(keep int, logger *slog.Logger) *history {
 		claimed:  map[string]bool{},
 		recorded: map[string]bool{},
 		near:     map[string]*nearCopies{},
-		bySearch: map[string][]Alert{},
+		bySearch: map[string]*alertRing{},
 		subs:     map[chan Alert]struct{}{},
 		logger:   logger,
 	}
@@ -88,14 +90,30 @@ func (h *history) unclaim(ids []string) {
 	}
 }
 
-// applyRecord is the follower's callback for the alerts topic.
+// applyRecord is the follower's callback for the alerts topic. Every instance reads every
+// alert record, so the record is decoded with the project's JSON codec (see
+// DEPENDENCIES.md), which reads what encoding/json reads (FuzzAlertRecord).
 func (h *history) applyRecord(m bus.Record) {
-	var a Alert
-	if err := json.Unmarshal(m.Value, &a); err != nil || a.ID == "" {
+	a, err := unmarshalAlert(m.Value)
+	if err != nil {
 		h.logger.Error("skipping unreadable alert record", "partition", m.Partition, "offset", m.Offset, "err", err)
 		return
 	}
 	h.record(a)
+}
+
+// unmarshalAlert reads an alert record of the alerts topic (encodeAlertRecord, or
+// json.Marshal of an Alert as earlier versions wrote it). A record without an ID is an
+// error.
+func unmarshalAlert(b []byte) (Alert, error) {
+	var a Alert
+	if err := json.Unmarshal(b, &a); err != nil {
+		return Alert{}, err
+	}
+	if a.ID == "" {
+		return Alert{}, errors.New("missing id")
+	}
+	return a, nil
 }
 
 func (h *history) record(a Alert) {
@@ -109,11 +127,12 @@ func (h *history) record(a Alert) {
 	h.recorded[a.ID] = true
 	h.claimed[a.ID] = true
 	h.isCopy(a) // what this instance, or one before a restart, alerted on
-	list := append(h.bySearch[a.SearchID], a)
-	if len(list) > h.keep {
-		list = append([]Alert(nil), list[len(list)-h.keep:]...)
+	ring := h.bySearch[a.SearchID]
+	if ring == nil {
+		ring = &alertRing{}
+		h.bySearch[a.SearchID] = ring
 	}
-	h.bySearch[a.SearchID] = list
+	ring.add(a, h.keep)
 	h.recent = append(h.recent, a)
 	if max := 4 * h.keep; len(h.recent) > 2*max {
 		h.recent = append([]Alert(nil), h.recent[len(h.recent)-max:]...)
@@ -137,10 +156,36 @@ func (h *history) record(a Alert) {
 func (h *history) matches(search string, limit int) []Alert {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	list := h.bySearch[search]
-	out := make([]Alert, 0, min(limit, len(list)))
-	for i := len(list) - 1; i >= 0 && len(out) < limit; i-- {
-		out = append(out, list[i])
+	return h.bySearch[search].newest(limit)
+}
+
+// alertRing holds the last alerts of one search, at most the keep given to add: a search
+// that alerts on every article costs one copy of an alert per alert, not one of the
+// whole list.
+type alertRing struct {
+	buf  []Alert
+	next int // where the next alert goes once buf is full
+}
+
+func (r *alertRing) add(a Alert, keep int) {
+	if len(r.buf) < keep {
+		r.buf = append(r.buf, a)
+		return
+	}
+	r.buf[r.next] = a
+	r.next = (r.next + 1) % len(r.buf)
+}
+
+// newest returns up to limit alerts, newest first; r may be nil.
+func (r *alertRing) newest(limit int) []Alert {
+	if r == nil {
+		return []Alert{}
+	}
+	n := min(limit, len(r.buf))
+	out := make([]Alert, 0, max(n, 0))
+	for i := range n {
+		// The newest is just before next (buf's end while it is not full, next being 0).
+		out = append(out, r.buf[(r.next-1-i+2*len(r.buf))%len(r.buf)])
 	}
 	return out
 }

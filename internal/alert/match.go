@@ -2,10 +2,11 @@ package alert
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"sync"
 	"time"
+
+	json "github.com/goccy/go-json"
 
 	"wirewatch/internal/article"
 	"wirewatch/internal/expand"

@@ -2,7 +2,6 @@ package alert
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	json "github.com/goccy/go-json"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"wirewatch/internal/article"
@@ -338,7 +338,7 @@ func (s *Stage) matchBatch(msgs []bus.Record, now time.Time, emit func([]bus.Rec
 		if slices.ContainsFunc(m.Headers, func(h bus.Header) bool { return h.Key == bus.HeaderReprocess }) {
 			continue
 		}
-		a, err := article.Decode(m.Value)
+		a, err := article.DecodeMatching(m.Value) // what a search or an alert reads of it
 		if err != nil {
 			b.letters = append(b.letters, bus.Letter{Record: m, Reason: err})
 			continue

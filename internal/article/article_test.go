@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -121,5 +122,11 @@ func TestSignatureIsAString(t *testing.T) {
 	}
 	if _, err := Decode([]byte(`{"id":"x","schema_version":1,"signature":"not hex"}`)); err == nil {
 		t.Error("a malformed signature decodes without an error")
+	}
+	for _, v := range []uint64{0, 1, 0xf, 0x10, 0xfedcba9876543210, 1<<64 - 1, 1 << 63, 0x00ff00ff00ff00ff} {
+		got, err := SimHash(v).MarshalJSON()
+		if want := fmt.Sprintf("%q", fmt.Sprintf("%016x", v)); err != nil || string(got) != want {
+			t.Errorf("SimHash(%#x) is written %s (%v), want %s", v, got, err, want)
+		}
 	}
 }

@@ -52,9 +52,10 @@ func listing(a *article.Article) *article.Article {
 	return l
 }
 
-// checkAgainstStd fails t where Decode or DecodeListing of b does not do what
-// encoding/json does: accept and reject the same inputs (every rejection wrapping
-// ErrDecode) and give equal values, which Encode then writes as the same bytes.
+// checkAgainstStd fails t where Decode, DecodeListing or DecodeMatching of b does not do
+// what encoding/json does: accept and reject the same inputs (every rejection wrapping
+// ErrDecode; the partial decoders accept what only a skipped field's type spoils) and
+// give equal values, which Encode then writes as the same bytes.
 func checkAgainstStd(t *testing.T, b []byte) {
 	t.Helper()
 	want, wantErr := stdDecode(b)
@@ -75,7 +76,28 @@ func checkAgainstStd(t *testing.T, b []byte) {
 	if err != nil || !reflect.DeepEqual(l, listing(want)) {
 		t.Fatalf("DecodeListing(%q) = %+v, %v\nwant %+v", b, l, err, listing(want))
 	}
+	m, err := article.DecodeMatching(b)
+	if err != nil || !reflect.DeepEqual(m, matching(want)) {
+		t.Fatalf("DecodeMatching(%q) = %+v, %v\nwant %+v", b, m, err, matching(want))
+	}
 	checkEncode(t, got)
+}
+
+// matching is what DecodeMatching must give for an article Decode gives.
+func matching(a *article.Article) *article.Article {
+	m := &article.Article{
+		ID: a.ID, SchemaVersion: a.SchemaVersion, URL: a.URL, Title: a.Title, Summary: a.Summary,
+		Text: a.Text, Authors: a.Authors, Published: a.Published, Fetched: a.Fetched,
+		Source: a.Source, Sources: a.Sources, Lang: a.Lang, Topics: a.Topics, StoryID: a.StoryID,
+		Signature: a.Signature,
+	}
+	if a.Entities != nil {
+		m.Entities = make([]article.Entity, len(a.Entities))
+		for i, e := range a.Entities {
+			m.Entities[i] = article.Entity{ID: e.ID, Type: e.Type, Name: e.Name, Country: e.Country}
+		}
+	}
+	return m
 }
 
 func checkEncode(t *testing.T, a *article.Article) {
@@ -92,8 +114,8 @@ func checkEncode(t *testing.T, a *article.Article) {
 }
 
 // TestCodecMatchesEncodingJSON: on every article of the real corpus, raw and enriched,
-// Encode writes the bytes encoding/json wrote, and Decode and DecodeListing read them back
-// as encoding/json does.
+// Encode writes the bytes encoding/json wrote, and Decode, DecodeListing and
+// DecodeMatching read them back as encoding/json does.
 func TestCodecMatchesEncodingJSON(t *testing.T) {
 	c := loadCorpus(t)
 	all := append(append(append([]*article.Article{}, c.raw...), c.feeds...), c.bench...)
@@ -173,9 +195,10 @@ func FuzzCodecMatchesEncodingJSON(f *testing.F) {
 	})
 }
 
-// BenchmarkCodec measures Encode, Decode and DecodeListing against encoding/json on the
-// enriched bench articles (~12 KB of JSON each), with the CPU time of the whole process
-// per operation (cpu-ns/op), which other load on the machine disturbs less than ns/op.
+// BenchmarkCodec measures Encode, Decode, DecodeListing and DecodeMatching against
+// encoding/json on the enriched bench articles (~12 KB of JSON each), with the CPU time of
+// the whole process per operation (cpu-ns/op), which other load on the machine disturbs
+// less than ns/op.
 func BenchmarkCodec(b *testing.B) {
 	docs := loadCorpus(b).bench
 	raws := make([][]byte, len(docs))
@@ -187,7 +210,7 @@ func BenchmarkCodec(b *testing.B) {
 	decoders := []struct {
 		name string
 		dec  func([]byte) (*article.Article, error)
-	}{{"std", stdDecode}, {"codec", article.Decode}, {"listing", article.DecodeListing}}
+	}{{"std", stdDecode}, {"codec", article.Decode}, {"listing", article.DecodeListing}, {"matching", article.DecodeMatching}}
 	encoders := []struct {
 		name string
 		enc  func(*article.Article) ([]byte, error)

@@ -256,23 +256,31 @@ func sameType(a, b any) bool { return fmt.Sprintf("%T", a) == fmt.Sprintf("%T", 
 // fold analyser does, also returns the words as cut (offsets and positions, no term),
 // from which foldWords makes the fold field without segmenting the text again. Words
 // seen before take their terms from the language's termCache.
-// With cut non-nil, the words are cut's rather than the tokenizer's (see DocWords).
+// With cut non-nil, the words are cut's rather than the tokenizer's (see DocWords): the
+// cache is then looked up with the words as substrings of text, and only the words it
+// does not hold are made into tokens for the filters.
 func (an *Analysis) words(langKey, text string, cut []Span) (tokenField, []analysis.Token) {
 	a := an.cutLikeFold[langKey]
 	if a == nil {
 		return an.tokenField(langKey, text), nil
 	}
-	var ts analysis.TokenStream
+	var words []analysis.Token
+	var terms []string
+	ok := false
 	if cut != nil {
-		ts = spanTokens([]byte(text), cut)
+		words = make([]analysis.Token, len(cut))
+		for i, w := range cut {
+			words[i] = analysis.Token{Start: w.Start, End: w.End, Position: i + 1, Type: analysis.AlphaNumeric}
+		}
+		terms, ok = an.terms[langKey].filterSpans(text, cut, a.TokenFilters)
 	} else {
-		ts = a.Tokenizer.Tokenize([]byte(text))
+		ts := a.Tokenizer.Tokenize([]byte(text))
+		words = make([]analysis.Token, len(ts))
+		for i, t := range ts {
+			words[i] = analysis.Token{Start: t.Start, End: t.End, Position: t.Position, Type: t.Type}
+		}
+		terms, ok = an.terms[langKey].filter(ts, a.TokenFilters)
 	}
-	words := make([]analysis.Token, len(ts))
-	for i, t := range ts {
-		words[i] = analysis.Token{Start: t.Start, End: t.End, Position: t.Position, Type: t.Type}
-	}
-	terms, ok := an.terms[langKey].filter(ts, a.TokenFilters)
 	if !ok {
 		return an.tokenField(langKey, text), words
 	}
@@ -281,19 +289,6 @@ func (an *Analysis) words(langKey, text string, cut []Span) (tokenField, []analy
 
 // Span is a word of a text as byte offsets, Start inclusive, End exclusive.
 type Span struct{ Start, End int }
-
-// spanTokens is what the unicode tokenizer returns for text when it cuts the words cut:
-// each token's term is its bytes in text, its position its rank from 1. (Its type, which
-// none of the analysers' filters reads, is left alphanumeric.)
-func spanTokens(text []byte, cut []Span) analysis.TokenStream {
-	toks := make([]analysis.Token, len(cut))
-	ts := make(analysis.TokenStream, len(cut))
-	for i, w := range cut {
-		toks[i] = analysis.Token{Term: text[w.Start:w.End], Start: w.Start, End: w.End, Position: i + 1, Type: analysis.AlphaNumeric}
-		ts[i] = &toks[i]
-	}
-	return ts
-}
 
 // filter returns the term of each token of ts after filters, from the cache or by
 // filtering the words it has not met. It reports false if the filters did not keep one
@@ -312,6 +307,41 @@ func (c *termCache) filter(ts analysis.TokenStream, filters []analysis.TokenFilt
 		}
 	}
 	c.mu.RUnlock()
+	return c.learn(terms, miss, missAt, filters)
+}
+
+// filterSpans is filter for the words cut of text, as the unicode tokenizer would have
+// returned them (each token's term its bytes in text, its position its rank from 1; its
+// type, which none of the analysers' filters reads, alphanumeric). A word the cache holds
+// costs one look-up; only the others become tokens.
+func (c *termCache) filterSpans(text string, cut []Span, filters []analysis.TokenFilter) ([]string, bool) {
+	terms := make([]string, len(cut))
+	var missAt []int
+	c.mu.RLock()
+	for i, w := range cut {
+		if term, ok := c.terms[text[w.Start:w.End]]; ok {
+			terms[i] = term
+		} else {
+			missAt = append(missAt, i)
+		}
+	}
+	c.mu.RUnlock()
+	if len(missAt) == 0 {
+		return terms, true
+	}
+	toks := make([]analysis.Token, len(missAt))
+	miss := make(analysis.TokenStream, len(missAt))
+	for j, i := range missAt {
+		w := cut[i]
+		toks[j] = analysis.Token{Term: []byte(text[w.Start:w.End]), Start: w.Start, End: w.End, Position: i + 1, Type: analysis.AlphaNumeric}
+		miss[j] = &toks[j]
+	}
+	return c.learn(terms, miss, missAt, filters)
+}
+
+// learn fills in terms the terms of the tokens miss, the words the cache did not hold
+// (missAt their indexes in terms), by filtering them, and keeps them in the cache.
+func (c *termCache) learn(terms []string, miss analysis.TokenStream, missAt []int, filters []analysis.TokenFilter) ([]string, bool) {
 	if len(miss) == 0 {
 		return terms, true
 	}

@@ -265,10 +265,16 @@ func TestCachedTermsAreAnalysed(t *testing.T) {
 		"ՀՀ վարչապետ Նիկոլ Փաշինյանը հանդիպեց Ալիևին; Azərbaycan Respublikası; საქართველოს მთავრობა; Україна заявила",
 		"ÉCOLE Straße ＡＢＣ ﬁnance 3,000 troops 12.5% — x",
 	}
-	for round := range 2 { // the second round finds every word in the cache
+	for round := range 4 { // rounds 1 and 3 find every word in the cache
 		for _, key := range an.Keys() {
 			for _, text := range texts {
-				got, words := an.words(key, text, nil)
+				var cut []Span // rounds 2 and 3: the words as DocWords gives them, if cutWords can
+				if round >= 2 {
+					if c, ok := cutWords(text, nil); ok {
+						cut = c
+					}
+				}
+				got, words := an.words(key, text, cut)
 				want := an.tokenField(key, text)
 				if words == nil {
 					continue
@@ -290,6 +296,19 @@ func TestCachedTermsAreAnalysed(t *testing.T) {
 	}
 	if n := len(an.terms["fr"].terms); n == 0 {
 		t.Error("the French term cache is empty")
+	}
+	// The cut path starting with an empty cache, words met twice in one text.
+	fresh, err := NewAnalysis([]string{"en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "Walking talks: the talks walked on, walking."
+	cut, ok := cutWords(text, nil)
+	if !ok {
+		t.Fatal("cutWords does not cut the test text")
+	}
+	if got, _ := fresh.words("en", text, cut); !slices.Equal(got.terms, fresh.TermsOf("en", text)) {
+		t.Fatalf("cut words on an empty cache: %q, want %q", got.terms, fresh.TermsOf("en", text))
 	}
 }
 
