@@ -208,6 +208,11 @@ func (f *fieldNames) chunk(i, j int) {
 			orgInside = true
 		}
 	}
+	// "Army of the Potomac", "Ministry of the Interior": an organisation word, then "of
+	// the" (the run joins it only so) and the name it serves.
+	if n >= 4 && (orgLast[first.Norm] || orgFirst[first.Norm]) && toks[i+1].Norm == "of" && toks[i+2].Norm == "the" {
+		orgInside = true
+	}
 	// "Polish Foreign Minister", "Various Christian": a title or an adjective, not a name.
 	if honorifics[last.Norm] || (isDemonym(first.Norm) && cover[i] == 0 && !orgLast[last.Norm] && !eventLast[last.Norm] && !locLast[last.Norm] && !orgInside &&
 		!(n > 1 && nc.isGivenName(first.Norm) && !toks[i+1].Hyph && !isDemonym(toks[i+1].Norm))) {

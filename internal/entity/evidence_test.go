@@ -135,6 +135,10 @@ func TestEvidenceKinds(t *testing.T) {
 		{"a run that starts with an acronym is no person's name",
 			"He studied at the UCLA Film school before the UEFA Euro started, said Tom Hanks.",
 			[]string{"PER:Tom Hanks"}, []string{"PER:UCLA Film", "PER:UEFA Euro"}},
+		{"an organisation word, then of the and a name, is one body; not when a body follows",
+			"The regiment joined the Army of the Potomac, and the Party of the Regions thanked the Specialist Group of the Kapan Computer Society.",
+			[]string{"ORG:Army of the Potomac", "ORG:Party of the Regions", "ORG:Kapan Computer Society"},
+			[]string{"ORG:Army", "ORG:Specialist Group of the Kapan Computer Society"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -195,6 +195,16 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 				j += 2
 				continue
 			}
+			// "Army of the Potomac", "Ministry of the Interior", "Party of the Regions": an
+			// organisation word, then "of the", then a capitalised name is one body. Only
+			// after an organisation word: "Lord of the Rings", "King of the Netherlands"
+			// stay apart.
+			if toks[j].Norm == "of" && !toks[j].Cap && j+2 < len(toks) && toks[j+1].Norm == "the" && !toks[j+1].Cap &&
+				!toks[j+1].Break && !toks[j+2].Break && isNameTok(toks[j+2]) && (orgLast[toks[j-1].Norm] || orgFirst[toks[j-1].Norm]) &&
+				!bodyAfter(toks, j+2) {
+				j += 3
+				continue
+			}
 			// "Panthers de la Floride", "Banque de la République"
 			if connectors[toks[j].Norm] && !toks[j].Cap && j+2 < len(toks) && connectors[toks[j+1].Norm] && !toks[j+1].Cap &&
 				!toks[j+1].Break && !toks[j+2].Break && isNameTok(toks[j+2]) {
@@ -288,6 +298,17 @@ func (ks kbSet) bySkeleton(toks []text.Token, nc nameContext) (*entity, bool) {
 		}
 	}
 	return nil, false
+}
+
+// bodyAfter reports a run of capitalised words from k that ends in an organisation word
+// ("IV Corps", "British Computer Society"): in "Division of the IV Corps" or "Group of
+// the British Computer Society" that is a body of its own, which the one before belongs to.
+func bodyAfter(toks []text.Token, k int) bool {
+	m := k
+	for m < len(toks) && isNameTok(toks[m]) && (m == k || !toks[m].Break) {
+		m++
+	}
+	return orgLast[toks[m-1].Norm]
 }
 
 // Connectors may stand inside a multi-word name ("Bank of America", "Charles de Gaulle").
