@@ -279,7 +279,7 @@ func (f *fieldNames) chunk(i, j int) {
 				!ruCommonWord(nc.ruWords, first.Norm) && !russianAdjective(first.Norm) && !text.IsStopwordAny(first.Norm)) {
 			return // a capitalised first word says nothing; unless it is no Russian word ("Геродот пишет")
 		}
-		if n == 1 && (text.IsStopwordAny(first.Norm) || russianAdjective(first.Norm)) {
+		if n == 1 && (text.IsStopwordAny(first.Norm) || russianAdjective(first.Norm) || first.Upper && commonAcronyms[first.Norm]) {
 			return
 		}
 		theTeam := n == 1 && i > 0 && toks[i-1].Norm == "the" && !toks[i].Break && (!first.SentStart || toks[i-1].SentStart) &&

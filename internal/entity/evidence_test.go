@@ -139,6 +139,9 @@ func TestEvidenceKinds(t *testing.T) {
 			"The regiment joined the Army of the Potomac, and the Party of the Regions thanked the Specialist Group of the Kapan Computer Society.",
 			[]string{"ORG:Army of the Potomac", "ORG:Party of the Regions", "ORG:Kapan Computer Society"},
 			[]string{"ORG:Army", "ORG:Specialist Group of the Kapan Computer Society"}},
+		{"an acronym of a common noun names no body",
+			"Вчера СМИ сообщили, что ВВП вырос, а ГЭС на реке остановили; анализ ДНК провела ФСБ. The DVD and the GDP figures came from UNICEF.",
+			nil, []string{"ORG:СМИ", "ORG:ВВП", "ORG:ГЭС", "ORG:ДНК", "ORG:DVD", "ORG:GDP"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
