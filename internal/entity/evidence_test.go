@@ -142,6 +142,10 @@ func TestEvidenceKinds(t *testing.T) {
 		{"an acronym of a common noun names no body",
 			"Вчера СМИ сообщили, что ВВП вырос, а ГЭС на реке остановили; анализ ДНК провела ФСБ. The DVD and the GDP figures came from UNICEF.",
 			nil, []string{"ORG:СМИ", "ORG:ВВП", "ORG:ГЭС", "ORG:ДНК", "ORG:DVD", "ORG:GDP"}},
+		{"an English club or company word in Russian transcription ends the name",
+			"Летом он перешёл в Вест Хэм Юнайтед, как сообщило агентство Ассошиэйтед Пресс, а альбом выпустила Уорнер Бразерс.",
+			[]string{"ORG:Вест Хэм Юнайтед", "ORG:Ассошиэйтед Пресс", "ORG:Уорнер Бразерс"},
+			[]string{"PER:Вест Хэм Юнайтед", "PER:Ассошиэйтед Пресс", "PER:Уорнер Бразерс"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -32,6 +32,8 @@ fédération association société club banque groupe fondation église armée a
 publishing publishers electronics pharmaceuticals biopharma software communications telecom insurance
 petroleum oil steel chemicals energy rail brewery
 chronicle telegraph telegram courier observer examiner inquirer dispatch bulletin statesman
+пресс рекордс пикчерс студиос энтертейнмент интертейнмент моторс эйрлайнс эйрвейз холдингс
+инкорпорейтед корпорейшн бразерс
 `)
 
 // companyLast reports a word that ends a company's name even after a title word: "General
@@ -100,11 +102,13 @@ var spelledOrdinals = foldSet(`first second third fourth fifth sixth seventh eig
 thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth`)
 
 // teamLast ends a club's name after its town ("Leeds United", "Manchester City").
-var teamLast = foldSet(`united city athletic rovers wanderers juniors albion county rangers fc hc sc cf afc fk sk bk if`)
+var teamLast = foldSet(`united city athletic rovers wanderers juniors albion county rangers fc hc sc cf afc fk sk bk if
+юнайтед сити атлетик роверс уондерерс альбион каунти рейнджерс`)
 
 // clubLast ends a club's name and nothing else's: teamLast without "City" and "County",
 // which end places' names too ("Quezon City", "Kerry County").
-var clubLast = foldSet(`united athletic rovers wanderers albion rangers hotspur fc afc`)
+var clubLast = foldSet(`united athletic rovers wanderers albion rangers hotspur fc afc
+юнайтед атлетик роверс уондерерс альбион рейнджерс хотспур`)
 
 // teamFirst starts a club's name in capitals ("FC Basel", "PSV Eindhoven", "SK Rapid").
 var teamFirst = foldSet(`fc fk sk hc sc cf ac afc bk kv krc psv nac ss us as vfb vfl tsv sv фк хк пфк ск`)
