@@ -33,7 +33,7 @@ func (f *fieldNames) chunk(i, j int) {
 		}
 		// "Mayor of Ottawa", "King of Thailand": what follows a title and a connector is
 		// the place or body the title belongs to, not a person.
-		if connectors[t.Norm] && !t.Cap && !articlePrefix(toks, i) {
+		if isConnector(t) && !t.Cap && !articlePrefix(toks, i) {
 			titled = false
 			i++
 			continue
@@ -58,7 +58,7 @@ func (f *fieldNames) chunk(i, j int) {
 		}
 		break
 	}
-	for j > i && connectors[toks[j-1].Norm] {
+	for j > i && isConnector(toks[j-1]) {
 		j--
 	}
 	// "Представитель Чарли Шина", "Senator John Smith": a capitalised sentence-initial
@@ -108,7 +108,7 @@ func (f *fieldNames) chunk(i, j int) {
 	// connector and what the person belongs to. ("Charles de Gaulle" has one word before.)
 	if givenNames[toks[i].Norm] || nc.isGivenName(toks[i].Norm) && !toks[i].SentStart {
 		for k := i + 2; k < j-1; k++ {
-			if connectors[toks[k].Norm] && !toks[k].Cap && !connectors[toks[k-1].Norm] {
+			if isConnector(toks[k]) && !toks[k].Cap && !isConnector(toks[k-1]) {
 				f.chunk(k+1, j)
 				j = k
 				break
@@ -118,7 +118,7 @@ func (f *fieldNames) chunk(i, j int) {
 	// "Chittoor District of Andhra Pradesh", "Kreis X of Y": a place word before a
 	// connector closes a place; what follows is the bigger place it is in.
 	for k := i + 1; k < j-1; k++ {
-		if connectors[toks[k].Norm] && !toks[k].Cap && locLast[toks[k-1].Norm] {
+		if isConnector(toks[k]) && !toks[k].Cap && locLast[toks[k-1].Norm] {
 			f.chunk(k+1, j)
 			j = k
 			break
@@ -130,7 +130,7 @@ func (f *fieldNames) chunk(i, j int) {
 		text.ScriptOf(toks[i].Norm) == text.Cyrillic && len(nc.ruWords) > 0 && !placeQualifiers[toks[i].Norm] && !compass[toks[i].Norm] &&
 		!titled && !(nc.isGivenName(toks[i].Norm) && !(i > 0 && isPlacePrep(toks[i-1], src))) {
 		k := spans[c-1].To
-		if cover[k] == 0 && !connectors[toks[k].Norm] && !toks[k].Hyph && (nc.isGivenName(toks[k].Norm) || surnameLike(toks[j-1].Norm)) {
+		if cover[k] == 0 && !isConnector(toks[k]) && !toks[k].Hyph && (nc.isGivenName(toks[k].Norm) || surnameLike(toks[j-1].Norm)) {
 			f.chunk(k, j)
 			return
 		}
@@ -184,11 +184,11 @@ func (f *fieldNames) chunk(i, j int) {
 	ofPlace := false
 	if n >= 3 && cover[i] == 0 && !nc.isGivenName(first.Norm) && !facilityLast[first.Norm] && !lowerGeoHeads[first.Norm] && !placeQualifiers[first.Norm] {
 		for h := i + 1; h+1 < j; h++ {
-			if !connectors[toks[h].Norm] {
+			if !isConnector(toks[h]) {
 				continue
 			}
 			p := h + 1
-			if p+1 < j && connectors[toks[p].Norm] {
+			if p+1 < j && isConnector(toks[p]) {
 				p++
 			}
 			if c := cover[p]; c > 0 && spans[c-1].From == p && spans[c-1].Type == "LOC" && !spans[c-1].feature() {
@@ -200,11 +200,11 @@ func (f *fieldNames) chunk(i, j int) {
 	// "Colorado Department of Transportation": an organisation word then a connector.
 	orgInside := false
 	for k := i + 1; k+1 < j; k++ {
-		if (orgLast[toks[k].Norm] || orgFirst[toks[k].Norm]) && connectors[toks[k+1].Norm] {
+		if (orgLast[toks[k].Norm] || orgFirst[toks[k].Norm]) && isConnector(toks[k+1]) {
 			orgInside = true
 		}
 		// "Major League Baseball", "Turner Broadcasting System"
-		if orgLast[toks[k].Norm] && !connectors[toks[k+1].Norm] && n >= 3 && !nc.isGivenName(first.Norm) {
+		if orgLast[toks[k].Norm] && !isConnector(toks[k+1]) && n >= 3 && !nc.isGivenName(first.Norm) {
 			orgInside = true
 		}
 	}
@@ -436,7 +436,7 @@ func (f *fieldNames) team(i, j int) bool {
 	}
 	last := toks[j-1]
 	k := spans[c-1].To
-	if connectors[toks[k].Norm] || !(teamLast[last.Norm] || plural(last.Norm)) || locLast[last.Norm] || facilityLast[last.Norm] || isDemonym(last.Norm) {
+	if isConnector(toks[k]) || !(teamLast[last.Norm] || plural(last.Norm)) || locLast[last.Norm] || facilityLast[last.Norm] || isDemonym(last.Norm) {
 		return false
 	}
 	for m := k; m < j; m++ {

@@ -146,6 +146,10 @@ func TestEvidenceKinds(t *testing.T) {
 			"Летом он перешёл в Вест Хэм Юнайтед, как сообщило агентство Ассошиэйтед Пресс, а альбом выпустила Уорнер Бразерс.",
 			[]string{"ORG:Вест Хэм Юнайтед", "ORG:Ассошиэйтед Пресс", "ORG:Уорнер Бразерс"},
 			[]string{"PER:Вест Хэм Юнайтед", "PER:Ассошиэйтед Пресс", "PER:Уорнер Бразерс"}},
+		{"a French elision written apart from the name still joins it",
+			"Il a signé avec les Thrashers d' Atlanta puis avec les Sénateurs d'Ottawa, dit Edward D. Thomas.",
+			[]string{"ORG:Thrashers d' Atlanta", "ORG:Sénateurs d'Ottawa"},
+			[]string{"LOC:Atlanta", "PER:Edward D"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
