@@ -150,6 +150,10 @@ func TestEvidenceKinds(t *testing.T) {
 			"Il a signé avec les Thrashers d' Atlanta puis avec les Sénateurs d'Ottawa, dit Edward D. Thomas.",
 			[]string{"ORG:Thrashers d' Atlanta", "ORG:Sénateurs d'Ottawa"},
 			[]string{"LOC:Atlanta", "PER:Edward D"}},
+		{"a French plural nickname, de and a town is a club",
+			"Il a joué contre les Mets de New York, puis pour les Marlins de Miami; les Arméniens de Syrie et les Moluques du Nord n'y sont pour rien.",
+			[]string{"ORG:Mets de New York", "ORG:Marlins de Miami"},
+			[]string{"LOC:New York", "LOC:Miami", "ORG:Arméniens de Syrie", "ORG:Moluques du Nord"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

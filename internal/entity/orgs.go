@@ -431,6 +431,64 @@ func frOrgNames(toks []text.Token, src string, cover []int, added []span) []span
 	return added
 }
 
+// frTeams finds French names of North American and other clubs: a plural nickname after
+// a plural article, then "de" and the club's town, state or school ("les Hurricanes de la
+// Caroline", "aux Warriors de Golden State", "des Marlins de Miami", "les North Stars du
+// Minnesota"). The town alone would be taken for the place and the nickname for nothing
+// (or for a town of the gazetteer: "Mets", "Rangers"). Not a geographic plural ("les Îles
+// de la Madeleine", "les Pays de la Loire") nor a people ("les Arméniens de Syrie").
+func frTeams(toks []text.Token, src string, spans []span, cover []int, drop []bool, added []span) []span {
+	for k := 1; k+2 < len(toks); k++ {
+		if a := toks[k-1].Norm; toks[k-1].Cap || a != "les" && a != "des" && a != "aux" || toks[k].Break || !isNameTok(toks[k]) {
+			continue
+		}
+		m := k
+		for m < len(toks) && m-k < 2 && isNameTok(toks[m]) && (m == k || !toks[m].Break) {
+			m++
+		}
+		last := toks[m-1].Norm
+		if m >= len(toks) || toks[m].Break || !strings.HasSuffix(last, "s") || utf8.RuneCountInString(last) < 4 ||
+			lowerGeoHeads[toks[k].Norm] || locFirst[toks[k].Norm] || placeQualifiers[toks[k].Norm] || isDemonym(last) || isDemonym(strings.TrimSuffix(last, "s")) {
+			continue
+		}
+		p := m
+		for p < len(toks) && p-m < 2 && !toks[p].Cap && isConnector(toks[p]) && (p == m || !toks[p].Break || elidedApart(toks, src, p-1)) {
+			p++
+		}
+		if p == m || p >= len(toks) || toks[p].Break && !elidedApart(toks, src, p-1) {
+			continue
+		}
+		c := cover[p]
+		if c == 0 || spans[c-1].From != p || spans[c-1].Type != "LOC" || spans[c-1].To == p+1 && (compass[toks[p].Norm] || placeQualifiers[toks[p].Norm]) {
+			continue // "les Moluques du Nord" are islands
+		}
+		end := spans[c-1].To
+		for end < len(toks) && !toks[end].Break && isNameTok(toks[end]) && cover[end] == 0 {
+			end++ // "Rays de Tampa Bay": the rest of the name the place starts
+		}
+		// The nickname may be a town of the gazetteer ("Mets"), never a longer name.
+		ok := true
+		for q := k; q < end; q++ {
+			if c := cover[q]; c > 0 && (spans[c-1].From < k || spans[c-1].To > end || q < m && !spans[c-1].weakPlace()) {
+				ok = false
+			}
+		}
+		if !ok {
+			continue
+		}
+		for q := k; q < end; q++ {
+			if c := cover[q]; c > 0 {
+				drop[c-1] = true
+			}
+		}
+		added = cutBefore(toks, src, added, k)
+		added = dropOverlaps(added, k, end)
+		added = append(added, span{From: k, To: end, Type: "ORG", Conf: 0.6, Name: surfaceOf(src, toks[k:end])})
+		k = end - 1
+	}
+	return added
+}
+
 // cutBefore ends before toks[i] the pattern names that run on into it, connectors
 // trimmed: "Mariners de Seattle de la Ligue majeure de baseball" is two names.
 func cutBefore(toks []text.Token, src string, added []span, i int) []span {
