@@ -154,6 +154,10 @@ func TestEvidenceKinds(t *testing.T) {
 			"Il a joué contre les Mets de New York, puis pour les Marlins de Miami; les Arméniens de Syrie et les Moluques du Nord n'y sont pour rien.",
 			[]string{"ORG:Mets de New York", "ORG:Marlins de Miami"},
 			[]string{"LOC:New York", "LOC:Miami", "ORG:Arméniens de Syrie", "ORG:Moluques du Nord"}},
+		{"a Russian archipelago, airfield or state names the place after it",
+			"Флот ушёл к архипелагу Ваньшань, авиация атаковала аэродром Удбины, а государство Когурё пало.",
+			[]string{"LOC:Ваньшань", "LOC:Удбины", "LOC:Когурё"},
+			[]string{"PER:Ваньшань", "PER:Удбины", "PER:Когурё"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
