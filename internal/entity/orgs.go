@@ -59,11 +59,13 @@ func sportClub(w string) bool {
 }
 
 // commonAcronyms stand for common nouns, not for a body: a DNA test, a DVD, the GDP, the
-// CEO, ДНК, ГЭС (a hydroelectric plant), СМИ (the media), ВВП (GDP), ЦНС (the nervous
-// system). Written in capitals they look like the acronym of an organisation.
+// CEO, an ODI (a one-day international), an ERA (earned run average), ДНК, ГЭС (a
+// hydroelectric plant), СМИ (the media), ВВП (GDP), ЦНС (the nervous system). Written in
+// capitals they look like the acronym of an organisation.
 var commonAcronyms = foldSet(`
 dna rna dvd cd cds gdp gnp ceo cfo cto pc pcs tv hiv aids gps usb html http cpu gpu ram rom sms
 mms lcd led midi npc ai ufo vip ipo faq diy atm suv mvp rpg fps mmo ngo ngos
+bios gui adhd lsd odi lbw rbi era
 adn arn pib pdg vih sida ovni ong
 днк рнк гэс аэс тэц грэс цнс эдс ввп внп сми спид вич нко нло эвм пк дтп ндс жкх вуз вузы
 сизо бпла зрк рсзо птур омп гсм тнп
