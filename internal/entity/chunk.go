@@ -229,6 +229,8 @@ func (f *fieldNames) chunk(i, j int) {
 	team := f.team(i, j)
 	typ, conf := "", 0.0
 	switch {
+	case n == 1 && hyphenLinked(toks[i:j]) && !strong:
+		typ, conf = "LOC", 0.5 // "Ростов-на-Дону", "Экс-ан-Прованс", "Châlons-en-Champagne"
 	case team, n == 1 && sportClub(first.Norm) && !inside:
 		typ, conf = "ORG", 0.6
 	case n > 1 && (eventFirst[first.Norm] || eventLast[last.Norm] || n > 2 && eventLast[toks[j-2].Norm] && isRoman(last.Norm) || first.Norm == "best"):
@@ -384,6 +386,25 @@ func (f *fieldNames) chunk(i, j int) {
 	name := surfaceOf(src, toks[i:j])
 	f.added = append(f.added, span{From: i, To: j, Type: typ, Conf: conf, Name: name})
 }
+
+// hyphenLinked reports one compound word whose parts a lower-case preposition or article
+// joins by hyphens: a town named by its river or region ("Ростов-на-Дону",
+// "Франкфурт-на-Майне", "Экс-ан-Прованс", "Stratford-upon-Avon", "Châlons-en-Champagne").
+// People's double names join capitalised parts ("Жан-Поль").
+func hyphenLinked(toks []text.Token) bool {
+	if len(toks) < 3 {
+		return false
+	}
+	for k := 1; k+1 < len(toks); k++ {
+		if t := toks[k]; t.Hyph && !t.Cap && toks[k+1].Hyph && toks[k+1].Cap && placeLinks[t.Norm] {
+			return true
+		}
+	}
+	return false
+}
+
+var placeLinks = foldSet(`на ан сюр он апон эн ам им ла ле де дель су
+sur en on upon am im la le les lès de del sous`)
 
 // knownPersonAtEnd returns where a known person's name (curated, a user's or a listed
 // politician's) that ends the run toks[i:j] starts, when something other than a first
