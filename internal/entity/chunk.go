@@ -33,7 +33,7 @@ func (f *fieldNames) chunk(i, j int) {
 		}
 		// "Mayor of Ottawa", "King of Thailand": what follows a title and a connector is
 		// the place or body the title belongs to, not a person.
-		if connectors[t.Norm] && !t.Cap && !articlePrefix(toks, i) {
+		if isConnector(t) && !t.Cap && !articlePrefix(toks, i) {
 			titled = false
 			i++
 			continue
@@ -58,7 +58,7 @@ func (f *fieldNames) chunk(i, j int) {
 		}
 		break
 	}
-	for j > i && connectors[toks[j-1].Norm] {
+	for j > i && isConnector(toks[j-1]) {
 		j--
 	}
 	// "Представитель Чарли Шина", "Senator John Smith": a capitalised sentence-initial
@@ -108,7 +108,7 @@ func (f *fieldNames) chunk(i, j int) {
 	// connector and what the person belongs to. ("Charles de Gaulle" has one word before.)
 	if givenNames[toks[i].Norm] || nc.isGivenName(toks[i].Norm) && !toks[i].SentStart {
 		for k := i + 2; k < j-1; k++ {
-			if connectors[toks[k].Norm] && !toks[k].Cap && !connectors[toks[k-1].Norm] {
+			if isConnector(toks[k]) && !toks[k].Cap && !isConnector(toks[k-1]) {
 				f.chunk(k+1, j)
 				j = k
 				break
@@ -118,7 +118,7 @@ func (f *fieldNames) chunk(i, j int) {
 	// "Chittoor District of Andhra Pradesh", "Kreis X of Y": a place word before a
 	// connector closes a place; what follows is the bigger place it is in.
 	for k := i + 1; k < j-1; k++ {
-		if connectors[toks[k].Norm] && !toks[k].Cap && locLast[toks[k-1].Norm] {
+		if isConnector(toks[k]) && !toks[k].Cap && locLast[toks[k-1].Norm] {
 			f.chunk(k+1, j)
 			j = k
 			break
@@ -130,7 +130,7 @@ func (f *fieldNames) chunk(i, j int) {
 		text.ScriptOf(toks[i].Norm) == text.Cyrillic && len(nc.ruWords) > 0 && !placeQualifiers[toks[i].Norm] && !compass[toks[i].Norm] &&
 		!titled && !(nc.isGivenName(toks[i].Norm) && !(i > 0 && isPlacePrep(toks[i-1], src))) {
 		k := spans[c-1].To
-		if cover[k] == 0 && !connectors[toks[k].Norm] && !toks[k].Hyph && (nc.isGivenName(toks[k].Norm) || surnameLike(toks[j-1].Norm)) {
+		if cover[k] == 0 && !isConnector(toks[k]) && !toks[k].Hyph && (nc.isGivenName(toks[k].Norm) || surnameLike(toks[j-1].Norm)) {
 			f.chunk(k, j)
 			return
 		}
@@ -184,11 +184,11 @@ func (f *fieldNames) chunk(i, j int) {
 	ofPlace := false
 	if n >= 3 && cover[i] == 0 && !nc.isGivenName(first.Norm) && !facilityLast[first.Norm] && !lowerGeoHeads[first.Norm] && !placeQualifiers[first.Norm] {
 		for h := i + 1; h+1 < j; h++ {
-			if !connectors[toks[h].Norm] {
+			if !isConnector(toks[h]) {
 				continue
 			}
 			p := h + 1
-			if p+1 < j && connectors[toks[p].Norm] {
+			if p+1 < j && isConnector(toks[p]) {
 				p++
 			}
 			if c := cover[p]; c > 0 && spans[c-1].From == p && spans[c-1].Type == "LOC" && !spans[c-1].feature() {
@@ -200,13 +200,18 @@ func (f *fieldNames) chunk(i, j int) {
 	// "Colorado Department of Transportation": an organisation word then a connector.
 	orgInside := false
 	for k := i + 1; k+1 < j; k++ {
-		if (orgLast[toks[k].Norm] || orgFirst[toks[k].Norm]) && connectors[toks[k+1].Norm] {
+		if (orgLast[toks[k].Norm] || orgFirst[toks[k].Norm]) && isConnector(toks[k+1]) {
 			orgInside = true
 		}
 		// "Major League Baseball", "Turner Broadcasting System"
-		if orgLast[toks[k].Norm] && !connectors[toks[k+1].Norm] && n >= 3 && !nc.isGivenName(first.Norm) {
+		if orgLast[toks[k].Norm] && !isConnector(toks[k+1]) && n >= 3 && !nc.isGivenName(first.Norm) {
 			orgInside = true
 		}
+	}
+	// "Army of the Potomac", "Ministry of the Interior": an organisation word, then "of
+	// the" (the run joins it only so) and the name it serves.
+	if n >= 4 && (orgLast[first.Norm] || orgFirst[first.Norm]) && toks[i+1].Norm == "of" && toks[i+2].Norm == "the" {
+		orgInside = true
 	}
 	// "Polish Foreign Minister", "Various Christian": a title or an adjective, not a name.
 	if honorifics[last.Norm] || (isDemonym(first.Norm) && cover[i] == 0 && !orgLast[last.Norm] && !eventLast[last.Norm] && !locLast[last.Norm] && !orgInside &&
@@ -224,6 +229,8 @@ func (f *fieldNames) chunk(i, j int) {
 	team := f.team(i, j)
 	typ, conf := "", 0.0
 	switch {
+	case n == 1 && hyphenLinked(toks[i:j]) && !strong:
+		typ, conf = "LOC", 0.5 // "Ростов-на-Дону", "Экс-ан-Прованс", "Châlons-en-Champagne"
 	case team, n == 1 && sportClub(first.Norm) && !inside:
 		typ, conf = "ORG", 0.6
 	case n > 1 && (eventFirst[first.Norm] || eventLast[last.Norm] || n > 2 && eventLast[toks[j-2].Norm] && isRoman(last.Norm) || first.Norm == "best"):
@@ -274,7 +281,7 @@ func (f *fieldNames) chunk(i, j int) {
 				!ruCommonWord(nc.ruWords, first.Norm) && !russianAdjective(first.Norm) && !text.IsStopwordAny(first.Norm)) {
 			return // a capitalised first word says nothing; unless it is no Russian word ("Геродот пишет")
 		}
-		if n == 1 && (text.IsStopwordAny(first.Norm) || russianAdjective(first.Norm)) {
+		if n == 1 && (text.IsStopwordAny(first.Norm) || russianAdjective(first.Norm) || first.Upper && commonAcronyms[first.Norm]) {
 			return
 		}
 		theTeam := n == 1 && i > 0 && toks[i-1].Norm == "the" && !toks[i].Break && (!first.SentStart || toks[i-1].SentStart) &&
@@ -380,6 +387,25 @@ func (f *fieldNames) chunk(i, j int) {
 	f.added = append(f.added, span{From: i, To: j, Type: typ, Conf: conf, Name: name})
 }
 
+// hyphenLinked reports one compound word whose parts a lower-case preposition or article
+// joins by hyphens: a town named by its river or region ("Ростов-на-Дону",
+// "Франкфурт-на-Майне", "Экс-ан-Прованс", "Stratford-upon-Avon", "Châlons-en-Champagne").
+// People's double names join capitalised parts ("Жан-Поль").
+func hyphenLinked(toks []text.Token) bool {
+	if len(toks) < 3 {
+		return false
+	}
+	for k := 1; k+1 < len(toks); k++ {
+		if t := toks[k]; t.Hyph && !t.Cap && toks[k+1].Hyph && toks[k+1].Cap && placeLinks[t.Norm] {
+			return true
+		}
+	}
+	return false
+}
+
+var placeLinks = foldSet(`на ан сюр он апон эн ам им ла ле де дель су
+sur en on upon am im la le les lès de del sous`)
+
 // knownPersonAtEnd returns where a known person's name (curated, a user's or a listed
 // politician's) that ends the run toks[i:j] starts, when something other than a first
 // name, an initial or a connector is glued before it; else i.
@@ -431,7 +457,7 @@ func (f *fieldNames) team(i, j int) bool {
 	}
 	last := toks[j-1]
 	k := spans[c-1].To
-	if connectors[toks[k].Norm] || !(teamLast[last.Norm] || plural(last.Norm)) || locLast[last.Norm] || facilityLast[last.Norm] || isDemonym(last.Norm) {
+	if isConnector(toks[k]) || !(teamLast[last.Norm] || plural(last.Norm)) || locLast[last.Norm] || facilityLast[last.Norm] || isDemonym(last.Norm) {
 		return false
 	}
 	for m := k; m < j; m++ {

@@ -181,12 +181,18 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 				j++
 				continue
 			}
-			if connectors[toks[j].Norm] && !toks[j].Cap && j+1 < len(toks) && !toks[j+1].Break && isNameTok(toks[j+1]) {
+			if isConnector(toks[j]) && !toks[j].Cap && j+1 < len(toks) && !toks[j+1].Break && isNameTok(toks[j+1]) {
 				j += 2
 				continue
 			}
 			if articlePrefix(toks, j) {
 				j += 2 // "Абд аль-Мумин"
+				continue
+			}
+			// "Thrashers d' Atlanta", "Côte d' Ivoire": a French elided "de" written apart
+			// from the name after it is the connector still.
+			if elidedApart(toks, src, j) && isNameTok(toks[j+1]) {
+				j += 2
 				continue
 			}
 			// A lower-case word joined by hyphens on both sides is inside one compound
@@ -195,8 +201,18 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 				j += 2
 				continue
 			}
+			// "Army of the Potomac", "Ministry of the Interior", "Party of the Regions": an
+			// organisation word, then "of the", then a capitalised name is one body. Only
+			// after an organisation word: "Lord of the Rings", "King of the Netherlands"
+			// stay apart.
+			if toks[j].Norm == "of" && !toks[j].Cap && j+2 < len(toks) && toks[j+1].Norm == "the" && !toks[j+1].Cap &&
+				!toks[j+1].Break && !toks[j+2].Break && isNameTok(toks[j+2]) && (orgLast[toks[j-1].Norm] || orgFirst[toks[j-1].Norm]) &&
+				!bodyAfter(toks, j+2) {
+				j += 3
+				continue
+			}
 			// "Panthers de la Floride", "Banque de la République"
-			if connectors[toks[j].Norm] && !toks[j].Cap && j+2 < len(toks) && connectors[toks[j+1].Norm] && !toks[j+1].Cap &&
+			if isConnector(toks[j]) && !toks[j].Cap && j+2 < len(toks) && isConnector(toks[j+1]) && !toks[j+1].Cap &&
 				!toks[j+1].Break && !toks[j+2].Break && isNameTok(toks[j+2]) {
 				j += 3
 				continue
@@ -212,6 +228,7 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 	case "en":
 		added = clubTowns(toks, src, spans, cover, drop, added)
 	case "fr":
+		added = frTeams(toks, src, spans, cover, drop, added)
 		added = frOrgNames(toks, src, cover, added)
 	case "ru", "uk":
 		added = ruOrgNames(toks, src, spans, cover, drop, added)
@@ -288,6 +305,36 @@ func (ks kbSet) bySkeleton(toks []text.Token, nc nameContext) (*entity, bool) {
 		}
 	}
 	return nil, false
+}
+
+// bodyAfter reports a run of capitalised words from k that ends in an organisation word
+// ("IV Corps", "British Computer Society"): in "Division of the IV Corps" or "Group of
+// the British Computer Society" that is a body of its own, which the one before belongs to.
+func bodyAfter(toks []text.Token, k int) bool {
+	m := k
+	for m < len(toks) && isNameTok(toks[m]) && (m == k || !toks[m].Break) {
+		m++
+	}
+	return orgLast[toks[m-1].Norm]
+}
+
+// isConnector reports a connector inside a name, or a French elided "d'" or "l'" written
+// apart from the word after it (see elidedApart), which the tokenizer leaves as a word.
+func isConnector(t text.Token) bool {
+	return connectors[t.Norm] || !t.Cap && (t.Norm == "d" || t.Norm == "l")
+}
+
+// elidedApart reports a French elided "d'" or "l'" at toks[i] with only the apostrophe and
+// spaces before the next word ("d' Atlanta"): the tokenizer strips an elision glued to its
+// word ("d'Atlanta") but leaves one written apart as a word "d" and counts the apostrophe
+// as a break.
+func elidedApart(toks []text.Token, src string, i int) bool {
+	if i+1 >= len(toks) || toks[i].Cap || toks[i].Norm != "d" && toks[i].Norm != "l" {
+		return false
+	}
+	gap := src[toks[i].End:toks[i+1].Start]
+	r, size := utf8.DecodeRuneInString(gap)
+	return size > 0 && strings.ContainsRune("'’", r) && strings.TrimSpace(gap[size:]) == ""
 }
 
 // Connectors may stand inside a multi-word name ("Bank of America", "Charles de Gaulle").

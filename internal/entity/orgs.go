@@ -32,6 +32,8 @@ fédération association société club banque groupe fondation église armée a
 publishing publishers electronics pharmaceuticals biopharma software communications telecom insurance
 petroleum oil steel chemicals energy rail brewery
 chronicle telegraph telegram courier observer examiner inquirer dispatch bulletin statesman
+пресс рекордс пикчерс студиос энтертейнмент интертейнмент моторс эйрлайнс эйрвейз холдингс
+инкорпорейтед корпорейшн бразерс
 `)
 
 // companyLast reports a word that ends a company's name even after a title word: "General
@@ -55,6 +57,19 @@ func sportClub(w string) bool {
 	}
 	return false
 }
+
+// commonAcronyms stand for common nouns, not for a body: a DNA test, a DVD, the GDP, the
+// CEO, an ODI (a one-day international), an ERA (earned run average), ДНК, ГЭС (a
+// hydroelectric plant), СМИ (the media), ВВП (GDP), ЦНС (the nervous system). Written in
+// capitals they look like the acronym of an organisation.
+var commonAcronyms = foldSet(`
+dna rna dvd cd cds gdp gnp ceo cfo cto pc pcs tv hiv aids gps usb html http cpu gpu ram rom sms
+mms lcd led midi npc ai ufo vip ipo faq diy atm suv mvp rpg fps mmo ngo ngos
+bios gui adhd lsd odi lbw rbi era
+adn arn pib pdg vih sida ovni ong
+днк рнк гэс аэс тэц грэс цнс эдс ввп внп сми спид вич нко нло эвм пк дтп ндс жкх вуз вузы
+сизо бпла зрк рсзо птур омп гсм тнп
+`)
 
 // orgFirst are words that start an organisation's name ("University of Oxford", "Banque de France").
 var orgFirst = foldSet(`
@@ -89,11 +104,13 @@ var spelledOrdinals = foldSet(`first second third fourth fifth sixth seventh eig
 thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth`)
 
 // teamLast ends a club's name after its town ("Leeds United", "Manchester City").
-var teamLast = foldSet(`united city athletic rovers wanderers juniors albion county rangers fc hc sc cf afc fk sk bk if`)
+var teamLast = foldSet(`united city athletic rovers wanderers juniors albion county rangers fc hc sc cf afc fk sk bk if
+юнайтед сити атлетик роверс уондерерс альбион каунти рейнджерс`)
 
 // clubLast ends a club's name and nothing else's: teamLast without "City" and "County",
 // which end places' names too ("Quezon City", "Kerry County").
-var clubLast = foldSet(`united athletic rovers wanderers albion rangers hotspur fc afc`)
+var clubLast = foldSet(`united athletic rovers wanderers albion rangers hotspur fc afc
+юнайтед атлетик роверс уондерерс альбион рейнджерс хотспур`)
 
 // teamFirst starts a club's name in capitals ("FC Basel", "PSV Eindhoven", "SK Rapid").
 var teamFirst = foldSet(`fc fk sk hc sc cf ac afc bk kv krc psv nac ss us as vfb vfl tsv sv фк хк пфк ск`)
@@ -412,6 +429,64 @@ func frOrgNames(toks []text.Token, src string, cover []int, added []span) []span
 		added = dropOverlaps(added, i, end)
 		added = append(added, span{From: i, To: end, Type: "ORG", Conf: 0.6, Name: surfaceOf(src, toks[i:end])})
 		i = end - 1
+	}
+	return added
+}
+
+// frTeams finds French names of North American and other clubs: a plural nickname after
+// a plural article, then "de" and the club's town, state or school ("les Hurricanes de la
+// Caroline", "aux Warriors de Golden State", "des Marlins de Miami", "les North Stars du
+// Minnesota"). The town alone would be taken for the place and the nickname for nothing
+// (or for a town of the gazetteer: "Mets", "Rangers"). Not a geographic plural ("les Îles
+// de la Madeleine", "les Pays de la Loire") nor a people ("les Arméniens de Syrie").
+func frTeams(toks []text.Token, src string, spans []span, cover []int, drop []bool, added []span) []span {
+	for k := 1; k+2 < len(toks); k++ {
+		if a := toks[k-1].Norm; toks[k-1].Cap || a != "les" && a != "des" && a != "aux" || toks[k].Break || !isNameTok(toks[k]) {
+			continue
+		}
+		m := k
+		for m < len(toks) && m-k < 2 && isNameTok(toks[m]) && (m == k || !toks[m].Break) {
+			m++
+		}
+		last := toks[m-1].Norm
+		if m >= len(toks) || toks[m].Break || !strings.HasSuffix(last, "s") || utf8.RuneCountInString(last) < 4 ||
+			lowerGeoHeads[toks[k].Norm] || locFirst[toks[k].Norm] || placeQualifiers[toks[k].Norm] || isDemonym(last) || isDemonym(strings.TrimSuffix(last, "s")) {
+			continue
+		}
+		p := m
+		for p < len(toks) && p-m < 2 && !toks[p].Cap && isConnector(toks[p]) && (p == m || !toks[p].Break || elidedApart(toks, src, p-1)) {
+			p++
+		}
+		if p == m || p >= len(toks) || toks[p].Break && !elidedApart(toks, src, p-1) {
+			continue
+		}
+		c := cover[p]
+		if c == 0 || spans[c-1].From != p || spans[c-1].Type != "LOC" || spans[c-1].To == p+1 && (compass[toks[p].Norm] || placeQualifiers[toks[p].Norm]) {
+			continue // "les Moluques du Nord" are islands
+		}
+		end := spans[c-1].To
+		for end < len(toks) && !toks[end].Break && isNameTok(toks[end]) && cover[end] == 0 {
+			end++ // "Rays de Tampa Bay": the rest of the name the place starts
+		}
+		// The nickname may be a town of the gazetteer ("Mets"), never a longer name.
+		ok := true
+		for q := k; q < end; q++ {
+			if c := cover[q]; c > 0 && (spans[c-1].From < k || spans[c-1].To > end || q < m && !spans[c-1].weakPlace()) {
+				ok = false
+			}
+		}
+		if !ok {
+			continue
+		}
+		for q := k; q < end; q++ {
+			if c := cover[q]; c > 0 {
+				drop[c-1] = true
+			}
+		}
+		added = cutBefore(toks, src, added, k)
+		added = dropOverlaps(added, k, end)
+		added = append(added, span{From: k, To: end, Type: "ORG", Conf: 0.6, Name: surfaceOf(src, toks[k:end])})
+		k = end - 1
 	}
 	return added
 }
