@@ -264,9 +264,19 @@ type cachedTerm struct {
 // textWords is what Analysis.words keeps of a text for its fold field: the words as cut,
 // each as the number of a distinct word, and what each distinct word becomes.
 type textWords struct {
-	toks  []analysis.Token // Start, End, Position and Type of each word; no Term
-	ids   []int32          // toks[i] is the distinct word ids[i]
-	terms []cachedTerm     // of each distinct word
+	at    []wordAt     // each word's place
+	ids   []int32      // at[i] is the distinct word ids[i]
+	terms []cachedTerm // of each distinct word
+}
+
+// wordAt is a word's offsets and position: what a field keeps of its token.
+type wordAt struct{ start, end, pos int }
+
+// token returns the token of word i, without its term, in *t.
+func (w *textWords) token(i int, t *analysis.Token) *analysis.Token {
+	at := w.at[i]
+	*t = analysis.Token{Start: at.start, End: at.end, Position: at.pos, Type: analysis.AlphaNumeric}
+	return t
 }
 
 // words analyses text with langKey's analyser and, when that analyser cuts words as the
@@ -294,16 +304,16 @@ func (an *Analysis) words(langKey, text string, cut []Span) (tokenField, *textWo
 		return id
 	}
 	if cut != nil {
-		w.toks, w.ids = make([]analysis.Token, len(cut)), make([]int32, len(cut))
+		w.at, w.ids = make([]wordAt, len(cut)), make([]int32, len(cut))
 		for i, c := range cut {
-			w.toks[i] = analysis.Token{Start: c.Start, End: c.End, Position: i + 1, Type: analysis.AlphaNumeric}
+			w.at[i] = wordAt{c.Start, c.End, i + 1}
 			w.ids[i] = number(text[c.Start:c.End])
 		}
 	} else {
 		ts := a.Tokenizer.Tokenize([]byte(text))
-		w.toks, w.ids = make([]analysis.Token, len(ts)), make([]int32, len(ts))
+		w.at, w.ids = make([]wordAt, len(ts)), make([]int32, len(ts))
 		for i, t := range ts {
-			w.toks[i] = analysis.Token{Start: t.Start, End: t.End, Position: t.Position, Type: t.Type}
+			w.at[i] = wordAt{t.Start, t.End, t.Position}
 			word, ok := writtenAs(text, t)
 			if !ok || len(word) != len(t.Term) {
 				word = string(t.Term)
@@ -316,7 +326,8 @@ func (an *Analysis) words(langKey, text string, cut []Span) (tokenField, *textWo
 		nb.release(nb.ids)
 		return an.tokenField(langKey, text), nil
 	}
-	f := numberTerms(len(words), w.ids, func(id int32) string { return w.terms[id].term }, func(i int) *analysis.Token { return &w.toks[i] }, text, true, nb)
+	var t analysis.Token
+	f := numberTerms(len(words), w.ids, func(id int32) string { return w.terms[id].term }, func(i int) *analysis.Token { return w.token(i, &t) }, text, true, nb)
 	return f, &w
 }
 
@@ -426,12 +437,14 @@ func (c *termCache) lookup(words []string, filters, foldFilters []analysis.Token
 func (an *Analysis) foldWords(w *textWords, text string) tokenField {
 	if !slices.ContainsFunc(w.terms, func(e cachedTerm) bool { return e.split }) {
 		fold := func(id int32) string { return w.terms[id].fold }
-		return numberTerms(len(w.terms), w.ids, fold, func(i int) *analysis.Token { return &w.toks[i] }, text, false, numberingPool.Get().(*numbering))
+		var t analysis.Token
+		return numberTerms(len(w.terms), w.ids, fold, func(i int) *analysis.Token { return w.token(i, &t) }, text, false, numberingPool.Get().(*numbering))
 	}
 	var whole, split analysis.TokenStream
 	var wholeTerms []string
-	for i := range w.toks {
-		t, e := &w.toks[i], &w.terms[w.ids[i]]
+	words := make([]analysis.Token, len(w.at))
+	for i := range w.at {
+		t, e := w.token(i, &words[i]), &w.terms[w.ids[i]]
 		if e.split {
 			t.Term = []byte(text[t.Start:t.End]) // the filters rewrite it in place
 			split = append(split, t)
