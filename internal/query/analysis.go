@@ -292,7 +292,11 @@ func (an *Analysis) words(langKey, text string, cut []Span) (tokenField, *textWo
 		return an.tokenField(langKey, text), nil
 	}
 	var w textWords
-	var words []string // the distinct words, in order of first occurrence
+	n := len(cut)
+	if cut == nil {
+		n = len(text) / 6 // an estimate: the tokenizer has not cut the text yet
+	}
+	words := make([]string, 0, n/2) // the distinct words, in order of first occurrence
 	nb := numberingPool.Get().(*numbering)
 	number := func(word string) int32 {
 		id, ok := nb.of[word]
@@ -337,7 +341,7 @@ func (an *Analysis) words(langKey, text string, cut []Span) (tokenField, *textWo
 func numberTerms(n int, ids []int32, term func(id int32) string, token func(i int) *analysis.Token, text string, positions bool, nb *numbering) tokenField {
 	clear(nb.of)
 	termOf := make([]int32, n) // distinct word -> its term's number
-	var keys []string
+	keys := make([]string, 0, n)
 	for id := range int32(n) {
 		t := term(id)
 		k, ok := nb.of[t]
