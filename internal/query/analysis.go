@@ -2,6 +2,7 @@ package query
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -191,25 +192,25 @@ type Analysis struct {
 	cutLikeFold map[string]*analysis.DefaultAnalyzer
 	foldFilters []analysis.TokenFilter
 	terms       map[string]*termCache // per key of cutLikeFold
-	foldTerms   *termCache            // words without apostrophes, folded
 	leads       leadIndex             // the starts of the wildcards compiled with it
 }
 
-// maxCachedTerms bounds each termCache: about 2.5 MB each, one per language met and one
-// for the fold fields. The words of the news are mostly the same few tens of thousands;
-// past the bound a cache starts again empty, so that a vocabulary that drifts is learnt
-// anew.
+// maxCachedTerms bounds each termCache: about 3 MB each, one per language met. The words
+// of the news are mostly the same few tens of thousands; past the bound a cache starts
+// again empty, so that a vocabulary that drifts is learnt anew.
 const maxCachedTerms = 1 << 15
 
 // termCache remembers what a language's token filters (lower case, elision, stemming)
-// made of each word as the tokenizer cut it. Every filter of the text analysers is a
-// function of the word alone, so a word met again needs no filtering: stemming was most
-// of the cost of analysing an article for the alert stage, which does it a thousand
-// times a second.
+// made of each word as the tokenizer cut it, and what the fold filters made of it. Every
+// filter of the text analysers and of the fold analyser is a function of the word alone,
+// so a word met again needs no filtering: stemming was most of the cost of analysing an
+// article for the alert stage, which does it a thousand times a second.
 type termCache struct {
 	mu    sync.RWMutex
-	terms map[string]string
+	terms map[string]cachedTerm
 }
+
+func newTermCache() *termCache { return &termCache{terms: map[string]cachedTerm{}} }
 
 // NewAnalysis builds the analysers for languages (Und is always included).
 func NewAnalysis(languages []string) (*Analysis, error) {
@@ -237,13 +238,12 @@ func NewAnalysis(languages []string) (*Analysis, error) {
 		return nil, fmt.Errorf("loading fold analyzer: %w", err)
 	}
 	an.cutLikeFold, an.terms = map[string]*analysis.DefaultAnalyzer{}, map[string]*termCache{}
-	an.foldTerms = &termCache{terms: map[string]string{}}
 	if fold, ok := an.fold.(*analysis.DefaultAnalyzer); ok && len(fold.CharFilters) == 0 {
 		an.foldFilters = fold.TokenFilters
 		for k, a := range an.text {
 			if a, ok := a.(*analysis.DefaultAnalyzer); ok && len(a.CharFilters) == 0 && sameType(a.Tokenizer, fold.Tokenizer) {
 				an.cutLikeFold[k] = a
-				an.terms[k] = &termCache{terms: map[string]string{}}
+				an.terms[k] = newTermCache()
 			}
 		}
 	}
@@ -252,151 +252,212 @@ func NewAnalysis(languages []string) (*Analysis, error) {
 
 func sameType(a, b any) bool { return fmt.Sprintf("%T", a) == fmt.Sprintf("%T", b) }
 
+// cachedTerm is what a word becomes in the language's fields and in the fold fields.
+type cachedTerm struct {
+	term string // the language analyser's term
+	fold string // the fold analyser's term, unless split
+	// split: the word holds an apostrophe of FoldApostrophes, which the fold filters cut
+	// it at; its fold terms are made every time (foldWords).
+	split bool
+}
+
+// textWords is what Analysis.words keeps of a text for its fold field: the words as cut,
+// each as the number of a distinct word, and what each distinct word becomes.
+type textWords struct {
+	at    []wordAt     // each word's place
+	ids   []int32      // at[i] is the distinct word ids[i]
+	terms []cachedTerm // of each distinct word
+}
+
+// wordAt is a word's offsets and position: what a field keeps of its token.
+type wordAt struct{ start, end, pos int }
+
+// token returns the token of word i, without its term, in *t.
+func (w *textWords) token(i int, t *analysis.Token) *analysis.Token {
+	at := w.at[i]
+	*t = analysis.Token{Start: at.start, End: at.end, Position: at.pos, Type: analysis.AlphaNumeric}
+	return t
+}
+
 // words analyses text with langKey's analyser and, when that analyser cuts words as the
-// fold analyser does, also returns the words as cut (offsets and positions, no term),
-// from which foldWords makes the fold field without segmenting the text again. Words
-// seen before take their terms from the language's termCache.
-// With cut non-nil, the words are cut's rather than the tokenizer's (see DocWords): the
-// cache is then looked up with the words as substrings of text, and only the words it
-// does not hold are made into tokens for the filters.
-func (an *Analysis) words(langKey, text string, cut []Span) (tokenField, []analysis.Token) {
+// fold analyser does, also returns the words as cut with their fold terms, from which
+// foldWords makes the fold field without segmenting or looking the text up again. Each
+// distinct word of the text is looked up once in the language's termCache (and filtered
+// only when the cache has not met it): an article repeats most of its words, and the
+// cache is large enough that each look-up is a cache miss.
+// With cut non-nil, the words are cut's rather than the tokenizer's (see DocWords).
+func (an *Analysis) words(langKey, text string, cut []Span) (tokenField, *textWords) {
 	a := an.cutLikeFold[langKey]
 	if a == nil {
 		return an.tokenField(langKey, text), nil
 	}
-	var words []analysis.Token
-	var terms []string
-	ok := false
-	if cut != nil {
-		words = make([]analysis.Token, len(cut))
-		for i, w := range cut {
-			words[i] = analysis.Token{Start: w.Start, End: w.End, Position: i + 1, Type: analysis.AlphaNumeric}
+	var w textWords
+	n := len(cut)
+	if cut == nil {
+		n = len(text) / 6 // an estimate: the tokenizer has not cut the text yet
+	}
+	words := make([]string, 0, n/2) // the distinct words, in order of first occurrence
+	nb := numberingPool.Get().(*numbering)
+	number := func(word string) int32 {
+		id, ok := nb.of[word]
+		if !ok {
+			id = int32(len(words))
+			nb.of[word] = id
+			words = append(words, word)
 		}
-		terms, ok = an.terms[langKey].filterSpans(text, cut, a.TokenFilters)
+		return id
+	}
+	if cut != nil {
+		w.at, w.ids = make([]wordAt, len(cut)), make([]int32, len(cut))
+		for i, c := range cut {
+			w.at[i] = wordAt{c.Start, c.End, i + 1}
+			w.ids[i] = number(text[c.Start:c.End])
+		}
 	} else {
 		ts := a.Tokenizer.Tokenize([]byte(text))
-		words = make([]analysis.Token, len(ts))
+		w.at, w.ids = make([]wordAt, len(ts)), make([]int32, len(ts))
 		for i, t := range ts {
-			words[i] = analysis.Token{Start: t.Start, End: t.End, Position: t.Position, Type: t.Type}
+			w.at[i] = wordAt{t.Start, t.End, t.Position}
+			word, ok := writtenAs(text, t)
+			if !ok || len(word) != len(t.Term) {
+				word = string(t.Term)
+			}
+			w.ids[i] = number(word)
 		}
-		terms, ok = an.terms[langKey].filter(ts, a.TokenFilters)
 	}
-	if !ok {
-		return an.tokenField(langKey, text), words
+	var ok bool
+	if w.terms, ok = an.terms[langKey].lookup(words, a.TokenFilters, an.foldFilters); !ok {
+		nb.release(nb.ids)
+		return an.tokenField(langKey, text), nil
 	}
-	return newTokenField(terms, func(i int) *analysis.Token { return &words[i] }, text, true), words
+	var t analysis.Token
+	f := numberTerms(len(words), w.ids, func(id int32) string { return w.terms[id].term }, func(i int) *analysis.Token { return w.token(i, &t) }, text, true, nb)
+	return f, &w
+}
+
+// numberTerms makes the token field of the words numbered ids (among n distinct words,
+// numbered in order of first occurrence) whose terms term gives: the distinct terms are
+// found among the distinct words, not among all the words. It releases nb.
+func numberTerms(n int, ids []int32, term func(id int32) string, token func(i int) *analysis.Token, text string, positions bool, nb *numbering) tokenField {
+	clear(nb.of)
+	termOf := make([]int32, n) // distinct word -> its term's number
+	keys := make([]string, 0, n)
+	for id := range int32(n) {
+		t := term(id)
+		k, ok := nb.of[t]
+		if !ok {
+			k = int32(len(keys))
+			nb.of[t] = k
+			keys = append(keys, t)
+		}
+		termOf[id] = k
+	}
+	terms := make([]string, len(ids))
+	termIDs := nb.ids[:0]
+	for i, id := range ids {
+		terms[i] = keys[termOf[id]]
+		termIDs = append(termIDs, termOf[id])
+	}
+	f := numberedTokenField(terms, termIDs, keys, token, text, positions, nb)
+	nb.release(termIDs)
+	return f
 }
 
 // Span is a word of a text as byte offsets, Start inclusive, End exclusive.
 type Span struct{ Start, End int }
 
-// filter returns the term of each token of ts after filters, from the cache or by
-// filtering the words it has not met. It reports false if the filters did not keep one
-// term per word, which none of the text analysers' filters does.
-func (c *termCache) filter(ts analysis.TokenStream, filters []analysis.TokenFilter) ([]string, bool) {
-	terms := make([]string, len(ts))
-	var miss analysis.TokenStream
+// lookup returns what each of words becomes, from the cache or by filtering the words it
+// has not met with filters (the language's) and foldFilters. It reports false if the
+// language's filters did not keep one term per word, which none of the text analysers'
+// filters does.
+func (c *termCache) lookup(words []string, filters, foldFilters []analysis.TokenFilter) ([]cachedTerm, bool) {
+	out := make([]cachedTerm, len(words))
 	var missAt []int
 	c.mu.RLock()
-	for i, t := range ts {
-		if term, ok := c.terms[string(t.Term)]; ok {
-			terms[i] = term
-		} else {
-			miss = append(miss, t)
-			missAt = append(missAt, i)
-		}
-	}
-	c.mu.RUnlock()
-	return c.learn(terms, miss, missAt, filters)
-}
-
-// filterSpans is filter for the words cut of text, as the unicode tokenizer would have
-// returned them (each token's term its bytes in text, its position its rank from 1; its
-// type, which none of the analysers' filters reads, alphanumeric). A word the cache holds
-// costs one look-up; only the others become tokens.
-func (c *termCache) filterSpans(text string, cut []Span, filters []analysis.TokenFilter) ([]string, bool) {
-	terms := make([]string, len(cut))
-	var missAt []int
-	c.mu.RLock()
-	for i, w := range cut {
-		if term, ok := c.terms[text[w.Start:w.End]]; ok {
-			terms[i] = term
+	for i, w := range words {
+		if e, ok := c.terms[w]; ok {
+			out[i] = e
 		} else {
 			missAt = append(missAt, i)
 		}
 	}
 	c.mu.RUnlock()
 	if len(missAt) == 0 {
-		return terms, true
+		return out, true
 	}
-	toks := make([]analysis.Token, len(missAt))
+	// The filters rewrite terms in place: each gets its own copy of the word.
+	keys := make([]string, len(missAt)) // the cache's keys, which must not keep the text
+	toks := make([]analysis.Token, 2*len(missAt))
 	miss := make(analysis.TokenStream, len(missAt))
+	var fold analysis.TokenStream
+	var foldAt []int
 	for j, i := range missAt {
-		w := cut[i]
-		toks[j] = analysis.Token{Term: []byte(text[w.Start:w.End]), Start: w.Start, End: w.End, Position: i + 1, Type: analysis.AlphaNumeric}
+		keys[j] = strings.Clone(words[i])
+		toks[j] = analysis.Token{Term: []byte(keys[j]), End: len(keys[j]), Position: j + 1, Type: analysis.AlphaNumeric}
 		miss[j] = &toks[j]
+		if hasFoldApostrophe(toks[j].Term) {
+			out[i].split = true
+			continue
+		}
+		ft := &toks[len(missAt)+j]
+		*ft = analysis.Token{Term: []byte(keys[j]), End: len(keys[j]), Position: j + 1, Type: analysis.AlphaNumeric}
+		fold, foldAt = append(fold, ft), append(foldAt, i)
 	}
-	return c.learn(terms, miss, missAt, filters)
-}
-
-// learn fills in terms the terms of the tokens miss, the words the cache did not hold
-// (missAt their indexes in terms), by filtering them, and keeps them in the cache.
-func (c *termCache) learn(terms []string, miss analysis.TokenStream, missAt []int, filters []analysis.TokenFilter) ([]string, bool) {
-	if len(miss) == 0 {
-		return terms, true
-	}
-	words := make([]string, len(miss)) // before the filters rewrite the terms in place
-	for j, t := range miss {
-		words[j] = string(t.Term)
-	}
-	out := miss
 	for _, f := range filters {
-		out = f.Filter(out)
+		miss = f.Filter(miss)
 	}
-	if len(out) != len(miss) {
+	for _, f := range foldFilters {
+		fold = f.Filter(fold)
+	}
+	if len(miss) != len(missAt) || len(fold) != len(foldAt) {
 		return nil, false
+	}
+	for j, t := range fold {
+		i := foldAt[j]
+		out[i].fold = string(t.Term)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.terms)+len(out) > maxCachedTerms {
+	if len(c.terms)+len(missAt) > maxCachedTerms {
 		clear(c.terms)
 	}
-	for j, t := range out {
-		term := string(t.Term)
-		terms[missAt[j]] = term
+	for j, t := range miss {
+		i := missAt[j]
+		out[i].term = string(t.Term)
+		if out[i].fold == keys[j] {
+			out[i].fold = keys[j] // one copy of a word already folded
+		}
 		if len(c.terms) < maxCachedTerms {
-			c.terms[words[j]] = term
+			c.terms[keys[j]] = out[i]
 		}
 	}
-	return terms, true
+	return out, true
 }
 
-// foldWords is the fold field of text, given the words of text as words returned them.
-// A word without an apostrophe folds to one term, which the fold term cache keeps; the
-// others the fold filters split (FoldApostrophes), and they are filtered every time.
-// It uses words up.
-func (an *Analysis) foldWords(words []analysis.Token, text string) tokenField {
-	buf := []byte(text)                   // the filters may rewrite terms in place
-	apostrophes := hasFoldApostrophe(buf) // else no word needs looking at
-	var whole, split analysis.TokenStream
-	for i := range words {
-		w := &words[i]
-		w.Term = buf[w.Start:w.End]
-		if apostrophes && hasFoldApostrophe(w.Term) {
-			split = append(split, w)
-		} else {
-			whole = append(whole, w)
-		}
+// foldWords is the fold field of text, given its words as Analysis.words returned them.
+// A word without an apostrophe folds to one term, which words found with the word; the
+// others the fold filters split (FoldApostrophes), and they are filtered every time. It
+// uses w up.
+func (an *Analysis) foldWords(w *textWords, text string) tokenField {
+	if !slices.ContainsFunc(w.terms, func(e cachedTerm) bool { return e.split }) {
+		fold := func(id int32) string { return w.terms[id].fold }
+		var t analysis.Token
+		return numberTerms(len(w.terms), w.ids, fold, func(i int) *analysis.Token { return w.token(i, &t) }, text, false, numberingPool.Get().(*numbering))
 	}
-	wholeTerms, ok := an.foldTerms.filter(whole, an.foldFilters)
-	if !ok {
-		return tokenFieldOf(an.fold.Analyze([]byte(text)), text, false) // not reached: see filter
+	var whole, split analysis.TokenStream
+	var wholeTerms []string
+	words := make([]analysis.Token, len(w.at))
+	for i := range w.at {
+		t, e := w.token(i, &words[i]), &w.terms[w.ids[i]]
+		if e.split {
+			t.Term = []byte(text[t.Start:t.End]) // the filters rewrite it in place
+			split = append(split, t)
+			continue
+		}
+		whole, wholeTerms = append(whole, t), append(wholeTerms, e.fold)
 	}
 	for _, f := range an.foldFilters {
 		split = f.Filter(split)
-	}
-	if len(split) == 0 {
-		return newTokenField(wholeTerms, func(i int) *analysis.Token { return whole[i] }, text, false)
 	}
 	// Merge in word order: the parts of a split word keep its position.
 	terms := make([]string, 0, len(wholeTerms)+len(split))

@@ -235,3 +235,52 @@ func TestDocKeywordsAnswersAsDoc(t *testing.T) {
 		}
 	}
 }
+
+// TestDocIsTheAnalysers: a Doc's title and body, made from the distinct words of each text
+// (Analysis.words), and its fold fields, made from the same words' cached fold terms, hold
+// what the analysers make of the text: the terms, their positions and offsets, the
+// distinct terms in order and their positions, with the caches cold and warm. The texts
+// repeat words, and words of one stem or one fold term.
+func TestDocIsTheAnalysers(t *testing.T) {
+	an := newTestAnalysis(t)
+	arts := []*article.Article{
+		{Lang: "fr", Title: "L'Arménie et l'Azerbaïdjan, l'Arménie", Summary: "Les pourparlers reprennent.", Text: "À Bruxelles, l'Arménie et l’Arménie ; corridor, corridors, Corridor. 1,5 million d’euros, 1,5 million."},
+		{Lang: "en", Title: "Talks talks TALKS", Text: "Talks on the Lachin corridor resumed; the talks, talking of the corridors, resumed on Monday's session and Monday."},
+		{Lang: "ru", Title: "Переговоры переговоров", Text: "Ереван и Баку: переговоры 12.05, Ереван и Баку, переговоров нет. Ёлка ёлка елка."},
+		{Lang: "tr", Title: "Erdoğan ERDOĞAN", Text: "Bakü'nün açıklaması; Bakü Bakü'de Erdoğan erdogan İstanbul'da istanbul."},
+		{Lang: "de", Title: "Straße STRASSE", Text: "Die Straße nach Latschin, die Straße bleibt gesperrt; Außenminister, Aussenminister."},
+		{Lang: "hy", Title: "Նիկոլ Փաշինյան", Text: "Նիկոլ Փաշինյան, Նիկոլ Փաշինյանը։"},
+		{Lang: "und", Title: "x", Text: ""},
+	}
+	for round := range 2 {
+		for _, a := range arts {
+			d := an.Doc(a)
+			key := an.LangKey(a.Lang)
+			fold := d.foldFields(FieldText)
+			for i, text := range []string{a.Title, BodyText(a)} {
+				check := func(what string, got *tokenField, want tokenField, positions bool) {
+					t.Helper()
+					if !slices.Equal(got.terms, want.terms) || !slices.Equal(got.pos, want.pos) || !slices.Equal(got.start, want.start) || !slices.Equal(got.end, want.end) {
+						t.Errorf("round %d, %s %s %d:\ngot  %q %v %v\nwant %q %v %v", round, a.Lang, what, i, got.terms, got.pos, got.start, want.terms, want.pos, want.start)
+					}
+					if !slices.Equal(got.keys, want.keys) {
+						t.Errorf("round %d, %s %s %d: distinct terms %q, want %q", round, a.Lang, what, i, got.keys, want.keys)
+					}
+					if !positions {
+						return
+					}
+					if len(got.at) != len(want.at) {
+						t.Errorf("round %d, %s %s %d: %d terms with positions, want %d", round, a.Lang, what, i, len(got.at), len(want.at))
+					}
+					for term, ps := range want.at {
+						if !slices.Equal(got.at[term], ps) {
+							t.Errorf("round %d, %s %s %d: positions of %q are %v, want %v", round, a.Lang, what, i, term, got.at[term], ps)
+						}
+					}
+				}
+				check("field", d.both[i], an.tokenField(key, text), true)
+				check("fold field", fold[i], tokenFieldOf(an.fold.Analyze([]byte(text)), text, false), false)
+			}
+		}
+	}
+}

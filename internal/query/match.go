@@ -126,50 +126,61 @@ func tokenFieldOf(ts analysis.TokenStream, text string, positions bool) tokenFie
 // array. The distinct terms are numbered with a map kept from field to field, so that
 // each term is looked up once and the positions map is made at its final size.
 func newTokenField(terms []string, token func(i int) *analysis.Token, text string, positions bool) tokenField {
+	nb := numberingPool.Get().(*numbering)
+	ids := nb.ids[:0]
+	var keys []string
+	for _, t := range terms {
+		id, ok := nb.of[t]
+		if !ok {
+			id = int32(len(keys))
+			nb.of[t] = id
+			keys = append(keys, t)
+		}
+		ids = append(ids, id)
+	}
+	f := numberedTokenField(terms, ids, keys, token, text, positions, nb)
+	nb.release(ids)
+	return f
+}
+
+// numberedTokenField is newTokenField given the number of each term (ids) among the
+// distinct terms (keys, in order of first occurrence); nb is working memory.
+func numberedTokenField(terms []string, ids []int32, keys []string, token func(i int) *analysis.Token, text string, positions bool, nb *numbering) tokenField {
 	n := len(terms)
 	ints := make([]int, 4*n)
 	f := tokenField{
-		terms: terms, pos: ints[:n:n], start: ints[n : 2*n : 2*n], end: ints[2*n : 3*n : 3*n], text: text,
+		terms: terms, pos: ints[:n:n], start: ints[n : 2*n : 2*n], end: ints[2*n : 3*n : 3*n], text: text, keys: keys,
 	}
 	for i := range n {
 		t := token(i)
 		f.pos[i], f.start[i], f.end[i] = t.Position, t.Start, t.End
 	}
-	nb := numberingPool.Get().(*numbering)
-	ids := nb.ids[:0]
-	for _, t := range terms {
-		id, ok := nb.of[t]
-		if !ok {
-			id = int32(len(f.keys))
-			nb.of[t] = id
-			f.keys = append(f.keys, t)
-			nb.next = append(nb.next, 0)
-		}
-		ids = append(ids, id)
-		nb.next[id]++
-	}
 	if !positions {
-		nb.release(ids)
 		return f
 	}
-	// next[id] becomes where the positions of term id start, then where the next goes.
+	// next[id] counts the positions of term id, then becomes where they start, then
+	// where the next goes.
+	next := append(nb.next[:0], make([]int, len(keys))...)
+	for _, id := range ids {
+		next[id]++
+	}
 	off := 0
-	for id, c := range nb.next {
-		nb.next[id] = off
+	for id, c := range next {
+		next[id] = off
 		off += c
 	}
 	all := ints[3*n:]
 	for i, id := range ids {
-		all[nb.next[id]] = f.pos[i]
-		nb.next[id]++
+		all[next[id]] = f.pos[i]
+		next[id]++
 	}
 	f.at = make(Positions, len(f.keys))
 	off = 0
 	for id, t := range f.keys {
-		f.at[t] = all[off:nb.next[id]:nb.next[id]]
-		off = nb.next[id]
+		f.at[t] = all[off:next[id]:next[id]]
+		off = next[id]
 	}
-	nb.release(ids)
+	nb.next = next
 	return f
 }
 

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-
-	"github.com/blevesearch/bleve/v2/analysis"
 )
 
 // sortedTerms holds the distinct terms of a Doc's title and body in order, built when
@@ -96,7 +94,7 @@ type foldedFields struct {
 	both        [2]*tokenField // title and body, for foldFields
 	// The words of title and body as Analysis.words cut them; nil when the language's
 	// analyser cuts words otherwise, and once the fold fields are built.
-	titleWords, bodyWords []analysis.Token
+	titleWords, bodyWords *textWords
 }
 
 // foldFields returns the fold fields a text query on field looks in.
@@ -115,7 +113,7 @@ func (d *Doc) foldFields(field string) []*tokenField {
 }
 
 // foldField analyses text for a fold field, from its words when Analysis.words gave them.
-func (an *Analysis) foldField(text string, words []analysis.Token) tokenField {
+func (an *Analysis) foldField(text string, words *textWords) tokenField {
 	if words != nil {
 		return an.foldWords(words, text)
 	}

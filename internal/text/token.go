@@ -56,108 +56,134 @@ func tokenizeMode(s string, out []Token, suffixes bool) []Token {
 	if out == nil {
 		out = make([]Token, 0, len(s)/6+1)
 	}
+	tk := tokenizer{s: s, out: out, suffixes: suffixes, brk: true, sent: true}
+	// Most news text is cut by segments without the UAX #29 state machine (see
+	// segments); a text with a character they do not know is cut again by it.
+	if !segments(s, tk.segment) {
+		tk = tokenizer{s: s, out: out, suffixes: suffixes, brk: true, sent: true}
+		it := words.FromString(s)
+		for it.Next() {
+			tk.segment(it.Value(), it.Start())
+		}
+	}
+	return tk.finish()
+}
+
+// tokenizer is tokenizeMode's state between the segments of s.
+type tokenizer struct {
+	s        string
+	out      []Token
+	suffixes bool
 	// Folded forms that differ from the surface go into one buffer that becomes one string
 	// at the end: one allocation per field instead of one per capitalised word.
-	type pending struct{ tok, off, end int }
-	var buf []byte
-	var pend []pending
-	var scratch []byte // decompositions, grown once and reused
-	// abbrev looks a token's folded form up while the buffer is still being written; a
-	// map lookup with string(bytes) does not allocate.
-	abbrev := func(k int) bool {
-		if n := len(pend); n > 0 && pend[n-1].tok == k {
-			return abbreviations[string(buf[pend[n-1].off:pend[n-1].end])]
-		}
-		return abbreviations[out[k].Norm]
+	buf     []byte
+	pend    []pendingNorm
+	scratch []byte // decompositions, grown once and reused
+
+	brk, sent, hyph bool
+}
+
+// pendingNorm is a token's folded form in tokenizer.buf.
+type pendingNorm struct{ tok, off, end int }
+
+// abbrev looks a token's folded form up while the buffer is still being written; a map
+// lookup with string(bytes) does not allocate.
+func (tk *tokenizer) abbrev(k int) bool {
+	if n := len(tk.pend); n > 0 && tk.pend[n-1].tok == k {
+		return abbreviations[string(tk.buf[tk.pend[n-1].off:tk.pend[n-1].end])]
 	}
-	it := words.FromString(s)
-	brk, sent, hyph := true, true, false
-	for it.Next() {
-		w := it.Value()
-		start := it.Start()
-		if w == " " {
-			continue // most segments between words
-		}
-		r, _ := utf8.DecodeRuneInString(w)
-		if !isLetterOrNumber(r) {
-			if strings.TrimSpace(w) == "" {
-				// A line break ends a sentence even without punctuation: a headline, a
-				// list item or a caption is a line of its own, and its last word is no
-				// part of a name the next line starts. (UAX #29 gives each line break a
-				// segment of its own, so a blank line is two of these.)
-				if strings.ContainsAny(w, "\n\r\u2028\u2029\v\f\u0085") {
-					brk, sent = true, true
-				}
-				continue
-			}
-			switch w {
-			case "-", "‐", "‑":
-				if n := len(out); n > 0 && out[n-1].End == start {
-					hyph = true
-				}
-			case ".":
-				// An initial ("William T. Sherman", "M. Lavrov") or an abbreviated title
-				// ("Lt. Gen.") does not end the sentence or the name.
-				if n := len(out); n > 0 && out[n-1].End == start && !brk && (isInitial(s[out[n-1].Start:out[n-1].End]) || abbrev(n-1)) {
-					out[n-1].Initial = isInitial(s[out[n-1].Start:out[n-1].End])
-					continue
-				}
-				brk, sent = true, true
-			case "!", "?", "…", "\"", "«", "»", "“", "”", "„":
-				brk = true
-				if w != "\"" && w != "«" && w != "»" && w != "“" && w != "”" && w != "„" {
-					sent = true
-				}
-			default:
-				brk = true
-			}
-			continue
-		}
-		wordStart, wordEnd := start, start+len(w)
-		// Apostrophes inside the word.
-		if i := indexApostrophe(w); i > 0 {
-			_, alen := utf8.DecodeRuneInString(w[i:])
-			head, tail := w[:i], w[i+alen:]
-			switch {
-			case elisions[strings.ToLower(head)] && tail != "":
-				start += i + alen
-				w = tail
-			case suffixes && tail != "" && utf8.RuneCountInString(tail) <= 5 && !strings.ContainsFunc(tail, isApostrophe):
-				// Bakı'da, Lavrov'un, Paşinyan'ın: the suffix is grammar, not name.
-				w = head
-			}
-		}
-		t := Token{Start: start, End: start + len(w), WordStart: wordStart, WordEnd: wordEnd, Break: brk, SentStart: sent, Letters: true, Hyph: hyph && !brk && len(out) > 0 && out[len(out)-1].End+1 >= start}
-		r, _ = utf8.DecodeRuneInString(w)
-		if r < utf8.RuneSelf {
-			t.Cap = 'A' <= r && r <= 'Z'
-		} else {
-			t.Cap = unicode.IsUpper(r) || unicode.IsTitle(r)
-		}
-		if !unicode.IsLetter(r) {
-			t.Letters = strings.ContainsFunc(w, unicode.IsLetter)
-		}
-		t.Upper = t.Cap && utf8.RuneCountInString(w) > 1 && !strings.ContainsFunc(w, unicode.IsLower)
-		if needsFold(w) {
-			if buf == nil {
-				buf = make([]byte, 0, (len(s)-start)/4+32)
-			}
-			off := len(buf)
-			buf, scratch = appendFolded(buf, scratch, w)
-			pend = append(pend, pending{len(out), off, len(buf)})
-		} else {
-			t.Norm = w
-		}
-		out = append(out, t)
-		brk, sent, hyph = false, false, false
+	return abbreviations[tk.out[k].Norm]
+}
+
+// segment takes in the UAX #29 segment w of s, which starts at byte start.
+func (tk *tokenizer) segment(w string, start int) {
+	s, out := tk.s, tk.out
+	if w == " " {
+		return // most segments between words
 	}
-	if len(pend) > 0 {
-		str := string(buf)
-		for _, p := range pend {
-			out[p.tok].Norm = str[p.off:p.end]
+	r, _ := utf8.DecodeRuneInString(w)
+	if !isLetterOrNumber(r) {
+		if strings.TrimSpace(w) == "" {
+			// A line break ends a sentence even without punctuation: a headline, a
+			// list item or a caption is a line of its own, and its last word is no
+			// part of a name the next line starts. (UAX #29 gives each line break a
+			// segment of its own, so a blank line is two of these.)
+			if strings.ContainsAny(w, "\n\r\u2028\u2029\v\f\u0085") {
+				tk.brk, tk.sent = true, true
+			}
+			return
+		}
+		switch w {
+		case "-", "‐", "‑":
+			if n := len(out); n > 0 && out[n-1].End == start {
+				tk.hyph = true
+			}
+		case ".":
+			// An initial ("William T. Sherman", "M. Lavrov") or an abbreviated title
+			// ("Lt. Gen.") does not end the sentence or the name.
+			if n := len(out); n > 0 && out[n-1].End == start && !tk.brk && (isInitial(s[out[n-1].Start:out[n-1].End]) || tk.abbrev(n-1)) {
+				out[n-1].Initial = isInitial(s[out[n-1].Start:out[n-1].End])
+				return
+			}
+			tk.brk, tk.sent = true, true
+		case "!", "?", "…", "\"", "«", "»", "“", "”", "„":
+			tk.brk = true
+			if w != "\"" && w != "«" && w != "»" && w != "“" && w != "”" && w != "„" {
+				tk.sent = true
+			}
+		default:
+			tk.brk = true
+		}
+		return
+	}
+	wordStart, wordEnd := start, start+len(w)
+	// Apostrophes inside the word.
+	if i := indexApostrophe(w); i > 0 {
+		_, alen := utf8.DecodeRuneInString(w[i:])
+		head, tail := w[:i], w[i+alen:]
+		switch {
+		case elisions[strings.ToLower(head)] && tail != "":
+			start += i + alen
+			w = tail
+		case tk.suffixes && tail != "" && utf8.RuneCountInString(tail) <= 5 && !strings.ContainsFunc(tail, isApostrophe):
+			// Bakı'da, Lavrov'un, Paşinyan'ın: the suffix is grammar, not name.
+			w = head
 		}
 	}
-	return out
+	t := Token{Start: start, End: start + len(w), WordStart: wordStart, WordEnd: wordEnd, Break: tk.brk, SentStart: tk.sent, Letters: true, Hyph: tk.hyph && !tk.brk && len(out) > 0 && out[len(out)-1].End+1 >= start}
+	r, _ = utf8.DecodeRuneInString(w)
+	if r < utf8.RuneSelf {
+		t.Cap = 'A' <= r && r <= 'Z'
+	} else {
+		t.Cap = unicode.IsUpper(r) || unicode.IsTitle(r)
+	}
+	if !unicode.IsLetter(r) {
+		t.Letters = strings.ContainsFunc(w, unicode.IsLetter)
+	}
+	t.Upper = t.Cap && utf8.RuneCountInString(w) > 1 && !strings.ContainsFunc(w, unicode.IsLower)
+	if needsFold(w) {
+		if tk.buf == nil {
+			tk.buf = make([]byte, 0, (len(s)-start)/4+32)
+		}
+		off := len(tk.buf)
+		tk.buf, tk.scratch = appendFolded(tk.buf, tk.scratch, w)
+		tk.pend = append(tk.pend, pendingNorm{len(out), off, len(tk.buf)})
+	} else {
+		t.Norm = w
+	}
+	tk.out = append(out, t)
+	tk.brk, tk.sent, tk.hyph = false, false, false
+}
+
+// finish gives the tokens their folded forms and returns them.
+func (tk *tokenizer) finish() []Token {
+	if len(tk.pend) > 0 {
+		str := string(tk.buf)
+		for _, p := range tk.pend {
+			tk.out[p.tok].Norm = str[p.off:p.end]
+		}
+	}
+	return tk.out
 }
 
 // isLetterOrNumber is unicode.IsLetter(r) || unicode.IsNumber(r), ASCII decided inline.
