@@ -168,13 +168,14 @@ func itemIdentity(it *gofeed.Item, base *url.URL, src article.Source, fetched ti
 	if link == "" && len(it.Links) > 0 {
 		link = it.Links[0]
 	}
-	link = resolve(base, link)
-	itemBase := base
-	if u, err := url.Parse(link); err == nil && link != "" {
-		itemBase = u
+	// The link is parsed once: it is the base of the item's relative links and, made
+	// canonical, its URL (resolving, reparsing and canonicalising each parsed it again).
+	itemBase, canonical := base, ""
+	if u := resolveURL(base, link); u != nil {
+		itemBase, canonical = u, canonicalURL(*u)
 	}
 	a := &article.Article{
-		URL:     CanonicalURL(link),
+		URL:     canonical,
 		GUID:    strings.TrimSpace(it.GUID),
 		Fetched: fetched.UTC(),
 		Source:  src,
@@ -367,9 +368,16 @@ func isImagePath(u string) bool {
 // and host lower-cased, default ports dropped and the query sorted, so one story has one
 // address. It returns "" for anything that is not an absolute http(s) URL.
 func CanonicalURL(raw string) string {
-	raw = strings.TrimSpace(raw)
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return ""
+	}
+	return canonicalURL(*u)
+}
+
+// canonicalURL is CanonicalURL of a parsed URL; it changes its copy only.
+func canonicalURL(u url.URL) string {
+	if u.Host == "" {
 		return ""
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
@@ -419,21 +427,30 @@ func isTrackingParam(k string) bool {
 // browser, where a javascript: or data: URL from a feed would run or embed what the feed
 // wrote.
 func resolve(base *url.URL, ref string) string {
+	if r := resolveURL(base, ref); r != nil {
+		return r.String()
+	}
+	return ""
+}
+
+// resolveURL is resolve without the last step, for a caller that reads the URL's parts:
+// nil where resolve returns "".
+func resolveURL(base *url.URL, ref string) *url.URL {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
-		return ""
+		return nil
 	}
 	r, err := url.Parse(ref)
 	if err != nil {
-		return ""
+		return nil
 	}
 	if base != nil && !r.IsAbs() {
 		r = base.ResolveReference(r)
 	}
 	if !r.IsAbs() || (r.Scheme != "http" && r.Scheme != "https") || r.Host == "" {
-		return ""
+		return nil
 	}
-	return r.String()
+	return r
 }
 
 // sanitiseHTML keeps only what bluemonday's UGC policy allows (no script, no event
