@@ -139,13 +139,14 @@ func normaliseFresh(feed *gofeed.Feed, fc config.FeedConfig, feedURL, docURL str
 		if it == nil {
 			continue
 		}
-		a, itemBase := itemIdentity(it, base, src, fetched)
-		known := a.ID != ""
-		if known && !fresh(a.ID) {
-			ids = append(ids, a.ID)
+		id := identify(it, base, src.FeedURL)
+		known := id.id != ""
+		if known && !fresh(id.id) {
+			ids = append(ids, id.id) // an item seen before costs its ID only
 			continue
 		}
-		fillItem(a, it, itemBase, fetched)
+		a := id.article(src, fetched)
+		fillItem(a, it, id.base, fetched)
 		ids = append(ids, a.ID)
 		if known || fresh(a.ID) {
 			arts = append(arts, a)
@@ -164,27 +165,42 @@ func normaliseItem(it *gofeed.Item, base *url.URL, src article.Source, fetched t
 // GUID, and its ID unless it has neither (then fillItem derives one from its content). It
 // returns the base for the item's relative links too.
 func itemIdentity(it *gofeed.Item, base *url.URL, src article.Source, fetched time.Time) (*article.Article, *url.URL) {
+	id := identify(it, base, src.FeedURL)
+	return id.article(src, fetched), id.base
+}
+
+// identity is what identifies an item, before it becomes an article.
+type identity struct {
+	url, guid, id string
+	base          *url.URL // for the item's relative links
+}
+
+func identify(it *gofeed.Item, base *url.URL, feedURL string) identity {
 	link := it.Link
 	if link == "" && len(it.Links) > 0 {
 		link = it.Links[0]
 	}
 	// The link is parsed once: it is the base of the item's relative links and, made
 	// canonical, its URL (resolving, reparsing and canonicalising each parsed it again).
-	itemBase, canonical := base, ""
+	id := identity{base: base, guid: strings.TrimSpace(it.GUID)}
 	if u := resolveURL(base, link); u != nil {
-		itemBase, canonical = u, canonicalURL(*u)
+		id.base, id.url = u, canonicalURL(*u)
 	}
-	a := &article.Article{
-		URL:     canonical,
-		GUID:    strings.TrimSpace(it.GUID),
+	if id.url != "" || id.guid != "" {
+		id.id = article.ID(id.url, feedURL, id.guid)
+	}
+	return id
+}
+
+func (id identity) article(src article.Source, fetched time.Time) *article.Article {
+	return &article.Article{
+		ID:      id.id,
+		URL:     id.url,
+		GUID:    id.guid,
 		Fetched: fetched.UTC(),
 		Source:  src,
 		Sources: []article.Source{src},
 	}
-	if a.URL != "" || a.GUID != "" {
-		a.ID = article.ID(a.URL, src.FeedURL, a.GUID)
-	}
-	return a, itemBase
 }
 
 // fillItem completes an article itemIdentity started: text, sanitised HTML, dates, media.
