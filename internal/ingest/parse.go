@@ -63,7 +63,26 @@ func ParseFeed(body []byte, contentType string) (feed *gofeed.Feed, err error) {
 	return feed, nil
 }
 
-var xmlDecl = regexp.MustCompile(`^\s*<\?xml[^>]*?\?>`)
+// xmlDeclIndex returns where the XML declaration body starts with ends (b[:end]), the
+// match of ^\s*<\?xml[^>]*?\?> with \s as RE2 reads it, or -1. Scanned by hand: the
+// regular expression ran on every body of a poll cycle.
+func xmlDeclIndex(b []byte) int {
+	i := 0
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\f' || b[i] == '\r') {
+		i++
+	}
+	if !bytes.HasPrefix(b[i:], []byte("<?xml")) {
+		return -1
+	}
+	i += len("<?xml")
+	// [^>]*? then ?>: the first '>' ends the declaration, and a '?' must come just before.
+	gt := bytes.IndexByte(b[i:], '>')
+	if gt < 1 || b[i+gt-1] != '?' {
+		return -1
+	}
+	return i + gt + 1
+}
+
 var declEncoding = regexp.MustCompile(`encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']`)
 
 // decodeCharset returns body as UTF-8 with its XML declaration saying so, and the name of
@@ -79,8 +98,8 @@ func decodeCharset(body []byte, contentType string) ([]byte, string, error) {
 		}
 	}
 	if enc == nil {
-		if m := xmlDecl.Find(body); m != nil {
-			if em := declEncoding.FindSubmatch(m); em != nil {
+		if end := xmlDeclIndex(body); end >= 0 {
+			if em := declEncoding.FindSubmatch(body[:end]); em != nil {
 				// An unknown label is treated as no declaration, as feed readers do: the
 				// bytes may well be UTF-8 or recognisable.
 				enc, name = lookupCharset(string(em[1]))
@@ -111,12 +130,12 @@ func decodeCharset(body []byte, contentType string) ([]byte, string, error) {
 		}
 	}
 	out = stripInvalidXMLChars(out)
-	if loc := xmlDecl.FindIndex(out); loc != nil {
+	if end := xmlDeclIndex(out); end >= 0 {
 		// The body is UTF-8 now; a stale declaration would make the XML decoder convert
 		// again. One that says so already is left alone, sparing a copy of the body.
-		if em := declEncoding.FindSubmatch(out[loc[0]:loc[1]]); em != nil && !strings.EqualFold(string(em[1]), "utf-8") {
-			decl := declEncoding.ReplaceAll(out[loc[0]:loc[1]], []byte(`encoding="utf-8"`))
-			out = append(append(append([]byte{}, out[:loc[0]]...), decl...), out[loc[1]:]...)
+		if em := declEncoding.FindSubmatch(out[:end]); em != nil && !strings.EqualFold(string(em[1]), "utf-8") {
+			decl := declEncoding.ReplaceAll(out[:end], []byte(`encoding="utf-8"`))
+			out = append(append([]byte{}, decl...), out[end:]...)
 		}
 	}
 	return out, name, nil
