@@ -142,3 +142,17 @@ func FuzzXMLDeclIndex(f *testing.F) {
 		}
 	})
 }
+
+// FuzzXMLClean holds the word-at-a-time scan to the byte-by-byte one.
+func FuzzXMLClean(f *testing.F) {
+	for _, s := range []string{"plain ascii text, long enough", "tab\tnew\nline\rreturn....", "a\x00b", "\x1f", "\xef\xbf\xbe", "café ☕ ünïcödé text", "12345678\x0b", "1234567\xef"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for start := range min(len(b), 8) { // every alignment of the words
+			if got, want := xmlClean(b[start:]), xmlCleanBytes(b[start:]); got != want {
+				t.Errorf("xmlClean(%q) = %v, byte by byte %v", b[start:], got, want)
+			}
+		}
+	})
+}
