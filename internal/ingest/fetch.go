@@ -339,6 +339,9 @@ func retryAfter(v string, now time.Time) time.Duration {
 
 // maxAge returns Cache-Control's max-age (s-maxage wins), zero when absent or no-cache.
 func maxAge(cc string) time.Duration {
+	if cc == "" {
+		return 0 // most answers, every 304 of many servers: nothing to split
+	}
 	var age time.Duration
 	for _, d := range strings.Split(cc, ",") {
 		k, v, _ := strings.Cut(strings.TrimSpace(strings.ToLower(d)), "=")
