@@ -13,8 +13,10 @@ import (
 )
 
 func TestFetchConditionalGET(t *testing.T) {
-	var gotINM, gotIMS, gotUA atomic.Value
+	var gotINM, gotIMS, gotUA, gotAccept, gotAE atomic.Value
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotAccept.Store(r.Header.Get("Accept"))
+		gotAE.Store(r.Header.Get("Accept-Encoding"))
 		gotINM.Store(r.Header.Get("If-None-Match"))
 		gotIMS.Store(r.Header.Get("If-Modified-Since"))
 		gotUA.Store(r.Header.Get("User-Agent"))
@@ -43,8 +45,11 @@ func TestFetchConditionalGET(t *testing.T) {
 	if first.MaxAge != 15*time.Minute {
 		t.Errorf("MaxAge = %s, want 15m", first.MaxAge)
 	}
-	if gotUA.Load() != "wirewatch-test/1" {
-		t.Errorf("User-Agent = %v", gotUA.Load())
+	if gotUA.Load() != "wirewatch-test/1" || gotAccept.Load() != acceptFeeds || gotAE.Load() != "gzip, deflate" {
+		t.Errorf("User-Agent %v, Accept %v, Accept-Encoding %v", gotUA.Load(), gotAccept.Load(), gotAE.Load())
+	}
+	if first.FinalURL != srv.URL || first.Base != srv.URL || first.PermanentURL != "" {
+		t.Errorf("without a redirect: FinalURL %q, Base %q, PermanentURL %q; want %q, %q, none", first.FinalURL, first.Base, first.PermanentURL, srv.URL, srv.URL)
 	}
 	second, err := f.get(t.Context(), srv.URL, first.Validators, acceptFeeds)
 	if err != nil {

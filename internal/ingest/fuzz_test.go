@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -113,6 +114,44 @@ func FuzzDiscover(f *testing.F) {
 		for _, u := range urls {
 			if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
 				t.Fatalf("discovered non-http URL %q", u)
+			}
+		}
+	})
+}
+
+// FuzzXMLDeclIndex holds the hand scan of the XML declaration to the regular expression
+// it replaced.
+func FuzzXMLDeclIndex(f *testing.F) {
+	for _, s := range []string{
+		`<?xml version="1.0" encoding="ISO-8859-1"?><rss/>`,
+		" \t\r\n\f<?xml version='1.0'?>\n<feed/>",
+		"\v<?xml version='1.0'?>",
+		`<?xml?>`, `<?xml>`, `<?xml ?`, `<?xml version="1.0" >?>`, `<?xml-stylesheet href="a"?>`,
+		`<rss/>`, ``, `<?XML version="1.0"?>`, `<?xml a="?>"?>`,
+	} {
+		f.Add([]byte(s))
+	}
+	re := regexp.MustCompile(`^\s*<\?xml[^>]*?\?>`)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		want := -1
+		if loc := re.FindIndex(b); loc != nil {
+			want = loc[1]
+		}
+		if got := xmlDeclIndex(b); got != want {
+			t.Errorf("xmlDeclIndex(%q) = %d, the regular expression ends at %d", b, got, want)
+		}
+	})
+}
+
+// FuzzXMLClean holds the word-at-a-time scan to the byte-by-byte one.
+func FuzzXMLClean(f *testing.F) {
+	for _, s := range []string{"plain ascii text, long enough", "tab\tnew\nline\rreturn....", "a\x00b", "\x1f", "\xef\xbf\xbe", "café ☕ ünïcödé text", "12345678\x0b", "1234567\xef"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for start := range min(len(b), 8) { // every alignment of the words
+			if got, want := xmlClean(b[start:]), xmlCleanBytes(b[start:]); got != want {
+				t.Errorf("xmlClean(%q) = %v, byte by byte %v", b[start:], got, want)
 			}
 		}
 	})

@@ -9,13 +9,16 @@ import (
 // metrics are the poller's Prometheus series. Per-feed health is read from Status at scrape
 // time, so a gauge can never disagree with the API.
 type metrics struct {
-	p         *Poller
-	fetches   *prometheus.CounterVec
-	fetchTime prometheus.Histogram
-	published prometheus.Counter
-	refused   prometheus.Counter
-	failures  prometheus.Counter
-	pushes    prometheus.Counter
+	p       *Poller
+	fetches *prometheus.CounterVec
+	// fetchOK and fetchErr are fetches' two series, looked up once rather than by label
+	// values at every fetch.
+	fetchOK, fetchErr prometheus.Counter
+	fetchTime         prometheus.Histogram
+	published         prometheus.Counter
+	refused           prometheus.Counter
+	failures          prometheus.Counter
+	pushes            prometheus.Counter
 	// pollRequests counts "poll now" requests by outcome (accepted, too_soon, unknown, not_held).
 	pollRequests *prometheus.CounterVec
 
@@ -32,7 +35,7 @@ type metrics struct {
 
 func newMetrics(p *Poller) *metrics {
 	label := []string{"feed_url"}
-	return &metrics{
+	m := &metrics{
 		p: p,
 		fetches: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "wirewatch_ingest_fetches_total", Help: "Feed fetches by outcome (ok or error).",
@@ -66,14 +69,16 @@ func newMetrics(p *Poller) *metrics {
 		feedInterval:    prometheus.NewDesc("wirewatch_ingest_feed_interval_seconds", "Current adaptive poll interval.", label, nil),
 		feedNextPoll:    prometheus.NewDesc("wirewatch_ingest_feed_next_poll_timestamp_seconds", "When the feed is polled next.", label, nil),
 	}
+	m.fetchOK, m.fetchErr = m.fetches.WithLabelValues("ok"), m.fetches.WithLabelValues("error")
+	return m
 }
 
 func (m *metrics) observeFetch(d time.Duration, err error) {
 	m.fetchTime.Observe(d.Seconds())
 	if err != nil {
-		m.fetches.WithLabelValues("error").Inc()
+		m.fetchErr.Inc()
 	} else {
-		m.fetches.WithLabelValues("ok").Inc()
+		m.fetchOK.Inc()
 	}
 }
 

@@ -139,13 +139,14 @@ func normaliseFresh(feed *gofeed.Feed, fc config.FeedConfig, feedURL, docURL str
 		if it == nil {
 			continue
 		}
-		a, itemBase := itemIdentity(it, base, src, fetched)
-		known := a.ID != ""
-		if known && !fresh(a.ID) {
-			ids = append(ids, a.ID)
+		id := identify(it, base, src.FeedURL)
+		known := id.id != ""
+		if known && !fresh(id.id) {
+			ids = append(ids, id.id) // an item seen before costs its ID only
 			continue
 		}
-		fillItem(a, it, itemBase, fetched)
+		a := id.article(src, fetched)
+		fillItem(a, it, id.base, fetched)
 		ids = append(ids, a.ID)
 		if known || fresh(a.ID) {
 			arts = append(arts, a)
@@ -164,26 +165,42 @@ func normaliseItem(it *gofeed.Item, base *url.URL, src article.Source, fetched t
 // GUID, and its ID unless it has neither (then fillItem derives one from its content). It
 // returns the base for the item's relative links too.
 func itemIdentity(it *gofeed.Item, base *url.URL, src article.Source, fetched time.Time) (*article.Article, *url.URL) {
+	id := identify(it, base, src.FeedURL)
+	return id.article(src, fetched), id.base
+}
+
+// identity is what identifies an item, before it becomes an article.
+type identity struct {
+	url, guid, id string
+	base          *url.URL // for the item's relative links
+}
+
+func identify(it *gofeed.Item, base *url.URL, feedURL string) identity {
 	link := it.Link
 	if link == "" && len(it.Links) > 0 {
 		link = it.Links[0]
 	}
-	link = resolve(base, link)
-	itemBase := base
-	if u, err := url.Parse(link); err == nil && link != "" {
-		itemBase = u
+	// The link is parsed once: it is the base of the item's relative links and, made
+	// canonical, its URL (resolving, reparsing and canonicalising each parsed it again).
+	id := identity{base: base, guid: strings.TrimSpace(it.GUID)}
+	if u := resolveURL(base, link); u != nil {
+		id.base, id.url = u, canonicalURL(*u)
 	}
-	a := &article.Article{
-		URL:     CanonicalURL(link),
-		GUID:    strings.TrimSpace(it.GUID),
+	if id.url != "" || id.guid != "" {
+		id.id = article.ID(id.url, feedURL, id.guid)
+	}
+	return id
+}
+
+func (id identity) article(src article.Source, fetched time.Time) *article.Article {
+	return &article.Article{
+		ID:      id.id,
+		URL:     id.url,
+		GUID:    id.guid,
 		Fetched: fetched.UTC(),
 		Source:  src,
 		Sources: []article.Source{src},
 	}
-	if a.URL != "" || a.GUID != "" {
-		a.ID = article.ID(a.URL, src.FeedURL, a.GUID)
-	}
-	return a, itemBase
 }
 
 // fillItem completes an article itemIdentity started: text, sanitised HTML, dates, media.
@@ -367,9 +384,16 @@ func isImagePath(u string) bool {
 // and host lower-cased, default ports dropped and the query sorted, so one story has one
 // address. It returns "" for anything that is not an absolute http(s) URL.
 func CanonicalURL(raw string) string {
-	raw = strings.TrimSpace(raw)
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return ""
+	}
+	return canonicalURL(*u)
+}
+
+// canonicalURL is CanonicalURL of a parsed URL; it changes its copy only.
+func canonicalURL(u url.URL) string {
+	if u.Host == "" {
 		return ""
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
@@ -419,21 +443,30 @@ func isTrackingParam(k string) bool {
 // browser, where a javascript: or data: URL from a feed would run or embed what the feed
 // wrote.
 func resolve(base *url.URL, ref string) string {
+	if r := resolveURL(base, ref); r != nil {
+		return r.String()
+	}
+	return ""
+}
+
+// resolveURL is resolve without the last step, for a caller that reads the URL's parts:
+// nil where resolve returns "".
+func resolveURL(base *url.URL, ref string) *url.URL {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
-		return ""
+		return nil
 	}
 	r, err := url.Parse(ref)
 	if err != nil {
-		return ""
+		return nil
 	}
 	if base != nil && !r.IsAbs() {
 		r = base.ResolveReference(r)
 	}
 	if !r.IsAbs() || (r.Scheme != "http" && r.Scheme != "https") || r.Host == "" {
-		return ""
+		return nil
 	}
-	return r.String()
+	return r
 }
 
 // sanitiseHTML keeps only what bluemonday's UGC policy allows (no script, no event

@@ -3,6 +3,7 @@ package ingest
 import (
 	"encoding/json"
 	"flag"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -208,6 +209,37 @@ func TestNormaliseFreshSkipsSeenItems(t *testing.T) {
 		}
 		if !reflect.DeepEqual(fresh, want) {
 			t.Errorf("%s: fresh articles differ from Normalise's", in)
+		}
+	}
+}
+
+// TestItemLinkParsedOnce: an item's canonical URL, from its link parsed once, is what
+// resolving the link to a string and canonicalising that string gives.
+func TestItemLinkParsedOnce(t *testing.T) {
+	base, _ := url.Parse("https://News.Example:443/section/feed.xml?x=1")
+	for _, ref := range []string{
+		"/a/b?utm_source=rss&z=2&a=1#top",
+		"rel/path/../x.html",
+		"  https://EXAMPLE.org:80/%7Euser/caf%C3%A9?b=2&a=1  ",
+		"http://example.org:80/p%2Fq?fbclid=1",
+		"https://[2001:db8::1]:443/x",
+		"//cdn.example.net/img.png",
+		"https://user:pw@example.com/private?token=x&gclid=y",
+		"https://example.com/ünïcödé path?q=a b",
+		"https://example.com",
+		"?only=query",
+		"#frag",
+		"javascript:alert(1)",
+		"mailto:a@example.com",
+		"https://example.com/a;b?c=%zz",
+	} {
+		want := CanonicalURL(resolve(base, ref))
+		got := ""
+		if u := resolveURL(base, ref); u != nil {
+			got = canonicalURL(*u)
+		}
+		if got != want {
+			t.Errorf("link %q: canonical %q from the parsed link, %q from its string", ref, got, want)
 		}
 	}
 }
