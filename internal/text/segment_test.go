@@ -23,7 +23,7 @@ func uax29Segments(s string) []string {
 // fastSegments is what segments cuts s into, and whether it knew every character.
 func fastSegments(s string) ([]string, bool) {
 	var out []string
-	ok := segments(s, func(w string, start int) { out = append(out, fmt.Sprintf("%d:%s", start, w)) })
+	ok := Segments(s, func(w string, start int) { out = append(out, fmt.Sprintf("%d:%s", start, w)) })
 	return out, ok
 }
 

@@ -59,7 +59,7 @@ func tokenizeMode(s string, out []Token, suffixes bool) []Token {
 	tk := tokenizer{s: s, out: out, suffixes: suffixes, brk: true, sent: true}
 	// Most news text is cut by segments without the UAX #29 state machine (see
 	// segments); a text with a character they do not know is cut again by it.
-	if !segments(s, tk.segment) {
+	if !Segments(s, tk.segment) {
 		tk = tokenizer{s: s, out: out, suffixes: suffixes, brk: true, sent: true}
 		it := words.FromString(s)
 		for it.Next() {
