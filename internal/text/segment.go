@@ -35,7 +35,7 @@ func Segments(s string, seg func(w string, start int)) bool {
 		start, pend = -1, -1
 	}
 	for i := 0; i < len(s); {
-		cl, n := breakASCII[s[i]], 1
+		cl, n := breakClass2[s[i]], 1
 		if s[i] >= utf8.RuneSelf {
 			cl, n = wordBreakRune(s, i)
 		}

@@ -32,13 +32,13 @@ const (
 // WordBreakAt returns the class of the character at s[i] and its length in bytes.
 func WordBreakAt(s string, i int) (WordBreak, int) {
 	if c := s[i]; c < utf8.RuneSelf {
-		return breakASCII[c], 1
+		return breakClass2[c], 1
 	}
 	return wordBreakRune(s, i)
 }
 
 // wordBreakRune is WordBreakAt for a character of two bytes or more. The loops of this
-// package look ASCII up in breakASCII themselves and call it for the rest.
+// package look ASCII up in breakClass2 themselves and call it for the rest.
 func wordBreakRune(s string, i int) (WordBreak, int) {
 	r, n := utf8.DecodeRuneInString(s[i:])
 	if r < 0x800 {
@@ -80,13 +80,6 @@ var breakClass2 = func() (t [0x800]WordBreak) {
 	t[0x00B7] = BreakMidLetter // ·
 	t[0x0589] = BreakMidNum    // Armenian full stop
 	t[0x060C] = BreakMidNum    // Arabic comma
-	return t
-}()
-
-// breakASCII is breakClass2 for a byte: ASCII characters (the other bytes, which start
-// or continue a longer character, are never looked up in it).
-var breakASCII = func() (t [256]WordBreak) {
-	copy(t[:utf8.RuneSelf], breakClass2[:utf8.RuneSelf])
 	return t
 }()
 
@@ -139,7 +132,7 @@ func breakClass3(r rune) WordBreak {
 // PlainBreaks reports whether WordBreakAt knows the class of every character of s.
 func PlainBreaks(s string) bool {
 	for i := 0; i < len(s); {
-		cl, n := breakASCII[s[i]], 1
+		cl, n := breakClass2[s[i]], 1
 		if s[i] >= utf8.RuneSelf {
 			cl, n = wordBreakRune(s, i)
 		}
