@@ -322,3 +322,53 @@ func testFollowReadsACompactedTopicBackAfterRestart(t *testing.T, cl cluster) {
 		t.Errorf("%d tombstones read back, want the one written (a nil Value)", tombstones)
 	}
 }
+
+// TestWriteOutlastsItsBrokerDownForASessionTimeout stops the only broker for longer than
+// Kafka's default broker.session.timeout.ms (9 s), the time a killed leader can stay the
+// leader in the metadata, and starts it again on its data: a Write begun during the outage
+// must wait and succeed, not return the dead leader's "connection refused" (kafka-go's
+// default ten attempts gave up after about 7 s).
+func TestWriteOutlastsItsBrokerDownForASessionTimeout(t *testing.T) {
+	dir := t.TempDir()
+	logger := slog.New(slog.DiscardHandler)
+	emb, c := bustest.StartIn(t, dir, logger)
+	addr := emb.Addrs()[0]
+	topic := c.Topics().Raw
+	w := c.Writer(topic)
+	defer w.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := w.Write(ctx, bus.Record{Key: []byte("before"), Value: []byte("1")}); err != nil {
+		t.Fatalf("write before the outage: %v", err)
+	}
+	emb.Close()
+	down := time.Now()
+	done := make(chan error, 1)
+	go func() { done <- w.Write(ctx, bus.Record{Key: []byte("during"), Value: []byte("2")}) }()
+	select {
+	case err := <-done:
+		t.Fatalf("Write returned while the broker was down (%v in): %v", time.Since(down).Round(time.Millisecond), err)
+	case <-time.After(10 * time.Second):
+	}
+	emb2, err := bus.StartEmbedded(dir, addr, logger)
+	if err != nil {
+		t.Fatalf("restarting the broker on %s: %v", addr, err)
+	}
+	t.Cleanup(emb2.Close)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Write begun during the outage: %v, want it written once the broker is back", err)
+		}
+	case <-time.After(40 * time.Second):
+		t.Fatal("Write did not return within 40 s of the broker's return")
+	}
+	got := bustest.Read(t, c, topic, 2, 30*time.Second)
+	var keys []string
+	for _, r := range got {
+		keys = append(keys, string(r.Key))
+	}
+	if !slices.Contains(keys, "during") {
+		t.Errorf("the topic holds %v after the outage, want the write made during it", keys)
+	}
+}

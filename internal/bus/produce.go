@@ -76,6 +76,14 @@ func (e *RecordErrors) Unwrap() []error {
 // the limit still fits in the writer's batch.
 const recordFraming = 16 << 10
 
+// failoverAttempts is how many times the writer tries a batch while the partition's leader
+// is unreachable or moving. kafka-go sleeps attempt²×100 ms, at most 1 s, between tries, so
+// 36 tries span about 33 s. A killed leader stays the leader in the cluster's metadata until
+// the controller fences it (broker.session.timeout.ms, 9 s by default), then the election and
+// our 2 s metadata TTL follow: kafka-go's default of 10 tries (about 7 s) gave up before
+// that, and a write failed with the dead leader's "connection refused".
+const failoverAttempts = 36
+
 // defaultMaxMessageBytes applies when the configuration leaves kafka.max_message_bytes unset.
 const defaultMaxMessageBytes = 900 << 10
 
@@ -98,7 +106,7 @@ func (c *Client) Writer(topic string) *Writer {
 		BatchTimeout: 5 * time.Millisecond,
 		BatchBytes:   int64(c.maxMessageBytes() + recordFraming),
 		BatchSize:    500,
-		MaxAttempts:  10,
+		MaxAttempts:  failoverAttempts,
 		Compression:  kafka.Snappy,
 		Transport:    c.transport(),
 		Logger:       kafka.LoggerFunc(c.debugf),
