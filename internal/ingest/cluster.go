@@ -48,6 +48,8 @@ type GroupPoller struct {
 	g      GroupConfig
 	log    *slog.Logger
 	state  *bus.Writer
+	// polling is closed when the poller's Run has returned: no poll is under way after it.
+	polling chan struct{}
 }
 
 // NewGroupPoller creates a poller for scale-out. cfg.Feeds and cfg.OPML are ignored: put the
@@ -69,7 +71,7 @@ func NewGroupPoller(cfg config.IngestConfig, g GroupConfig, dataDir string, pub 
 	p.feeds, p.order = map[string]*feedState{}, nil
 	p.group = g.GroupID
 	p.mu.Unlock()
-	gp := &GroupPoller{poller: p, g: g, log: logger, state: g.Log.Writer(g.StateTopic)}
+	gp := &GroupPoller{poller: p, g: g, log: logger, state: g.Log.Writer(g.StateTopic), polling: make(chan struct{})}
 	p.stateSink = gp.shareState
 	return gp, nil
 }
@@ -119,7 +121,10 @@ func (gp *GroupPoller) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	pctx, stopPolling := context.WithCancel(ctx)
 	var runErr error
-	wg.Go(func() { runErr = gp.poller.Run(pctx) })
+	wg.Go(func() {
+		defer close(gp.polling)
+		runErr = gp.poller.Run(pctx)
+	})
 	group := bus.Group{ID: gp.g.GroupID, Topic: gp.g.FeedsTopic, SessionTimeout: gp.g.SessionTimeout}
 	// Assignments returns after leaving the group, so the feeds move at once; then the
 	// poller finishes.
@@ -204,6 +209,17 @@ func (gp *GroupPoller) generation(ctx context.Context, partitions []int) {
 		gp.log.Info("poller group generation", "partitions", partitions, "feeds", n)
 	}
 	wg.Wait()
+	// The generation is over, and its partitions may go to another poller as soon as this
+	// one rejoins the group, which kafka-go does when this function returns. Let go of their
+	// feeds first and wait for the polls under way to end (they are cancelled, their
+	// outcomes dropped), so the next poller of a feed never fetches it while this one still
+	// does, and starts from the state this one last shared.
+	for _, ended := range gp.poller.releaseFeeds() {
+		select {
+		case <-ended:
+		case <-gp.polling:
+		}
+	}
 }
 
 func applyFeedRecord(m map[string]config.FeedConfig, r bus.Record) {

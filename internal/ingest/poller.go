@@ -143,6 +143,13 @@ type feedState struct {
 	seen       []seenID
 	seenStored bool
 	busy       bool // a poll or its commit is under way; never two at once for one feed
+	// stop cancels the poll under way; dropped: the feed left this poller (its feed list
+	// changed, or in a poller group its partition moved), and any poll of it that was
+	// dispatched is cancelled and its outcome dropped. left, when set, is closed once that
+	// poll has ended (releaseFeeds waits for it).
+	stop    context.CancelFunc
+	dropped bool
+	left    chan struct{}
 	// requested is when a poll was last asked for by hand (RequestPoll); a request that
 	// comes while a poll is under way makes the feed due again as soon as it commits.
 	requested time.Time
@@ -187,6 +194,7 @@ type pollResult struct {
 	items      int
 	hub, topic string
 	pushed     bool       // came from a WebSub push: not a scheduled poll
+	fs         *feedState // the feed state polled (nil for a push)
 	held       int        // of p.backlog, given back by the commit
 	done       chan error // when set, told the commit outcome
 }
@@ -393,21 +401,84 @@ func (p *Poller) wakeScheduler() {
 	}
 }
 
-// pollOne fetches and parses one feed and hands the outcome to the committer.
+// pollOne fetches and parses one feed and hands the outcome to the committer. A feed
+// dropped before or while it is polled (releaseFeeds) is not fetched, or its fetch is
+// cancelled, and its outcome dropped.
 func (p *Poller) pollOne(ctx context.Context, fs *feedState) {
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	p.mu.Lock()
+	if fs.dropped {
+		p.pollEndedLocked(fs)
+		p.mu.Unlock()
+		return
+	}
 	fc, rec := fs.cfg, fs.rec
+	fs.stop = cancel
 	p.mu.Unlock()
-	res := p.poll(ctx, fc, rec, fs)
+	res := p.poll(pctx, fc, rec, fs)
+	res.fs = fs
 	// What the poll reserved of the backlog becomes what it brings.
 	p.backlog.add(len(res.fresh) - res.held)
 	res.held = len(res.fresh)
-	if ctx.Err() != nil {
-		// Stopping: drop the outcome, the next start polls again with the old state.
+	if pctx.Err() != nil {
+		// Stopping, or the feed left: drop the outcome; the next poll starts again from
+		// the old state, here or at the feed's next poller.
 		p.backlog.add(-res.held)
+		p.mu.Lock()
+		p.pollEndedLocked(fs)
+		p.mu.Unlock()
 		return
 	}
 	p.results <- res
+}
+
+// pollEndedLocked marks the end of fs's poll: its outcome was committed, or dropped
+// because fs left this poller. p.mu is held.
+func (p *Poller) pollEndedLocked(fs *feedState) {
+	fs.stop = nil
+	if fs.left != nil {
+		close(fs.left)
+		fs.left = nil
+	}
+}
+
+// dropLocked removes the feed k from the poller: a poll of it dispatched or under way is
+// cancelled, and when there is one, the returned channel is closed once it has ended.
+// p.mu is held; the caller fixes p.order.
+func (p *Poller) dropLocked(k string) <-chan struct{} {
+	fs := p.feeds[k]
+	delete(p.feeds, k)
+	if fs == nil || fs.dropped {
+		return nil
+	}
+	fs.dropped = true
+	if !fs.busy {
+		return nil
+	}
+	if fs.stop != nil {
+		fs.stop()
+	}
+	fs.left = make(chan struct{})
+	return fs.left
+}
+
+// releaseFeeds stops polling every feed, as a poller of a group does when its generation
+// ends: polls under way are cancelled and their outcomes dropped, so the state the feeds'
+// next poller reads is the last one shared. It returns one channel per poll that was under
+// way, closed when that poll has ended; once all are closed, this poller fetches none of
+// the feeds any more.
+func (p *Poller) releaseFeeds() []<-chan struct{} {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var polls []<-chan struct{}
+	for _, k := range p.order {
+		if ch := p.dropLocked(k); ch != nil {
+			polls = append(polls, ch)
+		}
+	}
+	p.order = nil
+	return polls
 }
 
 func (p *Poller) poll(ctx context.Context, fc config.FeedConfig, rec feedRecord, fs *feedState) *pollResult {
@@ -689,14 +760,20 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 	}
 	defer p.backlog.add(-held)
 	// A feed that left this poller while being polled (scale-out rebalance) is now another
-	// poller's: its result is dropped, not published.
+	// poller's: its result is dropped, not published. So is the poll of a feed that left
+	// and came back: the feed's new state is polled afresh.
 	p.mu.Lock()
 	kept := batch[:0]
 	for _, r := range batch {
-		if p.feeds[r.key] != nil {
+		cur := p.feeds[r.key]
+		switch {
+		case cur != nil && (r.fs == nil || r.fs == cur):
 			kept = append(kept, r)
-		} else if r.done != nil {
+		case r.done != nil:
 			r.done <- fmt.Errorf("feed %s is no longer polled here", r.key)
+		}
+		if r.fs != nil && r.fs != cur {
+			p.pollEndedLocked(r.fs)
 		}
 	}
 	batch = kept
@@ -833,6 +910,12 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 	horizon := time.Now().Add(scheduleHorizon)
 	for _, r := range batch {
 		fs := p.feeds[r.key]
+		if r.fs != nil && r.fs != fs {
+			// Dropped while its outcome was committed (released by its poller group):
+			// the outcome is out and shared, which is what the wait for it is for.
+			p.pollEndedLocked(r.fs)
+			continue
+		}
 		if fs == nil {
 			continue
 		}
@@ -846,6 +929,7 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 		}
 		if !r.pushed {
 			fs.busy = false
+			fs.stop = nil
 			if fs.requested.After(r.at) {
 				fs.rec.NextPoll = now // asked for while this poll was under way: poll again
 			}
@@ -1189,7 +1273,7 @@ func (p *Poller) replaceFeeds(feeds []config.FeedConfig, shared map[string]*feed
 		if want[k] {
 			order = append(order, k)
 		} else {
-			delete(p.feeds, k)
+			p.dropLocked(k)
 		}
 	}
 	for _, f := range feeds {
