@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/sync/errgroup"
+
+	"wirewatch/internal/pipeline"
 )
 
 // feedServer serves the generated feeds on loopback: /feed/F.xml carries the items of
@@ -43,7 +46,11 @@ func startFeeds(items []item, feeds int) (*feedServer, error) {
 	mux.HandleFunc("GET /news/", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "not kept", http.StatusNotFound) })
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	s.group.Go(func() error {
-		if err := s.srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		// Its connections' goroutines inherit the label: making and sending the feeds is
+		// the bench's CPU, not wirewatch's.
+		var err error
+		pprof.Do(context.Background(), pprof.Labels(pipeline.StageLabel, "bench"), func(context.Context) { err = s.srv.Serve(ln) })
+		if !errors.Is(err, http.ErrServerClosed) {
 			return fmt.Errorf("serving feeds: %w", err)
 		}
 		return nil

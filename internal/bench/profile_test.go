@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"io"
+	"net/http"
 	"runtime/pprof"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"wirewatch/internal/pipeline"
 )
@@ -67,4 +70,49 @@ func FuzzCPUByStage(f *testing.F) {
 		_ = w.Close()
 		_, _ = cpuByStage(gz.Bytes())
 	})
+}
+
+// TestFeedServerCountsAsTheBench profiles a client fetching the bench's feeds: the
+// server's work (making and sending each feed) must land under stage=bench, not with
+// the unlabelled goroutines the CPU split calls "other".
+func TestFeedServerCountsAsTheBench(t *testing.T) {
+	items, err := generate(4, 50, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := startFeeds(items, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.begin(time.Now().Add(-time.Hour))
+	var buf bytes.Buffer
+	if err := pprof.StartCPUProfile(&buf); err != nil {
+		t.Skipf("a CPU profile is already running: %v", err)
+	}
+	start := time.Now()
+	fetched := 0
+	for time.Since(start) < 2*time.Second {
+		resp, err := http.Get(s.URL(fetched % 4))
+		if err != nil {
+			pprof.StopCPUProfile()
+			t.Fatal(err)
+		}
+		n, _ := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || n < 1000 {
+			pprof.StopCPUProfile()
+			t.Fatalf("feed %d: %s, %d bytes", fetched%4, resp.Status, n)
+		}
+		fetched++
+	}
+	pprof.StopCPUProfile()
+	split, err := cpuByStage(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d feeds fetched; CPU by stage %v", fetched, split)
+	if split["bench"] <= 0 {
+		t.Errorf("the feed server's CPU is not under stage=bench (split %v)", split)
+	}
 }
