@@ -6,7 +6,6 @@ import (
 	"compress/gzip"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"strconv"
@@ -358,8 +357,12 @@ func appendAlias(list []alias, a alias) []alias {
 
 // loadPlaces reads the generated gazetteer (see tools/kbgen): one place per line,
 // id, type, country, lat, lon, population, canonical name, then aliases separated by "|".
-func (k *kb) loadPlaces(r io.Reader, src uint8) error {
-	zr, err := gzip.NewReader(r)
+func (k *kb) loadPlaces(gz []byte, src uint8) error {
+	owners, err := placeOwners(gz)
+	if err != nil {
+		return err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
 	if err != nil {
 		return fmt.Errorf("opening gazetteer: %w", err)
 	}
@@ -408,6 +411,9 @@ func (k *kb) loadPlaces(r io.Reader, src uint8) error {
 			if i := strings.IndexByte(n, '='); i > 0 && i <= 3 {
 				lang, n = n[:i], n[i+1:]
 			}
+			if lang == "any" && borrowed(owners, n, e.ID) {
+				continue
+			}
 			k.addName(idx, n, lang, src)
 		}
 	}
@@ -415,6 +421,43 @@ func (k *kb) loadPlaces(r io.Reader, src uint8) error {
 		return fmt.Errorf("reading gazetteer line %d: %w", line+1, err)
 	}
 	return nil
+}
+
+// placeOwners maps the lower-cased canonical name of every place of the gazetteer to its
+// ID ("*" when several places have it).
+func placeOwners(gz []byte) (map[string]string, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return nil, fmt.Errorf("opening gazetteer: %w", err)
+	}
+	owners := make(map[string]string, 1<<15)
+	sc := bufio.NewScanner(zr)
+	sc.Buffer(make([]byte, 1<<20), 1<<22)
+	for sc.Scan() {
+		f := strings.SplitN(sc.Text(), "\t", 8)
+		if len(f) < 8 {
+			continue // loadPlaces reports it
+		}
+		name := strings.ToLower(f[6])
+		if id, ok := owners[name]; ok && id != f[0] {
+			owners[name] = "*"
+		} else {
+			owners[name] = f[0]
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading gazetteer: %w", err)
+	}
+	return owners, nil
+}
+
+// borrowed reports an alternate name of no stated language that is another place's
+// canonical name: GeoNames lists old and neighbouring names that way ("Oak Ridge" for Oak
+// Park, "Tovuz" for Berd, "Julfa" for Ras al-Khaimah, "Dili" for Dilijan), and the place
+// whose name it is owns it, even when that place is too small to be matched by it.
+func borrowed(owners map[string]string, name, id string) bool {
+	owner, ok := owners[strings.ToLower(strings.TrimSpace(name))]
+	return ok && owner != id
 }
 
 func readFileBytes(path string) ([]byte, error) {

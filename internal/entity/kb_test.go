@@ -164,3 +164,35 @@ func TestNakhchivanCityAndRepublic(t *testing.T) {
 		t.Errorf("IDsOf(ww:nakhchivan) = %q, want it alone (the city is Q230104)", got)
 	}
 }
+
+// TestBorrowedPlaceNamesStayWithTheirPlace: GeoNames lists, among a place's alternate
+// names of no stated language, old and neighbouring names that are other places' own
+// names ("Oak Ridge" under Oak Park). Such a name stands for the place that owns it, not
+// for the one that borrows it; the borrower keeps its other alternate names.
+func TestBorrowedPlaceNamesStayWithTheirPlace(t *testing.T) {
+	r, err := New(Options{Gazetteer: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := r.LoadUser(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const oakPark = "geonames:4904381"
+	find := func(s string) []string {
+		var ids []string
+		for _, e := range f.Find([]Field{{Name: "text", Text: s, Toks: text.Tokenize(s, nil)}}, "en", nil) {
+			ids = append(ids, e.ID)
+		}
+		return ids
+	}
+	if got := find("He moved to Oak Ridge, Tennessee."); slices.Contains(got, oakPark) {
+		t.Errorf("Oak Ridge found as Oak Park (%s): %q", oakPark, got)
+	}
+	if got := find("She grew up in Oak Park, Illinois."); !slices.Contains(got, oakPark) {
+		t.Errorf("Oak Park not found as %s: %q", oakPark, got)
+	}
+	if got := find("He grew up in Noyesville, Illinois."); !slices.Contains(got, oakPark) {
+		t.Errorf("Noyesville, Oak Park's own old name, not found as %s: %q", oakPark, got)
+	}
+}

@@ -100,7 +100,7 @@ func loadBaseKB(gazetteer bool) (*kb, error) {
 			return nil, err
 		}
 		k.addRecords(regions, srcCountry)
-		if err := k.loadPlaces(bytes.NewReader(placesGz), srcCity); err != nil {
+		if err := k.loadPlaces(placesGz, srcCity); err != nil {
 			return nil, fmt.Errorf("loading built-in gazetteer: %w", err)
 		}
 	}
