@@ -16,19 +16,27 @@ import (
 	"wirewatch/internal/config"
 )
 
-// TestGroupPollersSplitFeedsAndTakeOver runs two pollers against an in-process Kafka
-// (kfake over TCP): each feed is polled by one of them, and when one stops its feeds move
-// to the other, which continues from the shared state without republishing.
-func TestGroupPollersSplitFeedsAndTakeOver(t *testing.T) {
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(3, "feeds", "feeds.state"))
+// feedLog starts an in-process Kafka (kfake over TCP) with the topics "feeds" and
+// "feeds.state" of the given number of partitions, and returns a client of it.
+func feedLog(t *testing.T, partitions int32) *bus.Client {
+	t.Helper()
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, "feeds", "feeds.state"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer cluster.Close()
+	t.Cleanup(cluster.Close)
 	client, err := bus.NewClient(config.Default().Kafka, cluster.ListenAddrs(), testLogger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return client
+}
+
+// TestGroupPollersSplitFeedsAndTakeOver runs two pollers against an in-process Kafka
+// (kfake over TCP): each feed is polled by one of them, and when one stops its feeds move
+// to the other, which continues from the shared state without republishing.
+func TestGroupPollersSplitFeedsAndTakeOver(t *testing.T) {
+	client := feedLog(t, 3)
 
 	const n = 6
 	var servers []*seedFeed
@@ -178,15 +186,7 @@ func (h *heldFeeds) underWay(i int, t time.Time) int {
 // when a broker died). The first poller's fetches are held by the server across the
 // rebalance: its polls are cancelled, not waited out, and nothing is published twice.
 func TestGroupPollerLetsGoOfAFeedBeforeItMoves(t *testing.T) {
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(2, "feeds", "feeds.state"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cluster.Close()
-	client, err := bus.NewClient(config.Default().Kafka, cluster.ListenAddrs(), testLogger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	client := feedLog(t, 2)
 	const n = 8
 	h := &heldFeeds{inFlight: map[int]map[*http.Request]time.Time{}}
 	for i := range n {
