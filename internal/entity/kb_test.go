@@ -196,3 +196,29 @@ func TestBorrowedPlaceNamesStayWithTheirPlace(t *testing.T) {
 		t.Errorf("Noyesville, Oak Park's own old name, not found as %s: %q", oakPark, got)
 	}
 }
+
+// TestTownNamesWithALowerCaseLinkLink: a town whose name has a short lower-case linking
+// word is linked in every script ("на" is four bytes but two letters).
+func TestTownNamesWithALowerCaseLinkLink(t *testing.T) {
+	r, err := New(Options{Gazetteer: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := r.LoadUser(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ text, lang, id string }{
+		{"Он приехал в Ростов-на-Дону в среду.", "ru", "geonames:501175"},
+		{"He flew to Rostov-on-Don on Wednesday.", "en", "geonames:501175"},
+	}
+	for _, tc := range cases {
+		var got []string
+		for _, e := range f.Find([]Field{{Name: "text", Text: tc.text, Toks: text.Tokenize(tc.text, nil)}}, tc.lang, nil) {
+			got = append(got, e.ID)
+		}
+		if !slices.Contains(got, tc.id) {
+			t.Errorf("Find(%q) = %q, want %s", tc.text, got, tc.id)
+		}
+	}
+}

@@ -192,7 +192,7 @@ func (k *kb) acceptable(a alias, toks []text.Token) bool {
 	if a.Src == srcCity {
 		e := &k.ents[a.Ent]
 		for _, t := range toks {
-			if !t.Cap && len(t.Norm) > 3 {
+			if !t.Cap && utf8.RuneCountInString(t.Norm) > 3 {
 				return false // "Saint-Martin" yes, "Mission accomplie" no
 			}
 		}
