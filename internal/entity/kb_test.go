@@ -222,3 +222,24 @@ func TestTownNamesWithALowerCaseLinkLink(t *testing.T) {
 		}
 	}
 }
+
+// TestShortCapitalsAreNoTownInAnyScript: a single word of at most four capitals is an
+// acronym, not a small town that happens to be spelt so, in Cyrillic as in Latin
+// (ЗИЛ is three letters in six bytes).
+func TestShortCapitalsAreNoTownInAnyScript(t *testing.T) {
+	r, err := New(Options{Gazetteer: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := r.LoadUser(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"Грузовики ЗИЛ снова выпускают в Москве.", "Trucks by ZIL are made again in Moscow."} {
+		for _, e := range f.Find([]Field{{Name: "text", Text: s, Toks: text.Tokenize(s, nil)}}, "", nil) {
+			if e.Type == "LOC" && strings.EqualFold(e.Mentions[0].Text, "ЗИЛ") || e.Type == "LOC" && e.Mentions[0].Text == "ZIL" {
+				t.Errorf("Find(%q): %s as a place (%s)", s, e.Mentions[0].Text, e.ID)
+			}
+		}
+	}
+}

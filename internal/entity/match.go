@@ -199,7 +199,7 @@ func (k *kb) acceptable(a alias, toks []text.Token) bool {
 		if len(toks) == 1 && toks[0].SentStart && e.Pop < 100000 && !watchedCountry[e.Country] {
 			return false
 		}
-		if toks[0].Upper && len(toks) == 1 && len(toks[0].Norm) <= 4 {
+		if toks[0].Upper && len(toks) == 1 && utf8.RuneCountInString(toks[0].Norm) <= 4 {
 			return false // "USA", "ONU": acronyms, not towns
 		}
 		if len(toks) == 1 && (givenNames[toks[0].Norm] && e.Pop < 500000 || moreGivenNames[toks[0].Norm] && e.Pop < 100000) {
