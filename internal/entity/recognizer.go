@@ -265,7 +265,7 @@ func (f *Finder) Find(fields []Field, lang string, list []article.Entity) []arti
 		sc.spans = spans[:0]
 		// A headline In Title Case capitalises every word: only known names count there.
 		nc.knownOnly = fl.Name == "title" && titleCase(toks)
-		spans = f.kbs.findUnknown(toks, fl.Text, spans, nc)
+		spans = dropShouted(toks, f.kbs.findUnknown(toks, fl.Text, spans, nc))
 		for _, s := range spans {
 			if s.Ent == nil && s.Type == article.Misc {
 				continue // nationality adjectives: the evaluation counts them, articles need not
@@ -356,6 +356,52 @@ func shareMentions(list []article.Entity, ments []entMention) {
 		e := &list[x.ent]
 		e.Mentions = append(e.Mentions, x.m)
 	}
+}
+
+// dropShouted removes the unknown names found in sentences written in capitals (a
+// headline repeated in the body, a subheading, a shouted line: "BARIŞ GÖRÜŞMELERİ
+// BAŞLADI"). Every word is in capitals there, as every word is capitalised in a Title Case
+// headline, so capitals are no evidence of a name: only known names count.
+func dropShouted(toks []text.Token, spans []span) []span {
+	loud := false
+	for _, s := range spans {
+		loud = loud || s.Ent == nil && toks[s.From].Upper
+	}
+	if !loud {
+		return spans
+	}
+	// shouted[i]: token i is in a sentence of capitals.
+	shouted := make([]bool, len(toks))
+	for a := 0; a < len(toks); {
+		b := a + 1
+		for b < len(toks) && !toks[b].SentStart {
+			b++
+		}
+		words, upper := 0, 0
+		for _, t := range toks[a:b] {
+			if !t.Letters || utf8.RuneCountInString(t.Norm) < 2 {
+				continue
+			}
+			words++
+			if t.Upper {
+				upper++
+			}
+		}
+		if words >= 3 && upper*10 >= words*8 {
+			for i := a; i < b; i++ {
+				shouted[i] = true
+			}
+		}
+		a = b
+	}
+	kept := spans[:0]
+	for _, s := range spans {
+		if s.Ent == nil && shouted[s.From] {
+			continue
+		}
+		kept = append(kept, s)
+	}
+	return kept
 }
 
 // titleCase reports a field where nearly every word is capitalised.

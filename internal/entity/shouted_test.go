@@ -1,0 +1,46 @@
+package entity
+
+import (
+	"testing"
+
+	"wirewatch/internal/text"
+)
+
+// TestShoutedSentencesProposeNoNewNames: in a sentence written in capitals, capitals say
+// nothing of names, so no unknown name is proposed there; the known names of the same
+// sentence, and unknown names in the ordinary sentences around it, are still found.
+func TestShoutedSentencesProposeNoNewNames(t *testing.T) {
+	r, err := New(Options{Gazetteer: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := r.LoadUser(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		text, lang string
+		want, not  []string // entity IDs
+	}{
+		{"BARIŞ GÖRÜŞMELERİ BAŞLADI\nErmenistan ve Azerbaycan bakanları Washington'da buluştu.", "tr",
+			[]string{"Q399", "Q227"}, []string{"new:PER:baris gorusmeleri basladi"}},
+		{"TALKS RESUME BETWEEN ARMENIA AND AZERBAIJAN IN GRANDVILLE HALL\nThe mediator, Jonas Vekkert, arrived on Monday.", "en",
+			[]string{"Q399", "Q227", "new:PER:jonas vekkert"}, []string{"new:LOC:grandville hall", "new:ORG:grandville hall"}},
+	}
+	for _, tc := range cases {
+		got := map[string]bool{}
+		for _, e := range f.Find([]Field{{Name: "text", Text: tc.text, Toks: text.Tokenize(tc.text, nil)}}, tc.lang, nil) {
+			got[e.ID] = true
+		}
+		for _, id := range tc.want {
+			if !got[id] {
+				t.Errorf("Find(%q): %s missing (got %v)", tc.text, id, got)
+			}
+		}
+		for _, id := range tc.not {
+			if got[id] {
+				t.Errorf("Find(%q): %s proposed in a sentence of capitals (got %v)", tc.text, id, got)
+			}
+		}
+	}
+}
