@@ -265,7 +265,8 @@ func (f *Finder) Find(fields []Field, lang string, list []article.Entity) []arti
 		sc.spans = spans[:0]
 		// A headline In Title Case capitalises every word: only known names count there.
 		nc.knownOnly = fl.Name == "title" && titleCase(toks)
-		spans = dropShouted(toks, f.kbs.findUnknown(toks, fl.Text, spans, nc))
+		spans = f.kbs.findUnknown(toks, fl.Text, spans, nc)
+		spans = dropShouted(toks, trimTurkishCommonWords(toks, fl.Text, spans, nc))
 		for _, s := range spans {
 			if s.Ent == nil && s.Type == article.Misc {
 				continue // nationality adjectives: the evaluation counts them, articles need not

@@ -44,3 +44,30 @@ func TestShoutedSentencesProposeNoNewNames(t *testing.T) {
 		}
 	}
 }
+
+// TestTurkishCommonWordsLeaveTheNamesTheyStart: a Turkish common word that a sentence start
+// or capitals wrote large is cut from the front of an unknown name; a name of nothing else
+// is no name.
+func TestTurkishCommonWordsLeaveTheNamesTheyStart(t *testing.T) {
+	r, err := New(Options{Gazetteer: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := r.LoadUser(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := "Anlaşmanın DİLİ tartışıldı. Açıklamayı TPAO yaptı."
+	got := map[string]string{} // ID → mention
+	for _, e := range f.Find([]Field{{Name: "text", Text: s, Toks: text.Tokenize(s, nil)}}, "tr", nil) {
+		got[e.ID] = e.Mentions[0].Text
+	}
+	if m := got["new:ORG:tpao"]; m != "TPAO" {
+		t.Errorf("Find(%q) = %v, want TPAO as an organisation, mentioned as TPAO", s, got)
+	}
+	for id := range got {
+		if id != "new:ORG:tpao" {
+			t.Errorf("Find(%q): %s (%q), want nothing but TPAO", s, id, got[id])
+		}
+	}
+}

@@ -63,6 +63,37 @@ func dropTurkishCommonPlaces(toks []text.Token, spans []span, nc nameContext) []
 	return keep
 }
 
+// trimTurkishCommonWords cuts from the front of each unknown name the Turkish common words
+// that a sentence start or capitals wrote large ("Açıklamayı TPAO": the statement, TPAO).
+// What is left is the name, an organisation if it is one word in capitals (an acronym); a
+// name with nothing left ("Anlaşmanın DİLİ": the agreement's language) is dropped.
+func trimTurkishCommonWords(toks []text.Token, src string, spans []span, nc nameContext) []span {
+	if len(nc.trWords) == 0 {
+		return spans
+	}
+	keep := spans[:0]
+	for _, s := range spans {
+		if s.Ent == nil && !s.Quoted && s.Key == "" {
+			from := s.From
+			for from < s.To && nc.trCapitalisedWord(toks[from]) {
+				from++
+			}
+			if from == s.To {
+				continue
+			}
+			if from > s.From {
+				s.From = from
+				s.Name = surfaceOf(src, toks[s.From:s.To])
+				if s.To-s.From == 1 && toks[s.From].Upper {
+					s.Type = "ORG"
+				}
+			}
+		}
+		keep = append(keep, s)
+	}
+	return keep
+}
+
 // foldList folds a list of words separated by white space, keeping its order.
 func foldList(s string) []string {
 	var out []string
