@@ -63,9 +63,9 @@ type kb struct {
 	// formerly lists the IDs an entity had before (a "ww:" ID that became a Wikidata
 	// QID), so that users' files and saved searches written with them keep working.
 	formerly map[int32][]string
-	names    aliasTable        // hash of folded tokens joined by one space
-	first    hashTable[uint8]  // hash of a first folded token -> longest alias length starting with it
-	skel     aliasTable        // hash of the transliterated skeleton of a name, see skeleton
+	names    aliasTable       // hash of folded tokens joined by one space
+	first    hashTable[uint8] // hash of a first folded token -> longest alias length starting with it
+	skel     aliasTable       // hash of the transliterated skeleton of a name, see skeleton
 	flat     []alias
 	// parts and written serve Lookup, for names written by hand (users', curated,
 	// regions) only: the gazetteer's quarter of a million names would cost more than
