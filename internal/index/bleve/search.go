@@ -147,7 +147,7 @@ func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result,
 			hitsQuery = r
 		}
 	}
-	sr := b.request(hitsQuery, mode, fetch, after, req.IDsOnly)
+	sr := b.request(hitsQuery, mode, fetch, after, hitFields(req.IDsOnly, req.Collapse))
 	key := facetKey{query: req.Query, from: req.From, to: req.To, facets: req.Facets, interval: req.Interval}
 	gen := b.gen.Load() // before any snapshot is taken, so a write that follows makes the entry stale
 	wantFacets := req.Facets || histField != ""
@@ -243,19 +243,28 @@ func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result,
 	return out, nil
 }
 
-// request is a search for a page of hits; idsOnly leaves the stored article out (the story
-// ID, which collapsing reads, is small).
-func (b *Backend) request(q bq.Query, mode string, size int, after []string, idsOnly bool) *blv.SearchRequest {
+// request is a search for a page of hits that loads their stored fields (see hitFields).
+func (b *Backend) request(q bq.Query, mode string, size int, after []string, fields []string) *blv.SearchRequest {
 	sr := blv.NewSearchRequestOptions(q, size, 0, false)
 	sr.SortByCustom(sortOrder(mode))
 	if after != nil {
 		sr.SetSearchAfter(after)
 	}
-	sr.Fields = []string{fieldDoc, query.IndexStory}
-	if idsOnly {
-		sr.Fields = []string{query.IndexStory}
-	}
+	sr.Fields = fields
 	return sr
+}
+
+// hitFields are the stored fields a page of hits loads: the article and its story ID, or
+// for idsOnly nothing (Bleve reads every stored field of a document to return any of them)
+// unless collapsing needs the story ID.
+func hitFields(idsOnly, collapse bool) []string {
+	switch {
+	case !idsOnly:
+		return []string{fieldDoc, query.IndexStory}
+	case collapse:
+		return []string{query.IndexStory}
+	}
+	return nil
 }
 
 // hit turns a Bleve match into an index.Hit, from the stored article: the whole of it when
@@ -452,7 +461,7 @@ func (b *Backend) collapse(ctx context.Context, q bq.Query, mode string, size in
 			break
 		}
 		// The window was full of copies: read the next one.
-		sr := b.request(q, mode, size*collapseFactor+1, lastAfter, idsOnly)
+		sr := b.request(q, mode, size*collapseFactor+1, lastAfter, hitFields(idsOnly, true))
 		next, err := b.idx.SearchInContext(ctx, sr)
 		if err != nil {
 			return fmt.Errorf("searching for more stories: %w", err)
