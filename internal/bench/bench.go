@@ -363,6 +363,7 @@ func (r *Report) busBaselines(ctx context.Context, cfg config.Config, values [][
 		return errors.New("no raw records were captured")
 	}
 	brokers := cfg.Kafka.Brokers
+	var clientOpts []bus.ClientOption
 	if len(brokers) == 0 {
 		emb, err := bus.StartEmbedded(dir, "127.0.0.1:0", logger)
 		if err != nil {
@@ -370,8 +371,9 @@ func (r *Report) busBaselines(ctx context.Context, cfg config.Config, values [][
 		}
 		defer emb.Close()
 		brokers = emb.Addrs()
+		clientOpts = append(clientOpts, bus.Uncompressed()) // as the pipeline's
 	}
-	client, err := bus.NewClient(cfg.Kafka, brokers, logger)
+	client, err := bus.NewClient(cfg.Kafka, brokers, logger, clientOpts...)
 	if err != nil {
 		return err
 	}

@@ -99,7 +99,7 @@ func (c *Client) Writer(topic string) *Writer {
 		BatchBytes:   int64(c.maxMessageBytes() + recordFraming),
 		BatchSize:    500,
 		MaxAttempts:  10,
-		Compression:  kafka.Snappy,
+		Compression:  c.compression,
 		Transport:    c.transport(),
 		Logger:       kafka.LoggerFunc(c.debugf),
 		ErrorLogger:  kafka.LoggerFunc(c.errorf),
