@@ -363,7 +363,6 @@ func (r *Report) busBaselines(ctx context.Context, cfg config.Config, values [][
 		return errors.New("no raw records were captured")
 	}
 	brokers := cfg.Kafka.Brokers
-	var clientOpts []bus.ClientOption
 	if len(brokers) == 0 {
 		emb, err := bus.StartEmbedded(dir, "127.0.0.1:0", logger)
 		if err != nil {
@@ -371,9 +370,8 @@ func (r *Report) busBaselines(ctx context.Context, cfg config.Config, values [][
 		}
 		defer emb.Close()
 		brokers = emb.Addrs()
-		clientOpts = append(clientOpts, bus.Uncompressed()) // as the pipeline's
 	}
-	client, err := bus.NewClient(cfg.Kafka, brokers, logger, clientOpts...)
+	client, err := bus.NewClient(cfg.Kafka, brokers, logger)
 	if err != nil {
 		return err
 	}

@@ -28,11 +28,11 @@ type RawResult struct {
 // values to topic (which must exist and be empty) and reads them back in a new consumer
 // group with kafka-go alone, no wirewatch code in between, so that the bus's own cost
 // (Writer.Write, Consumer.Run) can be told from Kafka's. The writer and the reader are
-// configured as the bus configures its own (acks=all, hash partitioning by key, the client's compression,
+// configured as the bus configures its own (acks=all, hash partitioning by key, snappy,
 // batches of 500, the same group timings and fetch sizes) and offsets are committed every
 // 256 messages, a Consumer's default batch, so the two differ only in the bus's code.
 // Brokers are reached in plain TCP: the baseline runs against the embedded broker.
-func RawThroughput(ctx context.Context, brokers []string, compression kafka.Compression, topic string, values [][]byte) (RawResult, error) {
+func RawThroughput(ctx context.Context, brokers []string, topic string, values [][]byte) (RawResult, error) {
 	res := RawResult{Messages: len(values)}
 	msgs := make([]kafka.Message, len(values))
 	for i, v := range values {
@@ -48,7 +48,7 @@ func RawThroughput(ctx context.Context, brokers []string, compression kafka.Comp
 		BatchBytes:   int64(defaultMaxMessageBytes + recordFraming),
 		BatchSize:    500,
 		MaxAttempts:  10,
-		Compression:  compression,
+		Compression:  kafka.Snappy,
 		// A transport of its own, as each bus writer has: the shared default one would
 		// not know a topic created less than 6 s ago.
 		Transport: &kafka.Transport{DialTimeout: 10 * time.Second, MetadataTTL: 2 * time.Second},
@@ -244,7 +244,7 @@ func (c *Client) compareOnce(ctx context.Context, values [][]byte, rawFirst bool
 	}
 	runRaw := func() {
 		pprof.Do(ctx, pprof.Labels("side", "raw"), func(ctx context.Context) {
-			raw, err = RawThroughput(ctx, c.brokers, c.compression, rawTopic, values)
+			raw, err = RawThroughput(ctx, c.brokers, rawTopic, values)
 		})
 	}
 	first, second := runBus, runRaw

@@ -33,36 +33,17 @@ type Client struct {
 	sasl    sasl.Mechanism
 	logger  *slog.Logger
 
-	// compression is what writers compress record batches with: Snappy, or none for the
-	// embedded broker (see Uncompressed).
-	compression kafka.Compression
-
 	mu        sync.Mutex
 	consumers map[*Consumer]bool // running, for Health
 }
 
-// ClientOption changes how NewClient sets up a Client.
-type ClientOption func(*Client)
-
-// Uncompressed makes the client's writers send record batches without compression. It is
-// for the embedded broker: over loopback, compressing saves no network but costs CPU on
-// both sides, and every partition reader then holds a decompression buffer of up to four
-// times the batch (1-2 MB each, about 20 MB in all in the bench's 10,000-article run).
-// Against a real cluster records are compressed with Snappy.
-func Uncompressed() ClientOption {
-	return func(c *Client) { c.compression = 0 }
-}
-
 // NewClient prepares connections to brokers (the configured cluster, or the embedded
 // broker's addresses).
-func NewClient(cfg config.KafkaConfig, brokers []string, logger *slog.Logger, opts ...ClientOption) (*Client, error) {
+func NewClient(cfg config.KafkaConfig, brokers []string, logger *slog.Logger) (*Client, error) {
 	if len(brokers) == 0 {
 		return nil, errors.New("kafka: no brokers")
 	}
-	c := &Client{brokers: brokers, cfg: cfg, logger: logger, compression: kafka.Snappy}
-	for _, o := range opts {
-		o(c)
-	}
+	c := &Client{brokers: brokers, cfg: cfg, logger: logger}
 	if cfg.TLS {
 		c.tls = &tls.Config{MinVersion: tls.VersionTLS12}
 		if cfg.CAFile != "" {

@@ -99,7 +99,7 @@ func (c *Client) Writer(topic string) *Writer {
 		BatchBytes:   int64(c.maxMessageBytes() + recordFraming),
 		BatchSize:    500,
 		MaxAttempts:  10,
-		Compression:  c.compression,
+		Compression:  kafka.Snappy,
 		Transport:    c.transport(),
 		Logger:       kafka.LoggerFunc(c.debugf),
 		ErrorLogger:  kafka.LoggerFunc(c.errorf),

@@ -104,7 +104,6 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 	metrics := bus.NewMetrics(reg)
 
 	brokers := cfg.Kafka.Brokers
-	var clientOpts []bus.ClientOption
 	if len(brokers) == 0 {
 		if !opts.Embedded {
 			return errors.New("kafka.brokers: required for a single stage (set it, or WIREWATCH_KAFKA_BROKERS); `wirewatch run` starts an embedded broker instead")
@@ -119,10 +118,9 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 		}
 		defer emb.Close()
 		brokers = emb.Addrs()
-		clientOpts = append(clientOpts, bus.Uncompressed())
 		logger.Info("embedded broker started", "addr", brokers, "dir", cfg.Path("kafka"))
 	}
-	client, err := bus.NewClient(cfg.Kafka, brokers, logger, clientOpts...)
+	client, err := bus.NewClient(cfg.Kafka, brokers, logger)
 	if err != nil {
 		return err
 	}
