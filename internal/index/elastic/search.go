@@ -307,11 +307,20 @@ func (b *Backend) result(req index.Request, res *searchResponse, took time.Durat
 	// Total counts matching articles, also when collapsing (as the Bleve backend does).
 	out := &index.Result{Total: res.Hits.Total.Value, Hits: make([]index.Hit, 0, len(res.Hits.Hits)), Took: took}
 	for _, h := range res.Hits.Hits {
-		var d hitDoc
-		if !req.IDsOnly {
-			if err := json.Unmarshal(h.Source, &d); err != nil {
-				return nil, fmt.Errorf("decoding hit %s: %w", h.ID, err)
+		if req.IDsOnly {
+			hit := index.Hit{ID: h.ID}
+			if h.Score != nil {
+				hit.Score = *h.Score
 			}
+			if ih, ok := h.InnerHits["copies"]; ok && ih.Hits.Total.Value > 1 {
+				hit.Copies = ih.Hits.Total.Value - 1
+			}
+			out.Hits = append(out.Hits, hit)
+			continue
+		}
+		var d hitDoc
+		if err := json.Unmarshal(h.Source, &d); err != nil {
+			return nil, fmt.Errorf("decoding hit %s: %w", h.ID, err)
 		}
 		hit := index.Hit{
 			ID:        h.ID,
