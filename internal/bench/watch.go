@@ -270,7 +270,7 @@ func search(ctx context.Context, client *http.Client, addr, q string, size int) 
 
 // searchPage asks the search API for a page of q's hits: their IDs and the total matching.
 func searchPage(ctx context.Context, client *http.Client, addr, q string, size int) ([]string, int, error) {
-	u := "http://" + addr + "/api/search?" + url.Values{"q": {q}, "size": {fmt.Sprint(size)}, "expand": {"false"}, "highlight": {"false"}}.Encode()
+	u := "http://" + addr + "/api/search?" + url.Values{"q": {q}, "size": {fmt.Sprint(size)}, "expand": {"false"}, "fields": {"id"}}.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, 0, err

@@ -266,7 +266,7 @@ func (ks kbSet) bySkeleton(toks []text.Token, nc nameContext) (*entity, bool) {
 		h := text.HashAdd(text.HashInit, s)
 		var found *entity
 		for _, k := range ks {
-			ref, ok := k.skel[h]
+			ref, ok := k.skel.get(h)
 			if !ok {
 				continue
 			}

@@ -52,18 +52,19 @@ type alias struct {
 // add* calls, then frozen; a frozen kb is read-only and safe for concurrent use.
 //
 // The name table is keyed by a 64-bit hash of the folded token sequence, not by the string:
-// a map without pointers is skipped by the garbage collector, which otherwise re-scans a
+// a table without pointers is skipped by the garbage collector, which otherwise re-scans a
 // quarter of a million keys on every cycle of the enrichment stage. (A false match needs a
-// 64-bit collision: about one in 10^14 lookups.)
+// 64-bit collision: about one in 10^14 lookups.) The frozen tables are hashTables, not maps,
+// for half the memory (see table.go).
 type kb struct {
 	ents []entity
 	byID map[string]int32 // current and former IDs -> entity
 	// formerly lists the IDs an entity had before (a "ww:" ID that became a Wikidata
 	// QID), so that users' files and saved searches written with them keep working.
 	formerly map[int32][]string
-	names    map[uint64]aliasRef // hash of folded tokens joined by one space
-	first    map[uint64]uint8    // hash of a first folded token -> longest alias length starting with it
-	skel     map[uint64]aliasRef // hash of the transliterated skeleton of a name, see skeleton
+	names    aliasTable       // hash of folded tokens joined by one space
+	first    hashTable[uint8] // hash of a first folded token -> longest alias length starting with it
+	skel     aliasTable       // hash of the transliterated skeleton of a name, see skeleton
 	flat     []alias
 	// parts and written serve Lookup, for names written by hand (users', curated,
 	// regions) only: the gazetteer's quarter of a million names would cost more than
@@ -79,6 +80,7 @@ type kb struct {
 
 	building map[uint64][]alias
 	skelBld  map[uint64][]alias
+	firstBld map[uint64]uint8
 	loading  bool // loadPlaces is adding names: they are Generated
 }
 
@@ -88,38 +90,40 @@ type aliasRef struct {
 }
 
 func newKB() *kb {
-	return &kb{byID: map[string]int32{}, formerly: map[int32][]string{}, first: map[uint64]uint8{}, building: map[uint64][]alias{}, skelBld: map[uint64][]alias{},
+	return &kb{byID: map[string]int32{}, formerly: map[int32][]string{}, firstBld: map[uint64]uint8{}, building: map[uint64][]alias{}, skelBld: map[uint64][]alias{},
 		parts: map[uint64][]int32{}, written: map[int32][]writtenName{}}
 }
 
 // freeze turns the build maps into the flat, pointer-free lookup tables.
 func (k *kb) freeze() {
-	k.names = make(map[uint64]aliasRef, len(k.building))
-	k.skel = make(map[uint64]aliasRef, len(k.skelBld))
-	for h, list := range k.building {
-		k.names[h] = aliasRef{uint32(len(k.flat)), uint32(len(list))}
-		k.flat = append(k.flat, list...)
+	n := 0
+	for _, list := range k.building {
+		n += len(list)
 	}
-	for h, list := range k.skelBld {
-		k.skel[h] = aliasRef{uint32(len(k.flat)), uint32(len(list))}
-		k.flat = append(k.flat, list...)
+	for _, list := range k.skelBld {
+		n += len(list)
 	}
-	k.building, k.skelBld = nil, nil
-	k.firstBits = newBitFilter(len(k.first))
-	for h := range k.first {
+	k.flat = make([]alias, 0, n)
+	k.names, k.flat = newAliasTable(k.building, k.flat)
+	k.skel, k.flat = newAliasTable(k.skelBld, k.flat)
+	k.first = newHashTable[uint8](len(k.firstBld), 0.75)
+	k.firstBits = newBitFilter(len(k.firstBld))
+	for h, n := range k.firstBld {
+		k.first.put(h, n)
 		k.firstBits.add(h)
 	}
-	k.nameBits = newBitFilter(len(k.names))
+	k.nameBits = newBitFilter(len(k.building))
 	var lower []uint64
-	for h, ref := range k.names {
+	for h, list := range k.building {
 		k.nameBits.add(h)
-		for _, a := range k.aliases(ref) {
+		for _, a := range list {
 			if a.Lower {
 				lower = append(lower, h)
 				break
 			}
 		}
 	}
+	k.building, k.skelBld, k.firstBld = nil, nil, nil
 	k.lowerBits = newBitFilter(len(lower))
 	for _, h := range lower {
 		k.lowerBits.add(h)
@@ -325,8 +329,8 @@ func (k *kb) addName(idx int32, name, lang string, src uint8) {
 	for _, form := range inflectCompound(lowers, fixed, lang, a.Acronym, person) {
 		h := hashTokens(form)
 		k.building[h] = appendAlias(k.building[h], a)
-		if f := text.HashAdd(text.HashInit, form[0]); uint8(len(form)) > k.first[f] {
-			k.first[f] = uint8(len(form))
+		if f := text.HashAdd(text.HashInit, form[0]); uint8(len(form)) > k.firstBld[f] {
+			k.firstBld[f] = uint8(len(form))
 		}
 		if src <= srcCountry && !k.loading {
 			k.addParts(idx, form, toks)
@@ -368,6 +372,15 @@ func (k *kb) loadPlaces(gz []byte, src uint8) error {
 	}
 	k.loading = true
 	defer func() { k.loading = false }()
+	interned := map[string]string{}
+	intern := func(s string) string {
+		if v, ok := interned[s]; ok {
+			return v
+		}
+		s = strings.Clone(s)
+		interned[s] = s
+		return s
+	}
 	sc := bufio.NewScanner(zr)
 	sc.Buffer(make([]byte, 1<<20), 1<<22)
 	line := 0
@@ -388,7 +401,9 @@ func (k *kb) loadPlaces(gz []byte, src uint8) error {
 		case !strings.HasPrefix(f[0], "geonames:"):
 			src = srcCountry // countries and regions from CLDR
 		}
-		e := entity{ID: f[0], Type: f[1], Country: f[2], Name: f[6], Src: src}
+		// The fields are cut from the line, which holds every alias: copy what the entity
+		// keeps, so that the line can go (7 MB of the gazetteer's lines otherwise stay).
+		e := entity{ID: strings.Clone(f[0]), Type: intern(f[1]), Country: intern(f[2]), Name: strings.Clone(f[6]), Src: src}
 		if f[3] != "" {
 			e.Lat, _ = strconv.ParseFloat(f[3], 64)
 			e.Lon, _ = strconv.ParseFloat(f[4], 64)

@@ -129,7 +129,7 @@ func (ks kbSet) lookup(key uint64, toks []text.Token, onlyLower bool) (alias, *e
 		if !k.nameBits.has(key) || onlyLower && !k.lowerBits.has(key) {
 			continue
 		}
-		ref, ok := k.names[key]
+		ref, ok := k.names.get(key)
 		if !ok {
 			continue
 		}
@@ -156,8 +156,8 @@ func (ks kbSet) firstLen(w uint64) int {
 		if !k.firstBits.has(w) {
 			continue
 		}
-		if m := int(k.first[w]); m > n {
-			n = m
+		if m, _ := k.first.get(w); int(m) > n {
+			n = int(m)
 		}
 	}
 	return n

@@ -135,7 +135,7 @@ func (k *kb) loadPoliticians(gz []byte) error {
 
 // Size returns the number of built-in entities and of the names they are known by.
 func (r *Recognizer) Size() (entities, names int) {
-	return len(r.base.ents), len(r.base.names)
+	return len(r.base.ents), r.base.names.len()
 }
 
 // LoadUser reads the users' entity files (YAML lists of EntityRecord, paths as given) and
@@ -574,24 +574,12 @@ func (u *unknownNames) top(n int) []UnknownName {
 	return out
 }
 
-// wordSet is a set of folded words keyed by hash: no pointers for the GC to scan.
-type wordSet map[uint64]struct{}
-
-func (w wordSet) has(s string) bool {
-	_, ok := w[text.HashAdd(text.HashInit, s)]
-	return ok
-}
-
 func loadWordSet(gz []byte) (wordSet, error) {
 	words, err := readWordList(gz)
 	if err != nil {
 		return nil, err
 	}
-	set := make(wordSet, len(words))
-	for _, w := range words {
-		set[text.HashAdd(text.HashInit, w)] = struct{}{}
-	}
-	return set, nil
+	return newWordSet(words), nil
 }
 
 // readWordList reads a gzipped list of one word a line (see kbgen) as folded words.

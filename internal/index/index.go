@@ -65,6 +65,10 @@ type Request struct {
 	// NoHighlight leaves Hit.Highlights out: a client that wants only the hits (an export, a
 	// check that articles arrived) spares the index re-reading every hit's text.
 	NoHighlight bool
+	// IDsOnly makes each hit carry its ID and Score alone (and Copies when collapsing), for a
+	// client that only checks which articles match: the backend then reads no stored article,
+	// and no highlights are made.
+	IDsOnly bool
 }
 
 // Page and facet sizes, the same for every backend.

@@ -226,6 +226,14 @@ func (s *Search) search(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, http.StatusBadRequest, err)
 		return
 	}
+	switch f := r.URL.Query().Get("fields"); f {
+	case "", "all":
+	case "id":
+		req.IDsOnly = true
+	default:
+		httpapi.WriteError(w, http.StatusBadRequest, fmt.Errorf("fields: must be id or all, not %q", f))
+		return
+	}
 	expanded := s.expandQuery(r.URL.Query(), &req)
 	res, err := s.run(r, req)
 	if err != nil {
@@ -236,6 +244,14 @@ func (s *Search) search(w http.ResponseWriter, r *http.Request) {
 		res.Hits = []index.Hit{}
 	}
 	s.labelTopics(r, res.Facets)
+	if req.IDsOnly {
+		ids := make([]idHit, len(res.Hits))
+		for i, h := range res.Hits {
+			ids[i] = idHit{ID: h.ID, Score: h.Score, Copies: h.Copies}
+		}
+		httpapi.WriteJSON(w, http.StatusOK, idsResponse{searchResponse{res, expanded}, ids})
+		return
+	}
 	httpapi.WriteJSON(w, http.StatusOK, searchResponse{res, expanded})
 }
 
@@ -243,6 +259,18 @@ func (s *Search) search(w http.ResponseWriter, r *http.Request) {
 type searchResponse struct {
 	*index.Result
 	Expanded []expand.Expansion `json:"expanded,omitempty"`
+}
+
+// idsResponse is a page of results asked with fields=id: each hit is its ID and score.
+type idsResponse struct {
+	searchResponse
+	Hits []idHit `json:"hits"` // shadows index.Result's
+}
+
+type idHit struct {
+	ID     string  `json:"id"`
+	Score  float64 `json:"score"`
+	Copies int     `json:"copies,omitempty"`
 }
 
 // export streams every hit of a search (up to limit, default 10,000, at most 100,000) as

@@ -119,6 +119,46 @@ func TestSearchAnswersAndBadRequestsSayWhere(t *testing.T) {
 				t.Errorf("error %q does not name the parameter", b["error"])
 			}
 		}},
+		{"ids only", url.Values{"q": {"Lachin OR Baku"}, "sort": {"newest"}, "fields": {"id"}}, 200, func(t *testing.T, b map[string]any) {
+			if b["total"].(float64) != 2 {
+				t.Errorf("total %v, want 2", b["total"])
+			}
+			hits := b["hits"].([]any)
+			want := []string{sample(1, "Baku talks resume").ID, sample(0, "Lachin corridor blockade").ID}
+			if len(hits) != len(want) {
+				t.Fatalf("hits %v, want %d", hits, len(want))
+			}
+			for i, h := range hits {
+				h := h.(map[string]any)
+				if h["id"] != want[i] {
+					t.Errorf("hit %d: id %v, want %s", i, h["id"], want[i])
+				}
+				if _, ok := h["score"]; !ok {
+					t.Errorf("hit %d has no score: %v", i, h)
+				}
+				for k := range h {
+					if k != "id" && k != "score" {
+						t.Errorf("hit %d has %q, asked for ids only: %v", i, k, h)
+					}
+				}
+			}
+		}},
+		{"ids only, collapsed", url.Values{"q": {"Lachin"}, "collapse": {"1"}, "fields": {"id"}}, 200, func(t *testing.T, b map[string]any) {
+			hits := b["hits"].([]any)
+			if len(hits) != 1 || hits[0].(map[string]any)["id"] != sample(0, "Lachin corridor blockade").ID {
+				t.Errorf("hits %v, want the Lachin article's id", hits)
+			}
+		}},
+		{"all fields", url.Values{"q": {"Lachin"}, "fields": {"all"}, "highlight": {"false"}}, 200, func(t *testing.T, b map[string]any) {
+			if title := b["hits"].([]any)[0].(map[string]any)["title"]; title != "Lachin corridor blockade" {
+				t.Errorf("title %v, want the article's", title)
+			}
+		}},
+		{"bad fields", url.Values{"q": {"Lachin"}, "fields": {"title"}}, 400, func(t *testing.T, b map[string]any) {
+			if !strings.HasPrefix(b["error"].(string), "fields:") {
+				t.Errorf("error %q does not name the parameter", b["error"])
+			}
+		}},
 		{"bad date", url.Values{"from": {"yesterday"}}, 400, nil},
 		{"forged cursor", url.Values{"q": {"Lachin"}, "after": {"not-a-cursor"}}, 400, nil},
 		{"bad sort", url.Values{"sort": {"random"}}, 400, nil},

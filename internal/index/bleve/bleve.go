@@ -56,7 +56,20 @@ type Backend struct {
 	// noShortcuts makes match-all searches visit every document as other searches do;
 	// tests compare the shortcuts with it.
 	noShortcuts bool
+	// batchText bounds the text one Bleve batch analyses (see maxBatchText); tests lower it.
+	batchText int
 }
+
+// maxBatchText bounds the titles, summaries and texts, in bytes, that one Bleve batch
+// analyses: Write splits a longer list of articles into batches of at most this much text
+// (an article longer than it goes alone). Bleve holds every article of a batch analysed,
+// about 55 bytes per byte of text with positions, and the segment it builds from them,
+// until the batch is written, so this bounds the indexing stage's memory whatever the
+// articles' length: 2 MiB of text is about 110 MB. A batch of index.batch_size (500)
+// articles of the usual 3 KB stays whole (1.6 MB): smaller batches cost indexing rate
+// (batches of ~250: 1,330 instead of 1,657 docs per CPU-second in
+// BenchmarkIndexingEnriched), through more segments to merge.
+const maxBatchText = 2 << 20
 
 // Bounds of the facet cache: entries, and facet values plus histogram buckets in all.
 const (
@@ -380,7 +393,9 @@ func (b *Backend) bleveDocument(a *article.Article) (*document.Document, error) 
 	return d, nil
 }
 
-// Write indexes docs in one batch; a later version of an ID replaces the earlier one.
+// Write indexes docs in one batch, or in several of at most maxBatchText of text each, in
+// order; a later version of an ID replaces the earlier one. When a batch fails, those
+// before it are written: writing docs again is harmless.
 func (b *Backend) Write(ctx context.Context, docs []*article.Article) ([]error, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -390,15 +405,41 @@ func (b *Backend) Write(ctx context.Context, docs []*article.Article) ([]error, 
 	built := make([]*document.Document, 0, len(docs))
 	// Bleve is done with the documents when Batch returns: their term frequencies are
 	// dropped then (build.go).
-	defer func() {
+	release := func() {
 		for _, d := range built {
 			releaseFields(d)
 		}
-	}()
+		built = built[:0]
+	}
+	defer release()
+	limit := b.batchText
+	if limit <= 0 {
+		limit = maxBatchText
+	}
+	text := 0
+	flush := func() error {
+		if batch.Size() == 0 {
+			return nil
+		}
+		defer b.gen.Add(1) // after the batch is visible to searches
+		if err := b.idx.Batch(batch); err != nil {
+			return fmt.Errorf("writing batch of %d articles: %w", batch.Size(), err)
+		}
+		release()
+		batch.Reset()
+		text = 0
+		return nil
+	}
 	for i, a := range docs {
 		if a == nil || a.ID == "" {
 			itemErrs[i] = errors.New("indexing article: missing id")
 			continue
+		}
+		n := len(a.Title) + len(a.Summary) + len(a.Text)
+		if text > 0 && text+n > limit {
+			if err := flush(); err != nil {
+				return nil, err
+			}
 		}
 		doc, err := b.bleveDocument(a)
 		if err == nil {
@@ -407,14 +448,12 @@ func (b *Backend) Write(ctx context.Context, docs []*article.Article) ([]error, 
 		}
 		if err != nil {
 			itemErrs[i] = fmt.Errorf("indexing article %s: %w", a.ID, err)
+			continue
 		}
+		text += n
 	}
-	if batch.Size() == 0 {
-		return itemErrs, nil
-	}
-	defer b.gen.Add(1) // after the batch is visible to searches
-	if err := b.idx.Batch(batch); err != nil {
-		return nil, fmt.Errorf("writing batch of %d articles: %w", batch.Size(), err)
+	if err := flush(); err != nil {
+		return nil, err
 	}
 	return itemErrs, nil
 }

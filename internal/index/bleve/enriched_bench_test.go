@@ -182,6 +182,9 @@ func BenchmarkIndexingEnriched(b *testing.B) {
 	b.Run("backend", func(b *testing.B) {
 		measure(b, func(dir string) { writeAll(b, dir, docs, benchBatch) })
 	})
+	b.Run("backend-batch250", func(b *testing.B) {
+		measure(b, func(dir string) { writeAll(b, dir, docs, 250) })
+	})
 	b.Run("backend-batch2000", func(b *testing.B) {
 		measure(b, func(dir string) { writeAll(b, dir, docs, 2000) })
 	})

@@ -112,7 +112,7 @@ func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result,
 	}
 	q = withTimeRange(q, req.From, req.To)
 	var m *query.Matcher // marks the highlights
-	if node != nil && !req.NoHighlight {
+	if node != nil && !req.NoHighlight && !req.IDsOnly {
 		if m, err = query.Compile(node, query.MatchOptions{Analysis: b.an}); err != nil {
 			return nil, err
 		}
@@ -147,7 +147,7 @@ func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result,
 			hitsQuery = r
 		}
 	}
-	sr := b.request(hitsQuery, mode, fetch, after)
+	sr := b.request(hitsQuery, mode, fetch, after, hitFields(req.IDsOnly, req.Collapse))
 	key := facetKey{query: req.Query, from: req.From, to: req.To, facets: req.Facets, interval: req.Interval}
 	gen := b.gen.Load() // before any snapshot is taken, so a write that follows makes the entry stale
 	wantFacets := req.Facets || histField != ""
@@ -220,7 +220,7 @@ func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result,
 		b.facets.put(key, gen, out.Facets, out.Histogram)
 	}
 	if req.Collapse {
-		if err := b.collapse(ctx, q, mode, size, after, res, m, out); err != nil {
+		if err := b.collapse(ctx, q, mode, size, after, req.IDsOnly, res, m, out); err != nil {
 			return nil, err
 		}
 	} else {
@@ -229,7 +229,7 @@ func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result,
 			hits = hits[:size]
 		}
 		for _, h := range hits {
-			hit, _, err := b.hit(h, m)
+			hit, err := b.hit(h, m, req.IDsOnly)
 			if err != nil {
 				return nil, err
 			}
@@ -243,19 +243,37 @@ func (b *Backend) Search(ctx context.Context, req index.Request) (*index.Result,
 	return out, nil
 }
 
-func (b *Backend) request(q bq.Query, mode string, size int, after []string) *blv.SearchRequest {
+// request is a search for a page of hits that loads their stored fields (see hitFields).
+func (b *Backend) request(q bq.Query, mode string, size int, after []string, fields []string) *blv.SearchRequest {
 	sr := blv.NewSearchRequestOptions(q, size, 0, false)
 	sr.SortByCustom(sortOrder(mode))
 	if after != nil {
 		sr.SetSearchAfter(after)
 	}
-	sr.Fields = []string{fieldDoc, query.IndexStory}
+	sr.Fields = fields
 	return sr
 }
 
+// hitFields are the stored fields a page of hits loads: the article and its story ID, or
+// for idsOnly nothing (Bleve reads every stored field of a document to return any of them)
+// unless collapsing needs the story ID.
+func hitFields(idsOnly, collapse bool) []string {
+	switch {
+	case !idsOnly:
+		return []string{fieldDoc, query.IndexStory}
+	case collapse:
+		return []string{query.IndexStory}
+	}
+	return nil
+}
+
 // hit turns a Bleve match into an index.Hit, from the stored article: the whole of it when
-// m highlights its text, else only the fields a hit lists (see article.DecodeListing).
-func (b *Backend) hit(h *search.DocumentMatch, m *query.Matcher) (index.Hit, *article.Article, error) {
+// m highlights its text, else only the fields a hit lists (see article.DecodeListing), and
+// none of it when idsOnly.
+func (b *Backend) hit(h *search.DocumentMatch, m *query.Matcher, idsOnly bool) (index.Hit, error) {
+	if idsOnly {
+		return index.Hit{ID: h.ID, Score: h.Score}, nil
+	}
 	raw, _ := h.Fields[fieldDoc].(string)
 	decode := article.DecodeListing
 	if m != nil {
@@ -263,7 +281,7 @@ func (b *Backend) hit(h *search.DocumentMatch, m *query.Matcher) (index.Hit, *ar
 	}
 	a, err := decode([]byte(raw))
 	if err != nil {
-		return index.Hit{}, nil, fmt.Errorf("decoding stored article %s: %w", h.ID, err)
+		return index.Hit{}, fmt.Errorf("decoding stored article %s: %w", h.ID, err)
 	}
 	hit := index.Hit{
 		ID:        a.ID,
@@ -286,7 +304,7 @@ func (b *Backend) hit(h *search.DocumentMatch, m *query.Matcher) (index.Hit, *ar
 	if m != nil {
 		hit.Highlights = m.Highlight(b.an.Doc(a))
 	}
-	return hit, a, nil
+	return hit, nil
 }
 
 func histogramField(interval string) (string, error) {
@@ -409,7 +427,7 @@ func weekStart(t time.Time) time.Time {
 
 // collapse fills out with one hit per story. See the package documentation for how and
 // where its limits are.
-func (b *Backend) collapse(ctx context.Context, q bq.Query, mode string, size int, after []string,
+func (b *Backend) collapse(ctx context.Context, q bq.Query, mode string, size int, after []string, idsOnly bool,
 	res *blv.SearchResult, m *query.Matcher, out *index.Result) error {
 	type candidate struct {
 		h     *search.DocumentMatch
@@ -443,7 +461,7 @@ func (b *Backend) collapse(ctx context.Context, q bq.Query, mode string, size in
 			break
 		}
 		// The window was full of copies: read the next one.
-		sr := b.request(q, mode, size*collapseFactor+1, lastAfter)
+		sr := b.request(q, mode, size*collapseFactor+1, lastAfter, hitFields(idsOnly, true))
 		next, err := b.idx.SearchInContext(ctx, sr)
 		if err != nil {
 			return fmt.Errorf("searching for more stories: %w", err)
@@ -490,7 +508,7 @@ func (b *Backend) collapse(ctx context.Context, q bq.Query, mode string, size in
 		if c.story != "" && !firstPage && bestOf[c.story] != "" && bestOf[c.story] != c.h.ID {
 			continue
 		}
-		hit, _, err := b.hit(c.h, m)
+		hit, err := b.hit(c.h, m, idsOnly)
 		if err != nil {
 			return err
 		}

@@ -130,6 +130,9 @@ func (b *Backend) searchBody(req index.Request, q query.Node) (dsl, error) {
 		"track_total_hits": true,
 		"_source":          hitSource,
 	}
+	if req.IDsOnly {
+		body["_source"] = false
+	}
 	if len(boolQ) > 0 {
 		body["query"] = dsl{"bool": boolQ}
 	} else {
@@ -168,7 +171,7 @@ func (b *Backend) searchBody(req index.Request, q query.Node) (dsl, error) {
 		}
 	}
 
-	if q != nil && !req.NoHighlight {
+	if q != nil && !req.NoHighlight && !req.IDsOnly {
 		fields := dsl{}
 		// The .fold sub-fields mark what wildcards and fuzzy terms matched there;
 		// mergeHighlights joins their marks with those of the stemmed fields.
@@ -304,6 +307,17 @@ func (b *Backend) result(req index.Request, res *searchResponse, took time.Durat
 	// Total counts matching articles, also when collapsing (as the Bleve backend does).
 	out := &index.Result{Total: res.Hits.Total.Value, Hits: make([]index.Hit, 0, len(res.Hits.Hits)), Took: took}
 	for _, h := range res.Hits.Hits {
+		if req.IDsOnly {
+			hit := index.Hit{ID: h.ID}
+			if h.Score != nil {
+				hit.Score = *h.Score
+			}
+			if ih, ok := h.InnerHits["copies"]; ok && ih.Hits.Total.Value > 1 {
+				hit.Copies = ih.Hits.Total.Value - 1
+			}
+			out.Hits = append(out.Hits, hit)
+			continue
+		}
 		var d hitDoc
 		if err := json.Unmarshal(h.Source, &d); err != nil {
 			return nil, fmt.Errorf("decoding hit %s: %w", h.ID, err)

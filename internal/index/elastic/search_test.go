@@ -397,3 +397,28 @@ func FuzzSearchResponse(f *testing.F) {
 		}
 	})
 }
+
+// IDsOnly asks Elasticsearch for no _source and no highlights, and the hits carry their ID
+// and score alone.
+func TestSearchIDsOnly(t *testing.T) {
+	f := newFakeES(t)
+	f.on("POST /{index}/_search", func(request) (int, string) { return 200, searchAnswer })
+	b := newTestBackend(t, f, nil)
+	res, err := b.Search(context.Background(), index.Request{Query: "Latchine OR Lachin", Size: 1, IDsOnly: true})
+	if err != nil {
+		t.Fatalf("Search: %v", err)
+	}
+	if want := (index.Hit{ID: "a1", Score: 1.3862942}); len(res.Hits) != 1 || !reflect.DeepEqual(res.Hits[0], want) {
+		t.Errorf("hits %+v, want only %+v", res.Hits, want)
+	}
+	var body map[string]json.RawMessage
+	if err := json.Unmarshal(f.take()[0].Body, &body); err != nil {
+		t.Fatal(err)
+	}
+	if string(body["_source"]) != "false" {
+		t.Errorf("_source %s, want false", body["_source"])
+	}
+	if h, ok := body["highlight"]; ok {
+		t.Errorf("highlight %s asked for, want none", h)
+	}
+}
