@@ -162,6 +162,9 @@ func TestEvidenceKinds(t *testing.T) {
 			"Войска на несколько дней взяли Ростов-на-Дону, потом Франкфурт-на-Майне; Жан-Поль Бельмондо приехал в Бар-сюр-Сен.",
 			[]string{"LOC:Ростов-на-Дону", "LOC:Франкфурт-на-Майне", "LOC:Бар-сюр-Сен"},
 			[]string{"PER:Франкфурт-на-Майне", "LOC:Жан-Поль Бельмондо"}},
+		{"a run that starts with a common word inside a sentence is no person's name",
+			"The album was produced by Josh Abraham, whose credits include Morbid Angel, Cobra Starship and Tainted Lovejoy, and Frank Little.",
+			[]string{"PER:Josh Abraham", "PER:Frank Little"}, []string{"PER:Morbid Angel", "PER:Cobra Starship", "PER:Tainted Lovejoy"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
