@@ -165,6 +165,13 @@ func TestEvidenceKinds(t *testing.T) {
 		{"a run that starts with a common word inside a sentence is no person's name",
 			"The album was produced by Josh Abraham, whose credits include Morbid Angel, Cobra Starship and Tainted Lovejoy, and Frank Little.",
 			[]string{"PER:Josh Abraham", "PER:Frank Little"}, []string{"PER:Morbid Angel", "PER:Cobra Starship", "PER:Tainted Lovejoy"}},
+		{"a word of its kind before a name makes it a body (en, fr)",
+			"The metal band Van Canto toured with the band 30 Seconds to Mars; the firm Bloomberg said company President Jane Doe resigned.",
+			[]string{"ORG:Van Canto", "ORG:30 Seconds to Mars", "ORG:Bloomberg", "PER:Jane Doe"},
+			[]string{"PER:Van Canto", "ORG:President Jane Doe", "ORG:Jane Doe"}},
+		{"a French word of its kind before a name makes it a body, not before a name written on in lower case",
+			"Il a joué avec le groupe Gerry and the Pacemakers, sorti chez le label Charisma, puis rejoint le parti Le Foyer juif.",
+			[]string{"ORG:Gerry and the Pacemakers", "ORG:Charisma"}, []string{"PER:Gerry", "ORG:Le Foyer"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -224,6 +224,7 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 	}
 	added := geoHeads(toks, src, cover, spans, drop, f.added)
 	added = ruAdjPlaces(toks, src, cover, drop, added)
+	added = kindOrgs(toks, src, spans, cover, drop, added, nc.lang)
 	switch nc.lang {
 	case "en":
 		added = clubTowns(toks, src, spans, cover, drop, added)

@@ -743,3 +743,90 @@ func ruStumpCompound(w string) bool {
 	}
 	return false
 }
+
+// kindWords are the lower-case nouns that, right before a capitalised name, say what kind
+// of body the name is, in English and French: "the band Killing Joke", "the firm
+// Bloomberg", "le groupe Gerry and the Pacemakers", "le label Charisma". Russian has
+// ruOrgHeads.
+var kindWords = map[string]map[string]bool{
+	"en": foldSet(`band company firm label airline broadcaster newspaper magazine club`),
+	"fr": foldSet(`groupe label société compagnie journal quotidien magazine club parti`),
+}
+
+// kindOrgs types the capitalised name right after a word of its kind (kindWords) as an
+// organisation: the word says what the name is better than the name's words do ("band Van
+// Canto" is no person, "club Benevento" no town). A known person, a country or a curated
+// place keeps its type; a title after the word starts a person's name ("company chairman"
+// is lower case, "company President Jane Doe" is not a body).
+func kindOrgs(toks []text.Token, src string, spans []span, cover []int, drop []bool, added []span, lang string) []span {
+	kinds := kindWords[lang]
+	if kinds == nil {
+		return added
+	}
+	for i := 0; i+1 < len(toks); i++ {
+		k := i + 1
+		if toks[i].Cap || !kinds[toks[i].Norm] || toks[k].Break || honorifics[toks[k].Norm] || roles[toks[k].Norm] {
+			continue
+		}
+		end := kindNameEnd(toks, k)
+		if end == k {
+			continue
+		}
+		// French writes a body's name with its first word alone capitalised ("le parti
+		// Le Foyer juif"): a lower-case word that is no function word after the capitalised
+		// ones may be more of the name, which the words alone cannot tell.
+		if lang == "fr" && end < len(toks) && !toks[end].Break && !toks[end].Cap && toks[end].Letters && !text.IsStopwordAny(toks[end].Norm) {
+			continue
+		}
+		known := false
+		for m := k; m < end; m++ {
+			if c := cover[m]; c > 0 && (!spans[c-1].weakPlace() || spans[c-1].From < k || spans[c-1].To > end) {
+				known = true
+			}
+		}
+		if known {
+			continue
+		}
+		for m := k; m < end; m++ {
+			if c := cover[m]; c > 0 {
+				drop[c-1] = true
+			}
+		}
+		added = dropOverlaps(added, k, end)
+		added = append(added, span{From: k, To: end, Type: "ORG", Conf: 0.55, Name: surfaceOf(src, toks[k:end])})
+		i = end - 1
+	}
+	return added
+}
+
+// kindNameEnd returns where the capitalised name starting at toks[k] ends: capitalised
+// words or acronyms ("RUST", "3AW"), a number before them ("30 Seconds to Mars"), and
+// connectors, "to", "the" and "and the" between them ("The Receiving End of Sirens",
+// "Gerry and the Pacemakers"); k if there is none.
+func kindNameEnd(toks []text.Token, k int) int {
+	name := func(t text.Token) bool { return isNameTok(t) || t.Upper && t.Letters }
+	e := k
+	if number(toks[e].Norm) && e+1 < len(toks) && !toks[e+1].Break && name(toks[e+1]) {
+		e++
+	}
+	if !name(toks[e]) {
+		return k
+	}
+	e++
+	for e < len(toks) && !toks[e].Break {
+		if name(toks[e]) {
+			e++
+			continue
+		}
+		g := e
+		for g < len(toks) && !toks[g].Break && !toks[g].Cap && g-e < 2 && (isConnector(toks[g]) || toks[g].Norm == "to" || toks[g].Norm == "the" ||
+			toks[g].Norm == "and" && g+1 < len(toks) && toks[g+1].Norm == "the") {
+			g++
+		}
+		if g == e || g >= len(toks) || toks[g].Break || !name(toks[g]) {
+			break
+		}
+		e = g
+	}
+	return e
+}
