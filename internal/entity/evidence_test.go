@@ -172,6 +172,10 @@ func TestEvidenceKinds(t *testing.T) {
 		{"a French word of its kind before a name makes it a body, not before a name written on in lower case",
 			"Il a joué avec le groupe Gerry and the Pacemakers, sorti chez le label Charisma, puis rejoint le parti Le Foyer juif.",
 			[]string{"ORG:Gerry and the Pacemakers", "ORG:Charisma"}, []string{"PER:Gerry", "ORG:Le Foyer"}},
+		{"a railroad or a railway is the line, a place; Railways is the company",
+			"A train left Atlantic City over the West Jersey Railroad to join the Welsh Highland Railway, which Indian Railways once ran.",
+			[]string{"LOC:West Jersey Railroad", "LOC:Welsh Highland Railway", "ORG:Indian Railways"},
+			[]string{"ORG:West Jersey Railroad", "ORG:Welsh Highland Railway"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -20,7 +20,7 @@ university college institute academy school council committee commission ministr
 authority bureau office service services party union league federation association society club team
 fc cf ac bank group holdings airlines airways railways records studios entertainment foundation fund
 trust church army navy force forces guard police court parliament assembly senate congress
-corps division brigade regiment battalion railroad railway
+corps division brigade regiment battalion
 government administration organization organisation network news times post press journal gazette
 tribune herald television tv radio channel magazine hospital museum orchestra band brothers
 corporation industries motors systems technologies media games pictures films productions
