@@ -176,6 +176,10 @@ func TestEvidenceKinds(t *testing.T) {
 			"A train left Atlantic City over the West Jersey Railroad to join the Welsh Highland Railway, which Indian Railways once ran.",
 			[]string{"LOC:West Jersey Railroad", "LOC:Welsh Highland Railway", "ORG:Indian Railways"},
 			[]string{"ORG:West Jersey Railroad", "ORG:Welsh Highland Railway"}},
+		{"a French institution ends on the country or region it belongs to",
+			"Elle a été élue sous la bannière du Parti libéral du Québec, puis il a joué dans la Ligue de hockey de l' Ontario à Toronto.",
+			[]string{"ORG:Parti libéral du Québec", "ORG:Ligue de hockey de l' Ontario", "LOC:Toronto"},
+			[]string{"LOC:Québec", "LOC:Ontario", "ORG:Parti libéral", "ORG:Ligue de hockey"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

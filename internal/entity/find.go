@@ -230,7 +230,7 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 		added = clubTowns(toks, src, spans, cover, drop, added)
 	case "fr":
 		added = frTeams(toks, src, spans, cover, drop, added)
-		added = frOrgNames(toks, src, cover, added)
+		added = frOrgNames(toks, src, spans, cover, drop, added)
 	case "ru", "uk":
 		added = ruOrgNames(toks, src, spans, cover, drop, added)
 	}

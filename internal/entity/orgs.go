@@ -391,24 +391,29 @@ var frAdjectiveEnds = []string{"al", "ale", "aux", "ales", "ien", "ienne", "iens
 
 // frOrgNames adds the French institutions named by a capitalised head (frOrgHeads) and
 // the lower-case words of its name: adjectives ("nationale") and complements after "de"
-// ("de hockey", "des affaires étrangères", "de la santé"). A name the knowledge base
-// knows stands; pattern names over the same words give way.
-func frOrgNames(toks []text.Token, src string, cover []int, added []span) []span {
+// ("de hockey", "des affaires étrangères", "de la santé"), and after "de" the country or
+// region it belongs to ("Parti libéral du Québec", "Ligue de hockey de l'Ontario"). A name
+// the knowledge base knows stands; pattern names over the same words give way.
+func frOrgNames(toks []text.Token, src string, spans []span, cover []int, drop []bool, added []span) []span {
 	for i := 0; i+1 < len(toks); i++ {
 		if !toks[i].Cap || cover[i] > 0 || !frOrgHeads[toks[i].Norm] {
 			continue
 		}
 		end, k := i+1, i+1
 		afterDe := false
-		for k < len(toks) && k-i <= 7 && !toks[k].Break {
+		owner := -1 // the knowledge-base place the name ends on
+		for k < len(toks) && k-i <= 7 && (!toks[k].Break || afterDe && elidedApart(toks, src, k-1)) {
 			t := toks[k]
 			switch {
 			case cover[k] > 0:
+				if c := cover[k] - 1; afterDe && end > i+1 && spans[c].From == k && spans[c].Type == "LOC" && !spans[c].weakPlace() {
+					owner, end = c, spans[c].To
+				}
 			case t.Cap && !t.SentStart && (afterDe || toks[k-1].Cap):
 				// "Comité de Salut Public", "Cour des Comptes"; not a person after the
 				// name ("Parti national britannique Nick Griffin")
 				end, afterDe = k+1, false
-			case connectors[t.Norm]:
+			case connectors[t.Norm] || afterDe && t.Norm == "l": // "de l'Ontario"
 				afterDe = true
 				k++
 				continue
@@ -417,13 +422,16 @@ func frOrgNames(toks []text.Token, src string, cover []int, added []span) []span
 			case frAdjective(t.Norm) && !text.IsStopword("fr", t.Norm):
 				end = k + 1 // "nationale", "étrangères"
 			}
-			if end != k+1 {
+			if end != k+1 || owner >= 0 {
 				break
 			}
 			k++
 		}
 		if end == i+1 {
 			continue
+		}
+		if owner >= 0 {
+			drop[owner] = true
 		}
 		added = cutBefore(toks, src, added, i)
 		added = dropOverlaps(added, i, end)
