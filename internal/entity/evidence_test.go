@@ -180,6 +180,10 @@ func TestEvidenceKinds(t *testing.T) {
 			"Elle a été élue sous la bannière du Parti libéral du Québec, puis il a joué dans la Ligue de hockey de l' Ontario à Toronto.",
 			[]string{"ORG:Parti libéral du Québec", "ORG:Ligue de hockey de l' Ontario", "LOC:Toronto"},
 			[]string{"LOC:Québec", "LOC:Ontario", "ORG:Parti libéral", "ORG:Ligue de hockey"}},
+		{"a board, an exchange, a survey or a philharmonic ends an organisation's name",
+			"He ran the Pakistan Cricket Board, listed shares on the Brussels Stock Exchange, mapped faults for the United States Geological Survey and played with the New York Philharmonic.",
+			[]string{"ORG:Pakistan Cricket Board", "ORG:Brussels Stock Exchange", "ORG:United States Geological Survey", "ORG:New York Philharmonic"},
+			[]string{"LOC:Pakistan", "LOC:Brussels", "LOC:United States", "LOC:New York"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

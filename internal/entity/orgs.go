@@ -26,6 +26,7 @@ tribune herald television tv radio channel magazine hospital museum orchestra ba
 corporation industries motors systems technologies media games pictures films productions
 racing labs laboratory laboratories directorate broadcasting international review classics
 wing squadron fleet command diocese archdiocese movement centre center
+board exchange survey philharmonic
 f.c a.f.c s.c s.l s.a s.p.a n.v b.v
 université institut académie école conseil comité commission ministère agence autorité office parti
 fédération association société club banque groupe fondation église armée assemblée sénat tribunal
