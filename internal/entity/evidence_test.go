@@ -184,6 +184,10 @@ func TestEvidenceKinds(t *testing.T) {
 			"He ran the Pakistan Cricket Board, listed shares on the Brussels Stock Exchange, mapped faults for the United States Geological Survey and played with the New York Philharmonic.",
 			[]string{"ORG:Pakistan Cricket Board", "ORG:Brussels Stock Exchange", "ORG:United States Geological Survey", "ORG:New York Philharmonic"},
 			[]string{"LOC:Pakistan", "LOC:Brussels", "LOC:United States", "LOC:New York"}},
+		{"a cue of a sports career beats a preposition's guess; a province named after its town is a club too",
+			"He was loaned to Pizzighettone, played 26 games for Lausanne and scored against his former club Benevento; he lives in Lausanne.",
+			[]string{"ORG:Pizzighettone", "ORG:Lausanne", "ORG:Benevento", "LOC:Lausanne"},
+			[]string{"LOC:Pizzighettone", "LOC:Benevento"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

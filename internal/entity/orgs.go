@@ -651,7 +651,7 @@ func ruGenitive(w string) bool {
 var clubCues = map[string]map[string]bool{
 	"joined": {"": true}, "joining": {"": true}, "rejoined": {"": true},
 	"for": foldSet(`played plays playing play signed signs signing debut goal goals appearances
-		appearance scored scoring capped starred featured`),
+		appearance scored scoring capped starred featured games matches seasons caps`),
 	"with": foldSet(`signed signing signs contract deal draw drew tie stint spell`),
 	"to":   foldSet(`loan loaned transfer transferred sold defeat lost`),
 	"from": foldSet(`loan signed signing transfer transferred`),
@@ -666,8 +666,7 @@ var clubCues = map[string]map[string]bool{
 // for Brazil" may be the team, but the country is what a reader searches for.
 func clubTowns(toks []text.Token, src string, spans []span, cover []int, drop []bool, added []span) []span {
 	for c, s := range spans {
-		if drop[c] || s.Ent == nil || s.Type != "LOC" || s.From == 0 || toks[s.From].Break || !toks[s.From].Cap ||
-			!(s.Ent.Src == srcCity || s.Ent.Src == srcCountry && strings.HasPrefix(s.Ent.ID, "iso3166-2:")) {
+		if drop[c] || s.Ent == nil || s.Type != "LOC" || s.From == 0 || toks[s.From].Break || !toks[s.From].Cap || !s.townLike() {
 			continue
 		}
 		if !clubCue(toks, s.From) {
@@ -691,7 +690,15 @@ func clubTowns(toks []text.Token, src string, spans []span, cover []int, drop []
 		if e < len(toks) && toks[e].Cap && !toks[e].Break {
 			continue // a longer run: its own patterns decide
 		}
+		// A place the patterns guessed from the preposition alone ("loaned to
+		// Pizzighettone") gives way to the cue.
 		free := true
+		for a, s := range added {
+			if s.From == k && s.To == e && s.Type == "LOC" && s.Conf <= 0.45 {
+				added = append(added[:a], added[a+1:]...)
+				break
+			}
+		}
 		for _, s := range added {
 			if s.From < e && s.To > k {
 				free = false
@@ -789,7 +796,7 @@ func kindOrgs(toks []text.Token, src string, spans []span, cover []int, drop []b
 		}
 		known := false
 		for m := k; m < end; m++ {
-			if c := cover[m]; c > 0 && (!spans[c-1].weakPlace() || spans[c-1].From < k || spans[c-1].To > end) {
+			if c := cover[m]; c > 0 && (!spans[c-1].townLike() || spans[c-1].From < k || spans[c-1].To > end) {
 				known = true
 			}
 		}
@@ -838,4 +845,10 @@ func kindNameEnd(toks []text.Token, k int) int {
 		e = g
 	}
 	return e
+}
+
+// townLike reports a gazetteer town, or a province named after its town ("Genoa",
+// "Benevento"), which a club may be named after; not a country nor a river.
+func (s span) townLike() bool {
+	return s.Ent != nil && (s.Ent.Src == srcCity || s.Ent.Src == srcCountry && strings.HasPrefix(s.Ent.ID, "iso3166-2:"))
 }
