@@ -188,6 +188,10 @@ func TestEvidenceKinds(t *testing.T) {
 			"He was loaned to Pizzighettone, played 26 games for Lausanne and scored against his former club Benevento; he lives in Lausanne.",
 			[]string{"ORG:Pizzighettone", "ORG:Lausanne", "ORG:Benevento", "LOC:Lausanne"},
 			[]string{"LOC:Pizzighettone", "LOC:Benevento"}},
+		{"a plural of a kind, then such as or like, makes bodies of the names it lists",
+			"He was linked to clubs like Feyenoord, Eindhoven and Twente, toured with bands such as TacoCat and Childbirth, and lives in Eindhoven.",
+			[]string{"ORG:Feyenoord", "ORG:Eindhoven", "ORG:Twente", "ORG:TacoCat", "ORG:Childbirth", "LOC:Eindhoven"},
+			[]string{"PER:TacoCat"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
