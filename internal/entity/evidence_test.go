@@ -192,6 +192,10 @@ func TestEvidenceKinds(t *testing.T) {
 			"He was linked to clubs like Feyenoord, Eindhoven and Twente, toured with bands such as TacoCat and Childbirth, and lives in Eindhoven.",
 			[]string{"ORG:Feyenoord", "ORG:Eindhoven", "ORG:Twente", "ORG:TacoCat", "ORG:Childbirth", "LOC:Eindhoven"},
 			[]string{"PER:TacoCat"}},
+		{"a name inside a quoted title in title case is part of the work",
+			`He starred in "Life on the Mississippi" and sang on the "I Am Sam" soundtrack; "We will not leave New York," said Sam Carter in New York.`,
+			[]string{"LOC:New York", "PER:Sam Carter"},
+			[]string{"LOC:Sam", "LOC:Mississippi"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
