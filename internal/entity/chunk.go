@@ -346,6 +346,12 @@ func (f *fieldNames) chunk(i, j int) {
 			// Somerset"); a product's, an event's or a body's does, which the acronym alone
 			// cannot tell apart.
 			return
+		case n >= 2 && n <= 3 && nc.common.has(first.Norm) && !first.SentStart:
+			// A name nothing else types that starts with a common word inside a sentence
+			// ("Killing Joke", "Modern Warfare", "Rotten Tomatoes") is a title, a band or a
+			// brand, not a person's: first names that are words ("Rose", "Frank") are
+			// listed, and surnames that are words ("Black", "Little") come second.
+			return
 		case n >= 2 && n <= 3 && !foreignScript(toks[i:j], nc) && !anyStopword(toks[i:j]) &&
 			!(i > 0 && number(toks[i-1].Norm) && !toks[i].Break) &&
 			!(len(nc.ruWords) > 0 && text.ScriptOf(first.Norm) == text.Cyrillic && utf8.RuneCountInString(first.Norm) > 4 &&

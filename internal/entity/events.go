@@ -49,3 +49,64 @@ func isDemonym(w string) bool {
 	}
 	return false
 }
+
+// quotedTitles drops the names that are only part of a title of two words or more written
+// in double quotes and in title case, in English: "I Am Sam", "King of New York", "Life on the Mississippi",
+// "Anarchy in Tokyo" name a work, not the person or the place inside. A name that is the
+// whole quoted title stands (a band, a ship, a work's own name), and a quoted statement,
+// mostly in lower case, is no title.
+func quotedTitles(toks []text.Token, src string, spans []span) []span {
+	if !strings.ContainsAny(src, "\"“") || len(spans) == 0 {
+		return spans
+	}
+	keep := spans
+	dropped := false
+	for at := 0; at < len(src); {
+		q := strings.IndexAny(src[at:], "\"“")
+		if q < 0 {
+			break
+		}
+		open := at + q
+		_, size := utf8.DecodeRuneInString(src[open:])
+		end := strings.IndexAny(src[open+size:], "\"”\n")
+		if end < 0 {
+			break
+		}
+		closeAt := open + size + end
+		at = closeAt + 1
+		if src[closeAt] == '\n' {
+			continue // no closing quote on the line
+		}
+		from, to := -1, -1
+		title := true
+		for k, t := range toks {
+			if t.Start < open+size || t.End > closeAt {
+				continue
+			}
+			if from < 0 {
+				from = k
+			}
+			to = k + 1
+			if !t.Cap && !text.IsStopword("en", t.Norm) && t.Letters {
+				title = false
+			}
+		}
+		if from < 0 || to-from < 2 || !toks[from].Cap || !title {
+			continue
+		}
+		if !dropped {
+			keep = make([]span, 0, len(spans))
+			keep = append(keep, spans...)
+			dropped = true
+		}
+		out := keep[:0]
+		for _, s := range keep {
+			if s.From >= from && s.To <= to && (s.From > from || s.To < to) {
+				continue
+			}
+			out = append(out, s)
+		}
+		keep = out
+	}
+	return keep
+}

@@ -224,12 +224,13 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 	}
 	added := geoHeads(toks, src, cover, spans, drop, f.added)
 	added = ruAdjPlaces(toks, src, cover, drop, added)
+	added = kindOrgs(toks, src, spans, cover, drop, added, nc.lang)
 	switch nc.lang {
 	case "en":
 		added = clubTowns(toks, src, spans, cover, drop, added)
 	case "fr":
 		added = frTeams(toks, src, spans, cover, drop, added)
-		added = frOrgNames(toks, src, cover, added)
+		added = frOrgNames(toks, src, spans, cover, drop, added)
 	case "ru", "uk":
 		added = ruOrgNames(toks, src, spans, cover, drop, added)
 	}
@@ -245,6 +246,9 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 		sort.Slice(out, func(a, b int) bool { return out[a].From < out[b].From })
 	}
 	out = quotedOrgs(toks, src, out)
+	if nc.lang == "en" {
+		out = quotedTitles(toks, src, out)
+	}
 	if len(added) > 0 {
 		out = acronyms(toks, src, out) // "X (ACRONYM)" defines what a pattern found
 	}

@@ -29,7 +29,7 @@ river lake mountains mountain mount island islands sea ocean bay gulf strait pen
 valley county province region district state territory republic street avenue road square
 park canyon falls hills coast city town village airport
 pond brook creek stream beach plateau junction parish harbour harbor ave lane boulevard
-empire kingdom peninsula highlands lowlands marsh glacier reservoir canal
+empire kingdom peninsula highlands lowlands marsh glacier reservoir canal railroad railway
 `)
 
 var locFirst = foldSet(`
