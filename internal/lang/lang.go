@@ -112,6 +112,12 @@ var langScript = map[string]text.Script{
 
 // Detect returns the ISO 639-1 code of s's language and a confidence in [0,1], or Und.
 func (d *Detector) Detect(s string) (string, float64) {
+	return d.detect(s, func() string { return s })
+}
+
+// detect is Detect of s, with long returning the text the vote reads when s's sample does
+// not decide it: s itself, or a longer start of the article s is the sample of.
+func (d *Detector) detect(s string, long func() string) (string, float64) {
 	sample, letters := d.cut(s)
 	if letters < d.minLetters {
 		return Und, 0
@@ -127,12 +133,13 @@ func (d *Detector) Detect(s string) (string, float64) {
 			det, vote = g, d.votes[sc]
 		}
 	}
-	// Lingua costs about 50 µs a sample; where function words and letters leave no doubt,
-	// the vote answers in a few µs what lingua would (see wordVote).
+	// Lingua costs hundreds of µs a sample; where function words and letters leave no
+	// doubt, the vote answers in a few µs what lingua would (see wordVote). It reads
+	// lingua's sample first, then, when that does not decide, a longer start of the text.
 	var buf [maxVoteLangs]langScore
 	var scores []langScore
 	if vote != nil && !d.linguaOnly {
-		if i := vote.decide(vote.count(d.voteText(s, sample, sc))); i >= 0 {
+		if i := d.decide(vote, sample, sc, long); i >= 0 {
 			scores = vote.certain(i, buf[:0])
 		}
 	}
@@ -262,6 +269,18 @@ func (c letterCues) likelihood(lang string) float64 {
 	return 1
 }
 
+// decide returns the index in v of the language the vote decides, or -1: on sample, then,
+// when that does not decide, on the vote's longer text (see voteText) of long().
+func (d *Detector) decide(v *wordVote, sample string, sc text.Script, long func() string) int {
+	if i := v.decide(v.count(sample)); i >= 0 {
+		return i
+	}
+	if text := d.voteText(long(), sample, sc); len(text) > len(sample) {
+		return v.decide(v.count(text))
+	}
+	return -1
+}
+
 // voteText is the text the vote reads: the first d.voteSample bytes of s, ending on a word
 // boundary, when they are written in sc, the script of sample (lingua's), as much as the
 // detector asks of sample; else sample, so that a text that turns to another script after
@@ -368,10 +387,10 @@ func scriptOf(r rune) text.Script {
 }
 
 // DetectArticle returns the language of a from its title and the start of its body, as
-// Detect. The sample is cut for the vote, the longer of the two: lingua reads the same
-// start of it as of the whole text (see Detector.cut).
+// Detect. The vote's longer sample is cut only when lingua's does not decide the vote;
+// lingua reads the same start of either as of the whole text (see Detector.cut).
 func (d *Detector) DetectArticle(a *article.Article) (string, float64) {
-	return d.Detect(articleSample(a, max(d.sample, d.voteSample)))
+	return d.detect(articleSample(a, d.sample), func() string { return articleSample(a, max(d.sample, d.voteSample)) })
 }
 
 // articleSample is the text the language is told from: the title and the start of the

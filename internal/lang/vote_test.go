@@ -60,15 +60,16 @@ func TestWordVoteAgreesWithLingua(t *testing.T) {
 		lines := readLines(t, f)
 		for i := 0; i+1 < len(lines); i++ {
 			a := &article.Article{Title: lines[i], Text: strings.Join(lines[i+1:min(i+6, len(lines))], " ")}
-			s := articleSample(a, vote.voteSample)
+			s := articleSample(a, vote.sample)
 			sample, _ := vote.cut(s)
 			samples++
-			if sc, share := dominantScript(sample); share < 0.9 || vote.votes[sc] == nil || vote.votes[sc].decide(vote.votes[sc].count(vote.voteText(s, sample, sc))) < 0 {
+			long := func() string { return articleSample(a, vote.voteSample) }
+			if sc, share := dominantScript(sample); share < 0.9 || vote.votes[sc] == nil || vote.decide(vote.votes[sc], sample, sc, long) < 0 {
 				continue
 			}
 			answered++
-			got, _ := vote.Detect(s)
-			want, _ := alone.Detect(s)
+			got, _ := vote.DetectArticle(a)
+			want, _ := alone.DetectArticle(a)
 			if got != want && (got != lang || want == lang) {
 				t.Errorf("%s: vote says %s, lingua %s: %q", lang, got, want, sample)
 			}
@@ -154,7 +155,7 @@ func TestVoteDecidesArticleOnLongerText(t *testing.T) {
 	if v.decide(v.count(sample)) >= 0 {
 		t.Fatalf("the vote decides lingua's sample alone; the case no longer tests the longer text")
 	}
-	if i := v.decide(v.count(d.voteText(s, sample, sc))); i < 0 || v.codes[i] != "fr" {
+	if i := d.decide(v, sample, sc, func() string { return s }); i < 0 || v.codes[i] != "fr" {
 		t.Fatalf("vote on the longer text = %d, want fr", i)
 	}
 	got, _ := d.DetectArticle(a)
