@@ -275,8 +275,8 @@ func (d *Detector) decide(v *wordVote, sample string, sc text.Script, long func(
 	if i := v.decide(v.count(sample)); i >= 0 {
 		return i
 	}
-	if text := d.voteText(long(), sample, sc); len(text) > len(sample) {
-		return v.decide(v.count(text))
+	if more := d.voteText(long(), sample, sc); len(more) > len(sample) {
+		return v.decide(v.count(more))
 	}
 	return -1
 }
