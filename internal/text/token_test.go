@@ -169,3 +169,19 @@ func TestScriptOfFastPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestCaseFastPaths holds isLetter, isLower and isUpperOrTitle to the Unicode tables on
+// every code point.
+func TestCaseFastPaths(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if got, want := isLetter(r), unicode.IsLetter(r); got != want {
+			t.Errorf("isLetter(%U) = %v, want %v", r, got, want)
+		}
+		if got, want := isLower(r), unicode.IsLower(r); got != want {
+			t.Errorf("isLower(%U) = %v, want %v", r, got, want)
+		}
+		if got, want := isUpperOrTitle(r), unicode.IsUpper(r) || unicode.IsTitle(r); got != want {
+			t.Errorf("isUpperOrTitle(%U) = %v, want %v", r, got, want)
+		}
+	}
+}
