@@ -27,6 +27,10 @@ type Detector struct {
 	// sample bounds the text handed to lingua: its cost grows with length, and a few
 	// hundred letters decide the language of an article as well as the whole text does.
 	sample int
+	// voteSample bounds the text the vote reads (see wordVote), a few times sample: the
+	// vote costs a map lookup a word where lingua costs hundreds of µs a call, and in
+	// sample bytes alone an article often holds too few function words for it to be sure.
+	voteSample int
 	// minLetters: below this, the text is too short to tell and the answer is "und".
 	minLetters int
 	minConf    float64
@@ -42,7 +46,7 @@ const Und = "und"
 // New builds the detector for the languages given as ISO 639-1 codes; highAccuracy loads
 // lingua's full models (see Detector).
 func New(langs []string, highAccuracy bool) (*Detector, error) {
-	d := &Detector{codes: map[lingua.Language]string{}, allowed: map[string]bool{}, sample: 200, minLetters: 3, minConf: 0.2, shortConf: 0.5,
+	d := &Detector{codes: map[lingua.Language]string{}, allowed: map[string]bool{}, sample: 200, voteSample: 1000, minLetters: 3, minConf: 0.2, shortConf: 0.5,
 		byScrpt: map[text.Script]lingua.LanguageDetector{}, votes: map[text.Script]*wordVote{}, single: map[text.Script]string{}}
 	var ls []lingua.Language
 	for _, code := range langs {
@@ -108,13 +112,20 @@ var langScript = map[string]text.Script{
 
 // Detect returns the ISO 639-1 code of s's language and a confidence in [0,1], or Und.
 func (d *Detector) Detect(s string) (string, float64) {
+	return d.detect(s, func() string { return s })
+}
+
+// detect is Detect of s, with long returning the text the vote reads when s's sample does
+// not decide it: s itself, or a longer start of the article s is the sample of.
+func (d *Detector) detect(s string, long func() string) (string, float64) {
 	sample, letters := d.cut(s)
 	if letters < d.minLetters {
 		return Und, 0
 	}
 	det := d.det
 	var vote *wordVote
-	if sc, share := dominantScript(sample); share >= 0.9 {
+	sc, share := dominantScript(sample)
+	if share >= 0.9 {
 		if code, ok := d.single[sc]; ok {
 			return code, share
 		}
@@ -122,12 +133,13 @@ func (d *Detector) Detect(s string) (string, float64) {
 			det, vote = g, d.votes[sc]
 		}
 	}
-	// Lingua costs about 50 µs a sample; where function words and letters leave no doubt,
-	// the vote answers in a few µs what lingua would (see wordVote).
+	// Lingua costs hundreds of µs a sample; where function words and letters leave no
+	// doubt, the vote answers in a few µs what lingua would (see wordVote). It reads
+	// lingua's sample first, then, when that does not decide, a longer start of the text.
 	var buf [maxVoteLangs]langScore
 	var scores []langScore
 	if vote != nil && !d.linguaOnly {
-		if i := vote.decide(vote.count(sample)); i >= 0 {
+		if i := d.decide(vote, sample, sc, long); i >= 0 {
 			scores = vote.certain(i, buf[:0])
 		}
 	}
@@ -257,17 +269,60 @@ func (c letterCues) likelihood(lang string) float64 {
 	return 1
 }
 
+// decide returns the index in v of the language the vote decides, or -1: on sample, then,
+// when that does not decide, on the vote's longer text (see voteText) of long().
+func (d *Detector) decide(v *wordVote, sample string, sc text.Script, long func() string) int {
+	if i := v.decide(v.count(sample)); i >= 0 {
+		return i
+	}
+	if more := d.voteText(long(), sample, sc); len(more) > len(sample) {
+		return v.decide(v.count(more))
+	}
+	return -1
+}
+
+// voteText is the text the vote reads: the first d.voteSample bytes of s, ending on a word
+// boundary, when they are written in sc, the script of sample (lingua's), as much as the
+// detector asks of sample; else sample, so that a text that turns to another script after
+// sample is decided as before.
+func (d *Detector) voteText(s, sample string, sc text.Script) string {
+	if len(sample) == len(s) || d.voteSample <= d.sample {
+		return sample
+	}
+	// cutAt and dominantScript in one pass over the longer text.
+	var sh scriptShares
+	end := len(s)
+	for i, r := range s {
+		if !isLetter(r) {
+			if i >= d.voteSample {
+				end = i
+				break
+			}
+			continue
+		}
+		sh.add(r)
+	}
+	if lsc, share := sh.dominant(); lsc != sc || share < 0.9 {
+		return sample
+	}
+	return s[:end]
+}
+
 // cut returns the first d.sample bytes of s, ending on a word boundary, and the number of
 // letters in them.
-func (d *Detector) cut(s string) (string, int) {
+func (d *Detector) cut(s string) (string, int) { return cutAt(s, d.sample) }
+
+// cutAt returns the first n bytes of s, ending on a word boundary, and the number of
+// letters in them.
+func cutAt(s string, n int) (string, int) {
 	letters := 0
 	end := len(s)
 	for i, r := range s {
-		if i >= d.sample && !unicode.IsLetter(r) {
+		if i >= n && !isLetter(r) {
 			end = i
 			break
 		}
-		if unicode.IsLetter(r) {
+		if isLetter(r) {
 			letters++
 		}
 	}
@@ -276,31 +331,66 @@ func (d *Detector) cut(s string) (string, int) {
 
 // dominantScript returns the script most letters of s are in and their share.
 func dominantScript(s string) (text.Script, float64) {
-	var counts [text.Arabic + 1]int
-	total := 0
+	var sh scriptShares
 	for _, r := range s {
-		if !unicode.IsLetter(r) {
-			continue
+		if isLetter(r) {
+			sh.add(r)
 		}
-		total++
-		counts[text.ScriptOf(string(r))]++
 	}
-	if total == 0 {
+	return sh.dominant()
+}
+
+// scriptShares counts letters by script.
+type scriptShares struct {
+	counts [text.Arabic + 1]int
+	total  int
+}
+
+func (sh *scriptShares) add(letter rune) {
+	sh.total++
+	sh.counts[scriptOf(letter)]++
+}
+
+// dominant returns the script most letters are in and their share.
+func (sh *scriptShares) dominant() (text.Script, float64) {
+	if sh.total == 0 {
 		return text.Other, 0
 	}
 	best := text.Other
-	for sc := range counts {
-		if counts[sc] > counts[best] {
+	for sc := range sh.counts {
+		if sh.counts[sc] > sh.counts[best] {
 			best = text.Script(sc)
 		}
 	}
-	return best, float64(counts[best]) / float64(total)
+	return best, float64(sh.counts[best]) / float64(sh.total)
+}
+
+// isLetter is unicode.IsLetter, answered without a table search for the basic Latin and
+// Cyrillic letters: the detector reads up to voteSample bytes of every article a rune at
+// a time.
+func isLetter(r rune) bool {
+	if uint32(r) < utf8.RuneSelf {
+		return uint32(r|0x20)-'a' < 26 // an ASCII letter in either case
+	}
+	return uint32(r)-0x400 <= 0x81 || unicode.IsLetter(r) // Ѐ…ҁ are all letters
+}
+
+// scriptOf is text.ScriptOf of the letter r alone, as isLetter.
+func scriptOf(r rune) text.Script {
+	switch {
+	case r < utf8.RuneSelf && isLetter(r):
+		return text.Latin
+	case 0x400 <= r && r <= 0x481:
+		return text.Cyrillic
+	}
+	return text.ScriptOf(string(r))
 }
 
 // DetectArticle returns the language of a from its title and the start of its body, as
-// Detect.
+// Detect. The vote's longer sample is cut only when lingua's does not decide the vote;
+// lingua reads the same start of either as of the whole text (see Detector.cut).
 func (d *Detector) DetectArticle(a *article.Article) (string, float64) {
-	return d.Detect(articleSample(a, d.sample))
+	return d.detect(articleSample(a, d.sample), func() string { return articleSample(a, max(d.sample, d.voteSample)) })
 }
 
 // articleSample is the text the language is told from: the title and the start of the
@@ -317,7 +407,7 @@ func articleSample(a *article.Article, limit int) string {
 	}
 	need := limit - len(a.Title) - len(".\n")
 	for j, r := range body {
-		if j >= need && !unicode.IsLetter(r) {
+		if j >= need && !isLetter(r) {
 			_, size := utf8.DecodeRuneInString(body[j:])
 			body = body[:j+size]
 			break

@@ -4,9 +4,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
 
 	"wirewatch/internal/article"
 	"wirewatch/internal/config"
+	"wirewatch/internal/text"
 )
 
 var (
@@ -73,11 +75,30 @@ func TestLangSampleCutsLikeTheDetector(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			a := &article.Article{Title: tc.title, Text: tc.body}
-			got, gotN := d.cut(articleSample(a, d.sample))
 			want, wantN := d.cut(tc.title + ".\n" + tc.body)
-			if got != want || gotN != wantN {
-				t.Errorf("cut sample = %q (%d letters), want %q (%d letters)", got, gotN, want, wantN)
+			// DetectArticle cuts the longer sample of the vote: lingua's is its start.
+			for _, limit := range []int{d.sample, 100} {
+				got, gotN := d.cut(articleSample(a, limit))
+				if got != want || gotN != wantN {
+					t.Errorf("cut sample of %d = %q (%d letters), want %q (%d letters)", limit, got, gotN, want, wantN)
+				}
 			}
 		})
+	}
+}
+
+// TestLetterAndScriptFastPaths holds isLetter and scriptOf to the tables they shortcut, on
+// every rune of the Basic Multilingual Plane and a few beyond.
+func TestLetterAndScriptFastPaths(t *testing.T) {
+	for r := rune(0); r <= 0x10FFF; r++ {
+		if got, want := isLetter(r), unicode.IsLetter(r); got != want {
+			t.Errorf("isLetter(%U) = %v, want %v", r, got, want)
+		}
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		if got, want := scriptOf(r), text.ScriptOf(string(r)); got != want {
+			t.Errorf("scriptOf(%U) = %v, want %v", r, got, want)
+		}
 	}
 }

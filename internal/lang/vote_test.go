@@ -63,12 +63,13 @@ func TestWordVoteAgreesWithLingua(t *testing.T) {
 			s := articleSample(a, vote.sample)
 			sample, _ := vote.cut(s)
 			samples++
-			if sc, share := dominantScript(sample); share < 0.9 || vote.votes[sc] == nil || vote.votes[sc].decide(vote.votes[sc].count(sample)) < 0 {
+			long := func() string { return articleSample(a, vote.voteSample) }
+			if sc, share := dominantScript(sample); share < 0.9 || vote.votes[sc] == nil || vote.decide(vote.votes[sc], sample, sc, long) < 0 {
 				continue
 			}
 			answered++
-			got, _ := vote.Detect(s)
-			want, _ := alone.Detect(s)
+			got, _ := vote.DetectArticle(a)
+			want, _ := alone.DetectArticle(a)
 			if got != want && (got != lang || want == lang) {
 				t.Errorf("%s: vote says %s, lingua %s: %q", lang, got, want, sample)
 			}
@@ -95,4 +96,71 @@ func readLines(t *testing.T, path string) []string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestVoteReadsPastLinguasSample checks that the vote reads up to voteSample bytes of a text
+// in one script, and only lingua's sample of a text that turns to another script after it.
+func TestVoteReadsPastLinguasSample(t *testing.T) {
+	d := sharedDetector(t)
+	latin := strings.Repeat("Le blocus de la route est entré dans sa sixième semaine. ", 40)
+	cyrillic := strings.Repeat("Блокада дороги продолжается шестую неделю. ", 40)
+	cases := []struct {
+		name, text string
+		long       bool // the vote reads past lingua's sample
+	}{
+		{"one script", latin, true},
+		{"shorter than lingua's sample", latin[:150], false},
+		{"another script after the sample", latin[:300] + cyrillic, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			sample, _ := d.cut(tc.text)
+			sc, _ := dominantScript(sample)
+			got := d.voteText(tc.text, sample, sc)
+			if !strings.HasPrefix(tc.text, got) {
+				t.Fatalf("vote text %q is not a prefix of the text", got)
+			}
+			if !tc.long {
+				if got != sample {
+					t.Errorf("vote text is %d bytes, want lingua's sample (%d)", len(got), len(sample))
+				}
+				return
+			}
+			want, _ := cutAt(tc.text, d.voteSample)
+			if got != want || len(got) < d.voteSample {
+				t.Errorf("vote text is %d bytes, want the %d of cutAt(%d)", len(got), len(want), d.voteSample)
+			}
+		})
+	}
+}
+
+// TestVoteDecidesArticleOnLongerText: an article whose first 200 bytes hold too few
+// function words only French uses (French shares de, la, le, que with Spanish) is decided
+// by the vote on the longer text, as lingua decides it alone.
+func TestVoteDecidesArticleOnLongerText(t *testing.T) {
+	d := sharedDetector(t)
+	alone := *d
+	alone.linguaOnly = true
+	a := &article.Article{
+		Title: "Le corridor de Latchine reste fermé malgré les appels de l'Union européenne",
+		Text: "À Bruxelles, des diplomates européens ont rappelé que la mission civile de l'Union européenne le long de la frontière arménienne devait être renforcée au printemps. " +
+			"Le Comité international de la Croix-Rouge indique que ses convois ont pu évacuer des malades vers Erevan, mais que les livraisons de nourriture et de carburant restent très insuffisantes. " +
+			"Les habitants de Stepanakert font la queue devant les boulangeries, et les écoles ont fermé faute de chauffage, racontent des journalistes locaux joints par téléphone. " +
+			"Bakou affirme de son côté que la route est ouverte aux civils et accuse les autorités arméniennes d'exploiter la situation pour transporter des armes et des minerais.",
+	}
+	s := articleSample(a, d.voteSample)
+	sample, _ := d.cut(s)
+	sc, _ := dominantScript(sample)
+	v := d.votes[sc]
+	if v.decide(v.count(sample)) >= 0 {
+		t.Fatalf("the vote decides lingua's sample alone; the case no longer tests the longer text")
+	}
+	if i := d.decide(v, sample, sc, func() string { return s }); i < 0 || v.codes[i] != "fr" {
+		t.Fatalf("vote on the longer text = %d, want fr", i)
+	}
+	got, _ := d.DetectArticle(a)
+	want, _ := alone.DetectArticle(a)
+	if got != "fr" || want != "fr" {
+		t.Errorf("DetectArticle = %s, lingua alone %s; want fr", got, want)
+	}
 }

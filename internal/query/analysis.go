@@ -444,34 +444,51 @@ func (an *Analysis) foldWords(w *textWords, text string) tokenField {
 		var t analysis.Token
 		return numberTerms(len(w.terms), w.ids, fold, func(i int) *analysis.Token { return w.token(i, &t) }, text, false, numberingPool.Get().(*numbering))
 	}
-	var whole, split analysis.TokenStream
-	var wholeTerms []string
-	words := make([]analysis.Token, len(w.at))
-	for i := range w.at {
-		t, e := w.token(i, &words[i]), &w.terms[w.ids[i]]
-		if e.split {
+	// Only the split words are filtered, so only they are made tokens; a whole word is
+	// known by its index in w and made a token when the field reads it.
+	nsplit := 0
+	for _, id := range w.ids {
+		if w.terms[id].split {
+			nsplit++
+		}
+	}
+	store := make([]analysis.Token, nsplit)
+	split := make(analysis.TokenStream, 0, nsplit)
+	for i, id := range w.ids {
+		if w.terms[id].split {
+			t := w.token(i, &store[len(split)])
 			t.Term = []byte(text[t.Start:t.End]) // the filters rewrite it in place
 			split = append(split, t)
-			continue
 		}
-		whole, wholeTerms = append(whole, t), append(wholeTerms, e.fold)
 	}
 	for _, f := range an.foldFilters {
 		split = f.Filter(split)
 	}
-	// Merge in word order: the parts of a split word keep its position.
-	terms := make([]string, 0, len(wholeTerms)+len(split))
-	toks := make([]*analysis.Token, 0, cap(terms))
-	for i, j := 0, 0; i < len(whole) || j < len(split); {
-		if j == len(split) || (i < len(whole) && whole[i].Position < split[j].Position) {
-			terms, toks = append(terms, wholeTerms[i]), append(toks, whole[i])
+	// Merge in word order: the parts of a split word keep its position. src[k] is the
+	// whole word at[src[k]], or the part split[-src[k]-1].
+	n := len(w.at) - nsplit + len(split)
+	terms := make([]string, 0, n)
+	src := make([]int32, 0, n)
+	for i, j := 0, 0; i < len(w.at) || j < len(split); {
+		if i < len(w.at) && w.terms[w.ids[i]].split {
+			i++ // its parts are in split
+			continue
+		}
+		if j == len(split) || (i < len(w.at) && w.at[i].pos < split[j].Position) {
+			terms, src = append(terms, w.terms[w.ids[i]].fold), append(src, int32(i))
 			i++
 			continue
 		}
-		terms, toks = append(terms, string(split[j].Term)), append(toks, split[j])
+		terms, src = append(terms, string(split[j].Term)), append(src, int32(-j-1))
 		j++
 	}
-	return newTokenField(terms, func(i int) *analysis.Token { return toks[i] }, text, false)
+	var t analysis.Token
+	return newTokenField(terms, func(k int) *analysis.Token {
+		if i := src[k]; i >= 0 {
+			return w.token(int(i), &t)
+		}
+		return split[-src[k]-1]
+	}, text, false)
 }
 
 // Keys returns the language keys, sorted; each has its own text fields.

@@ -147,7 +147,11 @@ func newTokenField(terms []string, token func(i int) *analysis.Token, text strin
 // distinct terms (keys, in order of first occurrence); nb is working memory.
 func numberedTokenField(terms []string, ids []int32, keys []string, token func(i int) *analysis.Token, text string, positions bool, nb *numbering) tokenField {
 	n := len(terms)
-	ints := make([]int, 4*n)
+	size := 3 * n // pos, start, end
+	if positions {
+		size += n // and the positions of each term, end to end
+	}
+	ints := make([]int, size)
 	f := tokenField{
 		terms: terms, pos: ints[:n:n], start: ints[n : 2*n : 2*n], end: ints[2*n : 3*n : 3*n], text: text, keys: keys,
 	}

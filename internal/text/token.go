@@ -155,12 +155,12 @@ func (tk *tokenizer) segment(w string, start int) {
 	if r < utf8.RuneSelf {
 		t.Cap = 'A' <= r && r <= 'Z'
 	} else {
-		t.Cap = unicode.IsUpper(r) || unicode.IsTitle(r)
+		t.Cap = isUpperOrTitle(r)
 	}
-	if !unicode.IsLetter(r) {
-		t.Letters = strings.ContainsFunc(w, unicode.IsLetter)
+	if !isLetter(r) {
+		t.Letters = strings.ContainsFunc(w, isLetter)
 	}
-	t.Upper = t.Cap && utf8.RuneCountInString(w) > 1 && !strings.ContainsFunc(w, unicode.IsLower)
+	t.Upper = t.Cap && utf8.RuneCountInString(w) > 1 && !strings.ContainsFunc(w, isLower)
 	if needsFold(w) {
 		if tk.buf == nil {
 			tk.buf = make([]byte, 0, (len(s)-start)/4+32)
@@ -186,12 +186,47 @@ func (tk *tokenizer) finish() []Token {
 	return tk.out
 }
 
+// isLetter, isLower and isUpperOrTitle are unicode.IsLetter, unicode.IsLower and
+// unicode.IsUpper || unicode.IsTitle, with ASCII and the Cyrillic block's first letters
+// (Ѐ-Я capitals, а-џ small; most of the region's text that is not Latin) decided without
+// a table search: every token asks them of its first character and a capitalised one of
+// every character. TestCaseFastPaths holds them to the tables.
+func isLetter(r rune) bool {
+	switch {
+	case r < utf8.RuneSelf:
+		return 'a' <= r|0x20 && r|0x20 <= 'z'
+	case 0x400 <= r && r <= 0x45F:
+		return true
+	}
+	return unicode.IsLetter(r)
+}
+
+func isLower(r rune) bool {
+	switch {
+	case r < utf8.RuneSelf:
+		return 'a' <= r && r <= 'z'
+	case 0x400 <= r && r <= 0x45F:
+		return r >= 0x430
+	}
+	return unicode.IsLower(r)
+}
+
+func isUpperOrTitle(r rune) bool {
+	switch {
+	case r < utf8.RuneSelf:
+		return 'A' <= r && r <= 'Z'
+	case 0x400 <= r && r <= 0x45F:
+		return r < 0x430
+	}
+	return unicode.IsUpper(r) || unicode.IsTitle(r)
+}
+
 // isLetterOrNumber is unicode.IsLetter(r) || unicode.IsNumber(r), ASCII decided inline.
 func isLetterOrNumber(r rune) bool {
 	if r < utf8.RuneSelf {
 		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
 	}
-	return unicode.IsLetter(r) || unicode.IsNumber(r)
+	return isLetter(r) || unicode.IsNumber(r)
 }
 
 // indexApostrophe is strings.IndexFunc(w, isApostrophe) by bytes: the lead bytes of ’ and

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestTokenize(t *testing.T) {
@@ -134,6 +135,53 @@ func TestUnaccentAndFold(t *testing.T) {
 	for _, in := range []string{"Léna", "İrəvan", "Kırıkkale", "Großglockner", "بنغازي", "الملك", "Сергей", "ǅemal", "علی\u200cاف", "Kara\u00adbakh"} {
 		if got, want := Fold(in), mapped.Replace(strings.ToLower(Unaccent(in))); got != want {
 			t.Errorf("Fold(%q) = %q, Unaccent lowered and mapped %q", in, got, want)
+		}
+	}
+}
+
+// TestScriptOfFastPaths holds ScriptOf's shortcuts to the Unicode script tables they stand
+// for, on every character up to U+10FFF, alone and after characters of no script.
+func TestScriptOfFastPaths(t *testing.T) {
+	slow := func(w string) Script {
+		for _, r := range w {
+			switch {
+			case r < 0x80 && unicode.IsLetter(r):
+				return Latin
+			case unicode.Is(unicode.Latin, r):
+				return Latin
+			case unicode.Is(unicode.Cyrillic, r):
+				return Cyrillic
+			case unicode.Is(unicode.Armenian, r):
+				return Armenian
+			case unicode.Is(unicode.Georgian, r):
+				return Georgian
+			case unicode.Is(unicode.Arabic, r):
+				return Arabic
+			}
+		}
+		return Other
+	}
+	for r := rune(0); r <= 0x10FFF; r++ {
+		for _, w := range []string{string(r), "1-" + string(r), string(r) + "x"} {
+			if got, want := ScriptOf(w), slow(w); got != want {
+				t.Errorf("ScriptOf(%q) = %v, want %v", w, got, want)
+			}
+		}
+	}
+}
+
+// TestCaseFastPaths holds isLetter, isLower and isUpperOrTitle to the Unicode tables on
+// every code point.
+func TestCaseFastPaths(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if got, want := isLetter(r), unicode.IsLetter(r); got != want {
+			t.Errorf("isLetter(%U) = %v, want %v", r, got, want)
+		}
+		if got, want := isLower(r), unicode.IsLower(r); got != want {
+			t.Errorf("isLower(%U) = %v, want %v", r, got, want)
+		}
+		if got, want := isUpperOrTitle(r), unicode.IsUpper(r) || unicode.IsTitle(r); got != want {
+			t.Errorf("isUpperOrTitle(%U) = %v, want %v", r, got, want)
 		}
 	}
 }
