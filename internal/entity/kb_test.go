@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
+	"wirewatch/internal/article"
 	"wirewatch/internal/text"
 )
 
@@ -170,22 +172,8 @@ func TestNakhchivanCityAndRepublic(t *testing.T) {
 // names ("Oak Ridge" under Oak Park). Such a name stands for the place that owns it, not
 // for the one that borrows it; the borrower keeps its other alternate names.
 func TestBorrowedPlaceNamesStayWithTheirPlace(t *testing.T) {
-	r, err := New(Options{Gazetteer: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := r.LoadUser(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	const oakPark = "geonames:4904381"
-	find := func(s string) []string {
-		var ids []string
-		for _, e := range f.Find([]Field{{Name: "text", Text: s, Toks: text.Tokenize(s, nil)}}, "en", nil) {
-			ids = append(ids, e.ID)
-		}
-		return ids
-	}
+	find := func(s string) []string { return idsOf(findIn(t, s, "en")) }
 	if got := find("He moved to Oak Ridge, Tennessee."); slices.Contains(got, oakPark) {
 		t.Errorf("Oak Ridge found as Oak Park (%s): %q", oakPark, got)
 	}
@@ -200,24 +188,12 @@ func TestBorrowedPlaceNamesStayWithTheirPlace(t *testing.T) {
 // TestTownNamesWithALowerCaseLinkLink: a town whose name has a short lower-case linking
 // word is linked in every script ("на" is four bytes but two letters).
 func TestTownNamesWithALowerCaseLinkLink(t *testing.T) {
-	r, err := New(Options{Gazetteer: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := r.LoadUser(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	cases := []struct{ text, lang, id string }{
 		{"Он приехал в Ростов-на-Дону в среду.", "ru", "geonames:501175"},
 		{"He flew to Rostov-on-Don on Wednesday.", "en", "geonames:501175"},
 	}
 	for _, tc := range cases {
-		var got []string
-		for _, e := range f.Find([]Field{{Name: "text", Text: tc.text, Toks: text.Tokenize(tc.text, nil)}}, tc.lang, nil) {
-			got = append(got, e.ID)
-		}
-		if !slices.Contains(got, tc.id) {
+		if got := idsOf(findIn(t, tc.text, tc.lang)); !slices.Contains(got, tc.id) {
 			t.Errorf("Find(%q) = %q, want %s", tc.text, got, tc.id)
 		}
 	}
@@ -227,19 +203,44 @@ func TestTownNamesWithALowerCaseLinkLink(t *testing.T) {
 // acronym, not a small town that happens to be spelt so, in Cyrillic as in Latin
 // (ЗИЛ is three letters in six bytes).
 func TestShortCapitalsAreNoTownInAnyScript(t *testing.T) {
-	r, err := New(Options{Gazetteer: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := r.LoadUser(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, s := range []string{"Грузовики ЗИЛ снова выпускают в Москве.", "Trucks by ZIL are made again in Moscow."} {
-		for _, e := range f.Find([]Field{{Name: "text", Text: s, Toks: text.Tokenize(s, nil)}}, "", nil) {
+		for _, e := range findIn(t, s, "") {
 			if e.Type == "LOC" && strings.EqualFold(e.Mentions[0].Text, "ЗИЛ") || e.Type == "LOC" && e.Mentions[0].Text == "ZIL" {
 				t.Errorf("Find(%q): %s as a place (%s)", s, e.Mentions[0].Text, e.ID)
 			}
 		}
 	}
+}
+
+var gazetteerOnce = sync.OnceValues(func() (*Finder, error) {
+	r, err := New(Options{Gazetteer: true})
+	if err != nil {
+		return nil, err
+	}
+	return r.LoadUser(nil)
+})
+
+// gazetteerFinder is a Finder of the built-in knowledge base with the gazetteer and no
+// user's file, built once for the tests that share it.
+func gazetteerFinder(t *testing.T) *Finder {
+	t.Helper()
+	f, err := gazetteerOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// findIn returns the entities gazetteerFinder finds in s, a text field in language lang.
+func findIn(t *testing.T, s, lang string) []article.Entity {
+	t.Helper()
+	return gazetteerFinder(t).Find([]Field{{Name: "text", Text: s, Toks: text.Tokenize(s, nil)}}, lang, nil)
+}
+
+func idsOf(ents []article.Entity) []string {
+	ids := make([]string, len(ents))
+	for i, e := range ents {
+		ids[i] = e.ID
+	}
+	return ids
 }

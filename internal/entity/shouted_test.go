@@ -1,23 +1,11 @@
 package entity
 
-import (
-	"testing"
-
-	"wirewatch/internal/text"
-)
+import "testing"
 
 // TestShoutedSentencesProposeNoNewNames: in a sentence written in capitals, capitals say
 // nothing of names, so no unknown name is proposed there; the known names of the same
 // sentence, and unknown names in the ordinary sentences around it, are still found.
 func TestShoutedSentencesProposeNoNewNames(t *testing.T) {
-	r, err := New(Options{Gazetteer: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := r.LoadUser(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	cases := []struct {
 		text, lang string
 		want, not  []string // entity IDs
@@ -29,7 +17,7 @@ func TestShoutedSentencesProposeNoNewNames(t *testing.T) {
 	}
 	for _, tc := range cases {
 		got := map[string]bool{}
-		for _, e := range f.Find([]Field{{Name: "text", Text: tc.text, Toks: text.Tokenize(tc.text, nil)}}, tc.lang, nil) {
+		for _, e := range findIn(t, tc.text, tc.lang) {
 			got[e.ID] = true
 		}
 		for _, id := range tc.want {
@@ -49,17 +37,9 @@ func TestShoutedSentencesProposeNoNewNames(t *testing.T) {
 // or capitals wrote large is cut from the front of an unknown name; a name of nothing else
 // is no name.
 func TestTurkishCommonWordsLeaveTheNamesTheyStart(t *testing.T) {
-	r, err := New(Options{Gazetteer: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := r.LoadUser(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	s := "Anlaşmanın DİLİ tartışıldı. Açıklamayı TPAO yaptı."
 	got := map[string]string{} // ID → mention
-	for _, e := range f.Find([]Field{{Name: "text", Text: s, Toks: text.Tokenize(s, nil)}}, "tr", nil) {
+	for _, e := range findIn(t, s, "tr") {
 		got[e.ID] = e.Mentions[0].Text
 	}
 	if m := got["new:ORG:tpao"]; m != "TPAO" {
