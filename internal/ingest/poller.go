@@ -143,12 +143,14 @@ type feedState struct {
 	seen       []seenID
 	seenStored bool
 	busy       bool // a poll or its commit is under way; never two at once for one feed
-	// stop cancels the poll under way; dropped: the feed left this poller (its feed list
-	// changed, or in a poller group its partition moved), and any poll of it that was
-	// dispatched is cancelled and its outcome dropped. left, when set, is closed once that
-	// poll has ended (releaseFeeds waits for it).
-	stop    context.CancelFunc
+	// dropped: the feed left this poller (its feed list changed, or in a poller group its
+	// partition moved), and any poll of it that was dispatched is cancelled and its outcome
+	// dropped. stop cancels the poll under way; left, when set, is closed once that poll has
+	// ended (releaseFeeds waits for it). The three bools share one word: at 512 bytes a
+	// feedState is still a small object, which the garbage collector scans a span at a
+	// time; at 520 the poll cycle's GC work grew by about 5%.
 	dropped bool
+	stop    context.CancelFunc
 	left    chan struct{}
 	// requested is when a poll was last asked for by hand (RequestPoll); a request that
 	// comes while a poll is under way makes the feed due again as soon as it commits.
