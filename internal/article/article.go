@@ -172,6 +172,38 @@ func Decode(b []byte) (*Article, error) {
 	return &a, nil
 }
 
+// partHead is what DecodeListing and DecodeMatching both read: the fields that identify an
+// article and say where and when it was published.
+type partHead struct {
+	ID            string    `json:"id"`
+	SchemaVersion int       `json:"schema_version"`
+	URL           string    `json:"url"`
+	Title         string    `json:"title"`
+	Published     time.Time `json:"published"`
+	Fetched       time.Time `json:"fetched"`
+	Source        Source    `json:"source"`
+	Lang          string    `json:"lang"`
+	Topics        []string  `json:"topics"`
+	StoryID       string    `json:"story_id"`
+}
+
+func (h *partHead) article() *Article {
+	return &Article{
+		ID: h.ID, SchemaVersion: h.SchemaVersion, URL: h.URL, Title: h.Title,
+		Published: h.Published, Fetched: h.Fetched, Source: h.Source, Lang: h.Lang,
+		Topics: h.Topics, StoryID: h.StoryID,
+	}
+}
+
+// decodePart unmarshals b into part, a struct of some of Article's fields; every failure
+// wraps ErrDecode.
+func decodePart(b []byte, part any) error {
+	if err := json.Unmarshal(b, part); err != nil {
+		return fmt.Errorf("%w: %w", ErrDecode, err)
+	}
+	return nil
+}
+
 // DecodeListing is Decode for a reader that lists articles, such as a page of search hits:
 // it reads the ID, schema version, title, URL, source, language, published and fetched
 // times, topics, story and the entities (ID, type, name, location) of the article in b,
@@ -180,32 +212,19 @@ func Decode(b []byte) (*Article, error) {
 // are zero. Every failure wraps ErrDecode.
 func DecodeListing(b []byte) (*Article, error) {
 	var l struct {
-		ID            string    `json:"id"`
-		SchemaVersion int       `json:"schema_version"`
-		URL           string    `json:"url"`
-		Title         string    `json:"title"`
-		Published     time.Time `json:"published"`
-		Fetched       time.Time `json:"fetched"`
-		Source        Source    `json:"source"`
-		Lang          string    `json:"lang"`
-		Entities      []struct {
+		partHead
+		Entities []struct {
 			ID   string   `json:"id"`
 			Type string   `json:"type"`
 			Name string   `json:"name"`
 			Lat  *float64 `json:"lat"`
 			Lon  *float64 `json:"lon"`
 		} `json:"entities"`
-		Topics  []string `json:"topics"`
-		StoryID string   `json:"story_id"`
 	}
-	if err := json.Unmarshal(b, &l); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrDecode, err)
+	if err := decodePart(b, &l); err != nil {
+		return nil, err
 	}
-	a := &Article{
-		ID: l.ID, SchemaVersion: l.SchemaVersion, URL: l.URL, Title: l.Title,
-		Published: l.Published, Fetched: l.Fetched, Source: l.Source, Lang: l.Lang,
-		Topics: l.Topics, StoryID: l.StoryID,
-	}
+	a := l.article()
 	if l.Entities != nil {
 		a.Entities = make([]Entity, len(l.Entities))
 		for i, e := range l.Entities {
@@ -228,37 +247,24 @@ func DecodeListing(b []byte) (*Article, error) {
 // failure wraps ErrDecode.
 func DecodeMatching(b []byte) (*Article, error) {
 	var m struct {
-		ID            string    `json:"id"`
-		SchemaVersion int       `json:"schema_version"`
-		URL           string    `json:"url"`
-		Title         string    `json:"title"`
-		Summary       string    `json:"summary"`
-		Text          string    `json:"text"`
-		Authors       []string  `json:"authors"`
-		Published     time.Time `json:"published"`
-		Fetched       time.Time `json:"fetched"`
-		Source        Source    `json:"source"`
-		Sources       []Source  `json:"sources"`
-		Lang          string    `json:"lang"`
-		Entities      []struct {
+		partHead
+		Summary  string   `json:"summary"`
+		Text     string   `json:"text"`
+		Authors  []string `json:"authors"`
+		Sources  []Source `json:"sources"`
+		Entities []struct {
 			ID      string `json:"id"`
 			Type    string `json:"type"`
 			Name    string `json:"name"`
 			Country string `json:"country"`
 		} `json:"entities"`
-		Topics    []string `json:"topics"`
-		StoryID   string   `json:"story_id"`
-		Signature SimHash  `json:"signature"`
+		Signature SimHash `json:"signature"`
 	}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrDecode, err)
+	if err := decodePart(b, &m); err != nil {
+		return nil, err
 	}
-	a := &Article{
-		ID: m.ID, SchemaVersion: m.SchemaVersion, URL: m.URL, Title: m.Title, Summary: m.Summary,
-		Text: m.Text, Authors: m.Authors, Published: m.Published, Fetched: m.Fetched,
-		Source: m.Source, Sources: m.Sources, Lang: m.Lang, Topics: m.Topics, StoryID: m.StoryID,
-		Signature: m.Signature,
-	}
+	a := m.article()
+	a.Summary, a.Text, a.Authors, a.Sources, a.Signature = m.Summary, m.Text, m.Authors, m.Sources, m.Signature
 	if m.Entities != nil {
 		a.Entities = make([]Entity, len(m.Entities))
 		for i, e := range m.Entities {
