@@ -104,11 +104,14 @@ func surnames(toks []text.Token, src string, spans []span, nc nameContext) []spa
 func listTypes(toks []text.Token, src string, spans []span) []span {
 	sep := func(a, b span) bool { // only a comma, a conjunction or both between a and b
 		next := a.To // the word after a: b, or a conjunction right before b
-		if next != b.From && !(next+1 == b.From && listConjunctions[toks[next].Norm] && !toks[next].Cap) {
+		conj := next+1 == b.From && listConjunctions[toks[next].Norm] && !toks[next].Cap
+		if next != b.From && !conj {
 			return false
 		}
+		// Two names side by side with nothing between them are no list: Russian writes
+		// a place and a person's name so ("в Хорватии Туджман", "в Лондоне Ингрид").
 		gap := strings.TrimSpace(src[toks[a.To-1].End:toks[next].Start])
-		return gap == "," || gap == ""
+		return gap == "," || gap == "" && conj
 	}
 	for k := range spans {
 		s := &spans[k]
