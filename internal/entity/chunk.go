@@ -104,6 +104,11 @@ func (f *fieldNames) chunk(i, j int) {
 		f.chunk(spans[c-1].To, j)
 		return
 	}
+	if f.ruTitledPlace(i, j, titled) {
+		f.added = append(f.added, span{From: i, To: i + 1, Type: "LOC", Conf: 0.45, Name: surfaceOf(src, toks[i:i+1])})
+		f.chunk(i+1, j)
+		return
+	}
 	// "David Gilmour de Pink Floyd", "Jeremy Hellickson des Rays": a full name, then a
 	// connector and what the person belongs to. ("Charles de Gaulle" has one word before.)
 	if givenNames[toks[i].Norm] || nc.isGivenName(toks[i].Norm) && !toks[i].SentStart {

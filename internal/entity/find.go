@@ -246,6 +246,9 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 		sort.Slice(out, func(a, b int) bool { return out[a].From < out[b].From })
 	}
 	out = quotedOrgs(toks, src, out)
+	if nc.lang == "ru" {
+		out = ruNationalTeams(toks, src, out)
+	}
 	if nc.lang == "en" {
 		out = quotedTitles(toks, src, out)
 	}

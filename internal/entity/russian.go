@@ -1,0 +1,78 @@
+package entity
+
+import (
+	"strings"
+
+	"wirewatch/internal/text"
+)
+
+// Evidence of Russian text that the other files' rules do not carry: what a sports report
+// means by a country's name, and how the language strings a title, a place and a person
+// together. Every rule reads a kind of word (a preposition, a sports noun, a title), never a
+// particular name.
+
+// ruSportStems start the Russian words of a match report in any case form: "матч",
+// "поединке", "полуфинал", "в товарищеской игре", "сборной", "сыграл".
+var ruSportStems = []string{"матч", "поедин", "полуфинал", "четвертьфинал", "финал", "турнир", "чемпионат",
+	"сборн", "игр", "сыгра", "товарищеск", "дебют", "тайм", "гол"}
+
+// ruSportSentence reports whether the sentence around toks[k] speaks of a match: one of
+// its words starts with a sports stem.
+func ruSportSentence(toks []text.Token, k int) bool {
+	from := k
+	for from > 0 && !toks[from].SentStart {
+		from--
+	}
+	for m := from; m < len(toks) && (m == from || !toks[m].SentStart); m++ {
+		if toks[m].Cap {
+			continue
+		}
+		for _, st := range ruSportStems {
+			if strings.HasPrefix(toks[m].Norm, st) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ruNationalTeams makes organisations of the countries and towns a match is played
+// against: in "матч против Норвегии", "в поединке против Англии и Сербии" the name is the
+// team's, as "против сборной Норвегии" would say in full. Outside a sentence about a match
+// ("санкции против России") the place stays a place. spans are sorted by From.
+func ruNationalTeams(toks []text.Token, src string, spans []span) []span {
+	against := false // the previous span was a team after "против"
+	for k := range spans {
+		s := &spans[k]
+		prevTeam := against
+		against = false
+		if s.Type != "LOC" || s.From == 0 || toks[s.From].Break || text.ScriptOf(toks[s.From].Norm) != text.Cyrillic {
+			continue
+		}
+		p := toks[s.From-1]
+		afterAgainst := p.Norm == "против" && !p.Cap
+		// "против Австралии и Сербии": the second name after "и" is the second team.
+		andNext := prevTeam && p.Norm == "и" && !p.Cap && s.From >= 2 && spans[k-1].To == s.From-1
+		if !afterAgainst && !andNext || !ruSportSentence(toks, s.From) {
+			continue
+		}
+		*s = span{From: s.From, To: s.To, Type: "ORG", Conf: 0.55, Name: surfaceOf(src, toks[s.From:s.To])}
+		against = true
+	}
+	return spans
+}
+
+// ruTitledPlace reports a run toks[i:j] after a title that starts with a place's genitive
+// in "-ии" the knowledge base does not know, then a name: "король Сицилии Рожер II",
+// "императором Византии Юстинианом". Russian puts whose title it is between the title and
+// the person; the place is a name of its own.
+func (f *fieldNames) ruTitledPlace(i, j int, titled bool) bool {
+	toks, nc := f.toks, f.nc
+	if !titled || j-i < 2 || len(nc.ruWords) == 0 || f.cover[i] > 0 {
+		return false
+	}
+	t, next := toks[i], toks[i+1]
+	return text.ScriptOf(t.Norm) == text.Cyrillic && !t.Upper && !t.Hyph && !next.Hyph && !next.Initial &&
+		strings.HasSuffix(t.Norm, "ии") && !russianAdjective(t.Norm) && !nc.isGivenName(t.Norm) &&
+		!ruCommonWord(nc.ruWords, t.Norm)
+}

@@ -1,0 +1,42 @@
+package entity
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestRussianEvidence checks the Russian rules of russian.go and the list rule they rely
+// on, one made-up sentence per kind of evidence; each case failed before its rule.
+func TestRussianEvidence(t *testing.T) {
+	tag := sharedTagger(t)
+	cases := []struct {
+		name string
+		text string
+		want []string // TYPE:surface, in order
+	}{
+		{"place then person, side by side, is no list",
+			"Через 4 года в Лондоне Ингрид вновь победила.", []string{"LOC:Лондоне", "PER:Ингрид"}},
+		{"title, country, surname",
+			"Президент Хорватии Туджман объявил о выходе.", []string{"LOC:Хорватии", "PER:Туджман"}},
+		{"countries played against are teams",
+			"В товарищеском матче против Норвегии и Швеции он забил гол.", []string{"ORG:Норвегии", "ORG:Швеции"}},
+		{"against a country outside sport is the country",
+			"Санкции против России ввели в 2014 году.", []string{"LOC:России"}},
+		{"title, unknown place in the genitive, person",
+			"Тогда герцог Бургундии Филипп заключил мир с королём Нортумбрии Освальдом.",
+			[]string{"LOC:Бургундии", "PER:Филипп", "LOC:Нортумбрии", "PER:Освальдом"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, p := range tag(tc.text) {
+				if p.Type != "MISC" {
+					got = append(got, p.Type+":"+tc.text[p.Start:p.End])
+				}
+			}
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("%q\n got  %q\n want %q", tc.text, got, tc.want)
+			}
+		})
+	}
+}
