@@ -52,7 +52,7 @@ func (f *fieldNames) chunk(i, j int) {
 		// Cyrillic-script languages capitalise only names and sentence starts: a first
 		// word that is not known as a name ("Окончил", "Кроме") is not part of one.
 		if t.SentStart && j-i > 1 && cover[i] == 0 && text.ScriptOf(t.Norm) == text.Cyrillic && !givenNames[t.Norm] &&
-			!toks[i+1].Hyph && !orgFirst[t.Norm] && !locFirst[t.Norm] && !eventFirst[t.Norm] && !placeQualifiers[t.Norm] && !surnameLike(t.Norm) {
+			!toks[i+1].Hyph && !articlePrefix(toks, i+1) && !orgFirst[t.Norm] && !locFirst[t.Norm] && !eventFirst[t.Norm] && !placeQualifiers[t.Norm] && !surnameLike(t.Norm) {
 			i++
 			continue
 		}
@@ -268,6 +268,9 @@ func (f *fieldNames) chunk(i, j int) {
 	case n == 2 && surnameLike(last.Norm) && cover[j-1] == 0 && !strong && !toks[j-1].Hyph:
 		typ, conf = "PER", 0.55 // "Stanisław Baranowski", where a town is called Stanisław
 	}
+	if typ == "" && n == 2 && f.ruNameBeforeTown(i, j) {
+		typ, conf = "PER", 0.5
+	}
 	if typ == "" && inside {
 		return // the knowledge-base names inside stand as they are
 	}
@@ -296,6 +299,8 @@ func (f *fieldNames) chunk(i, j int) {
 			return // "Good Day", "Excursion House": common words, capitalised for a title
 		}
 		switch {
+		case ruArabicName(toks, i, j, nc):
+			typ, conf = "PER", 0.45 // "аль-Газали", "Абд аль-Мумин"
 		case n >= 2 && n <= 3 && clubLast[last.Norm] && !nc.isGivenName(first.Norm):
 			typ, conf = "ORG", 0.5 // "Waitakere United", "Bolton Wanderers": a club named by a town the gazetteer lacks
 		case theTeam:

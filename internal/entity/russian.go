@@ -76,3 +76,42 @@ func (f *fieldNames) ruTitledPlace(i, j int, titled bool) bool {
 		strings.HasSuffix(t.Norm, "ии") && !russianAdjective(t.Norm) && !nc.isGivenName(t.Norm) &&
 		!ruCommonWord(nc.ruWords, t.Norm)
 }
+
+// ruNameBeforeTown reports two Cyrillic words inside a sentence, an unknown word that is no
+// Russian word, then a gazetteer town: "Луи Армстронг", "Кори Бёртоном". Russian text
+// transliterates foreign names, and a small town named like a surname is common; a place
+// is not named with a foreign word glued before it (a bigger place's word, "Нижний",
+// "Северный", is a Russian adjective).
+func (f *fieldNames) ruNameBeforeTown(i, j int) bool {
+	toks, spans, cover, nc := f.toks, f.spans, f.cover, f.nc
+	if j-i != 2 || len(nc.ruWords) == 0 || cover[i] > 0 {
+		return false
+	}
+	first, last := toks[i], toks[j-1]
+	c := cover[j-1]
+	if c == 0 || spans[c-1].From != j-1 || spans[c-1].To != j || !spans[c-1].weakPlace() || spans[c-1].feature() || last.Hyph {
+		return false
+	}
+	w := first.Norm
+	return text.ScriptOf(w) == text.Cyrillic && text.ScriptOf(last.Norm) == text.Cyrillic && !first.Upper && !first.SentStart &&
+		!ruCommonWord(nc.ruWords, w) && !russianAdjective(w) && !placeQualifiers[w] && !compass[w] && !text.IsStopwordAny(w) &&
+		!ruOrgNounForms[w] && !honorifics[w]
+}
+
+// ruArabicName reports an Arabic name as Russian writes it, with the article in lower case
+// joined by a hyphen ("аль-Газали", "ас-Сувайди") or after a first word ("Абд аль-Мумин"):
+// a person's name. Bodies and places so named mostly capitalise the article or are
+// feminine nouns ending in -а, -я ("аль-Каида" the base, "аль-Джазира" the island, "аль-Акса"),
+// where men's names end in a consonant or the nisba's -и ("аль-Кинди"); those are left.
+func ruArabicName(toks []text.Token, i, j int, nc nameContext) bool {
+	if len(nc.ruWords) == 0 || j-i > 4 || text.ScriptOf(toks[i].Norm) != text.Cyrillic {
+		return false
+	}
+	if last := toks[j-1].Norm; strings.HasSuffix(last, "а") || strings.HasSuffix(last, "я") {
+		return false
+	}
+	if articlePrefix(toks, i) {
+		return true
+	}
+	return j-i >= 3 && toks[i].Cap && !toks[i].Upper && articlePrefix(toks, i+1)
+}

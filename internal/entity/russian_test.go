@@ -25,6 +25,14 @@ func TestRussianEvidence(t *testing.T) {
 		{"title, unknown place in the genitive, person",
 			"Тогда герцог Бургундии Филипп заключил мир с королём Нортумбрии Освальдом.",
 			[]string{"LOC:Бургундии", "PER:Филипп", "LOC:Нортумбрии", "PER:Освальдом"}},
+		{"a foreign first name before a small town's name is a person",
+			"Эту книгу написал Дуэйн Шеридан.", []string{"PER:Дуэйн Шеридан"}},
+		{"a Russian adjective before a town makes a bigger place, not a person",
+			"Мы ездили в Великий Устюг.", []string{"LOC:Великий Устюг"}},
+		{"Arabic names with the article in lower case",
+			"Эту критику начал аль-Газали, её повторил Абд аль-Мумин.", []string{"PER:аль-Газали", "PER:Абд аль-Мумин"}},
+		{"a feminine noun after the article names a body, not a person",
+			"Ответственность взяла на себя аль-Каида.", nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
