@@ -301,6 +301,8 @@ func (f *fieldNames) chunk(i, j int) {
 		switch {
 		case ruArabicName(toks, i, j, nc):
 			typ, conf = "PER", 0.45 // "аль-Газали", "Абд аль-Мумин"
+		case n == 1 && f.ruPlaceCompound(i, j):
+			typ, conf = "LOC", 0.4 // "Квито-Кванавале", "Пер-Лашез"
 		case n >= 2 && n <= 3 && clubLast[last.Norm] && !nc.isGivenName(first.Norm):
 			typ, conf = "ORG", 0.5 // "Waitakere United", "Bolton Wanderers": a club named by a town the gazetteer lacks
 		case theTeam:

@@ -115,7 +115,7 @@ func listTypes(toks []text.Token, src string, spans []span) []span {
 	}
 	for k := range spans {
 		s := &spans[k]
-		if s.Ent != nil || s.Conf > 0.5 || s.To-s.From != 1 || s.Type != "PER" && s.Type != "LOC" {
+		if s.Ent != nil || s.Conf > 0.5 || !oneWord(toks[s.From:s.To]) || s.Type != "PER" && s.Type != "LOC" {
 			continue
 		}
 		loc, per := 0, 0
@@ -144,6 +144,17 @@ func listTypes(toks []text.Token, src string, spans []span) []span {
 		}
 	}
 	return spans
+}
+
+// oneWord reports tokens that make one word: a word alone, or the parts of a compound
+// joined by hyphens ("Квито-Кванавале", "Леви-Брюль").
+func oneWord(toks []text.Token) bool {
+	for k := 1; k < len(toks); k++ {
+		if !toks[k].Hyph {
+			return false
+		}
+	}
+	return len(toks) > 0
 }
 
 // listConjunctions join the last two items of a list.

@@ -115,3 +115,26 @@ func ruArabicName(toks []text.Token, i, j int, nc nameContext) bool {
 	}
 	return j-i >= 3 && toks[i].Cap && !toks[i].Upper && articlePrefix(toks, i+1)
 }
+
+// ruPlaceCompound reports one word of capitalised Cyrillic parts joined by hyphens that
+// nothing else types ("Квито-Кванавале", "Пер-Лашез", "Масса-Каррары"): in Russian text
+// such a word is a transliterated place far more often than anything else. People's double
+// names have a first name or a family-name ending ("Жан-Поль", "Петров-Водкин"); the Arabic
+// article starts bodies' names ("Аль-Шабаб"); a quoted one is a club's or a title's.
+func (f *fieldNames) ruPlaceCompound(i, j int) bool {
+	toks, nc := f.toks, f.nc
+	if j-i < 2 || len(nc.ruWords) == 0 || quoted(f.src, toks[i].Start) || nc.isGivenName(toks[i].Norm) {
+		return false
+	}
+	switch toks[i].Norm {
+	case "аль", "ал", "эль", "ибн", "абу", "бен", "бин":
+		return false
+	}
+	for k := i; k < j; k++ {
+		t := toks[k]
+		if k > i && !t.Hyph || !t.Cap || t.Upper || f.cover[k] > 0 || text.ScriptOf(t.Norm) != text.Cyrillic || surnameLike(t.Norm) {
+			return false
+		}
+	}
+	return true
+}

@@ -33,6 +33,11 @@ func TestRussianEvidence(t *testing.T) {
 			"Эту критику начал аль-Газали, её повторил Абд аль-Мумин.", []string{"PER:аль-Газали", "PER:Абд аль-Мумин"}},
 		{"a feminine noun after the article names a body, not a person",
 			"Ответственность взяла на себя аль-Каида.", nil},
+		{"an unknown hyphenated compound of capitalised parts is a place",
+			"Отряд удерживал Пало-Тинто почти месяц.", []string{"LOC:Пало-Тинто"}},
+		{"a compound in a list of people is a person",
+			"Он писал о Бюсси-Рабютене, Марселе Моссе и Жорже Батае.",
+			[]string{"PER:Бюсси-Рабютене", "PER:Марселе Моссе", "PER:Жорже Батае"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
