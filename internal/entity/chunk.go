@@ -333,7 +333,7 @@ func (f *fieldNames) chunk(i, j int) {
 			typ, conf = "LOC", 0.45 // "Carnegie Hall", "Phillips House", "Doubletree Hotel"
 		case n >= 2 && n <= 3 && plural(last.Norm) && nc.common.has(last.Norm) && !nc.isGivenName(first.Norm):
 			typ, conf = "ORG", 0.45 // "Fremantle Dockers", "Carnival Cruise Lines": not "John Adams"
-		case n == 1 && !first.SentStart && i > 0 && (!toks[i-1].Cap || text.IsStopwordAny(toks[i-1].Norm) || first.Break) && text.ScriptOf(first.Norm) == text.Cyrillic &&
+		case n == 1 && !first.SentStart && i > 0 && (!toks[i-1].Cap || toks[i-1].SentStart || text.IsStopwordAny(toks[i-1].Norm) || first.Break) && text.ScriptOf(first.Norm) == text.Cyrillic &&
 			len(nc.ruWords) > 0 && !ruCommonWord(nc.ruWords, first.Norm) && !russianAdjective(first.Norm) &&
 			!first.Upper && utf8.RuneCountInString(first.Norm) >= 4 && !quoted(src, first.Start):
 			// A capitalised Cyrillic word inside a sentence that is no Russian common word
@@ -342,10 +342,13 @@ func (f *fieldNames) chunk(i, j int) {
 			typ, conf = "PER", 0.35
 			// Chinese places in Russian transcription end in their kind: river (-цзян,
 			// -хэ), mountain (-шань), island (-дао), prefecture (-чжоу).
-			for _, end := range []string{"ия", "ии", "ию", "иеи", "иях", "цзян", "шань", "дао", "чжоу", "хэ"} {
+			for _, end := range []string{"ия", "ии", "ию", "иеи", "иях"} {
 				if strings.HasSuffix(first.Norm, end) {
 					typ = "LOC"
 				}
+			}
+			if ruChinesePlace(first.Norm) {
+				typ = "LOC"
 			}
 		case n == 1 && first.SentStart && j < len(toks) && !toks[j].Cap && !toks[j].Break && text.ScriptOf(first.Norm) == text.Cyrillic &&
 			!first.Upper && utf8.RuneCountInString(first.Norm) >= 3 && !ruCommonWord(nc.ruWords, first.Norm) && !russianAdjective(first.Norm) &&
@@ -372,6 +375,9 @@ func (f *fieldNames) chunk(i, j int) {
 		default:
 			return
 		}
+	}
+	if typ == "PER" && n == 1 && conf <= 0.55 && !titled && ruChinesePlace(first.Norm) {
+		typ = "LOC" // "Сицзян", "Бэйцзян": not an Armenian surname in -ян
 	}
 	// In Russian or Armenian text, people's names are transliterated: a name left in the
 	// Latin script that looks like a person's is a company, a band or a label ("Goldman

@@ -2,6 +2,7 @@ package entity
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"wirewatch/internal/text"
 )
@@ -137,4 +138,22 @@ func (f *fieldNames) ruPlaceCompound(i, j int) bool {
 		}
 	}
 	return true
+}
+
+// ruChineseKinds end the Russian transcriptions of Chinese places, each a kind of place:
+// river (-цзян, -хэ), mountain (-шань), island (-дао), prefecture (-чжоу).
+var ruChineseKinds = []string{"цзян", "шань", "дао", "чжоу", "хэ"}
+
+// ruChinesePlace reports a Cyrillic word longer than its ending that ends in a Chinese
+// place's kind: what a guess that a lone word is a person's name gives way to.
+func ruChinesePlace(w string) bool {
+	if text.ScriptOf(w) != text.Cyrillic || listedFirstName(w) {
+		return false
+	}
+	for _, end := range ruChineseKinds {
+		if strings.HasSuffix(w, end) && utf8.RuneCountInString(w) > utf8.RuneCountInString(end)+1 {
+			return true
+		}
+	}
+	return false
 }
