@@ -57,3 +57,19 @@ func TestRussianEvidence(t *testing.T) {
 		})
 	}
 }
+
+// TestRussianLatinList checks that a Russian sentence made mostly of Latin-script brands is
+// still read as Russian text, where a lone Latin-script name is a company: the language
+// says so when the letters do not.
+func TestRussianLatinList(t *testing.T) {
+	s := "Среди работодателей Globex Corporation, Initech, Hooli, Soylent Industries, Vandelay Industries."
+	got := map[string]string{}
+	for _, e := range findIn(t, s, "ru") {
+		got[e.Name] = e.Type
+	}
+	for _, name := range []string{"Initech", "Hooli", "Globex Corporation"} {
+		if got[name] != "ORG" {
+			t.Errorf("%s: got type %q, want ORG (all: %v)", name, got[name], got)
+		}
+	}
+}
