@@ -157,3 +157,66 @@ func ruChinesePlace(w string) bool {
 	}
 	return false
 }
+
+// ruPluralForms returns the oblique plural forms (genitive, dative, instrumental,
+// prepositional) of a Russian place named in the plural, its plural adjectives declining
+// with it: "Нидерланды" → "Нидерландов", "Нидерландах"; "Соединённые Штаты" →
+// "Соединённых Штатах"; "Пиренеи" → "Пиренеев"; "Аппалачи" → "Аппалачей". slavicForm
+// declines singulars and leaves a word in -ы, -и as it is, as it must an indeclinable
+// "Сочи", "Тбилиси": here a word in -и counts as a plural only after a hushing sound, к,
+// г, х or a vowel. The genitive without an ending ("Альп", "Карпат") is not made: it is
+// as often another word ("Сум", "Бендер"). lower is in lower case; words after the head
+// noun (a complement) and fixed words (first parts of a compound) stay as they are.
+func ruPluralForms(lower []string, fixed func(int) bool) [][]string {
+	head := -1
+	for i, w := range lower {
+		if fixed(i) {
+			continue
+		}
+		if strings.HasSuffix(w, "ые") || strings.HasSuffix(w, "ие") {
+			continue // a plural adjective before the head
+		}
+		head = i
+		break
+	}
+	if head < 0 {
+		return nil
+	}
+	w := lower[head]
+	if utf8.RuneCountInString(w) < 4 {
+		return nil
+	}
+	st := w[:len(w)-len("ы")] // "ы" and "и" are both two bytes
+	prev, _ := utf8.DecodeLastRuneInString(st)
+	var ends []string // gen, dat, ins, pre
+	switch {
+	case strings.HasSuffix(w, "ы") && !strings.ContainsRune("аеёиоуыэюяьъй", prev):
+		ends = []string{"ов", "ам", "ами", "ах"}
+	case strings.HasSuffix(w, "и") && strings.ContainsRune("жчшщ", prev):
+		ends = []string{"ей", "ам", "ами", "ах"}
+	case strings.HasSuffix(w, "и") && strings.ContainsRune("кгх", prev):
+		ends = []string{"ов", "ам", "ами", "ах"}
+	case strings.HasSuffix(w, "и") && strings.ContainsRune("ае", prev):
+		ends = []string{"ев", "ям", "ями", "ях"}
+	default:
+		return nil
+	}
+	adj := [][]string{{"ых", "ым", "ыми", "ых"}, {"их", "им", "ими", "их"}}
+	out := make([][]string, 0, len(ends))
+	for s, end := range ends {
+		form := make([]string, len(lower))
+		for i, x := range lower {
+			switch {
+			case i == head:
+				x = st + end
+			case i < head && !fixed(i) && strings.HasSuffix(x, "ые"):
+				x = strings.TrimSuffix(x, "ые") + adj[0][s]
+			case i < head && !fixed(i) && strings.HasSuffix(x, "ие"):
+				x = strings.TrimSuffix(x, "ие") + adj[1][s]
+			}
+			form[i] = text.Fold(x)
+		}
+		out = append(out, form)
+	}
+	return out
+}

@@ -1,6 +1,7 @@
 package entity
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -70,6 +71,18 @@ func TestRussianLatinList(t *testing.T) {
 	for _, name := range []string{"Initech", "Hooli", "Globex Corporation"} {
 		if got[name] != "ORG" {
 			t.Errorf("%s: got type %q, want ORG (all: %v)", name, got[name], got)
+		}
+	}
+}
+
+// TestRussianPluralPlaces checks that places named in the plural are found and linked in
+// their oblique case forms.
+func TestRussianPluralPlaces(t *testing.T) {
+	ents := findIn(t, "Делегации Соединённых Штатов и Нидерландов встретились в Альпах.", "ru")
+	got := idsOf(ents)
+	for _, id := range []string{"Q30", "Q55", "Q1286"} {
+		if !slices.Contains(got, id) {
+			t.Errorf("missing %s in %v", id, got)
 		}
 	}
 }
