@@ -220,3 +220,19 @@ func ruPluralForms(lower []string, fixed func(int) bool) [][]string {
 	}
 	return out
 }
+
+// ruTrimHeads leaves out of a known place the lower-case geographic noun its name in the
+// knowledge base starts with ("штат Нью-Йорк", "штате Нью-Йорк"): the name alone is the
+// place, as after any other geographic noun ("реки Янцзы", see ruGeoHeads). A curated or
+// a user's name keeps its noun: there it tells two entities apart ("город Нахичевань", the
+// city, from the republic).
+func ruTrimHeads(toks []text.Token, spans []span) []span {
+	for k := range spans {
+		s := &spans[k]
+		if s.Ent != nil && s.Ent.Src >= srcCountry && s.Type == "LOC" && s.To-s.From >= 2 && !toks[s.From].Cap && ruGeoHeads[toks[s.From].Norm] &&
+			toks[s.From+1].Cap && !toks[s.From+1].Break {
+			s.From++
+		}
+	}
+	return spans
+}
