@@ -236,3 +236,30 @@ func ruTrimHeads(toks []text.Token, spans []span) []span {
 	}
 	return spans
 }
+
+// ruFormOrgs extends a quoted organisation to the legal or sports form written before it,
+// which the mention includes: ООО «Ромашка», ФК «Урал», БК «Бизоны», as CoNLL-style
+// annotation counts the span. A separate span over the form's acronym gives way. spans are
+// sorted by From.
+func ruFormOrgs(toks []text.Token, src string, spans []span) []span {
+	out := spans[:0]
+	for k, s := range spans {
+		if s.Type == "ORG" && s.From > 0 {
+			f := toks[s.From-1]
+			gap := strings.TrimSpace(src[f.End:toks[s.From].Start])
+			if f.Upper && quotedOrgTitles[f.Norm] && (gap == "«" || gap == `"`) && (s.Quoted || gap == `"`) {
+				if n := len(out); n > 0 && out[n-1].From == s.From-1 && out[n-1].To == s.From {
+					out = out[:n-1] // the acronym alone
+				}
+				if s.Ent == nil && s.Key == "" {
+					// The club is the same with or without its form: one ID for both.
+					s.Key = unknownKey(toks[s.From:s.To])
+				}
+				s.From--
+				spans[k] = s
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}

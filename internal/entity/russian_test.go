@@ -44,6 +44,8 @@ func TestRussianEvidence(t *testing.T) {
 			"Он переехал в штат Нью-Йорк.", []string{"LOC:Нью-Йорк"}},
 		{"a capitalised adjective and the lower-case word for an empire",
 			"Провинция вошла в состав Османской империи.", []string{"LOC:Османской империи"}},
+		{"the legal or sports form before a quoted name is part of it",
+			"Контракт получило ООО «Ромашка», а играл он за БК «Бизоны».", []string{"ORG:ООО «Ромашка»", "ORG:БК «Бизоны»"}},
 		{"a compound in a list of people is a person",
 			"Он писал о Бюсси-Рабютене, Марселе Моссе и Жорже Батае.",
 			[]string{"PER:Бюсси-Рабютене", "PER:Марселе Моссе", "PER:Жорже Батае"}},
