@@ -340,8 +340,8 @@ func (f *fieldNames) chunk(i, j int) {
 			// in any case form: a name; mostly a person's ("к Манзону", "Довициозо"), a
 			// country's or a region's in -ия ("Бессарабии", "Боснии").
 			typ, conf = "PER", 0.35
-			// Chinese places in Russian transcription end in their kind: river (-цзян,
-			// -хэ), mountain (-шань), island (-дао), prefecture (-чжоу).
+			// Countries and regions end in -ия; Chinese places in Russian transcription
+			// in their kind (ruChinesePlace).
 			for _, end := range []string{"ия", "ии", "ию", "иеи", "иях"} {
 				if strings.HasSuffix(first.Norm, end) {
 					typ = "LOC"

@@ -7,10 +7,17 @@ import (
 	"wirewatch/internal/text"
 )
 
-// Evidence of Russian text that the other files' rules do not carry: what a sports report
-// means by a country's name, and how the language strings a title, a place and a person
-// together. Every rule reads a kind of word (a preposition, a sports noun, a title), never a
-// particular name.
+// Evidence of Russian text that the other files' rules do not carry, each rule reading a
+// kind of word (a preposition, a sports noun, a title, an ending, a form), never a
+// particular name:
+//   - what a match report means by a country's name (ruNationalTeams);
+//   - how the language strings a title, a place and a person together (ruTitledPlace);
+//   - transliterated names: a foreign first name before a small town's name
+//     (ruNameBeforeTown), Arabic names with the article (ruArabicName), hyphenated
+//     compounds (ruPlaceCompound), Chinese places by their kind (ruChinesePlace);
+//   - the case forms of places named in the plural (ruPluralForms, used by inflect);
+//   - what a mention includes: not the geographic noun a gazetteer name starts with
+//     (ruTrimHeads), the legal or sports form before a quoted name (ruFormOrgs).
 
 // ruSportStems start the Russian words of a match report in any case form: "матч",
 // "поединке", "полуфинал", "в товарищеской игре", "сборной", "сыграл".
