@@ -20,9 +20,14 @@ import (
 //     (ruTrimHeads), the legal or sports form before a quoted name (ruFormOrgs).
 
 // ruSportStems start the Russian words of a match report in any case form: "матч",
-// "поединке", "полуфинал", "в товарищеской игре", "сборной", "сыграл".
+// "поединке", "полуфинал", "товарищеский".
 var ruSportStems = []string{"матч", "поедин", "полуфинал", "четвертьфинал", "финал", "турнир", "чемпионат",
-	"сборн", "игр", "сыгра", "товарищеск", "дебют", "тайм", "гол"}
+	"товарищеск", "дебют"}
+
+// ruSportWords are sports words whose stems start other words, so only these forms count:
+// "игра" (not the verb "играть", nor "сыграть", which also play a role "против Ирана"),
+// "гол" (not "голосование против России"); and "сборная" (lowerOrgHeads), not "сборник".
+var ruSportWords = foldSet(`игра игры игре игру игрой игр играх гол гола голом голы`)
 
 // ruSportSentence reports whether the sentence around toks[k] speaks of a match: one of
 // its words starts with a sports stem.
@@ -34,6 +39,9 @@ func ruSportSentence(toks []text.Token, k int) bool {
 	for m := from; m < len(toks) && (m == from || !toks[m].SentStart); m++ {
 		if toks[m].Cap {
 			continue
+		}
+		if ruSportWords[toks[m].Norm] || lowerOrgHeads[toks[m].Norm] {
+			return true
 		}
 		for _, st := range ruSportStems {
 			if strings.HasPrefix(toks[m].Norm, st) {
