@@ -52,7 +52,7 @@ func (f *fieldNames) chunk(i, j int) {
 		// Cyrillic-script languages capitalise only names and sentence starts: a first
 		// word that is not known as a name ("Окончил", "Кроме") is not part of one.
 		if t.SentStart && j-i > 1 && cover[i] == 0 && text.ScriptOf(t.Norm) == text.Cyrillic && !givenNames[t.Norm] &&
-			!toks[i+1].Hyph && !orgFirst[t.Norm] && !locFirst[t.Norm] && !eventFirst[t.Norm] && !placeQualifiers[t.Norm] && !surnameLike(t.Norm) {
+			!toks[i+1].Hyph && !articlePrefix(toks, i+1) && !orgFirst[t.Norm] && !locFirst[t.Norm] && !eventFirst[t.Norm] && !placeQualifiers[t.Norm] && !surnameLike(t.Norm) {
 			i++
 			continue
 		}
@@ -102,6 +102,11 @@ func (f *fieldNames) chunk(i, j int) {
 	if c := cover[i]; titled && c > 0 && spans[c-1].From == i && spans[c-1].To < j && spans[c-1].Type == "LOC" &&
 		!spans[c-1].weakPlace() && !connectors[toks[spans[c-1].To].Norm] && !toks[spans[c-1].To].Hyph {
 		f.chunk(spans[c-1].To, j)
+		return
+	}
+	if f.ruTitledPlace(i, j, titled) {
+		f.added = append(f.added, span{From: i, To: i + 1, Type: "LOC", Conf: 0.45, Name: surfaceOf(src, toks[i:i+1])})
+		f.chunk(i+1, j)
 		return
 	}
 	// "David Gilmour de Pink Floyd", "Jeremy Hellickson des Rays": a full name, then a
@@ -263,6 +268,9 @@ func (f *fieldNames) chunk(i, j int) {
 	case n == 2 && surnameLike(last.Norm) && cover[j-1] == 0 && !strong && !toks[j-1].Hyph:
 		typ, conf = "PER", 0.55 // "Stanisław Baranowski", where a town is called Stanisław
 	}
+	if typ == "" && n == 2 && f.ruNameBeforeTown(i, j) {
+		typ, conf = "PER", 0.5
+	}
 	if typ == "" && inside {
 		return // the knowledge-base names inside stand as they are
 	}
@@ -291,6 +299,10 @@ func (f *fieldNames) chunk(i, j int) {
 			return // "Good Day", "Excursion House": common words, capitalised for a title
 		}
 		switch {
+		case ruArabicName(toks, i, j, nc):
+			typ, conf = "PER", 0.45 // "аль-Газали", "Абд аль-Мумин"
+		case n == 1 && f.ruPlaceCompound(i, j):
+			typ, conf = "LOC", 0.4 // "Квито-Кванавале", "Пер-Лашез"
 		case n >= 2 && n <= 3 && clubLast[last.Norm] && !nc.isGivenName(first.Norm):
 			typ, conf = "ORG", 0.5 // "Waitakere United", "Bolton Wanderers": a club named by a town the gazetteer lacks
 		case theTeam:
@@ -321,19 +333,22 @@ func (f *fieldNames) chunk(i, j int) {
 			typ, conf = "LOC", 0.45 // "Carnegie Hall", "Phillips House", "Doubletree Hotel"
 		case n >= 2 && n <= 3 && plural(last.Norm) && nc.common.has(last.Norm) && !nc.isGivenName(first.Norm):
 			typ, conf = "ORG", 0.45 // "Fremantle Dockers", "Carnival Cruise Lines": not "John Adams"
-		case n == 1 && !first.SentStart && i > 0 && (!toks[i-1].Cap || text.IsStopwordAny(toks[i-1].Norm) || first.Break) && text.ScriptOf(first.Norm) == text.Cyrillic &&
+		case n == 1 && !first.SentStart && i > 0 && (!toks[i-1].Cap || toks[i-1].SentStart || text.IsStopwordAny(toks[i-1].Norm) || first.Break) && text.ScriptOf(first.Norm) == text.Cyrillic &&
 			len(nc.ruWords) > 0 && !ruCommonWord(nc.ruWords, first.Norm) && !russianAdjective(first.Norm) &&
 			!first.Upper && utf8.RuneCountInString(first.Norm) >= 4 && !quoted(src, first.Start):
 			// A capitalised Cyrillic word inside a sentence that is no Russian common word
 			// in any case form: a name; mostly a person's ("к Манзону", "Довициозо"), a
 			// country's or a region's in -ия ("Бессарабии", "Боснии").
 			typ, conf = "PER", 0.35
-			// Chinese places in Russian transcription end in their kind: river (-цзян,
-			// -хэ), mountain (-шань), island (-дао), prefecture (-чжоу).
-			for _, end := range []string{"ия", "ии", "ию", "иеи", "иях", "цзян", "шань", "дао", "чжоу", "хэ"} {
+			// Countries and regions end in -ия; Chinese places in Russian transcription
+			// in their kind (ruChinesePlace).
+			for _, end := range []string{"ия", "ии", "ию", "иеи", "иях"} {
 				if strings.HasSuffix(first.Norm, end) {
 					typ = "LOC"
 				}
+			}
+			if ruChinesePlace(first.Norm) {
+				typ = "LOC"
 			}
 		case n == 1 && first.SentStart && j < len(toks) && !toks[j].Cap && !toks[j].Break && text.ScriptOf(first.Norm) == text.Cyrillic &&
 			!first.Upper && utf8.RuneCountInString(first.Norm) >= 3 && !ruCommonWord(nc.ruWords, first.Norm) && !russianAdjective(first.Norm) &&
@@ -360,6 +375,9 @@ func (f *fieldNames) chunk(i, j int) {
 		default:
 			return
 		}
+	}
+	if typ == "PER" && n == 1 && conf <= 0.55 && !titled && ruChinesePlace(first.Norm) {
+		typ = "LOC" // "Сицзян", "Бэйцзян": not an Armenian surname in -ян
 	}
 	// In Russian or Armenian text, people's names are transliterated: a name left in the
 	// Latin script that looks like a person's is a company, a band or a label ("Goldman

@@ -13,5 +13,6 @@
 // inflect.go and translit.go (case forms and the cross-script skeleton), recognizer.go
 // (the API: Recognizer, Finder, unknown names), find.go and chunk.go (the name patterns),
 // and the evidence they weigh by kind: people.go, places.go, orgs.go, events.go, lists.go
-// (lists and surname propagation), scripts.go.
+// (lists and surname propagation), scripts.go, and russian.go (evidence of Russian text
+// alone: national teams, transliterated names, plural places, mention bounds).
 package entity

@@ -126,7 +126,9 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 	if nc.knownOnly {
 		return spans
 	}
-	nc.otherScript = latinName(toks) && mostlyOtherScript(src)
+	// A Russian sentence listing Latin-script brands ("JPMorgan Chase, Citigroup, IBM") is
+	// mostly Latin letters, yet written in Russian: the language says so too.
+	nc.otherScript = latinName(toks) && (mostlyOtherScript(src) || nc.lang == "ru")
 	// A gazetteer town whose one Cyrillic word is a Russian common word at a sentence's
 	// start is the word ("Сын", "Тему", "Мои").
 	if len(nc.ruWords) > 0 {
@@ -246,6 +248,9 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 		sort.Slice(out, func(a, b int) bool { return out[a].From < out[b].From })
 	}
 	out = quotedOrgs(toks, src, out)
+	if nc.lang == "ru" {
+		out = ruNationalTeams(toks, src, ruFormOrgs(toks, src, ruTrimHeads(toks, out)))
+	}
 	if nc.lang == "en" {
 		out = quotedTitles(toks, src, out)
 	}

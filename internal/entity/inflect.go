@@ -96,6 +96,11 @@ func inflectCompound(lower []string, fixed []bool, lang string, acronym, person 
 				addForm(fixed)
 			}
 		}
+		if !person && (lang == "ru" || lang == "any") {
+			for _, form := range ruPluralForms(lower, isFixed) {
+				addForm(form)
+			}
+		}
 	case text.Armenian:
 		for _, f := range armenianForms(last) {
 			addForm(withLast(base, text.Fold(f)))

@@ -104,15 +104,18 @@ func surnames(toks []text.Token, src string, spans []span, nc nameContext) []spa
 func listTypes(toks []text.Token, src string, spans []span) []span {
 	sep := func(a, b span) bool { // only a comma, a conjunction or both between a and b
 		next := a.To // the word after a: b, or a conjunction right before b
-		if next != b.From && !(next+1 == b.From && listConjunctions[toks[next].Norm] && !toks[next].Cap) {
+		conj := next+1 == b.From && listConjunctions[toks[next].Norm] && !toks[next].Cap
+		if next != b.From && !conj {
 			return false
 		}
+		// Two names side by side with nothing between them are no list: Russian writes
+		// a place and a person's name so ("в Хорватии Туджман", "в Лондоне Ингрид").
 		gap := strings.TrimSpace(src[toks[a.To-1].End:toks[next].Start])
-		return gap == "," || gap == ""
+		return gap == "," || gap == "" && conj
 	}
 	for k := range spans {
 		s := &spans[k]
-		if s.Ent != nil || s.Conf > 0.5 || s.To-s.From != 1 || s.Type != "PER" && s.Type != "LOC" {
+		if s.Ent != nil || s.Conf > 0.5 || !oneWord(toks[s.From:s.To]) || s.Type != "PER" && s.Type != "LOC" {
 			continue
 		}
 		loc, per := 0, 0
@@ -141,6 +144,17 @@ func listTypes(toks []text.Token, src string, spans []span) []span {
 		}
 	}
 	return spans
+}
+
+// oneWord reports tokens that make one word: a word alone, or the parts of a compound
+// joined by hyphens ("Квито-Кванавале", "Леви-Брюль").
+func oneWord(toks []text.Token) bool {
+	for k := 1; k < len(toks); k++ {
+		if !toks[k].Hyph {
+			return false
+		}
+	}
+	return len(toks) > 0
 }
 
 // listConjunctions join the last two items of a list.

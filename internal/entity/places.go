@@ -185,7 +185,7 @@ func geoHeads(toks []text.Token, src string, cover []int, spans []span, drop []b
 var ruAdjHeads = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`море океан озеро залив пролив остров полуостров хребет нагорье плато уезд область край
-		район округ губерния волость княжество королевство`) {
+		район округ губерния волость княжество королевство империя царство ханство каганат халифат султанат`) {
 		for _, f := range inflect([]string{w}, "ru", false) {
 			m[f[0]] = true
 		}

@@ -1,0 +1,280 @@
+package entity
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"wirewatch/internal/text"
+)
+
+// Evidence of Russian text that the other files' rules do not carry, each rule reading a
+// kind of word (a preposition, a sports noun, a title, an ending, a form), never a
+// particular name:
+//   - what a match report means by a country's name (ruNationalTeams);
+//   - how the language strings a title, a place and a person together (ruTitledPlace);
+//   - transliterated names: a foreign first name before a small town's name
+//     (ruNameBeforeTown), Arabic names with the article (ruArabicName), hyphenated
+//     compounds (ruPlaceCompound), Chinese places by their kind (ruChinesePlace);
+//   - the case forms of places named in the plural (ruPluralForms, used by inflect);
+//   - what a mention includes: not the geographic noun a gazetteer name starts with
+//     (ruTrimHeads), the legal or sports form before a quoted name (ruFormOrgs).
+
+// ruSportStems start the Russian words of a match report in any case form: "матч",
+// "поединке", "полуфинал", "товарищеский".
+var ruSportStems = []string{"матч", "поедин", "полуфинал", "четвертьфинал", "финал", "турнир", "чемпионат",
+	"товарищеск", "дебют"}
+
+// ruSportWords are sports words whose stems start other words, so only these forms count:
+// "игра" (not the verb "играть", nor "сыграть", which also play a role "против Ирана"),
+// "гол" (not "голосование против России"); and "сборная" (lowerOrgHeads), not "сборник".
+var ruSportWords = foldSet(`игра игры игре игру игрой игр играх гол гола голом голы`)
+
+// ruSportSentence reports whether the sentence around toks[k] speaks of a match: one of
+// its words starts with a sports stem.
+func ruSportSentence(toks []text.Token, k int) bool {
+	from := k
+	for from > 0 && !toks[from].SentStart {
+		from--
+	}
+	for m := from; m < len(toks) && (m == from || !toks[m].SentStart); m++ {
+		if toks[m].Cap {
+			continue
+		}
+		if ruSportWords[toks[m].Norm] || lowerOrgHeads[toks[m].Norm] {
+			return true
+		}
+		for _, st := range ruSportStems {
+			if strings.HasPrefix(toks[m].Norm, st) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ruNationalTeams makes organisations of the countries and towns a match is played
+// against: in "матч против Норвегии", "в поединке против Англии и Сербии" the name is the
+// team's, as "против сборной Норвегии" would say in full. Outside a sentence about a match
+// ("санкции против России") the place stays a place. spans are sorted by From.
+func ruNationalTeams(toks []text.Token, src string, spans []span) []span {
+	against := false // the previous span was a team after "против"
+	for k := range spans {
+		s := &spans[k]
+		prevTeam := against
+		against = false
+		if s.Type != "LOC" || s.From == 0 || toks[s.From].Break || text.ScriptOf(toks[s.From].Norm) != text.Cyrillic {
+			continue
+		}
+		p := toks[s.From-1]
+		afterAgainst := p.Norm == "против" && !p.Cap
+		// "против Австралии и Сербии": the second name after "и" is the second team.
+		andNext := prevTeam && p.Norm == "и" && !p.Cap && s.From >= 2 && spans[k-1].To == s.From-1
+		if !afterAgainst && !andNext || !ruSportSentence(toks, s.From) {
+			continue
+		}
+		*s = span{From: s.From, To: s.To, Type: "ORG", Conf: 0.55, Name: surfaceOf(src, toks[s.From:s.To])}
+		against = true
+	}
+	return spans
+}
+
+// ruTitledPlace reports a run toks[i:j] after a title that starts with a place's genitive
+// in "-ии" the knowledge base does not know, then a name: "король Сицилии Рожер II",
+// "императором Византии Юстинианом". Russian puts whose title it is between the title and
+// the person; the place is a name of its own.
+func (f *fieldNames) ruTitledPlace(i, j int, titled bool) bool {
+	toks, nc := f.toks, f.nc
+	if !titled || j-i < 2 || len(nc.ruWords) == 0 || f.cover[i] > 0 {
+		return false
+	}
+	t, next := toks[i], toks[i+1]
+	return text.ScriptOf(t.Norm) == text.Cyrillic && !t.Upper && !t.Hyph && !next.Hyph && !next.Initial &&
+		strings.HasSuffix(t.Norm, "ии") && !russianAdjective(t.Norm) && !nc.isGivenName(t.Norm) &&
+		!ruCommonWord(nc.ruWords, t.Norm)
+}
+
+// ruNameBeforeTown reports two Cyrillic words inside a sentence, an unknown word that is no
+// Russian word, then a gazetteer town: "Луи Армстронг", "Кори Бёртоном". Russian text
+// transliterates foreign names, and a small town named like a surname is common; a place
+// is not named with a foreign word glued before it (a bigger place's word, "Нижний",
+// "Северный", is a Russian adjective).
+func (f *fieldNames) ruNameBeforeTown(i, j int) bool {
+	toks, spans, cover, nc := f.toks, f.spans, f.cover, f.nc
+	if j-i != 2 || len(nc.ruWords) == 0 || cover[i] > 0 {
+		return false
+	}
+	first, last := toks[i], toks[j-1]
+	c := cover[j-1]
+	if c == 0 || spans[c-1].From != j-1 || spans[c-1].To != j || !spans[c-1].weakPlace() || spans[c-1].feature() || last.Hyph {
+		return false
+	}
+	w := first.Norm
+	return text.ScriptOf(w) == text.Cyrillic && text.ScriptOf(last.Norm) == text.Cyrillic && !first.Upper && !first.SentStart &&
+		!ruCommonWord(nc.ruWords, w) && !russianAdjective(w) && !placeQualifiers[w] && !compass[w] && !text.IsStopwordAny(w) &&
+		!ruOrgNounForms[w] && !honorifics[w]
+}
+
+// ruArabicName reports an Arabic name as Russian writes it, with the article in lower case
+// joined by a hyphen ("аль-Газали", "ас-Сувайди") or after a first word ("Абд аль-Мумин"):
+// a person's name. Bodies and places so named mostly capitalise the article or are
+// feminine nouns ending in -а, -я ("аль-Каида" the base, "аль-Джазира" the island, "аль-Акса"),
+// where men's names end in a consonant or the nisba's -и ("аль-Кинди"); those are left.
+func ruArabicName(toks []text.Token, i, j int, nc nameContext) bool {
+	if len(nc.ruWords) == 0 || j-i > 4 || text.ScriptOf(toks[i].Norm) != text.Cyrillic {
+		return false
+	}
+	if last := toks[j-1].Norm; strings.HasSuffix(last, "а") || strings.HasSuffix(last, "я") {
+		return false
+	}
+	if articlePrefix(toks, i) {
+		return true
+	}
+	return j-i >= 3 && toks[i].Cap && !toks[i].Upper && articlePrefix(toks, i+1)
+}
+
+// ruPlaceCompound reports one word of capitalised Cyrillic parts joined by hyphens that
+// nothing else types ("Квито-Кванавале", "Пер-Лашез", "Масса-Каррары"): in Russian text
+// such a word is a transliterated place far more often than anything else. People's double
+// names have a first name or a family-name ending ("Жан-Поль", "Петров-Водкин"); the Arabic
+// article starts bodies' names ("Аль-Шабаб"); a quoted one is a club's or a title's.
+func (f *fieldNames) ruPlaceCompound(i, j int) bool {
+	toks, nc := f.toks, f.nc
+	if j-i < 2 || len(nc.ruWords) == 0 || quoted(f.src, toks[i].Start) || nc.isGivenName(toks[i].Norm) {
+		return false
+	}
+	switch toks[i].Norm {
+	case "аль", "ал", "эль", "ибн", "абу", "бен", "бин":
+		return false
+	}
+	for k := i; k < j; k++ {
+		t := toks[k]
+		if k > i && !t.Hyph || !t.Cap || t.Upper || f.cover[k] > 0 || text.ScriptOf(t.Norm) != text.Cyrillic || surnameLike(t.Norm) {
+			return false
+		}
+	}
+	return true
+}
+
+// ruChineseKinds end the Russian transcriptions of Chinese places, each a kind of place:
+// river (-цзян, -хэ), mountain (-шань), island (-дао), prefecture (-чжоу).
+var ruChineseKinds = []string{"цзян", "шань", "дао", "чжоу", "хэ"}
+
+// ruChinesePlace reports a Cyrillic word longer than its ending that ends in a Chinese
+// place's kind: what a guess that a lone word is a person's name gives way to.
+func ruChinesePlace(w string) bool {
+	if text.ScriptOf(w) != text.Cyrillic || listedFirstName(w) {
+		return false
+	}
+	for _, end := range ruChineseKinds {
+		if strings.HasSuffix(w, end) && utf8.RuneCountInString(w) > utf8.RuneCountInString(end)+1 {
+			return true
+		}
+	}
+	return false
+}
+
+// ruPluralForms returns the oblique plural forms (genitive, dative, instrumental,
+// prepositional) of a Russian place named in the plural, its plural adjectives declining
+// with it: "Нидерланды" → "Нидерландов", "Нидерландах"; "Соединённые Штаты" →
+// "Соединённых Штатах"; "Пиренеи" → "Пиренеев"; "Аппалачи" → "Аппалачей". slavicForm
+// declines singulars and leaves a word in -ы, -и as it is, as it must an indeclinable
+// "Сочи", "Тбилиси": here a word in -и counts as a plural only after a hushing sound, к,
+// г, х or a vowel. The genitive without an ending ("Альп", "Карпат") is not made: it is
+// as often another word ("Сум", "Бендер"). lower is in lower case; words after the head
+// noun (a complement) and fixed words (first parts of a compound) stay as they are.
+func ruPluralForms(lower []string, fixed func(int) bool) [][]string {
+	head := -1
+	for i, w := range lower {
+		if fixed(i) {
+			continue
+		}
+		if strings.HasSuffix(w, "ые") || strings.HasSuffix(w, "ие") {
+			continue // a plural adjective before the head
+		}
+		head = i
+		break
+	}
+	if head < 0 {
+		return nil
+	}
+	w := lower[head]
+	if utf8.RuneCountInString(w) < 4 {
+		return nil
+	}
+	st := w[:len(w)-len("ы")] // "ы" and "и" are both two bytes
+	prev, _ := utf8.DecodeLastRuneInString(st)
+	var ends []string // gen, dat, ins, pre
+	switch {
+	case strings.HasSuffix(w, "ы") && !strings.ContainsRune("аеёиоуыэюяьъй", prev):
+		ends = []string{"ов", "ам", "ами", "ах"}
+	case strings.HasSuffix(w, "и") && strings.ContainsRune("жчшщ", prev):
+		ends = []string{"ей", "ам", "ами", "ах"}
+	case strings.HasSuffix(w, "и") && strings.ContainsRune("кгх", prev):
+		ends = []string{"ов", "ам", "ами", "ах"}
+	case strings.HasSuffix(w, "и") && strings.ContainsRune("ае", prev):
+		ends = []string{"ев", "ям", "ями", "ях"}
+	default:
+		return nil
+	}
+	adj := [][]string{{"ых", "ым", "ыми", "ых"}, {"их", "им", "ими", "их"}}
+	out := make([][]string, 0, len(ends))
+	for s, end := range ends {
+		form := make([]string, len(lower))
+		for i, x := range lower {
+			switch {
+			case i == head:
+				x = st + end
+			case i < head && !fixed(i) && strings.HasSuffix(x, "ые"):
+				x = strings.TrimSuffix(x, "ые") + adj[0][s]
+			case i < head && !fixed(i) && strings.HasSuffix(x, "ие"):
+				x = strings.TrimSuffix(x, "ие") + adj[1][s]
+			}
+			form[i] = text.Fold(x)
+		}
+		out = append(out, form)
+	}
+	return out
+}
+
+// ruTrimHeads leaves out of a known place the lower-case geographic noun its name in the
+// knowledge base starts with ("штат Нью-Йорк", "штате Нью-Йорк"): the name alone is the
+// place, as after any other geographic noun ("реки Янцзы", see ruGeoHeads). A curated or
+// a user's name keeps its noun: there it tells two entities apart ("город Нахичевань", the
+// city, from the republic).
+func ruTrimHeads(toks []text.Token, spans []span) []span {
+	for k := range spans {
+		s := &spans[k]
+		if s.Ent != nil && s.Ent.Src >= srcCountry && s.Type == "LOC" && s.To-s.From >= 2 && !toks[s.From].Cap && ruGeoHeads[toks[s.From].Norm] &&
+			toks[s.From+1].Cap && !toks[s.From+1].Break {
+			s.From++
+		}
+	}
+	return spans
+}
+
+// ruFormOrgs extends a quoted organisation to the legal or sports form written before it,
+// which the mention includes: ООО «Ромашка», ФК «Урал», БК «Бизоны», as CoNLL-style
+// annotation counts the span. A separate span over the form's acronym gives way. spans are
+// sorted by From.
+func ruFormOrgs(toks []text.Token, src string, spans []span) []span {
+	out := spans[:0]
+	for k, s := range spans {
+		if s.Type == "ORG" && s.From > 0 {
+			f := toks[s.From-1]
+			gap := strings.TrimSpace(src[f.End:toks[s.From].Start])
+			if f.Upper && quotedOrgTitles[f.Norm] && (gap == "«" || gap == `"`) && (s.Quoted || gap == `"`) {
+				if n := len(out); n > 0 && out[n-1].From == s.From-1 && out[n-1].To == s.From {
+					out = out[:n-1] // the acronym alone
+				}
+				if s.Ent == nil && s.Key == "" {
+					// The club is the same with or without its form: one ID for both.
+					s.Key = unknownKey(toks[s.From:s.To])
+				}
+				s.From--
+				spans[k] = s
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}

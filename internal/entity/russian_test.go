@@ -1,0 +1,97 @@
+package entity
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestRussianEvidence checks the Russian rules of russian.go and the list rule they rely
+// on, one made-up sentence per kind of evidence; each case failed before its rule.
+func TestRussianEvidence(t *testing.T) {
+	tag := sharedTagger(t)
+	cases := []struct {
+		name string
+		text string
+		want []string // TYPE:surface, in order
+	}{
+		{"place then person, side by side, is no list",
+			"Через 4 года в Лондоне Ингрид вновь победила.", []string{"LOC:Лондоне", "PER:Ингрид"}},
+		{"title, country, surname",
+			"Президент Хорватии Туджман объявил о выходе.", []string{"LOC:Хорватии", "PER:Туджман"}},
+		{"countries played against are teams",
+			"В товарищеском матче против Норвегии и Швеции он забил гол.", []string{"ORG:Норвегии", "ORG:Швеции"}},
+		{"against a country outside sport is the country",
+			"Санкции против России ввели в 2014 году.", []string{"LOC:России"}},
+		{"a vote or a role against a country is no match",
+			"В ООН прошло голосование против России; США играют роль в борьбе против Ирана.",
+			[]string{"ORG:ООН", "LOC:России", "LOC:США", "LOC:Ирана"}},
+		{"title, unknown place in the genitive, person",
+			"Тогда герцог Бургундии Филипп заключил мир с королём Нортумбрии Освальдом.",
+			[]string{"LOC:Бургундии", "PER:Филипп", "LOC:Нортумбрии", "PER:Освальдом"}},
+		{"a foreign first name before a small town's name is a person",
+			"Эту книгу написал Дуэйн Шеридан.", []string{"PER:Дуэйн Шеридан"}},
+		{"a Russian adjective before a town makes a bigger place, not a person",
+			"Мы ездили в Великий Устюг.", []string{"LOC:Великий Устюг"}},
+		{"Arabic names with the article in lower case",
+			"Эту критику начал аль-Газали, её повторил Абд аль-Мумин.", []string{"PER:аль-Газали", "PER:Абд аль-Мумин"}},
+		{"a feminine noun after the article names a body, not a person",
+			"Ответственность взяла на себя аль-Каида.", nil},
+		{"an unknown hyphenated compound of capitalised parts is a place",
+			"Отряд удерживал Пало-Тинто почти месяц.", []string{"LOC:Пало-Тинто"}},
+		{"a Chinese place's kind at the end is no Armenian surname",
+			"Паромы ходят между Гуйцзян и Дунцзян круглый год.", []string{"LOC:Гуйцзян", "LOC:Дунцзян"}},
+		{"a name after a sentence's first word that is no name",
+			"Затем Мастранджело выиграл гонку.", []string{"PER:Мастранджело"}},
+		{"a geographic noun before a known place is not part of it",
+			"Он переехал в штат Нью-Йорк.", []string{"LOC:Нью-Йорк"}},
+		{"a capitalised adjective and the lower-case word for an empire",
+			"Провинция вошла в состав Османской империи.", []string{"LOC:Османской империи"}},
+		{"the legal or sports form before a quoted name is part of it",
+			"Контракт получило ООО «Ромашка», а играл он за БК «Бизоны».", []string{"ORG:ООО «Ромашка»", "ORG:БК «Бизоны»"}},
+		{"a compound in a list of people is a person",
+			"Он писал о Бюсси-Рабютене, Марселе Моссе и Жорже Батае.",
+			[]string{"PER:Бюсси-Рабютене", "PER:Марселе Моссе", "PER:Жорже Батае"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, p := range tag(tc.text) {
+				if p.Type != "MISC" {
+					got = append(got, p.Type+":"+tc.text[p.Start:p.End])
+				}
+			}
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("%q\n got  %q\n want %q", tc.text, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestRussianLatinList checks that a Russian sentence made mostly of Latin-script brands is
+// still read as Russian text, where a lone Latin-script name is a company: the language
+// says so when the letters do not.
+func TestRussianLatinList(t *testing.T) {
+	s := "Среди работодателей Globex Corporation, Initech, Hooli, Soylent Industries, Vandelay Industries."
+	got := map[string]string{}
+	for _, e := range findIn(t, s, "ru") {
+		got[e.Name] = e.Type
+	}
+	for _, name := range []string{"Initech", "Hooli", "Globex Corporation"} {
+		if got[name] != "ORG" {
+			t.Errorf("%s: got type %q, want ORG (all: %v)", name, got[name], got)
+		}
+	}
+}
+
+// TestRussianPluralPlaces checks that places named in the plural are found and linked in
+// their oblique case forms.
+func TestRussianPluralPlaces(t *testing.T) {
+	ents := findIn(t, "Делегации Соединённых Штатов и Нидерландов встретились в Альпах.", "ru")
+	got := idsOf(ents)
+	for _, id := range []string{"Q30", "Q55", "Q1286"} {
+		if !slices.Contains(got, id) {
+			t.Errorf("missing %s in %v", id, got)
+		}
+	}
+}
