@@ -1,0 +1,276 @@
+package entity
+
+import (
+	"sort"
+	"strings"
+
+	"wirewatch/internal/text"
+)
+
+// English definitions: a text says what a name is in so many words, and then uses the name
+// bare. Wikipedia's first sentence and a news story's apposition define it ("Atwick is a
+// village in Holderness", "Bilka is a Danish chain of hypermarkets", "Acme, a kitplane
+// manufacturer, ..."), and so does a place named by its kind ("the hamlet of Skirlington").
+// The kind noun types the name better than its own words can: a one-word name nobody knows
+// at a sentence start says nothing by itself, and "Aero Gare" looks like a place. Every
+// later bare mention of the defined name in the field is the same thing.
+
+// defKinds maps the head noun of a definition to the type of the name it defines.
+var defKinds = func() map[string]string {
+	m := map[string]string{}
+	add := func(typ, words string) {
+		for _, w := range strings.Fields(words) {
+			m[text.Fold(w)] = typ
+		}
+	}
+	add("LOC", `village town city hamlet parish municipality commune suburb borough township
+		settlement locality neighbourhood neighborhood district county province region
+		country island archipelago peninsula river lake mountain valley`)
+	add("ORG", `company corporation firm band chain retailer manufacturer airline broadcaster
+		newspaper magazine publisher label party club team organisation organization charity
+		agency association alliance federation union league network bank university college
+		academy institute foundation brewery supermarket hypermarket subsidiary conglomerate
+		consortium orchestra choir ensemble duo trio quartet division`)
+	add("PER", `singer songwriter actor actress footballer cricketer politician writer author poet
+		novelist painter musician composer guitarist bassist drummer pianist rapper vocalist
+		boxer cyclist athlete swimmer wrestler jockey journalist businessman businesswoman
+		entrepreneur lawyer judge bishop priest scientist physicist chemist mathematician
+		economist philosopher historian architect photographer sculptor dancer comedian
+		presenter diplomat activist filmmaker`)
+	return m
+}()
+
+// stationKinds make a "station" a broadcaster ("a Chinese radio station"); a station alone
+// is as often a railway's, a place.
+var stationKinds = foldSet(`radio television tv`)
+
+// placeOfKinds are the lower-case place kinds that name a place after "of": "the village of
+// Atwick", "the parish of Heydour", "the town of Bridgton".
+var placeOfKinds = foldSet(`village town city hamlet parish municipality commune suburb borough township settlement`)
+
+// definitionKind returns the type the noun phrase starting at toks[k] (after "a" or "an")
+// gives the name it defines: the phrase's head, its last word before a function word, a
+// comma or a participle ("a Danish chain of hypermarkets", "a kitplane manufacturer founded
+// by"), when it is a kind of defKinds; "" else.
+func definitionKind(toks []text.Token, k int) string {
+	head := -1
+	for m := k; m < len(toks) && m-k < 6; m++ {
+		t := toks[m]
+		if m > k && t.Break || !t.Letters || text.IsStopwordAny(t.Norm) {
+			break
+		}
+		// a participle or a relative verb after the head ends the phrase ("located",
+		// "founded", "based", "consisting"); before it, it is an adjective ("a
+		// discriminated minority")
+		if head >= 0 && !t.Cap && (strings.HasSuffix(t.Norm, "ed") || strings.HasSuffix(t.Norm, "ing")) {
+			break
+		}
+		head = m
+	}
+	if head < 0 {
+		return ""
+	}
+	h := toks[head].Norm
+	if h == "station" && head > k && stationKinds[toks[head-1].Norm] {
+		return "ORG"
+	}
+	return defKinds[h]
+}
+
+// definition is a name the text defines, its words folded, and its type.
+type definition struct {
+	words []string
+	typ   string
+}
+
+// englishDefinitions types the names an English field defines (see above) and their bare
+// mentions elsewhere in it. A name the knowledge base knows keeps its type, but for a
+// gazetteer town or feature (a weak place): "Aero Gare" is no place of the gazetteer, but
+// many a club or company is named like a town. A pattern name over the same words gives way.
+func englishDefinitions(toks []text.Token, src string, spans []span, nc nameContext) []span {
+	var defs []definition
+	cover := func(from, to int) (inside []int, ok bool) {
+		// ok: the spans over toks[from:to] may give way (none reaches outside it, and none
+		// is a name the knowledge base knows well)
+		ok = true
+		for si, s := range spans {
+			if s.To <= from || s.From >= to {
+				continue
+			}
+			if s.From < from || s.To > to || s.Ent != nil && !s.weakPlace() {
+				ok = false
+			}
+			inside = append(inside, si)
+		}
+		return inside, ok
+	}
+	var drop map[int]bool
+	var added []span
+	define := func(from, to int, typ string) {
+		inside, ok := cover(from, to)
+		if !ok {
+			return
+		}
+		// Patterns that cut the run in pieces saw something in it: a person's name says
+		// what it is only when no other name is inside ("Former Labor MP John Smith").
+		if len(inside) > 0 && !(len(inside) == 1 && spans[inside[0]].From == from && spans[inside[0]].To == to) &&
+			(typ == "PER" || to-from > 1 && nc.lower[toks[from].Norm]) {
+			return
+		}
+		// Where the patterns found nothing, a common word starting the sentence is no part
+		// of a name ("Former Labor MP Jane Doe is a politician"), nor is a title.
+		if len(inside) == 0 && to-from > 1 && (nc.common.has(toks[from].Norm) && !givenNames[toks[from].Norm] || anyTitle(toks[from:to])) {
+			return
+		}
+		words := make([]string, 0, to-from)
+		for _, t := range toks[from:to] {
+			words = append(words, t.Norm)
+		}
+		defs = append(defs, definition{words, typ})
+		if len(inside) == 1 && spans[inside[0]].From == from && spans[inside[0]].To == to && spans[inside[0]].Type == typ {
+			return // already so
+		}
+		if drop == nil {
+			drop = map[int]bool{}
+		}
+		for _, si := range inside {
+			drop[si] = true
+		}
+		added = append(added, span{From: from, To: to, Type: typ, Conf: 0.55, Name: surfaceOf(src, toks[from:to])})
+	}
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		// "the village of Atwick"
+		if placeOfKinds[t.Norm] && !t.Cap && i > 0 && toks[i-1].Norm == "the" && i+2 < len(toks) && toks[i+1].Norm == "of" &&
+			!toks[i+1].Break && !toks[i+2].Break && isNameTok(toks[i+2]) {
+			e := nameRunEnd(toks, i+2)
+			define(i+2, e, "LOC")
+			i = e - 1
+			continue
+		}
+		if !t.SentStart {
+			continue
+		}
+		// "Bilka is a Danish chain", "The Echelon is a publicity street team", "Bank Hey
+		// ( also Sunnybower ) is a suburb"
+		from := i
+		if t.Norm == "the" && i+1 < len(toks) && !toks[i+1].Break {
+			from++
+		}
+		if from >= len(toks) || !isNameTok(toks[from]) && !(toks[from].Upper && toks[from].Letters) {
+			continue
+		}
+		e := nameRunEnd(toks, from)
+		v := e
+		if v < len(toks) && toks[v].Break && strings.Contains(src[toks[v-1].End:toks[v].Start], "(") {
+			for v < len(toks) && !strings.Contains(src[toks[v-1].End:toks[v].Start], ")") && !toks[v].SentStart {
+				v++
+			}
+			if v < len(toks) && !strings.Contains(src[toks[v-1].End:toks[v].Start], ")") {
+				continue
+			}
+		} else if v < len(toks) && toks[v].Break {
+			continue
+		}
+		if v+2 >= len(toks) || toks[v].Norm != "is" && toks[v].Norm != "was" || toks[v].Cap || toks[v+1].Break ||
+			toks[v+1].Norm != "a" && toks[v+1].Norm != "an" || toks[v+2].Break {
+			continue
+		}
+		if typ := definitionKind(toks, v+2); typ != "" {
+			define(from, e, typ)
+		}
+	}
+	if len(defs) == 0 {
+		return spans
+	}
+	// The bare mentions: the same words, not part of a longer capitalised run.
+	for i := 0; i < len(toks); i++ {
+		if !toks[i].Cap {
+			continue
+		}
+		for _, d := range defs {
+			e := i + len(d.words)
+			if e > len(toks) || !sameWords(toks[i:e], d.words) || i > 0 && !toks[i].Break && !toks[i].SentStart && toks[i-1].Cap ||
+				e < len(toks) && !toks[e].Break && toks[e].Cap {
+				continue
+			}
+			if overlapsAny(added, i, e) {
+				break
+			}
+			inside, ok := cover(i, e)
+			if !ok {
+				break
+			}
+			if len(inside) == 1 && spans[inside[0]].From == i && spans[inside[0]].To == e && spans[inside[0]].Type == d.typ {
+				break
+			}
+			if drop == nil {
+				drop = map[int]bool{}
+			}
+			for _, si := range inside {
+				drop[si] = true
+			}
+			added = append(added, span{From: i, To: e, Type: d.typ, Conf: 0.5, Name: surfaceOf(src, toks[i:e])})
+			i = e - 1
+			break
+		}
+	}
+	if len(added) == 0 {
+		return spans
+	}
+	out := make([]span, 0, len(spans)+len(added))
+	for si, s := range spans {
+		if !drop[si] {
+			out = append(out, s)
+		}
+	}
+	out = append(out, added...)
+	sort.Slice(out, func(a, b int) bool { return out[a].From < out[b].From })
+	return out
+}
+
+// nameRunEnd returns where the run of capitalised words (and acronyms) starting at
+// toks[k] ends, connectors between them included ("Bank of Scotland").
+func nameRunEnd(toks []text.Token, k int) int {
+	e := k + 1
+	for e < len(toks) && !toks[e].Break {
+		if isNameTok(toks[e]) || toks[e].Upper && toks[e].Letters {
+			e++
+			continue
+		}
+		if isConnector(toks[e]) && !toks[e].Cap && e+1 < len(toks) && !toks[e+1].Break && isNameTok(toks[e+1]) {
+			e += 2
+			continue
+		}
+		break
+	}
+	return e
+}
+
+// anyTitle reports a title or an office among the words ("MP", "Senator", "President").
+func anyTitle(toks []text.Token) bool {
+	for _, t := range toks {
+		if honorifics[t.Norm] || roles[t.Norm] {
+			return true
+		}
+	}
+	return false
+}
+
+func sameWords(toks []text.Token, words []string) bool {
+	for k, t := range toks {
+		if t.Norm != words[k] {
+			return false
+		}
+	}
+	return true
+}
+
+func overlapsAny(spans []span, from, to int) bool {
+	for _, s := range spans {
+		if s.From < to && s.To > from {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,60 @@
+package entity
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestEnglishEvidence checks the English kinds of evidence of english.go on made-up
+// sentences: names that must be found (TYPE:surface) and names that must not be.
+func TestEnglishEvidence(t *testing.T) {
+	tag := sharedTagger(t)
+	cases := []struct {
+		name      string
+		text      string
+		want, not []string
+	}{
+		{"a definition's kind noun types the name and its later bare mentions",
+			"Brackwell is a small village in the county of Kent. The road from Brackwell climbs to the ridge, and Brackwell has a church.",
+			[]string{"LOC:Brackwell"}, []string{"PER:Brackwell", "ORG:Brackwell"}},
+		{"a company defined by its kind, a participle after the head",
+			"Velmora Gaskets was a gasket manufacturer founded by Anna Price in Ohio. In 1990 Velmora Gaskets closed its plant.",
+			[]string{"ORG:Velmora Gaskets", "PER:Anna Price", "LOC:Ohio"}, []string{"PER:Velmora Gaskets", "LOC:Velmora Gaskets"}},
+		{"a leading The is no part of the defined name",
+			"The Quillions is a rock band from Leeds. Fans of Quillions queued all night.",
+			[]string{"ORG:Quillions", "LOC:Leeds"}, []string{"ORG:The Quillions"}},
+		{"an aside in brackets between the name and the copula",
+			"Marrowby ( also Marrowbie ) is a suburb of Blackburn. Marrowby grew after 1900.",
+			[]string{"LOC:Marrowby"}, nil},
+		{"a broadcaster is a radio station, not any station",
+			"Zorbex is a Chinese radio station in Singapore, and Hulme Cross is a railway station which serves the town of Bury.",
+			[]string{"ORG:Zorbex"}, []string{"ORG:Hulme Cross"}},
+		{"a place named by its lower-case kind after the",
+			"The parish is formed by the village of Tullow Brae and the hamlet of Skellin, and Skellin has a mill.",
+			[]string{"LOC:Tullow Brae", "LOC:Skellin"}, []string{"PER:Skellin"}},
+		{"a head noun that is no kind defines nothing",
+			"Dorrik was a discriminated minority in the north.",
+			nil, []string{"ORG:Dorrik", "LOC:Dorrik", "PER:Dorrik"}},
+		{"a sentence-initial common word with other names inside is no person's definition",
+			"Former Labor MP Graeme Cardwell is a politician from Perth.",
+			[]string{"LOC:Perth"}, []string{"PER:Former Labor MP Graeme Cardwell"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, p := range tag(tc.text) {
+				got = append(got, p.Type+":"+tc.text[p.Start:p.End])
+			}
+			for _, w := range tc.want {
+				if !slices.Contains(got, w) {
+					t.Errorf("%q: want %s; got %q", tc.text, w, got)
+				}
+			}
+			for _, w := range tc.not {
+				if slices.Contains(got, w) {
+					t.Errorf("%q: want no %s; got %q", tc.text, w, got)
+				}
+			}
+		})
+	}
+}
