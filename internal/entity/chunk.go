@@ -245,6 +245,8 @@ func (f *fieldNames) chunk(i, j int) {
 		typ, conf = "LOC", 0.5 // "West Yorkshire", "South Seas", "Северной Далмации"
 	case n == 2 && f.nameBeforeTown(i, j) && !titled:
 		typ, conf = "ORG", 0.5 // "Dinamo Zagreb", "Feyenoord Rotterdam", "TV Tokyo"
+	case n == 2 && nc.lang == "en" && !titled && f.townNickname(i, j):
+		typ, conf = "ORG", 0.45 // "Perth Glory", "Miami Heat", "Boston Globe"
 	case ofPlace && !locFirst[first.Norm] && !locLast[first.Norm] && !titled:
 		typ, conf = "ORG", 0.5
 	case titled && !allUpper(toks[i:j]): // after a title an acronym is the body it belongs to ("тренером СКА", "посол СССР")

@@ -180,12 +180,24 @@ func englishDefinitions(toks []text.Token, src string, spans []span, nc nameCont
 			define(from, e, typ)
 		}
 	}
+	// "the band Killing Joke", "the label Charisma": a name its kind word typed (kindOrgs)
+	// is that kind in the rest of the field too.
+	kinds := kindWords["en"]
+	for _, s := range spans {
+		if s.Ent == nil && s.Type == "ORG" && s.From > 0 && kinds[toks[s.From-1].Norm] && !toks[s.From-1].Cap {
+			words := make([]string, 0, s.To-s.From)
+			for _, t := range toks[s.From:s.To] {
+				words = append(words, t.Norm)
+			}
+			defs = append(defs, definition{words, "ORG"})
+		}
+	}
 	if len(defs) == 0 {
 		return spans
 	}
 	// The bare mentions: the same words, not part of a longer capitalised run.
 	for i := 0; i < len(toks); i++ {
-		if !toks[i].Cap {
+		if !toks[i].Cap && !number(toks[i].Norm) { // "30 Seconds to Mars"
 			continue
 		}
 		for _, d := range defs {
@@ -273,4 +285,30 @@ func overlapsAny(spans []span, from, to int) bool {
 		}
 	}
 	return false
+}
+
+// townParts are words after a town that name a part of it or a way through it, which
+// the place words do not list: "Miami Area", "Cleveland Way", "London Underground".
+var townParts = foldSet(`area areas way underground metro downtown uptown docklands suburbs outskirts`)
+
+// townNickname reports two words, a town the gazetteer knows, then a capitalised word that
+// is neither a place's, a building's nor a person's: a club, a paper or a company named by
+// its town and a nickname ("Perth Glory", "Miami Heat", "Boston Globe", "Perth Mint"). A
+// name built on a town is no town, and English names a body so far more often than a
+// place whose kind word the place lists do not have. A nickname the text also writes in
+// lower case is a common noun after the town ("Berlin wall").
+func (f *fieldNames) townNickname(i, j int) bool {
+	toks, spans, cover, nc := f.toks, f.spans, f.cover, f.nc
+	c := cover[i]
+	if c == 0 || spans[c-1].From != i || spans[c-1].To != i+1 || !spans[c-1].townLike() || cover[j-1] > 0 {
+		return false
+	}
+	if listedFirstName(toks[i].Norm) { // "Florence Ballard", "Norman Mailer"
+		return false
+	}
+	w := toks[j-1]
+	return w.Cap && !townParts[w.Norm] && !w.Upper && !w.Hyph && w.Letters && text.ScriptOf(w.Norm) == text.Latin && !nc.lower[w.Norm] &&
+		!locLast[w.Norm] && !facilityLast[w.Norm] && !buildingLast[w.Norm] && !eventLast[w.Norm] && !compass[w.Norm] &&
+		!placeQualifiers[w.Norm] && !honorifics[w.Norm] && !roles[w.Norm] && !isDemonym(w.Norm) && !nc.isGivenName(w.Norm) &&
+		!surnameLike(w.Norm) && !text.IsStopwordAny(w.Norm)
 }

@@ -38,6 +38,15 @@ func TestEnglishEvidence(t *testing.T) {
 		{"a sentence-initial common word with other names inside is no person's definition",
 			"Former Labor MP Graeme Cardwell is a politician from Perth.",
 			[]string{"LOC:Perth"}, []string{"PER:Former Labor MP Graeme Cardwell"}},
+		{"a name its kind word typed is that kind in the rest of the text",
+			"He toured with the band 40 Days to Juno in 2004. Later 40 Days to Juno split, and Juno Pearce went solo.",
+			[]string{"ORG:40 Days to Juno"}, nil},
+		{"a town and a nickname is a club or a paper, not the town",
+			"The striker left Geelong Fury for a trial in Geelong, and the Ballarat Clarion covered it.",
+			[]string{"ORG:Geelong Fury", "LOC:Geelong", "ORG:Ballarat Clarion"}, []string{"LOC:Geelong Fury"}},
+		{"a town that is a first name starts a person's name, and a part of town is no club",
+			"Florence Baxter moved to the Miami Area after the war.",
+			[]string{"PER:Florence Baxter"}, []string{"ORG:Florence Baxter", "ORG:Miami Area"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
