@@ -312,3 +312,46 @@ func (f *fieldNames) townNickname(i, j int) bool {
 		!placeQualifiers[w.Norm] && !honorifics[w.Norm] && !roles[w.Norm] && !isDemonym(w.Norm) && !nc.isGivenName(w.Norm) &&
 		!surnameLike(w.Norm) && !text.IsStopwordAny(w.Norm)
 }
+
+// placesBeforeRegion types as a town the guessed names written before a comma and a
+// country or a region the knowledge base knows: "Sandy Hook, Maryland", "Paxton,
+// Illinois", the way English addresses a town. A person's name is seldom written so, and
+// the guess (a run of capitalised words and no more) was weak.
+func placesBeforeRegion(toks []text.Token, src string, spans []span, nc nameContext) []span {
+	var added []span
+	for k, r := range spans {
+		// a run no pattern typed: "Debden, England"
+		if r.Ent == nil || r.Type != "LOC" || r.Ent.Src != srcCountry || r.From < 2 || !toks[r.From].Break ||
+			strings.TrimSpace(src[toks[r.From-1].End:toks[r.From].Start]) != "," || k > 0 && spans[k-1].To > r.From-3 {
+			continue
+		}
+		a := r.From - 1
+		for a > 0 && !toks[a].Break && isNameTok(toks[a-1]) {
+			a--
+		}
+		if !isNameTok(toks[a]) || r.From-a > 3 || a > 0 && !toks[a].Break && (toks[a-1].Cap || isConnector(toks[a-1])) || covered(spans, a) {
+			continue
+		}
+		if w := toks[a].Norm; text.IsStopwordAny(w) || toks[a].SentStart && (nc.common.has(w) || nc.lower[w]) {
+			continue // "However, Russia"
+		}
+		added = append(added, span{From: a, To: r.From, Type: "LOC", Conf: 0.45, Name: surfaceOf(src, toks[a:r.From])})
+	}
+	for k := range spans {
+		s := &spans[k]
+		if s.Ent != nil || s.Type != "PER" || s.Conf > 0.5 || k+1 >= len(spans) || s.To >= len(toks) {
+			continue
+		}
+		r := spans[k+1]
+		if r.From != s.To || r.Ent == nil || r.Type != "LOC" || r.Ent.Src != srcCountry ||
+			strings.TrimSpace(src[toks[s.To-1].End:toks[s.To].Start]) != "," {
+			continue
+		}
+		s.Type = "LOC"
+	}
+	if len(added) > 0 {
+		spans = append(spans, added...)
+		sort.Slice(spans, func(a, b int) bool { return spans[a].From < spans[b].From })
+	}
+	return spans
+}

@@ -47,6 +47,10 @@ func TestEnglishEvidence(t *testing.T) {
 		{"a town that is a first name starts a person's name, and a part of town is no club",
 			"Florence Baxter moved to the Miami Area after the war.",
 			[]string{"PER:Florence Baxter"}, []string{"ORG:Florence Baxter", "ORG:Miami Area"}},
+		{"a name before a comma and a known region or country is a town",
+			"The squadron moved from Wexcombe, England to Tarnby Cross, Maryland in 1943. However, France objected.",
+			[]string{"LOC:Wexcombe", "LOC:Tarnby Cross", "LOC:England", "LOC:Maryland", "LOC:France"},
+			[]string{"PER:Tarnby Cross", "LOC:However"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
