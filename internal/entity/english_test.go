@@ -51,6 +51,9 @@ func TestEnglishEvidence(t *testing.T) {
 			"The squadron moved from Wexcombe, England to Tarnby Cross, Maryland in 1943. However, France objected.",
 			[]string{"LOC:Wexcombe", "LOC:Tarnby Cross", "LOC:England", "LOC:Maryland", "LOC:France"},
 			[]string{"PER:Tarnby Cross", "LOC:However"}},
+		{"the Soviet Union is a state, not a body named by its union word",
+			"He was convicted of spying for the Soviet Union in 1951.",
+			[]string{"LOC:Soviet Union"}, []string{"ORG:Soviet Union"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
