@@ -25,7 +25,8 @@ func (f *fieldNames) chunk(i, j int) {
 		// word is the company's name, title word and all.
 		// "St. Louis Cardinals", "General Santos": a place the knowledge base knows by a
 		// name starting with the title word keeps it.
-		if (honorifics[t.Norm] || t.Norm == "major" && i+1 < j && toks[i+1].Norm == "general") && !(j-i >= 2 && companyLast(toks[j-1].Norm)) &&
+		if (honorifics[t.Norm] || t.Norm == "major" && i+1 < j && (toks[i+1].Norm == "general" || nc.lang == "en" && listedFirstName(toks[i+1].Norm))) &&
+			!(j-i >= 2 && companyLast(toks[j-1].Norm)) && !(nc.lang == "en" && j-i >= 3 && institutionLast[toks[j-1].Norm]) &&
 			!(cover[i] > 0 && spans[cover[i]-1].From == i && spans[cover[i]-1].To > i+1 && spans[cover[i]-1].Type == "LOC") {
 			titled = true
 			i++

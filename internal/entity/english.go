@@ -355,3 +355,7 @@ func placesBeforeRegion(toks []text.Token, src string, spans []span, nc nameCont
 	}
 	return spans
 }
+
+// institutionLast end the names of institutions named after a titled person, title and
+// all: "Bishop Garrigan High School", "Queen Elizabeth Hospital", "King Edward VII College".
+var institutionLast = foldSet(`school college university academy hospital institute foundation library seminary`)

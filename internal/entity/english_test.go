@@ -54,6 +54,13 @@ func TestEnglishEvidence(t *testing.T) {
 		{"the Soviet Union is a state, not a body named by its union word",
 			"He was convicted of spying for the Soviet Union in 1951.",
 			[]string{"LOC:Soviet Union"}, []string{"ORG:Soviet Union"}},
+		{"a title keeps an institution's name whole; Major before a first name is a rank",
+			"She taught at Bishop Harlow High School until Major Peter Quance arrived, and played Major League Baseball.",
+			[]string{"ORG:Bishop Harlow High School", "PER:Peter Quance", "ORG:Major League Baseball"},
+			[]string{"ORG:Harlow High School", "PER:Major Peter Quance"}},
+		{"a member's title in capitals is no body",
+			"Jane Orrell was elected MPP for the riding and sat with two MEPs.",
+			[]string{"PER:Jane Orrell"}, []string{"ORG:MPP", "ORG:MEPs"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
