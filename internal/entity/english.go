@@ -148,6 +148,17 @@ func englishDefinitions(toks []text.Token, src string, spans []span, nc nameCont
 			i = e - 1
 			continue
 		}
+		// "Adilson Varela, commonly known as Cabral": an alias after a comma names what the
+		// name before the comma names.
+		if t.Norm == "known" && !t.Cap && i+2 < len(toks) && toks[i+1].Norm == "as" && !toks[i+1].Break && !toks[i+2].Break &&
+			isNameTok(toks[i+2]) && !toks[i+2].SentStart {
+			if typ := aliasOf(toks, src, spans, i); typ != "" {
+				e := nameRunEnd(toks, i+2)
+				define(i+2, e, typ)
+				i = e - 1
+				continue
+			}
+		}
 		if !t.SentStart {
 			continue
 		}
@@ -359,3 +370,24 @@ func placesBeforeRegion(toks []text.Token, src string, spans []span, nc nameCont
 // institutionLast end the names of institutions named after a titled person, title and
 // all: "Bishop Garrigan High School", "Queen Elizabeth Hospital", "King Edward VII College".
 var institutionLast = foldSet(`school college university academy hospital institute foundation library seminary`)
+
+// aliasAdverbs may stand between the comma and "known as": "commonly known as".
+var aliasAdverbs = foldSet(`commonly better also simply popularly locally widely usually often now later formerly previously`)
+
+// aliasOf returns the type of the name that ends right before ", known as" at toks[k]
+// ("Adilson Varela, commonly known as Cabral"), or "".
+func aliasOf(toks []text.Token, src string, spans []span, k int) string {
+	p := k
+	if p > 0 && aliasAdverbs[toks[p-1].Norm] && !toks[p].Break {
+		p--
+	}
+	if p == 0 || !toks[p].Break || strings.TrimSpace(src[toks[p-1].End:toks[p].Start]) != "," {
+		return ""
+	}
+	for _, s := range spans {
+		if s.To == p && (s.Type == "PER" || s.Type == "LOC" || s.Type == "ORG") {
+			return s.Type
+		}
+	}
+	return ""
+}

@@ -61,6 +61,9 @@ func TestEnglishEvidence(t *testing.T) {
 		{"a member's title in capitals is no body",
 			"Jane Orrell was elected MPP for the riding and sat with two MEPs.",
 			[]string{"PER:Jane Orrell"}, []string{"ORG:MPP", "ORG:MEPs"}},
+		{"an alias after a comma and known as names what the name before names, and so do its bare mentions",
+			"As a boy Daniel Ferreira Costa, commonly known as Tarrinho, was taken to the north of the country by his family. Later Tarrinho scored twice in the final.",
+			[]string{"PER:Daniel Ferreira Costa", "PER:Tarrinho"}, []string{"LOC:Tarrinho", "ORG:Tarrinho"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
