@@ -391,3 +391,38 @@ func aliasOf(toks []text.Token, src string, spans []span, k int) string {
 	}
 	return ""
 }
+
+// nicknamed joins a person's name, a nickname in quotation marks and the surname after it
+// into one name: William "Cowboy" Cowley, Joaquín "El Chapo" Guzmán. The patterns stop at
+// the quotation mark and keep the first names alone, and the surname, which the text then
+// uses alone, is lost.
+func nicknamed(toks []text.Token, src string, spans []span) []span {
+	quote := func(k int) bool { // a quotation mark between toks[k-1] and toks[k]
+		return strings.ContainsAny(src[toks[k-1].End:toks[k].Start], "\"“”")
+	}
+	for k := range spans {
+		s := &spans[k]
+		if s.Type != "PER" || s.To+2 >= len(toks) || !quote(s.To) || !isNameTok(toks[s.To]) {
+			continue
+		}
+		m := s.To + 1
+		for m < len(toks) && m-s.To < 3 && !quote(m) && isNameTok(toks[m]) && !toks[m].Break {
+			m++
+		}
+		if m >= len(toks) || !quote(m) || !isNameTok(toks[m]) || covered(spans, m) {
+			continue
+		}
+		e := m + 1
+		if e < len(toks) && !toks[e].Break && isNameTok(toks[e]) && !covered(spans, e) {
+			e++
+		}
+		if e < len(toks) && !toks[e].Break && toks[e].Cap {
+			continue // a longer run: not a surname
+		}
+		if s.Ent == nil {
+			s.Name = surfaceOf(src, toks[s.From:e])
+		}
+		s.Ent, s.To = nil, e
+	}
+	return spans
+}

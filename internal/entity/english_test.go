@@ -64,6 +64,9 @@ func TestEnglishEvidence(t *testing.T) {
 		{"an alias after a comma and known as names what the name before names, and so do its bare mentions",
 			"As a boy Daniel Ferreira Costa, commonly known as Tarrinho, was taken to the north of the country by his family. Later Tarrinho scored twice in the final.",
 			[]string{"PER:Daniel Ferreira Costa", "PER:Tarrinho"}, []string{"LOC:Tarrinho", "ORG:Tarrinho"}},
+		{"a nickname in quotation marks joins the names around it, and the surname alone is the person",
+			"Robert James \"Bobby\" Tallis joined the club in 1950, and in his first season Tallis scored 40 goals.",
+			[]string{"PER:Robert James \"Bobby\" Tallis", "PER:Tallis"}, []string{"PER:Robert James"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
