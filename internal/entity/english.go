@@ -426,3 +426,25 @@ func nicknamed(toks []text.Token, src string, spans []span) []span {
 	}
 	return spans
 }
+
+// possessive reports "'s" right after toks[k], glued ("Howe's") or written apart as a
+// tokenized text has it ("Howe 's").
+func possessive(toks []text.Token, src string, k int) bool {
+	rest := strings.TrimLeft(src[toks[k].End:min(len(src), toks[k].End+5)], " ")
+	return strings.HasPrefix(rest, "'s") || strings.HasPrefix(rest, "’s")
+}
+
+// ownersNotPlaces types as a person a lone word that only a preposition made a place, when
+// it owns what follows: "attached to Howe's Brigade", "fought in Grant's Overland
+// Campaign". A place a gazetteer does not know is seldom the owner after a preposition; a
+// person commanding, founding or holding it is.
+func ownersNotPlaces(toks []text.Token, src string, spans []span) []span {
+	for k := range spans {
+		s := &spans[k]
+		if s.Ent != nil || s.Type != "LOC" || s.Conf > 0.45 || s.To-s.From != 1 || !possessive(toks, src, s.From) {
+			continue
+		}
+		s.Type = "PER"
+	}
+	return spans
+}

@@ -67,6 +67,9 @@ func TestEnglishEvidence(t *testing.T) {
 		{"a nickname in quotation marks joins the names around it, and the surname alone is the person",
 			"Robert James \"Bobby\" Tallis joined the club in 1950, and in his first season Tallis scored 40 goals.",
 			[]string{"PER:Robert James \"Bobby\" Tallis", "PER:Tallis"}, []string{"PER:Robert James"}},
+		{"an owner after a preposition is a person, not a place the preposition guessed",
+			"The regiment was attached to Quarle's brigade, and the song consists of a stanza from Ferrabosc 's poem.",
+			[]string{"PER:Quarle", "PER:Ferrabosc"}, []string{"LOC:Quarle", "LOC:Ferrabosc"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
