@@ -48,6 +48,12 @@ var stationKinds = foldSet(`radio television tv`)
 // Atwick", "the parish of Heydour", "the town of Bridgton".
 var placeOfKinds = foldSet(`village town city hamlet parish municipality commune suburb borough township settlement`)
 
+// placeOfNouns are the lower-case nouns whose "of" complement is a place: its people,
+// its edges, its mayor, and what lies a direction from it ("the residents of Skellin",
+// "the outskirts of Tarnby", "north of Hornsea").
+var placeOfNouns = foldSet(`villagers residents inhabitants townspeople citizens natives outskirts suburbs
+	mayor north south east west northeast northwest southeast southwest northwards southwards`)
+
 // definitionKind returns the type the noun phrase starting at toks[k] (after "a" or "an")
 // gives the name it defines: the phrase's head, its last word before a function word, a
 // comma or a participle ("a Danish chain of hypermarkets", "a kitplane manufacturer founded
@@ -140,8 +146,8 @@ func englishDefinitions(toks []text.Token, src string, spans []span, nc nameCont
 	}
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
-		// "the village of Atwick"
-		if placeOfKinds[t.Norm] && !t.Cap && i > 0 && toks[i-1].Norm == "the" && i+2 < len(toks) && toks[i+1].Norm == "of" &&
+		// "the village of Atwick", "villagers of Bontnewydd", "two miles north of Hornsea"
+		if (placeOfKinds[t.Norm] || placeOfNouns[t.Norm]) && !t.Cap && i+2 < len(toks) && toks[i+1].Norm == "of" &&
 			!toks[i+1].Break && !toks[i+2].Break && isNameTok(toks[i+2]) {
 			e := nameRunEnd(toks, i+2)
 			define(i+2, e, "LOC")

@@ -70,6 +70,9 @@ func TestEnglishEvidence(t *testing.T) {
 		{"an owner after a preposition is a person, not a place the preposition guessed",
 			"The regiment was attached to Quarle's brigade, and the song consists of a stanza from Ferrabosc 's poem.",
 			[]string{"PER:Quarle", "PER:Ferrabosc"}, []string{"LOC:Quarle", "LOC:Ferrabosc"}},
+		{"a place after its people, its edges or a direction and of",
+			"The villagers of Dunmarra met two miles north of Keltby, and the neighbouring village of Osgrave sent food.",
+			[]string{"LOC:Dunmarra", "LOC:Keltby", "LOC:Osgrave"}, []string{"PER:Dunmarra", "PER:Keltby", "PER:Osgrave"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
