@@ -454,3 +454,46 @@ func ownersNotPlaces(toks []text.Token, src string, spans []span) []span {
 	}
 	return spans
 }
+
+// callSignUnits are what a digit and capitals are, written so, when they are not a
+// broadcaster: units (5GB, 10KM), times (9PM), ordinals in capitals (2ND), and technical
+// and common terms (4WD, 3DS, 2FA, 4HD).
+var callSignUnits = foldSet(`gb mb kb tb pb gw mw kw km cm mm kg mg hz am pm st nd rd th wd ds fa hd dp cd mp mph bhp rpm`)
+
+// callSigns types as organisations the broadcasters' call signs of a digit and two or three
+// capitals, the way Australian and New Zealand stations are named and then mentioned bare
+// ("6PR commenced broadcasting", "sister stations 3AW and 5AA"), the frequency before them
+// included ("882 6PR"). The patterns never see
+// them: a word starting with a digit is not capitalised.
+func callSigns(toks []text.Token, src string, spans []span) []span {
+	var added []span
+	for k, t := range toks {
+		w := src[t.Start:t.End]
+		if len(w) < 3 || len(w) > 4 || w[0] < '1' || w[0] > '9' || callSignUnits[t.Norm[1:]] ||
+			t.Hyph || k+1 < len(toks) && toks[k+1].Hyph {
+			continue
+		}
+		letters := true
+		for _, c := range w[1:] {
+			letters = letters && c >= 'A' && c <= 'Z'
+		}
+		if !letters || covered(spans, k) {
+			continue
+		}
+		from := k
+		// "882 6PR": the frequency before the call sign (an AM band's, 531 to 1701 kHz; not
+		// a year, "In 1994 6PR") is part of the station's name
+		if k > 0 && !t.Break && !covered(spans, k-1) {
+			if f := toks[k-1].Norm; number(f) && (len(f) == 3 || len(f) == 4 && f < "1710") {
+				from--
+			}
+		}
+		added = append(added, span{From: from, To: k + 1, Type: "ORG", Conf: 0.45, Name: surfaceOf(src, toks[from:k+1])})
+	}
+	if len(added) == 0 {
+		return spans
+	}
+	spans = append(spans, added...)
+	sort.Slice(spans, func(a, b int) bool { return spans[a].From < spans[b].From })
+	return spans
+}

@@ -73,6 +73,10 @@ func TestEnglishEvidence(t *testing.T) {
 		{"a place after its people, its edges or a direction and of",
 			"The villagers of Dunmarra met two miles north of Keltby, and the neighbouring village of Osgrave sent food.",
 			[]string{"LOC:Dunmarra", "LOC:Keltby", "LOC:Osgrave"}, []string{"PER:Dunmarra", "PER:Keltby", "PER:Osgrave"}},
+		{"a broadcaster's call sign of a digit and capitals, its frequency before it; units, times and years are not",
+			"3ZX began broadcasting in 1931, and in 1994 5QT joined its sister station 1170 4KQ. The 4WD needs 5GB of maps by 9PM.",
+			[]string{"ORG:3ZX", "ORG:5QT", "ORG:1170 4KQ"},
+			[]string{"ORG:1994 5QT", "ORG:4WD", "ORG:5GB", "ORG:9PM"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
