@@ -497,3 +497,39 @@ func callSigns(toks []text.Token, src string, spans []span) []span {
 	sort.Slice(spans, func(a, b int) bool { return spans[a].From < spans[b].From })
 	return spans
 }
+
+// unitVerbs may follow a military unit's ordinal that stands for the unit ("The 139th was
+// formed", "the 65th also controlled", "The 139th along with its brigade").
+var unitVerbs = foldSet(`was were is has had also then later along moved fought served remained took`)
+
+// rankWords are past participles after an ordinal that make it a rank, not a unit ("the
+// 2nd placed team", "the 5th seeded player").
+var rankWords = foldSet(`placed ranked seeded rated listed positioned named called numbered`)
+
+// unitOrdinals types as an organisation a numeric ordinal after "the" that acts, the way a
+// unit's history calls the unit by its number alone ("The 139th was formed at Camp Howe",
+// "the 65th participated in the assaults"): a date's ordinal follows "on" or is followed by
+// "of", a century's by its noun.
+func unitOrdinals(toks []text.Token, src string, spans []span) []span {
+	var added []span
+	for k := 1; k+1 < len(toks); k++ {
+		t, next := toks[k], toks[k+1]
+		if toks[k-1].Norm != "the" || t.Break || next.Break || next.Cap || t.Norm == "" || t.Norm[0] < '1' || t.Norm[0] > '9' ||
+			!ordinal(t.Norm) || src[t.Start:t.End] != t.Norm || covered(spans, k) {
+			continue // "the 520ST" is a model
+		}
+		if k >= 2 && !toks[k-1].Break && (toks[k-2].Norm == "on" || toks[k-2].Norm == "of" || toks[k-2].Norm == "by" || toks[k-2].Norm == "until") {
+			continue // a date
+		}
+		if !unitVerbs[next.Norm] && !(strings.HasSuffix(next.Norm, "ed") && !rankWords[next.Norm]) {
+			continue
+		}
+		added = append(added, span{From: k, To: k + 1, Type: "ORG", Conf: 0.45, Name: src[t.Start:t.End]})
+	}
+	if len(added) == 0 {
+		return spans
+	}
+	spans = append(spans, added...)
+	sort.Slice(spans, func(a, b int) bool { return spans[a].From < spans[b].From })
+	return spans
+}

@@ -77,6 +77,9 @@ func TestEnglishEvidence(t *testing.T) {
 			"3ZX began broadcasting in 1931, and in 1994 5QT joined its sister station 1170 4KQ. The 4WD needs 5GB of maps by 9PM.",
 			[]string{"ORG:3ZX", "ORG:5QT", "ORG:1170 4KQ"},
 			[]string{"ORG:1994 5QT", "ORG:4WD", "ORG:5GB", "ORG:9PM"}},
+		{"a unit's ordinal after the that acts is the unit; dates, ranks and models are not",
+			"The 212th was formed in 1862, and the 47th fought at the ford. On the 21st of May the 3rd placed team met, and the 520ST shipped in June.",
+			[]string{"ORG:212th", "ORG:47th"}, []string{"ORG:21st", "ORG:3rd", "ORG:520ST"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

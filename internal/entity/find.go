@@ -254,7 +254,7 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 	}
 	if nc.lang == "en" {
 		out = nicknamed(toks, src, placesBeforeRegion(toks, src, englishDefinitions(toks, src, out, nc), nc))
-		out = callSigns(toks, src, ownersNotPlaces(toks, src, out))
+		out = unitOrdinals(toks, src, callSigns(toks, src, ownersNotPlaces(toks, src, out)))
 	}
 	return listTypes(toks, src, surnames(toks, src, out, nc))
 }
