@@ -219,7 +219,9 @@ func englishDefinitions(toks []text.Token, src string, spans []span, nc nameCont
 		}
 		for _, d := range defs {
 			e := i + len(d.words)
-			if e > len(toks) || !sameWords(toks[i:e], d.words) || i > 0 && !toks[i].Break && !toks[i].SentStart && toks[i-1].Cap ||
+			// not inside a longer run ("Later", a sentence's first common word, is none)
+			if e > len(toks) || !sameWords(toks[i:e], d.words) ||
+				i > 0 && !toks[i].Break && !toks[i].SentStart && toks[i-1].Cap && !(toks[i-1].SentStart && nc.common.has(toks[i-1].Norm)) ||
 				e < len(toks) && !toks[e].Break && toks[e].Cap {
 				continue
 			}

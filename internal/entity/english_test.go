@@ -15,14 +15,14 @@ func TestEnglishEvidence(t *testing.T) {
 		want, not []string
 	}{
 		{"a definition's kind noun types the name and its later bare mentions",
-			"Brackwell is a small village in the county of Kent. The road from Brackwell climbs to the ridge, and Brackwell has a church.",
-			[]string{"LOC:Brackwell"}, []string{"PER:Brackwell", "ORG:Brackwell"}},
+			"Brackwell is a small village in the county of Kent. Since 1990 Brackwell has had a church.",
+			[]string{"LOC:Brackwell", "LOC:Brackwell"}, []string{"PER:Brackwell", "ORG:Brackwell"}},
 		{"a company defined by its kind, a participle after the head",
-			"Velmora Gaskets was a gasket manufacturer founded by Anna Price in Ohio. In 1990 Velmora Gaskets closed its plant.",
-			[]string{"ORG:Velmora Gaskets", "PER:Anna Price", "LOC:Ohio"}, []string{"PER:Velmora Gaskets", "LOC:Velmora Gaskets"}},
+			"Dunmore Field was a kitplane manufacturer founded by Anna Price in Ohio. In 1990 Dunmore Field closed its plant.",
+			[]string{"ORG:Dunmore Field", "ORG:Dunmore Field", "PER:Anna Price", "LOC:Ohio"}, []string{"LOC:Dunmore Field"}},
 		{"a leading The is no part of the defined name",
-			"The Quillions is a rock band from Leeds. Fans of Quillions queued all night.",
-			[]string{"ORG:Quillions", "LOC:Leeds"}, []string{"ORG:The Quillions"}},
+			"The Marrowgate is a rock band from Leeds. Fans of Marrowgate queued all night.",
+			[]string{"ORG:Marrowgate", "ORG:Marrowgate", "LOC:Leeds"}, []string{"ORG:The Marrowgate"}},
 		{"an aside in brackets between the name and the copula",
 			"Marrowby ( also Marrowbie ) is a suburb of Blackburn. Marrowby grew after 1900.",
 			[]string{"LOC:Marrowby"}, nil},
@@ -40,7 +40,7 @@ func TestEnglishEvidence(t *testing.T) {
 			[]string{"LOC:Perth"}, []string{"PER:Former Labor MP Graeme Cardwell"}},
 		{"a name its kind word typed is that kind in the rest of the text",
 			"He toured with the band 40 Days to Juno in 2004. Later 40 Days to Juno split, and Juno Pearce went solo.",
-			[]string{"ORG:40 Days to Juno"}, nil},
+			[]string{"ORG:40 Days to Juno", "ORG:40 Days to Juno"}, nil},
 		{"a town and a nickname is a club or a paper, not the town",
 			"The striker left Geelong Fury for a trial in Geelong, and the Ballarat Clarion covered it.",
 			[]string{"ORG:Geelong Fury", "LOC:Geelong", "ORG:Ballarat Clarion"}, []string{"LOC:Geelong Fury"}},
@@ -87,9 +87,14 @@ func TestEnglishEvidence(t *testing.T) {
 			for _, p := range tag(tc.text) {
 				got = append(got, p.Type+":"+tc.text[p.Start:p.End])
 			}
+			// a name listed twice in want must be found twice: the bare mention too
+			want := map[string]int{}
 			for _, w := range tc.want {
-				if !slices.Contains(got, w) {
-					t.Errorf("%q: want %s; got %q", tc.text, w, got)
+				want[w]++
+			}
+			for w, n := range want {
+				if c := count(got, w); c < n {
+					t.Errorf("%q: want %s %d times, found %d; got %q", tc.text, w, n, c, got)
 				}
 			}
 			for _, w := range tc.not {
@@ -99,4 +104,14 @@ func TestEnglishEvidence(t *testing.T) {
 			}
 		})
 	}
+}
+
+func count(list []string, w string) int {
+	n := 0
+	for _, x := range list {
+		if x == w {
+			n++
+		}
+	}
+	return n
 }
