@@ -22,7 +22,9 @@ func (f *fieldNames) chunk(i, j int) {
 			break
 		}
 		// "General Motors", "National Bank", "Chairman Records": a run ending in a company
-		// word is the company's name, title word and all.
+		// word is the company's name, title word and all; so is an English institution
+		// named after a titled person ("Bishop Garrigan High School", institutionLast).
+		// "Major" before a first name is a rank ("Major Peter Quance").
 		// "St. Louis Cardinals", "General Santos": a place the knowledge base knows by a
 		// name starting with the title word keeps it.
 		if (honorifics[t.Norm] || t.Norm == "major" && i+1 < j && (toks[i+1].Norm == "general" || nc.lang == "en" && listedFirstName(toks[i+1].Norm))) &&

@@ -7,13 +7,35 @@ import (
 	"wirewatch/internal/text"
 )
 
-// English definitions: a text says what a name is in so many words, and then uses the name
-// bare. Wikipedia's first sentence and a news story's apposition define it ("Atwick is a
-// village in Holderness", "Bilka is a Danish chain of hypermarkets", "Acme, a kitplane
-// manufacturer, ..."), and so does a place named by its kind ("the hamlet of Skirlington").
-// The kind noun types the name better than its own words can: a one-word name nobody knows
-// at a sentence start says nothing by itself, and "Aero Gare" looks like a place. Every
-// later bare mention of the defined name in the field is the same thing.
+// English evidence that the shared patterns (chunk.go) do not weigh, run over an English
+// field after them (findUnknown):
+//
+//   - definitions: a text says what a name is in so many words, then uses the name bare.
+//     Wikipedia's first sentence defines it ("Atwick is a village in Holderness", "Bilka is
+//     a Danish chain of hypermarkets"), so does a place named by its kind or its people
+//     ("the hamlet of Skirlington", "the villagers of Bontnewydd", "north of Hornsea"), an
+//     alias ("Adilson Varela, commonly known as Cabral") and a kind word before a name
+//     ("the band 30 Seconds to Mars", kindOrgs). The kind noun types the name better than
+//     its own words can: a one-word name nobody knows at a sentence start says nothing by
+//     itself, and "Aero Gare" looks like a place. Every bare mention of the defined name in
+//     the field is the same thing (englishDefinitions);
+//   - a town and a nickname is a club or a paper ("Perth Glory", townNickname, from chunk);
+//   - a name before a comma and a known region is a town ("Sandy Hook, Maryland");
+//   - a nickname in quotation marks inside a person's name (William "Cowboy" Cowley);
+//   - an owner after a preposition is a person ("attached to Howe's Brigade");
+//   - names of shapes the patterns never see: broadcasters' call signs ("6PR", "882 6PR")
+//     and a unit's ordinal that acts ("The 139th was formed").
+
+// englishEvidence applies the English evidence above to the names the patterns found in
+// an English field, before surnames and lists carry them further.
+func englishEvidence(toks []text.Token, src string, spans []span, nc nameContext) []span {
+	spans = englishDefinitions(toks, src, spans, nc)
+	spans = placesBeforeRegion(toks, src, spans, nc)
+	spans = nicknamed(toks, src, spans)
+	spans = ownersNotPlaces(toks, src, spans)
+	spans = callSigns(toks, src, spans)
+	return unitOrdinals(toks, src, spans)
+}
 
 // defKinds maps the head noun of a definition to the type of the name it defines.
 var defKinds = func() map[string]string {

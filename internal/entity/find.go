@@ -253,8 +253,7 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 		out = acronyms(toks, src, out) // "X (ACRONYM)" defines what a pattern found
 	}
 	if nc.lang == "en" {
-		out = nicknamed(toks, src, placesBeforeRegion(toks, src, englishDefinitions(toks, src, out, nc), nc))
-		out = unitOrdinals(toks, src, callSigns(toks, src, ownersNotPlaces(toks, src, out)))
+		out = englishEvidence(toks, src, out, nc)
 	}
 	return listTypes(toks, src, surnames(toks, src, out, nc))
 }
