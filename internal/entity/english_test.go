@@ -115,3 +115,20 @@ func count(list []string, w string) int {
 	}
 	return n
 }
+
+// TestEnglishEvidenceCutShort runs the English passes over every prefix of a text full of
+// their cues, so that each cue is also met cut off at the field's end (a call sign as the
+// first word panicked once): no panic, and every mention inside the text.
+func TestEnglishEvidenceCutShort(t *testing.T) {
+	const s = `6PR is a radio station. 882 6PR, known as 6PR, and the 139th fought near Howe 's Brigade. ` +
+		`Brackwell ( also Brakwell ) is a village north of Keltby, Maryland. William "Cowboy" Cowley joined Perth Glory.`
+	for i := 0; i <= len(s); i++ {
+		for _, e := range findIn(t, s[:i], "en") {
+			for _, m := range e.Mentions {
+				if m.Start < 0 || m.End > i || m.Start >= m.End {
+					t.Fatalf("%q: mention %+v outside the text", s[:i], m)
+				}
+			}
+		}
+	}
+}
