@@ -281,7 +281,7 @@ func (f *fieldNames) chunk(i, j int) {
 		}
 	}
 	if typ == "" {
-		if first.SentStart && n == 1 && !listedFirstName(first.Norm) &&
+		if first.SentStart && n == 1 && !listedFirstName(first.Norm) && !(nc.lang == "en" && leadingAcronym(toks, i)) &&
 			!(text.ScriptOf(first.Norm) == text.Cyrillic && len(nc.ruWords) > 0 && j < len(toks) && !toks[j].Cap && !toks[j].Break &&
 				!ruCommonWord(nc.ruWords, first.Norm) && !russianAdjective(first.Norm) && !text.IsStopwordAny(first.Norm)) {
 			return // a capitalised first word says nothing; unless it is no Russian word ("Геродот пишет")

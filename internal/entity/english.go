@@ -557,3 +557,13 @@ func unitOrdinals(toks []text.Token, src string, spans []span) []span {
 	sort.Slice(spans, func(a, b int) bool { return spans[a].From < spans[b].From })
 	return spans
 }
+
+// leadingAcronym reports an acronym of letters as a sentence's first word, followed by a
+// lower-case word ("IUPAC allows", "BIRT is a division"): English capitalises a first word,
+// not all its letters, so the capitals say what they say anywhere else. Not a dateline
+// ("DOUMA, Syria", "KABUL -"), nor a common word in capitals ("THE", "CEO").
+func leadingAcronym(toks []text.Token, i int) bool {
+	t := toks[i]
+	return t.Upper && !commonAcronyms[t.Norm] && !text.IsStopwordAny(t.Norm) && i+1 < len(toks) &&
+		!toks[i+1].Break && !toks[i+1].Cap && toks[i+1].Letters
+}

@@ -80,6 +80,9 @@ func TestEnglishEvidence(t *testing.T) {
 		{"a unit's ordinal after the that acts is the unit; dates, ranks and models are not",
 			"The 212th was formed in 1862, and the 47th fought at the ford. On the 21st of May the 3rd placed team met, and the 520ST shipped in June.",
 			[]string{"ORG:212th", "ORG:47th"}, []string{"ORG:21st", "ORG:3rd", "ORG:520ST"}},
+		{"an acronym starting a sentence is an acronym still; a dateline is not",
+			"KORVAL, Ruritania - The camp is full, officials said. ZAPCO warned on Monday that supplies would run out.",
+			[]string{"ORG:ZAPCO"}, []string{"ORG:KORVAL"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
