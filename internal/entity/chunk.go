@@ -22,10 +22,13 @@ func (f *fieldNames) chunk(i, j int) {
 			break
 		}
 		// "General Motors", "National Bank", "Chairman Records": a run ending in a company
-		// word is the company's name, title word and all.
+		// word is the company's name, title word and all; so is an English institution
+		// named after a titled person ("Bishop Garrigan High School", institutionLast).
+		// "Major" before a first name is a rank ("Major Peter Quance").
 		// "St. Louis Cardinals", "General Santos": a place the knowledge base knows by a
 		// name starting with the title word keeps it.
-		if (honorifics[t.Norm] || t.Norm == "major" && i+1 < j && toks[i+1].Norm == "general") && !(j-i >= 2 && companyLast(toks[j-1].Norm)) &&
+		if (honorifics[t.Norm] || t.Norm == "major" && i+1 < j && (toks[i+1].Norm == "general" || nc.lang == "en" && listedFirstName(toks[i+1].Norm))) &&
+			!(j-i >= 2 && companyLast(toks[j-1].Norm)) && !(nc.lang == "en" && j-i >= 3 && institutionLast[toks[j-1].Norm]) &&
 			!(cover[i] > 0 && spans[cover[i]-1].From == i && spans[cover[i]-1].To > i+1 && spans[cover[i]-1].Type == "LOC") {
 			titled = true
 			i++
@@ -250,6 +253,8 @@ func (f *fieldNames) chunk(i, j int) {
 		typ, conf = "LOC", 0.5 // "West Yorkshire", "South Seas", "Северной Далмации"
 	case n == 2 && f.nameBeforeTown(i, j) && !titled:
 		typ, conf = "ORG", 0.5 // "Dinamo Zagreb", "Feyenoord Rotterdam", "TV Tokyo"
+	case n == 2 && nc.lang == "en" && !titled && f.townNickname(i, j):
+		typ, conf = "ORG", 0.45 // "Perth Glory", "Miami Heat", "Boston Globe"
 	case ofPlace && !locFirst[first.Norm] && !locLast[first.Norm] && !titled:
 		typ, conf = "ORG", 0.5
 	case titled && !allUpper(toks[i:j]): // after a title an acronym is the body it belongs to ("тренером СКА", "посол СССР")
@@ -284,7 +289,7 @@ func (f *fieldNames) chunk(i, j int) {
 		}
 	}
 	if typ == "" {
-		if first.SentStart && n == 1 && !listedFirstName(first.Norm) &&
+		if first.SentStart && n == 1 && !listedFirstName(first.Norm) && !(nc.lang == "en" && leadingAcronym(toks, i)) &&
 			!(text.ScriptOf(first.Norm) == text.Cyrillic && len(nc.ruWords) > 0 && j < len(toks) && !toks[j].Cap && !toks[j].Break &&
 				!ruCommonWord(nc.ruWords, first.Norm) && !russianAdjective(first.Norm) && !text.IsStopwordAny(first.Norm)) {
 			return // a capitalised first word says nothing; unless it is no Russian word ("Геродот пишет")
@@ -295,7 +300,7 @@ func (f *fieldNames) chunk(i, j int) {
 		theTeam := n == 1 && i > 0 && toks[i-1].Norm == "the" && !toks[i].Break && (!first.SentStart || toks[i-1].SentStart) &&
 			(plural(first.Norm) && !isDemonym(strings.TrimSuffix(first.Norm, "s")) && (!toks[i-1].Cap || toks[i-1].SentStart) ||
 				orgLast[first.Norm] && !buildingLast[first.Norm]) // "the League", "the Senate"
-		if !theTeam && (allLower(toks[i:j], nc.lower) || allCommon(toks[i:j], nc.common)) {
+		if !theTeam && (allLower(toks[i:j], nc.lower) || allCommon(toks[i:j], nc.common) && !(nc.lang == "en" && theAcronym(toks, i, j))) {
 			return // "Good Day", "Excursion House": common words, capitalised for a title
 		}
 		switch {

@@ -257,6 +257,9 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 	if len(added) > 0 {
 		out = acronyms(toks, src, out) // "X (ACRONYM)" defines what a pattern found
 	}
+	if nc.lang == "en" {
+		out = englishEvidence(toks, src, out, nc)
+	}
 	return listTypes(toks, src, surnames(toks, src, out, nc))
 }
 

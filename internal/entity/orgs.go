@@ -66,7 +66,7 @@ func sportClub(w string) bool {
 var commonAcronyms = foldSet(`
 dna rna dvd cd cds gdp gnp ceo cfo cto pc pcs tv hiv aids gps usb html http cpu gpu ram rom sms
 mms lcd led midi npc ai ufo vip ipo faq diy atm suv mvp rpg fps mmo ngo ngos
-bios gui adhd lsd odi lbw rbi era
+bios gui adhd lsd odi lbw rbi era mpp mpps mla mlas mep meps msp msps
 adn arn pib pdg vih sida ovni ong
 днк рнк гэс аэс тэц грэс цнс эдс ввп внп сми спид вич нко нло эвм пк дтп ндс жкх вуз вузы
 сизо бпла зрк рсзо птур омп гсм тнп

@@ -1,0 +1,140 @@
+package entity
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestEnglishEvidence checks the English kinds of evidence of english.go on made-up
+// sentences: names that must be found (TYPE:surface) and names that must not be.
+func TestEnglishEvidence(t *testing.T) {
+	tag := sharedTagger(t)
+	cases := []struct {
+		name      string
+		text      string
+		want, not []string
+	}{
+		{"a definition's kind noun types the name and its later bare mentions",
+			"Brackwell is a small village in the county of Kent. Since 1990 Brackwell has had a church.",
+			[]string{"LOC:Brackwell", "LOC:Brackwell"}, []string{"PER:Brackwell", "ORG:Brackwell"}},
+		{"a company defined by its kind, a participle after the head",
+			"Dunmore Field was a kitplane manufacturer founded by Anna Price in Ohio. In 1990 Dunmore Field closed its plant.",
+			[]string{"ORG:Dunmore Field", "ORG:Dunmore Field", "PER:Anna Price", "LOC:Ohio"}, []string{"LOC:Dunmore Field"}},
+		{"a leading The is no part of the defined name",
+			"The Marrowgate is a rock band from Leeds. Fans of Marrowgate queued all night.",
+			[]string{"ORG:Marrowgate", "ORG:Marrowgate", "LOC:Leeds"}, []string{"ORG:The Marrowgate"}},
+		{"an aside in brackets between the name and the copula",
+			"Marrowby ( also Marrowbie ) is a suburb of Blackburn. Marrowby grew after 1900.",
+			[]string{"LOC:Marrowby"}, nil},
+		{"a broadcaster is a radio station, not any station",
+			"Zorbex is a Chinese radio station in Singapore, and Hulme Cross is a railway station which serves the town of Bury.",
+			[]string{"ORG:Zorbex"}, []string{"ORG:Hulme Cross"}},
+		{"a place named by its lower-case kind after the",
+			"The parish is formed by the village of Tullow Brae and the hamlet of Skellin, and Skellin has a mill.",
+			[]string{"LOC:Tullow Brae", "LOC:Skellin"}, []string{"PER:Skellin"}},
+		{"a head noun that is no kind defines nothing",
+			"Dorrik was a discriminated minority in the north.",
+			nil, []string{"ORG:Dorrik", "LOC:Dorrik", "PER:Dorrik"}},
+		{"a sentence-initial common word with other names inside is no person's definition",
+			"Former Labor MP Graeme Cardwell is a politician from Perth.",
+			[]string{"LOC:Perth"}, []string{"PER:Former Labor MP Graeme Cardwell"}},
+		{"a name its kind word typed is that kind in the rest of the text",
+			"He toured with the band 40 Days to Juno in 2004. Later 40 Days to Juno split, and Juno Pearce went solo.",
+			[]string{"ORG:40 Days to Juno", "ORG:40 Days to Juno"}, nil},
+		{"a town and a nickname is a club or a paper, not the town",
+			"The striker left Geelong Fury for a trial in Geelong, and the Ballarat Clarion covered it.",
+			[]string{"ORG:Geelong Fury", "LOC:Geelong", "ORG:Ballarat Clarion"}, []string{"LOC:Geelong Fury"}},
+		{"a town that is a first name starts a person's name, and a part of town is no club",
+			"Florence Baxter moved to the Miami Area after the war.",
+			[]string{"PER:Florence Baxter"}, []string{"ORG:Florence Baxter", "ORG:Miami Area"}},
+		{"a name before a comma and a known region or country is a town",
+			"The squadron moved from Wexcombe, England to Tarnby Cross, Maryland in 1943. However, France objected.",
+			[]string{"LOC:Wexcombe", "LOC:Tarnby Cross", "LOC:England", "LOC:Maryland", "LOC:France"},
+			[]string{"PER:Tarnby Cross", "LOC:However"}},
+		{"the Soviet Union is a state, not a body named by its union word",
+			"He was convicted of spying for the Soviet Union in 1951.",
+			[]string{"LOC:Soviet Union"}, []string{"ORG:Soviet Union"}},
+		{"a title keeps an institution's name whole; Major before a first name is a rank",
+			"She taught at Bishop Harlow High School until Major Peter Quance arrived, and played Major League Baseball.",
+			[]string{"ORG:Bishop Harlow High School", "PER:Peter Quance", "ORG:Major League Baseball"},
+			[]string{"ORG:Harlow High School", "PER:Major Peter Quance"}},
+		{"a member's title in capitals is no body",
+			"Jane Orrell was elected MPP for the riding and sat with two MEPs.",
+			[]string{"PER:Jane Orrell"}, []string{"ORG:MPP", "ORG:MEPs"}},
+		{"an alias after a comma and known as names what the name before names, and so do its bare mentions",
+			"As a boy Daniel Ferreira Costa, commonly known as Tarrinho, was taken to the north of the country by his family. Later Tarrinho scored twice in the final.",
+			[]string{"PER:Daniel Ferreira Costa", "PER:Tarrinho"}, []string{"LOC:Tarrinho", "ORG:Tarrinho"}},
+		{"a nickname in quotation marks joins the names around it, and the surname alone is the person",
+			"Robert James \"Bobby\" Tallis joined the club in 1950, and in his first season Tallis scored 40 goals.",
+			[]string{"PER:Robert James \"Bobby\" Tallis", "PER:Tallis"}, []string{"PER:Robert James"}},
+		{"an owner after a preposition is a person, not a place the preposition guessed",
+			"The regiment was attached to Quarle's brigade, and the song consists of a stanza from Ferrabosc 's poem.",
+			[]string{"PER:Quarle", "PER:Ferrabosc"}, []string{"LOC:Quarle", "LOC:Ferrabosc"}},
+		{"a place after its people, its edges or a direction and of",
+			"The villagers of Dunmarra met two miles north of Keltby, and the neighbouring village of Osgrave sent food.",
+			[]string{"LOC:Dunmarra", "LOC:Keltby", "LOC:Osgrave"}, []string{"PER:Dunmarra", "PER:Keltby", "PER:Osgrave"}},
+		{"a broadcaster's call sign of a digit and capitals, its frequency before it; units, times and years are not",
+			"3ZX began broadcasting in 1931, and in 1994 5QT joined its sister station 1170 4KQ. The 4WD needs 5GB of maps by 9PM.",
+			[]string{"ORG:3ZX", "ORG:5QT", "ORG:1170 4KQ"},
+			[]string{"ORG:1994 5QT", "ORG:4WD", "ORG:5GB", "ORG:9PM"}},
+		{"a unit's ordinal after the that acts is the unit; dates, ranks and models are not",
+			"The 212th was formed in 1862, and the 47th fought at the ford. On the 21st of May the 3rd placed team met, and the 520ST shipped in June.",
+			[]string{"ORG:212th", "ORG:47th"}, []string{"ORG:21st", "ORG:3rd", "ORG:520ST"}},
+		{"an acronym starting a sentence is an acronym still; a dateline is not",
+			"KORVAL, Ruritania - The camp is full, officials said. ZAPCO warned on Monday that supplies would run out.",
+			[]string{"ORG:ZAPCO"}, []string{"ORG:KORVAL"}},
+		{"an acronym that spells a common word after the is a body, unless the text writes the word",
+			"In 1977 the station signed a deal with the TAB to broadcast races. He put the LID on the jar, and the lid broke.",
+			[]string{"ORG:TAB"}, []string{"ORG:LID"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, p := range tag(tc.text) {
+				got = append(got, p.Type+":"+tc.text[p.Start:p.End])
+			}
+			// a name listed twice in want must be found twice: the bare mention too
+			want := map[string]int{}
+			for _, w := range tc.want {
+				want[w]++
+			}
+			for w, n := range want {
+				if c := count(got, w); c < n {
+					t.Errorf("%q: want %s %d times, found %d; got %q", tc.text, w, n, c, got)
+				}
+			}
+			for _, w := range tc.not {
+				if slices.Contains(got, w) {
+					t.Errorf("%q: want no %s; got %q", tc.text, w, got)
+				}
+			}
+		})
+	}
+}
+
+func count(list []string, w string) int {
+	n := 0
+	for _, x := range list {
+		if x == w {
+			n++
+		}
+	}
+	return n
+}
+
+// TestEnglishEvidenceCutShort runs the English passes over every prefix of a text full of
+// their cues, so that each cue is also met cut off at the field's end (a call sign as the
+// first word panicked once): no panic, and every mention inside the text.
+func TestEnglishEvidenceCutShort(t *testing.T) {
+	const s = `6PR is a radio station. 882 6PR, known as 6PR, and the 139th fought near Howe 's Brigade. ` +
+		`Brackwell ( also Brakwell ) is a village north of Keltby, Maryland. William "Cowboy" Cowley joined Perth Glory.`
+	for i := 0; i <= len(s); i++ {
+		for _, e := range findIn(t, s[:i], "en") {
+			for _, m := range e.Mentions {
+				if m.Start < 0 || m.End > i || m.Start >= m.End {
+					t.Fatalf("%q: mention %+v outside the text", s[:i], m)
+				}
+			}
+		}
+	}
+}
