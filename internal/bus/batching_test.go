@@ -1,6 +1,7 @@
 package bus_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"sync"
@@ -118,6 +119,65 @@ func TestFillingConsumerWaitsOutItsLinger(t *testing.T) {
 	mu.Lock()
 	if got := sizes[1:]; len(got) != 1 || got[0] != 4 {
 		t.Errorf("the trickle of 4 came in batches %v, want one batch of 4", got)
+	}
+	mu.Unlock()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("consumer: %v", err)
+	}
+}
+
+// TestConsumerBoundsBatchesInBytes: a backlog of large records comes in batches that end
+// at the record reaching MaxBytes, not at BatchSize records, and every record is handled.
+// Without the bound the first batch, read while far behind, held all 40 (4 MB).
+func TestConsumerBoundsBatchesInBytes(t *testing.T) {
+	c := embedded().start(t)
+	topic := c.Topics().Raw
+	const backlog, recordBytes, maxBytes = 40, 100 << 10, 350 << 10
+	recs := keyed("large", backlog)
+	for i := range recs {
+		recs[i].Value = bytes.Repeat([]byte{'x'}, recordBytes)
+	}
+	bustest.Produce(t, c, topic, recs...)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	var batches [][]int // the value sizes of each batch
+	handled := 0
+	cons := c.Consumer(topic, "bytes", bus.NewMetrics(prometheus.NewRegistry()),
+		bus.ConsumerOptions{BatchSize: 256, MaxBytes: maxBytes, Linger: 2 * time.Second, Fill: true})
+	done := make(chan error, 1)
+	go func() {
+		done <- cons.Run(ctx, func(_ context.Context, recs []bus.Record) error {
+			mu.Lock()
+			defer mu.Unlock()
+			var sizes []int
+			for _, r := range recs {
+				sizes = append(sizes, len(r.Key)+len(r.Value))
+			}
+			batches = append(batches, sizes)
+			handled += len(recs)
+			return nil
+		})
+	}()
+	waitUntil(t, 30*time.Second, "the backlog handled", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return handled == backlog
+	})
+	mu.Lock()
+	for i, sizes := range batches {
+		total := 0
+		for j, n := range sizes {
+			if total >= maxBytes {
+				t.Errorf("batch %d went on past %d bytes: record %d of %d", i, maxBytes, j+1, len(sizes))
+			}
+			total += n
+		}
+	}
+	if len(batches) < backlog*recordBytes/(maxBytes+recordBytes) {
+		t.Errorf("%d batches for %d records of %d bytes: want batches of at most %d bytes and one record", len(batches), backlog, recordBytes, maxBytes)
 	}
 	mu.Unlock()
 	cancel()

@@ -257,13 +257,24 @@ func tokenType(segmentType int) analysis.TokenType {
 // a 10,000-article bench), and BenchmarkIndexingEnriched measured the pooled path slower
 // (1,024-1,098 against 1,113-1,238 docs per CPU-second) with 130-170 MB more peak RSS.
 type freqScratch struct {
-	freqs  bindex.TokenFrequencies
-	slabs  [][]bindex.TokenFreq // a record per distinct term
-	owners []*bindex.TokenFreq
-	ptrs   []*bindex.TokenLocation
-	locs   []bindex.TokenLocation
-	size   int // the memory Bleve is told the frequencies take (Size)
+	freqs bindex.TokenFrequencies
+	slabs [][]bindex.TokenFreq // a record per distinct term
+	ptrs  []*bindex.TokenLocation
+	locs  []bindex.TokenLocation
+	size  int // the memory Bleve is told the frequencies take (Size)
 }
+
+// owners is the scratch space of one tokenFrequency call: each token's frequency record,
+// to hang its location on. Unlike the frequencies it is not needed once they are
+// counted, so it goes back to ownersPool at once instead of living, 8 bytes a token, as
+// long as the field (the whole Bleve batch). Slices longer than maxPooledOwners (a text
+// of ~400 KB) are left to the collector, so that the pool does not keep the largest
+// field it ever saw.
+type owners struct{ of []*bindex.TokenFreq }
+
+const maxPooledOwners = 1 << 16
+
+var ownersPool = sync.Pool{New: func() any { return &owners{} }}
 
 // grow returns s with length n, reallocated only when too short.
 func grow[T any](s []T, n int) []T {
@@ -287,9 +298,16 @@ func tokenFrequency(sc *freqScratch, tokens analysis.TokenStream, arrayPositions
 	var slab []bindex.TokenFreq
 	distinct := 0
 	vectors := options.IncludeTermVectors()
-	var owners []*bindex.TokenFreq
+	var own *owners
 	if vectors {
-		owners = grow(sc.owners, len(tokens))
+		own = ownersPool.Get().(*owners)
+		own.of = grow(own.of, len(tokens))
+		defer func() {
+			clear(own.of) // the pool must not keep the batch's records alive
+			if cap(own.of) <= maxPooledOwners {
+				ownersPool.Put(own)
+			}
+		}()
 	}
 	for i, t := range tokens {
 		tf := freqs[string(t.Term)]
@@ -308,7 +326,7 @@ func tokenFrequency(sc *freqScratch, tokens analysis.TokenStream, arrayPositions
 		}
 		tf.SetFrequency(tf.Frequency() + 1)
 		if vectors {
-			owners[i] = tf
+			own.of[i] = tf
 		}
 	}
 	if slab != nil {
@@ -330,9 +348,9 @@ func tokenFrequency(sc *freqScratch, tokens analysis.TokenStream, arrayPositions
 		locs := grow(sc.locs, len(tokens))
 		for i, t := range tokens {
 			locs[i] = bindex.TokenLocation{ArrayPositions: arrayPositions, Start: t.Start, End: t.End, Position: t.Position}
-			owners[i].Locations = append(owners[i].Locations, &locs[i])
+			own.of[i].Locations = append(own.of[i].Locations, &locs[i])
 		}
-		sc.owners, sc.ptrs, sc.locs = owners, ptrs, locs
+		sc.ptrs, sc.locs = ptrs, locs
 		size += len(tokens) * (64 + 8*len(arrayPositions))
 	}
 	if options.SkipFreqNorm() {
