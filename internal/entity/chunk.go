@@ -300,7 +300,7 @@ func (f *fieldNames) chunk(i, j int) {
 		theTeam := n == 1 && i > 0 && toks[i-1].Norm == "the" && !toks[i].Break && (!first.SentStart || toks[i-1].SentStart) &&
 			(plural(first.Norm) && !isDemonym(strings.TrimSuffix(first.Norm, "s")) && (!toks[i-1].Cap || toks[i-1].SentStart) ||
 				orgLast[first.Norm] && !buildingLast[first.Norm]) // "the League", "the Senate"
-		if !theTeam && (allLower(toks[i:j], nc.lower) || allCommon(toks[i:j], nc.common) && !(nc.lang == "en" && theAcronym(toks, i, j))) {
+		if !theTeam && (allLower(toks[i:j], nc.lower) || allCommon(toks[i:j], nc.common)) {
 			return // "Good Day", "Excursion House": common words, capitalised for a title
 		}
 		switch {

@@ -567,11 +567,3 @@ func leadingAcronym(toks []text.Token, i int) bool {
 	return t.Upper && !commonAcronyms[t.Norm] && !text.IsStopwordAny(t.Norm) && i+1 < len(toks) &&
 		!toks[i+1].Break && !toks[i+1].Cap && toks[i+1].Letters
 }
-
-// theAcronym reports one word in capitals after a lower-case "the" ("the TAB", "the CARE
-// board"): a body's acronym that happens to spell a common word; the text never writes
-// the word in lower case (allLower is tested first).
-func theAcronym(toks []text.Token, i, j int) bool {
-	return j == i+1 && i > 0 && toks[i].Upper && !toks[i].Break && toks[i-1].Norm == "the" && !toks[i-1].Cap &&
-		!commonAcronyms[toks[i].Norm] && len(toks[i].Norm) >= 3
-}
