@@ -32,9 +32,7 @@ func englishEvidence(toks []text.Token, src string, spans []span, nc nameContext
 	spans = englishDefinitions(toks, src, spans, nc)
 	spans = placesBeforeRegion(toks, src, spans, nc)
 	spans = nicknamed(toks, src, spans)
-	spans = ownersNotPlaces(toks, src, spans)
-	spans = callSigns(toks, src, spans)
-	return unitOrdinals(toks, src, spans)
+	return ownersNotPlaces(toks, src, spans)
 }
 
 // defKinds maps the head noun of a definition to the type of the name it defines.
@@ -476,85 +474,6 @@ func ownersNotPlaces(toks []text.Token, src string, spans []span) []span {
 		}
 		s.Type = "PER"
 	}
-	return spans
-}
-
-// callSignUnits are what a digit and capitals are, written so, when they are not a
-// broadcaster: units (5GB, 10KM), times (9PM), ordinals in capitals (2ND), and technical
-// and common terms (4WD, 3DS, 2FA, 4HD).
-var callSignUnits = foldSet(`gb mb kb tb pb gw mw kw km cm mm kg mg hz am pm st nd rd th wd ds fa hd dp cd mp mph bhp rpm`)
-
-// callSigns types as organisations the broadcasters' call signs of a digit and two or three
-// capitals, the way Australian and New Zealand stations are named and then mentioned bare
-// ("6PR commenced broadcasting", "sister stations 3AW and 5AA"), the frequency before them
-// included ("882 6PR"). The patterns never see
-// them: a word starting with a digit is not capitalised.
-func callSigns(toks []text.Token, src string, spans []span) []span {
-	var added []span
-	for k, t := range toks {
-		w := src[t.Start:t.End]
-		if len(w) < 3 || len(w) > 4 || w[0] < '1' || w[0] > '9' || callSignUnits[t.Norm[1:]] ||
-			t.Hyph || k+1 < len(toks) && toks[k+1].Hyph {
-			continue
-		}
-		letters := true
-		for _, c := range w[1:] {
-			letters = letters && c >= 'A' && c <= 'Z'
-		}
-		if !letters || covered(spans, k) {
-			continue
-		}
-		from := k
-		// "882 6PR": the frequency before the call sign (an AM band's, 531 to 1701 kHz; not
-		// a year, "In 1994 6PR") is part of the station's name
-		if k > 0 && !t.Break && !covered(spans, k-1) {
-			if f := toks[k-1].Norm; number(f) && (len(f) == 3 || len(f) == 4 && f < "1710") {
-				from--
-			}
-		}
-		added = append(added, span{From: from, To: k + 1, Type: "ORG", Conf: 0.45, Name: surfaceOf(src, toks[from:k+1])})
-	}
-	if len(added) == 0 {
-		return spans
-	}
-	spans = append(spans, added...)
-	sort.Slice(spans, func(a, b int) bool { return spans[a].From < spans[b].From })
-	return spans
-}
-
-// unitVerbs may follow a military unit's ordinal that stands for the unit ("The 139th was
-// formed", "the 65th also controlled", "The 139th along with its brigade").
-var unitVerbs = foldSet(`was were is has had also then later along moved fought served remained took`)
-
-// rankWords are past participles after an ordinal that make it a rank, not a unit ("the
-// 2nd placed team", "the 5th seeded player").
-var rankWords = foldSet(`placed ranked seeded rated listed positioned named called numbered`)
-
-// unitOrdinals types as an organisation a numeric ordinal after "the" that acts, the way a
-// unit's history calls the unit by its number alone ("The 139th was formed at Camp Howe",
-// "the 65th participated in the assaults"): a date's ordinal follows "on" or is followed by
-// "of", a century's by its noun.
-func unitOrdinals(toks []text.Token, src string, spans []span) []span {
-	var added []span
-	for k := 1; k+1 < len(toks); k++ {
-		t, next := toks[k], toks[k+1]
-		if toks[k-1].Norm != "the" || t.Break || next.Break || next.Cap || t.Norm == "" || t.Norm[0] < '1' || t.Norm[0] > '9' ||
-			!ordinal(t.Norm) || src[t.Start:t.End] != t.Norm || covered(spans, k) {
-			continue // "the 520ST" is a model
-		}
-		if k >= 2 && !toks[k-1].Break && (toks[k-2].Norm == "on" || toks[k-2].Norm == "of" || toks[k-2].Norm == "by" || toks[k-2].Norm == "until") {
-			continue // a date
-		}
-		if !unitVerbs[next.Norm] && !(strings.HasSuffix(next.Norm, "ed") && !rankWords[next.Norm]) {
-			continue
-		}
-		added = append(added, span{From: k, To: k + 1, Type: "ORG", Conf: 0.45, Name: src[t.Start:t.End]})
-	}
-	if len(added) == 0 {
-		return spans
-	}
-	spans = append(spans, added...)
-	sort.Slice(spans, func(a, b int) bool { return spans[a].From < spans[b].From })
 	return spans
 }
 
