@@ -145,8 +145,10 @@ func (tk *tokenizer) segment(w string, start int) {
 		case elisions[strings.ToLower(head)] && tail != "":
 			start += i + alen
 			w = tail
-		case tk.suffixes && tail != "" && utf8.RuneCountInString(tail) <= 5 && !strings.ContainsFunc(tail, isApostrophe):
-			// Bakı'da, Lavrov'un, Paşinyan'ın: the suffix is grammar, not name.
+		case tk.suffixes && tail != "" && utf8.RuneCountInString(tail) <= 5 && !strings.ContainsFunc(tail, isApostrophe) && !titleCased(tail):
+			// Bakı'da, Lavrov'un, Paşinyan'ın, BAKI'DA: the suffix is grammar, not name. A
+			// suffix is written in the case of its word, never capital then small letters:
+			// O'Brien and O'Neal are names whole.
 			w = head
 		}
 	}
@@ -227,6 +229,12 @@ func isLetterOrNumber(r rune) bool {
 		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
 	}
 	return isLetter(r) || unicode.IsNumber(r)
+}
+
+// titleCased reports whether w starts with a capital followed by a small letter.
+func titleCased(w string) bool {
+	r, n := utf8.DecodeRuneInString(w)
+	return isUpperOrTitle(r) && strings.ContainsFunc(w[n:], isLower)
 }
 
 // indexApostrophe is strings.IndexFunc(w, isApostrophe) by bytes: the lead bytes of ’ and

@@ -15,6 +15,8 @@ func TestTokenize(t *testing.T) {
 		{"French elision", "l'Arménie et d’Azerbaïdjan", []string{"Arménie", "et", "Azerbaïdjan"}},
 		{"Turkish suffix", "Bakü'yü ve Paşinyan'ın", []string{"Bakü", "ve", "Paşinyan"}},
 		{"English possessive", "Yerevan's earlier", []string{"Yerevan", "earlier"}},
+		{"Turkish suffix in capitals", "BAKÜ'DE PAŞİNYAN'IN", []string{"BAKÜ", "PAŞİNYAN"}},
+		{"Irish surname", "O'Brien and O’Neal", []string{"O'Brien", "and", "O’Neal"}},
 		{"hyphen compound", "Nagorno-Karabakh", []string{"Nagorno", "Karabakh"}},
 		{"initials", "William T. Sherman", []string{"William", "T", "Sherman"}},
 		{"Armenian", "Հայաստանի և Ադրբեջանի", []string{"Հայաստանի", "և", "Ադրբեջանի"}},
