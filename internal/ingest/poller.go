@@ -201,6 +201,12 @@ type pollResult struct {
 	done       chan error // when set, told the commit outcome
 }
 
+// broughtNothing reports whether r is a scheduled poll that succeeded without a new body
+// (a 304, or the same bytes): its commit changes the feed's schedule and counters only.
+func (r *pollResult) broughtNothing() bool {
+	return r.err == nil && !r.pushed && !r.changed && len(r.fresh) == 0
+}
+
 // ConfiguredFeeds returns the feeds the configuration lists: ingest.feeds, then every feed
 // of the ingest.opml files (the default list is built in: see config.ReadDataFile).
 func ConfiguredFeeds(cfg config.IngestConfig) ([]config.FeedConfig, error) {
@@ -647,21 +653,44 @@ func (p *Poller) commitLoop(ctx context.Context) {
 		}
 		batch := []*pollResult{first}
 		articles := len(first.fresh)
-		timer := time.NewTimer(linger)
+		// The linger is for batches that publish or fsync, so that one call serves many
+		// feeds. Polls that brought nothing (a 304, the same body) commit to memory only
+		// (see committer): waiting for more of them saved nothing and held the last of a
+		// cycle of 304s back by the whole linger, so such a batch takes what is already
+		// waiting and goes, and starts lingering only once something else joins it.
+		var timer *time.Timer
+		if !first.broughtNothing() {
+			timer = time.NewTimer(linger)
+		}
 	fill:
 		for len(batch) < maxBatch && articles < commitArticles {
-			select {
-			case r, ok := <-p.results:
-				if !ok {
+			var r *pollResult
+			var ok bool
+			if timer == nil {
+				select {
+				case r, ok = <-p.results:
+				default:
 					break fill
 				}
-				batch = append(batch, r)
-				articles += len(r.fresh)
-			case <-timer.C:
+			} else {
+				select {
+				case r, ok = <-p.results:
+				case <-timer.C:
+					break fill
+				}
+			}
+			if !ok {
 				break fill
 			}
+			batch = append(batch, r)
+			articles += len(r.fresh)
+			if timer == nil && !r.broughtNothing() {
+				timer = time.NewTimer(linger)
+			}
 		}
-		timer.Stop()
+		if timer != nil {
+			timer.Stop()
+		}
 		c.commit(ctx, batch)
 		if len(c.pending) >= flushAt || time.Since(c.lastFlush) >= flushEvery {
 			c.startFlush()
