@@ -79,10 +79,7 @@ func TestEnglishEvidence(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var got []string
-			for _, p := range tag(tc.text) {
-				got = append(got, p.Type+":"+tc.text[p.Start:p.End])
-			}
+			got := spansOf(tag(tc.text), tc.text, true)
 			// a name listed twice in want must be found twice: the bare mention too
 			want := map[string]int{}
 			for _, w := range tc.want {

@@ -199,10 +199,7 @@ func TestEvidenceKinds(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var got []string
-			for _, p := range tag(tc.text) {
-				got = append(got, p.Type+":"+tc.text[p.Start:p.End])
-			}
+			got := spansOf(tag(tc.text), tc.text, true)
 			for _, w := range tc.want {
 				if !slices.Contains(got, w) {
 					t.Errorf("%q: want %s; got %q", tc.text, w, got)

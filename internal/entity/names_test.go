@@ -15,6 +15,17 @@ var (
 	testTagErr  error
 )
 
+// spansOf lists what tag found in s as "TYPE:text", MISC left out unless withMISC.
+func spansOf(tags []Tagged, s string, withMISC bool) []string {
+	var out []string
+	for _, p := range tags {
+		if withMISC || p.Type != "MISC" {
+			out = append(out, p.Type+":"+s[p.Start:p.End])
+		}
+	}
+	return out
+}
+
 // sharedTagger tags a text as the enricher does (Finder.Tag in the text's language), with
 // the built-in knowledge base of the default configuration; it is built once.
 func sharedTagger(t testing.TB) func(string) []Tagged {
@@ -87,12 +98,7 @@ func TestNamePatterns(t *testing.T) {
 			[]string{"PER:Франко", "PER:Мюррея Сидлина", "PER:Коламбус"}},
 	}
 	for _, tc := range cases {
-		var got []string
-		for _, p := range tag(tc.text) {
-			if p.Type != "MISC" {
-				got = append(got, p.Type+":"+tc.text[p.Start:p.End])
-			}
-		}
+		got := spansOf(tag(tc.text), tc.text, false)
 		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
 			t.Errorf("%q\n got  %q\n want %q", tc.text, got, tc.want)
 		}

@@ -55,12 +55,7 @@ func TestRussianEvidence(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var got []string
-			for _, p := range tag(tc.text) {
-				if p.Type != "MISC" {
-					got = append(got, p.Type+":"+tc.text[p.Start:p.End])
-				}
-			}
+			got := spansOf(tag(tc.text), tc.text, false)
 			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
 				t.Errorf("%q\n got  %q\n want %q", tc.text, got, tc.want)
 			}
