@@ -260,6 +260,9 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 	if nc.lang == "en" {
 		out = englishEvidence(toks, src, out, nc)
 	}
+	if nc.lang == "fr" {
+		out = frenchEvidence(toks, src, out, nc)
+	}
 	return listTypes(toks, src, surnames(toks, src, out, nc))
 }
 

@@ -1,0 +1,117 @@
+package entity
+
+import (
+	"sort"
+
+	"wirewatch/internal/text"
+)
+
+// French evidence that the shared patterns (chunk.go) and the French institution heads
+// (frOrgNames, frTeams in orgs.go) do not weigh, run over a French field after them
+// (findUnknown):
+//
+//   - an article before a name of several words: French writes no article before a
+//     person's name nor a town's ("Marc Dupont", "à Grenoble"), but does before a club, a
+//     party or a company ("au Grenoble Foot 38", "le Sinn Féin", "du Ku Klux Klan"). So a
+//     name of two or more words right after a lower-case masculine article, that no country,
+//     region or curated name covers whole, is a body (frArticleBodies).
+
+// frenchEvidence applies the French evidence above to the names found in a French field.
+func frenchEvidence(toks []text.Token, src string, spans []span, nc nameContext) []span {
+	return frArticleBodies(toks, src, spans, nc)
+}
+
+// frBodyArticles are the lower-case masculine singular articles, bare and joined to "à"
+// and "de", that go before a club's, a party's or a company's name. Feminine "la" goes
+// before rivers, regions and countries as much ("la Nouvelle-Écosse"); "l'" before
+// regions ("l'Ontario"); plural "les", "des", "aux" before islands and peoples.
+var frBodyArticles = foldSet(`le au du`)
+
+// frArticleBodies types as an organisation the names of two or more words after a
+// masculine article (see above). The words of the name must not say what else it is: no
+// first name (a person's title was dropped before it: "le Tyrone Booze" is one), no place
+// or building word ("le Cap Hatteras", "du Mont Blanc", "le Vieux Port"), no event word
+// ("du Grand Prix"), nor common words alone (a title: "le Seigneur Noir"). A country, region or other curated name over the whole run stands ("au
+// Costa Rica", "le New Jersey"); a gazetteer town inside gives way ("au PEC Zwolle").
+func frArticleBodies(toks []text.Token, src string, spans []span, nc nameContext) []span {
+	var drop map[int]bool
+	var added []span
+	for k := 0; k+2 < len(toks); k++ {
+		a := toks[k]
+		if a.Cap || !frBodyArticles[a.Norm] || toks[k+1].Break || !isNameTok(toks[k+1]) {
+			continue
+		}
+		from, to := k+1, k+2
+		for to < len(toks) && !toks[to].Break && isNameTok(toks[to]) && !(to > from+1 && nc.isGivenName(toks[to].Norm)) {
+			to++
+		}
+		// "au Grenoble Foot 38": a club's number ends its name
+		if to < len(toks) && !toks[to].Break && number(toks[to].Norm) && len(toks[to].Norm) <= 3 {
+			to++
+		}
+		words := 0 // a hyphenated compound ("Nouveau-Brunswick") is one word
+		for m := from; m < to; m++ {
+			if !toks[m].Hyph {
+				words++
+			}
+		}
+		if words < 2 || !frBodyName(toks[from:to], nc) {
+			continue
+		}
+		// The names inside must all lie within the run, and none may be a name the
+		// knowledge base knows better than a gazetteer town, nor a body found already.
+		ok, inside := true, []int{}
+		for si, s := range spans {
+			if s.To <= from || s.From >= to {
+				continue
+			}
+			if s.From < from || s.To > to || s.Type == "ORG" || s.Ent != nil && (!s.weakPlace() || s.From == from && s.To == to) {
+				ok = false
+				break
+			}
+			inside = append(inside, si)
+		}
+		if !ok {
+			continue
+		}
+		if drop == nil {
+			drop = map[int]bool{}
+		}
+		for _, si := range inside {
+			drop[si] = true
+		}
+		added = append(added, span{From: from, To: to, Type: "ORG", Conf: 0.5, Name: surfaceOf(src, toks[from:to])})
+		k = to - 1
+	}
+	if len(added) == 0 {
+		return spans
+	}
+	out := make([]span, 0, len(spans)+len(added))
+	for si, s := range spans {
+		if !drop[si] {
+			out = append(out, s)
+		}
+	}
+	out = append(out, added...)
+	sort.Slice(out, func(a, b int) bool { return out[a].From < out[b].From })
+	return out
+}
+
+// frBodyName reports words that may name a body after an article: none of them a first
+// name, a title, a place, building or event word, and not all common words.
+func frBodyName(words []text.Token, nc nameContext) bool {
+	first, last := words[0].Norm, words[len(words)-1].Norm
+	if nc.isGivenName(first) || honorifics[first] || roles[first] || locFirst[first] || lowerGeoHeads[first] ||
+		placeQualifiers[first] || compass[first] || eventFirst[first] || facilityLast[first] || isDemonym(first) {
+		return false
+	}
+	if locLast[last] || facilityLast[last] || buildingLast[last] || eventLast[last] || compass[last] {
+		return false
+	}
+	for _, w := range words {
+		if !w.Hyph && (w.Letters && !nc.common.has(w.Norm) && !text.IsStopwordAny(w.Norm) || !w.Letters) {
+			return true
+		}
+	}
+	return false
+}

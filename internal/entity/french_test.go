@@ -1,0 +1,51 @@
+package entity
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestFrenchEvidence checks the French kinds of evidence of french.go on made-up
+// sentences: names that must be found (TYPE:surface) and names that must not be.
+func TestFrenchEvidence(t *testing.T) {
+	tag := sharedTagger(t)
+	cases := []struct {
+		name      string
+		text      string
+		want, not []string
+	}{
+		{"a town and more words after a masculine article is a club",
+			"Le défenseur a signé pour trois saisons au Grenoble Foot 38 après une saison blanche.",
+			[]string{"ORG:Grenoble Foot 38"}, []string{"LOC:Grenoble"}},
+		{"an unknown name of two words after an article is a body, not a person",
+			"Lors des élections, son parti arrive derrière le Tarvo Féin, qui obtient vingt sièges.",
+			[]string{"ORG:Tarvo Féin"}, []string{"PER:Tarvo Féin"}},
+		{"a country or a region the knowledge base knows stands after its article",
+			"Elle a longtemps vécu au Costa Rica puis dans le New Jersey avec ses enfants.",
+			[]string{"LOC:Costa Rica", "LOC:New Jersey"}, []string{"ORG:Costa Rica", "ORG:New Jersey"}},
+		{"a person's name after a title and article stays a person",
+			"Le combat a opposé le boxeur américain au Jean Morlaix de la fédération, selon le journal.",
+			nil, []string{"ORG:Jean Morlaix"}},
+		{"a place word after the article makes a place, not a body",
+			"Les randonneurs sont montés au sommet du Mont Tarvo avant de redescendre vers le village.",
+			nil, []string{"ORG:Mont Tarvo"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, p := range tag(tc.text) {
+				got = append(got, p.Type+":"+tc.text[p.Start:p.End])
+			}
+			for _, w := range tc.want {
+				if !slices.Contains(got, w) {
+					t.Errorf("%q: want %s; got %q", tc.text, w, got)
+				}
+			}
+			for _, w := range tc.not {
+				if slices.Contains(got, w) {
+					t.Errorf("%q: want no %s; got %q", tc.text, w, got)
+				}
+			}
+		})
+	}
+}
