@@ -366,7 +366,7 @@ func (f *fieldNames) chunk(i, j int) {
 			// Somerset"); a product's, an event's or a body's does, which the acronym alone
 			// cannot tell apart.
 			return
-		case n >= 2 && n <= 3 && nc.common.has(first.Norm) && !first.SentStart:
+		case n >= 2 && n <= 3 && (nc.common.has(first.Norm) || nc.frEnglishWord(first.Norm)) && !first.SentStart:
 			// A name nothing else types that starts with a common word inside a sentence
 			// ("Killing Joke", "Modern Warfare", "Rotten Tomatoes") is a title, a band or a
 			// brand, not a person's: first names that are words ("Rose", "Frank") are

@@ -37,6 +37,7 @@ type nameContext struct {
 	knownOnly bool            // no pattern names in this field (a Title Case headline)
 	ruWords   wordSet         // dictionary forms of Russian common words
 	trWords   wordSet         // Turkish common words, in Turkish text only
+	enWords   wordSet         // English common words, in French text only (frEnglishWord)
 	lang      string          // the article's language (ISO 639-1), or "und"
 	memo      *nameMemo       // nil: nothing remembered
 	// otherScript: the field has Latin-script names but is written mostly in another

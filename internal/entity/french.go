@@ -14,7 +14,11 @@ import (
 //     person's name nor a town's ("Marc Dupont", "à Grenoble"), but does before a club, a
 //     party or a company ("au Grenoble Foot 38", "le Sinn Féin", "du Ku Klux Klan"). So a
 //     name of two or more words right after a lower-case masculine article, that no country,
-//     region or curated name covers whole, is a body (frArticleBodies).
+//     region or curated name covers whole, is a body (frArticleBodies);
+//   - an English common word starting a name: French text keeps the English names of
+//     bands, films, games and brands ("Soft Cell", "Magic Mike", "Black Ops"), whose first
+//     word is an English word; an English-speaking person's first name is listed, or no
+//     common word (frEnglishWord, read by chunk).
 
 // frenchEvidence applies the French evidence above to the names found in a French field.
 func frenchEvidence(toks []text.Token, src string, spans []span, nc nameContext) []span {
@@ -114,4 +118,11 @@ func frBodyName(words []text.Token, nc nameContext) bool {
 		}
 	}
 	return false
+}
+
+// frEnglishWord reports an English common word in French text: a name starting with one
+// is a title, a band or a brand (see above). The list leaves out the words that are also
+// names ("Rose", "Young", "Park").
+func (nc nameContext) frEnglishWord(w string) bool {
+	return nc.enWords.has(w)
 }
