@@ -116,7 +116,7 @@ func (f *fieldNames) chunk(i, j int) {
 	// connector and what the person belongs to. ("Charles de Gaulle" has one word before.)
 	if givenNames[toks[i].Norm] || nc.isGivenName(toks[i].Norm) && !toks[i].SentStart {
 		for k := i + 2; k < j-1; k++ {
-			if isConnector(toks[k]) && !toks[k].Cap && !isConnector(toks[k-1]) {
+			if isConnector(toks[k]) && !toks[k].Cap && !isConnector(toks[k-1]) && !f.frParticle(k, j) {
 				f.chunk(k+1, j)
 				j = k
 				break

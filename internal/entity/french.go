@@ -18,7 +18,10 @@ import (
 //   - an English common word starting a name: French text keeps the English names of
 //     bands, films, games and brands ("Soft Cell", "Magic Mike", "Black Ops"), whose first
 //     word is an English word; an English-speaking person's first name is listed, or no
-//     common word (frEnglishWord, read by chunk).
+//     common word (frEnglishWord, read by chunk);
+//   - a particle inside a person's name: "Gaspar Aquino de Belen", "Carlos Salinas de
+//     Gortari", "John Hasbrouck van Vleck" are one name each, where "David Gilmour de Pink
+//     Floyd" is a person and what he belongs to (frParticle, read by chunk).
 
 // frenchEvidence applies the French evidence above to the names found in a French field.
 func frenchEvidence(toks []text.Token, src string, spans []span, nc nameContext) []span {
@@ -125,4 +128,33 @@ func frBodyName(words []text.Token, nc nameContext) bool {
 // names ("Rose", "Young", "Park").
 func (nc nameContext) frEnglishWord(w string) bool {
 	return nc.enWords.has(w)
+}
+
+// frParticles are the particles of family names; "van" and "von" are no French words at
+// all, so they always are.
+var frParticles = foldSet(`de d du van von`)
+
+// frParticle reports, in French text, that the connector toks[k] inside the run
+// toks[:j] that starts with a first name is a particle of the person's name, not "de"
+// before what the person belongs to: "van" or "von", or "de" before one last word that
+// is no acronym and that the knowledge base knows at most as a gazetteer town ("de
+// Belen", "de Boisduval"). A band, a club or a company after "de" is named in more
+// words or known ("de Pink Floyd", "des Rays", "de LVMH").
+func (f *fieldNames) frParticle(k, j int) bool {
+	toks := f.toks
+	if f.nc.lang != "fr" || !frParticles[toks[k].Norm] {
+		return false
+	}
+	if toks[k].Norm == "van" || toks[k].Norm == "von" {
+		return true
+	}
+	for m := k + 1; m < j; m++ {
+		if m > k+1 && !toks[m].Hyph || toks[m].Upper {
+			return false
+		}
+		if c := f.cover[m]; c > 0 && !f.spans[c-1].weakPlace() {
+			return false
+		}
+	}
+	return true
 }
