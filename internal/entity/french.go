@@ -158,3 +158,14 @@ func (f *fieldNames) frParticle(k, j int) bool {
 	}
 	return true
 }
+
+// frTeamOwner reports a word the knowledge base does not know that may start the town,
+// state or school a club's nickname belongs to ("les Warriors de Golden State", "les
+// Hurricanes de la Caroline", "les Trojans d'USC"), see frTeams: a name, not a function
+// word capitalised as part of a title ("les Fables de La Fontaine"), a compass point,
+// a place qualifier ("les Moluques du Nord") nor the head of an institution's name.
+func frTeamOwner(t text.Token) bool {
+	return isNameTok(t) && !connectors[t.Norm] && !text.IsStopwordAny(t.Norm) && !compass[t.Norm] && !placeQualifiers[t.Norm] &&
+		!frOrgHeads[t.Norm] // "les Lotte Giants de l'Organisation coréenne de baseball": the league
+
+}
