@@ -328,7 +328,8 @@ func (f *fieldNames) chunk(i, j int) {
 			typ, conf = "ORG", 0.45
 		case n == 1 && !first.Upper && ruStumpCompound(first.Norm) && !ruCommonWord(nc.ruWords, first.Norm):
 			typ, conf = "ORG", 0.45 // "Роскомнадзор", "Минобороны", "Росатома"
-		case n == 1 && i > 0 && isPlacePrep(toks[i-1], src) && !toks[i].Break && !listedFirstName(first.Norm) && !(first.Upper && isRoman(first.Norm)):
+		case n == 1 && i > 0 && isPlacePrep(toks[i-1], src) && !toks[i].Break && !listedFirstName(first.Norm) && !(first.Upper && isRoman(first.Norm)) &&
+			!eventFirst[first.Norm]: // "aux Jeux olympiques" is no place
 			typ, conf = "LOC", 0.45 // "в Воеводине", "на Филиппинах": a first name only by its skeleton
 		case surnameLike(last.Norm) && n <= 3:
 			typ, conf = "PER", 0.55
