@@ -19,13 +19,28 @@ import (
 //     bands, films, games and brands ("Soft Cell", "Magic Mike", "Black Ops"), whose first
 //     word is an English word; an English-speaking person's first name is listed, or no
 //     common word (frEnglishWord, read by chunk);
+//   - "Les" and "Des" start no person's name: they are English first names, but the
+//     French plural articles (frNoArticlePeople);
 //   - a particle inside a person's name: "Gaspar Aquino de Belen", "Carlos Salinas de
 //     Gortari", "John Hasbrouck van Vleck" are one name each, where "David Gilmour de Pink
 //     Floyd" is a person and what he belongs to (frParticle, read by chunk).
 
 // frenchEvidence applies the French evidence above to the names found in a French field.
 func frenchEvidence(toks []text.Token, src string, spans []span, nc nameContext) []span {
-	return frArticleBodies(toks, src, spans, nc)
+	return frArticleBodies(toks, src, frNoArticlePeople(toks, spans), nc)
+}
+
+// frNoArticlePeople drops the people's names the patterns found starting with "Les" or
+// "Des": English first names (Leslie, Desmond) that in French text are the plural
+// articles, which start a title ("Les Amants du Capricorne") and never a person's name.
+func frNoArticlePeople(toks []text.Token, spans []span) []span {
+	keep := spans[:0]
+	for _, s := range spans {
+		if w := toks[s.From].Norm; !(s.Type == "PER" && s.Ent == nil && (w == "les" || w == "des")) {
+			keep = append(keep, s)
+		}
+	}
+	return keep
 }
 
 // frBodyArticles are the lower-case masculine singular articles, bare and joined to "à"
