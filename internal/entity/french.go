@@ -19,6 +19,8 @@ import (
 //     bands, films, games and brands ("Soft Cell", "Magic Mike", "Black Ops"), whose first
 //     word is an English word; an English-speaking person's first name is listed, or no
 //     common word (frEnglishWord, read by chunk);
+//   - a French function word is no town, though some gazetteer town bears it as a name
+//     (frFunctionWordTowns);
 //   - "Les" and "Des" start no person's name: they are English first names, but the
 //     French plural articles (frNoArticlePeople);
 //   - a particle inside a person's name: "Gaspar Aquino de Belen", "Carlos Salinas de
@@ -27,7 +29,21 @@ import (
 
 // frenchEvidence applies the French evidence above to the names found in a French field.
 func frenchEvidence(toks []text.Token, src string, spans []span, nc nameContext) []span {
-	return frArticleBodies(toks, src, frNoArticlePeople(toks, spans), nc)
+	return frArticleBodies(toks, src, frNoArticlePeople(toks, frFunctionWordTowns(toks, spans)), nc)
+}
+
+// frFunctionWordTowns drops the gazetteer towns of one word that is a French function
+// word: capitalised at a sentence's start, "Alors", "Ainsi", "Selon" are the words, not
+// the towns some country has by that name (the gazetteer lists alternate names in every
+// language, untagged).
+func frFunctionWordTowns(toks []text.Token, spans []span) []span {
+	keep := spans[:0]
+	for _, s := range spans {
+		if !(s.To-s.From == 1 && s.weakPlace() && text.IsStopword("fr", toks[s.From].Norm)) {
+			keep = append(keep, s)
+		}
+	}
+	return keep
 }
 
 // frNoArticlePeople drops the people's names the patterns found starting with "Les" or
