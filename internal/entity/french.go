@@ -69,8 +69,10 @@ var frBodyArticles = foldSet(`le au du`)
 // masculine article (see above). The words of the name must not say what else it is: no
 // first name (a person's title was dropped before it: "le Tyrone Booze" is one), no place
 // or building word ("le Cap Hatteras", "du Mont Blanc", "le Vieux Port"), no event word
-// ("du Grand Prix"), nor common words alone (a title: "le Seigneur Noir"). A country, region or other curated name over the whole run stands ("au
-// Costa Rica", "le New Jersey"); a gazetteer town inside gives way ("au PEC Zwolle").
+// ("du Grand Prix"), nor function words alone. A first name inside ends the name ("au
+// Vicence Calcio Roberto Murgita"). A country, region or other curated name over the
+// whole run stands ("au Costa Rica", "le New Jersey"); a gazetteer town inside gives way
+// ("au PEC Zwolle").
 func frArticleBodies(toks []text.Token, src string, spans []span, nc nameContext) []span {
 	var drop map[int]bool
 	var added []span
@@ -136,7 +138,8 @@ func frArticleBodies(toks []text.Token, src string, spans []span, nc nameContext
 }
 
 // frBodyName reports words that may name a body after an article: none of them a first
-// name, a title, a place, building or event word, and not all common words.
+// name, a title, a place, building or event word, and not all function words (nor all
+// common words, where the language has a list).
 func frBodyName(words []text.Token, nc nameContext) bool {
 	first, last := words[0].Norm, words[len(words)-1].Norm
 	if nc.isGivenName(first) || honorifics[first] || roles[first] || locFirst[first] || lowerGeoHeads[first] ||
@@ -196,7 +199,7 @@ func (f *fieldNames) frParticle(k, j int) bool {
 // word capitalised as part of a title ("les Fables de La Fontaine"), a compass point,
 // a place qualifier ("les Moluques du Nord") nor the head of an institution's name.
 func frTeamOwner(t text.Token) bool {
+	// not "les Lotte Giants de l'Organisation coréenne de baseball": that is the league
 	return isNameTok(t) && !connectors[t.Norm] && !text.IsStopwordAny(t.Norm) && !compass[t.Norm] && !placeQualifiers[t.Norm] &&
-		!frOrgHeads[t.Norm] // "les Lotte Giants de l'Organisation coréenne de baseball": the league
-
+		!frOrgHeads[t.Norm]
 }
