@@ -116,7 +116,7 @@ func (f *fieldNames) chunk(i, j int) {
 	// connector and what the person belongs to. ("Charles de Gaulle" has one word before.)
 	if givenNames[toks[i].Norm] || nc.isGivenName(toks[i].Norm) && !toks[i].SentStart {
 		for k := i + 2; k < j-1; k++ {
-			if isConnector(toks[k]) && !toks[k].Cap && !isConnector(toks[k-1]) {
+			if isConnector(toks[k]) && !toks[k].Cap && !isConnector(toks[k-1]) && !f.frParticle(k, j) {
 				f.chunk(k+1, j)
 				j = k
 				break
@@ -328,7 +328,8 @@ func (f *fieldNames) chunk(i, j int) {
 			typ, conf = "ORG", 0.45
 		case n == 1 && !first.Upper && ruStumpCompound(first.Norm) && !ruCommonWord(nc.ruWords, first.Norm):
 			typ, conf = "ORG", 0.45 // "Роскомнадзор", "Минобороны", "Росатома"
-		case n == 1 && i > 0 && isPlacePrep(toks[i-1], src) && !toks[i].Break && !listedFirstName(first.Norm) && !(first.Upper && isRoman(first.Norm)):
+		case n == 1 && i > 0 && isPlacePrep(toks[i-1], src) && !toks[i].Break && !listedFirstName(first.Norm) && !(first.Upper && isRoman(first.Norm)) &&
+			!eventFirst[first.Norm]: // "aux Jeux olympiques" is no place
 			typ, conf = "LOC", 0.45 // "в Воеводине", "на Филиппинах": a first name only by its skeleton
 		case surnameLike(last.Norm) && n <= 3:
 			typ, conf = "PER", 0.55
@@ -366,7 +367,7 @@ func (f *fieldNames) chunk(i, j int) {
 			// Somerset"); a product's, an event's or a body's does, which the acronym alone
 			// cannot tell apart.
 			return
-		case n >= 2 && n <= 3 && nc.common.has(first.Norm) && !first.SentStart:
+		case n >= 2 && n <= 3 && (nc.common.has(first.Norm) || nc.frEnglishWord(first.Norm)) && !first.SentStart:
 			// A name nothing else types that starts with a common word inside a sentence
 			// ("Killing Joke", "Modern Warfare", "Rotten Tomatoes") is a title, a band or a
 			// brand, not a person's: first names that are words ("Rose", "Frank") are

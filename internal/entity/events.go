@@ -11,8 +11,11 @@ import (
 // adjective, which is no name ("Dutch", "Prussian").
 
 // eventFirst starts the name of an event ("Battle of Gettysburg", "Opération Barkhane").
+// French names its games, cups and tournaments head first ("Jeux olympiques", "Coupe
+// d'Afrique des nations", "Tournoi des Six Nations"), English last (eventLast).
 var eventFirst = foldSet(`battle siege war campaign operation treaty massacre revolution
 bataille siège guerre campagne opération traité massacre révolution
+jeux coupe championnat championnats tournoi festival trophée
 битва сражение осада война операция договор революция`)
 
 // eventLast ends the name of an event ("World War II" ends in a numeral, see chunk;

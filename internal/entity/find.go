@@ -37,6 +37,7 @@ type nameContext struct {
 	knownOnly bool            // no pattern names in this field (a Title Case headline)
 	ruWords   wordSet         // dictionary forms of Russian common words
 	trWords   wordSet         // Turkish common words, in Turkish text only
+	enWords   wordSet         // English common words, in French text only (frEnglishWord)
 	lang      string          // the article's language (ISO 639-1), or "und"
 	memo      *nameMemo       // nil: nothing remembered
 	// otherScript: the field has Latin-script names but is written mostly in another
@@ -259,6 +260,9 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 	}
 	if nc.lang == "en" {
 		out = englishEvidence(toks, src, out, nc)
+	}
+	if nc.lang == "fr" {
+		out = frenchEvidence(toks, src, out, nc)
 	}
 	return listTypes(toks, src, surnames(toks, src, out, nc))
 }

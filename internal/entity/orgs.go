@@ -470,10 +470,17 @@ func frTeams(toks []text.Token, src string, spans []span, cover []int, drop []bo
 			continue
 		}
 		c := cover[p]
-		if c == 0 || spans[c-1].From != p || spans[c-1].Type != "LOC" || spans[c-1].To == p+1 && (compass[toks[p].Norm] || placeQualifiers[toks[p].Norm]) {
+		end := p
+		switch {
+		case c == 0 && frTeamOwner(toks[p]) && cover[k] == 0 && cover[m-1] == 0:
+			// a town, state or school the knowledge base lacks ("de Golden State", "de la
+			// Caroline") after a nickname that is no place it knows ("les Plaines d'Abraham")
+			end = p + 1
+		case c == 0 || spans[c-1].From != p || spans[c-1].Type != "LOC" || spans[c-1].To == p+1 && (compass[toks[p].Norm] || placeQualifiers[toks[p].Norm]):
 			continue // "les Moluques du Nord" are islands
+		default:
+			end = spans[c-1].To
 		}
-		end := spans[c-1].To
 		for end < len(toks) && !toks[end].Break && isNameTok(toks[end]) && cover[end] == 0 {
 			end++ // "Rays de Tampa Bay": the rest of the name the place starts
 		}

@@ -454,8 +454,11 @@ func newEntity(s span, id string) article.Entity {
 // words the article writes in lower case.
 func (r *Recognizer) nameContext(lang string, lower map[string]bool) nameContext {
 	nc := nameContext{lower: lower, common: r.common[lang], ruWords: r.ruWords, lang: lang}
-	if lang == "tr" {
+	switch lang {
+	case "tr":
 		nc.trWords = r.trWords
+	case "fr":
+		nc.enWords = r.common["en"]
 	}
 	return nc
 }
