@@ -142,7 +142,8 @@ func (tk *tokenizer) segment(w string, start int) {
 		_, alen := utf8.DecodeRuneInString(w[i:])
 		head, tail := w[:i], w[i+alen:]
 		switch {
-		case elisions[strings.ToLower(head)] && tail != "":
+		case elisions[strings.ToLower(head)] && tail != "" && (head != "N" || !titleCased(tail)):
+			// N'Djamena, N'Golo are names whole; n'est, N'importe lose their particle.
 			start += i + alen
 			w = tail
 		case tk.suffixes && tail != "" && utf8.RuneCountInString(tail) <= 5 && !strings.ContainsFunc(tail, isApostrophe) && !titleCased(tail):

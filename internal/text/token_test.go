@@ -17,6 +17,7 @@ func TestTokenize(t *testing.T) {
 		{"English possessive", "Yerevan's earlier", []string{"Yerevan", "earlier"}},
 		{"Turkish suffix in capitals", "BAKÜ'DE PAŞİNYAN'IN", []string{"BAKÜ", "PAŞİNYAN"}},
 		{"Irish surname", "O'Brien and O’Neal", []string{"O'Brien", "and", "O’Neal"}},
+		{"African names after N'", "N'Djamena n'est pas N'Golo. N'importe", []string{"N'Djamena", "est", "pas", "N'Golo", "importe"}},
 		{"hyphen compound", "Nagorno-Karabakh", []string{"Nagorno", "Karabakh"}},
 		{"initials", "William T. Sherman", []string{"William", "T", "Sherman"}},
 		{"Armenian", "Հայաստանի և Ադրբեջանի", []string{"Հայաստանի", "և", "Ադրբեջանի"}},
