@@ -492,7 +492,8 @@ func (p *Poller) releaseFeeds() []<-chan struct{} {
 func (p *Poller) poll(ctx context.Context, fc config.FeedConfig, rec feedRecord, fs *feedState) *pollResult {
 	start := time.Now()
 	res := &pollResult{key: fc.URL, at: start, rate: -1}
-	resp, err := p.fetch.get(ctx, rec.URL, rec.Validators, acceptFeeds)
+	var resp response
+	err := p.fetch.fetch(ctx, rec.URL, rec.Validators, acceptFeeds, &resp)
 	p.metrics.observeFetch(time.Since(start), err)
 	if err != nil {
 		res.err = err
