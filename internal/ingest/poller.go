@@ -127,6 +127,9 @@ type Poller struct {
 	group      string
 	pollNowGap time.Duration
 
+	// results recycles the results of scheduled polls (see newResult).
+	resultPool sync.Pool
+
 	// polls counts committed poll outcomes (a benchmark's cycle ends when every feed's is in).
 	polls     atomic.Int64
 	ran       atomic.Bool
@@ -199,6 +202,26 @@ type pollResult struct {
 	fs         *feedState // the feed state polled (nil for a push)
 	held       int        // of p.backlog, given back by the commit
 	done       chan error // when set, told the commit outcome
+}
+
+// newResult returns a zero result for a scheduled poll, recycled from a committed or
+// dropped one when there is one: a result per poll was, after the request, the largest
+// allocation of a poll answered 304.
+func (p *Poller) newResult() *pollResult {
+	if r, _ := p.resultPool.Get().(*pollResult); r != nil {
+		return r
+	}
+	return new(pollResult)
+}
+
+// recycle gives back r, once committed or dropped, when nothing refers to it any more. A
+// push's result is never recycled: the request that pushed it still reads done.
+func (p *Poller) recycle(r *pollResult) {
+	if r.pushed {
+		return
+	}
+	*r = pollResult{}
+	p.resultPool.Put(r)
 }
 
 // broughtNothing reports whether r is a scheduled poll that succeeded without a new body
@@ -436,6 +459,7 @@ func (p *Poller) pollOne(ctx context.Context, fs *feedState) {
 		p.mu.Lock()
 		p.pollEndedLocked(fs)
 		p.mu.Unlock()
+		p.recycle(res)
 		return
 	}
 	p.results <- res
@@ -491,7 +515,8 @@ func (p *Poller) releaseFeeds() []<-chan struct{} {
 
 func (p *Poller) poll(ctx context.Context, fc config.FeedConfig, rec feedRecord, fs *feedState) *pollResult {
 	start := time.Now()
-	res := &pollResult{key: fc.URL, at: start, rate: -1}
+	res := p.newResult()
+	*res = pollResult{key: fc.URL, at: start, rate: -1}
 	var resp response
 	err := p.fetch.fetch(ctx, rec.URL, rec.Validators, acceptFeeds, &resp)
 	p.metrics.observeFetch(time.Since(start), err)
@@ -815,8 +840,9 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 	kept := batch[:0]
 	for _, r := range batch {
 		cur := p.feeds[r.key]
+		keep := cur != nil && (r.fs == nil || r.fs == cur)
 		switch {
-		case cur != nil && (r.fs == nil || r.fs == cur):
+		case keep:
 			kept = append(kept, r)
 		case r.done != nil:
 			r.done <- fmt.Errorf("feed %s is no longer polled here", r.key)
@@ -824,9 +850,17 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 		if r.fs != nil && r.fs != cur {
 			p.pollEndedLocked(r.fs)
 		}
+		if !keep {
+			p.recycle(r)
+		}
 	}
 	batch = kept
 	p.mu.Unlock()
+	defer func() {
+		for _, r := range batch {
+			p.recycle(r)
+		}
+	}()
 	var ids []idKey
 	for _, r := range batch {
 		for _, a := range r.fresh {
