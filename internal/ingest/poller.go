@@ -127,7 +127,7 @@ type Poller struct {
 	group      string
 	pollNowGap time.Duration
 
-	// results recycles the results of scheduled polls (see newResult).
+	// resultPool recycles the results of scheduled polls (see newResult).
 	resultPool sync.Pool
 
 	// polls counts committed poll outcomes (a benchmark's cycle ends when every feed's is in).
