@@ -151,50 +151,80 @@ func (f *fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 
 // get fetches rawURL, sending the validators of the last fetch. accept is the Accept header.
 func (f *fetcher) get(ctx context.Context, rawURL string, prev validators, accept string) (*response, error) {
+	out := &response{}
+	if err := f.fetch(ctx, rawURL, prev, accept, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// fetch is get filling a response of the caller's: a poll keeps it on its stack, which
+// at a cycle of 10,000 polls saved an allocation per poll. out is not kept.
+func (f *fetcher) fetch(ctx context.Context, rawURL string, prev validators, accept string, out *response) error {
 	// The request is built once: its URL is parsed once, for the host limiter and the client.
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return nil, fmt.Errorf("building request for %s: %w", rawURL, err)
+		return fmt.Errorf("building request for %s: %w", rawURL, err)
 	}
 	release, err := f.hosts.acquire(ctx, req.URL.Host)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer release()
 	// The timeout starts once a host slot is ours: waiting politely is not the server's fault.
 	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
-	resp, err := f.do(req.WithContext(ctx), rawURL, prev, accept)
+	err = f.do(req.WithContext(ctx), rawURL, prev, accept, out)
 	if err != nil && parent.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
 		err = fmt.Errorf("%w (%s): %w", ErrTimeout, f.timeout, err)
 	}
-	return resp, err
+	return err
 }
 
-// do sends req, a GET of rawURL, with the validators of the last fetch.
-func (f *fetcher) do(req *http.Request, rawURL string, prev validators, accept string) (*response, error) {
-	// The header is made at its final size, in canonical form, sharing the values that
-	// never change between requests (neither the client nor the transport changes a value
-	// in place): Set per header grew the map and allocated each value.
-	h := make(http.Header, 5)
+// requestHeader is a request's header with room for the values that change between
+// requests. It is recycled once the response body is closed, after which net/http no
+// longer reads the request: a header made per request, with a slice per value, was the
+// largest allocation of a poll answered 304.
+type requestHeader struct {
+	h                http.Header
+	accept, inm, ims [1]string
+}
+
+var headerPool = sync.Pool{New: func() any { return &requestHeader{h: make(http.Header, 5)} }}
+
+// do sends req, a GET of rawURL, with the validators of the last fetch, into out.
+func (f *fetcher) do(req *http.Request, rawURL string, prev validators, accept string, out *response) error {
+	// The header is in canonical form, sharing the values that never change between
+	// requests (neither the client nor the transport changes a value in place).
+	rh := headerPool.Get().(*requestHeader)
+	h := rh.h
 	h["User-Agent"] = f.userAgentValue
 	h["Accept-Encoding"] = acceptEncodingValue
-	h["Accept"] = []string{accept}
+	rh.accept[0] = accept
+	h["Accept"] = rh.accept[:]
 	if prev.ETag != "" {
-		h["If-None-Match"] = []string{prev.ETag}
+		rh.inm[0] = prev.ETag
+		h["If-None-Match"] = rh.inm[:]
 	}
 	if prev.LastModified != "" {
-		h["If-Modified-Since"] = []string{prev.LastModified}
+		rh.ims[0] = prev.LastModified
+		h["If-Modified-Since"] = rh.ims[:]
 	}
 	req.Header = h
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("requesting %s: %w", rawURL, err)
+		// Not recycled: a transport that gave up on a request may still be writing it.
+		return fmt.Errorf("requesting %s: %w", rawURL, err)
 	}
-	defer resp.Body.Close()
+	defer func() {
+		resp.Body.Close()
+		clear(h)
+		rh.accept[0], rh.inm[0], rh.ims[0] = "", "", ""
+		headerPool.Put(rh)
+	}()
 
-	out := &response{
+	*out = response{
 		ContentType: resp.Header.Get("Content-Type"),
 		FinalURL:    rawURL,
 		MaxAge:      maxAge(resp.Header.Get("Cache-Control")),
@@ -218,15 +248,15 @@ func (f *fetcher) do(req *http.Request, rawURL string, prev validators, accept s
 	switch {
 	case resp.StatusCode == http.StatusNotModified:
 		out.NotModified = true
-		return out, nil
+		return nil
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		// Drain a little so the connection can be reused, never the whole thing.
 		_, _ = io.CopyN(io.Discard, resp.Body, 4096)
-		return nil, &HTTPStatusError{URL: rawURL, StatusCode: resp.StatusCode, RetryAfter: retryAfter(resp.Header.Get("Retry-After"), time.Now())}
+		return &HTTPStatusError{URL: rawURL, StatusCode: resp.StatusCode, RetryAfter: retryAfter(resp.Header.Get("Retry-After"), time.Now())}
 	}
 	body, err := f.readBody(resp)
 	if err != nil {
-		return nil, fmt.Errorf("reading body of %s: %w", rawURL, err)
+		return fmt.Errorf("reading body of %s: %w", rawURL, err)
 	}
 	sum := sha256.Sum256(body)
 	hash := fmt.Sprintf("%x", sum[:16])
@@ -234,7 +264,7 @@ func (f *fetcher) do(req *http.Request, rawURL string, prev validators, accept s
 	out.Validators = validators{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified"), BodyHash: hash}
 	// Many servers ignore validators but send the same bytes: treat that as a 304.
 	out.NotModified = prev.BodyHash != "" && prev.BodyHash == hash
-	return out, nil
+	return nil
 }
 
 // readBody reads at most maxBody decompressed bytes and refuses bodies inflating beyond

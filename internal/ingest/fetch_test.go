@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -60,6 +61,60 @@ func TestFetchConditionalGET(t *testing.T) {
 	}
 	if second.Validators != first.Validators {
 		t.Errorf("validators lost on 304: %+v", second.Validators)
+	}
+}
+
+// Request headers are recycled between fetches: a fetch without validators, or with
+// another Accept, must not carry what the previous fetch sent.
+func TestFetchRecycledHeaderCarriesOnlyItsOwnValues(t *testing.T) {
+	// Each header as sent: absent is "", present and empty is "[]".
+	sent := func(h http.Header, key string) string {
+		if v, ok := h[key]; ok {
+			return fmt.Sprint(v)
+		}
+		return ""
+	}
+	type seen struct{ inm, ims, accept string }
+	got := make(chan seen, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- seen{sent(r.Header, "If-None-Match"), sent(r.Header, "If-Modified-Since"), sent(r.Header, "Accept")}
+		if r.Header.Get("If-None-Match") != "" || r.Header.Get("If-Modified-Since") != "" {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Write([]byte("<rss/>"))
+	}))
+	defer srv.Close()
+	f := newFetcher(testConfig())
+	defer f.close()
+	both := validators{ETag: `"e1"`, LastModified: "Mon, 03 Apr 2023 01:02:03 GMT"}
+	cases := []struct {
+		name   string
+		prev   validators
+		accept string
+	}{
+		{"both validators", both, acceptFeeds},
+		{"none after both", validators{}, "text/plain"},
+		{"ETag only", validators{ETag: `"e2"`}, acceptFeeds},
+		{"Last-Modified only", validators{LastModified: both.LastModified}, "text/html"},
+		{"none again", validators{}, acceptFeeds},
+	}
+	for round := range 3 {
+		for _, c := range cases {
+			if _, err := f.get(t.Context(), srv.URL, c.prev, c.accept); err != nil {
+				t.Fatalf("round %d, %s: %v", round, c.name, err)
+			}
+			want := seen{accept: fmt.Sprint([]string{c.accept})}
+			if c.prev.ETag != "" {
+				want.inm = fmt.Sprint([]string{c.prev.ETag})
+			}
+			if c.prev.LastModified != "" {
+				want.ims = fmt.Sprint([]string{c.prev.LastModified})
+			}
+			if s := <-got; s != want {
+				t.Errorf("round %d, %s: server saw %+v, want %+v", round, c.name, s, want)
+			}
+		}
 	}
 }
 

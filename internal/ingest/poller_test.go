@@ -294,4 +294,12 @@ func TestPollerWritesQuietPollsAtTheFlush(t *testing.T) {
 	if rec := recs[url]; rec == nil || rec.Successes < 4 {
 		t.Errorf("stored after stop: %+v, want 4 successes or more", rec)
 	}
+	// The flush writes the last poll's record, as the feed state holds it, not an older one.
+	r.p.mu.Lock()
+	mem := r.p.feeds[url].rec
+	r.p.mu.Unlock()
+	if rec := recs[url]; rec != nil && (rec.Successes != mem.Successes || !rec.NextPoll.Equal(mem.NextPoll) || rec.Interval != mem.Interval) {
+		t.Errorf("stored after stop: %d successes, next poll %s, interval %s; the feed state has %d, %s, %s",
+			rec.Successes, rec.NextPoll, rec.Interval, mem.Successes, mem.NextPoll, mem.Interval)
+	}
 }
