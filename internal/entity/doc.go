@@ -13,6 +13,9 @@
 // inflect.go and translit.go (case forms and the cross-script skeleton), recognizer.go
 // (the API: Recognizer, Finder, unknown names), find.go and chunk.go (the name patterns),
 // and the evidence they weigh by kind: people.go, places.go, orgs.go, events.go, lists.go
-// (lists and surname propagation), scripts.go, and russian.go (evidence of Russian text
-// alone: national teams, transliterated names, plural places, mention bounds).
+// (lists and surname propagation), scripts.go, and the evidence of one language's text
+// alone: english.go (definitions and kind nouns that type a name, "X, Maryland", clubs
+// named by a town and a nickname), french.go (a name after a masculine article, particles
+// in people's names, games and cups as events), russian.go (national teams, transliterated
+// names, plural places, mention bounds) and turkish.go (common words written large).
 package entity
