@@ -199,6 +199,29 @@ func TestTownNamesWithALowerCaseLinkLink(t *testing.T) {
 	}
 }
 
+// TestPresidencyByItsPalace: the French presidency is named by its palace in the press of
+// every language ("l'Élysée a annoncé"); without a curated entry the patterns made a person
+// of the one unknown word after the elided article.
+func TestPresidencyByItsPalace(t *testing.T) {
+	cases := []struct{ text, lang string }{
+		{"Le président a reçu son homologue au palais de l'Élysée mardi soir.", "fr"},
+		{"L'Élysée a annoncé la visite du ministre.", "fr"},
+		{"Елисейский дворец сообщил во вторник о переговорах.", "ru"},
+		{"The Élysée said on Tuesday that talks would resume.", "en"},
+	}
+	for _, tc := range cases {
+		got := findIn(t, tc.text, tc.lang)
+		if !slices.Contains(idsOf(got), "ww:elysee") {
+			t.Errorf("Find(%q) = %q, want ww:elysee", tc.text, idsOf(got))
+		}
+		for _, e := range got {
+			if e.Type == "PER" {
+				t.Errorf("Find(%q): person %q", tc.text, e.Name)
+			}
+		}
+	}
+}
+
 // TestShortCapitalsAreNoTownInAnyScript: a single word of at most four capitals is an
 // acronym, not a small town that happens to be spelt so, in Cyrillic as in Latin
 // (ЗИЛ is three letters in six bytes).
