@@ -269,15 +269,7 @@ func englishDefinitions(toks []text.Token, src string, spans []span, nc nameCont
 	if len(added) == 0 {
 		return spans
 	}
-	out := make([]span, 0, len(spans)+len(added))
-	for si, s := range spans {
-		if !drop[si] {
-			out = append(out, s)
-		}
-	}
-	out = append(out, added...)
-	sort.Slice(out, func(a, b int) bool { return out[a].From < out[b].From })
-	return out
+	return replaceSpans(spans, drop, added)
 }
 
 // nameRunEnd returns where the run of capitalised words (and acronyms) starting at

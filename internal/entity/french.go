@@ -1,8 +1,6 @@
 package entity
 
 import (
-	"sort"
-
 	"wirewatch/internal/text"
 )
 
@@ -126,15 +124,7 @@ func frArticleBodies(toks []text.Token, src string, spans []span, nc nameContext
 	if len(added) == 0 {
 		return spans
 	}
-	out := make([]span, 0, len(spans)+len(added))
-	for si, s := range spans {
-		if !drop[si] {
-			out = append(out, s)
-		}
-	}
-	out = append(out, added...)
-	sort.Slice(out, func(a, b int) bool { return out[a].From < out[b].From })
-	return out
+	return replaceSpans(spans, drop, added)
 }
 
 // frBodyName reports words that may name a body after an article: none of them a first

@@ -1,6 +1,7 @@
 package entity
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -18,6 +19,20 @@ type span struct {
 	Name     string // unknown names: the surface form
 	Key      string // unknown names: the ID key when not the span's own words (an acronym's long form)
 	Quoted   bool   // the mention includes the guillemets around the name («Локомотив»)
+}
+
+// replaceSpans returns spans without those whose index drop holds, with added, in text
+// order: an evidence pass that found a longer name in place of the ones inside it.
+func replaceSpans(spans []span, drop map[int]bool, added []span) []span {
+	out := make([]span, 0, len(spans)+len(added))
+	for si, s := range spans {
+		if !drop[si] {
+			out = append(out, s)
+		}
+	}
+	out = append(out, added...)
+	sort.Slice(out, func(a, b int) bool { return out[a].From < out[b].From })
+	return out
 }
 
 // weakPlace reports a gazetteer town or physical feature: a name a person's or a club's
