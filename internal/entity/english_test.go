@@ -1,19 +1,11 @@
 package entity
 
-import (
-	"slices"
-	"testing"
-)
+import "testing"
 
 // TestEnglishEvidence checks the English kinds of evidence of english.go on made-up
 // sentences: names that must be found (TYPE:surface) and names that must not be.
 func TestEnglishEvidence(t *testing.T) {
-	tag := sharedTagger(t)
-	cases := []struct {
-		name      string
-		text      string
-		want, not []string
-	}{
+	checkEvidence(t, []evidenceCase{
 		{"a definition's kind noun types the name and its later bare mentions",
 			"Brackwell is a small village in the county of Kent. Since 1990 Brackwell has had a church.",
 			[]string{"LOC:Brackwell", "LOC:Brackwell"}, []string{"PER:Brackwell", "ORG:Brackwell"}},
@@ -76,37 +68,7 @@ func TestEnglishEvidence(t *testing.T) {
 		{"an acronym starting a sentence is an acronym still; a dateline is not",
 			"KORVAL, Ruritania - The camp is full, officials said. ZAPCO warned on Monday that supplies would run out.",
 			[]string{"ORG:ZAPCO"}, []string{"ORG:KORVAL"}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			got := spansOf(tag(tc.text), tc.text, true)
-			// a name listed twice in want must be found twice: the bare mention too
-			want := map[string]int{}
-			for _, w := range tc.want {
-				want[w]++
-			}
-			for w, n := range want {
-				if c := count(got, w); c < n {
-					t.Errorf("%q: want %s %d times, found %d; got %q", tc.text, w, n, c, got)
-				}
-			}
-			for _, w := range tc.not {
-				if slices.Contains(got, w) {
-					t.Errorf("%q: want no %s; got %q", tc.text, w, got)
-				}
-			}
-		})
-	}
-}
-
-func count(list []string, w string) int {
-	n := 0
-	for _, x := range list {
-		if x == w {
-			n++
-		}
-	}
-	return n
+	})
 }
 
 // TestEnglishEvidenceCutShort runs the English passes over every prefix of a text full of

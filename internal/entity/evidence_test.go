@@ -1,20 +1,12 @@
 package entity
 
-import (
-	"slices"
-	"testing"
-)
+import "testing"
 
 // TestEvidenceKinds checks kinds of evidence on sentences written for the test, in the
 // words of regional news: each case lists names that must be found (TYPE:surface) and
 // names that must not be.
 func TestEvidenceKinds(t *testing.T) {
-	tag := sharedTagger(t)
-	cases := []struct {
-		name      string
-		text      string
-		want, not []string
-	}{
+	checkEvidence(t, []evidenceCase{
 		{"a headline's last word is no part of the name the body starts with",
 			"Talks resume in Geneva\nNikol Pashinyan arrived on Monday with his delegation.",
 			[]string{"LOC:Geneva", "PER:Nikol Pashinyan"}, []string{"PER:Geneva Nikol Pashinyan", "LOC:Geneva Nikol"}},
@@ -196,20 +188,5 @@ func TestEvidenceKinds(t *testing.T) {
 			`He starred in "Life on the Mississippi" and sang on the "I Am Sam" soundtrack; "We will not leave New York," said Sam Carter in New York.`,
 			[]string{"LOC:New York", "PER:Sam Carter"},
 			[]string{"LOC:Sam", "LOC:Mississippi"}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			got := spansOf(tag(tc.text), tc.text, true)
-			for _, w := range tc.want {
-				if !slices.Contains(got, w) {
-					t.Errorf("%q: want %s; got %q", tc.text, w, got)
-				}
-			}
-			for _, w := range tc.not {
-				if slices.Contains(got, w) {
-					t.Errorf("%q: want no %s; got %q", tc.text, w, got)
-				}
-			}
-		})
-	}
+	})
 }

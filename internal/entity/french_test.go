@@ -1,19 +1,11 @@
 package entity
 
-import (
-	"slices"
-	"testing"
-)
+import "testing"
 
 // TestFrenchEvidence checks the French kinds of evidence of french.go on made-up
 // sentences: names that must be found (TYPE:surface) and names that must not be.
 func TestFrenchEvidence(t *testing.T) {
-	tag := sharedTagger(t)
-	cases := []struct {
-		name      string
-		text      string
-		want, not []string
-	}{
+	checkEvidence(t, []evidenceCase{
 		{"a town and more words after a masculine article is a club",
 			"Le défenseur a signé pour trois saisons au Grenoble Foot 38 après une saison blanche.",
 			[]string{"ORG:Grenoble Foot 38"}, []string{"LOC:Grenoble"}},
@@ -56,23 +48,5 @@ func TestFrenchEvidence(t *testing.T) {
 		{"a place word after the article makes a place, not a body",
 			"Les randonneurs sont montés au sommet du Mont Tarvo avant de redescendre vers le village.",
 			nil, []string{"ORG:Mont Tarvo"}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			var got []string
-			for _, p := range tag(tc.text) {
-				got = append(got, p.Type+":"+tc.text[p.Start:p.End])
-			}
-			for _, w := range tc.want {
-				if !slices.Contains(got, w) {
-					t.Errorf("%q: want %s; got %q", tc.text, w, got)
-				}
-			}
-			for _, w := range tc.not {
-				if slices.Contains(got, w) {
-					t.Errorf("%q: want no %s; got %q", tc.text, w, got)
-				}
-			}
-		})
-	}
+	})
 }

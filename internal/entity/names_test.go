@@ -1,6 +1,7 @@
 package entity
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,50 @@ var (
 	testTag     func(string) []Tagged
 	testTagErr  error
 )
+
+// evidenceCase is a sentence written for a test, the names (TYPE:surface) the tagger must
+// find in it, a name listed n times found at least n times (its bare mentions too), and the
+// names it must not find.
+type evidenceCase struct {
+	name      string
+	text      string
+	want, not []string
+}
+
+// checkEvidence runs the shared tagger over each case's text and checks what it found.
+func checkEvidence(t *testing.T, cases []evidenceCase) {
+	t.Helper()
+	tag := sharedTagger(t)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := spansOf(tag(tc.text), tc.text, true)
+			want := map[string]int{}
+			for _, w := range tc.want {
+				want[w]++
+			}
+			for w, n := range want {
+				if c := countOf(got, w); c < n {
+					t.Errorf("%q: want %s %d times, found %d; got %q", tc.text, w, n, c, got)
+				}
+			}
+			for _, w := range tc.not {
+				if slices.Contains(got, w) {
+					t.Errorf("%q: want no %s; got %q", tc.text, w, got)
+				}
+			}
+		})
+	}
+}
+
+func countOf(list []string, w string) int {
+	n := 0
+	for _, x := range list {
+		if x == w {
+			n++
+		}
+	}
+	return n
+}
 
 // spansOf lists what tag found in s as "TYPE:text", MISC left out unless withMISC.
 func spansOf(tags []Tagged, s string, withMISC bool) []string {
