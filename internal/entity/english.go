@@ -309,15 +309,6 @@ func sameWords(toks []text.Token, words []string) bool {
 	return true
 }
 
-func overlapsAny(spans []span, from, to int) bool {
-	for _, s := range spans {
-		if s.From < to && s.To > from {
-			return true
-		}
-	}
-	return false
-}
-
 // townParts are words after a town that name a part of it or a way through it, which
 // the place words do not list: "Miami Area", "Cleveland Way", "London Underground".
 var townParts = foldSet(`area areas way underground metro downtown uptown docklands suburbs outskirts`)

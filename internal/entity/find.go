@@ -463,9 +463,13 @@ func dropOverlaps(spans []span, from, to int) []span {
 	return keep
 }
 
-func covered(spans []span, i int) bool {
+// covered reports whether a span holds token i.
+func covered(spans []span, i int) bool { return overlapsAny(spans, i, i+1) }
+
+// overlapsAny reports whether a span shares a token with [from, to).
+func overlapsAny(spans []span, from, to int) bool {
 	for _, s := range spans {
-		if s.From <= i && i < s.To {
+		if s.From < to && s.To > from {
 			return true
 		}
 	}

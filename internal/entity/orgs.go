@@ -699,19 +699,13 @@ func clubTowns(toks []text.Token, src string, spans []span, cover []int, drop []
 		}
 		// A place the patterns guessed from the preposition alone ("loaned to
 		// Pizzighettone") gives way to the cue.
-		free := true
 		for a, s := range added {
 			if s.From == k && s.To == e && s.Type == "LOC" && s.Conf <= 0.45 {
 				added = append(added[:a], added[a+1:]...)
 				break
 			}
 		}
-		for _, s := range added {
-			if s.From < e && s.To > k {
-				free = false
-			}
-		}
-		if free {
+		if !overlapsAny(added, k, e) {
 			added = append(added, span{From: k, To: e, Type: "ORG", Conf: 0.5, Name: surfaceOf(src, toks[k:e])})
 		}
 		k = e
