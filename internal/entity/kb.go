@@ -3,7 +3,6 @@ package entity
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"os"
@@ -362,13 +361,15 @@ func appendAlias(list []alias, a alias) []alias {
 // loadPlaces reads the generated gazetteer (see tools/kbgen): one place per line,
 // id, type, country, lat, lon, population, canonical name, then aliases separated by "|".
 func (k *kb) loadPlaces(gz []byte, src uint8) error {
-	owners, err := placeOwners(gz)
+	// Decompressed once, read twice: every place's own name must be known before any
+	// alternate name is taken (see borrowed).
+	tsv, err := gunzip(gz)
+	if err != nil {
+		return fmt.Errorf("reading gazetteer: %w", err)
+	}
+	owners, err := placeOwners(tsv)
 	if err != nil {
 		return err
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		return fmt.Errorf("opening gazetteer: %w", err)
 	}
 	k.loading = true
 	defer func() { k.loading = false }()
@@ -381,7 +382,7 @@ func (k *kb) loadPlaces(gz []byte, src uint8) error {
 		interned[s] = s
 		return s
 	}
-	sc := bufio.NewScanner(zr)
+	sc := bufio.NewScanner(bytes.NewReader(tsv))
 	sc.Buffer(make([]byte, 1<<20), 1<<22)
 	line := 0
 	for sc.Scan() {
@@ -438,15 +439,11 @@ func (k *kb) loadPlaces(gz []byte, src uint8) error {
 	return nil
 }
 
-// placeOwners maps the lower-cased canonical name of every place of the gazetteer to its
-// ID ("*" when several places have it).
-func placeOwners(gz []byte) (map[string]string, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		return nil, fmt.Errorf("opening gazetteer: %w", err)
-	}
+// placeOwners maps the lower-cased canonical name of every place of the gazetteer (its
+// decompressed lines) to its ID ("*" when several places have it).
+func placeOwners(tsv []byte) (map[string]string, error) {
 	owners := make(map[string]string, 1<<15)
-	sc := bufio.NewScanner(zr)
+	sc := bufio.NewScanner(bytes.NewReader(tsv))
 	sc.Buffer(make([]byte, 1<<20), 1<<22)
 	for sc.Scan() {
 		f := strings.SplitN(sc.Text(), "\t", 8)

@@ -112,11 +112,7 @@ func loadBaseKB(gazetteer bool) (*kb, error) {
 // the curated file has gets the list's names only: the curated record's name, type and
 // country stand.
 func (k *kb) loadPoliticians(gz []byte) error {
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		return fmt.Errorf("opening built-in politicians: %w", err)
-	}
-	b, err := io.ReadAll(zr)
+	b, err := gunzip(gz)
 	if err != nil {
 		return fmt.Errorf("reading built-in politicians: %w", err)
 	}
@@ -585,13 +581,22 @@ func loadWordSet(gz []byte) (wordSet, error) {
 	return newWordSet(words), nil
 }
 
-// readWordList reads a gzipped list of one word a line (see kbgen) as folded words.
-func readWordList(gz []byte) ([]string, error) {
+// gunzip returns the decompressed bytes of an embedded gzip file.
+func gunzip(gz []byte) ([]byte, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(gz))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("opening gzip data: %w", err)
 	}
 	b, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("decompressing: %w", err)
+	}
+	return b, nil
+}
+
+// readWordList reads a gzipped list of one word a line (see kbgen) as folded words.
+func readWordList(gz []byte) ([]string, error) {
+	b, err := gunzip(gz)
 	if err != nil {
 		return nil, err
 	}
