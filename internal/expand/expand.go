@@ -14,6 +14,8 @@ package expand
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 
 	"wirewatch/internal/entity"
@@ -68,7 +70,8 @@ func (x *Expander) Load() error {
 
 // Query returns n with every free-text word and exact phrase (not in a field: clause, not
 // a wildcard, not a proximity search) that names known entities replaced by (it OR
-// entity:ID ...), and the expansions made, in query order. n itself is not changed. With
+// entity:ID ...), and likewise every run of words that names them together (see
+// conjunction), and the expansions made, in query order. n itself is not changed. With
 // nothing to add, or when the widened query would break the language's limits, it
 // returns n and no expansions.
 func (x *Expander) Query(n query.Node) (query.Node, []Expansion, error) {
@@ -117,7 +120,7 @@ func (w *walker) node(n query.Node) query.Node {
 			return w.widen(x, x.Value)
 		}
 	case *query.And:
-		return &query.And{Nodes: w.nodes(x.Nodes)}
+		return &query.And{Nodes: w.conjunction(x.Nodes)}
 	case *query.Or:
 		return &query.Or{Nodes: w.nodes(x.Nodes)}
 	case *query.Not:
@@ -132,6 +135,68 @@ func (w *walker) nodes(ns []query.Node) []query.Node {
 		out[i] = w.node(n)
 	}
 	return out
+}
+
+// maxRunWords bounds the run of words tried as one name ("Лачинский коридор", "Nikol
+// Pashinyan", "corridor de Latchine"); the knowledge base's longer names are found quoted.
+const maxRunWords = 6
+
+// conjunction expands the nodes of an And. An analyst types a name as words, not as a
+// phrase: "Лачинский коридор" is Лачинский AND коридор, and each word alone names either
+// nothing or something else, so only the Russian articles that use both words were found.
+// A run of free-text words that together name known entities (the whole run, not a part
+// of a longer name) becomes ((the words) OR entity:ID ...); the longest run from the left
+// wins, and words in no such run are widened one by one as before.
+func (w *walker) conjunction(ns []query.Node) []query.Node {
+	out := make([]query.Node, 0, len(ns))
+	for i := 0; i < len(ns); {
+		end := i // ns[i:end] is a run of free-text words
+		for end < len(ns) && end-i < maxRunWords && isWord(ns[end]) {
+			end++
+		}
+		n, used := w.run(ns[i:end])
+		if used == 0 {
+			out = append(out, w.node(ns[i]))
+			i++
+			continue
+		}
+		out = append(out, n)
+		i += used
+	}
+	return out
+}
+
+func isWord(n query.Node) bool {
+	t, ok := n.(*query.Term)
+	return ok && t.Field == query.FieldText
+}
+
+// run returns the widened node for the longest prefix of at least two words of run that
+// names entities as a whole, and how many words it took; 0 when no such prefix does.
+func (w *walker) run(run []query.Node) (query.Node, int) {
+	for k := len(run); k >= 2 && w.budget > 0; k-- {
+		words := make([]string, k)
+		for j, n := range run[:k] {
+			words[j] = n.(*query.Term).Value
+		}
+		text := strings.Join(words, " ")
+		alts := []query.Node{&query.And{Nodes: slices.Clone(run[:k])}}
+		for _, m := range w.names.Lookup(text) {
+			if w.budget == 0 {
+				break
+			}
+			if m.Part {
+				continue
+			}
+			w.budget--
+			alts = append(alts, &query.Term{Field: query.FieldEntity, Value: m.ID})
+			w.used = append(w.used, Expansion{Term: text, Entity: m.ID, Name: m.Name, Alias: m.Alias})
+		}
+		if len(alts) > 1 {
+			return &query.Or{Nodes: alts}, k
+		}
+	}
+	return nil, 0
 }
 
 // widen returns (n OR entity:ID ...) for the entities text names, within the budget.

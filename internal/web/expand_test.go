@@ -70,6 +70,11 @@ func TestSearchExpandsNamesAcrossScripts(t *testing.T) {
 		{"Cyrillic name finds every script", "Лавров", "", []string{"en", "fr", "ru"}, "Q58217", ""},
 		{"Cyrillic, turned off", "Лавров", "false", []string{"ru"}, "", ""},
 		{"explicitly on", "Lavrov", "true", []string{"en", "fr", "ru"}, "Q58217", "Сергей Лавров"},
+		// Words typed without quotes that together name the corridor: each alone named
+		// nothing or the town, so only articles with both words were found.
+		{"a name typed as words, Cyrillic", "Лачинский коридор", "", []string{"en", "fr", "ru"}, "ww:lachin-corridor", ""},
+		{"a name typed as words, Azerbaijani", "Laçın dəhlizi", "", []string{"en", "fr", "ru"}, "ww:lachin-corridor", "Лачинский коридор"},
+		{"a name typed as words, Latin", "Sergey Lavrov", "", []string{"en", "fr", "ru"}, "Q58217", "Сергей Лавров"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
