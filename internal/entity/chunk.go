@@ -34,6 +34,11 @@ func (f *fieldNames) chunk(i, j int) {
 			i++
 			continue
 		}
+		if nc.deLeadingNoun(toks, i, j, cover) {
+			titled = titled || deTitle(t.Norm) || deArticles[t.Norm]
+			i++
+			continue
+		}
 		// "Mayor of Ottawa", "King of Thailand": what follows a title and a connector is
 		// the place or body the title belongs to, not a person.
 		if isConnector(t) && !t.Cap && !articlePrefix(toks, i) {
@@ -87,6 +92,10 @@ func (f *fieldNames) chunk(i, j int) {
 	// own.
 	if p := f.knownPersonAtEnd(i, j); p > i {
 		f.chunk(i, p)
+		return
+	}
+	if p := f.deKnownPersonFirst(i, j); p > i {
+		f.chunk(p, j)
 		return
 	}
 	// "NFL Champion Baltimore Colts", "National Champion Texas Longhorns": a club named by
@@ -265,6 +274,8 @@ func (f *fieldNames) chunk(i, j int) {
 		typ, conf = "LOC", 0.45 // "Carnegie Hall", where a lake is called Carnegie
 	case n > 1 && allUpper(toks[i:j]) && text.ScriptOf(first.Norm) == text.Cyrillic:
 		typ, conf = "ORG", 0.5 // "МИД СССР", "ЦК РКП": acronyms together name a body
+	case nc.deAdjectiveFirst(toks, i, j, cover):
+		typ, conf = "ORG", 0.5 // "Europäische Zentralbank", "des Auswärtigen Amtes"
 	case nc.isGivenName(first.Norm) && n > 1 && n <= 4 && !strong && !foreignScript(toks[i:j], nc),
 		givenNames[first.Norm] && n == 2 && cover[i] == 0 && !first.SentStart:
 		typ, conf = "PER", 0.6 // and "Michael Jordan", "George Washington"

@@ -184,7 +184,8 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 				j++
 				continue
 			}
-			if isConnector(toks[j]) && !toks[j].Cap && j+1 < len(toks) && !toks[j+1].Break && isNameTok(toks[j+1]) {
+			if isConnector(toks[j]) && !toks[j].Cap && j+1 < len(toks) && !toks[j+1].Break && isNameTok(toks[j+1]) &&
+				!(nc.lang == "de" && deObjectArticles[toks[j].Norm]) {
 				j += 2
 				continue
 			}

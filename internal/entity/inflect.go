@@ -123,6 +123,11 @@ func inflectCompound(lower []string, fixed []bool, lang string, acronym, person 
 			if last, _ := utf8.DecodeLastRuneInString(f); !strings.ContainsRune("sxzß", last) {
 				addForm(withLast(base, f+"s"))
 			}
+			if !person {
+				for _, form := range deDeclined(base) {
+					addForm(form)
+				}
+			}
 		}
 	}
 	return out
