@@ -326,8 +326,8 @@ type textField struct {
 	value          []byte
 	length         int
 	freqs          bindex.TokenFrequencies
-	scratch        *freqScratch // holds freqs; nil before Analyze and after release
-	terms          *termBytes   // holds terms of freqs when not nil
+	freqSize       int        // the memory freqs take, for Size
+	terms          *termBytes // holds terms of freqs when not nil
 }
 
 var _ document.Field = (*textField)(nil)
@@ -346,8 +346,8 @@ func (f *textField) AnalyzedTokenFrequencies() bindex.TokenFrequencies { return 
 // frequencies as document.TextField does.
 func (f *textField) Size() int {
 	n := len(f.name) + len(f.value) + 8*len(f.arrayPositions) + 96
-	if f.scratch != nil {
-		n += f.scratch.size
+	if f.freqs != nil {
+		n += f.freqSize
 	}
 	return n
 }
@@ -361,8 +361,7 @@ func (f *textField) Analyze() {
 		tokens = f.analyzer.Analyze(f.value)
 	}
 	f.length = len(tokens)
-	f.scratch = &freqScratch{}
-	f.freqs = tokenFrequency(f.scratch, tokens, f.arrayPositions, f.options)
+	f.freqs, f.freqSize = tokenFrequency(tokens, f.arrayPositions, f.options)
 	if sc != nil {
 		sc.release() // the frequencies hold no token record
 	}
@@ -371,7 +370,7 @@ func (f *textField) Analyze() {
 // release drops the field's frequencies once Bleve is done with the document, so that a
 // document still referenced does not hold them.
 func (f *textField) release() {
-	f.freqs, f.scratch, f.terms = nil, nil, nil
+	f.freqs, f.freqSize, f.terms = nil, 0, nil
 }
 
 // releaseFields drops the frequencies of d's fields (see textField.release).
