@@ -266,6 +266,7 @@ type listField struct {
 	values   []string
 	length   int
 	freqs    bindex.TokenFrequencies
+	freqSize int // the memory freqs take, for Size
 }
 
 var _ document.Field = (*listField)(nil)
@@ -292,28 +293,30 @@ func (f *listField) NumPlainTextBytes() uint64 {
 func (f *listField) Size() int {
 	n := int(f.NumPlainTextBytes()) + len(f.name) + 64
 	if f.freqs != nil {
-		n += f.freqs.Size()
+		n += f.freqSize
 	}
 	return n
 }
 
+// Analyze counts the terms of every value in one tokenFrequency call, so that the
+// field's map and records are made once at their size, rather than a record and a key
+// per term as they come; the values' bytes, which the analyser may change in place, are
+// copied into one buffer.
 func (f *listField) Analyze() {
-	f.freqs = make(bindex.TokenFrequencies, len(f.values))
-	f.length = 0
+	n := 0
 	for _, v := range f.values {
-		tokens := f.analyzer.Analyze([]byte(v))
-		f.length += len(tokens)
-		for _, t := range tokens {
-			tf := f.freqs[string(t.Term)]
-			if tf == nil {
-				tf = &bindex.TokenFreq{Term: t.Term}
-				f.freqs[string(t.Term)] = tf
-			}
-			if !f.options.SkipFreqNorm() {
-				tf.SetFrequency(tf.Frequency() + 1)
-			}
-		}
+		n += len(v)
 	}
+	buf := make([]byte, 0, n)
+	var tokens analysis.TokenStream
+	for _, v := range f.values {
+		start := len(buf)
+		buf = append(buf, v...)
+		// Capped, so that a filter that appends cannot write over the next value.
+		tokens = append(tokens, f.analyzer.Analyze(buf[start:len(buf):len(buf)])...)
+	}
+	f.length = len(tokens)
+	f.freqs, f.freqSize = tokenFrequency(tokens, nil, f.options)
 }
 
 // textField is document.TextField for a field that is not stored (so its analyser may
