@@ -93,6 +93,11 @@ func (bd *builder) text(d *document.Document, prop, value string, pos int) {
 		an := s.analyzer
 		if shared != nil {
 			an = sharedAnalyzer{shared, i}
+		} else if i > 0 {
+			// An analyser may change its input in place, and a field's frequencies are
+			// keyed by its terms' bytes (termKey): analysers that do not share their
+			// tokens each work on a copy of their own.
+			v = []byte(value)
 		}
 		if s.options.IsStored() {
 			d.AddField(document.NewTextFieldCustom(s.name, indexes, v, s.options, an))
