@@ -93,6 +93,11 @@ func (bd *builder) text(d *document.Document, prop, value string, pos int) {
 		an := s.analyzer
 		if shared != nil {
 			an = sharedAnalyzer{shared, i}
+		} else if i > 0 {
+			// An analyser may change its input in place, and a field's frequencies are
+			// keyed by its terms' bytes (termKey): analysers that do not share their
+			// tokens each work on a copy of their own.
+			v = []byte(value)
 		}
 		if s.options.IsStored() {
 			d.AddField(document.NewTextFieldCustom(s.name, indexes, v, s.options, an))
@@ -266,6 +271,7 @@ type listField struct {
 	values   []string
 	length   int
 	freqs    bindex.TokenFrequencies
+	freqSize int // the memory freqs take, for Size
 }
 
 var _ document.Field = (*listField)(nil)
@@ -292,28 +298,30 @@ func (f *listField) NumPlainTextBytes() uint64 {
 func (f *listField) Size() int {
 	n := int(f.NumPlainTextBytes()) + len(f.name) + 64
 	if f.freqs != nil {
-		n += f.freqs.Size()
+		n += f.freqSize
 	}
 	return n
 }
 
+// Analyze counts the terms of every value in one tokenFrequency call, so that the
+// field's map and records are made once at their size, rather than a record and a key
+// per term as they come; the values' bytes, which the analyser may change in place, are
+// copied into one buffer.
 func (f *listField) Analyze() {
-	f.freqs = make(bindex.TokenFrequencies, len(f.values))
-	f.length = 0
+	n := 0
 	for _, v := range f.values {
-		tokens := f.analyzer.Analyze([]byte(v))
-		f.length += len(tokens)
-		for _, t := range tokens {
-			tf := f.freqs[string(t.Term)]
-			if tf == nil {
-				tf = &bindex.TokenFreq{Term: t.Term}
-				f.freqs[string(t.Term)] = tf
-			}
-			if !f.options.SkipFreqNorm() {
-				tf.SetFrequency(tf.Frequency() + 1)
-			}
-		}
+		n += len(v)
 	}
+	buf := make([]byte, 0, n)
+	var tokens analysis.TokenStream
+	for _, v := range f.values {
+		start := len(buf)
+		buf = append(buf, v...)
+		// Capped, so that a filter that appends cannot write over the next value.
+		tokens = append(tokens, f.analyzer.Analyze(buf[start:len(buf):len(buf)])...)
+	}
+	f.length = len(tokens)
+	f.freqs, f.freqSize = tokenFrequency(tokens, nil, f.options)
 }
 
 // textField is document.TextField for a field that is not stored (so its analyser may
@@ -326,8 +334,8 @@ type textField struct {
 	value          []byte
 	length         int
 	freqs          bindex.TokenFrequencies
-	scratch        *freqScratch // holds freqs; nil before Analyze and after release
-	terms          *termBytes   // holds terms of freqs when not nil
+	freqSize       int        // the memory freqs take, for Size
+	terms          *termBytes // holds terms of freqs when not nil
 }
 
 var _ document.Field = (*textField)(nil)
@@ -346,8 +354,8 @@ func (f *textField) AnalyzedTokenFrequencies() bindex.TokenFrequencies { return 
 // frequencies as document.TextField does.
 func (f *textField) Size() int {
 	n := len(f.name) + len(f.value) + 8*len(f.arrayPositions) + 96
-	if f.scratch != nil {
-		n += f.scratch.size
+	if f.freqs != nil {
+		n += f.freqSize
 	}
 	return n
 }
@@ -361,8 +369,7 @@ func (f *textField) Analyze() {
 		tokens = f.analyzer.Analyze(f.value)
 	}
 	f.length = len(tokens)
-	f.scratch = &freqScratch{}
-	f.freqs = tokenFrequency(f.scratch, tokens, f.arrayPositions, f.options)
+	f.freqs, f.freqSize = tokenFrequency(tokens, f.arrayPositions, f.options)
 	if sc != nil {
 		sc.release() // the frequencies hold no token record
 	}
@@ -371,7 +378,7 @@ func (f *textField) Analyze() {
 // release drops the field's frequencies once Bleve is done with the document, so that a
 // document still referenced does not hold them.
 func (f *textField) release() {
-	f.freqs, f.scratch, f.terms = nil, nil, nil
+	f.freqs, f.freqSize, f.terms = nil, 0, nil
 }
 
 // releaseFields drops the frequencies of d's fields (see textField.release).

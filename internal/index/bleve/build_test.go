@@ -13,6 +13,10 @@ import (
 	"testing"
 
 	blv "github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bindex "github.com/blevesearch/bleve_index_api"
 
@@ -259,4 +263,29 @@ func newIndexV1(tb testing.TB, dir string) blv.Index {
 		tb.Fatal(err)
 	}
 	return idx
+}
+
+// TestTextUnsharedAnalysers checks that two analysers of one property that cannot share
+// their tokens (here not Bleve's unicode tokenizer) each keep their own terms: one
+// lower-cases in place, and the other's frequencies are keyed by their terms' bytes.
+func TestTextUnsharedAnalysers(t *testing.T) {
+	asIs := &analysis.DefaultAnalyzer{Tokenizer: single.NewSingleTokenTokenizer()}
+	lower := &analysis.DefaultAnalyzer{Tokenizer: single.NewSingleTokenTokenizer(), TokenFilters: []analysis.TokenFilter{lowercase.NewLowerCaseFilter()}}
+	bd := &builder{props: map[string][]fieldSpec{"p": {
+		{name: "as_is", typ: "text", options: bindex.IndexField, analyzer: asIs},
+		{name: "lower", typ: "text", options: bindex.IndexField, analyzer: lower},
+	}}}
+	d := document.NewDocument("x")
+	bd.text(d, "p", "Running Fast", -1)
+	want := map[string]string{"as_is": "Running Fast", "lower": "running fast"}
+	for _, f := range d.Fields {
+		f.Analyze()
+	}
+	for _, f := range d.Fields {
+		freqs := f.AnalyzedTokenFrequencies()
+		term := want[f.Name()]
+		if tf := freqs[term]; len(freqs) != 1 || tf == nil || string(tf.Term) != term {
+			t.Errorf("%s: frequencies %v, want the one term %q", f.Name(), freqValues(freqs), term)
+		}
+	}
 }

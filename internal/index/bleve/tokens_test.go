@@ -1,6 +1,7 @@
 package bleve
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -112,7 +113,7 @@ func TestTokenFrequencyAsBleve(t *testing.T) {
 			for _, ap := range [][]uint64{nil, {3}} {
 				tokens := unicode.NewUnicodeTokenizer().Tokenize([]byte(c))
 				want := analysis.TokenFrequency(tokens, ap, o)
-				got := tokenFrequency(&freqScratch{}, tokens, ap, o)
+				got, _ := tokenFrequency(tokens, ap, o)
 				if !reflect.DeepEqual(freqValues(got), freqValues(want)) {
 					t.Fatalf("%q, options %v: tokenFrequency\n%v\nBleve's\n%v", c, o, freqValues(got), freqValues(want))
 				}
@@ -172,5 +173,31 @@ func TestTermCacheAsAnalyzers(t *testing.T) {
 	}
 	if cached < 4 {
 		t.Fatalf("%d body fields have a term cache, want en, fr, ru and the fold fields", cached)
+	}
+}
+
+// TestTokenFrequencyAllocatesPerField checks that tokenFrequency's allocations do not grow
+// with the number of distinct terms: the map, records and locations of a field are each
+// made once at their size (a copied key and a record slab per term before, which a Bleve
+// batch held until its segment was built).
+func TestTokenFrequencyAllocatesPerField(t *testing.T) {
+	allocs := func(distinct int) float64 {
+		var b strings.Builder
+		for rep := range 3 {
+			for i := range distinct {
+				fmt.Fprintf(&b, "word%d ", i*7+rep%2)
+			}
+		}
+		text := []byte(b.String())
+		tokens := unicode.NewUnicodeTokenizer().Tokenize(text)
+		return testing.AllocsPerRun(20, func() {
+			tokenFrequency(tokens, nil, bindex.IndexField|bindex.IncludeTermVectors)
+		})
+	}
+	few, many := allocs(100), allocs(300)
+	// Pooled scratch dropped by a collection during the runs adds a few; a per-term
+	// allocation adds at least 200.
+	if many-few > 50 {
+		t.Fatalf("%.0f allocations for 200 distinct terms, %.0f for 600: they grow with the terms", few, many)
 	}
 }
