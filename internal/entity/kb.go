@@ -45,6 +45,10 @@ type alias struct {
 	Lower   bool // the KB wrote it in lower case ("corridor de Latchine" style phrases): any case
 	// Generated: from the generated gazetteer (CLDR, GeoNames), not written by hand.
 	Generated bool
+	// Alternate: only an alternate name of no stated language of a gazetteer town, not its
+	// own name nor one a language claims: GeoNames lists names in every language and
+	// spelling untagged, and some are another language's common words ("Mets" for Metz).
+	Alternate bool
 }
 
 // kb is a knowledge base: entities and the name table the matcher reads. It is built by
@@ -81,6 +85,7 @@ type kb struct {
 	skelBld  map[uint64][]alias
 	firstBld map[uint64]uint8
 	loading  bool // loadPlaces is adding names: they are Generated
+	alt      bool // loadPlaces is adding an untagged alternate name: it is Alternate
 }
 
 // aliasRef locates a key's aliases in kb.flat.
@@ -308,7 +313,7 @@ func (k *kb) addName(idx int32, name, lang string, src uint8) {
 	if src >= srcCountry && len(toks) == 1 && (utf8.RuneCountInString(toks[0].Norm) < 3 || text.IsStopwordAny(toks[0].Norm)) {
 		return // gazetteer names that are function words somewhere: "La", "Il", "Of"
 	}
-	a := alias{Ent: idx, Src: src, Generated: k.loading}
+	a := alias{Ent: idx, Src: src, Generated: k.loading, Alternate: k.alt}
 	r, _ := utf8.DecodeRuneInString(name)
 	a.Lower = unicode.IsLower(r)
 	a.Acronym = len(toks) == 1 && toks[0].Upper && utf8.RuneCountInString(name) <= 6
@@ -352,6 +357,7 @@ func appendAlias(list []alias, a alias) []alias {
 			list[i].Lower = b.Lower || a.Lower
 			list[i].Acronym = b.Acronym && a.Acronym
 			list[i].Generated = b.Generated && a.Generated
+			list[i].Alternate = b.Alternate && a.Alternate
 			return list
 		}
 	}
@@ -430,7 +436,9 @@ func (k *kb) loadPlaces(gz []byte, src uint8) error {
 			if lang == "any" && borrowed(owners, n, e.ID) {
 				continue
 			}
+			k.alt = lang == "any" && src == srcCity
 			k.addName(idx, n, lang, src)
+			k.alt = false
 		}
 	}
 	if err := sc.Err(); err != nil {
