@@ -426,7 +426,11 @@ func (k *kb) loadPlaces(gz []byte, src uint8) error {
 		// The flag "aliases" says the display name is not itself a name to match (a
 		// small town kept for its Cyrillic names, a river's name filtered out; see kbgen).
 		if !slices.Contains(flags, "aliases") {
-			k.addName(idx, e.Name, "any", src)
+			lang := "any"
+			if azTownName(&e, e.Name, src) {
+				lang = "az"
+			}
+			k.addName(idx, e.Name, lang, src)
 		}
 		for _, n := range strings.Split(f[7], "|") {
 			lang := "any"
@@ -437,6 +441,9 @@ func (k *kb) loadPlaces(gz []byte, src uint8) error {
 				continue
 			}
 			k.alt = lang == "any" && src == srcCity
+			if lang == "any" && azTownName(&e, n, src) {
+				lang = "az"
+			}
 			k.addName(idx, n, lang, src)
 			k.alt = false
 		}
@@ -445,6 +452,18 @@ func (k *kb) loadPlaces(gz []byte, src uint8) error {
 		return fmt.Errorf("reading gazetteer line %d: %w", line+1, err)
 	}
 	return nil
+}
+
+// azTownName reports a name of an Azerbaijani town in the Latin script that is its own
+// (display) name or is written with letters of the Azerbaijani alphabet (Gəncə, Füzuli,
+// Şəki; the gazetteer's display names are often English: Ganja, Fizuli, Sheki): the
+// Azerbaijani press writes it with case endings glued on (Gəncədə, Füzulidəki), so it
+// is inflected as Azerbaijani.
+func azTownName(e *entity, name string, src uint8) bool {
+	if e.Country != "AZ" || src != srcCity || text.ScriptOf(name) != text.Latin {
+		return false
+	}
+	return name == e.Name || strings.ContainsAny(strings.ToLower(name), "əğışçöü")
 }
 
 // placeOwners maps the lower-cased canonical name of every place of the gazetteer (its
