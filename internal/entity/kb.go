@@ -43,13 +43,30 @@ type alias struct {
 	Src     uint8
 	Acronym bool // written in capitals in the KB: the text must have it in capitals too
 	Lower   bool // the KB wrote it in lower case ("corridor de Latchine" style phrases): any case
-	// Generated: from the generated gazetteer (CLDR, GeoNames), not written by hand.
-	Generated bool
-	// Alternate: only an alternate name of no stated language of a gazetteer town, not its
-	// own name nor one a language claims: GeoNames lists names in every language and
-	// spelling untagged, and some are another language's common words ("Mets" for Metz).
-	Alternate bool
+	// Origin: written by hand or generated, and how (one byte, not two flags: the alias
+	// stays eight bytes, and the name tables hold a few hundred thousand of them).
+	Origin nameOrigin
 }
+
+// nameOrigin says where a name of the table comes from, most trusted first; an entity
+// named the same way twice keeps the more trusted origin.
+type nameOrigin uint8
+
+const (
+	byHand    nameOrigin = iota // curated, users', regions
+	generated                   // the generated gazetteer (CLDR, GeoNames)
+	// generatedAlternate: only an alternate name of no stated language of a gazetteer
+	// town, not its own name nor one a language claims: GeoNames lists names in every
+	// language and spelling untagged, and some are another language's common words
+	// ("Mets" for Metz).
+	generatedAlternate
+)
+
+// generated reports a name of the generated gazetteer, not one written by hand.
+func (a alias) generated() bool { return a.Origin >= generated }
+
+// alternate reports a name that is only an untagged alternate name of a town.
+func (a alias) alternate() bool { return a.Origin == generatedAlternate }
 
 // kb is a knowledge base: entities and the name table the matcher reads. It is built by
 // add* calls, then frozen; a frozen kb is read-only and safe for concurrent use.
@@ -84,8 +101,8 @@ type kb struct {
 	building map[uint64][]alias
 	skelBld  map[uint64][]alias
 	firstBld map[uint64]uint8
-	loading  bool // loadPlaces is adding names: they are Generated
-	alt      bool // loadPlaces is adding an untagged alternate name: it is Alternate
+	loading  bool // loadPlaces is adding names: they are generated
+	alt      bool // loadPlaces is adding an untagged alternate name: generatedAlternate
 }
 
 // aliasRef locates a key's aliases in kb.flat.
@@ -313,7 +330,13 @@ func (k *kb) addName(idx int32, name, lang string, src uint8) {
 	if src >= srcCountry && len(toks) == 1 && (utf8.RuneCountInString(toks[0].Norm) < 3 || text.IsStopwordAny(toks[0].Norm)) {
 		return // gazetteer names that are function words somewhere: "La", "Il", "Of"
 	}
-	a := alias{Ent: idx, Src: src, Generated: k.loading, Alternate: k.alt}
+	a := alias{Ent: idx, Src: src}
+	switch {
+	case k.alt:
+		a.Origin = generatedAlternate
+	case k.loading:
+		a.Origin = generated
+	}
 	r, _ := utf8.DecodeRuneInString(name)
 	a.Lower = unicode.IsLower(r)
 	a.Acronym = len(toks) == 1 && toks[0].Upper && utf8.RuneCountInString(name) <= 6
@@ -356,8 +379,7 @@ func appendAlias(list []alias, a alias) []alias {
 			}
 			list[i].Lower = b.Lower || a.Lower
 			list[i].Acronym = b.Acronym && a.Acronym
-			list[i].Generated = b.Generated && a.Generated
-			list[i].Alternate = b.Alternate && a.Alternate
+			list[i].Origin = min(a.Origin, b.Origin)
 			return list
 		}
 	}

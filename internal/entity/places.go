@@ -267,7 +267,7 @@ var determiners = map[string]map[string]bool{
 const minExonymPop = 1000000
 
 // dropCommonAlternates drops the one-word gazetteer towns matched only by an untagged
-// alternate name (see alias.Alternate) that is a common word of the article's language,
+// alternate name (see alias.alternate) that is a common word of the article's language,
 // where the text gives the capital another reason: a sentence start ("Mets de la crème",
 // the verb; Metz's Lorraine name) or a determiner before it ("les Mets régionaux", the
 // dishes). A town's own name ("Tours", "Nice", "Orange") and a name tagged with a
