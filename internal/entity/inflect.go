@@ -122,6 +122,11 @@ func inflectCompound(lower []string, fixed []bool, lang string, acronym, person 
 		for _, f := range georgianForms(last) {
 			addForm(withLast(base, f))
 		}
+		if !person && len(lower) > 1 {
+			for _, f := range georgianSyncopeForms(last) {
+				addForm(withLast(base, f))
+			}
+		}
 	case text.Latin:
 		switch lang {
 		case "az", "tr":
@@ -411,6 +416,32 @@ func georgianForms(w string) []string {
 	}
 	return out
 }
+
+// georgianSyncopeForms: the common noun heading a name loses the а or е of its last
+// syllable before the genitive, instrumental and adverbial endings when a single
+// sonant follows it (დერეფანი → ლაჩინის დერეფნის, დერეფნით; წყალი → წყლის). Names of
+// people and places keep it (ერდოღანი → ერდოღანის), so only the head of a name of two
+// words or more gets these forms, beside the full ones.
+func georgianSyncopeForms(w string) []string {
+	st, ok := strings.CutSuffix(w, "ი")
+	if !ok {
+		return nil
+	}
+	r := []rune(st)
+	n := len(r)
+	if n < 4 || !strings.ContainsRune("ნლრმ", r[n-1]) || !strings.ContainsRune("აე", r[n-2]) || strings.ContainsRune(georgianVowels, r[n-3]) ||
+		!strings.ContainsAny(string(r[:n-3]), georgianVowels) {
+		return nil
+	}
+	short := string(r[:n-2]) + string(r[n-1])
+	var out []string
+	for _, s := range []string{"ის", "ით", "ად", "იდან", "ისთვის", "ისა"} {
+		out = append(out, short+s)
+	}
+	return out
+}
+
+const georgianVowels = "აეიოუ"
 
 // turkicForms: case suffixes written without an apostrophe, as Azerbaijani does for names
 // (Azərbaycanın, Rusiyada, Bakıya). w is folded (ı→i, ü→u).
