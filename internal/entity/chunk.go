@@ -179,6 +179,12 @@ func (f *fieldNames) chunk(i, j int) {
 			}
 		}
 	}
+	// "Երեկ Նիկոլ Փաշինյանը Երևանում", "Nikol Pashinyan Yerevan": a run made end to end
+	// of two or more curated names or countries is those names side by side (the
+	// languages that drop no article before a place glue them), not one new name.
+	if exact < 0 && f.allKnown(i, j) {
+		return
+	}
 	if exact >= 0 {
 		// "диктатор Франко", "composer Holst": an occupation before a lone word makes it
 		// the person, where a gazetteer has a town of that name.
@@ -301,9 +307,12 @@ func (f *fieldNames) chunk(i, j int) {
 	}
 	if typ == "" {
 		if first.SentStart && n == 1 && !listedFirstName(first.Norm) && !(nc.lang == "en" && leadingAcronym(toks, i)) &&
-			!(text.ScriptOf(first.Norm) == text.Cyrillic && len(nc.ruWords) > 0 && j < len(toks) && !toks[j].Cap && !toks[j].Break &&
+			!(text.ScriptOf(first.Norm) == text.Cyrillic && len(nc.ruWords) > 0 && nc.lang != "uk" && j < len(toks) && !toks[j].Cap && !toks[j].Break &&
 				!ruCommonWord(nc.ruWords, first.Norm) && !russianAdjective(first.Norm) && !text.IsStopwordAny(first.Norm)) {
-			return // a capitalised first word says nothing; unless it is no Russian word ("Геродот пишет")
+			// A capitalised first word says nothing; unless it is no Russian word
+			// ("Геродот пишет"). In Ukrainian text most words are no Russian words
+			// ("Ситуація", "Водночас"): the Russian dictionary says nothing there.
+			return
 		}
 		if n == 1 && (text.IsStopwordAny(first.Norm) || russianAdjective(first.Norm) || first.Upper && commonAcronyms[first.Norm]) {
 			return
@@ -450,6 +459,25 @@ sur en on upon am im la le les lès de del sous`)
 // knownPersonAtEnd returns where a known person's name (curated, a user's or a listed
 // politician's) that ends the run toks[i:j] starts, when something other than a first
 // name, an initial or a connector is glued before it; else i.
+// allKnown reports a run toks[i:j] covered end to end by two or more knowledge-base names
+// inside it, none a gazetteer town or feature (a town starts many a club or firm name).
+func (f *fieldNames) allKnown(i, j int) bool {
+	names := 0
+	for k := i; k < j; {
+		c := f.cover[k]
+		if c == 0 {
+			return false
+		}
+		s := f.spans[c-1]
+		if s.From != k || s.To > j || s.Ent == nil || s.weakPlace() {
+			return false
+		}
+		names++
+		k = s.To
+	}
+	return names >= 2
+}
+
 func (f *fieldNames) knownPersonAtEnd(i, j int) int {
 	c := f.cover[j-1]
 	if c == 0 {

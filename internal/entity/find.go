@@ -38,6 +38,7 @@ type nameContext struct {
 	ruWords   wordSet         // dictionary forms of Russian common words
 	trWords   wordSet         // Turkish common words, in Turkish text only
 	enWords   wordSet         // English common words, in French text only (frEnglishWord)
+	langWords wordSet         // common words of the article's language where a list has them (en, fr), see dropCommonAlternates
 	lang      string          // the article's language (ISO 639-1), or "und"
 	memo      *nameMemo       // nil: nothing remembered
 	// otherScript: the field has Latin-script names but is written mostly in another
@@ -124,6 +125,7 @@ func (nc nameContext) skeletonOf(norms []string) string {
 // person's name wins over a gazetteer town inside it ("Michael Jackson").
 func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc nameContext) []span {
 	spans = dropTurkishCommonPlaces(toks, spans, nc)
+	spans = dropCommonAlternates(toks, src, spans, nc)
 	if nc.knownOnly {
 		return spans
 	}

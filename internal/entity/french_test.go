@@ -48,5 +48,17 @@ func TestFrenchEvidence(t *testing.T) {
 		{"a place word after the article makes a place, not a body",
 			"Les randonneurs sont montés au sommet du Mont Tarvo avant de redescendre vers le village.",
 			nil, []string{"ORG:Mont Tarvo"}},
+		{"a town's untagged alternate that is a French common word is no town at a sentence start",
+			"Mets de la crème dans la sauce, puis laisse reposer. Le chef a ouvert un restaurant à Metz.",
+			[]string{"LOC:Metz"}, []string{"LOC:Mets"}},
+		{"nor after a determiner, where a town takes none",
+			"Au dîner de gala, les Mets régionaux ont été servis avec un vin de Moselle.",
+			nil, []string{"LOC:Mets"}},
+		{"a great city's exonym that a dictionary lists still starts a sentence as the city",
+			"Londres a annoncé de nouvelles sanctions. Pékin répond que Damas n'est pas concerné.",
+			[]string{"LOC:Londres", "LOC:Pékin", "LOC:Damas"}, nil},
+		{"a town's own name that is a French word stays the town",
+			"Le maire de Nice a reçu les élus de la ville de Vienne, en Isère.",
+			[]string{"LOC:Nice", "LOC:Vienne"}, nil},
 	})
 }

@@ -78,7 +78,7 @@ func inflectCompound(lower []string, fixed []bool, lang string, acronym, person 
 			for i, w := range lower {
 				f := w
 				if i < decl && !isFixed(i) {
-					f = slavicForm(w, s)
+					f = slavicForm(w, s, person)
 				}
 				if f != w {
 					changed = true
@@ -87,6 +87,19 @@ func inflectCompound(lower []string, fixed []bool, lang string, acronym, person 
 			}
 			if changed {
 				addForm(form)
+			}
+			// A Ukrainian masculine noun of a region or a thing takes -у in the genitive
+			// (до Нагірного Карабаху, Кавказу, Криму), a town's -а (Харкова): a name
+			// could be either, so both; the dative gives the one-word form already.
+			if s == ukGen && !person && decl > 1 && !isFixed(decl-1) {
+				head := lower[decl-1]
+				if r, _ := utf8.DecodeLastRuneInString(head); !strings.ContainsRune("аеёиоуыэюяіїєйь", r) {
+					if dat := slavicForm(head, ukDat, person); strings.HasSuffix(dat, "у") {
+						alt := slices.Clone(form)
+						alt[decl-1] = text.Fold(dat)
+						addForm(alt)
+					}
+				}
 			}
 			if person && len(lower) > 1 {
 				// Women's surnames in -ян, -ко, -их stay as they are while the
@@ -108,6 +121,11 @@ func inflectCompound(lower []string, fixed []bool, lang string, acronym, person 
 	case text.Georgian:
 		for _, f := range georgianForms(last) {
 			addForm(withLast(base, f))
+		}
+		if !person && len(lower) > 1 {
+			for _, f := range georgianSyncopeForms(last) {
+				addForm(withLast(base, f))
+			}
 		}
 	case text.Latin:
 		switch lang {
@@ -161,8 +179,9 @@ var (
 )
 
 // slavicForm returns w (lower case, not folded) in case slot s, by its ending. Words that do
-// not decline (Баку, Тбилиси, Косово) come back unchanged.
-func slavicForm(w string, s int) string {
+// not decline (Баку, Тбилиси, Косово) come back unchanged. A person's name keeps a
+// fleeting vowel (see obliqueStem): surnames in -ец and -ок are written both ways.
+func slavicForm(w string, s int, person bool) string {
 	uk := s >= ukGen
 	ends := func(suf string) bool { return strings.HasSuffix(w, suf) }
 	cut := func(n int) string { // drop n runes
@@ -244,6 +263,9 @@ func slavicForm(w string, s int) string {
 	case ends("ь"):
 		st := cut(1)
 		if uk {
+			if !person {
+				st = obliqueStem(st, uk)
+			}
 			return pick(st+"я", st+"ю", w, st+"ем", st+"і")
 		}
 		return pick(st+"я", st+"ю", w, st+"ем", st+"е")
@@ -261,17 +283,86 @@ func slavicForm(w string, s int) string {
 				ins = "им"
 			}
 		}
+		st := w // the stem of the oblique cases
+		if !person && ins == "ом" {
+			st = obliqueStem(w, uk)
+		}
 		if uk {
 			if ins == "ом" {
-				return pick(w+"а", w+"у", w, w+"ом", w+"і")
+				return pick(st+"а", st+"у", w, st+"ом", ukLocative(st))
 			}
 			return pick(w+"а", w+"у", w+"а", w+ins, w+"і")
 		}
 		if ins == "ом" {
-			return pick(w+"а", w+"у", w, w+"ом", w+"е")
+			return pick(st+"а", st+"у", w, st+"ом", st+"е")
 		}
 		return pick(w+"а", w+"у", w+"а", w+ins, w+"е")
 	}
+}
+
+// keepEc are Russian nouns in -ец whose е stays in every case (кузнеца, мудреца): an
+// evaluative or root е under the stress, which spelling does not show.
+var keepEc = map[string]bool{"кузнец": true, "мудрец": true, "близнец": true, "храбрец": true,
+	"наглец": true, "хитрец": true, "подлец": true}
+
+// obliqueStem returns the stem a masculine noun (lower case, not folded; Ukrainian nouns
+// in -ь without it) declines on, where its last syllable changes and the rule is reliable:
+//   - the fleeting е of -ец (дворец → дворца, конец → конца, Елец → Ельца, боец →
+//     бойца; Ukrainian кінець → кінця): a noun of two syllables or more, not a root е
+//     (жрец, чтец, and keepEc);
+//   - the fleeting о of -ок after a hushing sound (Торжок → Торжка, значок → значка), the
+//     diminutive suffix; other -ок keep their о too often to guess (Владивосток,
+//     Белосток, поток, урок keep it; городок, платок do not);
+//   - Ukrainian і of a closed last syllable, which opens to о, or е after a hushing sound
+//     or й, and ї to є (Харків → Харкова, Львів → Львова, Київ → Києва, Миколаїв →
+//     Миколаєва). Кишинів (Кишинева) is an exception it gets wrong: a form nobody writes.
+//
+// Any other word comes back as it is.
+func obliqueStem(w string, uk bool) string {
+	r := []rune(w)
+	n := len(r)
+	if n < 4 {
+		return w
+	}
+	before := r[:n-2] // the word without its last two letters
+	twoSyllables := strings.ContainsAny(string(before), "аеёиоуыэюяіїє")
+	prev := r[n-3]
+	switch {
+	case string(r[n-2:]) == "ец" && twoSyllables && !keepEc[w]:
+		switch {
+		case strings.ContainsRune("аеёиоуыэюяіїє", prev):
+			return string(before) + "йц"
+		case prev == 'л':
+			return string(before) + "ьц"
+		}
+		return string(before) + "ц"
+	case string(r[n-2:]) == "ок" && twoSyllables && strings.ContainsRune("жшчщ", prev):
+		return string(before) + "к"
+	case uk && string(r[n-2:]) == "ів" && !strings.ContainsRune("аеёиоуыэюяіїєь'’", prev):
+		if strings.ContainsRune("жшчщй", prev) {
+			return string(before) + "ев"
+		}
+		return string(before) + "ов"
+	case uk && string(r[n-2:]) == "їв":
+		return string(before) + "єв"
+	}
+	return w
+}
+
+// ukLocative is the Ukrainian locative of a masculine noun's stem: к, г and х soften
+// before -і (Карабах → у Карабасі, Петербург → у Петербурзі); the dative -у, which such
+// nouns also take in the locative (в Іраку), is generated as the dative.
+func ukLocative(st string) string {
+	r, size := utf8.DecodeLastRuneInString(st)
+	switch r {
+	case 'к':
+		return st[:len(st)-size] + "ці"
+	case 'г':
+		return st[:len(st)-size] + "зі"
+	case 'х':
+		return st[:len(st)-size] + "сі"
+	}
+	return st + "і"
 }
 
 // armenianForms: genitive-dative -ի, -ին, ablative -ից, locative -ում, instrumental -ով and
@@ -325,6 +416,32 @@ func georgianForms(w string) []string {
 	}
 	return out
 }
+
+// georgianSyncopeForms: the common noun heading a name loses the а or е of its last
+// syllable before the genitive, instrumental and adverbial endings when a single
+// sonant follows it (დერეფანი → ლაჩინის დერეფნის, დერეფნით; წყალი → წყლის). Names of
+// people and places keep it (ერდოღანი → ერდოღანის), so only the head of a name of two
+// words or more gets these forms, beside the full ones.
+func georgianSyncopeForms(w string) []string {
+	st, ok := strings.CutSuffix(w, "ი")
+	if !ok {
+		return nil
+	}
+	r := []rune(st)
+	n := len(r)
+	if n < 4 || !strings.ContainsRune("ნლრმ", r[n-1]) || !strings.ContainsRune("აე", r[n-2]) || strings.ContainsRune(georgianVowels, r[n-3]) ||
+		!strings.ContainsAny(string(r[:n-3]), georgianVowels) {
+		return nil
+	}
+	short := string(r[:n-2]) + string(r[n-1])
+	var out []string
+	for _, s := range []string{"ის", "ით", "ად", "იდან", "ისთვის", "ისა"} {
+		out = append(out, short+s)
+	}
+	return out
+}
+
+const georgianVowels = "აეიოუ"
 
 // turkicForms: case suffixes written without an apostrophe, as Azerbaijani does for names
 // (Azərbaycanın, Rusiyada, Bakıya). w is folded (ı→i, ü→u).

@@ -33,8 +33,25 @@ func TestInflect(t *testing.T) {
 		{"Armenian -ու", []string{"բաքու"}, "hy", false, []string{"բաքվի", "բաքուն"}, nil},
 		{"Georgian", []string{"თბილისი"}, "ka", false, []string{"თბილისში", "თბილისის"}, nil},
 		{"Georgian -ა stem", []string{"ქართული", "ოცნება"}, "ka", false, []string{"ქართული ოცნების", "ქართული ოცნებით", "ქართული ოცნებას", "ქართული ოცნებამ"}, []string{"ქართული ოცნებაის"}},
+		{"Georgian syncope of a name's head", []string{"ლაჩინის", "დერეფანი"}, "ka", false,
+			[]string{"ლაჩინის დერეფნის", "ლაჩინის დერეფნით", "ლაჩინის დერეფანში", "ლაჩინის დერეფნიდან"}, nil},
+		{"Georgian: a one-word name keeps its vowel", []string{"ერდოღანი"}, "ka", true, []string{"ერდოღანის"}, []string{"ერდოღნის"}},
+		{"Georgian: a place keeps its vowel", []string{"ლაჩინი"}, "ka", false, []string{"ლაჩინის"}, []string{"ლაჩნის"}},
 		{"Georgian -ა place", []string{"ამერიკა"}, "ka", false, []string{"ამერიკის", "ამერიკიდან", "ამერიკაში"}, nil},
 		{"Azerbaijani", []string{"azərbaycan"}, "az", false, []string{"azərbaycanin", "azərbaycanda"}, nil},
+		{"fleeting е of -ец", []string{"елисейский", "дворец"}, "ru", false,
+			[]string{"елисейского дворца", "елисейском дворце", "елисейским дворцом"}, []string{"елисейском двореце", "елисейского двореца"}},
+		{"fleeting е after л and after a vowel", []string{"елец"}, "ru", false, []string{"ельца", "ельце"}, []string{"елца", "елеца"}},
+		{"fleeting о of -ок after a hushing sound", []string{"торжок"}, "ru", false, []string{"торжка", "торжке", "торжком"}, []string{"торжока"}},
+		{"-ок that keeps its о", []string{"владивосток"}, "ru", false, []string{"владивостока", "владивостоке"}, []string{"владивостка", "владивостке"}},
+		{"a root е of -ец stays", []string{"кузнец"}, "ru", false, []string{"кузнеца"}, []string{"кузнца"}},
+		{"one syllable keeps its е", []string{"жрец"}, "ru", false, []string{"жреца"}, []string{"жрца"}},
+		{"a surname keeps the vowel", []string{"андрей", "кравец"}, "ru", true, []string{"андрея кравеца"}, []string{"андрея кравца"}},
+		{"Ukrainian і of a closed syllable", []string{"харків"}, "uk", false, []string{"харкова", "харкові", "харковом"}, []string{"харківа", "харківі"}},
+		{"Ukrainian ї of a closed syllable", []string{"київ"}, "uk", false, []string{"києва", "києві", "києвом"}, []string{"київа"}},
+		{"Ukrainian -ець", []string{"кінець"}, "uk", false, []string{"кінця", "кінці"}, []string{"кінеця"}},
+		{"Ukrainian locative softens х", []string{"нагірний", "карабах"}, "uk", false, []string{"нагірному карабасі", "нагірного карабаху"}, nil},
+		{"a Ukrainian surname in -ів keeps it", []string{"іван", "франків"}, "uk", true, []string{"івана франківа"}, []string{"франкова"}},
 		{"French: none", []string{"arménie"}, "fr", false, nil, []string{"arméniea"}},
 	}
 	for _, tc := range cases {
@@ -63,6 +80,8 @@ func TestSkeletonMeetsAcrossScripts(t *testing.T) {
 		{"Yerevan", "Ереван", "Erevan"},
 		{"Lavrov", "Лавров", "ლავროვ"},
 		{"Azerbaijan", "Азербайджан", "Azerbaïdjan"},
+		{"Jeyhun", "Джейхун", "Dschejhun"}, // German writes English j, Russian дж as dsch
+		{"Bayramov", "Байрамов", "Bajramow"},
 	}
 	for _, g := range groups {
 		want := skeleton(text.Fold(g[0]))

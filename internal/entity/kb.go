@@ -43,9 +43,30 @@ type alias struct {
 	Src     uint8
 	Acronym bool // written in capitals in the KB: the text must have it in capitals too
 	Lower   bool // the KB wrote it in lower case ("corridor de Latchine" style phrases): any case
-	// Generated: from the generated gazetteer (CLDR, GeoNames), not written by hand.
-	Generated bool
+	// Origin: written by hand or generated, and how (one byte, not two flags: the alias
+	// stays eight bytes, and the name tables hold a few hundred thousand of them).
+	Origin nameOrigin
 }
+
+// nameOrigin says where a name of the table comes from, most trusted first; an entity
+// named the same way twice keeps the more trusted origin.
+type nameOrigin uint8
+
+const (
+	byHand    nameOrigin = iota // curated, users', regions
+	generated                   // the generated gazetteer (CLDR, GeoNames)
+	// generatedAlternate: only an alternate name of no stated language of a gazetteer
+	// town, not its own name nor one a language claims: GeoNames lists names in every
+	// language and spelling untagged, and some are another language's common words
+	// ("Mets" for Metz).
+	generatedAlternate
+)
+
+// generated reports a name of the generated gazetteer, not one written by hand.
+func (a alias) generated() bool { return a.Origin >= generated }
+
+// alternate reports a name that is only an untagged alternate name of a town.
+func (a alias) alternate() bool { return a.Origin == generatedAlternate }
 
 // kb is a knowledge base: entities and the name table the matcher reads. It is built by
 // add* calls, then frozen; a frozen kb is read-only and safe for concurrent use.
@@ -80,7 +101,8 @@ type kb struct {
 	building map[uint64][]alias
 	skelBld  map[uint64][]alias
 	firstBld map[uint64]uint8
-	loading  bool // loadPlaces is adding names: they are Generated
+	loading  bool // loadPlaces is adding names: they are generated
+	alt      bool // loadPlaces is adding an untagged alternate name: generatedAlternate
 }
 
 // aliasRef locates a key's aliases in kb.flat.
@@ -308,7 +330,13 @@ func (k *kb) addName(idx int32, name, lang string, src uint8) {
 	if src >= srcCountry && len(toks) == 1 && (utf8.RuneCountInString(toks[0].Norm) < 3 || text.IsStopwordAny(toks[0].Norm)) {
 		return // gazetteer names that are function words somewhere: "La", "Il", "Of"
 	}
-	a := alias{Ent: idx, Src: src, Generated: k.loading}
+	a := alias{Ent: idx, Src: src}
+	switch {
+	case k.alt:
+		a.Origin = generatedAlternate
+	case k.loading:
+		a.Origin = generated
+	}
 	r, _ := utf8.DecodeRuneInString(name)
 	a.Lower = unicode.IsLower(r)
 	a.Acronym = len(toks) == 1 && toks[0].Upper && utf8.RuneCountInString(name) <= 6
@@ -351,7 +379,7 @@ func appendAlias(list []alias, a alias) []alias {
 			}
 			list[i].Lower = b.Lower || a.Lower
 			list[i].Acronym = b.Acronym && a.Acronym
-			list[i].Generated = b.Generated && a.Generated
+			list[i].Origin = min(a.Origin, b.Origin)
 			return list
 		}
 	}
@@ -420,7 +448,11 @@ func (k *kb) loadPlaces(gz []byte, src uint8) error {
 		// The flag "aliases" says the display name is not itself a name to match (a
 		// small town kept for its Cyrillic names, a river's name filtered out; see kbgen).
 		if !slices.Contains(flags, "aliases") {
-			k.addName(idx, e.Name, "any", src)
+			lang := "any"
+			if azTownName(&e, e.Name, src) {
+				lang = "az"
+			}
+			k.addName(idx, e.Name, lang, src)
 		}
 		for _, n := range strings.Split(f[7], "|") {
 			lang := "any"
@@ -430,13 +462,30 @@ func (k *kb) loadPlaces(gz []byte, src uint8) error {
 			if lang == "any" && borrowed(owners, n, e.ID) {
 				continue
 			}
+			k.alt = lang == "any" && src == srcCity
+			if lang == "any" && azTownName(&e, n, src) {
+				lang = "az"
+			}
 			k.addName(idx, n, lang, src)
+			k.alt = false
 		}
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("reading gazetteer line %d: %w", line+1, err)
 	}
 	return nil
+}
+
+// azTownName reports a name of an Azerbaijani town in the Latin script that is its own
+// (display) name or is written with letters of the Azerbaijani alphabet (Gəncə, Füzuli,
+// Şəki; the gazetteer's display names are often English: Ganja, Fizuli, Sheki): the
+// Azerbaijani press writes it with case endings glued on (Gəncədə, Füzulidəki), so it
+// is inflected as Azerbaijani.
+func azTownName(e *entity, name string, src uint8) bool {
+	if e.Country != "AZ" || src != srcCity || text.ScriptOf(name) != text.Latin {
+		return false
+	}
+	return name == e.Name || strings.ContainsAny(strings.ToLower(name), "əğışçöü")
 }
 
 // placeOwners maps the lower-cased canonical name of every place of the gazetteer (its

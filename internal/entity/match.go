@@ -19,6 +19,9 @@ type span struct {
 	Name     string // unknown names: the surface form
 	Key      string // unknown names: the ID key when not the span's own words (an acronym's long form)
 	Quoted   bool   // the mention includes the guillemets around the name («Локомотив»)
+	// Alternate: the name is only an untagged alternate name of a gazetteer town (see
+	// alias.alternate), weaker evidence than its own name.
+	Alternate bool
 }
 
 // replaceSpans returns spans without those whose index drop holds, with added, in text
@@ -117,7 +120,7 @@ func (ks kbSet) matchKB(toks []text.Token, out []span) []span {
 				!(i > 0 && placePreps[toks[i-1].Norm] && toks[i-1].Norm != "a" && !toks[i].Break) {
 				continue
 			}
-			out = append(out, span{From: i, To: i + n, Ent: e, Type: e.Type, Conf: aliasConfidence(a, e, toks[i:i+n])})
+			out = append(out, span{From: i, To: i + n, Ent: e, Type: e.Type, Conf: aliasConfidence(a, e, toks[i:i+n]), Alternate: a.alternate()})
 			if e.Type == "EVT" {
 				i++
 			} else {
@@ -190,7 +193,7 @@ func (k *kb) acceptable(a alias, toks []text.Token) bool {
 		// names written by hand (users', curated, regions) count as written; generated
 		// gazetteer names do not, too many are common words there ("مردان" men, "خبر"
 		// news, "مالی" financial).
-		if !caseless(toks[0]) || a.Generated {
+		if !caseless(toks[0]) || a.generated() {
 			return false
 		}
 	}

@@ -252,3 +252,42 @@ func ruHeadName(toks []text.Token, src string, k int, cover []int, added []span,
 	}
 	return added
 }
+
+// determiners are the articles and possessives of a language; a town's name takes none
+// ("les mets", "the rest"), unless the article is part of the name (Le Havre, The Hague).
+var determiners = map[string]map[string]bool{
+	"en": foldSet(`the a an this that these those my your his her its our their`),
+	"fr": foldSet(`le la les l un une des du ce cet cette ces mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs`),
+}
+
+// minExonymPop is the population above which a town's alternate name that is also a
+// common word is taken for the town even at a sentence start: the world's great cities
+// open news sentences under their exonyms ("Londres a annoncé", "Pékin répond"), which a
+// dictionary may also list as rare words (londrès, a cigar; pékin, a civilian).
+const minExonymPop = 1000000
+
+// dropCommonAlternates drops the one-word gazetteer towns matched only by an untagged
+// alternate name (see alias.alternate) that is a common word of the article's language,
+// where the text gives the capital another reason: a sentence start ("Mets de la crème",
+// the verb; Metz's Lorraine name) or a determiner before it ("les Mets régionaux", the
+// dishes). A town's own name ("Tours", "Nice", "Orange") and a name tagged with a
+// language are not touched: their capital is the evidence, as for any place.
+func dropCommonAlternates(toks []text.Token, src string, spans []span, nc nameContext) []span {
+	if len(nc.langWords) == 0 {
+		return spans
+	}
+	dets := determiners[nc.lang]
+	keep := spans[:0]
+	for _, s := range spans {
+		if s.Alternate && s.To-s.From == 1 && s.Ent != nil && s.Ent.Src == srcCity && nc.langWords.has(toks[s.From].Norm) {
+			t := toks[s.From]
+			sentStart := t.SentStart && s.Ent.Pop < minExonymPop
+			afterDet := s.From > 0 && !t.Break && dets[toks[s.From-1].Norm] && !isPlacePrep(toks[s.From-1], src)
+			if sentStart || afterDet {
+				continue
+			}
+		}
+		keep = append(keep, s)
+	}
+	return keep
+}

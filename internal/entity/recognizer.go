@@ -34,6 +34,9 @@ var commonRuGz []byte
 //go:embed kbdata/common-tr.txt.gz
 var commonTrGz []byte
 
+//go:embed kbdata/common-fr.txt.gz
+var commonFrGz []byte
+
 //go:embed kbdata/places.tsv.gz
 var placesGz []byte
 
@@ -54,6 +57,7 @@ type Recognizer struct {
 	common  map[string]wordSet // language -> common words, see kbgen
 	ruWords wordSet            // dictionary forms of Russian common words, see ruCommonWord
 	trWords wordSet            // Turkish common words, see trCommonWord
+	frWords wordSet            // French common words, see dropCommonAlternates
 	unknown *unknownNames
 }
 
@@ -75,11 +79,16 @@ func New(o Options) (*Recognizer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading built-in Turkish common words: %w", err)
 	}
+	frWords, err := loadWordSet(commonFrGz)
+	if err != nil {
+		return nil, fmt.Errorf("loading built-in French common words: %w", err)
+	}
 	return &Recognizer{
 		base:    base,
 		common:  map[string]wordSet{"en": commonEn},
 		ruWords: ruWords,
 		trWords: trWords,
+		frWords: frWords,
 		unknown: newUnknownNames(o.UnknownMax),
 	}, nil
 }
@@ -455,6 +464,9 @@ func (r *Recognizer) nameContext(lang string, lower map[string]bool) nameContext
 		nc.trWords = r.trWords
 	case "fr":
 		nc.enWords = r.common["en"]
+		nc.langWords = r.frWords
+	case "en":
+		nc.langWords = r.common["en"]
 	}
 	return nc
 }

@@ -110,13 +110,23 @@ var ruVerbEndings = []string{"лся", "лась", "лось", "лись", "л",
 var ruCaseEndings = []string{"ами", "ями", "ого", "его", "ому", "ему", "ыми", "ими", "ах", "ях", "ам", "ям", "ов", "ев",
 	"ом", "ем", "ои", "еи", "ую", "юю", "ая", "яя", "ые", "ие", "ых", "их", "ым", "им", "а", "я", "у", "ю", "е", "ы", "и", "о", "ь"}
 
+// ukAdjectiveEnding are the folded endings of Ukrainian adjectives after -ськ-, -цьк-.
+var ukAdjectiveEnding = foldSet(`а оі іи ии у ою ого ому им ім і е их ими`)
+
 var ruBaseEndings = []string{"", "а", "я", "ь", "и", "о", "е", "ие", "ия", "ыи", "ии", "ои", "ая", "ое"}
 
 // russianAdjective reports a folded Cyrillic word with an adjective ending: capitalised
-// alone ("Американский", "Советской") it is not a name.
+// alone ("Американский", "Советской") it is not a name. Ukrainian adjectives of places
+// in -ськ-, -цьк- count too ("Донецької", "Харківській"): Russian writes no soft sign
+// there, and their endings (-ої, -ій folded -оі, -іи) are not Russian ones.
 func russianAdjective(w string) bool {
 	if text.ScriptOf(w) != text.Cyrillic {
 		return false
+	}
+	for _, stem := range []string{"ськ", "цьк"} {
+		if i := strings.LastIndex(w, stem); i > 0 && ukAdjectiveEnding[w[i+len(stem):]] {
+			return true
+		}
 	}
 	for _, suf := range []string{"ыи", "ои", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому", "ему", "ым", "им", "ую", "юю", "ых", "их", "ыми", "ими", "еи"} {
 		if strings.HasSuffix(w, suf) {

@@ -44,7 +44,7 @@ var translitTable = func() map[rune]string {
 // place in a word the first pair that matches applies (as strings.NewReplacer would).
 var skeletonPairs = []string{
 	"gue", "ge", "gui", "gi", // French and Spanish write a hard g before e and i so
-	"shch", "s", "dzh", "i", "sch", "s", "tch", "c", "sh", "s", "ch", "c", "zh", "z", "kh", "h", "ts", "c", "tz", "c",
+	"shch", "s", "dzh", "i", "dsch", "i", "sch", "s", "tch", "c", "sh", "s", "ch", "c", "zh", "z", "kh", "h", "ts", "c", "tz", "c",
 	"dj", "i", "ph", "f", "ou", "u", "ck", "k", "gh", "g", "w", "v", "q", "k", "x", "ks", "y", "i", "j", "i",
 }
 

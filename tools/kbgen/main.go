@@ -24,6 +24,12 @@
 //
 //	go run ./tools/kbgen -everypolitician ../shared/kb/everypolitician/persons.tsv
 //
+// The French common words (common-fr.txt.gz; Debian hunspell-fr-classical, MPL-2.0) are
+// written on their own too:
+//
+//	apt-get download hunspell-fr-classical && dpkg -x hunspell-fr-classical_*.deb /tmp/hfr
+//	go run ./tools/kbgen -fr-dict /tmp/hfr/usr/share/hunspell/fr.dic
+//
 // -ne adds Natural Earth's rivers, lakes, seas, mountain ranges, mountains and islands (see
 // naturalearth.go); without it the gazetteer has towns, countries and subdivisions only.
 //
@@ -60,12 +66,21 @@ func main() {
 	given := flag.String("given", "internal/entity/kbdata/given-names.txt.gz", "output file for first names")
 	ruDict := flag.String("ru-dict", "", "Russian hunspell dictionary (ru_RU.dic) for the Russian common words; empty: skip")
 	ruCommon := flag.String("ru-common", "internal/entity/kbdata/common-ru.txt.gz", "output file for Russian common words")
+	frDict := flag.String("fr-dict", "", "French hunspell dictionary (Debian hunspell-fr-classical fr.dic): write only the French common words (-fr-common) and stop")
+	frCommon := flag.String("fr-common", "internal/entity/kbdata/common-fr.txt.gz", "output file for French common words")
 	ne := flag.String("ne", "", "directory of Natural Earth 1:10m physical attribute tables (tsv_with_names/10m_physical); empty: no rivers, seas or mountains")
 	ep := flag.String("everypolitician", "", "EveryPolitician persons.tsv: write only the politicians file (-politicians) and stop")
 	politicians := flag.String("politicians", "internal/entity/kbdata/politicians.yaml.gz", "output file for the politicians")
 	flag.Parse()
 	if *ep != "" {
 		if err := everyPoliticianFile(*ep, *politicians); err != nil {
+			fmt.Fprintln(os.Stderr, "kbgen:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *frDict != "" {
+		if err := frCommonFile(*frDict, *frCommon); err != nil {
 			fmt.Fprintln(os.Stderr, "kbgen:", err)
 			os.Exit(1)
 		}
@@ -621,6 +636,46 @@ func ruCommonFile(dict, out string) error {
 		words = append(words, w)
 	}
 	return writeWordList(out, words, "Russian common words")
+}
+
+// frCommonFile writes the lower-case entries of a French hunspell dictionary (Debian's
+// hunspell-fr-classical, Dicollecte, MPL-2.0) with the plurals their flags S. and X. give
+// ("mets", "tour" and "tours", "journal" and "journaux"): French common words, for the
+// gazetteer's alternate names that are no names in French text (see dropCommonAlternates in internal/entity).
+// Capitalised entries (names), abbreviations and words with an apostrophe or a hyphen are
+// left out, as are words of fewer than three letters.
+func frCommonFile(dict, out string) error {
+	b, err := os.ReadFile(dict)
+	if err != nil {
+		return fmt.Errorf("reading French dictionary: %w", err)
+	}
+	seen := map[string]bool{}
+	var words []string
+	add := func(w string) {
+		if !seen[w] {
+			seen[w] = true
+			words = append(words, w)
+		}
+	}
+	for _, l := range strings.Split(string(b), "\n")[1:] { // the first line is the entry count
+		entry, _, _ := strings.Cut(strings.TrimSpace(l), " ")
+		entry, _, _ = strings.Cut(entry, "\t")
+		w, flags, _ := strings.Cut(entry, "/")
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsLower(r) || utf8.RuneCountInString(w) < 3 || strings.ContainsAny(w, "'’-.0123456789") {
+			continue
+		}
+		add(w)
+		switch {
+		case strings.Contains(flags, "S.") && !strings.ContainsAny(w[len(w)-1:], "sxz"):
+			add(w + "s")
+		case strings.Contains(flags, "X.") && (strings.HasSuffix(w, "au") || strings.HasSuffix(w, "eu") || strings.HasSuffix(w, "ou")):
+			add(w + "x")
+		case strings.Contains(flags, "X.") && strings.HasSuffix(w, "al"):
+			add(strings.TrimSuffix(w, "l") + "ux")
+		}
+	}
+	return writeWordList(out, words, "French common words")
 }
 
 // writeWordList writes words sorted, one a line, gzipped: the same input gives the same

@@ -1,0 +1,53 @@
+package entity
+
+import "testing"
+
+// TestRegionalNewsKinds checks kinds of error seen in the region's news (issue 16) on
+// sentences written for the test in the style of 2023 news: inflected places, names side
+// by side, sentence starts and articles that are no part of a name.
+func TestRegionalNewsKinds(t *testing.T) {
+	checkEvidence(t, []evidenceCase{
+		{"a Russian curated name with a fleeting vowel, in the prepositional",
+			"Переговоры прошли в Елисейском дворце, после чего министры вылетели в Брюссель.",
+			[]string{"ORG:Елисейском дворце"}, nil},
+		{"Ukrainian locative with a softened х, and the genitive in -у",
+			"Ситуація у Нагірному Карабасі загострилася, і біженці з Нагірного Карабаху прибувають до Вірменії.",
+			[]string{"LOC:Нагірному Карабасі", "LOC:Нагірного Карабаху", "LOC:Вірменії"}, nil},
+		{"Ukrainian towns whose і opens in the oblique cases",
+			"Уночі в Харкові та Києві знову лунали сирени, а з Харкова евакуювали дітей.",
+			[]string{"LOC:Харкові", "LOC:Києві", "LOC:Харкова"}, nil},
+		{"a Ukrainian sentence's first word is no name because it is no Russian word",
+			"Ситуація залишається складною. Водночас Пашинян заявив, що переговори тривають.",
+			[]string{"PER:Пашинян"}, []string{"PER:Ситуація", "LOC:Ситуація", "ORG:Ситуація", "PER:Водночас"}},
+		{"a capitalised Ukrainian adjective of a place is no person",
+			"Обстріли Донецької області тривали всю ніч, повідомили в Харківській обласній адміністрації.",
+			nil, []string{"PER:Донецької", "PER:Харківській"}},
+		{"Azerbaijani locatives of the gazetteer's towns, under their Azerbaijani spelling",
+			"Gəncədə və Şəkidə yağış yağıb, Ağdamdakı və Füzulidəki bərpa işləri isə davam edir.",
+			[]string{"LOC:Gəncədə", "LOC:Şəkidə", "LOC:Ağdamdakı", "LOC:Füzulidəki"}, nil},
+		{"Azerbaijani locatives of curated places",
+			"Laçındakı yeni yolun açılışından sonra Bakıdakı görüşdə Ceyhun Bayramov çıxış edib.",
+			[]string{"LOC:Laçındakı", "LOC:Bakıdakı", "PER:Ceyhun Bayramov"}, nil},
+		{"Armenian: a known person and a known place side by side after a sentence's first word",
+			"Երեկ Նիկոլ Փաշինյանը Երևանում հանդիպել է Ֆրանսիայի արտաքին գործերի նախարարի հետ։",
+			[]string{"PER:Նիկոլ Փաշինյանը", "LOC:Երևանում"}, []string{"PER:Նիկոլ Փաշինյանը Երևանում"}},
+		{"German: an accusative article between two capitalised words joins nothing",
+			"In Baku traf Außenministerin Baerbock den Präsidenten Ilham Alijew zu einem langen Gespräch.",
+			[]string{"PER:Baerbock", "PER:Ilham Alijew"}, []string{"PER:Baerbock den Präsidenten"}},
+		{"German: a colleague's name in German transcription after Kollegen is the person alone",
+			"Nach dem Treffen mit seinem aserbaidschanischen Kollegen Dschejhun Bajramow sagte Mirzojan, die Gespräche seien konstruktiv gewesen.",
+			[]string{"PER:Dschejhun Bajramow", "PER:Mirzojan"}, []string{"PER:Kollegen Dschejhun Bajramow"}},
+		{"German: a colleague's known name after Kollegen",
+			"Außenministerin Annalena Baerbock traf in Berlin ihren armenischen Kollegen Ararat Mirzoyan.",
+			[]string{"PER:Annalena Baerbock", "PER:Ararat Mirzoyan"}, []string{"PER:Kollegen Ararat Mirzoyan"}},
+		{"Persian: leaders' names and the region's places",
+			"پوتین گفت که روسیه به تعهدات خود پایبند است و اردوغان در شوشا با الهام علی‌اف دیدار کرد.",
+			[]string{"PER:پوتین", "PER:اردوغان", "PER:الهام علی‌اف", "LOC:شوشا"}, nil},
+		{"Georgian: the corridor's head noun loses its vowel in the genitive and instrumental",
+			"ლაჩინის დერეფნის გახსნა დღის წესრიგშია, ხოლო ლაჩინის დერეფნის ბლოკადა გაგრძელდა და ზანგეზურის დერეფნით მოძრაობა არ იწყება.",
+			[]string{"LOC:ლაჩინის დერეფნის", "EVT:ლაჩინის დერეფნის ბლოკადა", "LOC:ზანგეზურის დერეფნით"}, []string{"LOC:ლაჩინის"}},
+		{"Georgian: leaders' names in the ergative and the Lachin corridor",
+			"პუტინმა და ერდოღანმა სოჭში ლაჩინის დერეფანზე ისაუბრეს, ილჰამ ალიევმა კი განცხადება გააკეთა.",
+			[]string{"PER:პუტინმა", "PER:ერდოღანმა", "PER:ილჰამ ალიევმა"}, nil},
+	})
+}
