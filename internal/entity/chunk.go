@@ -179,6 +179,11 @@ func (f *fieldNames) chunk(i, j int) {
 			}
 		}
 	}
+	if f.otherBearer(i, j) {
+		drop[cover[j-1]-1] = true
+		f.added = append(f.added, span{From: i, To: j, Type: "PER", Conf: 0.6, Name: surfaceOf(src, toks[i:j])})
+		return
+	}
 	// "Երեկ Նիկոլ Փաշինյանը Երևանում", "Nikol Pashinyan Yerevan": a run made end to end
 	// of two or more curated names or countries is those names side by side (the
 	// languages that drop no article before a place glue them), not one new name.
@@ -557,4 +562,30 @@ func (f *fieldNames) nameBeforeTown(i, j int) bool {
 	return utf8.RuneCountInString(w) >= 3 && !nc.isGivenName(w) && !surnameLike(w) && !honorifics[w] && !roles[w] &&
 		!locFirst[w] && !locLast[w] && !compass[w] && !placeQualifiers[w] && !isDemonym(w) && !text.IsStopwordAny(w) &&
 		!nc.lower[w] && !nc.common.has(w) && !first.SentStart && text.ScriptOf(w) == text.Latin && nc.lang != "de"
+}
+
+// otherBearer reports a first name, then a known person's surname alone: "Cyrus Vance",
+// "Уильяма Вэнса", "Paul Pelosi" are other people of that name when the first name is none
+// of the known person's (no part of the names the knowledge base writes for them, and
+// the two words are no spelling of them either: "Sergej Lawrow" is Lavrov still). The
+// knowledge base knows people by their surname alone, so without this the other bearer
+// was linked to the known one.
+func (f *fieldNames) otherBearer(i, j int) bool {
+	if j-i != 2 || f.cover[i] != 0 || f.cover[j-1] == 0 || f.toks[j-1].Hyph {
+		return false
+	}
+	s := f.spans[f.cover[j-1]-1]
+	first := f.toks[i]
+	// Russian capitalises names only: a capitalised word inside a sentence that is no
+	// Russian word is a name too ("Уильяма" is no listed first name).
+	given := f.nc.isGivenName(first.Norm) || text.ScriptOf(first.Norm) == text.Cyrillic && len(f.nc.ruWords) > 0 &&
+		!first.SentStart && !ruCommonWord(f.nc.ruWords, first.Norm) && !honorifics[first.Norm]
+	if s.From != j-1 || s.To != j || s.Ent == nil || s.Ent.Type != "PER" || !given {
+		return false
+	}
+	if f.kbs.partOf(s.Ent.ID, f.toks[i].Norm) {
+		return false
+	}
+	ent, ok := f.kbs.bySkeleton(f.toks[i:j], f.nc)
+	return !ok || ent.ID != s.Ent.ID
 }

@@ -190,3 +190,33 @@ func TestEvidenceKinds(t *testing.T) {
 			[]string{"LOC:Sam", "LOC:Mississippi"}},
 	})
 }
+
+// TestOtherBearerOfAKnownSurname checks that a first name that is none of a known person's,
+// before that person's surname, names another person ("Cyrus Vance" is not JD Vance), and
+// that the known person's own first names, in any spelling, still link.
+func TestOtherBearerOfAKnownSurname(t *testing.T) {
+	tag := sharedTagger(t)
+	for _, tc := range []struct {
+		text, name string
+		known      bool
+	}{
+		{"Yesterday Cyrus Vance met reporters in Washington and spoke at length about the talks.", "Cyrus Vance", false},
+		{"Вчера Уильяма Вэнса видели в Брюсселе на выставке комиксов и книг.", "Уильяма Вэнса", false},
+		{"Yesterday JD Vance met reporters in Washington and spoke at length about the talks.", "JD Vance", true},
+		{"Вчера Сергея Лаврова видели в Брюсселе на встрече министров.", "Сергея Лаврова", true},
+		{"Gestern traf Sergej Lawrow in Brüssel ein, um mit den Ministern zu sprechen.", "Sergej Lawrow", true},
+	} {
+		var found *Tagged
+		for _, p := range tag(tc.text) {
+			if tc.text[p.Start:p.End] == tc.name {
+				found = &p
+			}
+		}
+		switch {
+		case found == nil:
+			t.Errorf("%q: %q not found; got %q", tc.text, tc.name, spansOf(tag(tc.text), tc.text, true))
+		case found.Type != "PER" || found.Known != tc.known:
+			t.Errorf("%q: %q is %s, known %t; want PER, known %t", tc.text, tc.name, found.Type, found.Known, tc.known)
+		}
+	}
+}

@@ -153,3 +153,17 @@ func (ks kbSet) alias(id, name string, script text.Script) string {
 	}
 	return ""
 }
+
+// partOf reports whether the folded word w is a part of a name the knowledge bases write
+// by hand for the entity id ("recep" of "Recep Tayyip Erdoğan").
+func (ks kbSet) partOf(id, w string) bool {
+	h := hashTokens([]string{w})
+	for _, k := range ks {
+		for _, idx := range k.parts[h] {
+			if k.ents[idx].ID == id {
+				return true
+			}
+		}
+	}
+	return false
+}
