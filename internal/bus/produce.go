@@ -120,8 +120,17 @@ func (c *Client) Writer(topic string) *Writer {
 func (c *Client) PromptWriter(topic string) *Writer {
 	w := c.Writer(topic)
 	w.w.BatchTimeout = time.Microsecond // kafka-go reads 0 as its 1 s default
+	w.w.BatchSize = promptBatchSize
 	return w
 }
+
+// promptBatchSize is the most records of a PromptWriter's request to one partition.
+// kafka-go allocates a batch's whole BatchSize of messages (about 150 bytes each) when the
+// batch begins, and a prompt writer's batches hold one Write's records, most often a
+// single delivery record: at Writer's 500 that was 75 KB per Write, the alert stage's
+// largest allocation per article. A Write of more records goes in several requests per
+// partition, written in order.
+const promptBatchSize = 64
 
 func (c *Client) maxMessageBytes() int {
 	if c.cfg.MaxMessageBytes > 0 {
