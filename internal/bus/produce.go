@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -229,19 +230,31 @@ func (p *ArticleWriter) Publish(ctx context.Context, arts []*article.Article) er
 	if len(arts) == 0 {
 		return nil
 	}
+	// The keys and values go end to end into one buffer kept from Publish to Publish, and
+	// every record shares the headers, which the writer only reads.
+	slab := encodeSlabs.Get().(*[]byte)
+	buf := (*slab)[:0]
+	headers := append([]Header{{Key: HeaderSchema, Value: []byte(strconv.Itoa(article.SchemaVersion))}}, p.extra...)
 	recs := make([]Record, 0, len(arts))
 	for _, a := range arts {
-		b, err := article.Encode(a)
-		if err != nil {
+		k := len(buf)
+		buf = append(buf, a.ID...)
+		v := len(buf)
+		var err error
+		if buf, err = article.AppendEncode(buf, a); err != nil {
 			return err
 		}
-		recs = append(recs, Record{
-			Key:     []byte(a.ID),
-			Value:   b,
-			Headers: append([]Header{{Key: HeaderSchema, Value: []byte(strconv.Itoa(article.SchemaVersion))}}, p.extra...),
-		})
+		// Full slice expressions: nothing appended later may write into a record's bytes.
+		recs = append(recs, Record{Key: buf[k:v:v], Value: buf[v:len(buf):len(buf)], Headers: headers})
 	}
 	err := p.w.Write(ctx, recs...)
+	// Once Write returned with ctx alive, kafka-go holds none of the records (the writer
+	// is synchronous), and the buffer can serve the next Publish. When ctx ended first a
+	// batch may still be on its way: the buffer is left to the garbage collector.
+	if ctx.Err() == nil && cap(buf) <= maxSlab {
+		*slab = buf
+		encodeSlabs.Put(slab)
+	}
 	written := len(recs)
 	var re *RecordErrors
 	if errors.As(err, &re) {
@@ -258,6 +271,13 @@ func (p *ArticleWriter) Publish(ctx context.Context, arts []*article.Article) er
 
 // Close flushes and closes the writer.
 func (p *ArticleWriter) Close() error { return p.w.Close() }
+
+// encodeSlabs are ArticleWriter.Publish's buffers of keys and values.
+var encodeSlabs = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxSlab bounds a buffer kept for the next Publish: a batch of large articles (up to
+// kafka.max_message_bytes each) must not stay in memory as a pooled buffer.
+const maxSlab = 8 << 20
 
 // DeadLetters writes messages a stage cannot process to the dead-letter topic, with the
 // reason and the message's origin in headers.
