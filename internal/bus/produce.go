@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -208,17 +207,27 @@ type ArticleWriter struct {
 	w       *Writer
 	metrics *Metrics
 	extra   []Header // on every record, after the schema header
+	// slabs are buffers of keys and values that Publish reuses (see there), at most
+	// keptSlabs of them. Not a sync.Pool: a stage publishes a batch every second or so
+	// under load, and a pool is emptied by every two garbage collections, which come more
+	// often than that; a buffer then had to be grown again for most batches.
+	slabs chan []byte
 }
+
+// keptSlabs is how many buffers an ArticleWriter keeps for Publish: one per Publish at a
+// time that is usual (the process stage publishes one batch at a time; the poller's
+// feeds may overlap).
+const keptSlabs = 2
 
 // WithHeaders returns a writer that adds h to every record it publishes. It shares p's
 // connection: closing either closes both.
 func (p *ArticleWriter) WithHeaders(h ...Header) *ArticleWriter {
-	return &ArticleWriter{w: p.w, metrics: p.metrics, extra: append(slices.Clone(p.extra), h...)}
+	return &ArticleWriter{w: p.w, metrics: p.metrics, extra: append(slices.Clone(p.extra), h...), slabs: p.slabs}
 }
 
 // ArticleWriter returns a writer of articles to topic.
 func (c *Client) ArticleWriter(topic string, m *Metrics) *ArticleWriter {
-	return &ArticleWriter{w: c.Writer(topic), metrics: m}
+	return &ArticleWriter{w: c.Writer(topic), metrics: m, slabs: make(chan []byte, keptSlabs)}
 }
 
 // Publish writes arts and returns once Kafka acknowledged every one of them (acks=all).
@@ -232,8 +241,12 @@ func (p *ArticleWriter) Publish(ctx context.Context, arts []*article.Article) er
 	}
 	// The keys and values go end to end into one buffer kept from Publish to Publish, and
 	// every record shares the headers, which the writer only reads.
-	slab := encodeSlabs.Get().(*[]byte)
-	buf := (*slab)[:0]
+	var buf []byte
+	select {
+	case buf = <-p.slabs:
+	default:
+	}
+	buf = buf[:0]
 	headers := append([]Header{{Key: HeaderSchema, Value: []byte(strconv.Itoa(article.SchemaVersion))}}, p.extra...)
 	recs := make([]Record, 0, len(arts))
 	for _, a := range arts {
@@ -252,8 +265,10 @@ func (p *ArticleWriter) Publish(ctx context.Context, arts []*article.Article) er
 	// is synchronous), and the buffer can serve the next Publish. When ctx ended first a
 	// batch may still be on its way: the buffer is left to the garbage collector.
 	if ctx.Err() == nil && cap(buf) <= maxSlab {
-		*slab = buf
-		encodeSlabs.Put(slab)
+		select {
+		case p.slabs <- buf:
+		default:
+		}
 	}
 	written := len(recs)
 	var re *RecordErrors
@@ -272,11 +287,8 @@ func (p *ArticleWriter) Publish(ctx context.Context, arts []*article.Article) er
 // Close flushes and closes the writer.
 func (p *ArticleWriter) Close() error { return p.w.Close() }
 
-// encodeSlabs are ArticleWriter.Publish's buffers of keys and values.
-var encodeSlabs = sync.Pool{New: func() any { return new([]byte) }}
-
 // maxSlab bounds a buffer kept for the next Publish: a batch of large articles (up to
-// kafka.max_message_bytes each) must not stay in memory as a pooled buffer.
+// kafka.max_message_bytes each) must not stay in memory as a kept buffer.
 const maxSlab = 8 << 20
 
 // DeadLetters writes messages a stage cannot process to the dead-letter topic, with the
