@@ -330,15 +330,14 @@ func (an *Analysis) words(langKey, text string, cut []Span) (tokenField, *textWo
 		nb.release(nb.ids)
 		return an.tokenField(langKey, text), nil
 	}
-	var t analysis.Token
-	f := numberTerms(len(words), w.ids, func(id int32) string { return w.terms[id].term }, func(i int) *analysis.Token { return w.token(i, &t) }, text, true, nb)
+	f := numberTerms(len(words), w.ids, func(id int32) string { return w.terms[id].term }, w.at, text, true, nb)
 	return f, &w
 }
 
 // numberTerms makes the token field of the words numbered ids (among n distinct words,
 // numbered in order of first occurrence) whose terms term gives: the distinct terms are
 // found among the distinct words, not among all the words. It releases nb.
-func numberTerms(n int, ids []int32, term func(id int32) string, token func(i int) *analysis.Token, text string, positions bool, nb *numbering) tokenField {
+func numberTerms(n int, ids []int32, term func(id int32) string, words []wordAt, text string, positions bool, nb *numbering) tokenField {
 	clear(nb.of)
 	termOf := make([]int32, n) // distinct word -> its term's number
 	keys := make([]string, 0, n)
@@ -358,7 +357,7 @@ func numberTerms(n int, ids []int32, term func(id int32) string, token func(i in
 		terms[i] = keys[termOf[id]]
 		termIDs = append(termIDs, termOf[id])
 	}
-	f := numberedTokenField(terms, termIDs, keys, token, text, positions, nb)
+	f := numberedTokenField(terms, termIDs, keys, words, text, positions, nb)
 	nb.release(termIDs)
 	return f
 }
@@ -441,8 +440,7 @@ func (c *termCache) lookup(words []string, filters, foldFilters []analysis.Token
 func (an *Analysis) foldWords(w *textWords, text string) tokenField {
 	if !slices.ContainsFunc(w.terms, func(e cachedTerm) bool { return e.split }) {
 		fold := func(id int32) string { return w.terms[id].fold }
-		var t analysis.Token
-		return numberTerms(len(w.terms), w.ids, fold, func(i int) *analysis.Token { return w.token(i, &t) }, text, false, numberingPool.Get().(*numbering))
+		return numberTerms(len(w.terms), w.ids, fold, w.at, text, false, numberingPool.Get().(*numbering))
 	}
 	// Only the split words are filtered, so only they are made tokens; a whole word is
 	// known by its index in w and made a token when the field reads it.
@@ -468,27 +466,22 @@ func (an *Analysis) foldWords(w *textWords, text string) tokenField {
 	// whole word at[src[k]], or the part split[-src[k]-1].
 	n := len(w.at) - nsplit + len(split)
 	terms := make([]string, 0, n)
-	src := make([]int32, 0, n)
+	words := make([]wordAt, 0, n)
 	for i, j := 0, 0; i < len(w.at) || j < len(split); {
 		if i < len(w.at) && w.terms[w.ids[i]].split {
 			i++ // its parts are in split
 			continue
 		}
 		if j == len(split) || (i < len(w.at) && w.at[i].pos < split[j].Position) {
-			terms, src = append(terms, w.terms[w.ids[i]].fold), append(src, int32(i))
+			terms, words = append(terms, w.terms[w.ids[i]].fold), append(words, w.at[i])
 			i++
 			continue
 		}
-		terms, src = append(terms, string(split[j].Term)), append(src, int32(-j-1))
+		t := split[j]
+		terms, words = append(terms, string(t.Term)), append(words, wordAt{t.Start, t.End, t.Position})
 		j++
 	}
-	var t analysis.Token
-	return newTokenField(terms, func(k int) *analysis.Token {
-		if i := src[k]; i >= 0 {
-			return w.token(int(i), &t)
-		}
-		return split[-src[k]-1]
-	}, text, false)
+	return newTokenField(terms, words, text, false)
 }
 
 // Keys returns the language keys, sorted; each has its own text fields.

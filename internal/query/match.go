@@ -83,9 +83,10 @@ type Doc struct {
 
 type tokenField struct {
 	terms []string // in order
-	pos   []int    // position of terms[i]
-	start []int    // byte offsets of terms[i] in the text
-	end   []int
+	// words[i] is where terms[i] is: its byte offsets in the text and its position. A
+	// field made from Analysis.words shares them with its fold field, which has the
+	// same words.
+	words []wordAt
 	at    Positions // nil in the fold fields
 	keys  []string  // the distinct terms, in order of first occurrence
 	text  string
@@ -101,10 +102,12 @@ func (an *Analysis) tokenField(langKey, text string) tokenField {
 // prefix of its word) is that substring, and the others share one string.
 func tokenFieldOf(ts analysis.TokenStream, text string, positions bool) tokenField {
 	terms := make([]string, len(ts))
+	words := make([]wordAt, len(ts))
 	type pending struct{ i, off int }
 	var rest []byte // the terms that are not substrings of text, end to end
 	var restAt []pending
 	for i, t := range ts {
+		words[i] = wordAt{t.Start, t.End, t.Position}
 		if w, ok := writtenAs(text, t); ok {
 			terms[i] = w
 			continue
@@ -118,14 +121,14 @@ func tokenFieldOf(ts analysis.TokenStream, text string, positions bool) tokenFie
 			terms[p.i] = all[p.off : p.off+len(ts[p.i].Term)]
 		}
 	}
-	return newTokenField(terms, func(i int) *analysis.Token { return ts[i] }, text, positions)
+	return newTokenField(terms, words, text, positions)
 }
 
-// newTokenField keeps terms, the terms of the tokens token(0)…token(len(terms)-1), and
-// the distinct terms; with positions, also the positions of every term (at), in one
-// array. The distinct terms are numbered with a map kept from field to field, so that
-// each term is looked up once and the positions map is made at its final size.
-func newTokenField(terms []string, token func(i int) *analysis.Token, text string, positions bool) tokenField {
+// newTokenField keeps terms, the terms of words, and the distinct terms; with positions,
+// also the positions of every term (at), in one array. The distinct terms are numbered
+// with a map kept from field to field, so that each term is looked up once and the
+// positions map is made at its final size.
+func newTokenField(terms []string, words []wordAt, text string, positions bool) tokenField {
 	nb := numberingPool.Get().(*numbering)
 	ids := nb.ids[:0]
 	var keys []string
@@ -138,27 +141,15 @@ func newTokenField(terms []string, token func(i int) *analysis.Token, text strin
 		}
 		ids = append(ids, id)
 	}
-	f := numberedTokenField(terms, ids, keys, token, text, positions, nb)
+	f := numberedTokenField(terms, ids, keys, words, text, positions, nb)
 	nb.release(ids)
 	return f
 }
 
 // numberedTokenField is newTokenField given the number of each term (ids) among the
 // distinct terms (keys, in order of first occurrence); nb is working memory.
-func numberedTokenField(terms []string, ids []int32, keys []string, token func(i int) *analysis.Token, text string, positions bool, nb *numbering) tokenField {
-	n := len(terms)
-	size := 3 * n // pos, start, end
-	if positions {
-		size += n // and the positions of each term, end to end
-	}
-	ints := make([]int, size)
-	f := tokenField{
-		terms: terms, pos: ints[:n:n], start: ints[n : 2*n : 2*n], end: ints[2*n : 3*n : 3*n], text: text, keys: keys,
-	}
-	for i := range n {
-		t := token(i)
-		f.pos[i], f.start[i], f.end[i] = t.Position, t.Start, t.End
-	}
+func numberedTokenField(terms []string, ids []int32, keys []string, words []wordAt, text string, positions bool, nb *numbering) tokenField {
+	f := tokenField{terms: terms, words: words, text: text, keys: keys}
 	if !positions {
 		return f
 	}
@@ -173,9 +164,9 @@ func numberedTokenField(terms []string, ids []int32, keys []string, token func(i
 		next[id] = off
 		off += c
 	}
-	all := ints[3*n:]
+	all := make([]int, len(terms)) // the positions of each term, end to end
 	for i, id := range ids {
-		all[next[id]] = f.pos[i]
+		all[next[id]] = words[i].pos
 		next[id]++
 	}
 	f.at = make(Positions, len(f.keys))
