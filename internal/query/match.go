@@ -79,6 +79,7 @@ type Doc struct {
 	sorted   *sortedTerms
 	fold     *foldedFields
 	both     [2]*tokenField // title and body, for fields
+	mem      *docMem        // what title, body and their fold fields are made in; nil for DocKeywords
 }
 
 type tokenField struct {
@@ -141,14 +142,15 @@ func newTokenField(terms []string, words []wordAt, text string, positions bool) 
 		}
 		ids = append(ids, id)
 	}
-	f := numberedTokenField(terms, ids, keys, words, text, positions, nb)
+	f := numberedTokenField(terms, ids, keys, words, text, positions, nb, nil)
 	nb.release(ids)
 	return f
 }
 
 // numberedTokenField is newTokenField given the number of each term (ids) among the
-// distinct terms (keys, in order of first occurrence); nb is working memory.
-func numberedTokenField(terms []string, ids []int32, keys []string, words []wordAt, text string, positions bool, nb *numbering) tokenField {
+// distinct terms (keys, in order of first occurrence); nb is working memory, and the
+// positions are made in mem (nil: on their own).
+func numberedTokenField(terms []string, ids []int32, keys []string, words []wordAt, text string, positions bool, nb *numbering, mem *docMem) tokenField {
 	f := tokenField{terms: terms, words: words, text: text, keys: keys}
 	if !positions {
 		return f
@@ -164,12 +166,12 @@ func numberedTokenField(terms []string, ids []int32, keys []string, words []word
 		next[id] = off
 		off += c
 	}
-	all := make([]int, len(terms)) // the positions of each term, end to end
+	all := mem.intsOf(len(terms)) // the positions of each term, end to end
 	for i, id := range ids {
 		all[next[id]] = words[i].pos
 		next[id]++
 	}
-	f.at = make(Positions, len(f.keys))
+	f.at = mem.positions(len(f.keys))
 	off = 0
 	for id, t := range f.keys {
 		f.at[t] = all[off:next[id]:next[id]]
@@ -264,9 +266,20 @@ func (an *Analysis) DocWords(a *article.Article, title, body []Span) *Doc {
 		}
 	}
 	d := an.newDoc(a)
-	d.title, d.fold.titleWords = an.words(d.LangKey, a.Title, title)
-	d.body, d.fold.bodyWords = an.words(d.LangKey, bodyText, body)
+	d.mem = docMems.Get().(*docMem)
+	d.title, d.fold.titleWords = an.words(d.LangKey, a.Title, title, d.mem)
+	d.body, d.fold.bodyWords = an.words(d.LangKey, bodyText, body, d.mem)
 	return d
+}
+
+// Release hands the memory of d's fields over to the Docs made after it, which saves
+// the allocation and collection of most of it. d must not be used after, by anyone: call
+// it where the Doc was made, once every match and highlight on it is done. Not calling it
+// is always safe.
+func (d *Doc) Release() {
+	mem := d.mem
+	*d = Doc{}
+	mem.release()
 }
 
 // DocKeywords is Doc without the analysis of a's title and body, which it leaves empty:

@@ -101,8 +101,8 @@ type foldedFields struct {
 func (d *Doc) foldFields(field string) []*tokenField {
 	ff := d.fold
 	ff.once.Do(func() {
-		ff.title = ff.an.foldField(d.title.text, ff.titleWords)
-		ff.body = ff.an.foldField(d.body.text, ff.bodyWords)
+		ff.title = ff.an.foldField(d.title.text, ff.titleWords, d.mem)
+		ff.body = ff.an.foldField(d.body.text, ff.bodyWords, d.mem)
 		ff.titleWords, ff.bodyWords = nil, nil
 		ff.both = [2]*tokenField{&ff.title, &ff.body}
 	})
@@ -113,9 +113,9 @@ func (d *Doc) foldFields(field string) []*tokenField {
 }
 
 // foldField analyses text for a fold field, from its words when Analysis.words gave them.
-func (an *Analysis) foldField(text string, words *textWords) tokenField {
+func (an *Analysis) foldField(text string, words *textWords, mem *docMem) tokenField {
 	if words != nil {
-		return an.foldWords(words, text)
+		return an.foldWords(words, text, mem)
 	}
 	return tokenFieldOf(an.fold.Analyze([]byte(text)), text, false)
 }
