@@ -465,8 +465,8 @@ func (an *Analysis) foldWords(w *textWords, text string, mem *docMem) tokenField
 	// Merge in word order: the parts of a split word keep its position. src[k] is the
 	// whole word at[src[k]], or the part split[-src[k]-1].
 	n := len(w.at) - nsplit + len(split)
-	terms := make([]string, 0, n)
-	words := make([]wordAt, 0, n)
+	terms := mem.stringsOf(n)[:0]
+	words := mem.wordAts(n)[:0]
 	for i, j := 0, 0; i < len(w.at) || j < len(split); {
 		if i < len(w.at) && w.terms[w.ids[i]].split {
 			i++ // its parts are in split
@@ -481,7 +481,7 @@ func (an *Analysis) foldWords(w *textWords, text string, mem *docMem) tokenField
 		terms, words = append(terms, string(t.Term)), append(words, wordAt{t.Start, t.End, t.Position})
 		j++
 	}
-	return newTokenField(terms, words, text, false)
+	return newTokenField(terms, words, text, false, mem)
 }
 
 // Keys returns the language keys, sorted; each has its own text fields.

@@ -3,7 +3,7 @@ package query
 import "sync"
 
 // docMem is the memory a Doc's title and body fields are made in: their words, term
-// numbers, terms and positions. The alert stage and the process stage's topic rules each
+// numbers, terms and positions, and their terms sorted for wildcards. The alert stage and the process stage's topic rules each
 // make a Doc for every article, a thousand a second, and let it go once matched; those
 // fields were most of what matching allocated (the query package's share of the bytes
 // allocated in bench run B was about a sixth). A Doc that is released (Doc.Release) hands
@@ -19,6 +19,7 @@ type docMem struct {
 	strs   []string
 	cached []cachedTerm
 	ints   []int
+	keyed  []keyedTerm
 	maps   []Positions // the positions maps made so far; the first used of them are in use
 	used   int
 }
@@ -76,6 +77,13 @@ func (m *docMem) intsOf(n int) []int {
 	return take(&m.ints, n)
 }
 
+func (m *docMem) keyedTerms(n int) []keyedTerm {
+	if m == nil {
+		return make([]keyedTerm, n)
+	}
+	return take(&m.keyed, n)
+}
+
 // positions returns an empty positions map for about n terms.
 func (m *docMem) positions(n int) Positions {
 	if m == nil {
@@ -100,7 +108,7 @@ func (m *docMem) release() {
 // refers to the article's text (terms, the maps' keys) is cleared, so a kept docMem does
 // not keep old articles alive.
 func (m *docMem) reset() bool {
-	if max(cap(m.words), cap(m.int32s), cap(m.strs), cap(m.cached), cap(m.ints)) > maxDocMem {
+	if max(cap(m.words), cap(m.int32s), cap(m.strs), cap(m.cached), cap(m.ints), cap(m.keyed)) > maxDocMem {
 		return false
 	}
 	for i, p := range m.maps[:m.used] {
@@ -112,7 +120,8 @@ func (m *docMem) reset() bool {
 	}
 	clear(m.strs)
 	clear(m.cached)
-	m.words, m.int32s, m.strs, m.cached, m.ints = m.words[:0], m.int32s[:0], m.strs[:0], m.cached[:0], m.ints[:0]
+	clear(m.keyed)
+	m.words, m.int32s, m.strs, m.cached, m.ints, m.keyed = m.words[:0], m.int32s[:0], m.strs[:0], m.cached[:0], m.ints[:0], m.keyed[:0]
 	m.used = 0
 	return true
 }

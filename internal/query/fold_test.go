@@ -400,7 +400,7 @@ func TestSortedCopyIsSorted(t *testing.T) {
 	for range 3 {
 		want := slices.Clone(ss)
 		slices.Sort(want)
-		if got := sortedCopy(ss); !slices.Equal(got, want) {
+		if got := sortedCopy(ss, nil); !slices.Equal(got, want) {
 			t.Fatalf("sortedCopy(%q) = %q, want %q", ss, got, want)
 		}
 		slices.Reverse(ss)

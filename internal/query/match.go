@@ -122,17 +122,17 @@ func tokenFieldOf(ts analysis.TokenStream, text string, positions bool) tokenFie
 			terms[p.i] = all[p.off : p.off+len(ts[p.i].Term)]
 		}
 	}
-	return newTokenField(terms, words, text, positions)
+	return newTokenField(terms, words, text, positions, nil)
 }
 
 // newTokenField keeps terms, the terms of words, and the distinct terms; with positions,
 // also the positions of every term (at), in one array. The distinct terms are numbered
 // with a map kept from field to field, so that each term is looked up once and the
-// positions map is made at its final size.
-func newTokenField(terms []string, words []wordAt, text string, positions bool) tokenField {
+// positions map is made at its final size. The field is made in mem (nil: on its own).
+func newTokenField(terms []string, words []wordAt, text string, positions bool, mem *docMem) tokenField {
 	nb := numberingPool.Get().(*numbering)
 	ids := nb.ids[:0]
-	var keys []string
+	keys := mem.stringsOf(len(terms))[:0]
 	for _, t := range terms {
 		id, ok := nb.of[t]
 		if !ok {
@@ -142,7 +142,7 @@ func newTokenField(terms []string, words []wordAt, text string, positions bool) 
 		}
 		ids = append(ids, id)
 	}
-	f := numberedTokenField(terms, ids, keys, words, text, positions, nb, nil)
+	f := numberedTokenField(terms, ids, keys, words, text, positions, nb, mem)
 	nb.release(ids)
 	return f
 }
