@@ -484,6 +484,11 @@ func (an *Analysis) foldWords(w *textWords, text string, mem *docMem) tokenField
 	return newTokenField(terms, words, text, false, mem)
 }
 
+// smallSet is the size up to which uniq finds repeats by looking through what it kept,
+// without a map: an article's authors, topics, sources and entities are mostly a few,
+// and a map per list per article was a good part of what analysing one allocated.
+const smallSet = 16
+
 // Keys returns the language keys, sorted; each has its own text fields.
 func (an *Analysis) Keys() []string { return an.keys }
 
@@ -580,9 +585,21 @@ func sourceField(ss []article.Source, f func(article.Source) string) []string {
 	return out
 }
 
+// uniq returns the non-empty strings of ss without repeats, in order, in a new slice.
 func uniq(ss []string) []string {
+	if len(ss) == 0 {
+		return ss[:0:0] // nil stays nil: an index writes it as null, not []
+	}
+	out := make([]string, 0, len(ss))
+	if len(ss) <= smallSet {
+		for _, s := range ss {
+			if s != "" && !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
 	seen := make(map[string]bool, len(ss))
-	out := ss[:0:0]
 	for _, s := range ss {
 		if s != "" && !seen[s] {
 			seen[s] = true

@@ -225,7 +225,10 @@ func LangValue(a *article.Article) string {
 }
 
 // KeywordValues returns the raw values a indexes in each keyword field.
-func KeywordValues(a *article.Article) map[string][]string {
+func KeywordValues(a *article.Article) map[string][]string { return keywordValues(a) }
+
+// keywordValues is KeywordValues, every list a new slice that newDoc may rewrite.
+func keywordValues(a *article.Article) map[string][]string {
 	return map[string][]string{
 		IndexLang:        {LangValue(a)},
 		IndexSource:      SourceTitles(a),
@@ -290,23 +293,37 @@ func (an *Analysis) DocKeywords(a *article.Article) *Doc { return an.newDoc(a) }
 // newDoc makes the Doc of a with its keyword values and dates, and empty title and body.
 func (an *Analysis) newDoc(a *article.Article) *Doc {
 	key := an.LangKey(a.Lang)
-	d := &Doc{
+	// One allocation for the Doc and the parts it points to, which live as long as it.
+	parts := &struct {
+		d      Doc
+		sorted sortedTerms
+		fold   foldedFields
+	}{}
+	d := &parts.d
+	*d = Doc{
 		Article:   a,
 		LangKey:   key,
 		key:       an.keyIndex[key],
 		Published: PublishedTime(a),
 		Now:       time.Now(),
-		keywords:  map[string][]string{},
-		sorted:    &sortedTerms{heads: an.leads.heads()},
-		fold:      &foldedFields{an: an},
+		sorted:    &parts.sorted,
+		fold:      &parts.fold,
 	}
-	d.fold.sorted.heads = d.sorted.heads
+	d.sorted.heads = an.leads.heads()
+	d.fold.an, d.fold.sorted.heads = an, d.sorted.heads
 	d.both = [2]*tokenField{&d.title, &d.body}
-	for f, vs := range KeywordValues(a) {
+	values := keywordValues(a)
+	d.keywords = make(map[string][]string, min(len(values), 8)) // 8: one group of a map; most articles fill fewer fields
+	for f, vs := range values {
+		// The values are normalised in their own slice, which is the Doc's alone.
+		ks := vs[:0]
 		for _, v := range vs {
 			if k := an.Keyword(v); k != "" {
-				d.keywords[f] = append(d.keywords[f], k)
+				ks = append(ks, k)
 			}
+		}
+		if len(ks) > 0 {
+			d.keywords[f] = ks
 		}
 	}
 	return d
