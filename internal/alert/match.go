@@ -77,6 +77,7 @@ func (mt *matcher) match(a *article.Article) []*SavedSearch {
 			out = append(out, &c.s)
 		}
 	})
+	d.Release() // the next article's Doc is made in its memory
 	return out
 }
 
@@ -92,6 +93,7 @@ func (mt *matcher) matchAll(a *article.Article) []*SavedSearch {
 			out = append(out, &c.s)
 		}
 	}
+	d.Release()
 	return out
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -128,5 +129,39 @@ func TestSignatureIsAString(t *testing.T) {
 		if want := fmt.Sprintf("%q", fmt.Sprintf("%016x", v)); err != nil || string(got) != want {
 			t.Errorf("SimHash(%#x) is written %s (%v), want %s", v, got, err, want)
 		}
+	}
+}
+
+// TestEntityIDsAndCountries: each ID and each country once, in the order of first
+// mention, whether the article names a few entities or more than smallSet.
+func TestEntityIDsAndCountries(t *testing.T) {
+	few := []Entity{{ID: "Q399", Country: "AM"}, {ID: "Q227", Country: "AZ"}, {ID: "Q399", Country: "AM"}, {ID: "Q1", Country: ""}}
+	var many []Entity
+	for i := range 2*smallSet + 8 {
+		many = append(many, Entity{ID: fmt.Sprintf("Q%d", i%25), Country: []string{"", "AM", "AZ", "GE"}[i%4]})
+	}
+	var manyIDs []string
+	for i := range 25 {
+		manyIDs = append(manyIDs, fmt.Sprintf("Q%d", i))
+	}
+	tests := []struct {
+		name      string
+		ents      []Entity
+		ids, ctry []string
+	}{
+		{"none", nil, []string{}, nil},
+		{"few", few, []string{"Q399", "Q227", "Q1"}, []string{"AM", "AZ"}},
+		{"many", many, manyIDs, []string{"AM", "AZ", "GE"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a := &Article{Entities: tc.ents}
+			if got := a.EntityIDs(); !slices.Equal(got, tc.ids) || got == nil {
+				t.Errorf("EntityIDs = %q, want %q", got, tc.ids)
+			}
+			if got := a.Countries(); !slices.Equal(got, tc.ctry) || (got == nil) != (tc.ctry == nil) {
+				t.Errorf("Countries = %q, want %q", got, tc.ctry)
+			}
+		})
 	}
 }

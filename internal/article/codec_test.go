@@ -111,6 +111,15 @@ func checkEncode(t *testing.T, a *article.Article) {
 	if len(got) != cap(got) {
 		t.Errorf("Encode of %s: %d bytes in a slice of %d", a.ID, len(got), cap(got))
 	}
+	// AppendEncode writes the same bytes after what dst holds, which it leaves alone.
+	prefix := []byte("prefix\n")
+	for _, dst := range [][]byte{nil, prefix, append(make([]byte, 0, len(prefix)+len(want)+64), prefix...)} {
+		keep := string(dst)
+		app, err := article.AppendEncode(dst, a)
+		if (err == nil) != (wantErr == nil) || string(app[:len(keep)]) != keep || !bytes.Equal(app[len(keep):], want) {
+			t.Fatalf("AppendEncode(%q, %+v) = %s, %v\nwant %q then %s", keep, a, app, err, keep, want)
+		}
+	}
 }
 
 // TestCodecMatchesEncodingJSON: on every article of the real corpus, raw and enriched,
@@ -214,7 +223,13 @@ func BenchmarkCodec(b *testing.B) {
 	encoders := []struct {
 		name string
 		enc  func(*article.Article) ([]byte, error)
-	}{{"std", stdEncode}, {"codec", article.Encode}}
+	}{{"std", stdEncode}, {"codec", article.Encode}, {"append", func() func(*article.Article) ([]byte, error) {
+		var buf []byte // reused, as a writer reuses its buffer from batch to batch
+		return func(a *article.Article) (b []byte, err error) {
+			buf, err = article.AppendEncode(buf[:0], a)
+			return buf, err
+		}
+	}()}}
 	run := func(b *testing.B, op func(i int) error) {
 		b.ReportAllocs()
 		b.SetBytes(int64(size / len(docs)))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -138,5 +139,46 @@ func testDeadLettersCarryReasonAndOrigin(t *testing.T, cl cluster) {
 	}
 	if h[bus.HeaderError] == "" || !errors.Is(decodeErr, article.ErrDecode) {
 		t.Errorf("reason header %q, decode error %v", h[bus.HeaderError], decodeErr)
+	}
+}
+
+// TestPublishedRecordsKeepTheirBytesWhenTheWriterPublishesAgain: Publish encodes into a
+// buffer that later Publishes reuse; what each one wrote must still read back as its own
+// articles, keyed by their IDs, after the others overwrote the buffer.
+func TestPublishedRecordsKeepTheirBytesWhenTheWriterPublishesAgain(t *testing.T) {
+	c := embedded().start(t)
+	w := c.ArticleWriter(c.Topics().Raw, bus.NewMetrics(prometheus.NewRegistry()))
+	defer w.Close()
+	ctx := context.Background()
+	arts := articles(90)
+	for i, a := range arts {
+		a.Text = strings.Repeat(fmt.Sprintf("text of %d. ", i), 1+i%7) // sizes vary batch to batch
+	}
+	for _, batch := range [][]*article.Article{arts[:40], arts[40:45], arts[45:]} {
+		if err := w.Publish(ctx, batch); err != nil {
+			t.Fatalf("publish: %v", err)
+		}
+	}
+	want := map[string]*article.Article{}
+	for _, a := range arts {
+		want[a.ID] = a
+	}
+	got := bustest.Read(t, c, c.Topics().Raw, len(arts), 20*time.Second)
+	if len(got) != len(arts) {
+		t.Fatalf("read %d records, want %d", len(got), len(arts))
+	}
+	for _, r := range got {
+		a, err := article.Decode(r.Value)
+		if err != nil {
+			t.Fatalf("record %q: %v", r.Key, err)
+		}
+		w, ok := want[a.ID]
+		if string(r.Key) != a.ID || !ok || a.Title != w.Title || a.Text != w.Text {
+			t.Fatalf("record keyed %q holds article %s %q: not what was published under that key", r.Key, a.ID, a.Title)
+		}
+		if bustest.Header(r, bus.HeaderSchema) != "1" {
+			t.Errorf("record %q: schema header %q", r.Key, bustest.Header(r, bus.HeaderSchema))
+		}
+		delete(want, a.ID)
 	}
 }

@@ -213,3 +213,31 @@ func testConsumerRetriesAnOutageWithoutDeadLettering(t *testing.T, cl cluster) {
 		t.Errorf("DLQ holds %d letters after an outage, want none", n)
 	}
 }
+
+// TestPromptWriterWritesAWriteOverItsBatchSizeWholeAndInOrder: a prompt writer's batches
+// are small (promptBatchSize); a Write of many more records to one partition still writes
+// every one of them, in the order given.
+func TestPromptWriterWritesAWriteOverItsBatchSizeWholeAndInOrder(t *testing.T) {
+	c := embedded().start(t)
+	w := c.PromptWriter(c.Topics().Raw)
+	defer w.Close()
+	const n = 300 // several of the prompt writer's batches
+	recs := make([]bus.Record, n)
+	for i := range recs {
+		recs[i] = bus.Record{Key: []byte("one-key"), Value: fmt.Appendf(nil, "%03d", i)}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := w.Write(ctx, recs...); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	got := bustest.Read(t, c, c.Topics().Raw, n, 20*time.Second)
+	if len(got) != n {
+		t.Fatalf("read %d records, want %d", len(got), n)
+	}
+	for i, r := range got {
+		if want := fmt.Sprintf("%03d", i); string(r.Value) != want {
+			t.Fatalf("record %d holds %q, want %q: the Write's order was lost", i, r.Value, want)
+		}
+	}
+}

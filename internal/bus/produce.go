@@ -129,8 +129,17 @@ func (c *Client) Writer(topic string) *Writer {
 func (c *Client) PromptWriter(topic string) *Writer {
 	w := c.Writer(topic)
 	w.w.BatchTimeout = time.Microsecond // kafka-go reads 0 as its 1 s default
+	w.w.BatchSize = promptBatchSize
 	return w
 }
+
+// promptBatchSize is the most records of a PromptWriter's request to one partition.
+// kafka-go allocates a batch's whole BatchSize of messages (about 150 bytes each) when the
+// batch begins, and a prompt writer's batches hold one Write's records, most often a
+// single delivery record: at Writer's 500 that was 75 KB per Write, the alert stage's
+// largest allocation per article. A Write of more records goes in several requests per
+// partition, written in order.
+const promptBatchSize = 64
 
 func (c *Client) maxMessageBytes() int {
 	if c.cfg.MaxMessageBytes > 0 {
@@ -207,17 +216,27 @@ type ArticleWriter struct {
 	w       *Writer
 	metrics *Metrics
 	extra   []Header // on every record, after the schema header
+	// slabs are buffers of keys and values that Publish reuses (see there), at most
+	// keptSlabs of them. Not a sync.Pool: a stage publishes a batch every second or so
+	// under load, and a pool is emptied by every two garbage collections, which come more
+	// often than that; a buffer then had to be grown again for most batches.
+	slabs chan []byte
 }
+
+// keptSlabs is how many buffers an ArticleWriter keeps for Publish: one per Publish at a
+// time that is usual (the process stage publishes one batch at a time; the poller's
+// feeds may overlap).
+const keptSlabs = 2
 
 // WithHeaders returns a writer that adds h to every record it publishes. It shares p's
 // connection: closing either closes both.
 func (p *ArticleWriter) WithHeaders(h ...Header) *ArticleWriter {
-	return &ArticleWriter{w: p.w, metrics: p.metrics, extra: append(slices.Clone(p.extra), h...)}
+	return &ArticleWriter{w: p.w, metrics: p.metrics, extra: append(slices.Clone(p.extra), h...), slabs: p.slabs}
 }
 
 // ArticleWriter returns a writer of articles to topic.
 func (c *Client) ArticleWriter(topic string, m *Metrics) *ArticleWriter {
-	return &ArticleWriter{w: c.Writer(topic), metrics: m}
+	return &ArticleWriter{w: c.Writer(topic), metrics: m, slabs: make(chan []byte, keptSlabs)}
 }
 
 // Publish writes arts and returns once Kafka acknowledged every one of them (acks=all).
@@ -229,19 +248,37 @@ func (p *ArticleWriter) Publish(ctx context.Context, arts []*article.Article) er
 	if len(arts) == 0 {
 		return nil
 	}
+	// The keys and values go end to end into one buffer kept from Publish to Publish, and
+	// every record shares the headers, which the writer only reads.
+	var buf []byte
+	select {
+	case buf = <-p.slabs:
+	default:
+	}
+	buf = buf[:0]
+	headers := append([]Header{{Key: HeaderSchema, Value: []byte(strconv.Itoa(article.SchemaVersion))}}, p.extra...)
 	recs := make([]Record, 0, len(arts))
 	for _, a := range arts {
-		b, err := article.Encode(a)
-		if err != nil {
+		k := len(buf)
+		buf = append(buf, a.ID...)
+		v := len(buf)
+		var err error
+		if buf, err = article.AppendEncode(buf, a); err != nil {
 			return err
 		}
-		recs = append(recs, Record{
-			Key:     []byte(a.ID),
-			Value:   b,
-			Headers: append([]Header{{Key: HeaderSchema, Value: []byte(strconv.Itoa(article.SchemaVersion))}}, p.extra...),
-		})
+		// Full slice expressions: nothing appended later may write into a record's bytes.
+		recs = append(recs, Record{Key: buf[k:v:v], Value: buf[v:len(buf):len(buf)], Headers: headers})
 	}
 	err := p.w.Write(ctx, recs...)
+	// Once Write returned with ctx alive, kafka-go holds none of the records (the writer
+	// is synchronous), and the buffer can serve the next Publish. When ctx ended first a
+	// batch may still be on its way: the buffer is left to the garbage collector.
+	if ctx.Err() == nil && cap(buf) <= maxSlab {
+		select {
+		case p.slabs <- buf:
+		default:
+		}
+	}
 	written := len(recs)
 	var re *RecordErrors
 	if errors.As(err, &re) {
@@ -258,6 +295,10 @@ func (p *ArticleWriter) Publish(ctx context.Context, arts []*article.Article) er
 
 // Close flushes and closes the writer.
 func (p *ArticleWriter) Close() error { return p.w.Close() }
+
+// maxSlab bounds a buffer kept for the next Publish: a batch of large articles (up to
+// kafka.max_message_bytes each) must not stay in memory as a kept buffer.
+const maxSlab = 8 << 20
 
 // DeadLetters writes messages a stage cannot process to the dead-letter topic, with the
 // reason and the message's origin in headers.

@@ -28,6 +28,15 @@ type Header struct {
 }
 
 func recordOf(m kafka.Message) Record {
+	var hs []Header
+	if len(m.Headers) > 0 {
+		hs = make([]Header, len(m.Headers))
+	}
+	return recordIn(m, hs)
+}
+
+// recordIn is recordOf with the headers copied into hs (len(m.Headers) long).
+func recordIn(m kafka.Message, hs []Header) Record {
 	r := Record{
 		Topic:         m.Topic,
 		Partition:     m.Partition,
@@ -38,7 +47,7 @@ func recordOf(m kafka.Message) Record {
 		Time:          m.Time,
 	}
 	if len(m.Headers) > 0 {
-		r.Headers = make([]Header, len(m.Headers))
+		r.Headers = hs
 		for i, h := range m.Headers {
 			r.Headers[i] = Header{Key: h.Key, Value: h.Value}
 		}
@@ -46,10 +55,20 @@ func recordOf(m kafka.Message) Record {
 	return r
 }
 
+// recordsOf converts a batch. The records' headers share one array, one allocation per
+// batch instead of one per record (every article record has one); each record's are a
+// full slice expression of it, so a handler that appends to them copies them first.
 func recordsOf(msgs []kafka.Message) []Record {
 	out := make([]Record, len(msgs))
+	n := 0
+	for _, m := range msgs {
+		n += len(m.Headers)
+	}
+	all := make([]Header, n)
 	for i, m := range msgs {
-		out[i] = recordOf(m)
+		k := len(m.Headers)
+		out[i] = recordIn(m, all[:k:k])
+		all = all[k:]
 	}
 	return out
 }

@@ -261,7 +261,9 @@ func (e *Enricher) enrich(a *article.Article, stories *story.Index) error {
 	a.Topics = nil // a rule sees the article as enriched so far, not the topics it came with
 	if st.topics.Len() > 0 {
 		title, body := cutWords(a, fields, sc.title, sc.body)
-		a.Topics = st.topics.MatchDoc(e.an.DocWords(a, title, body))
+		d := e.an.DocWords(a, title, body)
+		a.Topics = st.topics.MatchDoc(d)
+		d.Release() // the next article's Doc is made in its memory
 		if title != nil {
 			sc.title = title
 		}

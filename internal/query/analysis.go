@@ -285,8 +285,9 @@ func (w *textWords) token(i int, t *analysis.Token) *analysis.Token {
 // distinct word of the text is looked up once in the language's termCache (and filtered
 // only when the cache has not met it): an article repeats most of its words, and the
 // cache is large enough that each look-up is a cache miss.
-// With cut non-nil, the words are cut's rather than the tokenizer's (see DocWords).
-func (an *Analysis) words(langKey, text string, cut []Span) (tokenField, *textWords) {
+// With cut non-nil, the words are cut's rather than the tokenizer's (see DocWords). The
+// field and the words are made in mem (nil: on their own).
+func (an *Analysis) words(langKey, text string, cut []Span, mem *docMem) (tokenField, *textWords) {
 	a := an.cutLikeFold[langKey]
 	if a == nil {
 		return an.tokenField(langKey, text), nil
@@ -296,7 +297,7 @@ func (an *Analysis) words(langKey, text string, cut []Span) (tokenField, *textWo
 	if cut == nil {
 		n = len(text) / 6 // an estimate: the tokenizer has not cut the text yet
 	}
-	words := make([]string, 0, n/2) // the distinct words, in order of first occurrence
+	words := mem.stringsOf(n / 2)[:0] // the distinct words, in order of first occurrence
 	nb := numberingPool.Get().(*numbering)
 	number := func(word string) int32 {
 		id, ok := nb.of[word]
@@ -308,14 +309,14 @@ func (an *Analysis) words(langKey, text string, cut []Span) (tokenField, *textWo
 		return id
 	}
 	if cut != nil {
-		w.at, w.ids = make([]wordAt, len(cut)), make([]int32, len(cut))
+		w.at, w.ids = mem.wordAts(len(cut)), mem.int32sOf(len(cut))
 		for i, c := range cut {
 			w.at[i] = wordAt{c.Start, c.End, i + 1}
 			w.ids[i] = number(text[c.Start:c.End])
 		}
 	} else {
 		ts := a.Tokenizer.Tokenize([]byte(text))
-		w.at, w.ids = make([]wordAt, len(ts)), make([]int32, len(ts))
+		w.at, w.ids = mem.wordAts(len(ts)), mem.int32sOf(len(ts))
 		for i, t := range ts {
 			w.at[i] = wordAt{t.Start, t.End, t.Position}
 			word, ok := writtenAs(text, t)
@@ -326,22 +327,21 @@ func (an *Analysis) words(langKey, text string, cut []Span) (tokenField, *textWo
 		}
 	}
 	var ok bool
-	if w.terms, ok = an.terms[langKey].lookup(words, a.TokenFilters, an.foldFilters); !ok {
+	if w.terms, ok = an.terms[langKey].lookup(words, a.TokenFilters, an.foldFilters, mem.cachedTerms(len(words))); !ok {
 		nb.release(nb.ids)
 		return an.tokenField(langKey, text), nil
 	}
-	var t analysis.Token
-	f := numberTerms(len(words), w.ids, func(id int32) string { return w.terms[id].term }, func(i int) *analysis.Token { return w.token(i, &t) }, text, true, nb)
+	f := numberTerms(len(words), w.ids, func(id int32) string { return w.terms[id].term }, w.at, text, true, nb, mem)
 	return f, &w
 }
 
 // numberTerms makes the token field of the words numbered ids (among n distinct words,
 // numbered in order of first occurrence) whose terms term gives: the distinct terms are
 // found among the distinct words, not among all the words. It releases nb.
-func numberTerms(n int, ids []int32, term func(id int32) string, token func(i int) *analysis.Token, text string, positions bool, nb *numbering) tokenField {
+func numberTerms(n int, ids []int32, term func(id int32) string, words []wordAt, text string, positions bool, nb *numbering, mem *docMem) tokenField {
 	clear(nb.of)
-	termOf := make([]int32, n) // distinct word -> its term's number
-	keys := make([]string, 0, n)
+	termOf := mem.int32sOf(n) // distinct word -> its term's number
+	keys := mem.stringsOf(n)[:0]
 	for id := range int32(n) {
 		t := term(id)
 		k, ok := nb.of[t]
@@ -352,13 +352,13 @@ func numberTerms(n int, ids []int32, term func(id int32) string, token func(i in
 		}
 		termOf[id] = k
 	}
-	terms := make([]string, len(ids))
+	terms := mem.stringsOf(len(ids))
 	termIDs := nb.ids[:0]
 	for i, id := range ids {
 		terms[i] = keys[termOf[id]]
 		termIDs = append(termIDs, termOf[id])
 	}
-	f := numberedTokenField(terms, termIDs, keys, token, text, positions, nb)
+	f := numberedTokenField(terms, termIDs, keys, words, text, positions, nb, mem)
 	nb.release(termIDs)
 	return f
 }
@@ -367,11 +367,10 @@ func numberTerms(n int, ids []int32, term func(id int32) string, token func(i in
 type Span struct{ Start, End int }
 
 // lookup returns what each of words becomes, from the cache or by filtering the words it
-// has not met with filters (the language's) and foldFilters. It reports false if the
-// language's filters did not keep one term per word, which none of the text analysers'
-// filters does.
-func (c *termCache) lookup(words []string, filters, foldFilters []analysis.TokenFilter) ([]cachedTerm, bool) {
-	out := make([]cachedTerm, len(words))
+// has not met with filters (the language's) and foldFilters, in out (len(words), zero).
+// It reports false if the language's filters did not keep one term per word, which none
+// of the text analysers' filters does.
+func (c *termCache) lookup(words []string, filters, foldFilters []analysis.TokenFilter, out []cachedTerm) ([]cachedTerm, bool) {
 	var missAt []int
 	c.mu.RLock()
 	for i, w := range words {
@@ -437,12 +436,11 @@ func (c *termCache) lookup(words []string, filters, foldFilters []analysis.Token
 // foldWords is the fold field of text, given its words as Analysis.words returned them.
 // A word without an apostrophe folds to one term, which words found with the word; the
 // others the fold filters split (FoldApostrophes), and they are filtered every time. It
-// uses w up.
-func (an *Analysis) foldWords(w *textWords, text string) tokenField {
+// uses w up. The field is made in mem (nil: on its own).
+func (an *Analysis) foldWords(w *textWords, text string, mem *docMem) tokenField {
 	if !slices.ContainsFunc(w.terms, func(e cachedTerm) bool { return e.split }) {
 		fold := func(id int32) string { return w.terms[id].fold }
-		var t analysis.Token
-		return numberTerms(len(w.terms), w.ids, fold, func(i int) *analysis.Token { return w.token(i, &t) }, text, false, numberingPool.Get().(*numbering))
+		return numberTerms(len(w.terms), w.ids, fold, w.at, text, false, numberingPool.Get().(*numbering), mem)
 	}
 	// Only the split words are filtered, so only they are made tokens; a whole word is
 	// known by its index in w and made a token when the field reads it.
@@ -467,29 +465,29 @@ func (an *Analysis) foldWords(w *textWords, text string) tokenField {
 	// Merge in word order: the parts of a split word keep its position. src[k] is the
 	// whole word at[src[k]], or the part split[-src[k]-1].
 	n := len(w.at) - nsplit + len(split)
-	terms := make([]string, 0, n)
-	src := make([]int32, 0, n)
+	terms := mem.stringsOf(n)[:0]
+	words := mem.wordAts(n)[:0]
 	for i, j := 0, 0; i < len(w.at) || j < len(split); {
 		if i < len(w.at) && w.terms[w.ids[i]].split {
 			i++ // its parts are in split
 			continue
 		}
 		if j == len(split) || (i < len(w.at) && w.at[i].pos < split[j].Position) {
-			terms, src = append(terms, w.terms[w.ids[i]].fold), append(src, int32(i))
+			terms, words = append(terms, w.terms[w.ids[i]].fold), append(words, w.at[i])
 			i++
 			continue
 		}
-		terms, src = append(terms, string(split[j].Term)), append(src, int32(-j-1))
+		t := split[j]
+		terms, words = append(terms, string(t.Term)), append(words, wordAt{t.Start, t.End, t.Position})
 		j++
 	}
-	var t analysis.Token
-	return newTokenField(terms, func(k int) *analysis.Token {
-		if i := src[k]; i >= 0 {
-			return w.token(int(i), &t)
-		}
-		return split[-src[k]-1]
-	}, text, false)
+	return newTokenField(terms, words, text, false, mem)
 }
+
+// smallSet is the size up to which uniq finds repeats by looking through what it kept,
+// without a map: an article's authors, topics, sources and entities are mostly a few,
+// and a map per list per article was a good part of what analysing one allocated.
+const smallSet = 16
 
 // Keys returns the language keys, sorted; each has its own text fields.
 func (an *Analysis) Keys() []string { return an.keys }
@@ -587,9 +585,21 @@ func sourceField(ss []article.Source, f func(article.Source) string) []string {
 	return out
 }
 
+// uniq returns the non-empty strings of ss without repeats, in order, in a new slice.
 func uniq(ss []string) []string {
+	if len(ss) == 0 {
+		return ss[:0:0] // nil stays nil: an index writes it as null, not []
+	}
+	out := make([]string, 0, len(ss))
+	if len(ss) <= smallSet {
+		for _, s := range ss {
+			if s != "" && !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
 	seen := make(map[string]bool, len(ss))
-	out := ss[:0:0]
 	for _, s := range ss {
 		if s != "" && !seen[s] {
 			seen[s] = true

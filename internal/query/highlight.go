@@ -48,9 +48,9 @@ func (h *highlighter) positions(f *tokenField) map[int]int {
 	if m, ok := h.index[f]; ok {
 		return m
 	}
-	m := make(map[int]int, len(f.pos))
-	for i, p := range f.pos {
-		m[p] = i
+	m := make(map[int]int, len(f.words))
+	for i, w := range f.words {
+		m[w.pos] = i
 	}
 	h.index[f] = m
 	return m
@@ -124,7 +124,7 @@ func (h *highlighter) markFolded(field string, match func(term string) bool) {
 				continue
 			}
 			for j := range f.terms {
-				if f.start[j] < ff.end[i] && f.end[j] > ff.start[i] {
+				if f.words[j].start < ff.words[i].end && f.words[j].end > ff.words[i].start {
 					h.mark(f, j)
 				}
 			}
@@ -166,7 +166,7 @@ func renderMarks(f *tokenField, marks map[int]bool, from, to int) string {
 	var b strings.Builder
 	at := from
 	for _, i := range idx {
-		s, e := f.start[i], f.end[i]
+		s, e := f.words[i].start, f.words[i].end
 		if s < at || e > to || s > e || !utf8.RuneStart(byteAt(f.text, s)) {
 			continue
 		}
@@ -196,12 +196,12 @@ func fragments(f *tokenField, marks map[int]bool) []string {
 	sort.Ints(idx)
 	var out []string
 	for k := 0; k < len(idx) && len(out) < maxFragments; {
-		from := snapBack(f.text, f.start[idx[k]]-fragmentContext)
-		to := f.end[idx[k]] + fragmentContext
+		from := snapBack(f.text, f.words[idx[k]].start-fragmentContext)
+		to := f.words[idx[k]].end + fragmentContext
 		inside := map[int]bool{}
-		for k < len(idx) && f.start[idx[k]] < to {
+		for k < len(idx) && f.words[idx[k]].start < to {
 			inside[idx[k]] = true
-			if e := f.end[idx[k]] + fragmentContext/2; e > to {
+			if e := f.words[idx[k]].end + fragmentContext/2; e > to {
 				to = e
 			}
 			k++

@@ -79,13 +79,15 @@ type Doc struct {
 	sorted   *sortedTerms
 	fold     *foldedFields
 	both     [2]*tokenField // title and body, for fields
+	mem      *docMem        // what title, body and their fold fields are made in; nil for DocKeywords
 }
 
 type tokenField struct {
 	terms []string // in order
-	pos   []int    // position of terms[i]
-	start []int    // byte offsets of terms[i] in the text
-	end   []int
+	// words[i] is where terms[i] is: its byte offsets in the text and its position. A
+	// field made from Analysis.words shares them with its fold field, which has the
+	// same words.
+	words []wordAt
 	at    Positions // nil in the fold fields
 	keys  []string  // the distinct terms, in order of first occurrence
 	text  string
@@ -101,10 +103,12 @@ func (an *Analysis) tokenField(langKey, text string) tokenField {
 // prefix of its word) is that substring, and the others share one string.
 func tokenFieldOf(ts analysis.TokenStream, text string, positions bool) tokenField {
 	terms := make([]string, len(ts))
+	words := make([]wordAt, len(ts))
 	type pending struct{ i, off int }
 	var rest []byte // the terms that are not substrings of text, end to end
 	var restAt []pending
 	for i, t := range ts {
+		words[i] = wordAt{t.Start, t.End, t.Position}
 		if w, ok := writtenAs(text, t); ok {
 			terms[i] = w
 			continue
@@ -118,17 +122,17 @@ func tokenFieldOf(ts analysis.TokenStream, text string, positions bool) tokenFie
 			terms[p.i] = all[p.off : p.off+len(ts[p.i].Term)]
 		}
 	}
-	return newTokenField(terms, func(i int) *analysis.Token { return ts[i] }, text, positions)
+	return newTokenField(terms, words, text, positions, nil)
 }
 
-// newTokenField keeps terms, the terms of the tokens token(0)…token(len(terms)-1), and
-// the distinct terms; with positions, also the positions of every term (at), in one
-// array. The distinct terms are numbered with a map kept from field to field, so that
-// each term is looked up once and the positions map is made at its final size.
-func newTokenField(terms []string, token func(i int) *analysis.Token, text string, positions bool) tokenField {
+// newTokenField keeps terms, the terms of words, and the distinct terms; with positions,
+// also the positions of every term (at), in one array. The distinct terms are numbered
+// with a map kept from field to field, so that each term is looked up once and the
+// positions map is made at its final size. The field is made in mem (nil: on its own).
+func newTokenField(terms []string, words []wordAt, text string, positions bool, mem *docMem) tokenField {
 	nb := numberingPool.Get().(*numbering)
 	ids := nb.ids[:0]
-	var keys []string
+	keys := mem.stringsOf(len(terms))[:0]
 	for _, t := range terms {
 		id, ok := nb.of[t]
 		if !ok {
@@ -138,27 +142,16 @@ func newTokenField(terms []string, token func(i int) *analysis.Token, text strin
 		}
 		ids = append(ids, id)
 	}
-	f := numberedTokenField(terms, ids, keys, token, text, positions, nb)
+	f := numberedTokenField(terms, ids, keys, words, text, positions, nb, mem)
 	nb.release(ids)
 	return f
 }
 
 // numberedTokenField is newTokenField given the number of each term (ids) among the
-// distinct terms (keys, in order of first occurrence); nb is working memory.
-func numberedTokenField(terms []string, ids []int32, keys []string, token func(i int) *analysis.Token, text string, positions bool, nb *numbering) tokenField {
-	n := len(terms)
-	size := 3 * n // pos, start, end
-	if positions {
-		size += n // and the positions of each term, end to end
-	}
-	ints := make([]int, size)
-	f := tokenField{
-		terms: terms, pos: ints[:n:n], start: ints[n : 2*n : 2*n], end: ints[2*n : 3*n : 3*n], text: text, keys: keys,
-	}
-	for i := range n {
-		t := token(i)
-		f.pos[i], f.start[i], f.end[i] = t.Position, t.Start, t.End
-	}
+// distinct terms (keys, in order of first occurrence); nb is working memory, and the
+// positions are made in mem (nil: on their own).
+func numberedTokenField(terms []string, ids []int32, keys []string, words []wordAt, text string, positions bool, nb *numbering, mem *docMem) tokenField {
+	f := tokenField{terms: terms, words: words, text: text, keys: keys}
 	if !positions {
 		return f
 	}
@@ -173,12 +166,12 @@ func numberedTokenField(terms []string, ids []int32, keys []string, token func(i
 		next[id] = off
 		off += c
 	}
-	all := ints[3*n:]
+	all := mem.intsOf(len(terms)) // the positions of each term, end to end
 	for i, id := range ids {
-		all[next[id]] = f.pos[i]
+		all[next[id]] = words[i].pos
 		next[id]++
 	}
-	f.at = make(Positions, len(f.keys))
+	f.at = mem.positions(len(f.keys))
 	off = 0
 	for id, t := range f.keys {
 		f.at[t] = all[off:next[id]:next[id]]
@@ -232,7 +225,10 @@ func LangValue(a *article.Article) string {
 }
 
 // KeywordValues returns the raw values a indexes in each keyword field.
-func KeywordValues(a *article.Article) map[string][]string {
+func KeywordValues(a *article.Article) map[string][]string { return keywordValues(a) }
+
+// keywordValues is KeywordValues, every list a new slice that newDoc may rewrite.
+func keywordValues(a *article.Article) map[string][]string {
 	return map[string][]string{
 		IndexLang:        {LangValue(a)},
 		IndexSource:      SourceTitles(a),
@@ -273,9 +269,20 @@ func (an *Analysis) DocWords(a *article.Article, title, body []Span) *Doc {
 		}
 	}
 	d := an.newDoc(a)
-	d.title, d.fold.titleWords = an.words(d.LangKey, a.Title, title)
-	d.body, d.fold.bodyWords = an.words(d.LangKey, bodyText, body)
+	d.mem = docMems.Get().(*docMem)
+	d.title, d.fold.titleWords = an.words(d.LangKey, a.Title, title, d.mem)
+	d.body, d.fold.bodyWords = an.words(d.LangKey, bodyText, body, d.mem)
 	return d
+}
+
+// Release hands the memory of d's fields over to the Docs made after it, which saves
+// the allocation and collection of most of it. d must not be used after, by anyone: call
+// it where the Doc was made, once every match and highlight on it is done. Not calling it
+// is always safe.
+func (d *Doc) Release() {
+	mem := d.mem
+	*d = Doc{}
+	mem.release()
 }
 
 // DocKeywords is Doc without the analysis of a's title and body, which it leaves empty:
@@ -286,23 +293,37 @@ func (an *Analysis) DocKeywords(a *article.Article) *Doc { return an.newDoc(a) }
 // newDoc makes the Doc of a with its keyword values and dates, and empty title and body.
 func (an *Analysis) newDoc(a *article.Article) *Doc {
 	key := an.LangKey(a.Lang)
-	d := &Doc{
+	// One allocation for the Doc and the parts it points to, which live as long as it.
+	parts := &struct {
+		d      Doc
+		sorted sortedTerms
+		fold   foldedFields
+	}{}
+	d := &parts.d
+	*d = Doc{
 		Article:   a,
 		LangKey:   key,
 		key:       an.keyIndex[key],
 		Published: PublishedTime(a),
 		Now:       time.Now(),
-		keywords:  map[string][]string{},
-		sorted:    &sortedTerms{heads: an.leads.heads()},
-		fold:      &foldedFields{an: an},
+		sorted:    &parts.sorted,
+		fold:      &parts.fold,
 	}
-	d.fold.sorted.heads = d.sorted.heads
+	d.sorted.heads = an.leads.heads()
+	d.fold.an, d.fold.sorted.heads = an, d.sorted.heads
 	d.both = [2]*tokenField{&d.title, &d.body}
-	for f, vs := range KeywordValues(a) {
+	values := keywordValues(a)
+	d.keywords = make(map[string][]string, min(len(values), 8)) // 8: one group of a map; most articles fill fewer fields
+	for f, vs := range values {
+		// The values are normalised in their own slice, which is the Doc's alone.
+		ks := vs[:0]
 		for _, v := range vs {
 			if k := an.Keyword(v); k != "" {
-				d.keywords[f] = append(d.keywords[f], k)
+				ks = append(ks, k)
 			}
+		}
+		if len(ks) > 0 {
+			d.keywords[f] = ks
 		}
 	}
 	return d

@@ -101,8 +101,8 @@ type foldedFields struct {
 func (d *Doc) foldFields(field string) []*tokenField {
 	ff := d.fold
 	ff.once.Do(func() {
-		ff.title = ff.an.foldField(d.title.text, ff.titleWords)
-		ff.body = ff.an.foldField(d.body.text, ff.bodyWords)
+		ff.title = ff.an.foldField(d.title.text, ff.titleWords, d.mem)
+		ff.body = ff.an.foldField(d.body.text, ff.bodyWords, d.mem)
 		ff.titleWords, ff.bodyWords = nil, nil
 		ff.both = [2]*tokenField{&ff.title, &ff.body}
 	})
@@ -113,9 +113,9 @@ func (d *Doc) foldFields(field string) []*tokenField {
 }
 
 // foldField analyses text for a fold field, from its words when Analysis.words gave them.
-func (an *Analysis) foldField(text string, words *textWords) tokenField {
+func (an *Analysis) foldField(text string, words *textWords, mem *docMem) tokenField {
 	if words != nil {
-		return an.foldWords(words, text)
+		return an.foldWords(words, text, mem)
 	}
 	return tokenFieldOf(an.fold.Analyze([]byte(text)), text, false)
 }
@@ -131,8 +131,8 @@ func (d *Doc) termsWithPrefix(f *tokenField, lead string) []string {
 	var ts []string
 	if st.heads.has(lead) {
 		st.leadOnce.Do(func() {
-			st.leadTitle = sortedCopy(st.heads.filter(title.keys))
-			st.lead = sortedCopy(st.heads.filter(body.keys))
+			st.leadTitle = sortedCopy(st.heads.filter(title.keys, d.mem), d.mem)
+			st.lead = sortedCopy(st.heads.filter(body.keys, d.mem), d.mem)
 		})
 		ts = st.lead
 		if f == title {
@@ -140,8 +140,8 @@ func (d *Doc) termsWithPrefix(f *tokenField, lead string) []string {
 		}
 	} else {
 		st.once.Do(func() {
-			st.title = sortedCopy(title.keys)
-			st.body = sortedCopy(body.keys)
+			st.title = sortedCopy(title.keys, d.mem)
+			st.body = sortedCopy(body.keys, d.mem)
 		})
 		ts = st.body
 		if f == title {
@@ -156,9 +156,9 @@ func (d *Doc) termsWithPrefix(f *tokenField, lead string) []string {
 	return ts[i:j]
 }
 
-// filter returns the terms of ts whose start is in hs.
-func (hs *leadHeads) filter(ts []string) []string {
-	var out []string
+// filter returns the terms of ts whose start is in hs, made in mem (nil: on their own).
+func (hs *leadHeads) filter(ts []string, mem *docMem) []string {
+	out := mem.stringsOf(len(ts))[:0]
 	for _, t := range ts {
 		if hs.has(t) {
 			out = append(out, t)
@@ -169,13 +169,10 @@ func (hs *leadHeads) filter(ts []string) []string {
 
 // sortedCopy returns ss sorted, as slices.Sort sorts it. The strings are compared by
 // their first eight bytes as one number first: a Doc's terms mostly differ there, and
-// comparing two numbers costs much less than comparing two strings.
-func sortedCopy(ss []string) []string {
-	type keyed struct {
-		head uint64
-		s    string
-	}
-	ks := make([]keyed, len(ss))
+// comparing two numbers costs much less than comparing two strings. The copy is made in
+// mem (nil: on its own).
+func sortedCopy(ss []string, mem *docMem) []string {
+	ks := mem.keyedTerms(len(ss))
 	for i, s := range ss {
 		var h uint64
 		for j := range 8 {
@@ -184,19 +181,25 @@ func sortedCopy(ss []string) []string {
 				h |= uint64(s[j])
 			}
 		}
-		ks[i] = keyed{h, s}
+		ks[i] = keyedTerm{h, s}
 	}
-	slices.SortFunc(ks, func(a, b keyed) int {
+	slices.SortFunc(ks, func(a, b keyedTerm) int {
 		if a.head != b.head {
 			return cmp.Compare(a.head, b.head)
 		}
 		return strings.Compare(a.s, b.s)
 	})
-	out := make([]string, len(ss))
+	out := mem.stringsOf(len(ss))
 	for i, k := range ks {
 		out[i] = k.s
 	}
 	return out
+}
+
+// keyedTerm is a term and its first eight bytes as a number, for sortedCopy.
+type keyedTerm struct {
+	head uint64
+	s    string
 }
 
 // withinEdits reports whether term is at most max edits from word: insertions,

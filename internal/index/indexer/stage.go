@@ -53,9 +53,9 @@ func (s *Stage) Run(ctx context.Context) error {
 func (s *Stage) handle(ctx context.Context, msgs []bus.Record) error {
 	var letters []bus.Letter
 	// The latest message for an ID wins, as it would in Kafka's own order.
-	byID := map[string]int{}
-	var docs []*article.Article
-	var origin []bus.Record
+	byID := make(map[string]int, len(msgs))
+	docs := make([]*article.Article, 0, len(msgs))
+	origin := make([]bus.Record, 0, len(msgs))
 	for _, m := range msgs {
 		a, err := article.Decode(m.Value)
 		if err != nil {
