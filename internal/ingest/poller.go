@@ -153,7 +153,7 @@ type feedState struct {
 	// feedState is still a small object, which the garbage collector scans a span at a
 	// time; at 520 the poll cycle's GC work grew by about 5%.
 	dropped bool
-	stop    context.CancelFunc
+	stop    context.CancelCauseFunc
 	left    chan struct{}
 	// requested is when a poll was last asked for by hand (RequestPoll); a request that
 	// comes while a poll is under way makes the feed due again as soon as it commits.
@@ -436,8 +436,9 @@ func (p *Poller) wakeScheduler() {
 // dropped before or while it is polled (releaseFeeds) is not fetched, or its fetch is
 // cancelled, and its outcome dropped.
 func (p *Poller) pollOne(ctx context.Context, fs *feedState) {
-	pctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	// One context per poll, which the fetch's timeout cancels too (see fetcher.fetch).
+	pctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	p.mu.Lock()
 	if fs.dropped {
 		p.pollEndedLocked(fs)
@@ -447,14 +448,14 @@ func (p *Poller) pollOne(ctx context.Context, fs *feedState) {
 	fc, rec := fs.cfg, fs.rec
 	fs.stop = cancel
 	p.mu.Unlock()
-	res := p.poll(pctx, fc, rec, fs)
+	res := p.poll(pctx, cancel, fc, rec, fs)
 	res.fs = fs
 	// What the poll reserved of the backlog becomes what it brings.
 	p.backlog.add(len(res.fresh) - res.held)
 	res.held = len(res.fresh)
-	if pctx.Err() != nil {
+	if pctx.Err() != nil && context.Cause(pctx) != errFetchTimeout {
 		// Stopping, or the feed left: drop the outcome; the next poll starts again from
-		// the old state, here or at the feed's next poller.
+		// the old state, here or at the feed's next poller. A timeout is an outcome.
 		p.backlog.add(-res.held)
 		p.mu.Lock()
 		p.pollEndedLocked(fs)
@@ -489,7 +490,7 @@ func (p *Poller) dropLocked(k string) <-chan struct{} {
 		return nil
 	}
 	if fs.stop != nil {
-		fs.stop()
+		fs.stop(nil)
 	}
 	fs.left = make(chan struct{})
 	return fs.left
@@ -513,12 +514,12 @@ func (p *Poller) releaseFeeds() []<-chan struct{} {
 	return polls
 }
 
-func (p *Poller) poll(ctx context.Context, fc config.FeedConfig, rec feedRecord, fs *feedState) *pollResult {
+func (p *Poller) poll(ctx context.Context, cancel context.CancelCauseFunc, fc config.FeedConfig, rec feedRecord, fs *feedState) *pollResult {
 	start := time.Now()
 	res := p.newResult()
 	*res = pollResult{key: fc.URL, at: start, rate: -1}
 	var resp response
-	err := p.fetch.fetch(ctx, rec.URL, rec.Validators, acceptFeeds, &resp)
+	err := p.fetch.fetch(ctx, cancel, rec.URL, rec.Validators, acceptFeeds, &resp)
 	p.metrics.observeFetch(time.Since(start), err)
 	if err != nil {
 		res.err = err
