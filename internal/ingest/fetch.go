@@ -182,11 +182,11 @@ func (f *fetcher) fetch(ctx context.Context, cancel context.CancelCauseFunc, raw
 	if err != nil {
 		return fmt.Errorf("building request for %s: %w", rawURL, err)
 	}
-	release, err := f.hosts.acquire(ctx, req.URL.Host)
+	slot, err := f.hosts.acquire(ctx, req.URL.Host)
 	if err != nil {
 		return err
 	}
-	defer release()
+	defer slot.release()
 	// The timeout starts once a host slot is ours: waiting politely is not the server's fault.
 	timer := time.AfterFunc(f.timeout, func() { cancel(errFetchTimeout) })
 	err = f.do(req, rawURL, prev, accept, out)
@@ -436,7 +436,10 @@ func newHostLimiter(per int, delay time.Duration) *hostLimiter {
 	return &hostLimiter{per: max(per, 1), delay: delay, hosts: map[string]*hostSlot{}}
 }
 
-func (h *hostLimiter) acquire(ctx context.Context, host string) (func(), error) {
+// acquire waits for a slot on host and for its politeness delay; the caller releases the
+// slot it gets. The slot itself is returned, not a function that releases it: such a
+// closure was an allocation per fetch.
+func (h *hostLimiter) acquire(ctx context.Context, host string) (*hostSlot, error) {
 	host = strings.ToLower(host)
 	h.mu.Lock()
 	s := h.hosts[host]
@@ -471,5 +474,8 @@ func (h *hostLimiter) acquire(ctx context.Context, host string) (func(), error) 
 			}
 		}
 	}
-	return func() { <-s.sem }, nil
+	return s, nil
 }
+
+// release gives back a slot that acquire took.
+func (s *hostSlot) release() { <-s.sem }
