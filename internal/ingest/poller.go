@@ -868,14 +868,19 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 			ids = append(ids, keyOf(a.ID))
 		}
 	}
-	known := make(map[idKey]*articleRecord, len(ids))
-	for _, k := range ids {
-		if rec := c.lookup(k); rec != nil {
-			known[k] = rec
+	// A batch of polls that brought no item (a cycle of 304s is made of them) has nothing
+	// to look up: no map for it, no read lock on the article index.
+	var known map[idKey]*articleRecord
+	if len(ids) > 0 {
+		known = make(map[idKey]*articleRecord, len(ids))
+		for _, k := range ids {
+			if rec := c.lookup(k); rec != nil {
+				known[k] = rec
+			}
 		}
-	}
-	if err := p.store.lookupArticles(ids, known); err != nil {
-		p.log.Error("reading article records", "error", err)
+		if err := p.store.lookupArticles(ids, known); err != nil {
+			p.log.Error("reading article records", "error", err)
+		}
 	}
 	var toPublish []*article.Article
 	inBatch := map[idKey]*article.Article{}
