@@ -174,7 +174,8 @@ var errFetchTimeout = fmt.Errorf("%w", context.DeadlineExceeded)
 // cancel that releaseFeeds needs and the timeout, where a timeout context layered on the
 // poll's was, with its timer, its Done channel, its parent's map of children and the
 // request copy that took it in, a tenth of the allocations of a poll answered 304. Once
-// the timer has fired ctx stays cancelled: fetch then fails, even if the body was in.
+// the timer has fired ctx stays cancelled: fetch then fails, even if the body was in. A
+// fetch that returns in time leaves ctx as it was, for the caller's next use.
 func (f *fetcher) fetch(ctx context.Context, cancel context.CancelCauseFunc, rawURL string, prev validators, accept string, out *response) error {
 	// The request is built once, with the context it is sent with: its URL is parsed once,
 	// for the host limiter and the client.
@@ -193,9 +194,11 @@ func (f *fetcher) fetch(ctx context.Context, cancel context.CancelCauseFunc, raw
 	if timer.Stop() {
 		return err
 	}
-	// The timer fired: ctx is cancelled, or about to be, by the timeout unless by the
-	// caller before it (stopping, or the feed left), which is then no timeout.
-	if ctx.Err() != nil && context.Cause(ctx) != errFetchTimeout {
+	// The timer fired: ctx is cancelled, by the timeout unless by the caller before it
+	// (stopping, or the feed left), which is then no timeout. Waited for, so that the
+	// cancel cannot land later, on whatever the caller does next with ctx.
+	<-ctx.Done()
+	if context.Cause(ctx) != errFetchTimeout {
 		return cmp.Or(err, context.Cause(ctx))
 	}
 	return fmt.Errorf("%w (%s): %w", ErrTimeout, f.timeout, cmp.Or(err, errFetchTimeout))
