@@ -315,3 +315,60 @@ func TestRetryAfterAndMaxAge(t *testing.T) {
 		}
 	}
 }
+
+// TestFetchTimeoutAndCancel: a fetch bounded by ingest.timeout fails with ErrTimeout, still
+// a context.DeadlineExceeded, whether the server stalls before its headers or in its body;
+// a fetch whose caller cancels it is no timeout; and a fetch done in time leaves the
+// caller's context, which its timeout would cancel, as it was.
+func TestFetchTimeoutAndCancel(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/body":
+			w.Header().Set("Content-Type", "application/rss+xml")
+			w.Write([]byte(`<rss version="2.0"><channel>`))
+			w.(http.Flusher).Flush()
+		case "/fast":
+			w.Write([]byte(`<rss version="2.0"><channel></channel></rss>`))
+			return
+		}
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	defer srv.Close()
+	defer close(release) // before Close, which waits for the stalled handlers
+	cfg := testConfig()
+	cfg.Timeout = 100 * time.Millisecond
+	f := newFetcher(cfg)
+	defer f.close()
+
+	for _, path := range []string{"/headers", "/body"} {
+		_, err := f.get(t.Context(), srv.URL+path, validators{}, acceptFeeds)
+		if !errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("%s: %v, want ErrTimeout and context.DeadlineExceeded", path, err)
+		}
+	}
+
+	cfg.Timeout = time.Minute
+	slow := newFetcher(cfg)
+	defer slow.close()
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond) // the caller's, not ingest.timeout
+	defer cancel()
+	_, err := slow.get(ctx, srv.URL+"/headers", validators{}, acceptFeeds)
+	if err == nil || errors.Is(err, ErrTimeout) {
+		t.Errorf("cancelled by the caller: %v, want an error that is not ErrTimeout", err)
+	}
+
+	pctx, pcancel := context.WithCancelCause(t.Context())
+	defer pcancel(nil)
+	var out response
+	if err := f.fetch(pctx, pcancel, srv.URL+"/fast", validators{}, acceptFeeds, &out); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(250 * time.Millisecond) // past f's timeout of 100 ms, had its timer outlived the fetch
+	if err := pctx.Err(); err != nil {
+		t.Errorf("after a fetch in time, the caller's context is %v, want it live", err)
+	}
+}

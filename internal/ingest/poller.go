@@ -148,12 +148,13 @@ type feedState struct {
 	busy       bool // a poll or its commit is under way; never two at once for one feed
 	// dropped: the feed left this poller (its feed list changed, or in a poller group its
 	// partition moved), and any poll of it that was dispatched is cancelled and its outcome
-	// dropped. stop cancels the poll under way; left, when set, is closed once that poll has
-	// ended (releaseFeeds waits for it). The three bools share one word: at 512 bytes a
+	// dropped. stop is the context of the worker that polls the feed, which dropLocked
+	// cancels while that worker still polls it; left, when set, is closed once that poll
+	// has ended (releaseFeeds waits for it). The three bools share one word: at 512 bytes a
 	// feedState is still a small object, which the garbage collector scans a span at a
 	// time; at 520 the poll cycle's GC work grew by about 5%.
 	dropped bool
-	stop    context.CancelFunc
+	stop    *pollContext
 	left    chan struct{}
 	// requested is when a poll was last asked for by hand (RequestPoll); a request that
 	// comes while a poll is under way makes the feed due again as soon as it commits.
@@ -337,8 +338,12 @@ func (p *Poller) Run(ctx context.Context) error {
 	work := make(chan *feedState)
 	for range max(p.cfg.Concurrency, 1) {
 		wg.Go(func() {
+			pc := &pollContext{}
 			for fs := range work {
-				p.pollOne(ctx, fs)
+				p.pollOne(ctx, fs, pc)
+			}
+			if pc.cancel != nil {
+				pc.cancel(nil)
 			}
 		})
 	}
@@ -432,29 +437,49 @@ func (p *Poller) wakeScheduler() {
 	}
 }
 
+// pollContext is a worker's context for its polls, one poll after another: it is made
+// again only once cancelled (the feed polled left, the fetch timed out, or Run is
+// stopping). A context per poll, with its cancel function, Done channel and map of
+// children, was four allocations of a poll answered 304. fs, guarded by p.mu, is the feed
+// the worker polls, or polled last: only a drop of that feed cancels the context.
+type pollContext struct {
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	fs     *feedState
+}
+
 // pollOne fetches and parses one feed and hands the outcome to the committer. A feed
 // dropped before or while it is polled (releaseFeeds) is not fetched, or its fetch is
 // cancelled, and its outcome dropped.
-func (p *Poller) pollOne(ctx context.Context, fs *feedState) {
-	pctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+func (p *Poller) pollOne(ctx context.Context, fs *feedState, pc *pollContext) {
 	p.mu.Lock()
 	if fs.dropped {
 		p.pollEndedLocked(fs)
 		p.mu.Unlock()
 		return
 	}
+	// Checked under p.mu, through which a drop cancels: a context live here is cancelled
+	// from now on only for this poll's feed, or by its own fetch's timeout, which the fetch
+	// of the last poll has seen through (see fetcher.fetch).
+	if pc.ctx == nil || pc.ctx.Err() != nil {
+		if pc.cancel != nil {
+			pc.cancel(nil)
+		}
+		pc.ctx, pc.cancel = context.WithCancelCause(ctx)
+	}
+	pc.fs = fs
 	fc, rec := fs.cfg, fs.rec
-	fs.stop = cancel
+	fs.stop = pc
 	p.mu.Unlock()
-	res := p.poll(pctx, fc, rec, fs)
+	pctx, cancel := pc.ctx, pc.cancel
+	res := p.poll(pctx, cancel, fc, rec, fs)
 	res.fs = fs
 	// What the poll reserved of the backlog becomes what it brings.
 	p.backlog.add(len(res.fresh) - res.held)
 	res.held = len(res.fresh)
-	if pctx.Err() != nil {
+	if pctx.Err() != nil && context.Cause(pctx) != errFetchTimeout {
 		// Stopping, or the feed left: drop the outcome; the next poll starts again from
-		// the old state, here or at the feed's next poller.
+		// the old state, here or at the feed's next poller. A timeout is an outcome.
 		p.backlog.add(-res.held)
 		p.mu.Lock()
 		p.pollEndedLocked(fs)
@@ -488,8 +513,8 @@ func (p *Poller) dropLocked(k string) <-chan struct{} {
 	if !fs.busy {
 		return nil
 	}
-	if fs.stop != nil {
-		fs.stop()
+	if fs.stop != nil && fs.stop.fs == fs {
+		fs.stop.cancel(nil) // the worker still polls this feed; otherwise it has moved on
 	}
 	fs.left = make(chan struct{})
 	return fs.left
@@ -513,12 +538,12 @@ func (p *Poller) releaseFeeds() []<-chan struct{} {
 	return polls
 }
 
-func (p *Poller) poll(ctx context.Context, fc config.FeedConfig, rec feedRecord, fs *feedState) *pollResult {
+func (p *Poller) poll(ctx context.Context, cancel context.CancelCauseFunc, fc config.FeedConfig, rec feedRecord, fs *feedState) *pollResult {
 	start := time.Now()
 	res := p.newResult()
 	*res = pollResult{key: fc.URL, at: start, rate: -1}
 	var resp response
-	err := p.fetch.fetch(ctx, rec.URL, rec.Validators, acceptFeeds, &resp)
+	err := p.fetch.fetch(ctx, cancel, rec.URL, rec.Validators, acceptFeeds, &resp)
 	p.metrics.observeFetch(time.Since(start), err)
 	if err != nil {
 		res.err = err
@@ -867,14 +892,19 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 			ids = append(ids, keyOf(a.ID))
 		}
 	}
-	known := make(map[idKey]*articleRecord, len(ids))
-	for _, k := range ids {
-		if rec := c.lookup(k); rec != nil {
-			known[k] = rec
+	// A batch of polls that brought no item (a cycle of 304s is made of them) has nothing
+	// to look up: no map for it, no read lock on the article index.
+	var known map[idKey]*articleRecord
+	if len(ids) > 0 {
+		known = make(map[idKey]*articleRecord, len(ids))
+		for _, k := range ids {
+			if rec := c.lookup(k); rec != nil {
+				known[k] = rec
+			}
 		}
-	}
-	if err := p.store.lookupArticles(ids, known); err != nil {
-		p.log.Error("reading article records", "error", err)
+		if err := p.store.lookupArticles(ids, known); err != nil {
+			p.log.Error("reading article records", "error", err)
+		}
 	}
 	var toPublish []*article.Article
 	inBatch := map[idKey]*article.Article{}

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"fmt"
 	"html"
 	"net/http"
@@ -301,5 +302,34 @@ func TestPollerWritesQuietPollsAtTheFlush(t *testing.T) {
 	if rec := recs[url]; rec != nil && (rec.Successes != mem.Successes || !rec.NextPoll.Equal(mem.NextPoll) || rec.Interval != mem.Interval) {
 		t.Errorf("stored after stop: %d successes, next poll %s, interval %s; the feed state has %d, %s, %s",
 			rec.Successes, rec.NextPoll, rec.Interval, mem.Successes, mem.NextPoll, mem.Interval)
+	}
+}
+
+// TestDropCancelsOnlyThePollOfItsFeed: a worker's poll context outlives its polls, so a
+// feed dropped once the worker has moved on to another feed must leave the other's poll
+// alone, while a feed dropped during its own poll cancels it.
+func TestDropCancelsOnlyThePollOfItsFeed(t *testing.T) {
+	p := &Poller{feeds: map[string]*feedState{}}
+	a, b := &feedState{busy: true}, &feedState{busy: true}
+	p.feeds["a"], p.feeds["b"] = a, b
+	pc := &pollContext{}
+	pc.ctx, pc.cancel = context.WithCancelCause(t.Context())
+	defer pc.cancel(nil)
+	a.stop, pc.fs = pc, a // the worker polled a: its outcome waits for the commit
+	b.stop, pc.fs = pc, b // and now polls b
+	p.mu.Lock()
+	leftA := p.dropLocked("a")
+	p.mu.Unlock()
+	if pc.ctx.Err() != nil {
+		t.Fatal("dropping a feed whose poll had ended cancelled the worker's poll of another feed")
+	}
+	if leftA == nil {
+		t.Error("a's poll has not been committed: its drop must give a channel to wait on")
+	}
+	p.mu.Lock()
+	p.dropLocked("b")
+	p.mu.Unlock()
+	if pc.ctx.Err() == nil {
+		t.Error("dropping the feed under poll left its poll running")
 	}
 }
