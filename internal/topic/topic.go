@@ -200,7 +200,9 @@ func (s *Set) Match(a *article.Article) []string {
 	if s.Len() == 0 {
 		return nil
 	}
-	return s.MatchDoc(s.an.Doc(a))
+	d := s.an.Doc(a)
+	defer d.Release() // nothing returned points into it
+	return s.MatchDoc(d)
 }
 
 // MatchDoc is Match for an article already analysed, by the query.Analysis s was parsed
