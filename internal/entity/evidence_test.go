@@ -220,3 +220,26 @@ func TestOtherBearerOfAKnownSurname(t *testing.T) {
 		}
 	}
 }
+
+// TestKnownRegionOfAdjectiveAndHead checks that a region the knowledge base knows by an
+// adjective and a head noun ("Калининградская область", "Донецька область") is linked in
+// any case, not replaced by a pattern place over the same words.
+func TestKnownRegionOfAdjectiveAndHead(t *testing.T) {
+	tag := sharedTagger(t)
+	for _, tc := range []struct{ text, name string }{
+		{"Вчера Калининградская область приняла делегацию из Москвы и Минска.", "Калининградская область"},
+		{"Учения прошли в Калининградской области и завершились в пятницу.", "Калининградской области"},
+		{"Учора в Донецькій області тривали бої, повідомили в обласній адміністрації.", "Донецькій області"},
+		{"Вчера Краснодарский край принял делегацию из Москвы и Минска.", "Краснодарский край"},
+	} {
+		var found *Tagged
+		for _, p := range tag(tc.text) {
+			if tc.text[p.Start:p.End] == tc.name {
+				found = &p
+			}
+		}
+		if found == nil || found.Type != "LOC" || !found.Known {
+			t.Errorf("%q: want the known LOC %q; got %q (%+v)", tc.text, tc.name, spansOf(tag(tc.text), tc.text, true), found)
+		}
+	}
+}

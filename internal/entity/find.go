@@ -229,7 +229,7 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 		i = j
 	}
 	added := geoHeads(toks, src, cover, spans, drop, f.added)
-	added = ruAdjPlaces(toks, src, cover, drop, added)
+	added = ruAdjPlaces(toks, src, cover, spans, drop, added)
 	added = kindOrgs(toks, src, spans, cover, drop, added, nc.lang)
 	switch nc.lang {
 	case "en":

@@ -72,6 +72,14 @@ func inflectCompound(lower []string, fixed []bool, lang string, acronym, person 
 				}
 			}
 		}
+		// A noun in -ь after a feminine adjective is feminine ("Донецкая область",
+		// "Запорізька область": в Донецкой области, у Запорізькій області), whatever the
+		// masculine -ь nouns do (Кремль → Кремля).
+		femHead := false
+		if !person && decl > 1 && strings.HasSuffix(lower[decl-1], "ь") {
+			adj := lower[decl-2]
+			femHead = strings.HasSuffix(adj, "ая") || strings.HasSuffix(adj, "яя") || strings.HasSuffix(adj, "ька")
+		}
 		for _, s := range slots {
 			form := make([]string, len(lower))
 			changed := false
@@ -79,6 +87,9 @@ func inflectCompound(lower []string, fixed []bool, lang string, acronym, person 
 				f := w
 				if i < decl && !isFixed(i) {
 					f = slavicForm(w, s, person)
+					if femHead && i == decl-1 {
+						f = femSoftForm(w, s)
+					}
 				}
 				if f != w {
 					changed = true
@@ -222,7 +233,7 @@ func slavicForm(w string, s int, person bool) string {
 	case ends("ая") || ends("яя"):
 		st := cut(2)
 		return pick(st+"ой", st+"ой", st+"ую", st+"ой", st+"ой")
-	case ends("а") && (strings.HasSuffix(cut(1), "ськ") || strings.HasSuffix(cut(1), "цьк")) && uk:
+	case ends("а") && (strings.HasSuffix(cut(1), "ськ") || strings.HasSuffix(cut(1), "цьк") || strings.HasSuffix(cut(1), "зьк")) && uk:
 		st := cut(1)
 		return pick(st+"ої", st+"ій", st+"у", st+"ою", st+"ій")
 	case ends("ое") || ends("ее"):
@@ -460,10 +471,21 @@ func turkicForms(w string) []string {
 }
 
 func slavicAdjective(w string) bool {
-	for _, suf := range []string{"ий", "ый", "ой", "ая", "яя", "ое", "ее", "ій", "ська", "цька"} {
+	for _, suf := range []string{"ий", "ый", "ой", "ая", "яя", "ое", "ее", "ій", "ська", "цька", "зька"} {
 		if strings.HasSuffix(w, suf) {
 			return true
 		}
 	}
 	return false
+}
+
+// femSoftForm declines a feminine noun in -ь in slot s: Russian -и in the genitive, dative
+// and prepositional and -ью in the instrumental (области, областью), Ukrainian -і and -ю
+// (області, областю).
+func femSoftForm(w string, s int) string {
+	st := strings.TrimSuffix(w, "ь")
+	if s >= ukGen {
+		return [...]string{st + "і", st + "і", w, st + "ю", st + "і"}[s-ukGen]
+	}
+	return [...]string{st + "и", st + "и", w, st + "ью", st + "и"}[s]
 }

@@ -18,6 +18,12 @@ func TestInflect(t *testing.T) {
 		not    []string
 	}{
 		{"Russian surname", []string{"лавров"}, "ru", true, []string{"лаврова", "лаврову", "лавровым", "лаврове"}, nil},
+		{"a feminine -ь head after its adjective", []string{"калининградская", "область"}, "ru", false,
+			[]string{"калининградскои области", "калининградскои областью"}, []string{"калининградскои областя", "калининградскои областе"}},
+		{"a feminine -ь head, Red Square", []string{"красная", "площадь"}, "ru", false, []string{"краснои площади"}, nil},
+		{"a Ukrainian feminine -ь head", []string{"запорізька", "область"}, "uk", false,
+			[]string{"запорізькоі області", "запорізькіи області", "запорізькою областю"}, nil},
+		{"a masculine -ь name alone", []string{"кремль"}, "ru", false, []string{"кремля"}, []string{"кремли"}},
 		{"Russian first and last name", []string{"сергей", "лавров"}, "ru", true, []string{"сергея лаврова", "сергеем лавровым"}, []string{"сергея лавровым"}},
 		{"adjective and noun", []string{"лачинский", "коридор"}, "ru", false, []string{"лачинского коридора", "лачинским коридором"}, nil},
 		{"head only", []string{"совет", "безопасности", "оон"}, "ru", false, []string{"совета безопасности оон"}, []string{"совета безопасностиа оон"}},

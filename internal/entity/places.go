@@ -190,7 +190,8 @@ var ruAdjHeads = func() map[string]bool {
 			m[f[0]] = true
 		}
 	}
-	for _, w := range strings.Fields(`острова островов островах горы гор горах`) {
+	// The feminine -ь head, which inflect declines as a masculine one alone.
+	for _, w := range strings.Fields(`острова островов островах горы гор горах области областью`) {
 		m[text.Fold(w)] = true
 	}
 	return m
@@ -199,7 +200,7 @@ var ruAdjHeads = func() map[string]bool {
 // ruAdjPlaces finds the places written as a capitalised adjective and a lower-case
 // geographic noun ("Южно-Китайское море"): the pair is the place, in place of a town or a
 // guess over the adjective alone.
-func ruAdjPlaces(toks []text.Token, src string, cover []int, drop []bool, added []span) []span {
+func ruAdjPlaces(toks []text.Token, src string, cover []int, spans []span, drop []bool, added []span) []span {
 	for i := 0; i+1 < len(toks); i++ {
 		t, h := toks[i], toks[i+1]
 		if !t.Cap || t.Upper || h.Cap || h.Break || !ruAdjHeads[h.Norm] || text.ScriptOf(t.Norm) != text.Cyrillic {
@@ -214,6 +215,12 @@ func ruAdjPlaces(toks []text.Token, src string, cover []int, drop []bool, added 
 			from-- // "Южно-Китайское"
 		}
 		if c := cover[from]; c > 0 {
+			// A known name of the adjective and its head ("Калининградская область",
+			// "Краснодарском крае") stands: it is the place, with its ID.
+			if s := spans[c-1]; s.From == from && s.To >= i+2 {
+				i = s.To - 1
+				continue
+			}
 			drop[c-1] = true
 		}
 		added = dropOverlaps(added, from, i+1) // a guess over the adjective
