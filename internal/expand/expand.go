@@ -110,14 +110,14 @@ func (w *walker) node(n query.Node) query.Node {
 	switch x := n.(type) {
 	case *query.Term:
 		if x.Field == query.FieldText {
-			return w.widen(x, x.Value)
+			return w.widen(x, x.Value, false)
 		}
 		if x.Field == query.FieldEntity {
 			return w.otherIDs(x)
 		}
 	case *query.Phrase:
 		if x.Field == query.FieldText && x.Slop == 0 {
-			return w.widen(x, x.Value)
+			return w.widen(x, x.Value, false)
 		}
 	case *query.And:
 		return &query.And{Nodes: w.conjunction(x.Nodes)}
@@ -179,28 +179,17 @@ func (w *walker) run(run []query.Node) (query.Node, int) {
 		for j, n := range run[:k] {
 			words[j] = n.(*query.Term).Value
 		}
-		text := strings.Join(words, " ")
-		alts := []query.Node{&query.And{Nodes: slices.Clone(run[:k])}}
-		for _, m := range w.names.Lookup(text) {
-			if w.budget == 0 {
-				break
-			}
-			if m.Part {
-				continue
-			}
-			w.budget--
-			alts = append(alts, &query.Term{Field: query.FieldEntity, Value: m.ID})
-			w.used = append(w.used, Expansion{Term: text, Entity: m.ID, Name: m.Name, Alias: m.Alias})
-		}
-		if len(alts) > 1 {
-			return &query.Or{Nodes: alts}, k
+		and := &query.And{Nodes: slices.Clone(run[:k])}
+		if n := w.widen(and, strings.Join(words, " "), true); n != query.Node(and) {
+			return n, k
 		}
 	}
 	return nil, 0
 }
 
-// widen returns (n OR entity:ID ...) for the entities text names, within the budget.
-func (w *walker) widen(n query.Node, text string) query.Node {
+// widen returns (n OR entity:ID ...) for the entities text names, within the budget, or n
+// when it names none; whole leaves out the entities text names only a part of.
+func (w *walker) widen(n query.Node, text string, whole bool) query.Node {
 	if w.budget <= 0 {
 		return n
 	}
@@ -208,6 +197,9 @@ func (w *walker) widen(n query.Node, text string) query.Node {
 	for _, m := range w.names.Lookup(text) {
 		if w.budget == 0 {
 			break
+		}
+		if whole && m.Part {
+			continue
 		}
 		w.budget--
 		alts = append(alts, &query.Term{Field: query.FieldEntity, Value: m.ID})
