@@ -16,30 +16,40 @@ import (
 // them all; the title is found at the compound's end instead.
 
 // deTitleHeads are the last parts of German compound titles, folded, each with its
-// inflected forms (-in, -innen, -s, -en, -n, -e, -er).
-var deTitleHeads = func() []string {
-	var out []string
+// inflected forms (-in, -innen, -s, -en, -n, -e, -er); deTitleHeadMax is the longest's
+// length in bytes.
+var deTitleHeads, deTitleHeadMax = func() (map[string]bool, int) {
+	heads, longest := map[string]bool{}, 0
 	for _, w := range strings.Fields(`präsident minister kanzler sprecher chef führer sekretär
 		botschafter gesandt beauftragt vorsitzend kommandeur berater vertreter direktor leiter
 		abgeordnet kollege kollegin general oberhaupt premier`) {
 		for _, end := range []string{"", "in", "innen", "s", "en", "n", "e", "er", "es"} {
-			out = append(out, text.Fold(w+end))
+			h := text.Fold(w + end)
+			heads[h], longest = true, max(longest, len(h))
 		}
 	}
-	return out
+	return heads, longest
 }()
 
 // deTitle reports a folded German word that is a title: one of the heads, or a compound
 // ending in one ("Außenministerin", "Kremlchefs", "Generalsekretär", "Vizeregierungschef").
 // The first part of a compound has at least three letters, so short words that merely end
-// so ("Schef") are not titles.
+// so ("Schef") are not titles. Only the word's endings as long as a head are looked up.
 func deTitle(w string) bool {
-	for _, h := range deTitleHeads {
-		if rest, ok := strings.CutSuffix(w, h); ok && (rest == "" || utf8.RuneCountInString(rest) >= 3) {
+	for i := max(0, len(w)-deTitleHeadMax); i < len(w); i++ {
+		if utf8.RuneStart(w[i]) && deTitleHeads[w[i:]] && (i == 0 || utf8.RuneCountInString(w[:i]) >= 3) {
 			return true
 		}
 	}
 	return false
+}
+
+// deGenitiveS reports whether a German name takes -s in the genitive ("Armeniens",
+// "Putins"): names ending in a hissing sound take an apostrophe, which the tokenizer
+// leaves out, so they need no form of their own.
+func deGenitiveS(w string) bool {
+	last, _ := utf8.DecodeLastRuneInString(w)
+	return !strings.ContainsRune("sxzß", last)
 }
 
 // deArticles are German articles and determiners, folded. Before a capitalised word they
@@ -144,15 +154,12 @@ func deDeclined(base []string) [][]string {
 	}
 	head := base[len(stems)]
 	heads := []string{head}
-	if len(stems) == len(base)-1 {
-		if last, _ := utf8.DecodeLastRuneInString(head); !strings.ContainsRune("sxzß", last) {
-			heads = append(heads, head+"s")
-			if strings.ContainsRune("aeiouy", last) {
-				heads = append(heads, head+"n")
-			} else {
-				heads = append(heads, head+"es")
-			}
+	if len(stems) == len(base)-1 && deGenitiveS(head) {
+		plural := head + "es" // "des Europäischen Rates"
+		if last, _ := utf8.DecodeLastRuneInString(head); strings.ContainsRune("aeiouy", last) {
+			plural = head + "n" // "den Vereinigten Arabischen Emiraten"
 		}
+		heads = append(heads, head+"s", plural)
 	}
 	var out [][]string
 	for _, end := range deAdjectiveEndings {

@@ -146,10 +146,7 @@ func inflectCompound(lower []string, fixed []bool, lang string, acronym, person 
 			}
 		case "de":
 			// The German genitive of a name: "Armeniens", "Aserbaidschans", "Putins".
-			// Names ending in a hissing sound take an apostrophe, which the tokenizer
-			// leaves out, so they need no form of their own.
-			f := base[len(base)-1]
-			if last, _ := utf8.DecodeLastRuneInString(f); !strings.ContainsRune("sxzß", last) {
+			if f := base[len(base)-1]; deGenitiveS(f) {
 				addForm(withLast(base, f+"s"))
 			}
 			if !person {
