@@ -195,52 +195,24 @@ func TestEvidenceKinds(t *testing.T) {
 // before that person's surname, names another person ("Cyrus Vance" is not JD Vance), and
 // that the known person's own first names, in any spelling, still link.
 func TestOtherBearerOfAKnownSurname(t *testing.T) {
-	tag := sharedTagger(t)
-	for _, tc := range []struct {
-		text, name string
-		known      bool
-	}{
-		{"Yesterday Cyrus Vance met reporters in Washington and spoke at length about the talks.", "Cyrus Vance", false},
-		{"Вчера Уильяма Вэнса видели в Брюсселе на выставке комиксов и книг.", "Уильяма Вэнса", false},
-		{"Yesterday JD Vance met reporters in Washington and spoke at length about the talks.", "JD Vance", true},
-		{"Вчера Сергея Лаврова видели в Брюсселе на встрече министров.", "Сергея Лаврова", true},
-		{"Gestern traf Sergej Lawrow in Brüssel ein, um mit den Ministern zu sprechen.", "Sergej Lawrow", true},
-	} {
-		var found *Tagged
-		for _, p := range tag(tc.text) {
-			if tc.text[p.Start:p.End] == tc.name {
-				found = &p
-			}
-		}
-		switch {
-		case found == nil:
-			t.Errorf("%q: %q not found; got %q", tc.text, tc.name, spansOf(tag(tc.text), tc.text, true))
-		case found.Type != "PER" || found.Known != tc.known:
-			t.Errorf("%q: %q is %s, known %t; want PER, known %t", tc.text, tc.name, found.Type, found.Known, tc.known)
-		}
-	}
+	checkKnown(t, []knownCase{
+		{"Yesterday Cyrus Vance met reporters in Washington and spoke at length about the talks.", "Cyrus Vance", "PER", false},
+		{"Вчера Уильяма Вэнса видели в Брюсселе на выставке комиксов и книг.", "Уильяма Вэнса", "PER", false},
+		{"Yesterday JD Vance met reporters in Washington and spoke at length about the talks.", "JD Vance", "PER", true},
+		{"Вчера Сергея Лаврова видели в Брюсселе на встрече министров.", "Сергея Лаврова", "PER", true},
+		{"Gestern traf Sergej Lawrow in Brüssel ein, um mit den Ministern zu sprechen.", "Sergej Lawrow", "PER", true},
+	})
 }
 
 // TestKnownRegionOfAdjectiveAndHead checks that a region the knowledge base knows by an
 // adjective and a head noun ("Калининградская область", "Донецька область") is linked in
 // any case, not replaced by a pattern place over the same words.
 func TestKnownRegionOfAdjectiveAndHead(t *testing.T) {
-	tag := sharedTagger(t)
-	for _, tc := range []struct{ text, name string }{
-		{"Вчера Калининградская область приняла делегацию из Москвы и Минска.", "Калининградская область"},
-		{"Учения прошли в Калининградской области и завершились в пятницу.", "Калининградской области"},
-		{"Учора в Донецькій області тривали бої, повідомили в обласній адміністрації.", "Донецькій області"},
-		{"Вчера Краснодарский край принял делегацию из Москвы и Минска.", "Краснодарский край"},
-		{"Губернатор Белгородской области сообщил об атаке беспилотников в пятницу.", "Белгородской области"},
-	} {
-		var found *Tagged
-		for _, p := range tag(tc.text) {
-			if tc.text[p.Start:p.End] == tc.name {
-				found = &p
-			}
-		}
-		if found == nil || found.Type != "LOC" || !found.Known {
-			t.Errorf("%q: want the known LOC %q; got %q (%+v)", tc.text, tc.name, spansOf(tag(tc.text), tc.text, true), found)
-		}
-	}
+	checkKnown(t, []knownCase{
+		{"Вчера Калининградская область приняла делегацию из Москвы и Минска.", "Калининградская область", "LOC", true},
+		{"Учения прошли в Калининградской области и завершились в пятницу.", "Калининградской области", "LOC", true},
+		{"Учора в Донецькій області тривали бої, повідомили в обласній адміністрації.", "Донецькій області", "LOC", true},
+		{"Вчера Краснодарский край принял делегацию из Москвы и Минска.", "Краснодарский край", "LOC", true},
+		{"Губернатор Белгородской области сообщил об атаке беспилотников в пятницу.", "Белгородской области", "LOC", true},
+	})
 }

@@ -50,6 +50,34 @@ func checkEvidence(t *testing.T, cases []evidenceCase) {
 	}
 }
 
+// knownCase is a sentence written for a test, a name in it, its type and whether it must
+// come from the knowledge base (a linked entity) or be a name of its own.
+type knownCase struct {
+	text, name, typ string
+	known           bool
+}
+
+// checkKnown runs the shared tagger over each case's text and checks that it finds the
+// name, with its type, known or not.
+func checkKnown(t *testing.T, cases []knownCase) {
+	t.Helper()
+	tag := sharedTagger(t)
+	for _, tc := range cases {
+		var found *Tagged
+		for _, p := range tag(tc.text) {
+			if tc.text[p.Start:p.End] == tc.name {
+				found = &p
+			}
+		}
+		switch {
+		case found == nil:
+			t.Errorf("%q: %q not found; got %q", tc.text, tc.name, spansOf(tag(tc.text), tc.text, true))
+		case found.Type != tc.typ || found.Known != tc.known:
+			t.Errorf("%q: %q is %s, known %t; want %s, known %t", tc.text, tc.name, found.Type, found.Known, tc.typ, tc.known)
+		}
+	}
+}
+
 func countOf(list []string, w string) int {
 	n := 0
 	for _, x := range list {
