@@ -184,14 +184,19 @@ func geoHeads(toks []text.Token, src string, cover []int, spans []span, drop []b
 // every case form: "Карибском море", "Переяславском уезде", "Эгейских островов".
 var ruAdjHeads = func() map[string]bool {
 	m := map[string]bool{}
-	for _, w := range strings.Fields(`море океан озеро залив пролив остров полуостров хребет нагорье плато уезд область край
+	// "область" is declined as the feminine it is after its adjective: alone, inflect
+	// cannot tell it from a masculine -ь noun.
+	for _, w := range strings.Fields(`море океан озеро залив пролив остров полуостров хребет нагорье плато уезд край
 		район округ губерния волость княжество королевство империя царство ханство каганат халифат султанат`) {
 		for _, f := range inflect([]string{w}, "ru", false) {
 			m[f[0]] = true
 		}
 	}
-	// The feminine -ь head, which inflect declines as a masculine one alone.
-	for _, w := range strings.Fields(`острова островов островах горы гор горах области областью`) {
+	m[text.Fold("область")] = true
+	for _, s := range ruSlots {
+		m[text.Fold(femSoftForm("область", s))] = true
+	}
+	for _, w := range strings.Fields(`острова островов островах горы гор горах`) {
 		m[text.Fold(w)] = true
 	}
 	return m
