@@ -148,7 +148,7 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 		// person the sentence is about ("Бера уходит в Maserati", "Мур разорвал
 		// отношения"), not the town, unless a preposition puts it in a place.
 		for k, s := range spans {
-			if s.To-s.From == 1 && s.Ent != nil && s.Ent.Src == srcCity && s.Ent.Pop < 100000 && !watchedCountry[s.Ent.Country] &&
+			if s.To-s.From == 1 && s.Ent != nil && s.Ent.minorTown() &&
 				text.ScriptOf(toks[s.From].Norm) == text.Cyrillic && s.To < len(toks) && !toks[s.To].Break && !toks[s.To].Cap &&
 				ruVerb(nc.ruWords, toks[s.To].Norm) && !(s.From > 0 && !toks[s.From].Break && isPlacePrep(toks[s.From-1], src)) {
 				spans[k] = span{From: s.From, To: s.To, Type: "PER", Conf: 0.5, Name: surfaceOf(src, toks[s.From:s.To])}

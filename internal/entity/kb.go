@@ -32,8 +32,19 @@ type entity struct {
 	ID, Type, Name, Country string
 	Lat, Lon                float64
 	HasGeo                  bool
-	Pop                     int
-	Src                     uint8
+	// Capital: a gazetteer town a province of its country is named after ("Granada",
+	// "Zadar"): the province gave it its name (see cityOwned), and it is matched as the
+	// province was, whatever its size (see minorTown).
+	Capital bool
+	Pop     int
+	Src     uint8
+}
+
+// minorTown reports a gazetteer town small enough that its one-word name needs evidence
+// of a place: a person, a word or a band is meant more often ("Azna", "Harrison"). The
+// watched region's towns and the capitals of provinces are kept whatever their size.
+func (e *entity) minorTown() bool {
+	return e.Src == srcCity && e.Pop < 100000 && !watchedCountry[e.Country] && !e.Capital
 }
 
 // alias is one entry of the name table: which entity a token sequence names, and what the
@@ -395,7 +406,7 @@ func (k *kb) loadPlaces(gz []byte, src uint8) error {
 	if err != nil {
 		return fmt.Errorf("reading gazetteer: %w", err)
 	}
-	owners, err := placeOwners(tsv)
+	owners, towns, err := placeOwners(tsv)
 	if err != nil {
 		return err
 	}
@@ -439,6 +450,9 @@ func (k *kb) loadPlaces(gz []byte, src uint8) error {
 			e.HasGeo = true
 		}
 		e.Pop, _ = strconv.Atoi(f[5])
+		if src == srcCity && e.Pop >= capitalTown && !slices.Contains(flags, "aliases") {
+			e.Capital = towns.provinces[e.Country+"\x00"+strings.ToLower(e.Name)]
+		}
 		idx, ok := k.byID[e.ID]
 		if !ok {
 			idx = k.add(e)
@@ -447,7 +461,7 @@ func (k *kb) loadPlaces(gz []byte, src uint8) error {
 		}
 		// The flag "aliases" says the display name is not itself a name to match (a
 		// small town kept for its Cyrillic names, a river's name filtered out; see kbgen).
-		if !slices.Contains(flags, "aliases") {
+		if !slices.Contains(flags, "aliases") && !cityOwned(towns, e, e.Name, true) {
 			lang := "any"
 			if azTownName(&e, e.Name, src) {
 				lang = "az"
@@ -460,6 +474,9 @@ func (k *kb) loadPlaces(gz []byte, src uint8) error {
 				lang, n = n[:i], n[i+1:]
 			}
 			if lang == "any" && borrowed(owners, n, e.ID) {
+				continue
+			}
+			if src == srcCountry && cityOwned(towns, e, n, false) {
 				continue
 			}
 			k.alt = lang == "any" && src == srcCity
@@ -489,27 +506,82 @@ func azTownName(e *entity, name string, src uint8) bool {
 }
 
 // placeOwners maps the lower-cased canonical name of every place of the gazetteer (its
-// decompressed lines) to its ID ("*" when several places have it).
-func placeOwners(tsv []byte) (map[string]string, error) {
-	owners := make(map[string]string, 1<<15)
+// decompressed lines) to its ID ("*" when several places have it), and reads the towns'
+// names for cityOwned.
+func placeOwners(tsv []byte) (owners map[string]string, towns townNames, err error) {
+	owners = make(map[string]string, 1<<15)
+	towns = townNames{big: map[string]string{}, local: map[string]bool{}, provinces: map[string]bool{}}
+	pops := map[string]int{}
 	sc := bufio.NewScanner(bytes.NewReader(tsv))
 	sc.Buffer(make([]byte, 1<<20), 1<<22)
 	for sc.Scan() {
-		f := strings.SplitN(sc.Text(), "\t", 8)
+		f := strings.SplitN(sc.Text(), "\t", 9)
 		if len(f) < 8 {
 			continue // loadPlaces reports it
 		}
 		name := strings.ToLower(f[6])
+		if strings.HasPrefix(f[0], "iso3166-2:") {
+			towns.provinces[f[2]+"\x00"+name] = true
+		}
 		if id, ok := owners[name]; ok && id != f[0] {
 			owners[name] = "*"
 		} else {
 			owners[name] = f[0]
 		}
+		if !strings.HasPrefix(f[0], "geonames:") {
+			continue
+		}
+		if len(f) == 9 && slices.Contains(strings.Split(f[8], ","), "aliases") {
+			continue // its name is no name to match (see loadPlaces)
+		}
+		pop, _ := strconv.Atoi(f[5])
+		if pop >= capitalTown {
+			towns.local[f[2]+"\x00"+name] = true
+		}
+		if pop >= bigCity && pop > pops[name] {
+			pops[name], towns.big[name] = pop, f[2]
+		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("reading gazetteer: %w", err)
+		return nil, towns, fmt.Errorf("reading gazetteer: %w", err)
 	}
-	return owners, nil
+	return owners, towns, nil
+}
+
+// townNames holds the gazetteer's town names that cityOwned compares with the names of
+// countries and provinces (lower-cased canonical names).
+type townNames struct {
+	big   map[string]string // a town of at least bigCity people -> the most populous one's country
+	local map[string]bool   // country + "\x00" + name of a town of at least capitalTown people
+	// provinces: country + "\x00" + a province's own name
+	provinces map[string]bool
+}
+
+// bigCity and capitalTown are populations of towns whose names a country or a province of the
+// gazetteer gives up (see cityOwned).
+const (
+	bigCity     = 100000
+	capitalTown = 10000
+)
+
+// cityOwned reports a name of a country or province of the gazetteer (CLDR) that a text
+// means for a town far more often. A province named after its capital is the town when a
+// text names it bare ("Granada", "Paris", "Ganja"; the province is "the province of
+// Granada"). A country keeps its own name ("Luxembourg", "Singapore" are countries first)
+// but gives up a name in another language that is the name of a city of at least bigCity
+// people in another country: "Granada" is Spanish for Grenada. Provinces keep their names
+// from towns of other countries: Kent and Norfolk are English counties more often than
+// American cities.
+func cityOwned(towns townNames, e entity, name string, own bool) bool {
+	if e.Src != srcCountry || strings.HasPrefix(e.ID, "geonames:") {
+		return false
+	}
+	name = strings.ToLower(strings.TrimSpace(name))
+	if strings.HasPrefix(e.ID, "iso3166-2:") {
+		return towns.local[e.Country+"\x00"+name]
+	}
+	country, ok := towns.big[name]
+	return ok && !own && country != e.Country && name != strings.ToLower(e.Name)
 }
 
 // borrowed reports an alternate name of no stated language that is another place's

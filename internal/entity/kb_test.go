@@ -185,6 +185,32 @@ func TestBorrowedPlaceNamesStayWithTheirPlace(t *testing.T) {
 	}
 }
 
+// TestCityNamesOverCountriesAndProvinces: a name a gazetteer gives both a city and a
+// country or province is the city's. "Granada" is Spanish for Grenada and the name of two
+// provinces (Spain's and Nicaragua's): in a text it is the city where the European
+// Political Community met. A province named after its capital gives the capital its name
+// and its reach: the town is found at a sentence's start, as the province was ("Ferrara"
+// is a town of 130,000, its province too). A country keeps its own name, and a province a
+// name that is a town's of another country only: Norfolk is the English county, not the
+// Virginian city, nor Norfolk Island, whose name in Czech or Dutch it also is.
+func TestCityNamesOverCountriesAndProvinces(t *testing.T) {
+	cases := []struct{ text, lang, id, not string }{
+		{"Pashinyan met Michel and Macron in Granada, while Aliyev stayed away.", "en", "geonames:2517117", "iso3166:GD"},
+		{"Granada hosted the summit of the European Political Community.", "en", "geonames:2517117", "iso3166-2:ES-GR"},
+		{"Paşinyan Granada'da Makron ile görüştü.", "tr", "geonames:2517117", "iso3166:GD"},
+		{"Ferrara hosted the festival again this year.", "en", "geonames:3177090", "iso3166-2:IT-FE"},
+		{"The island nation of Grenada held elections.", "en", "iso3166:GD", ""},
+		{"Heavy rain flooded villages across Norfolk on Monday.", "en", "iso3166-2:GB-NFK", "iso3166:NF"},
+		{"He moved to Luxembourg in 2019.", "en", "iso3166:LU", ""},
+	}
+	for _, tc := range cases {
+		got := idsOf(findIn(t, tc.text, tc.lang))
+		if !slices.Contains(got, tc.id) || tc.not != "" && slices.Contains(got, tc.not) {
+			t.Errorf("Find(%q) = %q, want %s and not %q", tc.text, got, tc.id, tc.not)
+		}
+	}
+}
+
 // TestTownNamesWithALowerCaseLinkLink: a town whose name has a short lower-case linking
 // word is linked in every script ("на" is four bytes but two letters).
 func TestTownNamesWithALowerCaseLinkLink(t *testing.T) {

@@ -114,9 +114,8 @@ func (ks kbSet) matchKB(toks []text.Token, out []span) []span {
 				continue
 			}
 			// A small town's one-word Latin name is a person, a word or a band more often
-			// than the town ("Azna", "Harrison"), unless a preposition puts it in a place.
-			// The watched region's towns are kept whatever their size ("Ijevan").
-			if a.Src == srcCity && n == 1 && e.Pop < 100000 && !watchedCountry[e.Country] && text.ScriptOf(toks[i].Norm) == text.Latin &&
+			// than the town, unless a preposition puts it in a place (see minorTown).
+			if a.Src == srcCity && n == 1 && e.minorTown() && text.ScriptOf(toks[i].Norm) == text.Latin &&
 				!(i > 0 && placePreps[toks[i-1].Norm] && toks[i-1].Norm != "a" && !toks[i].Break) {
 				continue
 			}
@@ -214,7 +213,7 @@ func (k *kb) acceptable(a alias, toks []text.Token) bool {
 				return false // "Saint-Martin" yes, "Mission accomplie" no
 			}
 		}
-		if len(toks) == 1 && toks[0].SentStart && e.Pop < 100000 && !watchedCountry[e.Country] {
+		if len(toks) == 1 && toks[0].SentStart && e.minorTown() {
 			return false
 		}
 		if toks[0].Upper && len(toks) == 1 && utf8.RuneCountInString(toks[0].Norm) <= 4 {
