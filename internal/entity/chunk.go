@@ -77,8 +77,14 @@ func (f *fieldNames) chunk(i, j int) {
 	}
 	// "County Coroner William McLaughlin": a title inside the run, right before a first
 	// name, ends what comes before it (here the county the coroner serves).
+	// So does a title before the run's last two words when they look like a first name
+	// and a surname, though the first is no listed name ("Senate Majority Leader Chuck
+	// Schumer"): the last a word no dictionary has, and no word that ends a body, place
+	// or event.
 	for g := i + 1; g < j-1 && g <= i+3; g++ {
-		if honorifics[toks[g].Norm] && nc.isGivenName(toks[g+1].Norm) && !honorifics[toks[i].Norm] {
+		if honorifics[toks[g].Norm] && !honorifics[toks[i].Norm] && (nc.isGivenName(toks[g+1].Norm) ||
+			j-g == 3 && !toks[g+1].Upper && !toks[j-1].Upper && !nc.common.has(toks[j-1].Norm) && !orgLast[toks[j-1].Norm] &&
+				!companyLast(toks[j-1].Norm) && !locLast[toks[j-1].Norm] && !eventLast[toks[j-1].Norm] && !institutionLast[toks[j-1].Norm]) {
 			i = g + 1
 			titled = true
 			break

@@ -469,3 +469,20 @@ func leadingAcronym(toks []text.Token, i int) bool {
 	return t.Upper && !commonAcronyms[t.Norm] && !text.IsStopwordAny(t.Norm) && i+1 < len(toks) &&
 		!toks[i+1].Break && !toks[i+1].Cap && toks[i+1].Letters
 }
+
+// ownerPlace reports a known country, region or city right before toks[j] that owns what
+// follows ("Russia's Federal Security Service", "Iran's Islamic Revolutionary Guard
+// Corps"): the place is a name, and the body after it another. Only a place the knowledge
+// base knows and names whole, and not before an event's last word ("America's Cup").
+func (f *fieldNames) ownerPlace(j int) bool {
+	toks := f.toks
+	if j == 0 || !possessive(toks, f.src, j-1) || eventLast[toks[j].Norm] {
+		return false
+	}
+	c := f.cover[j-1]
+	if c == 0 {
+		return false
+	}
+	s := f.spans[c-1]
+	return s.To == j && s.Type == "LOC" && s.Ent != nil && !s.weakPlace()
+}

@@ -211,6 +211,22 @@ func TestCityNamesOverCountriesAndProvinces(t *testing.T) {
 	}
 }
 
+// TestZangezurIsSyunik: "Zangezur", the region's historical name and Azerbaijan's for
+// Syunik, is the province in every language, not Kapan (one of GeoNames' alternate names
+// of the town).
+func TestZangezurIsSyunik(t *testing.T) {
+	for _, tc := range []struct{ text, lang string }{
+		{"Iran warns as Azerbaijan pushes for a route through Zangezur.", "en"},
+		{"Баку требует коридор через Зангезур.", "ru"},
+		{"Bakou réclame une route à travers le Zanguezour.", "fr"},
+	} {
+		got := idsOf(findIn(t, tc.text, tc.lang))
+		if !slices.Contains(got, "Q2523428") || slices.Contains(got, "geonames:174875") {
+			t.Errorf("Find(%q) = %q, want Syunik (Q2523428), not Kapan", tc.text, got)
+		}
+	}
+}
+
 // TestTownNamesWithALowerCaseLinkLink: a town whose name has a short lower-case linking
 // word is linked in every script ("на" is four bytes but two letters).
 func TestTownNamesWithALowerCaseLinkLink(t *testing.T) {

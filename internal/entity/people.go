@@ -86,7 +86,7 @@ verteidigungsministerin ministerin regierungschef regierungschefin staatschef st
 botschafterin sprecher sprecherin kollege kollegen kollegin amtskollege amtskollegen amtskollegin
 sondergesandte sondergesandter gesandte
 пан пані прем'єр-міністр міністр посол речник речниця голова
-co-chair cochair chair chairwoman chairperson envoy negotiator spokesperson
+co-chair cochair chair chairwoman chairperson envoy negotiator spokesperson speaker leader
 `)
 
 // roles are lower-case nouns of a person's occupation written before the name, the
