@@ -211,6 +211,14 @@ func (f *fieldNames) chunk(i, j int) {
 		}
 		return
 	}
+	// "Aras River", "Danube River": a known river, lake or range and the English word for
+	// its kind is that feature, head and all.
+	if c := cover[i]; c > 0 && j-i >= 2 && featureHeads[last.Norm] && spans[c-1].From == i && spans[c-1].To == j-1 && spans[c-1].feature() {
+		drop[c-1] = true
+		s := spans[c-1]
+		f.added = append(f.added, span{From: i, To: j, Ent: s.Ent, Type: s.Type, Conf: s.Conf})
+		return
+	}
 	// "Flyers de Philadelphie", "Bank of America", "Dinamo Zagreb"-style "X of PLACE": a
 	// name built on a place that is not itself a place word is an institution or a team.
 	// The place may be followed by more of its name ("Lightning de Tampa Bay") and be
@@ -595,3 +603,6 @@ func (f *fieldNames) otherBearer(i, j int) bool {
 	ent, ok := f.kbs.bySkeleton(f.toks[i:j], f.nc)
 	return !ok || ent.ID != s.Ent.ID
 }
+
+// featureHeads are the English words for a kind of feature written after its name.
+var featureHeads = foldSet(`river lake sea mountains mountain range desert strait gulf bay island islands peninsula valley`)

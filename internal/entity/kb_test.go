@@ -227,6 +227,26 @@ func TestZangezurIsSyunik(t *testing.T) {
 	}
 }
 
+// TestFeatureNamedWithItsKind: English writes a river's or a sea's kind after its name
+// ("the Aras River"); the feature the knowledge base knows by the name alone is meant,
+// and the mention is the whole name.
+func TestFeatureNamedWithItsKind(t *testing.T) {
+	for _, tc := range []struct{ text, id, mention string }{
+		{"Drills were held near the Aras River last year.", "Q179751", "Aras River"},
+		{"Water levels in the Kura River fell again.", "Q156557", "Kura River"},
+	} {
+		var found bool
+		for _, e := range findIn(t, tc.text, "en") {
+			if e.ID == tc.id && e.Mentions[0].Text == tc.mention {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("Find(%q) = %q, want %s as %q", tc.text, idsOf(findIn(t, tc.text, "en")), tc.id, tc.mention)
+		}
+	}
+}
+
 // TestTownNamesWithALowerCaseLinkLink: a town whose name has a short lower-case linking
 // word is linked in every script ("на" is four bytes but two letters).
 func TestTownNamesWithALowerCaseLinkLink(t *testing.T) {
