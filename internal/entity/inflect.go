@@ -66,7 +66,9 @@ func inflectCompound(lower []string, fixed []bool, lang string, acronym, person 
 				}
 				// "медно-молибденовый": the first part of a compound adjective stays as
 				// it is and the adjective goes on.
-				if compoundPrefix := strings.HasSuffix(w, "о") && i+1 < len(lower); !slavicAdjective(w) && !compoundPrefix {
+				// A neuter noun in -ство is the head ("Министерство иностранных дел").
+				compoundPrefix := strings.HasSuffix(w, "о") && i+1 < len(lower) && !strings.HasSuffix(w, "ство") && w != "озеро"
+				if !slavicAdjective(w) && !compoundPrefix {
 					decl = i + 1
 					break
 				}
@@ -277,6 +279,24 @@ func slavicForm(w string, s int, person bool) string {
 			return pick(st+"я", st+"ю", w, st+"ем", st+"і")
 		}
 		return pick(st+"я", st+"ю", w, st+"ем", st+"е")
+	// Neuter nouns that head the names of bodies and regions, by suffixes that are never
+	// a borrowed indeclinable name's (Косово, Бородино, Тбилиси stay as they are):
+	// Министерство обороны → Министерства обороны, Закавказье → Закавказья, Содружество →
+	// Содружеством, Собрание → Собрания; and the sea and the lake of a place's name.
+	case !person && (ends("ство") || ends("ище")):
+		st := cut(1)
+		if uk {
+			return pick(st+"а", st+"у", w, st+"ом", ukNeuterLoc(st))
+		}
+		return pick(st+"а", st+"у", w, st+neuterIns(st), st+"е")
+	case !person && !uk && (ends("ие") || ends("ье")):
+		st := cut(1)
+		return pick(st+"я", st+"ю", w, st+"ем", st+pickPre(ends("ие")))
+	case !person && !uk && (w == "море" || w == "озеро"):
+		if w == "море" {
+			return pick("моря", "морю", w, "морем", "море")
+		}
+		return pick("озера", "озеру", w, "озером", "озере")
 	case ends("о") || ends("е") || ends("и") || ends("у") || ends("ю") || ends("э") || ends("ы") || ends("і") || ends("є"):
 		return w
 	default: // consonant: Лавров, Ереван, Пашинян, Кремль handled above
@@ -485,4 +505,26 @@ func femSoftForm(w string, s int) string {
 		return [...]string{st + "і", st + "і", w, st + "ю", st + "і"}[s-ukGen]
 	}
 	return [...]string{st + "и", st + "и", w, st + "ью", st + "и"}[s]
+}
+
+// neuterIns is the instrumental ending of a neuter noun's stem: -ем after a hushing sound
+// (кладбищем), -ом otherwise (министерством).
+func neuterIns(st string) string {
+	if strings.HasSuffix(st, "щ") || strings.HasSuffix(st, "ж") || strings.HasSuffix(st, "ч") || strings.HasSuffix(st, "ш") {
+		return "ем"
+	}
+	return "ом"
+}
+
+// ukNeuterLoc is the Ukrainian locative of a neuter noun in -ство or -ище: міністерстві,
+// городищі.
+func ukNeuterLoc(st string) string { return st + "і" }
+
+// pickPre is the Russian prepositional ending of a neuter noun in -ие (о собрании) or -ье
+// (в Закавказье).
+func pickPre(ie bool) string {
+	if ie {
+		return "и"
+	}
+	return "е"
 }

@@ -119,8 +119,8 @@ var ruGeoHeads = func() map[string]bool {
 		провинция область район округ штат графство княжество коммуна столица улица площадь проспект
 		рудник урочище местность регион архипелаг аэродром государство царство королевство ханство эмират
 		султанат`) {
-		for _, f := range inflect([]string{w}, "ru", false) {
-			m[f[0]] = true
+		for _, f := range ruNounForms(w) {
+			m[f] = true
 		}
 	}
 	for _, w := range strings.Fields(`городах городов острова островах островов реки рек озёра озера`) {
@@ -188,8 +188,8 @@ var ruAdjHeads = func() map[string]bool {
 	// cannot tell it from a masculine -ь noun.
 	for _, w := range strings.Fields(`море океан озеро залив пролив остров полуостров хребет нагорье плато уезд край
 		район округ губерния волость княжество королевство империя царство ханство каганат халифат султанат`) {
-		for _, f := range inflect([]string{w}, "ru", false) {
-			m[f[0]] = true
+		for _, f := range ruNounForms(w) {
+			m[f] = true
 		}
 	}
 	m[text.Fold("область")] = true
@@ -302,4 +302,34 @@ func dropCommonAlternates(toks []text.Token, src string, spans []span, nc nameCo
 		keep = append(keep, s)
 	}
 	return keep
+}
+
+// ruNounForms are a Russian common noun's case forms, folded: inflect's, and for a neuter
+// noun, which inflect leaves as it is (it declines names, and neuter names such as Косово
+// or Бородино are often left undeclined), the singular's forms and the plural's oblique
+// ones: "у села", "на озере", "Каспийского моря", "кладбища".
+func ruNounForms(w string) []string {
+	var out []string
+	for _, f := range inflect([]string{w}, "ru", false) {
+		out = append(out, text.Fold(f[0]))
+	}
+	if len(out) > 1 {
+		return out
+	}
+	var ends []string
+	stem, hard := strings.CutSuffix(w, "о")
+	switch {
+	case hard:
+		ends = []string{"а", "у", "ом", "е", "ам", "ами", "ах"}
+	case strings.HasSuffix(w, "ще"), strings.HasSuffix(w, "же"), strings.HasSuffix(w, "че"), strings.HasSuffix(w, "ше"), strings.HasSuffix(w, "це"):
+		stem = strings.TrimSuffix(w, "е")
+		ends = []string{"а", "у", "ем", "ам", "ами", "ах"}
+	case strings.HasSuffix(w, "е"):
+		stem = strings.TrimSuffix(w, "е")
+		ends = []string{"я", "ю", "ем", "ям", "ями", "ях"}
+	}
+	for _, e := range ends {
+		out = append(out, text.Fold(stem+e))
+	}
+	return out
 }

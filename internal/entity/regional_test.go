@@ -59,3 +59,16 @@ func TestRegionalNewsKinds(t *testing.T) {
 			[]string{"PER:პუტინმა", "PER:ერდოღანმა", "PER:ილჰამ ალიევმა"}, nil},
 	})
 }
+
+// TestRussianNeuterHeads: neuter nouns heading a name decline (a ministry, a sea, a
+// region in -ье), and a neuter head noun before a place's name ("у села") makes it a
+// place. inflect left them as they were, so only the nominative was known.
+func TestRussianNeuterHeads(t *testing.T) {
+	checkKnown(t, []knownCase{
+		{"Представитель Министерства иностранных дел России заявил об этом.", "Министерства иностранных дел России", "ORG", true},
+		{"Заседание Содружества Независимых Государств прошло в Минске.", "Содружества Независимых Государств", "ORG", true},
+		{"Корабли вошли в воды Каспийского моря.", "Каспийского моря", "LOC", true},
+		{"Ситуация вокруг Закавказья обсуждалась в Москве.", "Закавказья", "LOC", true},
+		{"Колонна пересекла границу у села Корнидзор.", "Корнидзор", "LOC", false},
+	})
+}
