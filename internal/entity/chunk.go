@@ -197,6 +197,18 @@ func (f *fieldNames) chunk(i, j int) {
 		return
 	}
 	if exact >= 0 {
+		// "Armenia's Security Council", "Russia's Security Council": a body named by common
+		// words after a country's possessive is that country's, not the international one
+		// the words alone name (the UN's); "Turkey's NATO allies" keep NATO.
+		// The owner is part of the name, as in the knowledge base's "Azerbaijan's Foreign
+		// Ministry": one country's council is not another's.
+		if s := spans[exact]; s.Type == "ORG" && s.Ent != nil && s.Ent.Country == "" && i > 0 && f.ownerPlace(i) && allCommon(toks[i:j], nc.common) {
+			owner := cover[i-1] - 1
+			drop[exact], drop[owner] = true, true
+			from := spans[owner].From
+			f.added = append(f.added, span{From: from, To: j, Type: "ORG", Conf: 0.6, Key: unknownKey(toks[from:j]), Name: surfaceOf(src, toks[from:j])})
+			return
+		}
 		// "диктатор Франко", "composer Holst": an occupation before a lone word makes it
 		// the person, where a gazetteer has a town of that name.
 		if s := spans[exact]; titled && n == 1 && s.weakPlace() {
