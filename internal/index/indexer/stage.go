@@ -33,6 +33,14 @@ type Stage struct {
 	retries int
 }
 
+// encodedWriter is a Backend that can store each article's JSON as the stage read it
+// (the Bleve backend; see bleve.Backend.WriteEncoded): encoded[i], when not nil, is JSON
+// at the current schema version that article.Decode reads as docs[i], and is stored
+// instead of an encoding made again. Its contract is otherwise Write's.
+type encodedWriter interface {
+	WriteEncoded(ctx context.Context, docs []*article.Article, encoded [][]byte) ([]error, error)
+}
+
 // NewStage builds the indexing stage.
 func NewStage(c *bus.Client, b index.Backend, m *bus.Metrics, cfg config.IndexConfig, logger *slog.Logger) *Stage {
 	return &Stage{
@@ -73,7 +81,7 @@ func (s *Stage) handle(ctx context.Context, msgs []bus.Record) error {
 	}
 	backoff := 100 * time.Millisecond
 	for attempt := 0; len(docs) > 0; attempt++ {
-		itemErrs, err := s.backend.Write(ctx, docs)
+		itemErrs, err := s.write(ctx, docs, origin)
 		if err != nil {
 			// The backend is down or refusing requests: no record is to blame, so the
 			// consumer retries without dead-lettering any.
@@ -112,4 +120,23 @@ func (s *Stage) handle(ctx context.Context, msgs []bus.Record) error {
 		backoff *= 2
 	}
 	return s.dlq.Send(ctx, letters...)
+}
+
+// write writes docs, read from origin, to the backend. A backend that can store the
+// records' own bytes is given those of every record at the current schema version (the
+// article was decoded from them, so they decode to it again); an older version's are
+// not, and the backend encodes that article at the current one, so that the index holds
+// the current version only.
+func (s *Stage) write(ctx context.Context, docs []*article.Article, origin []bus.Record) ([]error, error) {
+	ew, ok := s.backend.(encodedWriter)
+	if !ok {
+		return s.backend.Write(ctx, docs)
+	}
+	encoded := make([][]byte, len(docs))
+	for i, a := range docs {
+		if a.SchemaVersion == article.SchemaVersion {
+			encoded[i] = origin[i].Value
+		}
+	}
+	return ew.WriteEncoded(ctx, docs, encoded)
 }
