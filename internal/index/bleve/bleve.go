@@ -411,14 +411,15 @@ func (b *Backend) Write(ctx context.Context, docs []*article.Article) ([]error, 
 	return b.WriteEncoded(ctx, docs, nil)
 }
 
-// WriteEncoded is Write for a caller that holds each article's JSON as it read it:
-// encoded[i], when encoded is not nil and encoded[i] is not nil, is stored as docs[i]'s
-// JSON (what Get decodes) instead of an encoding of docs[i] made here. It must be JSON
-// at the current schema version that article.Decode reads as docs[i], such as the value
-// of the enriched record docs[i] was decoded from; Bleve copies it into the index, so the
-// caller may reuse it once WriteEncoded returns. Encoding each article again was an
-// eighth of what the indexing stage allocated (21 of 163 MB in a bench profile), and
-// 12.7 MB of live heap.
+// WriteEncoded is Write for a caller that holds each article's JSON as it read it, such
+// as the value of the enriched record: encoded[i], when encoded is not nil and encoded[i]
+// is not nil, is stored as docs[i]'s JSON (what Get decodes) instead of an encoding of
+// docs[i] made here. It must be JSON at the current schema version, and docs[i] what
+// article.Decode or article.DecodeIndexing reads of it: the index fields are made from
+// docs[i], which needs no more than DecodeIndexing reads. Bleve copies encoded[i] into
+// the index, so the caller may reuse it once WriteEncoded returns. Encoding each article
+// again was an eighth of what the indexing stage allocated (21 of 163 MB in a bench
+// profile), and 12.7 MB of live heap.
 func (b *Backend) WriteEncoded(ctx context.Context, docs []*article.Article, encoded [][]byte) ([]error, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err

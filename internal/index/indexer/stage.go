@@ -36,7 +36,8 @@ type Stage struct {
 // encodedWriter is a Backend that can store each article's JSON as the stage read it
 // (the Bleve backend; see bleve.Backend.WriteEncoded): encoded[i], when not nil, is JSON
 // at the current schema version that article.Decode reads as docs[i], and is stored
-// instead of an encoding made again. Its contract is otherwise Write's.
+// instead of an encoding made again; docs[i] need then hold only what
+// article.DecodeIndexing reads. Its contract is otherwise Write's.
 type encodedWriter interface {
 	WriteEncoded(ctx context.Context, docs []*article.Article, encoded [][]byte) ([]error, error)
 }
@@ -64,8 +65,11 @@ func (s *Stage) handle(ctx context.Context, msgs []bus.Record) error {
 	byID := make(map[string]int, len(msgs))
 	docs := make([]*article.Article, 0, len(msgs))
 	origin := make([]bus.Record, 0, len(msgs))
+	// A backend that stores the records' own bytes needs only what article.DecodeIndexing
+	// reads of the others (see encodedWriter); any other backend gets whole articles.
+	_, partly := s.backend.(encodedWriter)
 	for _, m := range msgs {
-		a, err := article.Decode(m.Value)
+		a, err := decode(m.Value, partly)
 		if err != nil {
 			s.logger.Warn("dead-lettering undecodable message", "partition", m.Partition, "offset", m.Offset, "err", err)
 			letters = append(letters, bus.Letter{Record: m, Reason: err})
@@ -139,4 +143,19 @@ func (s *Stage) write(ctx context.Context, docs []*article.Article, origin []bus
 		}
 	}
 	return ew.WriteEncoded(ctx, docs, encoded)
+}
+
+// decode reads a record of the enriched topic: whole, or, when partly is set, as
+// article.DecodeIndexing reads it if it is at the current schema version (the backend
+// stores its bytes), which skips the half of it that no index field holds (HTML, mentions,
+// key phrases). A record at an older version is read whole, as the backend encodes it.
+func decode(value []byte, partly bool) (*article.Article, error) {
+	if !partly {
+		return article.Decode(value)
+	}
+	a, err := article.DecodeIndexing(value)
+	if err != nil || a.SchemaVersion == article.SchemaVersion {
+		return a, err
+	}
+	return article.Decode(value)
 }
