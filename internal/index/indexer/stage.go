@@ -149,6 +149,11 @@ func (s *Stage) write(ctx context.Context, docs []*article.Article, origin []bus
 // article.DecodeIndexing reads it if it is at the current schema version (the backend
 // stores its bytes), which skips the half of it that no index field holds (HTML, mentions,
 // key phrases). A record at an older version is read whole, as the backend encodes it.
+//
+// The skipped fields' syntax is checked, not their types: a record that only a wrong type
+// there spoils (such as "html": 5, which article.Encode cannot write) is indexed instead
+// of dead-lettered, as the alert stage already matches it, and Get then reports it
+// undecodable.
 func decode(value []byte, partly bool) (*article.Article, error) {
 	if !partly {
 		return article.Decode(value)
