@@ -300,6 +300,46 @@ func DecodeMatching(b []byte) (*Article, error) {
 	return a, nil
 }
 
+// DecodeIndexing is Decode for a reader that indexes an article and keeps b itself as
+// the article's stored form, such as the indexing stage with a backend that stores the
+// record's bytes: it reads what DecodeMatching reads, less the signature, plus the
+// location of the entities (what a search index looks at, facets and the map included),
+// and skips the rest (HTML, key phrases, mentions...), whose syntax is checked but not
+// their types. Those fields have the values Decode gives them; the others are zero. Every
+// failure wraps ErrDecode.
+func DecodeIndexing(b []byte) (*Article, error) {
+	var x struct {
+		partHead
+		Summary  string   `json:"summary"`
+		Text     string   `json:"text"`
+		Authors  []string `json:"authors"`
+		Sources  []Source `json:"sources"`
+		Entities []struct {
+			ID      string   `json:"id"`
+			Type    string   `json:"type"`
+			Name    string   `json:"name"`
+			Country string   `json:"country"`
+			Lat     *float64 `json:"lat"`
+			Lon     *float64 `json:"lon"`
+		} `json:"entities"`
+	}
+	if err := decodePart(b, &x); err != nil {
+		return nil, err
+	}
+	a := x.article()
+	a.Summary, a.Text, a.Authors, a.Sources = x.Summary, x.Text, x.Authors, x.Sources
+	if x.Entities != nil {
+		a.Entities = make([]Entity, len(x.Entities))
+		for i, e := range x.Entities {
+			a.Entities[i] = Entity{ID: e.ID, Type: e.Type, Name: e.Name, Country: e.Country, Lat: e.Lat, Lon: e.Lon}
+		}
+	}
+	if err := a.check(); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
 // check reports, wrapping ErrDecode, what makes a decoded article unreadable.
 func (a *Article) check() error {
 	if a.SchemaVersion < 1 || a.SchemaVersion > SchemaVersion {

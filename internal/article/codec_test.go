@@ -52,10 +52,10 @@ func listing(a *article.Article) *article.Article {
 	return l
 }
 
-// checkAgainstStd fails t where Decode, DecodeListing or DecodeMatching of b does not do
-// what encoding/json does: accept and reject the same inputs (every rejection wrapping
-// ErrDecode; the partial decoders accept what only a skipped field's type spoils) and
-// give equal values, which Encode then writes as the same bytes.
+// checkAgainstStd fails t where Decode, DecodeListing, DecodeMatching or DecodeIndexing
+// of b does not do what encoding/json does: accept and reject the same inputs (every
+// rejection wrapping ErrDecode; the partial decoders accept what only a skipped field's
+// type spoils) and give equal values, which Encode then writes as the same bytes.
 func checkAgainstStd(t *testing.T, b []byte) {
 	t.Helper()
 	want, wantErr := stdDecode(b)
@@ -80,7 +80,21 @@ func checkAgainstStd(t *testing.T, b []byte) {
 	if err != nil || !reflect.DeepEqual(m, matching(want)) {
 		t.Fatalf("DecodeMatching(%q) = %+v, %v\nwant %+v", b, m, err, matching(want))
 	}
+	x, err := article.DecodeIndexing(b)
+	if err != nil || !reflect.DeepEqual(x, indexing(want)) {
+		t.Fatalf("DecodeIndexing(%q) = %+v, %v\nwant %+v", b, x, err, indexing(want))
+	}
 	checkEncode(t, got)
+}
+
+// indexing is what DecodeIndexing must give for an article Decode gives.
+func indexing(a *article.Article) *article.Article {
+	x := matching(a)
+	x.Signature = 0
+	for i, e := range a.Entities {
+		x.Entities[i].Lat, x.Entities[i].Lon = e.Lat, e.Lon
+	}
+	return x
 }
 
 // matching is what DecodeMatching must give for an article Decode gives.
@@ -204,10 +218,10 @@ func FuzzCodecMatchesEncodingJSON(f *testing.F) {
 	})
 }
 
-// BenchmarkCodec measures Encode, Decode, DecodeListing and DecodeMatching against
-// encoding/json on the enriched bench articles (~12 KB of JSON each), with the CPU time of
-// the whole process per operation (cpu-ns/op), which other load on the machine disturbs
-// less than ns/op.
+// BenchmarkCodec measures Encode, Decode, DecodeListing, DecodeMatching and DecodeIndexing
+// against encoding/json on the enriched bench articles (~12 KB of JSON each), with the CPU
+// time of the whole process per operation (cpu-ns/op), which other load on the machine
+// disturbs less than ns/op.
 func BenchmarkCodec(b *testing.B) {
 	docs := loadCorpus(b).bench
 	raws := make([][]byte, len(docs))
@@ -219,7 +233,7 @@ func BenchmarkCodec(b *testing.B) {
 	decoders := []struct {
 		name string
 		dec  func([]byte) (*article.Article, error)
-	}{{"std", stdDecode}, {"codec", article.Decode}, {"listing", article.DecodeListing}, {"matching", article.DecodeMatching}}
+	}{{"std", stdDecode}, {"codec", article.Decode}, {"listing", article.DecodeListing}, {"matching", article.DecodeMatching}, {"indexing", article.DecodeIndexing}}
 	encoders := []struct {
 		name string
 		enc  func(*article.Article) ([]byte, error)

@@ -20,6 +20,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bindex "github.com/blevesearch/bleve_index_api"
 
+	"wirewatch/internal/article"
 	"wirewatch/internal/index"
 	"wirewatch/internal/index/indextest"
 	"wirewatch/internal/query"
@@ -28,6 +29,8 @@ import (
 // TestWriteIndexesAsMapping checks that the documents Write builds itself index exactly
 // what Bleve's mapping makes of the same article: the same terms with the same counts in
 // every field, the same stored values, and the same term vectors (positions, for phrases).
+// So do those WriteEncoded builds of the articles as the indexing stage gives them: read
+// by article.DecodeIndexing, with their JSON.
 func TestWriteIndexesAsMapping(t *testing.T) {
 	docs := indextest.Corpus(t)
 	gen := newGenerator(t, 3)
@@ -44,6 +47,24 @@ func TestWriteIndexesAsMapping(t *testing.T) {
 		if _, err := again.Write(context.Background(), docs[i:min(i+37, len(docs))]); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// What the indexing stage writes: each article as DecodeIndexing reads its record,
+	// with the record's bytes.
+	encoded := openTemp(t)
+	partial, raws := make([]*article.Article, len(docs)), make([][]byte, len(docs))
+	for i, a := range docs {
+		cp := *a
+		raw, err := article.Encode(&cp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if partial[i], err = article.DecodeIndexing(raw); err != nil {
+			t.Fatal(err)
+		}
+		raws[i] = raw
+	}
+	if _, err := encoded.WriteEncoded(context.Background(), partial, raws); err != nil {
+		t.Fatal(err)
 	}
 	mapped := openTemp(t)
 	batch := mapped.idx.NewBatch()
@@ -74,9 +95,15 @@ func TestWriteIndexesAsMapping(t *testing.T) {
 	if !slices.Equal(wf, mf) {
 		t.Fatalf("fields of Write's index %v, of the mapping's %v", wf, mf)
 	}
+	if ef := fieldsOf(encoded); !slices.Equal(ef, mf) {
+		t.Fatalf("fields of WriteEncoded's index %v, of the mapping's %v", ef, mf)
+	}
 	for _, f := range wf {
 		if w, m := dictionary(t, written.idx, f), dictionary(t, mapped.idx, f); !reflect.DeepEqual(w, m) {
 			t.Errorf("field %s: Write indexed %d terms, the mapping %d (%s)", f, len(w), len(m), firstDiff(w, m))
+		}
+		if e, m := dictionary(t, encoded.idx, f), dictionary(t, mapped.idx, f); !reflect.DeepEqual(e, m) {
+			t.Errorf("field %s: WriteEncoded of partly decoded articles indexed %d terms, the mapping %d (%s)", f, len(e), len(m), firstDiff(e, m))
 		}
 	}
 	// Term frequencies and norms show in scores: every term of the list fields, which
@@ -92,6 +119,9 @@ func TestWriteIndexesAsMapping(t *testing.T) {
 		w, m := storedAndVectors(t, written, a.ID), storedAndVectors(t, mapped, a.ID)
 		if !reflect.DeepEqual(w, m) {
 			t.Fatalf("article %s: Write stored/located %v\nthe mapping %v", a.ID, w, m)
+		}
+		if e := storedAndVectors(t, encoded, a.ID); !reflect.DeepEqual(e, m) {
+			t.Fatalf("article %s: WriteEncoded stored/located %v\nthe mapping %v", a.ID, e, m)
 		}
 		if g := storedAndVectors(t, again, a.ID); !reflect.DeepEqual(g, m) {
 			t.Fatalf("article %s: Write in several batches stored/located %v\nthe mapping %v", a.ID, g, m)

@@ -25,7 +25,7 @@ func BenchmarkBatchHeld(b *testing.B) {
 		runtime.GC()
 		runtime.ReadMemStats(&before)
 		for _, a := range docs {
-			d, err := be.bleveDocument(a)
+			d, err := be.bleveDocument(a, nil)
 			if err != nil {
 				b.Fatal(err)
 			}

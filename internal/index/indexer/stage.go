@@ -33,6 +33,15 @@ type Stage struct {
 	retries int
 }
 
+// encodedWriter is a Backend that can store each article's JSON as the stage read it
+// (the Bleve backend; see bleve.Backend.WriteEncoded): encoded[i], when not nil, is JSON
+// at the current schema version that article.Decode reads as docs[i], and is stored
+// instead of an encoding made again; docs[i] need then hold only what
+// article.DecodeIndexing reads. Its contract is otherwise Write's.
+type encodedWriter interface {
+	WriteEncoded(ctx context.Context, docs []*article.Article, encoded [][]byte) ([]error, error)
+}
+
 // NewStage builds the indexing stage.
 func NewStage(c *bus.Client, b index.Backend, m *bus.Metrics, cfg config.IndexConfig, logger *slog.Logger) *Stage {
 	return &Stage{
@@ -56,8 +65,11 @@ func (s *Stage) handle(ctx context.Context, msgs []bus.Record) error {
 	byID := make(map[string]int, len(msgs))
 	docs := make([]*article.Article, 0, len(msgs))
 	origin := make([]bus.Record, 0, len(msgs))
+	// A backend that stores the records' own bytes needs only what article.DecodeIndexing
+	// reads of the others (see encodedWriter); any other backend gets whole articles.
+	_, partly := s.backend.(encodedWriter)
 	for _, m := range msgs {
-		a, err := article.Decode(m.Value)
+		a, err := decode(m.Value, partly)
 		if err != nil {
 			s.logger.Warn("dead-lettering undecodable message", "partition", m.Partition, "offset", m.Offset, "err", err)
 			letters = append(letters, bus.Letter{Record: m, Reason: err})
@@ -73,7 +85,7 @@ func (s *Stage) handle(ctx context.Context, msgs []bus.Record) error {
 	}
 	backoff := 100 * time.Millisecond
 	for attempt := 0; len(docs) > 0; attempt++ {
-		itemErrs, err := s.backend.Write(ctx, docs)
+		itemErrs, err := s.write(ctx, docs, origin)
 		if err != nil {
 			// The backend is down or refusing requests: no record is to blame, so the
 			// consumer retries without dead-lettering any.
@@ -112,4 +124,43 @@ func (s *Stage) handle(ctx context.Context, msgs []bus.Record) error {
 		backoff *= 2
 	}
 	return s.dlq.Send(ctx, letters...)
+}
+
+// write writes docs, read from origin, to the backend. A backend that can store the
+// records' own bytes is given those of every record at the current schema version (the
+// article was decoded from them, so they decode to it again); an older version's are
+// not, and the backend encodes that article at the current one, so that the index holds
+// the current version only.
+func (s *Stage) write(ctx context.Context, docs []*article.Article, origin []bus.Record) ([]error, error) {
+	ew, ok := s.backend.(encodedWriter)
+	if !ok {
+		return s.backend.Write(ctx, docs)
+	}
+	encoded := make([][]byte, len(docs))
+	for i, a := range docs {
+		if a.SchemaVersion == article.SchemaVersion {
+			encoded[i] = origin[i].Value
+		}
+	}
+	return ew.WriteEncoded(ctx, docs, encoded)
+}
+
+// decode reads a record of the enriched topic: whole, or, when partly is set, as
+// article.DecodeIndexing reads it if it is at the current schema version (the backend
+// stores its bytes), which skips the half of it that no index field holds (HTML, mentions,
+// key phrases). A record at an older version is read whole, as the backend encodes it.
+//
+// The skipped fields' syntax is checked, not their types: a record that only a wrong type
+// there spoils (such as "html": 5, which article.Encode cannot write) is indexed instead
+// of dead-lettered, as the alert stage already matches it, and Get then reports it
+// undecodable.
+func decode(value []byte, partly bool) (*article.Article, error) {
+	if !partly {
+		return article.Decode(value)
+	}
+	a, err := article.DecodeIndexing(value)
+	if err != nil || a.SchemaVersion == article.SchemaVersion {
+		return a, err
+	}
+	return article.Decode(value)
 }
