@@ -179,6 +179,16 @@ func (f *fieldNames) chunk(i, j int) {
 			}
 		}
 	}
+	// "Zəngəzur dəhlizi", "ATƏT-in Minsk qrupu", "Rusiya sülhməramlı kontingenti": a
+	// known name that goes on past the run into lower-case words is named after the run's
+	// words, which qualify its head; they are no name of their own there (by its skeleton
+	// the run was Syunik, Minsk Region, Russia beside the known name). A place that ends a
+	// known name is named still ("Beobachtermission in Armenien").
+	if c := cover[i]; c > 0 && exact < 0 {
+		if s := spans[c-1]; s.Ent != nil && s.From <= i && s.To > j {
+			return
+		}
+	}
 	if f.otherBearer(i, j) {
 		drop[cover[j-1]-1] = true
 		f.added = append(f.added, span{From: i, To: j, Type: "PER", Conf: 0.6, Name: surfaceOf(src, toks[i:j])})
