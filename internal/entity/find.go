@@ -271,12 +271,14 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 }
 
 // bySkeleton looks a capitalised run up by its transliterated skeleton, also after
-// dropping a Russian case ending from its last word. Only an unambiguous answer counts.
+// dropping a Russian or an Armenian case ending from its last word; an Armenian run may
+// be a big town of the gazetteer too (see hyCityPop). Only an unambiguous answer counts.
 func (ks kbSet) bySkeleton(toks []text.Token, nc nameContext) (*entity, bool) {
 	norms := make([]string, len(toks))
 	for i, t := range toks {
 		norms[i] = t.Norm
 	}
+	cities := text.ScriptOf(norms[len(norms)-1]) == text.Armenian
 	try := func(norms []string) (*entity, bool) {
 		s := nc.skeletonOf(norms)
 		if s == "" {
@@ -290,7 +292,7 @@ func (ks kbSet) bySkeleton(toks []text.Token, nc nameContext) (*entity, bool) {
 				continue
 			}
 			for _, a := range k.aliases(ref) {
-				if a.Src >= srcFeature {
+				if a.Src >= srcFeature && !(cities && a.Src == srcCity && k.ents[a.Ent].Pop >= hyCityPop) {
 					continue // GeoNames and Natural Earth list places in every script already
 				}
 				ent := &k.ents[a.Ent]
@@ -304,6 +306,9 @@ func (ks kbSet) bySkeleton(toks []text.Token, nc nameContext) (*entity, bool) {
 	}
 	if ent, ok := try(norms); ok {
 		return ent, true
+	}
+	if cities {
+		return byArmenianStem(norms, try)
 	}
 	if text.ScriptOf(norms[len(norms)-1]) != text.Cyrillic {
 		return nil, false
@@ -321,6 +326,35 @@ func (ks kbSet) bySkeleton(toks []text.Token, nc nameContext) (*entity, bool) {
 			if ent, ok := try(norms); ok {
 				return ent, true
 			}
+		}
+	}
+	return nil, false
+}
+
+// hyCityPop is the population from which a town of the gazetteer is looked up by the
+// skeleton of an Armenian name: the gazetteer names the world's towns in many scripts but
+// seldom in Armenian ("Պրահայում" is Prague's locative), and a big town's skeleton is
+// rarely a surname's.
+const hyCityPop = 200000
+
+// hyEndings are Armenian case endings and articles, longest first, with the glide -յ- of
+// vowel stems: "Պրահայում", "Մադրիդից", "Բեռլինը".
+var hyEndings = []string{"յում", "յից", "յին", "յով", "յի", "ում", "ից", "ին", "ով", "ի", "ը", "ն"}
+
+// byArmenianStem is bySkeleton's lookup of an Armenian run after dropping a case ending
+// from its last word; try looks up a run's skeleton.
+func byArmenianStem(norms []string, try func([]string) (*entity, bool)) (*entity, bool) {
+	last := norms[len(norms)-1]
+	for _, end := range hyEndings {
+		st, ok := strings.CutSuffix(last, end)
+		if !ok || utf8.RuneCountInString(st) < 3 {
+			continue
+		}
+		norms[len(norms)-1] = st
+		ent, found := try(norms)
+		norms[len(norms)-1] = last
+		if found {
+			return ent, true
 		}
 	}
 	return nil, false
