@@ -271,20 +271,24 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 }
 
 // bySkeleton looks a capitalised run up by its transliterated skeleton, also after
-// dropping a Russian or an Armenian case ending from its last word; an Armenian run may
-// be a big town of the gazetteer too (see hyCityPop). Only an unambiguous answer counts.
+// dropping a Russian or an Armenian case ending from its last word; an Armenian run inside
+// a sentence may be a big town of the gazetteer too (see hyCityPop). Only an unambiguous
+// answer counts.
 func (ks kbSet) bySkeleton(toks []text.Token, nc nameContext) (*entity, bool) {
 	norms := make([]string, len(toks))
 	for i, t := range toks {
 		norms[i] = t.Norm
 	}
-	cities := text.ScriptOf(norms[len(norms)-1]) == text.Armenian
+	armenian := text.ScriptOf(norms[len(norms)-1]) == text.Armenian
+	cities := armenian && !toks[0].SentStart // a sentence's first word may be any word ("Քանի")
 	try := func(norms []string) (*entity, bool) {
 		s := nc.skeletonOf(norms)
 		if s == "" {
 			return nil, false
 		}
 		h := text.HashAdd(text.HashInit, s)
+		// A town's name of three letters or fewer is a function word as often ("Իսկ").
+		towns := cities && utf8.RuneCountInString(norms[len(norms)-1]) >= 4
 		var found *entity
 		for _, k := range ks {
 			ref, ok := k.skel.get(h)
@@ -292,7 +296,7 @@ func (ks kbSet) bySkeleton(toks []text.Token, nc nameContext) (*entity, bool) {
 				continue
 			}
 			for _, a := range k.aliases(ref) {
-				if a.Src >= srcFeature && !(cities && a.Src == srcCity && k.ents[a.Ent].Pop >= hyCityPop) {
+				if a.Src >= srcFeature && !(towns && a.Src == srcCity && k.ents[a.Ent].Pop >= hyCityPop) {
 					continue // GeoNames and Natural Earth list places in every script already
 				}
 				ent := &k.ents[a.Ent]
@@ -307,7 +311,7 @@ func (ks kbSet) bySkeleton(toks []text.Token, nc nameContext) (*entity, bool) {
 	if ent, ok := try(norms); ok {
 		return ent, true
 	}
-	if cities {
+	if armenian {
 		return byArmenianStem(norms, try)
 	}
 	if text.ScriptOf(norms[len(norms)-1]) != text.Cyrillic {
@@ -332,10 +336,11 @@ func (ks kbSet) bySkeleton(toks []text.Token, nc nameContext) (*entity, bool) {
 }
 
 // hyCityPop is the population from which a town of the gazetteer is looked up by the
-// skeleton of an Armenian name: the gazetteer names the world's towns in many scripts but
-// seldom in Armenian ("Պրահայում" is Prague's locative), and a big town's skeleton is
-// rarely a surname's.
-const hyCityPop = 200000
+// skeleton of an Armenian name, under its own names (not the untagged alternates): the
+// gazetteer names the world's towns in many scripts but seldom in Armenian ("Պրահայում"
+// is Prague's locative). Smaller towns' skeletons were common words in the language
+// identification sentences: "Դրամի" (the dram's) Durham, "Բանանը" (the banana) Banan.
+const hyCityPop = 1000000
 
 // hyEndings are Armenian case endings and articles, longest first, with the glide -յ- of
 // vowel stems: "Պրահայում", "Մադրիդից", "Բեռլինը".
