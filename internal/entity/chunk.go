@@ -185,6 +185,28 @@ func (f *fieldNames) chunk(i, j int) {
 			}
 		}
 	}
+	// "Zəngəzur dəhlizi", "ATƏT-in Minsk qrupu", "Rusiya sülhməramlı kontingenti": a
+	// known name that goes on past the run into lower-case words is named after the run's
+	// words, which qualify its head; they are no name of their own there (by its skeleton
+	// the run was Syunik, Minsk Region, Russia beside the known name). A place that ends a
+	// known name is named still ("Beobachtermission in Armenien"), and so is the place a
+	// gazetteer feature is named after ("the Baja California peninsula").
+	if c := cover[i]; c > 0 && exact < 0 {
+		if s := spans[c-1]; s.Ent != nil && !s.weakPlace() && s.From <= i && s.To > j {
+			return
+		}
+	}
+	// Armenian puts a place beside a name with no preposition ("Սարգսյանը Պրահայում", and
+	// a sentence's first word: "Պատվիրակությունը Պրահայում"). The locative -ում is a
+	// place's case, never a person's (a person takes "-ի մոտ"), so a run whose last word
+	// is in it, and no known name holds the two, is two names: the place and what is
+	// before it.
+	if last := toks[j-1]; exact < 0 && j-i > 1 && !last.Hyph && text.ScriptOf(last.Norm) == text.Armenian &&
+		strings.HasSuffix(last.Norm, "ում") && (cover[j-1] == 0 || spans[cover[j-1]-1].From == j-1) {
+		f.chunk(i, j-1)
+		f.chunk(j-1, j)
+		return
+	}
 	if f.otherBearer(i, j) {
 		drop[cover[j-1]-1] = true
 		f.added = append(f.added, span{From: i, To: j, Type: "PER", Conf: 0.6, Name: surfaceOf(src, toks[i:j])})

@@ -274,18 +274,24 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 }
 
 // bySkeleton looks a capitalised run up by its transliterated skeleton, also after
-// dropping a Russian case ending from its last word. Only an unambiguous answer counts.
+// dropping a Russian or an Armenian case ending from its last word; an Armenian run inside
+// a sentence may be a big town of the gazetteer too (see hyCityPop). Only an unambiguous
+// answer counts.
 func (ks kbSet) bySkeleton(toks []text.Token, nc nameContext) (*entity, bool) {
 	norms := make([]string, len(toks))
 	for i, t := range toks {
 		norms[i] = t.Norm
 	}
+	armenian := text.ScriptOf(norms[len(norms)-1]) == text.Armenian
+	cities := armenian && !toks[0].SentStart // a sentence's first word may be any word ("Քանի")
 	try := func(norms []string) (*entity, bool) {
 		s := nc.skeletonOf(norms)
 		if s == "" {
 			return nil, false
 		}
 		h := text.HashAdd(text.HashInit, s)
+		// A town's name of three letters or fewer is a function word as often ("Իսկ").
+		towns := cities && utf8.RuneCountInString(norms[len(norms)-1]) >= 4
 		var found *entity
 		for _, k := range ks {
 			ref, ok := k.skel.get(h)
@@ -293,7 +299,7 @@ func (ks kbSet) bySkeleton(toks []text.Token, nc nameContext) (*entity, bool) {
 				continue
 			}
 			for _, a := range k.aliases(ref) {
-				if a.Src >= srcFeature {
+				if a.Src >= srcFeature && !(towns && a.Src == srcCity && k.ents[a.Ent].Pop >= hyCityPop) {
 					continue // GeoNames and Natural Earth list places in every script already
 				}
 				ent := &k.ents[a.Ent]
@@ -307,6 +313,9 @@ func (ks kbSet) bySkeleton(toks []text.Token, nc nameContext) (*entity, bool) {
 	}
 	if ent, ok := try(norms); ok {
 		return ent, true
+	}
+	if armenian {
+		return byArmenianStem(norms, try)
 	}
 	if text.ScriptOf(norms[len(norms)-1]) != text.Cyrillic {
 		return nil, false
@@ -324,6 +333,36 @@ func (ks kbSet) bySkeleton(toks []text.Token, nc nameContext) (*entity, bool) {
 			if ent, ok := try(norms); ok {
 				return ent, true
 			}
+		}
+	}
+	return nil, false
+}
+
+// hyCityPop is the population from which a town of the gazetteer is looked up by the
+// skeleton of an Armenian name, under its own names (not the untagged alternates): the
+// gazetteer names the world's towns in many scripts but seldom in Armenian ("Պրահայում"
+// is Prague's locative). Smaller towns' skeletons were common words in the language
+// identification sentences: "Դրամի" (the dram's) Durham, "Բանանը" (the banana) Banan.
+const hyCityPop = 1000000
+
+// hyEndings are Armenian case endings and articles, longest first, with the glide -յ- of
+// vowel stems: "Պրահայում", "Մադրիդից", "Բեռլինը".
+var hyEndings = []string{"յում", "յից", "յին", "յով", "յի", "ում", "ից", "ին", "ով", "ի", "ը", "ն"}
+
+// byArmenianStem is bySkeleton's lookup of an Armenian run after dropping a case ending
+// from its last word; try looks up a run's skeleton.
+func byArmenianStem(norms []string, try func([]string) (*entity, bool)) (*entity, bool) {
+	last := norms[len(norms)-1]
+	for _, end := range hyEndings {
+		st, ok := strings.CutSuffix(last, end)
+		if !ok || utf8.RuneCountInString(st) < 3 {
+			continue
+		}
+		norms[len(norms)-1] = st
+		ent, found := try(norms)
+		norms[len(norms)-1] = last
+		if found {
+			return ent, true
 		}
 	}
 	return nil, false

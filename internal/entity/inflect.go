@@ -394,7 +394,8 @@ func ukLocative(st string) string {
 }
 
 // armenianForms: genitive-dative -ի, -ին, ablative -ից, locative -ում, instrumental -ով and
-// the definite article -ը (after a consonant) or -ն (after a vowel). Vowel-final stems take
+// the definite article -ը (after a consonant) or -ն (after a vowel, and after a consonant
+// too before a word that starts with a vowel: "Երևանն ինքն է", "Փաշինյանն էլ"). Vowel-final stems take
 // a glide (Մոսկվայի); -ու turns into -վ (Բաքու → Բաքվի, Բաքվում); -ություն into -ության.
 func armenianForms(w string) []string {
 	if st, ok := strings.CutSuffix(w, "ություն"); ok {
@@ -418,7 +419,7 @@ func armenianForms(w string) []string {
 	case strings.HasSuffix(w, "ի"):
 		add(w, "ի", "ին", "ից", "ում", "ով", "ն")
 	default:
-		add(w, "ի", "ին", "ից", "ում", "ով", "ը", "ու")
+		add(w, "ի", "ին", "ից", "ում", "ով", "ը", "ն", "ու")
 	}
 	return out
 }
@@ -472,11 +473,15 @@ func georgianSyncopeForms(w string) []string {
 const georgianVowels = "აეიოუ"
 
 // turkicForms: case suffixes written without an apostrophe, as Azerbaijani does for names
-// (Azərbaycanın, Rusiyada, Bakıya). w is folded (ı→i, ü→u).
+// (Azərbaycanın, Rusiyada, Bakıya). w is folded (ı→i, ü→u). A name whose head carries the
+// possessive -ı/-i/-u ("Xarkov vilayəti", "Minsk qrupu", "Zengezur koridoru") takes
+// its cases after an n ("vilayətindəki", "qrupunda", "missiyasına"), besides the y and
+// the genitive's n that any vowel takes.
 var turkicSuffixes = []string{
 	"in", "un", "nin", "nun", "a", "ə", "e", "ya", "yə", "ye", "i", "u", "ni", "nu",
 	"da", "də", "de", "ta", "tə", "te", "dan", "dən", "den", "tan", "tən", "ten",
 	"la", "lə", "le", "yla", "ylə", "yle", "daki", "dəki", "deki", "li", "lu", "lı",
+	"na", "nə", "ne", "nda", "ndə", "nde", "ndan", "ndən", "nden", "ndaki", "ndəki", "ndeki",
 }
 
 func turkicForms(w string) []string {

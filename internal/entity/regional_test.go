@@ -75,3 +75,58 @@ func TestRussianNeuterHeads(t *testing.T) {
 		{"Колонна пересекла границу у села Корнидзор.", "Корнидзор", "LOC", false},
 	})
 }
+
+// TestCaucasusLanguagesKinds checks kinds of error seen in Georgian, Turkish, Azerbaijani
+// and Armenian news (issue 16), on sentences written for the test.
+func TestCaucasusLanguagesKinds(t *testing.T) {
+	checkEvidence(t, []evidenceCase{
+		{"Azerbaijani: a known name's qualifying words are no place of their own",
+			"Nazirlər Zəngəzur dəhlizinin tikintisini və ATƏT-in Minsk qrupunun gələcəyini müzakirə ediblər.",
+			[]string{"LOC:Zəngəzur dəhlizinin", "ORG:ATƏT-in Minsk qrupunun"}, []string{"LOC:Zəngəzur", "LOC:Minsk"}},
+		{"English: the corridor's first word is no town beside it",
+			"Trucks waited for days at the Lachin corridor before the checkpoint opened.",
+			[]string{"LOC:Lachin corridor"}, []string{"LOC:Lachin"}},
+		{"a place that ends a known name is named still",
+			"Die Beobachtermission in Armenien bleibt zwei weitere Jahre im Land.",
+			[]string{"ORG:Beobachtermission in Armenien", "LOC:Armenien"}, nil},
+		{"Azerbaijani: cases after a possessive head take an n",
+			"Donetsk vilayətindəki kəndlərə və Xarkov vilayətinə yardım göndərilib, Minsk qrupunda isə fikir ayrılığı var.",
+			[]string{"LOC:Donetsk vilayətindəki", "LOC:Xarkov vilayətinə", "ORG:Minsk qrupunda"}, []string{"PER:Xarkov"}},
+		{"Armenian: the article -ն after a consonant, before a vowel",
+			"Հայտարարությունից հետո Փաշինյանն էլ մեկնեց Բրյուսել, իսկ Երևանն այդ օրը լուռ էր։",
+			[]string{"PER:Փաշինյանն", "LOC:Երևանն"}, []string{"PER:Երևանն"}},
+		{"Armenian: big towns the gazetteer names in no Armenian, in their cases, one beside a name",
+			"Նախարարը երեկ Խարկովից մեկնեց Պրահա, իսկ Սարգսյանը Պրահայում էր։ Դրամի փոխարժեքը չի փոխվել։",
+			[]string{"LOC:Խարկովից", "LOC:Պրահա", "LOC:Պրահայում"}, []string{"PER:Սարգսյանը Պրահայում", "LOC:Դրամի"}},
+		{"Armenian: a sentence's first word before a place in the locative is no name with it",
+			"Պատվիրակությունը Պրահայում էր, իսկ Լեռնային Ղարաբաղում իրավիճակը լարված է։",
+			[]string{"LOC:Պրահայում", "LOC:Լեռնային Ղարաբաղում"}, []string{"PER:Պատվիրակությունը Պրահայում"}},
+		{"Georgian: Stepanakert as Georgian writes it both ways, and Khankendi",
+			"ჟურნალისტები სტეპანაკერტში ჩავიდნენ, ხოლო ხანქენდიდან და სტეფანაკერტიდან ცნობები არ მოდის.",
+			[]string{"LOC:სტეპანაკერტში", "LOC:ხანქენდიდან", "LOC:სტეფანაკერტიდან"}, nil},
+	})
+}
+
+// TestTurkishOfficeBeforeAKnownPerson checks that the office Turkish capitalises before a
+// known person's name ("Savunma Bakanı Yaşar Güler") is dropped, not made a person of its
+// own, at a sentence's start and inside it.
+func TestTurkishOfficeBeforeAKnownPerson(t *testing.T) {
+	for _, s := range []string{
+		"Savunma Bakanı Yaşar Güler, tatbikatın planlandığı gibi sürdüğünü söyledi.",
+		"Toplantıya Azerbaycan Dışişleri Bakanı Ceyhun Bayramov da katıldı.",
+	} {
+		ents := findIn(t, s, "tr")
+		known := 0
+		for _, e := range ents {
+			if !e.Known {
+				t.Errorf("%q: unknown name %q (%s); want only known ones, got %v", s, e.Name, e.ID, idsOf(ents))
+			}
+			if e.Type == "PER" && e.Known {
+				known++
+			}
+		}
+		if known != 1 {
+			t.Errorf("%q: want the one known person, got %v", s, idsOf(ents))
+		}
+	}
+}

@@ -63,10 +63,19 @@ func dropTurkishCommonPlaces(toks []text.Token, spans []span, nc nameContext) []
 	return keep
 }
 
+// trOfficeWords are the words of the offices Turkish capitalises before a name, in the
+// possessive they take there ("Dışişleri Bakanı Hakan Fidan", "Kremlin Sözcüsü Dmitriy
+// Peskov", "Cumhurbaşkanı Yardımcısı"): a name split off a known person that is made of
+// them alone is the person's office, no name of its own.
+var trOfficeWords = foldSet(`bakan bakanı başbakan başbakanı cumhurbaşkanı cumhurbaşkan yardımcısı
+	dışişleri içişleri savunma sözcü sözcüsü başkan başkanı büyükelçi büyükelçisi temsilci temsilcisi
+	özel genel sekreter sekreteri komutan komutanı genelkurmay devlet hükümet milletvekili`)
+
 // trimTurkishCommonWords cuts from the front of each unknown name the Turkish common words
 // that a sentence start or capitals wrote large ("Açıklamayı TPAO": the statement, TPAO).
 // What is left is the name, an organisation if it is one word in capitals (an acronym); a
-// name with nothing left ("Anlaşmanın DİLİ": the agreement's language) is dropped.
+// name with nothing left ("Anlaşmanın DİLİ": the agreement's language) or nothing but
+// office words ("Dışişleri Bakanı", see trOfficeWords) is dropped.
 func trimTurkishCommonWords(toks []text.Token, src string, spans []span, nc nameContext) []span {
 	if len(nc.trWords) == 0 {
 		return spans
@@ -78,7 +87,7 @@ func trimTurkishCommonWords(toks []text.Token, src string, spans []span, nc name
 			for from < s.To && nc.trCapitalisedWord(toks[from]) {
 				from++
 			}
-			if from == s.To {
+			if from == s.To || trOffice(toks[from:s.To]) {
 				continue
 			}
 			if from > s.From {
@@ -92,6 +101,16 @@ func trimTurkishCommonWords(toks []text.Token, src string, spans []span, nc name
 		keep = append(keep, s)
 	}
 	return keep
+}
+
+// trOffice reports a run of words all of which are office words (trOfficeWords).
+func trOffice(toks []text.Token) bool {
+	for _, t := range toks {
+		if !trOfficeWords[t.Norm] {
+			return false
+		}
+	}
+	return len(toks) > 0
 }
 
 // foldList folds a list of words separated by white space, keeping its order.
