@@ -125,6 +125,11 @@ func inflectCompound(lower []string, fixed []bool, lang string, acronym, person 
 				addForm(form)
 			}
 		}
+		if !person && (lang == "uk" || lang == "any") {
+			for _, form := range ukPluralForms(lower, isFixed) {
+				addForm(form)
+			}
+		}
 	case text.Armenian:
 		for _, f := range armenianForms(last) {
 			addForm(withLast(base, text.Fold(f)))
@@ -288,6 +293,15 @@ func slavicForm(w string, s int, person bool) string {
 		if ends("ов") || ends("ев") || ends("ин") || ends("ын") || ends("ёв") {
 			ins = "ым"
 			if uk {
+				ins = "им"
+			}
+		}
+		if uk {
+			// Ukrainian surnames of the possessive kind, in -ов, -ев, -єв, -ін, -їн, -ин,
+			// take the adjective's -им (з Алієвим, з Путіним); a town or a thing with the
+			// same ending is a noun and takes -ом (під Ростовом, над Берліном).
+			ins = "ом"
+			if person && (ends("ов") || ends("ев") || ends("єв") || ends("ин") || ends("ін") || ends("їн")) {
 				ins = "им"
 			}
 		}
@@ -485,4 +499,66 @@ func femSoftForm(w string, s int) string {
 		return [...]string{st + "і", st + "і", w, st + "ю", st + "і"}[s-ukGen]
 	}
 	return [...]string{st + "и", st + "и", w, st + "ью", st + "и"}[s]
+}
+
+// ukPluralForms returns the oblique cases (genitive, dative, instrumental, locative) of a
+// Ukrainian name whose head is a plural noun, with the plural adjectives before it
+// ("російські миротворці" → "російських миротворців", "російським миротворцям",
+// "російськими миротворцями", "російських миротворцях"). A word in -і before another word
+// is taken for an adjective: Ukrainian plural adjectives all end in -і, and a plural noun
+// is the last of its group. Nouns in -и decline hard (коридори → коридорів, коридорам),
+// nouns in -і after a consonant soft (миротворці → миротворців, миротворцям); a feminine
+// or neuter plural (сили → сил) is not guessed from its ending: its genitive has none.
+func ukPluralForms(lower []string, fixed func(int) bool) [][]string {
+	head := -1
+	for i, w := range lower {
+		if fixed(i) {
+			continue
+		}
+		if strings.HasSuffix(w, "і") && i+1 < len(lower) && !fixed(i+1) {
+			continue // a plural adjective before the head
+		}
+		head = i
+		break
+	}
+	if head < 0 {
+		return nil
+	}
+	w := lower[head]
+	if utf8.RuneCountInString(w) < 4 {
+		return nil
+	}
+	st := w[:len(w)-len("и")] // "и" and "і" are both two bytes
+	prev, _ := utf8.DecodeLastRuneInString(st)
+	if strings.ContainsRune("аеєиіїоуюяьй'’", prev) {
+		return nil
+	}
+	var ends []string // gen, dat, ins, loc
+	switch {
+	case strings.HasSuffix(w, "и"):
+		ends = []string{"ів", "ам", "ами", "ах"}
+	case strings.HasSuffix(w, "і"):
+		ends = []string{"ів", "ям", "ями", "ях"}
+		if strings.ContainsRune("жчшщ", prev) {
+			ends = []string{"ів", "ам", "ами", "ах"}
+		}
+	default:
+		return nil
+	}
+	adj := []string{"их", "им", "ими", "их"}
+	out := make([][]string, 0, len(ends))
+	for s, end := range ends {
+		form := make([]string, len(lower))
+		for i, x := range lower {
+			switch {
+			case i == head:
+				x = st + end
+			case i < head && !fixed(i) && strings.HasSuffix(x, "і"):
+				x = strings.TrimSuffix(x, "і") + adj[s]
+			}
+			form[i] = text.Fold(x)
+		}
+		out = append(out, form)
+	}
+	return out
 }

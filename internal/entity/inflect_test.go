@@ -58,6 +58,16 @@ func TestInflect(t *testing.T) {
 		{"Ukrainian -ець", []string{"кінець"}, "uk", false, []string{"кінця", "кінці"}, []string{"кінеця"}},
 		{"Ukrainian locative softens х", []string{"нагірний", "карабах"}, "uk", false, []string{"нагірному карабасі", "нагірного карабаху"}, nil},
 		{"a Ukrainian surname in -ів keeps it", []string{"іван", "франків"}, "uk", true, []string{"івана франківа"}, []string{"франкова"}},
+		{"a Ukrainian surname in -єв takes the adjective's instrumental", []string{"ільхам", "алієв"}, "uk", true,
+			[]string{"ільхамом алієвим", "ільхама алієва", "ільхаму алієву"}, []string{"ільхамом алієвом"}},
+		{"a Ukrainian surname in -ін", []string{"путін"}, "uk", true, []string{"путіним", "путіна"}, []string{"путіном"}},
+		{"a Ukrainian town in -ов is a noun", []string{"ростов"}, "uk", false, []string{"ростовом", "ростові"}, []string{"ростовим"}},
+		{"a Ukrainian plural with its adjective", []string{"російські", "миротворці"}, "uk", false,
+			[]string{"російських миротворців", "російським миротворцям", "російськими миротворцями", "російських миротворцях"}, nil},
+		{"a Ukrainian hard plural", []string{"російські", "прикордонники"}, "uk", false,
+			[]string{"російських прикордонників", "російським прикордонникам"}, nil},
+		{"a Ukrainian plural head keeps its complement", []string{"збройні", "сили", "україни"}, "uk", false,
+			[]string{"збройними силами україни", "збройних силах україни"}, []string{"збройними силами україною"}},
 		{"French: none", []string{"arménie"}, "fr", false, nil, []string{"arméniea"}},
 	}
 	for _, tc := range cases {
