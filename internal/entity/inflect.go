@@ -66,7 +66,7 @@ func inflectCompound(lower []string, fixed []bool, lang string, acronym, person 
 				}
 				// "медно-молибденовый": the first part of a compound adjective stays as
 				// it is and the adjective goes on.
-				if compoundPrefix := strings.HasSuffix(w, "о") && i+1 < len(lower); !slavicAdjective(w) && !compoundPrefix {
+				if compoundPrefix := strings.HasSuffix(w, "о") && i+1 < len(lower); !slavicAdjective(w) && !compoundPrefix && !ukFemAdjective(lower, i) {
 					decl = i + 1
 					break
 				}
@@ -87,6 +87,10 @@ func inflectCompound(lower []string, fixed []bool, lang string, acronym, person 
 				f := w
 				if i < decl && !isFixed(i) {
 					f = slavicForm(w, s, person)
+					if s >= ukGen && !person && ukFemAdjective(lower, i) {
+						st := strings.TrimSuffix(w, "а")
+						f = []string{st + "ої", st + "ій", st + "у", st + "ою", st + "ій"}[s-ukGen]
+					}
 					if femHead && i == decl-1 {
 						f = femSoftForm(w, s)
 					}
@@ -488,6 +492,23 @@ func slavicAdjective(w string) bool {
 		}
 	}
 	return false
+}
+
+// ukFemAdjective reports whether word i of a name is a Ukrainian feminine adjective before
+// its noun: a word in -а after a consonant followed by a word in -а or -я ("Верховна
+// Рада", "Велика Британія", "Південна Осетія"). Unlike Russian -ая, the ending is a
+// noun's too; a feminine noun right before another in the nominative is rare in a name
+// that is not a person's ("Рада Європи" has its complement in the genitive).
+func ukFemAdjective(lower []string, i int) bool {
+	if i+1 >= len(lower) {
+		return false
+	}
+	w, next := []rune(lower[i]), lower[i+1]
+	n := len(w)
+	if n < 4 || w[n-1] != 'а' || strings.ContainsRune("аеєиіїоуюяьй'’", w[n-2]) {
+		return false
+	}
+	return strings.HasSuffix(next, "а") || strings.HasSuffix(next, "я")
 }
 
 // femSoftForm declines a feminine noun in -ь in slot s: Russian -и in the genitive, dative

@@ -68,6 +68,12 @@ func TestInflect(t *testing.T) {
 			[]string{"російських прикордонників", "російським прикордонникам"}, nil},
 		{"a Ukrainian plural head keeps its complement", []string{"збройні", "сили", "україни"}, "uk", false,
 			[]string{"збройними силами україни", "збройних силах україни"}, []string{"збройними силами україною"}},
+		{"a Ukrainian feminine adjective before its noun", []string{"верховна", "рада"}, "uk", false,
+			[]string{"верховної ради", "верховній раді", "верховною радою", "верховну раду"}, []string{"верховни ради"}},
+		{"a Ukrainian feminine adjective before a noun in -ія", []string{"південна", "осетія"}, "uk", false,
+			[]string{"південної осетії", "південною осетією"}, nil},
+		{"a Ukrainian noun before a complement is no adjective", []string{"рада", "європи"}, "uk", false,
+			[]string{"ради європи", "радою європи"}, []string{"радої європи"}},
 		{"French: none", []string{"arménie"}, "fr", false, nil, []string{"arméniea"}},
 	}
 	for _, tc := range cases {
