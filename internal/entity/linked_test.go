@@ -1,0 +1,54 @@
+package entity
+
+import "testing"
+
+// TestPersianAndUkrainianLinks: names of the region's news in Persian and Ukrainian, found
+// and linked to their entity, on sentences written for the test: Persian towns that only
+// the word before shows to be towns, names the knowledge base has in Persian, Ukrainian
+// surnames in the instrumental and plural names in the oblique cases.
+func TestPersianAndUkrainianLinks(t *testing.T) {
+	const zwnj = "\u200c"
+	cases := []struct {
+		name, text, lang, surface, id string
+	}{
+		{"a Persian town after شهر", "جشنواره فیلم امسال در شهر تبریز برگزار می" + zwnj + "شود.", "fa", "تبریز", "geonames:113646"},
+		{"a Persian town after شهرستان", "هیئت تجاری هفته گذشته از شهرستان کرمانشاه بازدید کرد.", "fa", "کرمانشاه", "geonames:128226"},
+		{"the IRGC in Persian", "فرمانده سپاه پاسداران انقلاب اسلامی از رزمایش تازه خبر داد.", "fa", "سپاه پاسداران انقلاب اسلامی", "Q271110"},
+		{"a Karabakh leader in Persian", "ساموئل شهرامانیان فرمان انحلال نهادها را امضا کرد.", "fa", "ساموئل شهرامانیان", "ww:samvel-shahramanyan"},
+		{"Stepanakert under its Azerbaijani name in Persian", "بسیاری از ساکنان خانکندی را ترک کردند.", "fa", "خانکندی", "Q129352"},
+		{"the European Council in Persian", "رئیس شورای اروپا با دو رهبر گفتگو کرد.", "fa", "شورای اروپا", "Q8886"},
+		{"a Ukrainian surname in -єв in the instrumental", "Міністр зустрівся з Ільхамом Алієвим у Баку.", "uk", "Ільхамом Алієвим", "Q57371"},
+		{"a Ukrainian surname in -ін in the instrumental", "Переговори з Путіним не дали жодного результату.", "uk", "Путіним", "Q7747"},
+		{"a Ukrainian plural name in the genitive", "Після відходу російських миротворців ситуація змінилася.", "uk", "російських миротворців", "ww:russian-peacekeepers-karabakh"},
+		{"the Verkhovna Rada in the genitive", "Депутати Верховної Ради проголосували за звернення.", "uk", "Верховної Ради", "ww:verkhovna-rada"},
+		{"the State Department in Ukrainian", "Заяву розкритикував Держдеп США.", "uk", "Держдеп США", "Q789915"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ents := findIn(t, tc.text, tc.lang)
+			for _, e := range ents {
+				for _, m := range e.Mentions {
+					if m.Text == tc.surface && e.ID == tc.id {
+						return
+					}
+				}
+			}
+			t.Errorf("Find(%q) = %q, want %s as %s", tc.text, idsOf(ents), tc.surface, tc.id)
+		})
+	}
+}
+
+// TestPersianCommonWordsStayWords: a Persian word that is also some town's name in the
+// gazetteer is no place without a word that makes it one (مالی: financial, and Mali).
+func TestPersianCommonWordsStayWords(t *testing.T) {
+	for _, s := range []string{
+		"گزارش مالی این شرکت دیروز منتشر شد.",
+		"مردان و زنان زیادی در این شهر زندگی می\u200cکنند.",
+	} {
+		for _, e := range findIn(t, s, "fa") {
+			if e.Type == "LOC" {
+				t.Errorf("Find(%q): place %s (%s) from a common word", s, e.ID, e.Name)
+			}
+		}
+	}
+}
