@@ -1,6 +1,10 @@
 package entity
 
-import "testing"
+import (
+	"testing"
+
+	"wirewatch/internal/text"
+)
 
 // TestPersianAndUkrainianLinks: names of the region's news in Persian and Ukrainian, found
 // and linked to their entity, on sentences written for the test: Persian towns that only
@@ -50,5 +54,67 @@ func TestPersianCommonWordsStayWords(t *testing.T) {
 				t.Errorf("Find(%q): place %s (%s) from a common word", s, e.ID, e.Name)
 			}
 		}
+	}
+}
+
+// TestUkCommonWord: case forms of Ukrainian common words are found on their dictionary
+// form; names are not.
+func TestUkCommonWord(t *testing.T) {
+	dict, err := loadWordSet(commonUkGz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		word string
+		want bool
+	}{
+		{"тоді", true},          // the word itself
+		{"саміті", true},        // locative of саміт
+		{"альянсу", true},       // genitive of альянс
+		{"думки", true},         // genitive of думка
+		{"середні", true},       // plural of середній
+		{"полюбляють", true},    // present of полюбляти
+		{"пашиняна", false},     // a surname
+		{"мірзояном", false},    // a surname in the instrumental
+		{"степанакерті", false}, // a town in the locative
+	} {
+		if got := ukCommonWord(dict, text.Fold(tc.word)); got != tc.want {
+			t.Errorf("ukCommonWord(%q) = %t, want %t", tc.word, got, tc.want)
+		}
+	}
+	if ukCommonWord(nil, "тоді") {
+		t.Error("ukCommonWord with no dictionary knows a word")
+	}
+}
+
+// TestUkrainianCommonWordsStayWords: in Ukrainian text a capitalised common word at a
+// sentence's start or after a preposition of place is no place and no person; a surname
+// that is also a word keeps its capital's evidence after "з". Sentences written for the test.
+func TestUkrainianCommonWordsStayWords(t *testing.T) {
+	for _, tc := range []struct {
+		text, not string
+	}{
+		{"Тоді делегація повернулася додому без жодних домовленостей.", "Тоді"},
+		{"Середні підприємства отримають нові пільги.", "Середні"},
+		{"Країна не планує вступати до Альянсу найближчим часом.", "Альянсу"},
+		{"Про це домовилися у Саміті лідери держав.", "Саміті"},
+	} {
+		for _, e := range findIn(t, tc.text, "uk") {
+			for _, m := range e.Mentions {
+				if m.Text == tc.not {
+					t.Errorf("Find(%q): %s (%s) from the common word %q", tc.text, e.ID, e.Type, tc.not)
+				}
+			}
+		}
+	}
+	s := "Прем'єр зустрівся з Кучмою в Києві."
+	found := false
+	for _, e := range findIn(t, s, "uk") {
+		for _, m := range e.Mentions {
+			found = found || m.Text == "Кучмою" && e.Type == "PER"
+		}
+	}
+	if !found {
+		t.Errorf("Find(%q): no person Кучмою; got %q", s, idsOf(findIn(t, s, "uk")))
 	}
 }
