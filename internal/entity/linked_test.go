@@ -118,3 +118,35 @@ func TestUkrainianCommonWordsStayWords(t *testing.T) {
 		t.Errorf("Find(%q): no person Кучмою; got %q", s, idsOf(findIn(t, s, "uk")))
 	}
 }
+
+// TestCoordinatedRegions: regions that share one plural head noun are each linked; a run
+// whose words are not all known regions is left to the other rules. Sentences written for
+// the test.
+func TestCoordinatedRegions(t *testing.T) {
+	cases := []struct {
+		name, text, lang string
+		want             map[string]string // surface -> ID
+	}{
+		{"two Ukrainian regions in the genitive", "Генератори передали громадам Запорізької та Дніпропетровської областей.", "uk",
+			map[string]string{"Запорізької": "iso3166-2:UA-23", "Дніпропетровської областей": "iso3166-2:UA-12"}},
+		{"three Ukrainian regions in the locative, with a comma", "У Харківській, Сумській і Чернігівській областях оголосили тривогу.", "uk",
+			map[string]string{"Харківській": "iso3166-2:UA-63", "Сумській": "iso3166-2:UA-59", "Чернігівській областях": "iso3166-2:UA-74"}},
+		{"two Russian regions in the genitive", "Поставки до Донецкой и Луганской областей возобновились.", "ru",
+			map[string]string{"Донецкой": "iso3166-2:UA-14", "Луганской областей": "iso3166-2:UA-09"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := map[string]string{}
+			for _, e := range findIn(t, tc.text, tc.lang) {
+				for _, m := range e.Mentions {
+					got[m.Text] = e.ID
+				}
+			}
+			for surface, id := range tc.want {
+				if got[surface] != id {
+					t.Errorf("Find(%q): %q is %q, want %s; got %v", tc.text, surface, got[surface], id, got)
+				}
+			}
+		})
+	}
+}

@@ -91,6 +91,13 @@ var dottedEnds = foldSet(`jr sr inc ltd co corp bros plc jun sen`)
 func (ks kbSet) matchKB(toks []text.Token, out []span) []span {
 	var hs [256]uint64
 	for i := 0; i < len(toks); {
+		if toks[i].Cap && i+2 < len(toks) && (coordConj[toks[i+1].Norm] && !toks[i+1].Break || toks[i+1].Break && toks[i+1].Cap) {
+			if regions, next := ks.coordinatedRegions(toks, i); next > i {
+				out = append(out, regions...)
+				i = next
+				continue
+			}
+		}
 		h := text.HashAdd(text.HashInit, toks[i].Norm)
 		maxN := ks.firstLen(h)
 		if maxN == 0 {
