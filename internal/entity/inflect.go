@@ -134,6 +134,19 @@ func inflectCompound(lower []string, fixed []bool, lang string, acronym, person 
 				addForm(form)
 			}
 		}
+	case text.Arabic:
+		// A Persian name that starts with a plural noun ("نیروهای حافظ صلح روسیه",
+		// peacekeeping forces) is written in the singular too ("نیروی حافظ صلح"): the
+		// plural -ها goes, and its ezafe -ی stays after a vowel; folded, the ZWNJ before
+		// -ها is gone.
+		if lang == "fa" && len(base) > 1 {
+			if st, ok := strings.CutSuffix(base[0], "های"); ok && utf8.RuneCountInString(st) >= 2 {
+				addForm(append([]string{st + "ی"}, base[1:]...))
+				addForm(append([]string{st}, base[1:]...))
+			} else if st, ok := strings.CutSuffix(base[0], "ها"); ok && utf8.RuneCountInString(st) >= 2 {
+				addForm(append([]string{st}, base[1:]...))
+			}
+		}
 	case text.Armenian:
 		for _, f := range armenianForms(last) {
 			addForm(withLast(base, text.Fold(f)))

@@ -74,6 +74,9 @@ func TestInflect(t *testing.T) {
 			[]string{"південної осетії", "південною осетією"}, nil},
 		{"a Ukrainian noun before a complement is no adjective", []string{"рада", "європи"}, "uk", false,
 			[]string{"ради європи", "радою європи"}, []string{"радої європи"}},
+		{"a Persian plural head in the singular", []string{"نیروهای", "حافظ", "صلح"}, "fa", false,
+			[]string{"نیروی حافظ صلح", "نیرو حافظ صلح"}, nil},
+		{"a Persian plural head without ezafe", []string{"صلحبانان", "روسی"}, "fa", false, nil, []string{"صلحبان روسی"}},
 		{"French: none", []string{"arménie"}, "fr", false, nil, []string{"arméniea"}},
 	}
 	for _, tc := range cases {
