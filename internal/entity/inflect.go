@@ -66,7 +66,7 @@ func inflectCompound(lower []string, fixed []bool, lang string, acronym, person 
 				}
 				// "медно-молибденовый": the first part of a compound adjective stays as
 				// it is and the adjective goes on.
-				if compoundPrefix := strings.HasSuffix(w, "о") && i+1 < len(lower); !slavicAdjective(w) && !compoundPrefix && !ukFemAdjective(lower, i) {
+				if compoundPrefix := strings.HasSuffix(w, "о") && !strings.HasSuffix(w, "тво") && i+1 < len(lower); !slavicAdjective(w) && !compoundPrefix && !ukFemAdjective(lower, i) {
 					decl = i + 1
 					break
 				}
@@ -299,6 +299,15 @@ func slavicForm(w string, s int, person bool) string {
 			return pick(st+"я", st+"ю", w, st+"ем", st+"і")
 		}
 		return pick(st+"я", st+"ю", w, st+"ем", st+"е")
+	case ends("тво") && !person:
+		// Neuter nouns of the suffix -ство/-цтво decline ("Министерство обороны" →
+		// "Министерства обороны", "Посольство" → "Посольством"); other words in -о are
+		// mostly foreign names that do not (Косово, Токио).
+		st := cut(1)
+		if uk {
+			return pick(st+"а", st+"у", w, st+"ом", st+"і")
+		}
+		return pick(st+"а", st+"у", w, st+"ом", st+"е")
 	case ends("о") || ends("е") || ends("и") || ends("у") || ends("ю") || ends("э") || ends("ы") || ends("і") || ends("є"):
 		return w
 	default: // consonant: Лавров, Ереван, Пашинян, Кремль handled above

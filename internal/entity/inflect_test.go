@@ -77,6 +77,11 @@ func TestInflect(t *testing.T) {
 		{"a Persian plural head in the singular", []string{"نیروهای", "حافظ", "صلح"}, "fa", false,
 			[]string{"نیروی حافظ صلح", "نیرو حافظ صلح"}, nil},
 		{"a Persian plural head without ezafe", []string{"صلحبانان", "روسی"}, "fa", false, nil, []string{"صلحبان روسی"}},
+		{"a Ukrainian neuter head in -ство", []string{"міністерство", "закордонних", "справ"}, "uk", false,
+			[]string{"міністерства закордонних справ", "міністерством закордонних справ", "міністерстві закордонних справ"}, nil},
+		{"a Russian neuter head in -ство", []string{"министерство", "обороны"}, "ru", false,
+			[]string{"министерства обороны", "министерстве обороны"}, nil},
+		{"a name in -о that is no -ство stays", []string{"косово"}, "ru", false, nil, []string{"косова"}},
 		{"French: none", []string{"arménie"}, "fr", false, nil, []string{"arméniea"}},
 	}
 	for _, tc := range cases {

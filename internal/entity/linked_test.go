@@ -26,6 +26,10 @@ func TestPersianAndUkrainianLinks(t *testing.T) {
 		{"a Ukrainian plural name in the genitive", "Після відходу російських миротворців ситуація змінилася.", "uk", "російських миротворців", "ww:russian-peacekeepers-karabakh"},
 		{"the Verkhovna Rada in the genitive", "Депутати Верховної Ради проголосували за звернення.", "uk", "Верховної Ради", "ww:verkhovna-rada"},
 		{"the State Department in Ukrainian", "Заяву розкритикував Держдеп США.", "uk", "Держдеп США", "Q789915"},
+		{"Azerbaijan alone in Persian", "هیئتی از آذربایجان برای گفتگو به ایروان رفت.", "fa", "آذربایجان", "Q227"},
+		{"Iran's province keeps its longer name", "زلزله در استان آذربایجان شرقی خسارت زیادی به بار آورد.", "fa", "استان آذربایجان شرقی", "ww:region:east-azerbaijan-iran"},
+		{"Persian peacekeepers in the singular", "یک نیروی حافظ صلح روسیه در این حادثه زخمی شد.", "fa", "نیروی حافظ صلح روسیه", "ww:russian-peacekeepers-karabakh"},
+		{"Ukraine's MFA in the genitive", "Речник Міністерства закордонних справ України прокоментував заяву.", "uk", "Міністерства закордонних справ України", "ww:ukraine-mfa"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
