@@ -154,3 +154,18 @@ func TestCoordinatedRegions(t *testing.T) {
 		})
 	}
 }
+
+// TestUkrainianInstitutionWithGenitive: an institution's head noun with a Ukrainian
+// genitive complement in -и is one organisation, not a person called by the head noun.
+// The sentence is written for the test.
+func TestUkrainianInstitutionWithGenitive(t *testing.T) {
+	s := "Про це повідомило Міністерство оборони Азербайджану у вівторок."
+	for _, e := range findIn(t, s, "uk") {
+		for _, m := range e.Mentions {
+			if m.Text == "Міністерство оборони Азербайджану" && e.Type == "ORG" {
+				return
+			}
+		}
+	}
+	t.Errorf("Find(%q) = %q, want the ministry as one organisation", s, idsOf(findIn(t, s, "uk")))
+}
