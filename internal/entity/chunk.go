@@ -358,6 +358,15 @@ func (f *fieldNames) chunk(i, j int) {
 			return
 		}
 	}
+	// A lone capitalised word of Ukrainian text that is a case form of a Ukrainian common
+	// word is that word where nothing but a position tells a name: a sentence's start
+	// ("Батьківщина", "Полюбляють"), or after a preposition, a word capitalised for respect
+	// or as a short name ("до Альянсу", "у Саміті"). Inside a sentence otherwise the
+	// capital is the evidence: surnames are words too ("Кучми", "Коваля").
+	if typ == "" && n == 1 && (first.SentStart || i > 0 && !toks[i].Break && ukPrepositions[toks[i-1].Norm]) &&
+		ukCommonWord(nc.ukWords, first.Norm) {
+		return
+	}
 	if typ == "" {
 		if first.SentStart && n == 1 && !listedFirstName(first.Norm) && !(nc.lang == "en" && leadingAcronym(toks, i)) &&
 			!(text.ScriptOf(first.Norm) == text.Cyrillic && len(nc.ruWords) > 0 && nc.lang != "uk" && j < len(toks) && !toks[j].Cap && !toks[j].Break &&

@@ -37,6 +37,7 @@ type nameContext struct {
 	knownOnly bool            // no pattern names in this field (a Title Case headline)
 	ruWords   wordSet         // dictionary forms of Russian common words
 	trWords   wordSet         // Turkish common words, in Turkish text only
+	ukWords   wordSet         // dictionary forms of Ukrainian common words, in Ukrainian text only
 	enWords   wordSet         // English common words, in French text only (frEnglishWord)
 	langWords wordSet         // common words of the article's language where a list has them (en, fr), see dropCommonAlternates
 	lang      string          // the article's language (ISO 639-1), or "und"
@@ -133,13 +134,14 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 	// mostly Latin letters, yet written in Russian: the language says so too.
 	nc.otherScript = latinName(toks) && (mostlyOtherScript(src) || nc.lang == "ru")
 	// A gazetteer town whose one Cyrillic word is a Russian common word at a sentence's
-	// start is the word ("Сын", "Тему", "Мои").
+	// start is the word ("Сын", "Тему", "Мои"); in Ukrainian text, a Ukrainian one ("Тоді",
+	// "Усі", "Думки"), unless the town is Ukraine's: Ukrainian news name their own towns.
 	if len(nc.ruWords) > 0 {
 		keep := spans[:0]
 		for _, s := range spans {
 			t := toks[s.From]
 			if !(s.To-s.From == 1 && t.SentStart && s.weakPlace() &&
-				text.ScriptOf(t.Norm) == text.Cyrillic && ruCommonWord(nc.ruWords, t.Norm)) {
+				text.ScriptOf(t.Norm) == text.Cyrillic && (ruCommonWord(nc.ruWords, t.Norm) || s.Ent.Country != "UA" && ukCommonWord(nc.ukWords, t.Norm))) {
 				keep = append(keep, s)
 			}
 		}

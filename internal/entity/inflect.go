@@ -66,9 +66,8 @@ func inflectCompound(lower []string, fixed []bool, lang string, acronym, person 
 				}
 				// "медно-молибденовый": the first part of a compound adjective stays as
 				// it is and the adjective goes on.
-				// A neuter noun in -ство is the head ("Министерство иностранных дел").
-				compoundPrefix := strings.HasSuffix(w, "о") && i+1 < len(lower) && !strings.HasSuffix(w, "ство") && w != "озеро"
-				if !slavicAdjective(w) && !compoundPrefix {
+				// A neuter noun in -ство/-цтво is the head ("Министерство иностранных дел").
+				if compoundPrefix := strings.HasSuffix(w, "о") && !strings.HasSuffix(w, "тво") && w != "озеро" && i+1 < len(lower); !slavicAdjective(w) && !compoundPrefix && !ukFemAdjective(lower, i) {
 					decl = i + 1
 					break
 				}
@@ -89,6 +88,10 @@ func inflectCompound(lower []string, fixed []bool, lang string, acronym, person 
 				f := w
 				if i < decl && !isFixed(i) {
 					f = slavicForm(w, s, person)
+					if s >= ukGen && !person && ukFemAdjective(lower, i) {
+						st := strings.TrimSuffix(w, "а")
+						f = []string{st + "ої", st + "ій", st + "у", st + "ою", st + "ій"}[s-ukGen]
+					}
 					if femHead && i == decl-1 {
 						f = femSoftForm(w, s)
 					}
@@ -125,6 +128,24 @@ func inflectCompound(lower []string, fixed []bool, lang string, acronym, person 
 		if !person && (lang == "ru" || lang == "any") {
 			for _, form := range ruPluralForms(lower, isFixed) {
 				addForm(form)
+			}
+		}
+		if !person && (lang == "uk" || lang == "any") {
+			for _, form := range ukPluralForms(lower, isFixed) {
+				addForm(form)
+			}
+		}
+	case text.Arabic:
+		// A Persian name that starts with a plural noun ("نیروهای حافظ صلح روسیه",
+		// peacekeeping forces) is written in the singular too ("نیروی حافظ صلح"): the
+		// plural -ها goes, and its ezafe -ی stays after a vowel; folded, the ZWNJ before
+		// -ها is gone.
+		if lang == "fa" && len(base) > 1 {
+			if st, ok := strings.CutSuffix(base[0], "های"); ok && utf8.RuneCountInString(st) >= 2 {
+				addForm(append([]string{st + "ی"}, base[1:]...))
+				addForm(append([]string{st}, base[1:]...))
+			} else if st, ok := strings.CutSuffix(base[0], "ها"); ok && utf8.RuneCountInString(st) >= 2 {
+				addForm(append([]string{st}, base[1:]...))
 			}
 		}
 	case text.Armenian:
@@ -279,11 +300,11 @@ func slavicForm(w string, s int, person bool) string {
 			return pick(st+"я", st+"ю", w, st+"ем", st+"і")
 		}
 		return pick(st+"я", st+"ю", w, st+"ем", st+"е")
-	// Neuter nouns that head the names of bodies and regions, by suffixes that are never
+	// Neuter nouns that head the names of bodies and regions (-ство, Ukrainian -цтво too), by suffixes that are never
 	// a borrowed indeclinable name's (Косово, Бородино, Тбилиси stay as they are):
 	// Министерство обороны → Министерства обороны, Закавказье → Закавказья, Содружество →
 	// Содружеством, Собрание → Собрания; and the sea and the lake of a place's name.
-	case !person && (ends("ство") || ends("ище")):
+	case !person && (ends("тво") || ends("ище")):
 		st := cut(1)
 		if uk {
 			return pick(st+"а", st+"у", w, st+"ом", ukNeuterLoc(st))
@@ -308,6 +329,15 @@ func slavicForm(w string, s int, person bool) string {
 		if ends("ов") || ends("ев") || ends("ин") || ends("ын") || ends("ёв") {
 			ins = "ым"
 			if uk {
+				ins = "им"
+			}
+		}
+		if uk {
+			// Ukrainian surnames of the possessive kind, in -ов, -ев, -єв, -ін, -їн, -ин,
+			// take the adjective's -им (з Алієвим, з Путіним); a town or a thing with the
+			// same ending is a noun and takes -ом (під Ростовом, над Берліном).
+			ins = "ом"
+			if person && (ends("ов") || ends("ев") || ends("єв") || ends("ин") || ends("ін") || ends("їн")) {
 				ins = "им"
 			}
 		}
@@ -501,6 +531,23 @@ func slavicAdjective(w string) bool {
 	return false
 }
 
+// ukFemAdjective reports whether word i of a name is a Ukrainian feminine adjective before
+// its noun: a word in -а after a consonant followed by a word in -а or -я ("Верховна
+// Рада", "Велика Британія", "Південна Осетія"). Unlike Russian -ая, the ending is a
+// noun's too; a feminine noun right before another in the nominative is rare in a name
+// that is not a person's ("Рада Європи" has its complement in the genitive).
+func ukFemAdjective(lower []string, i int) bool {
+	if i+1 >= len(lower) {
+		return false
+	}
+	w, next := []rune(lower[i]), lower[i+1]
+	n := len(w)
+	if n < 4 || w[n-1] != 'а' || strings.ContainsRune("аеєиіїоуюяьй'’", w[n-2]) {
+		return false
+	}
+	return strings.HasSuffix(next, "а") || strings.HasSuffix(next, "я")
+}
+
 // femSoftForm declines a feminine noun in -ь in slot s: Russian -и in the genitive, dative
 // and prepositional and -ью in the instrumental (области, областью), Ukrainian -і and -ю
 // (області, областю).
@@ -532,4 +579,66 @@ func pickPre(ie bool) string {
 		return "и"
 	}
 	return "е"
+}
+
+// ukPluralForms returns the oblique cases (genitive, dative, instrumental, locative) of a
+// Ukrainian name whose head is a plural noun, with the plural adjectives before it
+// ("російські миротворці" → "російських миротворців", "російським миротворцям",
+// "російськими миротворцями", "російських миротворцях"). A word in -і before another word
+// is taken for an adjective: Ukrainian plural adjectives all end in -і, and a plural noun
+// is the last of its group. Nouns in -и decline hard (коридори → коридорів, коридорам),
+// nouns in -і after a consonant soft (миротворці → миротворців, миротворцям); a feminine
+// or neuter plural (сили → сил) is not guessed from its ending: its genitive has none.
+func ukPluralForms(lower []string, fixed func(int) bool) [][]string {
+	head := -1
+	for i, w := range lower {
+		if fixed(i) {
+			continue
+		}
+		if strings.HasSuffix(w, "і") && i+1 < len(lower) && !fixed(i+1) {
+			continue // a plural adjective before the head
+		}
+		head = i
+		break
+	}
+	if head < 0 {
+		return nil
+	}
+	w := lower[head]
+	if utf8.RuneCountInString(w) < 4 {
+		return nil
+	}
+	st := w[:len(w)-len("и")] // "и" and "і" are both two bytes
+	prev, _ := utf8.DecodeLastRuneInString(st)
+	if strings.ContainsRune("аеєиіїоуюяьй'’", prev) {
+		return nil
+	}
+	var ends []string // gen, dat, ins, loc
+	switch {
+	case strings.HasSuffix(w, "и"):
+		ends = []string{"ів", "ам", "ами", "ах"}
+	case strings.HasSuffix(w, "і"):
+		ends = []string{"ів", "ям", "ями", "ях"}
+		if strings.ContainsRune("жчшщ", prev) {
+			ends = []string{"ів", "ам", "ами", "ах"}
+		}
+	default:
+		return nil
+	}
+	adj := []string{"их", "им", "ими", "их"}
+	out := make([][]string, 0, len(ends))
+	for s, end := range ends {
+		form := make([]string, len(lower))
+		for i, x := range lower {
+			switch {
+			case i == head:
+				x = st + end
+			case i < head && !fixed(i) && strings.HasSuffix(x, "і"):
+				x = strings.TrimSuffix(x, "і") + adj[s]
+			}
+			form[i] = text.Fold(x)
+		}
+		out = append(out, form)
+	}
+	return out
 }

@@ -78,6 +78,10 @@ func (s span) end(toks []text.Token, src string) int {
 // watchedCountry are the countries whose every town the gazetteer keeps (see kbgen).
 var watchedCountry = map[string]bool{"AM": true, "AZ": true, "GE": true}
 
+// caselessPlaceNouns are the Persian and Arabic nouns that name a town before it
+// (folded): city, county town, port, village.
+var caselessPlaceNouns = foldSet(`شهر شهرستان بندر روستای مدينة مدینه مدينه`)
+
 // dottedEnds are abbreviations that end a name and keep their full stop.
 var dottedEnds = foldSet(`jr sr inc ltd co corp bros plc jun sen`)
 
@@ -87,6 +91,13 @@ var dottedEnds = foldSet(`jr sr inc ltd co corp bros plc jun sen`)
 func (ks kbSet) matchKB(toks []text.Token, out []span) []span {
 	var hs [256]uint64
 	for i := 0; i < len(toks); {
+		if toks[i].Cap && i+2 < len(toks) && (coordConj[toks[i+1].Norm] && !toks[i+1].Break || toks[i+1].Break && toks[i+1].Cap) {
+			if regions, next := ks.coordinatedRegions(toks, i); next > i {
+				out = append(out, regions...)
+				i = next
+				continue
+			}
+		}
 		h := text.HashAdd(text.HashInit, toks[i].Norm)
 		maxN := ks.firstLen(h)
 		if maxN == 0 {
@@ -108,8 +119,11 @@ func (ks kbSet) matchKB(toks []text.Token, out []span) []span {
 		// Only an alias written in lower case can match a word written without a capital
 		// in a script that has them (see acceptable).
 		onlyLower := !toks[i].Cap && !caseless(toks[i])
+		// In a script without capitals a town's generated name needs a word that makes it
+		// a place: "شهر" (city), "بندر" (port) right before it (see acceptable).
+		placed := i > 0 && !toks[i].Break && caselessPlaceNouns[toks[i-1].Norm]
 		for n := maxN; n >= 1; n-- {
-			a, e, ok := ks.lookup(hs[n], toks[i:i+n], onlyLower)
+			a, e, ok := ks.lookup(hs[n], toks[i:i+n], onlyLower, placed)
 			if !ok {
 				continue
 			}
@@ -139,7 +153,7 @@ func (ks kbSet) matchKB(toks []text.Token, out []span) []span {
 // in capitals, names must be capitalised (a gazetteer city called "Mission" or "Union" must
 // not fire on the common words), and among several entities the better source, then the more
 // populous place, wins.
-func (ks kbSet) lookup(key uint64, toks []text.Token, onlyLower bool) (alias, *entity, bool) {
+func (ks kbSet) lookup(key uint64, toks []text.Token, onlyLower, placed bool) (alias, *entity, bool) {
 	var best alias
 	var bestE *entity
 	for _, k := range ks {
@@ -151,7 +165,7 @@ func (ks kbSet) lookup(key uint64, toks []text.Token, onlyLower bool) (alias, *e
 			continue
 		}
 		for _, a := range k.aliases(ref) {
-			if !k.acceptable(a, toks) {
+			if !k.acceptable(a, toks, placed) {
 				continue
 			}
 			e := &k.ents[a.Ent]
@@ -180,7 +194,7 @@ func (ks kbSet) firstLen(w uint64) int {
 	return n
 }
 
-func (k *kb) acceptable(a alias, toks []text.Token) bool {
+func (k *kb) acceptable(a alias, toks []text.Token, placed bool) bool {
 	switch {
 	case a.Acronym:
 		return toks[0].Upper
@@ -191,8 +205,9 @@ func (k *kb) acceptable(a alias, toks []text.Token) bool {
 		// Scripts without case (Arabic, Persian) cannot show a name by its capital:
 		// names written by hand (users', curated, regions) count as written; generated
 		// gazetteer names do not, too many are common words there ("مردان" men, "خبر"
-		// news, "مالی" financial).
-		if !caseless(toks[0]) || a.generated() {
+		// news, "مالی" financial), unless the word before calls it a town ("شهر
+		// تبریز", "در شهر آلماتی"): placed.
+		if !caseless(toks[0]) || a.generated() && !(placed && a.Src == srcCity) {
 			return false
 		}
 	}
@@ -209,7 +224,7 @@ func (k *kb) acceptable(a alias, toks []text.Token) bool {
 	if a.Src == srcCity {
 		e := &k.ents[a.Ent]
 		for _, t := range toks {
-			if !t.Cap && utf8.RuneCountInString(t.Norm) > 3 {
+			if !t.Cap && !caseless(t) && utf8.RuneCountInString(t.Norm) > 3 {
 				return false // "Saint-Martin" yes, "Mission accomplie" no
 			}
 		}

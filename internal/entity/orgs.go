@@ -560,7 +560,7 @@ var ruOrgNounForms = func() map[string]bool {
 
 // ruGenitiveEnds are the endings of the lower-case genitive words that complete such a
 // name ("коммунистов", "информации", "киноискусства", "физической культуры").
-var ruGenitiveEnds = []string{"ов", "ев", "еи", "ии", "ых", "их", "ого", "его", "ои", "ы", "а", "я", "ів", "їв"} // the last two Ukrainian
+var ruGenitiveEnds = []string{"ов", "ев", "еи", "ии", "ых", "их", "ого", "его", "ои", "ы", "а", "я", "ів", "їв", "и"} // "ів", "їв" Ukrainian; "и" the Ukrainian -ы ("оборони") and Russian soft stems ("связи")
 
 // ruOrgNames adds the Russian institutions named by capitalised adjectives or a head noun
 // (ruOrgNounForms), lower-case adjectives, the head noun and a genitive complement of

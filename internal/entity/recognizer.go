@@ -31,6 +31,9 @@ var commonEnGz []byte
 //go:embed kbdata/common-ru.txt.gz
 var commonRuGz []byte
 
+//go:embed kbdata/common-uk.txt.gz
+var commonUkGz []byte
+
 //go:embed kbdata/common-tr.txt.gz
 var commonTrGz []byte
 
@@ -57,6 +60,7 @@ type Recognizer struct {
 	common  map[string]wordSet // language -> common words, see kbgen
 	ruWords wordSet            // dictionary forms of Russian common words, see ruCommonWord
 	trWords wordSet            // Turkish common words, see trCommonWord
+	ukWords wordSet            // dictionary forms of Ukrainian common words, see ukCommonWord
 	frWords wordSet            // French common words, see dropCommonAlternates
 	unknown *unknownNames
 }
@@ -79,6 +83,10 @@ func New(o Options) (*Recognizer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading built-in Turkish common words: %w", err)
 	}
+	ukWords, err := loadWordSet(commonUkGz)
+	if err != nil {
+		return nil, fmt.Errorf("loading built-in Ukrainian common words: %w", err)
+	}
 	frWords, err := loadWordSet(commonFrGz)
 	if err != nil {
 		return nil, fmt.Errorf("loading built-in French common words: %w", err)
@@ -88,6 +96,7 @@ func New(o Options) (*Recognizer, error) {
 		common:  map[string]wordSet{"en": commonEn},
 		ruWords: ruWords,
 		trWords: trWords,
+		ukWords: ukWords,
 		frWords: frWords,
 		unknown: newUnknownNames(o.UnknownMax),
 	}, nil
@@ -467,6 +476,8 @@ func (r *Recognizer) nameContext(lang string, lower map[string]bool) nameContext
 		nc.langWords = r.frWords
 	case "en":
 		nc.langWords = r.common["en"]
+	case "uk":
+		nc.ukWords = r.ukWords
 	}
 	return nc
 }

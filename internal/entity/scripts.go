@@ -141,3 +141,55 @@ func russianAdjective(w string) bool {
 	}
 	return false
 }
+
+// ukCommonWord reports whether a folded Ukrainian word is a case form of a common word of
+// the dictionary (kbdata/common-uk.txt.gz): the word itself, its stem with a dictionary
+// ending in place of its case ending ("Саміті" → саміт, "Альянсу" → альянс, "Думки" →
+// думка, "Середні" → середній), or a verb's form on the stem of its infinitive
+// ("Полюбляють" → полюбляти). An empty dict knows no word.
+func ukCommonWord(dict wordSet, w string) bool {
+	if len(dict) == 0 {
+		return false
+	}
+	if dict.has(w) {
+		return true
+	}
+	for _, end := range ukCaseEndings {
+		stem, ok := strings.CutSuffix(w, end)
+		if !ok || utf8.RuneCountInString(stem) < 3 {
+			continue
+		}
+		for _, base := range ukBaseEndings {
+			if dict.has(stem + base) {
+				return true
+			}
+		}
+	}
+	for _, end := range ukVerbEndings {
+		stem, ok := strings.CutSuffix(w, end)
+		if !ok || utf8.RuneCountInString(stem) < 3 {
+			continue
+		}
+		for _, base := range ukVerbBases {
+			if dict.has(stem + base) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// The Ukrainian endings, folded like the tokens and the dictionary (й → и, ї → і): case
+// endings of nouns and adjectives, the endings of the dictionary forms they replace, and
+// the present, past and imperative endings of verbs with the infinitives' endings.
+var (
+	ukCaseEndings = []string{"ами", "ями", "ого", "ому", "ими", "ові", "еві", "єві", "ою", "ею", "єю", "оі", "іи", "ии",
+		"ах", "ях", "ам", "ям", "ів", "ом", "ем", "єм", "их", "им", "а", "я", "у", "ю", "і", "и", "е", "о", "ь"}
+	ukBaseEndings = []string{"", "а", "я", "о", "е", "ь", "ии", "іи", "ія"}
+	ukVerbEndings = []string{"ють", "ять", "уть", "ать", "ить", "іть", "ємо", "имо", "емо", "ете", "ите", "ла", "ли", "ло", "ив", "ав", "ув", "в", "є", "ає", "ує"}
+	ukVerbBases   = []string{"ти", "ати", "яти", "ити", "іти", "ути", "увати", "ювати", "тися", "атися", "итися"}
+)
+
+// ukPrepositions are the Ukrainian prepositions of a place or a goal (folded): "з" and
+// the others are left out, people come after them ("з Коваленком").
+var ukPrepositions = foldSet(`у в на до біля через`)
