@@ -319,6 +319,10 @@ func (f *fieldNames) chunk(i, j int) {
 			// ("Ситуація", "Водночас"): the Russian dictionary says nothing there.
 			return
 		}
+		if f.ruSurnameAdjective(i, j) {
+			f.added = append(f.added, span{From: i, To: j, Type: "PER", Conf: 0.45, Name: surfaceOf(src, toks[i:j])})
+			return
+		}
 		if n == 1 && (text.IsStopwordAny(first.Norm) || russianAdjective(first.Norm) || first.Upper && commonAcronyms[first.Norm]) {
 			return
 		}

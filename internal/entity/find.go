@@ -253,7 +253,7 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 	}
 	out = quotedOrgs(toks, src, out)
 	if nc.lang == "ru" {
-		out = ruNationalTeams(toks, src, ruFormOrgs(toks, src, ruTrimHeads(toks, out)))
+		out = ruGoverned(toks, ruNationalTeams(toks, src, ruFormOrgs(toks, src, ruTrimHeads(toks, out))))
 	}
 	if nc.lang == "en" {
 		out = quotedTitles(toks, src, out)

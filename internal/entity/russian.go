@@ -278,3 +278,92 @@ func ruFormOrgs(toks []text.Token, src string, spans []span) []span {
 	}
 	return out
 }
+
+// ruSurnameAdjEnds are the folded endings of the family names declined as adjectives
+// after -ск-, -цк- ("Тимановского", "Введенскому", "Трубецкой", "Вишневской"); the
+// plural ones are left out: "-ские", "-ских" are places' adjectives ("Эгейских").
+var ruSurnameAdjEnds = []string{"скии", "ского", "скому", "ским", "ском", "ская", "скую", "скои",
+	"цкии", "цкого", "цкому", "цким", "цком", "цкая", "цкую", "цкои"}
+
+// ruSurnameAdjective reports a lone capitalised word inside a sentence declined like an
+// adjective in -ский, -цкий that qualifies no word after it: "бригады Тимановского в
+// Румынию", "прежде всего, Введенского, Олейникова". Such an adjective capitalised before
+// its noun is part of a name ("Московского университета", "Советского Союза"); with no
+// noun after it, it is a family name. After a place's preposition the noun is left out
+// of a street's or a district's name ("на Тверской"), which stays out.
+func (f *fieldNames) ruSurnameAdjective(i, j int) bool {
+	toks, nc := f.toks, f.nc
+	if j-i != 1 || len(nc.ruWords) == 0 || f.cover[i] > 0 {
+		return false
+	}
+	t := toks[i]
+	if !t.Cap || t.Upper || t.SentStart || t.Hyph || text.ScriptOf(t.Norm) != text.Cyrillic {
+		return false
+	}
+	ends := false
+	for _, e := range ruSurnameAdjEnds {
+		if strings.HasSuffix(t.Norm, e) && utf8.RuneCountInString(t.Norm) > utf8.RuneCountInString(e)+2 {
+			ends = true
+			break
+		}
+	}
+	if !ends || i > 0 && !t.Break && (isPlacePrep(toks[i-1], f.src) || toks[i-1].Cap) {
+		return false
+	}
+	if j == len(toks) {
+		return true
+	}
+	next := toks[j]
+	return next.Break || !next.Hyph && !next.Cap && (text.IsStopwordAny(next.Norm) || ruVerb(nc.ruWords, next.Norm))
+}
+
+// ruPlaceGovernors are the Russian nouns whose genitive complement is a place: a part or
+// the surroundings of it, its capital, border or people ("в южной части Адриатики",
+// "жители Вуковара", "на побережье Тосканы"). Forms as written, folded.
+var ruPlaceGovernors = foldSet(`часть части частью частях частей территория территории территорию территорией
+	окрестности окрестностях окрестностей побережье побережья побережью побережьем столица столицы столице
+	столицу столицей граница границы границе границу границей границах жители жителей жителям житель жителя
+	уроженец уроженца уроженцем уроженка уроженки население населения пределы пределах пределами окраина
+	окраины окраине окраинах пригород пригорода пригороде пригородах`)
+
+// ruPersonGovernors are the Russian nouns whose genitive complement is a person: kin,
+// followers, and works named by their author ("сын Тимура", "войсками" is left out, an
+// army is a country's as often; "по мотивам рассказа Форрестер", "музыка О'Каролана").
+var ruPersonGovernors = foldSet(`сын сына сыну сыном сыновья сыновей дочь дочери дочерью дочерей жена жены жене
+	жену женой муж мужа мужу мужем брат брата брату братом братья братьев сестра сестры сестре сестру сестрой
+	отец отца отцу отцом мать матери матерью вдова вдовы вдовой внук внука внуком внучка внучки племянник
+	племянника племянница племянницы потомок потомка потомки потомков наследник наследника наследником
+	ученик ученика ученики учеников ученица ученицы сторонник сторонника сторонники сторонников соратник
+	соратника соратники соратников портрет портрета портрете биография биографии биографию мемуары мемуаров
+	творчество творчества творчеством творчестве роман романа роману романом романе романов романах рассказ
+	рассказа рассказе рассказов повесть повести пьеса пьесы пьесе пьесу пьес поэма поэмы поэме стихи стихов
+	стихотворение стихотворения стихотворений музыка музыки музыке музыку опера оперы опере оперу картина
+	картины картине картину картин произведение произведения произведений сочинение сочинения сочинений
+	трактат трактата трактате правление правления правлении`)
+
+// ruGoverned types a lone name by the lower-case noun it complements in the genitive:
+// a place's part or people make it a place, kin or works a person. Only a pattern's guess
+// is retyped, and a small town of the gazetteer after a person's noun (towns share
+// surnames: "музыка Эллингтона"); a known person or country stands. spans are sorted.
+func ruGoverned(toks []text.Token, spans []span) []span {
+	for k := range spans {
+		s := &spans[k]
+		if s.From == 0 || !oneWord(toks[s.From:s.To]) || toks[s.From].Break || toks[s.From].SentStart {
+			continue
+		}
+		p := toks[s.From-1]
+		if p.Cap || text.ScriptOf(p.Norm) != text.Cyrillic || text.ScriptOf(toks[s.From].Norm) != text.Cyrillic {
+			continue
+		}
+		guess := s.Ent == nil && s.Conf <= 0.5 && (s.Type == "PER" || s.Type == "LOC")
+		switch {
+		case ruPlaceGovernors[p.Norm] && guess:
+			s.Type = "LOC"
+		case ruPersonGovernors[p.Norm] && guess:
+			s.Type = "PER"
+		case ruPersonGovernors[p.Norm] && s.Ent != nil && s.Ent.Src == srcCity && s.Ent.Pop < 100000 && s.Type == "LOC":
+			*s = span{From: s.From, To: s.To, Type: "PER", Conf: 0.5, Name: s.Name}
+		}
+	}
+	return spans
+}
