@@ -382,7 +382,7 @@ func (f *fieldNames) chunk(i, j int) {
 					typ = "LOC"
 				}
 			}
-			if ruChinesePlace(first.Norm) {
+			if ruChinesePlace(first.Norm) || ruPlaceEnding(first.Norm) {
 				typ = "LOC"
 			}
 		case n == 1 && first.SentStart && j < len(toks) && !toks[j].Cap && !toks[j].Break && text.ScriptOf(first.Norm) == text.Cyrillic &&

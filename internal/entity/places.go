@@ -138,6 +138,12 @@ func geoHeads(toks []text.Token, src string, cover []int, spans []span, drop []b
 			continue
 		}
 		typ := "LOC"
+		if ruPluralGeoHeads[toks[i].Norm] {
+			var listed bool
+			if added, listed = ruHeadList(toks, src, i+1, cover, added); listed {
+				continue
+			}
+		}
 		if ruGeoHeads[toks[i].Norm] {
 			added = ruHeadName(toks, src, i+1, cover, added, "LOC")
 			continue

@@ -367,3 +367,80 @@ func ruGoverned(toks []text.Token, spans []span) []span {
 	}
 	return spans
 }
+
+// ruPlaceEndings end the Russian names of towns and villages, and no family name's: the
+// East Slavic -ск (Минск, Глуск) and the plural -вичи of villages named for a family
+// (Барановичи, Ляховичи) in their case forms, the German -бург, the Slavic -град. A
+// family of that name is written with the singular (-вич).
+var ruPlaceEndings = []string{"ск", "ска", "ску", "ске", "вичи", "вичах", "вичей", "вичам", "бург", "бурга", "бургу", "бурге",
+	"град", "града", "граду", "граде"}
+
+// ruPlaceEnding reports a Cyrillic word longer than its ending by three letters or more
+// that ends like a town's name (ruPlaceEndings), not a listed first name.
+func ruPlaceEnding(w string) bool {
+	if text.ScriptOf(w) != text.Cyrillic || listedFirstName(w) {
+		return false
+	}
+	for _, end := range ruPlaceEndings {
+		if strings.HasSuffix(w, end) && utf8.RuneCountInString(w) >= utf8.RuneCountInString(end)+3 {
+			return true
+		}
+	}
+	return false
+}
+
+// ruPluralGeoHeads are Russian geographic nouns in the plural: a list of places follows
+// them, after "таких как" or a dash ("хребтов, таких как X, Y", "населённые пункты - X,
+// Y, Z"), where ruHeadName takes only the first name or those joined by "и".
+var ruPluralGeoHeads = foldSet(`хребты хребтов хребтах вершины вершин горы гор горах острова островов островах
+	реки рек реках озёра озер озерах города городов городах сёла сел сёлах деревни деревень деревнях посёлки
+	посёлков посёлках пункты пунктов пунктах районы районов районах области областей провинции провинций
+	провинциях штаты штатов штатах страны стран странах княжества княжеств`)
+
+// ruHeadList makes places of the one-word Cyrillic names listed from k on after a plural
+// geographic noun: each word after a comma or "и", until something else. A name of more
+// words ends the list (the rest of the patterns type it), a known name stands, a guess over
+// the same word gives way. At most 16 names. listed is false when no one-word name follows
+// (a genitive singular like "провинции" is left to ruHeadName).
+func ruHeadList(toks []text.Token, src string, k int, cover []int, added []span) (_ []span, listed bool) {
+	gap := func(k int) string { return strings.TrimSpace(src[toks[k-1].End:toks[k].Start]) }
+	switch {
+	case k+1 < len(toks) && toks[k].Norm == "таких" && toks[k+1].Norm == "как" && !toks[k+1].Break:
+		k += 2
+	case k < len(toks) && toks[k].Norm == "как":
+		k++
+	case k < len(toks) && toks[k].Break && !strings.Contains("-:–—", gap(k)):
+		return added, false
+	}
+	for n := 0; n < 16 && k < len(toks); n++ {
+		t := toks[k]
+		if !t.Cap || t.Upper || t.Initial || text.ScriptOf(t.Norm) != text.Cyrillic {
+			break
+		}
+		end := k + 1
+		for end < len(toks) && toks[end].Hyph && toks[end].Cap {
+			end++
+		}
+		if end < len(toks) && toks[end].Cap && !toks[end].Break {
+			break
+		}
+		listed = true
+		known := false
+		for m := k; m < end; m++ {
+			known = known || cover[m] > 0
+		}
+		if !known {
+			added = dropOverlaps(added, k, end)
+			added = append(added, span{From: k, To: end, Type: "LOC", Conf: 0.55, Name: surfaceOf(src, toks[k:end])})
+		}
+		switch {
+		case end+1 < len(toks) && toks[end].Break && gap(end) == ",":
+			k = end
+		case end+1 < len(toks) && toks[end].Norm == "и" && !toks[end].Cap && !toks[end].Break:
+			k = end + 1
+		default:
+			return added, listed
+		}
+	}
+	return added, listed
+}
