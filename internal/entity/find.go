@@ -239,6 +239,7 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 		added = frOrgNames(toks, src, spans, cover, drop, added)
 	case "ru", "uk":
 		added = ruOrgNames(toks, src, spans, cover, drop, added)
+		added = ruLowerCompounds(toks, src, spans, cover, drop, added)
 	}
 	out := spans
 	if len(added) > 0 {

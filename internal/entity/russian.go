@@ -444,3 +444,43 @@ func ruHeadList(toks []text.Token, src string, k int, cover []int, added []span)
 	}
 	return added, listed
 }
+
+// ruCompoundKinds are the lower-case second parts of a hyphenated Russian transcription
+// that say what the whole word names, in their case forms: a Chinese emperor's temple
+// name ends in -цзун or -цзу ("Гао-цзун", "Тай-цзу"); an English street, square, park,
+// house or hall keeps its word ("Бейкер-стрит", "Гайд-парк", "Кенвуд-хаус").
+var ruCompoundKinds = func() map[string]string {
+	m := map[string]string{}
+	for _, w := range strings.Fields(`цзун цзуна цзуну цзуном цзуне цзу`) {
+		m[text.Fold(w)] = "PER"
+	}
+	for _, w := range strings.Fields(`стрит сквер сквера скверу сквере парк парка парку парком парке хаус хауса хаусе
+		холл холла холле авеню роуд лейн бридж гарден плейс`) {
+		m[text.Fold(w)] = "LOC"
+	}
+	return m
+}()
+
+// ruLowerCompounds types a capitalised Cyrillic word joined by a hyphen to a lower-case
+// part of ruCompoundKinds, the two as one name: the patterns see the capitalised part
+// alone and guess (a town "Гао", a person "Кенвуд"). A name the knowledge base knows over
+// the capitalised part gives way; one reaching past the compound stands.
+func ruLowerCompounds(toks []text.Token, src string, spans []span, cover []int, drop []bool, added []span) []span {
+	for k := 0; k+1 < len(toks); k++ {
+		t, part := toks[k], toks[k+1]
+		typ := ruCompoundKinds[part.Norm]
+		if typ == "" || !part.Hyph || part.Cap || !t.Cap || t.Upper || t.Hyph || text.ScriptOf(t.Norm) != text.Cyrillic ||
+			k+2 < len(toks) && toks[k+2].Hyph {
+			continue
+		}
+		if c := cover[k]; c > 0 {
+			if s := spans[c-1]; s.From < k || s.To > k+2 {
+				continue
+			}
+			drop[c-1] = true
+		}
+		added = dropOverlaps(added, k, k+2)
+		added = append(added, span{From: k, To: k + 2, Type: typ, Conf: 0.55, Name: surfaceOf(src, toks[k:k+2])})
+	}
+	return added
+}
