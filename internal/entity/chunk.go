@@ -387,7 +387,7 @@ func (f *fieldNames) chunk(i, j int) {
 			}
 		case n == 1 && first.SentStart && j < len(toks) && !toks[j].Cap && !toks[j].Break && text.ScriptOf(first.Norm) == text.Cyrillic &&
 			!first.Upper && utf8.RuneCountInString(first.Norm) >= 3 && !ruCommonWord(nc.ruWords, first.Norm) && !russianAdjective(first.Norm) &&
-			!text.IsStopwordAny(first.Norm) && ruVerb(nc.ruWords, toks[j].Norm):
+			!text.IsStopwordAny(first.Norm) && ruVerbAfter(nc.ruWords, toks, j):
 			// A sentence's first word that is no Russian word, right before a verb in the
 			// third person, is who does it: "Клаату сообщает", "Имхотеп загоняет".
 			typ, conf = "PER", 0.35

@@ -484,3 +484,28 @@ func ruLowerCompounds(toks []text.Token, src string, spans []span, cover []int, 
 	}
 	return added
 }
+
+// ruVerbLinks are the Russian words a subject's verb may follow: negation, adverbs of
+// repetition, and the past of "быть", "стать", a verb themselves ("Хуайи был казнён").
+var ruVerbLinks = foldSet(`не также тоже уже ещё вновь снова лишь сам сама`)
+
+var ruLinkVerbs = foldSet(`был была стал стала`)
+
+// ruVerbAfter reports a verb in the third person or the past at toks[j], or after one
+// negation, adverb of repetition or adverb in -о there ("Эвгемер не отрицает", "Геродот
+// подробно рассказывает"): what a sentence's first word is then the subject of.
+func ruVerbAfter(dict wordSet, toks []text.Token, j int) bool {
+	if j >= len(toks) || toks[j].Cap || toks[j].Break {
+		return false
+	}
+	w := toks[j].Norm
+	if ruVerb(dict, w) || ruLinkVerbs[w] {
+		return true
+	}
+	adverb := ruVerbLinks[w]
+	if st, ok := strings.CutSuffix(w, "о"); ok && utf8.RuneCountInString(st) >= 3 {
+		// an adverb made of an adjective of the dictionary: "подробно" of "подробный"
+		adverb = adverb || dict.has(w) || dict.has(st+"ыи") || dict.has(st+"ии")
+	}
+	return adverb && j+1 < len(toks) && !toks[j+1].Cap && !toks[j+1].Break && ruVerb(dict, toks[j+1].Norm)
+}
