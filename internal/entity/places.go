@@ -12,7 +12,7 @@ import (
 // geographic noun ("Карибском море").
 
 // prepositions before a lone capitalised word that make it a place.
-var placePreps = foldSet(`in at near from to into across à au aux en dans près vers depuis в во из под над около возле до на через`)
+var placePreps = foldSet(`in at near from to into across à au aux en dans près vers depuis в во из под над около возле близ вблизи до на через`)
 
 // isPlacePrep reports a preposition before a place; French "à" folds to the English
 // article "a", so it counts only written with its accent.
