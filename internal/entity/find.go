@@ -254,7 +254,7 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 	}
 	out = quotedOrgs(toks, src, out)
 	if nc.lang == "ru" {
-		out = ruGoverned(toks, ruNationalTeams(toks, src, ruFormOrgs(toks, src, ruTrimHeads(toks, out))))
+		out = ruDashPairs(toks, src, ruGoverned(toks, ruNationalTeams(toks, src, ruFormOrgs(toks, src, ruTrimHeads(toks, out)))))
 	}
 	if nc.lang == "en" {
 		out = quotedTitles(toks, src, out)

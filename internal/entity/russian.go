@@ -1,6 +1,7 @@
 package entity
 
 import (
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -508,4 +509,36 @@ func ruVerbAfter(dict wordSet, toks []text.Token, j int) bool {
 		adverb = adverb || dict.has(w) || dict.has(st+"ыи") || dict.has(st+"ии")
 	}
 	return adverb && j+1 < len(toks) && !toks[j+1].Cap && !toks[j+1].Break && ruVerb(dict, toks[j+1].Norm)
+}
+
+// ruDashPairs extends a person or a place to the lone capitalised word a dash joins to
+// it, when nothing else names that word: Russian names a reaction, a law or a pact by two
+// people so ("реакция Байера - Виллигера", "пакт Молотова - Риббентропа"), a line or a
+// route by two places ("линия Ливада - Новосавицкая"). spans are sorted by From; the
+// result is too.
+func ruDashPairs(toks []text.Token, src string, spans []span) []span {
+	n := len(spans)
+	for k := 0; k < n; k++ {
+		s := spans[k]
+		e := s.To
+		if s.Type != "PER" && s.Type != "LOC" || e >= len(toks) || text.ScriptOf(toks[s.From].Norm) != text.Cyrillic {
+			continue
+		}
+		t := toks[e]
+		if !t.Cap || t.Upper || t.Initial || t.Hyph || text.ScriptOf(t.Norm) != text.Cyrillic ||
+			e+1 < len(toks) && (toks[e+1].Hyph || toks[e+1].Cap && !toks[e+1].Break) {
+			continue
+		}
+		if gap := strings.TrimSpace(src[toks[e-1].End:t.Start]); gap != "-" && gap != "–" && gap != "—" {
+			continue
+		}
+		if k+1 < n && spans[k+1].From <= e {
+			continue // the word has a name of its own
+		}
+		spans = append(spans, span{From: e, To: e + 1, Type: s.Type, Conf: 0.45, Name: surfaceOf(src, toks[e:e+1])})
+	}
+	if len(spans) > n {
+		sort.SliceStable(spans, func(a, b int) bool { return spans[a].From < spans[b].From })
+	}
+	return spans
 }
