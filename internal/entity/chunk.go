@@ -287,6 +287,8 @@ func (f *fieldNames) chunk(i, j int) {
 		typ, conf = "ORG", 0.5 // "МИД СССР", "ЦК РКП": acronyms together name a body
 	case nc.deAdjectiveFirst(toks, i, j, cover):
 		typ, conf = "ORG", 0.5 // "Europäische Zentralbank", "des Auswärtigen Amtes"
+	case n == 2 && !strong && !titled && f.ruAdjectivePlace(i, j):
+		typ, conf = "LOC", 0.45 // "в Широкой Куле": an adjective starts no person's name
 	case nc.isGivenName(first.Norm) && n > 1 && n <= 4 && !strong && !foreignScript(toks[i:j], nc),
 		givenNames[first.Norm] && n == 2 && cover[i] == 0 && !first.SentStart:
 		typ, conf = "PER", 0.6 // and "Michael Jordan", "George Washington"

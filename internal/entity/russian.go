@@ -542,3 +542,19 @@ func ruDashPairs(toks []text.Token, src string, spans []span) []span {
 	}
 	return spans
 }
+
+// ruAdjectivePlace reports two capitalised Cyrillic words after a place's preposition,
+// the first declined as an adjective and no listed first name, the second not: "в
+// Широкой Куле", "на Красной Поляне". A Russian first name is no adjective, so the
+// consonant skeleton that makes a first name of "Широкой" is wrong; the preposition puts
+// the two in a place. ("Алексей" and the other first names in -ей are listed.)
+func (f *fieldNames) ruAdjectivePlace(i, j int) bool {
+	toks, nc := f.toks, f.nc
+	if j-i != 2 || i == 0 || len(nc.ruWords) == 0 || toks[i].Break || !isPlacePrep(toks[i-1], f.src) || toks[i-1].Cap {
+		return false
+	}
+	first, last := toks[i], toks[j-1]
+	return text.ScriptOf(first.Norm) == text.Cyrillic && text.ScriptOf(last.Norm) == text.Cyrillic && !last.Hyph &&
+		russianAdjective(first.Norm) && !strings.HasSuffix(first.Norm, "еи") && !listedFirstName(first.Norm) &&
+		!russianAdjective(last.Norm) && !surnameLike(last.Norm)
+}

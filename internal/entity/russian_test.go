@@ -86,6 +86,8 @@ func TestRussianEvidence(t *testing.T) {
 			"Это известно как реакция Ипатьева - Гробнера.", []string{"PER:Ипатьева", "PER:Гробнера"}},
 		{"a dash and a lone word after a known place is another place",
 			"Поезда ходят по линии Москва - Зарвинская.", []string{"LOC:Москва", "LOC:Зарвинская"}},
+		{"an adjective and a noun after a place's preposition are a place",
+			"Резня произошла в Широкой Марвице.", []string{"LOC:Широкой Марвице"}},
 		{"a compound in a list of people is a person",
 			"Он писал о Бюсси-Рабютене, Марселе Моссе и Жорже Батае.",
 			[]string{"PER:Бюсси-Рабютене", "PER:Марселе Моссе", "PER:Жорже Батае"}},
