@@ -88,6 +88,8 @@ func TestRussianEvidence(t *testing.T) {
 			"Поезда ходят по линии Москва - Зарвинская.", []string{"LOC:Москва", "LOC:Зарвинская"}},
 		{"an adjective and a noun after a place's preposition are a place",
 			"Резня произошла в Широкой Марвице.", []string{"LOC:Широкой Марвице"}},
+		{"городок, хутор, аул before a lone name make it a place",
+			"Они приехали в городок Сарнуэ, а потом на хутор Вербняк.", []string{"LOC:Сарнуэ", "LOC:Вербняк"}},
 		{"a compound in a list of people is a person",
 			"Он писал о Бюсси-Рабютене, Марселе Моссе и Жорже Батае.",
 			[]string{"PER:Бюсси-Рабютене", "PER:Марселе Моссе", "PER:Жорже Батае"}},
