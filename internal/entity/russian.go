@@ -18,7 +18,14 @@ import (
 //     compounds (ruPlaceCompound), Chinese places by their kind (ruChinesePlace);
 //   - the case forms of places named in the plural (ruPluralForms, used by inflect);
 //   - what a mention includes: not the geographic noun a gazetteer name starts with
-//     (ruTrimHeads), the legal or sports form before a quoted name (ruFormOrgs).
+//     (ruTrimHeads), the legal or sports form before a quoted name (ruFormOrgs);
+//   - a lone name's type by its neighbours: the noun it complements (ruGoverned), a
+//     plural geographic noun before a list (ruHeadList), a dash after a name of the same
+//     kind (ruDashPairs), a verb after a sentence's first word (ruVerbAfter), a place's
+//     preposition before an adjective and a noun (ruAdjectivePlace);
+//   - a lone name's type by its own form: a family name declined as an adjective
+//     (ruSurnameAdjective), a town's ending (ruPlaceEnding), the lower-case kind word of a
+//     hyphenated transcription (ruLowerCompounds).
 
 // ruSportStems start the Russian words of a match report in any case form: "матч",
 // "поединке", "полуфинал", "товарищеский".
