@@ -335,6 +335,8 @@ func (f *fieldNames) chunk(i, j int) {
 		typ, conf = "ORG", 0.5 // "МИД СССР", "ЦК РКП": acronyms together name a body
 	case nc.deAdjectiveFirst(toks, i, j, cover):
 		typ, conf = "ORG", 0.5 // "Europäische Zentralbank", "des Auswärtigen Amtes"
+	case n == 2 && !strong && !titled && f.ruAdjectivePlace(i, j):
+		typ, conf = "LOC", 0.45 // "в Широкой Куле": an adjective starts no person's name
 	case nc.isGivenName(first.Norm) && n > 1 && n <= 4 && !strong && !foreignScript(toks[i:j], nc),
 		givenNames[first.Norm] && n == 2 && cover[i] == 0 && !first.SentStart:
 		typ, conf = "PER", 0.6 // and "Michael Jordan", "George Washington"
@@ -374,6 +376,10 @@ func (f *fieldNames) chunk(i, j int) {
 			// A capitalised first word says nothing; unless it is no Russian word
 			// ("Геродот пишет"). In Ukrainian text most words are no Russian words
 			// ("Ситуація", "Водночас"): the Russian dictionary says nothing there.
+			return
+		}
+		if f.ruSurnameAdjective(i, j) {
+			f.added = append(f.added, span{From: i, To: j, Type: "PER", Conf: 0.45, Name: surfaceOf(src, toks[i:j])})
 			return
 		}
 		if n == 1 && (text.IsStopwordAny(first.Norm) || russianAdjective(first.Norm) || first.Upper && commonAcronyms[first.Norm]) {
@@ -435,12 +441,12 @@ func (f *fieldNames) chunk(i, j int) {
 					typ = "LOC"
 				}
 			}
-			if ruChinesePlace(first.Norm) {
+			if ruChinesePlace(first.Norm) || ruPlaceEnding(first.Norm) {
 				typ = "LOC"
 			}
 		case n == 1 && first.SentStart && j < len(toks) && !toks[j].Cap && !toks[j].Break && text.ScriptOf(first.Norm) == text.Cyrillic &&
 			!first.Upper && utf8.RuneCountInString(first.Norm) >= 3 && !ruCommonWord(nc.ruWords, first.Norm) && !russianAdjective(first.Norm) &&
-			!text.IsStopwordAny(first.Norm) && ruVerb(nc.ruWords, toks[j].Norm):
+			!text.IsStopwordAny(first.Norm) && ruVerbAfter(nc.ruWords, toks, j):
 			// A sentence's first word that is no Russian word, right before a verb in the
 			// third person, is who does it: "Клаату сообщает", "Имхотеп загоняет".
 			typ, conf = "PER", 0.35

@@ -244,6 +244,7 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 		added = frOrgNames(toks, src, spans, cover, drop, added)
 	case "ru", "uk":
 		added = ruOrgNames(toks, src, spans, cover, drop, added)
+		added = ruLowerCompounds(toks, src, spans, cover, drop, added)
 	}
 	out := spans
 	if len(added) > 0 {
@@ -258,7 +259,7 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 	}
 	out = quotedOrgs(toks, src, out)
 	if nc.lang == "ru" {
-		out = ruNationalTeams(toks, src, ruFormOrgs(toks, src, ruTrimHeads(toks, out)))
+		out = ruDashPairs(toks, src, ruGoverned(toks, ruNationalTeams(toks, src, ruFormOrgs(toks, src, ruTrimHeads(toks, out)))))
 	}
 	if nc.lang == "en" {
 		out = quotedTitles(toks, src, out)

@@ -115,7 +115,9 @@ func listTypes(toks []text.Token, src string, spans []span) []span {
 	}
 	for k := range spans {
 		s := &spans[k]
-		if s.Ent != nil || s.Conf > 0.5 || !oneWord(toks[s.From:s.To]) || s.Type != "PER" && s.Type != "LOC" {
+		// A guess by a family name's ending ("Госпич", 0.55) gives way only to names on
+		// both sides.
+		if s.Ent != nil || s.Conf > 0.55 || !oneWord(toks[s.From:s.To]) || s.Type != "PER" && s.Type != "LOC" {
 			continue
 		}
 		loc, per := 0, 0
@@ -137,9 +139,13 @@ func listTypes(toks []text.Token, src string, spans []span) []span {
 				per++
 			}
 		}
-		if loc > 0 && per == 0 {
+		need := 1
+		if s.Conf > 0.5 {
+			need = 2
+		}
+		if loc >= need && per == 0 {
 			s.Type = "LOC"
-		} else if per > 0 && loc == 0 {
+		} else if per >= need && loc == 0 {
 			s.Type = "PER"
 		}
 	}

@@ -12,7 +12,7 @@ import (
 // geographic noun ("Карибском море").
 
 // prepositions before a lone capitalised word that make it a place.
-var placePreps = foldSet(`in at near from to into across à au aux en dans près vers depuis в во из под над около возле до на через`)
+var placePreps = foldSet(`in at near from to into across à au aux en dans près vers depuis в во из под над около возле близ вблизи до на через`)
 
 // isPlacePrep reports a preposition before a place; French "à" folds to the English
 // article "a", so it counts only written with its accent.
@@ -118,12 +118,14 @@ var ruGeoHeads = func() map[string]bool {
 		станица гора хребет вулкан пустыня долина планета звезда кладбище монастырь авиабаза аэропорт порт
 		провинция область район округ штат графство княжество коммуна столица улица площадь проспект
 		рудник урочище местность регион архипелаг аэродром государство царство королевство ханство эмират
-		султанат`) {
+		султанат хутор аул кишлак местечко`) {
 		for _, f := range ruNounForms(w) {
 			m[f] = true
 		}
 	}
-	for _, w := range strings.Fields(`городах городов острова островах островов реки рек озёра озера`) {
+	// "городок" drops its о in the other forms, which inflect does not know.
+	for _, w := range strings.Fields(`городах городов острова островах островов реки рек озёра озера
+		городок городка городку городком городке`) {
 		m[text.Fold(w)] = true
 	}
 	return m
@@ -138,6 +140,12 @@ func geoHeads(toks []text.Token, src string, cover []int, spans []span, drop []b
 			continue
 		}
 		typ := "LOC"
+		if ruPluralGeoHeads[toks[i].Norm] {
+			var listed bool
+			if added, listed = ruHeadList(toks, src, i+1, cover, added); listed {
+				continue
+			}
+		}
 		if ruGeoHeads[toks[i].Norm] {
 			added = ruHeadName(toks, src, i+1, cover, added, "LOC")
 			continue
