@@ -32,6 +32,7 @@ func englishEvidence(toks []text.Token, src string, spans []span, nc nameContext
 	spans = englishDefinitions(toks, src, spans, nc)
 	spans = placesBeforeRegion(toks, src, spans, nc)
 	spans = nicknamed(toks, src, spans)
+	spans = bodiesOf(toks, src, spans, nc)
 	return ownersNotPlaces(toks, src, spans)
 }
 
@@ -458,6 +459,97 @@ func ownersNotPlaces(toks []text.Token, src string, spans []span) []span {
 		s.Type = "PER"
 	}
 	return spans
+}
+
+// bodyHeads are the nouns that head a body named by what it serves or whom it gathers,
+// after "of" or "for": "Board of Trade", "Union of Active Struggle", "Department for
+// Transport", "Society of Scientific Help for Girls", "Knights of Labor". The
+// capitalised words after them are common words as often as not, which say nothing
+// alone; the head says what the whole is.
+var bodyHeads = foldSet(`board union society court commission league organization organisation agency authority
+	bureau department ministry office council committee institute university college academy school federation
+	association confederation alliance coalition guild brotherhood sisterhood fellowship knights foundation trust
+	fund corporation company bank army navy corps assembly congress parliament chamber commonwealth`)
+
+// bodiesOf types as an organisation a body head (bodyHeads), capitalised, then "of" or
+// "for", an optional "the" and a capitalised complement, with the capitalised words
+// before the head ("D.C. Court of Appeals", "British Commonwealth of Nations"). Words
+// joined by connectors, "for" or "and" stay in the complement ("Ministry of Culture
+// and Tourism"). A complement that is a body of its own after "of the" is that body's
+// ("Division of the IV Corps", see bodyAfter), and one holding a body or a person is no
+// complement ("the League for FC Basel"); a known name over the head stands.
+func bodiesOf(toks []text.Token, src string, spans []span, nc nameContext) []span {
+	var drop map[int]bool
+	var added []span
+	for i := 0; i+2 < len(toks); i++ {
+		h := toks[i]
+		if !h.Cap || h.Upper || !bodyHeads[h.Norm] {
+			continue
+		}
+		of := toks[i+1]
+		if of.Break || of.Cap || of.Norm != "of" && of.Norm != "for" {
+			continue
+		}
+		k := i + 2
+		if toks[k].Norm == "the" && !toks[k].Cap && k+1 < len(toks) && !toks[k+1].Break {
+			if bodyAfter(toks, k+1) {
+				continue
+			}
+			k++
+		}
+		if toks[k].Break || !isNameTok(toks[k]) {
+			continue
+		}
+		e := nameRunEnd(toks, k)
+		for e+1 < len(toks) && !toks[e].Break && !toks[e].Cap && (toks[e].Norm == "and" || toks[e].Norm == "for") &&
+			!toks[e+1].Break && isNameTok(toks[e+1]) && !covered(spans, e+1) {
+			e = nameRunEnd(toks, e+1)
+		}
+		from := i
+		for from > 0 && !toks[from].Break && (isNameTok(toks[from-1]) || toks[from-1].Upper) && !text.IsStopwordAny(toks[from-1].Norm) &&
+			!(toks[from-1].SentStart && nc.common.has(toks[from-1].Norm)) {
+			from--
+		}
+		// A known name over the head stands; a name reaching past the end leaves the
+		// words to it; one reaching in front of the run only trims it.
+		ok := true
+		var inside []int
+		for si, s := range spans {
+			if s.To <= from || s.From >= e {
+				continue
+			}
+			switch {
+			case s.From <= i && s.To > i && s.Ent != nil, s.To > e,
+				s.From > i && (s.Type == "ORG" || s.Type == "PER"): // "the League for FC Basel"
+				ok = false
+			case s.From < from:
+				from = s.To
+			}
+			inside = append(inside, si)
+		}
+		if !ok || from > i {
+			i = e - 1
+			continue
+		}
+		if len(inside) == 1 && spans[inside[0]].From == from && spans[inside[0]].To == e && spans[inside[0]].Type == "ORG" {
+			i = e - 1
+			continue // already so
+		}
+		if drop == nil {
+			drop = map[int]bool{}
+		}
+		for _, si := range inside {
+			if spans[si].From >= from {
+				drop[si] = true
+			}
+		}
+		added = append(added, span{From: from, To: e, Type: "ORG", Conf: 0.55, Name: surfaceOf(src, toks[from:e])})
+		i = e - 1
+	}
+	if len(added) == 0 {
+		return spans
+	}
+	return replaceSpans(spans, drop, added)
 }
 
 // leadingAcronym reports an acronym of letters as a sentence's first word, followed by a

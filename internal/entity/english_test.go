@@ -65,6 +65,12 @@ func TestEnglishEvidence(t *testing.T) {
 		{"a place after its people, its edges or a direction and of",
 			"The villagers of Dunmarra met two miles north of Keltby, and the neighbouring village of Osgrave sent food.",
 			[]string{"LOC:Dunmarra", "LOC:Keltby", "LOC:Osgrave"}, []string{"PER:Dunmarra", "PER:Keltby", "PER:Osgrave"}},
+		{"a body head, of or for, and what it serves is one organisation; a body after it is its own",
+			"The Tariff Board of Trade met the Union of Quiet Harbours and the Department for Coastal Roads. " +
+				"He played in the League for FC Marwick, which the Ministry of Culture and Tourism funded.",
+			[]string{"ORG:Tariff Board of Trade", "ORG:Union of Quiet Harbours", "ORG:Department for Coastal Roads",
+				"ORG:Ministry of Culture and Tourism"},
+			[]string{"ORG:League for FC Marwick", "ORG:Department"}},
 		{"an acronym starting a sentence is an acronym still; a dateline is not",
 			"KORVAL, Ruritania - The camp is full, officials said. ZAPCO warned on Monday that supplies would run out.",
 			[]string{"ORG:ZAPCO"}, []string{"ORG:KORVAL"}},
