@@ -862,6 +862,7 @@ func kindOrgs(toks []text.Token, src string, spans []span, cover []int, drop []b
 			continue
 		}
 		if plurals[toks[i].Norm] {
+			kindListBefore(toks, src, i, name)
 			i = kindList(toks, src, i+1, name) - 1
 			continue
 		}
@@ -931,6 +932,53 @@ func kindList(toks []text.Token, src string, k int, name func(k, end int)) int {
 		break
 	}
 	return k
+}
+
+// otherQuantities may stand between "and" and "other" before a kind's plural: "and
+// several other bands", "or many other companies".
+var otherQuantities = foldSet(`several many some numerous various two three four five`)
+
+// kindListBefore calls name for each name of the list that ends right before "and other"
+// (or "or other", a quantity between) and the plural of a kind at toks[p]: "Head
+// Automatica, The Receiving End of Sirens, Cobra Starship, and several other bands",
+// "Google, Apple and other companies". Each item must be a whole capitalised name
+// (kindNameEnd) between commas; the first may follow any lower-case word. A list with
+// an item that is no name is left alone: its items may be anything.
+func kindListBefore(toks []text.Token, src string, p int, name func(k, end int)) {
+	k := p - 1
+	if k < 2 || toks[k].Norm != "other" || toks[k].Cap || toks[p].Break || toks[k].Break {
+		return
+	}
+	k--
+	if otherQuantities[toks[k].Norm] && !toks[k].Cap && !toks[k].Break {
+		k--
+	}
+	if k < 1 || !listConjunctions[toks[k].Norm] || toks[k].Cap || toks[k+1].Break {
+		return
+	}
+	var items [][2]int
+	end := k // the item before the conjunction ends here (a comma may stand between)
+	for end > 0 {
+		start := end - 1
+		for start > 0 && !toks[start].Break && (isNameTok(toks[start-1]) || toks[start-1].Upper && toks[start-1].Letters ||
+			number(toks[start-1].Norm) || !toks[start-1].Cap && (isConnector(toks[start-1]) || toks[start-1].Norm == "to" || toks[start-1].Norm == "the")) {
+			start--
+		}
+		for start < end && !toks[start].Cap && !number(toks[start].Norm) {
+			start++ // "by Head Automatica": the lower-case words before the first item
+		}
+		if start == end || kindNameEnd(toks, start) != end || toks[start].SentStart && len(items) > 0 {
+			return
+		}
+		items = append(items, [2]int{start, end})
+		if !listComma(toks, src, start) {
+			break
+		}
+		end = start
+	}
+	for _, it := range items {
+		name(it[0], it[1])
+	}
 }
 
 // kindNameEnd returns where the capitalised name starting at toks[k] ends: capitalised
