@@ -33,6 +33,7 @@ func englishEvidence(toks []text.Token, src string, spans []span, nc nameContext
 	spans = placesBeforeRegion(toks, src, spans, nc)
 	spans = nicknamed(toks, src, spans)
 	spans = bodiesOf(toks, src, spans, nc)
+	spans = partiesBeforeRoles(toks, src, spans, nc)
 	return ownersNotPlaces(toks, src, spans)
 }
 
@@ -545,6 +546,81 @@ func bodiesOf(toks []text.Token, src string, spans []span, nc nameContext) []spa
 		}
 		added = append(added, span{From: from, To: e, Type: "ORG", Conf: 0.55, Name: surfaceOf(src, toks[from:e])})
 		i = e - 1
+	}
+	if len(added) == 0 {
+		return spans
+	}
+	return replaceSpans(spans, drop, added)
+}
+
+// partyRoles are the lower-case words for a party's people and bodies, which its name
+// comes right before: "a Labour MP", "the Liberal caucus", "Fine Gael TDs", "the
+// Liberal-Labour candidate", "a One Nation member", "the Labor or Liberal parties".
+var partyRoles = foldSet(`mp mps mpp mpps mla mlas mep meps msp msps td tds candidate candidates caucus backbencher
+	backbenchers frontbencher councillor councillors councilor councilors senator senators congressman congresswoman
+	lawmaker lawmakers legislator legislators parliamentarian parliamentarians parties`)
+
+// partiesBeforeRoles types as a party the capitalised words right before a party role
+// (partyRoles) that nothing else typed: a party's name alone is a common adjective or
+// noun as often as not ("Liberal", "Labor", "One Nation"), which the role disambiguates.
+// Words before it that say where the party is ("Western Australian Labor MP") are not
+// its name; a place, a people or a person before the role is no party ("a British MP",
+// "an Ontario MPP", "Senator Smith").
+func partiesBeforeRoles(toks []text.Token, src string, spans []span, nc nameContext) []span {
+	var added []span
+	var drop map[int]bool
+	for k := 1; k < len(toks); k++ {
+		r := toks[k]
+		w := src[r.Start:r.End]
+		// lower case, or an acronym ("MP", "TDs"), which the patterns may have taken
+		// into the name before it ("Fianna Fail TDs")
+		acr := len(w) >= 2 && w[0] >= 'A' && w[0] <= 'Z' && w[1] >= 'A' && w[1] <= 'Z'
+		if r.Cap && !acr || r.Break || !partyRoles[r.Norm] {
+			continue
+		}
+		// A guess over the party's words, or over them and the role ("Fianna Fail TDs"),
+		// gives way; a person's name does not ("Jane Doe MP", "Jones MP").
+		guess := -1
+		for si, s := range spans {
+			if (s.To == k || acr && s.To == k+1) && s.From < k && s.Ent == nil && s.Type != "ORG" &&
+				!nc.isGivenName(toks[s.From].Norm) && !(s.Type == "PER" && s.From == k-1) {
+				guess = si
+			}
+		}
+		ends := []int{k}
+		// "the Labor or Liberal parties": each party of the pair
+		if r.Norm == "parties" && k >= 3 && listConjunctions[toks[k-2].Norm] && !toks[k-2].Cap && !toks[k-1].Break && !toks[k-2].Break {
+			ends = append(ends, k-2)
+		}
+		for _, e := range ends {
+			a := e
+			for a > 0 && !toks[a].Break && isNameTok(toks[a-1]) {
+				a--
+			}
+			for a < e && (isDemonym(toks[a].Norm) || compass[toks[a].Norm] || placeQualifiers[toks[a].Norm] || text.IsStopwordAny(toks[a].Norm) ||
+				toks[a].SentStart && nc.common.has(toks[a].Norm)) {
+				a++
+			}
+			if a == e || honorifics[toks[a].Norm] || roles[toks[a].Norm] || overlapsAny(added, a, e) {
+				continue
+			}
+			blocked := false
+			for si, s := range spans {
+				if s.From < e && s.To > a && !(si == guess && s.From >= a) {
+					blocked = true
+				}
+			}
+			if blocked {
+				continue
+			}
+			if e == k && guess >= 0 {
+				if drop == nil {
+					drop = map[int]bool{}
+				}
+				drop[guess] = true
+			}
+			added = append(added, span{From: a, To: e, Type: "ORG", Conf: 0.5, Name: surfaceOf(src, toks[a:e])})
+		}
 	}
 	if len(added) == 0 {
 		return spans

@@ -83,6 +83,11 @@ func TestEnglishEvidence(t *testing.T) {
 		{"a list with an item that is no name is left to its own evidence",
 			"The shop sold toys, Trevan Mosk and other brands.",
 			nil, []string{"ORG:Trevan Mosk"}},
+		{"the capitalised words before a party role are the party; a people, a place or a person are not",
+			"She was a Verdant MP for years, and the Kestrel or Verdant parties lost. Two Fine Marra TDs resented it, " +
+				"as did a British MP, an Ontario MPP and Jane Doe MP.",
+			[]string{"ORG:Verdant", "ORG:Verdant", "ORG:Kestrel", "ORG:Fine Marra"},
+			[]string{"ORG:British", "ORG:Ontario", "ORG:Jane Doe", "PER:Fine Marra TDs"}},
 		{"an acronym starting a sentence is an acronym still; a dateline is not",
 			"KORVAL, Ruritania - The camp is full, officials said. ZAPCO warned on Monday that supplies would run out.",
 			[]string{"ORG:ZAPCO"}, []string{"ORG:KORVAL"}},
