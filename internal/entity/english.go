@@ -34,6 +34,7 @@ func englishEvidence(toks []text.Token, src string, spans []span, nc nameContext
 	spans = nicknamed(toks, src, spans)
 	spans = bodiesOf(toks, src, spans, nc)
 	spans = partiesBeforeRoles(toks, src, spans, nc)
+	spans = teamsBeforeRoles(toks, src, spans, nc)
 	return ownersNotPlaces(toks, src, spans)
 }
 
@@ -626,6 +627,36 @@ func partiesBeforeRoles(toks []text.Token, src string, spans []span, nc nameCont
 		return spans
 	}
 	return replaceSpans(spans, drop, added)
+}
+
+// teamRoles are the lower-case words for a team's people after its name: "Braves manager
+// Bobby Cox", "Lakers coach", "Yankees pitcher".
+var teamRoles = foldSet(`manager coach coaches owner owners chairman captain pitcher pitchers catcher outfielder
+	infielder shortstop quarterback linebacker goalkeeper goaltender striker midfielder defender winger forward
+	teammate teammates players fans supporters roster squad`)
+
+// teamsBeforeRoles types as a team a capitalised plural that nothing typed, right before
+// a team role (teamRoles): "Braves manager Fredi González", "Falcons quarterback". A
+// nickname in the plural is how English names a team ("the Braves"), and the role
+// says it is one where no "the" stands before it. Not a people ("Americans fans").
+func teamsBeforeRoles(toks []text.Token, src string, spans []span, nc nameContext) []span {
+	var added []span
+	for k := 1; k+1 < len(toks); k++ {
+		t, r := toks[k], toks[k+1]
+		if !isNameTok(t) || t.Upper || r.Cap || r.Break || !teamRoles[r.Norm] || !plural(t.Norm) || isDemonym(strings.TrimSuffix(t.Norm, "s")) ||
+			nc.lower[t.Norm] || t.SentStart && nc.common.has(t.Norm) || covered(spans, k) {
+			continue
+		}
+		a := k
+		if a > 0 && !toks[a].Break && isNameTok(toks[a-1]) && !toks[a-1].SentStart && !covered(spans, a-1) {
+			a-- // "Red Sox", "Maple Leafs"
+		}
+		added = append(added, span{From: a, To: k + 1, Type: "ORG", Conf: 0.5, Name: surfaceOf(src, toks[a:k+1])})
+	}
+	if len(added) == 0 {
+		return spans
+	}
+	return replaceSpans(spans, nil, added)
 }
 
 // leadingAcronym reports an acronym of letters as a sentence's first word, followed by a

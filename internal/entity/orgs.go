@@ -783,8 +783,12 @@ func resultCue(toks []text.Token, k int) bool {
 	return false
 }
 
-// clubCue reports a cue of clubCues right before toks[k].
+// clubCue reports a cue of clubCues right before toks[k], or a competition's "side".
 func clubCue(toks []text.Token, k int) bool {
+	// "Premier League side Fulham", "Serie A side Genoa": a competition's side
+	if toks[k-1].Norm == "side" && !toks[k-1].Cap && k >= 2 && !toks[k-1].Break && toks[k-2].Cap {
+		return true
+	}
 	cue, ok := clubCues[toks[k-1].Norm]
 	if !ok || toks[k-1].Cap {
 		return false
