@@ -35,6 +35,7 @@ func englishEvidence(toks []text.Token, src string, spans []span, nc nameContext
 	spans = bodiesOf(toks, src, spans, nc)
 	spans = partiesBeforeRoles(toks, src, spans, nc)
 	spans = teamsBeforeRoles(toks, src, spans, nc)
+	spans = possessiveBodies(toks, src, spans, nc)
 	return ownersNotPlaces(toks, src, spans)
 }
 
@@ -622,6 +623,78 @@ func partiesBeforeRoles(toks []text.Token, src string, spans []span, nc nameCont
 			}
 			added = append(added, span{From: a, To: e, Type: "ORG", Conf: 0.5, Name: surfaceOf(src, toks[a:e])})
 		}
+	}
+	if len(added) == 0 {
+		return spans
+	}
+	return replaceSpans(spans, drop, added)
+}
+
+// possessiveBodies types as one organisation a body named for whom it belongs to: a
+// capitalised owner, a possessive and a capitalised name ending in an organisation word
+// (orgLast): "South Wales Miners' Federation", "Austrian People 's Party", "Howe's
+// Brigade". The patterns stop at the apostrophe and keep the places inside ("Wales").
+// An owner the knowledge base knows on its own is a place or a person the body is
+// said to belong to, not part of its name ("Britain's Labour Party"); an owner that is
+// a body has its own name ("the BBC's Pebble Mill Studios").
+func possessiveBodies(toks []text.Token, src string, spans []span, nc nameContext) []span {
+	var drop map[int]bool
+	var added []span
+	for o := 0; o+1 < len(toks); o++ {
+		if !isNameTok(toks[o]) {
+			continue
+		}
+		j := o + 1
+		switch gap := strings.TrimSpace(src[toks[o].End:toks[j].Start]); {
+		case gap == "'s" || gap == "’s":
+		case (gap == "'" || gap == "’") && toks[j].Norm == "s" && !toks[j].Cap && j+1 < len(toks): // "People 's" as a tokenizer splits it
+			j++
+		case gap == "'" || gap == "’": // a plural's: "Miners' Federation"
+			if !plural(toks[o].Norm) {
+				continue
+			}
+		default:
+			continue
+		}
+		if !isNameTok(toks[j]) || !toks[j].Break && j == o+1 {
+			continue
+		}
+		e := nameRunEnd(toks, j)
+		if !orgLast[toks[e-1].Norm] {
+			continue
+		}
+		a := o
+		for a > 0 && !toks[a].Break && isNameTok(toks[a-1]) {
+			a--
+		}
+		for a < o && (text.IsStopwordAny(toks[a].Norm) || toks[a].SentStart && nc.common.has(toks[a].Norm)) {
+			a++
+		}
+		if a == o && text.IsStopwordAny(toks[a].Norm) {
+			continue
+		}
+		ok := true
+		var inside []int
+		for si, s := range spans {
+			if s.To <= a || s.From >= e {
+				continue
+			}
+			if s.From < a || s.To > e || s.From == a && s.To == o+1 && (s.Ent != nil || s.Type == "ORG") {
+				ok = false // a known owner, or a body: "Britain's Labour Party", "the BBC's Pebble Mill Studios"
+			}
+			inside = append(inside, si)
+		}
+		if !ok || len(inside) == 1 && spans[inside[0]].From == a && spans[inside[0]].To == e && spans[inside[0]].Type == "ORG" {
+			continue
+		}
+		if drop == nil {
+			drop = map[int]bool{}
+		}
+		for _, si := range inside {
+			drop[si] = true
+		}
+		added = append(added, span{From: a, To: e, Type: "ORG", Conf: 0.55, Name: surfaceOf(src, toks[a:e])})
+		o = e - 1
 	}
 	if len(added) == 0 {
 		return spans
