@@ -36,6 +36,7 @@ func englishEvidence(toks []text.Token, src string, spans []span, nc nameContext
 	spans = partiesBeforeRoles(toks, src, spans, nc)
 	spans = teamsBeforeRoles(toks, src, spans, nc)
 	spans = possessiveBodies(toks, src, spans, nc)
+	spans = ampersandNames(toks, src, spans)
 	return ownersNotPlaces(toks, src, spans)
 }
 
@@ -700,6 +701,29 @@ func possessiveBodies(toks []text.Token, src string, spans []span, nc nameContex
 		return spans
 	}
 	return replaceSpans(spans, drop, added)
+}
+
+// ampersandNames widens an organisation's name over the capitals joined to its first word
+// by an ampersand with no space: "A&M Records", "P&O Ferries", "AT&T Inc", where the
+// patterns, which take "&" for a break, kept "M Records". Written so, the letters are
+// initials of the firm's founders or of its trade, part of the name.
+func ampersandNames(toks []text.Token, src string, spans []span) []span {
+	for k := range spans {
+		s := &spans[k]
+		if s.Ent != nil || s.Type != "ORG" {
+			continue
+		}
+		from := s.From
+		for from > 0 && src[toks[from-1].End:toks[from].Start] == "&" && toks[from-1].Letters &&
+			strings.ToUpper(src[toks[from-1].Start:toks[from-1].End]) == src[toks[from-1].Start:toks[from-1].End] &&
+			(k == 0 || spans[k-1].To < from) {
+			from--
+		}
+		if from < s.From {
+			s.From, s.Name = from, surfaceOf(src, toks[from:s.To])
+		}
+	}
+	return spans
 }
 
 // teamRoles are the lower-case words for a team's people after its name: "Braves manager
