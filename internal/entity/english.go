@@ -703,6 +703,19 @@ func possessiveBodies(toks []text.Token, src string, spans []span, nc nameContex
 	return replaceSpans(spans, drop, added)
 }
 
+// knownOwner reports a name the knowledge base knows over toks[i:j] whose last word is a
+// possessive glued to it, which a run of capitalised words should not go past:
+// "Britain's Labour Party", "Russia's Foreign Ministry" name a country and its body,
+// not one body; "People's Party", which nobody knows alone, stays whole.
+func knownOwner(toks []text.Token, src string, spans []span, cover []int, i, j int) bool {
+	c := cover[i]
+	if c == 0 || spans[c-1].From != i || spans[c-1].To != j {
+		return false
+	}
+	w := src[toks[j-1].Start:toks[j-1].End]
+	return strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s") || possessive(toks, src, j-1)
+}
+
 // ampersandNames widens an organisation's name over the capitals joined to its first word
 // by an ampersand with no space: "A&M Records", "P&O Ferries", "AT&T Inc", where the
 // patterns, which take "&" for a break, kept "M Records". Written so, the letters are

@@ -182,6 +182,9 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 		}
 		j := i + 1
 		for j < len(toks) && !toks[j].Break && !spacedDash(toks, src, j) {
+			if nc.lang == "en" && knownOwner(toks, src, spans, cover, i, j) {
+				break // "Britain's Labour Party": the owner's name ends the run
+			}
 			if isNameTok(toks[j]) {
 				j++
 				continue
