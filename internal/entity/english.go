@@ -37,6 +37,7 @@ func englishEvidence(toks []text.Token, src string, spans []span, nc nameContext
 	spans = teamsBeforeRoles(toks, src, spans, nc)
 	spans = possessiveBodies(toks, src, spans, nc)
 	spans = ampersandNames(toks, src, spans)
+	spans = bodiesAfterRoles(toks, src, spans)
 	return ownersNotPlaces(toks, src, spans)
 }
 
@@ -714,6 +715,68 @@ func knownOwner(toks []text.Token, src string, spans []span, cover []int, i, j i
 	}
 	w := src[toks[j-1].Start:toks[j-1].End]
 	return strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s") || possessive(toks, src, j-1)
+}
+
+// memberRoles are the lower-case words for the people and parts of a body, which its
+// name follows after "of" (or "for", for spokespeople): "chief executive of Lyft", "a
+// founding member of Pearl Jam", "a spokesman for Telstra", "a subsidiary of Nyrstar".
+var memberRoles = foldSet(`ceo cfo coo cto executive chairman chairwoman chairperson founder co-founder cofounder
+	director directors spokesman spokeswoman spokesperson member members owner owners shareholder shareholders
+	employee employees subsidiary subsidiaries`)
+
+// bodiesAfterRoles types as an organisation the capitalised name after a member role
+// (memberRoles) and "of" or "for" that no known name covers: the role says what the
+// name is better than its words, which may read as a person's ("Pearl Jam") or say
+// nothing ("Vudu"). A name the knowledge base knows keeps its type ("director of
+// France Télévisions" may be known, "president of France" is not a role here); an
+// owner before a possessive is one's, not the body ("member of John Smith's staff").
+func bodiesAfterRoles(toks []text.Token, src string, spans []span) []span {
+	var drop map[int]bool
+	var added []span
+	for k := 2; k < len(toks); k++ {
+		r, p := toks[k-2], toks[k-1]
+		if r.Cap && !r.Upper || r.Break && k > 2 || p.Cap || p.Break || toks[k].Break || !memberRoles[r.Norm] ||
+			p.Norm != "of" && !(p.Norm == "for" && strings.HasPrefix(r.Norm, "spokes")) {
+			continue
+		}
+		from := k
+		if toks[from].Norm == "the" && !toks[from].Cap && from+1 < len(toks) && !toks[from+1].Break {
+			from++
+		}
+		if !isNameTok(toks[from]) {
+			continue
+		}
+		e := nameRunEnd(toks, from)
+		if possessive(toks, src, e-1) || e == from+1 && isDemonym(toks[from].Norm) { // "a member of Romanian origin"
+			continue
+		}
+		ok := true
+		var inside []int
+		for si, s := range spans {
+			if s.To <= from || s.From >= e {
+				continue
+			}
+			if s.Ent != nil || s.Type == "ORG" || s.From < from || s.To > e {
+				ok = false
+			}
+			inside = append(inside, si)
+		}
+		if !ok {
+			continue
+		}
+		if drop == nil {
+			drop = map[int]bool{}
+		}
+		for _, si := range inside {
+			drop[si] = true
+		}
+		added = append(added, span{From: from, To: e, Type: "ORG", Conf: 0.5, Name: surfaceOf(src, toks[from:e])})
+		k = e
+	}
+	if len(added) == 0 {
+		return spans
+	}
+	return replaceSpans(spans, drop, added)
 }
 
 // ampersandNames widens an organisation's name over the capitals joined to its first word

@@ -105,6 +105,11 @@ func TestEnglishEvidence(t *testing.T) {
 			"Officials said Britain's Labour Party won, and Russia's Foreign Ministry agreed with the Danish People's Party.",
 			[]string{"LOC:Britain", "ORG:Labour Party", "LOC:Russia", "ORG:Foreign Ministry", "ORG:Danish People's Party"},
 			[]string{"ORG:Britain's Labour Party", "ORG:Russia's Foreign Ministry"}},
+		{"the name after a member role and of or for is a body; a person's before a possessive and a people are not",
+			"She became a founding member of Dorran Vale and the chief executive of Zintro, a spokesman for Kelvane said. " +
+				"He was a member of Anna Price's staff and an employee of Romanian origin.",
+			[]string{"ORG:Dorran Vale", "ORG:Zintro", "ORG:Kelvane", "PER:Anna Price"},
+			[]string{"PER:Dorran Vale", "ORG:Anna Price", "ORG:Romanian"}},
 		{"an acronym starting a sentence is an acronym still; a dateline is not",
 			"KORVAL, Ruritania - The camp is full, officials said. ZAPCO warned on Monday that supplies would run out.",
 			[]string{"ORG:ZAPCO"}, []string{"ORG:KORVAL"}},
