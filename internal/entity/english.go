@@ -23,6 +23,11 @@ import (
 //   - a name before a comma and a known region is a town ("Sandy Hook, Maryland");
 //   - a nickname in quotation marks inside a person's name (William "Cowboy" Cowley);
 //   - an owner after a preposition is a person ("attached to Howe's Brigade");
+//   - organisations said by their head or by the words around them: a body head, "of" or
+//     "for" and what it serves ("Board of Trade", bodiesOf), an owner's possessive before
+//     a body word ("Miners' Federation", possessiveBodies), a party before a party role
+//     ("Labor MP"), a team's plural before a team role ("Braves manager"), the name after
+//     a member role ("member of Pearl Jam"), capitals glued by "&" ("A&M Records");
 //   - names of shapes the patterns never see: broadcasters' call signs ("6PR", "882 6PR")
 //     and a unit's ordinal that acts ("The 139th was formed").
 
