@@ -23,6 +23,11 @@ import (
 //   - a name before a comma and a known region is a town ("Sandy Hook, Maryland");
 //   - a nickname in quotation marks inside a person's name (William "Cowboy" Cowley);
 //   - an owner after a preposition is a person ("attached to Howe's Brigade");
+//   - organisations said by their head or by the words around them: a body head, "of" or
+//     "for" and what it serves ("Board of Trade", bodiesOf), an owner's possessive before
+//     a body word ("Miners' Federation", possessiveBodies), a party before a party role
+//     ("Labor MP"), a team's plural before a team role ("Braves manager"), the name after
+//     a member role ("member of Pearl Jam"), capitals glued by "&" ("A&M Records");
 //   - names of shapes the patterns never see: broadcasters' call signs ("6PR", "882 6PR")
 //     and a unit's ordinal that acts ("The 139th was formed").
 
@@ -32,6 +37,12 @@ func englishEvidence(toks []text.Token, src string, spans []span, nc nameContext
 	spans = englishDefinitions(toks, src, spans, nc)
 	spans = placesBeforeRegion(toks, src, spans, nc)
 	spans = nicknamed(toks, src, spans)
+	spans = bodiesOf(toks, src, spans, nc)
+	spans = partiesBeforeRoles(toks, src, spans, nc)
+	spans = teamsBeforeRoles(toks, src, spans, nc)
+	spans = possessiveBodies(toks, src, spans, nc)
+	spans = ampersandNames(toks, src, spans)
+	spans = bodiesAfterRoles(toks, src, spans)
 	return ownersNotPlaces(toks, src, spans)
 }
 
@@ -458,6 +469,372 @@ func ownersNotPlaces(toks []text.Token, src string, spans []span) []span {
 		s.Type = "PER"
 	}
 	return spans
+}
+
+// bodyHeads are the nouns that head a body named by what it serves or whom it gathers,
+// after "of" or "for": "Board of Trade", "Union of Active Struggle", "Department for
+// Transport", "Society of Scientific Help for Girls", "Knights of Labor". The
+// capitalised words after them are common words as often as not, which say nothing
+// alone; the head says what the whole is.
+var bodyHeads = foldSet(`board union society court commission league organization organisation agency authority
+	bureau department ministry office council committee institute university college academy school federation
+	association confederation alliance coalition guild brotherhood sisterhood fellowship knights foundation trust
+	fund corporation company bank army navy corps assembly congress parliament chamber commonwealth`)
+
+// bodiesOf types as an organisation a body head (bodyHeads), capitalised, then "of" or
+// "for", an optional "the" and a capitalised complement, with the capitalised words
+// before the head ("D.C. Court of Appeals", "British Commonwealth of Nations"). Words
+// joined by connectors, "for" or "and" stay in the complement ("Ministry of Culture
+// and Tourism"). A complement that is a body of its own after "of the" is that body's
+// ("Division of the IV Corps", see bodyAfter), and one holding a body or a person is no
+// complement ("the League for FC Basel"); a known name over the head stands.
+func bodiesOf(toks []text.Token, src string, spans []span, nc nameContext) []span {
+	var drop map[int]bool
+	var added []span
+	for i := 0; i+2 < len(toks); i++ {
+		h := toks[i]
+		if !h.Cap || h.Upper || !bodyHeads[h.Norm] {
+			continue
+		}
+		of := toks[i+1]
+		if of.Break || of.Cap || of.Norm != "of" && of.Norm != "for" {
+			continue
+		}
+		k := i + 2
+		if toks[k].Norm == "the" && !toks[k].Cap && k+1 < len(toks) && !toks[k+1].Break {
+			if bodyAfter(toks, k+1) {
+				continue
+			}
+			k++
+		}
+		if toks[k].Break || !isNameTok(toks[k]) {
+			continue
+		}
+		e := nameRunEnd(toks, k)
+		for e+1 < len(toks) && !toks[e].Break && !toks[e].Cap && (toks[e].Norm == "and" || toks[e].Norm == "for") &&
+			!toks[e+1].Break && isNameTok(toks[e+1]) && !covered(spans, e+1) {
+			e = nameRunEnd(toks, e+1)
+		}
+		from := i
+		for from > 0 && !toks[from].Break && (isNameTok(toks[from-1]) || toks[from-1].Upper) && !text.IsStopwordAny(toks[from-1].Norm) &&
+			!(toks[from-1].SentStart && nc.common.has(toks[from-1].Norm)) {
+			from--
+		}
+		// A known name over the head stands; a name reaching past the end leaves the
+		// words to it; one reaching in front of the run only trims it.
+		ok := true
+		var inside []int
+		for si, s := range spans {
+			if s.To <= from || s.From >= e {
+				continue
+			}
+			switch {
+			case s.From <= i && s.To > i && s.Ent != nil, s.To > e,
+				s.From > i && (s.Type == "ORG" || s.Type == "PER"): // "the League for FC Basel"
+				ok = false
+			case s.From < from:
+				from = s.To
+			}
+			inside = append(inside, si)
+		}
+		if !ok || from > i {
+			i = e - 1
+			continue
+		}
+		if len(inside) == 1 && spans[inside[0]].From == from && spans[inside[0]].To == e && spans[inside[0]].Type == "ORG" {
+			i = e - 1
+			continue // already so
+		}
+		if drop == nil {
+			drop = map[int]bool{}
+		}
+		for _, si := range inside {
+			if spans[si].From >= from {
+				drop[si] = true
+			}
+		}
+		added = append(added, span{From: from, To: e, Type: "ORG", Conf: 0.55, Name: surfaceOf(src, toks[from:e])})
+		i = e - 1
+	}
+	if len(added) == 0 {
+		return spans
+	}
+	return replaceSpans(spans, drop, added)
+}
+
+// partyRoles are the lower-case words for a party's people and bodies, which its name
+// comes right before: "a Labour MP", "the Liberal caucus", "Fine Gael TDs", "the
+// Liberal-Labour candidate", "a One Nation member", "the Labor or Liberal parties".
+var partyRoles = foldSet(`mp mps mpp mpps mla mlas mep meps msp msps td tds candidate candidates caucus backbencher
+	backbenchers frontbencher councillor councillors councilor councilors senator senators congressman congresswoman
+	lawmaker lawmakers legislator legislators parliamentarian parliamentarians parties`)
+
+// partiesBeforeRoles types as a party the capitalised words right before a party role
+// (partyRoles) that nothing else typed: a party's name alone is a common adjective or
+// noun as often as not ("Liberal", "Labor", "One Nation"), which the role disambiguates.
+// Words before it that say where the party is ("Western Australian Labor MP") are not
+// its name; a place, a people or a person before the role is no party ("a British MP",
+// "an Ontario MPP", "Senator Smith").
+func partiesBeforeRoles(toks []text.Token, src string, spans []span, nc nameContext) []span {
+	var added []span
+	var drop map[int]bool
+	for k := 1; k < len(toks); k++ {
+		r := toks[k]
+		w := src[r.Start:r.End]
+		// lower case, or an acronym ("MP", "TDs"), which the patterns may have taken
+		// into the name before it ("Fianna Fail TDs")
+		acr := len(w) >= 2 && w[0] >= 'A' && w[0] <= 'Z' && w[1] >= 'A' && w[1] <= 'Z'
+		if r.Cap && !acr || r.Break || !partyRoles[r.Norm] {
+			continue
+		}
+		// A guess over the party's words, or over them and the role ("Fianna Fail TDs"),
+		// gives way; a person's name does not ("Jane Doe MP", "Jones MP").
+		guess := -1
+		for si, s := range spans {
+			if (s.To == k || acr && s.To == k+1) && s.From < k && s.Ent == nil && s.Type != "ORG" &&
+				!nc.isGivenName(toks[s.From].Norm) && !(s.Type == "PER" && s.From == k-1) {
+				guess = si
+			}
+		}
+		ends := []int{k}
+		// "the Labor or Liberal parties": each party of the pair
+		if r.Norm == "parties" && k >= 3 && listConjunctions[toks[k-2].Norm] && !toks[k-2].Cap && !toks[k-1].Break && !toks[k-2].Break {
+			ends = append(ends, k-2)
+		}
+		for _, e := range ends {
+			a := e
+			for a > 0 && !toks[a].Break && isNameTok(toks[a-1]) {
+				a--
+			}
+			for a < e && (isDemonym(toks[a].Norm) || compass[toks[a].Norm] || placeQualifiers[toks[a].Norm] || text.IsStopwordAny(toks[a].Norm) ||
+				toks[a].SentStart && nc.common.has(toks[a].Norm)) {
+				a++
+			}
+			if a == e || honorifics[toks[a].Norm] || roles[toks[a].Norm] || overlapsAny(added, a, e) {
+				continue
+			}
+			blocked := false
+			for si, s := range spans {
+				if s.From < e && s.To > a && !(si == guess && s.From >= a) {
+					blocked = true
+				}
+			}
+			if blocked {
+				continue
+			}
+			if e == k && guess >= 0 {
+				if drop == nil {
+					drop = map[int]bool{}
+				}
+				drop[guess] = true
+			}
+			added = append(added, span{From: a, To: e, Type: "ORG", Conf: 0.5, Name: surfaceOf(src, toks[a:e])})
+		}
+	}
+	if len(added) == 0 {
+		return spans
+	}
+	return replaceSpans(spans, drop, added)
+}
+
+// possessiveBodies types as one organisation a body named for whom it belongs to: a
+// capitalised owner, a possessive and a capitalised name ending in an organisation word
+// (orgLast): "South Wales Miners' Federation", "Austrian People 's Party", "Howe's
+// Brigade". The patterns stop at the apostrophe and keep the places inside ("Wales").
+// An owner the knowledge base knows on its own is a place or a person the body is
+// said to belong to, not part of its name ("Britain's Labour Party"); an owner that is
+// a body has its own name ("the BBC's Pebble Mill Studios").
+func possessiveBodies(toks []text.Token, src string, spans []span, nc nameContext) []span {
+	var drop map[int]bool
+	var added []span
+	for o := 0; o+1 < len(toks); o++ {
+		if !isNameTok(toks[o]) {
+			continue
+		}
+		j := o + 1
+		switch gap := strings.TrimSpace(src[toks[o].End:toks[j].Start]); {
+		case gap == "'s" || gap == "’s":
+		case (gap == "'" || gap == "’") && toks[j].Norm == "s" && !toks[j].Cap && j+1 < len(toks): // "People 's" as a tokenizer splits it
+			j++
+		case gap == "'" || gap == "’": // a plural's: "Miners' Federation"
+			if !plural(toks[o].Norm) {
+				continue
+			}
+		default:
+			continue
+		}
+		if !isNameTok(toks[j]) || !toks[j].Break && j == o+1 {
+			continue
+		}
+		e := nameRunEnd(toks, j)
+		if !orgLast[toks[e-1].Norm] {
+			continue
+		}
+		a := o
+		for a > 0 && !toks[a].Break && isNameTok(toks[a-1]) {
+			a--
+		}
+		for a < o && (text.IsStopwordAny(toks[a].Norm) || toks[a].SentStart && nc.common.has(toks[a].Norm)) {
+			a++
+		}
+		if a == o && text.IsStopwordAny(toks[a].Norm) {
+			continue
+		}
+		ok := true
+		var inside []int
+		for si, s := range spans {
+			if s.To <= a || s.From >= e {
+				continue
+			}
+			if s.From < a || s.To > e || s.From == a && s.To == o+1 && (s.Ent != nil || s.Type == "ORG") {
+				ok = false // a known owner, or a body: "Britain's Labour Party", "the BBC's Pebble Mill Studios"
+			}
+			inside = append(inside, si)
+		}
+		if !ok || len(inside) == 1 && spans[inside[0]].From == a && spans[inside[0]].To == e && spans[inside[0]].Type == "ORG" {
+			continue
+		}
+		if drop == nil {
+			drop = map[int]bool{}
+		}
+		for _, si := range inside {
+			drop[si] = true
+		}
+		added = append(added, span{From: a, To: e, Type: "ORG", Conf: 0.55, Name: surfaceOf(src, toks[a:e])})
+		o = e - 1
+	}
+	if len(added) == 0 {
+		return spans
+	}
+	return replaceSpans(spans, drop, added)
+}
+
+// knownOwner reports a name the knowledge base knows over toks[i:j] whose last word is a
+// possessive glued to it, which a run of capitalised words should not go past:
+// "Britain's Labour Party", "Russia's Foreign Ministry" name a country and its body,
+// not one body; "People's Party", which nobody knows alone, stays whole.
+func knownOwner(toks []text.Token, src string, spans []span, cover []int, i, j int) bool {
+	c := cover[i]
+	if c == 0 || spans[c-1].From != i || spans[c-1].To != j {
+		return false
+	}
+	w := src[toks[j-1].Start:toks[j-1].End]
+	return strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s") || possessive(toks, src, j-1)
+}
+
+// memberRoles are the lower-case words for the people and parts of a body, which its
+// name follows after "of" (or "for", for spokespeople): "chief executive of Lyft", "a
+// founding member of Pearl Jam", "a spokesman for Telstra", "a subsidiary of Nyrstar".
+var memberRoles = foldSet(`ceo cfo coo cto executive chairman chairwoman chairperson founder co-founder cofounder
+	director directors spokesman spokeswoman spokesperson member members owner owners shareholder shareholders
+	employee employees subsidiary subsidiaries`)
+
+// bodiesAfterRoles types as an organisation the capitalised name after a member role
+// (memberRoles) and "of" or "for" that no known name covers: the role says what the
+// name is better than its words, which may read as a person's ("Pearl Jam") or say
+// nothing ("Vudu"). A name the knowledge base knows keeps its type ("director of
+// France Télévisions" may be known, "president of France" is not a role here); an
+// owner before a possessive is one's, not the body ("member of John Smith's staff").
+func bodiesAfterRoles(toks []text.Token, src string, spans []span) []span {
+	var drop map[int]bool
+	var added []span
+	for k := 2; k < len(toks); k++ {
+		r, p := toks[k-2], toks[k-1]
+		if r.Cap && !r.Upper || r.Break && k > 2 || p.Cap || p.Break || toks[k].Break || !memberRoles[r.Norm] ||
+			p.Norm != "of" && !(p.Norm == "for" && strings.HasPrefix(r.Norm, "spokes")) {
+			continue
+		}
+		from := k
+		if toks[from].Norm == "the" && !toks[from].Cap && from+1 < len(toks) && !toks[from+1].Break {
+			from++
+		}
+		if !isNameTok(toks[from]) {
+			continue
+		}
+		e := nameRunEnd(toks, from)
+		if possessive(toks, src, e-1) || e == from+1 && isDemonym(toks[from].Norm) { // "a member of Romanian origin"
+			continue
+		}
+		ok := true
+		var inside []int
+		for si, s := range spans {
+			if s.To <= from || s.From >= e {
+				continue
+			}
+			if s.Ent != nil || s.Type == "ORG" || s.From < from || s.To > e {
+				ok = false
+			}
+			inside = append(inside, si)
+		}
+		if !ok {
+			continue
+		}
+		if drop == nil {
+			drop = map[int]bool{}
+		}
+		for _, si := range inside {
+			drop[si] = true
+		}
+		added = append(added, span{From: from, To: e, Type: "ORG", Conf: 0.5, Name: surfaceOf(src, toks[from:e])})
+		k = e
+	}
+	if len(added) == 0 {
+		return spans
+	}
+	return replaceSpans(spans, drop, added)
+}
+
+// ampersandNames widens an organisation's name over the capitals joined to its first word
+// by an ampersand with no space: "A&M Records", "P&O Ferries", "AT&T Inc", where the
+// patterns, which take "&" for a break, kept "M Records". Written so, the letters are
+// initials of the firm's founders or of its trade, part of the name.
+func ampersandNames(toks []text.Token, src string, spans []span) []span {
+	for k := range spans {
+		s := &spans[k]
+		if s.Ent != nil || s.Type != "ORG" {
+			continue
+		}
+		from := s.From
+		for from > 0 && src[toks[from-1].End:toks[from].Start] == "&" && toks[from-1].Letters &&
+			strings.ToUpper(src[toks[from-1].Start:toks[from-1].End]) == src[toks[from-1].Start:toks[from-1].End] &&
+			(k == 0 || spans[k-1].To < from) {
+			from--
+		}
+		if from < s.From {
+			s.From, s.Name = from, surfaceOf(src, toks[from:s.To])
+		}
+	}
+	return spans
+}
+
+// teamRoles are the lower-case words for a team's people after its name: "Braves manager
+// Bobby Cox", "Lakers coach", "Yankees pitcher".
+var teamRoles = foldSet(`manager coach coaches owner owners chairman captain pitcher pitchers catcher outfielder
+	infielder shortstop quarterback linebacker goalkeeper goaltender striker midfielder defender winger forward
+	teammate teammates players fans supporters roster squad`)
+
+// teamsBeforeRoles types as a team a capitalised plural that nothing typed, right before
+// a team role (teamRoles): "Braves manager Fredi González", "Falcons quarterback". A
+// nickname in the plural is how English names a team ("the Braves"), and the role
+// says it is one where no "the" stands before it. Not a people ("Americans fans").
+func teamsBeforeRoles(toks []text.Token, src string, spans []span, nc nameContext) []span {
+	var added []span
+	for k := 1; k+1 < len(toks); k++ {
+		t, r := toks[k], toks[k+1]
+		if !isNameTok(t) || t.Upper || r.Cap || r.Break || !teamRoles[r.Norm] || !plural(t.Norm) || isDemonym(strings.TrimSuffix(t.Norm, "s")) ||
+			nc.lower[t.Norm] || t.SentStart && nc.common.has(t.Norm) || covered(spans, k) {
+			continue
+		}
+		a := k
+		if a > 0 && !toks[a].Break && isNameTok(toks[a-1]) && !toks[a-1].SentStart && !covered(spans, a-1) {
+			a-- // "Red Sox", "Maple Leafs"
+		}
+		added = append(added, span{From: a, To: k + 1, Type: "ORG", Conf: 0.5, Name: surfaceOf(src, toks[a:k+1])})
+	}
+	if len(added) == 0 {
+		return spans
+	}
+	return replaceSpans(spans, nil, added)
 }
 
 // leadingAcronym reports an acronym of letters as a sentence's first word, followed by a

@@ -184,8 +184,8 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 		}
 		j := i + 1
 		for j < len(toks) && !toks[j].Break && !spacedDash(toks, src, j) {
-			if f.ownerPlace(j) {
-				break
+			if f.ownerPlace(j) || nc.lang == "en" && knownOwner(toks, src, spans, cover, i, j) {
+				break // "Britain's Labour Party": the owner's name ends the run
 			}
 			if isNameTok(toks[j]) {
 				j++

@@ -659,9 +659,9 @@ var clubCues = map[string]map[string]bool{
 	"joined": {"": true}, "joining": {"": true}, "rejoined": {"": true},
 	"for": foldSet(`played plays playing play signed signs signing debut goal goals appearances
 		appearance scored scoring capped starred featured games matches seasons caps`),
-	"with": foldSet(`signed signing signs contract deal draw drew tie stint spell`),
-	"to":   foldSet(`loan loaned transfer transferred sold defeat lost`),
-	"from": foldSet(`loan signed signing transfer transferred`),
+	"with": foldSet(`signed signing signs contract extension deal draw drew tie stint spell`),
+	"to":   foldSet(`loan loaned transfer transferred sold defeat lost losing lose loses`),
+	"from": foldSet(`loan signed signing transfer transferred bid offer`),
 	"by":   foldSet(`signed loaned drafted`),
 	"at":   foldSet(`spell stint career loan trial`),
 	"over": foldSet(`win victory`), "against": foldSet(`win victory debut goal goals`),
@@ -672,15 +672,31 @@ var clubCues = map[string]map[string]bool{
 // is the club, not the city. Countries and curated places are left as they are: "played
 // for Brazil" may be the team, but the country is what a reader searches for.
 func clubTowns(toks []text.Token, src string, spans []span, cover []int, drop []bool, added []span) []span {
+	var clubs map[string]bool // the towns a cue made clubs, by entity ID
 	for c, s := range spans {
-		if drop[c] || s.Ent == nil || s.Type != "LOC" || s.From == 0 || toks[s.From].Break || !toks[s.From].Cap || !s.townLike() {
+		if drop[c] || s.Ent == nil || s.Type != "LOC" || !toks[s.From].Cap || !s.townLike() {
 			continue
 		}
-		if !clubCue(toks, s.From) {
+		if !(s.From > 0 && !toks[s.From].Break && clubCue(toks, s.From)) && !clubAfter(toks, src, s) {
 			continue
 		}
 		drop[c] = true
 		added = append(added, span{From: s.From, To: s.To, Type: "ORG", Conf: 0.55, Name: surfaceOf(src, toks[s.From:s.To])})
+		if clubs == nil {
+			clubs = map[string]bool{}
+		}
+		clubs[s.Ent.ID] = true
+	}
+	// A text that made a town a club means the club by its other mentions of the town too
+	// ("Palermo bought Genoa's half ... from Palermo to Genoa"), but where a preposition
+	// of place or "of" puts the town itself ("born in Genoa", "the mayor of Genoa").
+	for c, s := range spans {
+		if drop[c] || s.Ent == nil || !clubs[s.Ent.ID] || s.From > 0 && !toks[s.From].Break &&
+			(isPlacePrep(toks[s.From-1], src) || toks[s.From-1].Norm == "of" || toks[s.From-1].Norm == "born") {
+			continue
+		}
+		drop[c] = true
+		added = append(added, span{From: s.From, To: s.To, Type: "ORG", Conf: 0.5, Name: surfaceOf(src, toks[s.From:s.To])})
 	}
 	// A capitalised word no one knows after a cue of a career at a club is a club too
 	// ("joined Esteghlal", "a contract with Feyenoord"); not after a result, which names
@@ -713,6 +729,49 @@ func clubTowns(toks []text.Token, src string, spans []span, cover []int, drop []
 	return added
 }
 
+// clubStaff are the people of a club after its town and "'s": "Leeds's manager", "Genoa's
+// goalkeeper", "Bolton's supporters"; a town has a mayor and residents instead.
+var clubStaff = foldSet(`manager managers coach coaches squad goalkeeper goalkeepers striker strikers midfielder
+	midfielders defender defenders winger wingers captain teammates academy reserves supporters fans players`)
+
+// clubAfter reports what, right after a town, makes it a club: a match's score ("losing to
+// Tulsa 63-7", "Leeds 2–1"), a plural verb, which English gives a team and not a town
+// ("Leicester were relegated", "Everton have signed"), or the club's people ("Genoa's
+// coach", clubStaff). Not a town after a preposition of place or in a list, where the
+// verb is the list's ("in Leeds were", "Leeds and York are").
+func clubAfter(toks []text.Token, src string, s span) bool {
+	e := s.To
+	if e >= len(toks) {
+		return false
+	}
+	if possessive(toks, src, e-1) {
+		if toks[e].Norm == "s" && !toks[e].Cap && e+1 < len(toks) {
+			e++
+		}
+		return clubStaff[toks[e].Norm] && !toks[e].Cap
+	}
+	if toks[e].Break {
+		return false
+	}
+	if number(toks[e].Norm) && e+1 < len(toks) && number(toks[e+1].Norm) && len(toks[e].Norm) <= 3 && len(toks[e+1].Norm) <= 3 {
+		gap := strings.TrimSpace(src[toks[e].End:toks[e+1].Start])
+		return gap == "-" || gap == "–" || gap == "—"
+	}
+	switch toks[e].Norm {
+	case "were", "are", "have":
+	default:
+		return false
+	}
+	if e+1 >= len(toks) || toks[e+1].Break || toks[e+1].Cap {
+		return false
+	}
+	if p := s.From - 1; p >= 0 && !toks[s.From].Break && (isPlacePrep(toks[p], src) || toks[p].Norm == "of" || listConjunctions[toks[p].Norm]) ||
+		listComma(toks, src, s.From) {
+		return false
+	}
+	return true
+}
+
 // resultCue reports a cue of a match's result before toks[k] ("win over", "lost to").
 func resultCue(toks []text.Token, k int) bool {
 	switch toks[k-1].Norm {
@@ -724,8 +783,12 @@ func resultCue(toks []text.Token, k int) bool {
 	return false
 }
 
-// clubCue reports a cue of clubCues right before toks[k].
+// clubCue reports a cue of clubCues right before toks[k], or a competition's "side".
 func clubCue(toks []text.Token, k int) bool {
+	// "Premier League side Fulham", "Serie A side Genoa": a competition's side
+	if toks[k-1].Norm == "side" && !toks[k-1].Cap && k >= 2 && !toks[k-1].Break && toks[k-2].Cap {
+		return true
+	}
 	cue, ok := clubCues[toks[k-1].Norm]
 	if !ok || toks[k-1].Cap {
 		return false
@@ -803,6 +866,7 @@ func kindOrgs(toks []text.Token, src string, spans []span, cover []int, drop []b
 			continue
 		}
 		if plurals[toks[i].Norm] {
+			kindListBefore(toks, src, i, name)
 			i = kindList(toks, src, i+1, name) - 1
 			continue
 		}
@@ -872,6 +936,53 @@ func kindList(toks []text.Token, src string, k int, name func(k, end int)) int {
 		break
 	}
 	return k
+}
+
+// otherQuantities may stand between "and" and "other" before a kind's plural: "and
+// several other bands", "or many other companies".
+var otherQuantities = foldSet(`several many some numerous various two three four five`)
+
+// kindListBefore calls name for each name of the list that ends right before "and other"
+// (or "or other", a quantity between) and the plural of a kind at toks[p]: "Head
+// Automatica, The Receiving End of Sirens, Cobra Starship, and several other bands",
+// "Google, Apple and other companies". Each item must be a whole capitalised name
+// (kindNameEnd) between commas; the first may follow any lower-case word. A list with
+// an item that is no name is left alone: its items may be anything.
+func kindListBefore(toks []text.Token, src string, p int, name func(k, end int)) {
+	k := p - 1
+	if k < 2 || toks[k].Norm != "other" || toks[k].Cap || toks[p].Break || toks[k].Break {
+		return
+	}
+	k--
+	if otherQuantities[toks[k].Norm] && !toks[k].Cap && !toks[k].Break {
+		k--
+	}
+	if k < 1 || !listConjunctions[toks[k].Norm] || toks[k].Cap || toks[k+1].Break {
+		return
+	}
+	var items [][2]int
+	end := k // the item before the conjunction ends here (a comma may stand between)
+	for end > 0 {
+		start := end - 1
+		for start > 0 && !toks[start].Break && (isNameTok(toks[start-1]) || toks[start-1].Upper && toks[start-1].Letters ||
+			number(toks[start-1].Norm) || !toks[start-1].Cap && (isConnector(toks[start-1]) || toks[start-1].Norm == "to" || toks[start-1].Norm == "the")) {
+			start--
+		}
+		for start < end && !toks[start].Cap && !number(toks[start].Norm) {
+			start++ // "by Head Automatica": the lower-case words before the first item
+		}
+		if start == end || kindNameEnd(toks, start) != end || toks[start].SentStart && len(items) > 0 {
+			return
+		}
+		items = append(items, [2]int{start, end})
+		if !listComma(toks, src, start) {
+			break
+		}
+		end = start
+	}
+	for _, it := range items {
+		name(it[0], it[1])
+	}
 }
 
 // kindNameEnd returns where the capitalised name starting at toks[k] ends: capitalised
