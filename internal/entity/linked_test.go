@@ -24,7 +24,7 @@ func TestPersianAndUkrainianLinks(t *testing.T) {
 		{"a Ukrainian surname in -єв in the instrumental", "Міністр зустрівся з Ільхамом Алієвим у Баку.", "uk", "Ільхамом Алієвим", "Q57371"},
 		{"a Ukrainian surname in -ін in the instrumental", "Переговори з Путіним не дали жодного результату.", "uk", "Путіним", "Q7747"},
 		{"a Ukrainian plural name in the genitive", "Після відходу російських миротворців ситуація змінилася.", "uk", "російських миротворців", "ww:russian-peacekeepers-karabakh"},
-		{"the Verkhovna Rada in the genitive", "Депутати Верховної Ради проголосували за звернення.", "uk", "Верховної Ради", "ww:verkhovna-rada"},
+		{"the Verkhovna Rada in the genitive", "Депутати Верховної Ради проголосували за звернення.", "uk", "Верховної Ради", "Q176296"},
 		{"the State Department in Ukrainian", "Заяву розкритикував Держдеп США.", "uk", "Держдеп США", "Q789915"},
 		{"Azerbaijan alone in Persian", "هیئتی از آذربایجان برای گفتگو به ایروان رفت.", "fa", "آذربایجان", "Q227"},
 		{"Iran's province keeps its longer name", "زلزله در استان آذربایجان شرقی خسارت زیادی به بار آورد.", "fa", "استان آذربایجان شرقی", "ww:region:east-azerbaijan-iran"},

@@ -25,7 +25,7 @@ func TestRegionOrganisationsLinked(t *testing.T) {
 		{"BMT-nin Qaçqınlar üzrə Ali Komissarlığının məlumatına görə, minlərlə adam keçib.", "az", "Q132551"},
 		{"ՀՀ պաշտպանության նախարարությունը հերքել է այդ տեղեկությունը։", "hy", "ww:armenia-mod"},
 		{"საქართველოს საგარეო საქმეთა სამინისტრომ განცხადება გაავრცელა.", "ka", "ww:georgia-mfa"},
-		{"سپاه پاسداران انقلاب اسلامی رزمایشی در نزدیکی مرز برگزار کرد.", "fa", "ww:irgc"},
+		{"سپاه پاسداران انقلاب اسلامی رزمایشی در نزدیکی مرز برگزار کرد.", "fa", "Q271110"},
 	}
 	for _, tc := range cases {
 		if got := idsOf(findIn(t, tc.text, tc.lang)); !slices.Contains(got, tc.id) {

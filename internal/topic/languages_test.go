@@ -142,6 +142,8 @@ var topicLanguages = map[string][]langCase{
 	},
 	"refugees-humanitarian": {
 		{"en", "Refugees arrived in Armenia.", []string{"Q399"}},
+		{"en", "UNHCR staff reached Stepanakert on Monday.", []string{"Q132551", "Q129352"}},
+		{"fr", "Le CICR a pu entrer au Haut-Karabakh.", []string{"Q5987345", "Q44302"}},
 		{"ru", "Беженцы прибывают в Армению.", []string{"Q399"}},
 		{"fr", "Les réfugiés arrivent en Arménie.", []string{"Q399"}},
 		{"hy", "Փախստականները ժամանում են Հայաստան։", []string{"Q399"}},
