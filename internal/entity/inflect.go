@@ -590,26 +590,13 @@ func pickPre(ie bool) string {
 // nouns in -і after a consonant soft (миротворці → миротворців, миротворцям); a feminine
 // or neuter plural (сили → сил) is not guessed from its ending: its genitive has none.
 func ukPluralForms(lower []string, fixed func(int) bool) [][]string {
-	head := -1
-	for i, w := range lower {
-		if fixed(i) {
-			continue
-		}
-		if strings.HasSuffix(w, "і") && i+1 < len(lower) && !fixed(i+1) {
-			continue // a plural adjective before the head
-		}
-		head = i
-		break
-	}
+	head, st, prev := pluralHead(lower, fixed, func(i int) bool {
+		return strings.HasSuffix(lower[i], "і") && i+1 < len(lower) && !fixed(i+1)
+	})
 	if head < 0 {
 		return nil
 	}
 	w := lower[head]
-	if utf8.RuneCountInString(w) < 4 {
-		return nil
-	}
-	st := w[:len(w)-len("и")] // "и" and "і" are both two bytes
-	prev, _ := utf8.DecodeLastRuneInString(st)
 	if strings.ContainsRune("аеєиіїоуюяьй'’", prev) {
 		return nil
 	}
@@ -641,4 +628,24 @@ func ukPluralForms(lower []string, fixed func(int) bool) [][]string {
 		out = append(out, form)
 	}
 	return out
+}
+
+// pluralHead finds the plural noun heading a Russian or Ukrainian name: the first word that
+// is neither fixed nor a plural adjective before it. It returns the word's index, its stem
+// without the plural ending (-ы, -и, -і: two bytes each) and the stem's last letter; -1 when
+// there is no head of four letters or more.
+func pluralHead(lower []string, fixed func(int) bool, adjective func(i int) bool) (head int, stem string, prev rune) {
+	for i := range lower {
+		if fixed(i) || adjective(i) {
+			continue
+		}
+		w := lower[i]
+		if utf8.RuneCountInString(w) < 4 {
+			return -1, "", 0
+		}
+		stem = w[:len(w)-len("и")]
+		prev, _ = utf8.DecodeLastRuneInString(stem)
+		return i, stem, prev
+	}
+	return -1, "", 0
 }

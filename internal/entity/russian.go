@@ -191,26 +191,13 @@ func ruChinesePlace(w string) bool {
 // as often another word ("Сум", "Бендер"). lower is in lower case; words after the head
 // noun (a complement) and fixed words (first parts of a compound) stay as they are.
 func ruPluralForms(lower []string, fixed func(int) bool) [][]string {
-	head := -1
-	for i, w := range lower {
-		if fixed(i) {
-			continue
-		}
-		if strings.HasSuffix(w, "ые") || strings.HasSuffix(w, "ие") {
-			continue // a plural adjective before the head
-		}
-		head = i
-		break
-	}
+	head, st, prev := pluralHead(lower, fixed, func(i int) bool {
+		return strings.HasSuffix(lower[i], "ые") || strings.HasSuffix(lower[i], "ие")
+	})
 	if head < 0 {
 		return nil
 	}
 	w := lower[head]
-	if utf8.RuneCountInString(w) < 4 {
-		return nil
-	}
-	st := w[:len(w)-len("ы")] // "ы" and "и" are both two bytes
-	prev, _ := utf8.DecodeLastRuneInString(st)
 	var ends []string // gen, dat, ins, pre
 	switch {
 	case strings.HasSuffix(w, "ы") && !strings.ContainsRune("аеёиоуыэюяьъй", prev):
