@@ -594,7 +594,9 @@ func (f *fieldNames) team(i, j int) bool {
 	}
 	last := toks[j-1]
 	k := spans[c-1].To
-	if isConnector(toks[k]) || !(teamLast[last.Norm] || plural(last.Norm)) || locLast[last.Norm] || facilityLast[last.Norm] || isDemonym(last.Norm) {
+	// A word joined to the town by a hyphen makes a route or a pair ("Tbilisi-Kars"), not a
+	// club's nickname.
+	if isConnector(toks[k]) || toks[k].Hyph || !(teamLast[last.Norm] || plural(last.Norm)) || locLast[last.Norm] || facilityLast[last.Norm] || isDemonym(last.Norm) {
 		return false
 	}
 	for m := k; m < j; m++ {

@@ -158,11 +158,13 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 		}
 	}
 	// A gazetteer town or feature that is only part of a word joined by hyphens is not
-	// the place: "Ландсберге-на-Лехе", "Монте-Кассино", "Гао-цзун" are one name each,
-	// whose first or last part a town shares; the patterns type the whole word.
+	// the place: "Ландсберге-на-Лехе", "Монте-Кассино", "Гао-цзун", "Масса-Каррара" are one
+	// name each, whose first or last part a town shares; the patterns type the whole word.
+	// Unless three or more known places are joined: "Bakü-Tiflis-Kars" is a route.
 	keep := spans[:0]
 	for _, s := range spans {
-		if !(s.weakPlace() && (toks[s.From].Hyph || s.To < len(toks) && toks[s.To].Hyph)) {
+		joined := toks[s.From].Hyph || s.To < len(toks) && toks[s.To].Hyph
+		if !(s.weakPlace() && joined && !placeChain(toks, spans, s)) {
 			keep = append(keep, s)
 		}
 	}
@@ -533,4 +535,32 @@ func spacedDash(toks []text.Token, src string, j int) bool {
 	}
 	gap := src[toks[j-1].End:toks[j].Start]
 	return len(gap) > 1 && strings.TrimSpace(gap) == "-"
+}
+
+// placeChain reports a span inside a chain of three or more words joined by hyphens, each
+// of them a place the knowledge base knows ("Bakü-Tiflis-Kars").
+func placeChain(toks []text.Token, spans []span, s span) bool {
+	from, to := s.From, s.To
+	for from > 0 && toks[from].Hyph {
+		from--
+	}
+	for to < len(toks) && toks[to].Hyph {
+		to++
+	}
+	if to-from < 3 {
+		return false
+	}
+	for k := from; k < to; k++ {
+		known := false
+		for _, o := range spans {
+			if o.From <= k && k < o.To && o.Type == "LOC" && o.Ent != nil {
+				known = true
+				break
+			}
+		}
+		if !known {
+			return false
+		}
+	}
+	return true
 }
