@@ -247,6 +247,24 @@ func TestFeatureNamedWithItsKind(t *testing.T) {
 	}
 }
 
+// TestCountryInsideItsBody: a known body's name that names its own country names the
+// country too ("Минобороны Азербайджана", "Azerbaijan's Foreign Ministry"), so that the
+// article is the country's as well; an international body named after a town adds no town
+// (the OSCE Minsk Group is not Minsk's).
+func TestCountryInsideItsBody(t *testing.T) {
+	for _, tc := range []struct{ text, lang, want, not string }{
+		{"Минобороны Азербайджана сообщило об обстреле позиций.", "ru", "Q227", ""},
+		{"В МИД Армении заявили, что переговоры продолжатся.", "ru", "Q399", ""},
+		{"Azerbaijan's Foreign Ministry rejected the statement on Monday.", "en", "Q227", ""},
+		{"The OSCE Minsk Group co-chairs met in Vienna.", "en", "ww:osce-minsk-group", "iso3166-2:BY-HM"},
+	} {
+		got := idsOf(findIn(t, tc.text, tc.lang))
+		if !slices.Contains(got, tc.want) || tc.not != "" && slices.Contains(got, tc.not) {
+			t.Errorf("Find(%q) = %q, want %s and not %q", tc.text, got, tc.want, tc.not)
+		}
+	}
+}
+
 // TestTownNamesWithALowerCaseLinkLink: a town whose name has a short lower-case linking
 // word is linked in every script ("на" is four bytes but two letters).
 func TestTownNamesWithALowerCaseLinkLink(t *testing.T) {

@@ -280,3 +280,40 @@ func aliasConfidence(a alias, e *entity, toks []text.Token) float64 {
 	}
 	return c
 }
+
+// placesInside appends the places of its own country that a known organisation's name
+// names ("Минобороны Азербайджана", "Azerbaijan's Foreign Ministry", "МИД Армении"): the
+// country is an entity of the article too, as when a text names it apart, and a search for
+// it should find the article. Only a place of the body's own country, so that a bank or a
+// newspaper named after a town does not add it.
+func (ks kbSet) placesInside(toks []text.Token, spans []span) []span {
+	n := len(spans)
+	for si := 0; si < n; si++ {
+		s := spans[si]
+		if s.Ent == nil || s.Type != "ORG" || s.Ent.Country == "" || s.To-s.From < 2 {
+			continue
+		}
+		for k := s.From; k < s.To; k++ {
+			for m := min(s.To, k+4); m > k; m-- {
+				if k == s.From && m == s.To {
+					continue
+				}
+				h := text.HashInit
+				for i, t := range toks[k:m] {
+					if i > 0 {
+						h = text.HashAdd(h, " ")
+					}
+					h = text.HashAdd(h, t.Norm)
+				}
+				a, e, ok := ks.lookup(h, toks[k:m], false, false)
+				if !ok || e == s.Ent || e.Type != "LOC" || a.Src > srcCountry || e.Country != s.Ent.Country {
+					continue
+				}
+				spans = append(spans, span{From: k, To: m, Ent: e, Type: "LOC", Conf: aliasConfidence(a, e, toks[k:m])})
+				k = m - 1
+				break
+			}
+		}
+	}
+	return spans
+}

@@ -281,6 +281,7 @@ func (f *Finder) Find(fields []Field, lang string, list []article.Entity) []arti
 		nc.knownOnly = fl.Name == "title" && titleCase(toks)
 		spans = f.kbs.findUnknown(toks, fl.Text, spans, nc)
 		spans = dropShouted(toks, trimTurkishCommonWords(toks, fl.Text, spans, nc))
+		spans = f.kbs.placesInside(toks, spans)
 		for _, s := range spans {
 			if s.Ent == nil && s.Type == article.Misc {
 				continue // nationality adjectives: the evaluation counts them, articles need not
