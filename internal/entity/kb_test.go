@@ -265,6 +265,23 @@ func TestCountryInsideItsBody(t *testing.T) {
 	}
 }
 
+// TestKarabakhDistrictTowns: the towns of the districts around Karabakh are linked in
+// Ukrainian and Russian case forms (they came out as people), and in English.
+func TestKarabakhDistrictTowns(t *testing.T) {
+	for _, tc := range []struct{ text, lang string }{
+		{"Бої точилися біля Джебраїла та Фізулі, а також у Губадли та Зангілані.", "uk"},
+		{"Бои шли у Джебраила и Физули, а также в Губадлы и Зангелане.", "ru"},
+		{"Fighting near Jabrayil and Fuzuli spread to Qubadli and Zangilan.", "en"},
+	} {
+		got := idsOf(findIn(t, tc.text, tc.lang))
+		for _, id := range []string{"geonames:148141", "geonames:148106", "geonames:147305", "geonames:146901"} {
+			if !slices.Contains(got, id) {
+				t.Errorf("Find(%q) = %q, lacks %s", tc.text, got, id)
+			}
+		}
+	}
+}
+
 // TestTownNamesWithALowerCaseLinkLink: a town whose name has a short lower-case linking
 // word is linked in every script ("на" is four bytes but two letters).
 func TestTownNamesWithALowerCaseLinkLink(t *testing.T) {
