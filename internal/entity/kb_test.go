@@ -282,6 +282,24 @@ func TestKarabakhDistrictTowns(t *testing.T) {
 	}
 }
 
+// TestWorldCitiesInTheRegionsLanguages: the cities of the region's diplomacy are linked in
+// Georgian and Persian (the gazetteer's names did not count there) and in Azerbaijani with
+// their case endings.
+func TestWorldCitiesInTheRegionsLanguages(t *testing.T) {
+	for _, tc := range []struct{ text, lang string }{
+		{"ლიდერები შეხვდნენ გრანადაში, ბერლინში და ვენაში.", "ka"},
+		{"وزیر خارجه در گرانادا، برلین و وین گفتگو کرد.", "fa"},
+		{"Nazirlər Qranadada, Berlində və Vyanada görüşdülər.", "az"},
+	} {
+		got := idsOf(findIn(t, tc.text, tc.lang))
+		for _, id := range []string{"geonames:2517117", "geonames:2950159", "geonames:2761369"} {
+			if !slices.Contains(got, id) {
+				t.Errorf("Find(%q) = %q, lacks %s", tc.text, got, id)
+			}
+		}
+	}
+}
+
 // TestTownNamesWithALowerCaseLinkLink: a town whose name has a short lower-case linking
 // word is linked in every script ("на" is four bytes but two letters).
 func TestTownNamesWithALowerCaseLinkLink(t *testing.T) {
