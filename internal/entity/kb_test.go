@@ -300,6 +300,20 @@ func TestWorldCitiesInTheRegionsLanguages(t *testing.T) {
 	}
 }
 
+// TestSmallTownInAListOfPlaces: a small town's one-word name needs a preposition of place
+// before it; in a list after one ("in Lyon and Cannes", "à Paris et Cannes") the
+// preposition covers it too.
+func TestSmallTownInAListOfPlaces(t *testing.T) {
+	for _, tc := range []struct{ text, lang string }{
+		{"Talks were held in Lyon and Cannes last year.", "en"},
+		{"Les négociations ont eu lieu à Paris et Cannes.", "fr"},
+	} {
+		if got := idsOf(findIn(t, tc.text, tc.lang)); !slices.Contains(got, "geonames:3028808") {
+			t.Errorf("Find(%q) = %q, lacks Cannes (geonames:3028808)", tc.text, got)
+		}
+	}
+}
+
 // TestTownNamesWithALowerCaseLinkLink: a town whose name has a short lower-case linking
 // word is linked in every script ("на" is four bytes but two letters).
 func TestTownNamesWithALowerCaseLinkLink(t *testing.T) {

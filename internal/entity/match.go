@@ -130,7 +130,7 @@ func (ks kbSet) matchKB(toks []text.Token, out []span) []span {
 			// A small town's one-word Latin name is a person, a word or a band more often
 			// than the town, unless a preposition puts it in a place (see minorTown).
 			if a.Src == srcCity && n == 1 && e.minorTown() && text.ScriptOf(toks[i].Norm) == text.Latin &&
-				!(i > 0 && placePreps[toks[i-1].Norm] && toks[i-1].Norm != "a" && !toks[i].Break) {
+				!(i > 0 && placePreps[toks[i-1].Norm] && toks[i-1].Norm != "a" && !toks[i].Break) && !placeListed(toks, out, i) {
 				continue
 			}
 			out = append(out, span{From: i, To: i + n, Ent: e, Type: e.Type, Conf: aliasConfidence(a, e, toks[i:i+n]), Alternate: a.alternate()})
@@ -316,4 +316,18 @@ func (ks kbSet) placesInside(toks []text.Token, spans []span) []span {
 		}
 	}
 	return spans
+}
+
+// listConj are the words that join the places of a list in the Latin-script languages.
+var listConj = foldSet(`and or et ou und oder ve veya və`)
+
+// placeListed reports a word right after a conjunction that follows a place the
+// knowledge base knows, itself after a preposition of place: "in Lyon and Cannes", "à
+// Paris et Cannes". The preposition covers the list.
+func placeListed(toks []text.Token, out []span, i int) bool {
+	if i < 2 || len(out) == 0 || toks[i].Break || toks[i-1].Break || !listConj[toks[i-1].Norm] || toks[i-1].Cap {
+		return false
+	}
+	p := out[len(out)-1]
+	return p.To == i-1 && p.Type == "LOC" && p.Ent != nil && p.From > 0 && placePreps[toks[p.From-1].Norm] && !toks[p.From].Break
 }
