@@ -126,20 +126,10 @@ type definition struct {
 // many a club or company is named like a town. A pattern name over the same words gives way.
 func englishDefinitions(toks []text.Token, src string, spans []span, nc nameContext) []span {
 	var defs []definition
-	cover := func(from, to int) (inside []int, ok bool) {
-		// ok: the spans over toks[from:to] may give way (none reaches outside it, and none
-		// is a name the knowledge base knows well)
-		ok = true
-		for si, s := range spans {
-			if s.To <= from || s.From >= to {
-				continue
-			}
-			if s.From < from || s.To > to || s.Ent != nil && !s.weakPlace() {
-				ok = false
-			}
-			inside = append(inside, si)
-		}
-		return inside, ok
+	// The spans over toks[from:to] may give way unless one is a name the knowledge base
+	// knows well.
+	cover := func(from, to int) ([]int, bool) {
+		return spansWithin(spans, from, to, func(s span) bool { return s.Ent != nil && !s.weakPlace() })
 	}
 	var drop map[int]bool
 	var added []span
@@ -645,8 +635,7 @@ func partiesBeforeRoles(toks []text.Token, src string, spans []span, nc nameCont
 // said to belong to, not part of its name ("Britain's Labour Party"); an owner that is
 // a body has its own name ("the BBC's Pebble Mill Studios").
 func possessiveBodies(toks []text.Token, src string, spans []span, nc nameContext) []span {
-	var drop map[int]bool
-	var added []span
+	var rw spanRewrite
 	for o := 0; o+1 < len(toks); o++ {
 		if !isNameTok(toks[o]) {
 			continue
@@ -680,33 +669,17 @@ func possessiveBodies(toks []text.Token, src string, spans []span, nc nameContex
 		if a == o && text.IsStopwordAny(toks[a].Norm) {
 			continue
 		}
-		ok := true
-		var inside []int
-		for si, s := range spans {
-			if s.To <= a || s.From >= e {
-				continue
-			}
-			if s.From < a || s.To > e || s.From == a && s.To == o+1 && (s.Ent != nil || s.Type == "ORG") {
-				ok = false // a known owner, or a body: "Britain's Labour Party", "the BBC's Pebble Mill Studios"
-			}
-			inside = append(inside, si)
-		}
+		// A known owner, or a body: "Britain's Labour Party", "the BBC's Pebble Mill Studios".
+		inside, ok := spansWithin(spans, a, e, func(s span) bool {
+			return s.From == a && s.To == o+1 && (s.Ent != nil || s.Type == "ORG")
+		})
 		if !ok || len(inside) == 1 && spans[inside[0]].From == a && spans[inside[0]].To == e && spans[inside[0]].Type == "ORG" {
 			continue
 		}
-		if drop == nil {
-			drop = map[int]bool{}
-		}
-		for _, si := range inside {
-			drop[si] = true
-		}
-		added = append(added, span{From: a, To: e, Type: "ORG", Conf: 0.55, Name: surfaceOf(src, toks[a:e])})
+		rw.replace(inside, span{From: a, To: e, Type: "ORG", Conf: 0.55, Name: surfaceOf(src, toks[a:e])})
 		o = e - 1
 	}
-	if len(added) == 0 {
-		return spans
-	}
-	return replaceSpans(spans, drop, added)
+	return rw.apply(spans)
 }
 
 // knownOwner reports a name the knowledge base knows over toks[i:j] whose last word is a
@@ -736,8 +709,7 @@ var memberRoles = foldSet(`ceo cfo coo cto executive chairman chairwoman chairpe
 // France Télévisions" may be known, "president of France" is not a role here); an
 // owner before a possessive is one's, not the body ("member of John Smith's staff").
 func bodiesAfterRoles(toks []text.Token, src string, spans []span) []span {
-	var drop map[int]bool
-	var added []span
+	var rw spanRewrite
 	for k := 2; k < len(toks); k++ {
 		r, p := toks[k-2], toks[k-1]
 		if r.Cap && !r.Upper || r.Break && k > 2 || p.Cap || p.Break || toks[k].Break || !memberRoles[r.Norm] ||
@@ -755,33 +727,14 @@ func bodiesAfterRoles(toks []text.Token, src string, spans []span) []span {
 		if possessive(toks, src, e-1) || e == from+1 && isDemonym(toks[from].Norm) { // "a member of Romanian origin"
 			continue
 		}
-		ok := true
-		var inside []int
-		for si, s := range spans {
-			if s.To <= from || s.From >= e {
-				continue
-			}
-			if s.Ent != nil || s.Type == "ORG" || s.From < from || s.To > e {
-				ok = false
-			}
-			inside = append(inside, si)
-		}
+		inside, ok := spansWithin(spans, from, e, func(s span) bool { return s.Ent != nil || s.Type == "ORG" })
 		if !ok {
 			continue
 		}
-		if drop == nil {
-			drop = map[int]bool{}
-		}
-		for _, si := range inside {
-			drop[si] = true
-		}
-		added = append(added, span{From: from, To: e, Type: "ORG", Conf: 0.5, Name: surfaceOf(src, toks[from:e])})
+		rw.replace(inside, span{From: from, To: e, Type: "ORG", Conf: 0.5, Name: surfaceOf(src, toks[from:e])})
 		k = e
 	}
-	if len(added) == 0 {
-		return spans
-	}
-	return replaceSpans(spans, drop, added)
+	return rw.apply(spans)
 }
 
 // ampersandNames widens an organisation's name over the capitals joined to its first word

@@ -72,8 +72,7 @@ var frBodyArticles = foldSet(`le au du`)
 // whole run stands ("au Costa Rica", "le New Jersey"); a gazetteer town inside gives way
 // ("au PEC Zwolle").
 func frArticleBodies(toks []text.Token, src string, spans []span, nc nameContext) []span {
-	var drop map[int]bool
-	var added []span
+	var rw spanRewrite
 	for k := 0; k+2 < len(toks); k++ {
 		a := toks[k]
 		if a.Cap || !frBodyArticles[a.Norm] || toks[k+1].Break || !isNameTok(toks[k+1]) {
@@ -98,33 +97,16 @@ func frArticleBodies(toks []text.Token, src string, spans []span, nc nameContext
 		}
 		// The names inside must all lie within the run, and none may be a name the
 		// knowledge base knows better than a gazetteer town, nor a body found already.
-		ok, inside := true, []int{}
-		for si, s := range spans {
-			if s.To <= from || s.From >= to {
-				continue
-			}
-			if s.From < from || s.To > to || s.Type == "ORG" || s.Ent != nil && (!s.weakPlace() || s.From == from && s.To == to) {
-				ok = false
-				break
-			}
-			inside = append(inside, si)
-		}
+		inside, ok := spansWithin(spans, from, to, func(s span) bool {
+			return s.Type == "ORG" || s.Ent != nil && (!s.weakPlace() || s.From == from && s.To == to)
+		})
 		if !ok {
 			continue
 		}
-		if drop == nil {
-			drop = map[int]bool{}
-		}
-		for _, si := range inside {
-			drop[si] = true
-		}
-		added = append(added, span{From: from, To: to, Type: "ORG", Conf: 0.5, Name: surfaceOf(src, toks[from:to])})
+		rw.replace(inside, span{From: from, To: to, Type: "ORG", Conf: 0.5, Name: surfaceOf(src, toks[from:to])})
 		k = to - 1
 	}
-	if len(added) == 0 {
-		return spans
-	}
-	return replaceSpans(spans, drop, added)
+	return rw.apply(spans)
 }
 
 // frBodyName reports words that may name a body after an article: none of them a first

@@ -38,6 +38,48 @@ func replaceSpans(spans []span, drop map[int]bool, added []span) []span {
 	return out
 }
 
+// spansWithin returns the indices of the spans over toks[from:to], and whether they may
+// give way to one name over the whole run: none reaches outside it and none is one that
+// refuse keeps.
+func spansWithin(spans []span, from, to int, refuse func(span) bool) (inside []int, ok bool) {
+	for si, s := range spans {
+		if s.To <= from || s.From >= to {
+			continue
+		}
+		if s.From < from || s.To > to || refuse(s) {
+			return nil, false
+		}
+		inside = append(inside, si)
+	}
+	return inside, true
+}
+
+// spanRewrite gathers what an evidence pass changes: the spans a longer name replaces
+// and the names it adds (see replaceSpans).
+type spanRewrite struct {
+	drop  map[int]bool
+	added []span
+}
+
+// replace drops the spans at inside and adds s in their place.
+func (r *spanRewrite) replace(inside []int, s span) {
+	if r.drop == nil {
+		r.drop = map[int]bool{}
+	}
+	for _, si := range inside {
+		r.drop[si] = true
+	}
+	r.added = append(r.added, s)
+}
+
+// apply returns spans with the rewrite done.
+func (r *spanRewrite) apply(spans []span) []span {
+	if len(r.added) == 0 {
+		return spans
+	}
+	return replaceSpans(spans, r.drop, r.added)
+}
+
 // weakPlace reports a gazetteer town or physical feature: a name a person's or a club's
 // name may be built on ("Lena Philipsson", "Dead Sea Scrolls"), unlike a country or a
 // curated entity.
