@@ -307,12 +307,15 @@ func slavicForm(w string, s int, person bool) string {
 	case !person && (ends("тво") || ends("ище")):
 		st := cut(1)
 		if uk {
-			return pick(st+"а", st+"у", w, st+"ом", ukNeuterLoc(st))
+			return pick(st+"а", st+"у", w, st+"ом", st+"і")
 		}
 		return pick(st+"а", st+"у", w, st+neuterIns(st), st+"е")
-	case !person && !uk && (ends("ие") || ends("ье")):
+	case !person && !uk && ends("ие"):
 		st := cut(1)
-		return pick(st+"я", st+"ю", w, st+"ем", st+pickPre(ends("ие")))
+		return pick(st+"я", st+"ю", w, st+"ем", st+"и") // о собрании
+	case !person && !uk && ends("ье"):
+		st := cut(1)
+		return pick(st+"я", st+"ю", w, st+"ем", st+"е") // в Закавказье
 	case !person && !uk && (w == "море" || w == "озеро"):
 		if w == "море" {
 			return pick("моря", "морю", w, "морем", "море")
@@ -568,19 +571,6 @@ func neuterIns(st string) string {
 	return "ом"
 }
 
-// ukNeuterLoc is the Ukrainian locative of a neuter noun in -ство or -ище: міністерстві,
-// городищі.
-func ukNeuterLoc(st string) string { return st + "і" }
-
-// pickPre is the Russian prepositional ending of a neuter noun in -ие (о собрании) or -ье
-// (в Закавказье).
-func pickPre(ie bool) string {
-	if ie {
-		return "и"
-	}
-	return "е"
-}
-
 // ukPluralForms returns the oblique cases (genitive, dative, instrumental, locative) of a
 // Ukrainian name whose head is a plural noun, with the plural adjectives before it
 // ("російські миротворці" → "російських миротворців", "російським миротворцям",
@@ -613,21 +603,12 @@ func ukPluralForms(lower []string, fixed func(int) bool) [][]string {
 		return nil
 	}
 	adj := []string{"их", "им", "ими", "их"}
-	out := make([][]string, 0, len(ends))
-	for s, end := range ends {
-		form := make([]string, len(lower))
-		for i, x := range lower {
-			switch {
-			case i == head:
-				x = st + end
-			case i < head && !fixed(i) && strings.HasSuffix(x, "і"):
-				x = strings.TrimSuffix(x, "і") + adj[s]
-			}
-			form[i] = text.Fold(x)
+	return pluralForms(lower, fixed, head, st, ends, func(x string, slot int) string {
+		if a, ok := strings.CutSuffix(x, "і"); ok {
+			return a + adj[slot]
 		}
-		out = append(out, form)
-	}
-	return out
+		return x
+	})
 }
 
 // pluralHead finds the plural noun heading a Russian or Ukrainian name: the first word that
@@ -648,4 +629,25 @@ func pluralHead(lower []string, fixed func(int) bool, adjective func(i int) bool
 		return i, stem, prev
 	}
 	return -1, "", 0
+}
+
+// pluralForms builds a plural name's oblique forms, one per ending of ends: the head at
+// index head becomes stem and the ending, and each word before it that is not fixed goes
+// through adjective with the ending's slot (Russian and Ukrainian plural adjectives).
+func pluralForms(lower []string, fixed func(int) bool, head int, stem string, ends []string, adjective func(x string, slot int) string) [][]string {
+	out := make([][]string, 0, len(ends))
+	for slot, end := range ends {
+		form := make([]string, len(lower))
+		for i, x := range lower {
+			switch {
+			case i == head:
+				x = stem + end
+			case i < head && !fixed(i):
+				x = adjective(x, slot)
+			}
+			form[i] = text.Fold(x)
+		}
+		out = append(out, form)
+	}
+	return out
 }

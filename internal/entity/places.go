@@ -313,31 +313,23 @@ func dropCommonAlternates(toks []text.Token, src string, spans []span, nc nameCo
 }
 
 // ruNounForms are a Russian common noun's case forms, folded: inflect's, and for a neuter
-// noun, which inflect leaves as it is (it declines names, and neuter names such as Косово
-// or Бородино are often left undeclined), the singular's forms and the plural's oblique
-// ones: "у села", "на озере", "Каспийского моря", "кладбища".
+// noun in -о, which inflect leaves as it is (it declines names, and neuter names such as
+// Косово or Бородино are often left undeclined), the singular's forms and the plural's
+// oblique ones: "у села", "местечка". Borrowed neuters do not decline (плато).
 func ruNounForms(w string) []string {
 	var out []string
 	for _, f := range inflect([]string{w}, "ru", false) {
 		out = append(out, text.Fold(f[0]))
 	}
-	if len(out) > 1 {
+	stem, neuter := strings.CutSuffix(w, "о")
+	if len(out) > 1 || !neuter || ruIndeclinable[w] {
 		return out
 	}
-	var ends []string
-	stem, hard := strings.CutSuffix(w, "о")
-	switch {
-	case hard:
-		ends = []string{"а", "у", "ом", "е", "ам", "ами", "ах"}
-	case strings.HasSuffix(w, "ще"), strings.HasSuffix(w, "же"), strings.HasSuffix(w, "че"), strings.HasSuffix(w, "ше"), strings.HasSuffix(w, "це"):
-		stem = strings.TrimSuffix(w, "е")
-		ends = []string{"а", "у", "ем", "ам", "ами", "ах"}
-	case strings.HasSuffix(w, "е"):
-		stem = strings.TrimSuffix(w, "е")
-		ends = []string{"я", "ю", "ем", "ям", "ями", "ях"}
-	}
-	for _, e := range ends {
+	for _, e := range []string{"а", "у", "ом", "е", "ам", "ами", "ах"} {
 		out = append(out, text.Fold(stem+e))
 	}
 	return out
 }
+
+// ruIndeclinable are borrowed neuter nouns of the head lists that keep one form.
+var ruIndeclinable = map[string]bool{"плато": true}

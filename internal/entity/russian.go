@@ -211,24 +211,16 @@ func ruPluralForms(lower []string, fixed func(int) bool) [][]string {
 	default:
 		return nil
 	}
-	adj := [][]string{{"ых", "ым", "ыми", "ых"}, {"их", "им", "ими", "их"}}
-	out := make([][]string, 0, len(ends))
-	for s, end := range ends {
-		form := make([]string, len(lower))
-		for i, x := range lower {
-			switch {
-			case i == head:
-				x = st + end
-			case i < head && !fixed(i) && strings.HasSuffix(x, "ые"):
-				x = strings.TrimSuffix(x, "ые") + adj[0][s]
-			case i < head && !fixed(i) && strings.HasSuffix(x, "ие"):
-				x = strings.TrimSuffix(x, "ие") + adj[1][s]
-			}
-			form[i] = text.Fold(x)
+	hard, soft := []string{"ых", "ым", "ыми", "ых"}, []string{"их", "им", "ими", "их"}
+	return pluralForms(lower, fixed, head, st, ends, func(x string, slot int) string {
+		if a, ok := strings.CutSuffix(x, "ые"); ok {
+			return a + hard[slot]
 		}
-		out = append(out, form)
-	}
-	return out
+		if a, ok := strings.CutSuffix(x, "ие"); ok {
+			return a + soft[slot]
+		}
+		return x
+	})
 }
 
 // ruTrimHeads leaves out of a known place the lower-case geographic noun its name in the
