@@ -271,29 +271,16 @@ func DecodeListing(b []byte) (*Article, error) {
 func DecodeMatching(b []byte) (*Article, error) {
 	var m struct {
 		partHead
-		Summary  string   `json:"summary"`
-		Text     string   `json:"text"`
-		Authors  []string `json:"authors"`
-		Sources  []Source `json:"sources"`
-		Entities []struct {
-			ID      string `json:"id"`
-			Type    string `json:"type"`
-			Name    string `json:"name"`
-			Country string `json:"country"`
-		} `json:"entities"`
-		Signature SimHash `json:"signature"`
+		partText
+		Entities  []partEntity `json:"entities"`
+		Signature SimHash      `json:"signature"`
 	}
 	if err := decodePart(b, &m); err != nil {
 		return nil, err
 	}
 	a := m.article()
-	a.Summary, a.Text, a.Authors, a.Sources, a.Signature = m.Summary, m.Text, m.Authors, m.Sources, m.Signature
-	if m.Entities != nil {
-		a.Entities = make([]Entity, len(m.Entities))
-		for i, e := range m.Entities {
-			a.Entities[i] = Entity{ID: e.ID, Type: e.Type, Name: e.Name, Country: e.Country}
-		}
-	}
+	m.fill(a)
+	a.Entities, a.Signature = entitiesOf(m.Entities), m.Signature
 	if err := a.check(); err != nil {
 		return nil, err
 	}
@@ -310,34 +297,68 @@ func DecodeMatching(b []byte) (*Article, error) {
 func DecodeIndexing(b []byte) (*Article, error) {
 	var x struct {
 		partHead
-		Summary  string   `json:"summary"`
-		Text     string   `json:"text"`
-		Authors  []string `json:"authors"`
-		Sources  []Source `json:"sources"`
-		Entities []struct {
-			ID      string   `json:"id"`
-			Type    string   `json:"type"`
-			Name    string   `json:"name"`
-			Country string   `json:"country"`
-			Lat     *float64 `json:"lat"`
-			Lon     *float64 `json:"lon"`
-		} `json:"entities"`
+		partText
+		Entities []placedEntity `json:"entities"`
 	}
 	if err := decodePart(b, &x); err != nil {
 		return nil, err
 	}
 	a := x.article()
-	a.Summary, a.Text, a.Authors, a.Sources = x.Summary, x.Text, x.Authors, x.Sources
-	if x.Entities != nil {
-		a.Entities = make([]Entity, len(x.Entities))
-		for i, e := range x.Entities {
-			a.Entities[i] = Entity{ID: e.ID, Type: e.Type, Name: e.Name, Country: e.Country, Lat: e.Lat, Lon: e.Lon}
-		}
-	}
+	x.fill(a)
+	a.Entities = entitiesOf(x.Entities)
 	if err := a.check(); err != nil {
 		return nil, err
 	}
 	return a, nil
+}
+
+// partText is the text of an article as DecodeMatching and DecodeIndexing read it.
+type partText struct {
+	Summary string   `json:"summary"`
+	Text    string   `json:"text"`
+	Authors []string `json:"authors"`
+	Sources []Source `json:"sources"`
+}
+
+func (t partText) fill(a *Article) {
+	a.Summary, a.Text, a.Authors, a.Sources = t.Summary, t.Text, t.Authors, t.Sources
+}
+
+// partEntity is an entity without its location, confidence and mentions; placedEntity
+// with its location.
+type partEntity struct {
+	ID      string `json:"id"`
+	Type    string `json:"type"`
+	Name    string `json:"name"`
+	Country string `json:"country"`
+}
+
+type placedEntity struct {
+	partEntity
+	Lat *float64 `json:"lat"`
+	Lon *float64 `json:"lon"`
+}
+
+func (e partEntity) entity() Entity {
+	return Entity{ID: e.ID, Type: e.Type, Name: e.Name, Country: e.Country}
+}
+
+func (e placedEntity) entity() Entity {
+	x := e.partEntity.entity()
+	x.Lat, x.Lon = e.Lat, e.Lon
+	return x
+}
+
+// entitiesOf returns the entities read partly, nil for none.
+func entitiesOf[E interface{ entity() Entity }](es []E) []Entity {
+	if es == nil {
+		return nil
+	}
+	out := make([]Entity, len(es))
+	for i, e := range es {
+		out[i] = e.entity()
+	}
+	return out
 }
 
 // check reports, wrapping ErrDecode, what makes a decoded article unreadable.
