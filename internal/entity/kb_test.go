@@ -194,37 +194,27 @@ func TestBorrowedPlaceNamesStayWithTheirPlace(t *testing.T) {
 // name that is a town's of another country only: Norfolk is the English county, not the
 // Virginian city, nor Norfolk Island, whose name in Czech or Dutch it also is.
 func TestCityNamesOverCountriesAndProvinces(t *testing.T) {
-	cases := []struct{ text, lang, id, not string }{
-		{"Pashinyan met Michel and Macron in Granada, while Aliyev stayed away.", "en", "geonames:2517117", "iso3166:GD"},
-		{"Granada hosted the summit of the European Political Community.", "en", "geonames:2517117", "iso3166-2:ES-GR"},
-		{"Paşinyan Granada'da Makron ile görüştü.", "tr", "geonames:2517117", "iso3166:GD"},
-		{"Ferrara hosted the festival again this year.", "en", "geonames:3177090", "iso3166-2:IT-FE"},
-		{"The island nation of Grenada held elections.", "en", "iso3166:GD", ""},
-		{"Heavy rain flooded villages across Norfolk on Monday.", "en", "iso3166-2:GB-NFK", "iso3166:NF"},
-		{"He moved to Luxembourg in 2019.", "en", "iso3166:LU", ""},
-	}
-	for _, tc := range cases {
-		got := idsOf(findIn(t, tc.text, tc.lang))
-		if !slices.Contains(got, tc.id) || tc.not != "" && slices.Contains(got, tc.not) {
-			t.Errorf("Find(%q) = %q, want %s and not %q", tc.text, got, tc.id, tc.not)
-		}
-	}
+	checkIDs(t, []idCase{
+		{"Pashinyan met Michel and Macron in Granada, while Aliyev stayed away.", "en", []string{"geonames:2517117"}, []string{"iso3166:GD"}},
+		{"Granada hosted the summit of the European Political Community.", "en", []string{"geonames:2517117"}, []string{"iso3166-2:ES-GR"}},
+		{"Paşinyan Granada'da Makron ile görüştü.", "tr", []string{"geonames:2517117"}, []string{"iso3166:GD"}},
+		{"Ferrara hosted the festival again this year.", "en", []string{"geonames:3177090"}, []string{"iso3166-2:IT-FE"}},
+		{"The island nation of Grenada held elections.", "en", []string{"iso3166:GD"}, nil},
+		{"Heavy rain flooded villages across Norfolk on Monday.", "en", []string{"iso3166-2:GB-NFK"}, []string{"iso3166:NF"}},
+		{"He moved to Luxembourg in 2019.", "en", []string{"iso3166:LU"}, nil},
+	})
 }
 
 // TestZangezurIsSyunik: "Zangezur", the region's historical name and Azerbaijan's for
 // Syunik, is the province in every language, not Kapan (one of GeoNames' alternate names
 // of the town).
 func TestZangezurIsSyunik(t *testing.T) {
-	for _, tc := range []struct{ text, lang string }{
-		{"Iran warns as Azerbaijan pushes for a route through Zangezur.", "en"},
-		{"Баку требует коридор через Зангезур.", "ru"},
-		{"Bakou réclame une route à travers le Zanguezour.", "fr"},
-	} {
-		got := idsOf(findIn(t, tc.text, tc.lang))
-		if !slices.Contains(got, "Q2523428") || slices.Contains(got, "geonames:174875") {
-			t.Errorf("Find(%q) = %q, want Syunik (Q2523428), not Kapan", tc.text, got)
-		}
-	}
+	syunik, kapan := []string{"Q2523428"}, []string{"geonames:174875"}
+	checkIDs(t, []idCase{
+		{"Iran warns as Azerbaijan pushes for a route through Zangezur.", "en", syunik, kapan},
+		{"Баку требует коридор через Зангезур.", "ru", syunik, kapan},
+		{"Bakou réclame une route à travers le Zanguezour.", "fr", syunik, kapan},
+	})
 }
 
 // TestFeatureNamedWithItsKind: English writes a river's or a sea's kind after its name
@@ -252,64 +242,69 @@ func TestFeatureNamedWithItsKind(t *testing.T) {
 // article is the country's as well; an international body named after a town adds no town
 // (the OSCE Minsk Group is not Minsk's).
 func TestCountryInsideItsBody(t *testing.T) {
-	for _, tc := range []struct{ text, lang, want, not string }{
-		{"Минобороны Азербайджана сообщило об обстреле позиций.", "ru", "Q227", ""},
-		{"В МИД Армении заявили, что переговоры продолжатся.", "ru", "Q399", ""},
-		{"Azerbaijan's Foreign Ministry rejected the statement on Monday.", "en", "Q227", ""},
-		{"The OSCE Minsk Group co-chairs met in Vienna.", "en", "ww:osce-minsk-group", "iso3166-2:BY-HM"},
-	} {
-		got := idsOf(findIn(t, tc.text, tc.lang))
-		if !slices.Contains(got, tc.want) || tc.not != "" && slices.Contains(got, tc.not) {
-			t.Errorf("Find(%q) = %q, want %s and not %q", tc.text, got, tc.want, tc.not)
-		}
-	}
+	checkIDs(t, []idCase{
+		{"Минобороны Азербайджана сообщило об обстреле позиций.", "ru", []string{"Q227"}, nil},
+		{"В МИД Армении заявили, что переговоры продолжатся.", "ru", []string{"Q399"}, nil},
+		{"Azerbaijan's Foreign Ministry rejected the statement on Monday.", "en", []string{"Q227"}, nil},
+		{"The OSCE Minsk Group co-chairs met in Vienna.", "en", []string{"ww:osce-minsk-group"}, []string{"iso3166-2:BY-HM"}},
+	})
 }
 
 // TestKarabakhDistrictTowns: the towns of the districts around Karabakh are linked in
 // Ukrainian and Russian case forms (they came out as people), and in English.
 func TestKarabakhDistrictTowns(t *testing.T) {
-	for _, tc := range []struct{ text, lang string }{
-		{"Бої точилися біля Джебраїла та Фізулі, а також у Губадли та Зангілані.", "uk"},
-		{"Бои шли у Джебраила и Физули, а также в Губадлы и Зангелане.", "ru"},
-		{"Fighting near Jabrayil and Fuzuli spread to Qubadli and Zangilan.", "en"},
-	} {
-		got := idsOf(findIn(t, tc.text, tc.lang))
-		for _, id := range []string{"geonames:148141", "geonames:148106", "geonames:147305", "geonames:146901"} {
-			if !slices.Contains(got, id) {
-				t.Errorf("Find(%q) = %q, lacks %s", tc.text, got, id)
-			}
-		}
-	}
+	towns := []string{"geonames:148141", "geonames:148106", "geonames:147305", "geonames:146901"}
+	checkIDs(t, []idCase{
+		{"Бої точилися біля Джебраїла та Фізулі, а також у Губадли та Зангілані.", "uk", towns, nil},
+		{"Бои шли у Джебраила и Физули, а также в Губадлы и Зангелане.", "ru", towns, nil},
+		{"Fighting near Jabrayil and Fuzuli spread to Qubadli and Zangilan.", "en", towns, nil},
+	})
 }
 
 // TestWorldCitiesInTheRegionsLanguages: the cities of the region's diplomacy are linked in
 // Georgian and Persian (the gazetteer's names did not count there) and in Azerbaijani with
 // their case endings.
 func TestWorldCitiesInTheRegionsLanguages(t *testing.T) {
-	for _, tc := range []struct{ text, lang string }{
-		{"ლიდერები შეხვდნენ გრანადაში, ბერლინში და ვენაში.", "ka"},
-		{"وزیر خارجه در گرانادا، برلین و وین گفتگو کرد.", "fa"},
-		{"Nazirlər Qranadada, Berlində və Vyanada görüşdülər.", "az"},
-	} {
-		got := idsOf(findIn(t, tc.text, tc.lang))
-		for _, id := range []string{"geonames:2517117", "geonames:2950159", "geonames:2761369"} {
-			if !slices.Contains(got, id) {
-				t.Errorf("Find(%q) = %q, lacks %s", tc.text, got, id)
-			}
-		}
-	}
+	cities := []string{"geonames:2517117", "geonames:2950159", "geonames:2761369"}
+	checkIDs(t, []idCase{
+		{"ლიდერები შეხვდნენ გრანადაში, ბერლინში და ვენაში.", "ka", cities, nil},
+		{"وزیر خارجه در گرانادا، برلین و وین گفتگو کرد.", "fa", cities, nil},
+		{"Nazirlər Qranadada, Berlində və Vyanada görüşdülər.", "az", cities, nil},
+	})
 }
 
 // TestSmallTownInAListOfPlaces: a small town's one-word name needs a preposition of place
 // before it; in a list after one ("in Lyon and Cannes", "à Paris et Cannes") the
 // preposition covers it too.
 func TestSmallTownInAListOfPlaces(t *testing.T) {
-	for _, tc := range []struct{ text, lang string }{
-		{"Talks were held in Lyon and Cannes last year.", "en"},
-		{"Les négociations ont eu lieu à Paris et Cannes.", "fr"},
-	} {
-		if got := idsOf(findIn(t, tc.text, tc.lang)); !slices.Contains(got, "geonames:3028808") {
-			t.Errorf("Find(%q) = %q, lacks Cannes (geonames:3028808)", tc.text, got)
+	cannes := []string{"geonames:3028808"}
+	checkIDs(t, []idCase{
+		{"Talks were held in Lyon and Cannes last year.", "en", cannes, nil},
+		{"Les négociations ont eu lieu à Paris et Cannes.", "fr", cannes, nil},
+	})
+}
+
+// idCase is a sentence written for a test, its language, and the IDs its entities must
+// and must not include.
+type idCase struct {
+	text, lang string
+	want, not  []string
+}
+
+// checkIDs runs the gazetteer finder over each case and checks the IDs it finds.
+func checkIDs(t *testing.T, cases []idCase) {
+	t.Helper()
+	for _, tc := range cases {
+		got := idsOf(findIn(t, tc.text, tc.lang))
+		for _, id := range tc.want {
+			if !slices.Contains(got, id) {
+				t.Errorf("Find(%q) = %q, lacks %s", tc.text, got, id)
+			}
+		}
+		for _, id := range tc.not {
+			if slices.Contains(got, id) {
+				t.Errorf("Find(%q) = %q, has %s", tc.text, got, id)
+			}
 		}
 	}
 }
