@@ -42,32 +42,36 @@ func (it item) guid() string { return fmt.Sprintf("bench-%d-%d", it.feed, it.n) 
 // body is ~3 KB of plain text, the same every time for an item: the material's sentences
 // in a random order with about a third of their words swapped for others of the same
 // language, and the token at the end.
-func (it item) body() string {
+func (it item) body() string { return string(it.appendBody(nil)) }
+
+// appendBody appends the item's body to b: the feed server makes every served body in
+// one reused buffer.
+func (it item) appendBody(b []byte) []byte {
 	rng := rand.New(rand.NewPCG(it.seed, it.seed^0x9e3779b97f4a7c15))
 	m := it.mat
-	var body strings.Builder
-	body.Grow(articleBytes + 200)
-	for body.Len() < articleBytes {
+	start := len(b)
+	for len(b)-start < articleBytes {
 		s := m.sentences[rng.IntN(len(m.sentences))]
-		for i, w := range strings.Fields(s) {
+		for i, w := range s {
 			if i > 0 {
-				body.WriteByte(' ')
+				b = append(b, ' ')
 			}
 			if rng.IntN(3) == 0 {
 				w = m.words[rng.IntN(len(m.words))]
 			}
-			body.WriteString(w)
+			b = append(b, w...)
 		}
-		body.WriteByte(' ')
+		b = append(b, ' ')
 	}
-	fmt.Fprintf(&body, "(%s)", it.token)
-	return body.String()
+	b = append(b, '(')
+	b = append(b, it.token...)
+	return append(b, ')')
 }
 
 // material is one language's text cut into sentences and words.
 type material struct {
 	title     string
-	sentences []string
+	sentences [][]string // each sentence's words
 	words     []string
 }
 
@@ -83,8 +87,9 @@ func loadMaterial() (map[string]*material, error) {
 		for _, p := range paras[1:] {
 			for s := range strings.SplitAfterSeq(p, ". ") {
 				if s = strings.TrimSpace(s); s != "" {
-					m.sentences = append(m.sentences, s)
-					m.words = append(m.words, strings.Fields(s)...)
+					words := strings.Fields(s)
+					m.sentences = append(m.sentences, words)
+					m.words = append(m.words, words...)
 				}
 			}
 		}

@@ -42,6 +42,7 @@ func TestLookupsWaitForTheIndexToChange(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if q := r.URL.Query().Get("q"); r.URL.Path == "/api/search" && q != "" {
 			mu.Lock()
+			q = strings.TrimSuffix(strings.TrimPrefix(q, "title:("), ")")
 			for word := range strings.SplitSeq(q, " OR ") {
 				asks[word]++
 			}
