@@ -187,5 +187,5 @@ func (m Memory) print(w io.Writer) {
 	if m.Limit > 0 {
 		limit = mb(m.Limit)
 	}
-	fmt.Fprintf(w, "soft memory limit\t%s\t(%d GC cycles in the pipeline phase, %.1f GC CPU-s by the runtime's estimate)\n", limit, m.GCCycles, m.GCCPU.Seconds())
+	fmt.Fprintf(w, "soft memory limit\t%s\t(the highest in force; %d GC cycles in the pipeline phase, %.1f GC CPU-s by the runtime's estimate)\n", limit, m.GCCycles, m.GCCPU.Seconds())
 }

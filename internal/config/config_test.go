@@ -147,11 +147,19 @@ func hasPath(doc map[string]any, path []string) bool {
 	return ok && hasPath(m, path[1:])
 }
 
-// TestMemoryLimit checks memory_limit_mb: unset by default, set from the file and the
-// environment, and refused below zero with its key named.
+// TestMemoryLimit checks memory_limit_mb: DefaultMemoryLimitMB unless set, set from the
+// file and the environment, 0 (no limit) kept when written, and refused below zero with its
+// key named.
 func TestMemoryLimit(t *testing.T) {
-	if got := Default().MemoryLimitMB; got != 0 {
-		t.Errorf("default memory_limit_mb %d, want 0 (no limit)", got)
+	if got := Default().MemoryLimitMB; got != DefaultMemoryLimitMB {
+		t.Errorf("default memory_limit_mb %d, want %d", got, DefaultMemoryLimitMB)
+	}
+	off := filepath.Join(t.TempDir(), "off.yaml")
+	if err := os.WriteFile(off, []byte("memory_limit_mb: 0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if cfg, err := Load(off, nil); err != nil || cfg.MemoryLimitMB != 0 {
+		t.Errorf("memory_limit_mb: 0 in the file gave %d, %v; want 0 (no limit)", cfg.MemoryLimitMB, err)
 	}
 	path := filepath.Join(t.TempDir(), "w.yaml")
 	if err := os.WriteFile(path, []byte("memory_limit_mb: 450\n"), 0o644); err != nil {

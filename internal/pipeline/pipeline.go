@@ -17,7 +17,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"sync/atomic"
@@ -38,6 +37,7 @@ import (
 	"wirewatch/internal/index/elastic"
 	"wirewatch/internal/index/indexer"
 	"wirewatch/internal/ingest"
+	"wirewatch/internal/memlimit"
 	"wirewatch/internal/process"
 	"wirewatch/internal/topic"
 	"wirewatch/internal/web"
@@ -93,10 +93,13 @@ func Run(ctx context.Context, cfg config.Config, opts Options, logger *slog.Logg
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return fmt.Errorf("creating data_dir: %w", err)
 	}
-	if cfg.MemoryLimitMB > 0 {
+	if env := os.Getenv("GOMEMLIMIT"); env != "" {
+		logger.Info("soft memory limit from GOMEMLIMIT; memory_limit_mb is not applied", "GOMEMLIMIT", env)
+	} else if cfg.MemoryLimitMB > 0 {
 		// The limit is the process's; the one before comes back when Run returns, for a
 		// process (the bench, tests) that goes on.
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(int64(cfg.MemoryLimitMB) << 20))
+		g := memlimit.Start(int64(cfg.MemoryLimitMB)<<20, logger)
+		defer g.Stop()
 		logger.Info("soft memory limit set", "memory_limit_mb", cfg.MemoryLimitMB)
 	}
 	reg := prometheus.NewRegistry()
