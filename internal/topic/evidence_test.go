@@ -1,0 +1,57 @@
+package topic
+
+import (
+	"slices"
+	"testing"
+)
+
+// evidenceCase is an article that must (want) or must not get a topic because of the kind
+// of evidence it holds, not because of the words of one topic alone.
+type evidenceCase struct {
+	name, topic string
+	want        bool
+	langCase
+}
+
+// TestEvidenceKinds holds, topic by topic and language by language, the kinds of evidence
+// that are too weak to make an article a member (an EU leader named beside the two
+// countries, humanitarian aid sent anywhere by Armenia, another country's normalisation
+// with Armenia, a word that the topic's stem shares with an unrelated one) beside the
+// evidence of the same topic that must still count.
+func TestEvidenceKinds(t *testing.T) {
+	s, err := Parse("config/topics.yaml", shippedTopics(t), testAnalysis(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eu := []string{"Q399", "Q227"}
+	cases := []evidenceCase{
+		// An EU leader's name beside Armenia and Azerbaijan is not EU mediation: the
+		// leader may be speaking of something else, or welcoming talks others hold.
+		{"EU diplomat on Georgian protests, Armenia–Azerbaijan talks named", "eu-mediation", false, langCase{"en",
+			"Kaja Kallas condemned the violence against protesters in Tbilisi, where Armenia and Azerbaijan plan to hold their next round of talks.",
+			append([]string{"Q11869065", "Q994"}, eu...)}},
+		{"European Council president congratulates both sides", "eu-mediation", false, langCase{"az",
+			"Avropa Şurasının prezidenti Şarl Mişel Azərbaycan və Ermənistanı sərhəd komissiyalarının iclası münasibətilə təbrik edib.",
+			append([]string{"Q950958"}, eu...)}},
+		{"EU foreign-policy chief on sanctions, both countries named", "eu-mediation", false, langCase{"fa",
+			"جوزپ بورل گفت ارمنستان و جمهوری آذربایجان باید به تحریم‌های اتحادیه اروپا علیه روسیه احترام بگذارند.",
+			append([]string{"Q312901", "Q458", "Q159"}, eu...)}},
+		{"European Council president hosts both leaders", "eu-mediation", true, langCase{"en",
+			"Charles Michel hosted Nikol Pashinyan and Ilham Aliyev in Brussels.",
+			append([]string{"Q950958", "Q7035479", "Q57371", "Q239"}, eu...)}},
+		{"talks mediated by the European Council president", "eu-mediation", true, langCase{"ka",
+			"შარლ მიშელის შუამავლობით სომხეთისა და აზერბაიჯანის ლიდერები ბრიუსელში შეხვდნენ.",
+			append([]string{"Q950958", "Q239"}, eu...)}},
+		{"EU mediation by the foreign-policy chief", "eu-mediation", true, langCase{"uk",
+			"Жозеп Боррель запропонував посередництво ЄС між Вірменією та Азербайджаном.",
+			append([]string{"Q312901", "Q458"}, eu...)}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.topic+"/"+tc.name, func(t *testing.T) {
+			got := s.Match(articleOf(tc.lang, tc.text, tc.ids...))
+			if slices.Contains(got, tc.topic) != tc.want {
+				t.Errorf("%q (%s, entities %v) got topics %v; want %s: %v", tc.text, tc.lang, tc.ids, got, tc.topic, tc.want)
+			}
+		})
+	}
+}
