@@ -45,6 +45,24 @@ func TestEvidenceKinds(t *testing.T) {
 		{"EU mediation by the foreign-policy chief", "eu-mediation", true, langCase{"uk",
 			"Жозеп Боррель запропонував посередництво ЄС між Вірменією та Азербайджаном.",
 			append([]string{"Q312901", "Q458"}, eu...)}},
+
+		// Humanitarian aid that Armenia or Azerbaijan sends, or any humanitarian word in an
+		// article that names Armenia, is not the humanitarian situation of the conflict:
+		// beside Armenia alone only refugees and the displaced count.
+		{"Armenia sends humanitarian aid after an earthquake", "refugees-humanitarian", false, langCase{"en",
+			"Armenia sent humanitarian aid to Turkey after the earthquake.", []string{"Q399", "Q43"}}},
+		{"Azerbaijan's humanitarian aid to Ukraine, Armenia named", "refugees-humanitarian", false, langCase{"uk",
+			"Азербайджан передав Україні гуманітарну допомогу; Баку також обговорив мирний процес з Вірменією.",
+			[]string{"Q227", "Q212", "Q399"}}},
+		{"a humanitarian convoy to Ukraine, Armenia named", "refugees-humanitarian", false, langCase{"az",
+			"Azərbaycan Ukraynaya humanitar yardım göndərib, Ermənistanla sərhəd məsələsi də müzakirə olunub.",
+			[]string{"Q227", "Q212", "Q399"}}},
+		{"refugees arriving in Armenia", "refugees-humanitarian", true, langCase{"de",
+			"In Armenien kommen weiter Vertriebene an.", []string{"Q399"}}},
+		{"the humanitarian situation in Karabakh", "refugees-humanitarian", true, langCase{"uk",
+			"Гуманітарна ситуація в Нагірному Карабаху погіршується.", []string{"Q44302"}}},
+		{"displaced people in Armenia", "refugees-humanitarian", true, langCase{"fa",
+			"آوارگان در ارمنستان اسکان داده شدند.", []string{"Q399"}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.topic+"/"+tc.name, func(t *testing.T) {
