@@ -63,6 +63,20 @@ func TestEvidenceKinds(t *testing.T) {
 			"Гуманітарна ситуація в Нагірному Карабаху погіршується.", []string{"Q44302"}}},
 		{"displaced people in Armenia", "refugees-humanitarian", true, langCase{"fa",
 			"آوارگان در ارمنستان اسکان داده شدند.", []string{"Q399"}}},
+
+		// Normalisation with Armenia is also Turkey's own process (its special envoys,
+		// the border): with Turkey named, it is not evidence of the Armenia–Azerbaijan
+		// peace process; a peace treaty or talks still are.
+		{"Turkey's normalisation with Armenia", "armenia-azerbaijan-peace", false, langCase{"tr",
+			"Türkiye, Ermenistan ile normalleşme sürecinde yeni bir adım attı; Azerbaycan süreci yakından izliyor.",
+			[]string{"Q43", "Q399", "Q227"}}},
+		{"Ankara–Yerevan normalisation, Azerbaijan named", "armenia-azerbaijan-peace", false, langCase{"en",
+			"Turkey and Armenia resumed the normalisation of their relations; Azerbaijan welcomed the step.",
+			[]string{"Q43", "Q399", "Q227"}}},
+		{"Armenia–Azerbaijan normalisation", "armenia-azerbaijan-peace", true, langCase{"ru",
+			"Армения и Азербайджан продолжат нормализацию отношений.", []string{"Q399", "Q227"}}},
+		{"Turkey named beside an Armenia–Azerbaijan peace treaty", "armenia-azerbaijan-peace", true, langCase{"tr",
+			"Türkiye, Azerbaycan ile Ermenistan arasındaki barış anlaşmasını destekliyor.", []string{"Q43", "Q399", "Q227"}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.topic+"/"+tc.name, func(t *testing.T) {
