@@ -77,6 +77,25 @@ func TestEvidenceKinds(t *testing.T) {
 			"Армения и Азербайджан продолжат нормализацию отношений.", []string{"Q399", "Q227"}}},
 		{"Turkey named beside an Armenia–Azerbaijan peace treaty", "armenia-azerbaijan-peace", true, langCase{"tr",
 			"Türkiye, Azerbaycan ile Ermenistan arasındaki barış anlaşmasını destekliyor.", []string{"Q43", "Q399", "Q227"}}},
+
+		// Ukrainian has no stemmer, so its rules use prefixes; мирн* is also "civilian"
+		// (мирні жителі, мирне населення), and "вірменсько-" any Armenian compound.
+		{"Ukrainian: civilians and prisoner talks", "armenia-azerbaijan-peace", false, langCase{"uk",
+			"Азербайджан і Вірменія звинувачують одне одного в обстрілах мирних жителів; переговори про обмін полоненими зірвалися.",
+			[]string{"Q399", "Q227"}}},
+		{"Ukrainian: peace agreement", "armenia-azerbaijan-peace", true, langCase{"uk",
+			"Вірменія та Азербайджан узгодили більшість статей мирної угоди.", []string{"Q399", "Q227"}}},
+		{"Ukrainian: peace process", "armenia-azerbaijan-peace", true, langCase{"uk",
+			"Київ підтримує мирний процес між Азербайджаном і Вірменією.", []string{"Q399", "Q227"}}},
+		{"Ukrainian: peace treaty", "armenia-azerbaijan-peace", true, langCase{"uk",
+			"Пашинян готовий підписати текст мирного договору з Азербайджаном.", []string{"Q399", "Q227"}}},
+		{"Ukrainian: the Armenian–Azerbaijani border and a Russian word", "armenia-russia-relations", false, langCase{"uk",
+			"Російські прикордонники більше не стоять на вірменсько-азербайджанському кордоні.",
+			[]string{"Q399", "Q227", "Q159"}}},
+		{"Ukrainian: Armenian–Russian relations", "armenia-russia-relations", true, langCase{"uk",
+			"Вірменсько-російські відносини переживають кризу.", []string{"Q399", "Q159"}}},
+		{"Ukrainian: Russian–Armenian talks", "armenia-russia-relations", true, langCase{"uk",
+			"Відбулися російсько-вірменські переговори на рівні міністрів.", []string{"Q399", "Q159"}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.topic+"/"+tc.name, func(t *testing.T) {
