@@ -96,6 +96,14 @@ func TestEvidenceKinds(t *testing.T) {
 			"Вірменсько-російські відносини переживають кризу.", []string{"Q399", "Q159"}}},
 		{"Ukrainian: Russian–Armenian talks", "armenia-russia-relations", true, langCase{"uk",
 			"Відбулися російсько-вірменські переговори на рівні міністрів.", []string{"Q399", "Q159"}}},
+
+		// Persian: روس* (Russia) also catches روستا (village).
+		{"Persian: UN peacekeepers in border villages", "russian-peacekeepers", false, langCase{"fa",
+			"نیروهای حافظ صلح سازمان ملل در روستاهای مرزی لبنان گشت‌زنی می‌کنند.", nil}},
+		{"Persian: Russian peacekeepers, Arabic yeh", "russian-peacekeepers", true, langCase{"fa",
+			"نیروهای حافظ صلح روسيه از منطقه خارج شدند.", nil}},
+		{"Persian: Russian peacekeeping forces", "russian-peacekeepers", true, langCase{"fa",
+			"نیروهای روسی حافظ صلح در قره‌باغ مستقر شدند.", nil}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.topic+"/"+tc.name, func(t *testing.T) {
