@@ -97,6 +97,18 @@ func TestEvidenceKinds(t *testing.T) {
 		{"Ukrainian: Russian–Armenian talks", "armenia-russia-relations", true, langCase{"uk",
 			"Відбулися російсько-вірменські переговори на рівні міністрів.", []string{"Q399", "Q159"}}},
 
+		// The Minsk agreements on Donbas and their trilateral contact group are not the
+		// OSCE Minsk Group; Ukrainian (no stemmer) and German paired Minsk and a group
+		// anywhere in the article.
+		{"Ukrainian: the contact group on the Minsk agreements", "osce-minsk-group", false, langCase{"uk",
+			"Тристороння контактна група зібралася в Мінську, щоб обговорити виконання Мінських угод.", nil}},
+		{"German: the Minsk agreements and a group of deputies", "osce-minsk-group", false, langCase{"de",
+			"Die Minsker Abkommen sind gescheitert, sagte eine Gruppe ukrainischer Abgeordneter.", nil}},
+		{"Ukrainian: the OSCE Minsk Group disbanded", "osce-minsk-group", true, langCase{"uk",
+			"ОБСЄ ухвалила рішення розпустити Мінську групу.", nil}},
+		{"German: the co-chairs of the Minsk Group", "osce-minsk-group", true, langCase{"de",
+			"Die Ko-Vorsitzenden der Minsker Gruppe reisten nach Baku.", nil}},
+
 		// Persian: روس* (Russia) also catches روستا (village).
 		{"Persian: UN peacekeepers in border villages", "russian-peacekeepers", false, langCase{"fa",
 			"نیروهای حافظ صلح سازمان ملل در روستاهای مرزی لبنان گشت‌زنی می‌کنند.", nil}},
