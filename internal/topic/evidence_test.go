@@ -98,12 +98,24 @@ func TestEvidenceKinds(t *testing.T) {
 			"Відбулися російсько-вірменські переговори на рівні міністрів.", []string{"Q399", "Q159"}}},
 
 		// The Minsk agreements on Donbas and their trilateral contact group are not the
-		// OSCE Minsk Group; Ukrainian (no stemmer) and German paired Minsk and a group
-		// anywhere in the article.
+		// OSCE Minsk Group; the languages without a stemmer (prefixes) and German paired
+		// Minsk and a group anywhere in the article.
 		{"Ukrainian: the contact group on the Minsk agreements", "osce-minsk-group", false, langCase{"uk",
 			"Тристороння контактна група зібралася в Мінську, щоб обговорити виконання Мінських угод.", nil}},
 		{"German: the Minsk agreements and a group of deputies", "osce-minsk-group", false, langCase{"de",
 			"Die Minsker Abkommen sind gescheitert, sagte eine Gruppe ukrainischer Abgeordneter.", nil}},
+		{"Azerbaijani: the contact group on the Minsk agreements", "osce-minsk-group", false, langCase{"az",
+			"Minsk razılaşmaları üzrə üçtərəfli təmas qrupu yenidən toplanıb.", nil}},
+		{"Armenian: the contact group on the Minsk agreements", "osce-minsk-group", false, langCase{"hy",
+			"Մինսկի համաձայնագրերի շուրջ կոնտակտային խմբի նիստը հետաձգվեց։", nil}},
+		{"Georgian: the contact group on the Minsk agreements", "osce-minsk-group", false, langCase{"ka",
+			"მინსკის შეთანხმებებზე სამმხრივი საკონტაქტო ჯგუფი შეიკრიბა.", nil}},
+		{"Azerbaijani: the Minsk Group dissolved", "osce-minsk-group", true, langCase{"az",
+			"ATƏT-in Minsk qrupunun buraxılması barədə qərar qəbul edilib.", nil}},
+		{"Armenian: the Minsk Group's co-chairs", "osce-minsk-group", true, langCase{"hy",
+			"Մինսկի խմբի համանախագահները ժամանել են Երևան։", nil}},
+		{"Georgian: the Minsk Group dissolved", "osce-minsk-group", true, langCase{"ka",
+			"ეუთომ მინსკის ჯგუფი დაშალა.", nil}},
 		{"Ukrainian: the OSCE Minsk Group disbanded", "osce-minsk-group", true, langCase{"uk",
 			"ОБСЄ ухвалила рішення розпустити Мінську групу.", nil}},
 		{"German: the co-chairs of the Minsk Group", "osce-minsk-group", true, langCase{"de",
