@@ -78,6 +78,18 @@ func TestEvidenceKinds(t *testing.T) {
 		{"Turkey named beside an Armenia–Azerbaijan peace treaty", "armenia-azerbaijan-peace", true, langCase{"tr",
 			"Türkiye, Azerbaycan ile Ermenistan arasındaki barış anlaşmasını destekliyor.", []string{"Q43", "Q399", "Q227"}}},
 
+		// Turkish barış is also the peacekeepers (barış gücü): the bare word beside an
+		// agreement or a meeting is not the peace process when it is used that way; the
+		// peace phrases still are.
+		{"Turkish: peacekeepers deployed under the 2020 agreement", "armenia-azerbaijan-peace", false, langCase{"tr",
+			"Rus barış gücü, Azerbaycan ve Ermenistan liderlerinin imzaladığı ateşkes anlaşması uyarınca bölgeye konuşlandı.",
+			[]string{"Q159", "Q227", "Q399"}}},
+		{"Turkish: peacekeepers and a peace process", "armenia-azerbaijan-peace", true, langCase{"tr",
+			"Rus barış gücü bölgeden çekilirken Azerbaycan ile Ermenistan barış sürecini sürdürüyor.",
+			[]string{"Q159", "Q227", "Q399"}}},
+		{"Turkish: talks on peace", "armenia-azerbaijan-peace", true, langCase{"tr",
+			"Azerbaycan ile Ermenistan, kalıcı barış için yeni görüşmelere başladı.", []string{"Q227", "Q399"}}},
+
 		// Ukrainian has no stemmer, so its rules use prefixes; мирн* is also "civilian"
 		// (мирні жителі, мирне населення), and "вірменсько-" any Armenian compound.
 		{"Ukrainian: civilians and prisoner talks", "armenia-azerbaijan-peace", false, langCase{"uk",
