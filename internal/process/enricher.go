@@ -2,10 +2,8 @@ package process
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
 	"slices"
@@ -149,6 +147,11 @@ func readWithMtime(path string) ([]byte, time.Time, error) {
 // Watch reloads the user entity files and the topics file whenever one of them changes
 // (polling modification times every cfg.ReloadInterval) until ctx ends. A file that fails to
 // load is logged and the previous state kept. Watch returns when ctx is done.
+//
+// A change is loaded once the files have stayed the same (times and sizes) for a whole
+// interval, and never while one of them is empty: an editor or os.WriteFile truncates a
+// file before writing it, and an empty or half-written topics file can be valid YAML that
+// would replace every topic with none.
 func (e *Enricher) Watch(ctx context.Context) error {
 	if e.cfg.ReloadInterval <= 0 {
 		<-ctx.Done()
@@ -156,15 +159,29 @@ func (e *Enricher) Watch(ctx context.Context) error {
 	}
 	t := time.NewTicker(e.cfg.ReloadInterval)
 	defer t.Stop()
+	pending := "" // the files' state when a change was seen, until it has settled
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
 		}
-		if !e.changed() {
+		sig, changed, empty := e.changed()
+		if changed && empty && pending != "empty" {
+			e.log.Warn("an enrichment file changed and is empty: waiting for it to be written (write [] or \"topics: []\" to empty it)", "files", e.paths())
+		}
+		switch {
+		case changed && empty:
+			pending = "empty"
+			continue
+		case !changed:
+			pending = ""
+			continue
+		case sig != pending:
+			pending = sig
 			continue
 		}
+		pending = ""
 		if err := e.Reload(); err != nil {
 			e.log.Error("reloading enrichment files", "err", err)
 			e.touch() // do not retry the same broken file every tick
@@ -182,22 +199,24 @@ func (e *Enricher) paths() []string {
 	return ps
 }
 
-func (e *Enricher) changed() bool {
+// changed reports whether a file's modification time differs from the one last loaded,
+// whether one of the files is empty, and the files' times and sizes as a signature.
+func (e *Enricher) changed() (sig string, changed, empty bool) {
 	e.reloadMu.Lock()
 	defer e.reloadMu.Unlock()
+	var b strings.Builder
 	for _, p := range e.paths() {
 		st, err := os.Stat(p)
 		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				continue // a file being replaced; the next tick sees the new one
-			}
-			continue
+			continue // a file being replaced; the next tick sees the new one
 		}
+		fmt.Fprintf(&b, "%d/%d ", st.ModTime().UnixNano(), st.Size())
 		if !st.ModTime().Equal(e.mtimes[p]) {
-			return true
+			changed = true
 		}
+		empty = empty || st.Size() == 0
 	}
-	return false
+	return b.String(), changed, empty
 }
 
 func (e *Enricher) touch() {

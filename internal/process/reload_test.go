@@ -128,6 +128,47 @@ func TestReloadAndWatch(t *testing.T) {
 	}
 }
 
+// TestWatchWaitsForAWrittenFile empties the topics file under a running Watch, as an
+// editor or os.WriteFile does before writing it: the topics stay until the file is written
+// and has settled, instead of an empty file (valid YAML) replacing them with none. A
+// test that wrote a broken file under Watch failed now and then on this, under load.
+func TestWatchWaitsForAWrittenFile(t *testing.T) {
+	e, _, tp := newUserEnricher(t, "[]\n", "topics:\n  - id: old\n    rule: Gyumritown\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := e.Watch(ctx); err != nil {
+			t.Error(err)
+		}
+	})
+	defer func() { cancel(); wg.Wait() }()
+
+	if err := os.WriteFile(tp, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(2 * time.Second)
+	os.Chtimes(tp, later, later)
+	time.Sleep(300 * time.Millisecond) // 15 intervals
+	if a := enrichText(t, e, "Gyumritown news"); !slices.Equal(a.Topics, []string{"old"}) {
+		t.Fatalf("topics %v while the topics file was empty, want [old] kept", a.Topics)
+	}
+
+	if err := os.WriteFile(tp, []byte("topics:\n  - id: new\n    rule: Gyumritown\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	later = later.Add(time.Second)
+	os.Chtimes(tp, later, later)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		a := enrichText(t, e, "Gyumritown news")
+		if slices.Equal(a.Topics, []string{"new"}) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Watch did not load the written file: topics %v", a.Topics)
+		}
+	}
+}
+
 func TestTransliteratedNamesMeet(t *testing.T) {
 	e, _, _ := newUserEnricher(t, `
 - id: ww:vardanyan-test
