@@ -14,11 +14,17 @@
 // not heap plus the live heap with MinHeadroom to spare, so the collector never runs more
 // often than GOGC=25 would at that live heap, and comes back down to the configured limit
 // when the live heap shrinks. A process under its limit pays nothing.
+//
+// With a limit in force the limit paces the collector at the peak, and GOGC=100 only adds
+// collections below it: a Governor sets GOGC to GCPercent unless the environment sets
+// GOGC (a pipeline's 10,000-article backlog: 65 collections and 2.57 ms of CPU per
+// article at GOGC=100 under a 384 MiB limit, 55 and 2.47 ms at 200, the same peak).
 package memlimit
 
 import (
 	"log/slog"
 	"math"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
@@ -29,6 +35,9 @@ import (
 // a fraction of it: 0.25 is GOGC=25, four times as many collections as the default's at
 // the same live heap, at worst.
 const MinHeadroom = 0.25
+
+// GCPercent is GOGC while a Governor runs, unless the environment sets GOGC.
+const GCPercent = 200
 
 // The runtime/metrics samples a Governor reads after each collection.
 var sampleNames = []string{
@@ -51,12 +60,17 @@ type Governor struct {
 	raised  bool  // the floor is above the configured limit
 	stopped bool
 	before  int64 // the limit in force before Start, restored by Stop
+	gogc    int   // GOGC before Start, restored by Stop; -2 if Start left it
 }
 
-// Start sets limit (bytes, > 0) as the process's soft memory limit and keeps a floor under
-// it after every collection. Stop restores the limit in force before.
+// Start sets limit (bytes, > 0) as the process's soft memory limit, GOGC to GCPercent
+// unless the environment sets it, and keeps a floor under the limit after every
+// collection. Stop restores the limit and GOGC in force before.
 func Start(limit int64, logger *slog.Logger) *Governor {
-	g := &Governor{limit: limit, logger: logger, samples: make([]metrics.Sample, len(sampleNames))}
+	g := &Governor{limit: limit, logger: logger, samples: make([]metrics.Sample, len(sampleNames)), gogc: -2}
+	if os.Getenv("GOGC") == "" {
+		g.gogc = debug.SetGCPercent(GCPercent)
+	}
 	for i, n := range sampleNames {
 		g.samples[i].Name = n
 	}
@@ -132,4 +146,7 @@ func (g *Governor) Stop() {
 	}
 	g.stopped = true
 	debug.SetMemoryLimit(g.before)
+	if g.gogc != -2 {
+		debug.SetGCPercent(g.gogc)
+	}
 }

@@ -40,12 +40,17 @@ func hold(n int) [][]byte {
 // often as that headroom allows instead of back to back, the limit comes back down when
 // the heap is freed, and Stop restores the limit from before.
 func TestLimitFollowsTheLiveHeap(t *testing.T) {
+	t.Setenv("GOGC", "")
 	before := debug.SetMemoryLimit(-1)
+	gogcBefore := gcPercent()
 	const configured = 16 << 20
 	g := Start(configured, slog.New(slog.DiscardHandler))
 	defer g.Stop()
 	if got := debug.SetMemoryLimit(-1); got != configured {
 		t.Fatalf("limit after Start %d, want %d", got, configured)
+	}
+	if got := gcPercent(); got != GCPercent {
+		t.Errorf("GOGC after Start %d, want %d", got, GCPercent)
 	}
 
 	live := hold(96)
@@ -80,7 +85,32 @@ func TestLimitFollowsTheLiveHeap(t *testing.T) {
 	if got := debug.SetMemoryLimit(-1); got != before {
 		t.Errorf("limit after Stop %d, want the one before, %d", got, before)
 	}
+	if got := gcPercent(); got != gogcBefore {
+		t.Errorf("GOGC after Stop %d, want the one before, %d", got, gogcBefore)
+	}
 	if before != math.MaxInt64 {
 		t.Logf("a limit was in force before the test: %d", before)
+	}
+}
+
+// gcPercent reads GOGC.
+func gcPercent() int {
+	p := debug.SetGCPercent(100)
+	debug.SetGCPercent(p)
+	return p
+}
+
+// TestGOGCFromTheEnvironmentWins leaves GOGC alone when the environment sets it.
+func TestGOGCFromTheEnvironmentWins(t *testing.T) {
+	t.Setenv("GOGC", "150")
+	old := debug.SetGCPercent(150)
+	defer debug.SetGCPercent(old)
+	g := Start(1<<30, slog.New(slog.DiscardHandler))
+	if got := gcPercent(); got != 150 {
+		t.Errorf("GOGC %d under a governor, want the environment's 150", got)
+	}
+	g.Stop()
+	if got := gcPercent(); got != 150 {
+		t.Errorf("GOGC %d after Stop, want 150", got)
 	}
 }
