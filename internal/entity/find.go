@@ -152,6 +152,7 @@ func (nc nameContext) skeletonOf(norms []string) string {
 // with an organisation word ("Yerevan State University") wins over the place inside it; a
 // person's name wins over a gazetteer town inside it ("Michael Jackson").
 func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc nameContext) []span {
+	spans = placedWordTowns(toks, src, spans)
 	spans = dropTurkishCommonPlaces(toks, spans, nc)
 	spans = dropCommonAlternates(toks, src, spans, nc)
 	if nc.knownOnly {

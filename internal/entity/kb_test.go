@@ -284,6 +284,31 @@ func TestSmallTownInAListOfPlaces(t *testing.T) {
 	})
 }
 
+// TestTownNamedByAWord: a town named by an ordinary English word, which the generated
+// gazetteer leaves out, is found in a list of places after a preposition of place or
+// before its country; the word elsewhere, a list without a preposition or a preposition
+// alone are no town, nor is the town before another country. The wanted IDs failed
+// before kbdata/word-towns.tsv (the towns were in no table).
+func TestTownNamedByAWord(t *testing.T) {
+	const (
+		tours, angers, bath  = "geonames:2972191", "geonames:3037656", "geonames:2656173"
+		split, orangeCalif   = "geonames:3190261", "geonames:5379513"
+		missionTexas, cannes = "geonames:4711725", "geonames:3028808"
+	)
+	checkIDs(t, []idCase{
+		{"Talks were held in Tours and Cannes last year.", "en", []string{tours, cannes}, nil},
+		{"Les négociations ont eu lieu à Nantes, Angers et Rennes.", "fr", []string{angers}, nil},
+		{"The delegation stayed in Tours, France, for two days.", "en", []string{tours}, nil},
+		{"Ministers met in Bath, England, on Monday.", "en", []string{bath}, nil},
+		{"The ministers flew on to Split and Zagreb.", "en", []string{split}, nil},
+		{"The tours of the castle start at noon, and Tours of the city end in Lyon.", "en", nil, []string{tours}},
+		{"Split the bill before you leave Zagreb.", "en", nil, []string{split}},
+		{"Tours and Cannes were both mentioned in the report.", "en", nil, []string{tours}},
+		{"The team spent a week in Mission before the final.", "en", nil, []string{missionTexas}},
+		{"He was born in Orange, France, in 1950.", "en", nil, []string{orangeCalif}},
+	})
+}
+
 // idCase is a sentence written for a test, its language, and the IDs its entities must
 // and must not include.
 type idCase struct {
