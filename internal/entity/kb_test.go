@@ -273,6 +273,26 @@ func TestWorldCitiesInTheRegionsLanguages(t *testing.T) {
 	})
 }
 
+// TestBigCitiesOfTheNeighbours: the big cities of Russia, Ukraine, Turkey and Iran are
+// linked in Georgian and Persian (the gazetteer has no Georgian names, and its Persian ones
+// do not count) and in Azerbaijani with their case endings. Each failed before their
+// curated entries.
+func TestBigCitiesOfTheNeighbours(t *testing.T) {
+	const (
+		kazan, novosibirsk, antalya = "geonames:551487", "geonames:1496747", "geonames:323777"
+		isfahan, mashhad, spb       = "geonames:418863", "geonames:124665", "geonames:498817"
+		kharkiv                     = "geonames:706483"
+	)
+	checkIDs(t, []idCase{
+		{"დელეგაცია ყაზანში და ნოვოსიბირსკში ჩავიდა, შემდეგ კი ანტალიაში და ხარკოვში გაემგზავრა.", "ka",
+			[]string{kazan, novosibirsk, antalya, kharkiv}, nil},
+		{"მინისტრებმა ისპაჰანში და სანქტ-პეტერბურგში ისაუბრეს.", "ka", []string{isfahan, spb}, nil},
+		{"هیئت از مشهد به اصفهان و سپس به سن پترزبورگ رفت.", "fa", []string{mashhad, isfahan, spb}, nil},
+		{"Nümayəndə heyəti Kazanda, Novosibirskdə və Məşhəddə görüşlər keçirib, sonra Antalyaya gedib.", "az",
+			[]string{kazan, novosibirsk, mashhad, antalya}, nil},
+	})
+}
+
 // TestSmallTownInAListOfPlaces: a small town's one-word name needs a preposition of place
 // before it; in a list after one ("in Lyon and Cannes", "à Paris et Cannes") the
 // preposition covers it too.
