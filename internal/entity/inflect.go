@@ -458,21 +458,25 @@ func armenianForms(w string) []string {
 }
 
 // georgianForms: consonant stems drop the nominative -ი (ლავროვი → ლავროვმა, თბილისში).
+// Besides the cases: the dative with the vowel Georgian adds before "და" (and), the first
+// of two names sharing the second's postposition ("ბერლინსა და ვენაში", in Berlin and
+// Vienna), and the postpositions "up to" on the adverbial (თბილისამდე) and "towards" and
+// "from" on the genitive (მოსკოვისკენ, მოსკოვისგან).
 func georgianForms(w string) []string {
 	var out []string
 	if st, ok := strings.CutSuffix(w, "ი"); ok && utf8.RuneCountInString(st) > 1 {
-		for _, s := range []string{"ის", "ს", "ში", "ით", "ად", "თან", "ზე", "იდან", "მა", "ისთვის", "ისა"} {
+		for _, s := range []string{"ის", "ს", "ში", "ით", "ად", "თან", "ზე", "იდან", "მა", "ისთვის", "ისა", "სა", "ამდე", "ისკენ", "ისგან"} {
 			out = append(out, st+s)
 		}
 		return out
 	}
-	for _, s := range []string{"ს", "ში", "თი", "დ", "სთან", "ზე", "დან", "მ", "სთვის", "სა"} {
+	for _, s := range []string{"ს", "ში", "თი", "დ", "სთან", "ზე", "დან", "მ", "სთვის", "სა", "მდე"} {
 		out = append(out, w+s)
 	}
 	// Stems in -ა drop it before the genitive, instrumental and adverbial endings and
 	// what is built on them (ოცნება → ოცნების, ამერიკა → ამერიკიდან, ევროპა → ევროპისთვის).
 	if st, ok := strings.CutSuffix(w, "ა"); ok && utf8.RuneCountInString(st) > 1 {
-		for _, s := range []string{"ის", "ით", "ად", "იდან", "ისთვის", "ისა"} {
+		for _, s := range []string{"ის", "ით", "ად", "იდან", "ისთვის", "ისა", "ისკენ", "ისგან"} {
 			out = append(out, st+s)
 		}
 	}

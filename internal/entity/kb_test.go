@@ -287,6 +287,8 @@ func TestBigCitiesOfTheNeighbours(t *testing.T) {
 		{"დელეგაცია ყაზანში და ნოვოსიბირსკში ჩავიდა, შემდეგ კი ანტალიაში და ხარკოვში გაემგზავრა.", "ka",
 			[]string{kazan, novosibirsk, antalya, kharkiv}, nil},
 		{"მინისტრებმა ისპაჰანში და სანქტ-პეტერბურგში ისაუბრეს.", "ka", []string{isfahan, spb}, nil},
+		{"დელეგაციები ნოვოსიბირსკსა და სამარაში შეხვდნენ, შემდეგ ყაზანამდე იმგზავრეს.", "ka",
+			[]string{novosibirsk, "geonames:499099", kazan}, nil},
 		{"هیئت از مشهد به اصفهان و سپس به سن پترزبورگ رفت.", "fa", []string{mashhad, isfahan, spb}, nil},
 		{"Nümayəndə heyəti Kazanda, Novosibirskdə və Məşhəddə görüşlər keçirib, sonra Antalyaya gedib.", "az",
 			[]string{kazan, novosibirsk, mashhad, antalya}, nil},
