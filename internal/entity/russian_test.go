@@ -167,19 +167,22 @@ func TestWesternFirstNamesInCyrillic(t *testing.T) {
 func TestLoanNameForms(t *testing.T) {
 	cases := []struct {
 		name      string
+		woman     bool
 		want, not []string
 	}{
-		{"джордж", []string{"джорджа", "джорджу", "джорджем", "джорджеві"}, []string{"джорджом"}},
-		{"маикл", []string{"маикла", "маиклом", "маиклові"}, []string{"маиклем"}},
-		{"мишель", []string{"мишеля", "мишелю", "мишелем"}, []string{"мишельа"}},
-		{"анджела", []string{"анджелы", "анджеле", "анджелу", "анджелои", "анджелою"}, nil},
-		{"джулия", []string{"джулии", "джулию", "джулиеи"}, nil},
-		{"мэри", []string{"мэри"}, []string{"мэрів", "мэрам"}},
-		{"ніколя", []string{"ніколя"}, []string{"ніколи"}},
-		{"франсуа", []string{"франсуа"}, []string{"франсуы"}},
+		{"джордж", false, []string{"джорджа", "джорджу", "джорджем", "джорджеві"}, []string{"джорджом"}},
+		{"маикл", false, []string{"маикла", "маиклом", "маиклові"}, []string{"маиклем"}},
+		{"мишель", false, []string{"мишеля", "мишелю", "мишелем"}, []string{"мишельа"}},
+		{"анджела", true, []string{"анджелы", "анджеле", "анджелу", "анджелои", "анджелою"}, nil},
+		{"джулия", true, []string{"джулии", "джулию", "джулиеи"}, nil},
+		{"хелен", true, []string{"хелен"}, []string{"хелена", "хеленом"}},
+		{"изабель", true, []string{"изабель"}, []string{"изабеля"}},
+		{"мэри", true, []string{"мэри"}, []string{"мэрів", "мэрам"}},
+		{"ніколя", false, []string{"ніколя"}, []string{"ніколи"}},
+		{"франсуа", false, []string{"франсуа"}, []string{"франсуы"}},
 	}
 	for _, tc := range cases {
-		got := loanNameForms(tc.name)
+		got := loanNameForms(tc.name, tc.woman)
 		for _, w := range tc.want {
 			if !slices.Contains(got, w) {
 				t.Errorf("%s: want form %s; got %q", tc.name, w, got)
@@ -199,7 +202,7 @@ func TestLoanNameForms(t *testing.T) {
 // a person, which a capital in running text does not mean, and a name or two of both
 // languages' own.
 func TestWesternGivenNotCommon(t *testing.T) {
-	named := foldSet(`джонатан генри генрі джек маика крис кріс патриции жак оливье паскаль луі марина
+	named := foldSet(`джонатан генри генрі джек маика крис кріс патриции жак оливье паскаль луі
 		николь вальтер мартин мартіні`)
 	ru, err := loadWordSet(commonRuGz)
 	if err != nil {
@@ -209,10 +212,15 @@ func TestWesternGivenNotCommon(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range strings.Fields(westernGivenCyrillic) {
-		for _, f := range loanNameForms(text.Fold(w)) {
-			if (ru.has(f) || uk.has(f)) && !named[f] {
-				t.Errorf("%s: its form %s is a common word", w, f)
+	for _, list := range []struct {
+		names string
+		woman bool
+	}{{westernGivenCyrillic, false}, {westernWomenCyrillic, true}} {
+		for _, w := range strings.Fields(list.names) {
+			for _, f := range loanNameForms(text.Fold(w), list.woman) {
+				if (ru.has(f) || uk.has(f)) && !named[f] {
+					t.Errorf("%s: its form %s is a common word", w, f)
+				}
 			}
 		}
 	}
