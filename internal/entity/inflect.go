@@ -240,6 +240,15 @@ func slavicForm(w string, s int, person bool) string {
 			return pick(st+"ого", st+"ому", w, st+"им", st+"ому")
 		}
 		return pick(st+"ого", st+"ому", w, st+"им", st+"ом")
+	// Soft adjectives: Нижний Новгород → Нижнего Новгорода, Нижнем Новгороде; Ukrainian
+	// Нижній → Нижнього, Нижньому, Нижнім. Russian writes a hard stem's н before -ый
+	// (Красный), so -ний is soft; Ukrainian writes it before -ий (Червоний), so only -ній is.
+	case !uk && ends("ний"):
+		st := cut(2)
+		return pick(st+"его", st+"ему", w, st+"им", st+"ем")
+	case uk && ends("ній"):
+		st := cut(2)
+		return pick(st+"ього", st+"ьому", w, st+"ім", st+"ьому")
 	case ends("ый") || ends("ой") || ends("ий") || ends("ій"):
 		st := cut(2)
 		if uk {
@@ -250,13 +259,19 @@ func slavicForm(w string, s int, person bool) string {
 			y = "им"
 		}
 		return pick(st+"ого", st+"ому", w, st+y, st+"ом")
-	case ends("ая") || ends("яя"):
+	case ends("яя"): // Нижняя Тура → Нижней Туры, Нижнюю Туру
+		st := cut(2)
+		return pick(st+"ей", st+"ей", st+"юю", st+"ей", st+"ей")
+	case ends("ая"):
 		st := cut(2)
 		return pick(st+"ой", st+"ой", st+"ую", st+"ой", st+"ой")
 	case ends("а") && (strings.HasSuffix(cut(1), "ськ") || strings.HasSuffix(cut(1), "цьк") || strings.HasSuffix(cut(1), "зьк")) && uk:
 		st := cut(1)
 		return pick(st+"ої", st+"ій", st+"у", st+"ою", st+"ій")
-	case ends("ое") || ends("ее"):
+	case ends("ее"): // Среднее Поволжье → Среднего Поволжья
+		st := cut(2)
+		return pick(st+"его", st+"ему", w, st+"им", st+"ем")
+	case ends("ое"):
 		st := cut(2)
 		return pick(st+"ого", st+"ому", w, st+"ым", st+"ом")
 	// Nouns.

@@ -295,6 +295,17 @@ func TestBigCitiesOfTheNeighbours(t *testing.T) {
 	})
 }
 
+// TestSoftAdjectivePlaces: a place named by a soft adjective and a noun is linked in its
+// oblique cases; "в Нижнем Новгороде" was Veliky Novgorod by its noun alone, and the
+// Ukrainian "у Нижньому Новгороді" a new place.
+func TestSoftAdjectivePlaces(t *testing.T) {
+	const nizhny, veliky = "geonames:520555", "geonames:519336"
+	checkIDs(t, []idCase{
+		{"Совещание прошло в Нижнем Новгороде, делегаты приехали из Нижнего Новгорода поездом.", "ru", []string{nizhny}, []string{veliky}},
+		{"Нарада відбулася в Нижньому Новгороді, делегати приїхали з Нижнього Новгорода.", "uk", []string{nizhny}, []string{veliky}},
+	})
+}
+
 // TestSmallTownInAListOfPlaces: a small town's one-word name needs a preposition of place
 // before it; in a list after one ("in Lyon and Cannes", "à Paris et Cannes") the
 // preposition covers it too.
