@@ -224,8 +224,8 @@ func (f *fieldNames) chunk(i, j int) {
 		// the words alone name (the UN's); "Turkey's NATO allies" keep NATO.
 		// The owner is part of the name, as in the knowledge base's "Azerbaijan's Foreign
 		// Ministry": one country's council is not another's.
-		if s := spans[exact]; s.Type == "ORG" && s.Ent != nil && s.Ent.Country == "" && i > 0 && f.ownerPlace(i) && allCommon(toks[i:j], nc.common) {
-			owner := cover[i-1] - 1
+		if owner, place := f.possessiveOwner(i); place && spans[exact].Type == "ORG" && spans[exact].Ent != nil &&
+			spans[exact].Ent.Country == "" && allCommon(toks[i:j], nc.common) {
 			drop[exact], drop[owner] = true, true
 			from := spans[owner].From
 			f.added = append(f.added, span{From: from, To: j, Type: "ORG", Conf: 0.6, Key: unknownKey(toks[from:j]), Name: surfaceOf(src, toks[from:j])})

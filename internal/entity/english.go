@@ -682,19 +682,6 @@ func possessiveBodies(toks []text.Token, src string, spans []span, nc nameContex
 	return rw.apply(spans)
 }
 
-// knownOwner reports a name the knowledge base knows over toks[i:j] whose last word is a
-// possessive glued to it, which a run of capitalised words should not go past:
-// "Britain's Labour Party", "Russia's Foreign Ministry" name a country and its body,
-// not one body; "People's Party", which nobody knows alone, stays whole.
-func knownOwner(toks []text.Token, src string, spans []span, cover []int, i, j int) bool {
-	c := cover[i]
-	if c == 0 || spans[c-1].From != i || spans[c-1].To != j {
-		return false
-	}
-	w := src[toks[j-1].Start:toks[j-1].End]
-	return strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s") || possessive(toks, src, j-1)
-}
-
 // memberRoles are the lower-case words for the people and parts of a body, which its
 // name follows after "of" (or "for", for spokespeople): "chief executive of Lyft", "a
 // founding member of Pearl Jam", "a spokesman for Telstra", "a subsidiary of Nyrstar".
@@ -798,21 +785,4 @@ func leadingAcronym(toks []text.Token, i int) bool {
 	t := toks[i]
 	return t.Upper && !commonAcronyms[t.Norm] && !text.IsStopwordAny(t.Norm) && i+1 < len(toks) &&
 		!toks[i+1].Break && !toks[i+1].Cap && toks[i+1].Letters
-}
-
-// ownerPlace reports a known country, region or city right before toks[j] that owns what
-// follows ("Russia's Federal Security Service", "Iran's Islamic Revolutionary Guard
-// Corps"): the place is a name, and the body after it another. Only a place the knowledge
-// base knows and names whole, and not before an event's last word ("America's Cup").
-func (f *fieldNames) ownerPlace(j int) bool {
-	toks := f.toks
-	if j == 0 || !possessive(toks, f.src, j-1) || eventLast[toks[j].Norm] {
-		return false
-	}
-	c := f.cover[j-1]
-	if c == 0 {
-		return false
-	}
-	s := f.spans[c-1]
-	return s.To == j && s.Type == "LOC" && s.Ent != nil && !s.weakPlace()
 }

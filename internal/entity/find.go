@@ -62,6 +62,33 @@ type fieldNames struct {
 	kbs   kbSet // for names written in another script (bySkeleton)
 }
 
+// possessiveOwner finds the name the knowledge base knows that ends right before toks[j]
+// with a possessive "'s" after it: the owner of what follows, which a run of capitalised
+// words should not go past ("Russia's Federal Security Service", "Britain's Labour Party"
+// name an owner and its body, not one body). It returns the owner's index in f.spans, or
+// -1, and whether the owner is a country, region or city the knowledge base names whole
+// (not a weak gazetteer place): such a place owns in any language. Any other known name
+// owns only where the caller knows "'s" marks nothing else (English) and the name is the
+// whole run so far: "People's Party", which nobody knows alone, stays whole. Nothing owns
+// before an event's last word: "America's Cup" is one name.
+func (f *fieldNames) possessiveOwner(j int) (owner int, place bool) {
+	toks := f.toks
+	if j == 0 || j >= len(toks) || eventLast[toks[j].Norm] || f.cover[j-1] == 0 {
+		return -1, false
+	}
+	// The tokenizer cuts "'s" off a word; a word kept whole keeps it glued.
+	w := f.src[toks[j-1].Start:toks[j-1].End]
+	if !possessive(toks, f.src, j-1) && !strings.HasSuffix(w, "'s") && !strings.HasSuffix(w, "’s") {
+		return -1, false
+	}
+	owner = f.cover[j-1] - 1
+	s := f.spans[owner]
+	if s.To != j {
+		return -1, false
+	}
+	return owner, s.Type == "LOC" && s.Ent != nil && !s.weakPlace()
+}
+
 // nameMemo remembers, for one article, the answers of the word tests that transliterate:
 // a name recurs in an article, and chunk asks about the same word several times.
 type nameMemo struct {
@@ -125,6 +152,7 @@ func (nc nameContext) skeletonOf(norms []string) string {
 // with an organisation word ("Yerevan State University") wins over the place inside it; a
 // person's name wins over a gazetteer town inside it ("Michael Jackson").
 func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc nameContext) []span {
+	spans = placedWordTowns(toks, src, spans)
 	spans = dropTurkishCommonPlaces(toks, spans, nc)
 	spans = dropCommonAlternates(toks, src, spans, nc)
 	if nc.knownOnly {
@@ -186,7 +214,7 @@ func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc name
 		}
 		j := i + 1
 		for j < len(toks) && !toks[j].Break && !spacedDash(toks, src, j) {
-			if f.ownerPlace(j) || nc.lang == "en" && knownOwner(toks, src, spans, cover, i, j) {
+			if k, place := f.possessiveOwner(j); place || k >= 0 && nc.lang == "en" && spans[k].From == i {
 				break // "Britain's Labour Party": the owner's name ends the run
 			}
 			if isNameTok(toks[j]) {

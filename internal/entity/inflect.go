@@ -240,6 +240,15 @@ func slavicForm(w string, s int, person bool) string {
 			return pick(st+"ого", st+"ому", w, st+"им", st+"ому")
 		}
 		return pick(st+"ого", st+"ому", w, st+"им", st+"ом")
+	// Soft adjectives: Нижний Новгород → Нижнего Новгорода, Нижнем Новгороде; Ukrainian
+	// Нижній → Нижнього, Нижньому, Нижнім. Russian writes a hard stem's н before -ый
+	// (Красный), so -ний is soft; Ukrainian writes it before -ий (Червоний), so only -ній is.
+	case !uk && ends("ний"):
+		st := cut(2)
+		return pick(st+"его", st+"ему", w, st+"им", st+"ем")
+	case uk && ends("ній"):
+		st := cut(2)
+		return pick(st+"ього", st+"ьому", w, st+"ім", st+"ьому")
 	case ends("ый") || ends("ой") || ends("ий") || ends("ій"):
 		st := cut(2)
 		if uk {
@@ -250,13 +259,19 @@ func slavicForm(w string, s int, person bool) string {
 			y = "им"
 		}
 		return pick(st+"ого", st+"ому", w, st+y, st+"ом")
-	case ends("ая") || ends("яя"):
+	case ends("яя"): // Нижняя Тура → Нижней Туры, Нижнюю Туру
+		st := cut(2)
+		return pick(st+"ей", st+"ей", st+"юю", st+"ей", st+"ей")
+	case ends("ая"):
 		st := cut(2)
 		return pick(st+"ой", st+"ой", st+"ую", st+"ой", st+"ой")
 	case ends("а") && (strings.HasSuffix(cut(1), "ськ") || strings.HasSuffix(cut(1), "цьк") || strings.HasSuffix(cut(1), "зьк")) && uk:
 		st := cut(1)
 		return pick(st+"ої", st+"ій", st+"у", st+"ою", st+"ій")
-	case ends("ое") || ends("ее"):
+	case ends("ее"): // Среднее Поволжье → Среднего Поволжья
+		st := cut(2)
+		return pick(st+"его", st+"ему", w, st+"им", st+"ем")
+	case ends("ое"):
 		st := cut(2)
 		return pick(st+"ого", st+"ому", w, st+"ым", st+"ом")
 	// Nouns.
@@ -458,21 +473,25 @@ func armenianForms(w string) []string {
 }
 
 // georgianForms: consonant stems drop the nominative -ი (ლავროვი → ლავროვმა, თბილისში).
+// Besides the cases: the dative with the vowel Georgian adds before "და" (and), the first
+// of two names sharing the second's postposition ("ბერლინსა და ვენაში", in Berlin and
+// Vienna), and the postpositions "up to" on the adverbial (თბილისამდე) and "towards" and
+// "from" on the genitive (მოსკოვისკენ, მოსკოვისგან).
 func georgianForms(w string) []string {
 	var out []string
 	if st, ok := strings.CutSuffix(w, "ი"); ok && utf8.RuneCountInString(st) > 1 {
-		for _, s := range []string{"ის", "ს", "ში", "ით", "ად", "თან", "ზე", "იდან", "მა", "ისთვის", "ისა"} {
+		for _, s := range []string{"ის", "ს", "ში", "ით", "ად", "თან", "ზე", "იდან", "მა", "ისთვის", "ისა", "სა", "ამდე", "ისკენ", "ისგან"} {
 			out = append(out, st+s)
 		}
 		return out
 	}
-	for _, s := range []string{"ს", "ში", "თი", "დ", "სთან", "ზე", "დან", "მ", "სთვის", "სა"} {
+	for _, s := range []string{"ს", "ში", "თი", "დ", "სთან", "ზე", "დან", "მ", "სთვის", "სა", "მდე"} {
 		out = append(out, w+s)
 	}
 	// Stems in -ა drop it before the genitive, instrumental and adverbial endings and
 	// what is built on them (ოცნება → ოცნების, ამერიკა → ამერიკიდან, ევროპა → ევროპისთვის).
 	if st, ok := strings.CutSuffix(w, "ა"); ok && utf8.RuneCountInString(st) > 1 {
-		for _, s := range []string{"ის", "ით", "ად", "იდან", "ისთვის", "ისა"} {
+		for _, s := range []string{"ის", "ით", "ად", "იდან", "ისთვის", "ისა", "ისკენ", "ისგან"} {
 			out = append(out, st+s)
 		}
 	}

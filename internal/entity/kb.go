@@ -36,8 +36,12 @@ type entity struct {
 	// "Zadar"): the province gave it its name (see cityOwned), and it is matched as the
 	// province was, whatever its size (see minorTown).
 	Capital bool
-	Pop     int
-	Src     uint8
+	// Word: a town named by an ordinary English word ("Tours", "Angers", "Split"), which
+	// the generated gazetteer leaves out; it counts only where the text says it is a
+	// place (see placedWordTowns).
+	Word bool
+	Pop  int
+	Src  uint8
 }
 
 // minorTown reports a gazetteer town small enough that its one-word name needs evidence
@@ -406,6 +410,12 @@ func (k *kb) loadPlaces(gz []byte, src uint8) error {
 	if err != nil {
 		return fmt.Errorf("reading gazetteer: %w", err)
 	}
+	return k.loadPlacesTSV(tsv, src)
+}
+
+// loadPlacesTSV is loadPlaces of the decompressed lines; a place flagged "word" is a
+// town named by an ordinary English word (kbdata/word-towns.tsv, see entity.Word).
+func (k *kb) loadPlacesTSV(tsv []byte, src uint8) error {
 	owners, towns, err := placeOwners(tsv)
 	if err != nil {
 		return err
@@ -450,6 +460,7 @@ func (k *kb) loadPlaces(gz []byte, src uint8) error {
 			e.HasGeo = true
 		}
 		e.Pop, _ = strconv.Atoi(f[5])
+		e.Word = slices.Contains(flags, "word")
 		if src == srcCity && e.Pop >= capitalTown && !slices.Contains(flags, "aliases") {
 			e.Capital = towns.provinces[e.Country+"\x00"+strings.ToLower(e.Name)]
 		}

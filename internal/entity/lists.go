@@ -98,21 +98,24 @@ func surnames(toks []text.Token, src string, spans []span, nc nameContext) []spa
 	return append(out, spans[si:]...)
 }
 
+// listNext reports b as the item after a in a list: only a comma, a conjunction or both
+// between them.
+func listNext(toks []text.Token, src string, a, b span) bool {
+	next := a.To // the word after a: b, or a conjunction right before b
+	conj := next+1 == b.From && listConjunctions[toks[next].Norm] && !toks[next].Cap
+	if next != b.From && !conj {
+		return false
+	}
+	// Two names side by side with nothing between them are no list: Russian writes
+	// a place and a person's name so ("в Хорватии Туджман", "в Лондоне Ингрид").
+	gap := strings.TrimSpace(src[toks[a.To-1].End:toks[next].Start])
+	return gap == "," || gap == "" && conj
+}
+
 // listTypes gives a lone pattern name in a list the type of the known names around it:
 // "Дубровник, Госпич, Шибеник, Задар" are towns, Госпич too, though it is no Russian word
 // and, alone, would be taken for a person's name.
 func listTypes(toks []text.Token, src string, spans []span) []span {
-	sep := func(a, b span) bool { // only a comma, a conjunction or both between a and b
-		next := a.To // the word after a: b, or a conjunction right before b
-		conj := next+1 == b.From && listConjunctions[toks[next].Norm] && !toks[next].Cap
-		if next != b.From && !conj {
-			return false
-		}
-		// Two names side by side with nothing between them are no list: Russian writes
-		// a place and a person's name so ("в Хорватии Туджман", "в Лондоне Ингрид").
-		gap := strings.TrimSpace(src[toks[a.To-1].End:toks[next].Start])
-		return gap == "," || gap == "" && conj
-	}
 	for k := range spans {
 		s := &spans[k]
 		// A guess by a family name's ending ("Госпич", 0.55) gives way only to names on
@@ -129,7 +132,7 @@ func listTypes(toks []text.Token, src string, spans []span) []span {
 			if o.Conf <= 0.5 && o.Ent == nil {
 				continue // another guess says nothing
 			}
-			if n < k && !sep(o, *s) || n > k && !sep(*s, o) {
+			if n < k && !listNext(toks, src, o, *s) || n > k && !listNext(toks, src, *s, o) {
 				continue
 			}
 			switch o.Type {

@@ -171,7 +171,8 @@ func (ks kbSet) matchKB(toks []text.Token, out []span) []span {
 			}
 			// A small town's one-word Latin name is a person, a word or a band more often
 			// than the town, unless a preposition puts it in a place (see minorTown).
-			if a.Src == srcCity && n == 1 && e.minorTown() && text.ScriptOf(toks[i].Norm) == text.Latin &&
+			// A town named by a word needs more (see placedWordTowns).
+			if a.Src == srcCity && n == 1 && e.minorTown() && !e.Word && text.ScriptOf(toks[i].Norm) == text.Latin &&
 				!(i > 0 && placePreps[toks[i-1].Norm] && toks[i-1].Norm != "a" && !toks[i].Break) && !placeListed(toks, out, i) {
 				continue
 			}

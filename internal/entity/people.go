@@ -40,8 +40,98 @@ var givenNames = func() map[string]bool {
 			m[f[0]] = true
 		}
 	}
+	for _, w := range strings.Fields(westernGivenCyrillic) {
+		for _, f := range loanNameForms(text.Fold(w), false) {
+			m[f] = true
+		}
+	}
+	for _, w := range strings.Fields(westernWomenCyrillic) {
+		for _, f := range loanNameForms(text.Fold(w), true) {
+			m[f] = true
+		}
+	}
 	return m
 }()
+
+// westernGivenCyrillic are the commonest English, French and German men's first names as
+// the Russian and Ukrainian press writes them ("Джордж Буш", "Майкл", "Девід Кемерон",
+// "Жан", "Вольфганг"; the women's are westernWomenCyrillic): transcribed by ear, not
+// letter by letter, so the consonant skeleton of the Latin name does not meet them
+// (George gives grg, Джордж rd) and they are listed whole, Russian spelling first and the
+// Ukrainian one after it where they differ. Sources: А. И. Рыбакин, «Словарь английских личных имён» (3rd ed.,
+// Moscow, 2000) for English; Р. С. Гиляревский, Б. А. Старостин, «Иностранные имена и
+// названия в русском тексте» (3rd ed., Moscow, 1985) for French and German; the
+// Ukrainian forms after «Український правопис» (2019), on foreign names (е for e, і for
+// i, г for h). Their case forms come from loanNameForms. Left out: names of which a
+// form is a common word in either language (Пол "floor", Том "volume", Дон "the Don",
+// Барак "barracks", Боб "bean", Франк "franc", Горст "horst", Марк for марка "stamp"),
+// and the name of a big city (Марсель); TestWesternGivenNotCommon holds the list to it,
+// but for the dictionaries' words named after a person (генри, оливье, вальтер).
+var westernGivenCyrillic = `
+джон джордж майкл дэвид девід джеймс уильям вільям ричард річард томас чарльз кристофер крістофер
+дэниел деніел мэтью метью энтони ентоні дональд стивен стівен эндрю ендрю кеннет кевин кевін брайан
+браян тимоти тімоті рональд эдвард едвард джейсон джеффри джеффрі райан раян джейкоб гэри гері
+николас ніколас эрик ерік джонатан скотт бенджамин бенджамін сэмюэл семюел фрэнк френк патрик патрік
+генри генрі питер пітер джек гарри гаррі тони тоні джо билл білл стив стів майк крис кріс джозеф
+уолтер волтер ллойд берни берні йенс єнс
+жан пьер п'єр жак мишель мішель франсуа николя ніколя филипп філіпп ален бернар кристоф крістоф
+эмманюэль эммануэль еммануель емманюель лоран оливье олів'є паскаль тьерри тьєррі доминик домінік
+жерар андре луи луї анри анрі клод эдуар едуар бруно себастьен себастьєн эрве ерве
+ханс ганс клаус юрген вольфганг гельмут хельмут фридрих фрідріх генрих генріх хайнрих гайнріх эрнст
+ернст олаф герхард гергард йозеф маркус штефан андреас михаэль міхаель петер
+йоханнес йоганнес кристиан крістіан себастьян тобиас тобіас уве дитер дітер гюнтер хорст
+зигмар зігмар вальтер отто карл мартин мартін хайко гайко норберт манфред вернер
+`
+
+// westernWomenCyrillic are the women's names of westernGivenCyrillic, kept apart because
+// a woman's name ending in a consonant does not decline (Хелен, Кэтрин, Изабель: no
+// "Хелена", which is another name, nor "Энна", a Sicilian town).
+var westernWomenCyrillic = `
+мэри мері элизабет елізабет дженнифер дженніфер джессика джессіка сьюзан сьюзен нэнси ненсі
+маргарет кэтрин кетрін хелен гелен эмили емілі линда лінда барбара патриция патрісія энн енн джейн
+кейт хиллари гілларі кэролайн керолайн камала эми емі джулия джулія оливия олівія шарлотта эмма
+емма саманта рэйчел рейчел
+марин марін изабель ізабель натали наталі катрин катрін сильви сільві брижит бріжит франсуаза
+валери валері кристин крістін николь ніколь аньес аньєс
+урсула анналена ангела
+`
+
+// loanNameForms returns a folded Cyrillic first name taken from another language with the
+// case forms Russian and Ukrainian give it. inflect's rules are for the languages' own
+// words: they give Джордж an instrumental in -ом, and take Мэри and Гаррі for plurals.
+// A loan name declines by its last letter: in -а and -я as a feminine noun (Анджелы,
+// Анджеле, Анджелу, Анджелой; Джулии, Джулию, Джулией); a man's after a consonant as a
+// masculine noun (Джона, Джону, Джоном, Джоне, Джонові, with -ем, -еві after ж, ш, ч, щ,
+// ц: Джорджем), after -ь the same on its soft stem (Мишеля, Мишелю). A woman's name in a
+// consonant does not decline (Хелен, Изабель), nor does a name in any other vowel (Мэри,
+// Гаррі, Джо, Луи), nor a French one in a stressed -а or -я after a vowel or a consonant
+// (Франсуа; Николя, Ніколя, whose "Ніколи" would be Ukrainian "never").
+func loanNameForms(w string, woman bool) []string {
+	forms := []string{w}
+	add := func(stem string, ends ...string) {
+		for _, e := range ends {
+			forms = append(forms, text.Fold(stem+e)) // -ой, -ей fold as the tokens do
+		}
+	}
+	const vowels = "аеёиіїоуыэюяє"
+	last, size := utf8.DecodeLastRuneInString(w)
+	stem := w[:len(w)-size]
+	prev, _ := utf8.DecodeLastRuneInString(stem)
+	switch {
+	case last == 'а' && !strings.ContainsRune(vowels, prev):
+		add(stem, "ы", "и", "е", "у", "ой", "ою", "і")
+	case last == 'я' && (prev == 'и' || prev == 'і'):
+		add(stem, "и", "е", "ю", "ей", "ею", "і")
+	case woman, strings.ContainsRune(vowels, last):
+	case last == 'ь':
+		add(stem, "я", "ю", "ем", "е", "і", "еві")
+	case strings.ContainsRune("жшчщц", last):
+		add(w, "а", "у", "ем", "е", "і", "еві")
+	default:
+		add(w, "а", "у", "ом", "е", "і", "ові")
+	}
+	return forms
+}
 
 // moreGivenNames is the generated list (see kbgen): about 10,000 first names of the
 // English, French, German, Spanish, Italian and Dutch speaking world, less ordinary English

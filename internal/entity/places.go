@@ -2,6 +2,7 @@ package entity
 
 import (
 	"strings"
+	"unicode"
 
 	"wirewatch/internal/text"
 )
@@ -333,3 +334,66 @@ func ruNounForms(w string) []string {
 
 // ruIndeclinable are borrowed neuter nouns of the head lists that keep one form.
 var ruIndeclinable = map[string]bool{"плато": true}
+
+// placedWordTowns keeps a town named by an ordinary English word (entity.Word: "Tours",
+// "Angers", "Split") only where the text says it is the place, and drops it elsewhere,
+// as if the gazetteer did not have it ("the tours of the castle", "Split the bill"):
+//   - in a list of places that a preposition of place puts it in, with a place the
+//     knowledge base knows by a name that is no word: "in Tours and Cannes", "à Nantes,
+//     Angers et Rennes". A preposition alone is not enough ("in Mission", "at Reading
+//     the report"), nor a list alone, which may be of things;
+//   - before its own country or region after a comma: "Tours, France", "Bath, England",
+//     and never before another's;
+//   - written with letters no English word has: "Liège", "Pécs" (the gazetteer left
+//     them out for "liege", "pecs").
+func placedWordTowns(toks []text.Token, src string, spans []span) []span {
+	place := func(s span) bool { return s.Type == "LOC" && s.Ent != nil }
+	placed := func(k int) bool {
+		s := spans[k]
+		if w := src[toks[s.From].Start:toks[s.From].End]; strings.ContainsFunc(w, func(r rune) bool { return r > unicode.MaxASCII }) {
+			return true
+		}
+		// A country or region after the comma says which place of the name it is: a
+		// town of the gazetteer there, or another one ("Orange, France" is not the
+		// gazetteer's Orange in California).
+		if n := k + 1; n < len(spans) && spans[n].From == s.To && listComma(toks, src, s.To) && place(spans[n]) &&
+			!spans[n].Ent.Word && spans[n].Ent.Src != srcCity {
+			return spans[n].Ent.Country == s.Ent.Country
+		}
+		a, b := k, k // the list of places around the town
+		for a > 0 && place(spans[a-1]) && listNext(toks, src, spans[a-1], spans[a]) {
+			a--
+		}
+		for b+1 < len(spans) && place(spans[b+1]) && listNext(toks, src, spans[b], spans[b+1]) {
+			b++
+		}
+		first := spans[a].From
+		if first == 0 || toks[first].Break || !isPlacePrep(toks[first-1], src) {
+			return false
+		}
+		for n := a; n <= b; n++ {
+			if n != k && !spans[n].Ent.Word {
+				return true
+			}
+		}
+		return false
+	}
+	var drop []int
+	for k, s := range spans {
+		if s.Ent != nil && s.Ent.Word && !placed(k) {
+			drop = append(drop, k)
+		}
+	}
+	if len(drop) == 0 {
+		return spans
+	}
+	keep := spans[:0]
+	for k, s := range spans {
+		if len(drop) > 0 && drop[0] == k {
+			drop = drop[1:]
+			continue
+		}
+		keep = append(keep, s)
+	}
+	return keep
+}

@@ -43,6 +43,9 @@ var commonFrGz []byte
 //go:embed kbdata/places.tsv.gz
 var placesGz []byte
 
+//go:embed kbdata/word-towns.tsv
+var wordTownsTSV []byte
+
 // Options choose what New loads.
 type Options struct {
 	// Gazetteer adds the generated gazetteer (countries' regions, towns, physical features)
@@ -120,6 +123,9 @@ func loadBaseKB(gazetteer bool) (*kb, error) {
 		k.addRecords(regions, srcCountry)
 		if err := k.loadPlaces(placesGz, srcCity); err != nil {
 			return nil, fmt.Errorf("loading built-in gazetteer: %w", err)
+		}
+		if err := k.loadPlacesTSV(wordTownsTSV, srcCity); err != nil {
+			return nil, fmt.Errorf("loading built-in towns named by words: %w", err)
 		}
 	}
 	k.freeze()

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"wirewatch/internal/text"
 )
 
 // TestRussianEvidence checks the Russian rules of russian.go and the list rule they rely
@@ -128,6 +130,98 @@ func TestRussianPluralPlaces(t *testing.T) {
 	for _, id := range []string{"Q30", "Q55", "Q1286"} {
 		if !slices.Contains(got, id) {
 			t.Errorf("missing %s in %v", id, got)
+		}
+	}
+}
+
+// TestWesternFirstNamesInCyrillic checks that an English, French or German first name as
+// Russian and Ukrainian write it starts a person's name in any case form, at a sentence's
+// start too, and is no town of its name ("Джордж", George in South Africa). Each failed
+// before westernGivenCyrillic: the first name became a town, was dropped, or the run was
+// cut.
+func TestWesternFirstNamesInCyrillic(t *testing.T) {
+	checkEvidence(t, []evidenceCase{
+		{"Russian: a first name a town shares, then a surname",
+			"Накануне Джордж Харрингтон прилетел в Самару на переговоры.",
+			[]string{"PER:Джордж Харрингтон"}, []string{"LOC:Джордж"}},
+		{"Russian: the genitive of a name ending in a hushing consonant",
+			"Журналисты долго расспрашивали Джорджа Уэлдона о поездке в Самару.",
+			[]string{"PER:Джорджа Уэлдона"}, []string{"LOC:Джорджа"}},
+		{"Russian: at a sentence's start, and in the instrumental",
+			"Майкл Тернер встретился с Дэвидом Хиллом и с Джорджем Пирсом в Самаре.",
+			[]string{"PER:Майкл Тернер", "PER:Дэвидом Хиллом", "PER:Джорджем Пирсом"}, nil},
+		{"Russian: French and German first names at a sentence's start",
+			"Юрген Кольберг выступил в Самаре, а Жерар Дюваль и Клаус Майер приехали позже.",
+			[]string{"PER:Юрген Кольберг", "PER:Жерар Дюваль", "PER:Клаус Майер"}, nil},
+		{"Ukrainian: at a sentence's start, and in the instrumental",
+			"Річард Гамільтон учора зустрівся з Вільямом Тейлором у Харкові.",
+			[]string{"PER:Річард Гамільтон", "PER:Вільямом Тейлором"}, nil},
+		{"Ukrainian: the genitive of a first name a town shares",
+			"Журналісти запитали Джорджа Блейка про переговори, які тривали в Одесі.",
+			[]string{"PER:Джорджа Блейка"}, []string{"LOC:Джорджа"}},
+	})
+}
+
+// TestLoanNameForms checks the case forms a first name taken from another language gets:
+// by its last letter, and none for a name that does not decline.
+func TestLoanNameForms(t *testing.T) {
+	cases := []struct {
+		name      string
+		woman     bool
+		want, not []string
+	}{
+		{"джордж", false, []string{"джорджа", "джорджу", "джорджем", "джорджеві"}, []string{"джорджом"}},
+		{"маикл", false, []string{"маикла", "маиклом", "маиклові"}, []string{"маиклем"}},
+		{"мишель", false, []string{"мишеля", "мишелю", "мишелем"}, []string{"мишельа"}},
+		{"анджела", true, []string{"анджелы", "анджеле", "анджелу", "анджелои", "анджелою"}, nil},
+		{"джулия", true, []string{"джулии", "джулию", "джулиеи"}, nil},
+		{"хелен", true, []string{"хелен"}, []string{"хелена", "хеленом"}},
+		{"изабель", true, []string{"изабель"}, []string{"изабеля"}},
+		{"мэри", true, []string{"мэри"}, []string{"мэрів", "мэрам"}},
+		{"ніколя", false, []string{"ніколя"}, []string{"ніколи"}},
+		{"франсуа", false, []string{"франсуа"}, []string{"франсуы"}},
+	}
+	for _, tc := range cases {
+		got := loanNameForms(tc.name, tc.woman)
+		for _, w := range tc.want {
+			if !slices.Contains(got, w) {
+				t.Errorf("%s: want form %s; got %q", tc.name, w, got)
+			}
+		}
+		for _, w := range tc.not {
+			if slices.Contains(got, w) {
+				t.Errorf("%s: want no form %s; got %q", tc.name, w, got)
+			}
+		}
+	}
+}
+
+// TestWesternGivenNotCommon holds westernGivenCyrillic to names none of whose forms is a
+// word of the Russian or Ukrainian dictionary, which a sentence starts with: a listed first
+// name is kept at a sentence's start. The dictionaries also list some things named after
+// a person, which a capital in running text does not mean, and a name or two of both
+// languages' own.
+func TestWesternGivenNotCommon(t *testing.T) {
+	named := foldSet(`джонатан генри генрі джек маика крис кріс патриции жак оливье паскаль луі
+		николь вальтер мартин мартіні`)
+	ru, err := loadWordSet(commonRuGz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	uk, err := loadWordSet(commonUkGz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, list := range []struct {
+		names string
+		woman bool
+	}{{westernGivenCyrillic, false}, {westernWomenCyrillic, true}} {
+		for _, w := range strings.Fields(list.names) {
+			for _, f := range loanNameForms(text.Fold(w), list.woman) {
+				if (ru.has(f) || uk.has(f)) && !named[f] {
+					t.Errorf("%s: its form %s is a common word", w, f)
+				}
+			}
 		}
 	}
 }
