@@ -153,7 +153,7 @@ func (nc nameContext) skeletonOf(norms []string) string {
 // person's name wins over a gazetteer town inside it ("Michael Jackson").
 func (ks kbSet) findUnknown(toks []text.Token, src string, spans []span, nc nameContext) []span {
 	spans = placedWordTowns(toks, src, spans)
-	spans = dropTurkishCommonPlaces(toks, spans, nc)
+	spans = dropTurkishCommonPlaces(toks, src, spans, nc)
 	spans = dropCommonAlternates(toks, src, spans, nc)
 	if nc.knownOnly {
 		return spans

@@ -51,3 +51,38 @@ func TestTurkishCommonWordsLeaveTheNamesTheyStart(t *testing.T) {
 		}
 	}
 }
+
+// TestTurkishCommonPlacesNeedTheApostrophe: a one-word town that is also a Turkish common
+// word, written large by a sentence start or capitals, is the common word unless a case
+// ending follows an apostrophe, which Turkish writes only after a proper noun; curated
+// towns as much as the gazetteer's.
+func TestTurkishCommonPlacesNeedTheApostrophe(t *testing.T) {
+	const kazan, bursa = "geonames:551487", "geonames:750269"
+	cases := []struct {
+		text      string
+		want, not []string
+	}{
+		{"Kazanın patlaması sonucu iki işçi yaralandı.", nil, []string{kazan}},
+		{"KAZAN PATLADI, İKİ İŞÇİ YARALANDI.", nil, []string{kazan}},
+		{"Kazan'da bir toplantı yapıldı.", []string{kazan}, nil},
+		{"Kazan’a giden heyet döndü.", []string{kazan}, nil},
+		{"Bursa'ya giden yol kapandı.", []string{bursa}, nil},
+		{"Rusya'nın Kazan kentinde zirve yapıldı.", []string{kazan}, nil},
+	}
+	for _, tc := range cases {
+		got := map[string]bool{}
+		for _, e := range findIn(t, tc.text, "tr") {
+			got[e.ID] = true
+		}
+		for _, id := range tc.want {
+			if !got[id] {
+				t.Errorf("Find(%q): %s missing (got %v)", tc.text, id, got)
+			}
+		}
+		for _, id := range tc.not {
+			if got[id] {
+				t.Errorf("Find(%q): %s, the common word taken for a town (got %v)", tc.text, id, got)
+			}
+		}
+	}
+}

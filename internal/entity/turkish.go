@@ -2,6 +2,7 @@ package entity
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"wirewatch/internal/text"
@@ -46,21 +47,38 @@ func (nc nameContext) trCapitalisedWord(t text.Token) bool {
 	return len(nc.trWords) > 0 && (t.SentStart || t.Upper) && trCommonWord(nc.trWords, t.Norm)
 }
 
-// dropTurkishCommonPlaces drops the one-word generated places (gazetteer towns, regions,
-// features; not curated or users' names) written as Turkish common words at a sentence
-// start or in capitals (see trCapitalisedWord).
-func dropTurkishCommonPlaces(toks []text.Token, spans []span, nc nameContext) []span {
+// dropTurkishCommonPlaces drops the one-word places of the gazetteer and the curated
+// towns (not users' names, nor curated countries and regions) written as Turkish common
+// words at a sentence start or in capitals (see trCapitalisedWord): "Kazanın patlaması"
+// is the boiler's explosion, "KAZAN PATLADI" a headline about it. A word whose case
+// ending follows an apostrophe stays: Turkish writes one only after a proper noun
+// ("Kazan'da", "Bursa'ya"), never after a common one ("kazanda").
+func dropTurkishCommonPlaces(toks []text.Token, src string, spans []span, nc nameContext) []span {
 	if len(nc.trWords) == 0 {
 		return spans
 	}
 	keep := spans[:0]
 	for _, s := range spans {
-		if s.To-s.From == 1 && s.Ent != nil && s.Ent.Src >= srcCountry && s.Type == "LOC" && nc.trCapitalisedWord(toks[s.From]) {
+		if s.To-s.From == 1 && s.Ent != nil && s.Type == "LOC" && (s.Ent.Src >= srcCountry || s.Ent.Src == srcCurated && strings.HasPrefix(s.Ent.ID, "geonames:")) &&
+			nc.trCapitalisedWord(toks[s.From]) && !trProperSuffix(src, toks[s.From]) {
 			continue
 		}
 		keep = append(keep, s)
 	}
 	return keep
+}
+
+// trProperSuffix reports a word followed by an apostrophe and a suffix: in Turkish, a
+// proper noun's case ending ("Kazan'da").
+func trProperSuffix(src string, t text.Token) bool {
+	rest := src[t.End:]
+	for _, a := range []string{"'", "’"} {
+		if r, ok := strings.CutPrefix(rest, a); ok && r != "" {
+			c, _ := utf8.DecodeRuneInString(r)
+			return unicode.IsLetter(c)
+		}
+	}
+	return false
 }
 
 // trOfficeWords are the words of the offices Turkish capitalises before a name, in the
