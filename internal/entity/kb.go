@@ -113,6 +113,14 @@ type kb struct {
 	firstBits, nameBits bitFilter
 	lowerBits           bitFilter // names with an alias written in lower case
 
+	// persianOnly holds the one-word names (and their forms) that the curated and users'
+	// records write in Persian but not in Arabic: Persian and Arabic share a script, and a
+	// Persian town's name may be an Arabic word ("مشهد" Mashhad, a scene in Arabic; "قم"
+	// Qom, "stand up"). They count in any text but Arabic. faOne and arOne collect them
+	// while the names are added.
+	persianOnly  wordSet
+	faOne, arOne map[uint64]bool
+
 	building map[uint64][]alias
 	skelBld  map[uint64][]alias
 	firstBld map[uint64]uint8
@@ -160,6 +168,14 @@ func (k *kb) freeze() {
 		}
 	}
 	k.building, k.skelBld, k.firstBld = nil, nil, nil
+	var faOnly []uint64
+	for h := range k.faOne {
+		if !k.arOne[h] {
+			faOnly = append(faOnly, h)
+		}
+	}
+	k.persianOnly = newHashSet(faOnly)
+	k.faOne, k.arOne = nil, nil
 	k.lowerBits = newBitFilter(len(lower))
 	for _, h := range lower {
 		k.lowerBits.add(h)
@@ -370,6 +386,9 @@ func (k *kb) addName(idx int32, name, lang string, src uint8) {
 	}
 	for _, form := range inflectCompound(lowers, fixed, lang, a.Acronym, person) {
 		h := hashTokens(form)
+		if len(form) == 1 && src <= srcCurated && (lang == "fa" || lang == "ar") {
+			k.noteArabicScript(h, lang)
+		}
 		k.building[h] = appendAlias(k.building[h], a)
 		if f := text.HashAdd(text.HashInit, form[0]); uint8(len(form)) > k.firstBld[f] {
 			k.firstBld[f] = uint8(len(form))
@@ -384,6 +403,18 @@ func (k *kb) addName(idx int32, name, lang string, src uint8) {
 			k.skelBld[h] = appendAlias(k.skelBld[h], a)
 		}
 	}
+}
+
+// noteArabicScript records a one-word form written in Persian or Arabic, for persianOnly.
+func (k *kb) noteArabicScript(h uint64, lang string) {
+	m := &k.faOne
+	if lang == "ar" {
+		m = &k.arOne
+	}
+	if *m == nil {
+		*m = map[uint64]bool{}
+	}
+	(*m)[h] = true
 }
 
 func appendAlias(list []alias, a alias) []alias {

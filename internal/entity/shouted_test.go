@@ -86,3 +86,33 @@ func TestTurkishCommonPlacesNeedTheApostrophe(t *testing.T) {
 		}
 	}
 }
+
+// TestPersianNamesInArabicText: a one-word name written only in Persian is not linked in
+// Arabic text, where the same letters are often a common word (مشهد, a scene; قم, stand
+// up); in Persian it still is, and a name written in Arabic still is in Arabic.
+func TestPersianNamesInArabicText(t *testing.T) {
+	const mashhad, qom, tehran = "geonames:124665", "geonames:119208", "Q3616"
+	cases := []struct {
+		text, lang string
+		want, not  []string
+	}{
+		{"وفي هذا مشهد جديد للمنطقة، قم بزيارة طهران.", "ar", []string{tehran}, []string{mashhad, qom}},
+		{"آیت‌الله‌ها در مشهد و قم جمع شدند.", "fa", []string{mashhad, qom}, nil},
+	}
+	for _, tc := range cases {
+		got := map[string]bool{}
+		for _, e := range findIn(t, tc.text, tc.lang) {
+			got[e.ID] = true
+		}
+		for _, id := range tc.want {
+			if !got[id] {
+				t.Errorf("Find(%q, %s): %s missing (got %v)", tc.text, tc.lang, id, got)
+			}
+		}
+		for _, id := range tc.not {
+			if got[id] {
+				t.Errorf("Find(%q, %s): %s, a Persian name taken in Arabic (got %v)", tc.text, tc.lang, id, got)
+			}
+		}
+	}
+}

@@ -143,6 +143,18 @@ func newWordSet(words []string) wordSet {
 	return wordSet(t.keys)
 }
 
+// newHashSet is a wordSet of hashes already made (hashTokens of one word is its hash).
+func newHashSet(hs []uint64) wordSet {
+	if len(hs) == 0 {
+		return nil
+	}
+	t := newHashTable[struct{}](len(hs), 0.6)
+	for _, h := range hs {
+		t.put(h, struct{}{})
+	}
+	return wordSet(t.keys)
+}
+
 func (w wordSet) has(s string) bool {
 	t := hashTable[struct{}]{keys: w}
 	return t.index(text.HashAdd(text.HashInit, s)) >= 0
