@@ -113,7 +113,9 @@ func (g *Governor) adjust() bool {
 	nonHeap := max(0, total-released-free-objects-unused)
 	floor := nonHeap + live + int64(float64(live)*MinHeadroom)
 	want := max(g.limit, floor)
-	if want == g.applied {
+	// Compared with the runtime's limit, not the one last set: another governor of the
+	// same process (tests run pipelines side by side) may have changed it.
+	if want == g.applied && debug.SetMemoryLimit(-1) == want {
 		return true
 	}
 	debug.SetMemoryLimit(want)
