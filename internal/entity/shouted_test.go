@@ -6,31 +6,12 @@ import "testing"
 // nothing of names, so no unknown name is proposed there; the known names of the same
 // sentence, and unknown names in the ordinary sentences around it, are still found.
 func TestShoutedSentencesProposeNoNewNames(t *testing.T) {
-	cases := []struct {
-		text, lang string
-		want, not  []string // entity IDs
-	}{
+	checkIDs(t, []idCase{
 		{"BARIŞ GÖRÜŞMELERİ BAŞLADI\nErmenistan ve Azerbaycan bakanları Washington'da buluştu.", "tr",
 			[]string{"Q399", "Q227"}, []string{"new:PER:baris gorusmeleri basladi"}},
 		{"TALKS RESUME BETWEEN ARMENIA AND AZERBAIJAN IN GRANDVILLE HALL\nThe mediator, Jonas Vekkert, arrived on Monday.", "en",
 			[]string{"Q399", "Q227", "new:PER:jonas vekkert"}, []string{"new:LOC:grandville hall", "new:ORG:grandville hall"}},
-	}
-	for _, tc := range cases {
-		got := map[string]bool{}
-		for _, e := range findIn(t, tc.text, tc.lang) {
-			got[e.ID] = true
-		}
-		for _, id := range tc.want {
-			if !got[id] {
-				t.Errorf("Find(%q): %s missing (got %v)", tc.text, id, got)
-			}
-		}
-		for _, id := range tc.not {
-			if got[id] {
-				t.Errorf("Find(%q): %s proposed in a sentence of capitals (got %v)", tc.text, id, got)
-			}
-		}
-	}
+	})
 }
 
 // TestTurkishCommonWordsLeaveTheNamesTheyStart: a Turkish common word that a sentence start
@@ -58,33 +39,14 @@ func TestTurkishCommonWordsLeaveTheNamesTheyStart(t *testing.T) {
 // towns as much as the gazetteer's.
 func TestTurkishCommonPlacesNeedTheApostrophe(t *testing.T) {
 	const kazan, bursa = "geonames:551487", "geonames:750269"
-	cases := []struct {
-		text      string
-		want, not []string
-	}{
-		{"Kazanın patlaması sonucu iki işçi yaralandı.", nil, []string{kazan}},
-		{"KAZAN PATLADI, İKİ İŞÇİ YARALANDI.", nil, []string{kazan}},
-		{"Kazan'da bir toplantı yapıldı.", []string{kazan}, nil},
-		{"Kazan’a giden heyet döndü.", []string{kazan}, nil},
-		{"Bursa'ya giden yol kapandı.", []string{bursa}, nil},
-		{"Rusya'nın Kazan kentinde zirve yapıldı.", []string{kazan}, nil},
-	}
-	for _, tc := range cases {
-		got := map[string]bool{}
-		for _, e := range findIn(t, tc.text, "tr") {
-			got[e.ID] = true
-		}
-		for _, id := range tc.want {
-			if !got[id] {
-				t.Errorf("Find(%q): %s missing (got %v)", tc.text, id, got)
-			}
-		}
-		for _, id := range tc.not {
-			if got[id] {
-				t.Errorf("Find(%q): %s, the common word taken for a town (got %v)", tc.text, id, got)
-			}
-		}
-	}
+	checkIDs(t, []idCase{
+		{"Kazanın patlaması sonucu iki işçi yaralandı.", "tr", nil, []string{kazan}},
+		{"KAZAN PATLADI, İKİ İŞÇİ YARALANDI.", "tr", nil, []string{kazan}},
+		{"Kazan'da bir toplantı yapıldı.", "tr", []string{kazan}, nil},
+		{"Kazan’a giden heyet döndü.", "tr", []string{kazan}, nil},
+		{"Bursa'ya giden yol kapandı.", "tr", []string{bursa}, nil},
+		{"Rusya'nın Kazan kentinde zirve yapıldı.", "tr", []string{kazan}, nil},
+	})
 }
 
 // TestPersianNamesInArabicText: a one-word name written only in Persian is not linked in
@@ -92,27 +54,8 @@ func TestTurkishCommonPlacesNeedTheApostrophe(t *testing.T) {
 // up); in Persian it still is, and a name written in Arabic still is in Arabic.
 func TestPersianNamesInArabicText(t *testing.T) {
 	const mashhad, qom, tehran = "geonames:124665", "geonames:119208", "Q3616"
-	cases := []struct {
-		text, lang string
-		want, not  []string
-	}{
+	checkIDs(t, []idCase{
 		{"وفي هذا مشهد جديد للمنطقة، قم بزيارة طهران.", "ar", []string{tehran}, []string{mashhad, qom}},
 		{"آیت‌الله‌ها در مشهد و قم جمع شدند.", "fa", []string{mashhad, qom}, nil},
-	}
-	for _, tc := range cases {
-		got := map[string]bool{}
-		for _, e := range findIn(t, tc.text, tc.lang) {
-			got[e.ID] = true
-		}
-		for _, id := range tc.want {
-			if !got[id] {
-				t.Errorf("Find(%q, %s): %s missing (got %v)", tc.text, tc.lang, id, got)
-			}
-		}
-		for _, id := range tc.not {
-			if got[id] {
-				t.Errorf("Find(%q, %s): %s, a Persian name taken in Arabic (got %v)", tc.text, tc.lang, id, got)
-			}
-		}
-	}
+	})
 }
