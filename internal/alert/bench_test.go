@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -362,9 +363,18 @@ func BenchmarkMatch10k(b *testing.B) {
 	v := loadBenchVocab(b)
 	r := rand.New(rand.NewPCG(7, 8))
 	qs := v.queries(r, 10000)
+	heap := func() uint64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	before := heap()
 	an := time.Now()
 	mt := testMatcher(b, qs)
-	b.Logf("compiled 10,000 searches in %s; %d without anchors", time.Since(an).Round(time.Millisecond), len(mt.set.index.always))
+	took := time.Since(an)
+	held := float64(heap()-before) / (1 << 20)
+	b.Logf("compiled 10,000 searches in %s, holding %.1f MiB; %d without anchors", took.Round(time.Millisecond), held, len(mt.set.index.always))
 	arts := v.articles(r, 600)
 	for _, a := range arts[:100] {
 		if got, want := ids(mt.match(a)), ids(mt.matchAll(a)); strings.Join(got, ",") != strings.Join(want, ",") {
@@ -388,6 +398,7 @@ func BenchmarkMatch10k(b *testing.B) {
 			// The machine is shared: CPU time says what one core does regardless of load.
 			b.ReportMetric(float64(b.N)/(cpuTime()-cpu0).Seconds(), "articles/cpu-s")
 			b.ReportMetric(float64(matches)/float64(b.N), "matches/article")
+			b.ReportMetric(held, "MiB-compiled")
 		})
 	}
 }

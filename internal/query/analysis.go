@@ -193,6 +193,7 @@ type Analysis struct {
 	foldFilters []analysis.TokenFilter
 	terms       map[string]*termCache // per key of cutLikeFold
 	leads       leadIndex             // the starts of the wildcards compiled with it
+	texts       textTermsCache        // text values' analyses, shared by the searches compiled with it
 }
 
 // maxCachedTerms bounds each termCache: about 3 MB each, one per language met. The words

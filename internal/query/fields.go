@@ -33,23 +33,34 @@ func TitleField(langKey string) string { return "title_" + langKey }
 func BodyField(langKey string) string { return "body_" + langKey }
 
 // KeywordIndexFields returns the index fields a keyword query field searches (entity
-// searches both the IDs and the canonical names); nil for text and date fields.
+// searches both the IDs and the canonical names); nil for text and date fields. The slices
+// are shared (every compiled search holds its field's): callers must not change them.
 func KeywordIndexFields(field string) []string {
 	switch field {
 	case FieldLang:
-		return []string{IndexLang}
+		return langIndexFields
 	case FieldSource:
-		return []string{IndexSource}
+		return sourceIndexFields
 	case FieldEntity:
-		return []string{IndexEntities, IndexEntityNames}
+		return entityIndexFields
 	case FieldTopic:
-		return []string{IndexTopics}
+		return topicIndexFields
 	case FieldCountry:
-		return []string{IndexCountries}
+		return countryIndexFields
 	case FieldAuthor:
-		return []string{IndexAuthors}
+		return authorIndexFields
 	case FieldStory:
-		return []string{IndexStory}
+		return storyIndexFields
 	}
 	return nil
 }
+
+var (
+	langIndexFields    = []string{IndexLang}
+	sourceIndexFields  = []string{IndexSource}
+	entityIndexFields  = []string{IndexEntities, IndexEntityNames}
+	topicIndexFields   = []string{IndexTopics}
+	countryIndexFields = []string{IndexCountries}
+	authorIndexFields  = []string{IndexAuthors}
+	storyIndexFields   = []string{IndexStory}
+)

@@ -3,10 +3,12 @@ package query
 import (
 	"fmt"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
 	"time"
+	"weak"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 
@@ -512,25 +514,17 @@ func (an *Analysis) keywordMatch(field, value string) matchNode {
 }
 
 // textMatch analyses value once per language key up front, as the Bleve compiler does,
-// and at match time looks only at the article's own language.
+// and at match time looks only at the article's own language. The analysis is shared by
+// every compiled search with the same words and slop (see Analysis.textTerms).
 func (an *Analysis) textMatch(field, value string, slop, pos int) (matchNode, error) {
-	// A proximity search also matches its words in reverse order; that order is built
-	// here rather than for every article.
-	type keyTerms struct{ terms, rev []string }
-	perKey := make([]keyTerms, len(an.keys)) // by Doc.key
-	for i, k := range an.keys {
-		terms := an.TermsOf(k, value)
-		if err := CheckProximity(terms, slop, pos); err != nil {
+	perKey := an.textTerms(value, slop)
+	for _, kt := range *perKey {
+		if err := CheckProximity(kt.terms, slop, pos); err != nil {
 			return nil, err
 		}
-		kt := keyTerms{terms: terms}
-		if slop > 0 && len(terms) > 1 {
-			kt.rev = Reversed(terms)
-		}
-		perKey[i] = kt
 	}
 	return func(d *Doc) bool {
-		kt := perKey[d.key]
+		kt := (*perKey)[d.key]
 		terms := kt.terms
 		if len(terms) == 0 {
 			return false
@@ -551,6 +545,63 @@ func (an *Analysis) textMatch(field, value string, slop, pos int) (matchNode, er
 		}
 		return false
 	}, nil
+}
+
+// keyTerms are a text value's terms in one language, and for a proximity search the same
+// in reverse order, which matches too.
+type keyTerms struct{ terms, rev []string }
+
+// textKey is what a text value's analysis depends on.
+type textKey struct {
+	value string
+	prox  bool // slop > 0: the reverse order is kept
+}
+
+// textTerms returns value's terms in every language key (by Doc.key), analysed once for
+// all the searches that hold the same words: 10,000 saved searches naming the same few
+// countries held a copy each, most of the alert stage's heap (~1 KB per word and search
+// in 12 languages) and of what each collection had to mark. An entry lives as long as a
+// compiled search holds it (weak pointers), so searches deleted take theirs with them.
+func (an *Analysis) textTerms(value string, slop int) *[]keyTerms {
+	k := textKey{value, slop > 0}
+	an.texts.mu.Lock()
+	defer an.texts.mu.Unlock()
+	if wp, ok := an.texts.m[k]; ok {
+		if p := wp.Value(); p != nil {
+			return p
+		}
+	}
+	perKey := make([]keyTerms, len(an.keys))
+	for i, key := range an.keys {
+		terms := an.TermsOf(key, value)
+		kt := keyTerms{terms: terms}
+		if k.prox && len(terms) > 1 {
+			kt.rev = Reversed(terms)
+		}
+		perKey[i] = kt
+	}
+	p := &perKey
+	if an.texts.m == nil {
+		an.texts.m = map[textKey]weak.Pointer[[]keyTerms]{}
+	}
+	an.texts.m[k] = weak.Make(p)
+	runtime.AddCleanup(p, an.texts.forget, k)
+	return p
+}
+
+// textTermsCache holds the analyses textTerms shared, weakly.
+type textTermsCache struct {
+	mu sync.Mutex
+	m  map[textKey]weak.Pointer[[]keyTerms]
+}
+
+// forget drops k's entry once no compiled search holds its analysis.
+func (c *textTermsCache) forget(k textKey) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if wp, ok := c.m[k]; ok && wp.Value() == nil {
+		delete(c.m, k)
+	}
 }
 
 func inSpan(t, lo, hi time.Time) bool {
