@@ -444,7 +444,8 @@ func ukLocative(st string) string {
 // armenianForms: genitive-dative -ի, -ին, ablative -ից, locative -ում, instrumental -ով and
 // the definite article -ը (after a consonant) or -ն (after a vowel, and after a consonant
 // too before a word that starts with a vowel: "Երևանն ինքն է", "Փաշինյանն էլ"). Vowel-final stems take
-// a glide (Մոսկվայի); -ու turns into -վ (Բաքու → Բաքվի, Բաքվում); -ություն into -ության.
+// a glide (Մոսկվայի), names in -ե also none (Պիվեի); -ու turns into -վ (Բաքու → Բաքվի,
+// Բաքվում), and a foreign name's stays (Սինիրլիօղլուից); -ություն into -ության.
 func armenianForms(w string) []string {
 	if st, ok := strings.CutSuffix(w, "ություն"); ok {
 		st += "ությ"
@@ -460,10 +461,13 @@ func armenianForms(w string) []string {
 	case strings.HasSuffix(w, "ու"):
 		st := strings.TrimSuffix(w, "ու") + "վ"
 		add(st, "ի", "ից", "ում", "ով")
-		add(w, "ն", "ի", "ին")
+		add(w, "ն", "ի", "ին", "ից") // foreign names keep their -ու: Սինիրլիօղլուից
 	case strings.HasSuffix(w, "ա") || strings.HasSuffix(w, "ո") || strings.HasSuffix(w, "ե") || strings.HasSuffix(w, "է") || strings.HasSuffix(w, "օ"):
 		add(w+"յ", "ի", "ին", "ից", "ում", "ով")
 		add(w, "ն")
+		if strings.HasSuffix(w, "ե") || strings.HasSuffix(w, "է") {
+			add(w, "ի", "ին", "ից") // the press writes foreign names in -ե without the glide too: Պիվեի
+		}
 	case strings.HasSuffix(w, "ի"):
 		add(w, "ի", "ին", "ից", "ում", "ով", "ն")
 	default:

@@ -43,6 +43,8 @@ func TestInflect(t *testing.T) {
 		{"Ukrainian", []string{"вірменія"}, "uk", false, []string{"вірменіі", "вірменією"}, nil},
 		{"Armenian", []string{"հայաստան"}, "hy", false, []string{"հայաստանի", "հայաստանում", "հայաստանից"}, nil},
 		{"Armenian -ու", []string{"բաքու"}, "hy", false, []string{"բաքվի", "բաքուն"}, nil},
+		{"Armenian: a foreign name keeps its -ու and its -ե", []string{"սինիրլիօղլու"}, "hy", true, []string{"սինիրլիօղլուից", "սինիրլիօղլուի"}, nil},
+		{"Armenian: a foreign name in -ե, with and without the glide", []string{"պիվե"}, "hy", true, []string{"պիվեի", "պիվեին", "պիվեից", "պիվեյի"}, nil},
 		{"Armenian article -ն after a consonant", []string{"երևան"}, "hy", false, []string{"երևանն", "երևանը"}, nil},
 		{"Azerbaijani cases after a possessive head", []string{"minsk", "qrupu"}, "az", false,
 			[]string{"minsk qrupunda", "minsk qrupundan", "minsk qrupuna", "minsk qrupundaki"}, nil},
