@@ -136,6 +136,18 @@ func inflectCompound(lower []string, fixed []bool, lang string, acronym, person 
 			}
 		}
 	case text.Arabic:
+		// Arabic writes "and", "with/in", "for" and "so" as one letter glued to the word
+		// after it, a name's first word as much as any other ("وسيرغي لافروف", "بأرمينيا",
+		// "لأذربيجان"); "for" and the article "ال" make "لل" ("للاتحاد الأوروبي").
+		if lang == "ar" && utf8.RuneCountInString(base[0]) >= 3 {
+			for _, p := range []string{"و", "ب", "ل", "ف", "وب", "ول"} {
+				w := p + base[0]
+				if rest, ok := strings.CutPrefix(base[0], "ال"); ok && strings.HasSuffix(p, "ل") {
+					w = p + "ل" + rest
+				}
+				addForm(append([]string{w}, base[1:]...))
+			}
+		}
 		// A Persian name that starts with a plural noun ("نیروهای حافظ صلح روسیه",
 		// peacekeeping forces) is written in the singular too ("نیروی حافظ صلح"): the
 		// plural -ها goes, and its ezafe -ی stays after a vowel; folded, the ZWNJ before

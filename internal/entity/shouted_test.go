@@ -59,3 +59,12 @@ func TestPersianNamesInArabicText(t *testing.T) {
 		{"آیت‌الله‌ها در مشهد و قم جمع شدند.", "fa", []string{mashhad, qom}, nil},
 	})
 }
+
+// TestArabicProcliticsBeforeNames: "and", "with/in" and "for" glued to a name's first word
+// leave the name known (see inflectCompound).
+func TestArabicProcliticsBeforeNames(t *testing.T) {
+	checkIDs(t, []idCase{
+		{"التقى الوزير وسيرغي لافروف في موسكو، ودعا إلى دعم أرمينيا وأذربيجان.", "ar", []string{"Q58217", "Q649", "Q399", "Q227"}, nil},
+		{"وقال للاتحاد الأوروبي إن بأرمينيا مشاكل.", "ar", []string{"Q458", "Q399"}, nil},
+	})
+}
