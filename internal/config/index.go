@@ -13,7 +13,11 @@ type IndexConfig struct {
 	Backend string `yaml:"backend"`
 	// BlevePath is the Bleve index directory, relative to data_dir unless absolute.
 	BlevePath string `yaml:"bleve_path"`
-	// BatchSize and FlushInterval bound a write batch.
+	// BatchSize and FlushInterval bound a write batch. 250 by default: a Bleve batch holds
+	// its articles' analysis and segment until written, ~100 KB an article, the largest
+	// part of a node's live heap in a backlog; under the default memory_limit_mb, batches
+	// of 500 made the collector run more than smaller batches cost the writes (README,
+	// "Sizing").
 	BatchSize     int              `yaml:"batch_size"`
 	FlushInterval time.Duration    `yaml:"flush_interval"`
 	Elastic       ElasticConfig    `yaml:"elasticsearch"`
@@ -93,7 +97,7 @@ func indexDefaults() IndexConfig {
 	return IndexConfig{
 		Backend:       "bleve",
 		BlevePath:     "index.bleve",
-		BatchSize:     500,
+		BatchSize:     250,
 		FlushInterval: 500 * time.Millisecond,
 		Elastic:       ElasticConfig{ClusterConfig: cluster},
 		OpenSearch:    OpenSearchConfig{ClusterConfig: cluster},

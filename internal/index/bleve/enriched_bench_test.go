@@ -198,6 +198,9 @@ func BenchmarkIndexingEnriched(b *testing.B) {
 	b.Run("backend-batch250", func(b *testing.B) {
 		measure(b, func(dir string) { writeAll(b, dir, docs, nil, 250) })
 	})
+	b.Run("backend-encoded-batch250", func(b *testing.B) { // the indexing stage's default batch
+		measure(b, func(dir string) { writeAll(b, dir, docs, encoded, 250) })
+	})
 	b.Run("backend-batch2000", func(b *testing.B) {
 		measure(b, func(dir string) { writeAll(b, dir, docs, nil, 2000) })
 	})
