@@ -130,6 +130,11 @@ type Poller struct {
 	// resultPool recycles the results of scheduled polls (see newResult).
 	resultPool sync.Pool
 
+	// quiet holds the feeds whose last poll brought nothing and whose record waits for the
+	// committer's next flush (see committer), by key; guarded by mu. It names the feed, not
+	// a copy of its record: the flush writes the record as it is then.
+	quiet map[string]*feedState
+
 	// polls counts committed poll outcomes (a benchmark's cycle ends when every feed's is in).
 	polls     atomic.Int64
 	ran       atomic.Bool
@@ -294,6 +299,7 @@ func NewPoller(cfg config.IngestConfig, dataDir string, pub Publisher, logger *s
 		wake:    make(chan struct{}, 1),
 		results: make(chan *pollResult, max(cfg.Concurrency, 1)*2),
 		backlog: newBacklog(backlogArticles),
+		quiet:   map[string]*feedState{},
 
 		pollNowGap: pollNowGap,
 	}
@@ -487,7 +493,60 @@ func (p *Poller) pollOne(ctx context.Context, fs *feedState, pc *pollContext) {
 		p.recycle(res)
 		return
 	}
+	if p.settleQuiet(res) {
+		return
+	}
 	p.results <- res
+}
+
+// settleQuiet commits, in the worker, the outcome of a scheduled poll that brought nothing
+// (a 304, or the same body) and changes nothing that must be durable: the committer would
+// only have applied it to the feed's state in memory and noted the feed in p.quiet for its
+// next flush. Passing such outcomes through the commit loop, a channel send, a batch and
+// five map writes a poll, was the largest cost of a cycle of 304s above a raw loop's. It
+// reports whether r was settled (and recycled); otherwise the committer takes it: a
+// failure, new items, changed validators or address, a seen list the state file lacks or
+// must trim, a feed that left, a poll someone waits for, or a poller group's shared
+// state, which gets every record.
+func (p *Poller) settleQuiet(r *pollResult) bool {
+	if !r.broughtNothing() || r.done != nil || r.held != 0 || p.stateSink != nil {
+		return false
+	}
+	now := time.Now()
+	p.mu.Lock()
+	fs := r.fs
+	if fs == nil || p.feeds[r.key] != fs || !fs.seenStored || len(fs.seen) > p.cfg.SeenPerFeed ||
+		fs.rec.ConsecutiveFailures != 0 || r.validators != fs.rec.Validators ||
+		(r.newURL != "" && r.newURL != fs.rec.URL) {
+		p.mu.Unlock()
+		return false
+	}
+	// In place: nothing is written now, so there is no write to wait for before the
+	// feed's state may change; one poll of a feed at a time (busy) keeps it in order.
+	p.applySuccess(&fs.rec, r, now)
+	p.quiet[r.key] = fs
+	soon := p.pollCommittedLocked(fs, r, now)
+	p.mu.Unlock()
+	p.polls.Add(1)
+	p.recycle(r)
+	if soon {
+		p.wakeScheduler()
+	}
+	return true
+}
+
+// pollCommittedLocked ends fs's scheduled poll r once its outcome is committed: the feed
+// may be polled again, at once if someone asked while r was under way. It reports
+// whether the feed is due within the scheduler's horizon. p.mu is held.
+func (p *Poller) pollCommittedLocked(fs *feedState, r *pollResult, now time.Time) (soon bool) {
+	if !r.pushed {
+		fs.busy = false
+		fs.stop = nil
+		if fs.requested.After(r.at) {
+			fs.rec.NextPoll = now // asked for while this poll was under way: poll again
+		}
+	}
+	return fs.rec.NextPoll.Before(time.Now().Add(scheduleHorizon))
 }
 
 // pollEndedLocked marks the end of fs's poll: its outcome was committed, or dropped
@@ -682,7 +741,7 @@ func (p *Poller) commitLoop(ctx context.Context) {
 	const linger = 20 * time.Millisecond
 	const flushEvery = 30 * time.Second
 	const flushAt = 5000
-	c := &committer{p: p, pending: map[idKey]*articleRecord{}, quiet: map[string]*feedState{}, records: map[string]*feedRecord{}, durable: map[string]*feedRecord{}, lastFlush: time.Now(), flushed: make(chan error, 1)}
+	c := &committer{p: p, pending: map[idKey]*articleRecord{}, records: map[string]*feedRecord{}, durable: map[string]*feedRecord{}, lastFlush: time.Now(), flushed: make(chan error, 1)}
 	defer c.finish()
 	idle := time.NewTimer(flushEvery)
 	defer idle.Stop()
@@ -757,20 +816,24 @@ func (p *Poller) commitLoop(ctx context.Context) {
 //
 // So do the records of feeds whose poll changed anything that matters after a crash
 // (new items, validators, address, failures). A poll that brought nothing (a 304, the
-// same body) changes only the schedule and counters: its record waits in quiet for the
+// same body) changes only the schedule and counters: its record waits in p.quiet for the
 // next flush, written there in one sorted transaction, instead of a transaction and an
 // fsync per batch, which were half the CPU of a cycle of 304s. A crash loses at most a
-// flush interval of them: those feeds are polled again on restart, conditionally.
-// quiet names the feed, not a copy of its record: until the feed's next commit, which
-// takes it out of quiet unless it is quiet too, its record is the feed state's, read at
+// flush interval of them: those feeds are polled again on restart, conditionally. Most
+// such polls never reach the committer: their worker settles them (Poller.settleQuiet).
+// p.quiet names the feed, not a copy of its record: until the feed's next commit, which
+// takes it out of p.quiet unless it is quiet too, its record is the feed state's, read at
 // the flush. A copy per poll was the largest allocation of a commit of 304s.
 type committer struct {
 	p         *Poller
 	pending   map[idKey]*articleRecord // not yet handed to a flush
 	inflight  map[idKey]*articleRecord // being written; nil when no flush runs
-	quiet     map[string]*feedState    // feeds whose last poll brought nothing, by key
 	flushed   chan error               // the running flush's outcome
 	lastFlush time.Time
+	// spareQuiet is an empty map that takes p.quiet's place at a flush, and the map
+	// flushed becomes the next spare: cleared, not made again, as the next flush holds
+	// about as many, and a map grown again from empty rehashed itself a dozen times a cycle.
+	spareQuiet map[string]*feedState
 
 	// Scratch of commit, cleared and refilled by each: a cycle of 304s commits in batches
 	// of a few polls, for which a record per poll and maps per batch were most of what a
@@ -797,25 +860,41 @@ func (c *committer) startFlush() {
 
 // flushQuiet writes the records of the polls that brought nothing, here in the commit
 // loop, so that no later record of the same feed can be overtaken by it.
+//
+// Workers add to p.quiet while the flush writes: the feeds are taken out of it under p.mu
+// together with their records, and put back if the write fails, unless a newer poll put
+// them back already.
 func (c *committer) flushQuiet() {
-	if len(c.quiet) == 0 {
+	p := c.p
+	p.mu.Lock()
+	if len(p.quiet) == 0 {
+		p.mu.Unlock()
 		return
 	}
-	recs := make([]feedRecord, 0, len(c.quiet))
-	byKey := make(map[string]*feedRecord, len(c.quiet))
-	c.p.mu.Lock()
-	for k, fs := range c.quiet {
+	taken := p.quiet
+	if c.spareQuiet == nil {
+		c.spareQuiet = make(map[string]*feedState, len(taken))
+	}
+	p.quiet, c.spareQuiet = c.spareQuiet, nil
+	recs := make([]feedRecord, 0, len(taken))
+	byKey := make(map[string]*feedRecord, len(taken))
+	for k, fs := range taken {
 		recs = append(recs, fs.rec)
 		byKey[k] = &recs[len(recs)-1]
 	}
-	c.p.mu.Unlock()
-	if err := c.p.store.commit(byKey, nil); err != nil {
-		c.p.log.Error("saving feed state", "feeds", len(c.quiet), "error", err)
-		return // kept for the next flush
+	p.mu.Unlock()
+	if err := p.store.commit(byKey, nil); err != nil {
+		p.log.Error("saving feed state", "feeds", len(taken), "error", err)
+		p.mu.Lock()
+		for k, fs := range taken {
+			if _, again := p.quiet[k]; !again {
+				p.quiet[k] = fs // kept for the next flush
+			}
+		}
+		p.mu.Unlock()
 	}
-	// Cleared, not made again: the next flush holds about as many, and a map grown again
-	// from empty rehashed itself a dozen times a cycle.
-	clear(c.quiet)
+	clear(taken)
+	c.spareQuiet = taken
 }
 
 func (c *committer) flushEnded(err error) {
@@ -957,7 +1036,7 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 			}
 		}
 	}
-	records, durable := c.records, c.durable // durable: written now; the others wait in c.quiet
+	records, durable := c.records, c.durable // durable: written now; the others wait in p.quiet
 	clear(records)
 	clear(durable)
 	c.recs = slices.Grow(c.recs[:0], len(batch))[:len(batch)]
@@ -999,10 +1078,10 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 		_, seenChanged := seenWrites[r.key]
 		if r.err == nil && !r.pushed && !r.changed && len(r.fresh) == 0 && !seenChanged &&
 			fs.rec.ConsecutiveFailures == 0 && rec.URL == fs.rec.URL && rec.Validators == fs.rec.Validators {
-			c.quiet[r.key] = fs
+			p.quiet[r.key] = fs
 		} else {
 			durable[r.key] = rec
-			delete(c.quiet, r.key) // older than this one
+			delete(p.quiet, r.key) // older than this one
 		}
 	}
 	p.mu.Unlock()
@@ -1023,7 +1102,6 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 	// its last look ends. A cycle of 10,000 polls otherwise rescanned the list per batch.
 	soon := false
 	p.mu.Lock()
-	horizon := time.Now().Add(scheduleHorizon)
 	for _, r := range batch {
 		fs := p.feeds[r.key]
 		if r.fs != nil && r.fs != fs {
@@ -1043,14 +1121,7 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 		if _, written := seenWrites[r.key]; written {
 			fs.seenStored = stored
 		}
-		if !r.pushed {
-			fs.busy = false
-			fs.stop = nil
-			if fs.requested.After(r.at) {
-				fs.rec.NextPoll = now // asked for while this poll was under way: poll again
-			}
-		}
-		soon = soon || fs.rec.NextPoll.Before(horizon)
+		soon = p.pollCommittedLocked(fs, r, now) || soon
 	}
 	p.mu.Unlock()
 	p.polls.Add(int64(len(batch)))
