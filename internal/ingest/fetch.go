@@ -159,7 +159,7 @@ func (f *fetcher) get(ctx context.Context, rawURL string, prev validators, accep
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	out := &response{}
-	if err := f.fetch(ctx, cancel, rawURL, prev, accept, out); err != nil {
+	if err := f.fetch(ctx, newFetchTimer(cancel), rawURL, prev, accept, out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -169,18 +169,28 @@ func (f *fetcher) get(ctx context.Context, rawURL string, prev validators, accep
 // out. It is a context.DeadlineExceeded, as the error of a context with a deadline would be.
 var errFetchTimeout = fmt.Errorf("%w", context.DeadlineExceeded)
 
+// newFetchTimer returns a stopped timer that, once fetch arms it and it fires, cancels a
+// fetch's context with errFetchTimeout as the cause. A poller's worker keeps one for as
+// long as it keeps its context, and arms it again for each fetch: a timer and a closure
+// made per fetch were two allocations of a poll answered 304.
+func newFetchTimer(cancel context.CancelCauseFunc) *time.Timer {
+	t := time.AfterFunc(time.Hour, func() { cancel(errFetchTimeout) })
+	t.Stop()
+	return t
+}
+
 // fetch is get filling a response of the caller's: a poll keeps it on its stack, which
 // at a cycle of 10,000 polls saved an allocation per poll. out is not kept.
 //
-// ctx is the caller's own, and cancel cancels it: when ingest.timeout runs out, fetch
-// cancels ctx with errFetchTimeout as the cause, so the caller can tell a timeout from its
-// own cancellation with context.Cause. A poll so needs one context, which carries both the
+// ctx is the caller's own, and timer (newFetchTimer) cancels it: when ingest.timeout runs
+// out, the timer cancels ctx with errFetchTimeout as the cause, so the caller can tell a
+// timeout from its own cancellation with context.Cause. A poll so needs one context, which carries both the
 // cancel that releaseFeeds needs and the timeout, where a timeout context layered on the
 // poll's was, with its timer, its Done channel, its parent's map of children and the
 // request copy that took it in, a tenth of the allocations of a poll answered 304. Once
 // the timer has fired ctx stays cancelled: fetch then fails, even if the body was in. A
 // fetch that returns in time leaves ctx as it was, for the caller's next use.
-func (f *fetcher) fetch(ctx context.Context, cancel context.CancelCauseFunc, rawURL string, prev validators, accept string, out *response) error {
+func (f *fetcher) fetch(ctx context.Context, timer *time.Timer, rawURL string, prev validators, accept string, out *response) error {
 	// The request is built once, with the context it is sent with: its URL is parsed once,
 	// for the host limiter and the client.
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
@@ -193,7 +203,7 @@ func (f *fetcher) fetch(ctx context.Context, cancel context.CancelCauseFunc, raw
 	}
 	defer slot.release()
 	// The timeout starts once a host slot is ours: waiting politely is not the server's fault.
-	timer := time.AfterFunc(f.timeout, func() { cancel(errFetchTimeout) })
+	timer.Reset(f.timeout)
 	err = f.do(req, rawURL, prev, accept, out)
 	if timer.Stop() {
 		return err

@@ -416,7 +416,7 @@ func TestFetchTimeoutAndCancel(t *testing.T) {
 	pctx, pcancel := context.WithCancelCause(t.Context())
 	defer pcancel(nil)
 	var out response
-	if err := f.fetch(pctx, pcancel, srv.URL+"/fast", validators{}, acceptFeeds, &out); err != nil {
+	if err := f.fetch(pctx, newFetchTimer(pcancel), srv.URL+"/fast", validators{}, acceptFeeds, &out); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(250 * time.Millisecond) // past f's timeout of 100 ms, had its timer outlived the fetch

@@ -455,6 +455,7 @@ func (p *Poller) wakeScheduler() {
 type pollContext struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
+	timer  *time.Timer // ingest.timeout of each fetch: cancels ctx (newFetchTimer)
 	fs     *feedState
 }
 
@@ -476,13 +477,14 @@ func (p *Poller) pollOne(ctx context.Context, fs *feedState, pc *pollContext) {
 			pc.cancel(nil)
 		}
 		pc.ctx, pc.cancel = context.WithCancelCause(ctx)
+		pc.timer = newFetchTimer(pc.cancel)
 	}
 	pc.fs = fs
 	fc, rec := fs.cfg, fs.rec
 	fs.stop = pc
 	p.mu.Unlock()
-	pctx, cancel := pc.ctx, pc.cancel
-	res := p.poll(pctx, cancel, fc, rec, fs)
+	pctx := pc.ctx
+	res := p.poll(pctx, pc.timer, fc, rec, fs)
 	res.fs = fs
 	// What the poll reserved of the backlog becomes what it brings.
 	p.backlog.add(len(res.fresh) - res.held)
@@ -609,12 +611,12 @@ func (p *Poller) releaseFeeds() []<-chan struct{} {
 	return polls
 }
 
-func (p *Poller) poll(ctx context.Context, cancel context.CancelCauseFunc, fc config.FeedConfig, rec feedRecord, fs *feedState) *pollResult {
+func (p *Poller) poll(ctx context.Context, timer *time.Timer, fc config.FeedConfig, rec feedRecord, fs *feedState) *pollResult {
 	start := time.Now()
 	res := p.newResult()
 	*res = pollResult{key: fc.URL, at: start, rate: -1}
 	var resp response
-	err := p.fetch.fetch(ctx, cancel, rec.URL, rec.Validators, acceptFeeds, &resp)
+	err := p.fetch.fetch(ctx, timer, rec.URL, rec.Validators, acceptFeeds, &resp)
 	p.metrics.observeFetch(time.Since(start), err)
 	if err != nil {
 		res.err = err
