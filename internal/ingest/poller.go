@@ -868,7 +868,7 @@ func (p *Poller) commitLoop(ctx context.Context) {
 // flush interval of them: those feeds are polled again on restart, conditionally. Most
 // such polls never reach the committer: their worker settles them (Poller.settleQuiet).
 // p.quiet names the feed, not a copy of its record: until the feed's next commit, which
-// takes it out of p.quiet unless it is quiet too, its record is the feed state's, read at
+// clears its quiet flag unless it is quiet too, its record is the feed state's, read at
 // the flush. A copy per poll was the largest allocation of a commit of 304s.
 type committer struct {
 	p         *Poller
