@@ -92,7 +92,10 @@ type response struct {
 // fetcher does HTTP for feeds and pages: conditional GET, limits, per-host politeness and
 // the private-address guard. It is safe for concurrent use.
 type fetcher struct {
+	// client is for those who need an http.Client (websub); fetches go to its transport
+	// directly (see roundTrip).
 	client         *http.Client
+	transport      http.RoundTripper
 	userAgentValue []string // the User-Agent header's value, shared by every request
 	maxBody        int64
 	maxRatio       int64
@@ -131,6 +134,7 @@ func newFetcher(cfg config.IngestConfig) *fetcher {
 		hosts:          newHostLimiter(cfg.PerHostConcurrency, cfg.PerHostDelay),
 	}
 	f.client = &http.Client{Transport: transport, CheckRedirect: f.checkRedirect}
+	f.transport = transport
 	return f
 }
 
@@ -155,7 +159,7 @@ func (f *fetcher) get(ctx context.Context, rawURL string, prev validators, accep
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	out := &response{}
-	if err := f.fetch(ctx, cancel, rawURL, prev, accept, out); err != nil {
+	if err := f.fetch(ctx, newFetchTimer(cancel), rawURL, prev, accept, out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -165,18 +169,28 @@ func (f *fetcher) get(ctx context.Context, rawURL string, prev validators, accep
 // out. It is a context.DeadlineExceeded, as the error of a context with a deadline would be.
 var errFetchTimeout = fmt.Errorf("%w", context.DeadlineExceeded)
 
+// newFetchTimer returns a stopped timer that, once fetch arms it and it fires, cancels a
+// fetch's context with errFetchTimeout as the cause. A poller's worker keeps one for as
+// long as it keeps its context, and arms it again for each fetch: a timer and a closure
+// made per fetch were two allocations of a poll answered 304.
+func newFetchTimer(cancel context.CancelCauseFunc) *time.Timer {
+	t := time.AfterFunc(time.Hour, func() { cancel(errFetchTimeout) })
+	t.Stop()
+	return t
+}
+
 // fetch is get filling a response of the caller's: a poll keeps it on its stack, which
 // at a cycle of 10,000 polls saved an allocation per poll. out is not kept.
 //
-// ctx is the caller's own, and cancel cancels it: when ingest.timeout runs out, fetch
-// cancels ctx with errFetchTimeout as the cause, so the caller can tell a timeout from its
-// own cancellation with context.Cause. A poll so needs one context, which carries both the
+// ctx is the caller's own, and timer (newFetchTimer) cancels it: when ingest.timeout runs
+// out, the timer cancels ctx with errFetchTimeout as the cause, so the caller can tell a
+// timeout from its own cancellation with context.Cause. A poll so needs one context, which carries both the
 // cancel that releaseFeeds needs and the timeout, where a timeout context layered on the
 // poll's was, with its timer, its Done channel, its parent's map of children and the
 // request copy that took it in, a tenth of the allocations of a poll answered 304. Once
 // the timer has fired ctx stays cancelled: fetch then fails, even if the body was in. A
 // fetch that returns in time leaves ctx as it was, for the caller's next use.
-func (f *fetcher) fetch(ctx context.Context, cancel context.CancelCauseFunc, rawURL string, prev validators, accept string, out *response) error {
+func (f *fetcher) fetch(ctx context.Context, timer *time.Timer, rawURL string, prev validators, accept string, out *response) error {
 	// The request is built once, with the context it is sent with: its URL is parsed once,
 	// for the host limiter and the client.
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
@@ -189,7 +203,7 @@ func (f *fetcher) fetch(ctx context.Context, cancel context.CancelCauseFunc, raw
 	}
 	defer slot.release()
 	// The timeout starts once a host slot is ours: waiting politely is not the server's fault.
-	timer := time.AfterFunc(f.timeout, func() { cancel(errFetchTimeout) })
+	timer.Reset(f.timeout)
 	err = f.do(req, rawURL, prev, accept, out)
 	if timer.Stop() {
 		return err
@@ -234,7 +248,7 @@ func (f *fetcher) do(req *http.Request, rawURL string, prev validators, accept s
 		h["If-Modified-Since"] = rh.ims[:]
 	}
 	req.Header = h
-	resp, err := f.client.Do(req)
+	resp, err := f.roundTrip(req)
 	if err != nil {
 		// Not recycled: a transport that gave up on a request may still be writing it.
 		return fmt.Errorf("requesting %s: %w", rawURL, err)
@@ -287,6 +301,51 @@ func (f *fetcher) do(req *http.Request, rawURL string, prev validators, accept s
 	// Many servers ignore validators but send the same bytes: treat that as a 304.
 	out.NotModified = prev.BodyHash != "" && prev.BodyHash == hash
 	return nil
+}
+
+// roundTrip sends req and follows redirects as http.Client does for a GET: on 301, 302,
+// 303, 307 and 308 with a Location, with the same header on every hop, within checkRedirect;
+// a redirect without a Location is the answer. The final response's Request is the last
+// hop, whose Response is the redirect that led to it, and so on back (see
+// permanentChain). http.Client.Do clones the request's header before every request, for
+// the redirects it may follow; the fetcher's header is its own and unchanged until the
+// response is closed, so it needs no copy: that clone was, after the request itself, the
+// largest cost of a poll answered 304 above a raw loop's.
+func (f *fetcher) roundTrip(req *http.Request) (*http.Response, error) {
+	var via []*http.Request
+	for {
+		resp, err := f.transport.RoundTrip(req)
+		if err != nil {
+			return nil, err
+		}
+		switch resp.StatusCode {
+		case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
+			http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		default:
+			return resp, nil
+		}
+		loc := resp.Header.Get("Location")
+		if loc == "" {
+			return resp, nil
+		}
+		// Read a little so that a small body's connection is reused, never the whole thing.
+		_, _ = io.CopyN(io.Discard, resp.Body, 2<<10)
+		resp.Body.Close()
+		u, err := req.URL.Parse(loc)
+		if err != nil {
+			return nil, fmt.Errorf("following redirect to %q: %w", loc, err)
+		}
+		next, err := http.NewRequestWithContext(req.Context(), http.MethodGet, u.String(), nil)
+		if err != nil {
+			return nil, fmt.Errorf("following redirect to %q: %w", loc, err)
+		}
+		next.Header, next.Response = req.Header, resp
+		via = append(via, req)
+		if err := f.checkRedirect(next, via); err != nil {
+			return nil, fmt.Errorf("following redirect to %s: %w", next.URL, err)
+		}
+		req = next
+	}
 }
 
 // readBody reads at most maxBody decompressed bytes and refuses bodies inflating beyond

@@ -208,6 +208,58 @@ func TestFetchRedirects(t *testing.T) {
 	}
 }
 
+// Redirects are followed by the fetcher itself: every hop carries the request's own
+// header (validators included, so a moved feed still answers 304), and the chain stops at
+// ingest.max_redirects and at a loop.
+func TestFetchRedirectHopsCarryTheHeader(t *testing.T) {
+	var hops atomic.Int64
+	mux := http.NewServeMux()
+	for i := range 5 {
+		mux.HandleFunc(fmt.Sprintf("/hop%d", i), func(w http.ResponseWriter, r *http.Request) {
+			hops.Add(1)
+			http.Redirect(w, r, fmt.Sprintf("/hop%d", i+1), http.StatusTemporaryRedirect)
+		})
+	}
+	mux.HandleFunc("/hop5", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("User-Agent") != "wirewatch-test/1" || r.Header.Get("Accept") != acceptFeeds ||
+			r.Header.Get("Accept-Encoding") != "gzip, deflate" || r.Header.Get("If-Modified-Since") != "Mon, 03 Apr 2023 01:02:03 GMT" {
+			http.Error(w, fmt.Sprintf("header lost on the way: %v", r.Header), http.StatusBadRequest)
+			return
+		}
+		if r.Header.Get("If-None-Match") == `"abc"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Write([]byte("<rss/>"))
+	})
+	mux.HandleFunc("/self", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/self", http.StatusFound) })
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	cfg := testConfig()
+	cfg.UserAgent = "wirewatch-test/1"
+	cfg.MaxRedirects = 5
+	f := newFetcher(cfg)
+	defer f.close()
+	prev := validators{ETag: `"abc"`, LastModified: "Mon, 03 Apr 2023 01:02:03 GMT"}
+	resp, err := f.get(t.Context(), srv.URL+"/hop0", prev, acceptFeeds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !resp.NotModified || resp.FinalURL != srv.URL+"/hop5" || resp.PermanentURL != "" || hops.Load() != 5 {
+		t.Errorf("NotModified %v, FinalURL %q, PermanentURL %q after %d hops; want a 304 from /hop5, no permanent URL, 5 hops",
+			resp.NotModified, resp.FinalURL, resp.PermanentURL, hops.Load())
+	}
+	cfg.MaxRedirects = 4
+	short := newFetcher(cfg)
+	defer short.close()
+	if _, err := short.get(t.Context(), srv.URL+"/hop0", prev, acceptFeeds); !errors.Is(err, ErrTooManyRedirects) {
+		t.Errorf("5 hops with max_redirects 4: error %v, want ErrTooManyRedirects", err)
+	}
+	if _, err := f.get(t.Context(), srv.URL+"/self", prev, acceptFeeds); !errors.Is(err, ErrTooManyRedirects) {
+		t.Errorf("a redirect to itself: error %v, want ErrTooManyRedirects", err)
+	}
+}
+
 func TestPollerFollowsPermanentRedirect(t *testing.T) {
 	feed := &seedFeed{}
 	feed.add(`<item><title>Moved</title><link>https://example.org/m</link></item>`)
@@ -364,7 +416,7 @@ func TestFetchTimeoutAndCancel(t *testing.T) {
 	pctx, pcancel := context.WithCancelCause(t.Context())
 	defer pcancel(nil)
 	var out response
-	if err := f.fetch(pctx, pcancel, srv.URL+"/fast", validators{}, acceptFeeds, &out); err != nil {
+	if err := f.fetch(pctx, newFetchTimer(pcancel), srv.URL+"/fast", validators{}, acceptFeeds, &out); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(250 * time.Millisecond) // past f's timeout of 100 ms, had its timer outlived the fetch

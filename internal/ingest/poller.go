@@ -130,6 +130,14 @@ type Poller struct {
 	// resultPool recycles the results of scheduled polls (see newResult).
 	resultPool sync.Pool
 
+	// quiet lists the feeds whose last poll brought nothing and whose record waits for the
+	// committer's next flush (see committer); guarded by mu. It names the feed, not a copy
+	// of its record: the flush writes the record as it is then. A feed is listed once,
+	// while its quiet flag is set; a durable commit clears the flag (the record is written
+	// then) and the flush skips it. A slice and a flag, not a map by key: at a cycle of
+	// 10,000 304s, hashing the feed's URL into a map was a tenth of settling a poll.
+	quiet []*feedState
+
 	// polls counts committed poll outcomes (a benchmark's cycle ends when every feed's is in).
 	polls     atomic.Int64
 	ran       atomic.Bool
@@ -150,10 +158,12 @@ type feedState struct {
 	// partition moved), and any poll of it that was dispatched is cancelled and its outcome
 	// dropped. stop is the context of the worker that polls the feed, which dropLocked
 	// cancels while that worker still polls it; left, when set, is closed once that poll
-	// has ended (releaseFeeds waits for it). The three bools share one word: at 512 bytes a
-	// feedState is still a small object, which the garbage collector scans a span at a
-	// time; at 520 the poll cycle's GC work grew by about 5%.
+	// has ended (releaseFeeds waits for it). quiet: the feed is in p.quiet (see there).
+	// The four bools share one word: at 512 bytes a feedState is still a small object,
+	// which the garbage collector scans a span at a time; at 520 the poll cycle's GC work
+	// grew by about 5%.
 	dropped bool
+	quiet   bool
 	stop    *pollContext
 	left    chan struct{}
 	// requested is when a poll was last asked for by hand (RequestPoll); a request that
@@ -445,6 +455,7 @@ func (p *Poller) wakeScheduler() {
 type pollContext struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
+	timer  *time.Timer // ingest.timeout of each fetch: cancels ctx (newFetchTimer)
 	fs     *feedState
 }
 
@@ -466,13 +477,14 @@ func (p *Poller) pollOne(ctx context.Context, fs *feedState, pc *pollContext) {
 			pc.cancel(nil)
 		}
 		pc.ctx, pc.cancel = context.WithCancelCause(ctx)
+		pc.timer = newFetchTimer(pc.cancel)
 	}
 	pc.fs = fs
 	fc, rec := fs.cfg, fs.rec
 	fs.stop = pc
 	p.mu.Unlock()
-	pctx, cancel := pc.ctx, pc.cancel
-	res := p.poll(pctx, cancel, fc, rec, fs)
+	pctx := pc.ctx
+	res := p.poll(pctx, pc.timer, fc, rec, fs)
 	res.fs = fs
 	// What the poll reserved of the backlog becomes what it brings.
 	p.backlog.add(len(res.fresh) - res.held)
@@ -487,7 +499,68 @@ func (p *Poller) pollOne(ctx context.Context, fs *feedState, pc *pollContext) {
 		p.recycle(res)
 		return
 	}
+	if p.settleQuiet(res) {
+		return
+	}
 	p.results <- res
+}
+
+// settleQuiet commits, in the worker, the outcome of a scheduled poll that brought nothing
+// (a 304, or the same body) and changes nothing that must be durable: the committer would
+// only have applied it to the feed's state in memory and noted the feed in p.quiet for its
+// next flush. Passing such outcomes through the commit loop, a channel send, a batch and
+// five map writes a poll, was the largest cost of a cycle of 304s above a raw loop's. It
+// reports whether r was settled (and recycled); otherwise the committer takes it: a
+// failure, new items, changed validators or address, a seen list the state file lacks or
+// must trim, a feed that left, a poll someone waits for, or a poller group's shared
+// state, which gets every record.
+func (p *Poller) settleQuiet(r *pollResult) bool {
+	if !r.broughtNothing() || r.done != nil || r.held != 0 || p.stateSink != nil {
+		return false
+	}
+	now := time.Now()
+	p.mu.Lock()
+	fs := r.fs
+	if fs == nil || fs.dropped || !fs.seenStored || len(fs.seen) > p.cfg.SeenPerFeed ||
+		fs.rec.ConsecutiveFailures != 0 || r.validators != fs.rec.Validators ||
+		(r.newURL != "" && r.newURL != fs.rec.URL) {
+		p.mu.Unlock()
+		return false
+	}
+	// In place: nothing is written now, so there is no write to wait for before the
+	// feed's state may change; one poll of a feed at a time (busy) keeps it in order.
+	p.applySuccess(&fs.rec, r, now)
+	p.markQuietLocked(fs)
+	soon := p.pollCommittedLocked(fs, r, now)
+	p.mu.Unlock()
+	p.polls.Add(1)
+	p.recycle(r)
+	if soon {
+		p.wakeScheduler()
+	}
+	return true
+}
+
+// markQuietLocked lists fs in p.quiet, once. p.mu is held.
+func (p *Poller) markQuietLocked(fs *feedState) {
+	if !fs.quiet {
+		fs.quiet = true
+		p.quiet = append(p.quiet, fs)
+	}
+}
+
+// pollCommittedLocked ends fs's scheduled poll r once its outcome is committed: the feed
+// may be polled again, at once if someone asked while r was under way. It reports
+// whether the feed is due within the scheduler's horizon. p.mu is held.
+func (p *Poller) pollCommittedLocked(fs *feedState, r *pollResult, now time.Time) (soon bool) {
+	if !r.pushed {
+		fs.busy = false
+		fs.stop = nil
+		if fs.requested.After(r.at) {
+			fs.rec.NextPoll = now // asked for while this poll was under way: poll again
+		}
+	}
+	return fs.rec.NextPoll.Before(time.Now().Add(scheduleHorizon))
 }
 
 // pollEndedLocked marks the end of fs's poll: its outcome was committed, or dropped
@@ -538,12 +611,12 @@ func (p *Poller) releaseFeeds() []<-chan struct{} {
 	return polls
 }
 
-func (p *Poller) poll(ctx context.Context, cancel context.CancelCauseFunc, fc config.FeedConfig, rec feedRecord, fs *feedState) *pollResult {
+func (p *Poller) poll(ctx context.Context, timer *time.Timer, fc config.FeedConfig, rec feedRecord, fs *feedState) *pollResult {
 	start := time.Now()
 	res := p.newResult()
 	*res = pollResult{key: fc.URL, at: start, rate: -1}
 	var resp response
-	err := p.fetch.fetch(ctx, cancel, rec.URL, rec.Validators, acceptFeeds, &resp)
+	err := p.fetch.fetch(ctx, timer, rec.URL, rec.Validators, acceptFeeds, &resp)
 	p.metrics.observeFetch(time.Since(start), err)
 	if err != nil {
 		res.err = err
@@ -616,6 +689,38 @@ func (p *Poller) digest(ctx context.Context, fc config.FeedConfig, fs *feedState
 	return res
 }
 
+// seenWindowFloor is the fewest departed items a seen list keeps after a full body, so
+// that a feed of one or two items (or a body that came back empty) still remembers the
+// items it carried last.
+const seenWindowFloor = 10
+
+// seenLimit is how many IDs a feed's seen list keeps after the successful poll r (see
+// updateSeen, which never drops an ID the body carries). After a full body of n items:
+// those n, and as many again of the items that left the body last, at least
+// seenWindowFloor and at most ingest.seen_per_feed of them. A 304 or a push says nothing
+// of what left the body: the list then keeps up to seen_per_feed IDs, or twice the pushed
+// items, as before.
+//
+// What stops a feed republishing an item: while the item is in the feed's body, and for
+// as long as n newer items have not pushed it out of the window after it left, its seen
+// list, which is committed with every batch, so a crash (kill -9) forgets nothing of it.
+// Past the window, the article index (ingest.seen_retention, 90 days by default) still
+// knows the feed published it (committer.commit skips an article whose record names the
+// feed), except for the records not yet written behind when the process died (at most
+// 30 s or 5,000 of them): only an item that left the body and the window within those
+// 30 s and came back after the restart is offered again, and the sinks absorb it. The
+// window spares the article index's lookups for items that come and go (a feed whose
+// caches serve slightly different bodies). Keeping 100 IDs for a feed of 20 items, as
+// before, held 4.8 MB more of heap at 10,000 feeds, and as much more of the state file
+// rewritten and read through its map on every change.
+func (p *Poller) seenLimit(r *pollResult) int {
+	n := len(r.current)
+	if !r.changed || r.pushed {
+		return max(p.cfg.SeenPerFeed, 2*n)
+	}
+	return n + min(max(n, seenWindowFloor), p.cfg.SeenPerFeed)
+}
+
 // publishingRate estimates items per day from the item dates of one feed body: over the
 // last week, or over the span the body covers when it holds less than a week. It returns
 // -1 when the items carry no dates.
@@ -682,7 +787,7 @@ func (p *Poller) commitLoop(ctx context.Context) {
 	const linger = 20 * time.Millisecond
 	const flushEvery = 30 * time.Second
 	const flushAt = 5000
-	c := &committer{p: p, pending: map[idKey]*articleRecord{}, quiet: map[string]*feedState{}, records: map[string]*feedRecord{}, durable: map[string]*feedRecord{}, lastFlush: time.Now(), flushed: make(chan error, 1)}
+	c := &committer{p: p, pending: map[idKey]*articleRecord{}, records: map[string]*feedRecord{}, durable: map[string]*feedRecord{}, lastFlush: time.Now(), flushed: make(chan error, 1)}
 	defer c.finish()
 	idle := time.NewTimer(flushEvery)
 	defer idle.Stop()
@@ -757,20 +862,24 @@ func (p *Poller) commitLoop(ctx context.Context) {
 //
 // So do the records of feeds whose poll changed anything that matters after a crash
 // (new items, validators, address, failures). A poll that brought nothing (a 304, the
-// same body) changes only the schedule and counters: its record waits in quiet for the
+// same body) changes only the schedule and counters: its record waits in p.quiet for the
 // next flush, written there in one sorted transaction, instead of a transaction and an
 // fsync per batch, which were half the CPU of a cycle of 304s. A crash loses at most a
-// flush interval of them: those feeds are polled again on restart, conditionally.
-// quiet names the feed, not a copy of its record: until the feed's next commit, which
-// takes it out of quiet unless it is quiet too, its record is the feed state's, read at
+// flush interval of them: those feeds are polled again on restart, conditionally. Most
+// such polls never reach the committer: their worker settles them (Poller.settleQuiet).
+// p.quiet names the feed, not a copy of its record: until the feed's next commit, which
+// clears its quiet flag unless it is quiet too, its record is the feed state's, read at
 // the flush. A copy per poll was the largest allocation of a commit of 304s.
 type committer struct {
 	p         *Poller
 	pending   map[idKey]*articleRecord // not yet handed to a flush
 	inflight  map[idKey]*articleRecord // being written; nil when no flush runs
-	quiet     map[string]*feedState    // feeds whose last poll brought nothing, by key
 	flushed   chan error               // the running flush's outcome
 	lastFlush time.Time
+	// spareQuiet is an empty list that takes p.quiet's place at a flush, and the list
+	// flushed becomes the next spare: emptied, not made again, as the next flush holds
+	// about as many.
+	spareQuiet []*feedState
 
 	// Scratch of commit, cleared and refilled by each: a cycle of 304s commits in batches
 	// of a few polls, for which a record per poll and maps per batch were most of what a
@@ -797,25 +906,42 @@ func (c *committer) startFlush() {
 
 // flushQuiet writes the records of the polls that brought nothing, here in the commit
 // loop, so that no later record of the same feed can be overtaken by it.
+//
+// Workers add to p.quiet while the flush writes: the feeds are taken out of it under p.mu
+// together with their records, and listed again if the write fails, unless a newer poll
+// listed them already.
 func (c *committer) flushQuiet() {
-	if len(c.quiet) == 0 {
+	p := c.p
+	p.mu.Lock()
+	if len(p.quiet) == 0 {
+		p.mu.Unlock()
 		return
 	}
-	recs := make([]feedRecord, 0, len(c.quiet))
-	byKey := make(map[string]*feedRecord, len(c.quiet))
-	c.p.mu.Lock()
-	for k, fs := range c.quiet {
+	taken := p.quiet
+	p.quiet, c.spareQuiet = c.spareQuiet[:0], nil
+	recs := make([]feedRecord, 0, len(taken))
+	byKey := make(map[string]*feedRecord, len(taken))
+	kept := taken[:0] // the feeds still quiet, whose records are written now
+	for _, fs := range taken {
+		if !fs.quiet {
+			continue // written since by a durable commit
+		}
+		fs.quiet = false
+		kept = append(kept, fs)
 		recs = append(recs, fs.rec)
-		byKey[k] = &recs[len(recs)-1]
+		byKey[fs.cfg.URL] = &recs[len(recs)-1]
 	}
-	c.p.mu.Unlock()
-	if err := c.p.store.commit(byKey, nil); err != nil {
-		c.p.log.Error("saving feed state", "feeds", len(c.quiet), "error", err)
-		return // kept for the next flush
+	p.mu.Unlock()
+	if err := p.store.commit(byKey, nil); err != nil {
+		p.log.Error("saving feed state", "feeds", len(kept), "error", err)
+		p.mu.Lock()
+		for _, fs := range kept {
+			p.markQuietLocked(fs) // for the next flush
+		}
+		p.mu.Unlock()
 	}
-	// Cleared, not made again: the next flush holds about as many, and a map grown again
-	// from empty rehashed itself a dozen times a cycle.
-	clear(c.quiet)
+	clear(taken) // no feed held past its flush
+	c.spareQuiet = taken[:0]
 }
 
 func (c *committer) flushEnded(err error) {
@@ -957,7 +1083,7 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 			}
 		}
 	}
-	records, durable := c.records, c.durable // durable: written now; the others wait in c.quiet
+	records, durable := c.records, c.durable // durable: written now; the others wait in p.quiet
 	clear(records)
 	clear(durable)
 	c.recs = slices.Grow(c.recs[:0], len(batch))[:len(batch)]
@@ -983,7 +1109,7 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 				// The feed is fine; its health still shows the item it could not pass on.
 				rec.LastError, rec.LastErrorAt = itemErr.Error(), now
 			}
-			newSeen[r.key] = updateSeen(fs.seen, r.current, max(p.cfg.SeenPerFeed, 2*len(r.current)))
+			newSeen[r.key] = updateSeen(fs.seen, r.current, p.seenLimit(r))
 		}
 		seen, ok := newSeen[r.key]
 		if !ok {
@@ -999,10 +1125,10 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 		_, seenChanged := seenWrites[r.key]
 		if r.err == nil && !r.pushed && !r.changed && len(r.fresh) == 0 && !seenChanged &&
 			fs.rec.ConsecutiveFailures == 0 && rec.URL == fs.rec.URL && rec.Validators == fs.rec.Validators {
-			c.quiet[r.key] = fs
+			p.markQuietLocked(fs)
 		} else {
 			durable[r.key] = rec
-			delete(c.quiet, r.key) // older than this one
+			fs.quiet = false // older than this one; the flush skips it
 		}
 	}
 	p.mu.Unlock()
@@ -1023,7 +1149,6 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 	// its last look ends. A cycle of 10,000 polls otherwise rescanned the list per batch.
 	soon := false
 	p.mu.Lock()
-	horizon := time.Now().Add(scheduleHorizon)
 	for _, r := range batch {
 		fs := p.feeds[r.key]
 		if r.fs != nil && r.fs != fs {
@@ -1043,14 +1168,7 @@ func (c *committer) commit(ctx context.Context, batch []*pollResult) {
 		if _, written := seenWrites[r.key]; written {
 			fs.seenStored = stored
 		}
-		if !r.pushed {
-			fs.busy = false
-			fs.stop = nil
-			if fs.requested.After(r.at) {
-				fs.rec.NextPoll = now // asked for while this poll was under way: poll again
-			}
-		}
-		soon = soon || fs.rec.NextPoll.Before(horizon)
+		soon = p.pollCommittedLocked(fs, r, now) || soon
 	}
 	p.mu.Unlock()
 	p.polls.Add(int64(len(batch)))

@@ -333,3 +333,71 @@ func TestDropCancelsOnlyThePollOfItsFeed(t *testing.T) {
 		t.Error("dropping the feed under poll left its poll running")
 	}
 }
+
+// windowFeed serves the items [start, start+n) of an endless list, newest last.
+type windowFeed struct {
+	mu       sync.Mutex
+	start, n int
+	requests atomic.Int64
+}
+
+func (f *windowFeed) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.requests.Add(1)
+	f.mu.Lock()
+	start, n := f.start, f.n
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+	fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Window</title><link>https://window.example/</link>`)
+	for i := start; i < start+n; i++ {
+		fmt.Fprintf(w, `<item><title>Item %d</title><link>https://window.example/%d</link><guid>window-%d</guid></item>`, i, i, i)
+	}
+	fmt.Fprint(w, `</channel></rss>`)
+}
+
+func (f *windowFeed) show(start int) {
+	f.mu.Lock()
+	f.start = start
+	f.mu.Unlock()
+}
+
+// A feed's seen list keeps the items of its body and as many again of those that left it
+// (at least seenWindowFloor), not seen_per_feed IDs whatever the feed's size; an item that
+// comes back after the window forgot it is still not published twice: the article index
+// knows the feed published it.
+func TestPollerSeenListKeepsTheBodyAndAWindow(t *testing.T) {
+	feed := &windowFeed{n: 4}
+	srv := newServer(t, feed)
+	cfg := testConfig(srv.URL)
+	cfg.SeenPerFeed = 100
+	rec := newRecorder()
+	r := startPoller(t, cfg, t.TempDir(), rec)
+	seenLen := func() int {
+		r.p.mu.Lock()
+		defer r.p.mu.Unlock()
+		return len(r.p.feeds[srv.URL].seen)
+	}
+	for start := 0; start <= 16; start += 4 {
+		feed.show(start)
+		waitFor(t, 10*time.Second, fmt.Sprintf("items to %d published", start+3), func() bool { return len(rec.all()) == start+4 })
+	}
+	// Two polls more: the commit of the last body's poll is in.
+	before := feed.requests.Load()
+	waitFor(t, 10*time.Second, "two more polls", func() bool { return feed.requests.Load() >= before+2 })
+	if got := seenLen(); got != 4+seenWindowFloor {
+		t.Errorf("seen list of %d IDs after 20 items in bodies of 4; want %d (4 carried, %d gone)", got, 4+seenWindowFloor, seenWindowFloor)
+	}
+	// Item 0 left the window long ago; item 20 is new.
+	feed.mu.Lock()
+	feed.start, feed.n = 0, 1
+	feed.mu.Unlock()
+	before = feed.requests.Load()
+	waitFor(t, 10*time.Second, "two polls of the body with item 0", func() bool { return feed.requests.Load() >= before+2 })
+	feed.show(20)
+	waitFor(t, 10*time.Second, "item 20 published", func() bool { return len(rec.byTitle("Item 20")) == 1 })
+	if n := len(rec.byTitle("Item 0")); n != 1 {
+		t.Errorf("item 0 published %d times; want once: it came back after its feed's seen list forgot it", n)
+	}
+	if n := len(rec.all()); n != 21 {
+		t.Errorf("%d articles published; want 21", n)
+	}
+}
