@@ -46,8 +46,9 @@ type IngestConfig struct {
 	AllowPrivate bool `yaml:"allow_private"`
 	// StatePath is the feed-state database, relative to data_dir unless absolute.
 	StatePath string `yaml:"state_path"`
-	// SeenPerFeed bounds how many item IDs each feed remembers (at least the items the
-	// feed currently carries are always remembered).
+	// SeenPerFeed bounds how many item IDs each feed remembers: the items its body carries
+	// are always remembered, and as many again of those that left it (at least 10, at most
+	// SeenPerFeed in all); past that the article index knows the feed published them.
 	SeenPerFeed int `yaml:"seen_per_feed"`
 	// SeenRetention is how long the cross-feed article record (which feeds carried an
 	// article) is kept.
