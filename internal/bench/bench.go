@@ -200,6 +200,10 @@ func Run(ctx context.Context, opts Options, progress func(string)) (*Report, err
 	if err := r.splitCPU(prof.stop(), opts.CPUProfile); err != nil {
 		opts.Logger.Warn("splitting CPU time by stage", "err", err)
 	}
+	if errors.Is(waitErr, errNotAllSearchable) {
+		tr.readRaw(runCtx, cfg, 30*time.Second, opts.Logger)
+		waitErr = tr.notSearchable(opts.Timeout)
+	}
 	if waitErr == nil {
 		// Alerts go out beside indexing; give the last ones a moment.
 		tr.waitAlerts(waitCtx, 30*time.Second)

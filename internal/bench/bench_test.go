@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"wirewatch/internal/bus"
+	"wirewatch/internal/bus/bustest"
 	"wirewatch/internal/config"
 	"wirewatch/internal/query"
 )
@@ -173,6 +175,34 @@ func TestMissingArticlesAreNamed(t *testing.T) {
 	want := []string{names[1] + " (raw false, enriched true, alerted false)", "and 1 more"}
 	if !slices.Equal(got, want) {
 		t.Errorf("missing = %q, want %q", got, want)
+	}
+}
+
+// TestMissingArticlesSayWhetherTheyReachedTheRawTopic: when articles are missing, the raw
+// topic is read once, as far as it went, and the report says which reached it; the read
+// ends when it has caught up, not when its time runs out.
+func TestMissingArticlesSayWhetherTheyReachedTheRawTopic(t *testing.T) {
+	logger := slog.New(slog.DiscardHandler)
+	e, c := bustest.StartIn(t, t.TempDir(), logger)
+	cfg := config.Default()
+	cfg.Kafka.Brokers = e.Addrs()
+	bustest.Produce(t, c, cfg.Kafka.Topics.Raw, bus.Record{Key: []byte("a"), Value: []byte("{}")}, bus.Record{Key: []byte("c"), Value: []byte("{}")})
+
+	names := []string{"article a", "article b", "article c"}
+	tr := newTracker(map[string]int{"a": 0, "b": 1, "c": 2}, names)
+	start := time.Now()
+	tr.readRaw(context.Background(), cfg, 20*time.Second, logger)
+	if took := time.Since(start); took > 15*time.Second {
+		t.Errorf("readRaw took %s: it waited out its limit instead of ending when caught up", took)
+	}
+	if tr.rawAt[0].IsZero() || !tr.rawAt[1].IsZero() || tr.rawAt[2].IsZero() {
+		t.Fatalf("raw times %v, want a and c only", tr.rawAt)
+	}
+	err := tr.notSearchable(time.Minute)
+	for _, want := range []string{"0 of 3 articles searchable", "article a (raw true, enriched false", "article b (raw false"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v, want it to say %q", err, want)
+		}
 	}
 }
 
