@@ -50,35 +50,13 @@ func mostlyOtherScript(src string) bool {
 
 // ruCommonWord reports whether a folded Russian word is a case form of a common word of
 // the dictionary: the word itself, or its stem with a dictionary ending in place of its
-// case ending ("Просвещения" → просвещение, "Олимпиаде" → олимпиада).
+// case ending ("Просвещения" → просвещение, "Олимпиаде" → олимпиада), or a verb's form
+// on the stem of its infinitive ("Окончил" → окончить, "Родился" → родиться, "упоминает"
+// → упоминать).
 func ruCommonWord(dict wordSet, w string) bool {
-	if dict.has(w) {
-		return true
-	}
-	for _, end := range ruCaseEndings {
-		stem, ok := strings.CutSuffix(w, end)
-		if !ok || utf8.RuneCountInString(stem) < 2 {
-			continue
-		}
-		for _, base := range ruBaseEndings {
-			if dict.has(stem + base) {
-				return true
-			}
-		}
-	}
-	// Verbs: "Окончил" → окончить, "Родился" → родиться, "упоминает" → упоминать.
-	for _, end := range ruVerbEndings {
-		stem, ok := strings.CutSuffix(w, end)
-		if !ok || utf8.RuneCountInString(stem) < 2 {
-			continue
-		}
-		for _, base := range []string{"ть", "ться", "ить", "иться", "ать", "аться", "ять", "еть", "овать", "евать"} {
-			if dict.has(stem + base) {
-				return true
-			}
-		}
-	}
-	return false
+	return len(dict) > 0 && (dict.has(w) ||
+		swappedEnding(dict, w, ruCaseEndings, ruBaseEndings, 2, nil) ||
+		swappedEnding(dict, w, ruVerbEndings, ruVerbBases, 2, nil))
 }
 
 // ruVerb reports a folded lower-case Russian verb in the past tense or the present's third
@@ -88,12 +66,20 @@ func ruVerb(dict wordSet, w string) bool {
 	if len(dict) == 0 || utf8.RuneCountInString(w) < 3 || dict.has(w) || text.IsStopwordAny(w) {
 		return false
 	}
-	for _, end := range ruVerbEndings {
+	// A past tense in -в ("заявив") is the gerund's too.
+	gerund := func(end string) bool { return end == "в" || end == "ив" || end == "ав" }
+	return swappedEnding(dict, w, ruVerbEndings, ruVerbBases, 2, gerund)
+}
+
+// swappedEnding reports whether w, cut at one of ends (but those skip names) with a stem
+// of at least minStem letters left, is a word of dict with one of bases in its place.
+func swappedEnding(dict wordSet, w string, ends, bases []string, minStem int, skip func(end string) bool) bool {
+	for _, end := range ends {
 		stem, ok := strings.CutSuffix(w, end)
-		if !ok || utf8.RuneCountInString(stem) < 2 || end == "в" || end == "ив" || end == "ав" {
+		if !ok || utf8.RuneCountInString(stem) < minStem || skip != nil && skip(end) {
 			continue
 		}
-		for _, base := range []string{"ть", "ться", "ить", "иться", "ать", "аться", "ять", "еть", "овать", "евать"} {
+		for _, base := range bases {
 			if dict.has(stem + base) {
 				return true
 			}
@@ -101,6 +87,9 @@ func ruVerb(dict wordSet, w string) bool {
 	}
 	return false
 }
+
+// ruVerbBases are the endings of Russian infinitives.
+var ruVerbBases = []string{"ть", "ться", "ить", "иться", "ать", "аться", "ять", "еть", "овать", "евать"}
 
 var ruVerbEndings = []string{"лся", "лась", "лось", "лись", "л", "ла", "ло", "ли", "ет", "ит", "ут", "ют", "ат", "ят",
 	"ется", "ится", "утся", "ются", "атся", "ятся", "ает", "яет", "ует", "ают", "яют", "уют", "ив", "ав", "в"}
@@ -148,35 +137,9 @@ func russianAdjective(w string) bool {
 // думка, "Середні" → середній), or a verb's form on the stem of its infinitive
 // ("Полюбляють" → полюбляти). An empty dict knows no word.
 func ukCommonWord(dict wordSet, w string) bool {
-	if len(dict) == 0 {
-		return false
-	}
-	if dict.has(w) {
-		return true
-	}
-	for _, end := range ukCaseEndings {
-		stem, ok := strings.CutSuffix(w, end)
-		if !ok || utf8.RuneCountInString(stem) < 3 {
-			continue
-		}
-		for _, base := range ukBaseEndings {
-			if dict.has(stem + base) {
-				return true
-			}
-		}
-	}
-	for _, end := range ukVerbEndings {
-		stem, ok := strings.CutSuffix(w, end)
-		if !ok || utf8.RuneCountInString(stem) < 3 {
-			continue
-		}
-		for _, base := range ukVerbBases {
-			if dict.has(stem + base) {
-				return true
-			}
-		}
-	}
-	return false
+	return len(dict) > 0 && (dict.has(w) ||
+		swappedEnding(dict, w, ukCaseEndings, ukBaseEndings, 3, nil) ||
+		swappedEnding(dict, w, ukVerbEndings, ukVerbBases, 3, nil))
 }
 
 // The Ukrainian endings, folded like the tokens and the dictionary (й → и, ї → і): case
