@@ -367,6 +367,31 @@ func checkIDs(t *testing.T, cases []idCase) {
 	}
 }
 
+// mentionCase is a sentence in lang, and a mention of it that must be found under id.
+type mentionCase struct{ name, text, lang, surface, id string }
+
+// checkMentions runs the gazetteer finder over each case, a subtest each, and checks that
+// the mention is found under its ID; a failure lists what was found instead.
+func checkMentions(t *testing.T, cases []mentionCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ents := findIn(t, tc.text, tc.lang)
+			var got []string
+			for _, e := range ents {
+				for _, m := range e.Mentions {
+					if m.Text == tc.surface && e.ID == tc.id {
+						return
+					}
+					got = append(got, fmt.Sprintf("%s=%q", e.ID, m.Text))
+				}
+			}
+			slices.Sort(got)
+			t.Errorf("Find(%q) = %v, want %q as %s", tc.text, got, tc.surface, tc.id)
+		})
+	}
+}
+
 // TestTownNamesWithALowerCaseLinkLink: a town whose name has a short lower-case linking
 // word is linked in every script ("на" is four bytes but two letters).
 func TestTownNamesWithALowerCaseLinkLink(t *testing.T) {
