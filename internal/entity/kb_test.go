@@ -353,16 +353,22 @@ type idCase struct {
 func checkIDs(t *testing.T, cases []idCase) {
 	t.Helper()
 	for _, tc := range cases {
-		got := idsOf(findIn(t, tc.text, tc.lang))
-		for _, id := range tc.want {
-			if !slices.Contains(got, id) {
-				t.Errorf("Find(%q) = %q, lacks %s", tc.text, got, id)
-			}
+		checkList(t, fmt.Sprintf("Find(%q)", tc.text), idsOf(findIn(t, tc.text, tc.lang)), tc.want, tc.not)
+	}
+}
+
+// checkList reports each of want that got lacks and each of not that it has; what says
+// what made got.
+func checkList(t *testing.T, what string, got, want, not []string) {
+	t.Helper()
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("%s = %q, lacks %s", what, got, w)
 		}
-		for _, id := range tc.not {
-			if slices.Contains(got, id) {
-				t.Errorf("Find(%q) = %q, has %s", tc.text, got, id)
-			}
+	}
+	for _, w := range not {
+		if slices.Contains(got, w) {
+			t.Errorf("%s = %q, has %s", what, got, w)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package entity
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -182,17 +183,7 @@ func TestLoanNameForms(t *testing.T) {
 		{"франсуа", false, []string{"франсуа"}, []string{"франсуы"}},
 	}
 	for _, tc := range cases {
-		got := loanNameForms(tc.name, tc.woman)
-		for _, w := range tc.want {
-			if !slices.Contains(got, w) {
-				t.Errorf("%s: want form %s; got %q", tc.name, w, got)
-			}
-		}
-		for _, w := range tc.not {
-			if slices.Contains(got, w) {
-				t.Errorf("%s: want no form %s; got %q", tc.name, w, got)
-			}
-		}
+		checkList(t, fmt.Sprintf("loanNameForms(%s, woman %t)", tc.name, tc.woman), loanNameForms(tc.name, tc.woman), tc.want, tc.not)
 	}
 }
 
