@@ -219,14 +219,7 @@ func TestDocKeywordsAnswersAsDoc(t *testing.T) {
 	full, kw := an.Doc(a), an.DocKeywords(a)
 	for _, q := range []string{"entity:Q1953", "entity:Yerevan", "topic:peace-talks AND lang:fr", "published:>2026-06-01",
 		"NOT source:APA", "source:OC*", "lang:en OR topic:elections"} {
-		n, err := Parse(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := Compile(n, MatchOptions{Analysis: an})
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := compileWith(t, an, q)
 		if m.ReadsText() {
 			t.Fatalf("%s reads text", q)
 		}

@@ -18,6 +18,20 @@ func newTestAnalysis(t *testing.T) *Analysis {
 	return an
 }
 
+// compileWith parses q and compiles it with an, failing the test on an error.
+func compileWith(t *testing.T, an *Analysis, q string) *Matcher {
+	t.Helper()
+	n, err := Parse(q)
+	if err != nil {
+		t.Fatalf("Parse(%q): %v", q, err)
+	}
+	m, err := Compile(n, MatchOptions{Analysis: an})
+	if err != nil {
+		t.Fatalf("Compile(%q): %v", q, err)
+	}
+	return m
+}
+
 func TestMatch(t *testing.T) {
 	an := newTestAnalysis(t)
 	lat := 39.6

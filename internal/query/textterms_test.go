@@ -16,24 +16,13 @@ func TestSearchesShareTheirWordsAnalyses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	compile := func(q string) *Matcher {
-		n, err := Parse(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := Compile(n, MatchOptions{Analysis: an})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
 	entries := func() int {
 		an.texts.mu.Lock()
 		defer an.texts.mu.Unlock()
 		return len(an.texts.m)
 	}
-	a := compile("Armenia AND corridor")
-	b := compile(`Armenia AND "peace talks"`)
+	a := compileWith(t, an, "Armenia AND corridor")
+	b := compileWith(t, an, `Armenia AND "peace talks"`)
 	if got := entries(); got != 3 { // armenia, corridor, "peace talks"
 		t.Fatalf("%d analyses for 3 distinct text values, want 3", got)
 	}
@@ -44,7 +33,7 @@ func TestSearchesShareTheirWordsAnalyses(t *testing.T) {
 	if !a.Match(art) || !b.Match(art) {
 		t.Errorf("matches %v %v, want both", a.Match(art), b.Match(art))
 	}
-	if c := compile("Armenia NOT corridor"); c.Match(art) {
+	if c := compileWith(t, an, "Armenia NOT corridor"); c.Match(art) {
 		t.Error("NOT corridor matched an article about the corridor")
 	}
 
