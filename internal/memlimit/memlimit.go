@@ -56,8 +56,7 @@ type Governor struct {
 
 	mu      sync.Mutex
 	samples []metrics.Sample
-	applied int64 // the limit last set
-	raised  bool  // the floor is above the configured limit
+	applied int64 // the limit last set: the configured one, or the floor above it
 	stopped bool
 	before  int64 // the limit in force before Start, restored by Stop
 	gogc    int   // GOGC before Start, restored by Stop; -2 if Start left it
@@ -103,13 +102,13 @@ func (g *Governor) adjust() bool {
 		return false
 	}
 	metrics.Read(g.samples)
-	v := make([]int64, len(g.samples))
-	for i, s := range g.samples {
-		if s.Value.Kind() == metrics.KindUint64 {
-			v[i] = int64(min(s.Value.Uint64(), math.MaxInt64))
+	v := func(i int) int64 {
+		if s := g.samples[i].Value; s.Kind() == metrics.KindUint64 {
+			return int64(min(s.Uint64(), math.MaxInt64))
 		}
+		return 0
 	}
-	live, total, released, free, objects, unused := v[0], v[1], v[2], v[3], v[4], v[5]
+	live, total, released, free, objects, unused := v(0), v(1), v(2), v(3), v(4), v(5)
 	nonHeap := max(0, total-released-free-objects-unused)
 	floor := nonHeap + live + int64(float64(live)*MinHeadroom)
 	want := max(g.limit, floor)
@@ -118,15 +117,14 @@ func (g *Governor) adjust() bool {
 	if want == g.applied && debug.SetMemoryLimit(-1) == want {
 		return true
 	}
+	wasRaised := g.applied > g.limit
 	debug.SetMemoryLimit(want)
 	g.applied = want
 	switch {
-	case want > g.limit && !g.raised:
-		g.raised = true
+	case want > g.limit && !wasRaised:
 		g.logger.Warn("the live heap needs more than memory_limit_mb: the soft limit follows it so that the collector does not thrash; raise memory_limit_mb or give the process less to hold",
 			"memory_limit_mb", g.limit>>20, "live_heap_mb", live>>20, "limit_in_force_mb", want>>20)
-	case want == g.limit && g.raised:
-		g.raised = false
+	case want == g.limit && wasRaised:
 		g.logger.Info("the soft memory limit is back at memory_limit_mb", "memory_limit_mb", g.limit>>20, "live_heap_mb", live>>20)
 	}
 	return true
